@@ -1,0 +1,114 @@
+/**
+ * robo's command line and its single exit point. Parses argv with yargs,
+ * runs one task, and maps whatever was thrown to a message and an exit code
+ * (errors.ts). Nothing below this file calls process.exit.
+ */
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import pkg from '../package.json' with { type: 'json' };
+import { awsConfigTask } from './commands/aws-config.js';
+import type { BuiltinTask, GlobalArgs } from './commands/types.js';
+import { ExitCode, RoboError, UsageError } from './errors.js';
+import { createReporter, type Reporter } from './ui.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const BUILTIN_TASKS: ReadonlyArray<BuiltinTask<any>> = [awsConfigTask];
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // Known before parsing, so even a parse error is reported the right way.
+  let reporter = createReporter({ quiet: argv.includes('--quiet') || argv.includes('-q'), verbose: argv.includes('--verbose'), env });
+  try {
+    const parser = buildParser(argv, env, (next) => (reporter = next));
+    await parser.parseAsync();
+    return ExitCode.ok;
+  } catch (error) {
+    return reportError(error, reporter);
+  }
+}
+
+function buildParser(argv: string[], env: NodeJS.ProcessEnv, setReporter: (reporter: Reporter) => void): Argv<GlobalArgs> {
+  let reporter: Reporter | undefined;
+  const parser = yargs(argv)
+    .scriptName('robo')
+    .usage('robo TASK [options]\n\nShared commands for engineers; run `robo` to list the tasks.')
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only errors', global: true })
+    .option('verbose', { type: 'boolean', default: false, describe: 'Print details, and the stack of an unexpected error', global: true })
+    .middleware((args) => {
+      reporter = createReporter({ quiet: Boolean(args.quiet), verbose: Boolean(args.verbose), env });
+      setReporter(reporter);
+    })
+    .strict()
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new UsageError(message);
+    })
+    .version(pkg.version)
+    .help()
+    .wrap(Math.min(100, process.stdout.columns || 100));
+
+  parser.command('$0', false, {}, () => {
+    process.stdout.write(taskList());
+  });
+  parser.command(
+    'help [task]',
+    'Show usage, options and examples of a task',
+    (y) => y.positional('task', { type: 'string', describe: 'Task name' }),
+    async (args) => {
+      if (!args.task) {
+        process.stdout.write(taskList());
+        return;
+      }
+      const task = findTask(args.task);
+      if (!task) throw unknownTask(args.task);
+      await buildParser([task.name, '--help'], env, setReporter).parseAsync();
+    },
+  );
+  for (const task of BUILTIN_TASKS) {
+    parser.command(
+      [task.name, ...task.aliases],
+      task.summary,
+      (y) => task.builder(y as Argv<GlobalArgs>),
+      async (args) => {
+        await task.run(args as never, { reporter: reporter!, env, cwd: process.cwd() });
+      },
+    );
+  }
+  // An unknown first word is a mistyped task, not an "unknown argument".
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith('-') && first !== 'help' && !findTask(first)) {
+    parser.middleware(() => {
+      throw unknownTask(first);
+    }, true);
+  }
+  return parser as unknown as Argv<GlobalArgs>;
+}
+
+function findTask(name: string): BuiltinTask | undefined {
+  return BUILTIN_TASKS.find((task) => task.name === name || task.aliases.includes(name));
+}
+
+function unknownTask(name: string): UsageError {
+  return new UsageError(`unknown task "${name}"`, [`tasks: ${BUILTIN_TASKS.map((task) => task.name).join(', ')}, help`, 'run `robo` to list them with a summary']);
+}
+
+/** `robo` with no task: every task and its summary, like tj/robo. */
+export function taskList(): string {
+  const rows = [...BUILTIN_TASKS.map((task) => ({ name: task.name, summary: task.summary, aliases: task.aliases }))].sort((a, b) => a.name.localeCompare(b.name, 'en'));
+  const width = Math.max(...rows.map((row) => row.name.length));
+  const lines = rows.map((row) => `  ${row.name.padEnd(width)} – ${row.summary}${row.aliases.length > 0 ? ` (alias: ${row.aliases.join(', ')})` : ''}`);
+  return ['', ...lines, '', 'Run `robo help TASK` for a task\'s usage, options and examples; `robo --help` for global options.', ''].join('\n');
+}
+
+function reportError(error: unknown, reporter: Reporter): number {
+  if (error instanceof RoboError) {
+    reporter.error(error.message, error.details);
+    if (reporter.verbose && error.stack) process.stderr.write(`${error.stack}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  reporter.error(`internal error: ${message}`, reporter.verbose ? [] : ['run again with --verbose for the stack trace, and report it']);
+  if (reporter.verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return ExitCode.internal;
+}
+
+process.exitCode = await main(hideBin(process.argv));

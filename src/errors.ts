@@ -1,0 +1,66 @@
+/**
+ * Typed errors and the exit codes they map to. Core code throws these; only
+ * the CLI's single exit point (cli.ts) turns them into a message and a code.
+ * The codes are documented in the README ("Exit codes"): keep both in step.
+ */
+export const ExitCode = {
+  ok: 0,
+  /** A bug in robo: an error nobody anticipated. */
+  internal: 1,
+  /** Bad flags, a missing or unknown team, an invalid value on the command line. */
+  usage: 2,
+  /** The organisation file or the engineer's own team file is invalid. */
+  invalidDefinitions: 3,
+  /** The dotfiles source could not be cloned, fetched or read. */
+  sourceUnreachable: 4,
+  /** The backup or the new config could not be written. */
+  writeFailed: 5,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class RoboError extends Error {
+  override name = 'RoboError';
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+    /** Extra lines printed under the message, one per line (e.g. each validation error). */
+    readonly details: readonly string[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export class UsageError extends RoboError {
+  override name = 'UsageError';
+  constructor(message: string, details: readonly string[] = []) {
+    super(message, ExitCode.usage, details);
+  }
+}
+
+export class DefinitionsError extends RoboError {
+  override name = 'DefinitionsError';
+  constructor(message: string, details: readonly string[]) {
+    super(message, ExitCode.invalidDefinitions, details);
+  }
+}
+
+export class SourceError extends RoboError {
+  override name = 'SourceError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.sourceUnreachable, [], options);
+  }
+}
+
+export class WriteError extends RoboError {
+  override name = 'WriteError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.writeFailed, [], options);
+  }
+}
+
+/** The message of anything thrown, for wrapping with context. */
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,53 @@
+/**
+ * Where robo reads and writes, from the environment: HOME, the XDG base
+ * directories, AWS_CONFIG_FILE and ROBO_BACKUP_DIR. Tests point all of these
+ * at temp dirs; nothing here falls back to the real home unless HOME is unset.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface RoboPaths {
+  home: string;
+  /** robo's own settings (INI): $XDG_CONFIG_HOME/robo/config. */
+  settingsFile: string;
+  /** Clones of dotfiles sources: $XDG_CACHE_HOME/robo. */
+  cacheDir: string;
+  /** The AWS config robo writes: $AWS_CONFIG_FILE or ~/.aws/config. */
+  targetFile: string;
+  /** True when targetFile is the default ~/.aws/config, whose folder robo may create (0700). */
+  targetIsDefault: boolean;
+  /** Where backups go: $ROBO_BACKUP_DIR or /tmp. */
+  backupDir: string;
+}
+
+export function resolvePaths(env: NodeJS.ProcessEnv): RoboPaths {
+  const home = env.HOME || os.homedir();
+  // The XDG spec says relative values are invalid and must be ignored.
+  const xdg = (value: string | undefined, fallback: string) => (value && path.isAbsolute(value) ? value : fallback);
+  const configHome = xdg(env.XDG_CONFIG_HOME, path.join(home, '.config'));
+  const cacheHome = xdg(env.XDG_CACHE_HOME, path.join(home, '.cache'));
+  const awsConfigFile = env.AWS_CONFIG_FILE;
+  return {
+    home,
+    settingsFile: path.join(configHome, 'robo', 'config'),
+    cacheDir: path.join(cacheHome, 'robo'),
+    // botocore and aws-okta expand a leading ~ in AWS_CONFIG_FILE; so do we.
+    targetFile: awsConfigFile ? path.resolve(expandHome(awsConfigFile, home)) : path.join(home, '.aws', 'config'),
+    targetIsDefault: !awsConfigFile,
+    backupDir: env.ROBO_BACKUP_DIR ? path.resolve(expandHome(env.ROBO_BACKUP_DIR, home)) : '/tmp',
+  };
+}
+
+function expandHome(value: string, home: string): string {
+  return value === '~' || value.startsWith('~/') ? path.join(home, value.slice(1)) : value;
+}
+
+/**
+ * The package's root folder: it holds the embedded example organisation
+ * (organization.json, teams/). This module sits one level below the root both
+ * as source (src/paths.ts) and bundled (dist/*.js).
+ */
+export function packageRoot(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+}

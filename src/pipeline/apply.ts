@@ -1,0 +1,22 @@
+/**
+ * Stage 6: make the plan real. Backup first (verified), then one atomic write.
+ * Nothing happens when the plan has no change: no backup, no write.
+ */
+import { createBackup } from '../system/backup.js';
+import { writeAtomically } from '../system/atomic-write.js';
+import type { Plan } from './plan.js';
+
+export interface Applied {
+  written: boolean;
+  /** Where the previous config was copied; undefined when there was none or nothing changed. */
+  backup: string | undefined;
+}
+
+export async function applyPlan(plan: Plan, backupDir: string): Promise<Applied> {
+  if (!plan.changed) return { written: false, backup: undefined };
+  const { target } = plan;
+  const backup = target.content === undefined ? undefined : await createBackup(target.content, backupDir);
+  // A new file is private (0600); an existing one keeps the mode its owner chose.
+  await writeAtomically(target.file, plan.next, { mode: target.mode ?? 0o600, folderMode: 0o700 });
+  return { written: true, backup };
+}

@@ -1,0 +1,54 @@
+/**
+ * Stage 3b: turn a validated organisation and team into the profiles the
+ * config will hold. Pure: expands account "*", picks each profile's region
+ * (profile, then account, then organisation) and builds role ARNs.
+ */
+import { ACCOUNT_PLACEHOLDER, EVERY_ACCOUNT, type AwsConfigModel, type Organization, type OktaSettings, type ProfileModel, type Team } from '../model.js';
+
+/** Order of the [okta] keys: the one aws-okta needs first, then the optional ones. */
+const OKTA_KEYS: ReadonlyArray<keyof OktaSettings> = ['aws_saml_url', 'mfa_provider', 'mfa_factor_type', 'session_ttl', 'assume_role_ttl'];
+
+export function resolveAwsConfig(organization: Organization, teamName: string, team: Team): AwsConfigModel {
+  const hubAccount = organization.accounts[organization.hub.account];
+  if (!hubAccount) throw new Error(`hub account ${organization.hub.account} is not in the registry (validation should have caught this)`);
+  const hubRegion = hubAccount.region ?? organization.region;
+
+  const hub: ProfileModel = {
+    name: organization.hub.profile,
+    roleArn: roleArn(hubAccount.id, team.hub_role, hubRegion),
+    region: hubRegion,
+  };
+
+  const spokes: ProfileModel[] = [];
+  for (const spoke of team.profiles) {
+    const accountNames = spoke.account === EVERY_ACCOUNT ? Object.keys(organization.accounts) : [spoke.account];
+    for (const accountName of accountNames) {
+      const account = organization.accounts[accountName];
+      if (!account) throw new Error(`account ${accountName} is not in the registry (validation should have caught this)`);
+      const region = spoke.region ?? account.region ?? organization.region;
+      spokes.push({
+        name: spoke.name.replaceAll(ACCOUNT_PLACEHOLDER, accountName),
+        roleArn: roleArn(account.id, spoke.role, region),
+        sourceProfile: hub.name,
+        region,
+      });
+    }
+  }
+
+  const okta = OKTA_KEYS.flatMap((key) => {
+    const value = organization.okta[key];
+    return value === undefined ? [] : [[key, value] as const];
+  });
+  return { team: teamName, okta, hub, spokes };
+}
+
+/** The AWS partition a region belongs to: ARNs differ between them. */
+export function partitionOf(region: string): string {
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('cn-')) return 'aws-cn';
+  return 'aws';
+}
+
+export function roleArn(accountId: string, role: string, region: string): string {
+  return `arn:${partitionOf(region)}:iam::${accountId}:role/${role}`;
+}

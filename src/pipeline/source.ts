@@ -1,0 +1,179 @@
+/**
+ * Stage 1: decide where the definitions come from, and get them on disk.
+ *
+ * Precedence: --repo, $ROBO_DOTFILES_REPO, robo's settings file, then the
+ * example organisation bundled with the package (the embedded default).
+ * A git source is shallow-cloned into a per-source folder of the cache and
+ * later fetched and hard-reset to the remote ref, so edits made in the cache
+ * never leak into a config. A local path is read as it is.
+ *
+ * A checkout is provisional until the caller has validated it: keep() makes
+ * it the cache's state, discard() puts the cache back as it was, so broken
+ * definitions never replace a good clone.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { SourceError } from '../errors.js';
+import { packageRoot } from '../paths.js';
+import type { Settings } from '../settings.js';
+import { git, gitFailure, type GitProgress } from '../system/git.js';
+
+export type SourceOrigin = '--repo' | '$ROBO_DOTFILES_REPO' | 'settings' | 'default';
+
+export type SourceSpec =
+  | { kind: 'embedded'; dir: string; origin: 'default' }
+  | { kind: 'path'; dir: string; origin: SourceOrigin }
+  | { kind: 'git'; url: string; ref: string | undefined; origin: SourceOrigin };
+
+export interface SourceRequest {
+  repo?: string;
+  ref?: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  settings: Settings;
+}
+
+export function resolveSourceSpec(request: SourceRequest): SourceSpec {
+  const { env, settings } = request;
+  const candidates: Array<[string | undefined, SourceOrigin]> = [
+    [request.repo, '--repo'],
+    [env.ROBO_DOTFILES_REPO, '$ROBO_DOTFILES_REPO'],
+    [settings.dotfiles.repo, 'settings'],
+  ];
+  const ref = request.ref ?? (env.ROBO_DOTFILES_REF || undefined) ?? settings.dotfiles.ref;
+  for (const [location, origin] of candidates) {
+    if (location === undefined || location === '') continue;
+    if (isGitUrl(location)) return { kind: 'git', url: location, ref, origin };
+    const dir = path.resolve(request.cwd, location);
+    // A ref only means something to git: a local repo with a ref is cloned like a URL.
+    if (ref !== undefined) return { kind: 'git', url: dir, ref, origin };
+    return { kind: 'path', dir, origin };
+  }
+  return { kind: 'embedded', dir: packageRoot(), origin: 'default' };
+}
+
+/** URLs git understands: scheme://..., and scp-like user@host:path. */
+export function isGitUrl(location: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) || /^[\w.-]+@[\w.-]+:/.test(location);
+}
+
+export function describeSpec(spec: SourceSpec): string {
+  switch (spec.kind) {
+    case 'embedded':
+      return `the example organisation bundled with robo (${spec.dir})`;
+    case 'path':
+      return spec.dir;
+    case 'git':
+      return spec.ref ? `${spec.url} (ref ${spec.ref})` : spec.url;
+  }
+}
+
+export interface Checkout {
+  spec: SourceSpec;
+  /** Folder holding organization.json and teams/. */
+  dir: string;
+  /** The commit checked out, for git sources. */
+  commit?: string;
+  /** Make this checkout the cache's state (after validation passed). */
+  keep(): Promise<void>;
+  /** Put the cache back as it was before (after validation failed). */
+  discard(): Promise<void>;
+}
+
+export interface CheckoutOptions {
+  cacheDir: string;
+  env: NodeJS.ProcessEnv;
+  progress?: GitProgress;
+}
+
+export async function checkoutSource(spec: SourceSpec, options: CheckoutOptions): Promise<Checkout> {
+  if (spec.kind !== 'git') {
+    await requireDirectory(spec.dir, spec.origin);
+    return { spec, dir: spec.dir, keep: async () => {}, discard: async () => {} };
+  }
+  const dir = cacheFolder(options.cacheDir, spec.url);
+  if (await exists(path.join(dir, '.git'))) return updateClone(spec, dir, options);
+  return freshClone(spec, dir, options);
+}
+
+/** One folder per source URL: a readable slug plus a hash, so two URLs never share a clone. */
+export function cacheFolder(cacheDir: string, url: string): string {
+  const slug = url.replace(/\.git$/, '').split(/[/:]/).filter(Boolean).slice(-2).join('-').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60);
+  const hash = createHash('sha256').update(url).digest('hex').slice(0, 12);
+  return path.join(cacheDir, 'sources', `${slug || 'source'}-${hash}`);
+}
+
+async function freshClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: string, options: CheckoutOptions): Promise<Checkout> {
+  // Clone next to the final folder and move it in only once validated: a
+  // failed or interrupted clone never leaves a half-made cache behind.
+  const incoming = `${dir}.incoming-${randomBytes(6).toString('hex')}`;
+  await mkdir(path.dirname(dir), { recursive: true });
+  try {
+    const args = ['--depth', '1', '--single-branch', '--no-tags'];
+    if (spec.ref) args.push('--branch', spec.ref);
+    await git(path.dirname(dir), options.env, options.progress).clone(spec.url, incoming, args);
+  } catch (error) {
+    await rm(incoming, { recursive: true, force: true });
+    throw new SourceError(`cannot clone ${describeSpec(spec)}: ${gitFailure(error)}`, { cause: error });
+  }
+  const commit = (await git(incoming, options.env).revparse(['HEAD'])).trim();
+  return {
+    spec,
+    dir: incoming,
+    commit,
+    keep: async () => {
+      try {
+        await rename(incoming, dir);
+      } catch {
+        // Another run put a clone there first; theirs is as good as ours.
+        await rm(incoming, { recursive: true, force: true });
+      }
+    },
+    discard: () => rm(incoming, { recursive: true, force: true }),
+  };
+}
+
+async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: string, options: CheckoutOptions): Promise<Checkout> {
+  const repo = git(dir, options.env, options.progress);
+  let previous: string;
+  try {
+    previous = (await repo.revparse(['HEAD'])).trim();
+    await repo.fetch(['--depth', '1', '--no-tags', 'origin', spec.ref ?? 'HEAD']);
+    // Hard reset and clean: whatever someone edited or dropped in the cache is gone.
+    await repo.reset(['--hard', 'FETCH_HEAD']);
+    await repo.clean('fdx', ['-f']);
+  } catch (error) {
+    throw new SourceError(`cannot fetch ${describeSpec(spec)} into ${dir}: ${gitFailure(error)}`, { cause: error });
+  }
+  const commit = (await repo.revparse(['HEAD'])).trim();
+  return {
+    spec,
+    dir,
+    commit,
+    keep: async () => {},
+    discard: async () => {
+      if (commit === previous) return;
+      await repo.reset(['--hard', previous]);
+    },
+  };
+}
+
+async function requireDirectory(dir: string, origin: SourceOrigin): Promise<void> {
+  try {
+    if ((await stat(dir)).isDirectory()) return;
+  } catch {
+    // fall through to the message below
+  }
+  const from = origin === 'settings' ? 'the settings file' : origin;
+  throw new SourceError(`dotfiles source ${dir} (from ${from}) is not a directory`);
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Replace a file atomically: write a temp file in the same folder, fsync,
+ * rename over the target (write-file-atomic does these), then fsync the
+ * folder so the rename itself survives a crash. Readers see the old bytes or
+ * the new bytes, never a mix or an empty file.
+ */
+import { mkdir, open } from 'node:fs/promises';
+import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { WriteError, messageOf } from '../errors.js';
+
+export interface AtomicWriteOptions {
+  /** Mode for the file; undefined keeps the existing file's mode. */
+  mode: number | undefined;
+  /** Create the folder with this mode if it is missing (~/.aws gets 0700). */
+  folderMode: number;
+}
+
+export async function writeAtomically(file: string, content: string, options: AtomicWriteOptions): Promise<void> {
+  const folder = path.dirname(file);
+  try {
+    await mkdir(folder, { recursive: true, mode: options.folderMode });
+    await writeFileAtomic(file, content, { mode: options.mode, fsync: true });
+    await syncFolder(folder);
+  } catch (error) {
+    throw new WriteError(`cannot write ${file}: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, 'r');
+  try {
+    await handle.sync();
+  } catch {
+    // Some file systems cannot fsync a directory; the rename already happened.
+  } finally {
+    await handle.close();
+  }
+}

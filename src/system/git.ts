@@ -1,0 +1,73 @@
+/**
+ * The one place robo talks to git (through simple-git).
+ *
+ * simple-git strips every ambient GIT_* variable (and EDITOR, PAGER, ...) from
+ * git's environment unless told otherwise. Users rely on a few of them to
+ * reach their git server at all (a custom ssh command, a corporate CA bundle),
+ * so those are passed on deliberately; everything else in the git_* namespace
+ * is dropped, which also keeps a stray GIT_DIR from pointing robo elsewhere.
+ */
+import { simpleGit, GitError, type SimpleGit, type SimpleGitProgressEvent } from 'simple-git';
+
+export const PASSED_ON_GIT_VARIABLES = [
+  'GIT_SSH_COMMAND',
+  'GIT_SSH',
+  'GIT_SSH_VARIANT',
+  'GIT_SSL_CAINFO',
+  'GIT_SSL_CAPATH',
+  'GIT_SSL_CERT',
+  'GIT_SSL_KEY',
+  'GIT_SSL_NO_VERIFY',
+  'GIT_PROXY_COMMAND',
+  'GIT_ASKPASS',
+  'SSH_ASKPASS',
+  'GIT_TERMINAL_PROMPT',
+  'GIT_HTTP_LOW_SPEED_LIMIT',
+  'GIT_HTTP_LOW_SPEED_TIME',
+  'GIT_TRACE',
+  'GIT_TRACE_PACKET',
+  'GIT_CURL_VERBOSE',
+] as const;
+
+/** Variables simple-git guards besides the GIT_* family. */
+const GUARDED = new Set(['editor', 'visual', 'pager', 'prefix', 'ssh_askpass']);
+const PASSED = new Set<string>(PASSED_ON_GIT_VARIABLES.map((name) => name.toLowerCase()));
+
+/** The environment git runs with: the caller's, minus guarded variables that are not passed on. */
+export function gitEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    const lower = key.toLowerCase();
+    if ((lower.startsWith('git_') || GUARDED.has(lower)) && !PASSED.has(lower)) continue;
+    result[key] = value;
+  }
+  // robo runs unattended (nightly, onboarding scripts): a credential prompt
+  // would hang it. A user who wants prompts can set GIT_TERMINAL_PROMPT=1.
+  result.GIT_TERMINAL_PROMPT ??= '0';
+  return result;
+}
+
+export type GitProgress = (event: SimpleGitProgressEvent) => void;
+
+export function git(baseDir: string, env: NodeJS.ProcessEnv, progress?: GitProgress): SimpleGit {
+  const environment = gitEnvironment(env);
+  return simpleGit({
+    baseDir,
+    allowEnvironment: Object.keys(environment).filter((key) => PASSED.has(key.toLowerCase())),
+    // The user chose these (GIT_SSH_COMMAND, GIT_ASKPASS, GIT_PROXY_COMMAND) for their own machine.
+    unsafe: { allowUnsafeSshCommand: true, allowUnsafeAskPass: true, allowUnsafeGitProxy: true },
+    ...(progress ? { progress } : {}),
+  }).env(environment);
+}
+
+/** git's own words for a failure: the `fatal:`/`error:` lines, not the whole transcript. */
+export function gitFailure(error: unknown): string {
+  if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' || /spawn git ENOENT/.test(String(error))) {
+    return 'git is not installed or not on PATH';
+  }
+  const text = error instanceof GitError || error instanceof Error ? error.message : String(error);
+  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+  const important = lines.filter((line) => /^(fatal|error):/.test(line));
+  return (important.length > 0 ? important : lines).join('; ') || 'git failed';
+}
