@@ -1,0 +1,235 @@
+/**
+ * `robo aws.config` end to end: the built CLI, real git (file:// and git
+ * daemon on 127.0.0.1), real files in a sandboxed HOME, botocore reading the
+ * result.
+ */
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadWithBotocore } from './helpers/botocore.js';
+import { sha256, treeState } from './helpers/files.js';
+import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo, startGitDaemon } from './helpers/git.js';
+import { projectRoot, runRobo } from './helpers/robo.js';
+import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
+
+const sandboxes: Sandbox[] = [];
+function sandbox(extra: NodeJS.ProcessEnv = {}): Sandbox {
+  const made = makeSandbox(extra);
+  sandboxes.push(made);
+  return made;
+}
+afterEach(() => {
+  for (const made of sandboxes.splice(0)) made.cleanup();
+});
+
+const snapshot = (team: string) => readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', `${team}.config`), 'utf8');
+const mode = (file: string) => statSync(file).mode & 0o777;
+const backupsIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((name) => name.startsWith('awsconfig-')) : []);
+
+describe('robo aws.config on the embedded default', () => {
+  it('writes the team profiles to ~/.aws/config (0600 in a 0700 folder) and says where they came from', async () => {
+    const box = sandbox({ SEGMENT_TEAM: 'platform' });
+    const result = await runRobo(['aws.config'], { env: box.env });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('using the example organisation bundled with robo');
+    expect(result.stdout).toContain('nothing to back up');
+    expect(result.stdout).toMatch(/✔ : Your aws config was successfully updated/);
+    expect(readFileSync(box.awsConfig, 'utf8')).toBe(snapshot('platform'));
+    expect(mode(box.awsConfig)).toBe(0o600);
+    expect(mode(path.dirname(box.awsConfig))).toBe(0o700);
+    expect(backupsIn(box.backupDir)).toEqual([]);
+  });
+
+  it('accepts the alias config.aws and --team over $SEGMENT_TEAM', async () => {
+    const box = sandbox({ SEGMENT_TEAM: 'platform' });
+    const result = await runRobo(['config.aws', '--team', 'fpa'], { env: box.env });
+    expect(result.code).toBe(0);
+    expect(readFileSync(box.awsConfig, 'utf8')).toBe(snapshot('fpa'));
+  });
+
+  it('writes $AWS_CONFIG_FILE when it is set, and leaves ~/.aws alone', async () => {
+    const box = sandbox();
+    const target = path.join(box.root, 'elsewhere', 'aws-config');
+    const result = await runRobo(['aws.config', '--team', 'data'], { env: { ...box.env, AWS_CONFIG_FILE: target } });
+    expect(result.code).toBe(0);
+    expect(readFileSync(target, 'utf8')).toBe(snapshot('data'));
+    expect(existsSync(path.join(box.home, '.aws'))).toBe(false);
+  });
+
+  it('the seed scenario: foundation then platform give two different files, each reproducible anywhere', async () => {
+    const box = sandbox();
+    const foundation = await runRobo(['config.aws'], { env: { ...box.env, SEGMENT_TEAM: 'foundation' } });
+    expect(foundation.code).toBe(0);
+    const first = sha256(readFileSync(box.awsConfig));
+    const platform = await runRobo(['aws.config'], { env: { ...box.env, SEGMENT_TEAM: 'platform' } });
+    expect(platform.code).toBe(0);
+    expect(platform.stdout).toMatch(/✔ : Your old aws config has been backed up in .*awsconfig-[0-9a-f]{32}\n/);
+    const second = sha256(readFileSync(box.awsConfig));
+    expect(second).not.toBe(first);
+
+    // A fresh home, another time zone and locale: the same bytes.
+    for (const [team, sum] of [['foundation', first], ['platform', second]] as const) {
+      const fresh = sandbox({ TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8', SEGMENT_TEAM: team });
+      expect((await runRobo(['aws.config'], { env: fresh.env })).code).toBe(0);
+      expect(sha256(readFileSync(fresh.awsConfig))).toBe(sum);
+    }
+  });
+});
+
+describe('backup', () => {
+  it('copies the old config to ROBO_BACKUP_DIR/awsconfig-<32 hex>, 0600, byte for byte', async () => {
+    const box = sandbox();
+    mkdirSync(path.dirname(box.awsConfig), { recursive: true });
+    const old = Buffer.from('[profile mine]\r\nregion = eu-north-1\r\n; a comment\n\u00e9\u0000 no final newline');
+    writeFileSync(box.awsConfig, old);
+    chmodSync(box.awsConfig, 0o640);
+    const result = await runRobo(['aws.config', '--team', 'platform'], { env: box.env });
+    expect(result.code).toBe(0);
+    const backups = backupsIn(box.backupDir);
+    expect(backups).toHaveLength(1);
+    expect(backups[0]).toMatch(/^awsconfig-[0-9a-f]{32}$/);
+    const backup = path.join(box.backupDir, backups[0]!);
+    expect(result.stdout).toContain(`backed up in ${backup}`);
+    expect(readFileSync(backup).equals(old)).toBe(true);
+    expect(mode(backup)).toBe(0o600);
+    // The rewritten config keeps the mode its owner chose.
+    expect(mode(box.awsConfig)).toBe(0o640);
+    expect(readFileSync(box.awsConfig, 'utf8')).toBe(snapshot('platform'));
+  });
+
+  it('makes no backup and writes nothing when the config is already up to date', async () => {
+    const box = sandbox({ SEGMENT_TEAM: 'growth' });
+    expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
+    const before = treeState(box.home);
+    const again = await runRobo(['aws.config'], { env: box.env });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('already up to date');
+    expect(backupsIn(box.backupDir)).toEqual([]);
+    expect(treeState(box.home)).toEqual(before);
+  });
+
+  it('a symlinked config: the file it points to is written and the link stays', async () => {
+    const box = sandbox();
+    const real = path.join(box.root, 'dotfiles', 'aws', 'config');
+    mkdirSync(path.dirname(real), { recursive: true });
+    writeFileSync(real, '[default]\nregion = us-east-1\n');
+    mkdirSync(path.dirname(box.awsConfig), { recursive: true });
+    symlinkSync('../../dotfiles/aws/config', box.awsConfig);
+    const result = await runRobo(['aws.config', '--team', 'platform'], { env: box.env });
+    expect(result.code).toBe(0);
+    expect(lstatSync(box.awsConfig).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(box.awsConfig)).toBe('../../dotfiles/aws/config');
+    expect(readFileSync(real, 'utf8')).toBe(snapshot('platform'));
+    const [backup] = backupsIn(box.backupDir);
+    expect(readFileSync(path.join(box.backupDir, backup!), 'utf8')).toBe('[default]\nregion = us-east-1\n');
+    // No temp files left beside the real file.
+    expect(readdirSync(path.dirname(real))).toEqual(['config']);
+  });
+
+  it('never writes through a file or link planted in the backup dir', async () => {
+    const box = sandbox();
+    mkdirSync(path.dirname(box.awsConfig), { recursive: true });
+    writeFileSync(box.awsConfig, '[default]\n');
+    mkdirSync(box.backupDir, { recursive: true });
+    const victim = path.join(box.root, 'victim');
+    writeFileSync(victim, 'untouched');
+    // Backup names are random, so a planted link cannot be guessed; exclusive
+    // creation means even a correct guess would fail rather than follow it.
+    symlinkSync(victim, path.join(box.backupDir, 'awsconfig-' + '0'.repeat(32)));
+    expect((await runRobo(['aws.config', '--team', 'fpa'], { env: box.env })).code).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('untouched');
+  });
+});
+
+describe('git sources', () => {
+  it('clones over file://, then fetches updates and discards edits made in the cache', async () => {
+    const box = sandbox({ SEGMENT_TEAM: 'platform' });
+    const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'));
+    const env = { ...box.env, ROBO_DOTFILES_REPO: fileUrl(repo) };
+    const first = await runRobo(['aws.config'], { env });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).not.toContain('bundled');
+    expect(readFileSync(box.awsConfig, 'utf8')).toBe(snapshot('platform'));
+    const [cache] = readdirSync(path.join(box.cacheDir, 'sources'));
+    const cacheDir = path.join(box.cacheDir, 'sources', cache!);
+    expect(git(cacheDir, 'rev-parse', 'HEAD')).toBe(git(repo, 'rev-parse', 'HEAD'));
+
+    // Someone edits the cache and a new commit lands upstream.
+    const team = JSON.parse(exampleTree()['teams/platform.json']!) as { profiles: Array<{ name: string; account: string; role: string }> };
+    writeFileSync(path.join(cacheDir, 'teams', 'platform.json'), JSON.stringify({ hub_role: 'evil', profiles: [] }));
+    writeFileSync(path.join(cacheDir, 'teams', 'stray.json'), '{');
+    team.profiles.push({ name: 'logs', account: 'logs', role: 'platform-readonly' });
+    const upstream = commitTree(repo, { 'teams/platform.json': JSON.stringify(team, null, 2) }, 'platform reads logs');
+
+    const second = await runRobo(['aws.config'], { env });
+    expect(second.stderr).toBe('');
+    expect(second.code).toBe(0);
+    const profiles = loadWithBotocore(box.awsConfig).profiles;
+    expect(profiles.logs?.role_arn).toBe('arn:aws:iam::400000000009:role/platform-readonly');
+    expect(profiles.hub?.role_arn).toBe('arn:aws:iam::100000000001:role/platform');
+    expect(git(cacheDir, 'rev-parse', 'HEAD')).toBe(upstream);
+    expect(existsSync(path.join(cacheDir, 'teams', 'stray.json'))).toBe(false);
+  });
+
+  it('clones over git daemon on 127.0.0.1 and follows --ref to a branch or a tag', async () => {
+    const box = sandbox({ SEGMENT_TEAM: 'fpa' });
+    const served = path.join(box.root, 'served');
+    const repo = makeDotfilesRepo(path.join(served, 'dotfiles.git'));
+    git(repo, 'tag', 'v1');
+    git(repo, 'checkout', '-q', '-b', 'next');
+    commitTree(repo, { 'teams/fpa.json': JSON.stringify({ hub_role: 'fpa-next', profiles: [] }) }, 'fpa on next');
+    git(repo, 'checkout', '-q', 'main');
+    const daemon = await startGitDaemon(served);
+    try {
+      const env = { ...box.env, ROBO_DOTFILES_REPO: daemon.url('dotfiles.git') };
+      expect((await runRobo(['aws.config'], { env })).code).toBe(0);
+      expect(loadWithBotocore(box.awsConfig).profiles.hub?.role_arn).toBe('arn:aws:iam::100000000001:role/fpa');
+
+      const next = await runRobo(['aws.config', '--ref', 'next'], { env });
+      expect(next.stderr).toBe('');
+      expect(loadWithBotocore(box.awsConfig).profiles.hub?.role_arn).toBe('arn:aws:iam::100000000001:role/fpa-next');
+
+      const tagged = await runRobo(['aws.config'], { env: { ...env, ROBO_DOTFILES_REF: 'v1' } });
+      expect(tagged.code).toBe(0);
+      expect(loadWithBotocore(box.awsConfig).profiles.hub?.role_arn).toBe('arn:aws:iam::100000000001:role/fpa');
+    } finally {
+      await daemon.stop();
+    }
+  });
+
+  it('reads the source from the settings file (INI) when no flag or variable names one', async () => {
+    const box = sandbox({ SEGMENT_TEAM: 'growth' });
+    const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'));
+    const settings = path.join(box.home, '.config', 'robo', 'config');
+    mkdirSync(path.dirname(settings), { recursive: true });
+    writeFileSync(settings, `[dotfiles]\nrepo = ${fileUrl(repo)}\nref = main\n`);
+    const result = await runRobo(['aws.config', '--verbose'], { env: box.env });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`source: ${fileUrl(repo)} (ref main) at ${git(repo, 'rev-parse', 'HEAD')}`);
+    expect(readFileSync(box.awsConfig, 'utf8')).toBe(snapshot('growth'));
+  });
+
+  it('accepts this project repository itself as a dotfiles source, by path and by file:// URL', async () => {
+    const box = sandbox({ SEGMENT_TEAM: 'security' });
+    expect((await runRobo(['aws.config', '--repo', projectRoot], { env: box.env })).code).toBe(0);
+    expect(readFileSync(box.awsConfig, 'utf8')).toBe(snapshot('security'));
+    const byUrl = await runRobo(['aws.config', '--team', 'data', '--repo', fileUrl(projectRoot)], { env: box.env });
+    expect(byUrl.stderr).toBe('');
+    expect(byUrl.code).toBe(0);
+    expect(readFileSync(box.awsConfig, 'utf8')).toBe(snapshot('data'));
+  });
+
+  it('passes GIT_SSH_COMMAND on to git, and never prompts', async () => {
+    const box = sandbox({ SEGMENT_TEAM: 'platform' });
+    const marker = path.join(box.root, 'ssh-was-called');
+    const fakeSsh = path.join(box.root, 'fake-ssh');
+    writeFileSync(fakeSsh, `#!/bin/sh\necho "$@" > '${marker}'\nexit 1\n`);
+    chmodSync(fakeSsh, 0o755);
+    const result = await runRobo(['aws.config', '--repo', 'ssh://git@127.0.0.1:1/dotfiles.git'], { env: { ...box.env, GIT_SSH_COMMAND: fakeSsh } });
+    expect(result.code).toBe(4);
+    expect(readFileSync(marker, 'utf8')).toContain('127.0.0.1');
+    expect(existsSync(box.awsConfig)).toBe(false);
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * Real git repositories for tests: a dotfiles repo built from a file tree in a
+ * temp dir, committed, and served over file:// or `git daemon` on 127.0.0.1.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { projectRoot } from './robo.js';
+
+const GIT_ENV = {
+  ...process.env,
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.invalid',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.invalid',
+  GIT_AUTHOR_DATE: '2024-01-01T00:00:00Z',
+  GIT_COMMITTER_DATE: '2024-01-01T00:00:00Z',
+};
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+export type FileTree = Record<string, string>;
+
+/** The example organisation bundled with robo, as a file tree. */
+export function exampleTree(): FileTree {
+  const tree: FileTree = { 'organization.json': readFileSync(path.join(projectRoot, 'organization.json'), 'utf8') };
+  for (const name of readdirSync(path.join(projectRoot, 'teams'))) {
+    tree[`teams/${name}`] = readFileSync(path.join(projectRoot, 'teams', name), 'utf8');
+  }
+  return tree;
+}
+
+export function writeTree(dir: string, tree: FileTree): void {
+  for (const [file, content] of Object.entries(tree)) {
+    const full = path.join(dir, file);
+    mkdirSync(path.dirname(full), { recursive: true });
+    writeFileSync(full, content);
+  }
+}
+
+/** A dotfiles repo with one commit of `tree` on branch main. */
+export function makeDotfilesRepo(dir: string, tree: FileTree = exampleTree()): string {
+  mkdirSync(dir, { recursive: true });
+  git(dir, 'init', '-q', '-b', 'main');
+  commitTree(dir, tree, 'initial definitions');
+  return dir;
+}
+
+/** Write (or with undefined, delete) files and commit them; returns the new commit. */
+export function commitTree(dir: string, tree: Record<string, string | undefined>, message: string): string {
+  for (const [file, content] of Object.entries(tree)) {
+    if (content === undefined) rmSync(path.join(dir, file), { force: true });
+    else writeTree(dir, { [file]: content });
+  }
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '--allow-empty', '-m', message);
+  return git(dir, 'rev-parse', 'HEAD');
+}
+
+export function fileUrl(dir: string): string {
+  return `file://${dir}`;
+}
+
+export interface GitDaemon {
+  url(repoName: string): string;
+  stop(): Promise<void>;
+}
+
+/** `git daemon` serving every repo under baseDir, on 127.0.0.1 and a free port. */
+export async function startGitDaemon(baseDir: string): Promise<GitDaemon> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    'git',
+    ['daemon', '--reuseaddr', '--export-all', '--listen=127.0.0.1', `--port=${port}`, `--base-path=${baseDir}`, baseDir],
+    { env: GIT_ENV, stdio: 'ignore' },
+  );
+  // Bounded wait for the port to accept connections (at most ~5 s).
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    if (await canConnect(port)) break;
+    if (attempt === 99) throw new Error('git daemon did not start');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    url: (repoName) => `git://127.0.0.1:${port}/${repoName}`,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * A throwaway home for one test: HOME, XDG dirs, the backup dir and (by
+ * default) AWS_CONFIG_FILE all inside a temp folder, so no test can touch the
+ * machine's real ~/.aws or ~/.cache.
+ */
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface Sandbox {
+  root: string;
+  home: string;
+  cacheDir: string;
+  backupDir: string;
+  /** ~/.aws/config inside the sandbox's home. */
+  awsConfig: string;
+  env: NodeJS.ProcessEnv;
+  cleanup(): void;
+}
+
+/** Variables from the outer environment that tests keep (the rest is dropped). */
+const KEEP = ['PATH', 'GIT_SSL_CAINFO', 'NODE_EXTRA_CA_CERTS', 'SYSTEMROOT', 'TMPDIR'];
+
+export function makeSandbox(extra: NodeJS.ProcessEnv = {}): Sandbox {
+  const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'robo-test-')));
+  const home = path.join(root, 'home');
+  mkdirSync(home);
+  const env: NodeJS.ProcessEnv = {};
+  for (const key of KEEP) if (process.env[key] !== undefined) env[key] = process.env[key];
+  Object.assign(env, {
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    ROBO_BACKUP_DIR: path.join(root, 'backups'),
+    GIT_CONFIG_NOSYSTEM: '1',
+    LANG: 'C.UTF-8',
+    TZ: 'UTC',
+    ...extra,
+  });
+  return {
+    root,
+    home,
+    cacheDir: path.join(home, '.cache', 'robo'),
+    backupDir: path.join(root, 'backups'),
+    awsConfig: path.join(home, '.aws', 'config'),
+    env,
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
