@@ -12,7 +12,7 @@
  * definitions never replace a good clone.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SourceError } from '../errors.js';
 import { packageRoot } from '../paths.js';
@@ -108,13 +108,14 @@ async function freshClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: strin
   // Clone next to the final folder and move it in only once validated: a
   // failed or interrupted clone never leaves a half-made cache behind.
   const incoming = `${dir}.incoming-${randomBytes(6).toString('hex')}`;
-  await mkdir(path.dirname(dir), { recursive: true });
+  const created = await mkdir(path.dirname(dir), { recursive: true });
   try {
     const args = ['--depth', '1', '--single-branch', '--no-tags'];
     if (spec.ref) args.push('--branch', spec.ref);
     await git(path.dirname(dir), options.env, options.progress).clone(spec.url, incoming, args);
   } catch (error) {
     await rm(incoming, { recursive: true, force: true });
+    await removeEmptyFolders(path.dirname(dir), created);
     throw new SourceError(`cannot clone ${describeSpec(spec)}: ${gitFailure(error)}`, { cause: error });
   }
   const commit = (await git(incoming, options.env).revparse(['HEAD'])).trim();
@@ -167,6 +168,18 @@ async function requireDirectory(dir: string, origin: SourceOrigin): Promise<void
   }
   const from = origin === 'settings' ? 'the settings file' : origin;
   throw new SourceError(`dotfiles source ${dir} (from ${from}) is not a directory`);
+}
+
+/** Undo a mkdir -p: remove the folders it created, from the deepest up, while they are empty. */
+async function removeEmptyFolders(deepest: string, firstCreated: string | undefined): Promise<void> {
+  if (firstCreated === undefined) return;
+  for (let folder = deepest; folder.startsWith(firstCreated); folder = path.dirname(folder)) {
+    try {
+      await rmdir(folder);
+    } catch {
+      return; // not empty: another run uses it
+    }
+  }
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -4,13 +4,14 @@ import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync } from '
 import path from 'node:path';
 
 /** Every file, link and folder under dir with its mode and a hash of its content; {} when dir is missing. */
-export function treeState(dir: string): Record<string, string> {
+export function treeState(dir: string, include: (relative: string) => boolean = () => true): Record<string, string> {
   const state: Record<string, string> = {};
   if (!existsSync(dir)) return state;
   const walk = (current: string) => {
     for (const entry of readdirSync(current, { withFileTypes: true })) {
       const full = path.join(current, entry.name);
       const rel = path.relative(dir, full);
+      if (!include(rel)) continue;
       const info = lstatSync(full);
       const mode = (info.mode & 0o7777).toString(8);
       if (entry.isSymbolicLink()) state[rel] = `link ${readlinkSync(full)}`;

@@ -1,0 +1,200 @@
+/**
+ * Bad input never changes anything: for each kind of broken definition the
+ * CLI exits non-zero with a message naming the file and field, and the
+ * target, the backup dir and the cached clone are exactly as before.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { treeState } from './helpers/files.js';
+import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo } from './helpers/git.js';
+import { runRobo } from './helpers/robo.js';
+import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
+
+const sandboxes: Sandbox[] = [];
+afterEach(() => {
+  for (const made of sandboxes.splice(0)) made.cleanup();
+});
+
+const example = exampleTree();
+const json = (file: string) => JSON.parse(example[file]!) as Record<string, unknown>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures poke at arbitrary JSON
+const edit = (file: string, change: (data: any) => void): string => {
+  const data = json(file);
+  change(data);
+  return JSON.stringify(data, null, 2);
+};
+
+interface Case {
+  name: string;
+  files: Record<string, string | undefined>;
+  team?: string;
+  code: number;
+  /** Every one of these must appear in stderr. */
+  messages: Array<string | RegExp>;
+}
+
+const cases: Case[] = [
+  {
+    name: 'JSON syntax error in organization.json',
+    files: { 'organization.json': '{\n  "okta": {\n    "aws_saml_url": "home/amazon_aws/x/1",\n  }\n}\n' },
+    code: 3,
+    messages: ['organization.json: /: invalid JSON at line 4, column 3'],
+  },
+  {
+    name: 'JSON syntax error in the own team file',
+    files: { 'teams/platform.json': '{ "hub_role": "platform", "profiles": [' },
+    code: 3,
+    messages: [/teams\/platform\.json: \/: invalid JSON at line 1, column \d+: unexpected end of file/],
+  },
+  {
+    name: 'an account name that is not a registry key',
+    files: { 'teams/platform.json': edit('teams/platform.json', (d) => (d.profiles[1].account = 'Prod')) },
+    code: 3,
+    messages: ['teams/platform.json: /profiles/1/account: must match', '(got "Prod")'],
+  },
+  {
+    name: 'an account that is not in the registry',
+    files: { 'teams/platform.json': edit('teams/platform.json', (d) => (d.profiles[0].account = 'staging')) },
+    code: 3,
+    messages: ['teams/platform.json: /profiles/0/account: is not an account in organization.json (known: ops, dev,', '(got "staging")'],
+  },
+  {
+    name: 'an unknown field and a missing one in a profile',
+    files: { 'teams/platform.json': edit('teams/platform.json', (d) => ((d.profiles[0].rol = d.profiles[0].role), delete d.profiles[0].role)) },
+    code: 3,
+    messages: ['teams/platform.json: /profiles/0/rol: is not a known field (allowed: name, account, role, region)', 'teams/platform.json: /profiles/0/role: is required'],
+  },
+  {
+    name: 'a missing aws_saml_url',
+    files: { 'organization.json': edit('organization.json', (d) => delete d.okta.aws_saml_url) },
+    code: 3,
+    messages: ['organization.json: /okta/aws_saml_url: is required'],
+  },
+  {
+    name: 'an absolute aws_saml_url',
+    files: { 'organization.json': edit('organization.json', (d) => (d.okta.aws_saml_url = 'https://example.okta.com/home/amazon_aws/abc/1')) },
+    code: 3,
+    messages: ['organization.json: /okta/aws_saml_url: must match', '(got "https://example.okta.com/home/amazon_aws/abc/1")'],
+  },
+  {
+    name: 'an account id that is not 12 digits',
+    files: { 'organization.json': edit('organization.json', (d) => (d.accounts.dev.id = '20000000002')) },
+    code: 3,
+    messages: ['organization.json: /accounts/dev/id: must match ^[0-9]{12}$', '(got "20000000002")'],
+  },
+  {
+    name: 'a hub account missing from the registry',
+    files: { 'organization.json': edit('organization.json', (d) => (d.hub.account = 'hub')) },
+    code: 3,
+    messages: ['organization.json: /hub/account: is not an account in /accounts'],
+  },
+  {
+    name: 'a profile name given twice',
+    files: { 'teams/platform.json': edit('teams/platform.json', (d) => (d.profiles[1].name = 'dev')) },
+    code: 3,
+    messages: ['teams/platform.json: /profiles/1/name: gives profile "dev" a second time (first from teams/platform.json /profiles/0/name)'],
+  },
+  {
+    name: 'a spoke named like the hub profile',
+    files: { 'teams/platform.json': edit('teams/platform.json', (d) => (d.profiles[0].name = 'hub')) },
+    code: 3,
+    messages: ['teams/platform.json: /profiles/0/name: gives profile "hub" a second time (first from organization.json /hub/profile)'],
+  },
+  {
+    name: 'account "*" without {account} in the name',
+    files: { 'teams/platform.json': edit('teams/platform.json', (d) => (d.profiles[0].account = '*')) },
+    code: 3,
+    messages: ['teams/platform.json: /profiles/0/name: must contain {account} when account is "*"'],
+  },
+  {
+    name: 'a missing organization.json',
+    files: { 'organization.json': undefined },
+    code: 3,
+    messages: ['organization.json: /: missing'],
+  },
+  {
+    name: 'an unknown team',
+    files: {},
+    team: 'platfrom',
+    code: 2,
+    messages: ['unknown team "platfrom" (from $SEGMENT_TEAM)', 'known teams: data, foundation, fpa, growth, platform, security'],
+  },
+  {
+    name: 'a team name that is a path',
+    files: {},
+    team: '../teams/platform',
+    code: 2,
+    messages: ['$SEGMENT_TEAM "../teams/platform": not a team name'],
+  },
+];
+
+/** What must not change: the config, the backups, and the cache's commit and files (not git's bookkeeping). */
+function state(box: Sandbox) {
+  const sources = path.join(box.cacheDir, 'sources');
+  const clones = readdirSync(sources).map((name) => path.join(sources, name));
+  return {
+    home: treeState(box.home, (rel) => !rel.startsWith('.cache')),
+    backups: treeState(box.backupDir),
+    cache: clones.map((dir) => ({ dir, head: git(dir, 'rev-parse', 'HEAD'), files: treeState(dir, (rel) => rel !== '.git' && !rel.startsWith('.git/')) })),
+  };
+}
+
+describe('broken definitions change nothing', () => {
+  it.each(cases)('$name', async ({ files, team, code, messages }) => {
+    const box = makeSandbox({ SEGMENT_TEAM: team ?? 'platform' });
+    sandboxes.push(box);
+    const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'));
+    const env = { ...box.env, ROBO_DOTFILES_REPO: fileUrl(repo) };
+    // A good run first: a config, a cache and (after a team switch) a backup exist.
+    expect((await runRobo(['aws.config', '--team', 'fpa'], { env })).code).toBe(0);
+    expect((await runRobo(['aws.config', '--team', 'platform'], { env })).code).toBe(0);
+    const before = state(box);
+    expect(before.cache).toHaveLength(1);
+
+    commitTree(repo, files, 'break something');
+    const result = await runRobo(['aws.config'], { env });
+    expect(result.code).toBe(code);
+    for (const message of messages) {
+      if (typeof message === 'string') expect(result.stderr).toContain(message);
+      else expect(result.stderr).toMatch(message);
+    }
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace without --verbose
+    expect(result.stdout).not.toContain('successfully updated');
+    expect(state(box)).toEqual(before);
+  });
+});
+
+describe('problems in other teams are warnings', () => {
+  it('still writes your team and names the other file and field', async () => {
+    const box = makeSandbox({ SEGMENT_TEAM: 'platform' });
+    sandboxes.push(box);
+    const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'), {
+      ...example,
+      'teams/growth.json': edit('teams/growth.json', (d) => (d.profiles[0].account = 'nope')),
+      'teams/broken.json': '{',
+    });
+    const result = await runRobo(['aws.config'], { env: { ...box.env, ROBO_DOTFILES_REPO: repo } });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("ignored 2 problem(s) in other teams' files");
+    expect(result.stderr).toContain('teams/growth.json: /profiles/0/account: is not an account in organization.json');
+    expect(result.stderr).toContain('teams/broken.json: /: invalid JSON at line 1, column 2');
+    expect(readFileSync(box.awsConfig, 'utf8')).toContain('[profile prod-deploy]');
+  });
+});
+
+describe('an unreachable source changes nothing', () => {
+  it.each([
+    ['a file:// URL that does not exist', (root: string) => fileUrl(path.join(root, 'missing'))],
+    ['a git daemon port nobody listens on', () => 'git://127.0.0.1:9/dotfiles.git'],
+    ['a local folder that does not exist', (root: string) => path.join(root, 'missing')],
+  ])('%s: exit 4, no cache, no config', async (_name, location) => {
+    const box = makeSandbox({ SEGMENT_TEAM: 'platform' });
+    sandboxes.push(box);
+    const result = await runRobo(['aws.config', '--repo', location(box.root)], { env: box.env });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(/✖ : (cannot clone|dotfiles source)/);
+    expect(treeState(box.home)).toEqual({});
+    expect(treeState(box.backupDir)).toEqual({});
+  });
+});

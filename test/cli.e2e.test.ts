@@ -1,0 +1,84 @@
+/** The command line itself: task list, help, version, flags, exit codes. */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { projectRoot, runRobo } from './helpers/robo.js';
+import { makeSandbox } from './helpers/sandbox.js';
+
+const box = makeSandbox();
+afterAll(() => box.cleanup());
+const version = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+describe('robo', () => {
+  it('with no task lists the tasks with one-line summaries', async () => {
+    const result = await runRobo([], { env: box.env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^ {2}aws\.config +– Write your team's AWS profiles .*\(alias: config\.aws\)$/m);
+    expect(result.stdout).toContain('robo help TASK');
+  });
+
+  it.each([['help', 'aws.config'], ['help', 'config.aws'], ['aws.config', '--help']])('robo %s %s shows the task usage and its flags', async (...args) => {
+    const result = await runRobo(args, { env: box.env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('robo aws.config [--team TEAM]');
+    for (const flag of ['--team', '--repo', '--ref', '--quiet', '--verbose']) expect(result.stdout).toContain(flag);
+    expect(result.stdout).toContain('SEGMENT_TEAM=platform robo aws.config');
+  });
+
+  it('--version prints the package version', async () => {
+    const result = await runRobo(['--version'], { env: box.env });
+    expect(result.stdout.trim()).toBe(version);
+  });
+
+  it.each([
+    [['deploy'], 'unknown task "deploy"'],
+    [['help', 'deploy'], 'unknown task "deploy"'],
+    [['aws.config', '--tema', 'x'], 'Unknown argument'],
+  ])('%j is a usage error (exit 2)', async (args, message) => {
+    const result = await runRobo(args, { env: box.env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('--quiet prints nothing on success', async () => {
+    const result = await runRobo(['aws.config', '--team', 'fpa', '--quiet'], { env: box.env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('');
+  });
+
+  it('a missing team says how to give one and lists the teams', async () => {
+    const result = await runRobo(['aws.config'], { env: box.env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no team given: pass --team TEAM or set SEGMENT_TEAM');
+    expect(result.stderr).toContain('known teams: data, foundation, fpa, growth, platform, security');
+  });
+
+  it('a bad settings file names the file and key (exit 2)', async () => {
+    const settings = makeSandbox();
+    try {
+      const file = path.join(settings.home, '.config', 'robo', 'config');
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, '[dotfiles]\nrepository = x\n');
+      const result = await runRobo(['aws.config', '--team', 'fpa'], { env: settings.env });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`${file}: [dotfiles] repository: unknown key (known: repo, ref)`);
+    } finally {
+      settings.cleanup();
+    }
+  });
+
+  it('prints no colour when stdout is not a terminal', async () => {
+    const result = await runRobo(['aws.config', '--team', 'fpa'], { env: { ...box.env, FORCE_COLOR: undefined } });
+    expect(result.stdout).not.toContain("\u001b[");
+  });
+
+  it('shows the stack of an error only with --verbose', async () => {
+    const quiet = await runRobo(['aws.config', '--team', 'fpa', '--repo', '/nonexistent/dotfiles'], { env: box.env });
+    expect(quiet.code).toBe(4);
+    expect(quiet.stderr).not.toMatch(/\n\s+at /);
+    const verbose = await runRobo(['aws.config', '--team', 'fpa', '--repo', '/nonexistent/dotfiles', '--verbose'], { env: box.env });
+    expect(verbose.code).toBe(4);
+    expect(verbose.stderr).toMatch(/SourceError: dotfiles source \/nonexistent\/dotfiles .*\n\s+at /);
+  });
+});
