@@ -14,6 +14,8 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
+  // Prefer ES module builds: jsonc-parser's "main" is a UMD file whose require()s esbuild cannot follow.
+  mainFields: ['module', 'main'],
   // Chunks sit beside robo.mjs: paths.ts finds the package root as '..' of its own file.
   chunkNames: '[name]-[hash]',
   // CommonJS dependencies call require() and read __filename (write-file-atomic); give

@@ -10,7 +10,7 @@
 import { DefinitionsError, UsageError } from './errors.js';
 import { resolvePaths } from './paths.js';
 import { applyPlan } from './pipeline/apply.js';
-import { loadDefinitions } from './pipeline/definitions.js';
+import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions } from './pipeline/definitions.js';
 import { planConfig } from './pipeline/plan.js';
 import { formatProblem, type Problem } from './pipeline/problems.js';
 import { renderAwsConfig } from './pipeline/render.js';
@@ -62,6 +62,11 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
   let warnings: Problem[];
   try {
     const definitions = await loadDefinitions(checkout.dir);
+    if (!definitions.organization) {
+      throw new DefinitionsError(`${describeSpec(spec)} is not a dotfiles source: it has no ${ORGANIZATION_FILE} at its root`, [
+        `expected ${ORGANIZATION_FILE} and ${TEAMS_DIR}/<team>.json (see "Dotfiles repo format" in robo's README)`,
+      ]);
+    }
     const known = [...definitions.teams.keys()];
     if (team === undefined) {
       throw new UsageError('no team given: pass --team TEAM or set SEGMENT_TEAM', [`known teams: ${known.join(', ') || '(none)'}`]);
@@ -72,7 +77,8 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
     const validation = validateDefinitions(definitions, team);
     warnings = validation.warnings;
     if (validation.errors.length > 0 || !validation.organization || !validation.team) {
-      throw new DefinitionsError(`invalid definitions in ${describeSpec(spec)}; nothing was written`, validation.errors.map(formatProblem));
+      const others = warnings.length > 0 ? [`also in other teams' files (not blocking):`, ...warnings.map(formatProblem)] : [];
+      throw new DefinitionsError(`invalid definitions in ${describeSpec(spec)}; nothing was written`, [...validation.errors.map(formatProblem), ...others]);
     }
     const model = resolveAwsConfig(validation.organization, team, validation.team);
     rendered = renderAwsConfig(model);

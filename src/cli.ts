@@ -17,6 +17,8 @@ const BUILTIN_TASKS: ReadonlyArray<BuiltinTask<any>> = [awsConfigTask];
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // Known before parsing, so even a parse error is reported the right way.
   let reporter = createReporter({ quiet: argv.includes('--quiet') || argv.includes('-q'), verbose: argv.includes('--verbose'), env });
+  // yargs answers a bare `help` with its own global help; robo answers with the task list.
+  if (argv[0] === 'help' && argv.slice(1).every((arg) => arg.startsWith('-'))) argv = argv.slice(1);
   try {
     const parser = buildParser(argv, env, (next) => (reporter = next));
     await parser.parseAsync();
@@ -40,7 +42,7 @@ function buildParser(argv: string[], env: NodeJS.ProcessEnv, setReporter: (repor
     .strict()
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new UsageError(message);
+      throw error ?? new UsageError(usageMessage(message, argv));
     })
     .version(pkg.version)
     .help()
@@ -81,6 +83,18 @@ function buildParser(argv: string[], env: NodeJS.ProcessEnv, setReporter: (repor
     }, true);
   }
   return parser as unknown as Argv<GlobalArgs>;
+}
+
+/** yargs says "Unknown argument: tema"; say which flag or word, as the user typed it. */
+function usageMessage(message: string, argv: string[]): string {
+  const unknown = /^Unknown arguments?: (.+)$/.exec(message);
+  if (!unknown?.[1]) return message;
+  const words = unknown[1].split(', ').map((name) => {
+    const flag = argv.find((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`) || arg === `-${name}`);
+    return flag ? `unknown option ${flag.split('=')[0]!}` : `unexpected argument ${JSON.stringify(name)}`;
+  });
+  const task = argv.map(findTask).find(Boolean);
+  return `${words.join(', ')}${task ? `; see robo help ${task.name}` : ''}`;
 }
 
 function findTask(name: string): BuiltinTask | undefined {

@@ -15,8 +15,6 @@ export interface RoboPaths {
   cacheDir: string;
   /** The AWS config robo writes: $AWS_CONFIG_FILE or ~/.aws/config. */
   targetFile: string;
-  /** True when targetFile is the default ~/.aws/config, whose folder robo may create (0700). */
-  targetIsDefault: boolean;
   /** Where backups go: $ROBO_BACKUP_DIR or /tmp. */
   backupDir: string;
 }
@@ -34,12 +32,11 @@ export function resolvePaths(env: NodeJS.ProcessEnv): RoboPaths {
     cacheDir: path.join(cacheHome, 'robo'),
     // botocore and aws-okta expand a leading ~ in AWS_CONFIG_FILE; so do we.
     targetFile: awsConfigFile ? path.resolve(expandHome(awsConfigFile, home)) : path.join(home, '.aws', 'config'),
-    targetIsDefault: !awsConfigFile,
     backupDir: env.ROBO_BACKUP_DIR ? path.resolve(expandHome(env.ROBO_BACKUP_DIR, home)) : '/tmp',
   };
 }
 
-function expandHome(value: string, home: string): string {
+export function expandHome(value: string, home: string): string {
   return value === '~' || value.startsWith('~/') ? path.join(home, value.slice(1)) : value;
 }
 

@@ -33,7 +33,8 @@ describe('robo', () => {
   it.each([
     [['deploy'], 'unknown task "deploy"'],
     [['help', 'deploy'], 'unknown task "deploy"'],
-    [['aws.config', '--tema', 'x'], 'Unknown argument'],
+    [['aws.config', '--tema', 'x'], 'unknown option --tema; see robo help aws.config'],
+    [['aws.config', 'extra'], 'unexpected argument "extra"'],
   ])('%j is a usage error (exit 2)', async (args, message) => {
     const result = await runRobo(args, { env: box.env });
     expect(result.code).toBe(2);
@@ -80,5 +81,13 @@ describe('robo', () => {
     const verbose = await runRobo(['aws.config', '--team', 'fpa', '--repo', '/nonexistent/dotfiles', '--verbose'], { env: box.env });
     expect(verbose.code).toBe(4);
     expect(verbose.stderr).toMatch(/SourceError: dotfiles source \/nonexistent\/dotfiles .*\n\s+at /);
+  });
+});
+
+describe('robo help', () => {
+  it('with no task lists the tasks, like robo alone', async () => {
+    const [alone, help] = await Promise.all([runRobo([], { env: box.env }), runRobo(['help'], { env: box.env })]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toBe(alone.stdout);
   });
 });

@@ -32,19 +32,26 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
       })
       .option('ref', { type: 'string', describe: 'Branch or tag of a git source (default: $ROBO_DOTFILES_REF, then ref in the settings file, then the remote HEAD)' })
       .example('SEGMENT_TEAM=platform robo aws.config', "write platform's profiles")
-      .example('robo aws.config --team data --repo git@github.com:example/dotfiles.git', 'use a specific dotfiles repo'),
+      .example('robo aws.config --repo ~/src/dotfiles', 'use a local checkout')
+      .example('robo aws.config --ref next', 'use the next branch of the dotfiles repo'),
   async run(args, context) {
     const { syncAwsConfig } = await import('../aws-config.js');
     const fromFlag = args.team !== undefined;
-    const result = await syncAwsConfig({
-      team: fromFlag ? args.team : context.env.SEGMENT_TEAM || undefined,
-      teamOrigin: fromFlag ? '--team' : '$SEGMENT_TEAM',
-      repo: args.repo,
-      ref: args.ref,
-      env: context.env,
-      cwd: context.cwd,
-      progress: progressPrinter(context),
-    });
+    const progress = progressLine(context);
+    let result: AwsConfigResult;
+    try {
+      result = await syncAwsConfig({
+        team: fromFlag ? args.team : context.env.SEGMENT_TEAM || undefined,
+        teamOrigin: fromFlag ? '--team' : '$SEGMENT_TEAM',
+        repo: args.repo,
+        ref: args.ref,
+        env: context.env,
+        cwd: context.cwd,
+        progress: progress.update,
+      });
+    } finally {
+      progress.clear();
+    }
     report(result, context.reporter, context.env);
   },
 };
@@ -77,12 +84,18 @@ function tilde(file: string, env: NodeJS.ProcessEnv): string {
 }
 
 /** Clone/fetch progress on a terminal only: logs and timers get clean output. */
-function progressPrinter(context: TaskContext) {
-  if (!process.stderr.isTTY || context.reporter.quiet) return undefined;
-  let shown = false;
-  return ({ stage, progress }: { stage: string; progress: number }) => {
-    process.stderr.write(`\r\x1b[2K  git: ${stage} ${progress}%`);
-    shown = true;
-    if (progress >= 100 && stage === 'receiving' && shown) process.stderr.write('\r\x1b[2K');
+function progressLine(context: TaskContext) {
+  const shown = process.stderr.isTTY && !context.reporter.quiet;
+  let used = false;
+  return {
+    update: shown
+      ? ({ stage, progress }: { stage: string; progress: number }) => {
+          used = true;
+          process.stderr.write(`\r\x1b[2K  git: ${stage} ${progress}%`);
+        }
+      : undefined,
+    clear: () => {
+      if (used) process.stderr.write('\r\x1b[2K');
+    },
   };
 }

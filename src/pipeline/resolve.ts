@@ -46,6 +46,8 @@ export function resolveAwsConfig(organization: Organization, teamName: string, t
 export function partitionOf(region: string): string {
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
   if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
   return 'aws';
 }
 

@@ -15,7 +15,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SourceError } from '../errors.js';
-import { packageRoot } from '../paths.js';
+import { expandHome, packageRoot, resolvePaths } from '../paths.js';
 import type { Settings } from '../settings.js';
 import { git, gitFailure, type GitProgress } from '../system/git.js';
 
@@ -45,7 +45,7 @@ export function resolveSourceSpec(request: SourceRequest): SourceSpec {
   for (const [location, origin] of candidates) {
     if (location === undefined || location === '') continue;
     if (isGitUrl(location)) return { kind: 'git', url: location, ref, origin };
-    const dir = path.resolve(request.cwd, location);
+    const dir = path.resolve(request.cwd, expandHome(location, resolvePaths(env).home));
     // A ref only means something to git: a local repo with a ref is cloned like a URL.
     if (ref !== undefined) return { kind: 'git', url: dir, ref, origin };
     return { kind: 'path', dir, origin };
@@ -53,9 +53,13 @@ export function resolveSourceSpec(request: SourceRequest): SourceSpec {
   return { kind: 'embedded', dir: packageRoot(), origin: 'default' };
 }
 
-/** URLs git understands: scheme://..., and scp-like user@host:path. */
+/**
+ * URLs git understands: scheme://..., and scp-like [user@]host:path. As in
+ * git itself, a colon before the first slash makes it scp-like (so a folder
+ * with a colon in its name needs ./ in front).
+ */
 export function isGitUrl(location: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) || /^[\w.-]+@[\w.-]+:/.test(location);
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) || /^[^/]+:/.test(location);
 }
 
 export function describeSpec(spec: SourceSpec): string {

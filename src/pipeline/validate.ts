@@ -12,6 +12,7 @@ import organizationSchema from '../../schemas/organization.schema.json' with { t
 import teamSchema from '../../schemas/team.schema.json' with { type: 'json' };
 import { ACCOUNT_PLACEHOLDER, EVERY_ACCOUNT, type Organization, type Team } from '../model.js';
 import { ORGANIZATION_FILE, type DefinitionFile, type Definitions } from './definitions.js';
+import { parseStrictJson } from './json.js';
 import { pointerSegment, valueAt, type Problem } from './problems.js';
 
 export interface ValidationResult {
@@ -120,29 +121,12 @@ function checkTeam(file: DefinitionFile, organization: Organization | undefined,
   return problems.length === before ? team : undefined;
 }
 
-/** JSON.parse, with a syntax error turned into a problem that gives line and column. */
+/** Strict JSON; a syntax error or a duplicate key becomes a problem. */
 function parseJson(file: DefinitionFile, problems: Problem[]): unknown {
-  try {
-    return JSON.parse(file.text) as unknown;
-  } catch (error) {
-    const message = (error as Error).message;
-    const position = /at position (\d+)/.exec(message);
-    const offset = position ? Number(position[1]) : file.text.length;
-    const { line, column } = lineAndColumn(file.text, offset);
-    const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/^Unexpected end of JSON input$/, 'unexpected end of file');
-    problems.push({ file: file.file, pointer: '', message: `invalid JSON at line ${line}, column ${column}: ${reason}` });
-    return undefined;
-  }
-}
-
-export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) {
-    line += 1;
-    lineStart = index + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
+  const result = parseStrictJson(file.text);
+  if (result.ok) return result.value;
+  problems.push(...result.problems.map((problem) => ({ file: file.file, ...problem })));
+  return undefined;
 }
 
 // --- JSON Schema --------------------------------------------------------
@@ -175,7 +159,8 @@ function schemaCheck(validate: ValidateFunction, data: unknown, file: string): P
 /** Turn an ajv error into a message that names the field and what is allowed (ajv's own text omits both). */
 function problemFromSchemaError(error: ErrorObject, data: unknown, file: string): Problem | undefined {
   const params = error.params as Record<string, unknown>;
-  const hint = typeof error.parentSchema?.description === 'string' ? `: ${error.parentSchema.description}` : '';
+  // A schema's title says in words what its pattern says in regex: "a 12-digit AWS account id".
+  const title = typeof error.parentSchema?.title === 'string' ? error.parentSchema.title : undefined;
   switch (error.keyword) {
     case 'propertyNames':
       return undefined; // reported by the nested error, which names the property
@@ -194,7 +179,8 @@ function problemFromSchemaError(error: ErrorObject, data: unknown, file: string)
       if (error.propertyName !== undefined) {
         return { file, pointer: `${error.instancePath}/${pointerSegment(error.propertyName)}`, message: `is not a valid name: must match ${String(params.pattern)}` };
       }
-      return { file, pointer: error.instancePath, message: `must match ${String(params.pattern)}${hint}`, value: valueAt(data, error.instancePath) };
+      const expected = title ? `must be ${title} (${String(params.pattern)})` : `must match ${String(params.pattern)}`;
+      return { file, pointer: error.instancePath, message: expected, value: valueAt(data, error.instancePath) };
     }
     case 'enum':
       return { file, pointer: error.instancePath, message: `must be one of ${JSON.stringify(params.allowedValues)}`, value: valueAt(data, error.instancePath) };

@@ -1,0 +1,70 @@
+/**
+ * Strict JSON for definition files. JSON.parse alone is not enough: its
+ * errors on Node 20 often carry no position ("Unexpected token '}', ... is not
+ * valid JSON"), and it silently keeps the last of two equal keys, so a
+ * reviewer could approve one value while robo uses another. jsonc-parser's
+ * scanner gives offsets for every error and lets us see duplicate keys;
+ * JSON.parse then builds the value once the text is known to be clean.
+ */
+import { printParseErrorCode, visit, type JSONPath, type ParseErrorCode } from 'jsonc-parser';
+import { pointerSegment } from './problems.js';
+
+export type JsonResult =
+  | { ok: true; value: unknown }
+  | { ok: false; problems: Array<{ pointer: string; message: string }> };
+
+export function parseStrictJson(text: string): JsonResult {
+  const problems: Array<{ pointer: string; message: string }> = [];
+  // Keys seen so far in each open object, innermost last.
+  const objects: Array<Set<string>> = [];
+  let syntaxError = false;
+  visit(
+    text,
+    {
+      onObjectBegin: () => {
+        objects.push(new Set());
+      },
+      onObjectEnd: () => {
+        objects.pop();
+      },
+      onObjectProperty: (property: string, _offset: number, _length: number, line: number, column: number, pathSupplier: () => JSONPath) => {
+        const keys = objects[objects.length - 1];
+        if (!keys) return;
+        if (keys.has(property)) {
+          problems.push({ pointer: toPointer([...pathSupplier(), property]), message: `duplicate key at line ${line + 1}, column ${column + 1}: JSON keeps only the last value, so robo refuses the file` });
+        }
+        keys.add(property);
+      },
+      onError: (error: ParseErrorCode, offset: number) => {
+        if (syntaxError) return; // the first error is the useful one; the rest follow from it
+        syntaxError = true;
+        const { line, column } = lineAndColumn(text, offset);
+        problems.push({ pointer: '', message: `invalid JSON at line ${line}, column ${column}: ${describeError(error)}` });
+      },
+    },
+    { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
+  );
+  if (problems.length > 0) return { ok: false, problems: syntaxError ? problems.filter((problem) => problem.pointer === '') : problems };
+  return { ok: true, value: JSON.parse(text) as unknown };
+}
+
+function toPointer(path: JSONPath): string {
+  return path.map((segment) => `/${pointerSegment(segment)}`).join('');
+}
+
+/** "CloseBraceExpected" → "close brace expected". */
+function describeError(code: ParseErrorCode): string {
+  return printParseErrorCode(code)
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
+}
+
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) {
+    line += 1;
+    lineStart = index + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
