@@ -4,22 +4,23 @@
  * command layer (commands/aws-config.ts) decides what a person sees.
  *
  * Order matters for safety: everything that can fail on bad input (fetch,
- * validation, render) runs before the first byte is written, so a failed run
- * changes nothing.
+ * validation, render, reading the markers) runs before the first byte is
+ * written, so a failed run changes nothing.
  */
-import { DefinitionsError, UsageError } from './errors.js';
+import { DefinitionsError, UsageError, WriteError } from './errors.js';
 import { resolvePaths } from './paths.js';
 import { applyPlan } from './pipeline/apply.js';
 import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions } from './pipeline/definitions.js';
-import { planConfig } from './pipeline/plan.js';
+import { planConfig, type RemovedSection } from './pipeline/plan.js';
 import { formatProblem, type Problem } from './pipeline/problems.js';
 import { renderAwsConfig } from './pipeline/render.js';
 import { resolveAwsConfig } from './pipeline/resolve.js';
-import { checkoutSource, describeSpec, resolveSourceSpec, type SourceSpec } from './pipeline/source.js';
+import { checkoutSource, describeSpec, resolveSourceSpec, type Checkout, type SourceSpec } from './pipeline/source.js';
 import { TEAM_NAME, validateDefinitions } from './pipeline/validate.js';
 import { readSettings } from './settings.js';
 import type { GitProgress } from './system/git.js';
-import { readTarget } from './system/target.js';
+import { lockPath, withLock } from './system/lock.js';
+import { readTarget, resolveTarget } from './system/target.js';
 
 export interface AwsConfigOptions {
   team: string | undefined;
@@ -27,6 +28,12 @@ export interface AwsConfigOptions {
   teamOrigin: string;
   repo?: string;
   ref?: string;
+  /** Write nothing; report what would change. */
+  dryRun?: boolean;
+  /** Replace the whole file instead of merging robo's block into it. */
+  replace?: boolean;
+  /** A failed fetch is an error even when a cached clone exists. */
+  strict?: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
   progress?: GitProgress;
@@ -34,17 +41,30 @@ export interface AwsConfigOptions {
 
 export interface AwsConfigResult {
   team: string;
-  source: { spec: SourceSpec; description: string; commit: string | undefined };
+  source: {
+    spec: SourceSpec;
+    description: string;
+    commit: string | undefined;
+    /** Set when the fetch failed and the cached clone was used. */
+    offline: { reason: string; commitDate: Date } | undefined;
+  };
   /** The config file as configured, and the file really written (differs for a symlink). */
   target: string;
   targetFile: string;
-  /** False when the config already held exactly these bytes. */
+  /** True when the file differs (dry run) or was rewritten. */
   changed: boolean;
+  dryRun: boolean;
   /** False when there was no config file before this run. */
   hadConfig: boolean;
   backup: string | undefined;
   profiles: string[];
+  /** User sections taken out because robo now generates them. */
+  removed: RemovedSection[];
+  /** Problems in other teams' files. */
   warnings: Problem[];
+  /** The file before and after, for a diff (dry run only). */
+  before?: Buffer;
+  after?: Buffer;
 }
 
 export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfigResult> {
@@ -55,52 +75,73 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
   const paths = resolvePaths(options.env);
   const settings = await readSettings(paths.settingsFile);
   const spec = resolveSourceSpec({ repo: options.repo, ref: options.ref, env: options.env, cwd: options.cwd, settings });
-  const checkout = await checkoutSource(spec, { cacheDir: paths.cacheDir, env: options.env, progress: options.progress });
+  const checkout = await checkoutSource(spec, { cacheDir: paths.cacheDir, env: options.env, progress: options.progress, strict: options.strict });
 
-  let rendered: string;
-  let profiles: string[];
-  let warnings: Problem[];
+  let rendered: Rendered;
   try {
-    const definitions = await loadDefinitions(checkout.dir);
-    if (!definitions.organization) {
-      throw new DefinitionsError(`${describeSpec(spec)} is not a dotfiles source: it has no ${ORGANIZATION_FILE} at its root`, [
-        `expected ${ORGANIZATION_FILE} and ${TEAMS_DIR}/<team>.json (see "Dotfiles repo format" in robo's README)`,
-      ]);
-    }
-    const known = [...definitions.teams.keys()];
-    if (team === undefined) {
-      throw new UsageError('no team given: pass --team TEAM or set SEGMENT_TEAM', [`known teams: ${known.join(', ') || '(none)'}`]);
-    }
-    if (!definitions.teams.has(team)) {
-      throw new UsageError(`unknown team "${team}" (from ${options.teamOrigin}) in ${describeSpec(spec)}`, [`known teams: ${known.join(', ') || '(none)'}`]);
-    }
-    const validation = validateDefinitions(definitions, team);
-    warnings = validation.warnings;
-    if (validation.errors.length > 0 || !validation.organization || !validation.team) {
-      const others = warnings.length > 0 ? [`also in other teams' files (not blocking):`, ...warnings.map(formatProblem)] : [];
-      throw new DefinitionsError(`invalid definitions in ${describeSpec(spec)}; nothing was written`, [...validation.errors.map(formatProblem), ...others]);
-    }
-    const model = resolveAwsConfig(validation.organization, team, validation.team);
-    rendered = renderAwsConfig(model);
-    profiles = [model.hub.name, ...model.spokes.map((spoke) => spoke.name)];
+    rendered = await renderFromCheckout(checkout, team, options.teamOrigin);
   } catch (error) {
     await checkout.discard();
     throw error;
   }
   await checkout.keep();
 
-  const target = await readTarget(paths.targetFile);
-  const plan = planConfig(target, rendered);
-  const applied = await applyPlan(plan, paths.backupDir);
+  // Read, plan and write under one lock, so concurrent runs never interleave
+  // their read-modify-write of the same file.
+  const file = await resolveTarget(paths.targetFile);
+  const dryRun = options.dryRun ?? false;
+  const { plan, applied } = await withLock(lockPath(paths.cacheDir, 'target', file), paths.targetFile, async (lock) => {
+    const current = await readTarget(paths.targetFile, file);
+    const plan = planConfig(current, rendered.text, { generated: new Set(rendered.profiles), replace: options.replace ?? false });
+    if (dryRun) return { plan, applied: { written: false, backup: undefined } };
+    if (lock.compromised) throw new WriteError(`lost the lock on ${paths.targetFile} (${lock.compromised.message}); nothing was written`);
+    return { plan, applied: await applyPlan(plan, paths.backupDir) };
+  });
+
   return {
-    team,
-    source: { spec, description: describeSpec(spec), commit: checkout.commit },
-    target: target.path,
-    targetFile: target.file,
-    changed: applied.written,
-    hadConfig: target.content !== undefined,
+    team: rendered.team,
+    source: { spec, description: describeSpec(spec), commit: checkout.commit, offline: checkout.offline },
+    target: plan.target.path,
+    targetFile: plan.target.file,
+    changed: dryRun ? plan.changed : applied.written,
+    dryRun,
+    hadConfig: plan.target.content !== undefined,
     backup: applied.backup,
-    profiles,
-    warnings,
+    profiles: rendered.profiles,
+    removed: plan.removed,
+    warnings: rendered.warnings,
+    ...(dryRun ? { before: plan.target.content, after: plan.next } : {}),
   };
+}
+
+interface Rendered {
+  team: string;
+  text: string;
+  profiles: string[];
+  warnings: Problem[];
+}
+
+async function renderFromCheckout(checkout: Checkout, team: string | undefined, teamOrigin: string): Promise<Rendered> {
+  const { spec } = checkout;
+  const definitions = await loadDefinitions(checkout.dir);
+  if (!definitions.organization) {
+    throw new DefinitionsError(`${describeSpec(spec)} is not a dotfiles source: it has no ${ORGANIZATION_FILE} at its root`, [
+      `expected ${ORGANIZATION_FILE} and ${TEAMS_DIR}/<team>.json (see "Dotfiles repo format" in robo's README)`,
+    ]);
+  }
+  const known = [...definitions.teams.keys()];
+  if (team === undefined) {
+    throw new UsageError('no team given: pass --team TEAM or set SEGMENT_TEAM', [`known teams: ${known.join(', ') || '(none)'}`]);
+  }
+  if (!definitions.teams.has(team)) {
+    throw new UsageError(`unknown team "${team}" (from ${teamOrigin}) in ${describeSpec(spec)}`, [`known teams: ${known.join(', ') || '(none)'}`]);
+  }
+  const validation = validateDefinitions(definitions, team);
+  const { warnings } = validation;
+  if (validation.errors.length > 0 || !validation.organization || !validation.team) {
+    const others = warnings.length > 0 ? [`also in other teams' files (not blocking):`, ...warnings.map(formatProblem)] : [];
+    throw new DefinitionsError(`invalid definitions in ${describeSpec(spec)}; nothing was written`, [...validation.errors.map(formatProblem), ...others]);
+  }
+  const model = resolveAwsConfig(validation.organization, team, validation.team);
+  return { team, text: renderAwsConfig(model), profiles: [model.hub.name, ...model.spokes.map((spoke) => spoke.name)], warnings };
 }

@@ -7,16 +7,18 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import pkg from '../package.json' with { type: 'json' };
 import { awsConfigTask } from './commands/aws-config.js';
+import { awsBackupsTask, awsRestoreTask } from './commands/backups.js';
 import type { BuiltinTask, GlobalArgs } from './commands/types.js';
-import { ExitCode, RoboError, UsageError } from './errors.js';
+import { ExitCode, ExitSignal, RoboError, UsageError } from './errors.js';
 import { createReporter, type Reporter } from './ui.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const BUILTIN_TASKS: ReadonlyArray<BuiltinTask<any>> = [awsConfigTask];
+const BUILTIN_TASKS: ReadonlyArray<BuiltinTask<any>> = [awsConfigTask, awsBackupsTask, awsRestoreTask];
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // Known before parsing, so even a parse error is reported the right way.
-  let reporter = createReporter({ quiet: argv.includes('--quiet') || argv.includes('-q'), verbose: argv.includes('--verbose'), env });
+  const json = argv.includes('--json');
+  let reporter = createReporter({ quiet: json || argv.includes('--quiet') || argv.includes('-q'), verbose: argv.includes('--verbose'), env });
   // yargs answers a bare `help` with its own global help; robo answers with the task list.
   if (argv[0] === 'help' && argv.slice(1).every((arg) => arg.startsWith('-'))) argv = argv.slice(1);
   try {
@@ -24,7 +26,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     await parser.parseAsync();
     return ExitCode.ok;
   } catch (error) {
-    return reportError(error, reporter);
+    return json ? reportErrorAsJson(error, reporter) : reportError(error, reporter);
   }
 }
 
@@ -35,8 +37,9 @@ function buildParser(argv: string[], env: NodeJS.ProcessEnv, setReporter: (repor
     .usage('robo TASK [options]\n\nShared commands for engineers; run `robo` to list the tasks.')
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only errors', global: true })
     .option('verbose', { type: 'boolean', default: false, describe: 'Print details, and the stack of an unexpected error', global: true })
+    .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object with the result (or the error) instead of messages', global: true })
     .middleware((args) => {
-      reporter = createReporter({ quiet: Boolean(args.quiet), verbose: Boolean(args.verbose), env });
+      reporter = createReporter({ quiet: Boolean(args.quiet) || Boolean(args.json), verbose: Boolean(args.verbose), env });
       setReporter(reporter);
     })
     .strict()
@@ -67,11 +70,11 @@ function buildParser(argv: string[], env: NodeJS.ProcessEnv, setReporter: (repor
   );
   for (const task of BUILTIN_TASKS) {
     parser.command(
-      [task.name, ...task.aliases],
+      [task.command ?? task.name, ...task.aliases],
       task.summary,
       (y) => task.builder(y as Argv<GlobalArgs>),
       async (args) => {
-        await task.run(args as never, { reporter: reporter!, env, cwd: process.cwd() });
+        await task.run(args as never, { reporter: reporter!, json: Boolean(args.json), env, cwd: process.cwd() });
       },
     );
   }
@@ -114,6 +117,7 @@ export function taskList(): string {
 }
 
 function reportError(error: unknown, reporter: Reporter): number {
+  if (error instanceof ExitSignal) return error.exitCode; // the task already said everything
   if (error instanceof RoboError) {
     reporter.error(error.message, error.details);
     if (reporter.verbose && error.stack) process.stderr.write(`${error.stack}\n`);
@@ -123,6 +127,17 @@ function reportError(error: unknown, reporter: Reporter): number {
   reporter.error(`internal error: ${message}`, reporter.verbose ? [] : ['run again with --verbose for the stack trace, and report it']);
   if (reporter.verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return ExitCode.internal;
+}
+
+/** --json: a failure is one object on stdout too, so a script reads one thing either way. */
+function reportErrorAsJson(error: unknown, reporter: Reporter): number {
+  if (error instanceof ExitSignal) return error.exitCode;
+  const known = error instanceof RoboError;
+  const exitCode = known ? error.exitCode : ExitCode.internal;
+  const message = error instanceof Error ? error.message : String(error);
+  reporter.print(JSON.stringify({ ok: false, error: { message: known ? message : `internal error: ${message}`, details: known ? error.details : [], exitCode } }, null, 2));
+  if (reporter.verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return exitCode;
 }
 
 process.exitCode = await main(hideBin(process.argv));

@@ -15,6 +15,12 @@ export const ExitCode = {
   sourceUnreachable: 4,
   /** The backup or the new config could not be written. */
   writeFailed: 5,
+  /** --dry-run: the config differs from what robo would write (a drift check). */
+  changesPending: 6,
+  /** The config's robo markers are doubled, unmatched or out of order: robo will not guess. */
+  brokenMarkers: 7,
+  /** Another robo run held the lock on the config or the source for too long. */
+  busy: 8,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -56,6 +62,28 @@ export class WriteError extends RoboError {
   override name = 'WriteError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, ExitCode.writeFailed, [], options);
+  }
+}
+
+export class BrokenMarkersError extends RoboError {
+  override name = 'BrokenMarkersError';
+  constructor(message: string, details: readonly string[]) {
+    super(message, ExitCode.brokenMarkers, details);
+  }
+}
+
+export class BusyError extends RoboError {
+  override name = 'BusyError';
+  constructor(message: string) {
+    super(message, ExitCode.busy);
+  }
+}
+
+/** Not a failure: a result that must end with a particular exit code (--dry-run with changes). */
+export class ExitSignal extends RoboError {
+  override name = 'ExitSignal';
+  constructor(exitCode: ExitCode) {
+    super('', exitCode);
   }
 }
 

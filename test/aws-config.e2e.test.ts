@@ -95,7 +95,8 @@ describe('backup', () => {
     expect(mode(backup)).toBe(0o600);
     // The rewritten config keeps the mode its owner chose.
     expect(mode(box.awsConfig)).toBe(0o640);
-    expect(readFileSync(box.awsConfig, 'utf8')).toBe(snapshot('platform'));
+    // robo's block goes on top; every byte the user wrote follows unchanged.
+    expect(readFileSync(box.awsConfig).equals(Buffer.concat([Buffer.from(snapshot('platform')), old]))).toBe(true);
   });
 
   it('makes no backup and writes nothing when the config is already up to date', async () => {
@@ -120,7 +121,7 @@ describe('backup', () => {
     expect(result.code).toBe(0);
     expect(lstatSync(box.awsConfig).isSymbolicLink()).toBe(true);
     expect(readlinkSync(box.awsConfig)).toBe('../../dotfiles/aws/config');
-    expect(readFileSync(real, 'utf8')).toBe(snapshot('platform'));
+    expect(readFileSync(real, 'utf8')).toBe(`${snapshot('platform')}[default]\nregion = us-east-1\n`);
     const [backup] = backupsIn(box.backupDir);
     expect(readFileSync(path.join(box.backupDir, backup!), 'utf8')).toBe('[default]\nregion = us-east-1\n');
     // No temp files left beside the real file.

@@ -206,7 +206,9 @@ describe('an unreachable source changes nothing', () => {
     const result = await runRobo(['aws.config', '--repo', location(box.root)], { env: box.env });
     expect(result.code).toBe(4);
     expect(result.stderr).toMatch(/✖ : (cannot clone|dotfiles source)/);
-    expect(treeState(box.home)).toEqual({});
+    // Nothing outside robo's cache, and no clone in it (a lock file may remain there).
+    expect(treeState(box.home, (rel) => !rel.startsWith('.cache'))).toEqual({});
+    expect(treeState(box.cacheDir, (rel) => rel.startsWith('sources/'))).toEqual({});
     expect(treeState(box.backupDir)).toEqual({});
   });
 });

@@ -1,17 +1,21 @@
 /**
  * `robo aws.config` (alias `config.aws`): flags in, syncAwsConfig() called,
- * its result printed. No logic about files or git lives here.
+ * its result printed (or given as JSON). No logic about files or git here.
  */
-import path from 'node:path';
 import type { AwsConfigResult } from '../aws-config.js';
+import { ExitCode, ExitSignal } from '../errors.js';
 import { formatProblem } from '../pipeline/problems.js';
 import type { Reporter } from '../ui.js';
+import { age, tilde } from './format.js';
 import type { BuiltinTask, TaskContext } from './types.js';
 
 interface AwsConfigArgs {
   team: string | undefined;
   repo: string | undefined;
   ref: string | undefined;
+  'dry-run': boolean;
+  replace: boolean;
+  strict: boolean;
 }
 
 export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
@@ -21,9 +25,10 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
   builder: (yargs) =>
     yargs
       .usage(
-        'robo aws.config [--team TEAM] [--repo URL|PATH] [--ref REF]\n\n' +
-          "Clones or updates the team dotfiles repo, validates the definitions, backs up your AWS config to\n" +
-          "/tmp/awsconfig-<random> and writes your team's profiles plus the [okta] section aws-okta needs.",
+        'robo aws.config [--team TEAM] [--repo URL|PATH] [--ref REF] [--dry-run] [--replace] [--strict]\n\n' +
+          'Clones or updates the team dotfiles repo, validates the definitions, backs up your AWS config to\n' +
+          "/tmp/awsconfig-<random> and writes your team's profiles plus the [okta] section aws-okta needs\n" +
+          'between two marker lines. Everything else in the file stays as you wrote it.',
       )
       .option('team', { type: 'string', describe: 'Your team (default: $SEGMENT_TEAM)' })
       .option('repo', {
@@ -31,9 +36,12 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
         describe: 'Dotfiles source: a git URL or a local folder (default: $ROBO_DOTFILES_REPO, then repo in ~/.config/robo/config, then the bundled example)',
       })
       .option('ref', { type: 'string', describe: 'Branch or tag of a git source (default: $ROBO_DOTFILES_REF, then ref in the settings file, then the remote HEAD)' })
+      .option('dry-run', { alias: 'diff', type: 'boolean', default: false, describe: `Print the diff of what would change and write nothing; exit ${ExitCode.changesPending} if something would` })
+      .option('replace', { type: 'boolean', default: false, describe: 'Replace the whole file (after a backup) instead of only robo\'s block' })
+      .option('strict', { type: 'boolean', default: false, describe: 'Fail when the source cannot be fetched, instead of using the cached clone' })
       .example('SEGMENT_TEAM=platform robo aws.config', "write platform's profiles")
-      .example('robo aws.config --repo ~/src/dotfiles', 'use a local checkout')
-      .example('robo aws.config --ref next', 'use the next branch of the dotfiles repo'),
+      .example('robo aws.config --dry-run', 'drift check: show what would change')
+      .example('robo aws.config --repo ~/src/dotfiles', 'use a local checkout'),
   async run(args, context) {
     const { syncAwsConfig } = await import('../aws-config.js');
     const fromFlag = args.team !== undefined;
@@ -45,6 +53,9 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
         teamOrigin: fromFlag ? '--team' : '$SEGMENT_TEAM',
         repo: args.repo,
         ref: args.ref,
+        dryRun: args['dry-run'],
+        replace: args.replace,
+        strict: args.strict,
         env: context.env,
         cwd: context.cwd,
         progress: progress.update,
@@ -52,19 +63,32 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
     } finally {
       progress.clear();
     }
-    report(result, context.reporter, context.env);
+    if (context.json) context.reporter.print(JSON.stringify(toJson(result), null, 2));
+    else if (result.dryRun) await reportDryRun(result, context);
+    else report(result, context.reporter, context.env);
+    if (result.dryRun && result.changed) throw new ExitSignal(ExitCode.changesPending);
   },
 };
 
-function report(result: AwsConfigResult, reporter: Reporter, env: NodeJS.ProcessEnv): void {
+function reportCommon(result: AwsConfigResult, reporter: Reporter): void {
   const { source } = result;
   if (source.spec.kind === 'embedded') {
     reporter.info('No dotfiles repo configured (--repo, $ROBO_DOTFILES_REPO or ~/.config/robo/config): using the example organisation bundled with robo.');
+  }
+  if (source.offline) {
+    reporter.warn(
+      `could not fetch ${source.description}: ${source.offline.reason}`,
+      [`using the cached clone at commit ${source.commit?.slice(0, 12)}, committed ${age(source.offline.commitDate)} ago (${source.offline.commitDate.toISOString()}); --strict makes this an error`],
+    );
   }
   reporter.detail(`source: ${source.description}${source.commit ? ` at ${source.commit}` : ''}`);
   if (result.warnings.length > 0) {
     reporter.warn(`ignored ${result.warnings.length} problem(s) in other teams' files (they do not affect team ${result.team}):`, result.warnings.map(formatProblem));
   }
+}
+
+function report(result: AwsConfigResult, reporter: Reporter, env: NodeJS.ProcessEnv): void {
+  reportCommon(result, reporter);
   const where = tilde(result.target, env);
   const summary = `team ${result.team}, ${result.profiles.length} profile${result.profiles.length === 1 ? '' : 's'} in ${where}`;
   if (!result.changed) {
@@ -73,19 +97,66 @@ function report(result: AwsConfigResult, reporter: Reporter, env: NodeJS.Process
   }
   if (result.backup) reporter.success(`Your old aws config has been backed up in ${result.backup}`);
   else reporter.info(`There was no aws config at ${where} before, so there was nothing to back up.`);
+  if (result.removed.length > 0) {
+    reporter.warn(
+      `took ${result.removed.length} of your own section(s) out of ${where}: robo's block now defines them, and two of a name would break the AWS CLI`,
+      [...result.removed.map((section) => `${section.header} (was at line ${section.line})`), `the old file, with them, is in ${result.backup}`],
+    );
+  }
   if (result.targetFile !== result.target) reporter.detail(`${where} is a symlink: wrote ${result.targetFile} and kept the link`);
   reporter.success(`Your aws config was successfully updated (${summary}).`);
   reporter.detail(`profiles: ${result.profiles.join(', ')}`);
 }
 
-function tilde(file: string, env: NodeJS.ProcessEnv): string {
-  const home = env.HOME;
-  return home && file.startsWith(home + path.sep) ? `~${file.slice(home.length)}` : file;
+async function reportDryRun(result: AwsConfigResult, context: TaskContext): Promise<void> {
+  const { reporter } = context;
+  reportCommon(result, reporter);
+  const where = tilde(result.target, context.env);
+  if (!result.changed) {
+    reporter.success(`Your aws config is up to date (team ${result.team}); --dry-run wrote nothing.`);
+    return;
+  }
+  const { createTwoFilesPatch } = await import('diff');
+  const patch = createTwoFilesPatch(`a${result.target}`, `b${result.target}`, result.before?.toString('utf8') ?? '', result.after?.toString('utf8') ?? '', '', '', { context: 3 });
+  const color = reporter.color;
+  const body = patch
+    .split('\n')
+    .slice(1) // drop the "Index:"/separator line jsdiff puts first
+    .filter((line) => line !== '===================================================================')
+    .map((line) => (line.startsWith('--- ') || line.startsWith('+++ ') ? line.replace(/\t$/, '') : line))
+    .map((line) => (line.startsWith('+') ? color.green(line) : line.startsWith('-') ? color.red(line) : line.startsWith('@@') ? color.cyan(line) : line))
+    .join('\n');
+  reporter.print(body);
+  for (const section of result.removed) reporter.warn(`would take out your ${section.header} (line ${section.line}): robo's block defines it`);
+  reporter.info(`--dry-run: ${where} would change (team ${result.team}); nothing was written.`);
+}
+
+function toJson(result: AwsConfigResult) {
+  const { source } = result;
+  return {
+    ok: true,
+    task: 'aws.config',
+    team: result.team,
+    source: {
+      kind: source.spec.kind,
+      location: source.spec.kind === 'git' ? source.spec.url : source.spec.dir,
+      ref: source.spec.kind === 'git' ? (source.spec.ref ?? null) : null,
+      commit: source.commit ?? null,
+      offline: source.offline ? { reason: source.offline.reason, commitDate: source.offline.commitDate.toISOString() } : null,
+    },
+    target: result.target,
+    dryRun: result.dryRun,
+    changed: result.changed,
+    backup: result.backup ?? null,
+    profiles: result.profiles,
+    removed: result.removed,
+    warnings: result.warnings.map(formatProblem),
+  };
 }
 
 /** Clone/fetch progress on a terminal only: logs and timers get clean output. */
 function progressLine(context: TaskContext) {
-  const shown = process.stderr.isTTY && !context.reporter.quiet;
+  const shown = process.stderr.isTTY && !context.reporter.quiet && !context.json;
   let used = false;
   return {
     update: shown

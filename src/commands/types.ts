@@ -5,6 +5,7 @@ import type { Reporter } from '../ui.js';
 export interface GlobalArgs {
   quiet: boolean;
   verbose: boolean;
+  json: boolean;
 }
 
 /**
@@ -13,6 +14,8 @@ export interface GlobalArgs {
  * its core lazily in run(), so start-up pays only for the task that runs.
  */
 export interface BuiltinTask<Args = object> {
+  /** The command as yargs reads it, when it takes positionals: "aws.restore [backup]". */
+  command?: string;
   name: string;
   aliases: readonly string[];
   summary: string;
@@ -22,6 +25,8 @@ export interface BuiltinTask<Args = object> {
 
 export interface TaskContext {
   reporter: Reporter;
+  /** --json: print one JSON object on stdout instead of human messages. */
+  json: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
 }

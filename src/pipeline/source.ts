@@ -12,12 +12,13 @@
  * definitions never replace a good clone.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SourceError } from '../errors.js';
 import { expandHome, packageRoot, resolvePaths } from '../paths.js';
 import type { Settings } from '../settings.js';
 import { git, gitFailure, type GitProgress } from '../system/git.js';
+import { acquireLock, lockPath } from '../system/lock.js';
 
 export type SourceOrigin = '--repo' | '$ROBO_DOTFILES_REPO' | 'settings' | 'default';
 
@@ -79,9 +80,11 @@ export interface Checkout {
   dir: string;
   /** The commit checked out, for git sources. */
   commit?: string;
-  /** Make this checkout the cache's state (after validation passed). */
+  /** Set when the fetch failed and the last good clone is used instead. */
+  offline?: { reason: string; commitDate: Date };
+  /** Make this checkout the cache's state (after validation passed), and let other runs in. */
   keep(): Promise<void>;
-  /** Put the cache back as it was before (after validation failed). */
+  /** Put the cache back as it was before (after validation failed), and let other runs in. */
   discard(): Promise<void>;
 }
 
@@ -89,6 +92,8 @@ export interface CheckoutOptions {
   cacheDir: string;
   env: NodeJS.ProcessEnv;
   progress?: GitProgress;
+  /** Fail instead of falling back to the cached clone when the fetch fails. */
+  strict?: boolean;
 }
 
 export async function checkoutSource(spec: SourceSpec, options: CheckoutOptions): Promise<Checkout> {
@@ -97,8 +102,38 @@ export async function checkoutSource(spec: SourceSpec, options: CheckoutOptions)
     return { spec, dir: spec.dir, keep: async () => {}, discard: async () => {} };
   }
   const dir = cacheFolder(options.cacheDir, spec.url);
-  if (await exists(path.join(dir, '.git'))) return updateClone(spec, dir, options);
-  return freshClone(spec, dir, options);
+  // One run at a time per clone: git's own lock files would make a second
+  // concurrent fetch fail, and reset/validate/keep must see one state.
+  const lock = await acquireLock(lockPath(options.cacheDir, 'source', spec.url), `the cached clone of ${spec.url}`);
+  try {
+    await removeLeftovers(dir);
+    const checkout = (await exists(path.join(dir, '.git'))) ? await updateClone(spec, dir, options) : await freshClone(spec, dir, options);
+    return {
+      ...checkout,
+      keep: () => checkout.keep().finally(() => lock.release()),
+      discard: () => checkout.discard().finally(() => lock.release()),
+    };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+/**
+ * What a run killed half way leaves behind: a half-made clone beside the
+ * cache folder, and git's own *.lock files, which would make every later
+ * git command fail. Only called while holding the clone's lock, so nothing
+ * found here belongs to a live run.
+ */
+async function removeLeftovers(dir: string): Promise<void> {
+  const parent = path.dirname(dir);
+  const prefix = `${path.basename(dir)}.incoming-`;
+  const siblings = await readdir(parent).catch(() => [] as string[]);
+  await Promise.all(siblings.filter((name) => name.startsWith(prefix)).map((name) => rm(path.join(parent, name), { recursive: true, force: true })));
+  const gitDir = path.join(dir, '.git');
+  const top = await readdir(gitDir).catch(() => [] as string[]);
+  const refs = (await readdir(path.join(gitDir, 'refs'), { recursive: true }).catch(() => [] as string[])).map((name) => path.join('refs', name));
+  await Promise.all([...top, ...refs].filter((name) => name.endsWith('.lock')).map((name) => rm(path.join(gitDir, name), { force: true })));
 }
 
 /** One folder per source URL: a readable slug plus a hash, so two URLs never share a clone. */
@@ -144,12 +179,29 @@ async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: stri
   let previous: string;
   try {
     previous = (await repo.revparse(['HEAD'])).trim();
+  } catch {
+    // Not a usable clone (interrupted before its first commit was checked out): start again.
+    await rm(dir, { recursive: true, force: true });
+    return freshClone(spec, dir, options);
+  }
+  try {
     await repo.fetch(['--depth', '1', '--no-tags', 'origin', spec.ref ?? 'HEAD']);
+  } catch (error) {
+    const reason = gitFailure(error);
+    if (options.strict) throw new SourceError(`cannot fetch ${describeSpec(spec)} (--strict: not using the cached clone): ${reason}`, { cause: error });
+    // Offline, VPN down, server away: the last good clone is better than nothing.
+    // Reset it anyway, so edits made in the cache still never leak.
+    await repo.reset(['--hard', previous]);
+    await repo.clean('fdx', ['-f']);
+    const commitDate = new Date(Number((await repo.raw(['log', '-1', '--format=%ct', previous])).trim()) * 1000);
+    return { spec, dir, commit: previous, offline: { reason, commitDate }, keep: async () => {}, discard: async () => {} };
+  }
+  try {
     // Hard reset and clean: whatever someone edited or dropped in the cache is gone.
     await repo.reset(['--hard', 'FETCH_HEAD']);
     await repo.clean('fdx', ['-f']);
   } catch (error) {
-    throw new SourceError(`cannot fetch ${describeSpec(spec)} into ${dir}: ${gitFailure(error)}`, { cause: error });
+    throw new SourceError(`cannot update the cached clone ${dir}: ${gitFailure(error)}`, { cause: error });
   }
   const commit = (await repo.revparse(['HEAD'])).trim();
   return {
@@ -158,8 +210,7 @@ async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: stri
     commit,
     keep: async () => {},
     discard: async () => {
-      if (commit === previous) return;
-      await repo.reset(['--hard', previous]);
+      if (commit !== previous) await repo.reset(['--hard', previous]);
     },
   };
 }

@@ -16,7 +16,7 @@ export interface AtomicWriteOptions {
   folderMode: number;
 }
 
-export async function writeAtomically(file: string, content: string, options: AtomicWriteOptions): Promise<void> {
+export async function writeAtomically(file: string, content: Buffer, options: AtomicWriteOptions): Promise<void> {
   const folder = path.dirname(file);
   try {
     await mkdir(folder, { recursive: true, mode: options.folderMode });

@@ -18,8 +18,8 @@ export interface Target {
   mode: number | undefined;
 }
 
-export async function readTarget(configured: string): Promise<Target> {
-  const file = await resolveLinks(configured);
+/** Read the config; `file` is resolveTarget(configured), passed in so a caller can lock it first. */
+export async function readTarget(configured: string, file: string): Promise<Target> {
   try {
     const [content, info] = await Promise.all([readFile(file), stat(file)]);
     if (!info.isFile()) throw new WriteError(`${file} is not a regular file`);
@@ -31,8 +31,8 @@ export async function readTarget(configured: string): Promise<Target> {
   }
 }
 
-/** Follow symlinks, including a dangling last link (its target does not exist yet). */
-async function resolveLinks(file: string): Promise<string> {
+/** The file really written for a configured path: symlinks followed, including a dangling last link. */
+export async function resolveTarget(file: string): Promise<string> {
   let current = file;
   for (let hops = 0; hops < 40; hops += 1) {
     let info;

@@ -1,0 +1,59 @@
+/** `robo aws.backups` and `robo aws.restore [BACKUP]`. */
+import { tilde, size } from './format.js';
+import type { BuiltinTask } from './types.js';
+
+export const awsBackupsTask: BuiltinTask = {
+  name: 'aws.backups',
+  aliases: [],
+  summary: "List robo's backups of your AWS config, newest first",
+  builder: (yargs) => yargs.usage('robo aws.backups\n\nLists the backups robo made before changing your AWS config ($ROBO_BACKUP_DIR or /tmp), newest first.'),
+  async run(_args, context) {
+    const { listBackups } = await import('../backups.js');
+    const { dir, backups } = await listBackups(context.env);
+    if (context.json) {
+      context.reporter.print(JSON.stringify({ ok: true, task: 'aws.backups', dir, backups: backups.map((backup) => ({ ...backup, modified: backup.modified.toISOString(), team: backup.team ?? null })) }, null, 2));
+      return;
+    }
+    if (backups.length === 0) {
+      context.reporter.info(`No robo backups in ${dir}.`);
+      return;
+    }
+    const rows = backups.map((backup) => [backup.modified.toISOString().replace('T', ' ').slice(0, 19), size(backup.size), backup.team ?? '-', backup.path]);
+    const header = ['TIME (UTC)', 'SIZE', 'TEAM', 'PATH'];
+    const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+    const line = (row: string[]) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ');
+    context.reporter.print([line(header), ...rows.map(line)].join('\n'));
+  },
+};
+
+interface RestoreArgs {
+  backup: string | undefined;
+}
+
+export const awsRestoreTask: BuiltinTask<RestoreArgs> = {
+  command: 'aws.restore [backup]',
+  name: 'aws.restore',
+  aliases: [],
+  summary: 'Put a backup of your AWS config back (the newest, or the one named)',
+  builder: (yargs) =>
+    yargs
+      .usage('robo aws.restore [BACKUP]\n\nRestores the newest robo backup, or BACKUP, to your AWS config. The current file is backed up first.')
+      .positional('backup', { type: 'string', describe: 'Path of the backup (default: the newest, see robo aws.backups)' })
+      .example('robo aws.restore', 'undo the last change robo made')
+      .example('robo aws.restore /tmp/awsconfig-0123…', 'restore a particular backup'),
+  async run(args, context) {
+    const { restoreBackup } = await import('../backups.js');
+    const result = await restoreBackup({ backup: args.backup, env: context.env, cwd: context.cwd });
+    if (context.json) {
+      context.reporter.print(JSON.stringify({ ok: true, task: 'aws.restore', ...result, backup: result.backup ?? null }, null, 2));
+      return;
+    }
+    const where = tilde(result.target, context.env);
+    if (!result.changed) {
+      context.reporter.success(`${where} already holds ${result.restored}; nothing to do.`);
+      return;
+    }
+    if (result.backup) context.reporter.success(`Your current aws config has been backed up in ${result.backup}`);
+    context.reporter.success(`Restored ${result.restored} to ${where}.`);
+  },
+};

@@ -1,0 +1,25 @@
+/** Small formatting helpers shared by the commands. */
+import path from 'node:path';
+
+/** A path under HOME as ~/..., as people write it. */
+export function tilde(file: string, env: NodeJS.ProcessEnv): string {
+  const home = env.HOME;
+  return home && file.startsWith(home + path.sep) ? `~${file.slice(home.length)}` : file;
+}
+
+/** "3 days", "5 hours", "12 minutes": how long ago a date was, roughly. */
+export function age(date: Date, now: Date = new Date()): string {
+  const minutes = Math.max(0, Math.round((now.getTime() - date.getTime()) / 60_000));
+  if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} hour${hours === 1 ? '' : 's'}`;
+  const days = Math.round(hours / 24);
+  return `${days} day${days === 1 ? '' : 's'}`;
+}
+
+/** 1234 → "1.2 KiB". */
+export function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

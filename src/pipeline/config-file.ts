@@ -1,0 +1,106 @@
+/**
+ * A line-exact view of an existing AWS config, for merging robo's block into
+ * a file people also edit. Nothing here re-serialises INI: the file is split
+ * into lines that keep their own endings (\n, \r\n, or none on the last), so
+ * whatever robo does not deliberately change is written back byte for byte.
+ *
+ * Text is handled as latin1 ("binary"): one char per byte, so any bytes the
+ * user wrote (invalid UTF-8 included) round-trip unchanged. Everything robo
+ * generates is ASCII, which latin1 encodes identically.
+ */
+import { BLOCK_END } from './render.js';
+
+export interface Line {
+  /** The line without its ending. */
+  text: string;
+  /** "\n", "\r\n" or "" (a last line without a newline). */
+  ending: string;
+}
+
+export function splitLines(content: string): Line[] {
+  const lines: Line[] = [];
+  const pattern = /([^\n]*?)(\r?\n|$)/g;
+  let match: RegExpExecArray | null;
+  while ((match = pattern.exec(content)) !== null) {
+    if (match[0] === '') break; // end of input
+    lines.push({ text: match[1]!, ending: match[2]! });
+  }
+  return lines;
+}
+
+export function joinLines(lines: readonly Line[]): string {
+  return lines.map((line) => line.text + line.ending).join('');
+}
+
+const START_PATTERN = /^# >>> robo aws\.config(?: - .*)?$/;
+const END_PATTERN = /^# <<< robo aws\.config$/;
+/** Anything that looks like one of our markers, to catch damaged ones. */
+const MARKERISH = /^\s*#+\s*(>>>|<<<)\s*robo\b/;
+
+export type BlockSearch =
+  | { kind: 'none' }
+  | { kind: 'found'; start: number; end: number }
+  | { kind: 'broken'; reason: string; lines: number[] };
+
+/** Locate robo's block: exactly one start marker, then exactly one end marker. */
+export function findBlock(lines: readonly Line[]): BlockSearch {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const odd: number[] = [];
+  lines.forEach((line, index) => {
+    const text = line.text.replace(/\s+$/, '');
+    if (START_PATTERN.test(text)) starts.push(index);
+    else if (END_PATTERN.test(text) || text === BLOCK_END) ends.push(index);
+    else if (MARKERISH.test(text)) odd.push(index);
+  });
+  const human = (indexes: number[]) => indexes.map((index) => index + 1);
+  if (odd.length > 0) return { kind: 'broken', reason: 'a damaged robo marker line', lines: human(odd) };
+  if (starts.length === 0 && ends.length === 0) return { kind: 'none' };
+  if (starts.length > 1) return { kind: 'broken', reason: 'more than one start marker (# >>> robo aws.config)', lines: human(starts) };
+  if (ends.length > 1) return { kind: 'broken', reason: 'more than one end marker (# <<< robo aws.config)', lines: human(ends) };
+  if (starts.length === 0) return { kind: 'broken', reason: 'an end marker without a start marker', lines: human(ends) };
+  if (ends.length === 0) return { kind: 'broken', reason: 'a start marker without an end marker', lines: human(starts) };
+  if (ends[0]! < starts[0]!) return { kind: 'broken', reason: 'the end marker comes before the start marker', lines: human([...starts, ...ends]) };
+  return { kind: 'found', start: starts[0]!, end: ends[0]! };
+}
+
+export interface Section {
+  /** The name as both readers see it: "okta", "default", or the profile name. */
+  name: string;
+  /** The header as written, e.g. "[profile dev]". */
+  header: string;
+  /** Index of the header line. */
+  first: number;
+  /** Index of the last line that belongs to the section (trailing blank and comment lines do not). */
+  last: number;
+}
+
+const HEADER = /^\s*\[(.*)\]\s*$/;
+
+/**
+ * Sections of a slice of lines. Names are normalised the way the two readers
+ * do: aws-okta drops the "profile " prefix and treats every section as a
+ * profile, botocore splits "profile  NAME" on whitespace.
+ */
+export function sectionsOf(lines: readonly Line[], from = 0, to = lines.length): Section[] {
+  const sections: Section[] = [];
+  let current: Section | undefined;
+  for (let index = from; index < to; index += 1) {
+    const text = lines[index]!.text;
+    const header = HEADER.exec(text);
+    // go-ini tries key=value before [section]; a "header" holding = is a key to aws-okta.
+    if (header && !text.includes('=')) {
+      current = { name: sectionName(header[1]!), header: text.trim(), first: index, last: index };
+      sections.push(current);
+      continue;
+    }
+    const trimmed = text.trim();
+    if (current && trimmed !== '' && !trimmed.startsWith('#') && !trimmed.startsWith(';')) current.last = index;
+  }
+  return sections;
+}
+
+export function sectionName(header: string): string {
+  const words = header.trim().split(/\s+/);
+  return words[0] === 'profile' && words.length === 2 ? words[1]! : header.trim();
+}
