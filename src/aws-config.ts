@@ -90,13 +90,15 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
   // their read-modify-write of the same file.
   const file = await resolveTarget(paths.targetFile);
   const dryRun = options.dryRun ?? false;
-  const { plan, applied } = await withLock(lockPath(paths.cacheDir, 'target', file), paths.targetFile, async (lock) => {
-    const current = await readTarget(paths.targetFile, file);
-    const plan = planConfig(current, rendered.text, { generated: new Set(rendered.profiles), replace: options.replace ?? false });
-    if (dryRun) return { plan, applied: { written: false, backup: undefined } };
-    if (lock.compromised) throw new WriteError(`lost the lock on ${paths.targetFile} (${lock.compromised.message}); nothing was written`);
-    return { plan, applied: await applyPlan(plan, paths.backupDir) };
-  });
+  const planFrom = async () => planConfig(await readTarget(paths.targetFile, file), rendered.text, { generated: new Set(rendered.profiles), replace: options.replace ?? false });
+  // A dry run only reads: no lock, nothing created.
+  const { plan, applied } = dryRun
+    ? { plan: await planFrom(), applied: { written: false, backup: undefined } }
+    : await withLock(lockPath(paths.cacheDir, 'target', file), paths.targetFile, async (lock) => {
+        const plan = await planFrom();
+        if (lock.compromised) throw new WriteError(`lost the lock on ${paths.targetFile} (${lock.compromised.message}); nothing was written`);
+        return { plan, applied: await applyPlan(plan, paths.backupDir) };
+      });
 
   return {
     team: rendered.team,
