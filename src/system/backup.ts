@@ -1,23 +1,29 @@
 /**
  * Backups of the AWS config before robo changes it: /tmp/awsconfig-<32 hex>
- * (or $ROBO_BACKUP_DIR). Created exclusively and without following links, so
- * a file or symlink planted at that name by someone else is never written
- * through; mode 0600 because the config names accounts and roles; read back
- * and compared before the config is touched.
+ * (or $ROBO_BACKUP_DIR), mode 0600 because the config names accounts and
+ * roles.
+ *
+ * A backup is complete or absent, even if robo is killed half way: the bytes
+ * go to a hidden temp file first (created exclusively, never through a link),
+ * are fsynced and read back, and only then get the backup's name with link(2),
+ * which also refuses to replace anything already at that name. Only after
+ * that is the config touched.
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { WriteError, messageOf } from '../errors.js';
 
 export const BACKUP_PREFIX = 'awsconfig-';
 
 export async function createBackup(content: Buffer, backupDir: string): Promise<string> {
-  const file = path.join(backupDir, `${BACKUP_PREFIX}${randomBytes(16).toString('hex')}`);
+  const id = randomBytes(16).toString('hex');
+  const file = path.join(backupDir, `${BACKUP_PREFIX}${id}`);
+  const partial = path.join(backupDir, `.${BACKUP_PREFIX}${id}.partial`);
   try {
     await mkdir(backupDir, { recursive: true, mode: 0o700 });
-    const handle = await open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    const handle = await open(partial, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     try {
       await handle.writeFile(content);
       await handle.chmod(0o600); // the umask cannot widen it, but be explicit
@@ -25,13 +31,13 @@ export async function createBackup(content: Buffer, backupDir: string): Promise<
     } finally {
       await handle.close();
     }
+    const copy = await readFile(partial);
+    if (!copy.equals(content)) throw new Error('the copy read back differs from the config');
+    await link(partial, file);
   } catch (error) {
-    await unlink(file).catch(() => {});
     throw new WriteError(`cannot back up the aws config to ${file}: ${messageOf(error)}; nothing was changed`, { cause: error });
-  }
-  const copy = await readFile(file).catch(() => undefined);
-  if (!copy || !copy.equals(content)) {
-    throw new WriteError(`the backup ${file} does not match the aws config; nothing was changed`);
+  } finally {
+    await unlink(partial).catch(() => {});
   }
   return file;
 }
