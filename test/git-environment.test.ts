@@ -28,4 +28,9 @@ describe('gitEnvironment', () => {
     expect(env.GIT_TERMINAL_PROMPT).toBe('0');
     expect(gitEnvironment({ GIT_TERMINAL_PROMPT: '1' }).GIT_TERMINAL_PROMPT).toBe('1');
   });
+
+  it('without a terminal, no graphical passphrase or credential dialog either', () => {
+    expect(env).toMatchObject({ SSH_ASKPASS_REQUIRE: 'never', GCM_INTERACTIVE: 'never' });
+    expect(gitEnvironment({}, true)).not.toHaveProperty('SSH_ASKPASS_REQUIRE');
+  });
 });

@@ -33,8 +33,12 @@ export const PASSED_ON_GIT_VARIABLES = [
 const GUARDED = new Set(['editor', 'visual', 'pager', 'prefix', 'ssh_askpass']);
 const PASSED = new Set<string>(PASSED_ON_GIT_VARIABLES.map((name) => name.toLowerCase()));
 
-/** The environment git runs with: the caller's, minus guarded variables that are not passed on. */
-export function gitEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+/**
+ * The environment git runs with: the caller's, minus guarded variables that
+ * are not passed on, plus settings that keep git from ever waiting for a
+ * person. `interactive` is whether someone is at a terminal (stdin is a TTY).
+ */
+export function gitEnvironment(env: NodeJS.ProcessEnv, interactive = false): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) continue;
@@ -45,13 +49,19 @@ export function gitEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
   // robo runs unattended (nightly, onboarding scripts): a credential prompt
   // would hang it. A user who wants prompts can set GIT_TERMINAL_PROMPT=1.
   result.GIT_TERMINAL_PROMPT ??= '0';
+  if (!interactive) {
+    // Nobody to answer: no graphical ssh passphrase dialog, no Git Credential
+    // Manager window. ssh itself cannot prompt without a terminal and fails fast.
+    result.SSH_ASKPASS_REQUIRE ??= 'never';
+    result.GCM_INTERACTIVE ??= 'never';
+  }
   return result;
 }
 
 export type GitProgress = (event: SimpleGitProgressEvent) => void;
 
 export function git(baseDir: string, env: NodeJS.ProcessEnv, progress?: GitProgress): SimpleGit {
-  const environment = gitEnvironment(env);
+  const environment = gitEnvironment(env, Boolean(process.stdin.isTTY));
   return simpleGit({
     baseDir,
     allowEnvironment: Object.keys(environment).filter((key) => PASSED.has(key.toLowerCase())),
