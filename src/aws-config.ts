@@ -14,6 +14,7 @@ import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions } from './pipeline/defini
 import { planConfig, type RemovedSection } from './pipeline/plan.js';
 import { formatProblem, type Problem } from './pipeline/problems.js';
 import { renderAwsConfig } from './pipeline/render.js';
+import { suggestName } from './pipeline/regions.js';
 import { resolveAwsConfig } from './pipeline/resolve.js';
 import { checkoutSource, describeSpec, resolveSourceSpec, type Checkout, type SourceSpec } from './pipeline/source.js';
 import { TEAM_NAME, validateDefinitions } from './pipeline/validate.js';
@@ -136,7 +137,10 @@ async function renderFromCheckout(checkout: Checkout, team: string | undefined, 
     throw new UsageError('no team given: pass --team TEAM or set SEGMENT_TEAM', [`known teams: ${known.join(', ') || '(none)'}`]);
   }
   if (!definitions.teams.has(team)) {
-    throw new UsageError(`unknown team "${team}" (from ${teamOrigin}) in ${describeSpec(spec)}`, [`known teams: ${known.join(', ') || '(none)'}`]);
+    const guess = suggestName(team, known);
+    throw new UsageError(`unknown team "${team}" (from ${teamOrigin}) in ${describeSpec(spec)}${guess ? `; did you mean ${guess}?` : ''}`, [
+      `known teams: ${known.join(', ') || '(none)'}`,
+    ]);
   }
   const validation = validateDefinitions(definitions, team);
   const { warnings } = validation;

@@ -9,6 +9,8 @@ export interface Organization {
   okta: OktaSettings;
   hub: { account: string; profile: string };
   region: string;
+  /** Whether a profile may be named "default". */
+  allow_default_profile?: boolean;
   accounts: Record<string, Account>;
 }
 

@@ -75,7 +75,7 @@ const cases: Case[] = [
     name: 'an absolute aws_saml_url',
     files: { 'organization.json': edit('organization.json', (d) => (d.okta.aws_saml_url = 'https://example.okta.com/home/amazon_aws/abc/1')) },
     code: 3,
-    messages: ['organization.json: /okta/aws_saml_url: must be a path relative to the Okta org', '(got "https://example.okta.com/home/amazon_aws/abc/1")'],
+    messages: ['organization.json: /okta/aws_saml_url: must be the app path relative to your Okta org, like home/amazon_aws/<app-id>/<n>: no scheme', '(got "https://example.okta.com/home/amazon_aws/abc/1")'],
   },
   {
     name: 'an account id that is not 12 digits',

@@ -6,17 +6,25 @@
  *   teams/<team>.json      one file per team
  * Parsing and checking happen in validate.ts; this module only reads.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { lstat, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { SourceError, messageOf } from '../errors.js';
 
 export const ORGANIZATION_FILE = 'organization.json';
 export const TEAMS_DIR = 'teams';
+/** Definition files larger than this are refused unread: real ones are a few KiB. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+/** More team files than this is not an organisation, it is an attack or an accident. */
+export const MAX_TEAMS = 10_000;
 
 export interface DefinitionFile {
   /** Path relative to the checkout, with forward slashes: what messages show. */
   file: string;
+  /** The content; empty when the file was refused unread. */
   text: string;
+  size: number;
+  /** Why the file was not read: too large, or a symbolic link. */
+  refused?: string;
 }
 
 export interface Definitions {
@@ -40,6 +48,9 @@ export async function loadDefinitions(root: string): Promise<Definitions> {
     entries = [];
   }
   const names = entries.filter((entry) => entry.endsWith('.json')).sort();
+  if (names.length > MAX_TEAMS) {
+    throw new SourceError(`${path.join(root, TEAMS_DIR)} holds ${names.length} team files; robo refuses more than ${MAX_TEAMS}`);
+  }
   const files = await Promise.all(names.map((name) => readOptional(root, `${TEAMS_DIR}/${name}`)));
   names.forEach((name, index) => {
     const file = files[index];
@@ -49,8 +60,16 @@ export async function loadDefinitions(root: string): Promise<Definitions> {
 }
 
 async function readOptional(root: string, file: string): Promise<DefinitionFile | undefined> {
+  const full = path.join(root, file);
   try {
-    return { file, text: await readFile(path.join(root, file), 'utf8') };
+    // Refuse before reading: a 10 GB "team" must not exhaust memory, and a
+    // link committed to the repo must not make robo read ~/.ssh or /etc.
+    const info = await lstat(full);
+    if (info.isSymbolicLink()) return { file, text: '', size: 0, refused: 'is a symbolic link; definition files must be regular files in the repo' };
+    const { size } = info;
+    if (size > MAX_FILE_BYTES) return { file, text: '', size, refused: `is ${size} bytes; definition files may be at most ${MAX_FILE_BYTES} bytes (1 MiB)` };
+    const text = await readFile(full, 'utf8');
+    return { file, text, size };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     // A directory named like a team file is not a team file.

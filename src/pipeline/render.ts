@@ -13,6 +13,16 @@
  */
 import type { AwsConfigModel, ProfileModel } from '../model.js';
 
+/**
+ * The only keys robo ever writes. Validation refuses everything else; this
+ * list is the last line of defence, so a future change cannot make robo
+ * write credential_process or keys by accident.
+ */
+export const ALLOWED_KEYS: ReadonlySet<string> = new Set([
+  'aws_saml_url', 'mfa_provider', 'mfa_factor_type', 'session_ttl', 'assume_role_ttl',
+  'role_arn', 'source_profile', 'region',
+]);
+
 /** The marker lines that frame robo's part of the file. */
 export const BLOCK_END = '# <<< robo aws.config';
 export function blockStart(team: string): string {
@@ -21,7 +31,7 @@ export function blockStart(team: string): string {
 
 export function renderAwsConfig(model: AwsConfigModel): string {
   const sections: string[][] = [
-    ['[okta]', ...model.okta.map(([key, value]) => `${key} = ${value}`)],
+    ['[okta]', ...model.okta.map(([key, value]) => line(key, value))],
     profileLines(model.hub),
     ...model.spokes.map(profileLines),
   ];
@@ -29,8 +39,20 @@ export function renderAwsConfig(model: AwsConfigModel): string {
 }
 
 function profileLines(profile: ProfileModel): string[] {
-  const lines = [`[profile ${profile.name}]`, `role_arn = ${profile.roleArn}`];
-  if (profile.sourceProfile !== undefined) lines.push(`source_profile = ${profile.sourceProfile}`);
-  lines.push(`region = ${profile.region}`);
+  const lines = [`[profile ${safe(profile.name)}]`, line('role_arn', profile.roleArn)];
+  if (profile.sourceProfile !== undefined) lines.push(line('source_profile', profile.sourceProfile));
+  lines.push(line('region', profile.region));
   return lines;
+}
+
+function line(key: string, value: string): string {
+  if (!ALLOWED_KEYS.has(key)) throw new Error(`refusing to write key ${key}: it is not on robo's allow-list`);
+  return `${key} = ${safe(value)}`;
+}
+
+/** Validation guarantees this; a value that could start a new line or section must never get through. */
+function safe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f[\]]/.test(text)) throw new Error(`refusing to write ${JSON.stringify(text)}: it holds a control character or bracket`);
+  return text;
 }

@@ -3,6 +3,7 @@
  * config will hold. Pure: expands account "*", picks each profile's region
  * (profile, then account, then organisation) and builds role ARNs.
  */
+import { partitionOf } from './regions.js';
 import { ACCOUNT_PLACEHOLDER, EVERY_ACCOUNT, type AwsConfigModel, type Organization, type OktaSettings, type ProfileModel, type Team } from '../model.js';
 
 /** Order of the [okta] keys: the one aws-okta needs first, then the optional ones. */
@@ -40,15 +41,6 @@ export function resolveAwsConfig(organization: Organization, teamName: string, t
     return value === undefined ? [] : [[key, value] as const];
   });
   return { team: teamName, okta, hub, spokes };
-}
-
-/** The AWS partition a region belongs to: ARNs differ between them. */
-export function partitionOf(region: string): string {
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  return 'aws';
 }
 
 export function roleArn(accountId: string, role: string, region: string): string {

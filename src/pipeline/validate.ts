@@ -1,19 +1,26 @@
 /**
- * Stage 3: validate definitions. Pure apart from the schema compiler: takes
- * the loaded files, returns the typed organisation and team plus every problem
- * found. It never throws for bad input and never prints.
+ * Stage 3: validate definitions. Takes the loaded files, returns the typed
+ * organisation and team plus every problem found; never throws for bad input
+ * and never prints.
+ *
+ * The dotfiles repo writes into every engineer's AWS config, so a careless or
+ * hostile commit must not break the AWS CLI, send people to the wrong
+ * account, or run code on laptops. Each file goes through, in order: a size
+ * limit, strict JSON (no duplicate keys), text hygiene, the JSON Schema (with
+ * forbidden keys named and explained), then the cross-file rules below.
  *
  * Severity follows who can fix what: problems in organization.json or in the
  * engineer's own team file are errors (the run aborts); problems in other
  * teams' files are warnings (someone else's typo must not block everyone).
+ * teams.validate treats every file as its own.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import organizationSchema from '../../schemas/organization.schema.json' with { type: 'json' };
-import teamSchema from '../../schemas/team.schema.json' with { type: 'json' };
 import { ACCOUNT_PLACEHOLDER, EVERY_ACCOUNT, type Organization, type Team } from '../model.js';
+import { checkText, goDuration, ONE_HOUR_MS, regionProblem, samlUrlProblem } from './checks.js';
 import { ORGANIZATION_FILE, type DefinitionFile, type Definitions } from './definitions.js';
 import { parseStrictJson } from './json.js';
-import { pointerSegment, valueAt, type Problem } from './problems.js';
+import type { Problem } from './problems.js';
+import { partitionOf, suggestName } from './regions.js';
+import { checkOrganizationSchema, checkTeamSchema, type Explainer } from './schema.js';
 
 export interface ValidationResult {
   organization: Organization | undefined;
@@ -24,58 +31,130 @@ export interface ValidationResult {
 
 /** Team names are file names under teams/: never paths, never flags. */
 export const TEAM_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+/** Profiles one team may expand to: far above any real team, far below what would hurt. */
+export const MAX_PROFILES_PER_TEAM = 20_000;
 
 export function validateDefinitions(definitions: Definitions, teamName: string): ValidationResult {
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
-
   const organization = checkOrganization(definitions.organization, errors);
-
   let team: Team | undefined;
   for (const [name, file] of definitions.teams) {
-    const sink = name === teamName ? errors : warnings;
-    if (!TEAM_NAME.test(name)) {
-      sink.push({ file: file.file, pointer: '', message: `file name is not a valid team name (${TEAM_NAME.source})` });
-      continue;
-    }
-    const checked = checkTeam(file, organization, sink);
+    const checked = checkTeamFile(name, file, organization, name === teamName ? errors : warnings);
     if (name === teamName) team = checked;
   }
-  return { organization: errors.length === 0 ? organization : undefined, team: errors.length === 0 ? team : undefined, errors, warnings };
+  const ok = errors.length === 0;
+  return { organization: ok ? organization : undefined, team: ok ? team : undefined, errors, warnings };
 }
+
+/** Every file of a checkout, each problem an error: what the dotfiles repo's own CI runs. */
+export function validateCheckout(definitions: Definitions): Problem[] {
+  const errors: Problem[] = [];
+  const organization = checkOrganization(definitions.organization, errors);
+  for (const [name, file] of definitions.teams) checkTeamFile(name, file, organization, errors);
+  return errors;
+}
+
+function checkTeamFile(name: string, file: DefinitionFile, organization: Organization | undefined, sink: Problem[]): Team | undefined {
+  if (!TEAM_NAME.test(name)) {
+    sink.push({ file: file.file, pointer: '', message: `file name is not a valid team name (${TEAM_NAME.source})` });
+    return undefined;
+  }
+  return checkTeam(file, organization, sink);
+}
+
+/** Size, strict JSON and text hygiene: the same for both kinds of file. */
+function readDocument(file: DefinitionFile, problems: Problem[]): unknown {
+  if (file.refused) {
+    problems.push({ file: file.file, pointer: '', message: file.refused });
+    return undefined;
+  }
+  const parsed = parseStrictJson(file.text);
+  if (!parsed.ok) {
+    problems.push(...parsed.problems.map((problem) => ({ file: file.file, ...problem })));
+    return undefined;
+  }
+  const text = checkText(parsed.value, file.file);
+  if (text.length > 0) {
+    problems.push(...text);
+    return undefined;
+  }
+  return parsed.value;
+}
+
+const explainOrganization: Explainer = (pointer, value) => {
+  if (typeof value !== 'string') return undefined;
+  if (pointer === '/okta/aws_saml_url') return samlUrlProblem(value);
+  if (pointer === '/region' || /^\/accounts\/[^/]+\/region$/.test(pointer)) return regionProblem(value);
+  return undefined;
+};
+
+const explainTeam: Explainer = (pointer, value) => (typeof value === 'string' && /\/region$/.test(pointer) ? regionProblem(value) : undefined);
 
 function checkOrganization(file: DefinitionFile | undefined, errors: Problem[]): Organization | undefined {
   if (!file) {
     errors.push({ file: ORGANIZATION_FILE, pointer: '', message: 'missing: a dotfiles source needs an organisation file at its root' });
     return undefined;
   }
-  const data = parseJson(file, errors);
+  const data = readDocument(file, errors);
   if (data === undefined) return undefined;
-  const schemaProblems = schemaCheck(validators().organization, data, file.file);
+  const schemaProblems = checkOrganizationSchema(data, file.file, explainOrganization);
   if (schemaProblems.length > 0) {
     errors.push(...schemaProblems);
     return undefined;
   }
   const organization = data as Organization;
   const before = errors.length;
+  const problem = (pointer: string, message: string, value?: unknown) => errors.push({ file: file.file, pointer, message, value });
+  const accounts = Object.keys(organization.accounts);
+
   if (!Object.hasOwn(organization.accounts, organization.hub.account)) {
-    errors.push({
-      file: file.file,
-      pointer: '/hub/account',
-      message: `is not an account in /accounts (known: ${Object.keys(organization.accounts).join(', ')})`,
-      value: organization.hub.account,
-    });
+    const guess = suggestName(organization.hub.account, accounts);
+    problem('/hub/account', `is not an account in /accounts${guess ? `; did you mean ${guess}?` : ` (known: ${accounts.join(', ')})`}`, organization.hub.account);
   }
-  if (organization.hub.profile === 'okta' || organization.hub.profile === 'default') {
-    errors.push({ file: file.file, pointer: '/hub/profile', message: 'is reserved: aws-okta reads [okta] and the AWS CLI [default] specially', value: organization.hub.profile });
+  const reserved = reservedProblem(organization.hub.profile, organization);
+  if (reserved) problem('/hub/profile', reserved, organization.hub.profile);
+
+  const regionIssue = regionProblem(organization.region);
+  if (regionIssue) problem('/region', regionIssue, organization.region);
+  const seenIds = new Map<string, string>();
+  for (const [name, account] of Object.entries(organization.accounts)) {
+    if (account.region) {
+      const issue = regionProblem(account.region);
+      if (issue) problem(`/accounts/${name}/region`, issue, account.region);
+    }
+    const other = seenIds.get(account.id);
+    if (other) problem(`/accounts/${name}/id`, `is also the id of account ${other}: one id, one name, or people end up in an account they did not mean`, account.id);
+    else seenIds.set(account.id, name);
   }
+
+  // aws-okta looks a key up in the profile, its source profile, then [okta]:
+  // every spoke inherits [okta]'s assume_role_ttl, and AWS caps a chained
+  // role session at one hour (aws-okta #95).
+  const ttl = organization.okta.assume_role_ttl;
+  if (ttl !== undefined) {
+    const ms = goDuration(ttl);
+    if (ms === undefined) problem('/okta/assume_role_ttl', 'is not a Go duration (like 1h or 45m)', ttl);
+    else if (ms > ONE_HOUR_MS) problem('/okta/assume_role_ttl', 'is over 1h: spokes inherit it through aws-okta, and AWS refuses chained role sessions over one hour (aws-okta #95)', ttl);
+  }
+  const session = organization.okta.session_ttl;
+  if (session !== undefined && goDuration(session) === undefined) problem('/okta/session_ttl', 'is not a Go duration (like 12h)', session);
+
   return errors.length === before ? organization : undefined;
 }
 
+function reservedProblem(name: string, organization: Organization): string | undefined {
+  if (name === 'okta') return 'is reserved: aws-okta reads [okta] for its own settings, and [profile okta] would collide with it';
+  if (name === 'default' && !organization.allow_default_profile) {
+    return 'is reserved: the AWS CLI uses "default" when no profile is given; set allow_default_profile in organization.json to allow it';
+  }
+  return undefined;
+}
+
 function checkTeam(file: DefinitionFile, organization: Organization | undefined, problems: Problem[]): Team | undefined {
-  const data = parseJson(file, problems);
+  const data = readDocument(file, problems);
   if (data === undefined) return undefined;
-  const schemaProblems = schemaCheck(validators().team, data, file.file);
+  const schemaProblems = checkTeamSchema(data, file.file, explainTeam);
   if (schemaProblems.length > 0) {
     problems.push(...schemaProblems);
     return undefined;
@@ -84,107 +163,57 @@ function checkTeam(file: DefinitionFile, organization: Organization | undefined,
   if (!organization) return team;
 
   const before = problems.length;
+  const problem = (pointer: string, message: string, value?: unknown) => problems.push({ file: file.file, pointer, message, value });
   const accounts = Object.keys(organization.accounts);
+  const hubAccount = organization.accounts[organization.hub.account]!;
+  const hubPartition = partitionOf(hubAccount.region ?? organization.region);
   // Every name the rendered file will hold, with where it came from, so a
   // clash names both places. botocore refuses a file with duplicate sections.
   const seen = new Map<string, string>([[organization.hub.profile, `${ORGANIZATION_FILE} /hub/profile`]]);
+  let expanded = 0;
+
   team.profiles.forEach((profile, index) => {
-    const at = (field: string) => `/profiles/${index}/${pointerSegment(field)}`;
+    const at = (field: string) => `/profiles/${index}/${field}`;
     const every = profile.account === EVERY_ACCOUNT;
     if (!every && !Object.hasOwn(organization.accounts, profile.account)) {
-      problems.push({ file: file.file, pointer: at('account'), message: `is not an account in ${ORGANIZATION_FILE} (known: ${accounts.join(', ')})`, value: profile.account });
+      const guess = suggestName(profile.account, accounts);
+      problem(at('account'), `is not an account in ${ORGANIZATION_FILE}${guess ? `; did you mean ${guess}?` : ` (known: ${accounts.join(', ')})`}`, profile.account);
       return;
     }
     if (every !== profile.name.includes(ACCOUNT_PLACEHOLDER)) {
-      problems.push({
-        file: file.file,
-        pointer: at('name'),
-        message: every
+      problem(
+        at('name'),
+        every
           ? `must contain ${ACCOUNT_PLACEHOLDER} when account is "${EVERY_ACCOUNT}", or every account would get the same name`
           : `may contain ${ACCOUNT_PLACEHOLDER} only when account is "${EVERY_ACCOUNT}"`,
-        value: profile.name,
-      });
+        profile.name,
+      );
       return;
     }
-    for (const account of every ? accounts : [profile.account]) {
-      const name = profile.name.replaceAll(ACCOUNT_PLACEHOLDER, account);
-      const earlier = seen.get(name);
-      if (earlier) {
-        problems.push({ file: file.file, pointer: at('name'), message: `gives profile "${name}" a second time (first from ${earlier})`, value: profile.name });
-      } else if (name === 'okta' || name === 'default') {
-        problems.push({ file: file.file, pointer: at('name'), message: `gives reserved profile name "${name}"`, value: profile.name });
-      } else {
-        seen.set(name, `${file.file} ${at('name')}`);
+    if (profile.region) {
+      const issue = regionProblem(profile.region);
+      if (issue) {
+        problem(at('region'), issue, profile.region);
+        return;
       }
+    }
+    for (const account of every ? accounts : [profile.account]) {
+      const entry = organization.accounts[account]!;
+      const name = profile.name.replaceAll(ACCOUNT_PLACEHOLDER, account);
+      const region = profile.region ?? entry.region ?? organization.region;
+      const partition = partitionOf(region);
+      if (partition !== hubPartition) {
+        problem(at(profile.region ? 'region' : 'account'), `puts profile "${name}" in partition ${partition} (region ${region}), but the hub is in ${hubPartition}: roles cannot be assumed across partitions`, profile.region ?? account);
+        continue;
+      }
+      const earlier = seen.get(name);
+      const reserved = reservedProblem(name, organization);
+      if (earlier) problem(at('name'), `gives profile "${name}" a second time (first from ${earlier})`, profile.name);
+      else if (reserved) problem(at('name'), reserved.replace('is reserved', `gives profile "${name}", which is reserved`), profile.name);
+      else seen.set(name, `${file.file} ${at('name')}`);
+      expanded += 1;
     }
   });
+  if (expanded > MAX_PROFILES_PER_TEAM) problem('/profiles', `expands to ${expanded} profiles; robo refuses more than ${MAX_PROFILES_PER_TEAM} for one team`);
   return problems.length === before ? team : undefined;
-}
-
-/** Strict JSON; a syntax error or a duplicate key becomes a problem. */
-function parseJson(file: DefinitionFile, problems: Problem[]): unknown {
-  const result = parseStrictJson(file.text);
-  if (result.ok) return result.value;
-  problems.push(...result.problems.map((problem) => ({ file: file.file, ...problem })));
-  return undefined;
-}
-
-// --- JSON Schema --------------------------------------------------------
-
-interface Validators {
-  organization: ValidateFunction;
-  team: ValidateFunction;
-}
-let compiled: Validators | undefined;
-
-function validators(): Validators {
-  if (!compiled) {
-    // verbose: errors carry the failing sub-schema, whose description makes the message useful.
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-    compiled = { organization: ajv.compile(organizationSchema), team: ajv.compile(teamSchema) };
-  }
-  return compiled;
-}
-
-function schemaCheck(validate: ValidateFunction, data: unknown, file: string): Problem[] {
-  if (validate(data)) return [];
-  const problems: Problem[] = [];
-  for (const error of validate.errors ?? []) {
-    const problem = problemFromSchemaError(error, data, file);
-    if (problem) problems.push(problem);
-  }
-  return problems;
-}
-
-/** Turn an ajv error into a message that names the field and what is allowed (ajv's own text omits both). */
-function problemFromSchemaError(error: ErrorObject, data: unknown, file: string): Problem | undefined {
-  const params = error.params as Record<string, unknown>;
-  // A schema's title says in words what its pattern says in regex: "a 12-digit AWS account id".
-  const title = typeof error.parentSchema?.title === 'string' ? error.parentSchema.title : undefined;
-  switch (error.keyword) {
-    case 'propertyNames':
-      return undefined; // reported by the nested error, which names the property
-    case 'additionalProperties': {
-      const key = String(params.additionalProperty);
-      const allowed = Object.keys((error.parentSchema?.properties as object | undefined) ?? {});
-      return {
-        file,
-        pointer: `${error.instancePath}/${pointerSegment(key)}`,
-        message: allowed.length > 0 ? `is not a known field (allowed: ${allowed.join(', ')})` : 'is not allowed here',
-      };
-    }
-    case 'required':
-      return { file, pointer: `${error.instancePath}/${pointerSegment(String(params.missingProperty))}`, message: 'is required' };
-    case 'pattern': {
-      if (error.propertyName !== undefined) {
-        return { file, pointer: `${error.instancePath}/${pointerSegment(error.propertyName)}`, message: `is not a valid name: must match ${String(params.pattern)}` };
-      }
-      const expected = title ? `must be ${title} (${String(params.pattern)})` : `must match ${String(params.pattern)}`;
-      return { file, pointer: error.instancePath, message: expected, value: valueAt(data, error.instancePath) };
-    }
-    case 'enum':
-      return { file, pointer: error.instancePath, message: `must be one of ${JSON.stringify(params.allowedValues)}`, value: valueAt(data, error.instancePath) };
-    default:
-      return { file, pointer: error.instancePath, message: error.message ?? error.keyword, value: valueAt(data, error.instancePath) };
-  }
 }

@@ -1,0 +1,82 @@
+/**
+ * Checks a JSON Schema cannot express, and precise explanations for values a
+ * schema pattern refused. Each returns problems as data.
+ */
+import { pointerSegment, type Problem } from './problems.js';
+import { isKnownRegion, suggestRegion } from './regions.js';
+
+/**
+ * Text hygiene for every key and string in a definition file: no control
+ * characters (a newline in a value would start a new line, and so a new key
+ * or section, in ~/.aws/config), no leading or trailing whitespace (both
+ * readers trim it, so what robo checked would differ from what they read).
+ */
+export function checkText(data: unknown, file: string): Problem[] {
+  const problems: Problem[] = [];
+  const visit = (node: unknown, pointer: string) => {
+    if (typeof node === 'string') {
+      const problem = textProblem(node);
+      if (problem) problems.push({ file, pointer, message: problem, value: node });
+    } else if (Array.isArray(node)) {
+      node.forEach((item, index) => visit(item, `${pointer}/${index}`));
+    } else if (node !== null && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        const at = `${pointer}/${pointerSegment(key)}`;
+        const problem = textProblem(key);
+        if (problem) problems.push({ file, pointer: at, message: `the key ${problem}`, value: key });
+        visit(value, at);
+      }
+    }
+  };
+  visit(data, '');
+  return problems;
+}
+
+// C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
+
+function textProblem(text: string): string | undefined {
+  const control = CONTROL.exec(text);
+  if (control) {
+    const code = control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    return `contains the control character U+${code} at position ${control.index + 1}: a newline or NUL would break ~/.aws/config`;
+  }
+  if (text !== text.trim()) return 'has leading or trailing whitespace, which the AWS CLI and aws-okta would silently drop';
+  return undefined;
+}
+
+/** Why an aws_saml_url is not the relative path aws-okta needs, in words. */
+export function samlUrlProblem(url: string): string | undefined {
+  const rule = 'must be the app path relative to your Okta org, like home/amazon_aws/<app-id>/<n>';
+  if (/^[a-z][a-z0-9+.-]*:/i.test(url)) return `${rule}: no scheme (aws-okta adds https:// and your Okta host)`;
+  if (url.startsWith('//')) return `${rule}: no host`;
+  if (url.startsWith('/')) return `${rule}: no leading slash`;
+  if (url.includes('?') || url.includes('#')) return `${rule}: no query string or fragment (aws-okta appends ?onetimetoken=...)`;
+  if (!/^home\/amazon_aws\/[A-Za-z0-9]+\/[0-9]+$/.test(url)) return rule;
+  return undefined;
+}
+
+/** An unknown region, with "did you mean"; undefined for a known one. */
+export function regionProblem(region: string): string | undefined {
+  if (isKnownRegion(region)) return undefined;
+  const suggestion = suggestRegion(region);
+  return `is not a known AWS region${suggestion ? `; did you mean ${suggestion}?` : ' (see robo\'s src/pipeline/regions.ts for the list)'}`;
+}
+
+/** A Go duration ("1h30m", "45m", "3600s") in milliseconds; undefined when it is not one. */
+export function goDuration(text: string): number | undefined {
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
+  if (text === '0') return 0;
+  const part = /([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/gy;
+  let total = 0;
+  let consumed = 0;
+  let match: RegExpExecArray | null;
+  while ((match = part.exec(text)) !== null) {
+    total += Number(match[1]) * units[match[2]!]!;
+    consumed = part.lastIndex;
+  }
+  return consumed === text.length && consumed > 0 ? total : undefined;
+}
+
+export const ONE_HOUR_MS = 3600e3;
