@@ -8,7 +8,8 @@
  * written, so a failed run changes nothing.
  */
 import { DefinitionsError, UsageError, WriteError } from './errors.js';
-import { resolvePaths } from './paths.js';
+import path from 'node:path';
+import { expandHome, resolvePaths } from './paths.js';
 import { applyPlan } from './pipeline/apply.js';
 import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions } from './pipeline/definitions.js';
 import { planConfig, type RemovedSection } from './pipeline/plan.js';
@@ -18,7 +19,7 @@ import { suggestName } from './pipeline/regions.js';
 import { resolveAwsConfig } from './pipeline/resolve.js';
 import { checkoutSource, describeSpec, resolveSourceSpec, type Checkout, type SourceSpec } from './pipeline/source.js';
 import { TEAM_NAME, validateDefinitions } from './pipeline/validate.js';
-import { readSettings } from './settings.js';
+import { readSettings, type Settings } from './settings.js';
 import type { GitProgress } from './system/git.js';
 import { lockPath, withLock } from './system/lock.js';
 import { readTarget, resolveTarget } from './system/target.js';
@@ -35,6 +36,8 @@ export interface AwsConfigOptions {
   replace?: boolean;
   /** A failed fetch is an error even when a cached clone exists. */
   strict?: boolean;
+  /** Accept only commits signed by an allowed signer (also [trust] require_signed in the settings). */
+  requireSigned?: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
   progress?: GitProgress;
@@ -76,7 +79,8 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
   const paths = resolvePaths(options.env);
   const settings = await readSettings(paths.settingsFile);
   const spec = resolveSourceSpec({ repo: options.repo, ref: options.ref, env: options.env, cwd: options.cwd, settings });
-  const checkout = await checkoutSource(spec, { cacheDir: paths.cacheDir, env: options.env, progress: options.progress, strict: options.strict });
+  const allowedSigners = trustedSigners(options.requireSigned ?? false, settings, spec, paths.home, options.cwd);
+  const checkout = await checkoutSource(spec, { cacheDir: paths.cacheDir, env: options.env, progress: options.progress, strict: options.strict, allowedSigners });
 
   let rendered: Rendered;
   try {
@@ -115,6 +119,19 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
     warnings: rendered.warnings,
     ...(dryRun ? { before: plan.target.content, after: plan.next } : {}),
   };
+}
+
+/** The allowed-signers file when signatures are required, after checking the request makes sense. */
+function trustedSigners(flag: boolean, settings: Settings, spec: SourceSpec, home: string, cwd: string): string | undefined {
+  if (!flag && !settings.trust.requireSigned) return undefined;
+  const from = flag ? '--require-signed' : `require_signed in ${settings.file}`;
+  if (!settings.trust.allowedSigners) {
+    throw new UsageError(`${from}: no allowed-signers file: set allowed_signers in the [trust] section of ${settings.file}`);
+  }
+  if (spec.kind !== 'git') {
+    throw new UsageError(`${from}: ${describeSpec(spec)} is not a git source, so there is no commit to verify`);
+  }
+  return path.resolve(cwd, expandHome(settings.trust.allowedSigners, home));
 }
 
 interface Rendered {

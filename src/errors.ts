@@ -21,6 +21,8 @@ export const ExitCode = {
   brokenMarkers: 7,
   /** Another robo run held the lock on the config or the source for too long. */
   busy: 8,
+  /** --require-signed: the fetched commit is not signed by an allowed signer. */
+  untrusted: 9,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -69,6 +71,13 @@ export class BrokenMarkersError extends RoboError {
   override name = 'BrokenMarkersError';
   constructor(message: string, details: readonly string[]) {
     super(message, ExitCode.brokenMarkers, details);
+  }
+}
+
+export class UntrustedError extends RoboError {
+  override name = 'UntrustedError';
+  constructor(message: string, details: readonly string[] = []) {
+    super(message, ExitCode.untrusted, details);
   }
 }
 

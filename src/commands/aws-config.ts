@@ -16,6 +16,7 @@ interface AwsConfigArgs {
   'dry-run': boolean;
   replace: boolean;
   strict: boolean;
+  'require-signed': boolean;
 }
 
 export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
@@ -39,6 +40,11 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
       .option('dry-run', { alias: 'diff', type: 'boolean', default: false, describe: `Print the diff of what would change and write nothing; exit ${ExitCode.changesPending} if something would` })
       .option('replace', { type: 'boolean', default: false, describe: 'Replace the whole file (after a backup) instead of only robo\'s block' })
       .option('strict', { type: 'boolean', default: false, describe: 'Fail when the source cannot be fetched, instead of using the cached clone' })
+      .option('require-signed', {
+        type: 'boolean',
+        default: false,
+        describe: 'Accept only commits signed by a key in the allowed_signers file of the settings ([trust] require_signed = true does the same)',
+      })
       .example('SEGMENT_TEAM=platform robo aws.config', "write platform's profiles")
       .example('robo aws.config --dry-run', 'drift check: show what would change')
       .example('robo aws.config --repo ~/src/dotfiles', 'use a local checkout'),
@@ -56,6 +62,7 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
         dryRun: args['dry-run'],
         replace: args.replace,
         strict: args.strict,
+        requireSigned: args['require-signed'],
         env: context.env,
         cwd: context.cwd,
         progress: progress.update,

@@ -14,7 +14,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { SourceError } from '../errors.js';
+import { SourceError, UntrustedError } from '../errors.js';
 import { expandHome, packageRoot, resolvePaths } from '../paths.js';
 import type { Settings } from '../settings.js';
 import { git, gitFailure, type GitProgress } from '../system/git.js';
@@ -94,6 +94,8 @@ export interface CheckoutOptions {
   progress?: GitProgress;
   /** Fail instead of falling back to the cached clone when the fetch fails. */
   strict?: boolean;
+  /** Accept a commit only if `git verify-commit` passes against this allowed-signers file. */
+  allowedSigners?: string;
 }
 
 export async function checkoutSource(spec: SourceSpec, options: CheckoutOptions): Promise<Checkout> {
@@ -158,6 +160,13 @@ async function freshClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: strin
     throw new SourceError(`cannot clone ${describeSpec(spec)}: ${gitFailure(error)}`, { cause: error });
   }
   const commit = (await git(incoming, options.env).revparse(['HEAD'])).trim();
+  try {
+    await verifyTrusted(incoming, commit, spec, options);
+  } catch (error) {
+    await rm(incoming, { recursive: true, force: true });
+    await removeEmptyFolders(path.dirname(dir), created);
+    throw error;
+  }
   return {
     spec,
     dir: incoming,
@@ -191,11 +200,14 @@ async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: stri
     if (options.strict) throw new SourceError(`cannot fetch ${describeSpec(spec)} (--strict: not using the cached clone): ${reason}`, { cause: error });
     // Offline, VPN down, server away: the last good clone is better than nothing.
     // Reset it anyway, so edits made in the cache still never leak.
+    await verifyTrusted(dir, previous, spec, options);
     await repo.reset(['--hard', previous]);
     await repo.clean('fdx', ['-f']);
     const commitDate = new Date(Number((await repo.raw(['log', '-1', '--format=%ct', previous])).trim()) * 1000);
     return { spec, dir, commit: previous, offline: { reason, commitDate }, keep: async () => {}, discard: async () => {} };
   }
+  // Verify before the working tree moves: an untrusted commit never becomes the cache's state.
+  if (options.allowedSigners) await verifyTrusted(dir, (await repo.revparse(['FETCH_HEAD'])).trim(), spec, options);
   try {
     // Hard reset and clean: whatever someone edited or dropped in the cache is gone.
     await repo.reset(['--hard', 'FETCH_HEAD']);
@@ -213,6 +225,23 @@ async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: stri
       if (commit !== previous) await repo.reset(['--hard', previous]);
     },
   };
+}
+
+/**
+ * Trust pinning: with an allowed-signers file, a commit is used only if it
+ * carries a signature (ssh, via git's gpg.ssh.allowedSignersFile) that git
+ * verifies against that file.
+ */
+async function verifyTrusted(dir: string, commit: string, spec: SourceSpec, options: CheckoutOptions): Promise<void> {
+  if (!options.allowedSigners) return;
+  try {
+    await git(dir, options.env).raw(['-c', `gpg.ssh.allowedSignersFile=${options.allowedSigners}`, 'verify-commit', commit]);
+  } catch (error) {
+    throw new UntrustedError(`commit ${commit.slice(0, 12)} of ${describeSpec(spec)} is not signed by an allowed signer (${options.allowedSigners}); nothing was written`, [
+      `git verify-commit: ${gitFailure(error)}`,
+      'the cached clone stays at the last trusted commit',
+    ]);
+  }
 }
 
 async function requireDirectory(dir: string, origin: SourceOrigin): Promise<void> {

@@ -67,6 +67,14 @@ export function git(baseDir: string, env: NodeJS.ProcessEnv, progress?: GitProgr
     allowEnvironment: Object.keys(environment).filter((key) => PASSED.has(key.toLowerCase())),
     // The user chose these (GIT_SSH_COMMAND, GIT_ASKPASS, GIT_PROXY_COMMAND) for their own machine.
     unsafe: { allowUnsafeSshCommand: true, allowUnsafeAskPass: true, allowUnsafeGitProxy: true },
+    // simple-git only fails a command that exits non-zero *and* wrote to
+    // stderr; `git verify-commit` on an unsigned commit exits 1 silently.
+    // Any non-zero exit is a failure here.
+    errors: (error, result) => {
+      if (error || result.exitCode === 0) return error;
+      const output = Buffer.concat([...result.stdErr, ...result.stdOut]);
+      return output.length > 0 ? output : Buffer.from(`git exited with code ${result.exitCode}`);
+    },
     ...(progress ? { progress } : {}),
   }).env(environment);
 }
