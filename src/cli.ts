@@ -8,12 +8,13 @@ import { hideBin } from 'yargs/helpers';
 import pkg from '../package.json' with { type: 'json' };
 import { awsConfigTask } from './commands/aws-config.js';
 import { awsBackupsTask, awsRestoreTask } from './commands/backups.js';
+import { teamsValidateTask } from './commands/teams.js';
 import type { BuiltinTask, GlobalArgs } from './commands/types.js';
 import { ExitCode, ExitSignal, RoboError, UsageError } from './errors.js';
 import { createReporter, type Reporter } from './ui.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const BUILTIN_TASKS: ReadonlyArray<BuiltinTask<any>> = [awsConfigTask, awsBackupsTask, awsRestoreTask];
+const BUILTIN_TASKS: ReadonlyArray<BuiltinTask<any>> = [awsConfigTask, awsBackupsTask, awsRestoreTask, teamsValidateTask];
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // Known before parsing, so even a parse error is reported the right way.

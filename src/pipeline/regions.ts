@@ -43,5 +43,5 @@ export function partitionOf(region: string): string {
 export function suggestName(name: string, known: readonly string[]): string | undefined {
   if (known.length === 0) return undefined;
   const best = closest(name, known as string[]);
-  return distance(name, best) <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+  return distance(name, best) <= Math.max(2, Math.ceil(name.length / 2)) ? best : undefined;
 }
