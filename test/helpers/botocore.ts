@@ -1,7 +1,19 @@
-/** Read an AWS config file exactly as the AWS CLI does, with botocore's own loader. */
+/** Read AWS config files exactly as the AWS CLI does, with botocore's own loader. */
 import { execFileSync } from 'node:child_process';
 
 const SCRIPT = 'import sys, json, botocore.configloader as c; print(json.dumps(c.load_config(sys.argv[1])))';
+
+// One python process for many files: load each, or report why botocore refused it.
+const BATCH = `
+import sys, json, botocore.configloader as c
+out = []
+for path in sys.argv[1:]:
+    try:
+        out.append({"ok": True, "config": c.load_config(path)})
+    except Exception as e:
+        out.append({"ok": False, "error": type(e).__name__ + ": " + str(e)})
+print(json.dumps(out))
+`;
 
 export interface BotocoreConfig {
   profiles: Record<string, Record<string, string>>;
@@ -10,4 +22,10 @@ export interface BotocoreConfig {
 
 export function loadWithBotocore(file: string): BotocoreConfig {
   return JSON.parse(execFileSync('python3', ['-c', SCRIPT, file], { encoding: 'utf8' })) as BotocoreConfig;
+}
+
+export type BatchResult = { ok: true; config: BotocoreConfig } | { ok: false; error: string };
+
+export function loadManyWithBotocore(files: string[]): BatchResult[] {
+  return JSON.parse(execFileSync('python3', ['-c', BATCH, ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as BatchResult[];
 }

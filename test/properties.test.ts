@@ -1,0 +1,169 @@
+/**
+ * Property-based tests (fast-check), checked with botocore itself:
+ * 1. for generated valid definitions, botocore reads back exactly the intended
+ *    profiles and keys;
+ * 2. for generated strings full of control characters and INI metacharacters
+ *    in any field, robo either refuses the definitions or botocore reads back
+ *    exactly what was meant: never an extra section or key.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Organization, Team } from '../src/model.js';
+import type { Definitions } from '../src/pipeline/definitions.js';
+import { renderAwsConfig } from '../src/pipeline/render.js';
+import { resolveAwsConfig } from '../src/pipeline/resolve.js';
+import { validateDefinitions } from '../src/pipeline/validate.js';
+import { loadManyWithBotocore } from './helpers/botocore.js';
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'robo-props-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const SEED = Number(process.env.ROBO_PROPERTY_SEED ?? 424242);
+const RUNS = Number(process.env.ROBO_PROPERTY_RUNS ?? 150);
+
+const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2', 'sa-east-1'];
+const accountName = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,10}$/);
+const profileName = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,15}$/);
+const roleName = fc.stringMatching(/^([A-Za-z0-9+=,.@_-]{1,8}\/){0,2}[A-Za-z0-9+=,.@_-]{1,20}$/);
+
+interface Sample {
+  organization: Organization;
+  team: Team;
+}
+
+const validSample: fc.Arbitrary<Sample> = fc
+  .record({
+    accounts: fc.uniqueArray(fc.tuple(accountName, fc.option(fc.constantFrom(...REGIONS), { nil: undefined })), { minLength: 1, maxLength: 8, selector: ([name]) => name }),
+    ids: fc.uniqueArray(fc.stringMatching(/^[0-9]{12}$/), { minLength: 8, maxLength: 8 }),
+    region: fc.constantFrom(...REGIONS),
+    hubProfile: profileName.filter((name) => name !== 'okta' && name !== 'default'),
+    hubRole: roleName,
+    mfa: fc.option(fc.constantFrom('DUO', 'OKTA', 'GOOGLE'), { nil: undefined }),
+    spokes: fc.array(fc.record({ name: profileName, role: roleName, region: fc.option(fc.constantFrom(...REGIONS), { nil: undefined }), every: fc.boolean(), pick: fc.nat() }), { maxLength: 6 }),
+  })
+  .map(({ accounts, ids, region, hubProfile, hubRole, mfa, spokes }) => {
+    const registry: Organization['accounts'] = {};
+    accounts.forEach(([name, accountRegion], index) => (registry[name] = accountRegion ? { id: ids[index]!, region: accountRegion } : { id: ids[index]! }));
+    const names = accounts.map(([name]) => name);
+    const organization: Organization = {
+      okta: { aws_saml_url: 'home/amazon_aws/0oaPROP/1', ...(mfa ? { mfa_provider: mfa } : {}) },
+      hub: { account: names[0]!, profile: hubProfile },
+      region,
+      accounts: registry,
+    };
+    // Unique profile names: drop generated spokes whose names would clash.
+    const used = new Set([hubProfile, 'okta', 'default']);
+    const profiles: Team['profiles'] = [];
+    for (const spoke of spokes) {
+      const name = spoke.every ? `${spoke.name}-{account}` : spoke.name;
+      const expanded = spoke.every ? names.map((account) => name.replace('{account}', account)) : [name];
+      if (expanded.some((item) => used.has(item)) || new Set(expanded).size !== expanded.length) continue;
+      expanded.forEach((item) => used.add(item));
+      profiles.push({ name, account: spoke.every ? '*' : names[spoke.pick % names.length]!, role: spoke.role, ...(spoke.region ? { region: spoke.region } : {}) });
+    }
+    return { organization, team: { hub_role: hubRole, profiles } };
+  });
+
+function definitionsOf(sample: Sample): Definitions {
+  const file = (name: string, data: unknown) => {
+    const text = JSON.stringify(data);
+    return { file: name, text, size: Buffer.byteLength(text) };
+  };
+  return { root: '/virtual', organization: file('organization.json', sample.organization), teams: new Map([['t', file('teams/t.json', sample.team)]]) };
+}
+
+/** What botocore should report, worked out from the definitions without robo's resolver. */
+function intended({ organization, team }: Sample): { okta: Record<string, string>; profiles: Record<string, Record<string, string>> } {
+  const hub = organization.accounts[organization.hub.account]!;
+  const profiles: Record<string, Record<string, string>> = {
+    [organization.hub.profile]: { role_arn: `arn:aws:iam::${hub.id}:role/${team.hub_role}`, region: hub.region ?? organization.region },
+  };
+  for (const spoke of team.profiles) {
+    for (const account of spoke.account === '*' ? Object.keys(organization.accounts) : [spoke.account]) {
+      const entry = organization.accounts[account]!;
+      profiles[spoke.name.replace('{account}', account)] = {
+        role_arn: `arn:aws:iam::${entry.id}:role/${spoke.role}`,
+        source_profile: organization.hub.profile,
+        region: spoke.region ?? entry.region ?? organization.region,
+      };
+    }
+  }
+  return { okta: { ...organization.okta } as Record<string, string>, profiles };
+}
+
+/** Render every accepted sample, read them all back with one botocore process, compare. */
+function checkWithBotocore(samples: Sample[]): { refused: number; accepted: number } {
+  const accepted: Array<{ sample: Sample; file: string }> = [];
+  samples.forEach((sample, index) => {
+    const validation = validateDefinitions(definitionsOf(sample), 't');
+    if (validation.errors.length > 0 || !validation.organization || !validation.team) return;
+    const file = path.join(scratch, `sample-${index}.config`);
+    writeFileSync(file, renderAwsConfig(resolveAwsConfig(validation.organization, 't', validation.team)));
+    accepted.push({ sample, file });
+  });
+  const results = accepted.length > 0 ? loadManyWithBotocore(accepted.map(({ file }) => file)) : [];
+  results.forEach((result, index) => {
+    const { sample } = accepted[index]!;
+    const context = JSON.stringify(sample);
+    expect(result.ok, `botocore refused the rendered file for ${context}`).toBe(true);
+    if (!result.ok) return;
+    const expected = intended(sample);
+    expect(result.config.profiles, context).toEqual(expected.profiles);
+    expect(result.config.okta, context).toEqual(expected.okta);
+    // Nothing else at all: no extra section, no sso-session or services block smuggled in.
+    expect(result.config, context).toEqual({ okta: expected.okta, profiles: expected.profiles, sso_sessions: {}, services: {} });
+  });
+  return { refused: samples.length - accepted.length, accepted: accepted.length };
+}
+
+describe('properties checked by botocore', () => {
+  it(`valid definitions read back exactly as intended (${RUNS} cases, seed ${SEED})`, () => {
+    const samples = fc.sample(validSample, { numRuns: RUNS, seed: SEED });
+    const { refused, accepted } = checkWithBotocore(samples);
+    expect(refused).toBe(0);
+    expect(accepted).toBe(RUNS);
+  });
+
+  // Characters that could break out of a value in either reader.
+  const nasty = fc.string({
+    unit: fc.oneof(
+      fc.constantFrom('\n', '\r', '\u0000', '\t', '\u000b', '\u0085', '\u2028', '[', ']', '=', ':', ';', '#', '"', "'", ' ', '\\', '%', '{', '}', 'profile '),
+      fc.constantFrom('a', 'Z', '0', '-', '_', '.', '/'),
+    ),
+    minLength: 1,
+    maxLength: 12,
+  });
+  const fields: Array<[string, (sample: Sample, value: string) => void]> = [
+    ['okta.mfa_provider', (s, v) => (s.organization.okta.mfa_provider = v)],
+    ['okta.mfa_factor_type', (s, v) => (s.organization.okta.mfa_factor_type = v)],
+    ['okta.aws_saml_url', (s, v) => (s.organization.okta.aws_saml_url = `home/amazon_aws/${v}/1`)],
+    ['hub.profile', (s, v) => (s.organization.hub.profile = v)],
+    ['region', (s, v) => (s.organization.region = v)],
+    ['account id', (s, v) => (Object.values(s.organization.accounts)[0]!.id = v)],
+    ['account region', (s, v) => (Object.values(s.organization.accounts)[0]!.region = v)],
+    ['account name', (s, v) => {
+      const [first] = Object.keys(s.organization.accounts);
+      s.organization.accounts[v] = s.organization.accounts[first!]!;
+      delete s.organization.accounts[first!];
+      s.organization.hub.account = v;
+    }],
+    ['hub_role', (s, v) => (s.team.hub_role = v)],
+    ['profile name', (s, v) => s.team.profiles[0] && (s.team.profiles[0].name = v)],
+    ['profile role', (s, v) => s.team.profiles[0] && (s.team.profiles[0].role = v)],
+    ['profile region', (s, v) => s.team.profiles[0] && (s.team.profiles[0].region = v)],
+  ];
+
+  it(`hostile strings in any field are refused or read back exactly (${RUNS} cases, seed ${SEED})`, () => {
+    const hostile = fc.tuple(validSample, fc.constantFrom(...fields), nasty).map(([sample, [, set], value]) => {
+      const copy = structuredClone(sample);
+      set(copy, value);
+      return copy;
+    });
+    const samples = fc.sample(hostile, { numRuns: RUNS, seed: SEED + 1 });
+    const { refused } = checkWithBotocore(samples);
+    // Most of these must be refused; the rest (harmless characters) passed the botocore comparison above.
+    expect(refused).toBeGreaterThan(RUNS / 2);
+  });
+});
