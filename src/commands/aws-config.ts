@@ -26,7 +26,7 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
   builder: (yargs) =>
     yargs
       .usage(
-        'robo aws.config [--team TEAM] [--repo URL|PATH] [--ref REF] [--dry-run] [--replace] [--strict]\n\n' +
+        'robo aws.config [--team TEAM] [--repo URL|PATH] [--ref REF] [--dry-run] [--replace] [--strict] [--require-signed]\n\n' +
           'Clones or updates the team dotfiles repo, validates the definitions, backs up your AWS config to\n' +
           "/tmp/awsconfig-<random> and writes your team's profiles plus the [okta] section aws-okta needs\n" +
           'between two marker lines. Everything else in the file stays as you wrote it.',
