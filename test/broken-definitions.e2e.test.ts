@@ -1,7 +1,9 @@
 /**
- * Bad input never changes anything: for each kind of broken definition the
- * CLI exits non-zero with a message naming the file and field, and the
- * target, the backup dir and the cached clone are exactly as before.
+ * Bad input never changes anything, with a git source: for each kind of
+ * broken definition the CLI exits non-zero with a message naming the file and
+ * field, and the target, the backup dir and the cached clone (its commit and
+ * files) are exactly as before. The full list of rules, one case each, is the
+ * hostile corpus (hostile.e2e.test.ts).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -48,76 +50,16 @@ const cases: Case[] = [
     messages: ['teams/platform.json: /: invalid JSON at line 1, column 40: close bracket expected'],
   },
   {
-    name: 'an account name that is not a registry key',
-    files: { 'teams/platform.json': edit('teams/platform.json', (d) => (d.profiles[1].account = 'Prod')) },
-    code: 3,
-    messages: ['teams/platform.json: /profiles/1/account: must be an account name from organization.json, or "*" for every account', '(got "Prod")'],
-  },
-  {
     name: 'an account that is not in the registry',
     files: { 'teams/platform.json': edit('teams/platform.json', (d) => (d.profiles[0].account = 'staging')) },
     code: 3,
-    messages: ['teams/platform.json: /profiles/0/account: is not an account in organization.json (known: ops, dev,', '(got "staging")'],
-  },
-  {
-    name: 'an unknown field and a missing one in a profile',
-    files: { 'teams/platform.json': edit('teams/platform.json', (d) => ((d.profiles[0].rol = d.profiles[0].role), delete d.profiles[0].role)) },
-    code: 3,
-    messages: ['teams/platform.json: /profiles/0/rol: is not a known field (allowed: name, account, role, region)', 'teams/platform.json: /profiles/0/role: is required'],
-  },
-  {
-    name: 'a missing aws_saml_url',
-    files: { 'organization.json': edit('organization.json', (d) => delete d.okta.aws_saml_url) },
-    code: 3,
-    messages: ['organization.json: /okta/aws_saml_url: is required'],
-  },
-  {
-    name: 'an absolute aws_saml_url',
-    files: { 'organization.json': edit('organization.json', (d) => (d.okta.aws_saml_url = 'https://example.okta.com/home/amazon_aws/abc/1')) },
-    code: 3,
-    messages: ['organization.json: /okta/aws_saml_url: must be the app path relative to your Okta org, like home/amazon_aws/<app-id>/<n>: no scheme', '(got "https://example.okta.com/home/amazon_aws/abc/1")'],
-  },
-  {
-    name: 'an account id that is not 12 digits',
-    files: { 'organization.json': edit('organization.json', (d) => (d.accounts.dev.id = '20000000002')) },
-    code: 3,
-    messages: ['organization.json: /accounts/dev/id: must be a 12-digit AWS account id, as a string (^[0-9]{12}$)', '(got "20000000002")'],
-  },
-  {
-    name: 'a hub account missing from the registry',
-    files: { 'organization.json': edit('organization.json', (d) => (d.hub.account = 'hub')) },
-    code: 3,
-    messages: ['organization.json: /hub/account: is not an account in /accounts'],
-  },
-  {
-    name: 'a profile name given twice',
-    files: { 'teams/platform.json': edit('teams/platform.json', (d) => (d.profiles[1].name = 'dev')) },
-    code: 3,
-    messages: ['teams/platform.json: /profiles/1/name: gives profile "dev" a second time (first from teams/platform.json /profiles/0/name)'],
-  },
-  {
-    name: 'a spoke named like the hub profile',
-    files: { 'teams/platform.json': edit('teams/platform.json', (d) => (d.profiles[0].name = 'hub')) },
-    code: 3,
-    messages: ['teams/platform.json: /profiles/0/name: gives profile "hub" a second time (first from organization.json /hub/profile)'],
-  },
-  {
-    name: 'account "*" without {account} in the name',
-    files: { 'teams/platform.json': edit('teams/platform.json', (d) => (d.profiles[0].account = '*')) },
-    code: 3,
-    messages: ['teams/platform.json: /profiles/0/name: must contain {account} when account is "*"'],
+    messages: ['teams/platform.json: /profiles/0/account: is not an account in organization.json; did you mean stage?', '(got "staging")'],
   },
   {
     name: 'a missing organization.json',
     files: { 'organization.json': undefined },
     code: 3,
     messages: [/is not a dotfiles source: it has no organization\.json at its root/],
-  },
-  {
-    name: 'a duplicate key in the own team file',
-    files: { 'teams/platform.json': '{"hub_role": "platform", "profiles": [], "hub_role": "admin"}' },
-    code: 3,
-    messages: ['teams/platform.json: /hub_role: duplicate key at line 1, column 42'],
   },
   {
     name: 'a broken own team file also lists the other teams\' problems',
@@ -131,13 +73,6 @@ const cases: Case[] = [
     team: 'platfrom',
     code: 2,
     messages: ['unknown team "platfrom" (from $SEGMENT_TEAM)', 'known teams: data, foundation, fpa, growth, platform, security'],
-  },
-  {
-    name: 'a team name that is a path',
-    files: {},
-    team: '../teams/platform',
-    code: 2,
-    messages: ['$SEGMENT_TEAM "../teams/platform": not a team name'],
   },
 ];
 
