@@ -4,6 +4,7 @@
 import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
 
+await import('./gen-validators.mjs');
 await rm(new URL('../dist/', import.meta.url), { recursive: true, force: true });
 await build({
   entryPoints: { robo: 'src/cli.ts' },

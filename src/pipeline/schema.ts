@@ -1,11 +1,11 @@
 /**
- * JSON Schema checks (ajv) for the two definition files, with messages that
+ * JSON Schema checks for the two definition files, with messages that
  * name the field, the offending value and what is allowed; ajv's own text
  * omits all three.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import organizationSchema from '../../schemas/organization.schema.json' with { type: 'json' };
-import teamSchema from '../../schemas/team.schema.json' with { type: 'json' };
+import type { ErrorObject, ValidateFunction } from 'ajv';
+// Compiled from schemas/ at build time (scripts/gen-validators.mjs): no ajv at run time.
+import validators from '../generated/validators.cjs';
 import { pointerSegment, valueAt, type Problem } from './problems.js';
 
 /**
@@ -25,27 +25,12 @@ export function forbiddenReason(key: string): string | undefined {
   return FORBIDDEN.find(([pattern]) => pattern.test(key))?.[1];
 }
 
-interface Validators {
-  organization: ValidateFunction;
-  team: ValidateFunction;
-}
-let compiled: Validators | undefined;
-
-function validators(): Validators {
-  if (!compiled) {
-    // verbose: errors carry the failing sub-schema, whose title makes the message useful.
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-    compiled = { organization: ajv.compile(organizationSchema), team: ajv.compile(teamSchema) };
-  }
-  return compiled;
-}
-
 export function checkOrganizationSchema(data: unknown, file: string, explain: Explainer): Problem[] {
-  return schemaCheck(validators().organization, data, file, explain);
+  return schemaCheck(validators.organization, data, file, explain);
 }
 
 export function checkTeamSchema(data: unknown, file: string, explain: Explainer): Problem[] {
-  return schemaCheck(validators().team, data, file, explain);
+  return schemaCheck(validators.team, data, file, explain);
 }
 
 /** A more precise message for a value that failed its pattern (a region with "did you mean", say). */
