@@ -31,5 +31,8 @@ await build({
   },
   sourcemap: 'linked',
   legalComments: 'none',
+  // Smaller source parses faster: start-up is most of a no-change run.
+  minify: true,
+  keepNames: true,
   logLevel: 'warning',
 });
