@@ -13,6 +13,7 @@ import { expandHome, resolvePaths } from './paths.js';
 import { applyPlan } from './pipeline/apply.js';
 import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions } from './pipeline/definitions.js';
 import { planConfig, type RemovedSection } from './pipeline/plan.js';
+import { readValidationCache, writeValidationCache } from './pipeline/validation-cache.js';
 import { formatProblem, type Problem } from './pipeline/problems.js';
 import { renderAwsConfig } from './pipeline/render.js';
 import { suggestName } from './pipeline/regions.js';
@@ -84,7 +85,7 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
 
   let rendered: Rendered;
   try {
-    rendered = await renderFromCheckout(checkout, team, options.teamOrigin);
+    rendered = await renderFromCheckout(checkout, team, options.teamOrigin, paths.cacheDir);
   } catch (error) {
     await checkout.discard();
     throw error;
@@ -141,26 +142,29 @@ interface Rendered {
   warnings: Problem[];
 }
 
-async function renderFromCheckout(checkout: Checkout, team: string | undefined, teamOrigin: string): Promise<Rendered> {
-  const { spec } = checkout;
-  const definitions = await loadDefinitions(checkout.dir);
+async function renderFromCheckout(checkout: Checkout, team: string | undefined, teamOrigin: string, cacheDir: string): Promise<Rendered> {
+  const { spec, commit } = checkout;
+  // Other teams' problems at this commit, if an earlier run worked them out: then only two files need reading.
+  const known = commit && team ? await readValidationCache(cacheDir, commit) : undefined;
+  const definitions = await loadDefinitions(checkout.dir, known && team ? [team] : undefined);
   if (!definitions.organization) {
     throw new DefinitionsError(`${describeSpec(spec)} is not a dotfiles source: it has no ${ORGANIZATION_FILE} at its root`, [
       `expected ${ORGANIZATION_FILE} and ${TEAMS_DIR}/<team>.json (see "Dotfiles repo format" in robo's README)`,
     ]);
   }
-  const known = [...definitions.teams.keys()];
+  const names = definitions.teamNames;
   if (team === undefined) {
-    throw new UsageError('no team given: pass --team TEAM or set SEGMENT_TEAM', [`known teams: ${known.join(', ') || '(none)'}`]);
+    throw new UsageError('no team given: pass --team TEAM or set SEGMENT_TEAM', [`known teams: ${names.join(', ') || '(none)'}`]);
   }
   if (!definitions.teams.has(team)) {
-    const guess = suggestName(team, known);
+    const guess = suggestName(team, names);
     throw new UsageError(`unknown team "${team}" (from ${teamOrigin}) in ${describeSpec(spec)}${guess ? `; did you mean ${guess}?` : ''}`, [
-      `known teams: ${known.join(', ') || '(none)'}`,
+      `known teams: ${names.join(', ') || '(none)'}`,
     ]);
   }
   const validation = validateDefinitions(definitions, team);
-  const { warnings } = validation;
+  const warnings = known ? Object.entries(known).flatMap(([name, problems]) => (name === team ? [] : problems)) : validation.warnings;
+  if (!known && commit && validation.organization) await writeValidationCache(cacheDir, commit, Object.fromEntries(validation.byTeam));
   if (validation.errors.length > 0 || !validation.organization || !validation.team) {
     const others = warnings.length > 0 ? [`also in other teams' files (not blocking):`, ...warnings.map(formatProblem)] : [];
     throw new DefinitionsError(`invalid definitions in ${describeSpec(spec)}; nothing was written`, [...validation.errors.map(formatProblem), ...others]);

@@ -130,6 +130,29 @@ describe('problems in other teams are warnings', () => {
   });
 });
 
+describe('the per-commit record of other teams\' problems', () => {
+  it('repeats the warnings on later runs without re-reading other teams, and never hides your own errors', async () => {
+    const box = makeSandbox({ SEGMENT_TEAM: 'platform' });
+    sandboxes.push(box);
+    const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'), { ...example, 'teams/broken.json': '{' });
+    const env = { ...box.env, ROBO_DOTFILES_REPO: fileUrl(repo) };
+    for (let run = 0; run < 2; run += 1) {
+      const result = await runRobo(['aws.config', '--team', 'platform'], { env });
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain('teams/broken.json: /: invalid JSON at line 1, column 2');
+    }
+    expect(readdirSync(path.join(box.cacheDir, 'validated'))).toHaveLength(1);
+    // Switching to the broken team: its problems are errors now, whatever was recorded.
+    const own = await runRobo(['aws.config', '--team', 'broken'], { env });
+    expect(own.code).toBe(3);
+    expect(own.stderr).toContain('teams/broken.json: /: invalid JSON');
+    // Another team sees the platform file as fine and the broken one as a warning.
+    const other = await runRobo(['aws.config', '--team', 'fpa'], { env });
+    expect(other.code).toBe(0);
+    expect(other.stderr).toContain("ignored 1 problem(s) in other teams' files");
+  });
+});
+
 describe('an unreachable source changes nothing', () => {
   it.each([
     ['a file:// URL that does not exist', (root: string) => fileUrl(path.join(root, 'missing'))],

@@ -71,7 +71,7 @@ function definitionsOf(sample: Sample): Definitions {
     const text = JSON.stringify(data);
     return { file: name, text, size: Buffer.byteLength(text) };
   };
-  return { root: '/virtual', organization: file('organization.json', sample.organization), teams: new Map([['t', file('teams/t.json', sample.team)]]) };
+  return { root: '/virtual', organization: file('organization.json', sample.organization), teamNames: ['t'], teams: new Map([['t', file('teams/t.json', sample.team)]]) };
 }
 
 /** What botocore should report, worked out from the definitions without robo's resolver. */

@@ -31,11 +31,14 @@ export interface Definitions {
   /** Absolute path of the checkout the files came from. */
   root: string;
   organization: DefinitionFile | undefined;
-  /** Team name (file name without .json) → file, sorted by team name. */
+  /** Every team in teams/ (file names without .json), sorted. */
+  teamNames: string[];
+  /** Team name → file, for the teams that were read (all, unless loadDefinitions was given `only`). */
   teams: Map<string, DefinitionFile>;
 }
 
-export async function loadDefinitions(root: string): Promise<Definitions> {
+/** Read organization.json and the team files: all of them, or only the teams named in `only`. */
+export async function loadDefinitions(root: string, only?: readonly string[]): Promise<Definitions> {
   const organization = await readOptional(root, ORGANIZATION_FILE);
   const teams = new Map<string, DefinitionFile>();
   let entries: string[];
@@ -47,16 +50,17 @@ export async function loadDefinitions(root: string): Promise<Definitions> {
     }
     entries = [];
   }
-  const names = entries.filter((entry) => entry.endsWith('.json')).sort();
-  if (names.length > MAX_TEAMS) {
-    throw new SourceError(`${path.join(root, TEAMS_DIR)} holds ${names.length} team files; robo refuses more than ${MAX_TEAMS}`);
+  const teamNames = entries.filter((entry) => entry.endsWith('.json')).map((entry) => entry.slice(0, -'.json'.length)).sort();
+  if (teamNames.length > MAX_TEAMS) {
+    throw new SourceError(`${path.join(root, TEAMS_DIR)} holds ${teamNames.length} team files; robo refuses more than ${MAX_TEAMS}`);
   }
-  const files = await Promise.all(names.map((name) => readOptional(root, `${TEAMS_DIR}/${name}`)));
-  names.forEach((name, index) => {
+  const wanted = only ? teamNames.filter((name) => only.includes(name)) : teamNames;
+  const files = await Promise.all(wanted.map((name) => readOptional(root, `${TEAMS_DIR}/${name}.json`)));
+  wanted.forEach((name, index) => {
     const file = files[index];
-    if (file) teams.set(name.slice(0, -'.json'.length), file);
+    if (file) teams.set(name, file);
   });
-  return { root, organization, teams };
+  return { root, organization, teamNames: teamNames.filter((name) => !wanted.includes(name) || teams.has(name)), teams };
 }
 
 async function readOptional(root: string, file: string): Promise<DefinitionFile | undefined> {

@@ -12,11 +12,12 @@
  * definitions never replace a good clone.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SourceError, UntrustedError } from '../errors.js';
 import { expandHome, packageRoot, resolvePaths } from '../paths.js';
 import type { Settings } from '../settings.js';
+import type { SimpleGit } from 'simple-git';
 import { git, gitFailure, type GitProgress } from '../system/git.js';
 import { acquireLock, lockPath } from '../system/lock.js';
 
@@ -185,46 +186,80 @@ async function freshClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: strin
 
 async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: string, options: CheckoutOptions): Promise<Checkout> {
   const repo = git(dir, options.env, options.progress);
-  let previous: string;
-  try {
-    previous = (await repo.revparse(['HEAD'])).trim();
-  } catch {
-    // Not a usable clone (interrupted before its first commit was checked out): start again.
-    await rm(dir, { recursive: true, force: true });
-    return freshClone(spec, dir, options);
-  }
+  let fetchError: unknown;
   try {
     await repo.fetch(['--depth', '1', '--no-tags', 'origin', spec.ref ?? 'HEAD']);
   } catch (error) {
-    const reason = gitFailure(error);
-    if (options.strict) throw new SourceError(`cannot fetch ${describeSpec(spec)} (--strict: not using the cached clone): ${reason}`, { cause: error });
-    // Offline, VPN down, server away: the last good clone is better than nothing.
-    // Reset it anyway, so edits made in the cache still never leak.
-    await verifyTrusted(dir, previous, spec, options);
-    await repo.reset(['--hard', previous]);
-    await repo.clean('fdx', ['-f']);
-    const commitDate = new Date(Number((await repo.raw(['log', '-1', '--format=%ct', previous])).trim()) * 1000);
-    return { spec, dir, commit: previous, offline: { reason, commitDate }, keep: async () => {}, discard: async () => {} };
+    fetchError = error;
   }
-  // Verify before the working tree moves: an untrusted commit never becomes the cache's state.
-  if (options.allowedSigners) await verifyTrusted(dir, (await repo.revparse(['FETCH_HEAD'])).trim(), spec, options);
+  let state: WorktreeState;
   try {
-    // Hard reset and clean: whatever someone edited or dropped in the cache is gone.
-    await repo.reset(['--hard', 'FETCH_HEAD']);
-    await repo.clean('fdx', ['-f']);
+    state = await worktreeState(repo);
+  } catch {
+    // Not a usable clone (interrupted before its first checkout): start again.
+    await rm(dir, { recursive: true, force: true });
+    return freshClone(spec, dir, options);
+  }
+
+  if (fetchError !== undefined) {
+    const reason = gitFailure(fetchError);
+    if (options.strict) throw new SourceError(`cannot fetch ${describeSpec(spec)} (--strict: not using the cached clone): ${reason}`, { cause: fetchError });
+    // Offline, VPN down, server away: the last good clone is better than
+    // nothing. It is still made clean, so edits in the cache never leak.
+    await verifyTrusted(dir, state.head, spec, options);
+    await moveTo(repo, state.head, state);
+    const commitDate = new Date(Number((await repo.raw(['log', '-1', '--format=%ct', state.head])).trim()) * 1000);
+    return { spec, dir, commit: state.head, offline: { reason, commitDate }, keep: async () => {}, discard: async () => {} };
+  }
+
+  const fetched = (await readFile(path.join(dir, '.git', 'FETCH_HEAD'), 'utf8')).slice(0, 40);
+  // Verify before the working tree moves: an untrusted commit never becomes the cache's state.
+  await verifyTrusted(dir, fetched, spec, options);
+  try {
+    await moveTo(repo, fetched, state);
   } catch (error) {
     throw new SourceError(`cannot update the cached clone ${dir}: ${gitFailure(error)}`, { cause: error });
   }
-  const commit = (await repo.revparse(['HEAD'])).trim();
   return {
     spec,
     dir,
-    commit,
+    commit: fetched,
     keep: async () => {},
     discard: async () => {
-      if (commit !== previous) await repo.reset(['--hard', previous]);
+      if (fetched !== state.head) await repo.reset(['--hard', state.head]);
     },
   };
+}
+
+interface WorktreeState {
+  head: string;
+  /** Tracked files changed in the cache by someone. */
+  modified: boolean;
+  /** Files in the cache that git does not track (ignored ones included). */
+  untracked: boolean;
+}
+
+/**
+ * HEAD and whether anyone touched the clone, in one git call. This lets a
+ * run that fetched nothing new skip reset and clean entirely (each costs a
+ * process, and simple-git adds a fixed 50 ms wait to any command that prints
+ * nothing, as a clean with nothing to remove does).
+ */
+async function worktreeState(repo: SimpleGit): Promise<WorktreeState> {
+  const lines = (await repo.raw(['status', '--porcelain=v2', '--branch', '--untracked-files=all', '--ignored'])).split('\n');
+  const head = lines.map((line) => /^# branch\.oid ([0-9a-f]{40})$/.exec(line)?.[1]).find(Boolean);
+  if (!head) throw new Error('the cached clone has no commit checked out');
+  return {
+    head,
+    modified: lines.some((line) => /^[12u] /.test(line)),
+    untracked: lines.some((line) => line.startsWith('? ') || line.startsWith('! ')),
+  };
+}
+
+/** Make the working tree exactly `commit`: hard reset, and remove whatever git does not track. */
+async function moveTo(repo: SimpleGit, commit: string, state: WorktreeState): Promise<void> {
+  if (commit !== state.head || state.modified) await repo.reset(['--hard', commit]);
+  if (state.untracked) await repo.clean('fdx', ['-f']);
 }
 
 /**

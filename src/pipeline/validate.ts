@@ -27,6 +27,8 @@ export interface ValidationResult {
   team: Team | undefined;
   errors: Problem[];
   warnings: Problem[];
+  /** The problems of each team file that was checked (yours included), for the validation cache. */
+  byTeam: Map<string, Problem[]>;
 }
 
 /** Team names are file names under teams/: never paths, never flags. */
@@ -39,12 +41,16 @@ export function validateDefinitions(definitions: Definitions, teamName: string):
   const warnings: Problem[] = [];
   const organization = checkOrganization(definitions.organization, errors);
   let team: Team | undefined;
+  const byTeam = new Map<string, Problem[]>();
   for (const [name, file] of definitions.teams) {
-    const checked = checkTeamFile(name, file, organization, name === teamName ? errors : warnings);
+    const problems: Problem[] = [];
+    const checked = checkTeamFile(name, file, organization, problems);
+    byTeam.set(name, problems);
+    (name === teamName ? errors : warnings).push(...problems);
     if (name === teamName) team = checked;
   }
   const ok = errors.length === 0;
-  return { organization: ok ? organization : undefined, team: ok ? team : undefined, errors, warnings };
+  return { organization: ok ? organization : undefined, team: ok ? team : undefined, errors, warnings, byTeam };
 }
 
 /** Every file of a checkout, each problem an error: what the dotfiles repo's own CI runs. */
