@@ -1,20 +1,18 @@
 /**
- * robo's command line and its single exit point. Parses argv with yargs,
- * runs one task, and maps whatever was thrown to a message and an exit code
+ * robo's entry point and its single exit point. Picks the task from argv,
+ * runs it, and maps whatever was thrown to a message and an exit code
  * (errors.ts). Nothing below this file calls process.exit.
+ *
+ * Start-up is most of a run that changes nothing, so the common command
+ * lines take a fast path (argv.ts) and yargs (cli-yargs.ts) is loaded only
+ * for help, --version and anything unusual.
  */
-import yargs, { type Argv } from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import pkg from '../package.json' with { type: 'json' };
-import { awsConfigTask } from './commands/aws-config.js';
-import { awsBackupsTask, awsRestoreTask } from './commands/backups.js';
-import { teamsValidateTask } from './commands/teams.js';
-import type { BuiltinTask, GlobalArgs } from './commands/types.js';
+import { parseTaskArgs } from './argv.js';
+import type { BuiltinTask } from './commands/types.js';
 import { ExitCode, ExitSignal, RoboError, UsageError } from './errors.js';
+import { suggestName } from './pipeline/regions.js';
+import { BUILTIN_TASKS, findBuiltin, type AnyTask } from './tasks.js';
 import { createReporter, type Reporter } from './ui.js';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const BUILTIN_TASKS: ReadonlyArray<BuiltinTask<any>> = [awsConfigTask, awsBackupsTask, awsRestoreTask, teamsValidateTask];
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // Known before parsing, so even a parse error is reported the right way.
@@ -22,105 +20,48 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   let reporter = createReporter({ quiet: json || argv.includes('--quiet') || argv.includes('-q'), verbose: argv.includes('--verbose'), env });
   // yargs answers a bare `help` with its own global help; robo answers with the task list.
   if (argv[0] === 'help' && argv.slice(1).every((arg) => arg.startsWith('-'))) argv = argv.slice(1);
+  const context = (args: Record<string, unknown>, current: Reporter) => ({ reporter: current, json: Boolean(args.json), env, cwd: process.cwd() });
   try {
-    const parser = buildParser(argv, env, (next) => (reporter = next));
-    await parser.parseAsync();
+    if (argv.length === 0) {
+      process.stdout.write(taskList());
+      return ExitCode.ok;
+    }
+    const task = argv[0] === undefined ? undefined : findBuiltin(argv[0]);
+    const fast = task ? parseTaskArgs(task, argv.slice(1)) : undefined;
+    if (task && fast) {
+      reporter = createReporter({ quiet: Boolean(fast.quiet) || Boolean(fast.json), verbose: Boolean(fast.verbose), env });
+      await task.run(fast as never, context(fast, reporter));
+      return ExitCode.ok;
+    }
+    const { runWithYargs } = await import('./cli-yargs.js');
+    await runWithYargs({
+      argv,
+      env,
+      setReporter: (next) => (reporter = next),
+      listTasks: async () => {
+        process.stdout.write(taskList());
+      },
+      runTask: (chosen: AnyTask, args, current) => chosen.run(args as never, context(args, current)),
+      unknownTask: async (name) => unknownTask(name),
+    });
     return ExitCode.ok;
   } catch (error) {
     return json ? reportErrorAsJson(error, reporter) : reportError(error, reporter);
   }
 }
 
-function buildParser(argv: string[], env: NodeJS.ProcessEnv, setReporter: (reporter: Reporter) => void): Argv<GlobalArgs> {
-  let reporter: Reporter | undefined;
-  const parser = yargs(argv)
-    .scriptName('robo')
-    .usage('robo TASK [options]\n\nShared commands for engineers; run `robo` to list the tasks.')
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only errors', global: true })
-    .option('verbose', { type: 'boolean', default: false, describe: 'Print details, and the stack of an unexpected error', global: true })
-    .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object with the result (or the error) instead of messages', global: true })
-    .middleware((args) => {
-      reporter = createReporter({ quiet: Boolean(args.quiet) || Boolean(args.json), verbose: Boolean(args.verbose), env });
-      setReporter(reporter);
-    })
-    .strict()
-    .exitProcess(false)
-    .fail((message, error) => {
-      throw error ?? new UsageError(usageMessage(message, argv));
-    })
-    .version(pkg.version)
-    .help()
-    // Laying help out costs ~15 ms (yargs measures every string even when it
-    // only caches the help text), so do it only when help will be shown.
-    .wrap(wantsHelp(argv) ? Math.min(100, process.stdout.columns || 100) : null);
-
-  parser.command('$0', false, {}, () => {
-    process.stdout.write(taskList());
-  });
-  parser.command(
-    'help [task]',
-    'Show usage, options and examples of a task',
-    (y) => y.positional('task', { type: 'string', describe: 'Task name' }),
-    async (args) => {
-      if (!args.task) {
-        process.stdout.write(taskList());
-        return;
-      }
-      const task = findTask(args.task);
-      if (!task) throw unknownTask(args.task);
-      await buildParser([task.name, '--help'], env, setReporter).parseAsync();
-    },
-  );
-  for (const task of BUILTIN_TASKS) {
-    parser.command(
-      [task.command ?? task.name, ...task.aliases],
-      task.summary,
-      (y) => task.builder(y as Argv<GlobalArgs>),
-      async (args) => {
-        await task.run(args as never, { reporter: reporter!, json: Boolean(args.json), env, cwd: process.cwd() });
-      },
-    );
-  }
-  // An unknown first word is a mistyped task, not an "unknown argument".
-  const first = argv[0];
-  if (first !== undefined && !first.startsWith('-') && first !== 'help' && !findTask(first)) {
-    parser.middleware(() => {
-      throw unknownTask(first);
-    }, true);
-  }
-  return parser as unknown as Argv<GlobalArgs>;
-}
-
-/** yargs says "Unknown argument: tema"; say which flag or word, as the user typed it. */
-function usageMessage(message: string, argv: string[]): string {
-  const unknown = /^Unknown arguments?: (.+)$/.exec(message);
-  if (!unknown?.[1]) return message;
-  const words = unknown[1].split(', ').map((name) => {
-    const flag = argv.find((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`) || arg === `-${name}`);
-    return flag ? `unknown option ${flag.split('=')[0]!}` : `unexpected argument ${JSON.stringify(name)}`;
-  });
-  const task = argv.map(findTask).find(Boolean);
-  return `${words.join(', ')}${task ? `; see robo help ${task.name}` : ''}`;
-}
-
-function wantsHelp(argv: string[]): boolean {
-  return argv[0] === 'help' || argv.includes('--help') || argv.includes('-h');
-}
-
-function findTask(name: string): BuiltinTask | undefined {
-  return BUILTIN_TASKS.find((task) => task.name === name || task.aliases.includes(name));
-}
-
 function unknownTask(name: string): UsageError {
-  return new UsageError(`unknown task "${name}"`, [`tasks: ${BUILTIN_TASKS.map((task) => task.name).join(', ')}, help`, 'run `robo` to list them with a summary']);
+  const names = BUILTIN_TASKS.map((task) => task.name);
+  const guess = suggestName(name, names);
+  return new UsageError(`unknown task "${name}"${guess ? `; did you mean ${guess}?` : ''}`, [`tasks: ${names.join(', ')}, help`, 'run `robo` to list them with a summary']);
 }
 
 /** `robo` with no task: every task and its summary, like tj/robo. */
-export function taskList(): string {
-  const rows = [...BUILTIN_TASKS.map((task) => ({ name: task.name, summary: task.summary, aliases: task.aliases }))].sort((a, b) => a.name.localeCompare(b.name, 'en'));
+export function taskList(tasks: ReadonlyArray<Pick<BuiltinTask, 'name' | 'summary' | 'aliases'>> = BUILTIN_TASKS): string {
+  const rows = [...tasks].sort((a, b) => a.name.localeCompare(b.name, 'en'));
   const width = Math.max(...rows.map((row) => row.name.length));
   const lines = rows.map((row) => `  ${row.name.padEnd(width)} – ${row.summary}${row.aliases.length > 0 ? ` (alias: ${row.aliases.join(', ')})` : ''}`);
-  return ['', ...lines, '', 'Run `robo help TASK` for a task\'s usage, options and examples; `robo --help` for global options.', ''].join('\n');
+  return ['', ...lines, '', "Run `robo help TASK` for a task's usage, options and examples; `robo --help` for global options.", ''].join('\n');
 }
 
 function reportError(error: unknown, reporter: Reporter): number {
@@ -147,4 +88,4 @@ function reportErrorAsJson(error: unknown, reporter: Reporter): number {
   return exitCode;
 }
 
-process.exitCode = await main(hideBin(process.argv));
+process.exitCode = await main(process.argv.slice(2));

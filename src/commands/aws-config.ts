@@ -23,31 +23,32 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
   name: 'aws.config',
   aliases: ['config.aws'],
   summary: "Write your team's AWS profiles (hub and spokes, Okta) to ~/.aws/config",
-  builder: (yargs) =>
-    yargs
-      .usage(
-        'robo aws.config [--team TEAM] [--repo URL|PATH] [--ref REF] [--dry-run] [--replace] [--strict] [--require-signed]\n\n' +
-          'Clones or updates the team dotfiles repo, validates the definitions, backs up your AWS config to\n' +
-          "/tmp/awsconfig-<random> and writes your team's profiles plus the [okta] section aws-okta needs\n" +
-          'between two marker lines. Everything else in the file stays as you wrote it.',
-      )
-      .option('team', { type: 'string', describe: 'Your team (default: $SEGMENT_TEAM)' })
-      .option('repo', {
-        type: 'string',
-        describe: 'Dotfiles source: a git URL or a local folder (default: $ROBO_DOTFILES_REPO, then repo in ~/.config/robo/config, then the bundled example)',
-      })
-      .option('ref', { type: 'string', describe: 'Branch or tag of a git source (default: $ROBO_DOTFILES_REF, then ref in the settings file, then the remote HEAD)' })
-      .option('dry-run', { alias: 'diff', type: 'boolean', default: false, describe: `Print the diff of what would change and write nothing; exit ${ExitCode.changesPending} if something would` })
-      .option('replace', { type: 'boolean', default: false, describe: 'Replace the whole file (after a backup) instead of only robo\'s block' })
-      .option('strict', { type: 'boolean', default: false, describe: 'Fail when the source cannot be fetched, instead of using the cached clone' })
-      .option('require-signed', {
-        type: 'boolean',
-        default: false,
-        describe: 'Accept only commits signed by a key in the allowed_signers file of the settings ([trust] require_signed = true does the same)',
-      })
-      .example('SEGMENT_TEAM=platform robo aws.config', "write platform's profiles")
-      .example('robo aws.config --dry-run', 'drift check: show what would change')
-      .example('robo aws.config --repo ~/src/dotfiles', 'use a local checkout'),
+  usage:
+    'robo aws.config [--team TEAM] [--repo URL|PATH] [--ref REF] [--dry-run] [--replace] [--strict] [--require-signed]\n\n' +
+    'Clones or updates the team dotfiles repo, validates the definitions, backs up your AWS config to\n' +
+    "/tmp/awsconfig-<random> and writes your team's profiles plus the [okta] section aws-okta needs\n" +
+    'between two marker lines. Everything else in the file stays as you wrote it.',
+  options: {
+    team: { type: 'string', describe: 'Your team (default: $SEGMENT_TEAM)' },
+    repo: {
+      type: 'string',
+      describe: 'Dotfiles source: a git URL or a local folder (default: $ROBO_DOTFILES_REPO, then repo in ~/.config/robo/config, then the bundled example)',
+    },
+    ref: { type: 'string', describe: 'Branch or tag of a git source (default: $ROBO_DOTFILES_REF, then ref in the settings file, then the remote HEAD)' },
+    'dry-run': { type: 'boolean', alias: 'diff', default: false, describe: `Print the diff of what would change and write nothing; exit ${ExitCode.changesPending} if something would` },
+    replace: { type: 'boolean', default: false, describe: "Replace the whole file (after a backup) instead of only robo's block" },
+    strict: { type: 'boolean', default: false, describe: 'Fail when the source cannot be fetched, instead of using the cached clone' },
+    'require-signed': {
+      type: 'boolean',
+      default: false,
+      describe: 'Accept only commits signed by a key in the allowed_signers file of the settings ([trust] require_signed = true does the same)',
+    },
+  },
+  examples: [
+    ['SEGMENT_TEAM=platform robo aws.config', "write platform's profiles"],
+    ['robo aws.config --dry-run', 'drift check: show what would change'],
+    ['robo aws.config --repo ~/src/dotfiles', 'use a local checkout'],
+  ],
   async run(args, context) {
     const { syncAwsConfig } = await import('../aws-config.js');
     const fromFlag = args.team !== undefined;

@@ -6,7 +6,7 @@ export const awsBackupsTask: BuiltinTask = {
   name: 'aws.backups',
   aliases: [],
   summary: "List robo's backups of your AWS config, newest first",
-  builder: (yargs) => yargs.usage('robo aws.backups\n\nLists the backups robo made before changing your AWS config ($ROBO_BACKUP_DIR or /tmp), newest first.'),
+  usage: 'robo aws.backups\n\nLists the backups robo made before changing your AWS config ($ROBO_BACKUP_DIR or /tmp), newest first.',
   async run(_args, context) {
     const { listBackups } = await import('../backups.js');
     const { dir, backups } = await listBackups(context.env);
@@ -31,16 +31,15 @@ interface RestoreArgs {
 }
 
 export const awsRestoreTask: BuiltinTask<RestoreArgs> = {
-  command: 'aws.restore [backup]',
   name: 'aws.restore',
   aliases: [],
   summary: 'Put a backup of your AWS config back (the newest, or the one named)',
-  builder: (yargs) =>
-    yargs
-      .usage('robo aws.restore [BACKUP]\n\nRestores the newest robo backup, or BACKUP, to your AWS config. The current file is backed up first.')
-      .positional('backup', { type: 'string', describe: 'Path of the backup (default: the newest, see robo aws.backups)' })
-      .example('robo aws.restore', 'undo the last change robo made')
-      .example('robo aws.restore /tmp/awsconfig-0123…', 'restore a particular backup'),
+  usage: 'robo aws.restore [BACKUP]\n\nRestores the newest robo backup, or BACKUP, to your AWS config. The current file is backed up first.',
+  positionals: [{ name: 'backup', describe: 'Path of the backup (default: the newest, see robo aws.backups)' }],
+  examples: [
+    ['robo aws.restore', 'undo the last change robo made'],
+    ['robo aws.restore /tmp/awsconfig-0123…', 'restore a particular backup'],
+  ],
   async run(args, context) {
     const { restoreBackup } = await import('../backups.js');
     const result = await restoreBackup({ backup: args.backup, env: context.env, cwd: context.cwd });

@@ -8,15 +8,12 @@ interface ValidateArgs {
 }
 
 export const teamsValidateTask: BuiltinTask<ValidateArgs> = {
-  command: 'teams.validate [path]',
   name: 'teams.validate',
   aliases: [],
   summary: 'Check every definition file of a dotfiles checkout and list all problems (for its CI)',
-  builder: (yargs) =>
-    yargs
-      .usage('robo teams.validate [PATH]\n\nValidates organization.json and every teams/*.json under PATH (default: the current folder).\nExits 0 when all are valid and 3 when any is not, listing every problem.')
-      .positional('path', { type: 'string', describe: 'A dotfiles checkout (default: .)' })
-      .example('robo teams.validate', 'in the dotfiles repo, e.g. as a CI step'),
+  usage: 'robo teams.validate [PATH]\n\nValidates organization.json and every teams/*.json under PATH (default: the current folder).\nExits 0 when all are valid and 3 when any is not, listing every problem.',
+  positionals: [{ name: 'path', describe: 'A dotfiles checkout (default: .)' }],
+  examples: [['robo teams.validate', 'in the dotfiles repo, e.g. as a CI step']],
   async run(args, context) {
     const { validateTeams } = await import('../teams.js');
     const report = await validateTeams({ path: args.path, cwd: context.cwd });

@@ -1,4 +1,3 @@
-import type { Argv } from 'yargs';
 import type { Reporter } from '../ui.js';
 
 /** Options every task accepts. */
@@ -8,18 +7,36 @@ export interface GlobalArgs {
   json: boolean;
 }
 
+/** One option, in the subset of yargs' option format robo uses: both parsers read it (argv.ts, cli-yargs.ts). */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  alias?: string;
+  default?: string | boolean;
+  describe: string;
+}
+
+export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
+  quiet: { type: 'boolean', alias: 'q', default: false, describe: 'Print only errors' },
+  verbose: { type: 'boolean', default: false, describe: 'Print details, and the stack of an unexpected error' },
+  json: { type: 'boolean', default: false, describe: 'Print one JSON object with the result (or the error) instead of messages' },
+};
+
 /**
- * A built-in task: its names, a one-line summary for `robo`, and a yargs
- * definition. Command modules stay light (flags and printing); each imports
- * its core lazily in run(), so start-up pays only for the task that runs.
+ * A built-in task: its names, a one-line summary for `robo`, its flags as
+ * data, and what it does. Command modules stay light (flags and printing);
+ * each imports its core lazily in run(), so start-up pays only for the task
+ * that runs.
  */
 export interface BuiltinTask<Args = object> {
-  /** The command as yargs reads it, when it takes positionals: "aws.restore [backup]". */
-  command?: string;
   name: string;
   aliases: readonly string[];
   summary: string;
-  builder(yargs: Argv<GlobalArgs>): Argv<GlobalArgs & Args>;
+  /** The usage text of `robo help TASK`: a synopsis line, a blank line, a description. */
+  usage: string;
+  /** Optional positional arguments, in order. */
+  positionals?: ReadonlyArray<{ name: string; describe: string }>;
+  options?: Record<string, OptionSpec>;
+  examples?: ReadonlyArray<readonly [command: string, description: string]>;
   run(args: GlobalArgs & Args, context: TaskContext): Promise<void>;
 }
 
