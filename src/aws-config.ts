@@ -9,7 +9,7 @@
  */
 import { DefinitionsError, UsageError, WriteError } from './errors.js';
 import path from 'node:path';
-import { expandHome, resolvePaths } from './paths.js';
+import { expandHome, resolvePaths, type RoboPaths } from './paths.js';
 import { applyPlan } from './pipeline/apply.js';
 import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions } from './pipeline/definitions.js';
 import { planConfig, type RemovedSection } from './pipeline/plan.js';
@@ -73,24 +73,7 @@ export interface AwsConfigResult {
 }
 
 export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfigResult> {
-  const { team } = options;
-  if (team !== undefined && !TEAM_NAME.test(team)) {
-    throw new UsageError(`${options.teamOrigin} ${JSON.stringify(team)}: not a team name (lowercase letters, digits, - and _; no paths)`);
-  }
-  const paths = resolvePaths(options.env);
-  const settings = await readSettings(paths.settingsFile);
-  const spec = resolveSourceSpec({ repo: options.repo, ref: options.ref, env: options.env, cwd: options.cwd, settings });
-  const allowedSigners = trustedSigners(options.requireSigned ?? false, settings, spec, paths.home, options.cwd);
-  const checkout = await checkoutSource(spec, { cacheDir: paths.cacheDir, env: options.env, progress: options.progress, strict: options.strict, allowedSigners });
-
-  let rendered: Rendered;
-  try {
-    rendered = await renderFromCheckout(checkout, team, options.teamOrigin, paths.cacheDir);
-  } catch (error) {
-    await checkout.discard();
-    throw error;
-  }
-  await checkout.keep();
+  const { paths, spec, checkout, rendered } = await prepareAwsConfig(options);
 
   // Read, plan and write under one lock, so concurrent runs never interleave
   // their read-modify-write of the same file.
@@ -122,6 +105,40 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
   };
 }
 
+export interface PreparedConfig {
+  paths: RoboPaths;
+  spec: SourceSpec;
+  checkout: Checkout;
+  rendered: Rendered;
+}
+
+/**
+ * Everything up to the rendered block, with nothing written but the cache:
+ * source, definitions, validation, render. aws.config goes on to plan and
+ * apply; aws.render prints the block.
+ */
+export async function prepareAwsConfig(options: AwsConfigOptions): Promise<PreparedConfig> {
+  const { team } = options;
+  if (team !== undefined && !TEAM_NAME.test(team)) {
+    throw new UsageError(`${options.teamOrigin} ${JSON.stringify(team)}: not a team name (lowercase letters, digits, - and _; no paths)`);
+  }
+  const paths = resolvePaths(options.env);
+  const settings = await readSettings(paths.settingsFile);
+  const spec = resolveSourceSpec({ repo: options.repo, ref: options.ref, env: options.env, cwd: options.cwd, settings });
+  const allowedSigners = trustedSigners(options.requireSigned ?? false, settings, spec, paths.home, options.cwd);
+  const checkout = await checkoutSource(spec, { cacheDir: paths.cacheDir, env: options.env, progress: options.progress, strict: options.strict, allowedSigners });
+
+  let rendered: Rendered;
+  try {
+    rendered = await renderFromCheckout(checkout, team, options.teamOrigin, paths.cacheDir);
+  } catch (error) {
+    await checkout.discard();
+    throw error;
+  }
+  await checkout.keep();
+  return { paths, spec, checkout, rendered };
+}
+
 /** The allowed-signers file when signatures are required, after checking the request makes sense. */
 function trustedSigners(flag: boolean, settings: Settings, spec: SourceSpec, home: string, cwd: string): string | undefined {
   if (!flag && !settings.trust.requireSigned) return undefined;
@@ -135,7 +152,7 @@ function trustedSigners(flag: boolean, settings: Settings, spec: SourceSpec, hom
   return path.resolve(cwd, expandHome(settings.trust.allowedSigners, home));
 }
 
-interface Rendered {
+export interface Rendered {
   team: string;
   text: string;
   profiles: string[];

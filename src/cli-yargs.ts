@@ -21,10 +21,24 @@ export interface YargsRun {
   runTask(task: AnyTask, args: Record<string, unknown>, reporter: Reporter): Promise<void>;
   /** The message for a first word that is no task. */
   unknownTask(name: string): Promise<Error>;
+  /** Names of robo.yml's tasks, for shell completion. */
+  sharedTaskNames(): Promise<string[]>;
 }
 
 export async function runWithYargs(run: YargsRun): Promise<void> {
   await buildParser(run, run.argv).parseAsync();
+}
+
+/**
+ * `robo completion [bash|zsh]`: yargs' completion script for the shell named,
+ * else for $SHELL. The script asks `robo --get-yargs-completions ...`, which
+ * completes the first word to every task (built-in and robo.yml).
+ */
+export function printCompletionScript(shell: string | undefined): void {
+  if (shell !== undefined && shell !== 'bash' && shell !== 'zsh') throw new UsageError(`robo completion ${shell}: the shells are bash and zsh`);
+  // yargs picks the zsh flavour from $SHELL; it reads the variable when the parser is made.
+  if (shell) process.env.SHELL = `/bin/${shell}`;
+  yargs([]).scriptName('robo').completion('completion', false).showCompletionScript();
 }
 
 function buildParser(run: YargsRun, argv: string[]): Argv<GlobalArgs> {
@@ -44,6 +58,13 @@ function buildParser(run: YargsRun, argv: string[]): Argv<GlobalArgs> {
     })
     .version(pkg.version)
     .help()
+    // `robo completion` prints a bash or zsh script (by $SHELL); the first word completes to every task.
+    .completion('completion', 'Print a bash or zsh completion script for robo (add it to your shell rc file)', async (current: string, args: { _: Array<string | number> }, defaultCompletion: () => void, done: (completions: string[]) => void) => {
+      if (args._.length <= 1) {
+        const names = [...BUILTIN_TASKS.flatMap((task) => [task.name, ...task.aliases]), 'help', 'variables', ...(await run.sharedTaskNames())];
+        done(names.filter((name) => name.startsWith(current)).sort());
+      } else defaultCompletion();
+    })
     // Laying help out costs ~15 ms (yargs measures every string even when it
     // only caches the help text), so do it only when help will be shown.
     .wrap(wantsHelp(argv) ? Math.min(100, process.stdout.columns || 100) : null);
@@ -76,7 +97,7 @@ function buildParser(run: YargsRun, argv: string[]): Argv<GlobalArgs> {
   }
   // An unknown first word is a mistyped task, not an "unknown argument".
   const first = argv[0];
-  if (first !== undefined && !first.startsWith('-') && first !== 'help' && !findBuiltin(first)) {
+  if (first !== undefined && !first.startsWith('-') && first !== 'help' && first !== 'completion' && !findBuiltin(first)) {
     parser.middleware(async () => {
       throw await run.unknownTask(first);
     }, true);

@@ -8,29 +8,66 @@
  * for help, --version and anything unusual.
  */
 import { parseTaskArgs } from './argv.js';
-import type { BuiltinTask } from './commands/types.js';
+import { findSharedTask, requireValid, runSharedTask, sharedTaskHelp, taskList, unknownTask, warnAbout } from './commands/robofile.js';
 import { ExitCode, ExitSignal, RoboError, UsageError } from './errors.js';
-import { suggestName } from './pipeline/regions.js';
-import { BUILTIN_TASKS, findBuiltin, type AnyTask } from './tasks.js';
+import type { RoboFile } from './robofile/parse.js';
+import { findBuiltin, type AnyTask } from './tasks.js';
 import { createReporter, type Reporter } from './ui.js';
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // Known before parsing, so even a parse error is reported the right way.
   const json = argv.includes('--json');
   let reporter = createReporter({ quiet: json || argv.includes('--quiet') || argv.includes('-q'), verbose: argv.includes('--verbose'), env });
-  // yargs answers a bare `help` with its own global help; robo answers with the task list.
-  if (argv[0] === 'help' && argv.slice(1).every((arg) => arg.startsWith('-'))) argv = argv.slice(1);
-  const context = (args: Record<string, unknown>, current: Reporter) => ({ reporter: current, json: Boolean(args.json), env, cwd: process.cwd() });
+  const cwd = process.cwd();
+  const context = (args: Record<string, unknown>, current: Reporter) => ({ reporter: current, json: Boolean(args.json), env, cwd });
   try {
-    if (argv.length === 0) {
-      process.stdout.write(taskList());
+    const leading = leadingGlobals(argv);
+    const [word, ...rest] = leading?.rest ?? [];
+    const roboFile = () => sharedTasks(leading?.config, env, cwd);
+
+    if (leading && (word === undefined || (word === 'help' && rest.every((arg) => arg.startsWith('-'))))) {
+      const file = await roboFile();
+      warnAbout(file, reporter);
+      process.stdout.write(taskList(file));
       return ExitCode.ok;
     }
-    const task = argv[0] === undefined ? undefined : findBuiltin(argv[0]);
-    const fast = task ? parseTaskArgs(task, argv.slice(1)) : undefined;
-    if (task && fast) {
+    if (leading && word === 'help' && rest[0] && !findBuiltin(rest[0])) {
+      const file = await roboFile();
+      if (file) requireValid(file);
+      const task = findSharedTask(file, rest[0]);
+      if (!task) throw unknownTask(rest[0], file);
+      process.stdout.write(sharedTaskHelp(task));
+      return ExitCode.ok;
+    }
+    if (leading && word === 'variables') {
+      const file = await roboFile();
+      if (!file) throw new UsageError('no robo.yml: pass --config FILE, set ROBO_CONFIG, or add robo.yml to the dotfiles source');
+      requireValid(file);
+      const { flatten } = await import('./robofile/template.js');
+      const rows = flatten(file.variables);
+      const width = Math.max(...rows.map(([name]) => name.length));
+      process.stdout.write(`${rows.map(([name, value]) => `  ${name.padEnd(width)} = ${value}`).join('\n')}\n`);
+      return ExitCode.ok;
+    }
+    if (leading && word === 'completion' && rest.length <= 1) {
+      const { printCompletionScript } = await import('./cli-yargs.js');
+      printCompletionScript(rest[0]);
+      return ExitCode.ok;
+    }
+    const builtin = leading && word !== undefined ? findBuiltin(word) : undefined;
+    const fast = builtin ? parseTaskArgs(builtin, [...leading!.flags, ...rest]) : undefined;
+    if (builtin && fast) {
       reporter = createReporter({ quiet: Boolean(fast.quiet) || Boolean(fast.json), verbose: Boolean(fast.verbose), env });
-      await task.run(fast as never, context(fast, reporter));
+      await builtin.run(fast as never, context(fast, reporter));
+      return ExitCode.ok;
+    }
+    if (leading && word !== undefined && !builtin && word !== 'help' && word !== 'completion') {
+      // Not robo's own: a shared task from robo.yml, which gets every argument after its name untouched.
+      const file = await roboFile();
+      if (file) requireValid(file); // a broken robo.yml runs nothing, and says why
+      const task = findSharedTask(file, word);
+      if (!task) throw unknownTask(word, file);
+      await runSharedTask(file!, task, rest, env, cwd);
       return ExitCode.ok;
     }
     const { runWithYargs } = await import('./cli-yargs.js');
@@ -39,10 +76,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       env,
       setReporter: (next) => (reporter = next),
       listTasks: async () => {
-        process.stdout.write(taskList());
+        process.stdout.write(taskList(await sharedTasks(leading?.config, env, cwd).catch(() => undefined)));
       },
       runTask: (chosen: AnyTask, args, current) => chosen.run(args as never, context(args, current)),
-      unknownTask: async (name) => unknownTask(name),
+      unknownTask: async (name) => unknownTask(name, await sharedTasks(leading?.config, env, cwd).catch(() => undefined)),
+      sharedTaskNames: async () => [...((await sharedTasks(leading?.config, env, cwd).catch(() => undefined))?.tasks.keys() ?? [])],
     });
     return ExitCode.ok;
   } catch (error) {
@@ -50,18 +88,30 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 }
 
-function unknownTask(name: string): UsageError {
-  const names = BUILTIN_TASKS.map((task) => task.name);
-  const guess = suggestName(name, names);
-  return new UsageError(`unknown task "${name}"${guess ? `; did you mean ${guess}?` : ''}`, [`tasks: ${names.join(', ')}, help`, 'run `robo` to list them with a summary']);
+/**
+ * Flags before the task name: robo's global ones only (--config FILE,
+ * --quiet, --verbose, --json). Anything else there (--help, --version, a
+ * mistake) is yargs' to handle: undefined.
+ */
+function leadingGlobals(argv: readonly string[]): { flags: string[]; config: string | undefined; rest: string[] } | undefined {
+  const flags: string[] = [];
+  let config: string | undefined;
+  let index = 0;
+  for (; index < argv.length && argv[index]!.startsWith('-'); index += 1) {
+    const token = argv[index]!;
+    if (token === '--config' && argv[index + 1] !== undefined) config = argv[++index];
+    else if (token.startsWith('--config=')) config = token.slice('--config='.length);
+    else if (['--quiet', '-q', '--verbose', '--json'].includes(token)) flags.push(token);
+    else return undefined;
+  }
+  return { flags, config, rest: argv.slice(index) };
 }
 
-/** `robo` with no task: every task and its summary, like tj/robo. */
-export function taskList(tasks: ReadonlyArray<Pick<BuiltinTask, 'name' | 'summary' | 'aliases'>> = BUILTIN_TASKS): string {
-  const rows = [...tasks].sort((a, b) => a.name.localeCompare(b.name, 'en'));
-  const width = Math.max(...rows.map((row) => row.name.length));
-  const lines = rows.map((row) => `  ${row.name.padEnd(width)} – ${row.summary}${row.aliases.length > 0 ? ` (alias: ${row.aliases.join(', ')})` : ''}`);
-  return ['', ...lines, '', "Run `robo help TASK` for a task's usage, options and examples; `robo --help` for global options.", ''].join('\n');
+/** robo.yml, if there is one: --config, $ROBO_CONFIG, or the dotfiles source's. */
+async function sharedTasks(config: string | undefined, env: NodeJS.ProcessEnv, cwd: string): Promise<RoboFile | undefined> {
+  const { locateRoboFile, loadRoboFile } = await import('./robofile/load.js');
+  const located = await locateRoboFile({ config, env, cwd });
+  return located.file ? loadRoboFile(located.file, located.explicit) : undefined;
 }
 
 function reportError(error: unknown, reporter: Reporter): number {

@@ -88,11 +88,14 @@ export class BusyError extends RoboError {
   }
 }
 
-/** Not a failure: a result that must end with a particular exit code (--dry-run with changes). */
+/**
+ * Not a failure of robo's: a result that must end with a particular exit
+ * code (--dry-run with changes, a shared task's own exit code).
+ */
 export class ExitSignal extends RoboError {
   override name = 'ExitSignal';
-  constructor(exitCode: ExitCode) {
-    super('', exitCode);
+  constructor(exitCode: number) {
+    super('', exitCode as ExitCode);
   }
 }
 

@@ -13,7 +13,7 @@ describe('robo', () => {
   it('with no task lists the tasks with one-line summaries', async () => {
     const result = await runRobo([], { env: box.env });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^ {2}aws\.config +– Write your team's AWS profiles .*\(alias: config\.aws\)$/m);
+    expect(result.stdout).toMatch(/^ {2}aws\.config +– Write your team's AWS profiles .*\(built-in; alias: config\.aws\)$/m);
     expect(result.stdout).toContain('robo help TASK');
   });
 

@@ -28,3 +28,63 @@ export const teamsValidateTask: BuiltinTask<ValidateArgs> = {
     }
   },
 };
+
+interface SourceArgs {
+  repo: string | undefined;
+  ref: string | undefined;
+}
+
+const sourceOptions = {
+  repo: { type: 'string', describe: 'Dotfiles source (default: as for aws.config)' },
+  ref: { type: 'string', describe: 'Branch or tag of a git source' },
+} as const;
+
+export const teamsListTask: BuiltinTask<SourceArgs> = {
+  name: 'teams.list',
+  aliases: [],
+  summary: 'List the teams of the dotfiles source with their hub role and profile counts',
+  usage: 'robo teams.list [--repo URL|PATH] [--ref REF]\n\nLists every team of the dotfiles source robo uses (as aws.config finds it), with its role in the hub\naccount and how many profiles its engineers get (the hub profile included).',
+  options: sourceOptions,
+  async run(args, context) {
+    const { listTeams } = await import('../teams.js');
+    const { source, teams } = await listTeams({ repo: args.repo, ref: args.ref, env: context.env, cwd: context.cwd });
+    if (context.json) {
+      context.reporter.print(JSON.stringify({ ok: true, task: 'teams.list', source, teams: teams.map((row) => ({ ...row, hubRole: row.hubRole ?? null, profiles: row.profiles ?? null })) }, null, 2));
+      return;
+    }
+    const rows = teams.map((row) => [row.team, row.hubRole ?? '-', row.profiles === undefined ? '-' : String(row.profiles), row.problems > 0 ? `${row.problems} problem(s): robo teams.validate` : '']);
+    const header = ['TEAM', 'HUB ROLE', 'PROFILES', ''];
+    const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+    const line = (row: string[]) => row.map((cell, column) => (column === 2 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
+    context.reporter.print([line(header), ...rows.map(line)].join('\n'));
+    context.reporter.detail(`source: ${source}`);
+  },
+};
+
+interface RenderArgs extends SourceArgs {
+  team: string | undefined;
+}
+
+export const awsRenderTask: BuiltinTask<RenderArgs> = {
+  name: 'aws.render',
+  aliases: [],
+  summary: "Print the AWS config robo would write for a team; touches nothing",
+  usage: "robo aws.render [--team TEAM] [--repo URL|PATH] [--ref REF]\n\nPrints robo's block of ~/.aws/config for a team (the [okta] section, the hub and the spokes) to stdout.\nWrites no config and no backup; a git source's cached clone is fetched as for aws.config.",
+  options: { team: { type: 'string', describe: 'The team (default: $SEGMENT_TEAM)' }, ...sourceOptions },
+  examples: [['robo aws.render --team fpa', "see what the fpa team's engineers get"]],
+  async run(args, context) {
+    const { prepareAwsConfig } = await import('../aws-config.js');
+    const fromFlag = args.team !== undefined;
+    const { rendered } = await prepareAwsConfig({
+      team: fromFlag ? args.team : context.env.SEGMENT_TEAM || undefined,
+      teamOrigin: fromFlag ? '--team' : '$SEGMENT_TEAM',
+      repo: args.repo,
+      ref: args.ref,
+      env: context.env,
+      cwd: context.cwd,
+    });
+    if (rendered.warnings.length > 0) context.reporter.warn(`ignored ${rendered.warnings.length} problem(s) in other teams' files`, rendered.warnings.map(formatProblem));
+    if (context.json) context.reporter.print(JSON.stringify({ ok: true, task: 'aws.render', team: rendered.team, profiles: rendered.profiles, config: rendered.text }, null, 2));
+    else process.stdout.write(rendered.text);
+  },
+};

@@ -5,6 +5,7 @@ export interface GlobalArgs {
   quiet: boolean;
   verbose: boolean;
   json: boolean;
+  config?: string;
 }
 
 /** One option, in the subset of yargs' option format robo uses: both parsers read it (argv.ts, cli-yargs.ts). */
@@ -19,6 +20,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   quiet: { type: 'boolean', alias: 'q', default: false, describe: 'Print only errors' },
   verbose: { type: 'boolean', default: false, describe: 'Print details, and the stack of an unexpected error' },
   json: { type: 'boolean', default: false, describe: 'Print one JSON object with the result (or the error) instead of messages' },
+  config: { type: 'string', describe: 'The robo.yml with shared tasks (default: $ROBO_CONFIG, then robo.yml in the dotfiles source); give it before the task name' },
 };
 
 /**

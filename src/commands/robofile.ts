@@ -1,0 +1,83 @@
+/**
+ * The robo.yml side of the command line: the merged task list, help for a
+ * shared task, `robo variables`, and running a shared task with its
+ * arguments untouched.
+ */
+import { DefinitionsError, ExitSignal, UsageError } from '../errors.js';
+import { suggestName } from '../pipeline/regions.js';
+import type { RoboFile, RoboFileProblem, RoboTask } from '../robofile/parse.js';
+import { BUILTIN_TASKS } from '../tasks.js';
+import type { Reporter } from '../ui.js';
+
+export interface ListedTask {
+  name: string;
+  summary: string;
+  aliases: readonly string[];
+  builtin: boolean;
+}
+
+/** `robo`: built-ins and shared tasks together, sorted by name, built-ins marked. */
+export function taskList(roboFile: RoboFile | undefined): string {
+  const rows: ListedTask[] = [
+    ...BUILTIN_TASKS.map((task) => ({ name: task.name, summary: task.summary, aliases: task.aliases, builtin: true })),
+    ...[...(roboFile?.errors.length ? [] : (roboFile?.tasks.values() ?? []))].map((task) => ({ name: task.name, summary: task.summary, aliases: [], builtin: false })),
+  ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const width = Math.max(...rows.map((row) => row.name.length));
+  const lines = rows.map((row) => {
+    const notes = [row.builtin ? 'built-in' : '', row.aliases.length > 0 ? `alias: ${row.aliases.join(', ')}` : ''].filter(Boolean).join('; ');
+    return `  ${row.name.padEnd(width)} – ${row.summary || '(no summary)'}${notes ? ` (${notes})` : ''}`;
+  });
+  const from = roboFile ? [`Shared tasks from ${roboFile.file}.`] : [];
+  return ['', ...lines, '', ...from, "Run `robo help TASK` for a task's usage and examples; `robo variables` for robo.yml's variables.", ''].join('\n');
+}
+
+export function problemLines(roboFile: RoboFile, problems: readonly RoboFileProblem[]): string[] {
+  return problems.map((problem) => `${roboFile.file}:${problem.line}: ${problem.message}`);
+}
+
+/** Say what is wrong with robo.yml without stopping (listing, built-ins). */
+export function warnAbout(roboFile: RoboFile | undefined, reporter: Reporter): void {
+  if (!roboFile) return;
+  if (roboFile.errors.length > 0) reporter.warn(`${roboFile.file} is invalid, so its tasks are not available:`, problemLines(roboFile, roboFile.errors));
+  if (roboFile.warnings.length > 0) reporter.warn(`${roboFile.file}: some tasks were refused:`, problemLines(roboFile, roboFile.warnings));
+}
+
+/** A broken robo.yml stops its own tasks, with every problem listed (exit 3). */
+export function requireValid(roboFile: RoboFile): void {
+  if (roboFile.errors.length > 0) throw new DefinitionsError(`${roboFile.file} is invalid; nothing was run`, problemLines(roboFile, roboFile.errors));
+}
+
+export function findSharedTask(roboFile: RoboFile | undefined, name: string): RoboTask | undefined {
+  return roboFile?.tasks.get(name);
+}
+
+export function unknownTask(name: string, roboFile: RoboFile | undefined): UsageError {
+  const names = [...BUILTIN_TASKS.map((task) => task.name), ...(roboFile?.tasks.keys() ?? [])].sort();
+  const guess = suggestName(name, names);
+  return new UsageError(`unknown task "${name}"${guess ? `; did you mean ${guess}?` : ''}`, [`tasks: ${names.join(', ')}`, 'run `robo` to list them with a summary']);
+}
+
+/** `robo help TASK` for a shared task: usage, summary, examples. */
+export function sharedTaskHelp(task: RoboTask): string {
+  const lines = [`robo ${task.name}${task.usage ? ` ${task.usage}` : ''}`, ''];
+  if (task.summary) lines.push(task.summary, '');
+  lines.push(`Runs (${task.kind}): ${task.run}`);
+  if (task.env.length > 0) lines.push(`Environment: ${task.env.join(' ')}`);
+  if (task.examples.length > 0) {
+    lines.push('', 'Examples:');
+    for (const example of task.examples) lines.push(`  ${example.command}`, `      ${example.description}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Run a shared task; its exit code becomes robo's. */
+export async function runSharedTask(roboFile: RoboFile, task: RoboTask, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
+  const { runTask } = await import('../robofile/run.js');
+  let code: number;
+  try {
+    code = await runTask(task, args, roboFile.file, env, cwd);
+  } catch (error) {
+    throw new UsageError(`${roboFile.file}:${task.line}: task ${task.name} could not start: ${(error as Error).message}`);
+  }
+  if (code !== 0) throw new ExitSignal(code);
+}

@@ -1,0 +1,185 @@
+/**
+ * robo.yml, in tj/robo's format: every top-level key is a task except
+ * `variables` and `templates`. A task has summary, usage, examples
+ * (description, command), env (K=V list) and one of exec, script or command
+ * (that precedence). Templates are expanded here, once, so every problem
+ * (YAML syntax, unknown keys, a task with nothing to run, an undefined
+ * variable, a name that would shadow a built-in) is found before anything
+ * runs, each with its file and line. Pure: text in, data out.
+ */
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { expand, type Variables } from './template.js';
+
+export type RunKind = 'exec' | 'script' | 'command';
+
+export interface RoboTask {
+  name: string;
+  line: number;
+  summary: string;
+  usage: string;
+  examples: Array<{ description: string; command: string }>;
+  /** K=V entries, templated. */
+  env: string[];
+  kind: RunKind;
+  /** The command line, script path (relative to the file) or program to exec, templated. */
+  run: string;
+}
+
+export interface RoboFileProblem {
+  line: number;
+  message: string;
+}
+
+export interface RoboFile {
+  file: string;
+  tasks: Map<string, RoboTask>;
+  variables: Variables;
+  /** Problems that make the file unusable: nothing in it runs. */
+  errors: RoboFileProblem[];
+  /** Tasks refused on their own (a name a built-in already has); the rest still run. */
+  warnings: RoboFileProblem[];
+}
+
+const TASK_KEYS = ['summary', 'usage', 'examples', 'env', 'command', 'script', 'exec'];
+const NOT_TASKS = ['variables', 'templates'];
+const TASK_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+
+export interface ParseOptions {
+  /** Names robo itself uses (built-in tasks, aliases, help, variables): a task may not take them. */
+  reserved: (name: string) => boolean;
+  /** Built-in variables: robo.file, robo.path, user.home, user.name, user.username. */
+  builtins: Variables;
+}
+
+export function parseRoboFile(text: string, file: string, options: ParseOptions): RoboFile {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
+  const lineOf = (node: Node | Pair | null | undefined) => {
+    const range = node && 'range' in node ? node.range : node && 'key' in node ? (node.key as Node | null)?.range : undefined;
+    return range ? lines.linePos(range[0]).line : 1;
+  };
+  const result: RoboFile = { file, tasks: new Map(), variables: { ...options.builtins }, errors: [], warnings: [] };
+  for (const error of document.errors) {
+    result.errors.push({ line: error.linePos?.[0].line ?? 1, message: `YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` });
+  }
+  if (result.errors.length > 0) return result;
+  const root = document.contents;
+  if (root === null) return result; // an empty file has no tasks
+  if (!isMap(root)) {
+    result.errors.push({ line: lineOf(root), message: 'must be a map of task names to tasks' });
+    return result;
+  }
+
+  const variablesPair = root.items.find((pair) => isScalar(pair.key) && pair.key.value === 'variables');
+  if (variablesPair) {
+    const value = variablesPair.value as Node | null;
+    if (value !== null && !isMap(value)) result.errors.push({ line: lineOf(variablesPair), message: 'variables: must be a map' });
+    else if (value) Object.assign(result.variables, { ...(value.toJSON() as Variables), ...options.builtins });
+    for (const key of Object.keys(options.builtins)) {
+      if (value && isMap(value) && value.has(key)) result.errors.push({ line: lineOf(value.items.find((pair) => isScalar(pair.key) && pair.key.value === key)), message: `variables: ${key} is built in and cannot be set` });
+    }
+  }
+
+  for (const pair of root.items) {
+    const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    const line = lineOf(pair);
+    if (name === undefined) {
+      result.errors.push({ line, message: 'task names must be plain words' });
+      continue;
+    }
+    if (NOT_TASKS.includes(name)) continue;
+    if (!TASK_NAME.test(name)) {
+      result.errors.push({ line, message: `${JSON.stringify(name)} is not a task name (letters, digits, . _ : -)` });
+      continue;
+    }
+    if (options.reserved(name)) {
+      result.warnings.push({ line, message: `task ${name} is refused: robo has a built-in task of that name, which runs instead` });
+      continue;
+    }
+    const task = parseTask(name, pair.value as Node | null, line, result, lineOf);
+    if (task) result.tasks.set(name, task);
+  }
+  return result;
+}
+
+function parseTask(name: string, node: Node | null, line: number, file: RoboFile, lineOf: (node: Node | Pair | null | undefined) => number): RoboTask | undefined {
+  const errors = file.errors;
+  if (!isMap(node)) {
+    errors.push({ line, message: `task ${name}: must be a map with summary, usage, examples, env and one of command, script or exec` });
+    return undefined;
+  }
+  const before = errors.length;
+  const map = node as YAMLMap;
+  for (const pair of map.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '?';
+    if (!TASK_KEYS.includes(key)) errors.push({ line: lineOf(pair), message: `task ${name}: unknown key ${key} (allowed: ${TASK_KEYS.join(', ')})` });
+  }
+  const text = (key: string): { value: string; line: number } | undefined => {
+    const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
+    if (!pair) return undefined;
+    const value = pair.value as Node | null;
+    if (!isScalar(value) || typeof value.value === 'object') {
+      errors.push({ line: lineOf(pair), message: `task ${name}: ${key} must be text` });
+      return undefined;
+    }
+    return { value: String(value.value), line: lineOf(value) };
+  };
+  const templated = (entry: { value: string; line: number } | undefined): string => {
+    if (!entry) return '';
+    const expanded = expand(entry.value, file.variables);
+    if (expanded.ok) return expanded.text;
+    errors.push({ line: entry.line, message: `task ${name}: ${expanded.message}` });
+    return '';
+  };
+
+  // Precedence as in tj/robo: exec, then script, then command.
+  const runs = (['exec', 'script', 'command'] as const).map((kind) => [kind, text(kind)] as const).filter(([, entry]) => entry !== undefined);
+  if (runs.length === 0) errors.push({ line, message: `task ${name}: nothing to run: give it a command, a script or an exec` });
+  const [kind, entry] = runs[0] ?? ['command', undefined];
+  const beforeRun = errors.length;
+  const run = templated(entry);
+  if (entry && run.trim() === '' && errors.length === beforeRun) errors.push({ line: entry.line, message: `task ${name}: ${kind} is empty` });
+
+  const examples: RoboTask['examples'] = [];
+  const examplesPair = map.items.find((item) => isScalar(item.key) && item.key.value === 'examples');
+  if (examplesPair) {
+    const list = examplesPair.value as Node | null;
+    if (!isSeq(list)) errors.push({ line: lineOf(examplesPair), message: `task ${name}: examples must be a list of {description, command}` });
+    else {
+      for (const item of list.items as Array<Node | null>) {
+        if (!isMap(item)) {
+          errors.push({ line: lineOf(item), message: `task ${name}: each example is a map with description and command` });
+          continue;
+        }
+        const field = (key: string) => {
+          const pair = item.items.find((p) => isScalar(p.key) && p.key.value === key);
+          const value = pair?.value as Node | null | undefined;
+          return pair && isScalar(value) ? templated({ value: String(value.value), line: lineOf(value) }) : '';
+        };
+        for (const pair of item.items) {
+          const key = isScalar(pair.key) ? String(pair.key.value) : '?';
+          if (key !== 'description' && key !== 'command') errors.push({ line: lineOf(pair), message: `task ${name}: unknown example key ${key} (allowed: description, command)` });
+        }
+        examples.push({ description: field('description'), command: field('command') });
+      }
+    }
+  }
+
+  const env: string[] = [];
+  const envPair = map.items.find((item) => isScalar(item.key) && item.key.value === 'env');
+  if (envPair) {
+    const list = envPair.value as Node | null;
+    if (!isSeq(list)) errors.push({ line: lineOf(envPair), message: `task ${name}: env must be a list of K=V` });
+    else {
+      for (const item of list.items as Array<Node | null>) {
+        const value = isScalar(item) ? templated({ value: String(item.value), line: lineOf(item) }) : '';
+        if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(value)) errors.push({ line: lineOf(item), message: `task ${name}: env entry ${JSON.stringify(value)} is not K=V` });
+        else env.push(value);
+      }
+    }
+  }
+  const summary = templated(text('summary'));
+  const usage = templated(text('usage'));
+  if (errors.length > before) return undefined;
+  return { name, line, summary, usage, examples, env, kind, run };
+}

@@ -1,0 +1,239 @@
+/**
+ * robo as a task runner: a robo.yml in a dotfiles repo (cloned over file://),
+ * its tasks listed and run with their arguments, variables, exit codes and
+ * signals; broken robo.yml files refused with file and line while the
+ * built-in tasks keep working; the maintainers' tasks.
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { commitTree, exampleTree, fileUrl, makeDotfilesRepo, writeTree } from './helpers/git.js';
+import { projectRoot, roboBin, runRobo } from './helpers/robo.js';
+import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
+
+const sandboxes: Sandbox[] = [];
+afterEach(() => {
+  for (const made of sandboxes.splice(0)) made.cleanup();
+});
+
+const ROBO_YML = `variables:
+  hosts:
+    stage: stage.internal
+    prod: prod.internal
+  greeting: hi
+
+ssh.stage:
+  summary: Log in to {{ .hosts.stage }}
+  usage: "[COMMAND]"
+  command: echo "ssh {{ .hosts.stage }}" "$@"
+  examples:
+    - description: Uptime of {{ .hosts.stage }}
+      command: robo ssh.stage uptime
+
+args:
+  summary: Print each argument on its own line
+  command: for a in "$@"; do echo "[$a]"; done
+
+fail:
+  summary: Exit with the code given
+  command: exit "$1"
+
+env:
+  summary: Show the environment the task gets
+  env:
+    - GREETING={{ .greeting }} {{ .user.username }}
+    - WHERE={{ .robo.path }}
+  command: echo "$GREETING at $WHERE"
+
+script:
+  summary: Run a script beside robo.yml
+  script: scripts/hello.sh
+  command: echo "command loses to script"
+
+exec:
+  summary: Replace robo with a program
+  exec: printf %s|%s {{ .greeting }}
+  script: scripts/hello.sh
+
+trap:
+  summary: Wait for SIGTERM
+  command: |
+    trap 'echo got-term > "$1"; exit 7' TERM
+    echo started > "$1.started"
+    i=0
+    while [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+    echo timeout > "$1"
+`;
+
+function setup(roboYml = ROBO_YML): { box: Sandbox; env: NodeJS.ProcessEnv; repo: string } {
+  const box = makeSandbox({ SEGMENT_TEAM: 'platform' });
+  sandboxes.push(box);
+  const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'), {
+    ...exampleTree(),
+    'robo.yml': roboYml,
+    'scripts/hello.sh': '#!/bin/sh\necho "script says hello $*"\n',
+  });
+  chmodSync(path.join(repo, 'scripts', 'hello.sh'), 0o755);
+  commitTree(repo, {}, 'make the script executable');
+  return { box, env: { ...box.env, ROBO_DOTFILES_REPO: fileUrl(repo) }, repo };
+}
+
+describe('robo.yml tasks', () => {
+  it('are listed with built-ins, sorted, built-ins marked', async () => {
+    const { env } = setup();
+    const result = await runRobo([], { env });
+    expect(result.code).toBe(0);
+    const names = result.stdout.split('\n').filter((line) => line.startsWith('  ')).map((line) => line.trim().split(' ')[0]);
+    expect(names).toEqual([...names].sort());
+    expect(names).toEqual(expect.arrayContaining(['args', 'aws.config', 'ssh.stage', 'teams.list', 'trap']));
+    expect(result.stdout).toMatch(/^ {2}ssh\.stage +– Log in to stage\.internal$/m);
+    expect(result.stdout).toMatch(/^ {2}aws\.render +– .*\(built-in\)$/m);
+  });
+
+  it('get every argument after the task name untouched, flags included', async () => {
+    const { env } = setup();
+    const result = await runRobo(['args', 'one', 'two words', '--team', 'x', '--help', '-q'], { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('[one]\n[two words]\n[--team]\n[x]\n[--help]\n[-q]\n');
+  });
+
+  it('template nested and built-in variables into command, env and summary', async () => {
+    const { env, box } = setup();
+    expect((await runRobo(['ssh.stage', 'uptime'], { env })).stdout).toBe('ssh stage.internal uptime\n');
+    const clone = path.join(box.cacheDir, 'sources');
+    const shown = await runRobo(['env'], { env });
+    expect(shown.stdout).toMatch(new RegExp(`^hi \\S+ at ${clone}/[^/]*dotfiles-[0-9a-f]{12}\\n$`));
+  });
+
+  it('exit with the task exit code', async () => {
+    const { env } = setup();
+    for (const code of ['0', '3', '42']) expect((await runRobo(['fail', code], { env })).code).toBe(Number(code));
+  });
+
+  it('run script (relative to robo.yml) over command, and exec over script', async () => {
+    const { env } = setup();
+    expect((await runRobo(['script', 'a', 'b'], { env })).stdout).toBe('script says hello a b\n');
+    expect((await runRobo(['exec', 'there'], { env })).stdout).toBe('hi|there');
+  });
+
+  it('forward SIGTERM to the task and exit with its code', async () => {
+    const { env, box } = setup();
+    const marker = path.join(box.root, 'trap');
+    const child = spawn(process.execPath, [roboBin, 'trap', marker], { env, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let attempt = 0; attempt < 200 && !existsSync(`${marker}.started`); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(existsSync(`${marker}.started`)).toBe(true);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(7);
+    expect(readFileSync(marker, 'utf8')).toBe('got-term\n');
+  });
+
+  it('help TASK shows usage, summary and examples; variables lists them all', async () => {
+    const { env } = setup();
+    const help = await runRobo(['help', 'ssh.stage'], { env });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('robo ssh.stage [COMMAND]');
+    expect(help.stdout).toContain('Log in to stage.internal');
+    expect(help.stdout).toContain('robo ssh.stage uptime\n      Uptime of stage.internal');
+    const variables = await runRobo(['variables'], { env });
+    expect(variables.stdout).toMatch(/^ {2}hosts\.prod += prod\.internal$/m);
+    expect(variables.stdout).toMatch(/^ {2}robo\.file += \/.*\/robo\.yml$/m);
+    for (const name of ['robo.path', 'user.home', 'user.name', 'user.username', 'greeting']) expect(variables.stdout).toContain(`  ${name}`);
+  });
+
+  it('come from --config FILE or $ROBO_CONFIG when given', async () => {
+    const { box } = setup();
+    const file = path.join(box.root, 'mine.yml');
+    writeFileSync(file, 'mine:\n  command: echo "from {{ .robo.file }}"\n');
+    expect((await runRobo(['--config', file, 'mine'], { env: box.env })).stdout).toBe(`from ${file}\n`);
+    expect((await runRobo(['mine'], { env: { ...box.env, ROBO_CONFIG: file } })).stdout).toBe(`from ${file}\n`);
+    const missing = await runRobo(['--config', path.join(box.root, 'nope.yml'), 'mine'], { env: box.env });
+    expect(missing.code).toBe(2);
+  });
+});
+
+describe('a bad robo.yml', () => {
+  it.each([
+    ['a YAML syntax error', 'ok:\n  command: echo ok\nbroken: [1,\n', /robo\.yml:4: YAML: /],
+    ['an unknown key', 'ok:\n  command: echo ok\n  comand: echo typo\n', /robo\.yml:3: task ok: unknown key comand/],
+    ['a task with nothing to run', 'ok:\n  command: echo ok\nempty:\n  summary: does nothing\n', /robo\.yml:3: task empty: nothing to run/],
+    ['an undefined variable', 'variables:\n  a: 1\nok:\n  command: echo {{ .a }} {{ .b.c }}\n', /robo\.yml:4: task ok: template \{\{ \.b\.c \}\} names an undefined variable b\.c/],
+  ])('%s: refused with file and line, nothing runs, aws.config still works', async (_name, content, message) => {
+    const { env, box } = setup(content.replace('echo ok', `touch ${'$HOME'}/ran`));
+    const result = await runRobo(['ok'], { env });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain(`${box.cacheDir}/sources/`);
+    expect(existsSync(path.join(box.home, 'ran'))).toBe(false);
+    const list = await runRobo([], { env });
+    expect(list.code).toBe(0);
+    expect(list.stderr).toMatch(message);
+    expect(list.stdout).toContain('aws.config');
+    const builtin = await runRobo(['aws.config'], { env });
+    expect(builtin.code).toBe(0);
+    expect(existsSync(box.awsConfig)).toBe(true);
+  });
+
+  it('a task named like a built-in is refused with file and line, and the built-in runs', async () => {
+    const { env, box } = setup('aws.config:\n  command: touch "$HOME/hijacked"\nok:\n  command: echo ok\n');
+    const list = await runRobo([], { env });
+    expect(list.stderr).toMatch(/robo\.yml:1: task aws\.config is refused: robo has a built-in task of that name/);
+    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
+    expect(existsSync(path.join(box.home, 'hijacked'))).toBe(false);
+    expect((await runRobo(['ok'], { env })).stdout).toBe('ok\n');
+  });
+});
+
+describe('tasks for the dotfiles repo', () => {
+  it('teams.validate is green on the bundled organisation and lists every error of a broken checkout', async () => {
+    const box = makeSandbox();
+    sandboxes.push(box);
+    const green = await runRobo(['teams.validate', projectRoot], { env: box.env });
+    expect(green.code).toBe(0);
+    expect(green.stdout).toContain('organization.json and 6 team file(s) are valid');
+    const broken = path.join(box.root, 'broken');
+    writeTree(broken, {
+      ...exampleTree(),
+      'teams/platform.json': '{"hub_role": "platform", "profiles": [{"name": "x", "account": "nowhere", "role": "r"}]}',
+      'teams/data.json': '{"hub_role": "data", "profiles": [], "credential_process": "sh"}',
+      'teams/growth.json': '{',
+    });
+    const red = await runRobo(['teams.validate', broken], { env: box.env });
+    expect(red.code).toBe(3);
+    expect(red.stderr).toContain('3 problem(s) in 3 file(s)');
+    expect(red.stderr).toContain('teams/platform.json: /profiles/0/account: is not an account');
+    expect(red.stderr).toContain('teams/data.json: /credential_process: is refused');
+    expect(red.stderr).toContain('teams/growth.json: /: invalid JSON');
+  });
+
+  it('teams.list shows each team with its hub role and profile count', async () => {
+    const { env } = setup();
+    const result = await runRobo(['teams.list'], { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^TEAM +HUB ROLE +PROFILES$/m);
+    expect(result.stdout).toMatch(/^foundation +foundation +21$/m);
+    expect(result.stdout).toMatch(/^fpa +fpa +1$/m);
+  });
+
+  it('aws.render prints the team config to stdout and writes no config or backup', async () => {
+    const { env, box } = setup();
+    const result = await runRobo(['aws.render', '--team', 'growth'], { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', 'growth.config'), 'utf8'));
+    expect(existsSync(path.join(box.home, '.aws'))).toBe(false);
+    expect(existsSync(box.backupDir)).toBe(false);
+  });
+
+  it('shell completion: a bash and a zsh script, and task names from robo.yml', async () => {
+    const { env } = setup();
+    const bash = await runRobo(['completion', 'bash'], { env });
+    expect(bash.stdout).toContain('complete -o bashdefault -o default -F _robo_yargs_completions robo');
+    const zsh = await runRobo(['completion', 'zsh'], { env });
+    expect(zsh.stdout).toContain('#compdef robo');
+    const words = await runRobo(['--get-yargs-completions', 's'], { env });
+    expect(words.stdout.split('\n')).toEqual(expect.arrayContaining(['script', 'ssh.stage']));
+    const all = await runRobo(['--get-yargs-completions', ''], { env });
+    expect(all.stdout.split('\n')).toEqual(expect.arrayContaining(['aws.config', 'config.aws', 'trap', 'variables']));
+  });
+});
