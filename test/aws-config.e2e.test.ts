@@ -5,22 +5,14 @@
  */
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadWithBotocore } from './helpers/botocore.js';
 import { sha256, treeState } from './helpers/files.js';
 import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo, startGitDaemon } from './helpers/git.js';
 import { projectRoot, runRobo } from './helpers/robo.js';
-import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
+import { sandboxes } from './helpers/sandbox.js';
 
-const sandboxes: Sandbox[] = [];
-function sandbox(extra: NodeJS.ProcessEnv = {}): Sandbox {
-  const made = makeSandbox(extra);
-  sandboxes.push(made);
-  return made;
-}
-afterEach(() => {
-  for (const made of sandboxes.splice(0)) made.cleanup();
-});
+const sandbox = sandboxes();
 
 const snapshot = (team: string) => readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', `${team}.config`), 'utf8');
 const mode = (file: string) => statSync(file).mode & 0o777;

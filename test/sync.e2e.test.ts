@@ -4,22 +4,14 @@
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadWithBotocore } from './helpers/botocore.js';
 import { treeState } from './helpers/files.js';
 import { commitTree, exampleTree, git, makeDotfilesRepo, startGitDaemon } from './helpers/git.js';
 import { projectRoot, runRobo } from './helpers/robo.js';
-import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
+import { sandboxes, type Sandbox } from './helpers/sandbox.js';
 
-const sandboxes: Sandbox[] = [];
-function sandbox(extra: NodeJS.ProcessEnv = {}): Sandbox {
-  const made = makeSandbox(extra);
-  sandboxes.push(made);
-  return made;
-}
-afterEach(() => {
-  for (const made of sandboxes.splice(0)) made.cleanup();
-});
+const sandbox = sandboxes();
 
 const USER_FILE = '# my own settings\n[default]\nregion = eu-north-1\n\n[profile mine]\nrole_arn = arn:aws:iam::123456789012:role/me\nsource_profile = default\ns3 =\n  max_concurrent_requests = 20\n';
 const snapshot = (team: string) => readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', `${team}.config`), 'utf8');

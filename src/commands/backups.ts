@@ -1,5 +1,5 @@
 /** `robo aws.backups` and `robo aws.restore [BACKUP]`. */
-import { tilde, size } from './format.js';
+import { size, table, tilde } from './format.js';
 import type { BuiltinTask } from './types.js';
 
 export const awsBackupsTask: BuiltinTask = {
@@ -19,10 +19,7 @@ export const awsBackupsTask: BuiltinTask = {
       return;
     }
     const rows = backups.map((backup) => [backup.modified.toISOString().replace('T', ' ').slice(0, 19), size(backup.size), backup.team ?? '-', backup.path]);
-    const header = ['TIME (UTC)', 'SIZE', 'TEAM', 'PATH'];
-    const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-    const line = (row: string[]) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ');
-    context.reporter.print([line(header), ...rows.map(line)].join('\n'));
+    context.reporter.print(table(['TIME (UTC)', 'SIZE', 'TEAM', 'PATH'], rows));
   },
 };
 

@@ -1,6 +1,7 @@
 /** `robo teams.validate [PATH]`: every definition file of a checkout, every problem listed. */
 import { DefinitionsError } from '../errors.js';
 import { formatProblem } from '../pipeline/problems.js';
+import { table } from './format.js';
 import type { BuiltinTask } from './types.js';
 
 interface ValidateArgs {
@@ -53,10 +54,7 @@ export const teamsListTask: BuiltinTask<SourceArgs> = {
       return;
     }
     const rows = teams.map((row) => [row.team, row.hubRole ?? '-', row.profiles === undefined ? '-' : String(row.profiles), row.problems > 0 ? `${row.problems} problem(s): robo teams.validate` : '']);
-    const header = ['TEAM', 'HUB ROLE', 'PROFILES', ''];
-    const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-    const line = (row: string[]) => row.map((cell, column) => (column === 2 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
-    context.reporter.print([line(header), ...rows.map(line)].join('\n'));
+    context.reporter.print(table(['TEAM', 'HUB ROLE', 'PROFILES', ''], rows, [2]));
     context.reporter.detail(`source: ${source}`);
   },
 };

@@ -20,6 +20,7 @@ import type { Settings } from '../settings.js';
 import type { SimpleGit } from 'simple-git';
 import { git, gitFailure, type GitProgress } from '../system/git.js';
 import { acquireLock, lockPath } from '../system/lock.js';
+import { exists } from '../system/fs.js';
 
 export type SourceOrigin = '--repo' | '$ROBO_DOTFILES_REPO' | 'settings' | 'default';
 
@@ -301,11 +302,3 @@ async function removeEmptyFolders(deepest: string, firstCreated: string | undefi
   }
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
-}

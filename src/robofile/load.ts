@@ -5,7 +5,7 @@
  * network; aws.config keeps the clone fresh).
  */
 import { readFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError, messageOf } from '../errors.js';
@@ -14,6 +14,7 @@ import { cacheFolder, checkoutSource, resolveSourceSpec } from '../pipeline/sour
 import { readSettings } from '../settings.js';
 import { isBuiltinName } from '../tasks.js';
 import { parseRoboFile, type RoboFile } from './parse.js';
+import { exists } from '../system/fs.js';
 
 export const ROBO_FILE = 'robo.yml';
 
@@ -79,11 +80,3 @@ function fullName(username: string): string {
   }
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -4,6 +4,7 @@
  * machine's real ~/.aws or ~/.cache.
  */
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -45,5 +46,21 @@ export function makeSandbox(extra: NodeJS.ProcessEnv = {}): Sandbox {
     awsConfig: path.join(home, '.aws', 'config'),
     env,
     cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * For a test file: `const sandbox = sandboxes();` then `sandbox({...})` in a
+ * test gives a fresh sandbox, removed after that test.
+ */
+export function sandboxes(): (extra?: NodeJS.ProcessEnv) => Sandbox {
+  const made: Sandbox[] = [];
+  afterEach(() => {
+    for (const box of made.splice(0)) box.cleanup();
+  });
+  return (extra = {}) => {
+    const box = makeSandbox(extra);
+    made.push(box);
+    return box;
   };
 }
