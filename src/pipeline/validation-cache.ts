@@ -1,10 +1,11 @@
 /**
- * What other teams' files said at a given commit. A run must fully check the
- * organisation and your own team, but other teams' problems are only
- * warnings and depend on nothing but the commit, so they are worked out once
- * per commit and kept here; a run on an unchanged repo then reads two files
- * instead of hundreds. Only an optimisation: any failure reading or writing
- * it just means a full check.
+ * What every team file said at a given commit, recorded by the first run
+ * that validated that commit (only when the organisation and that run's team
+ * passed). Validation depends on nothing but the bytes of the commit, so a
+ * later run on an unchanged repo reads two files instead of hundreds: other
+ * teams' problems come from here, and a team recorded as clean is only
+ * parsed. Only an optimisation: any failure reading or writing it just means
+ * a full check.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
