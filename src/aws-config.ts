@@ -7,9 +7,9 @@
  * validation, render, reading the markers) runs before the first byte is
  * written, so a failed run changes nothing.
  */
-import { DefinitionsError, UsageError, WriteError } from './errors.js';
-import type { Organization, Team } from './model.js';
 import path from 'node:path';
+import { DefinitionsError, UsageError, WriteError } from './errors.js';
+import { TEAM_NAME, type Organization, type Team } from './model.js';
 import { expandHome, resolvePaths, type RoboPaths } from './paths.js';
 import { applyPlan } from './pipeline/apply.js';
 import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions } from './pipeline/definitions.js';
@@ -20,7 +20,6 @@ import { renderAwsConfig } from './pipeline/render.js';
 import { suggestName } from './pipeline/regions.js';
 import { resolveAwsConfig } from './pipeline/resolve.js';
 import { checkoutSource, describeSpec, resolveSourceSpec, type Checkout, type SourceSpec } from './pipeline/source.js';
-import { TEAM_NAME, validateDefinitions } from './pipeline/validate.js';
 import { readSettings, type Settings } from './settings.js';
 import type { GitProgress } from './system/git.js';
 import { lockPath, withLock } from './system/lock.js';
@@ -189,6 +188,8 @@ async function renderFromCheckout(checkout: Checkout, team: string | undefined, 
     const model = resolveAwsConfig(organization, team, JSON.parse(definitions.teams.get(team)!.text) as Team);
     return { team, text: renderAwsConfig(model), profiles: [model.hub.name, ...model.spokes.map((spoke) => spoke.name)], warnings: others(known) };
   }
+  // Loaded only here: a run on an unchanged, already checked commit needs no validator.
+  const { validateDefinitions } = await import('./pipeline/validate.js');
   const validation = validateDefinitions(definitions, team);
   const warnings = known ? others(known) : validation.warnings;
   if (!known && commit && validation.organization) await writeValidationCache(cacheDir, commit, Object.fromEntries(validation.byTeam));

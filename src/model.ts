@@ -45,6 +45,8 @@ export interface SpokeDefinition {
 }
 
 export const EVERY_ACCOUNT = '*';
+/** Team names are file names under teams/: never paths, never flags. */
+export const TEAM_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 export const ACCOUNT_PLACEHOLDER = '{account}';
 
 /** What ends up in the config file, in order: [okta], the hub profile, the spokes. */

@@ -14,7 +14,7 @@
  * teams' files are warnings (someone else's typo must not block everyone).
  * teams.validate treats every file as its own.
  */
-import { ACCOUNT_PLACEHOLDER, EVERY_ACCOUNT, type Organization, type Team } from '../model.js';
+import { ACCOUNT_PLACEHOLDER, EVERY_ACCOUNT, TEAM_NAME, type Organization, type Team } from '../model.js';
 import { checkText, goDuration, ONE_HOUR_MS, regionProblem, samlUrlProblem } from './checks.js';
 import { ORGANIZATION_FILE, type DefinitionFile, type Definitions } from './definitions.js';
 import { parseStrictJson } from './json.js';
@@ -31,8 +31,6 @@ export interface ValidationResult {
   byTeam: Map<string, Problem[]>;
 }
 
-/** Team names are file names under teams/: never paths, never flags. */
-export const TEAM_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 /** Profiles one team may expand to: far above any real team, far below what would hurt. */
 export const MAX_PROFILES_PER_TEAM = 20_000;
 

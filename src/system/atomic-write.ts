@@ -6,7 +6,6 @@
  */
 import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { WriteError, messageOf } from '../errors.js';
 
 export interface AtomicWriteOptions {
@@ -20,6 +19,8 @@ export async function writeAtomically(file: string, content: Buffer, options: At
   const folder = path.dirname(file);
   try {
     await mkdir(folder, { recursive: true, mode: options.folderMode });
+    // Loaded on the first write only: a run that changes nothing never needs it.
+    const { default: writeFileAtomic } = await import('write-file-atomic');
     await writeFileAtomic(file, content, { mode: options.mode, fsync: true });
     await syncFolder(folder);
   } catch (error) {
