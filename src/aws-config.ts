@@ -7,10 +7,9 @@
  * validation, render, reading the markers) runs before the first byte is
  * written, so a failed run changes nothing.
  */
-import path from 'node:path';
 import { DefinitionsError, UsageError, WriteError } from './errors.js';
 import { TEAM_NAME, type Organization, type Team } from './model.js';
-import { expandHome, resolvePaths, type RoboPaths } from './paths.js';
+import type { RoboPaths } from './paths.js';
 import { applyPlan } from './pipeline/apply.js';
 import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions } from './pipeline/definitions.js';
 import { planConfig, type RemovedSection } from './pipeline/plan.js';
@@ -19,8 +18,8 @@ import { formatProblem, type Problem } from './pipeline/problems.js';
 import { renderAwsConfig } from './pipeline/render.js';
 import { suggestName } from './pipeline/regions.js';
 import { resolveAwsConfig } from './pipeline/resolve.js';
-import { checkoutSource, describeSpec, resolveSourceSpec, type Checkout, type SourceSpec } from './pipeline/source.js';
-import { readSettings, type Settings } from './settings.js';
+import { openSource } from './pipeline/open-source.js';
+import { describeSpec, type Checkout, type SourceSpec } from './pipeline/source.js';
 import type { GitProgress } from './system/git.js';
 import { lockPath, withLock } from './system/lock.js';
 import { readTarget, resolveTarget } from './system/target.js';
@@ -122,11 +121,7 @@ export async function prepareAwsConfig(options: AwsConfigOptions): Promise<Prepa
   if (team !== undefined && !TEAM_NAME.test(team)) {
     throw new UsageError(`${options.teamOrigin} ${JSON.stringify(team)}: not a team name (lowercase letters, digits, - and _; no paths)`);
   }
-  const paths = resolvePaths(options.env);
-  const settings = await readSettings(paths.settingsFile);
-  const spec = resolveSourceSpec({ repo: options.repo, ref: options.ref, env: options.env, cwd: options.cwd, settings });
-  const allowedSigners = trustedSigners(options.requireSigned ?? false, settings, spec, paths.home, options.cwd);
-  const checkout = await checkoutSource(spec, { cacheDir: paths.cacheDir, env: options.env, progress: options.progress, strict: options.strict, allowedSigners });
+  const { paths, spec, checkout } = await openSource(options);
 
   let rendered: Rendered;
   try {
@@ -137,19 +132,6 @@ export async function prepareAwsConfig(options: AwsConfigOptions): Promise<Prepa
   }
   await checkout.keep();
   return { paths, spec, checkout, rendered };
-}
-
-/** The allowed-signers file when signatures are required, after checking the request makes sense. */
-function trustedSigners(flag: boolean, settings: Settings, spec: SourceSpec, home: string, cwd: string): string | undefined {
-  if (!flag && !settings.trust.requireSigned) return undefined;
-  const from = flag ? '--require-signed' : `require_signed in ${settings.file}`;
-  if (!settings.trust.allowedSigners) {
-    throw new UsageError(`${from}: no allowed-signers file: set allowed_signers in the [trust] section of ${settings.file}`);
-  }
-  if (spec.kind !== 'git') {
-    throw new UsageError(`${from}: ${describeSpec(spec)} is not a git source, so there is no commit to verify`);
-  }
-  return path.resolve(cwd, expandHome(settings.trust.allowedSigners, home));
 }
 
 export interface Rendered {

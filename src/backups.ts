@@ -67,6 +67,9 @@ export async function restoreBackup(options: { backup: string | undefined; env: 
     if (backups.length === 0) throw new UsageError(`no robo backups in ${dir} (awsconfig-<32 hex>); nothing to restore`);
     chosen = backups[0]!.path;
   }
+  if (!BACKUP_NAME.test(path.basename(chosen))) {
+    throw new UsageError(`${chosen} is not a robo backup (awsconfig-<32 hex>); robo aws.backups lists them`);
+  }
   let content: Buffer;
   try {
     const info = await lstat(chosen);

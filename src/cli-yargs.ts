@@ -58,9 +58,14 @@ function buildParser(run: YargsRun, argv: string[]): Argv<GlobalArgs> {
     })
     .version(pkg.version)
     .help()
+    .alias('help', 'h')
+    .epilogue('Run `robo` to list every task, robo.yml\'s included.')
     // `robo completion` prints a bash or zsh script (by $SHELL); the first word completes to every task.
     .completion('completion', 'Print a bash or zsh completion script for robo (add it to your shell rc file)', async (current: string, args: { _: Array<string | number> }, defaultCompletion: () => void, done: (completions: string[]) => void) => {
-      if (args._.length <= 1) {
+      // The shell script passes the command line with robo's own name first.
+      const words = args._.map(String);
+      if (words[0] === 'robo') words.shift();
+      if (words.length <= 1) {
         const names = [...BUILTIN_TASKS.flatMap((task) => [task.name, ...task.aliases]), 'help', 'variables', ...(await run.sharedTaskNames())];
         done(names.filter((name) => name.startsWith(current)).sort());
       } else defaultCompletion();
@@ -92,7 +97,13 @@ function buildParser(run: YargsRun, argv: string[]): Argv<GlobalArgs> {
         for (const [command, description] of task.examples ?? []) built = built.example(command, description);
         return built;
       },
-      (args) => run.runTask(task, args, reporter!),
+      (args) => {
+        // A repeated flag reaches here as an array: say so instead of using it.
+        for (const [name, spec] of Object.entries(task.options ?? {})) {
+          if (spec.type === 'string' && Array.isArray(args[name])) throw new UsageError(`--${name} is given more than once`);
+        }
+        return run.runTask(task, args, reporter!);
+      },
     );
   }
   // An unknown first word is a mistyped task, not an "unknown argument".

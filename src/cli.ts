@@ -8,7 +8,7 @@
  * for help, --version and anything unusual.
  */
 import { parseTaskArgs } from './argv.js';
-import { findSharedTask, requireValid, runSharedTask, sharedTaskHelp, taskList, unknownTask, warnAbout } from './commands/robofile.js';
+import { findSharedTask, problemLines, requireValid, runSharedTask, sharedTaskHelp, taskEntries, taskList, unknownTask, warnAbout } from './commands/robofile.js';
 import { ExitCode, ExitSignal, RoboError, UsageError } from './errors.js';
 import type { RoboFile } from './robofile/parse.js';
 import { findBuiltin, type AnyTask } from './tasks.js';
@@ -27,6 +27,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 
     if (leading && (word === undefined || (word === 'help' && rest.every((arg) => arg.startsWith('-'))))) {
       const file = await roboFile();
+      if (json) {
+        reporter.print(JSON.stringify({ ok: true, tasks: taskEntries(file), robofile: file ? { file: file.file, errors: problemLines(file, file.errors), warnings: problemLines(file, file.warnings) } : null }, null, 2));
+        return ExitCode.ok;
+      }
       warnAbout(file, reporter);
       process.stdout.write(taskList(file));
       return ExitCode.ok;
@@ -45,6 +49,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       requireValid(file);
       const { flatten } = await import('./robofile/template.js');
       const rows = flatten(file.variables);
+      if (json) {
+        reporter.print(JSON.stringify({ ok: true, variables: Object.fromEntries(rows) }, null, 2));
+        return ExitCode.ok;
+      }
       const width = Math.max(...rows.map(([name]) => name.length));
       process.stdout.write(`${rows.map(([name, value]) => `  ${name.padEnd(width)} = ${value}`).join('\n')}\n`);
       return ExitCode.ok;

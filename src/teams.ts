@@ -3,15 +3,16 @@
  * its own CI would, and list the teams of the configured source.
  */
 import path from 'node:path';
-import { SourceError } from './errors.js';
+import { DefinitionsError, SourceError } from './errors.js';
 import type { Organization, Team } from './model.js';
-import { resolvePaths } from './paths.js';
 import { ORGANIZATION_FILE, loadDefinitions } from './pipeline/definitions.js';
 import type { Problem } from './pipeline/problems.js';
 import { resolveAwsConfig } from './pipeline/resolve.js';
-import { checkoutSource, describeSpec, resolveSourceSpec } from './pipeline/source.js';
+import { openSource, type OpenSourceRequest } from './pipeline/open-source.js';
+import { formatProblem } from './pipeline/problems.js';
+import { describeSpec } from './pipeline/source.js';
 import { validateCheckout } from './pipeline/validate.js';
-import { readSettings } from './settings.js';
+import { exists } from './system/fs.js';
 
 export interface CheckoutReport {
   root: string;
@@ -22,9 +23,10 @@ export interface CheckoutReport {
 
 export async function validateTeams(options: { path: string | undefined; cwd: string }): Promise<CheckoutReport> {
   const root = path.resolve(options.cwd, options.path ?? '.');
+  if (!(await exists(root))) throw new SourceError(`${root}: no such folder`);
   const definitions = await loadDefinitions(root);
   if (!definitions.organization && definitions.teams.size === 0) {
-    throw new SourceError(`${root} is not a dotfiles checkout: it has no ${ORGANIZATION_FILE} and no teams/*.json`);
+    throw new DefinitionsError(`${root} is not a dotfiles checkout: it has no ${ORGANIZATION_FILE} and no teams/*.json`, []);
   }
   return { root, teams: [...definitions.teams.keys()], problems: validateCheckout(definitions) };
 }
@@ -38,16 +40,19 @@ export interface TeamRow {
 }
 
 /** Every team of the configured dotfiles source, with its hub role and how many profiles it gets. */
-export async function listTeams(options: { repo?: string; ref?: string; env: NodeJS.ProcessEnv; cwd: string }): Promise<{ source: string; teams: TeamRow[] }> {
-  const paths = resolvePaths(options.env);
-  const settings = await readSettings(paths.settingsFile);
-  const spec = resolveSourceSpec({ repo: options.repo, ref: options.ref, env: options.env, cwd: options.cwd, settings });
-  const checkout = await checkoutSource(spec, { cacheDir: paths.cacheDir, env: options.env });
+export async function listTeams(options: OpenSourceRequest): Promise<{ source: string; teams: TeamRow[] }> {
+  const { spec, checkout } = await openSource(options);
   try {
     const definitions = await loadDefinitions(checkout.dir);
+    if (!definitions.organization) {
+      throw new DefinitionsError(`${describeSpec(spec)} is not a dotfiles source: it has no ${ORGANIZATION_FILE} at its root`, []);
+    }
     const problems = validateCheckout(definitions);
-    const organization = parsed(definitions.organization?.text) as Organization | undefined;
-    const organizationOk = !problems.some((problem) => problem.file === ORGANIZATION_FILE) && organization !== undefined;
+    const organizationProblems = problems.filter((problem) => problem.file === ORGANIZATION_FILE);
+    if (organizationProblems.length > 0) {
+      throw new DefinitionsError(`invalid ${ORGANIZATION_FILE} in ${describeSpec(spec)}`, organizationProblems.map(formatProblem));
+    }
+    const organization = parsed(definitions.organization.text) as Organization;
     const teams = definitions.teamNames.map((team): TeamRow => {
       const file = definitions.teams.get(team);
       const count = problems.filter((problem) => problem.file === file?.file).length;
@@ -55,7 +60,7 @@ export async function listTeams(options: { repo?: string; ref?: string; env: Nod
       return {
         team,
         hubRole: data?.hub_role,
-        profiles: data && organizationOk ? resolveAwsConfig(organization, team, data).spokes.length + 1 : undefined,
+        profiles: data ? resolveAwsConfig(organization, team, data).spokes.length + 1 : undefined,
         problems: count,
       };
     });

@@ -35,6 +35,10 @@ describe('robo', () => {
     [['help', 'deploy'], 'unknown task "deploy"'],
     [['aws.config', '--tema', 'x'], 'unknown option --tema; see robo help aws.config'],
     [['aws.config', 'extra'], 'unexpected argument "extra"'],
+    [['aws.config', '--repo', ''], '--repo is empty'],
+    [['aws.config', '--ref='], '--ref is empty'],
+    [['aws.config', '--team', 'a', '--team', 'b'], '--team is given more than once'],
+    [['aws.restore', '/etc/hostname'], 'is not a robo backup (awsconfig-<32 hex>)'],
   ])('%j is a usage error (exit 2)', async (args, message) => {
     const result = await runRobo(args, { env: box.env });
     expect(result.code).toBe(2);

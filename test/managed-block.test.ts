@@ -109,6 +109,18 @@ describe('sections robo now generates are taken out of the user part', () => {
     expect(parsed.profiles.mine).toEqual({ region: 'y' });
   });
 
+  it('reads quoted names as botocore does: [profile "dev"] and [profile \'prod\'] collide too', () => {
+    const user = `[profile "dev"]\nregion = a\n\n[profile 'prod']\nregion = b\n\n[profile "my laptop"]\nregion = c\n`;
+    const plan = planConfig(target(user), platform.text, { generated: platform.generated, replace: false });
+    expect(plan.removed.map((section) => section.header)).toEqual(['[profile "dev"]', "[profile 'prod']"]);
+    const file = path.join(scratch, 'quoted.config');
+    writeFileSync(file, plan.next);
+    const parsed = loadWithBotocore(file);
+    expect(parsed.profiles.dev?.source_profile).toBe('hub');
+    expect(parsed.profiles.prod?.source_profile).toBe('hub');
+    expect(parsed.profiles['my laptop']).toEqual({ region: 'c' });
+  });
+
   it('--replace writes only the block', () => {
     const plan = planConfig(target('[default]\nregion = a\n'), platform.text, { generated: platform.generated, replace: true });
     expect(plan.next.toString('latin1')).toBe(platform.text);

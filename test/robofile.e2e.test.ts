@@ -233,6 +233,9 @@ describe('tasks for the dotfiles repo', () => {
     expect(zsh.stdout).toContain('#compdef robo');
     const words = await runRobo(['--get-yargs-completions', 's'], { env });
     expect(words.stdout.split('\n')).toEqual(expect.arrayContaining(['script', 'ssh.stage']));
+    // As the generated script calls it: robo's own name first.
+    const fromScript = await runRobo(['--get-yargs-completions', 'robo', 'ss'], { env });
+    expect(fromScript.stdout.trim().split('\n')).toEqual(['ssh.stage']);
     const all = await runRobo(['--get-yargs-completions', ''], { env });
     expect(all.stdout.split('\n')).toEqual(expect.arrayContaining(['aws.config', 'config.aws', 'trap', 'variables']));
   });

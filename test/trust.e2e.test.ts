@@ -94,6 +94,30 @@ describe('--require-signed', () => {
     expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
   });
 
+  it('no other task gets around it: teams.list, aws.render and robo.yml tasks refuse unsigned commits too', async () => {
+    const { box, repo, trusted } = setup(true);
+    const good = commit(repo, { ...exampleTree(), 'robo.yml': 'hi:\n  command: echo signed\n' }, 'signed', trusted.key);
+    expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
+    commit(repo, { 'robo.yml': 'hi:\n  command: echo PWNED\n' }, 'unsigned');
+    for (const args of [['teams.list'], ['aws.render'], ['aws.config']]) {
+      const result = await runRobo(args, { env: box.env });
+      expect(result.code, args.join(' ')).toBe(9);
+      expect(cacheHead(box)).toBe(good);
+    }
+    // robo.yml comes from the trusted clone: the signed task runs, the unsigned one never did.
+    expect((await runRobo(['hi'], { env: box.env })).stdout).toBe('signed\n');
+
+    // A machine whose first contact is a shared task clones with the same check.
+    const fresh = makeSandbox({ SEGMENT_TEAM: 'platform' });
+    sandboxes.push(fresh);
+    const settings = path.join(fresh.home, '.config', 'robo', 'config');
+    mkdirSync(path.dirname(settings), { recursive: true });
+    writeFileSync(settings, readFileSync(path.join(box.home, '.config', 'robo', 'config')));
+    const first = await runRobo(['hi'], { env: fresh.env });
+    expect(first.code).toBe(9);
+    expect(first.stdout).not.toContain('PWNED');
+  });
+
   it('needs an allowed-signers file and a git source (exit 2)', async () => {
     const box = makeSandbox({ SEGMENT_TEAM: 'platform' });
     sandboxes.push(box);

@@ -26,7 +26,7 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
   usage:
     'robo aws.config [--team TEAM] [--repo URL|PATH] [--ref REF] [--dry-run] [--replace] [--strict] [--require-signed]\n\n' +
     'Clones or updates the team dotfiles repo, validates the definitions, backs up your AWS config to\n' +
-    "/tmp/awsconfig-<random> and writes your team's profiles plus the [okta] section aws-okta needs\n" +
+    "/tmp/awsconfig-<random> ($ROBO_BACKUP_DIR replaces /tmp) and writes your team's profiles plus the\n[okta] section aws-okta needs " +
     'between two marker lines. Everything else in the file stays as you wrote it.',
   options: {
     team: { type: 'string', describe: 'Your team (default: $SEGMENT_TEAM)' },
@@ -125,7 +125,8 @@ async function reportDryRun(result: AwsConfigResult, context: TaskContext): Prom
     return;
   }
   const { createTwoFilesPatch } = await import('diff');
-  const patch = createTwoFilesPatch(`a${result.target}`, `b${result.target}`, result.before?.toString('utf8') ?? '', result.after?.toString('utf8') ?? '', '', '', { context: 3 });
+  const from = result.before === undefined ? '/dev/null' : `a${result.target}`;
+  const patch = createTwoFilesPatch(from, `b${result.target}`, result.before?.toString('utf8') ?? '', result.after?.toString('utf8') ?? '', '', '', { context: 3 });
   const color = reporter.color;
   const body = patch
     .split('\n')

@@ -16,12 +16,17 @@ export interface ListedTask {
   builtin: boolean;
 }
 
-/** `robo`: built-ins and shared tasks together, sorted by name, built-ins marked. */
-export function taskList(roboFile: RoboFile | undefined): string {
-  const rows: ListedTask[] = [
+/** Built-ins and shared tasks together, sorted by name. */
+export function taskEntries(roboFile: RoboFile | undefined): ListedTask[] {
+  return [
     ...BUILTIN_TASKS.map((task) => ({ name: task.name, summary: task.summary, aliases: task.aliases, builtin: true })),
     ...[...(roboFile?.errors.length ? [] : (roboFile?.tasks.values() ?? []))].map((task) => ({ name: task.name, summary: task.summary, aliases: [], builtin: false })),
   ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** `robo`: built-ins and shared tasks together, sorted by name, built-ins marked. */
+export function taskList(roboFile: RoboFile | undefined): string {
+  const rows = taskEntries(roboFile);
   const width = Math.max(...rows.map((row) => row.name.length));
   const lines = rows.map((row) => {
     const notes = [row.builtin ? 'built-in' : '', row.aliases.length > 0 ? `alias: ${row.aliases.join(', ')}` : ''].filter(Boolean).join('; ');
@@ -32,7 +37,7 @@ export function taskList(roboFile: RoboFile | undefined): string {
 }
 
 export function problemLines(roboFile: RoboFile, problems: readonly RoboFileProblem[]): string[] {
-  return problems.map((problem) => `${roboFile.file}:${problem.line}: ${problem.message}`);
+  return [...problems].sort((a, b) => a.line - b.line).map((problem) => `${roboFile.file}:${problem.line}: ${problem.message}`);
 }
 
 /** Say what is wrong with robo.yml without stopping (listing, built-ins). */
@@ -77,7 +82,7 @@ export async function runSharedTask(roboFile: RoboFile, task: RoboTask, args: re
   try {
     code = await runTask(task, args, roboFile.file, env, cwd);
   } catch (error) {
-    throw new UsageError(`${roboFile.file}:${task.line}: task ${task.name} could not start: ${(error as Error).message}`);
+    throw new DefinitionsError(`${roboFile.file}:${task.line}: task ${task.name} could not start: ${(error as Error).message}`, []);
   }
   if (code !== 0) throw new ExitSignal(code);
 }

@@ -33,11 +33,13 @@ export const teamsValidateTask: BuiltinTask<ValidateArgs> = {
 interface SourceArgs {
   repo: string | undefined;
   ref: string | undefined;
+  'require-signed': boolean;
 }
 
 const sourceOptions = {
   repo: { type: 'string', describe: 'Dotfiles source (default: as for aws.config)' },
   ref: { type: 'string', describe: 'Branch or tag of a git source' },
+  'require-signed': { type: 'boolean', default: false, describe: 'Accept only signed commits, as for aws.config' },
 } as const;
 
 export const teamsListTask: BuiltinTask<SourceArgs> = {
@@ -48,7 +50,7 @@ export const teamsListTask: BuiltinTask<SourceArgs> = {
   options: sourceOptions,
   async run(args, context) {
     const { listTeams } = await import('../teams.js');
-    const { source, teams } = await listTeams({ repo: args.repo, ref: args.ref, env: context.env, cwd: context.cwd });
+    const { source, teams } = await listTeams({ repo: args.repo, ref: args.ref, requireSigned: args['require-signed'], env: context.env, cwd: context.cwd });
     if (context.json) {
       context.reporter.print(JSON.stringify({ ok: true, task: 'teams.list', source, teams: teams.map((row) => ({ ...row, hubRole: row.hubRole ?? null, profiles: row.profiles ?? null })) }, null, 2));
       return;
@@ -78,6 +80,7 @@ export const awsRenderTask: BuiltinTask<RenderArgs> = {
       teamOrigin: fromFlag ? '--team' : '$SEGMENT_TEAM',
       repo: args.repo,
       ref: args.ref,
+      requireSigned: args['require-signed'],
       env: context.env,
       cwd: context.cwd,
     });

@@ -101,6 +101,42 @@ export function sectionsOf(lines: readonly Line[], from = 0, to = lines.length):
 }
 
 export function sectionName(header: string): string {
-  const words = header.trim().split(/\s+/);
-  return words[0] === 'profile' && words.length === 2 ? words[1]! : header.trim();
+  const trimmed = header.trim();
+  if (!trimmed.startsWith('profile')) return trimmed;
+  // botocore splits "profile NAME" with shlex, so [profile "dev"] and
+  // [profile 'dev'] are profile dev too; aws-okta trims and drops "profile ".
+  const words = shlexSplit(trimmed);
+  return words?.length === 2 && words[0] === 'profile' ? words[1]! : trimmed;
+}
+
+/** Python's shlex.split in POSIX mode, for section headers; undefined where shlex would fail. */
+export function shlexSplit(text: string): string[] | undefined {
+  const words: string[] = [];
+  let word: string | undefined;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index]!;
+    if (/\s/.test(char)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (char === "'") {
+      const end = text.indexOf("'", index + 1);
+      if (end === -1) return undefined;
+      word = (word ?? '') + text.slice(index + 1, end);
+      index = end;
+    } else if (char === '"') {
+      let value = '';
+      for (index += 1; index < text.length && text[index] !== '"'; index += 1) {
+        if (text[index] === '\\' && index + 1 < text.length && '\\"$`\n'.includes(text[index + 1]!)) index += 1;
+        value += text[index];
+      }
+      if (index >= text.length) return undefined;
+      word = (word ?? '') + value;
+    } else if (char === '\\') {
+      if (index + 1 >= text.length) return undefined;
+      word = (word ?? '') + text[index + 1];
+      index += 1;
+    } else word = (word ?? '') + char;
+  }
+  if (word !== undefined) words.push(word);
+  return words;
 }

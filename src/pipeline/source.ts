@@ -14,7 +14,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { SourceError, UntrustedError } from '../errors.js';
+import { SourceError, UntrustedError, UsageError } from '../errors.js';
 import { expandHome, packageRoot, resolvePaths } from '../paths.js';
 import type { Settings } from '../settings.js';
 import type { SimpleGit } from 'simple-git';
@@ -39,6 +39,9 @@ export interface SourceRequest {
 
 export function resolveSourceSpec(request: SourceRequest): SourceSpec {
   const { env, settings } = request;
+  // An empty flag is a mistake (an unset variable in a script), not "use the default".
+  if (request.repo === '') throw new UsageError('--repo is empty: give a git URL or a folder, or leave the flag out');
+  if (request.ref === '') throw new UsageError('--ref is empty: give a branch or tag, or leave the flag out');
   const candidates: Array<[string | undefined, SourceOrigin]> = [
     [request.repo, '--repo'],
     [env.ROBO_DOTFILES_REPO, '$ROBO_DOTFILES_REPO'],
@@ -268,13 +271,15 @@ async function moveTo(repo: SimpleGit, commit: string, state: WorktreeState): Pr
  * carries a signature (ssh, via git's gpg.ssh.allowedSignersFile) that git
  * verifies against that file.
  */
-async function verifyTrusted(dir: string, commit: string, spec: SourceSpec, options: CheckoutOptions): Promise<void> {
+export async function verifyTrusted(dir: string, commit: string, spec: SourceSpec, options: Pick<CheckoutOptions, 'allowedSigners' | 'env'>): Promise<void> {
   if (!options.allowedSigners) return;
   try {
     await git(dir, options.env).raw(['-c', `gpg.ssh.allowedSignersFile=${options.allowedSigners}`, 'verify-commit', commit]);
   } catch (error) {
+    // verify-commit says nothing about a commit without any signature.
+    const reason = gitFailure(error).replace(/^git exited with code 1$/, 'the commit has no signature');
     throw new UntrustedError(`commit ${commit.slice(0, 12)} of ${describeSpec(spec)} is not signed by an allowed signer (${options.allowedSigners}); nothing was written`, [
-      `git verify-commit: ${gitFailure(error)}`,
+      `git verify-commit: ${reason}`,
       'the cached clone stays at the last trusted commit',
     ]);
   }

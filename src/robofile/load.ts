@@ -9,9 +9,9 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError, messageOf } from '../errors.js';
-import { resolvePaths } from '../paths.js';
-import { cacheFolder, checkoutSource, resolveSourceSpec } from '../pipeline/source.js';
-import { readSettings } from '../settings.js';
+import { openSource, resolveSource } from '../pipeline/open-source.js';
+import { cacheFolder, verifyTrusted } from '../pipeline/source.js';
+import { git } from '../system/git.js';
 import { isBuiltinName } from '../tasks.js';
 import { parseRoboFile, type RoboFile } from './parse.js';
 import { exists } from '../system/fs.js';
@@ -29,17 +29,20 @@ export interface RoboFileRequest {
 export async function locateRoboFile(request: RoboFileRequest): Promise<{ file: string | undefined; explicit: boolean }> {
   const explicit = request.config ?? (request.env.ROBO_CONFIG || undefined);
   if (explicit) return { file: path.resolve(request.cwd, explicit), explicit: true };
-  const paths = resolvePaths(request.env);
-  const settings = await readSettings(paths.settingsFile);
-  const spec = resolveSourceSpec({ env: request.env, cwd: request.cwd, settings });
+  const source = await resolveSource({ env: request.env, cwd: request.cwd });
+  const { spec } = source;
   let dir: string;
   if (spec.kind !== 'git') dir = spec.dir;
   else {
-    dir = cacheFolder(paths.cacheDir, spec.url);
+    dir = cacheFolder(source.paths.cacheDir, spec.url);
     if (!(await exists(path.join(dir, '.git')))) {
-      // First use on this machine: clone it once, as aws.config would.
-      const checkout = await checkoutSource(spec, { cacheDir: paths.cacheDir, env: request.env });
+      // First use on this machine: clone it once, as aws.config would (signatures checked alike).
+      const { checkout } = await openSource({ env: request.env, cwd: request.cwd });
       await checkout.keep();
+    } else if (source.allowedSigners) {
+      // Signatures required: whatever moved the clone, run nothing from a commit that is not signed.
+      const head = (await git(dir, request.env).revparse(['HEAD'])).trim();
+      await verifyTrusted(dir, head, spec, { allowedSigners: source.allowedSigners, env: request.env });
     }
   }
   const file = path.join(dir, ROBO_FILE);
