@@ -190,16 +190,18 @@ async function freshClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: strin
 
 async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: string, options: CheckoutOptions): Promise<Checkout> {
   const repo = git(dir, options.env, options.progress);
-  let fetchError: unknown;
-  try {
-    await repo.fetch(['--depth', '1', '--no-tags', 'origin', spec.ref ?? 'HEAD']);
-  } catch (error) {
-    fetchError = error;
-  }
+  // The fetch and the look at the working tree are independent (the fetch
+  // touches objects and FETCH_HEAD, status only reads), so they run side by
+  // side, each with its own simple-git instance (one instance runs commands
+  // one after the other).
+  const [fetched, looked] = await Promise.allSettled([
+    repo.fetch(['--depth', '1', '--no-tags', 'origin', spec.ref ?? 'HEAD']),
+    worktreeState(git(dir, options.env)),
+  ]);
+  const fetchError: unknown = fetched.status === 'rejected' ? (fetched.reason ?? new Error('git fetch failed')) : undefined;
   let state: WorktreeState;
-  try {
-    state = await worktreeState(repo);
-  } catch {
+  if (looked.status === 'fulfilled') state = looked.value;
+  else {
     // Not a usable clone (interrupted before its first checkout): start again.
     await rm(dir, { recursive: true, force: true });
     return freshClone(spec, dir, options);
@@ -216,21 +218,21 @@ async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: stri
     return { spec, dir, commit: state.head, offline: { reason, commitDate }, keep: async () => {}, discard: async () => {} };
   }
 
-  const fetched = (await readFile(path.join(dir, '.git', 'FETCH_HEAD'), 'utf8')).slice(0, 40);
+  const commit = (await readFile(path.join(dir, '.git', 'FETCH_HEAD'), 'utf8')).slice(0, 40);
   // Verify before the working tree moves: an untrusted commit never becomes the cache's state.
-  await verifyTrusted(dir, fetched, spec, options);
+  await verifyTrusted(dir, commit, spec, options);
   try {
-    await moveTo(repo, fetched, state);
+    await moveTo(repo, commit, state);
   } catch (error) {
     throw new SourceError(`cannot update the cached clone ${dir}: ${gitFailure(error)}`, { cause: error });
   }
   return {
     spec,
     dir,
-    commit: fetched,
+    commit,
     keep: async () => {},
     discard: async () => {
-      if (fetched !== state.head) await repo.reset(['--hard', state.head]);
+      if (commit !== state.head) await repo.reset(['--hard', state.head]);
     },
   };
 }
@@ -250,7 +252,8 @@ interface WorktreeState {
  * nothing, as a clean with nothing to remove does).
  */
 async function worktreeState(repo: SimpleGit): Promise<WorktreeState> {
-  const lines = (await repo.raw(['status', '--porcelain=v2', '--branch', '--untracked-files=all', '--ignored'])).split('\n');
+  // --no-optional-locks: status must not take index.lock while a fetch runs beside it.
+  const lines = (await repo.raw(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '--untracked-files=all', '--ignored'])).split('\n');
   const head = lines.map((line) => /^# branch\.oid ([0-9a-f]{40})$/.exec(line)?.[1]).find(Boolean);
   if (!head) throw new Error('the cached clone has no commit checked out');
   return {
