@@ -79,14 +79,18 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
   const file = await resolveTarget(paths.targetFile);
   const dryRun = options.dryRun ?? false;
   const planFrom = async () => planConfig(await readTarget(paths.targetFile, file), rendered.text, { generated: new Set(rendered.profiles), replace: options.replace ?? false });
-  // A dry run only reads: no lock, nothing created.
-  const { plan, applied } = dryRun
-    ? { plan: await planFrom(), applied: { written: false, backup: undefined } }
-    : await withLock(lockPath(paths.cacheDir, 'target', file), paths.targetFile, async (lock) => {
-        const plan = await planFrom();
-        if (lock.compromised) throw new WriteError(`lost the lock on ${paths.targetFile} (${lock.compromised.message}); nothing was written`);
-        return { plan, applied: await applyPlan(plan, paths.backupDir) };
-      });
+  // Reading needs no lock (a write is a rename: the file read is old or new,
+  // whole). A dry run, or a file already up to date, ends here; otherwise the
+  // plan is made again under the lock, from the file as it is then.
+  const first = await planFrom();
+  const { plan, applied } =
+    dryRun || !first.changed
+      ? { plan: first, applied: { written: false, backup: undefined } }
+      : await withLock(lockPath(paths.cacheDir, 'target', file), paths.targetFile, async (lock) => {
+          const plan = await planFrom();
+          if (lock.compromised) throw new WriteError(`lost the lock on ${paths.targetFile} (${lock.compromised.message}); nothing was written`);
+          return { plan, applied: await applyPlan(plan, paths.backupDir) };
+        });
 
   return {
     team: rendered.team,

@@ -9,7 +9,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
 import { BusyError, WriteError, messageOf } from '../errors.js';
 
 const STALE_MS = 2_000; // proper-lockfile's minimum
@@ -31,6 +30,8 @@ export async function acquireLock(file: string, what: string): Promise<Lock> {
   let compromised: Error | undefined;
   let release: () => Promise<void>;
   try {
+    // Loaded on first use: runs that need no lock (a local source with nothing to write) skip it.
+    const { default: lockfile } = await import('proper-lockfile');
     release = await lockfile.lock(file, {
       realpath: false,
       stale: STALE_MS,
