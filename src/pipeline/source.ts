@@ -190,21 +190,36 @@ async function freshClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: strin
 
 async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: string, options: CheckoutOptions): Promise<Checkout> {
   const repo = git(dir, options.env, options.progress);
-  // The fetch and the look at the working tree are independent (the fetch
-  // touches objects and FETCH_HEAD, status only reads), so they run side by
-  // side, each with its own simple-git instance (one instance runs commands
-  // one after the other).
-  const [fetched, looked] = await Promise.allSettled([
-    repo.fetch(['--depth', '1', '--no-tags', 'origin', spec.ref ?? 'HEAD']),
-    worktreeState(git(dir, options.env)),
-  ]);
-  const fetchError: unknown = fetched.status === 'rejected' ? (fetched.reason ?? new Error('git fetch failed')) : undefined;
+  // First ask the remote which commit the ref is at (ls-remote: one round
+  // trip, no pack) while status looks at the working tree; the two are
+  // independent, so they run side by side, each with its own simple-git
+  // instance (one instance runs its commands one after the other).
+  const [asked, looked] = await Promise.allSettled([remoteCommit(repo, spec.ref), worktreeState(git(dir, options.env))]);
   let state: WorktreeState;
   if (looked.status === 'fulfilled') state = looked.value;
   else {
     // Not a usable clone (interrupted before its first checkout): start again.
     await rm(dir, { recursive: true, force: true });
     return freshClone(spec, dir, options);
+  }
+
+  // Nothing new upstream: no fetch at all. (A shallow fetch of an unchanged
+  // commit still downloads a pack, and the packs pile up until git stops to
+  // repack.) The clone is still made clean, and checked when signatures count.
+  if (asked.status === 'fulfilled' && asked.value === state.head) {
+    await verifyTrusted(dir, state.head, spec, options);
+    await moveTo(repo, state.head, state);
+    return { spec, dir, commit: state.head, keep: async () => {}, discard: async () => {} };
+  }
+
+  let fetchError: unknown;
+  if (asked.status === 'rejected') fetchError = asked.reason ?? new Error('git ls-remote failed');
+  else {
+    try {
+      await repo.fetch(['--depth', '1', '--no-tags', 'origin', spec.ref ?? 'HEAD']);
+    } catch (error) {
+      fetchError = error;
+    }
   }
 
   if (fetchError !== undefined) {
@@ -235,6 +250,24 @@ async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: stri
       if (commit !== state.head) await repo.reset(['--hard', state.head]);
     },
   };
+}
+
+/**
+ * The commit a ref names on the remote, from `git ls-remote`: a branch, else
+ * a tag (peeled to its commit); undefined when the remote does not list it
+ * (a commit id, say), and the fetch then decides.
+ */
+async function remoteCommit(repo: SimpleGit, ref: string | undefined): Promise<string | undefined> {
+  const wanted = ref ?? 'HEAD';
+  const listed = new Map(
+    (await repo.raw(['ls-remote', 'origin', wanted]))
+      .split('\n')
+      .map((line) => line.split('\t'))
+      .filter((parts): parts is [string, string] => parts.length === 2)
+      .map(([sha, name]) => [name, sha] as const),
+  );
+  const names = ref === undefined ? ['HEAD'] : [`refs/heads/${ref}`, `refs/tags/${ref}^{}`, `refs/tags/${ref}`, ref];
+  return names.map((name) => listed.get(name)).find(Boolean);
 }
 
 interface WorktreeState {
