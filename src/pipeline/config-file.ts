@@ -18,12 +18,18 @@ export interface Line {
 }
 
 export function splitLines(content: string): Line[] {
+  // indexOf, not a regex: this runs over every line of configs of 20,000 lines.
   const lines: Line[] = [];
-  const pattern = /([^\n]*?)(\r?\n|$)/g;
-  let match: RegExpExecArray | null;
-  while ((match = pattern.exec(content)) !== null) {
-    if (match[0] === '') break; // end of input
-    lines.push({ text: match[1]!, ending: match[2]! });
+  let start = 0;
+  while (start < content.length) {
+    const newline = content.indexOf('\n', start);
+    if (newline === -1) {
+      lines.push({ text: content.slice(start), ending: '' });
+      break;
+    }
+    const crlf = newline > start && content.charCodeAt(newline - 1) === 13;
+    lines.push({ text: content.slice(start, crlf ? newline - 1 : newline), ending: crlf ? '\r\n' : '\n' });
+    start = newline + 1;
   }
   return lines;
 }
@@ -48,7 +54,9 @@ export function findBlock(lines: readonly Line[]): BlockSearch {
   const ends: number[] = [];
   const odd: number[] = [];
   lines.forEach((line, index) => {
-    const text = line.text.replace(/\s+$/, '');
+    // Only comment lines can be markers; most lines are not, so skip them cheaply.
+    if (!line.text.trimStart().startsWith('#')) return;
+    const text = line.text.trimEnd();
     if (START_PATTERN.test(text)) starts.push(index);
     else if (END_PATTERN.test(text) || text === BLOCK_END) ends.push(index);
     else if (MARKERISH.test(text)) odd.push(index);
@@ -87,14 +95,14 @@ export function sectionsOf(lines: readonly Line[], from = 0, to = lines.length):
   let current: Section | undefined;
   for (let index = from; index < to; index += 1) {
     const text = lines[index]!.text;
-    const header = HEADER.exec(text);
+    const trimmed = text.trim();
+    const header = trimmed.startsWith('[') ? HEADER.exec(text) : null;
     // go-ini tries key=value before [section]; a "header" holding = is a key to aws-okta.
     if (header && !text.includes('=')) {
       current = { name: sectionName(header[1]!), header: text.trim(), first: index, last: index };
       sections.push(current);
       continue;
     }
-    const trimmed = text.trim();
     if (current && trimmed !== '' && !trimmed.startsWith('#') && !trimmed.startsWith(';')) current.last = index;
   }
   return sections;
@@ -103,6 +111,9 @@ export function sectionsOf(lines: readonly Line[], from = 0, to = lines.length):
 export function sectionName(header: string): string {
   const trimmed = header.trim();
   if (!trimmed.startsWith('profile')) return trimmed;
+  // The usual case, without quotes or escapes, needs no shlex.
+  const plain = /^profile\s+([^\s'"\\]+)$/.exec(trimmed);
+  if (plain) return plain[1]!;
   // botocore splits "profile NAME" with shlex, so [profile "dev"] and
   // [profile 'dev'] are profile dev too; aws-okta trims and drops "profile ".
   const words = shlexSplit(trimmed);
