@@ -6,7 +6,7 @@ import type { AwsConfigResult } from '../aws-config.js';
 import { ExitCode, ExitSignal } from '../errors.js';
 import { formatProblem } from '../pipeline/problems.js';
 import type { Reporter } from '../ui.js';
-import { age, tilde } from './format.js';
+import { age, teamFrom, tilde } from './format.js';
 import type { BuiltinTask, TaskContext } from './types.js';
 
 interface AwsConfigArgs {
@@ -51,13 +51,11 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
   ],
   async run(args, context) {
     const { syncAwsConfig } = await import('../aws-config.js');
-    const fromFlag = args.team !== undefined;
     const progress = progressLine(context);
     let result: AwsConfigResult;
     try {
       result = await syncAwsConfig({
-        team: fromFlag ? args.team : context.env.SEGMENT_TEAM || undefined,
-        teamOrigin: fromFlag ? '--team' : '$SEGMENT_TEAM',
+        ...teamFrom(args.team, context.env),
         repo: args.repo,
         ref: args.ref,
         dryRun: args['dry-run'],

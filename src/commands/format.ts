@@ -30,3 +30,8 @@ export function table(header: string[], rows: string[][], right: readonly number
   const line = (row: string[]) => row.map((cell, column) => (right.includes(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
+
+/** The team from --team, else $SEGMENT_TEAM, with where it came from for messages. */
+export function teamFrom(flag: string | undefined, env: NodeJS.ProcessEnv): { team: string | undefined; teamOrigin: string } {
+  return flag !== undefined ? { team: flag, teamOrigin: '--team' } : { team: env.SEGMENT_TEAM || undefined, teamOrigin: '$SEGMENT_TEAM' };
+}

@@ -1,7 +1,7 @@
 /** `robo teams.validate [PATH]`: every definition file of a checkout, every problem listed. */
 import { DefinitionsError } from '../errors.js';
 import { formatProblem } from '../pipeline/problems.js';
-import { table } from './format.js';
+import { table, teamFrom } from './format.js';
 import type { BuiltinTask } from './types.js';
 
 interface ValidateArgs {
@@ -74,10 +74,8 @@ export const awsRenderTask: BuiltinTask<RenderArgs> = {
   examples: [['robo aws.render --team fpa', "see what the fpa team's engineers get"]],
   async run(args, context) {
     const { prepareAwsConfig } = await import('../aws-config.js');
-    const fromFlag = args.team !== undefined;
     const { rendered } = await prepareAwsConfig({
-      team: fromFlag ? args.team : context.env.SEGMENT_TEAM || undefined,
-      teamOrigin: fromFlag ? '--team' : '$SEGMENT_TEAM',
+      ...teamFrom(args.team, context.env),
       repo: args.repo,
       ref: args.ref,
       requireSigned: args['require-signed'],
