@@ -8,7 +8,7 @@
  * user wrote (invalid UTF-8 included) round-trip unchanged. Everything robo
  * generates is ASCII, which latin1 encodes identically.
  */
-import { BLOCK_END } from './render.js';
+import { BLOCK_END, BLOCK_START_PREFIX } from './render.js';
 
 export interface Line {
   /** The line without its ending. */
@@ -38,8 +38,6 @@ export function joinLines(lines: readonly Line[]): string {
   return lines.map((line) => line.text + line.ending).join('');
 }
 
-const START_PATTERN = /^# >>> robo aws\.config(?: - .*)?$/;
-const END_PATTERN = /^# <<< robo aws\.config$/;
 /** Anything that looks like one of our markers, to catch damaged ones. */
 const MARKERISH = /^\s*#+\s*(>>>|<<<)\s*robo\b/;
 
@@ -57,8 +55,8 @@ export function findBlock(lines: readonly Line[]): BlockSearch {
     // Only comment lines can be markers; most lines are not, so skip them cheaply.
     if (!line.text.trimStart().startsWith('#')) return;
     const text = line.text.trimEnd();
-    if (START_PATTERN.test(text)) starts.push(index);
-    else if (END_PATTERN.test(text) || text === BLOCK_END) ends.push(index);
+    if (text === BLOCK_START_PREFIX || text.startsWith(`${BLOCK_START_PREFIX} - `)) starts.push(index);
+    else if (text === BLOCK_END) ends.push(index);
     else if (MARKERISH.test(text)) odd.push(index);
   });
   const human = (indexes: number[]) => indexes.map((index) => index + 1);
@@ -90,10 +88,10 @@ const HEADER = /^\s*\[(.*)\]\s*$/;
  * do: aws-okta drops the "profile " prefix and treats every section as a
  * profile, botocore splits "profile  NAME" on whitespace.
  */
-export function sectionsOf(lines: readonly Line[], from = 0, to = lines.length): Section[] {
+export function sectionsOf(lines: readonly Line[]): Section[] {
   const sections: Section[] = [];
   let current: Section | undefined;
-  for (let index = from; index < to; index += 1) {
+  for (let index = 0; index < lines.length; index += 1) {
     const text = lines[index]!.text;
     const trimmed = text.trim();
     const header = trimmed.startsWith('[') ? HEADER.exec(text) : null;

@@ -24,9 +24,10 @@ export const ALLOWED_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /** The marker lines that frame robo's part of the file. */
+export const BLOCK_START_PREFIX = '# >>> robo aws.config';
 export const BLOCK_END = '# <<< robo aws.config';
 export function blockStart(team: string): string {
-  return `# >>> robo aws.config - team ${team} - generated, local edits are overwritten`;
+  return `${BLOCK_START_PREFIX} - team ${team} - generated, local edits are overwritten`;
 }
 
 export function renderAwsConfig(model: AwsConfigModel): string {
