@@ -11,15 +11,15 @@ import { DefinitionsError, UsageError, WriteError } from './errors.js';
 import { TEAM_NAME, type Organization, type Team } from './model.js';
 import type { RoboPaths } from './paths.js';
 import { applyPlan } from './pipeline/apply.js';
-import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions } from './pipeline/definitions.js';
+import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions, type Definitions } from './pipeline/definitions.js';
 import { planConfig, type RemovedSection } from './pipeline/plan.js';
-import { readValidationCache, writeValidationCache } from './pipeline/validation-cache.js';
+import { readValidationCache, validatedBytes, writeValidationCache, type TeamProblems } from './pipeline/validation-cache.js';
 import { formatProblem, type Problem } from './pipeline/problems.js';
 import { renderAwsConfig } from './pipeline/render.js';
 import { suggestName } from './pipeline/regions.js';
 import { resolveAwsConfig } from './pipeline/resolve.js';
-import { openSource } from './pipeline/open-source.js';
-import { describeSpec, type Checkout, type SourceSpec } from './pipeline/source.js';
+import { resolveSource, type OpenSource } from './pipeline/open-source.js';
+import { askRemote, checkoutSource, describeSpec, verifyTrusted, type Checkout, type SourceSpec } from './pipeline/source.js';
 import type { GitProgress } from './system/git.js';
 import { lockPath, withLock } from './system/lock.js';
 import { readTarget, resolveTarget } from './system/target.js';
@@ -125,8 +125,27 @@ export async function prepareAwsConfig(options: AwsConfigOptions): Promise<Prepa
   if (team !== undefined && !TEAM_NAME.test(team)) {
     throw new UsageError(`${options.teamOrigin} ${JSON.stringify(team)}: not a team name (lowercase letters, digits, - and _; no paths)`);
   }
-  const { paths, spec, checkout } = await openSource(options);
+  const source = await resolveSource(options);
+  const { paths, spec } = source;
+  // A warm clone: ask the remote first. If nothing changed since a run that
+  // validated this commit, that is the only git call of the run.
+  const warm = spec.kind === 'git' && team !== undefined ? await askRemote(spec, { cacheDir: paths.cacheDir, env: options.env }) : undefined;
+  if (warm && warm.remote.status === 'fulfilled' && warm.remote.value) {
+    const rendered = await renderValidated(source, warm.dir, warm.remote.value, team!, options.env);
+    if (rendered) {
+      const checkout: Checkout = { spec, dir: warm.dir, commit: warm.remote.value, keep: async () => {}, discard: async () => {} };
+      return { paths, spec, checkout, rendered };
+    }
+  }
 
+  const checkout = await checkoutSource(spec, {
+    cacheDir: paths.cacheDir,
+    env: options.env,
+    progress: options.progress,
+    strict: options.strict,
+    allowedSigners: source.allowedSigners,
+    remote: warm?.remote,
+  });
   let rendered: Rendered;
   try {
     rendered = await renderFromCheckout(checkout, team, options.teamOrigin, paths.cacheDir);
@@ -136,6 +155,29 @@ export async function prepareAwsConfig(options: AwsConfigOptions): Promise<Prepa
   }
   await checkout.keep();
   return { paths, spec, checkout, rendered };
+}
+
+/**
+ * The warm path, without the clone's lock and without moving it: the remote
+ * is at `commit`, an earlier run validated that commit and this team passed,
+ * and the two files this run needs are byte for byte the ones validated. Then
+ * whatever state the clone is in (edited by someone, being updated by another
+ * run right now), what was read is that commit's, and the result is the one
+ * the full path would give. Anything else (no record, other bytes, an
+ * unsigned commit when signatures are required) is undefined: the full path
+ * runs and says what is wrong.
+ */
+async function renderValidated(source: OpenSource, dir: string, commit: string, team: string, env: NodeJS.ProcessEnv): Promise<Rendered | undefined> {
+  const record = await readValidationCache(source.paths.cacheDir, commit);
+  if (record?.teams[team]?.length !== 0) return undefined;
+  try {
+    if (source.allowedSigners) await verifyTrusted(dir, commit, source.spec, { allowedSigners: source.allowedSigners, env });
+    const definitions = await loadDefinitions(dir, [team]);
+    if (!validatedBytes(record, [definitions.organization, definitions.teams.get(team)])) return undefined;
+    return renderParsed(definitions, team, record.teams);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface Rendered {
@@ -148,8 +190,13 @@ export interface Rendered {
 async function renderFromCheckout(checkout: Checkout, team: string | undefined, teamOrigin: string, cacheDir: string): Promise<Rendered> {
   const { spec, commit } = checkout;
   // Other teams' problems at this commit, if an earlier run worked them out: then only two files need reading.
-  const known = commit && team ? await readValidationCache(cacheDir, commit) : undefined;
-  const definitions = await loadDefinitions(checkout.dir, known && team ? [team] : undefined);
+  let known = commit && team ? await readValidationCache(cacheDir, commit) : undefined;
+  let definitions = await loadDefinitions(checkout.dir, known && team ? [team] : undefined);
+  // The clone was just made clean, so a record that does not match its bytes is damaged: check everything, and record it again.
+  if (known && !validatedBytes(known, [definitions.organization, definitions.teams.get(team!)])) {
+    known = undefined;
+    definitions = await loadDefinitions(checkout.dir);
+  }
   if (!definitions.organization) {
     throw new DefinitionsError(`${describeSpec(spec)} is not a dotfiles source: it has no ${ORGANIZATION_FILE} at its root`, [
       `expected ${ORGANIZATION_FILE} and ${TEAMS_DIR}/<team>.json (see "Dotfiles repo format" in robo's README)`,
@@ -165,24 +212,36 @@ async function renderFromCheckout(checkout: Checkout, team: string | undefined, 
       `known teams: ${names.join(', ') || '(none)'}`,
     ]);
   }
-  const others = (problems: Record<string, Problem[]>) => Object.entries(problems).flatMap(([name, list]) => (name === team ? [] : list));
   // A record for this commit exists only if the organisation and the team that
   // ran passed every check; if your team passed too, these exact bytes were
-  // already validated, and parsing them is enough.
-  if (known && known[team]?.length === 0) {
-    const organization = JSON.parse(definitions.organization.text) as Organization;
-    const model = resolveAwsConfig(organization, team, JSON.parse(definitions.teams.get(team)!.text) as Team);
-    return { team, text: renderAwsConfig(model), profiles: [model.hub.name, ...model.spokes.map((spoke) => spoke.name)], warnings: others(known) };
-  }
+  // already validated (the clone was just made clean), and parsing them is enough.
+  if (known && known.teams[team]?.length === 0) return renderParsed(definitions, team, known.teams);
   // Loaded only here: a run on an unchanged, already checked commit needs no validator.
   const { validateDefinitions } = await import('./pipeline/validate.js');
   const validation = validateDefinitions(definitions, team);
-  const warnings = known ? others(known) : validation.warnings;
-  if (!known && commit && validation.organization) await writeValidationCache(cacheDir, commit, Object.fromEntries(validation.byTeam));
+  const warnings = known ? otherTeams(known.teams, team) : validation.warnings;
+  if (!known && commit && validation.organization) {
+    await writeValidationCache(cacheDir, commit, Object.fromEntries(validation.byTeam), [definitions.organization, ...definitions.teams.values()]);
+  }
   if (validation.errors.length > 0 || !validation.organization || !validation.team) {
     const also = warnings.length > 0 ? [`also in other teams' files (not blocking):`, ...warnings.map(formatProblem)] : [];
     throw new DefinitionsError(`invalid definitions in ${describeSpec(spec)}; nothing was written`, [...validation.errors.map(formatProblem), ...also]);
   }
-  const model = resolveAwsConfig(validation.organization, team, validation.team);
-  return { team, text: renderAwsConfig(model), profiles: [model.hub.name, ...model.spokes.map((spoke) => spoke.name)], warnings };
+  return renderModel(resolveAwsConfig(validation.organization, team, validation.team), warnings);
+}
+
+/** Problems recorded for every team but this one: the warnings of a run. */
+function otherTeams(problems: TeamProblems, team: string): Problem[] {
+  return Object.entries(problems).flatMap(([name, list]) => (name === team ? [] : list));
+}
+
+/** Render definitions already known to be valid: parsing is all the checking they need. */
+function renderParsed(definitions: Definitions, team: string, problems: TeamProblems): Rendered {
+  const organization = JSON.parse(definitions.organization!.text) as Organization;
+  const model = resolveAwsConfig(organization, team, JSON.parse(definitions.teams.get(team)!.text) as Team);
+  return renderModel(model, otherTeams(problems, team));
+}
+
+function renderModel(model: ReturnType<typeof resolveAwsConfig>, warnings: Problem[]): Rendered {
+  return { team: model.team, text: renderAwsConfig(model), profiles: [model.hub.name, ...model.spokes.map((spoke) => spoke.name)], warnings };
 }

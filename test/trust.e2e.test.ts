@@ -83,6 +83,22 @@ describe('--require-signed', () => {
     expect(cacheHead(box)).toBe(fixed);
   });
 
+  it('checks the signature on every run, warm ones too: a key taken out of the allowed signers stops the next run', async () => {
+    const { box, repo, trusted, stranger } = setup(true);
+    commit(repo, exampleTree(), 'signed definitions', trusted.key);
+    expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
+    expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
+    const written = readFileSync(box.awsConfig);
+
+    // The signer is revoked; nothing changed upstream.
+    const allowedSigners = path.join(box.root, 'keys', 'allowed_signers');
+    writeFileSync(allowedSigners, `dotfiles-admins@example.invalid ${stranger.publicKey}\n`);
+    const result = await runRobo(['aws.config', '--team', 'data'], { env: box.env });
+    expect(result.code).toBe(9);
+    expect(result.stderr).toContain('is not signed by an allowed signer');
+    expect(readFileSync(box.awsConfig).equals(written)).toBe(true);
+  });
+
   it('refuses an unsigned repo on the first clone and leaves no cache; the flag does what the setting does', async () => {
     const { box, repo } = setup(false);
     commit(repo, exampleTree(), 'unsigned');

@@ -18,7 +18,7 @@ import { SourceError, UntrustedError, UsageError } from '../errors.js';
 import { expandHome, packageRoot, resolvePaths } from '../paths.js';
 import type { Settings } from '../settings.js';
 import type { SimpleGit } from 'simple-git';
-import { git, gitFailure, type GitProgress } from '../system/git.js';
+import { git, gitFailure, runGit, type GitProgress } from '../system/git.js';
 import { acquireLock, lockPath } from '../system/lock.js';
 import { exists } from '../system/fs.js';
 
@@ -42,6 +42,7 @@ export function resolveSourceSpec(request: SourceRequest): SourceSpec {
   // An empty flag is a mistake (an unset variable in a script), not "use the default".
   if (request.repo === '') throw new UsageError('--repo is empty: give a git URL or a folder, or leave the flag out');
   if (request.ref === '') throw new UsageError('--ref is empty: give a branch or tag, or leave the flag out');
+  if (request.ref?.startsWith('-')) throw new UsageError(`--ref ${JSON.stringify(request.ref)}: a branch or tag name cannot start with "-"`);
   const candidates: Array<[string | undefined, SourceOrigin]> = [
     [request.repo, '--repo'],
     [env.ROBO_DOTFILES_REPO, '$ROBO_DOTFILES_REPO'],
@@ -101,6 +102,24 @@ export interface CheckoutOptions {
   strict?: boolean;
   /** Accept a commit only if `git verify-commit` passes against this allowed-signers file. */
   allowedSigners?: string;
+  /** The remote's answer, when the caller already asked it (askRemote): not asked twice. */
+  remote?: RemoteAnswer;
+}
+
+/** What `git ls-remote` said of the ref: its commit (undefined when not listed), or why it failed. */
+export type RemoteAnswer = PromiseSettledResult<string | undefined>;
+
+/**
+ * The cached clone of a git source and the remote's commit for its ref,
+ * without the lock and without changing anything: the first look of a warm
+ * run (aws-config.ts decides from it whether anything needs doing).
+ * undefined when there is no clone yet.
+ */
+export async function askRemote(spec: Extract<SourceSpec, { kind: 'git' }>, options: Pick<CheckoutOptions, 'cacheDir' | 'env'>): Promise<{ dir: string; remote: RemoteAnswer } | undefined> {
+  const dir = cacheFolder(options.cacheDir, spec.url);
+  if (!(await exists(path.join(dir, '.git')))) return undefined;
+  const [remote] = await Promise.allSettled([remoteCommit(dir, spec.ref, options.env)]);
+  return { dir, remote };
 }
 
 export async function checkoutSource(spec: SourceSpec, options: CheckoutOptions): Promise<Checkout> {
@@ -158,13 +177,13 @@ async function freshClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: strin
   try {
     const args = ['--depth', '1', '--single-branch', '--no-tags'];
     if (spec.ref) args.push('--branch', spec.ref);
-    await git(path.dirname(dir), options.env, options.progress).clone(spec.url, incoming, args);
+    await (await git(path.dirname(dir), options.env, options.progress)).clone(spec.url, incoming, args);
   } catch (error) {
     await rm(incoming, { recursive: true, force: true });
     await removeEmptyFolders(path.dirname(dir), created);
     throw new SourceError(`cannot clone ${describeSpec(spec)}: ${gitFailure(error)}`, { cause: error });
   }
-  const commit = (await git(incoming, options.env).revparse(['HEAD'])).trim();
+  const commit = (await (await git(incoming, options.env)).revparse(['HEAD'])).trim();
   try {
     await verifyTrusted(incoming, commit, spec, options);
   } catch (error) {
@@ -189,12 +208,14 @@ async function freshClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: strin
 }
 
 async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: string, options: CheckoutOptions): Promise<Checkout> {
-  const repo = git(dir, options.env, options.progress);
+  const repo = await git(dir, options.env, options.progress);
   // First ask the remote which commit the ref is at (ls-remote: one round
-  // trip, no pack) while status looks at the working tree; the two are
-  // independent, so they run side by side, each with its own simple-git
-  // instance (one instance runs its commands one after the other).
-  const [asked, looked] = await Promise.allSettled([remoteCommit(repo, spec.ref), worktreeState(git(dir, options.env))]);
+  // trip, no pack), unless the caller did, while status looks at the working
+  // tree; the two are independent, so they run side by side.
+  const [asked, looked] = await Promise.allSettled([
+    options.remote ? settled(options.remote) : remoteCommit(dir, spec.ref, options.env),
+    worktreeState(await git(dir, options.env)),
+  ]);
   let state: WorktreeState;
   if (looked.status === 'fulfilled') state = looked.value;
   else {
@@ -257,10 +278,10 @@ async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: stri
  * a tag (peeled to its commit); undefined when the remote does not list it
  * (a commit id, say), and the fetch then decides.
  */
-async function remoteCommit(repo: SimpleGit, ref: string | undefined): Promise<string | undefined> {
+async function remoteCommit(dir: string, ref: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const wanted = ref ?? 'HEAD';
   const listed = new Map(
-    (await repo.raw(['ls-remote', 'origin', wanted]))
+    (await runGit(dir, env, ['ls-remote', 'origin', wanted]))
       .split('\n')
       .map((line) => line.split('\t'))
       .filter((parts): parts is [string, string] => parts.length === 2)
@@ -268,6 +289,11 @@ async function remoteCommit(repo: SimpleGit, ref: string | undefined): Promise<s
   );
   const names = ref === undefined ? ['HEAD'] : [`refs/heads/${ref}`, `refs/tags/${ref}^{}`, `refs/tags/${ref}`, ref];
   return names.map((name) => listed.get(name)).find(Boolean);
+}
+
+/** A settled answer back as a promise, so both ways of getting it read alike. */
+function settled<T>(result: PromiseSettledResult<T>): Promise<T> {
+  return result.status === 'fulfilled' ? Promise.resolve(result.value) : Promise.reject(result.reason as Error);
 }
 
 interface WorktreeState {
@@ -310,7 +336,7 @@ async function moveTo(repo: SimpleGit, commit: string, state: WorktreeState): Pr
 export async function verifyTrusted(dir: string, commit: string, spec: SourceSpec, options: Pick<CheckoutOptions, 'allowedSigners' | 'env'>): Promise<void> {
   if (!options.allowedSigners) return;
   try {
-    await git(dir, options.env).raw(['-c', `gpg.ssh.allowedSignersFile=${options.allowedSigners}`, 'verify-commit', commit]);
+    await runGit(dir, options.env, ['-c', `gpg.ssh.allowedSignersFile=${options.allowedSigners}`, 'verify-commit', commit]);
   } catch (error) {
     // verify-commit says nothing about a commit without any signature.
     const reason = gitFailure(error).replace(/^git exited with code 1$/, 'the commit has no signature');

@@ -4,36 +4,59 @@
  * passed). Validation depends on nothing but the bytes of the commit, so a
  * later run on an unchanged repo reads two files instead of hundreds: other
  * teams' problems come from here, and a team recorded as clean is only
- * parsed. Only an optimisation: any failure reading or writing it just means
- * a full check.
+ * parsed. The record also holds a hash of every file it judged, so a run can
+ * tell that the bytes it read are the ones that were validated, whatever
+ * state the clone is in. Only an optimisation: any failure reading or
+ * writing it just means a full check.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
+import type { DefinitionFile } from './definitions.js';
 import type { Problem } from './problems.js';
 
 export type TeamProblems = Record<string, Problem[]>;
+
+export interface ValidationRecord {
+  /** Team name → its problems at this commit (empty: the team passed). */
+  teams: TeamProblems;
+  /** Definition file (relative path) → sha256 of the text that was validated. */
+  files: Record<string, string>;
+}
 
 function cacheFile(cacheDir: string, commit: string): string {
   // The version is part of the key: a newer robo may check more.
   return path.join(cacheDir, 'validated', `${commit}-${pkg.version}.json`);
 }
 
-export async function readValidationCache(cacheDir: string, commit: string): Promise<TeamProblems | undefined> {
+function digest(file: DefinitionFile): string {
+  return createHash('sha256').update(file.text).digest('hex');
+}
+
+export async function readValidationCache(cacheDir: string, commit: string): Promise<ValidationRecord | undefined> {
   try {
-    const data = JSON.parse(await readFile(cacheFile(cacheDir, commit), 'utf8')) as { teams?: TeamProblems };
-    return data.teams && typeof data.teams === 'object' ? data.teams : undefined;
+    const data = JSON.parse(await readFile(cacheFile(cacheDir, commit), 'utf8')) as Partial<ValidationRecord>;
+    if (!data.teams || typeof data.teams !== 'object' || !data.files || typeof data.files !== 'object') return undefined;
+    return { teams: data.teams, files: data.files };
   } catch {
     return undefined;
   }
 }
 
-export async function writeValidationCache(cacheDir: string, commit: string, teams: TeamProblems): Promise<void> {
+/** Whether every one of `files` was read unrefused and is byte for byte the text the record validated. */
+export function validatedBytes(record: ValidationRecord, files: ReadonlyArray<DefinitionFile | undefined>): boolean {
+  return files.every((file) => file !== undefined && file.refused === undefined && record.files[file.file] === digest(file));
+}
+
+export async function writeValidationCache(cacheDir: string, commit: string, teams: TeamProblems, files: Iterable<DefinitionFile>): Promise<void> {
   const file = cacheFile(cacheDir, commit);
   const temp = `${file}.${process.pid}.tmp`;
+  const record: ValidationRecord = { teams, files: {} };
+  for (const definition of files) if (definition.refused === undefined) record.files[definition.file] = digest(definition);
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(temp, JSON.stringify({ teams }));
+    await writeFile(temp, JSON.stringify(record));
     await rename(temp, file);
   } catch {
     // A cache that cannot be written only costs the next run some time.

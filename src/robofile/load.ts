@@ -11,7 +11,7 @@ import path from 'node:path';
 import { UsageError, messageOf } from '../errors.js';
 import { openSource, resolveSource } from '../pipeline/open-source.js';
 import { cacheFolder, verifyTrusted } from '../pipeline/source.js';
-import { git } from '../system/git.js';
+import { runGit } from '../system/git.js';
 import { isBuiltinName } from '../tasks.js';
 import { parseRoboFile, type RoboFile } from './parse.js';
 import { exists } from '../system/fs.js';
@@ -41,7 +41,7 @@ export async function locateRoboFile(request: RoboFileRequest): Promise<{ file: 
       await checkout.keep();
     } else if (source.allowedSigners) {
       // Signatures required: whatever moved the clone, run nothing from a commit that is not signed.
-      const head = (await git(dir, request.env).revparse(['HEAD'])).trim();
+      const head = (await runGit(dir, request.env, ['rev-parse', 'HEAD'])).trim();
       await verifyTrusted(dir, head, spec, { allowedSigners: source.allowedSigners, env: request.env });
     }
   }

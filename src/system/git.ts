@@ -1,5 +1,6 @@
 /**
- * The one place robo talks to git (through simple-git).
+ * The one place robo talks to git: through simple-git, and through runGit
+ * for the single call a warm run makes.
  *
  * simple-git strips every ambient GIT_* variable (and EDITOR, PAGER, ...) from
  * git's environment unless told otherwise. Users rely on a few of them to
@@ -7,7 +8,8 @@
  * so those are passed on deliberately; everything else in the git_* namespace
  * is dropped, which also keeps a stray GIT_DIR from pointing robo elsewhere.
  */
-import { simpleGit, GitError, type SimpleGit, type SimpleGitProgressEvent } from 'simple-git';
+import { execFile } from 'node:child_process';
+import type { SimpleGit, SimpleGitProgressEvent } from 'simple-git';
 
 export const PASSED_ON_GIT_VARIABLES = [
   'GIT_SSH_COMMAND',
@@ -60,7 +62,9 @@ export function gitEnvironment(env: NodeJS.ProcessEnv, interactive = false): Rec
 
 export type GitProgress = (event: SimpleGitProgressEvent) => void;
 
-export function git(baseDir: string, env: NodeJS.ProcessEnv, progress?: GitProgress): SimpleGit {
+/** A simple-git instance for `baseDir`; simple-git is loaded on first use (see runGit). */
+export async function git(baseDir: string, env: NodeJS.ProcessEnv, progress?: GitProgress): Promise<SimpleGit> {
+  const { simpleGit } = await import('simple-git');
   const environment = gitEnvironment(env, Boolean(process.stdin.isTTY));
   return simpleGit({
     baseDir,
@@ -79,12 +83,29 @@ export function git(baseDir: string, env: NodeJS.ProcessEnv, progress?: GitProgr
   }).env(environment);
 }
 
+/**
+ * One git command run directly, for the warm path: a run that finds nothing
+ * new upstream makes a single git call (ls-remote), and loading simple-git
+ * (about 35 ms) costs more than that call. Same environment as git(); any
+ * non-zero exit rejects with git's stderr as the message. Arguments are
+ * robo's own, never options taken from a user.
+ */
+export function runGit(baseDir: string, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('git', args, { cwd: baseDir, env: gitEnvironment(env, Boolean(process.stdin.isTTY)), maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
+      if (!error) resolve(stdout);
+      else if (error.code === 'ENOENT') reject(error); // no git on PATH
+      else reject(new Error(stderr.trim() || stdout.trim() || `git exited with code ${String(error.code)}`));
+    });
+  });
+}
+
 /** git's own words for a failure: the `fatal:`/`error:` lines, not the whole transcript. */
 export function gitFailure(error: unknown): string {
   if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' || /spawn git ENOENT/.test(String(error))) {
     return 'git is not installed or not on PATH';
   }
-  const text = error instanceof GitError || error instanceof Error ? error.message : String(error);
+  const text = error instanceof Error ? error.message : String(error);
   const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
   const important = lines.filter((line) => /^(fatal|error):/.test(line));
   return (important.length > 0 ? important : lines).join('; ') || 'git failed';

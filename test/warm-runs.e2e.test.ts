@@ -1,0 +1,107 @@
+/**
+ * Warm runs: a git source already cloned and validated. When the remote has
+ * nothing new, robo asks it once (ls-remote) and uses the bytes it validated
+ * before, without the clone's lock, status, fetch or reset; anything that
+ * does not match exactly sends it down the full path.
+ */
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo } from './helpers/git.js';
+import { projectRoot, runRobo } from './helpers/robo.js';
+import { sandboxes } from './helpers/sandbox.js';
+
+const sandbox = sandboxes();
+const snapshot = (team: string) => readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', `${team}.config`), 'utf8');
+
+/** The git commands a run started, from GIT_TRACE (robo passes it on to git). */
+function gitCommands(trace: string): string[] {
+  return [...readFileSync(trace, 'utf8').matchAll(/trace: built-in: git (\S+)/g)].map((match) => match[1]!);
+}
+
+function warmBox() {
+  const box = sandbox({ SEGMENT_TEAM: 'platform' });
+  const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'));
+  const env = { ...box.env, ROBO_DOTFILES_REPO: fileUrl(repo) };
+  const clone = () => path.join(box.cacheDir, 'sources', readdirSync(path.join(box.cacheDir, 'sources'))[0]!);
+  return { box, repo, env, clone };
+}
+
+describe('warm runs', () => {
+  it('with nothing new upstream: one git command (ls-remote), and nothing written', async () => {
+    const { box, env } = warmBox();
+    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
+    const before = statSync(box.awsConfig);
+
+    const trace = path.join(box.root, 'git-trace');
+    const warm = await runRobo(['aws.config'], { env: { ...env, GIT_TRACE: trace } });
+    expect(warm.stderr).toBe('');
+    expect(warm.code).toBe(0);
+    expect(warm.stdout).toContain('already up to date');
+    // upload-pack is the other end of ls-remote over file://.
+    expect(gitCommands(trace).filter((command) => command !== 'upload-pack')).toEqual(['ls-remote']);
+    const after = statSync(box.awsConfig);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  });
+
+  it('a new commit upstream is fetched and used; the run after it is warm again', async () => {
+    const { box, repo, env, clone } = warmBox();
+    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
+    const team = JSON.parse(exampleTree()['teams/platform.json']!) as { hub_role: string };
+    const upstream = commitTree(repo, { 'teams/platform.json': JSON.stringify({ ...team, hub_role: 'platform-v2' }) }, 'new hub role');
+
+    const trace = path.join(box.root, 'git-trace');
+    const changed = await runRobo(['aws.config'], { env: { ...env, GIT_TRACE: trace } });
+    expect(changed.code).toBe(0);
+    expect(gitCommands(trace)).toContain('fetch');
+    expect(readFileSync(box.awsConfig, 'utf8')).toContain('role_arn = arn:aws:iam::100000000001:role/platform-v2');
+    expect(git(clone(), 'rev-parse', 'HEAD')).toBe(upstream);
+
+    writeFileSync(trace, '');
+    expect((await runRobo(['aws.config'], { env: { ...env, GIT_TRACE: trace } })).code).toBe(0);
+    expect(gitCommands(trace).filter((command) => command !== 'upload-pack')).toEqual(['ls-remote']);
+  });
+
+  it('edits made in the clone never reach the config, even with nothing new upstream: the clone is made clean', async () => {
+    const { box, repo, env, clone } = warmBox();
+    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
+    const platform = path.join(clone(), 'teams', 'platform.json');
+    const organization = path.join(clone(), 'organization.json');
+    for (const [file, edit] of [
+      [platform, JSON.stringify({ hub_role: 'evil', profiles: [] })],
+      [organization, readFileSync(organization, 'utf8').replace('"us-west-2"', '"eu-west-1"')],
+    ] as const) {
+      const committed = readFileSync(file, 'utf8');
+      writeFileSync(file, edit);
+      const result = await runRobo(['aws.config'], { env });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(readFileSync(box.awsConfig, 'utf8')).toBe(snapshot('platform'));
+      // The full path ran: it reset the clone to the commit.
+      expect(readFileSync(file, 'utf8')).toBe(committed);
+    }
+    expect(git(clone(), 'rev-parse', 'HEAD')).toBe(git(repo, 'rev-parse', 'HEAD'));
+  });
+
+  it('a validation record that does not match the bytes is not believed, and is made again', async () => {
+    const { box, env, clone } = warmBox();
+    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
+    // Same team, same commit, but the record says the clean team file had other bytes.
+    const records = path.join(box.cacheDir, 'validated');
+    const [name] = readdirSync(records);
+    const record = JSON.parse(readFileSync(path.join(records, name!), 'utf8')) as { files: Record<string, string> };
+    record.files['teams/platform.json'] = '0'.repeat(64);
+    writeFileSync(path.join(records, name!), JSON.stringify(record));
+    writeFileSync(path.join(clone(), 'teams', 'platform.json'), JSON.stringify({ hub_role: 'evil', profiles: [] }));
+
+    const trace = path.join(box.root, 'git-trace');
+    const result = await runRobo(['aws.config'], { env: { ...env, GIT_TRACE: trace } });
+    expect(result.code).toBe(0);
+    expect(gitCommands(trace)).toContain('status');
+    expect(readFileSync(box.awsConfig, 'utf8')).toBe(snapshot('platform'));
+
+    writeFileSync(trace, '');
+    expect((await runRobo(['aws.config'], { env: { ...env, GIT_TRACE: trace } })).code).toBe(0);
+    expect(gitCommands(trace).filter((command) => command !== 'upload-pack')).toEqual(['ls-remote']);
+  });
+});
