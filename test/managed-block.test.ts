@@ -6,12 +6,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findBlock, splitLines, joinLines } from '../src/pipeline/config-file.js';
+import { findBlock } from '../src/pipeline/config-file.js';
 import { planConfig } from '../src/pipeline/plan.js';
 import { BLOCK_END, blockStart } from '../src/pipeline/render.js';
 import type { Target } from '../src/system/target.js';
 import { loadWithBotocore } from './helpers/botocore.js';
+import { referencePlan, type ReferencePlan } from './helpers/reference-plan.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'robo-block-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -34,10 +36,10 @@ const foundation = block('foundation', ['dev-readonly', 'prod-readonly', 'prod-a
 
 /** The user's part of a file: everything outside robo's block. */
 function userPart(content: Buffer): Buffer {
-  const lines = splitLines(content.toString('latin1'));
-  const found = findBlock(lines);
+  const text = content.toString('latin1');
+  const found = findBlock(text);
   if (found.kind !== 'found') return content;
-  return Buffer.from(joinLines([...lines.slice(0, found.start), ...lines.slice(found.end + 1)]), 'latin1');
+  return Buffer.from(text.slice(0, found.from) + text.slice(found.to), 'latin1');
 }
 
 const tricky: Array<[string, string | Buffer]> = [
@@ -144,5 +146,49 @@ describe('broken markers are refused', () => {
     const content = '# robo aws.config writes the block above\n[default]\n';
     const plan = planConfig(target(content), platform.text, { generated: platform.generated, replace: false });
     expect(userPart(plan.next).toString('latin1')).toBe(content);
+  });
+});
+
+describe('the planner agrees with a line-by-line reference (test/helpers/reference-plan.ts)', () => {
+  const names = ['dev', 'prod', 'hub', 'mine', 'okta', 'default'];
+  const name = fc.constantFrom(...names);
+  const line = fc.oneof(
+    name.map((n) => `[profile ${n}]`),
+    name.map((n) => `[${n}]`),
+    name.map((n) => `  [profile "${n}"]  `),
+    name.map((n) => `[profile ${n}] = not a header`),
+    fc.constantFrom('region = us-east-1', '  nested = 1', 's3 =', 'key=value', '# a comment', '; old comment', '   # indented comment', '', '   ', '\t', 'odd\rline'),
+    fc.constantFrom(blockStart('platform'), BLOCK_END, `  ${BLOCK_END}`, '# >>> robo something else', '#<<< robo aws.config (edited)', '# robo aws.config is not a marker'),
+  );
+  // Mostly well-formed files: user lines, maybe one block of robo's in them; sometimes stray marker lines.
+  const file = fc
+    .record({
+      user: fc.array(fc.tuple(line, fc.constantFrom('\n', '\r\n')), { maxLength: 30 }),
+      block: fc.option(fc.tuple(fc.nat(), fc.array(fc.constantFrom('[okta]', '[profile dev]', 'region = a', ''), { maxLength: 5 })), { nil: undefined }),
+      lastEnding: fc.boolean(),
+    })
+    .map(({ user, block, lastEnding }) => {
+      const lines = user.map(([text, ending]) => text + ending);
+      if (block) lines.splice(block[0] % (lines.length + 1), 0, ...[blockStart('old'), ...block[1], BLOCK_END].map((text) => `${text}\n`));
+      const text = lines.join('');
+      return lastEnding || !text.endsWith('\n') ? text : text.replace(/\r?\n$/, '');
+    });
+
+  it('same bytes, same removed sections, same broken markers', () => {
+    fc.assert(
+      fc.property(file, (content) => {
+        const expected: ReferencePlan = referencePlan(content, platform.text, platform.generated);
+        let actual: ReferencePlan;
+        try {
+          const plan = planConfig(target(content), platform.text, { generated: platform.generated, replace: false });
+          actual = { kind: 'ok', next: plan.next.toString('latin1'), removed: plan.removed };
+        } catch (error) {
+          const lines = /at line ([\d, ]+);/.exec((error as Error).message)?.[1];
+          actual = { kind: 'broken', lines: lines ? lines.split(', ').map(Number) : [] };
+        }
+        expect(actual).toEqual(expected);
+      }),
+      { seed: 424242, numRuns: 600 },
+    );
   });
 });

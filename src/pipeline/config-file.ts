@@ -10,32 +10,52 @@
  */
 import { BLOCK_END, BLOCK_START_PREFIX } from './render.js';
 
+/** One line of the file: its text (without the ending) and where it sits. */
 export interface Line {
-  /** The line without its ending. */
   text: string;
-  /** "\n", "\r\n" or "" (a last line without a newline). */
-  ending: string;
+  /** Offset of its first character. */
+  start: number;
+  /** Offset just past its ending ("\n", "\r\n", or nothing on a last line without one). */
+  end: number;
 }
 
-export function splitLines(content: string): Line[] {
-  // indexOf, not a regex: this runs over every line of configs of 20,000 lines.
+/**
+ * The lines that can matter to robo: those whose first non-blank character
+ * is "#" (a marker, maybe) or "[" (a section header, maybe). One regex pass
+ * over the whole text, instead of an object per line: configs of 20,000
+ * lines are read on every run. A line starts at the beginning of the text or
+ * after "\n" only (not after a lone "\r", as a /m regex would have it).
+ */
+export function notableLines(text: string): Line[] {
+  const found: Line[] = [];
+  const pattern = /(?<![^\n])[^\S\n]*[#[][^\n]*/g;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    const end = match.index + match[0].length;
+    const crlf = match[0].endsWith('\r') && end < text.length;
+    found.push({ text: crlf ? match[0].slice(0, -1) : match[0], start: match.index, end: end < text.length ? end + 1 : end });
+  }
+  return found;
+}
+
+/** Every line of (a part of) the text, for the rare edits that need them all. */
+export function splitLines(text: string, from = 0, to = text.length): Line[] {
   const lines: Line[] = [];
-  let start = 0;
-  while (start < content.length) {
-    const newline = content.indexOf('\n', start);
-    if (newline === -1) {
-      lines.push({ text: content.slice(start), ending: '' });
-      break;
-    }
-    const crlf = newline > start && content.charCodeAt(newline - 1) === 13;
-    lines.push({ text: content.slice(start, crlf ? newline - 1 : newline), ending: crlf ? '\r\n' : '\n' });
-    start = newline + 1;
+  let start = from;
+  while (start < to) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 || newline >= to ? to : newline + 1;
+    const body = newline === -1 || newline >= to ? text.slice(start, to) : text.slice(start, newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline);
+    lines.push({ text: body, start, end });
+    start = end;
   }
   return lines;
 }
 
-export function joinLines(lines: readonly Line[]): string {
-  return lines.map((line) => line.text + line.ending).join('');
+/** 1-based number of the line holding `offset`, for messages. */
+export function lineNumberAt(text: string, offset: number): number {
+  let count = 1;
+  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) count += 1;
+  return count;
 }
 
 /** Anything that looks like one of our markers, to catch damaged ones. */
@@ -43,67 +63,75 @@ const MARKERISH = /^\s*#+\s*(>>>|<<<)\s*robo\b/;
 
 export type BlockSearch =
   | { kind: 'none' }
-  | { kind: 'found'; start: number; end: number }
+  /** The block spans [from, to): from the start marker's first character to past the end marker's line ending. */
+  | { kind: 'found'; from: number; to: number }
   | { kind: 'broken'; reason: string; lines: number[] };
 
-/** Locate robo's block: exactly one start marker, then exactly one end marker. */
-export function findBlock(lines: readonly Line[]): BlockSearch {
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const odd: number[] = [];
-  lines.forEach((line, index) => {
-    // Only comment lines can be markers; most lines are not, so skip them cheaply.
-    if (!line.text.trimStart().startsWith('#')) return;
-    const text = line.text.trimEnd();
-    if (text === BLOCK_START_PREFIX || text.startsWith(`${BLOCK_START_PREFIX} - `)) starts.push(index);
-    else if (text === BLOCK_END) ends.push(index);
-    else if (MARKERISH.test(text)) odd.push(index);
-  });
-  const human = (indexes: number[]) => indexes.map((index) => index + 1);
+/** Locate robo's block in the text: exactly one start marker, then exactly one end marker. */
+export function findBlock(text: string, notable: readonly Line[] = notableLines(text)): BlockSearch {
+  const starts: Line[] = [];
+  const ends: Line[] = [];
+  const odd: Line[] = [];
+  for (const line of notable) {
+    if (!line.text.trimStart().startsWith('#')) continue;
+    const trimmed = line.text.trimEnd();
+    if (trimmed === BLOCK_START_PREFIX || trimmed.startsWith(`${BLOCK_START_PREFIX} - `)) starts.push(line);
+    else if (trimmed === BLOCK_END) ends.push(line);
+    else if (MARKERISH.test(trimmed)) odd.push(line);
+  }
+  const human = (lines: Line[]) => lines.map((line) => lineNumberAt(text, line.start));
   if (odd.length > 0) return { kind: 'broken', reason: 'a damaged robo marker line', lines: human(odd) };
   if (starts.length === 0 && ends.length === 0) return { kind: 'none' };
   if (starts.length > 1) return { kind: 'broken', reason: 'more than one start marker (# >>> robo aws.config)', lines: human(starts) };
   if (ends.length > 1) return { kind: 'broken', reason: 'more than one end marker (# <<< robo aws.config)', lines: human(ends) };
   if (starts.length === 0) return { kind: 'broken', reason: 'an end marker without a start marker', lines: human(ends) };
   if (ends.length === 0) return { kind: 'broken', reason: 'a start marker without an end marker', lines: human(starts) };
-  if (ends[0]! < starts[0]!) return { kind: 'broken', reason: 'the end marker comes before the start marker', lines: human([...starts, ...ends]) };
-  return { kind: 'found', start: starts[0]!, end: ends[0]! };
+  if (ends[0]!.start < starts[0]!.start) return { kind: 'broken', reason: 'the end marker comes before the start marker', lines: human([...starts, ...ends]) };
+  return { kind: 'found', from: starts[0]!.start, to: ends[0]!.end };
 }
 
-export interface Section {
+export interface Header {
   /** The name as both readers see it: "okta", "default", or the profile name. */
   name: string;
   /** The header as written, e.g. "[profile dev]". */
   header: string;
-  /** Index of the header line. */
-  first: number;
-  /** Index of the last line that belongs to the section (trailing blank and comment lines do not). */
-  last: number;
+  line: Line;
 }
 
 const HEADER = /^\s*\[(.*)\]\s*$/;
 
 /**
- * Sections of a slice of lines. Names are normalised the way the two readers
- * do: aws-okta drops the "profile " prefix and treats every section as a
- * profile, botocore splits "profile  NAME" on whitespace.
+ * Section headers among the notable lines. Names are normalised the way the
+ * two readers do: aws-okta drops the "profile " prefix and treats every
+ * section as a profile, botocore splits "profile  NAME" on whitespace.
  */
-export function sectionsOf(lines: readonly Line[]): Section[] {
-  const sections: Section[] = [];
-  let current: Section | undefined;
-  for (let index = 0; index < lines.length; index += 1) {
-    const text = lines[index]!.text;
-    const trimmed = text.trim();
-    const header = trimmed.startsWith('[') ? HEADER.exec(text) : null;
+export function sectionHeaders(notable: readonly Line[]): Header[] {
+  const headers: Header[] = [];
+  for (const line of notable) {
+    const header = line.text.trimStart().startsWith('[') ? HEADER.exec(line.text) : null;
     // go-ini tries key=value before [section]; a "header" holding = is a key to aws-okta.
-    if (header && !text.includes('=')) {
-      current = { name: sectionName(header[1]!), header: text.trim(), first: index, last: index };
-      sections.push(current);
-      continue;
-    }
-    if (current && trimmed !== '' && !trimmed.startsWith('#') && !trimmed.startsWith(';')) current.last = index;
+    if (header && !line.text.includes('=')) headers.push({ name: sectionName(header[1]!), header: line.text.trim(), line });
   }
-  return sections;
+  return headers;
+}
+
+/**
+ * Where a section's own lines end: after its last line that is neither blank
+ * nor a comment (trailing comments likely describe what follows), plus the
+ * blank lines that separated it from the next section. `limit` is where the
+ * next section or the part of the file it lives in begins.
+ */
+export function sectionEnd(text: string, header: Line, limit: number): number {
+  const lines = splitLines(text, header.start, limit);
+  let last = 0;
+  lines.forEach((line, index) => {
+    const trimmed = line.text.trim();
+    if (trimmed !== '' && !trimmed.startsWith('#') && !trimmed.startsWith(';')) last = index;
+  });
+  // A blank last line without a newline stays, so the file ends as it did.
+  const blankWithEnding = (line: Line | undefined) => line !== undefined && line.text.trim() === '' && text.charCodeAt(line.end - 1) === 10;
+  while (blankWithEnding(lines[last + 1])) last += 1;
+  return lines[last]!.end;
 }
 
 export function sectionName(header: string): string {

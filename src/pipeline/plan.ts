@@ -10,7 +10,7 @@
  */
 import { BrokenMarkersError } from '../errors.js';
 import type { Target } from '../system/target.js';
-import { findBlock, joinLines, sectionsOf, splitLines, type Line } from './config-file.js';
+import { findBlock, lineNumberAt, notableLines, sectionEnd, sectionHeaders } from './config-file.js';
 
 export interface RemovedSection {
   /** The header as the user wrote it, e.g. "[profile dev]". */
@@ -40,32 +40,39 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
   const current = target.content;
   if (current === undefined || options.replace) return finish(target, Buffer.from(block, 'latin1'), []);
 
-  const lines = splitLines(current.toString('latin1'));
-  const search = findBlock(lines);
+  const text = current.toString('latin1');
+  // Only comment and header lines can matter; the rest is copied as it is.
+  const notable = notableLines(text);
+  const search = findBlock(text, notable);
   if (search.kind === 'broken') {
     throw new BrokenMarkersError(`${target.path}: ${search.reason} at line ${search.lines.join(', ')}; nothing was written`, [
       'robo only rewrites the lines between "# >>> robo aws.config ..." and "# <<< robo aws.config".',
       'Fix or delete the marker lines by hand (or run with --replace to overwrite the whole file after a backup).',
     ]);
   }
-  const [before, after] = search.kind === 'found' ? [lines.slice(0, search.start), lines.slice(search.end + 1)] : [[], lines];
-  const offset = search.kind === 'found' ? search.end + 1 : 0;
+  // The user's two parts: before robo's block and after it (all of the file when there is no block yet).
+  const [from, to] = search.kind === 'found' ? [search.from, search.to] : [0, 0];
   const taken = new Set([...options.generated, 'okta']);
+  const headers = sectionHeaders(notable).filter((header) => header.line.start < from || header.line.start >= to);
   const removed: RemovedSection[] = [];
-  const keep = (part: Line[], first: number) => {
-    const drop = new Set<number>();
-    for (const section of sectionsOf(part)) {
-      if (!taken.has(section.name)) continue;
-      removed.push({ header: section.header, line: first + section.first + 1 });
-      // The blank lines that separated it from the next section go with it.
-      let last = section.last;
-      while (last + 1 < part.length && part[last + 1]!.text.trim() === '' && part[last + 1]!.ending !== '') last += 1;
-      for (let index = section.first; index <= last; index += 1) drop.add(index);
+  const drop: Array<[number, number]> = [];
+  headers.forEach((header, index) => {
+    if (!taken.has(header.name)) return;
+    removed.push({ header: header.header, line: lineNumberAt(text, header.line.start) });
+    // The section runs to the next header, or to the end of its part.
+    const partEnd = header.line.start < from ? from : text.length;
+    const next = headers[index + 1]?.line.start;
+    drop.push([header.line.start, sectionEnd(text, header.line, next !== undefined && next < partEnd ? next : partEnd)]);
+  });
+  const keep = (start: number, end: number) => {
+    let kept = '';
+    for (const [dropFrom, dropTo] of drop.filter(([at]) => at >= start && at < end)) {
+      kept += text.slice(start, dropFrom);
+      start = dropTo;
     }
-    return part.filter((_line, index) => !drop.has(index));
+    return kept + text.slice(start, end);
   };
-  const text = joinLines(keep(before, 0)) + block + joinLines(keep(after, offset));
-  return finish(target, Buffer.from(text, 'latin1'), removed);
+  return finish(target, Buffer.from(keep(0, from) + block + keep(to, text.length), 'latin1'), removed);
 }
 
 function finish(target: Target, next: Buffer, removed: RemovedSection[]): Plan {
