@@ -38,8 +38,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-/** bin/robo.mjs of a copy of bin/ and dist/ taken at the start (see snapshotBuild). */
-let ROBO = path.join(ROOT, 'bin', 'robo.mjs');
+/** bin/robo.cjs of a copy of bin/ and dist/ taken at the start (see snapshotBuild). */
+let ROBO = path.join(ROOT, 'bin', 'robo.cjs');
 const NODE = process.execPath;
 
 // ---------------------------------------------------------------- options
@@ -341,11 +341,11 @@ function ms(value) {
 // ---------------------------------------------------------------- main
 
 async function main() {
-  if (!existsSync(path.join(ROOT, 'dist', 'robo.mjs'))) {
-    console.error('bench: dist/robo.mjs is missing: run `npm run build` first.');
+  if (!existsSync(path.join(ROOT, 'dist', 'robo.cjs'))) {
+    console.error('bench: dist/robo.cjs is missing: run `npm run build` first.');
     process.exit(1);
   }
-  const staleBuild = newestMtime(path.join(ROOT, 'src')) > statSync(path.join(ROOT, 'dist', 'robo.mjs')).mtimeMs;
+  const staleBuild = newestMtime(path.join(ROOT, 'src')) > statSync(path.join(ROOT, 'dist', 'robo.cjs')).mtimeMs;
   if (staleBuild) progress('warning: src/ is newer than dist/: the numbers are for the last build (run `npm run build` first)');
 
   const gitVersion = versionOf('git', ['--version']);
@@ -575,12 +575,13 @@ async function main() {
  */
 async function snapshotBuild(dir) {
   for (let attempt = 1; ; attempt += 1) {
-    const before = statSync(path.join(ROOT, 'dist', 'robo.mjs')).mtimeMs;
+    const before = statSync(path.join(ROOT, 'dist', 'robo.cjs')).mtimeMs;
     rmSync(dir, { recursive: true, force: true });
-    for (const folder of ['bin', 'dist']) cpSync(path.join(ROOT, folder), path.join(dir, folder), { recursive: true });
+    // Timestamps kept: bin/robo.cjs uses the code cache only if it is not older than the bundle.
+    for (const folder of ['bin', 'dist']) cpSync(path.join(ROOT, folder), path.join(dir, folder), { recursive: true, preserveTimestamps: true });
     copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
-    const robo = path.join(dir, 'bin', 'robo.mjs');
-    const after = existsSync(path.join(ROOT, 'dist', 'robo.mjs')) ? statSync(path.join(ROOT, 'dist', 'robo.mjs')).mtimeMs : NaN;
+    const robo = path.join(dir, 'bin', 'robo.cjs');
+    const after = existsSync(path.join(ROOT, 'dist', 'robo.cjs')) ? statSync(path.join(ROOT, 'dist', 'robo.cjs')).mtimeMs : NaN;
     if (before === after && spawnSync(NODE, [robo, '--version'], { stdio: 'ignore' }).status === 0) return robo;
     if (attempt === 5) throw new Error('dist/ kept changing while it was copied (someone is rebuilding): try again');
     await sleep(2000);
@@ -624,11 +625,11 @@ async function measureMemory(box, prepared, args, timeBin) {
 // ---------------------------------------------------------------- CPU profile
 
 const sourceMaps = new Map();
-/** Where a position of the bundle comes from (src/… or a package), through dist/*.mjs.map. */
+/** Where a position of the bundle comes from (src/… or a package), through dist/robo.cjs.map. */
 function originalOf(url, line, column) {
-  if (!url.startsWith('file:') || !url.includes('/dist/')) return undefined;
+  if (!isFile(url) || !url.includes('/dist/')) return undefined;
   if (!sourceMaps.has(url)) {
-    const mapFile = `${fileURLToPath(url)}.map`;
+    const mapFile = `${filePath(url)}.map`;
     sourceMaps.set(url, existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8'))) : null);
   }
   const map = sourceMaps.get(url);
@@ -644,7 +645,10 @@ function moduleOf(file) {
 }
 
 /** A file of the copied build, as the repo names it (dist/…). */
-const fromBuild = (url) => path.relative(path.resolve(path.dirname(ROBO), '..'), fileURLToPath(url));
+const fromBuild = (url) => path.relative(path.resolve(path.dirname(ROBO), '..'), filePath(url));
+// Scripts loaded as ES modules are named by file: URLs, the bundle (compiled through vm.Script) by its path.
+const isFile = (url) => url.startsWith('file:') || url.startsWith('/');
+const filePath = (url) => (url.startsWith('file:') ? fileURLToPath(url) : url);
 
 function frameOf(callFrame) {
   const { functionName, url, lineNumber, columnNumber } = callFrame;
@@ -655,7 +659,7 @@ function frameOf(callFrame) {
   if (lineNumber === 0 && columnNumber === 0 && !functionName) return { name: '(module top level)', module: fromBuild(url), where: fromBuild(url) };
   const original = originalOf(url, lineNumber, columnNumber);
   if (original) return { name, module: moduleOf(original.file), where: `${original.file}:${original.line}` };
-  const file = url.startsWith('file:') ? fromBuild(url) : url;
+  const file = isFile(url) ? fromBuild(url) : url;
   return { name, module: moduleOf(file), where: `${file}:${lineNumber + 1}` };
 }
 
@@ -846,7 +850,7 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
   line('- every other team (`team-0001`…): 3 to 6 spoke profiles in accounts spread over the organisation. robo validates every team file on every run, so teams grow with accounts here.');
   line(`- user configs of ${CONFIG_LINES.map(n).join(', ')} lines: \`[profile user-N]\` sections with region, output, role_arn, source_profile, some mfa_serial and nested s3 settings, comments and blank lines (0 lines is an empty file).`);
   line();
-  line('Every process gets a sandbox: `HOME`, `XDG_CONFIG_HOME`, `XDG_CACHE_HOME`, `AWS_CONFIG_FILE` (`$HOME/.aws/config`) and `ROBO_BACKUP_DIR` in the temp folder, `NO_COLOR=1`, and the caller\'s `PATH`; nothing else from the environment. In the commands below `node bin/robo.mjs` is written `robo`, `$ORG` is the organisation\'s folder, `$CLONE` a `git clone --depth 1 --single-branch --no-tags file://$ORG` made before timing, and `$PREPARED` the config robo wrote in the largest full render.');
+  line('Every process gets a sandbox: `HOME`, `XDG_CONFIG_HOME`, `XDG_CACHE_HOME`, `AWS_CONFIG_FILE` (`$HOME/.aws/config`) and `ROBO_BACKUP_DIR` in the temp folder, `NO_COLOR=1`, and the caller\'s `PATH`; nothing else from the environment. In the commands below `node bin/robo.cjs` is written `robo`, `$ORG` is the organisation\'s folder, `$CLONE` a `git clone --depth 1 --single-branch --no-tags file://$ORG` made before timing, and `$PREPARED` the config robo wrote in the largest full render.');
   line();
   line('| case | command | timed sample |');
   line('| --- | --- | --- |');

@@ -1,38 +1,42 @@
-// Build: bundle the CLI with esbuild into dist/ as ES modules. Each task's
-// core is a dynamic import, so code splitting gives it its own chunk and
-// start-up loads only what the task that runs needs.
+// Build: bundle the CLI with esbuild into one CommonJS file, dist/robo.cjs,
+// then record V8's code cache for it (scripts/code-cache.mjs), which
+// bin/robo.cjs hands to V8 so start-up skips compiling.
+//
+// One file, not ES module chunks: Node 20 can use a code cache only for a
+// script it compiles through vm.Script, not for ES modules. Each task's core
+// is still a dynamic import, which esbuild turns into code that runs only
+// when the task does, so aws.config never evaluates yargs or the validators.
 import { build } from 'esbuild';
+import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+
+// --no-minify: readable function names in CPU profiles (`node --cpu-prof bin/robo.cjs ...`).
+const minify = !process.argv.includes('--no-minify');
 
 await import('./gen-validators.mjs');
 await rm(new URL('../dist/', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { robo: 'src/cli.ts' },
+  entryPoints: { robo: 'src/bin.ts' },
   outdir: 'dist',
-  outExtension: { '.js': '.mjs' },
+  outExtension: { '.js': '.cjs' },
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20.19',
   // Prefer ES module builds: jsonc-parser's "main" is a UMD file whose require()s esbuild cannot follow.
   mainFields: ['module', 'main'],
-  // Chunks sit beside robo.mjs: paths.ts finds the package root as '..' of its own file.
-  chunkNames: '[name]-[hash]',
-  // CommonJS dependencies call require() and read __filename (write-file-atomic); give
-  // them both. Not __dirname: the bundled yargs declares its own.
-  banner: {
-    js: [
-      "import { createRequire as __roboCreateRequire } from 'node:module';",
-      "import { fileURLToPath as __roboFileURLToPath } from 'node:url';",
-      'const require = __roboCreateRequire(import.meta.url);',
-      'const __filename = __roboFileURLToPath(import.meta.url);',
-    ].join(' '),
-  },
+  // paths.ts finds the package root from import.meta.url, which CommonJS has not: give it the bundle's own URL.
+  define: { 'import.meta.url': '__roboBundleUrl' },
+  // The build's id comes first: bin/robo.cjs uses only a code cache made from this very bundle.
+  // "use strict" before the banner's statement, or the whole bundle would run in sloppy mode.
+  banner: { js: `/* robo build ${randomBytes(8).toString('hex')} */ 'use strict'; const __roboBundleUrl = require('node:url').pathToFileURL(__filename).href;` },
   sourcemap: 'linked',
   legalComments: 'none',
   // Smaller source parses faster: start-up is most of a no-change run.
-  minify: true,
+  minify,
   keepNames: true,
   logLevel: 'warning',
 });
+
+const { recordCodeCache } = await import('./code-cache.mjs');
+await recordCodeCache();

@@ -146,4 +146,3 @@ function reportErrorAsJson(error: unknown, reporter: Reporter): number {
   return exitCode;
 }
 
-process.exitCode = await main(process.argv.slice(2));
