@@ -47,8 +47,8 @@ function buildParser(run: YargsRun, argv: string[]): Argv<GlobalArgs> {
     .scriptName('robo')
     .usage('robo TASK [options]\n\nShared commands for engineers; run `robo` to list the tasks.')
     .options(Object.fromEntries(Object.entries(GLOBAL_OPTIONS).map(([name, spec]) => [name, { ...spec, global: true }])))
-    .middleware((args) => {
-      reporter = createReporter({ quiet: Boolean(args.quiet) || Boolean(args.json), verbose: Boolean(args.verbose), env: run.env });
+    .middleware(async (args) => {
+      reporter = await createReporter({ quiet: Boolean(args.quiet) || Boolean(args.json), verbose: Boolean(args.verbose), env: run.env });
       run.setReporter(reporter);
     })
     .strict()

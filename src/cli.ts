@@ -17,7 +17,7 @@ import { createReporter, type Reporter } from './ui.js';
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // Known before parsing, so even a parse error is reported the right way.
   const json = argv.includes('--json');
-  let reporter = createReporter({ quiet: json || argv.includes('--quiet') || argv.includes('-q'), verbose: argv.includes('--verbose'), env });
+  let reporter = await createReporter({ quiet: json || argv.includes('--quiet') || argv.includes('-q'), verbose: argv.includes('--verbose'), env });
   const cwd = process.cwd();
   const context = (args: Record<string, unknown>, current: Reporter) => ({ reporter: current, json: Boolean(args.json), env, cwd });
   try {
@@ -65,7 +65,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     const builtin = leading && word !== undefined ? findBuiltin(word) : undefined;
     const fast = builtin ? parseTaskArgs(builtin, [...leading!.flags, ...rest]) : undefined;
     if (builtin && fast) {
-      reporter = createReporter({ quiet: Boolean(fast.quiet) || Boolean(fast.json), verbose: Boolean(fast.verbose), env });
+      reporter = await createReporter({ quiet: Boolean(fast.quiet) || Boolean(fast.json), verbose: Boolean(fast.verbose), env });
       await builtin.run(fast as never, context(fast, reporter));
       return ExitCode.ok;
     }

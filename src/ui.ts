@@ -3,7 +3,6 @@
  * --quiet, --verbose and colour are decided in one place. Results and
  * successes go to stdout; warnings and errors to stderr.
  */
-import { Chalk, type ChalkInstance } from 'chalk';
 
 export interface ReporterOptions {
   quiet: boolean;
@@ -24,21 +23,38 @@ export interface Reporter {
   error(message: string, details?: readonly string[]): void;
   /** Plain text to stdout (listings, help); shown even with --quiet. */
   print(text: string): void;
-  readonly color: ChalkInstance;
+  readonly color: Colors;
 }
 
-/** No colour unless the stream is a terminal, and never with NO_COLOR set (no-color.org). */
-export function colorFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): ChalkInstance {
-  if (env.NO_COLOR) return new Chalk({ level: 0 });
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return new Chalk({ level: 1 });
-  return new Chalk({ level: stream.isTTY ? 1 : 0 });
+/** The colours robo uses; chalk's when colour is on. */
+export interface Colors {
+  green(text: string): string;
+  red(text: string): string;
+  yellow(text: string): string;
+  blue(text: string): string;
+  cyan(text: string): string;
+  dim(text: string): string;
 }
 
-export function createReporter(options: ReporterOptions): Reporter {
+const same = (text: string) => text;
+const PLAIN: Colors = { green: same, red: same, yellow: same, blue: same, cyan: same, dim: same };
+
+/**
+ * No colour unless the stream is a terminal, and never with NO_COLOR set
+ * (no-color.org). chalk is loaded only for colour: its start-up (it probes
+ * the terminal) costs a few ms that nightly and scripted runs need not pay.
+ */
+export async function colorsFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): Promise<Colors> {
+  const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  if (env.NO_COLOR || !(forced || stream.isTTY)) return PLAIN;
+  const { Chalk } = await import('chalk');
+  return new Chalk({ level: 1 });
+}
+
+export async function createReporter(options: ReporterOptions): Promise<Reporter> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  const out = colorFor(stdout, options.env);
-  const err = colorFor(stderr, options.env);
+  const [out, err] = await Promise.all([colorsFor(stdout, options.env), colorsFor(stderr, options.env)]);
   const lines = (stream: NodeJS.WriteStream, first: string, details: readonly string[] = []) => {
     stream.write([first, ...details.map((line) => `    ${line}`)].join('\n') + '\n');
   };

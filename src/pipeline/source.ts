@@ -11,8 +11,8 @@
  * it the cache's state, discard() puts the cache back as it was, so broken
  * definitions never replace a good clone.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { SourceError, UntrustedError, UsageError } from '../errors.js';
 import { expandHome, packageRoot, resolvePaths } from '../paths.js';
@@ -21,6 +21,7 @@ import type { SimpleGit } from 'simple-git';
 import { git, gitFailure, runGit, type GitProgress } from '../system/git.js';
 import { acquireLock, lockPath } from '../system/lock.js';
 import { exists } from '../system/fs.js';
+import { randomHex, sha256 } from '../system/crypto.js';
 
 export type SourceOrigin = '--repo' | '$ROBO_DOTFILES_REPO' | 'settings' | 'default';
 
@@ -113,11 +114,15 @@ export type RemoteAnswer = PromiseSettledResult<string | undefined>;
  * The cached clone of a git source and the remote's commit for its ref,
  * without the lock and without changing anything: the first look of a warm
  * run (aws-config.ts decides from it whether anything needs doing).
- * undefined when there is no clone yet.
+ * undefined when there is no clone yet. git is started before this returns
+ * its promise, so the caller can do other work while it runs.
  */
-export async function askRemote(spec: Extract<SourceSpec, { kind: 'git' }>, options: Pick<CheckoutOptions, 'cacheDir' | 'env'>): Promise<{ dir: string; remote: RemoteAnswer } | undefined> {
-  const dir = cacheFolder(options.cacheDir, spec.url);
-  if (!(await exists(path.join(dir, '.git')))) return undefined;
+export async function askRemote(
+  spec: Extract<SourceSpec, { kind: 'git' }>,
+  options: Pick<CheckoutOptions, 'cacheDir' | 'env'> & { /** The clone's folder when the caller knows it (cacheFolder hashes the URL). */ dir?: string },
+): Promise<{ dir: string; remote: RemoteAnswer } | undefined> {
+  const dir = options.dir ?? cacheFolder(options.cacheDir, spec.url);
+  if (!existsSync(path.join(dir, '.git'))) return undefined;
   const [remote] = await Promise.allSettled([remoteCommit(dir, spec.ref, options.env)]);
   return { dir, remote };
 }
@@ -165,14 +170,14 @@ async function removeLeftovers(dir: string): Promise<void> {
 /** One folder per source URL: a readable slug plus a hash, so two URLs never share a clone. */
 export function cacheFolder(cacheDir: string, url: string): string {
   const slug = url.replace(/\.git$/, '').split(/[/:]/).filter(Boolean).slice(-2).join('-').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60);
-  const hash = createHash('sha256').update(url).digest('hex').slice(0, 12);
+  const hash = sha256(url).slice(0, 12);
   return path.join(cacheDir, 'sources', `${slug || 'source'}-${hash}`);
 }
 
 async function freshClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: string, options: CheckoutOptions): Promise<Checkout> {
   // Clone next to the final folder and move it in only once validated: a
   // failed or interrupted clone never leaves a half-made cache behind.
-  const incoming = `${dir}.incoming-${randomBytes(6).toString('hex')}`;
+  const incoming = `${dir}.incoming-${randomHex(6)}`;
   const created = await mkdir(path.dirname(dir), { recursive: true });
   try {
     const args = ['--depth', '1', '--single-branch', '--no-tags'];

@@ -9,12 +9,12 @@
  * state the clone is in. Only an optimisation: any failure reading or
  * writing it just means a full check.
  */
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
 import type { DefinitionFile } from './definitions.js';
 import type { Problem } from './problems.js';
+import { sha256 } from '../system/crypto.js';
 
 export type TeamProblems = Record<string, Problem[]>;
 
@@ -31,7 +31,7 @@ function cacheFile(cacheDir: string, commit: string): string {
 }
 
 function digest(file: DefinitionFile): string {
-  return createHash('sha256').update(file.text).digest('hex');
+  return sha256(file.text);
 }
 
 export async function readValidationCache(cacheDir: string, commit: string): Promise<ValidationRecord | undefined> {

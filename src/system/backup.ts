@@ -9,16 +9,16 @@
  * which also refuses to replace anything already at that name. Only after
  * that is the config touched.
  */
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { WriteError, messageOf } from '../errors.js';
+import { randomHex } from './crypto.js';
 
 export const BACKUP_PREFIX = 'awsconfig-';
 
 export async function createBackup(content: Buffer, backupDir: string): Promise<string> {
-  const id = randomBytes(16).toString('hex');
+  const id = randomHex(16);
   const file = path.join(backupDir, `${BACKUP_PREFIX}${id}`);
   const partial = path.join(backupDir, `.${BACKUP_PREFIX}${id}.partial`);
   try {

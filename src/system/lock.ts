@@ -6,10 +6,10 @@
  * is waited for up to WAIT_MS, then robo gives up with a clear message
  * instead of hanging a nightly job.
  */
-import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { BusyError, WriteError, messageOf } from '../errors.js';
+import { sha256 } from './crypto.js';
 
 const STALE_MS = 2_000; // proper-lockfile's minimum
 const WAIT_MS = 60_000;
@@ -22,7 +22,7 @@ export interface Lock {
 
 /** The lock file for a resource, kept under robo's cache so nothing is added beside the config. */
 export function lockPath(cacheDir: string, kind: 'target' | 'source', key: string): string {
-  return path.join(cacheDir, 'locks', `${kind}-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`);
+  return path.join(cacheDir, 'locks', `${kind}-${sha256(key).slice(0, 16)}`);
 }
 
 export async function acquireLock(file: string, what: string): Promise<Lock> {
