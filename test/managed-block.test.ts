@@ -23,6 +23,7 @@ const target = (content: string | Buffer | undefined): Target => ({
   file: '/home/u/.aws/config',
   content: content === undefined ? undefined : Buffer.isBuffer(content) ? content : Buffer.from(content, 'latin1'),
   mode: 0o600,
+  stamp: undefined,
 });
 
 function block(team: string, profiles: string[]): { text: string; generated: Set<string> } {
@@ -157,7 +158,11 @@ describe('the planner agrees with a line-by-line reference (test/helpers/referen
     name.map((n) => `[${n}]`),
     name.map((n) => `  [profile "${n}"]  `),
     name.map((n) => `[profile ${n}] = not a header`),
-    fc.constantFrom('region = us-east-1', '  nested = 1', 's3 =', 'key=value', '# a comment', '; old comment', '   # indented comment', '', '   ', '\t', 'odd\rline'),
+    name.map((n) => `[ profile ${n} ]`),
+    name.map((n) => `x\r[profile ${n}]`),
+    name.map((n) => `\r[profile ${n}]`),
+    fc.constantFrom('[profile dev]\rjunk', '[okta] \r', '[profile dev] [x]', '[profiledev]', '[profile]', "[profile 'dev']", '[profile dev', 'region = us-east-1', '  nested = 1', 's3 =', 'key=value'),
+    fc.constantFrom('# a comment', '; old comment', '   # indented comment', '', '   ', '\t', 'odd\rline', 'robo = not a comment', '# robo', 'x\r# >>> robo aws.config'),
     fc.constantFrom(blockStart('platform'), BLOCK_END, `  ${BLOCK_END}`, '# >>> robo something else', '#<<< robo aws.config (edited)', '# robo aws.config is not a marker'),
   );
   // Mostly well-formed files: user lines, maybe one block of robo's in them; sometimes stray marker lines.

@@ -19,22 +19,13 @@ export interface Line {
   end: number;
 }
 
-/**
- * The lines that can matter to robo: those whose first non-blank character
- * is "#" (a marker, maybe) or "[" (a section header, maybe). One regex pass
- * over the whole text, instead of an object per line: configs of 20,000
- * lines are read on every run. A line starts at the beginning of the text or
- * after "\n" only (not after a lone "\r", as a /m regex would have it).
- */
-export function notableLines(text: string): Line[] {
-  const found: Line[] = [];
-  const pattern = /(?<![^\n])[^\S\n]*[#[][^\n]*/g;
-  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-    const end = match.index + match[0].length;
-    const crlf = match[0].endsWith('\r') && end < text.length;
-    found.push({ text: crlf ? match[0].slice(0, -1) : match[0], start: match.index, end: end < text.length ? end + 1 : end });
-  }
-  return found;
+/** The line holding `offset` (lines end at "\n" only, as in splitLines). */
+export function lineAt(text: string, offset: number): Line {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  const newline = text.indexOf('\n', offset);
+  if (newline === -1) return { text: text.slice(start), start, end: text.length };
+  const crlf = newline > start && text.charCodeAt(newline - 1) === 13;
+  return { text: text.slice(start, crlf ? newline - 1 : newline), start, end: newline + 1 };
 }
 
 /** Every line of (a part of) the text, for the rare edits that need them all. */
@@ -67,13 +58,27 @@ export type BlockSearch =
   | { kind: 'found'; from: number; to: number }
   | { kind: 'broken'; reason: string; lines: number[] };
 
+/**
+ * Comment lines that mention robo: the only lines that can be markers or
+ * damaged ones. Found with indexOf, not by walking every line: configs of
+ * 20,000 lines are read on every run, and "robo" is rare in them.
+ */
+function markerLines(text: string): Line[] {
+  const lines: Line[] = [];
+  for (let at = text.indexOf('robo'); at !== -1; ) {
+    const line = lineAt(text, at);
+    if (line.text.trimStart().startsWith('#')) lines.push(line);
+    at = line.end < text.length ? text.indexOf('robo', line.end) : -1;
+  }
+  return lines;
+}
+
 /** Locate robo's block in the text: exactly one start marker, then exactly one end marker. */
-export function findBlock(text: string, notable: readonly Line[] = notableLines(text)): BlockSearch {
+export function findBlock(text: string): BlockSearch {
   const starts: Line[] = [];
   const ends: Line[] = [];
   const odd: Line[] = [];
-  for (const line of notable) {
-    if (!line.text.trimStart().startsWith('#')) continue;
+  for (const line of markerLines(text)) {
     const trimmed = line.text.trimEnd();
     if (trimmed === BLOCK_START_PREFIX || trimmed.startsWith(`${BLOCK_START_PREFIX} - `)) starts.push(line);
     else if (trimmed === BLOCK_END) ends.push(line);
@@ -93,24 +98,41 @@ export function findBlock(text: string, notable: readonly Line[] = notableLines(
 export interface Header {
   /** The name as both readers see it: "okta", "default", or the profile name. */
   name: string;
-  /** The header as written, e.g. "[profile dev]". */
-  header: string;
-  line: Line;
+  /** Offset of the header's line. */
+  start: number;
 }
 
 const HEADER = /^\s*\[(.*)\]\s*$/;
+/**
+ * Lines that start with "[" after blanks (m: after any line break; those
+ * after a lone \r are dropped below). The usual header, [NAME] or
+ * [profile NAME] with a plain name up to the line's "\n" or the end (not
+ * $, which /m also puts before a lone \r), has its name captured right here;
+ * anything else is read again whole, for sectionName.
+ */
+const HEADER_LINE = /^[^\S\n]*\[(?:[^\S\n]*(?:profile[^\S\n]+)?([^\s'"\\[\]=]+)[^\S\n]*\][^\S\n]*(?=\n|(?![\s\S]))|[^\n]*)/gm;
 
 /**
- * Section headers among the notable lines. Names are normalised the way the
- * two readers do: aws-okta drops the "profile " prefix and treats every
- * section as a profile, botocore splits "profile  NAME" on whitespace.
+ * Section headers whose lines start in [from, to): one regex pass, and an
+ * object per header only, since configs of 20,000 lines are read on every
+ * run. Names are normalised the way the two readers do: aws-okta drops the
+ * "profile " prefix and treats every section as a profile, botocore splits
+ * "profile  NAME" on whitespace.
  */
-export function sectionHeaders(notable: readonly Line[]): Header[] {
+export function sectionHeaders(text: string, from = 0, to = text.length): Header[] {
   const headers: Header[] = [];
-  for (const line of notable) {
-    const header = line.text.trimStart().startsWith('[') ? HEADER.exec(line.text) : null;
+  HEADER_LINE.lastIndex = from;
+  for (let match = HEADER_LINE.exec(text); match !== null && match.index < to; match = HEADER_LINE.exec(text)) {
+    const start = match.index;
+    if (start > 0 && text.charCodeAt(start - 1) !== 10) continue;
+    if (match[1] !== undefined) {
+      headers.push({ name: match[1], start });
+      continue;
+    }
+    const line = lineAt(text, start).text;
+    const header = HEADER.exec(line);
     // go-ini tries key=value before [section]; a "header" holding = is a key to aws-okta.
-    if (header && !line.text.includes('=')) headers.push({ name: sectionName(header[1]!), header: line.text.trim(), line });
+    if (header && !line.includes('=')) headers.push({ name: sectionName(header[1]!), start });
   }
   return headers;
 }

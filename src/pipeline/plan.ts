@@ -10,7 +10,7 @@
  */
 import { BrokenMarkersError } from '../errors.js';
 import type { Target } from '../system/target.js';
-import { findBlock, lineNumberAt, notableLines, sectionEnd, sectionHeaders } from './config-file.js';
+import { findBlock, lineAt, lineNumberAt, sectionEnd, sectionHeaders } from './config-file.js';
 
 export interface RemovedSection {
   /** The header as the user wrote it, e.g. "[profile dev]". */
@@ -41,9 +41,8 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
   if (current === undefined || options.replace) return finish(target, Buffer.from(block, 'latin1'), []);
 
   const text = current.toString('latin1');
-  // Only comment and header lines can matter; the rest is copied as it is.
-  const notable = notableLines(text);
-  const search = findBlock(text, notable);
+  // Only marker and header lines can matter; the rest is copied as it is.
+  const search = findBlock(text);
   if (search.kind === 'broken') {
     throw new BrokenMarkersError(`${target.path}: ${search.reason} at line ${search.lines.join(', ')}; nothing was written`, [
       'robo only rewrites the lines between "# >>> robo aws.config ..." and "# <<< robo aws.config".',
@@ -53,16 +52,17 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
   // The user's two parts: before robo's block and after it (all of the file when there is no block yet).
   const [from, to] = search.kind === 'found' ? [search.from, search.to] : [0, 0];
   const taken = new Set([...options.generated, 'okta']);
-  const headers = sectionHeaders(notable).filter((header) => header.line.start < from || header.line.start >= to);
+  const headers = [...sectionHeaders(text, 0, from), ...sectionHeaders(text, to)];
   const removed: RemovedSection[] = [];
   const drop: Array<[number, number]> = [];
   headers.forEach((header, index) => {
     if (!taken.has(header.name)) return;
-    removed.push({ header: header.header, line: lineNumberAt(text, header.line.start) });
+    const line = lineAt(text, header.start);
+    removed.push({ header: line.text.trim(), line: lineNumberAt(text, header.start) });
     // The section runs to the next header, or to the end of its part.
-    const partEnd = header.line.start < from ? from : text.length;
-    const next = headers[index + 1]?.line.start;
-    drop.push([header.line.start, sectionEnd(text, header.line, next !== undefined && next < partEnd ? next : partEnd)]);
+    const partEnd = header.start < from ? from : text.length;
+    const next = headers[index + 1]?.start;
+    drop.push([header.start, sectionEnd(text, line, next !== undefined && next < partEnd ? next : partEnd)]);
   });
   const keep = (start: number, end: number) => {
     let kept = '';

@@ -16,6 +16,18 @@ export interface Target {
   content: Buffer | undefined;
   /** Permission bits of the current file, kept on rewrite. */
   mode: number | undefined;
+  /** Identity of the version read (inode, size, mtime), to tell whether the file changed since. */
+  stamp: string | undefined;
+}
+
+function stampOf(info: { ino: number; size: number; mtimeMs: number }): string {
+  return `${info.ino}:${info.size}:${info.mtimeMs}`;
+}
+
+/** Whether the file is still the version `target` read (a cheap stat, no read). */
+export async function unchangedSince(target: Target): Promise<boolean> {
+  const info = await stat(target.file).catch(() => undefined);
+  return info === undefined ? target.stamp === undefined : target.stamp === stampOf(info);
 }
 
 /** Read the config; `file` is resolveTarget(configured), passed in so a caller can lock it first. */
@@ -23,9 +35,9 @@ export async function readTarget(configured: string, file: string): Promise<Targ
   try {
     const [content, info] = await Promise.all([readFile(file), stat(file)]);
     if (!info.isFile()) throw new WriteError(`${file} is not a regular file`);
-    return { path: configured, file, content, mode: info.mode & 0o7777 };
+    return { path: configured, file, content, mode: info.mode & 0o7777, stamp: stampOf(info) };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path: configured, file, content: undefined, mode: undefined };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path: configured, file, content: undefined, mode: undefined, stamp: undefined };
     if (error instanceof WriteError) throw error;
     throw new WriteError(`cannot read ${file}: ${messageOf(error)}`, { cause: error });
   }
