@@ -9,20 +9,21 @@
  */
 import { DefinitionsError, UsageError, WriteError } from './errors.js';
 import { TEAM_NAME, type Organization, type Team } from './model.js';
-import type { RoboPaths } from './paths.js';
+import { resolvePaths, type RoboPaths } from './paths.js';
 import { applyPlan } from './pipeline/apply.js';
 import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions, type Definitions } from './pipeline/definitions.js';
-import { planConfig, type RemovedSection } from './pipeline/plan.js';
+import { planConfig, type Plan, type RemovedSection } from './pipeline/plan.js';
 import { readValidationCache, validatedBytes, writeValidationCache, type TeamProblems } from './pipeline/validation-cache.js';
 import { formatProblem, type Problem } from './pipeline/problems.js';
 import { renderAwsConfig } from './pipeline/render.js';
 import { suggestName } from './pipeline/regions.js';
 import { resolveAwsConfig } from './pipeline/resolve.js';
 import { resolveSource, type OpenSource } from './pipeline/open-source.js';
-import { askRemote, checkoutSource, describeSpec, verifyTrusted, type Checkout, type SourceSpec } from './pipeline/source.js';
+import { readRenderCache, writeRenderCache } from './pipeline/render-cache.js';
+import { askRemote, cacheFolder, checkoutSource, describeSpec, verifyTrusted, type Checkout, type RemoteAnswer, type SourceSpec } from './pipeline/source.js';
 import type { GitProgress } from './system/git.js';
 import { lockPath, withLock } from './system/lock.js';
-import { readTarget, resolveTarget } from './system/target.js';
+import { readTarget, resolveTarget, unchangedSince, type Target } from './system/target.js';
 
 export interface AwsConfigOptions {
   team: string | undefined;
@@ -41,6 +42,12 @@ export interface AwsConfigOptions {
   env: NodeJS.ProcessEnv;
   cwd: string;
   progress?: GitProgress;
+  /**
+   * Called with the block last rendered for the team while git is asked
+   * whether it is still current; syncAwsConfig plans against it meanwhile.
+   * The block prepareAwsConfig returns is this very object if it was.
+   */
+  onCandidate?: (candidate: Rendered) => void;
 }
 
 export interface AwsConfigResult {
@@ -72,22 +79,35 @@ export interface AwsConfigResult {
 }
 
 export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfigResult> {
-  const { paths, spec, checkout, rendered } = await prepareAwsConfig(options);
+  // The config is read while the source is looked at, and planned against
+  // the block last rendered while git is asked whether that is still
+  // current: a warm run mostly waits for git. Read again if it changed meanwhile.
+  const configured = resolvePaths(options.env).targetFile;
+  const reading = resolveTarget(configured).then(async (file) => ({ file, target: await readTarget(configured, file) }));
+  reading.catch(() => {}); // awaited below, after prepare: its errors come first
+  const planFrom = (current: Target, rendered: Rendered) => planConfig(current, rendered.text, { generated: new Set(rendered.profiles), replace: options.replace ?? false });
+  let early: Promise<{ candidate: Rendered; target: Target; plan: Plan }> | undefined;
+  const onCandidate = (candidate: Rendered) => {
+    early = reading.then(({ target }) => ({ candidate, target, plan: planFrom(target, candidate) }));
+    early.catch(() => {}); // a plan that fails is made again below, and fails there
+  };
+  const { paths, spec, checkout, rendered } = await prepareAwsConfig({ ...options, onCandidate });
+  const { file, target: read } = await reading;
+  const target = (await unchangedSince(read)) ? read : await readTarget(configured, file);
+  const speculated = await early?.catch(() => undefined);
 
   // Read, plan and write under one lock, so concurrent runs never interleave
   // their read-modify-write of the same file.
-  const file = await resolveTarget(paths.targetFile);
   const dryRun = options.dryRun ?? false;
-  const planFrom = async () => planConfig(await readTarget(paths.targetFile, file), rendered.text, { generated: new Set(rendered.profiles), replace: options.replace ?? false });
   // Reading needs no lock (a write is a rename: the file read is old or new,
   // whole). A dry run, or a file already up to date, ends here; otherwise the
   // plan is made again under the lock, from the file as it is then.
-  const first = await planFrom();
+  const first = speculated?.candidate === rendered && speculated.target === target ? speculated.plan : planFrom(target, rendered);
   const { plan, applied } =
     dryRun || !first.changed
       ? { plan: first, applied: { written: false, backup: undefined } }
       : await withLock(lockPath(paths.cacheDir, 'target', file), paths.targetFile, async (lock) => {
-          const plan = await planFrom();
+          const plan = planFrom(await readTarget(paths.targetFile, file), rendered);
           if (lock.compromised) throw new WriteError(`lost the lock on ${paths.targetFile} (${lock.compromised.message}); nothing was written`);
           return { plan, applied: await applyPlan(plan, paths.backupDir) };
         });
@@ -127,14 +147,26 @@ export async function prepareAwsConfig(options: AwsConfigOptions): Promise<Prepa
   }
   const source = await resolveSource(options);
   const { paths, spec } = source;
-  // A warm clone: ask the remote first. If nothing changed since a run that
-  // validated this commit, that is the only git call of the run.
-  const warm = spec.kind === 'git' && team !== undefined ? await askRemote(spec, { cacheDir: paths.cacheDir, env: options.env }) : undefined;
-  if (warm && warm.remote.status === 'fulfilled' && warm.remote.value) {
-    const rendered = await renderValidated(source, warm.dir, warm.remote.value, team!, options.env);
-    if (rendered) {
-      const checkout: Checkout = { spec, dir: warm.dir, commit: warm.remote.value, keep: async () => {}, discard: async () => {} };
-      return { paths, spec, checkout, rendered };
+  let warm: { dir: string; remote: RemoteAnswer } | undefined;
+  if (spec.kind === 'git' && team !== undefined) {
+    // The block last rendered for this team from this source, and its commit.
+    const last = readRenderCache(paths.cacheDir, team, spec.url);
+    // Signatures are checked while the remote is asked: revoking a key stops the next run.
+    const trusted = last && source.allowedSigners ? isTrusted(source, last.dir, last.commit, options.env) : Promise.resolve(true);
+    // Ask the remote first. If nothing changed since a run that rendered or
+    // validated this commit, that is the only git command of the run.
+    const asking = askRemote(spec, { cacheDir: paths.cacheDir, env: options.env, dir: last?.dir });
+    const candidate: Rendered | undefined = last && { team, text: last.text, profiles: last.profiles, warnings: last.warnings };
+    if (candidate) options.onCandidate?.(candidate);
+    warm = await asking;
+    const commit = warm?.remote.status === 'fulfilled' ? warm.remote.value : undefined;
+    if (last && candidate && commit === last.commit && (await trusted)) {
+      return { paths, spec, checkout: unmoved(spec, last.dir, commit), rendered: candidate };
+    }
+    const rendered = warm && commit ? await renderValidated(source, warm.dir, commit, team, options.env) : undefined;
+    if (warm && commit && rendered) {
+      await writeRenderCache(paths.cacheDir, { url: spec.url, dir: warm.dir, commit, ...rendered });
+      return { paths, spec, checkout: unmoved(spec, warm.dir, commit), rendered };
     }
   }
 
@@ -154,7 +186,24 @@ export async function prepareAwsConfig(options: AwsConfigOptions): Promise<Prepa
     throw error;
   }
   await checkout.keep();
+  if (spec.kind === 'git' && checkout.commit && !checkout.offline) {
+    await writeRenderCache(paths.cacheDir, { url: spec.url, dir: cacheFolder(paths.cacheDir, spec.url), commit: checkout.commit, ...rendered });
+  }
   return { paths, spec, checkout, rendered };
+}
+
+/** A checkout that was not moved: the warm paths read what is there (or nothing at all). */
+function unmoved(spec: SourceSpec, dir: string, commit: string): Checkout {
+  return { spec, dir, commit, keep: async () => {}, discard: async () => {} };
+}
+
+async function isTrusted(source: OpenSource, dir: string, commit: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  try {
+    await verifyTrusted(dir, commit, source.spec, { allowedSigners: source.allowedSigners, env });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -1,10 +1,12 @@
 /**
  * Warm runs: a git source already cloned and validated. When the remote has
- * nothing new, robo asks it once (ls-remote) and uses the bytes it validated
- * before, without the clone's lock, status, fetch or reset; anything that
- * does not match exactly sends it down the full path.
+ * nothing new, robo asks it once (ls-remote) and uses what it rendered for
+ * that commit before (~/.cache/robo/rendered/<team>), or failing that the
+ * bytes it validated before, without the clone's lock, status, fetch or
+ * reset; anything that does not match exactly sends it down the full path.
  */
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo } from './helpers/git.js';
@@ -22,7 +24,7 @@ function gitCommands(trace: string): string[] {
 function warmBox() {
   const box = sandbox({ SEGMENT_TEAM: 'platform' });
   const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'));
-  const env = { ...box.env, ROBO_DOTFILES_REPO: fileUrl(repo) };
+  const env: NodeJS.ProcessEnv = { ...box.env, ROBO_DOTFILES_REPO: fileUrl(repo) };
   const clone = () => path.join(box.cacheDir, 'sources', readdirSync(path.join(box.cacheDir, 'sources'))[0]!);
   return { box, repo, env, clone };
 }
@@ -62,7 +64,29 @@ describe('warm runs', () => {
     expect(gitCommands(trace).filter((command) => command !== 'upload-pack')).toEqual(['ls-remote']);
   });
 
-  it('edits made in the clone never reach the config, even with nothing new upstream: the clone is made clean', async () => {
+  it('the block rendered for this commit before is used as it is: the clone is not even read', async () => {
+    const { box, env, clone } = warmBox();
+    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
+    const before = statSync(box.awsConfig);
+    // Someone edits and deletes files in the clone; upstream is unchanged.
+    writeFileSync(path.join(clone(), 'teams', 'platform.json'), JSON.stringify({ hub_role: 'evil', profiles: [] }));
+    rmSync(path.join(clone(), 'organization.json'));
+
+    const trace = path.join(box.root, 'git-trace');
+    const warm = await runRobo(['aws.config'], { env: { ...env, GIT_TRACE: trace } });
+    expect(warm.stderr).toBe('');
+    expect(warm.code).toBe(0);
+    expect(gitCommands(trace).filter((command) => command !== 'upload-pack')).toEqual(['ls-remote']);
+    const after = statSync(box.awsConfig);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+    expect(readFileSync(box.awsConfig, 'utf8')).toBe(snapshot('platform'));
+    // aws.render reads the same cache, and prints the commit's block too.
+    const rendered = await runRobo(['aws.render'], { env });
+    expect(rendered.code).toBe(0);
+    expect(snapshot('platform')).toContain(rendered.stdout.trim());
+  });
+
+  it('without a rendered block, edits in the clone never reach the config: the bytes are checked and the clone made clean', async () => {
     const { box, repo, env, clone } = warmBox();
     expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const platform = path.join(clone(), 'teams', 'platform.json');
@@ -71,6 +95,7 @@ describe('warm runs', () => {
       [platform, JSON.stringify({ hub_role: 'evil', profiles: [] })],
       [organization, readFileSync(organization, 'utf8').replace('"us-west-2"', '"eu-west-1"')],
     ] as const) {
+      rmSync(path.join(box.cacheDir, 'rendered'), { recursive: true, force: true });
       const committed = readFileSync(file, 'utf8');
       writeFileSync(file, edit);
       const result = await runRobo(['aws.config'], { env });
@@ -92,6 +117,7 @@ describe('warm runs', () => {
     const record = JSON.parse(readFileSync(path.join(records, name!), 'utf8')) as { files: Record<string, string> };
     record.files['teams/platform.json'] = '0'.repeat(64);
     writeFileSync(path.join(records, name!), JSON.stringify(record));
+    rmSync(path.join(box.cacheDir, 'rendered'), { recursive: true, force: true });
     writeFileSync(path.join(clone(), 'teams', 'platform.json'), JSON.stringify({ hub_role: 'evil', profiles: [] }));
 
     const trace = path.join(box.root, 'git-trace');
@@ -103,5 +129,28 @@ describe('warm runs', () => {
     writeFileSync(trace, '');
     expect((await runRobo(['aws.config'], { env: { ...env, GIT_TRACE: trace } })).code).toBe(0);
     expect(gitCommands(trace).filter((command) => command !== 'upload-pack')).toEqual(['ls-remote']);
+  });
+
+  it('a config edited while git runs is read again: the plan made meanwhile is not used', async () => {
+    const { box, env } = warmBox();
+    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
+    const written = readFileSync(box.awsConfig, 'utf8');
+    // A git that, asked ls-remote, first damages robo's block the way an editor would (a new file).
+    const bin = path.join(box.root, 'bin');
+    mkdirSync(bin);
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(
+      path.join(bin, 'git'),
+      `#!/bin/sh\nif [ "$1" = ls-remote ]; then sleep 0.2; sed 's/role_arn = arn:aws:iam::100000000001:role\\/platform$/role_arn = edited/' '${box.awsConfig}' > '${box.awsConfig}.new' && mv '${box.awsConfig}.new' '${box.awsConfig}'; fi\nexec '${realGit}' "$@"\n`,
+    );
+    chmodSync(path.join(bin, 'git'), 0o755);
+
+    const result = await runRobo(['aws.config'], { env: { ...env, PATH: `${bin}:${env.PATH}` } });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('successfully updated');
+    expect(readFileSync(box.awsConfig, 'utf8')).toBe(written);
+    const backups = readdirSync(box.backupDir).filter((name) => name.startsWith('awsconfig-'));
+    expect(backups.map((name) => readFileSync(path.join(box.backupDir, name), 'utf8'))).toContain(written.replace('role_arn = arn:aws:iam::100000000001:role/platform\n', 'role_arn = edited\n'));
   });
 });

@@ -1,0 +1,63 @@
+/**
+ * The block last rendered for a team from a git source, with the commit it
+ * came from. Rendering depends on nothing but the commit's bytes, the team
+ * and robo's version, so while the remote's ref is still at that commit a
+ * warm run needs nothing else: not the clone's files, not the validation
+ * record, not a hash. One file per team ($XDG_CACHE_HOME/robo/rendered/
+ * <team>), replaced when the commit changes; written only after the commit
+ * was validated and rendered. Its first line is JSON (what it was rendered
+ * from, profile names, warnings), the rest the block itself, as written:
+ * nothing to unescape. Only an optimisation: anything missing or unreadable
+ * means the usual path.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import pkg from '../../package.json' with { type: 'json' };
+import type { Problem } from './problems.js';
+
+export interface RenderedEntry {
+  version: string;
+  /** The source's URL, and its clone in the cache (which runs ls-remote). */
+  url: string;
+  dir: string;
+  commit: string;
+  team: string;
+  text: string;
+  profiles: string[];
+  /** Problems in other teams' files at this commit. */
+  warnings: Problem[];
+}
+
+function entryFile(cacheDir: string, team: string): string {
+  return path.join(cacheDir, 'rendered', team);
+}
+
+/** The entry for this team and source, if this version of robo wrote one. Synchronous: it is read before the run's one git call. */
+export function readRenderCache(cacheDir: string, team: string, url: string): RenderedEntry | undefined {
+  try {
+    const content = readFileSync(entryFile(cacheDir, team), 'utf8');
+    const newline = content.indexOf('\n');
+    const entry = { ...(JSON.parse(content.slice(0, newline)) as Partial<RenderedEntry>), text: content.slice(newline + 1) };
+    const clones = path.join(cacheDir, 'sources') + path.sep;
+    const whole =
+      entry.version === pkg.version && entry.url === url && entry.team === team && typeof entry.dir === 'string' && entry.dir.startsWith(clones) &&
+      typeof entry.commit === 'string' && /^[0-9a-f]{40,64}$/.test(entry.commit) && Array.isArray(entry.profiles) && Array.isArray(entry.warnings);
+    return whole ? (entry as RenderedEntry) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeRenderCache(cacheDir: string, entry: Omit<RenderedEntry, 'version'>): Promise<void> {
+  const file = entryFile(cacheDir, entry.team);
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    const { text, ...about } = entry;
+    await writeFile(temp, `${JSON.stringify({ version: pkg.version, ...about })}\n${text}`);
+    await rename(temp, file);
+  } catch {
+    // The next run only takes the usual path.
+  }
+}
