@@ -28,7 +28,7 @@ const { Script } = require('node:vm');
 const bundle = path.join(__dirname, '..', 'dist', 'robo.cjs');
 let source;
 try {
-  source = readFileSync(bundle, 'utf8');
+  source = readFileSync(bundle, 'latin1'); // the build keeps it ASCII: no UTF-8 decoding of half a megabyte
 } catch (error) {
   if (error.code !== 'ENOENT') throw error;
   console.error('✖ : robo is not built yet: run `npm ci` (or `npm run build`) in the robo folder first.');

@@ -8,7 +8,7 @@
 // when the task does, so aws.config never evaluates yargs or the validators.
 import { build } from 'esbuild';
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 
 // --no-minify: readable function names in CPU profiles (`node --cpu-prof bin/robo.cjs ...`).
 const minify = !process.argv.includes('--no-minify');
@@ -37,6 +37,14 @@ await build({
   keepNames: true,
   logLevel: 'warning',
 });
+
+// bin/robo.cjs reads the bundle as latin1; esbuild escapes non-ASCII in strings but not in regex literals.
+const bundle = await readFile(new URL('../dist/robo.cjs', import.meta.url));
+const wide = bundle.findIndex((byte) => byte > 0x7f);
+if (wide !== -1) {
+  console.error(`build: dist/robo.cjs has a non-ASCII byte at offset ${wide}: ${JSON.stringify(bundle.subarray(Math.max(0, wide - 40), wide + 10).toString())}; write it as an escape in the source`);
+  process.exit(1);
+}
 
 const { recordCodeCache } = await import('./code-cache.mjs');
 await recordCodeCache();

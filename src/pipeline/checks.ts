@@ -66,9 +66,10 @@ export function regionProblem(region: string): string | undefined {
 
 /** A Go duration ("1h30m", "45m", "3600s") in milliseconds; undefined when it is not one. */
 export function goDuration(text: string): number | undefined {
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
+  // \u00b5 is µ: written escaped so the bundle stays ASCII (bin/robo.cjs reads it as latin1).
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, '\u00b5s': 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
   if (text === '0') return 0;
-  const part = /([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/gy;
+  const part = /([0-9]+(?:\.[0-9]+)?)(ns|us|\u00b5s|ms|s|m|h)/gy;
   let total = 0;
   let consumed = 0;
   let match: RegExpExecArray | null;
