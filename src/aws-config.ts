@@ -10,7 +10,7 @@
 import { DefinitionsError, UsageError, WriteError } from './errors.js';
 import { TEAM_NAME, type Organization, type Team } from './model.js';
 import { resolvePaths, type RoboPaths } from './paths.js';
-import { applyPlan } from './pipeline/apply.js';
+import { applyPlan, preloadApply } from './pipeline/apply.js';
 import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions, type Definitions } from './pipeline/definitions.js';
 import { planConfig, type Plan, type RemovedSection } from './pipeline/plan.js';
 import { readValidationCache, validatedBytes, writeValidationCache, type TeamProblems } from './pipeline/validation-cache.js';
@@ -88,7 +88,12 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
   const planFrom = (current: Target, rendered: Rendered) => planConfig(current, rendered.text, { generated: new Set(rendered.profiles), replace: options.replace ?? false });
   let early: Promise<{ candidate: Rendered; target: Target; plan: Plan }> | undefined;
   const onCandidate = (candidate: Rendered) => {
-    early = reading.then(({ target }) => ({ candidate, target, plan: planFrom(target, candidate) }));
+    early = reading.then(({ target }) => {
+      const plan = planFrom(target, candidate);
+      // A write looks likely: load what it needs while git still runs.
+      if (plan.changed && !options.dryRun) preloadApply().catch(() => {});
+      return { candidate, target, plan };
+    });
     early.catch(() => {}); // a plan that fails is made again below, and fails there
   };
   const { paths, spec, checkout, rendered } = await prepareAwsConfig({ ...options, onCandidate });
@@ -107,7 +112,9 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
     dryRun || !first.changed
       ? { plan: first, applied: { written: false, backup: undefined } }
       : await withLock(lockPath(paths.cacheDir, 'target', file), paths.targetFile, async (lock) => {
-          const plan = planFrom(await readTarget(paths.targetFile, file), rendered);
+          // The file as it is now; the plan made from the same bytes before still holds.
+          const current = await readTarget(paths.targetFile, file);
+          const plan = current.content && target.content && current.content.equals(target.content) ? { ...first, target: current } : planFrom(current, rendered);
           if (lock.compromised) throw new WriteError(`lost the lock on ${paths.targetFile} (${lock.compromised.message}); nothing was written`);
           return { plan, applied: await applyPlan(plan, paths.backupDir) };
         });

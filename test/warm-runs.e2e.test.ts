@@ -6,12 +6,14 @@
  * reset; anything that does not match exactly sends it down the full path.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo } from './helpers/git.js';
 import { projectRoot, runRobo } from './helpers/robo.js';
 import { sandboxes } from './helpers/sandbox.js';
+import { acquireLock, lockPath } from '../src/system/lock.js';
 
 const sandbox = sandboxes();
 const snapshot = (team: string) => readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', `${team}.config`), 'utf8');
@@ -152,5 +154,40 @@ describe('warm runs', () => {
     expect(readFileSync(box.awsConfig, 'utf8')).toBe(written);
     const backups = readdirSync(box.backupDir).filter((name) => name.startsWith('awsconfig-'));
     expect(backups.map((name) => readFileSync(path.join(box.backupDir, name), 'utf8'))).toContain(written.replace('role_arn = arn:aws:iam::100000000001:role/platform\n', 'role_arn = edited\n'));
+  });
+
+  it('a change waits for a held lock, then plans from the file as it is then', async () => {
+    const { box, env } = warmBox();
+    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
+    const platform = readFileSync(box.awsConfig, 'utf8');
+    // A git whose ls-remote leaves a mark when it is done: robo then plans and goes for the lock.
+    const bin = path.join(box.root, 'bin');
+    mkdirSync(bin);
+    const mark = path.join(box.root, 'ls-remote-done');
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(path.join(bin, 'git'), `#!/bin/sh\n'${realGit}' "$@"; code=$?\n[ "$1" = ls-remote ] && touch '${mark}'\nexit $code\n`);
+    chmodSync(path.join(bin, 'git'), 0o755);
+
+    const lock = await acquireLock(lockPath(box.cacheDir, 'target', realpathSync(box.awsConfig)), 'the test');
+    let released = false;
+    try {
+      const running = runRobo(['aws.config', '--team', 'data'], { env: { ...env, PATH: `${bin}:${env.PATH}` }, timeoutMs: 30_000 });
+      for (let waited = 0; !existsSync(mark) && waited < 10_000; waited += 50) await sleep(50);
+      expect(existsSync(mark)).toBe(true);
+      await sleep(500);
+      // While robo waits for the lock, someone adds a profile of their own.
+      writeFileSync(box.awsConfig, `${platform}\n[profile mine]\nregion = eu-north-1\n`);
+      await lock.release();
+      released = true;
+      const result = await running;
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const written = readFileSync(box.awsConfig, 'utf8');
+      expect(written).toBe(`${snapshot('data')}\n[profile mine]\nregion = eu-north-1\n`);
+      const backups = readdirSync(box.backupDir).filter((name) => name.startsWith('awsconfig-'));
+      expect(backups.map((name) => readFileSync(path.join(box.backupDir, name), 'utf8'))).toContain(`${platform}\n[profile mine]\nregion = eu-north-1\n`);
+    } finally {
+      if (!released) await lock.release();
+    }
   });
 });

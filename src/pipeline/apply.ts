@@ -3,13 +3,25 @@
  * Nothing happens when the plan has no change: no backup, no write.
  */
 import { createBackup } from '../system/backup.js';
-import { writeAtomically } from '../system/atomic-write.js';
+import { preloadAtomicWrite, writeAtomically } from '../system/atomic-write.js';
+import { preloadCrypto } from '../system/crypto.js';
+import { preloadLock } from '../system/lock.js';
 import type { Plan } from './plan.js';
 
 export interface Applied {
   written: boolean;
   /** Where the previous config was copied; undefined when there was none or nothing changed. */
   backup: string | undefined;
+}
+
+/**
+ * Load what a write needs (the lock, the atomic write, node:crypto for the
+ * backup's name) ahead of time: syncAwsConfig calls this while it waits for
+ * git when a change looks likely. Nothing is written here.
+ */
+export async function preloadApply(): Promise<void> {
+  preloadCrypto();
+  await Promise.all([preloadLock(), preloadAtomicWrite()]);
 }
 
 export async function applyPlan(plan: Plan, backupDir: string): Promise<Applied> {

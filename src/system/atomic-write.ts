@@ -15,12 +15,15 @@ export interface AtomicWriteOptions {
   folderMode: number;
 }
 
+/** Loaded on the first write only: a run that changes nothing never needs it (preloadAtomicWrite can start it early). */
+const loadWriteFileAtomic = () => import('write-file-atomic');
+export const preloadAtomicWrite = (): Promise<unknown> => loadWriteFileAtomic();
+
 export async function writeAtomically(file: string, content: Buffer, options: AtomicWriteOptions): Promise<void> {
   const folder = path.dirname(file);
   try {
     await mkdir(folder, { recursive: true, mode: options.folderMode });
-    // Loaded on the first write only: a run that changes nothing never needs it.
-    const { default: writeFileAtomic } = await import('write-file-atomic');
+    const { default: writeFileAtomic } = await loadWriteFileAtomic();
     await writeFileAtomic(file, content, { mode: options.mode, fsync: true });
     await syncFolder(folder);
   } catch (error) {

@@ -5,6 +5,11 @@
  */
 const crypto = () => process.getBuiltinModule('node:crypto');
 
+/** Load it now (it is about to be needed, and the main thread is waiting anyway). */
+export function preloadCrypto(): void {
+  crypto();
+}
+
 /** sha256 of `data`, as hex. */
 export function sha256(data: string | Buffer): string {
   return crypto().createHash('sha256').update(data).digest('hex');

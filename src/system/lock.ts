@@ -25,13 +25,16 @@ export function lockPath(cacheDir: string, kind: 'target' | 'source', key: strin
   return path.join(cacheDir, 'locks', `${kind}-${sha256(key).slice(0, 16)}`);
 }
 
+/** proper-lockfile, loaded on first use: runs that need no lock skip it (and preloadLock can start it early). */
+const loadLockfile = () => import('proper-lockfile');
+export const preloadLock = (): Promise<unknown> => loadLockfile();
+
 export async function acquireLock(file: string, what: string): Promise<Lock> {
   await mkdir(path.dirname(file), { recursive: true });
   let compromised: Error | undefined;
   let release: () => Promise<void>;
   try {
-    // Loaded on first use: runs that need no lock (a local source with nothing to write) skip it.
-    const { default: lockfile } = await import('proper-lockfile');
+    const { default: lockfile } = await loadLockfile();
     release = await lockfile.lock(file, {
       realpath: false,
       stale: STALE_MS,
