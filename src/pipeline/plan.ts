@@ -72,6 +72,8 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
     }
     return kept + text.slice(start, end);
   };
+  // The usual run: robo's block is already these bytes and nothing is taken out, so the file stays as it is.
+  if (drop.length === 0 && search.kind === 'found' && to - from === block.length && text.slice(from, to) === block) return { target, next: current, changed: false, removed };
   return finish(target, Buffer.from(keep(0, from) + block + keep(to, text.length), 'latin1'), removed);
 }
 
