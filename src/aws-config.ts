@@ -20,6 +20,7 @@ import { suggestName } from './pipeline/regions.js';
 import { resolveAwsConfig } from './pipeline/resolve.js';
 import { resolveSource, type OpenSource } from './pipeline/open-source.js';
 import { readRenderCache, writeRenderCache } from './pipeline/render-cache.js';
+import { recordUpToDate, upToDateCommit } from './pipeline/up-to-date.js';
 import { askRemote, cacheFolder, checkoutSource, describeSpec, verifyTrusted, type Checkout, type RemoteAnswer, type SourceSpec } from './pipeline/source.js';
 import type { GitProgress } from './system/git.js';
 import { lockPath, withLock } from './system/lock.js';
@@ -76,19 +77,28 @@ export interface AwsConfigResult {
   /** The file before and after, for a diff (dry run only). */
   before?: Buffer;
   after?: Buffer;
+  /** The config was not read: an earlier run found it up to date for this commit, and it is untouched since. */
+  unread?: boolean;
 }
 
 export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfigResult> {
   // The config is read while the source is looked at, and planned against
   // the block last rendered while git is asked whether that is still
-  // current: a warm run mostly waits for git. Read again if it changed meanwhile.
-  const configured = resolvePaths(options.env).targetFile;
-  const reading = resolveTarget(configured).then(async (file) => ({ file, target: await readTarget(configured, file) }));
+  // current: a warm run mostly waits for git. It is not read at all if an
+  // earlier run found it up to date for some commit and it is untouched
+  // since (up-to-date.ts): then only that commit being current is in question.
+  const { targetFile: configured, cacheDir } = resolvePaths(options.env);
+  const team = options.replace || options.team === undefined || !TEAM_NAME.test(options.team) ? undefined : options.team;
+  const reading = resolveTarget(configured).then(async (file) => {
+    const upToDateAt = team === undefined ? undefined : upToDateCommit(cacheDir, team, file);
+    return { file, upToDateAt, target: upToDateAt === undefined ? await readTarget(configured, file) : undefined };
+  });
   reading.catch(() => {}); // awaited below, after prepare: its errors come first
   const planFrom = (current: Target, rendered: Rendered) => planConfig(current, rendered.text, { generated: new Set(rendered.profiles), replace: options.replace ?? false });
-  let early: Promise<{ candidate: Rendered; target: Target; plan: Plan }> | undefined;
+  let early: Promise<{ candidate: Rendered; target: Target; plan: Plan } | undefined> | undefined;
   const onCandidate = (candidate: Rendered) => {
     early = reading.then(({ target }) => {
+      if (!target) return undefined;
       const plan = planFrom(target, candidate);
       // A write looks likely: load what it needs while git still runs.
       if (plan.changed && !options.dryRun) preloadApply().catch(() => {});
@@ -97,16 +107,32 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
     early.catch(() => {}); // a plan that fails is made again below, and fails there
   };
   const { paths, spec, checkout, rendered } = await prepareAwsConfig({ ...options, onCandidate });
-  const { file, target: read } = await reading;
-  const target = (await unchangedSince(read)) ? read : await readTarget(configured, file);
+  const { file, upToDateAt, target: read } = await reading;
+  const dryRun = options.dryRun ?? false;
+  const result = (plan: { target: Pick<Target, 'path' | 'file'>; changed: boolean; removed: RemovedSection[] }, hadConfig: boolean, backup: string | undefined) => ({
+    team: rendered.team,
+    source: { spec, description: describeSpec(spec), commit: checkout.commit, offline: checkout.offline },
+    target: plan.target.path,
+    targetFile: plan.target.file,
+    changed: plan.changed,
+    dryRun,
+    hadConfig,
+    backup,
+    profiles: rendered.profiles,
+    removed: plan.removed,
+    warnings: rendered.warnings,
+  });
+  if (upToDateAt !== undefined && upToDateAt === checkout.commit) {
+    return { ...result({ target: { path: configured, file }, changed: false, removed: [] }, true, undefined), unread: true };
+  }
+  const target = read && (await unchangedSince(read)) ? read : await readTarget(configured, file);
   const speculated = await early?.catch(() => undefined);
 
   // Read, plan and write under one lock, so concurrent runs never interleave
-  // their read-modify-write of the same file.
-  const dryRun = options.dryRun ?? false;
-  // Reading needs no lock (a write is a rename: the file read is old or new,
-  // whole). A dry run, or a file already up to date, ends here; otherwise the
-  // plan is made again under the lock, from the file as it is then.
+  // their read-modify-write of the same file. Reading needs no lock (a write
+  // is a rename: the file read is old or new, whole). A dry run, or a file
+  // already up to date, ends here; otherwise the file is read again under
+  // the lock, and planned again if it changed.
   const first = speculated?.candidate === rendered && speculated.target === target ? speculated.plan : planFrom(target, rendered);
   const { plan, applied } =
     dryRun || !first.changed
@@ -118,19 +144,12 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
           if (lock.compromised) throw new WriteError(`lost the lock on ${paths.targetFile} (${lock.compromised.message}); nothing was written`);
           return { plan, applied: await applyPlan(plan, paths.backupDir) };
         });
+  if (!dryRun && !options.replace && !plan.changed && plan.target.content && checkout.commit) {
+    await recordUpToDate(paths.cacheDir, rendered.team, file, checkout.commit, plan.target.content);
+  }
 
   return {
-    team: rendered.team,
-    source: { spec, description: describeSpec(spec), commit: checkout.commit, offline: checkout.offline },
-    target: plan.target.path,
-    targetFile: plan.target.file,
-    changed: dryRun ? plan.changed : applied.written,
-    dryRun,
-    hadConfig: plan.target.content !== undefined,
-    backup: applied.backup,
-    profiles: rendered.profiles,
-    removed: plan.removed,
-    warnings: rendered.warnings,
+    ...result({ ...plan, changed: dryRun ? plan.changed : applied.written }, plan.target.content !== undefined, applied.backup),
     ...(dryRun ? { before: plan.target.content, after: plan.next } : {}),
   };
 }

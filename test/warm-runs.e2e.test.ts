@@ -6,7 +6,7 @@
  * reset; anything that does not match exactly sends it down the full path.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -190,4 +190,44 @@ describe('warm runs', () => {
       if (!released) await lock.release();
     }
   });
+
+  it('a config found up to date and untouched since is not read again; any write to it, even in place, is noticed', async () => {
+    const { box, repo, env } = warmBox();
+    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
+    const written = readFileSync(box.awsConfig, 'utf8');
+    // A stamp is recorded only for a file last changed over 2 s ago.
+    await sleep(2_100);
+    const second = await runRobo(['aws.config', '--verbose'], { env });
+    expect(second.code).toBe(0);
+    expect(second.stderr).not.toContain('not read again');
+    expect(existsSync(path.join(box.cacheDir, 'up-to-date', 'platform'))).toBe(true);
+
+    const before = statSync(box.awsConfig);
+    const third = await runRobo(['aws.config', '--verbose'], { env });
+    expect(third.code).toBe(0);
+    expect(third.stderr).toContain('is as a run found it up to date for this commit before (its stamp is unchanged): not read again');
+    expect(third.stdout).toContain('already up to date');
+    const after = statSync(box.awsConfig);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+
+    // Someone changes a byte of robo's block in place: same file, same size.
+    const at = written.indexOf('role/platform');
+    const handle = openSync(box.awsConfig, 'r+');
+    writeSync(handle, 'X', at);
+    closeSync(handle);
+    expect(statSync(box.awsConfig).ino).toBe(before.ino);
+    const fixed = await runRobo(['aws.config', '--verbose'], { env });
+    expect(fixed.code).toBe(0);
+    expect(fixed.stdout).toContain('successfully updated');
+    expect(readFileSync(box.awsConfig, 'utf8')).toBe(written);
+
+    // A new commit upstream is not the one the file was found up to date for.
+    const team = JSON.parse(exampleTree()['teams/platform.json']!) as { hub_role: string };
+    commitTree(repo, { 'teams/platform.json': JSON.stringify({ ...team, hub_role: 'platform-v2' }) }, 'new hub role');
+    await sleep(2_100);
+    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
+    const moved = await runRobo(['aws.config'], { env });
+    expect(moved.code).toBe(0);
+    expect(readFileSync(box.awsConfig, 'utf8')).toContain('role/platform-v2');
+  }, 30_000);
 });

@@ -98,6 +98,7 @@ function report(result: AwsConfigResult, reporter: Reporter, env: NodeJS.Process
   const where = tilde(result.target, env);
   const summary = `team ${result.team}, ${result.profiles.length} profile${result.profiles.length === 1 ? '' : 's'} in ${where}`;
   if (!result.changed) {
+    if (result.unread) reporter.detail(`${where} is as a run found it up to date for this commit before (its stamp is unchanged): not read again`);
     reporter.success(`Your aws config is already up to date (${summary}).`);
     return;
   }

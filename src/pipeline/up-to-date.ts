@@ -1,0 +1,78 @@
+/**
+ * "This config file, as it is now, already holds the block of commit C for
+ * team T, with nothing to take out": recorded after a run found exactly
+ * that, so later runs on the same commit need not read and plan a
+ * 20,000-line file. ($XDG_CACHE_HOME/robo/up-to-date/<team>.)
+ *
+ * The file is recognised by its stamp: device, inode, size, and mtime and
+ * ctime in nanoseconds. Any write through any tool changes ctime, and no
+ * tool can set it back. A stamp is recorded only for a file whose ctime is
+ * over 2 s old, whose bytes, read again, are the ones that were planned
+ * from, and whose stamp is the same before and after that read: a file
+ * changing within one clock tick of the check cannot pass for the one
+ * checked. Only an optimisation: anything unexpected means reading the file.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import pkg from '../../package.json' with { type: 'json' };
+
+const SETTLED_NS = 2_000_000_000n;
+
+interface UpToDate {
+  version: string;
+  team: string;
+  file: string;
+  commit: string;
+  stamp: string;
+}
+
+function recordFile(cacheDir: string, team: string): string {
+  return path.join(cacheDir, 'up-to-date', team);
+}
+
+function stampOf(file: string): { stamp: string; ctimeNs: bigint } | undefined {
+  try {
+    const info = statSync(file, { bigint: true });
+    return info.isFile() ? { stamp: `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`, ctimeNs: info.ctimeNs } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The commit whose block `file` held when last found up to date, if it has not changed since. */
+export function upToDateCommit(cacheDir: string, team: string, file: string): string | undefined {
+  try {
+    const record = JSON.parse(readFileSync(recordFile(cacheDir, team), 'utf8')) as Partial<UpToDate>;
+    if (record.version !== pkg.version || record.team !== team || record.file !== file || typeof record.commit !== 'string') return undefined;
+    return stampOf(file)?.stamp === record.stamp ? record.commit : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** After a run found `file` up to date for `commit`: remember its stamp, if it is safe to (see above). */
+export async function recordUpToDate(cacheDir: string, team: string, file: string, commit: string, planned: Buffer): Promise<void> {
+  const target = recordFile(cacheDir, team);
+  const temp = `${target}.${process.pid}.tmp`;
+  try {
+    const before = stampOf(file);
+    if (!before || BigInt(Date.now()) * 1_000_000n - before.ctimeNs < SETTLED_NS) return;
+    if (!readFileSync(file).equals(planned) || stampOf(file)?.stamp !== before.stamp) return;
+    const text = JSON.stringify({ version: pkg.version, team, file, commit, stamp: before.stamp } satisfies UpToDate);
+    if (readIfAny(target) === text) return;
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(temp, text);
+    await rename(temp, target);
+  } catch {
+    // Not recorded: the next run reads the file.
+  }
+}
+
+function readIfAny(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
