@@ -9,6 +9,7 @@
  */
 import { parseTaskArgs } from './argv.js';
 import { findSharedTask, problemLines, requireValid, runSharedTask, sharedTaskHelp, taskEntries, taskList, unknownTask, warnAbout } from './commands/robofile.js';
+import pkg from '../package.json' with { type: 'json' };
 import { ExitCode, ExitSignal, RoboError, UsageError } from './errors.js';
 import type { RoboFile } from './robofile/parse.js';
 import { findBuiltin, type AnyTask } from './tasks.js';
@@ -21,6 +22,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const cwd = process.cwd();
   const context = (args: Record<string, unknown>, current: Reporter) => ({ reporter: current, json: Boolean(args.json), env, cwd });
   try {
+    // The whole command line is --version: no need for yargs to say it.
+    if (argv.length === 1 && argv[0] === '--version') {
+      process.stdout.write(`${pkg.version}\n`);
+      return ExitCode.ok;
+    }
     const leading = leadingGlobals(argv);
     const [word, ...rest] = leading?.rest ?? [];
     const roboFile = () => sharedTasks(leading?.config, env, cwd);
