@@ -59,8 +59,9 @@ describe('SIGKILL at random moments', () => {
     const next = random(SEED);
     for (let iteration = 0; iteration < ITERATIONS; iteration += 1) {
       const team = iteration % 2 === 0 ? 'platform' : 'foundation';
-      // Most of a run is start-up, clone or fetch; the write is a few ms near the end.
-      const delay = Math.floor(next() * 700);
+      // A warm run takes about 100 ms (the first, which clones, a few hundred):
+      // most of it is start-up and git; the write is a few ms near the end.
+      const delay = Math.floor(next() * 250);
       await runAndKill(['aws.config', '--team', team, '--quiet'], env, delay);
       const content = readFileSync(box.awsConfig, 'utf8');
       expect(valid.has(content), `iteration ${iteration} (kill after ${delay} ms, seed ${SEED}): config is not a complete state`).toBe(true);

@@ -23,6 +23,16 @@ function gitCommands(trace: string): string[] {
   return [...readFileSync(trace, 'utf8').matchAll(/trace: built-in: git (\S+)/g)].map((match) => match[1]!);
 }
 
+/** A folder holding a `git` that runs `script` (given the real git's path) instead: put it first on PATH. */
+function fakeGit(root: string, script: (git: string) => string): string {
+  const bin = path.join(root, 'bin');
+  mkdirSync(bin);
+  const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+  writeFileSync(path.join(bin, 'git'), `#!/bin/sh\n${script(realGit)}\n`);
+  chmodSync(path.join(bin, 'git'), 0o755);
+  return bin;
+}
+
 function warmBox() {
   const box = sandbox({ SEGMENT_TEAM: 'platform' });
   const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'));
@@ -138,14 +148,11 @@ describe('warm runs', () => {
     expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const written = readFileSync(box.awsConfig, 'utf8');
     // A git that, asked ls-remote, first damages robo's block the way an editor would (a new file).
-    const bin = path.join(box.root, 'bin');
-    mkdirSync(bin);
-    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-    writeFileSync(
-      path.join(bin, 'git'),
-      `#!/bin/sh\nif [ "$1" = ls-remote ]; then sleep 0.2; sed 's/role_arn = arn:aws:iam::100000000001:role\\/platform$/role_arn = edited/' '${box.awsConfig}' > '${box.awsConfig}.new' && mv '${box.awsConfig}.new' '${box.awsConfig}'; fi\nexec '${realGit}' "$@"\n`,
+    const bin = fakeGit(
+      box.root,
+      (git) =>
+        `if [ "$1" = ls-remote ]; then sleep 0.2; sed 's/role_arn = arn:aws:iam::100000000001:role\\/platform$/role_arn = edited/' '${box.awsConfig}' > '${box.awsConfig}.new' && mv '${box.awsConfig}.new' '${box.awsConfig}'; fi\nexec '${git}' "$@"`,
     );
-    chmodSync(path.join(bin, 'git'), 0o755);
 
     const result = await runRobo(['aws.config'], { env: { ...env, PATH: `${bin}:${env.PATH}` } });
     expect(result.stderr).toBe('');
@@ -161,12 +168,8 @@ describe('warm runs', () => {
     expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const platform = readFileSync(box.awsConfig, 'utf8');
     // A git whose ls-remote leaves a mark when it is done: robo then plans and goes for the lock.
-    const bin = path.join(box.root, 'bin');
-    mkdirSync(bin);
     const mark = path.join(box.root, 'ls-remote-done');
-    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-    writeFileSync(path.join(bin, 'git'), `#!/bin/sh\n'${realGit}' "$@"; code=$?\n[ "$1" = ls-remote ] && touch '${mark}'\nexit $code\n`);
-    chmodSync(path.join(bin, 'git'), 0o755);
+    const bin = fakeGit(box.root, (git) => `'${git}' "$@"; code=$?\n[ "$1" = ls-remote ] && touch '${mark}'\nexit $code`);
 
     const lock = await acquireLock(lockPath(box.cacheDir, 'target', realpathSync(box.awsConfig)), 'the test');
     let released = false;
