@@ -161,7 +161,7 @@ describe('the planner agrees with a line-by-line reference (test/helpers/referen
     name.map((n) => `[ profile ${n} ]`),
     name.map((n) => `x\r[profile ${n}]`),
     name.map((n) => `\r[profile ${n}]`),
-    fc.constantFrom('[profile dev]\rjunk', '[okta] \r', '[profile dev] [x]', '[profiledev]', '[profile]', "[profile 'dev']", '[profile dev', 'region = us-east-1', '  nested = 1', 's3 =', 'key=value'),
+    fc.constantFrom('[profile dev\r]', '[\rprofile dev]', '[profile\rdev]', '[profile dev]\rjunk', '[okta] \r', '[profile dev] [x]', '[profiledev]', '[profile]', "[profile 'dev']", '[profile dev', 'region = us-east-1', '  nested = 1', 's3 =', 'key=value'),
     fc.constantFrom('# a comment', '; old comment', '   # indented comment', '', '   ', '\t', 'odd\rline', 'robo = not a comment', '# robo', 'x\r# >>> robo aws.config'),
     fc.constantFrom(blockStart('platform'), BLOCK_END, `  ${BLOCK_END}`, '# >>> robo something else', '#<<< robo aws.config (edited)', '# robo aws.config is not a marker'),
   );

@@ -108,9 +108,10 @@ const HEADER = /^\s*\[(.*)\]\s*$/;
  * after a lone \r are dropped below). The usual header, [NAME] or
  * [profile NAME] with a plain name up to the line's "\n" or the end (not
  * $, which /m also puts before a lone \r), has its name captured right here;
- * anything else is read again whole, for sectionName.
+ * anything else is read again whole, for sectionName. No \r between the
+ * brackets: HEADER's .* does not take one either.
  */
-const HEADER_LINE = /^[^\S\n]*\[(?:[^\S\n]*(?:profile[^\S\n]+)?([^\s'"\\[\]=]+)[^\S\n]*\][^\S\n]*(?=\n|(?![\s\S]))|[^\n]*)/gm;
+const HEADER_LINE = /^[^\S\n]*\[(?:[^\S\n\r]*(?:profile[^\S\n\r]+)?([^\s'"\\[\]=]+)[^\S\n\r]*\][^\S\n]*(?=\n|(?![\s\S]))|[^\n]*)/gm;
 
 /**
  * Section headers whose lines start in [from, to): one regex pass, and an
