@@ -14,37 +14,37 @@
  * v8-compile-cache saves the cache before anything ran, which holds little.
  *
  * V8 refuses a cache made by another Node or V8 version, and robo then
- * compiles as usual. Of the source V8 checks only the length, so robo checks
- * the rest: a cache starts with the id of the build that made it (the
- * bundle's first comment), and a cache older than the bundle (an edited
- * dist/robo.cjs) is not used either. ROBO_CODE_CACHE_OUT is for the build
- * only (scripts/code-cache.mjs): write this run's cache there at exit.
+ * compiles as usual. Of the source V8 checks only the length, so a cache
+ * file starts with the very bundle it was made from, and is used only if
+ * that is byte for byte today's dist/robo.cjs (an edited or rebuilt bundle,
+ * whatever its timestamps, gets none). Comparing half a megabyte costs far
+ * less than hashing it would (node:crypto or node:zlib take 3 to 6 ms to
+ * load). ROBO_CODE_CACHE_OUT is for the build only (scripts/code-cache.mjs):
+ * write this run's cache there at exit.
  */
-const { readFileSync, statSync, writeFileSync } = require('node:fs');
+const { readFileSync, writeFileSync } = require('node:fs');
 const { createRequire, wrap } = require('node:module');
 const path = require('node:path');
 const { Script } = require('node:vm');
 
 const bundle = path.join(__dirname, '..', 'dist', 'robo.cjs');
-let source;
+let bundled;
 try {
-  source = readFileSync(bundle, 'latin1'); // the build keeps it ASCII: no UTF-8 decoding of half a megabyte
+  bundled = readFileSync(bundle);
 } catch (error) {
   if (error.code !== 'ENOENT') throw error;
   console.error('✖ : robo is not built yet: run `npm ci` (or `npm run build`) in the robo folder first.');
   process.exit(1);
 }
+// The build keeps the bundle ASCII: latin1 spares UTF-8 decoding of half a megabyte.
+const source = bundled.toString('latin1');
 
-const build = /^\/\* robo build (\w+) \*\//.exec(source)?.[1] ?? 'unknown';
-const header = Buffer.from(`robo build ${build}\n`);
 const task = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
 const cacheFile = `${bundle}.${task === 'aws.config' ? 'aws.config' : 'default'}.cache`;
 let cachedData;
 try {
-  if (statSync(cacheFile).mtimeMs >= statSync(bundle).mtimeMs) {
-    const data = readFileSync(cacheFile);
-    if (data.subarray(0, header.length).equals(header)) cachedData = data.subarray(header.length);
-  }
+  const data = readFileSync(cacheFile);
+  if (data.length > bundled.length && data.subarray(0, bundled.length).equals(bundled)) cachedData = data.subarray(bundled.length);
 } catch {
   // No cache: compile as usual.
 }
@@ -53,7 +53,7 @@ const script = new Script(wrap(source), { filename: bundle, cachedData });
 const out = process.env.ROBO_CODE_CACHE_OUT;
 if (out) {
   delete process.env.ROBO_CODE_CACHE_OUT; // not for robo.yml's tasks
-  process.once('exit', () => writeFileSync(out, Buffer.concat([header, script.createCachedData()])));
+  process.once('exit', () => writeFileSync(out, Buffer.concat([bundled, script.createCachedData()])));
 }
 const module_ = { exports: {} };
 script.runInThisContext()(module_.exports, createRequire(bundle), module_, bundle, path.dirname(bundle));
