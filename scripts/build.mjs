@@ -15,6 +15,8 @@ const minify = !process.argv.includes('--no-minify');
 
 await import('./gen-validators.mjs');
 await rm(new URL('../dist/', import.meta.url), { recursive: true, force: true });
+// A fresh name for every build: robo's caches of what it worked out are keyed on it (src/build-id.ts).
+const buildId = randomBytes(8).toString('hex');
 await build({
   entryPoints: { robo: 'src/bin.ts' },
   outdir: 'dist',
@@ -26,10 +28,9 @@ await build({
   // Prefer ES module builds: jsonc-parser's "main" is a UMD file whose require()s esbuild cannot follow.
   mainFields: ['module', 'main'],
   // paths.ts finds the package root from import.meta.url, which CommonJS has not: give it the bundle's own URL.
-  define: { 'import.meta.url': '__roboBundleUrl' },
-  // The build's id comes first: bin/robo.cjs uses only a code cache made from this very bundle.
+  define: { 'import.meta.url': '__roboBundleUrl', __ROBO_BUILD__: JSON.stringify(buildId) },
   // "use strict" before the banner's statement, or the whole bundle would run in sloppy mode.
-  banner: { js: `/* robo build ${randomBytes(8).toString('hex')} */ 'use strict'; const __roboBundleUrl = require('node:url').pathToFileURL(__filename).href;` },
+  banner: { js: `/* robo build ${buildId} */ 'use strict'; const __roboBundleUrl = require('node:url').pathToFileURL(__filename).href;` },
   sourcemap: 'linked',
   legalComments: 'none',
   // Smaller source parses faster: start-up is most of a no-change run.

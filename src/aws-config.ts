@@ -21,7 +21,7 @@ import { resolveAwsConfig } from './pipeline/resolve.js';
 import { resolveSource, type OpenSource } from './pipeline/open-source.js';
 import { readRenderCache, writeRenderCache } from './pipeline/render-cache.js';
 import { recordUpToDate, upToDateCommit } from './pipeline/up-to-date.js';
-import { askRemote, cacheFolder, checkoutSource, describeSpec, verifyTrusted, type Checkout, type RemoteAnswer, type SourceSpec } from './pipeline/source.js';
+import { askRemote, cacheFolder, checkoutSource, describeSpec, type Checkout, type RemoteAnswer, type SourceSpec } from './pipeline/source.js';
 import type { GitProgress } from './system/git.js';
 import { lockPath, withLock } from './system/lock.js';
 import { readTarget, resolveTarget, unchangedSince, type Target } from './system/target.js';
@@ -106,7 +106,7 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
     });
     early.catch(() => {}); // a plan that fails is made again below, and fails there
   };
-  const { paths, spec, checkout, rendered } = await prepareAwsConfig({ ...options, onCandidate });
+  const { paths, spec, checkout, rendered, useCaches } = await prepareAwsConfig({ ...options, onCandidate });
   const { file, upToDateAt, target: read } = await reading;
   const dryRun = options.dryRun ?? false;
   const result = (plan: { target: Pick<Target, 'path' | 'file'>; changed: boolean; removed: RemovedSection[] }, hadConfig: boolean, backup: string | undefined) => ({
@@ -122,7 +122,7 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
     removed: plan.removed,
     warnings: rendered.warnings,
   });
-  if (upToDateAt !== undefined && upToDateAt === checkout.commit) {
+  if (useCaches && upToDateAt !== undefined && upToDateAt === checkout.commit) {
     return { ...result({ target: { path: configured, file }, changed: false, removed: [] }, true, undefined), unread: true };
   }
   const target = read && (await unchangedSince(read)) ? read : await readTarget(configured, file);
@@ -144,7 +144,7 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
           if (lock.compromised) throw new WriteError(`lost the lock on ${paths.targetFile} (${lock.compromised.message}); nothing was written`);
           return { plan, applied: await applyPlan(plan, paths.backupDir) };
         });
-  if (!dryRun && !options.replace && !plan.changed && plan.target.content && checkout.commit) {
+  if (useCaches && !dryRun && !options.replace && !plan.changed && plan.target.content && checkout.commit) {
     await recordUpToDate(paths.cacheDir, rendered.team, file, checkout.commit, plan.target.content);
   }
 
@@ -159,6 +159,8 @@ export interface PreparedConfig {
   spec: SourceSpec;
   checkout: Checkout;
   rendered: Rendered;
+  /** Whether robo's caches of results may be used (not when signed commits are required). */
+  useCaches: boolean;
 }
 
 /**
@@ -173,12 +175,14 @@ export async function prepareAwsConfig(options: AwsConfigOptions): Promise<Prepa
   }
   const source = await resolveSource(options);
   const { paths, spec } = source;
+  // With signed commits required, robo trusts git and the signatures only,
+  // not its own caches of results: every run checks out, validates and
+  // renders the verified commit, and reads the config.
+  const useCaches = !source.allowedSigners;
   let warm: { dir: string; remote: RemoteAnswer } | undefined;
   if (spec.kind === 'git' && team !== undefined) {
     // The block last rendered for this team from this source, and its commit.
-    const last = readRenderCache(paths.cacheDir, team, spec.url);
-    // Signatures are checked while the remote is asked: revoking a key stops the next run.
-    const trusted = last && source.allowedSigners ? isTrusted(source, last.dir, last.commit, options.env) : Promise.resolve(true);
+    const last = useCaches ? readRenderCache(paths.cacheDir, team, spec.url) : undefined;
     // Ask the remote first. If nothing changed since a run that rendered or
     // validated this commit, that is the only git command of the run.
     const asking = askRemote(spec, { cacheDir: paths.cacheDir, env: options.env, dir: last?.dir });
@@ -186,13 +190,13 @@ export async function prepareAwsConfig(options: AwsConfigOptions): Promise<Prepa
     if (candidate) options.onCandidate?.(candidate);
     warm = await asking;
     const commit = warm?.remote.status === 'fulfilled' ? warm.remote.value : undefined;
-    if (last && candidate && commit === last.commit && (await trusted)) {
-      return { paths, spec, checkout: unmoved(spec, last.dir, commit), rendered: candidate };
+    if (last && candidate && commit === last.commit) {
+      return { paths, spec, checkout: unmoved(spec, last.dir, commit), rendered: candidate, useCaches };
     }
-    const rendered = warm && commit ? await renderValidated(source, warm.dir, commit, team, options.env) : undefined;
+    const rendered = useCaches && warm && commit ? await renderValidated(source, warm.dir, commit, team) : undefined;
     if (warm && commit && rendered) {
       await writeRenderCache(paths.cacheDir, { url: spec.url, dir: warm.dir, commit, ...rendered });
-      return { paths, spec, checkout: unmoved(spec, warm.dir, commit), rendered };
+      return { paths, spec, checkout: unmoved(spec, warm.dir, commit), rendered, useCaches };
     }
   }
 
@@ -206,30 +210,21 @@ export async function prepareAwsConfig(options: AwsConfigOptions): Promise<Prepa
   });
   let rendered: Rendered;
   try {
-    rendered = await renderFromCheckout(checkout, team, options.teamOrigin, paths.cacheDir);
+    rendered = await renderFromCheckout(checkout, team, options.teamOrigin, useCaches ? paths.cacheDir : undefined);
   } catch (error) {
     await checkout.discard();
     throw error;
   }
   await checkout.keep();
-  if (spec.kind === 'git' && checkout.commit && !checkout.offline) {
+  if (useCaches && spec.kind === 'git' && checkout.commit && !checkout.offline) {
     await writeRenderCache(paths.cacheDir, { url: spec.url, dir: cacheFolder(paths.cacheDir, spec.url), commit: checkout.commit, ...rendered });
   }
-  return { paths, spec, checkout, rendered };
+  return { paths, spec, checkout, rendered, useCaches };
 }
 
 /** A checkout that was not moved: the warm paths read what is there (or nothing at all). */
 function unmoved(spec: SourceSpec, dir: string, commit: string): Checkout {
   return { spec, dir, commit, keep: async () => {}, discard: async () => {} };
-}
-
-async function isTrusted(source: OpenSource, dir: string, commit: string, env: NodeJS.ProcessEnv): Promise<boolean> {
-  try {
-    await verifyTrusted(dir, commit, source.spec, { allowedSigners: source.allowedSigners, env });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -238,15 +233,14 @@ async function isTrusted(source: OpenSource, dir: string, commit: string, env: N
  * and the two files this run needs are byte for byte the ones validated. Then
  * whatever state the clone is in (edited by someone, being updated by another
  * run right now), what was read is that commit's, and the result is the one
- * the full path would give. Anything else (no record, other bytes, an
- * unsigned commit when signatures are required) is undefined: the full path
- * runs and says what is wrong.
+ * the full path would give. Anything else (no record, other bytes) is
+ * undefined: the full path runs and says what is wrong. Not used when
+ * signed commits are required.
  */
-async function renderValidated(source: OpenSource, dir: string, commit: string, team: string, env: NodeJS.ProcessEnv): Promise<Rendered | undefined> {
+async function renderValidated(source: OpenSource, dir: string, commit: string, team: string): Promise<Rendered | undefined> {
   const record = await readValidationCache(source.paths.cacheDir, commit);
   if (record?.teams[team]?.length !== 0) return undefined;
   try {
-    if (source.allowedSigners) await verifyTrusted(dir, commit, source.spec, { allowedSigners: source.allowedSigners, env });
     const definitions = await loadDefinitions(dir, [team]);
     if (!validatedBytes(record, [definitions.organization, definitions.teams.get(team)])) return undefined;
     return renderParsed(definitions, team, record.teams);
@@ -262,10 +256,11 @@ export interface Rendered {
   warnings: Problem[];
 }
 
-async function renderFromCheckout(checkout: Checkout, team: string | undefined, teamOrigin: string, cacheDir: string): Promise<Rendered> {
+/** `cacheDir`: where validation records are read and written; undefined when robo's caches are not used. */
+async function renderFromCheckout(checkout: Checkout, team: string | undefined, teamOrigin: string, cacheDir: string | undefined): Promise<Rendered> {
   const { spec, commit } = checkout;
   // Other teams' problems at this commit, if an earlier run worked them out: then only two files need reading.
-  let known = commit && team ? await readValidationCache(cacheDir, commit) : undefined;
+  let known = cacheDir && commit && team ? await readValidationCache(cacheDir, commit) : undefined;
   let definitions = await loadDefinitions(checkout.dir, known && team ? [team] : undefined);
   // The clone was just made clean, so a record that does not match its bytes is damaged: check everything, and record it again.
   if (known && !validatedBytes(known, [definitions.organization, definitions.teams.get(team!)])) {
@@ -295,7 +290,7 @@ async function renderFromCheckout(checkout: Checkout, team: string | undefined, 
   const { validateDefinitions } = await import('./pipeline/validate.js');
   const validation = validateDefinitions(definitions, team);
   const warnings = known ? otherTeams(known.teams, team) : validation.warnings;
-  if (!known && commit && validation.organization) {
+  if (cacheDir && !known && commit && validation.organization) {
     await writeValidationCache(cacheDir, commit, Object.fromEntries(validation.byTeam), [definitions.organization, ...definitions.teams.values()]);
   }
   if (validation.errors.length > 0 || !validation.organization || !validation.team) {

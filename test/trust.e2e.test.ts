@@ -4,6 +4,7 @@
  * writes nothing and leaves the cache at the last trusted commit.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -97,6 +98,37 @@ describe('--require-signed', () => {
     expect(result.code).toBe(9);
     expect(result.stderr).toContain('is not signed by an allowed signer');
     expect(readFileSync(box.awsConfig).equals(written)).toBe(true);
+  });
+
+  it("uses none of robo's own caches of results: a tampered clone, validation record or rendered block never reaches the config", async () => {
+    // Runs without signatures required fill the caches first.
+    const { box, repo, trusted } = setup(false);
+    commit(repo, exampleTree(), 'signed definitions', trusted.key);
+    expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
+    expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
+    const written = readFileSync(box.awsConfig, 'utf8');
+    const sources = path.join(box.cacheDir, 'sources');
+    const clone = path.join(sources, readdirSync(sources)[0]!);
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+    // Someone with access to the cache edits the clone and makes the records agree.
+    const team = JSON.parse(exampleTree()['teams/platform.json']!) as { hub_role: string };
+    const evil = JSON.stringify({ ...team, hub_role: 'pwned' });
+    writeFileSync(path.join(clone, 'teams', 'platform.json'), evil);
+    const validated = path.join(box.cacheDir, 'validated');
+    expect(readdirSync(validated)).toHaveLength(1);
+    for (const name of readdirSync(validated)) {
+      const record = JSON.parse(readFileSync(path.join(validated, name), 'utf8')) as { files: Record<string, string> };
+      record.files['teams/platform.json'] = sha256(evil);
+      writeFileSync(path.join(validated, name), JSON.stringify(record));
+    }
+    const rendered = path.join(box.cacheDir, 'rendered', 'platform');
+    writeFileSync(rendered, readFileSync(rendered, 'utf8').replace('role/platform\n', 'role/pwned\n'));
+
+    const result = await runRobo(['aws.config', '--require-signed'], { env: box.env });
+    expect(result.code).toBe(0);
+    expect(readFileSync(box.awsConfig, 'utf8')).toBe(written);
+    expect(readFileSync(box.awsConfig, 'utf8')).not.toContain('pwned');
   });
 
   it('refuses an unsigned repo on the first clone and leaves no cache; the flag does what the setting does', async () => {

@@ -233,4 +233,39 @@ describe('warm runs', () => {
     expect(moved.code).toBe(0);
     expect(readFileSync(box.awsConfig, 'utf8')).toContain('role/platform-v2');
   }, 30_000);
+
+  it('a rendered block in the cache is used only if robo could have written it, and its profiles are its own', async () => {
+    const { box, env } = warmBox();
+    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
+    const written = readFileSync(box.awsConfig, 'utf8');
+    const entry = path.join(box.cacheDir, 'rendered', 'platform');
+    const cached = readFileSync(entry, 'utf8');
+    for (const tampered of [
+      cached.replace('[profile dev]\n', '[profile dev]\ncredential_process = /tmp/evil\n'),
+      cached.replace('[profile dev]\n', '[profile dev]\nregion = x\n[default]\n'),
+      cached.replace('region = us-west-2\n', 'region = us-west-2 [x]\n'),
+    ]) {
+      expect(tampered).not.toBe(cached);
+      writeFileSync(entry, tampered);
+      const result = await runRobo(['aws.config'], { env });
+      expect(result.code).toBe(0);
+      expect(readFileSync(box.awsConfig, 'utf8')).toBe(written);
+    }
+  });
+
+  it('what one build of robo cached is not used by another', async () => {
+    const { box, env } = warmBox();
+    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
+    const written = readFileSync(box.awsConfig, 'utf8');
+    // Another build cached a block that differs (as if its renderer did), for the same commit.
+    const entry = path.join(box.cacheDir, 'rendered', 'platform');
+    const cached = readFileSync(entry, 'utf8');
+    const newline = cached.indexOf('\n');
+    const about = JSON.parse(cached.slice(0, newline)) as { version: string };
+    expect(about.version).toMatch(/^\d+\.\d+\.\d+\+[0-9a-f]{16}$/);
+    writeFileSync(entry, `${JSON.stringify({ ...about, version: '0.1.0+0000000000000000' })}\n${cached.slice(newline + 1).replace('role/platform\n', 'role/older\n')}`);
+    const result = await runRobo(['aws.config'], { env });
+    expect(result.code).toBe(0);
+    expect(readFileSync(box.awsConfig, 'utf8')).toBe(written);
+  });
 });

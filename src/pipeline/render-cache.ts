@@ -6,15 +6,17 @@
  * record, not a hash. One file per team ($XDG_CACHE_HOME/robo/rendered/
  * <team>), replaced when the commit changes; written only after the commit
  * was validated and rendered. Its first line is JSON (what it was rendered
- * from, profile names, warnings), the rest the block itself, as written:
- * nothing to unescape. Only an optimisation: anything missing or unreadable
- * means the usual path.
+ * from, and the warnings), the rest the block itself, as written: nothing to
+ * unescape. A block is used only if the renderer could have written it
+ * (profilesOfBlock), which also gives its profile names. Only an
+ * optimisation: anything missing, unreadable or odd means the usual path.
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import pkg from '../../package.json' with { type: 'json' };
+import { BUILD_ID } from '../build-id.js';
 import type { Problem } from './problems.js';
+import { profilesOfBlock } from './render.js';
 
 export interface RenderedEntry {
   version: string;
@@ -24,6 +26,7 @@ export interface RenderedEntry {
   commit: string;
   team: string;
   text: string;
+  /** The profiles the block defines, in order (read from the block itself). */
   profiles: string[];
   /** Problems in other teams' files at this commit. */
   warnings: Problem[];
@@ -33,7 +36,7 @@ function entryFile(cacheDir: string, team: string): string {
   return path.join(cacheDir, 'rendered', team);
 }
 
-/** The entry for this team and source, if this version of robo wrote one. Synchronous: it is read before the run's one git call. */
+/** The entry for this team and source, if this build of robo wrote it and the block is one it could have written. Synchronous: it is read before the run's one git call. */
 export function readRenderCache(cacheDir: string, team: string, url: string): RenderedEntry | undefined {
   try {
     const content = readFileSync(entryFile(cacheDir, team), 'utf8');
@@ -41,21 +44,23 @@ export function readRenderCache(cacheDir: string, team: string, url: string): Re
     const entry = { ...(JSON.parse(content.slice(0, newline)) as Partial<RenderedEntry>), text: content.slice(newline + 1) };
     const clones = path.join(cacheDir, 'sources') + path.sep;
     const whole =
-      entry.version === pkg.version && entry.url === url && entry.team === team && typeof entry.dir === 'string' && entry.dir.startsWith(clones) &&
-      typeof entry.commit === 'string' && /^[0-9a-f]{40,64}$/.test(entry.commit) && Array.isArray(entry.profiles) && Array.isArray(entry.warnings);
-    return whole ? (entry as RenderedEntry) : undefined;
+      entry.version === BUILD_ID && entry.url === url && entry.team === team && typeof entry.dir === 'string' && entry.dir.startsWith(clones) &&
+      typeof entry.commit === 'string' && /^[0-9a-f]{40,64}$/.test(entry.commit) && Array.isArray(entry.warnings);
+    const profiles = whole ? profilesOfBlock(entry.text, team) : undefined;
+    return profiles ? ({ ...entry, profiles } as RenderedEntry) : undefined;
   } catch {
     return undefined;
   }
 }
 
-export async function writeRenderCache(cacheDir: string, entry: Omit<RenderedEntry, 'version'>): Promise<void> {
+/** Profile names are not stored: a reader takes them from the block itself. */
+export async function writeRenderCache(cacheDir: string, entry: Omit<RenderedEntry, 'version' | 'profiles'>): Promise<void> {
   const file = entryFile(cacheDir, entry.team);
   const temp = `${file}.${process.pid}.tmp`;
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    const { text, ...about } = entry;
-    await writeFile(temp, `${JSON.stringify({ version: pkg.version, ...about })}\n${text}`);
+    const about = { version: BUILD_ID, url: entry.url, dir: entry.dir, commit: entry.commit, team: entry.team, warnings: entry.warnings };
+    await writeFile(temp, `${JSON.stringify(about)}\n${entry.text}`);
     await rename(temp, file);
   } catch {
     // The next run only takes the usual path.

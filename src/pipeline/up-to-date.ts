@@ -15,7 +15,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import pkg from '../../package.json' with { type: 'json' };
+import { BUILD_ID } from '../build-id.js';
 
 const SETTLED_NS = 2_000_000_000n;
 
@@ -44,7 +44,7 @@ function stampOf(file: string): { stamp: string; ctimeNs: bigint } | undefined {
 export function upToDateCommit(cacheDir: string, team: string, file: string): string | undefined {
   try {
     const record = JSON.parse(readFileSync(recordFile(cacheDir, team), 'utf8')) as Partial<UpToDate>;
-    if (record.version !== pkg.version || record.team !== team || record.file !== file || typeof record.commit !== 'string') return undefined;
+    if (record.version !== BUILD_ID || record.team !== team || record.file !== file || typeof record.commit !== 'string') return undefined;
     return stampOf(file)?.stamp === record.stamp ? record.commit : undefined;
   } catch {
     return undefined;
@@ -59,7 +59,7 @@ export async function recordUpToDate(cacheDir: string, team: string, file: strin
     const before = stampOf(file);
     if (!before || BigInt(Date.now()) * 1_000_000n - before.ctimeNs < SETTLED_NS) return;
     if (!readFileSync(file).equals(planned) || stampOf(file)?.stamp !== before.stamp) return;
-    const text = JSON.stringify({ version: pkg.version, team, file, commit, stamp: before.stamp } satisfies UpToDate);
+    const text = JSON.stringify({ version: BUILD_ID, team, file, commit, stamp: before.stamp } satisfies UpToDate);
     if (readIfAny(target) === text) return;
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(temp, text);

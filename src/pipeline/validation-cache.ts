@@ -9,9 +9,9 @@
  * state the clone is in. Only an optimisation: any failure reading or
  * writing it just means a full check.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import pkg from '../../package.json' with { type: 'json' };
+import { BUILD_ID } from '../build-id.js';
 import type { DefinitionFile } from './definitions.js';
 import type { Problem } from './problems.js';
 import { sha256 } from '../system/crypto.js';
@@ -26,8 +26,8 @@ export interface ValidationRecord {
 }
 
 function cacheFile(cacheDir: string, commit: string): string {
-  // The version is part of the key: a newer robo may check more.
-  return path.join(cacheDir, 'validated', `${commit}-${pkg.version}.json`);
+  // The build is part of the key: another robo may check more.
+  return path.join(cacheDir, 'validated', `${commit}-${BUILD_ID}.json`);
 }
 
 function digest(file: DefinitionFile): string {
@@ -58,7 +58,19 @@ export async function writeValidationCache(cacheDir: string, commit: string, tea
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(temp, JSON.stringify(record));
     await rename(temp, file);
+    await prune(path.dirname(file));
   } catch {
     // A cache that cannot be written only costs the next run some time.
   }
+}
+
+/** Records are written only when a new commit is validated: keep this build's newest few, and nothing of other builds. */
+const KEEP = 20;
+async function prune(dir: string): Promise<void> {
+  const mine = `-${BUILD_ID}.json`;
+  const names = (await readdir(dir)).filter((name) => name.endsWith('.json'));
+  const others = names.filter((name) => !name.endsWith(mine));
+  const ours = await Promise.all(names.filter((name) => name.endsWith(mine)).map(async (name) => ({ name, mtime: (await stat(path.join(dir, name))).mtimeMs })));
+  const old = ours.sort((a, b) => b.mtime - a.mtime).slice(KEEP).map(({ name }) => name);
+  await Promise.all([...others, ...old].map((name) => rm(path.join(dir, name), { force: true })));
 }

@@ -1,0 +1,13 @@
+/**
+ * Which build of robo is running. What robo keeps in its cache about a
+ * commit (validation records, rendered blocks, up-to-date stamps) holds only
+ * for the code that worked it out, and robo is updated by `git pull` and
+ * `npm ci` without a new version number: so those caches are keyed on the
+ * build, which `npm run build` names afresh each time (esbuild defines
+ * __ROBO_BUILD__). Run from the sources (the unit tests), it is the version.
+ */
+import pkg from '../package.json' with { type: 'json' };
+
+declare const __ROBO_BUILD__: string | undefined;
+
+export const BUILD_ID: string = typeof __ROBO_BUILD__ === 'string' ? `${pkg.version}+${__ROBO_BUILD__}` : `${pkg.version}+source`;
