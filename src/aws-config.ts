@@ -7,6 +7,8 @@
  * validation, render, reading the markers) runs before the first byte is
  * written, so a failed run changes nothing.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { DefinitionsError, UsageError, WriteError } from './errors.js';
 import { TEAM_NAME, type Organization, type Team } from './model.js';
 import { resolvePaths, type RoboPaths } from './paths.js';
@@ -179,24 +181,25 @@ export async function prepareAwsConfig(options: AwsConfigOptions): Promise<Prepa
   // not its own caches of results: every run checks out, validates and
   // renders the verified commit, and reads the config.
   const useCaches = !source.allowedSigners;
-  let warm: { dir: string; remote: RemoteAnswer } | undefined;
+  let remote: RemoteAnswer | undefined;
   if (spec.kind === 'git' && team !== undefined) {
-    // The block last rendered for this team from this source, and its commit.
+    // Ask the remote first: git starts now. If nothing changed since a run
+    // that rendered or validated this commit, it is the only git command.
+    const asking = askRemote(spec, { cacheDir: paths.cacheDir, env: options.env });
+    // Meanwhile, the block last rendered for this team from this source, and its commit.
     const last = useCaches ? readRenderCache(paths.cacheDir, team, spec.url) : undefined;
-    // Ask the remote first. If nothing changed since a run that rendered or
-    // validated this commit, that is the only git command of the run.
-    const asking = askRemote(spec, { cacheDir: paths.cacheDir, env: options.env, dir: last?.dir });
     const candidate: Rendered | undefined = last && { team, text: last.text, profiles: last.profiles, warnings: last.warnings };
     if (candidate) options.onCandidate?.(candidate);
-    warm = await asking;
-    const commit = warm?.remote.status === 'fulfilled' ? warm.remote.value : undefined;
+    remote = await asking;
+    const commit = remote?.status === 'fulfilled' ? remote.value : undefined;
     if (last && candidate && commit === last.commit) {
       return { paths, spec, checkout: unmoved(spec, last.dir, commit), rendered: candidate, useCaches };
     }
-    const rendered = useCaches && warm && commit ? await renderValidated(source, warm.dir, commit, team) : undefined;
-    if (warm && commit && rendered) {
-      await writeRenderCache(paths.cacheDir, { url: spec.url, dir: warm.dir, commit, ...rendered });
-      return { paths, spec, checkout: unmoved(spec, warm.dir, commit), rendered, useCaches };
+    const dir = cacheFolder(paths.cacheDir, spec.url);
+    const rendered = useCaches && commit && existsSync(path.join(dir, '.git')) ? await renderValidated(source, dir, commit, team) : undefined;
+    if (commit && rendered) {
+      await writeRenderCache(paths.cacheDir, { url: spec.url, dir, commit, ...rendered });
+      return { paths, spec, checkout: unmoved(spec, dir, commit), rendered, useCaches };
     }
   }
 
@@ -206,7 +209,7 @@ export async function prepareAwsConfig(options: AwsConfigOptions): Promise<Prepa
     progress: options.progress,
     strict: options.strict,
     allowedSigners: source.allowedSigners,
-    remote: warm?.remote,
+    remote,
   });
   let rendered: Rendered;
   try {

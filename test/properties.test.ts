@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Organization, Team } from '../src/model.js';
 import type { Definitions } from '../src/pipeline/definitions.js';
-import { renderAwsConfig } from '../src/pipeline/render.js';
+import { profilesOfBlock, renderAwsConfig } from '../src/pipeline/render.js';
 import { resolveAwsConfig } from '../src/pipeline/resolve.js';
 import { validateDefinitions } from '../src/pipeline/validate.js';
 import { loadManyWithBotocore } from './helpers/botocore.js';
@@ -100,7 +100,12 @@ function checkWithBotocore(samples: Sample[]): { refused: number; accepted: numb
     const validation = validateDefinitions(definitionsOf(sample), 't');
     if (validation.errors.length > 0 || !validation.organization || !validation.team) return;
     const file = path.join(scratch, `sample-${index}.config`);
-    writeFileSync(file, renderAwsConfig(resolveAwsConfig(validation.organization, 't', validation.team)));
+    const model = resolveAwsConfig(validation.organization, 't', validation.team);
+    const block = renderAwsConfig(model);
+    writeFileSync(file, block);
+    // What the renderer writes is what a cached block is checked against: it passes, with its own profiles.
+    expect(profilesOfBlock(block, 't'), JSON.stringify(sample)).toEqual([model.hub.name, ...model.spokes.map((spoke) => spoke.name)]);
+    expect(profilesOfBlock(block, 'other'), JSON.stringify(sample)).toBeUndefined();
     accepted.push({ sample, file });
   });
   const results = accepted.length > 0 ? loadManyWithBotocore(accepted.map(({ file }) => file)) : [];

@@ -58,25 +58,23 @@ function safe(text: string): string {
   return text;
 }
 
-/** A line robo's renderer can write between the markers. */
-const BLOCK_LINE = new RegExp(`^(?:\\[okta\\]|\\[profile [^\\s\\[\\]]+\\]|(?:${[...ALLOWED_KEYS].join('|')}) = [^\\u0000-\\u001f\\u007f\\[\\]]*|)$`);
+/** What robo's renderer writes between the markers: [okta], [profile NAME], allowed keys with safe values, blank lines. One regex pass, not a test per line. */
+const BLOCK_BODY = new RegExp(`^(?:(?:\\[okta\\]|\\[profile [^\\s\\[\\]]+\\]|(?:${[...ALLOWED_KEYS].join('|')}) = [^\\u0000-\\u001f\\u007f\\[\\]]*|)\\n)*$`);
+const PROFILE_HEADER = /^\[profile ([^\s[\]]+)\]$/gm;
 
 /**
  * The profiles a block defines, in order, if `text` is a block this renderer
- * could have written for `team` (its markers, [okta] and [profile NAME]
- * headers, allowed keys with safe values, blank lines); else undefined. A
- * block taken from robo's cache is checked with this, so the cache can never
- * put into a config what the renderer never would, and the sections robo
- * takes out of your part of the file are always the block's own.
+ * could have written for `team` (its markers, and between them only what
+ * BLOCK_BODY allows); else undefined. A block taken from robo's cache is
+ * checked with this, so the cache can never put into a config what the
+ * renderer never would, and the sections robo takes out of your part of the
+ * file are always the block's own.
  */
 export function profilesOfBlock(text: string, team: string): string[] | undefined {
-  const lines = text.split('\n');
-  if (lines[0] !== blockStart(team) || lines.at(-2) !== BLOCK_END || lines.at(-1) !== '') return undefined;
-  const profiles: string[] = [];
-  for (let index = 1; index < lines.length - 2; index += 1) {
-    const line = lines[index]!;
-    if (!BLOCK_LINE.test(line)) return undefined;
-    if (line.startsWith('[profile ')) profiles.push(line.slice('[profile '.length, -1));
-  }
-  return profiles;
+  const start = `${blockStart(team)}\n`;
+  const end = `${BLOCK_END}\n`;
+  if (text.length < start.length + end.length || !text.startsWith(start) || !text.endsWith(end)) return undefined;
+  const body = text.slice(start.length, text.length - end.length);
+  if (!BLOCK_BODY.test(body)) return undefined;
+  return Array.from(body.matchAll(PROFILE_HEADER), (match) => match[1]!);
 }

@@ -111,20 +111,17 @@ export interface CheckoutOptions {
 export type RemoteAnswer = PromiseSettledResult<string | undefined>;
 
 /**
- * The cached clone of a git source and the remote's commit for its ref,
- * without the lock and without changing anything: the first look of a warm
- * run (aws-config.ts decides from it whether anything needs doing).
- * undefined when there is no clone yet. git is started before this returns
- * its promise, so the caller can do other work while it runs.
+ * The remote's commit for the source's ref, asked from robo's cache folder
+ * without a clone and without the lock: the first look of a warm run
+ * (aws-config.ts decides from it whether anything needs doing). undefined
+ * when there is no cache folder yet, so no clone either. git is started
+ * before this returns its promise, so the caller can do other work while it
+ * runs.
  */
-export async function askRemote(
-  spec: Extract<SourceSpec, { kind: 'git' }>,
-  options: Pick<CheckoutOptions, 'cacheDir' | 'env'> & { /** The clone's folder when the caller knows it (cacheFolder hashes the URL). */ dir?: string },
-): Promise<{ dir: string; remote: RemoteAnswer } | undefined> {
-  const dir = options.dir ?? cacheFolder(options.cacheDir, spec.url);
-  if (!existsSync(path.join(dir, '.git'))) return undefined;
-  const [remote] = await Promise.allSettled([remoteCommit(dir, spec.ref, options.env)]);
-  return { dir, remote };
+export async function askRemote(spec: Extract<SourceSpec, { kind: 'git' }>, options: Pick<CheckoutOptions, 'cacheDir' | 'env'>): Promise<RemoteAnswer | undefined> {
+  if (!existsSync(options.cacheDir)) return undefined;
+  const [remote] = await Promise.allSettled([remoteCommit(spec, options.cacheDir, options.env)]);
+  return remote;
 }
 
 export async function checkoutSource(spec: SourceSpec, options: CheckoutOptions): Promise<Checkout> {
@@ -218,7 +215,7 @@ async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: stri
   // trip, no pack), unless the caller did, while status looks at the working
   // tree; the two are independent, so they run side by side.
   const [asked, looked] = await Promise.allSettled([
-    options.remote ? settled(options.remote) : remoteCommit(dir, spec.ref, options.env),
+    options.remote ? settled(options.remote) : remoteCommit(spec, options.cacheDir, options.env),
     worktreeState(await git(dir, options.env)),
   ]);
   let state: WorktreeState;
@@ -279,14 +276,18 @@ async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: stri
 }
 
 /**
- * The commit a ref names on the remote, from `git ls-remote`: a branch, else
- * a tag (peeled to its commit); undefined when the remote does not list it
- * (a commit id, say), and the fetch then decides.
+ * The commit a ref names on the remote, from `git ls-remote URL REF`: a
+ * branch, else a tag (peeled to its commit); undefined when the remote does
+ * not list it (a commit id, say), and the fetch then decides. It runs in
+ * robo's cache folder with git's search for a repository stopped there
+ * (GIT_CEILING_DIRECTORIES), so no repository's settings apply, as when
+ * asking from the clone (whose origin is this URL), and no clone is needed.
  */
-async function remoteCommit(dir: string, ref: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+async function remoteCommit(spec: Extract<SourceSpec, { kind: 'git' }>, cacheDir: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const { ref } = spec;
   const wanted = ref ?? 'HEAD';
   const listed = new Map(
-    (await runGit(dir, env, ['ls-remote', 'origin', wanted]))
+    (await runGit(cacheDir, env, ['ls-remote', '--', spec.url, wanted], { GIT_CEILING_DIRECTORIES: path.dirname(cacheDir) }))
       .split('\n')
       .map((line) => line.split('\t'))
       .filter((parts): parts is [string, string] => parts.length === 2)

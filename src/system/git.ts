@@ -88,11 +88,13 @@ export async function git(baseDir: string, env: NodeJS.ProcessEnv, progress?: Gi
  * new upstream makes a single git call (ls-remote), and loading simple-git
  * (about 35 ms) costs more than that call. Same environment as git(); any
  * non-zero exit rejects with git's stderr as the message. Arguments are
- * robo's own, never options taken from a user.
+ * robo's own, never options taken from a user; `extra` is set on top of the
+ * environment (robo's own variables, such as GIT_CEILING_DIRECTORIES).
  */
-export function runGit(baseDir: string, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<string> {
+export function runGit(baseDir: string, env: NodeJS.ProcessEnv, args: readonly string[], extra: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd: baseDir, env: gitEnvironment(env, Boolean(process.stdin.isTTY)), maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
+    const environment = { ...gitEnvironment(env, Boolean(process.stdin.isTTY)), ...extra };
+    execFile('git', args, { cwd: baseDir, env: environment, maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
       if (!error) resolve(stdout);
       else if (error.code === 'ENOENT') reject(error); // no git on PATH
       else reject(new Error(stderr.trim() || stdout.trim() || `git exited with code ${String(error.code)}`));
