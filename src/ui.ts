@@ -44,19 +44,20 @@ const PLAIN: Colors = { green: same, red: same, yellow: same, blue: same, cyan: 
  * (no-color.org). chalk is loaded only for colour: its start-up (it probes
  * the terminal) costs a few ms that nightly and scripted runs need not pay.
  */
-export async function colorsFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): Promise<Colors> {
+export async function colorsFor(stream: () => NodeJS.WriteStream, env: NodeJS.ProcessEnv): Promise<Colors> {
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
-  if (env.NO_COLOR || !(forced || stream.isTTY)) return PLAIN;
+  if (env.NO_COLOR || !(forced || stream().isTTY)) return PLAIN;
   const { Chalk } = await import('chalk');
   return new Chalk({ level: 1 });
 }
 
 export async function createReporter(options: ReporterOptions): Promise<Reporter> {
-  const stdout = options.stdout ?? process.stdout;
-  const stderr = options.stderr ?? process.stderr;
+  // Streams are looked up when used: setting up process.stderr costs a few ms, and most runs print nothing there.
+  const stdout = () => options.stdout ?? process.stdout;
+  const stderr = () => options.stderr ?? process.stderr;
   const [out, err] = await Promise.all([colorsFor(stdout, options.env), colorsFor(stderr, options.env)]);
-  const lines = (stream: NodeJS.WriteStream, first: string, details: readonly string[] = []) => {
-    stream.write([first, ...details.map((line) => `    ${line}`)].join('\n') + '\n');
+  const lines = (stream: () => NodeJS.WriteStream, first: string, details: readonly string[] = []) => {
+    stream().write([first, ...details.map((line) => `    ${line}`)].join('\n') + '\n');
   };
   return {
     verbose: options.verbose,
@@ -67,6 +68,6 @@ export async function createReporter(options: ReporterOptions): Promise<Reporter
     detail: (message) => options.verbose && lines(stderr, err.dim(`· ${message}`)),
     warn: (message, details) => options.quiet || lines(stderr, `${err.yellow('⚠')} : ${message}`, details),
     error: (message, details) => lines(stderr, `${err.red('✖')} : ${message}`, details),
-    print: (text) => stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    print: (text) => stdout().write(text.endsWith('\n') ? text : `${text}\n`),
   };
 }

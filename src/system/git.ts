@@ -9,6 +9,7 @@
  * is dropped, which also keeps a stray GIT_DIR from pointing robo elsewhere.
  */
 import { execFile } from 'node:child_process';
+import { isatty } from 'node:tty';
 import type { SimpleGit, SimpleGitProgressEvent } from 'simple-git';
 
 export const PASSED_ON_GIT_VARIABLES = [
@@ -60,12 +61,17 @@ export function gitEnvironment(env: NodeJS.ProcessEnv, interactive = false): Rec
   return result;
 }
 
+/** Whether stdin is a terminal. isatty, not process.stdin.isTTY: setting up process.stdin costs up to 3 ms. */
+function someoneAtTheTerminal(): boolean {
+  return isatty(0);
+}
+
 export type GitProgress = (event: SimpleGitProgressEvent) => void;
 
 /** A simple-git instance for `baseDir`; simple-git is loaded on first use (see runGit). */
 export async function git(baseDir: string, env: NodeJS.ProcessEnv, progress?: GitProgress): Promise<SimpleGit> {
   const { simpleGit } = await import('simple-git');
-  const environment = gitEnvironment(env, Boolean(process.stdin.isTTY));
+  const environment = gitEnvironment(env, someoneAtTheTerminal());
   return simpleGit({
     baseDir,
     allowEnvironment: Object.keys(environment).filter((key) => PASSED.has(key.toLowerCase())),
@@ -93,7 +99,7 @@ export async function git(baseDir: string, env: NodeJS.ProcessEnv, progress?: Gi
  */
 export function runGit(baseDir: string, env: NodeJS.ProcessEnv, args: readonly string[], extra: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const environment = { ...gitEnvironment(env, Boolean(process.stdin.isTTY)), ...extra };
+    const environment = { ...gitEnvironment(env, someoneAtTheTerminal()), ...extra };
     execFile('git', args, { cwd: baseDir, env: environment, maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
       if (!error) resolve(stdout);
       else if (error.code === 'ENOENT') reject(error); // no git on PATH
