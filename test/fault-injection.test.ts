@@ -71,10 +71,14 @@ describe('SIGKILL at random moments', () => {
       }
     }
     // Nothing a killed run left behind (a stale lock, git lock files, a half clone) blocks the next run.
+    // Two teams in turn: at least one of the two runs writes.
+    expect((await runRobo(['aws.config', '--team', 'foundation'], { env, timeoutMs: 60_000 })).code).toBe(0);
     const final = await runRobo(['aws.config', '--team', 'platform'], { env, timeoutMs: 60_000 });
     expect(final.stderr).toBe('');
     expect(final.code).toBe(0);
     expect(readFileSync(box.awsConfig, 'utf8')).toBe(snapshot('platform') + USER_FILE);
+    // The temp files of writes that were killed are gone once a later run writes.
+    expect(readdirSync(path.dirname(box.awsConfig)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
     expect(loadWithBotocore(box.awsConfig).profiles.mine?.role_arn).toBe('arn:aws:iam::123456789012:role/me');
   }, Math.max(60_000, ITERATIONS * 4_000));
 });

@@ -183,6 +183,24 @@ describe('fetch failures', () => {
   });
 });
 
+describe('temp files of killed writes', () => {
+  it('are removed by the next run that writes (it holds the lock), and only by such a run', async () => {
+    const box = sandbox();
+    withUserFile(box);
+    const leftover = path.join(path.dirname(box.awsConfig), '.config.robo-0123456789abcdef.tmp');
+    const unrelated = path.join(path.dirname(box.awsConfig), '.config.swp');
+    writeFileSync(leftover, 'half a config');
+    writeFileSync(unrelated, 'an editor');
+    expect((await runRobo(['aws.config', '--team', 'platform'], { env: box.env })).code).toBe(0);
+    expect(existsSync(leftover)).toBe(false);
+    expect(existsSync(unrelated)).toBe(true);
+    // A run with nothing to write takes no lock, so it leaves such files alone.
+    writeFileSync(leftover, 'half a config');
+    expect((await runRobo(['aws.config', '--team', 'platform'], { env: box.env })).code).toBe(0);
+    expect(existsSync(leftover)).toBe(true);
+  });
+});
+
 describe('concurrent runs', () => {
   it('ten runs at once on one config, alternating teams: one valid file, the user part intact, every backup complete', async () => {
     const box = sandbox();

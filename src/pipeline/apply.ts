@@ -1,10 +1,10 @@
 /**
- * Stage 6: make the plan real. Backup first (verified), then one atomic write.
+ * Stage 6: make the plan real. Backup first (verified), then one atomic write,
+ * all while the caller holds the config's lock.
  * Nothing happens when the plan has no change: no backup, no write.
  */
 import { createBackup } from '../system/backup.js';
-import { preloadAtomicWrite, writeAtomically } from '../system/atomic-write.js';
-import { preloadCrypto } from '../system/crypto.js';
+import { removeLeftovers, writeAtomically } from '../system/atomic-write.js';
 import { preloadLock } from '../system/lock.js';
 import type { Plan } from './plan.js';
 
@@ -15,19 +15,20 @@ export interface Applied {
 }
 
 /**
- * Load what a write needs (the lock, the atomic write, node:crypto for the
- * backup's name) ahead of time: syncAwsConfig calls this while it waits for
- * git when a change looks likely. Nothing is written here.
+ * Load what a write needs (proper-lockfile) ahead of time: syncAwsConfig
+ * calls this while it waits for git when a change looks likely. Nothing is
+ * written here.
  */
 export async function preloadApply(): Promise<void> {
-  preloadCrypto();
-  await Promise.all([preloadLock(), preloadAtomicWrite()]);
+  await preloadLock();
 }
 
 export async function applyPlan(plan: Plan, backupDir: string): Promise<Applied> {
   if (!plan.changed) return { written: false, backup: undefined };
   const { target } = plan;
   const backup = target.content === undefined ? undefined : await createBackup(target.content, backupDir);
+  // The caller holds the config's lock: temp files beside it are from killed runs.
+  await removeLeftovers(target.file);
   // A new file is private (0600); an existing one keeps the mode its owner chose.
   await writeAtomically(target.file, plan.next, { mode: target.mode ?? 0o600, folderMode: 0o700 });
   return { written: true, backup };

@@ -9,7 +9,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { BusyError, WriteError, messageOf } from '../errors.js';
-import { sha256 } from './crypto.js';
+import { shortName } from './crypto.js';
 
 const STALE_MS = 2_000; // proper-lockfile's minimum
 const WAIT_MS = 60_000;
@@ -22,7 +22,7 @@ export interface Lock {
 
 /** The lock file for a resource, kept under robo's cache so nothing is added beside the config. */
 export function lockPath(cacheDir: string, kind: 'target' | 'source', key: string): string {
-  return path.join(cacheDir, 'locks', `${kind}-${sha256(key).slice(0, 16)}`);
+  return path.join(cacheDir, 'locks', `${kind}-${shortName(key)}`);
 }
 
 /** proper-lockfile, loaded on first use: runs that need no lock skip it (and preloadLock can start it early). */
