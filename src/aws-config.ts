@@ -7,8 +7,6 @@
  * validation, render, reading the markers) runs before the first byte is
  * written, so a failed run changes nothing.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { DefinitionsError, UsageError, WriteError } from './errors.js';
 import { TEAM_NAME, type Organization, type Team } from './model.js';
 import { resolvePaths, type RoboPaths } from './paths.js';
@@ -17,7 +15,7 @@ import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions, type Definitions } from 
 import { planConfig, type Plan, type RemovedSection } from './pipeline/plan.js';
 import { readValidationCache, validatedBytes, writeValidationCache, type TeamProblems } from './pipeline/validation-cache.js';
 import { formatProblem, type Problem } from './pipeline/problems.js';
-import { renderAwsConfig } from './pipeline/render.js';
+import { profilesOfBlock, renderAwsConfig } from './pipeline/render.js';
 import { suggestName } from './pipeline/regions.js';
 import { resolveAwsConfig } from './pipeline/resolve.js';
 import { resolveSource, type OpenSource } from './pipeline/open-source.js';
@@ -183,23 +181,25 @@ export async function prepareAwsConfig(options: AwsConfigOptions): Promise<Prepa
   const useCaches = !source.allowedSigners;
   let remote: RemoteAnswer | undefined;
   if (spec.kind === 'git' && team !== undefined) {
+    // The block last rendered for this team from this source, its commit, and its clone's folder.
+    const last = useCaches ? readRenderCache(paths.cacheDir, team, spec.url) : undefined;
     // Ask the remote first: git starts now. If nothing changed since a run
     // that rendered or validated this commit, it is the only git command.
-    const asking = askRemote(spec, { cacheDir: paths.cacheDir, env: options.env });
-    // Meanwhile, the block last rendered for this team from this source, and its commit.
-    const last = useCaches ? readRenderCache(paths.cacheDir, team, spec.url) : undefined;
-    const candidate: Rendered | undefined = last && { team, text: last.text, profiles: last.profiles, warnings: last.warnings };
+    const asking = askRemote(spec, { cacheDir: paths.cacheDir, env: options.env, dir: last?.dir });
+    // Meanwhile: a cached block is used only if the renderer could have written it.
+    const profiles = last && profilesOfBlock(last.text, team);
+    const candidate: Rendered | undefined = last && profiles && { team, text: last.text, profiles, warnings: last.warnings };
     if (candidate) options.onCandidate?.(candidate);
-    remote = await asking;
+    const warm = await asking;
+    remote = warm?.remote;
     const commit = remote?.status === 'fulfilled' ? remote.value : undefined;
-    if (last && candidate && commit === last.commit) {
-      return { paths, spec, checkout: unmoved(spec, last.dir, commit), rendered: candidate, useCaches };
+    if (warm && last && candidate && commit === last.commit) {
+      return { paths, spec, checkout: unmoved(spec, warm.dir, commit), rendered: candidate, useCaches };
     }
-    const dir = cacheFolder(paths.cacheDir, spec.url);
-    const rendered = useCaches && commit && existsSync(path.join(dir, '.git')) ? await renderValidated(source, dir, commit, team) : undefined;
-    if (commit && rendered) {
-      await writeRenderCache(paths.cacheDir, { url: spec.url, dir, commit, ...rendered });
-      return { paths, spec, checkout: unmoved(spec, dir, commit), rendered, useCaches };
+    const rendered = useCaches && warm && commit ? await renderValidated(source, warm.dir, commit, team) : undefined;
+    if (warm && commit && rendered) {
+      await writeRenderCache(paths.cacheDir, { url: spec.url, dir: warm.dir, commit, ...rendered });
+      return { paths, spec, checkout: unmoved(spec, warm.dir, commit), rendered, useCaches };
     }
   }
 

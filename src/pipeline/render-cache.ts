@@ -7,8 +7,8 @@
  * <team>), replaced when the commit changes; written only after the commit
  * was validated and rendered. Its first line is JSON (what it was rendered
  * from, and the warnings), the rest the block itself, as written: nothing to
- * unescape. A block is used only if the renderer could have written it
- * (profilesOfBlock), which also gives its profile names. Only an
+ * unescape. The reader checks that the renderer could have written the
+ * block (profilesOfBlock), which also gives its profile names. Only an
  * optimisation: anything missing, unreadable or odd means the usual path.
  */
 import { readFileSync } from 'node:fs';
@@ -16,7 +16,6 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BUILD_ID } from '../build-id.js';
 import type { Problem } from './problems.js';
-import { profilesOfBlock } from './render.js';
 
 export interface RenderedEntry {
   version: string;
@@ -25,9 +24,8 @@ export interface RenderedEntry {
   dir: string;
   commit: string;
   team: string;
+  /** The block as written; not yet checked (profilesOfBlock). */
   text: string;
-  /** The profiles the block defines, in order (read from the block itself). */
-  profiles: string[];
   /** Problems in other teams' files at this commit. */
   warnings: Problem[];
 }
@@ -36,7 +34,7 @@ function entryFile(cacheDir: string, team: string): string {
   return path.join(cacheDir, 'rendered', team);
 }
 
-/** The entry for this team and source, if this build of robo wrote it and the block is one it could have written. Synchronous: it is read before the run's one git call. */
+/** The entry for this team and source, if this build of robo wrote it. Synchronous: it is read before the run's one git call. */
 export function readRenderCache(cacheDir: string, team: string, url: string): RenderedEntry | undefined {
   try {
     const content = readFileSync(entryFile(cacheDir, team), 'utf8');
@@ -46,15 +44,14 @@ export function readRenderCache(cacheDir: string, team: string, url: string): Re
     const whole =
       entry.version === BUILD_ID && entry.url === url && entry.team === team && typeof entry.dir === 'string' && entry.dir.startsWith(clones) &&
       typeof entry.commit === 'string' && /^[0-9a-f]{40,64}$/.test(entry.commit) && Array.isArray(entry.warnings);
-    const profiles = whole ? profilesOfBlock(entry.text, team) : undefined;
-    return profiles ? ({ ...entry, profiles } as RenderedEntry) : undefined;
+    return whole ? (entry as RenderedEntry) : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** Profile names are not stored: a reader takes them from the block itself. */
-export async function writeRenderCache(cacheDir: string, entry: Omit<RenderedEntry, 'version' | 'profiles'>): Promise<void> {
+export async function writeRenderCache(cacheDir: string, entry: Omit<RenderedEntry, 'version'>): Promise<void> {
   const file = entryFile(cacheDir, entry.team);
   const temp = `${file}.${process.pid}.tmp`;
   try {

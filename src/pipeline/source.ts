@@ -111,17 +111,21 @@ export interface CheckoutOptions {
 export type RemoteAnswer = PromiseSettledResult<string | undefined>;
 
 /**
- * The remote's commit for the source's ref, asked from robo's cache folder
- * without a clone and without the lock: the first look of a warm run
- * (aws-config.ts decides from it whether anything needs doing). undefined
- * when there is no cache folder yet, so no clone either. git is started
- * before this returns its promise, so the caller can do other work while it
- * runs.
+ * The remote's commit for the source's ref, asked from its clone without the
+ * lock: the first look of a warm run (aws-config.ts decides from it whether
+ * anything needs doing). `dir` is the clone's folder when the caller knows
+ * it (cacheFolder hashes the URL, which loads node:crypto). undefined when
+ * there is no clone. git is started before this returns its promise, so the
+ * caller can do other work while it runs.
  */
-export async function askRemote(spec: Extract<SourceSpec, { kind: 'git' }>, options: Pick<CheckoutOptions, 'cacheDir' | 'env'>): Promise<RemoteAnswer | undefined> {
-  if (!existsSync(options.cacheDir)) return undefined;
-  const [remote] = await Promise.allSettled([remoteCommit(spec, options.cacheDir, options.env)]);
-  return remote;
+export async function askRemote(
+  spec: Extract<SourceSpec, { kind: 'git' }>,
+  options: Pick<CheckoutOptions, 'cacheDir' | 'env'> & { dir?: string },
+): Promise<{ dir: string; remote: RemoteAnswer } | undefined> {
+  const dir = options.dir ?? cacheFolder(options.cacheDir, spec.url);
+  if (!existsSync(path.join(dir, '.git'))) return undefined;
+  const [remote] = await Promise.allSettled([remoteCommit(dir, spec.ref, options.env)]);
+  return { dir, remote };
 }
 
 export async function checkoutSource(spec: SourceSpec, options: CheckoutOptions): Promise<Checkout> {
@@ -215,7 +219,7 @@ async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: stri
   // trip, no pack), unless the caller did, while status looks at the working
   // tree; the two are independent, so they run side by side.
   const [asked, looked] = await Promise.allSettled([
-    options.remote ? settled(options.remote) : remoteCommit(spec, options.cacheDir, options.env),
+    options.remote ? settled(options.remote) : remoteCommit(dir, spec.ref, options.env),
     worktreeState(await git(dir, options.env)),
   ]);
   let state: WorktreeState;
@@ -276,18 +280,16 @@ async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: stri
 }
 
 /**
- * The commit a ref names on the remote, from `git ls-remote URL REF`: a
+ * The commit a ref names on the remote, from `git ls-remote origin REF` in
+ * the clone (inside its own repository, so no other repository's settings
+ * apply, and the URL, which may hold a token, is not on a command line): a
  * branch, else a tag (peeled to its commit); undefined when the remote does
- * not list it (a commit id, say), and the fetch then decides. It runs in
- * robo's cache folder with git's search for a repository stopped there
- * (GIT_CEILING_DIRECTORIES), so no repository's settings apply, as when
- * asking from the clone (whose origin is this URL), and no clone is needed.
+ * not list it (a commit id, say), and the fetch then decides.
  */
-async function remoteCommit(spec: Extract<SourceSpec, { kind: 'git' }>, cacheDir: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const { ref } = spec;
+async function remoteCommit(dir: string, ref: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const wanted = ref ?? 'HEAD';
   const listed = new Map(
-    (await runGit(cacheDir, env, ['ls-remote', '--', spec.url, wanted], { GIT_CEILING_DIRECTORIES: path.dirname(cacheDir) }))
+    (await runGit(dir, env, ['ls-remote', 'origin', wanted]))
       .split('\n')
       .map((line) => line.split('\t'))
       .filter((parts): parts is [string, string] => parts.length === 2)

@@ -94,13 +94,11 @@ export async function git(baseDir: string, env: NodeJS.ProcessEnv, progress?: Gi
  * new upstream makes a single git call (ls-remote), and loading simple-git
  * (about 35 ms) costs more than that call. Same environment as git(); any
  * non-zero exit rejects with git's stderr as the message. Arguments are
- * robo's own, never options taken from a user; `extra` is set on top of the
- * environment (robo's own variables, such as GIT_CEILING_DIRECTORIES).
+ * robo's own, never options taken from a user.
  */
-export function runGit(baseDir: string, env: NodeJS.ProcessEnv, args: readonly string[], extra: Record<string, string> = {}): Promise<string> {
+export function runGit(baseDir: string, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const environment = { ...gitEnvironment(env, someoneAtTheTerminal()), ...extra };
-    execFile('git', args, { cwd: baseDir, env: environment, maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
+    execFile('git', args, { cwd: baseDir, env: gitEnvironment(env, someoneAtTheTerminal()), maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
       if (!error) resolve(stdout);
       else if (error.code === 'ENOENT') reject(error); // no git on PATH
       else reject(new Error(stderr.trim() || stdout.trim() || `git exited with code ${String(error.code)}`));
