@@ -77,8 +77,8 @@ describe('SIGKILL at random moments', () => {
     expect(final.stderr).toBe('');
     expect(final.code).toBe(0);
     expect(readFileSync(box.awsConfig, 'utf8')).toBe(snapshot('platform') + USER_FILE);
-    // The temp files of writes that were killed are gone once a later run writes.
-    expect(readdirSync(path.dirname(box.awsConfig)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    // Killed writes leave only robo's own temp names beside the config (a later write removes them once a minute old).
+    for (const name of readdirSync(path.dirname(box.awsConfig)).filter((entry) => entry !== 'config')) expect(name).toMatch(/^\.config\.robo-[0-9a-f]{16}\.tmp$/);
     expect(loadWithBotocore(box.awsConfig).profiles.mine?.role_arn).toBe('arn:aws:iam::123456789012:role/me');
   }, Math.max(60_000, ITERATIONS * 4_000));
 });

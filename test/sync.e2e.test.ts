@@ -2,7 +2,7 @@
  * Safe sync of a file people also edit, end to end: drift checks, restore,
  * refused markers, offline runs, concurrent runs, JSON output.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadWithBotocore } from './helpers/botocore.js';
@@ -184,18 +184,24 @@ describe('fetch failures', () => {
 });
 
 describe('temp files of killed writes', () => {
-  it('are removed by the next run that writes (it holds the lock), and only by such a run', async () => {
+  it('are removed by the next run that writes (it holds the lock): only robo\'s names, only when over a minute old', async () => {
     const box = sandbox();
     withUserFile(box);
-    const leftover = path.join(path.dirname(box.awsConfig), '.config.robo-0123456789abcdef.tmp');
-    const unrelated = path.join(path.dirname(box.awsConfig), '.config.swp');
-    writeFileSync(leftover, 'half a config');
-    writeFileSync(unrelated, 'an editor');
+    const folder = path.dirname(box.awsConfig);
+    const old = new Date(Date.now() - 120_000);
+    const planted = (name: string, age: Date | undefined) => {
+      writeFileSync(path.join(folder, name), 'half a config');
+      if (age) utimesSync(path.join(folder, name), age, age);
+      return path.join(folder, name);
+    };
+    const leftover = planted('.config.robo-0123456789abcdef.tmp', old);
+    const fresh = planted('.config.robo-fedcba9876543210.tmp', undefined); // maybe a write in progress
+    const notes = planted('.config.robo-notes.tmp', old); // not a name robo makes
+    const editor = planted('.config.swp', old);
     expect((await runRobo(['aws.config', '--team', 'platform'], { env: box.env })).code).toBe(0);
-    expect(existsSync(leftover)).toBe(false);
-    expect(existsSync(unrelated)).toBe(true);
+    expect([leftover, fresh, notes, editor].map((file) => existsSync(file))).toEqual([false, true, true, true]);
     // A run with nothing to write takes no lock, so it leaves such files alone.
-    writeFileSync(leftover, 'half a config');
+    planted('.config.robo-0123456789abcdef.tmp', old);
     expect((await runRobo(['aws.config', '--team', 'platform'], { env: box.env })).code).toBe(0);
     expect(existsSync(leftover)).toBe(true);
   });

@@ -10,7 +10,7 @@
  * file's name is random from the kernel instead (crypto.ts).
  */
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { WriteError, messageOf } from '../errors.js';
 import { randomHex } from './crypto.js';
@@ -23,16 +23,25 @@ export interface AtomicWriteOptions {
 }
 
 const tempPrefix = (file: string) => `.${path.basename(file)}.robo-`;
+/** Older than this, a temp file of robo's cannot be a live write (those take milliseconds). */
+const LEFTOVER_MS = 60_000;
 
 /**
  * Temp files that runs killed mid-write (SIGKILL, power loss) left beside
- * `file`. Call only while holding the file's lock: then no live run is
- * writing one.
+ * `file`: exactly robo's name for them, regular files, over a minute old.
+ * Call only while holding the file's lock.
  */
 export async function removeLeftovers(file: string): Promise<void> {
+  const folder = path.dirname(file);
   const prefix = tempPrefix(file);
-  const names = await readdir(path.dirname(file)).catch(() => [] as string[]);
-  await Promise.all(names.filter((name) => name.startsWith(prefix) && name.endsWith('.tmp')).map((name) => unlink(path.join(path.dirname(file), name)).catch(() => {})));
+  const names = await readdir(folder).catch(() => [] as string[]);
+  const ours = names.filter((name) => name.startsWith(prefix) && /^[0-9a-f]{16}\.tmp$/.test(name.slice(prefix.length)));
+  await Promise.all(
+    ours.map(async (name) => {
+      const info = await lstat(path.join(folder, name)).catch(() => undefined);
+      if (info?.isFile() && Date.now() - info.mtimeMs > LEFTOVER_MS) await unlink(path.join(folder, name)).catch(() => {});
+    }),
+  );
 }
 
 export async function writeAtomically(file: string, content: Buffer, options: AtomicWriteOptions): Promise<void> {
@@ -48,8 +57,9 @@ export async function writeAtomically(file: string, content: Buffer, options: At
     try {
       await handle.writeFile(content);
       await handle.chmod(mode); // the umask cannot narrow what the owner chose
-      // Run as root on someone's config (sudo), the file stays theirs.
-      if (existing && process.getuid?.() === 0) await handle.chown(existing.uid, existing.gid);
+      // The file keeps its owner and group where this user may set them (as
+      // write-file-atomic did): a group that reads the config keeps reading it.
+      if (existing) await handle.chown(existing.uid, existing.gid).catch(() => {});
       await handle.sync();
     } finally {
       await handle.close();
@@ -63,8 +73,10 @@ export async function writeAtomically(file: string, content: Buffer, options: At
   }
 }
 
+/** After the rename, so nothing here may fail the write: some folders cannot be opened or fsynced. */
 async function syncFolder(folder: string): Promise<void> {
-  const handle = await open(folder, 'r');
+  const handle = await open(folder, 'r').catch(() => undefined);
+  if (!handle) return;
   try {
     await handle.sync();
   } catch {
