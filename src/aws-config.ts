@@ -10,7 +10,7 @@
 import { DefinitionsError, UsageError, WriteError } from './errors.js';
 import { TEAM_NAME, type Organization, type Team } from './model.js';
 import { resolvePaths, type RoboPaths } from './paths.js';
-import { applyPlan, preloadApply } from './pipeline/apply.js';
+import { applyPlan } from './pipeline/apply.js';
 import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions, type Definitions } from './pipeline/definitions.js';
 import { planConfig, type Plan, type RemovedSection } from './pipeline/plan.js';
 import { readValidationCache, validatedBytes, writeValidationCache, type TeamProblems } from './pipeline/validation-cache.js';
@@ -23,7 +23,7 @@ import { readRenderCache, writeRenderCache } from './pipeline/render-cache.js';
 import { recordUpToDate, upToDateCommit } from './pipeline/up-to-date.js';
 import { askRemote, cacheFolder, checkoutSource, describeSpec, type Checkout, type RemoteAnswer, type SourceSpec } from './pipeline/source.js';
 import type { GitProgress } from './system/git.js';
-import { lockPath, withLock } from './system/lock.js';
+import { lockPath, preloadLock, withLock } from './system/lock.js';
 import { readTarget, resolveTarget, unchangedSince, type Target } from './system/target.js';
 
 export interface AwsConfigOptions {
@@ -100,8 +100,8 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
     early = reading.then(({ target }) => {
       if (!target) return undefined;
       const plan = planFrom(target, candidate);
-      // A write looks likely: load what it needs while git still runs.
-      if (plan.changed && !options.dryRun) preloadApply().catch(() => {});
+      // A write looks likely: load the lock's library while git still runs.
+      if (plan.changed && !options.dryRun) preloadLock().catch(() => {});
       return { candidate, target, plan };
     });
     early.catch(() => {}); // a plan that fails is made again below, and fails there
@@ -125,7 +125,7 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
   if (useCaches && upToDateAt !== undefined && upToDateAt === checkout.commit) {
     return { ...result({ target: { path: configured, file }, changed: false, removed: [] }, true, undefined), unread: true };
   }
-  const target = read && (await unchangedSince(read)) ? read : await readTarget(configured, file);
+  const target = read && unchangedSince(read) ? read : await readTarget(configured, file);
   const speculated = await early?.catch(() => undefined);
 
   // Read, plan and write under one lock, so concurrent runs never interleave

@@ -2,10 +2,10 @@
  * `robo aws.config` (alias `config.aws`): flags in, syncAwsConfig() called,
  * its result printed (or given as JSON). No logic about files or git here.
  */
-import { isatty } from 'node:tty';
 import type { AwsConfigResult } from '../aws-config.js';
 import { ExitCode, ExitSignal } from '../errors.js';
 import { formatProblem } from '../pipeline/problems.js';
+import { isTerminal } from '../system/terminal.js';
 import type { Reporter } from '../ui.js';
 import { age, teamFrom, tilde } from './format.js';
 import type { BuiltinTask, TaskContext } from './types.js';
@@ -165,8 +165,7 @@ function toJson(result: AwsConfigResult) {
 
 /** Clone/fetch progress on a terminal only: logs and timers get clean output. */
 function progressLine(context: TaskContext) {
-  // isatty, not process.stderr.isTTY: most runs print nothing to stderr, and setting it up costs a few ms.
-  const shown = isatty(2) && !context.reporter.quiet && !context.json;
+  const shown = isTerminal(2) && !context.reporter.quiet && !context.json;
   let used = false;
   return {
     update: shown

@@ -5,22 +5,12 @@
  */
 import { createBackup } from '../system/backup.js';
 import { removeLeftovers, writeAtomically } from '../system/atomic-write.js';
-import { preloadLock } from '../system/lock.js';
 import type { Plan } from './plan.js';
 
 export interface Applied {
   written: boolean;
   /** Where the previous config was copied; undefined when there was none or nothing changed. */
   backup: string | undefined;
-}
-
-/**
- * Load what a write needs (proper-lockfile) ahead of time: syncAwsConfig
- * calls this while it waits for git when a change looks likely. Nothing is
- * written here.
- */
-export async function preloadApply(): Promise<void> {
-  await preloadLock();
 }
 
 export async function applyPlan(plan: Plan, backupDir: string): Promise<Applied> {

@@ -4,18 +4,19 @@
  * that, so later runs on the same commit need not read and plan a
  * 20,000-line file. ($XDG_CACHE_HOME/robo/up-to-date/<team>.)
  *
- * The file is recognised by its stamp: device, inode, size, and mtime and
- * ctime in nanoseconds. Any write through any tool changes ctime, and no
- * tool can set it back. A stamp is recorded only for a file whose ctime is
+ * The file is recognised by its stamp (fileStamp: device, inode, size,
+ * mtime and ctime in ns; any write changes ctime, which no tool can set
+ * back). A stamp is recorded only for a file whose ctime is
  * over 2 s old, whose bytes, read again, are the ones that were planned
  * from, and whose stamp is the same before and after that read: a file
  * changing within one clock tick of the check cannot pass for the one
  * checked. Only an optimisation: anything unexpected means reading the file.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BUILD_ID } from '../build-id.js';
+import { fileStamp } from '../system/target.js';
 
 const SETTLED_NS = 2_000_000_000n;
 
@@ -31,21 +32,12 @@ function recordFile(cacheDir: string, team: string): string {
   return path.join(cacheDir, 'up-to-date', team);
 }
 
-function stampOf(file: string): { stamp: string; ctimeNs: bigint } | undefined {
-  try {
-    const info = statSync(file, { bigint: true });
-    return info.isFile() ? { stamp: `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`, ctimeNs: info.ctimeNs } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The commit whose block `file` held when last found up to date, if it has not changed since. */
 export function upToDateCommit(cacheDir: string, team: string, file: string): string | undefined {
   try {
     const record = JSON.parse(readFileSync(recordFile(cacheDir, team), 'utf8')) as Partial<UpToDate>;
     if (record.version !== BUILD_ID || record.team !== team || record.file !== file || typeof record.commit !== 'string') return undefined;
-    return stampOf(file)?.stamp === record.stamp ? record.commit : undefined;
+    return fileStamp(file)?.stamp === record.stamp ? record.commit : undefined;
   } catch {
     return undefined;
   }
@@ -56,9 +48,9 @@ export async function recordUpToDate(cacheDir: string, team: string, file: strin
   const target = recordFile(cacheDir, team);
   const temp = `${target}.${process.pid}.tmp`;
   try {
-    const before = stampOf(file);
+    const before = fileStamp(file);
     if (!before || BigInt(Date.now()) * 1_000_000n - before.ctimeNs < SETTLED_NS) return;
-    if (!readFileSync(file).equals(planned) || stampOf(file)?.stamp !== before.stamp) return;
+    if (!readFileSync(file).equals(planned) || fileStamp(file)?.stamp !== before.stamp) return;
     const text = JSON.stringify({ version: BUILD_ID, team, file, commit, stamp: before.stamp } satisfies UpToDate);
     if (readIfAny(target) === text) return;
     await mkdir(path.dirname(target), { recursive: true });

@@ -9,8 +9,8 @@
  * is dropped, which also keeps a stray GIT_DIR from pointing robo elsewhere.
  */
 import { execFile } from 'node:child_process';
-import { isatty } from 'node:tty';
 import type { SimpleGit, SimpleGitProgressEvent } from 'simple-git';
+import { isTerminal } from './terminal.js';
 
 export const PASSED_ON_GIT_VARIABLES = [
   'GIT_SSH_COMMAND',
@@ -61,17 +61,12 @@ export function gitEnvironment(env: NodeJS.ProcessEnv, interactive = false): Rec
   return result;
 }
 
-/** Whether stdin is a terminal. isatty, not process.stdin.isTTY: setting up process.stdin costs up to 3 ms. */
-function someoneAtTheTerminal(): boolean {
-  return isatty(0);
-}
-
 export type GitProgress = (event: SimpleGitProgressEvent) => void;
 
 /** A simple-git instance for `baseDir`; simple-git is loaded on first use (see runGit). */
 export async function git(baseDir: string, env: NodeJS.ProcessEnv, progress?: GitProgress): Promise<SimpleGit> {
   const { simpleGit } = await import('simple-git');
-  const environment = gitEnvironment(env, someoneAtTheTerminal());
+  const environment = gitEnvironment(env, isTerminal(0));
   return simpleGit({
     baseDir,
     allowEnvironment: Object.keys(environment).filter((key) => PASSED.has(key.toLowerCase())),
@@ -98,7 +93,7 @@ export async function git(baseDir: string, env: NodeJS.ProcessEnv, progress?: Gi
  */
 export function runGit(baseDir: string, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd: baseDir, env: gitEnvironment(env, someoneAtTheTerminal()), maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
+    execFile('git', args, { cwd: baseDir, env: gitEnvironment(env, isTerminal(0)), maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
       if (!error) resolve(stdout);
       else if (error.code === 'ENOENT') reject(error); // no git on PATH
       else reject(new Error(stderr.trim() || stdout.trim() || `git exited with code ${String(error.code)}`));
