@@ -1,6 +1,6 @@
 /**
  * Where robo reads and writes, from the environment: HOME, the XDG base
- * directories, AWS_CONFIG_FILE and ROBO_BACKUP_DIR. Tests point all of these
+ * directories (config, cache, state), AWS_CONFIG_FILE and ROBO_BACKUP_DIR. Tests point all of these
  * at temp dirs; nothing here falls back to the real home unless HOME is unset.
  */
 import os from 'node:os';
@@ -13,6 +13,11 @@ export interface RoboPaths {
   settingsFile: string;
   /** Clones of dotfiles sources: $XDG_CACHE_HOME/robo. */
   cacheDir: string;
+  /**
+   * What robo must remember and may not lose with the cache (records of its
+   * backups, the last trusted commit of each source): $XDG_STATE_HOME/robo.
+   */
+  stateDir: string;
   /** The AWS config robo writes: $AWS_CONFIG_FILE or ~/.aws/config. */
   targetFile: string;
   /** Where backups go: $ROBO_BACKUP_DIR or /tmp. */
@@ -25,11 +30,13 @@ export function resolvePaths(env: NodeJS.ProcessEnv): RoboPaths {
   const xdg = (value: string | undefined, fallback: string) => (value && path.isAbsolute(value) ? value : fallback);
   const configHome = xdg(env.XDG_CONFIG_HOME, path.join(home, '.config'));
   const cacheHome = xdg(env.XDG_CACHE_HOME, path.join(home, '.cache'));
+  const stateHome = xdg(env.XDG_STATE_HOME, path.join(home, '.local', 'state'));
   const awsConfigFile = env.AWS_CONFIG_FILE;
   return {
     home,
     settingsFile: path.join(configHome, 'robo', 'config'),
     cacheDir: path.join(cacheHome, 'robo'),
+    stateDir: path.join(stateHome, 'robo'),
     // botocore and aws-okta expand a leading ~ in AWS_CONFIG_FILE; so do we.
     targetFile: awsConfigFile ? path.resolve(expandHome(awsConfigFile, home)) : path.join(home, '.aws', 'config'),
     backupDir: env.ROBO_BACKUP_DIR ? path.resolve(expandHome(env.ROBO_BACKUP_DIR, home)) : '/tmp',

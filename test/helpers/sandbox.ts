@@ -12,6 +12,7 @@ export interface Sandbox {
   root: string;
   home: string;
   cacheDir: string;
+  stateDir: string;
   backupDir: string;
   /** ~/.aws/config inside the sandbox's home. */
   awsConfig: string;
@@ -32,6 +33,7 @@ export function makeSandbox(extra: NodeJS.ProcessEnv = {}): Sandbox {
     HOME: home,
     XDG_CONFIG_HOME: path.join(home, '.config'),
     XDG_CACHE_HOME: path.join(home, '.cache'),
+    XDG_STATE_HOME: path.join(home, '.local', 'state'),
     ROBO_BACKUP_DIR: path.join(root, 'backups'),
     GIT_CONFIG_NOSYSTEM: '1',
     LANG: 'C.UTF-8',
@@ -42,6 +44,7 @@ export function makeSandbox(extra: NodeJS.ProcessEnv = {}): Sandbox {
     root,
     home,
     cacheDir: path.join(home, '.cache', 'robo'),
+    stateDir: path.join(home, '.local', 'state', 'robo'),
     backupDir: path.join(root, 'backups'),
     awsConfig: path.join(home, '.aws', 'config'),
     env,
