@@ -24,7 +24,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     // The whole command line is --version: no need for yargs to say it.
     if (argv.length === 1 && argv[0] === '--version') {
-      process.stdout.write(`${pkg.version}\n`);
+      reporter.print(pkg.version);
       return ExitCode.ok;
     }
     const leading = leadingGlobals(argv);
@@ -34,11 +34,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     if (leading && (word === undefined || (word === 'help' && rest.every((arg) => arg.startsWith('-'))))) {
       const file = await roboFile();
       if (json) {
-        reporter.print(JSON.stringify({ ok: true, tasks: taskEntries(file), robofile: file ? { file: file.file, errors: problemLines(file, file.errors), warnings: problemLines(file, file.warnings) } : null }, null, 2));
+        reporter.json({ ok: true, tasks: taskEntries(file), robofile: file ? { file: file.file, errors: problemLines(file, file.errors), warnings: problemLines(file, file.warnings) } : null });
         return ExitCode.ok;
       }
       warnAbout(file, reporter);
-      process.stdout.write(taskList(file));
+      reporter.print(taskList(file));
       return ExitCode.ok;
     }
     if (leading && word === 'help' && rest[0] && !findBuiltin(rest[0])) {
@@ -46,7 +46,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       if (file) requireValid(file);
       const task = findSharedTask(file, rest[0]);
       if (!task) throw unknownTask(rest[0], file);
-      process.stdout.write(sharedTaskHelp(task));
+      reporter.print(sharedTaskHelp(task));
       return ExitCode.ok;
     }
     if (leading && word === 'variables') {
@@ -56,11 +56,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       const { flatten } = await import('./robofile/template.js');
       const rows = flatten(file.variables);
       if (json) {
-        reporter.print(JSON.stringify({ ok: true, variables: Object.fromEntries(rows) }, null, 2));
+        reporter.json({ ok: true, variables: Object.fromEntries(rows) });
         return ExitCode.ok;
       }
       const width = Math.max(...rows.map(([name]) => name.length));
-      process.stdout.write(`${rows.map(([name, value]) => `  ${name.padEnd(width)} = ${value}`).join('\n')}\n`);
+      reporter.print(rows.map(([name, value]) => `  ${name.padEnd(width)} = ${value}`).join('\n'));
       return ExitCode.ok;
     }
     if (leading && word === 'completion' && rest.length <= 1) {
@@ -90,7 +90,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       env,
       setReporter: (next) => (reporter = next),
       listTasks: async () => {
-        process.stdout.write(taskList(await sharedTasks(leading?.config, env, cwd).catch(() => undefined)));
+        reporter.print(taskList(await sharedTasks(leading?.config, env, cwd).catch(() => undefined)));
       },
       runTask: (chosen: AnyTask, args, current) => chosen.run(args as never, context(args, current)),
       unknownTask: async (name) => unknownTask(name, await sharedTasks(leading?.config, env, cwd).catch(() => undefined)),
@@ -132,12 +132,12 @@ function reportError(error: unknown, reporter: Reporter): number {
   if (error instanceof ExitSignal) return error.exitCode; // the task already said everything
   if (error instanceof RoboError) {
     reporter.error(error.message, error.details);
-    if (reporter.verbose && error.stack) process.stderr.write(`${error.stack}\n`);
+    reporter.stack(error);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
   reporter.error(`internal error: ${message}`, reporter.verbose ? [] : ['run again with --verbose for the stack trace, and report it']);
-  if (reporter.verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  reporter.stack(error);
   return ExitCode.internal;
 }
 
@@ -147,8 +147,8 @@ function reportErrorAsJson(error: unknown, reporter: Reporter): number {
   const known = error instanceof RoboError;
   const exitCode = known ? error.exitCode : ExitCode.internal;
   const message = error instanceof Error ? error.message : String(error);
-  reporter.print(JSON.stringify({ ok: false, error: { message: known ? message : `internal error: ${message}`, details: known ? error.details : [], exitCode } }, null, 2));
-  if (reporter.verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  reporter.json({ ok: false, error: { message: known ? message : `internal error: ${message}`, details: known ? error.details : [], exitCode } });
+  reporter.stack(error);
   return exitCode;
 }
 

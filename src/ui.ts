@@ -2,6 +2,14 @@
  * What a person sees. Every line robo prints goes through a Reporter, so
  * --quiet, --verbose and colour are decided in one place. Results and
  * successes go to stdout; warnings and errors to stderr.
+ *
+ * Much of what robo prints comes from other people: team file names,
+ * robo.yml summaries, values quoted in validation messages, git's stderr
+ * (which a remote can fill), lines of the user's config. Any of it can hold
+ * a terminal escape that rewrites the title, clears the screen or sets the
+ * clipboard (OSC 52). So the Reporter makes every character a terminal acts
+ * on visible (visible()) before it adds robo's own colours; nothing else in
+ * src/ writes to stdout or stderr (eslint enforces it).
  */
 
 export interface ReporterOptions {
@@ -21,10 +29,20 @@ export interface Reporter {
   detail(message: string): void;
   warn(message: string, details?: readonly string[]): void;
   error(message: string, details?: readonly string[]): void;
-  /** Plain text to stdout (listings, help); shown even with --quiet. */
-  print(text: string): void;
-  readonly color: Colors;
+  /**
+   * Plain text to stdout (listings, help); shown even with --quiet.
+   * `paint` picks a colour for each line (the --dry-run diff).
+   */
+  print(text: string, paint?: (line: string) => Color | undefined): void;
+  /** One JSON document to stdout (--json); shown even with --quiet. */
+  json(value: unknown): void;
+  /** The one status line on stderr, redrawn in place (git progress); undefined clears it. */
+  status(line: string | undefined): void;
+  /** With --verbose, the stack of an error, to stderr. */
+  stack(error: unknown): void;
 }
+
+export type Color = keyof Colors;
 
 /** The colours robo uses; chalk's when colour is on. */
 export interface Colors {
@@ -34,6 +52,36 @@ export interface Colors {
   blue(text: string): string;
   cyan(text: string): string;
   dim(text: string): string;
+}
+
+/**
+ * Characters a terminal acts on instead of showing: the C0 controls (ESC
+ * starts every escape sequence, CR and BS overwrite what was shown), DEL,
+ * the C1 controls (U+009B and U+009D are CSI and OSC to terminals that read
+ * 8-bit controls) and the bidi embeddings, overrides and isolates that make
+ * text read differently from what it is ("Trojan Source"). Newline and tab
+ * stay: robo lays its output out with newlines, and a tab only moves the
+ * cursor right, as it does in the user's own config lines.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text with every unsafe character written as an escape: ESC as `\x1b`, U+009B as `\u009b`, U+202E as `\u202e`. */
+export function visible(text: string): string {
+  return text.replace(UNSAFE, (char) => {
+    const code = char.charCodeAt(0);
+    return code < 0x80 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * JSON as JSON.stringify writes it, with the C1 and bidi characters (and
+ * DEL) it leaves raw escaped too, so `jq -r` cannot print them to a
+ * terminal. Still valid JSON with the same values: only string contents
+ * can hold these characters, and `\uXXXX` means the same there.
+ */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 const same = (text: string) => text;
@@ -56,18 +104,30 @@ export async function createReporter(options: ReporterOptions): Promise<Reporter
   const stdout = () => options.stdout ?? process.stdout;
   const stderr = () => options.stderr ?? process.stderr;
   const [out, err] = await Promise.all([colorsFor(stdout, options.env), colorsFor(stderr, options.env)]);
+  // Made visible first, coloured after: robo's own escapes are the only ones that reach the terminal.
   const lines = (stream: () => NodeJS.WriteStream, first: string, details: readonly string[] = []) => {
-    stream().write([first, ...details.map((line) => `    ${line}`)].join('\n') + '\n');
+    stream().write([first, ...details.map((line) => `    ${visible(line)}`)].join('\n') + '\n');
   };
   return {
     verbose: options.verbose,
     quiet: options.quiet,
-    color: out,
-    success: (message) => options.quiet || lines(stdout, `${out.green('✔')} : ${message}`),
-    info: (message) => options.quiet || lines(stdout, `${out.blue('ℹ')} : ${message}`),
-    detail: (message) => options.verbose && lines(stderr, err.dim(`· ${message}`)),
-    warn: (message, details) => options.quiet || lines(stderr, `${err.yellow('⚠')} : ${message}`, details),
-    error: (message, details) => lines(stderr, `${err.red('✖')} : ${message}`, details),
-    print: (text) => stdout().write(text.endsWith('\n') ? text : `${text}\n`),
+    success: (message) => options.quiet || lines(stdout, `${out.green('✔')} : ${visible(message)}`),
+    info: (message) => options.quiet || lines(stdout, `${out.blue('ℹ')} : ${visible(message)}`),
+    detail: (message) => options.verbose && lines(stderr, err.dim(`· ${visible(message)}`)),
+    warn: (message, details) => options.quiet || lines(stderr, `${err.yellow('⚠')} : ${visible(message)}`, details),
+    error: (message, details) => lines(stderr, `${err.red('✖')} : ${visible(message)}`, details),
+    print: (text, paint) => {
+      const colored = (line: string) => {
+        const color = paint?.(line);
+        return color ? out[color](visible(line)) : visible(line);
+      };
+      const shown = text.split('\n').map(colored).join('\n');
+      stdout().write(shown.endsWith('\n') ? shown : `${shown}\n`);
+    },
+    json: (value) => stdout().write(`${jsonText(value)}\n`),
+    status: (line) => stderr().write(line === undefined ? '\r\x1b[2K' : `\r\x1b[2K${visible(line)}`),
+    stack: (error) => {
+      if (options.verbose && error instanceof Error && error.stack) stderr().write(`${visible(error.stack)}\n`);
+    },
   };
 }

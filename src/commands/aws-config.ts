@@ -70,7 +70,7 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
     } finally {
       progress.clear();
     }
-    if (context.json) context.reporter.print(JSON.stringify(toJson(result), null, 2));
+    if (context.json) context.reporter.json(toJson(result));
     else if (result.dryRun) await reportDryRun(result, context);
     else report(result, context.reporter, context.env);
     if (result.dryRun && result.changed) throw new ExitSignal(ExitCode.changesPending);
@@ -127,15 +127,13 @@ async function reportDryRun(result: AwsConfigResult, context: TaskContext): Prom
   const { createTwoFilesPatch } = await import('diff');
   const from = result.before === undefined ? '/dev/null' : `a${result.target}`;
   const patch = createTwoFilesPatch(from, `b${result.target}`, result.before?.toString('utf8') ?? '', result.after?.toString('utf8') ?? '', '', '', { context: 3 });
-  const color = reporter.color;
   const body = patch
     .split('\n')
     .slice(1) // drop the "Index:"/separator line jsdiff puts first
     .filter((line) => line !== '===================================================================')
     .map((line) => (line.startsWith('--- ') || line.startsWith('+++ ') ? line.replace(/\t$/, '') : line))
-    .map((line) => (line.startsWith('+') ? color.green(line) : line.startsWith('-') ? color.red(line) : line.startsWith('@@') ? color.cyan(line) : line))
     .join('\n');
-  reporter.print(body);
+  reporter.print(body, (line) => (line.startsWith('+') ? 'green' : line.startsWith('-') ? 'red' : line.startsWith('@@') ? 'cyan' : undefined));
   for (const section of result.removed) reporter.warn(`would take out your ${section.header} (line ${section.line}): robo's block defines it`);
   reporter.info(`--dry-run: ${where} would change (team ${result.team}); nothing was written.`);
 }
@@ -171,11 +169,11 @@ function progressLine(context: TaskContext) {
     update: shown
       ? ({ stage, progress }: { stage: string; progress: number }) => {
           used = true;
-          process.stderr.write(`\r\x1b[2K  git: ${stage} ${progress}%`);
+          context.reporter.status(`  git: ${stage} ${progress}%`);
         }
       : undefined,
     clear: () => {
-      if (used) process.stderr.write('\r\x1b[2K');
+      if (used) context.reporter.status(undefined);
     },
   };
 }

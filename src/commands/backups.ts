@@ -11,7 +11,7 @@ export const awsBackupsTask: BuiltinTask = {
     const { listBackups } = await import('../backups.js');
     const { dir, backups } = await listBackups(context.env);
     if (context.json) {
-      context.reporter.print(JSON.stringify({ ok: true, task: 'aws.backups', dir, backups: backups.map((backup) => ({ ...backup, modified: backup.modified.toISOString(), team: backup.team ?? null })) }, null, 2));
+      context.reporter.json({ ok: true, task: 'aws.backups', dir, backups: backups.map((backup) => ({ ...backup, modified: backup.modified.toISOString(), team: backup.team ?? null })) });
       return;
     }
     if (backups.length === 0) {
@@ -41,7 +41,7 @@ export const awsRestoreTask: BuiltinTask<RestoreArgs> = {
     const { restoreBackup } = await import('../backups.js');
     const result = await restoreBackup({ backup: args.backup, env: context.env, cwd: context.cwd });
     if (context.json) {
-      context.reporter.print(JSON.stringify({ ok: true, task: 'aws.restore', ...result, backup: result.backup ?? null }, null, 2));
+      context.reporter.json({ ok: true, task: 'aws.restore', ...result, backup: result.backup ?? null });
       return;
     }
     const where = tilde(result.target, context.env);

@@ -1,5 +1,6 @@
 /** Small formatting helpers shared by the commands. */
 import path from 'node:path';
+import { visible } from '../ui.js';
 
 /** A path under HOME as ~/..., as people write it. */
 export function tilde(file: string, env: NodeJS.ProcessEnv): string {
@@ -24,8 +25,13 @@ export function size(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-/** Rows as aligned columns under a header; `right` lists the columns aligned right (numbers). */
-export function table(header: string[], rows: string[][], right: readonly number[] = []): string {
+/**
+ * Rows as aligned columns under a header; `right` lists the columns aligned right (numbers).
+ * Cells are measured as they will be shown: with their escapes made visible (the Reporter
+ * does it again on print; visible text stays as it is).
+ */
+export function table(header: string[], unsafeRows: string[][], right: readonly number[] = []): string {
+  const rows = unsafeRows.map((row) => row.map(visible));
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (row: string[]) => row.map((cell, column) => (right.includes(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n');

@@ -20,7 +20,7 @@ export const teamsValidateTask: BuiltinTask<ValidateArgs> = {
     const report = await validateTeams({ path: args.path, cwd: context.cwd });
     const files = new Set(report.problems.map((problem) => problem.file));
     if (context.json) {
-      context.reporter.print(JSON.stringify({ ok: report.problems.length === 0, task: 'teams.validate', root: report.root, teams: report.teams, problems: report.problems.map(formatProblem) }, null, 2));
+      context.reporter.json({ ok: report.problems.length === 0, task: 'teams.validate', root: report.root, teams: report.teams, problems: report.problems.map(formatProblem) });
     } else if (report.problems.length === 0) {
       context.reporter.success(`${report.root}: organization.json and ${report.teams.length} team file(s) are valid.`);
     }
@@ -52,7 +52,7 @@ export const teamsListTask: BuiltinTask<SourceArgs> = {
     const { listTeams } = await import('../teams.js');
     const { source, teams } = await listTeams({ repo: args.repo, ref: args.ref, requireSigned: args['require-signed'], env: context.env, cwd: context.cwd });
     if (context.json) {
-      context.reporter.print(JSON.stringify({ ok: true, task: 'teams.list', source, teams: teams.map((row) => ({ ...row, hubRole: row.hubRole ?? null, profiles: row.profiles ?? null })) }, null, 2));
+      context.reporter.json({ ok: true, task: 'teams.list', source, teams: teams.map((row) => ({ ...row, hubRole: row.hubRole ?? null, profiles: row.profiles ?? null })) });
       return;
     }
     const rows = teams.map((row) => [row.team, row.hubRole ?? '-', row.profiles === undefined ? '-' : String(row.profiles), row.problems > 0 ? `${row.problems} problem(s): robo teams.validate` : '']);
@@ -83,7 +83,7 @@ export const awsRenderTask: BuiltinTask<RenderArgs> = {
       cwd: context.cwd,
     });
     if (rendered.warnings.length > 0) context.reporter.warn(`ignored ${rendered.warnings.length} problem(s) in other teams' files`, rendered.warnings.map(formatProblem));
-    if (context.json) context.reporter.print(JSON.stringify({ ok: true, task: 'aws.render', team: rendered.team, profiles: rendered.profiles, config: rendered.text }, null, 2));
-    else process.stdout.write(rendered.text);
+    if (context.json) context.reporter.json({ ok: true, task: 'aws.render', team: rendered.team, profiles: rendered.profiles, config: rendered.text });
+    else context.reporter.print(rendered.text);
   },
 };
