@@ -139,7 +139,7 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
           const current = await readTarget(paths.targetFile, file);
           const plan = current.content && target.content && current.content.equals(target.content) ? { ...first, target: current } : planFrom(current, rendered);
           if (lock.compromised) throw new WriteError(`lost the lock on ${paths.targetFile} (${lock.compromised.message}); nothing was written`);
-          return { plan, applied: await applyPlan(plan, paths.backupDir) };
+          return { plan, applied: await applyPlan(plan, paths) };
         });
   if (useCaches && !dryRun && !options.replace && !plan.changed && plan.target.content && checkout.commit) {
     await recordUpToDate(paths.cacheDir, rendered.team, file, checkout.commit, plan.target.content);
