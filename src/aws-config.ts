@@ -23,7 +23,7 @@ import { readRenderCache, writeRenderCache } from './pipeline/render-cache.js';
 import { recordUpToDate, upToDateCommit } from './pipeline/up-to-date.js';
 import { askRemote, cacheFolder, checkoutSource, describeSpec, type Checkout, type RemoteAnswer, type SourceSpec } from './pipeline/source.js';
 import type { GitProgress } from './system/git.js';
-import { lockPath, preloadLock, withLock } from './system/lock.js';
+import { lockPath, withLock } from './system/lock.js';
 import { readTarget, resolveTarget, unchangedSince, type Target } from './system/target.js';
 
 export interface AwsConfigOptions {
@@ -99,10 +99,7 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
   const onCandidate = (candidate: Rendered) => {
     early = reading.then(({ target }) => {
       if (!target) return undefined;
-      const plan = planFrom(target, candidate);
-      // A write looks likely: load the lock's library while git still runs.
-      if (plan.changed && !options.dryRun) preloadLock().catch(() => {});
-      return { candidate, target, plan };
+      return { candidate, target, plan: planFrom(target, candidate) };
     });
     early.catch(() => {}); // a plan that fails is made again below, and fails there
   };
@@ -142,7 +139,7 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
           const current = await readTarget(paths.targetFile, file);
           const plan = current.content && target.content && current.content.equals(target.content) ? { ...first, target: current } : planFrom(current, rendered);
           if (lock.compromised) throw new WriteError(`lost the lock on ${paths.targetFile} (${lock.compromised.message}); nothing was written`);
-          return { plan, applied: await applyPlan(plan, paths.backupDir) };
+          return { plan, applied: await applyPlan(plan, paths) };
         });
   if (useCaches && !dryRun && !options.replace && !plan.changed && plan.target.content && checkout.commit) {
     await recordUpToDate(paths.cacheDir, rendered.team, file, checkout.commit, plan.target.content);

@@ -2,53 +2,109 @@
  * robo's backups of the AWS config: list them, and put one back. Restoring is
  * itself a change to the config, so it backs up the current file first and
  * writes atomically under the same lock as aws.config.
+ *
+ * Only backups robo made of this config are listed or restored: the backup
+ * folder (/tmp by default) is open to every user, and anyone may set a file's
+ * mtime. A backup counts only if it matches robo's record of it
+ * (system/backup-records.ts): a regular file (not a link), yours, mode 0600,
+ * recorded for this config, with the recorded sha256. The newest is the last
+ * recorded, never the newest mtime.
  */
-import { lstat, open, readdir, readFile } from 'node:fs/promises';
+import { constants, realpathSync } from 'node:fs';
+import { lstat, open } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError, WriteError, messageOf } from './errors.js';
 import { resolvePaths } from './paths.js';
 import { writeAtomically } from './system/atomic-write.js';
-import { BACKUP_PREFIX, createBackup } from './system/backup.js';
+import { readRecords, recordsFile, type BackupRecord } from './system/backup-records.js';
+import { BACKUP_NAME, createBackup } from './system/backup.js';
+import { sha256 } from './system/crypto.js';
 import { lockPath, withLock } from './system/lock.js';
 import { readTarget, resolveTarget } from './system/target.js';
 
-const BACKUP_NAME = new RegExp(`^${BACKUP_PREFIX}[0-9a-f]{32}$`);
-const TEAM_MARKER = /^# >>> robo aws\.config - team ([a-z0-9_-]+) - /m;
-
 export interface BackupInfo {
   path: string;
-  modified: Date;
+  /** When robo made it, from its record. */
+  time: Date;
   size: number;
   /** The team of robo's block in that file; undefined for a config robo had not written. */
   team: string | undefined;
 }
 
-/** robo's backups in the backup dir, newest first. */
-export async function listBackups(env: NodeJS.ProcessEnv): Promise<{ dir: string; backups: BackupInfo[] }> {
-  const dir = resolvePaths(env).backupDir;
-  const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => BACKUP_NAME.test(name));
-  const found = await Promise.all(names.map((name) => describeBackup(path.join(dir, name))));
-  const backups = found.filter((backup): backup is BackupInfo => backup !== undefined);
-  backups.sort((a, b) => b.modified.getTime() - a.modified.getTime() || a.path.localeCompare(b.path));
-  return { dir, backups };
+interface CheckedBackup extends BackupInfo {
+  content: Buffer;
 }
 
-async function describeBackup(file: string): Promise<BackupInfo | undefined> {
+/** Why a file is not a backup robo will restore, as words after "it". */
+type Refusal = { refused: string };
+
+/** robo's backups of the config, newest first; files that fail a check are left out. */
+export async function listBackups(env: NodeJS.ProcessEnv): Promise<{ dir: string; target: string; backups: BackupInfo[] }> {
+  const paths = resolvePaths(env);
+  const { backups } = await checkedBackups(paths.targetFile, paths.stateDir);
+  return { dir: paths.backupDir, target: paths.targetFile, backups: backups.map(({ content: _, ...info }) => info) };
+}
+
+async function checkedBackups(configured: string, stateDir: string): Promise<{ target: string; records: BackupRecord[]; backups: CheckedBackup[] }> {
+  const target = await resolveTarget(configured);
+  const records = await readRecords(stateDir);
+  // The last record of a file is the one that counts (robo never reuses a name; this is only for hand-edited records).
+  const latest = new Map(records.map((record) => [record.backup, record]));
+  const ours = [...latest.values()].filter((record) => record.target === target).reverse();
+  const checked = await Promise.all(ours.map((record) => checkBackup(record.backup, record, target)));
+  return { target, records, backups: checked.filter((backup): backup is CheckedBackup => !('refused' in backup)) };
+}
+
+/**
+ * Whether `file` is a backup robo made of `target` and still holds what robo
+ * wrote, with its bytes. Read through one descriptor, opened without
+ * following a link, so the bytes checked are the bytes restored.
+ */
+async function checkBackup(file: string, record: BackupRecord | undefined, target: string): Promise<CheckedBackup | Refusal> {
+  if (!BACKUP_NAME.test(path.basename(file))) return { refused: 'is not a robo backup (awsconfig-<32 hex>); robo aws.backups lists them' };
+  let handle;
   try {
     const info = await lstat(file);
-    if (!info.isFile()) return undefined; // a link or folder with a backup's name is not ours
-    const handle = await open(file, 'r');
-    try {
-      // The marker is near the top; 4 KiB is plenty and keeps listing cheap.
-      const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
-      const team = TEAM_MARKER.exec(buffer.subarray(0, bytesRead).toString('latin1'))?.[1];
-      return { path: file, modified: info.mtime, size: info.size, team };
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return undefined;
+    if (info.isSymbolicLink()) return { refused: 'is a symbolic link, not a backup robo made' };
+    if (!info.isFile()) return { refused: 'is not a regular file' };
+    // O_NONBLOCK: something swapped in for a fifo must not hang robo.
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    return { refused: `cannot be read: ${messageOf(error)}` };
   }
+  try {
+    const info = await handle.stat();
+    const uid = process.getuid?.();
+    if (!info.isFile()) return { refused: 'is not a regular file' };
+    if (uid !== undefined && info.uid !== uid) return { refused: `belongs to uid ${info.uid}, not to you (uid ${uid}): robo's backups are yours` };
+    const mode = info.mode & 0o7777;
+    if (mode !== 0o600) return { refused: `has mode ${mode.toString(8).padStart(4, '0')}; robo makes its backups 0600` };
+    if (!record) return { refused: `is not in robo's record of the backups it made; a backup robo made before it kept records can be copied back by hand (README, "Restoring a backup")` };
+    if (record.target !== target) return { refused: `is a backup of ${record.target}, not of ${target}` };
+    const changed = { refused: `changed since robo made it at ${record.time}: its size or sha256 differs from robo's record` };
+    if (info.size !== record.size) return changed;
+    const content = await handle.readFile();
+    if (content.length !== record.size || sha256(content) !== record.sha256) return changed;
+    return { path: file, time: new Date(record.time), size: content.length, team: record.team ?? undefined, content };
+  } catch (error) {
+    return { refused: `cannot be read: ${messageOf(error)}` };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The record of `file`, matched by name and by real folder (so /tmp and /private/tmp are one). */
+function recordOf(file: string, records: readonly BackupRecord[]): BackupRecord | undefined {
+  const real = (dir: string) => {
+    try {
+      return realpathSync(dir);
+    } catch {
+      return dir;
+    }
+  };
+  const name = path.basename(file);
+  const folder = real(path.dirname(file));
+  return records.findLast((record) => path.basename(record.backup) === name && real(path.dirname(record.backup)) === folder);
 }
 
 export interface RestoreResult {
@@ -61,31 +117,30 @@ export interface RestoreResult {
 
 export async function restoreBackup(options: { backup: string | undefined; env: NodeJS.ProcessEnv; cwd: string }): Promise<RestoreResult> {
   const paths = resolvePaths(options.env);
-  let chosen = options.backup === undefined ? undefined : path.resolve(options.cwd, options.backup);
-  if (chosen === undefined) {
-    const { dir, backups } = await listBackups(options.env);
-    if (backups.length === 0) throw new UsageError(`no robo backups in ${dir} (awsconfig-<32 hex>); nothing to restore`);
-    chosen = backups[0]!.path;
+  const { target: file, records, backups } = await checkedBackups(paths.targetFile, paths.stateDir);
+  let chosen: CheckedBackup;
+  if (options.backup === undefined) {
+    if (backups.length === 0) throw new UsageError(`no robo backups of ${paths.targetFile} (robo's record: ${recordsFile(paths.stateDir)}); nothing to restore`);
+    chosen = backups[0]!;
+  } else {
+    const named = path.resolve(options.cwd, options.backup);
+    if (!BACKUP_NAME.test(path.basename(named))) throw new UsageError(`${named} is not a robo backup (awsconfig-<32 hex>); robo aws.backups lists them`);
+    try {
+      await lstat(named);
+    } catch (error) {
+      throw new UsageError(`cannot read backup ${named}: ${messageOf(error)}`);
+    }
+    const checked = await checkBackup(named, recordOf(named, records), file);
+    if ('refused' in checked) throw new UsageError(`refusing to restore ${named}: it ${checked.refused}; nothing was restored`);
+    chosen = checked;
   }
-  if (!BACKUP_NAME.test(path.basename(chosen))) {
-    throw new UsageError(`${chosen} is not a robo backup (awsconfig-<32 hex>); robo aws.backups lists them`);
-  }
-  let content: Buffer;
-  try {
-    const info = await lstat(chosen);
-    if (!info.isFile()) throw new UsageError(`${chosen} is not a regular file; nothing was restored`);
-    content = await readFile(chosen);
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`cannot read backup ${chosen}: ${messageOf(error)}`);
-  }
-  const file = await resolveTarget(paths.targetFile);
+  const { path: restored, content } = chosen;
   return withLock(lockPath(paths.cacheDir, 'target', file), paths.targetFile, async (lock) => {
     const current = await readTarget(paths.targetFile, file);
-    if (current.content?.equals(content)) return { restored: chosen, target: paths.targetFile, backup: undefined, changed: false };
-    const backup = current.content === undefined ? undefined : await createBackup(current.content, paths.backupDir);
+    if (current.content?.equals(content)) return { restored, target: paths.targetFile, backup: undefined, changed: false };
+    const backup = current.content === undefined ? undefined : await createBackup(current.content, current.file, paths);
     if (lock.compromised) throw new WriteError(`lost the lock on ${paths.targetFile}; nothing was restored`);
     await writeAtomically(current.file, content, { mode: current.mode ?? 0o600, folderMode: 0o700 });
-    return { restored: chosen, target: paths.targetFile, backup, changed: true };
+    return { restored, target: paths.targetFile, backup, changed: true };
   });
 }

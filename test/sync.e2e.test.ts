@@ -132,7 +132,7 @@ describe('backups and restore', () => {
     const box = sandbox();
     const result = await runRobo(['aws.restore'], { env: box.env });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`no robo backups in ${box.backupDir}`);
+    expect(result.stderr).toContain(`no robo backups of ${box.awsConfig}`);
   });
 });
 

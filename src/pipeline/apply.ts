@@ -3,7 +3,7 @@
  * all while the caller holds the config's lock.
  * Nothing happens when the plan has no change: no backup, no write.
  */
-import { createBackup } from '../system/backup.js';
+import { createBackup, type BackupPlace } from '../system/backup.js';
 import { removeLeftovers, writeAtomically } from '../system/atomic-write.js';
 import type { Plan } from './plan.js';
 
@@ -13,10 +13,11 @@ export interface Applied {
   backup: string | undefined;
 }
 
-export async function applyPlan(plan: Plan, backupDir: string): Promise<Applied> {
+export async function applyPlan(plan: Plan, place: BackupPlace): Promise<Applied> {
   if (!plan.changed) return { written: false, backup: undefined };
   const { target } = plan;
-  const backup = target.content === undefined ? undefined : await createBackup(target.content, backupDir);
+  // The backup is complete and recorded before the config is touched (system/backup.ts).
+  const backup = target.content === undefined ? undefined : await createBackup(target.content, target.file, place);
   // The caller holds the config's lock: temp files beside it are from killed runs.
   await removeLeftovers(target.file);
   // A new file is private (0600); an existing one keeps the mode its owner chose.

@@ -6,18 +6,45 @@
  * A backup is complete or absent, even if robo is killed half way: the bytes
  * go to a hidden temp file first (created exclusively, never through a link),
  * are fsynced and read back, and only then get the backup's name with link(2),
- * which also refuses to replace anything already at that name. Only after
- * that is the config touched.
+ * which also refuses to replace anything already at that name. Then robo
+ * records it in its state folder (backup-records.ts): only a recorded backup
+ * is ever listed or restored. If the record cannot be written, the backup is
+ * removed and the run fails. Only after both is the config touched. A run
+ * killed between the two leaves a complete backup that is not recorded: never
+ * listed, still a plain copy to restore by hand.
  */
 import { constants } from 'node:fs';
 import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { WriteError, messageOf } from '../errors.js';
-import { randomHex } from './crypto.js';
+import { RoboError, WriteError, messageOf } from '../errors.js';
+import { addRecord, recordsFile } from './backup-records.js';
+import { randomHex, sha256 } from './crypto.js';
 
 export const BACKUP_PREFIX = 'awsconfig-';
+export const BACKUP_NAME = new RegExp(`^${BACKUP_PREFIX}[0-9a-f]{32}$`);
+const TEAM_MARKER = /^# >>> robo aws\.config - team ([a-z0-9_-]+) - /m;
 
-export async function createBackup(content: Buffer, backupDir: string): Promise<string> {
+export interface BackupPlace {
+  backupDir: string;
+  /** robo's state folder, where the record of each backup is kept. */
+  stateDir: string;
+}
+
+/** Back up `content`, the config `target` (the file really written) as it is now; returns the backup's path. */
+export async function createBackup(content: Buffer, target: string, place: BackupPlace): Promise<string> {
+  const file = await writeBackup(content, place.backupDir);
+  const team = TEAM_MARKER.exec(content.toString('latin1'))?.[1] ?? null;
+  try {
+    await addRecord(place.stateDir, { backup: file, target, team, time: new Date().toISOString(), size: content.length, sha256: sha256(content) });
+  } catch (error) {
+    await unlink(file).catch(() => {});
+    if (error instanceof RoboError && !(error instanceof WriteError)) throw error; // busy: exit 8, as for the config's lock
+    throw new WriteError(`cannot record the backup of the aws config in ${recordsFile(place.stateDir)}: ${messageOf(error)}; nothing was changed`, { cause: error });
+  }
+  return file;
+}
+
+async function writeBackup(content: Buffer, backupDir: string): Promise<string> {
   const id = randomHex(16);
   const file = path.join(backupDir, `${BACKUP_PREFIX}${id}`);
   const partial = path.join(backupDir, `.${BACKUP_PREFIX}${id}.partial`);
