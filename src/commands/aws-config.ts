@@ -35,7 +35,10 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
       type: 'string',
       describe: 'Dotfiles source: a git URL or a local folder (default: $ROBO_DOTFILES_REPO, then repo in ~/.config/robo/config, then the bundled example)',
     },
-    ref: { type: 'string', describe: 'Branch or tag of a git source (default: $ROBO_DOTFILES_REF, then ref in the settings file, then the remote HEAD)' },
+    ref: {
+      type: 'string',
+      describe: 'Branch or tag of a git source, or refs/heads/X, refs/tags/X, a full commit id (default: $ROBO_DOTFILES_REF, then ref in the settings file, then the remote HEAD)',
+    },
     'dry-run': { type: 'boolean', alias: 'diff', default: false, describe: `Print the diff of what would change and write nothing; exit ${ExitCode.changesPending} if something would` },
     replace: { type: 'boolean', default: false, describe: "Replace the whole file (after a backup) instead of only robo's block" },
     strict: { type: 'boolean', default: false, describe: 'Fail when the source cannot be fetched, instead of using the cached clone' },
