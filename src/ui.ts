@@ -20,6 +20,8 @@ export interface Reporter {
   /** Only with --verbose. */
   detail(message: string): void;
   warn(message: string, details?: readonly string[]): void;
+  /** A warning --quiet and --json do not hide (a result that may be stale): then its message alone, one line on stderr. */
+  warnAlways(message: string, details?: readonly string[]): void;
   error(message: string, details?: readonly string[]): void;
   /** Plain text to stdout (listings, help); shown even with --quiet. */
   print(text: string): void;
@@ -67,6 +69,7 @@ export async function createReporter(options: ReporterOptions): Promise<Reporter
     info: (message) => options.quiet || lines(stdout, `${out.blue('ℹ')} : ${message}`),
     detail: (message) => options.verbose && lines(stderr, err.dim(`· ${message}`)),
     warn: (message, details) => options.quiet || lines(stderr, `${err.yellow('⚠')} : ${message}`, details),
+    warnAlways: (message, details) => lines(stderr, `${err.yellow('⚠')} : ${message}`, options.quiet ? [] : details),
     error: (message, details) => lines(stderr, `${err.red('✖')} : ${message}`, details),
     print: (text) => stdout().write(text.endsWith('\n') ? text : `${text}\n`),
   };

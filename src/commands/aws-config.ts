@@ -7,7 +7,7 @@ import { ExitCode, ExitSignal } from '../errors.js';
 import { formatProblem } from '../pipeline/problems.js';
 import { isTerminal } from '../system/terminal.js';
 import type { Reporter } from '../ui.js';
-import { age, teamFrom, tilde } from './format.js';
+import { offlineWarning, teamFrom, tilde } from './format.js';
 import type { BuiltinTask, TaskContext } from './types.js';
 
 interface AwsConfigArgs {
@@ -73,6 +73,8 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
     } finally {
       progress.clear();
     }
+    // Even with --json (where the JSON has it too) and --quiet: a log must show the config may be stale.
+    if (context.json) warnIfOffline(result, context.reporter);
     if (context.json) context.reporter.print(JSON.stringify(toJson(result), null, 2));
     else if (result.dryRun) await reportDryRun(result, context);
     else report(result, context.reporter, context.env);
@@ -85,16 +87,15 @@ function reportCommon(result: AwsConfigResult, reporter: Reporter): void {
   if (source.spec.kind === 'embedded') {
     reporter.info('No dotfiles repo configured (--repo, $ROBO_DOTFILES_REPO or ~/.config/robo/config): using the example organisation bundled with robo.');
   }
-  if (source.offline) {
-    reporter.warn(
-      `could not fetch ${source.description}: ${source.offline.reason}`,
-      [`using the cached clone at commit ${source.commit?.slice(0, 12)}, committed ${age(source.offline.commitDate)} ago (${source.offline.commitDate.toISOString()}); --strict makes this an error`],
-    );
-  }
+  warnIfOffline(result, reporter);
   reporter.detail(`source: ${source.description}${source.commit ? ` at ${source.commit}` : ''}`);
   if (result.warnings.length > 0) {
     reporter.warn(`ignored ${result.warnings.length} problem(s) in other teams' files (they do not affect team ${result.team}):`, result.warnings.map(formatProblem));
   }
+}
+
+function warnIfOffline({ source }: AwsConfigResult, reporter: Reporter): void {
+  if (source.offline) reporter.warnAlways(offlineWarning(source.description, source.commit, source.offline), ['--strict makes this an error']);
 }
 
 function report(result: AwsConfigResult, reporter: Reporter, env: NodeJS.ProcessEnv): void {
