@@ -189,7 +189,7 @@ export async function prepareAwsConfig(options: AwsConfigOptions): Promise<Prepa
     if (candidate) options.onCandidate?.(candidate);
     const warm = await asking;
     remote = warm?.remote;
-    const commit = remote?.status === 'fulfilled' ? remote.value : undefined;
+    const commit = remote?.status === 'fulfilled' ? remote.value.commit : undefined;
     if (warm && last && candidate && commit === last.commit) {
       return { paths, spec, checkout: unmoved(spec, warm.dir, commit), rendered: candidate, useCaches };
     }

@@ -10,7 +10,7 @@ import type { Problem } from './pipeline/problems.js';
 import { resolveAwsConfig } from './pipeline/resolve.js';
 import { openSource, type OpenSourceRequest } from './pipeline/open-source.js';
 import { formatProblem } from './pipeline/problems.js';
-import { describeSpec } from './pipeline/source.js';
+import { describeSpec, type Checkout } from './pipeline/source.js';
 import { validateCheckout } from './pipeline/validate.js';
 import { exists } from './system/fs.js';
 
@@ -40,7 +40,7 @@ export interface TeamRow {
 }
 
 /** Every team of the configured dotfiles source, with its hub role and how many profiles it gets. */
-export async function listTeams(options: OpenSourceRequest): Promise<{ source: string; teams: TeamRow[] }> {
+export async function listTeams(options: OpenSourceRequest): Promise<{ source: string; commit: string | undefined; offline: Checkout['offline']; teams: TeamRow[] }> {
   const { spec, checkout } = await openSource(options);
   try {
     const definitions = await loadDefinitions(checkout.dir);
@@ -65,7 +65,7 @@ export async function listTeams(options: OpenSourceRequest): Promise<{ source: s
       };
     });
     await checkout.keep();
-    return { source: describeSpec(spec), teams };
+    return { source: describeSpec(spec), commit: checkout.commit, offline: checkout.offline, teams };
   } catch (error) {
     await checkout.discard();
     throw error;

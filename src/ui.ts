@@ -28,6 +28,8 @@ export interface Reporter {
   /** Only with --verbose. */
   detail(message: string): void;
   warn(message: string, details?: readonly string[]): void;
+  /** A warning --quiet and --json do not hide (a result that may be stale): then its message alone, one line on stderr. */
+  warnAlways(message: string, details?: readonly string[]): void;
   error(message: string, details?: readonly string[]): void;
   /**
    * Plain text to stdout (listings, help); shown even with --quiet.
@@ -115,6 +117,7 @@ export async function createReporter(options: ReporterOptions): Promise<Reporter
     info: (message) => options.quiet || lines(stdout, `${out.blue('ℹ')} : ${visible(message)}`),
     detail: (message) => options.verbose && lines(stderr, err.dim(`· ${visible(message)}`)),
     warn: (message, details) => options.quiet || lines(stderr, `${err.yellow('⚠')} : ${visible(message)}`, details),
+    warnAlways: (message, details) => lines(stderr, `${err.yellow('⚠')} : ${visible(message)}`, options.quiet ? [] : details),
     error: (message, details) => lines(stderr, `${err.red('✖')} : ${visible(message)}`, details),
     print: (text, paint) => {
       const colored = (line: string) => {

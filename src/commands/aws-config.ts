@@ -7,7 +7,7 @@ import { ExitCode, ExitSignal } from '../errors.js';
 import { formatProblem } from '../pipeline/problems.js';
 import { isTerminal } from '../system/terminal.js';
 import type { Reporter } from '../ui.js';
-import { age, teamFrom, tilde } from './format.js';
+import { offlineWarning, teamFrom, tilde } from './format.js';
 import type { BuiltinTask, TaskContext } from './types.js';
 
 interface AwsConfigArgs {
@@ -35,7 +35,10 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
       type: 'string',
       describe: 'Dotfiles source: a git URL or a local folder (default: $ROBO_DOTFILES_REPO, then repo in ~/.config/robo/config, then the bundled example)',
     },
-    ref: { type: 'string', describe: 'Branch or tag of a git source (default: $ROBO_DOTFILES_REF, then ref in the settings file, then the remote HEAD)' },
+    ref: {
+      type: 'string',
+      describe: 'Branch or tag of a git source, or refs/heads/X, refs/tags/X, a full commit id (default: $ROBO_DOTFILES_REF, then ref in the settings file, then the remote HEAD)',
+    },
     'dry-run': { type: 'boolean', alias: 'diff', default: false, describe: `Print the diff of what would change and write nothing; exit ${ExitCode.changesPending} if something would` },
     replace: { type: 'boolean', default: false, describe: "Replace the whole file (after a backup) instead of only robo's block" },
     strict: { type: 'boolean', default: false, describe: 'Fail when the source cannot be fetched, instead of using the cached clone' },
@@ -70,6 +73,8 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
     } finally {
       progress.clear();
     }
+    // Even with --json (where the JSON has it too) and --quiet: a log must show the config may be stale.
+    if (context.json) warnIfOffline(result, context.reporter);
     if (context.json) context.reporter.json(toJson(result));
     else if (result.dryRun) await reportDryRun(result, context);
     else report(result, context.reporter, context.env);
@@ -82,16 +87,15 @@ function reportCommon(result: AwsConfigResult, reporter: Reporter): void {
   if (source.spec.kind === 'embedded') {
     reporter.info('No dotfiles repo configured (--repo, $ROBO_DOTFILES_REPO or ~/.config/robo/config): using the example organisation bundled with robo.');
   }
-  if (source.offline) {
-    reporter.warn(
-      `could not fetch ${source.description}: ${source.offline.reason}`,
-      [`using the cached clone at commit ${source.commit?.slice(0, 12)}, committed ${age(source.offline.commitDate)} ago (${source.offline.commitDate.toISOString()}); --strict makes this an error`],
-    );
-  }
+  warnIfOffline(result, reporter);
   reporter.detail(`source: ${source.description}${source.commit ? ` at ${source.commit}` : ''}`);
   if (result.warnings.length > 0) {
     reporter.warn(`ignored ${result.warnings.length} problem(s) in other teams' files (they do not affect team ${result.team}):`, result.warnings.map(formatProblem));
   }
+}
+
+function warnIfOffline({ source }: AwsConfigResult, reporter: Reporter): void {
+  if (source.offline) reporter.warnAlways(offlineWarning(source.description, source.commit, source.offline), ['--strict makes this an error']);
 }
 
 function report(result: AwsConfigResult, reporter: Reporter, env: NodeJS.ProcessEnv): void {

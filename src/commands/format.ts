@@ -18,6 +18,16 @@ export function age(date: Date, now: Date = new Date()): string {
   return `${days} day${days === 1 ? '' : 's'}`;
 }
 
+/**
+ * The warning of a run that used the cached clone because the fetch failed:
+ * one line with the commit and its age, so a log read with --quiet still
+ * shows the result may be stale.
+ */
+export function offlineWarning(source: string, commit: string | undefined, offline: { reason: string; commitDate: Date }, now: Date = new Date()): string {
+  const when = `${age(offline.commitDate, now)} ago (${offline.commitDate.toISOString()})`;
+  return `could not fetch ${source}: ${offline.reason}; using the cached clone at commit ${commit?.slice(0, 12) ?? '(unknown)'}, committed ${when}`;
+}
+
 /** 1234 → "1.2 KiB". */
 export function size(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

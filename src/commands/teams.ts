@@ -1,7 +1,7 @@
 /** `robo teams.validate [PATH]`: every definition file of a checkout, every problem listed. */
 import { DefinitionsError } from '../errors.js';
 import { formatProblem } from '../pipeline/problems.js';
-import { table, teamFrom } from './format.js';
+import { offlineWarning, table, teamFrom } from './format.js';
 import type { BuiltinTask } from './types.js';
 
 interface ValidateArgs {
@@ -50,7 +50,8 @@ export const teamsListTask: BuiltinTask<SourceArgs> = {
   options: sourceOptions,
   async run(args, context) {
     const { listTeams } = await import('../teams.js');
-    const { source, teams } = await listTeams({ repo: args.repo, ref: args.ref, requireSigned: args['require-signed'], env: context.env, cwd: context.cwd });
+    const { source, commit, offline, teams } = await listTeams({ repo: args.repo, ref: args.ref, requireSigned: args['require-signed'], env: context.env, cwd: context.cwd });
+    if (offline) context.reporter.warnAlways(offlineWarning(source, commit, offline));
     if (context.json) {
       context.reporter.json({ ok: true, task: 'teams.list', source, teams: teams.map((row) => ({ ...row, hubRole: row.hubRole ?? null, profiles: row.profiles ?? null })) });
       return;
@@ -73,8 +74,8 @@ export const awsRenderTask: BuiltinTask<RenderArgs> = {
   options: { team: { type: 'string', describe: 'The team (default: $SEGMENT_TEAM)' }, ...sourceOptions },
   examples: [['robo aws.render --team fpa', "see what the fpa team's engineers get"]],
   async run(args, context) {
-    const { prepareAwsConfig } = await import('../aws-config.js');
-    const { rendered } = await prepareAwsConfig({
+    const [{ prepareAwsConfig }, { describeSpec }] = await Promise.all([import('../aws-config.js'), import('../pipeline/source.js')]);
+    const { rendered, spec, checkout } = await prepareAwsConfig({
       ...teamFrom(args.team, context.env),
       repo: args.repo,
       ref: args.ref,
@@ -82,6 +83,7 @@ export const awsRenderTask: BuiltinTask<RenderArgs> = {
       env: context.env,
       cwd: context.cwd,
     });
+    if (checkout.offline) context.reporter.warnAlways(offlineWarning(describeSpec(spec), checkout.commit, checkout.offline));
     if (rendered.warnings.length > 0) context.reporter.warn(`ignored ${rendered.warnings.length} problem(s) in other teams' files`, rendered.warnings.map(formatProblem));
     if (context.json) context.reporter.json({ ok: true, task: 'aws.render', team: rendered.team, profiles: rendered.profiles, config: rendered.text });
     else context.reporter.print(rendered.text);

@@ -3,9 +3,11 @@
  *
  * Precedence: --repo, $ROBO_DOTFILES_REPO, robo's settings file, then the
  * example organisation bundled with the package (the embedded default).
- * A git source is shallow-cloned into a per-source folder of the cache and
+ * A git source is shallow-fetched into a per-source folder of the cache and
  * later fetched and hard-reset to the remote ref, so edits made in the cache
- * never leak into a config. A local path is read as it is.
+ * never leak into a config. Both ask the remote which full ref the ref names
+ * first (remote-ref.ts), so a fresh cache and an old one agree. A local path
+ * is read as it is.
  *
  * A checkout is provisional until the caller has validated it: keep() makes
  * it the cache's state, discard() puts the cache back as it was, so broken
@@ -14,7 +16,7 @@
 import { mkdir, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { SourceError, UntrustedError, UsageError } from '../errors.js';
+import { RoboError, SourceError, UntrustedError, UsageError, messageOf } from '../errors.js';
 import { expandHome, packageRoot, resolvePaths } from '../paths.js';
 import type { Settings } from '../settings.js';
 import type { SimpleGit } from 'simple-git';
@@ -22,13 +24,14 @@ import { git, gitFailure, runGit, type GitProgress } from '../system/git.js';
 import { acquireLock, lockPath } from '../system/lock.js';
 import { exists } from '../system/fs.js';
 import { randomHex, sha256 } from '../system/crypto.js';
+import { describeRefOrigin, isPermanentGitFailure, parseLsRemote, refPatterns, resolveRemoteRef, type RefOrigin, type RemoteRef } from './remote-ref.js';
 
 export type SourceOrigin = '--repo' | '$ROBO_DOTFILES_REPO' | 'settings' | 'default';
 
 export type SourceSpec =
   | { kind: 'embedded'; dir: string; origin: 'default' }
   | { kind: 'path'; dir: string; origin: SourceOrigin }
-  | { kind: 'git'; url: string; ref: string | undefined; origin: SourceOrigin };
+  | { kind: 'git'; url: string; ref: string | undefined; refOrigin?: RefOrigin; origin: SourceOrigin };
 
 export interface SourceRequest {
   repo?: string;
@@ -43,22 +46,36 @@ export function resolveSourceSpec(request: SourceRequest): SourceSpec {
   // An empty flag is a mistake (an unset variable in a script), not "use the default".
   if (request.repo === '') throw new UsageError('--repo is empty: give a git URL or a folder, or leave the flag out');
   if (request.ref === '') throw new UsageError('--ref is empty: give a branch or tag, or leave the flag out');
-  if (request.ref?.startsWith('-')) throw new UsageError(`--ref ${JSON.stringify(request.ref)}: a branch or tag name cannot start with "-"`);
   const candidates: Array<[string | undefined, SourceOrigin]> = [
     [request.repo, '--repo'],
     [env.ROBO_DOTFILES_REPO, '$ROBO_DOTFILES_REPO'],
     [settings.dotfiles.repo, 'settings'],
   ];
-  const ref = request.ref ?? (env.ROBO_DOTFILES_REF || undefined) ?? settings.dotfiles.ref;
+  const { ref, refOrigin } = chosenRef(request);
   for (const [location, origin] of candidates) {
     if (location === undefined || location === '') continue;
-    if (isGitUrl(location)) return { kind: 'git', url: location, ref, origin };
+    if (isGitUrl(location)) return { kind: 'git', url: location, ref, refOrigin, origin };
     const dir = path.resolve(request.cwd, expandHome(location, resolvePaths(env).home));
     // A ref only means something to git: a local repo with a ref is cloned like a URL.
-    if (ref !== undefined) return { kind: 'git', url: dir, ref, origin };
+    if (ref !== undefined) return { kind: 'git', url: dir, ref, refOrigin, origin };
     return { kind: 'path', dir, origin };
   }
   return { kind: 'embedded', dir: packageRoot(), origin: 'default' };
+}
+
+/** The ref: --ref, then $ROBO_DOTFILES_REF, then the settings file; and where it came from. */
+function chosenRef(request: SourceRequest): { ref: string | undefined; refOrigin?: RefOrigin } {
+  const { env, settings } = request;
+  const [ref, refOrigin]: [string | undefined, RefOrigin] =
+    request.ref !== undefined
+      ? [request.ref, '--ref']
+      : env.ROBO_DOTFILES_REF
+        ? [env.ROBO_DOTFILES_REF, '$ROBO_DOTFILES_REF']
+        : [settings.dotfiles.ref, { settings: settings.file }];
+  if (ref === undefined) return { ref };
+  // git would read it as an option.
+  if (ref.startsWith('-')) throw new UsageError(`${describeRefOrigin(refOrigin)} ${JSON.stringify(ref)}: a branch or tag name cannot start with "-"`);
+  return { ref, refOrigin };
 }
 
 /**
@@ -107,8 +124,8 @@ export interface CheckoutOptions {
   remote?: RemoteAnswer;
 }
 
-/** What `git ls-remote` said of the ref: its commit (undefined when not listed), or why it failed. */
-export type RemoteAnswer = PromiseSettledResult<string | undefined>;
+/** What `git ls-remote` said of the ref: the full ref and its commit, or why it could not say (remote-ref.ts). */
+export type RemoteAnswer = PromiseSettledResult<RemoteRef>;
 
 /**
  * The remote's commit for the source's ref, asked from its clone without the
@@ -124,7 +141,7 @@ export async function askRemote(
 ): Promise<{ dir: string; remote: RemoteAnswer } | undefined> {
   const dir = options.dir ?? cacheFolder(options.cacheDir, spec.url);
   if (!existsSync(path.join(dir, '.git'))) return undefined;
-  const [remote] = await Promise.allSettled([remoteCommit(dir, spec.ref, options.env)]);
+  const [remote] = await Promise.allSettled([remoteRef(dir, spec, options.env)]);
   return { dir, remote };
 }
 
@@ -180,16 +197,15 @@ async function freshClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: strin
   // failed or interrupted clone never leaves a half-made cache behind.
   const incoming = `${dir}.incoming-${randomHex(6)}`;
   const created = await mkdir(path.dirname(dir), { recursive: true });
+  let commit: string;
   try {
-    const args = ['--depth', '1', '--single-branch', '--no-tags'];
-    if (spec.ref) args.push('--branch', spec.ref);
-    await (await git(path.dirname(dir), options.env, options.progress)).clone(spec.url, incoming, args);
+    commit = await shallowClone(spec, incoming, options);
   } catch (error) {
     await rm(incoming, { recursive: true, force: true });
     await removeEmptyFolders(path.dirname(dir), created);
+    if (error instanceof RoboError) throw error;
     throw new SourceError(`cannot clone ${describeSpec(spec)}: ${gitFailure(error)}`, { cause: error });
   }
-  const commit = (await (await git(incoming, options.env)).revparse(['HEAD'])).trim();
   try {
     await verifyTrusted(incoming, commit, spec, options);
   } catch (error) {
@@ -213,13 +229,29 @@ async function freshClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: strin
   };
 }
 
+/**
+ * A clone of the one commit the ref names, made the way an update fetches
+ * (`git clone --branch` would resolve the name by its own rules, and takes
+ * no full ref): init, ask the remote, fetch exactly that, check it out.
+ */
+async function shallowClone(spec: Extract<SourceSpec, { kind: 'git' }>, incoming: string, options: CheckoutOptions): Promise<string> {
+  await runGit(path.dirname(incoming), options.env, ['init', '-q', incoming]);
+  await runGit(incoming, options.env, ['remote', 'add', '--', 'origin', spec.url]);
+  const wanted = await remoteRef(incoming, spec, options.env);
+  const repo = await git(incoming, options.env, options.progress);
+  await repo.fetch(fetchArgs(wanted));
+  const commit = await fetchedCommit(incoming, wanted, spec, options.env);
+  await repo.reset(['--hard', commit]);
+  return commit;
+}
+
 async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: string, options: CheckoutOptions): Promise<Checkout> {
   const repo = await git(dir, options.env, options.progress);
   // First ask the remote which commit the ref is at (ls-remote: one round
   // trip, no pack), unless the caller did, while status looks at the working
   // tree; the two are independent, so they run side by side.
   const [asked, looked] = await Promise.allSettled([
-    options.remote ? settled(options.remote) : remoteCommit(dir, spec.ref, options.env),
+    options.remote ? settled(options.remote) : remoteRef(dir, spec, options.env),
     worktreeState(await git(dir, options.env)),
   ]);
   let state: WorktreeState;
@@ -233,24 +265,27 @@ async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: stri
   // Nothing new upstream: no fetch at all. (A shallow fetch of an unchanged
   // commit still downloads a pack, and the packs pile up until git stops to
   // repack.) The clone is still made clean, and checked when signatures count.
-  if (asked.status === 'fulfilled' && asked.value === state.head) {
+  if (asked.status === 'fulfilled' && asked.value.commit === state.head) {
     await verifyTrusted(dir, state.head, spec, options);
     await moveTo(repo, state.head, state);
     return { spec, dir, commit: state.head, keep: async () => {}, discard: async () => {} };
   }
 
+  // Fetch exactly the ref ls-remote named (never a short name: see remote-ref.ts).
+  let fetched: RemoteRef | undefined;
   let fetchError: unknown;
-  if (asked.status === 'rejected') fetchError = asked.reason ?? new Error('git ls-remote failed');
-  else {
-    try {
-      await repo.fetch(['--depth', '1', '--no-tags', 'origin', spec.ref ?? 'HEAD']);
-    } catch (error) {
-      fetchError = error;
-    }
+  try {
+    const wanted = await settled(asked);
+    await repo.fetch(fetchArgs(wanted));
+    fetched = wanted;
+  } catch (error) {
+    fetchError = error ?? new Error('git ls-remote failed');
   }
 
-  if (fetchError !== undefined) {
+  if (!fetched) {
     const reason = gitFailure(fetchError);
+    const permanent = permanentFailure(fetchError, spec);
+    if (permanent) throw permanent;
     if (options.strict) throw new SourceError(`cannot fetch ${describeSpec(spec)} (--strict: not using the cached clone): ${reason}`, { cause: fetchError });
     // Offline, VPN down, server away: the last good clone is better than
     // nothing. It is still made clean, so edits in the cache never leak.
@@ -260,7 +295,7 @@ async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: stri
     return { spec, dir, commit: state.head, offline: { reason, commitDate }, keep: async () => {}, discard: async () => {} };
   }
 
-  const commit = (await readFile(path.join(dir, '.git', 'FETCH_HEAD'), 'utf8')).slice(0, 40);
+  const commit = await fetchedCommit(dir, fetched, spec, options.env);
   // Verify before the working tree moves: an untrusted commit never becomes the cache's state.
   await verifyTrusted(dir, commit, spec, options);
   try {
@@ -280,23 +315,49 @@ async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: stri
 }
 
 /**
- * The commit a ref names on the remote, from `git ls-remote origin REF` in
- * the clone (inside its own repository, so no other repository's settings
- * apply, and the URL, which may hold a token, is not on a command line): a
- * branch, else a tag (peeled to its commit); undefined when the remote does
- * not list it (a commit id, say), and the fetch then decides.
+ * The full ref (and its commit) the source's ref names on the remote, from
+ * `git ls-remote origin` in the clone (inside its own repository, so no other
+ * repository's settings apply, and the URL, which may hold a token, is not on
+ * a command line). Rejects with a RoboError when the name is ambiguous or
+ * not there (remote-ref.ts), and with git's error when the remote could not
+ * be asked.
  */
-async function remoteCommit(dir: string, ref: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const wanted = ref ?? 'HEAD';
-  const listed = new Map(
-    (await runGit(dir, env, ['ls-remote', 'origin', wanted]))
-      .split('\n')
-      .map((line) => line.split('\t'))
-      .filter((parts): parts is [string, string] => parts.length === 2)
-      .map(([sha, name]) => [name, sha] as const),
-  );
-  const names = ref === undefined ? ['HEAD'] : [`refs/heads/${ref}`, `refs/tags/${ref}^{}`, `refs/tags/${ref}`, ref];
-  return names.map((name) => listed.get(name)).find(Boolean);
+async function remoteRef(dir: string, spec: Extract<SourceSpec, { kind: 'git' }>, env: NodeJS.ProcessEnv): Promise<RemoteRef> {
+  const listed = parseLsRemote(await runGit(dir, env, ['ls-remote', 'origin', ...refPatterns(spec.ref)]));
+  return resolveRemoteRef({ ref: spec.ref, origin: spec.refOrigin, url: spec.url }, listed);
+}
+
+/** Fetch exactly `wanted` (a full ref or a commit id: nothing for git to resolve), one commit deep. */
+function fetchArgs(wanted: RemoteRef): string[] {
+  return ['--depth', '1', '--no-tags', 'origin', wanted.name];
+}
+
+/**
+ * The commit just fetched. FETCH_HEAD holds what the ref pointed to, which
+ * is the commit ls-remote named unless the ref moved since, or is an
+ * annotated tag (a tag object): then git peels it.
+ */
+async function fetchedCommit(dir: string, wanted: RemoteRef, spec: Extract<SourceSpec, { kind: 'git' }>, env: NodeJS.ProcessEnv): Promise<string> {
+  const fetched = (await readFile(path.join(dir, '.git', 'FETCH_HEAD'), 'utf8')).split(/[\t\n]/, 1)[0]!;
+  if (fetched === wanted.commit) return fetched;
+  try {
+    return (await runGit(dir, env, ['rev-parse', '--verify', '--end-of-options', `${fetched}^{commit}`])).trim();
+  } catch (error) {
+    throw new SourceError(`${wanted.name} in ${describeSpec(spec)} does not name a commit: ${gitFailure(error)}`, { cause: error });
+  }
+}
+
+/**
+ * A failure the cached clone must not stand in for, because it will not pass
+ * on its own: an ambiguous or missing ref (robo's own errors), or a
+ * repository, ref or URL that git says is not there. undefined for anything
+ * else (offline, server down, connection refused): the offline fallback is
+ * for those.
+ */
+function permanentFailure(error: unknown, spec: Extract<SourceSpec, { kind: 'git' }>): RoboError | undefined {
+  if (error instanceof RoboError) return error;
+  if (!isPermanentGitFailure(messageOf(error))) return undefined;
+  return new SourceError(`cannot fetch ${describeSpec(spec)}: ${gitFailure(error)}; that will not pass by itself, so the cached clone is not used`, { cause: error });
 }
 
 /** A settled answer back as a promise, so both ways of getting it read alike. */

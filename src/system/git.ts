@@ -52,6 +52,10 @@ export function gitEnvironment(env: NodeJS.ProcessEnv, interactive = false): Rec
   // robo runs unattended (nightly, onboarding scripts): a credential prompt
   // would hang it. A user who wants prompts can set GIT_TERMINAL_PROMPT=1.
   result.GIT_TERMINAL_PROMPT ??= '0';
+  // git's messages in English whatever the locale: robo tells a source that
+  // is gone for good from one that is offline by them (remote-ref.ts).
+  // LANGUAGE outranks LC_ALL for messages only; character handling is untouched.
+  result.LANGUAGE = 'en';
   if (!interactive) {
     // Nobody to answer: no graphical ssh passphrase dialog, no Git Credential
     // Manager window. ssh itself cannot prompt without a terminal and fails fast.
@@ -108,6 +112,6 @@ export function gitFailure(error: unknown): string {
   }
   const text = error instanceof Error ? error.message : String(error);
   const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
-  const important = lines.filter((line) => /^(fatal|error):/.test(line));
+  const important = lines.filter((line) => /^(fatal|error):/i.test(line)); // GitHub over ssh says ERROR:
   return (important.length > 0 ? important : lines).join('; ') || 'git failed';
 }
