@@ -39,10 +39,10 @@ export async function locateRoboFile(request: RoboFileRequest): Promise<{ file: 
       // First use on this machine: clone it once, as aws.config would (signatures checked alike).
       const { checkout } = await openSource({ env: request.env, cwd: request.cwd });
       await checkout.keep();
-    } else if (source.allowedSigners) {
+    } else if (source.trust) {
       // Signatures required: whatever moved the clone, run nothing from a commit that is not signed.
       const head = (await runGit(dir, request.env, ['rev-parse', 'HEAD'])).trim();
-      await verifyTrusted(dir, head, spec, { allowedSigners: source.allowedSigners, env: request.env });
+      await verifyTrusted(dir, head, spec, { trust: source.trust, env: request.env });
     }
   }
   const file = path.join(dir, ROBO_FILE);
