@@ -40,6 +40,8 @@ export interface AwsConfigOptions {
   strict?: boolean;
   /** Accept only commits signed by an allowed signer (also [trust] require_signed in the settings). */
   requireSigned?: boolean;
+  /** With signatures required: accept a commit that does not descend from the last one accepted. */
+  allowRollback?: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
   progress?: GitProgress;

@@ -1,12 +1,13 @@
 /**
  * Trust pinning: with --require-signed (or [trust] require_signed), only
  * commits signed by a signer the settings name (ssh keys in the
- * allowed-signers file, OpenPGP keys by fingerprint) are used; anything
- * else writes nothing and leaves the cache at the last trusted commit.
+ * allowed-signers file, OpenPGP keys by fingerprint) are used, never one
+ * older than the last accepted; anything else writes nothing and leaves the
+ * cache at the last trusted commit.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadWithBotocore } from './helpers/botocore.js';
@@ -321,5 +322,60 @@ describe('--require-signed: only the signers named in the settings', () => {
       expect(accepted.code).toBe(0);
       expect(hubRole(box)).toBe('arn:aws:iam::100000000001:role/colleague');
     });
+  });
+});
+
+describe('--require-signed: no rollback', () => {
+  /** Signed commits older and newer on main; the newer one accepted; then main force-pushed back to the older one. */
+  async function forcePushedBack() {
+    const { box, repo, trusted } = setup(true);
+    const older = commit(repo, exampleTree(), 'signed definitions', trusted.key);
+    const newer = commit(repo, { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'platform-v2' }) }, 'signed fix', trusted.key);
+    expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
+    expect(hubRole(box)).toBe('arn:aws:iam::100000000001:role/platform-v2');
+    git(repo, 'reset', '-q', '--hard', older);
+    return { box, repo, trusted, older, newer, written: readFileSync(box.awsConfig) };
+  }
+
+  function expectRollbackRefused(result: { code: number | null; stderr: string }, repo: string, older: string, newer: string) {
+    expect(result.code).toBe(9);
+    expect(result.stderr).toContain(`commit ${older.slice(0, 12)} of ${fileUrl(repo)} does not descend from ${newer.slice(0, 12)}, the last commit robo accepted from it`);
+    expect(result.stderr).toContain(`accepted before: ${newer}`);
+    expect(result.stderr).toContain(`offered now:     ${older}`);
+    expect(result.stderr).toContain('--allow-rollback');
+  }
+
+  it('refuses a force-push back to an older signed commit in every task that reads the source (exit 9, naming both); --allow-rollback accepts it', async () => {
+    const { box, repo, trusted, older, newer, written } = await forcePushedBack();
+    for (const task of [['aws.config'], ['teams.list'], ['aws.render']]) expectRollbackRefused(await runRobo(task, { env: box.env }), repo, older, newer);
+    expect(readFileSync(box.awsConfig).equals(written)).toBe(true);
+    expect(cacheHead(box)).toBe(newer);
+
+    const allowed = await runRobo(['aws.config', '--allow-rollback'], { env: box.env });
+    expect(allowed.code).toBe(0);
+    expect(hubRole(box)).toBe('arn:aws:iam::100000000001:role/platform');
+    expect(cacheHead(box)).toBe(older);
+    // The older commit is now the last accepted one: what descends from it passes without the flag.
+    const next = commit(repo, { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'platform-v3' }) }, 'signed, on top of the older one', trusted.key);
+    expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
+    expect(cacheHead(box)).toBe(next);
+  });
+
+  it('remembers the last accepted commit in the state folder: with the cache deleted, the older commit is still refused', async () => {
+    const { box, repo, older, newer, written } = await forcePushedBack();
+    rmSync(box.cacheDir, { recursive: true, force: true });
+    expectRollbackRefused(await runRobo(['aws.config'], { env: box.env }), repo, older, newer);
+    expect(readFileSync(box.awsConfig).equals(written)).toBe(true);
+    expect(existsSync(path.join(box.cacheDir, 'sources')) ? readdirSync(path.join(box.cacheDir, 'sources')) : []).toEqual([]);
+    expect(readdirSync(path.join(box.stateDir, 'accepted'))).toHaveLength(1);
+  });
+
+  it('--allow-rollback without signatures required is a usage error (exit 2)', async () => {
+    const { box, repo } = setup(false);
+    commit(repo, exampleTree(), 'unsigned');
+    const result = await runRobo(['aws.config', '--allow-rollback'], { env: box.env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--allow-rollback: signed commits are not required');
+    expect(existsSync(box.awsConfig)).toBe(false);
   });
 });

@@ -18,6 +18,8 @@ export interface OpenSourceRequest {
   ref?: string;
   /** --require-signed; [trust] require_signed in the settings does the same. */
   requireSigned?: boolean;
+  /** --allow-rollback: accept a signed commit that does not descend from the last one accepted. */
+  allowRollback?: boolean;
   strict?: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
@@ -57,7 +59,12 @@ export async function openSource(request: OpenSourceRequest): Promise<OpenSource
 /** The trust policy when signatures are required, after checking the request makes sense. */
 function trustPolicy(request: OpenSourceRequest, settings: Settings, spec: SourceSpec, paths: RoboPaths): TrustPolicy | undefined {
   const flag = request.requireSigned ?? false;
-  if (!flag && !settings.trust.requireSigned) return undefined;
+  if (!flag && !settings.trust.requireSigned) {
+    if (request.allowRollback) {
+      throw new UsageError(`--allow-rollback: signed commits are not required (--require-signed, or require_signed in ${settings.file}), so robo keeps no record to roll back from`);
+    }
+    return undefined;
+  }
   const from = flag ? '--require-signed' : `require_signed in ${settings.file}`;
   const { allowedSigners, pgpFingerprints } = settings.trust;
   if (!allowedSigners && pgpFingerprints.length === 0) {
@@ -70,5 +77,5 @@ function trustPolicy(request: OpenSourceRequest, settings: Settings, spec: Sourc
   if (sshAllowedSigners !== undefined && !existsSync(sshAllowedSigners)) {
     throw new UsageError(`${settings.file}: [trust] allowed_signers: ${sshAllowedSigners} does not exist`);
   }
-  return { settingsFile: settings.file, sshAllowedSigners, pgpFingerprints };
+  return { settingsFile: settings.file, sshAllowedSigners, pgpFingerprints, stateDir: paths.stateDir, allowRollback: request.allowRollback ?? false };
 }

@@ -22,7 +22,7 @@ import { git, gitFailure, runGit, type GitProgress } from '../system/git.js';
 import { acquireLock, lockPath } from '../system/lock.js';
 import { exists } from '../system/fs.js';
 import { randomHex, sha256 } from '../system/crypto.js';
-import { verifyCommit, type TrustPolicy, type TrustedSource } from './trust.js';
+import { recordAccepted, verifyCommit, type TrustPolicy, type TrustedSource } from './trust.js';
 
 export type SourceOrigin = '--repo' | '$ROBO_DOTFILES_REPO' | 'settings' | 'default';
 
@@ -141,9 +141,12 @@ export async function checkoutSource(spec: SourceSpec, options: CheckoutOptions)
   try {
     await removeLeftovers(dir);
     const checkout = (await exists(path.join(dir, '.git'))) ? await updateClone(spec, dir, options) : await freshClone(spec, dir, options);
+    // A kept checkout's commit is the one later commits must descend from (trust.ts), recorded under the lock.
+    const { trust } = options;
+    const accept = trust && checkout.commit ? () => recordAccepted(trust, trustedSource(spec), checkout.commit!) : async () => {};
     return {
       ...checkout,
-      keep: () => checkout.keep().finally(() => lock.release()),
+      keep: () => checkout.keep().then(accept).finally(() => lock.release()),
       discard: () => checkout.discard().finally(() => lock.release()),
     };
   } catch (error) {
@@ -339,7 +342,8 @@ async function moveTo(repo: SimpleGit, commit: string, state: WorktreeState): Pr
 
 /**
  * Trust pinning, when signed commits are required: the commit's signer must
- * be one the settings name (trust.ts). Called before the working tree moves.
+ * be one the settings name, and it must descend from the last commit
+ * accepted from this source (trust.ts). Called before the working tree moves.
  */
 export async function verifyTrusted(dir: string, commit: string, spec: SourceSpec, options: Pick<CheckoutOptions, 'trust' | 'env'>): Promise<void> {
   if (options.trust && spec.kind === 'git') await verifyCommit(dir, commit, trustedSource(spec), options.trust, options.env);
