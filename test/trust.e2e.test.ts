@@ -2,12 +2,13 @@
  * Trust pinning: with --require-signed (or [trust] require_signed), only
  * commits signed by a signer the settings name (ssh keys in the
  * allowed-signers file, OpenPGP keys by fingerprint) are used, never one
- * older than the last accepted; anything else writes nothing and leaves the
- * cache at the last trusted commit.
+ * older than the last accepted, and shared tasks run only what that commit
+ * holds; anything else writes nothing and leaves the cache at the last
+ * trusted commit.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadWithBotocore } from './helpers/botocore.js';
@@ -377,5 +378,40 @@ describe('--require-signed: no rollback', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--allow-rollback: signed commits are not required');
     expect(existsSync(box.awsConfig)).toBe(false);
+  });
+});
+
+describe('--require-signed: shared tasks run only what the accepted commit holds', () => {
+  const ROBO_YML = 'hi:\n  command: echo signed robo.yml\ndeploy:\n  script: scripts/deploy.sh\n';
+  const DEPLOY = '#!/bin/sh\necho signed script\n';
+
+  it('a robo.yml or a script edited in the cached clone does not run: the clone is put back to the accepted commit first', async () => {
+    const { box, repo, trusted } = setup(true);
+    writeTree(repo, { 'scripts/deploy.sh': DEPLOY });
+    chmodSync(path.join(repo, 'scripts', 'deploy.sh'), 0o755);
+    const good = commit(repo, { ...exampleTree(), 'robo.yml': ROBO_YML }, 'signed tasks', trusted.key);
+    expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
+    const clone = path.join(box.cacheDir, 'sources', readdirSync(path.join(box.cacheDir, 'sources'))[0]!);
+
+    // Someone with access to the cache edits what the tasks run.
+    writeFileSync(path.join(clone, 'robo.yml'), 'hi:\n  command: echo PWNED robo.yml\ndeploy:\n  command: echo PWNED command\n');
+    const hi = await runRobo(['hi'], { env: box.env });
+    expect(hi.code).toBe(0);
+    expect(hi.stdout).toBe('signed robo.yml\n');
+    expect(readFileSync(path.join(clone, 'robo.yml'), 'utf8')).toBe(ROBO_YML);
+
+    writeFileSync(path.join(clone, 'scripts', 'deploy.sh'), '#!/bin/sh\necho PWNED script\n');
+    const deploy = await runRobo(['deploy'], { env: box.env });
+    expect(deploy.code).toBe(0);
+    expect(deploy.stdout).toBe('signed script\n');
+
+    // Or moves the clone to another commit (signed or not) and edits there: the accepted commit is what runs.
+    git(clone, '-c', 'user.name=x', '-c', 'user.email=x@example.invalid', 'commit', '-q', '--allow-empty', '-m', 'local, unsigned');
+    writeFileSync(path.join(clone, 'robo.yml'), 'hi:\n  command: echo PWNED again\n');
+    const again = await runRobo(['hi'], { env: box.env });
+    expect(again.stdout).toBe('signed robo.yml\n');
+    expect(git(clone, 'rev-parse', 'HEAD')).toBe(good);
+    // The listing reads the same robo.yml.
+    expect((await runRobo([], { env: box.env })).stdout).not.toContain('PWNED');
   });
 });

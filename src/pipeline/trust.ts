@@ -12,12 +12,16 @@
  * - robo records the last commit it accepted from each source (URL and ref)
  *   in its state folder, and refuses a commit that does not descend from it
  *   (a force-push back to an older signed commit) unless --allow-rollback.
+ * - Shared tasks read robo.yml from that accepted commit, with the clone's
+ *   working tree made exactly that commit first (restoreAccepted), so an
+ *   edit in the cache never runs.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UntrustedError, messageOf } from '../errors.js';
 import { sha256 } from '../system/crypto.js';
 import { gitFailure, runGit, runGitForAnswer } from '../system/git.js';
+import { acquireLock, lockPath } from '../system/lock.js';
 import { writeAtomically } from '../system/atomic-write.js';
 import { KIND_NAMES, commitSignature, pgpVerdict, signerOf, type CommitSignature, type SignatureKind, type Verdict } from './signature.js';
 
@@ -186,4 +190,42 @@ async function descends(dir: string, from: string, to: string, source: TrustedSo
     );
   }
   return isAncestor();
+}
+
+/**
+ * For shared tasks: the last commit robo accepted from the source, checked
+ * again against today's settings, with the clone's working tree made exactly
+ * that commit (hard reset, untracked and ignored files removed) under the
+ * clone's lock. robo.yml is then read from the commit itself, and a task's
+ * script is the signed one. undefined when there is no record yet, or the
+ * clone does not hold the commit: the caller then fetches and checks as
+ * aws.config does.
+ */
+export async function restoreAccepted(dir: string, source: TrustedSource, trust: TrustPolicy, cacheDir: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const lock = await acquireLock(lockPath(cacheDir, 'source', source.url), `the cached clone of ${source.url}`);
+  try {
+    const accepted = await readAccepted(trust, source);
+    if (!accepted) return undefined;
+    if ((await runGitForAnswer(dir, env, ['cat-file', '-e', `${accepted.commit}^{commit}`])).code !== 0) return undefined;
+    await verifySignature(dir, accepted.commit, source, trust, env);
+    const status = await runGit(dir, env, ['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '--untracked-files=all', '--ignored']);
+    const lines = status.split('\n').filter(Boolean);
+    const head = lines.map((line) => /^# branch\.oid ([0-9a-f]{40,64})$/.exec(line)?.[1]).find(Boolean);
+    if (head !== accepted.commit || lines.some((line) => /^[12u] /.test(line))) await runGit(dir, env, ['reset', '--quiet', '--hard', accepted.commit]);
+    if (lines.some((line) => line.startsWith('? ') || line.startsWith('! '))) await runGit(dir, env, ['clean', '-fdxq']);
+    return accepted.commit;
+  } finally {
+    await lock.release();
+  }
+}
+
+/**
+ * A file of a commit, from git's objects rather than the working tree:
+ * undefined when the commit has no such file, or has something other than a
+ * regular file there (a link would name a path, not hold YAML).
+ */
+export async function readFromCommit(dir: string, commit: string, file: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const entry = /^(100644|100755) blob ([0-9a-f]+)\t/.exec(await runGit(dir, env, ['ls-tree', commit, '--', file]));
+  if (!entry) return undefined;
+  return runGit(dir, env, ['cat-file', 'blob', entry[2]!]);
 }
