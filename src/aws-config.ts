@@ -40,6 +40,8 @@ export interface AwsConfigOptions {
   strict?: boolean;
   /** Accept only commits signed by an allowed signer (also [trust] require_signed in the settings). */
   requireSigned?: boolean;
+  /** With signatures required: accept a commit that does not descend from the last one accepted. */
+  allowRollback?: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
   progress?: GitProgress;
@@ -175,7 +177,7 @@ export async function prepareAwsConfig(options: AwsConfigOptions): Promise<Prepa
   // With signed commits required, robo trusts git and the signatures only,
   // not its own caches of results: every run checks out, validates and
   // renders the verified commit, and reads the config.
-  const useCaches = !source.allowedSigners;
+  const useCaches = !source.trust;
   let remote: RemoteAnswer | undefined;
   if (spec.kind === 'git' && team !== undefined) {
     // The block last rendered for this team from this source, its commit, and its clone's folder.
@@ -205,7 +207,7 @@ export async function prepareAwsConfig(options: AwsConfigOptions): Promise<Prepa
     env: options.env,
     progress: options.progress,
     strict: options.strict,
-    allowedSigners: source.allowedSigners,
+    trust: source.trust,
     remote,
   });
   let rendered: Rendered;

@@ -125,7 +125,7 @@ function leadingGlobals(argv: readonly string[]): { flags: string[]; config: str
 async function sharedTasks(config: string | undefined, env: NodeJS.ProcessEnv, cwd: string): Promise<RoboFile | undefined> {
   const { locateRoboFile, loadRoboFile } = await import('./robofile/load.js');
   const located = await locateRoboFile({ config, env, cwd });
-  return located.file ? loadRoboFile(located.file, located.explicit) : undefined;
+  return located.file ? loadRoboFile(located.file, located.explicit, located.text) : undefined;
 }
 
 function reportError(error: unknown, reporter: Reporter): number {

@@ -21,7 +21,7 @@ export const ExitCode = {
   brokenMarkers: 7,
   /** Another robo run held the lock on the config or the source for too long. */
   busy: 8,
-  /** --require-signed: the fetched commit is not signed by an allowed signer. */
+  /** Signatures required: the commit is not signed by a signer the settings name, or it does not descend from the last one accepted. */
   untrusted: 9,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

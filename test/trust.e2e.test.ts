@@ -1,11 +1,14 @@
 /**
  * Trust pinning: with --require-signed (or [trust] require_signed), only
- * commits signed by a key in the allowed-signers file are used; anything else
- * writes nothing and leaves the cache at the last trusted commit.
+ * commits signed by a signer the settings name (ssh keys in the
+ * allowed-signers file, OpenPGP keys by fingerprint) are used, never one
+ * older than the last accepted, and shared tasks run only what that commit
+ * holds; anything else writes nothing and leaves the cache at the last
+ * trusted commit.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadWithBotocore } from './helpers/botocore.js';
@@ -14,7 +17,10 @@ import { runRobo } from './helpers/robo.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
 
 const sandboxes: Sandbox[] = [];
+const gnupgHomes: string[] = [];
 afterEach(() => {
+  // gpg starts an agent per keyring folder to make keys and sign: stop the ones the test started.
+  for (const home of gnupgHomes.splice(0)) spawnSync('gpgconf', ['--homedir', home, '--kill', 'all'], { stdio: 'ignore' });
   for (const made of sandboxes.splice(0)) made.cleanup();
 });
 
@@ -55,6 +61,46 @@ const cacheHead = (box: Sandbox) => {
   const [clone] = readdirSync(sources);
   return git(path.join(sources, clone!), 'rev-parse', 'HEAD');
 };
+
+const settingsFile = (box: Sandbox) => path.join(box.home, '.config', 'robo', 'config');
+const platform = () => JSON.parse(exampleTree()['teams/platform.json']!) as Record<string, unknown>;
+const hubRole = (box: Sandbox) => loadWithBotocore(box.awsConfig).profiles.hub?.role_arn;
+
+/** gpg is not on every machine; the tests that need it say so and are skipped there. */
+const HAS_GPG = spawnSync('gpg', ['--version'], { stdio: 'ignore' }).status === 0;
+if (!HAS_GPG) console.warn('trust.e2e: gpg is not installed, so the OpenPGP tests are skipped');
+
+/** A GnuPG home (keyring) in the sandbox, with one new key that it trusts ultimately, as gpg does for keys it makes. */
+function gnupgHome(dir: string, name: string): { home: string; fingerprint: string } {
+  mkdirSync(dir, { mode: 0o700 });
+  gnupgHomes.push(dir);
+  const gpg = (...args: string[]) => execFileSync('gpg', ['--homedir', dir, '--batch', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  gpg('--passphrase', '', '--quick-gen-key', `${name} <${name}@example.invalid>`, 'ed25519', 'sign', 'never');
+  const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(gpg('--with-colons', '--list-keys'))![1]!;
+  return { home: dir, fingerprint };
+}
+
+/** Commit `files` signed with an OpenPGP key from the keyring in `gnupg`. */
+function pgpCommit(repo: string, files: Record<string, string>, message: string, gnupg: string, fingerprint: string): string {
+  writeTree(repo, files);
+  git(repo, 'add', '-A');
+  execFileSync('git', ['-c', 'gpg.format=openpgp', '-c', `user.signingkey=${fingerprint}`, 'commit', '-S', '-q', '--allow-empty', '-m', message], {
+    cwd: repo,
+    env: { ...process.env, GNUPGHOME: gnupg, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.invalid' },
+    stdio: 'ignore',
+  });
+  return git(repo, 'rev-parse', 'HEAD');
+}
+
+/** Replace main's tip by a copy of it carrying `armor` as its signature header (no program can make these). */
+function withSignature(repo: string, armor: string): string {
+  const object = git(repo, 'cat-file', 'commit', 'HEAD');
+  const end = object.indexOf('\n\n');
+  const signed = `${object.slice(0, end)}\ngpgsig ${armor.trimEnd().split('\n').join('\n ')}${object.slice(end)}\n`;
+  const id = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin'], { cwd: repo, input: signed, encoding: 'utf8' }).trim();
+  git(repo, 'update-ref', 'refs/heads/main', id);
+  return id;
+}
 
 describe('--require-signed', () => {
   it('accepts a signed commit, refuses unsigned and wrongly signed ones, and keeps the cache at the trusted commit', async () => {
@@ -178,5 +224,194 @@ describe('--require-signed', () => {
     const embedded = await runRobo(['aws.config', '--require-signed'], { env: box.env });
     expect(embedded.code).toBe(2);
     expect(embedded.stderr).toContain('is not a git source, so there is no commit to verify');
+    const missing = await runRobo(['aws.config', '--require-signed', '--repo', fileUrl(box.root)], { env: box.env });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`${settings}: [trust] allowed_signers: /nonexistent does not exist`);
+  });
+});
+
+describe('--require-signed: only the signers named in the settings', () => {
+  it('refuses a signature of a kind the settings do not name, without running its verifier, and names the signer (exit 9)', async () => {
+    const { box, repo, trusted } = setup(true);
+    commit(repo, exampleTree(), 'the first commit is signed', trusted.key);
+    expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
+    const written = readFileSync(box.awsConfig);
+    const good = cacheHead(box);
+    // Copies of a real signature's armor: no gpg or gpgsm is needed to refuse them.
+    const pgpArmor = readFileSync(path.join(import.meta.dirname, 'fixtures', 'trust', 'pgp-signature.asc'), 'utf8');
+    const cases = [
+      ['OpenPGP, when only ssh keys are allowed', pgpArmor, 'it has an OpenPGP signature by 7269FB210E382C02F8207F6254AD69CAAA69B635'],
+      ['X.509', '-----BEGIN SIGNED MESSAGE-----\nMIIBAAAA\n-----END SIGNED MESSAGE-----\n', 'it has an X.509 (gpgsm) signature'],
+      ['a kind git does not know', '-----BEGIN FOO SIGNATURE-----\nAAAA\n-----END FOO SIGNATURE-----\n', 'it has a signature of a kind git does not know'],
+    ] as const;
+    for (const [label, armor, said] of cases) {
+      commit(repo, { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'attacker' }) }, label);
+      const bad = withSignature(repo, armor);
+      const result = await runRobo(['aws.config'], { env: box.env });
+      expect(result.code, label).toBe(9);
+      expect(result.stderr, label).toContain(`commit ${bad.slice(0, 12)} of ${fileUrl(repo)} is not signed by an allowed signer: ${said}`);
+      expect(result.stderr, label).toContain('allows ssh keys (allowed_signers');
+      expect(readFileSync(box.awsConfig).equals(written), label).toBe(true);
+      expect(cacheHead(box), label).toBe(good);
+    }
+
+    // The other way round: only OpenPGP keys allowed, and an ssh-signed commit comes.
+    writeFileSync(settingsFile(box), `[dotfiles]\nrepo = ${fileUrl(repo)}\n\n[trust]\nrequire_signed = true\nallowed_pgp_fingerprints = ${'A'.repeat(40)}\n`);
+    const sshSigned = commit(repo, { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'ssh-signed' }) }, 'ssh', trusted.key);
+    const fingerprint = execFileSync('ssh-keygen', ['-l', '-f', `${trusted.key}.pub`], { encoding: 'utf8' }).split(' ')[1]!;
+    const result = await runRobo(['aws.config'], { env: box.env });
+    expect(result.code).toBe(9);
+    expect(result.stderr).toContain(`commit ${sshSigned.slice(0, 12)} of ${fileUrl(repo)} is not signed by an allowed signer: it has an ssh signature by ED25519 key ${fingerprint}`);
+    expect(result.stderr).toContain('allows OpenPGP keys (allowed_pgp_fingerprints) only');
+    expect(readFileSync(box.awsConfig).equals(written)).toBe(true);
+  });
+
+  describe.skipIf(!HAS_GPG)('OpenPGP (needs gpg; skipped where it is not installed)', () => {
+    it("refuses a commit signed by a key in the user's GnuPG keyring when only ssh signers are configured (exit 9)", async () => {
+      const { box, repo } = setup(true);
+      // The user's own keyring holds a key it trusts ultimately; the attacker's commit is signed with it.
+      const user = gnupgHome(path.join(box.root, 'gnupg'), 'someone');
+      box.env.GNUPGHOME = user.home;
+      const signed = pgpCommit(repo, exampleTree(), 'signed with a key from the keyring', user.home, user.fingerprint);
+      expect(execFileSync('git', ['verify-commit', signed], { cwd: repo, env: { ...process.env, GNUPGHOME: user.home }, stdio: 'pipe' })).toBeDefined();
+      const result = await runRobo(['aws.config'], { env: box.env });
+      expect(result.code).toBe(9);
+      expect(result.stderr).toContain(`commit ${signed.slice(0, 12)} of ${fileUrl(repo)} is not signed by an allowed signer: it has an OpenPGP signature by ${user.fingerprint}`);
+      expect(existsSync(box.awsConfig)).toBe(false);
+      expect(existsSync(path.join(box.cacheDir, 'sources')) ? readdirSync(path.join(box.cacheDir, 'sources')) : []).toEqual([]);
+    });
+
+    it('accepts a listed fingerprint the keyring trusts fully or ultimately; refuses a listed key of unknown trust and an unlisted one', async () => {
+      const { box, repo } = setup(true);
+      const user = gnupgHome(path.join(box.root, 'gnupg'), 'admin');
+      box.env.GNUPGHOME = user.home;
+      // A second maintainer's key, imported into the user's keyring but not certified: its trust is unknown.
+      const colleague = gnupgHome(path.join(box.root, 'gnupg-colleague'), 'colleague');
+      execFileSync('gpg', ['--homedir', user.home, '--batch', '--import'], { input: execFileSync('gpg', ['--homedir', colleague.home, '--export', colleague.fingerprint]), stdio: ['pipe', 'ignore', 'ignore'] });
+      // A third key the keyring trusts ultimately, but the settings do not list.
+      const stranger = gnupgHome(path.join(box.root, 'gnupg-stranger'), 'stranger');
+      execFileSync('gpg', ['--homedir', user.home, '--batch', '--import'], { input: execFileSync('gpg', ['--homedir', stranger.home, '--export', stranger.fingerprint]), stdio: ['pipe', 'ignore', 'ignore'] });
+      execFileSync('gpg', ['--homedir', user.home, '--batch', '--import-ownertrust'], { input: `${stranger.fingerprint}:6:\n`, stdio: ['pipe', 'ignore', 'ignore'] });
+      const grouped = colleague.fingerprint.toLowerCase().replace(/(.{4})/g, '$1 ').trim();
+      writeFileSync(settingsFile(box), `[dotfiles]\nrepo = ${fileUrl(repo)}\n\n[trust]\nrequire_signed = true\nallowed_pgp_fingerprints = ${user.fingerprint}, ${grouped}\n`);
+
+      const good = pgpCommit(repo, exampleTree(), 'signed by the admin', user.home, user.fingerprint);
+      const first = await runRobo(['aws.config'], { env: box.env });
+      expect(first.stderr).toBe('');
+      expect(first.code).toBe(0);
+      expect(cacheHead(box)).toBe(good);
+      const written = readFileSync(box.awsConfig);
+
+      const unknown = pgpCommit(repo, { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'colleague' }) }, 'by the colleague', colleague.home, colleague.fingerprint);
+      const refused = await runRobo(['aws.config'], { env: box.env });
+      expect(refused.code).toBe(9);
+      expect(refused.stderr).toContain(`commit ${unknown.slice(0, 12)} of ${fileUrl(repo)} is not signed by an allowed signer: signed by OpenPGP key ${colleague.fingerprint} (colleague <colleague@example.invalid>), but your GnuPG keyring trusts the key undefined`);
+      expect(readFileSync(box.awsConfig).equals(written)).toBe(true);
+
+      const unlisted = pgpCommit(repo, { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'stranger' }) }, 'by the stranger', stranger.home, stranger.fingerprint);
+      const notListed = await runRobo(['aws.config'], { env: box.env });
+      expect(notListed.code).toBe(9);
+      expect(notListed.stderr).toContain(`commit ${unlisted.slice(0, 12)} of ${fileUrl(repo)} is not signed by an allowed signer: signed by OpenPGP key ${stranger.fingerprint} (stranger <stranger@example.invalid>), but the key is not in allowed_pgp_fingerprints`);
+      expect(readFileSync(box.awsConfig).equals(written)).toBe(true);
+      expect(cacheHead(box)).toBe(good);
+
+      // The user certifies the colleague's key: a commit of theirs (descending from the last accepted) now passes.
+      git(repo, 'reset', '-q', '--hard', unknown);
+      execFileSync('gpg', ['--homedir', user.home, '--batch', '--yes', '--quick-lsign-key', colleague.fingerprint], { stdio: 'ignore' });
+      const accepted = await runRobo(['aws.config'], { env: box.env });
+      expect(accepted.stderr).toBe('');
+      expect(accepted.code).toBe(0);
+      expect(hubRole(box)).toBe('arn:aws:iam::100000000001:role/colleague');
+    });
+  });
+});
+
+describe('--require-signed: no rollback', () => {
+  /** Signed commits older and newer on main; the newer one accepted; then main force-pushed back to the older one. */
+  async function forcePushedBack() {
+    const { box, repo, trusted } = setup(true);
+    const older = commit(repo, exampleTree(), 'signed definitions', trusted.key);
+    const newer = commit(repo, { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'platform-v2' }) }, 'signed fix', trusted.key);
+    expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
+    expect(hubRole(box)).toBe('arn:aws:iam::100000000001:role/platform-v2');
+    git(repo, 'reset', '-q', '--hard', older);
+    return { box, repo, trusted, older, newer, written: readFileSync(box.awsConfig) };
+  }
+
+  function expectRollbackRefused(result: { code: number | null; stderr: string }, repo: string, older: string, newer: string) {
+    expect(result.code).toBe(9);
+    expect(result.stderr).toContain(`commit ${older.slice(0, 12)} of ${fileUrl(repo)} does not descend from ${newer.slice(0, 12)}, the last commit robo accepted from it`);
+    expect(result.stderr).toContain(`accepted before: ${newer}`);
+    expect(result.stderr).toContain(`offered now:     ${older}`);
+    expect(result.stderr).toContain('--allow-rollback');
+  }
+
+  it('refuses a force-push back to an older signed commit in every task that reads the source (exit 9, naming both); --allow-rollback accepts it', async () => {
+    const { box, repo, trusted, older, newer, written } = await forcePushedBack();
+    for (const task of [['aws.config'], ['teams.list'], ['aws.render']]) expectRollbackRefused(await runRobo(task, { env: box.env }), repo, older, newer);
+    expect(readFileSync(box.awsConfig).equals(written)).toBe(true);
+    expect(cacheHead(box)).toBe(newer);
+
+    const allowed = await runRobo(['aws.config', '--allow-rollback'], { env: box.env });
+    expect(allowed.code).toBe(0);
+    expect(hubRole(box)).toBe('arn:aws:iam::100000000001:role/platform');
+    expect(cacheHead(box)).toBe(older);
+    // The older commit is now the last accepted one: what descends from it passes without the flag.
+    const next = commit(repo, { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'platform-v3' }) }, 'signed, on top of the older one', trusted.key);
+    expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
+    expect(cacheHead(box)).toBe(next);
+  });
+
+  it('remembers the last accepted commit in the state folder: with the cache deleted, the older commit is still refused', async () => {
+    const { box, repo, older, newer, written } = await forcePushedBack();
+    rmSync(box.cacheDir, { recursive: true, force: true });
+    expectRollbackRefused(await runRobo(['aws.config'], { env: box.env }), repo, older, newer);
+    expect(readFileSync(box.awsConfig).equals(written)).toBe(true);
+    expect(existsSync(path.join(box.cacheDir, 'sources')) ? readdirSync(path.join(box.cacheDir, 'sources')) : []).toEqual([]);
+    expect(readdirSync(path.join(box.stateDir, 'accepted'))).toHaveLength(1);
+  });
+
+  it('--allow-rollback without signatures required is a usage error (exit 2)', async () => {
+    const { box, repo } = setup(false);
+    commit(repo, exampleTree(), 'unsigned');
+    const result = await runRobo(['aws.config', '--allow-rollback'], { env: box.env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--allow-rollback: signed commits are not required');
+    expect(existsSync(box.awsConfig)).toBe(false);
+  });
+});
+
+describe('--require-signed: shared tasks run only what the accepted commit holds', () => {
+  const ROBO_YML = 'hi:\n  command: echo signed robo.yml\ndeploy:\n  script: scripts/deploy.sh\n';
+  const DEPLOY = '#!/bin/sh\necho signed script\n';
+
+  it('a robo.yml or a script edited in the cached clone does not run: the clone is put back to the accepted commit first', async () => {
+    const { box, repo, trusted } = setup(true);
+    writeTree(repo, { 'scripts/deploy.sh': DEPLOY });
+    chmodSync(path.join(repo, 'scripts', 'deploy.sh'), 0o755);
+    const good = commit(repo, { ...exampleTree(), 'robo.yml': ROBO_YML }, 'signed tasks', trusted.key);
+    expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
+    const clone = path.join(box.cacheDir, 'sources', readdirSync(path.join(box.cacheDir, 'sources'))[0]!);
+
+    // Someone with access to the cache edits what the tasks run.
+    writeFileSync(path.join(clone, 'robo.yml'), 'hi:\n  command: echo PWNED robo.yml\ndeploy:\n  command: echo PWNED command\n');
+    const hi = await runRobo(['hi'], { env: box.env });
+    expect(hi.code).toBe(0);
+    expect(hi.stdout).toBe('signed robo.yml\n');
+    expect(readFileSync(path.join(clone, 'robo.yml'), 'utf8')).toBe(ROBO_YML);
+
+    writeFileSync(path.join(clone, 'scripts', 'deploy.sh'), '#!/bin/sh\necho PWNED script\n');
+    const deploy = await runRobo(['deploy'], { env: box.env });
+    expect(deploy.code).toBe(0);
+    expect(deploy.stdout).toBe('signed script\n');
+
+    // Or moves the clone to another commit (signed or not) and edits there: the accepted commit is what runs.
+    git(clone, '-c', 'user.name=x', '-c', 'user.email=x@example.invalid', 'commit', '-q', '--allow-empty', '-m', 'local, unsigned');
+    writeFileSync(path.join(clone, 'robo.yml'), 'hi:\n  command: echo PWNED again\n');
+    const again = await runRobo(['hi'], { env: box.env });
+    expect(again.stdout).toBe('signed robo.yml\n');
+    expect(git(clone, 'rev-parse', 'HEAD')).toBe(good);
+    // The listing reads the same robo.yml.
+    expect((await runRobo([], { env: box.env })).stdout).not.toContain('PWNED');
   });
 });

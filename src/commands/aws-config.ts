@@ -8,7 +8,7 @@ import { formatProblem } from '../pipeline/problems.js';
 import { isTerminal } from '../system/terminal.js';
 import type { Reporter } from '../ui.js';
 import { offlineWarning, teamFrom, tilde } from './format.js';
-import type { BuiltinTask, TaskContext } from './types.js';
+import { ALLOW_ROLLBACK, type BuiltinTask, type TaskContext } from './types.js';
 
 interface AwsConfigArgs {
   team: string | undefined;
@@ -18,6 +18,7 @@ interface AwsConfigArgs {
   replace: boolean;
   strict: boolean;
   'require-signed': boolean;
+  'allow-rollback': boolean;
 }
 
 export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
@@ -25,7 +26,7 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
   aliases: ['config.aws'],
   summary: "Write your team's AWS profiles (hub and spokes, Okta) to ~/.aws/config",
   usage:
-    'robo aws.config [--team TEAM] [--repo URL|PATH] [--ref REF] [--dry-run] [--replace] [--strict] [--require-signed]\n\n' +
+    'robo aws.config [--team TEAM] [--repo URL|PATH] [--ref REF] [--dry-run] [--replace] [--strict] [--require-signed] [--allow-rollback]\n\n' +
     'Clones or updates the team dotfiles repo, validates the definitions, backs up your AWS config to\n' +
     "/tmp/awsconfig-<random> ($ROBO_BACKUP_DIR replaces /tmp) and writes your team's profiles plus the\n[okta] section aws-okta needs " +
     'between two marker lines. Everything else in the file stays as you wrote it.',
@@ -45,8 +46,10 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
     'require-signed': {
       type: 'boolean',
       default: false,
-      describe: 'Accept only commits signed by a key in the allowed_signers file of the settings ([trust] require_signed = true does the same)',
+      describe:
+        'Accept only commits signed by a key the settings allow (allowed_signers, allowed_pgp_fingerprints), never older than the last one accepted ([trust] require_signed = true does the same)',
     },
+    'allow-rollback': ALLOW_ROLLBACK,
   },
   examples: [
     ['SEGMENT_TEAM=platform robo aws.config', "write platform's profiles"],
@@ -66,6 +69,7 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
         replace: args.replace,
         strict: args.strict,
         requireSigned: args['require-signed'],
+        allowRollback: args['allow-rollback'],
         env: context.env,
         cwd: context.cwd,
         progress: progress.update,

@@ -2,7 +2,7 @@
 import { DefinitionsError } from '../errors.js';
 import { formatProblem } from '../pipeline/problems.js';
 import { offlineWarning, table, teamFrom } from './format.js';
-import type { BuiltinTask } from './types.js';
+import { ALLOW_ROLLBACK, type BuiltinTask } from './types.js';
 
 interface ValidateArgs {
   path: string | undefined;
@@ -34,12 +34,14 @@ interface SourceArgs {
   repo: string | undefined;
   ref: string | undefined;
   'require-signed': boolean;
+  'allow-rollback': boolean;
 }
 
 const sourceOptions = {
   repo: { type: 'string', describe: 'Dotfiles source (default: as for aws.config)' },
   ref: { type: 'string', describe: 'Branch or tag of a git source' },
   'require-signed': { type: 'boolean', default: false, describe: 'Accept only signed commits, as for aws.config' },
+  'allow-rollback': ALLOW_ROLLBACK,
 } as const;
 
 export const teamsListTask: BuiltinTask<SourceArgs> = {
@@ -50,7 +52,14 @@ export const teamsListTask: BuiltinTask<SourceArgs> = {
   options: sourceOptions,
   async run(args, context) {
     const { listTeams } = await import('../teams.js');
-    const { source, commit, offline, teams } = await listTeams({ repo: args.repo, ref: args.ref, requireSigned: args['require-signed'], env: context.env, cwd: context.cwd });
+    const { source, commit, offline, teams } = await listTeams({
+      repo: args.repo,
+      ref: args.ref,
+      requireSigned: args['require-signed'],
+      allowRollback: args['allow-rollback'],
+      env: context.env,
+      cwd: context.cwd,
+    });
     if (offline) context.reporter.warnAlways(offlineWarning(source, commit, offline));
     if (context.json) {
       context.reporter.json({ ok: true, task: 'teams.list', source, teams: teams.map((row) => ({ ...row, hubRole: row.hubRole ?? null, profiles: row.profiles ?? null })) });
@@ -80,6 +89,7 @@ export const awsRenderTask: BuiltinTask<RenderArgs> = {
       repo: args.repo,
       ref: args.ref,
       requireSigned: args['require-signed'],
+      allowRollback: args['allow-rollback'],
       env: context.env,
       cwd: context.cwd,
     });

@@ -23,6 +23,13 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   config: { type: 'string', describe: 'The robo.yml with shared tasks (default: $ROBO_CONFIG, then robo.yml in the dotfiles source); give it before the task name' },
 };
 
+/** --allow-rollback, on every task that reads the dotfiles source. */
+export const ALLOW_ROLLBACK: OptionSpec = {
+  type: 'boolean',
+  default: false,
+  describe: 'With signed commits required: accept a commit that does not descend from the last one robo accepted from the source (a deliberate force-push back)',
+};
+
 /**
  * A built-in task: its names, a one-line summary for `robo`, its flags as
  * data, and what it does. Command modules stay light (flags and printing);

@@ -4,18 +4,22 @@
  * teams.list and robo.yml's first clone all come through here, so trust
  * pinning cannot be bypassed by using another task.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { expandHome, resolvePaths, type RoboPaths } from '../paths.js';
 import { readSettings, type Settings } from '../settings.js';
 import type { GitProgress } from '../system/git.js';
 import { checkoutSource, describeSpec, resolveSourceSpec, type Checkout, type SourceSpec } from './source.js';
+import type { TrustPolicy } from './trust.js';
 
 export interface OpenSourceRequest {
   repo?: string;
   ref?: string;
   /** --require-signed; [trust] require_signed in the settings does the same. */
   requireSigned?: boolean;
+  /** --allow-rollback: accept a signed commit that does not descend from the last one accepted. */
+  allowRollback?: boolean;
   strict?: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
@@ -26,8 +30,8 @@ export interface OpenSource {
   paths: RoboPaths;
   settings: Settings;
   spec: SourceSpec;
-  /** The allowed-signers file when commits must be signed. */
-  allowedSigners: string | undefined;
+  /** What a commit must pass when commits must be signed; undefined when they need not be. */
+  trust: TrustPolicy | undefined;
 }
 
 /** Where the source is and what trust it needs; no git yet. */
@@ -35,8 +39,8 @@ export async function resolveSource(request: OpenSourceRequest): Promise<OpenSou
   const paths = resolvePaths(request.env);
   const settings = await readSettings(paths.settingsFile);
   const spec = resolveSourceSpec({ repo: request.repo, ref: request.ref, env: request.env, cwd: request.cwd, settings });
-  const allowedSigners = trustedSigners(request.requireSigned ?? false, settings, spec, paths.home, request.cwd);
-  return { paths, settings, spec, allowedSigners };
+  const trust = trustPolicy(request, settings, spec, paths);
+  return { paths, settings, spec, trust };
 }
 
 /** resolveSource, then a checkout (clone or fetch) that honours trust pinning. */
@@ -47,20 +51,31 @@ export async function openSource(request: OpenSourceRequest): Promise<OpenSource
     env: request.env,
     progress: request.progress,
     strict: request.strict,
-    allowedSigners: source.allowedSigners,
+    trust: source.trust,
   });
   return { ...source, checkout };
 }
 
-/** The allowed-signers file when signatures are required, after checking the request makes sense. */
-function trustedSigners(flag: boolean, settings: Settings, spec: SourceSpec, home: string, cwd: string): string | undefined {
-  if (!flag && !settings.trust.requireSigned) return undefined;
+/** The trust policy when signatures are required, after checking the request makes sense. */
+function trustPolicy(request: OpenSourceRequest, settings: Settings, spec: SourceSpec, paths: RoboPaths): TrustPolicy | undefined {
+  const flag = request.requireSigned ?? false;
+  if (!flag && !settings.trust.requireSigned) {
+    if (request.allowRollback) {
+      throw new UsageError(`--allow-rollback: signed commits are not required (--require-signed, or require_signed in ${settings.file}), so robo keeps no record to roll back from`);
+    }
+    return undefined;
+  }
   const from = flag ? '--require-signed' : `require_signed in ${settings.file}`;
-  if (!settings.trust.allowedSigners) {
-    throw new UsageError(`${from}: no allowed-signers file: set allowed_signers in the [trust] section of ${settings.file}`);
+  const { allowedSigners, pgpFingerprints } = settings.trust;
+  if (!allowedSigners && pgpFingerprints.length === 0) {
+    throw new UsageError(`${from}: no allowed-signers file: set allowed_signers in the [trust] section of ${settings.file} (or allowed_pgp_fingerprints, for OpenPGP keys)`);
   }
   if (spec.kind !== 'git') {
     throw new UsageError(`${from}: ${describeSpec(spec)} is not a git source, so there is no commit to verify`);
   }
-  return path.resolve(cwd, expandHome(settings.trust.allowedSigners, home));
+  const sshAllowedSigners = allowedSigners === undefined ? undefined : path.resolve(request.cwd, expandHome(allowedSigners, paths.home));
+  if (sshAllowedSigners !== undefined && !existsSync(sshAllowedSigners)) {
+    throw new UsageError(`${settings.file}: [trust] allowed_signers: ${sshAllowedSigners} does not exist`);
+  }
+  return { settingsFile: settings.file, sshAllowedSigners, pgpFingerprints, stateDir: paths.stateDir, allowRollback: request.allowRollback ?? false };
 }

@@ -16,7 +16,7 @@
 import { mkdir, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { RoboError, SourceError, UntrustedError, UsageError, messageOf } from '../errors.js';
+import { RoboError, SourceError, UsageError, messageOf } from '../errors.js';
 import { expandHome, packageRoot, resolvePaths } from '../paths.js';
 import type { Settings } from '../settings.js';
 import type { SimpleGit } from 'simple-git';
@@ -25,6 +25,7 @@ import { acquireLock, lockPath } from '../system/lock.js';
 import { exists } from '../system/fs.js';
 import { randomHex, sha256 } from '../system/crypto.js';
 import { describeRefOrigin, isPermanentGitFailure, parseLsRemote, refPatterns, resolveRemoteRef, type RefOrigin, type RemoteRef } from './remote-ref.js';
+import { recordAccepted, verifyCommit, type TrustPolicy, type TrustedSource } from './trust.js';
 
 export type SourceOrigin = '--repo' | '$ROBO_DOTFILES_REPO' | 'settings' | 'default';
 
@@ -118,8 +119,8 @@ export interface CheckoutOptions {
   progress?: GitProgress;
   /** Fail instead of falling back to the cached clone when the fetch fails. */
   strict?: boolean;
-  /** Accept a commit only if `git verify-commit` passes against this allowed-signers file. */
-  allowedSigners?: string;
+  /** Signed commits required: accept a commit only if it passes trust.ts (signer, no rollback). */
+  trust?: TrustPolicy;
   /** The remote's answer, when the caller already asked it (askRemote): not asked twice. */
   remote?: RemoteAnswer;
 }
@@ -157,9 +158,12 @@ export async function checkoutSource(spec: SourceSpec, options: CheckoutOptions)
   try {
     await removeLeftovers(dir);
     const checkout = (await exists(path.join(dir, '.git'))) ? await updateClone(spec, dir, options) : await freshClone(spec, dir, options);
+    // A kept checkout's commit is the one later commits must descend from (trust.ts), recorded under the lock.
+    const { trust } = options;
+    const accept = trust && checkout.commit ? () => recordAccepted(trust, trustedSource(spec), checkout.commit!) : async () => {};
     return {
       ...checkout,
-      keep: () => checkout.keep().finally(() => lock.release()),
+      keep: () => checkout.keep().then(accept).finally(() => lock.release()),
       discard: () => checkout.discard().finally(() => lock.release()),
     };
   } catch (error) {
@@ -398,22 +402,17 @@ async function moveTo(repo: SimpleGit, commit: string, state: WorktreeState): Pr
 }
 
 /**
- * Trust pinning: with an allowed-signers file, a commit is used only if it
- * carries a signature (ssh, via git's gpg.ssh.allowedSignersFile) that git
- * verifies against that file.
+ * Trust pinning, when signed commits are required: the commit's signer must
+ * be one the settings name, and it must descend from the last commit
+ * accepted from this source (trust.ts). Called before the working tree moves.
  */
-export async function verifyTrusted(dir: string, commit: string, spec: SourceSpec, options: Pick<CheckoutOptions, 'allowedSigners' | 'env'>): Promise<void> {
-  if (!options.allowedSigners) return;
-  try {
-    await runGit(dir, options.env, ['-c', `gpg.ssh.allowedSignersFile=${options.allowedSigners}`, 'verify-commit', commit]);
-  } catch (error) {
-    // verify-commit says nothing about a commit without any signature.
-    const reason = gitFailure(error).replace(/^git exited with code 1$/, 'the commit has no signature');
-    throw new UntrustedError(`commit ${commit.slice(0, 12)} of ${describeSpec(spec)} is not signed by an allowed signer (${options.allowedSigners}); nothing was written`, [
-      `git verify-commit: ${reason}`,
-      'the cached clone stays at the last trusted commit',
-    ]);
-  }
+export async function verifyTrusted(dir: string, commit: string, spec: SourceSpec, options: Pick<CheckoutOptions, 'trust' | 'env'>): Promise<void> {
+  if (options.trust && spec.kind === 'git') await verifyCommit(dir, commit, trustedSource(spec), options.trust, options.env);
+}
+
+/** A git source as trust.ts knows it. */
+export function trustedSource(spec: Extract<SourceSpec, { kind: 'git' }>): TrustedSource {
+  return { url: spec.url, ref: spec.ref, description: describeSpec(spec) };
 }
 
 async function requireDirectory(dir: string, origin: SourceOrigin): Promise<void> {

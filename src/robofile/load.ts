@@ -1,8 +1,10 @@
 /**
  * Finding and reading robo.yml: --config FILE, then $ROBO_CONFIG, then the
  * robo.yml at the root of the dotfiles source (the cached clone of a git
- * source as it is, without a fetch: shared commands must not wait for the
- * network; aws.config keeps the clone fresh).
+ * source, without a fetch: shared commands must not wait for the network;
+ * aws.config keeps the clone fresh). With signed commits required, the clone
+ * is first made exactly the last commit robo accepted, and robo.yml is read
+ * from that commit's objects (trust.ts): an edit in the cache never runs.
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -10,8 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { UsageError, messageOf } from '../errors.js';
 import { openSource, resolveSource } from '../pipeline/open-source.js';
-import { cacheFolder, verifyTrusted } from '../pipeline/source.js';
-import { runGit } from '../system/git.js';
+import { cacheFolder, describeSpec, trustedSource } from '../pipeline/source.js';
+import { readFromCommit, restoreAccepted } from '../pipeline/trust.js';
 import { isBuiltinName } from '../tasks.js';
 import { parseRoboFile, type RoboFile } from './parse.js';
 import { exists } from '../system/fs.js';
@@ -25,32 +27,49 @@ export interface RoboFileRequest {
   cwd: string;
 }
 
-/** The robo.yml to use and where the choice came from; undefined file when the source has none. */
-export async function locateRoboFile(request: RoboFileRequest): Promise<{ file: string | undefined; explicit: boolean }> {
+export interface LocatedRoboFile {
+  /** undefined when the source has none. */
+  file: string | undefined;
+  /** --config or $ROBO_CONFIG chose it. */
+  explicit: boolean;
+  /** Its text, when it was read from a verified commit rather than from the file. */
+  text?: string;
+}
+
+/** The robo.yml to use and where the choice came from. */
+export async function locateRoboFile(request: RoboFileRequest): Promise<LocatedRoboFile> {
   const explicit = request.config ?? (request.env.ROBO_CONFIG || undefined);
   if (explicit) return { file: path.resolve(request.cwd, explicit), explicit: true };
   const source = await resolveSource({ env: request.env, cwd: request.cwd });
   const { spec } = source;
   let dir: string;
+  /** With signed commits required: the accepted commit robo.yml comes from. */
+  let commit: string | undefined;
   if (spec.kind !== 'git') dir = spec.dir;
   else {
     dir = cacheFolder(source.paths.cacheDir, spec.url);
-    if (!(await exists(path.join(dir, '.git')))) {
-      // First use on this machine: clone it once, as aws.config would (signatures checked alike).
+    const cloned = await exists(path.join(dir, '.git'));
+    // Signatures required: whatever moved or edited the clone, use the commit robo accepted last (checked again).
+    if (cloned && source.trust) commit = await restoreAccepted(dir, trustedSource(spec), source.trust, source.paths.cacheDir, request.env);
+    if (!cloned || (source.trust && commit === undefined)) {
+      // First use on this machine (or of signatures): clone or fetch once, as aws.config would, with the same checks.
       const { checkout } = await openSource({ env: request.env, cwd: request.cwd });
       await checkout.keep();
-    } else if (source.allowedSigners) {
-      // Signatures required: whatever moved the clone, run nothing from a commit that is not signed.
-      const head = (await runGit(dir, request.env, ['rev-parse', 'HEAD'])).trim();
-      await verifyTrusted(dir, head, spec, { allowedSigners: source.allowedSigners, env: request.env });
+      if (source.trust) commit = checkout.commit;
     }
   }
   const file = path.join(dir, ROBO_FILE);
+  if (spec.kind === 'git' && source.trust) {
+    if (commit === undefined) throw new Error(`no accepted commit of ${describeSpec(spec)} after its checkout`);
+    const text = await readFromCommit(dir, commit, ROBO_FILE, request.env);
+    return text === undefined ? { file: undefined, explicit: false } : { file, explicit: false, text };
+  }
   return { file: (await exists(file)) ? file : undefined, explicit: false };
 }
 
-export async function loadRoboFile(file: string, explicit: boolean): Promise<RoboFile> {
-  let text: string;
+/** `text`: robo.yml's content when the caller already has it (read from a verified commit). */
+export async function loadRoboFile(file: string, explicit: boolean, text?: string): Promise<RoboFile> {
+  if (text !== undefined) return parseRoboFile(text, file, { reserved: isBuiltinName, builtins: builtinVariables(file) });
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {

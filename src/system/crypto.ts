@@ -8,9 +8,9 @@ import { closeSync, openSync, readSync } from 'node:fs';
 
 const crypto = () => process.getBuiltinModule('node:crypto');
 
-/** sha256 of `data`, as hex. */
-export function sha256(data: string | Buffer): string {
-  return crypto().createHash('sha256').update(data).digest('hex');
+/** sha256 of `data`, as hex (or base64, as ssh prints key fingerprints). */
+export function sha256(data: string | Buffer, encoding: 'hex' | 'base64' = 'hex'): string {
+  return crypto().createHash('sha256').update(data).digest(encoding);
 }
 
 /** `bytes` random bytes, as hex: names of temp files and backups. */

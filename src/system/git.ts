@@ -105,6 +105,20 @@ export function runGit(baseDir: string, env: NodeJS.ProcessEnv, args: readonly s
   });
 }
 
+/**
+ * runGit for the commands whose answer is their exit code and stderr as much
+ * as their stdout (`verify-commit --raw`, `merge-base --is-ancestor`): never
+ * rejects for a non-zero exit, only when git cannot be started.
+ */
+export function runGitForAnswer(baseDir: string, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile('git', args, { cwd: baseDir, env: gitEnvironment(env, isTerminal(0)), maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') reject(error); // not started (ENOENT), or killed
+      else resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+    });
+  });
+}
+
 /** git's own words for a failure: the `fatal:`/`error:` lines, not the whole transcript. */
 export function gitFailure(error: unknown): string {
   if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' || /spawn git ENOENT/.test(String(error))) {

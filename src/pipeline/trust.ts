@@ -1,0 +1,231 @@
+/**
+ * Trust pinning, when signed commits are required (--require-signed, or
+ * [trust] require_signed): which commits robo may use, and what it remembers
+ * of them.
+ *
+ * - A commit is used only if its signature is of a kind the settings name
+ *   (ssh keys in allowed_signers, OpenPGP keys in allowed_pgp_fingerprints)
+ *   and verifies against exactly that list. The kind is read from the commit
+ *   object before any verifier runs, and git is told which program and which
+ *   signers file to use, so nothing in the user's git config or keyring can
+ *   widen the list (signature.ts).
+ * - robo records the last commit it accepted from each source (URL and ref)
+ *   in its state folder, and refuses a commit that does not descend from it
+ *   (a force-push back to an older signed commit) unless --allow-rollback.
+ * - Shared tasks read robo.yml from that accepted commit, with the clone's
+ *   working tree made exactly that commit first (restoreAccepted), so an
+ *   edit in the cache never runs.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UntrustedError, messageOf } from '../errors.js';
+import { sha256 } from '../system/crypto.js';
+import { gitFailure, runGit, runGitForAnswer } from '../system/git.js';
+import { acquireLock, lockPath } from '../system/lock.js';
+import { writeAtomically } from '../system/atomic-write.js';
+import { KIND_NAMES, commitSignature, pgpVerdict, signerOf, type CommitSignature, type SignatureKind, type Verdict } from './signature.js';
+
+export interface TrustPolicy {
+  settingsFile: string;
+  /** The ssh allowed-signers file (absolute), when ssh signatures are accepted. */
+  sshAllowedSigners: string | undefined;
+  /** Full OpenPGP fingerprints (upper-case hex), when OpenPGP signatures are accepted. */
+  pgpFingerprints: readonly string[];
+  /** robo's state folder: the last accepted commit of each source is recorded there. */
+  stateDir: string;
+  /** --allow-rollback: accept a commit that does not descend from the last accepted one. */
+  allowRollback: boolean;
+}
+
+/** A git source as trust sees it: its URL and ref key the record; the description is for messages. */
+export interface TrustedSource {
+  url: string;
+  ref: string | undefined;
+  description: string;
+}
+
+/** Everything a commit must pass before any of it is used: its signature, then no rollback. */
+export async function verifyCommit(dir: string, commit: string, source: TrustedSource, trust: TrustPolicy, env: NodeJS.ProcessEnv): Promise<void> {
+  await verifySignature(dir, commit, source, trust, env);
+  await refuseRollback(dir, commit, source, trust, env);
+}
+
+const untrusted = (commit: string, source: TrustedSource, reason: string) =>
+  new UntrustedError(`commit ${commit.slice(0, 12)} of ${source.description} is not signed by an allowed signer: ${reason}`, [
+    'nothing was written or run; the cached clone stays at the last trusted commit',
+  ]);
+
+async function verifySignature(dir: string, commit: string, source: TrustedSource, trust: TrustPolicy, env: NodeJS.ProcessEnv): Promise<void> {
+  const signature = commitSignature(await runGit(dir, env, ['cat-file', 'commit', commit]), commit);
+  const allowed = allowedKinds(trust);
+  if (signature.kind === 'none') throw untrusted(commit, source, 'it has no signature');
+  if (!allowed.includes(signature.kind)) {
+    const signer = signerOf(signature);
+    throw untrusted(commit, source, `it has ${KIND_NAMES[signature.kind]}${signer ? ` by ${signer}` : ''}, and ${trust.settingsFile} allows ${allowedText(trust)} only`);
+  }
+  const verdict = signature.kind === 'ssh' ? await verifySsh(dir, commit, signature, trust.sshAllowedSigners!, env) : await verifyPgp(dir, commit, signature, trust, env);
+  if (!verdict.accepted) throw untrusted(commit, source, `${verdict.signer ? `signed by ${verdict.signer}, but ` : ''}${verdict.reason}`);
+}
+
+function allowedKinds(trust: TrustPolicy): SignatureKind[] {
+  return [...(trust.sshAllowedSigners ? (['ssh'] as const) : []), ...(trust.pgpFingerprints.length > 0 ? (['openpgp'] as const) : [])];
+}
+
+function allowedText(trust: TrustPolicy): string {
+  const kinds = [
+    trust.sshAllowedSigners ? `ssh keys (allowed_signers ${trust.sshAllowedSigners})` : undefined,
+    trust.pgpFingerprints.length > 0 ? 'OpenPGP keys (allowed_pgp_fingerprints)' : undefined,
+  ];
+  return kinds.filter(Boolean).join(' and ');
+}
+
+/**
+ * ssh: git runs ssh-keygen against robo's allowed-signers file (the program
+ * and the file given on the command line, over any git config), and fails
+ * a key that matches no principal. The principal is the signer's name.
+ */
+async function verifySsh(dir: string, commit: string, signature: CommitSignature, allowedSigners: string, env: NodeJS.ProcessEnv): Promise<Verdict> {
+  const key = signerOf(signature);
+  const { code, stderr } = await runGitForAnswer(dir, env, ['-c', 'gpg.ssh.program=ssh-keygen', '-c', `gpg.ssh.allowedSignersFile=${allowedSigners}`, 'verify-commit', '--raw', commit]);
+  const principal = /^Good "git" signature for (.+) with \S+ key \S+$/m.exec(stderr)?.[1];
+  if (code === 0 && principal) return { accepted: true, signer: `${principal}${key ? ` (${key})` : ''}` };
+  const said = stderr.trim() ? gitFailure(new Error(stderr)) : `exit code ${code}`;
+  const reason = /No principal matched/.test(stderr) ? `the key is not in the allowed signers file ${allowedSigners}` : `git verify-commit: ${said}`;
+  return { accepted: false, signer: key, reason };
+}
+
+/**
+ * OpenPGP: git runs `gpg` (named here, over gpg.program) with the user's
+ * keyring, and robo judges gpg's status lines itself (pgpVerdict): a listed
+ * fingerprint, fully or ultimately trusted.
+ */
+async function verifyPgp(dir: string, commit: string, signature: CommitSignature, trust: TrustPolicy, env: NodeJS.ProcessEnv): Promise<Verdict> {
+  const { code, stderr } = await runGitForAnswer(dir, env, ['-c', 'gpg.program=gpg', '-c', 'gpg.openpgp.program=gpg', 'verify-commit', '--raw', commit]);
+  const issuer = signerOf(signature);
+  const issued = issuer ? `OpenPGP key ${issuer}` : undefined;
+  if (!stderr.includes('[GNUPG:] ')) {
+    const reason = /cannot run gpg/.test(stderr) ? 'gpg is not installed, and robo needs it to check OpenPGP signatures' : `git verify-commit: ${gitFailure(new Error(stderr))}`;
+    return { accepted: false, signer: issued, reason };
+  }
+  const verdict = pgpVerdict(stderr, trust.pgpFingerprints);
+  if (verdict.accepted && code !== 0) return { accepted: false, signer: verdict.signer, reason: `git verify-commit failed (exit code ${code})` };
+  return verdict.accepted ? verdict : { ...verdict, signer: verdict.signer ?? issued };
+}
+
+/** The record of the last commit accepted from a source. */
+interface Accepted {
+  url: string;
+  ref: string | null;
+  commit: string;
+  /** When it was accepted (ISO 8601), for messages. */
+  at: string;
+}
+
+/** One file per source and ref: a readable slug plus a hash, as cacheFolder names clones. */
+export function acceptedFile(stateDir: string, source: Pick<TrustedSource, 'url' | 'ref'>): string {
+  const slug = source.url.replace(/\.git$/, '').split(/[/:]/).filter(Boolean).slice(-2).join('-').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60);
+  return path.join(stateDir, 'accepted', `${slug || 'source'}-${sha256(`${source.url}\n${source.ref ?? 'HEAD'}`).slice(0, 16)}.json`);
+}
+
+async function readAccepted(trust: TrustPolicy, source: TrustedSource): Promise<Accepted | undefined> {
+  const file = acceptedFile(trust.stateDir, source);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new UntrustedError(`cannot read ${file}, robo's record of the last commit it accepted from ${source.description}: ${messageOf(error)}`);
+  }
+  let record: Partial<Accepted> | undefined;
+  try {
+    record = JSON.parse(text) as Partial<Accepted>;
+  } catch {
+    record = undefined;
+  }
+  // Written only by robo, atomically: anything else is damage, and robo will not guess past it.
+  if (!record || record.url !== source.url || (record.ref ?? undefined) !== source.ref || typeof record.commit !== 'string' || !/^[0-9a-f]{40,64}$/.test(record.commit)) {
+    throw new UntrustedError(`${file}, robo's record of the last commit it accepted from ${source.description}, is damaged`, [
+      'run again with --allow-rollback to accept the current commit and record it afresh',
+    ]);
+  }
+  return { url: record.url, ref: record.ref ?? null, commit: record.commit, at: typeof record.at === 'string' ? record.at : 'unknown' };
+}
+
+/** After a checkout of `commit` was kept: it is the commit later ones must descend from. */
+export async function recordAccepted(trust: TrustPolicy, source: TrustedSource, commit: string): Promise<void> {
+  const file = acceptedFile(trust.stateDir, source);
+  const current = await readAccepted(trust, source).catch(() => undefined);
+  if (current?.commit === commit) return; // most runs: nothing moved, nothing to write
+  const record: Accepted = { url: source.url, ref: source.ref ?? null, commit, at: new Date().toISOString() };
+  await writeAtomically(file, Buffer.from(`${JSON.stringify(record)}\n`), { mode: 0o600, folderMode: 0o700 });
+}
+
+async function refuseRollback(dir: string, commit: string, source: TrustedSource, trust: TrustPolicy, env: NodeJS.ProcessEnv): Promise<void> {
+  if (trust.allowRollback) return;
+  const last = await readAccepted(trust, source);
+  if (!last || last.commit === commit) return;
+  if (await descends(dir, last.commit, commit, source, env)) return;
+  throw new UntrustedError(
+    `commit ${commit.slice(0, 12)} of ${source.description} does not descend from ${last.commit.slice(0, 12)}, the last commit robo accepted from it: the ref was moved back or rewritten (a force-push?); nothing was written or run`,
+    [`accepted before: ${last.commit} (${last.at})`, `offered now:     ${commit}`, 'if the move is intended, run again with --allow-rollback (e.g. robo aws.config --allow-rollback)'],
+  );
+}
+
+/**
+ * Whether `to` descends from `from`. The clones are shallow (depth 1), which
+ * hides every parent: when git cannot see the answer, the clone is made
+ * complete first (`fetch --unshallow`, once per move of the ref; dotfiles
+ * repos are small, and a run where nothing moved never gets here).
+ */
+async function descends(dir: string, from: string, to: string, source: TrustedSource, env: NodeJS.ProcessEnv): Promise<boolean> {
+  const isAncestor = async () => (await runGitForAnswer(dir, env, ['merge-base', '--is-ancestor', from, to])).code === 0;
+  if (await isAncestor()) return true;
+  if ((await runGit(dir, env, ['rev-parse', '--is-shallow-repository'])).trim() !== 'true') return false;
+  try {
+    await runGit(dir, env, ['fetch', '--quiet', '--no-write-fetch-head', '--no-tags', '--unshallow', 'origin', to]);
+  } catch (error) {
+    throw new UntrustedError(
+      `cannot tell whether commit ${to.slice(0, 12)} of ${source.description} descends from ${from.slice(0, 12)}, the last commit robo accepted from it: fetching its history failed: ${gitFailure(error)}`,
+      ['nothing was written or run'],
+    );
+  }
+  return isAncestor();
+}
+
+/**
+ * For shared tasks: the last commit robo accepted from the source, checked
+ * again against today's settings, with the clone's working tree made exactly
+ * that commit (hard reset, untracked and ignored files removed) under the
+ * clone's lock. robo.yml is then read from the commit itself, and a task's
+ * script is the signed one. undefined when there is no record yet, or the
+ * clone does not hold the commit: the caller then fetches and checks as
+ * aws.config does.
+ */
+export async function restoreAccepted(dir: string, source: TrustedSource, trust: TrustPolicy, cacheDir: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const lock = await acquireLock(lockPath(cacheDir, 'source', source.url), `the cached clone of ${source.url}`);
+  try {
+    const accepted = await readAccepted(trust, source);
+    if (!accepted) return undefined;
+    if ((await runGitForAnswer(dir, env, ['cat-file', '-e', `${accepted.commit}^{commit}`])).code !== 0) return undefined;
+    await verifySignature(dir, accepted.commit, source, trust, env);
+    const status = await runGit(dir, env, ['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '--untracked-files=all', '--ignored']);
+    const lines = status.split('\n').filter(Boolean);
+    const head = lines.map((line) => /^# branch\.oid ([0-9a-f]{40,64})$/.exec(line)?.[1]).find(Boolean);
+    if (head !== accepted.commit || lines.some((line) => /^[12u] /.test(line))) await runGit(dir, env, ['reset', '--quiet', '--hard', accepted.commit]);
+    if (lines.some((line) => line.startsWith('? ') || line.startsWith('! '))) await runGit(dir, env, ['clean', '-fdxq']);
+    return accepted.commit;
+  } finally {
+    await lock.release();
+  }
+}
+
+/**
+ * A file of a commit, from git's objects rather than the working tree:
+ * undefined when the commit has no such file, or has something other than a
+ * regular file there (a link would name a path, not hold YAML).
+ */
+export async function readFromCommit(dir: string, commit: string, file: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const entry = /^(100644|100755) blob ([0-9a-f]+)\t/.exec(await runGit(dir, env, ['ls-tree', commit, '--', file]));
+  if (!entry) return undefined;
+  return runGit(dir, env, ['cat-file', 'blob', entry[2]!]);
+}
