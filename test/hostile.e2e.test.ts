@@ -3,7 +3,8 @@
  * exit code as documented, a message naming the file and the field, no stack
  * trace, and the target, the backup dir and the cache byte-identical.
  */
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { treeState } from './helpers/files.js';
@@ -38,6 +39,12 @@ describe('hostile definitions', () => {
       else if ('symlink' in change) {
         rmSync(full, { force: true });
         symlinkSync((change as { symlink: string }).symlink, full);
+      } else if ('fifo' in change) {
+        rmSync(full, { force: true });
+        execFileSync('mkfifo', [full]);
+      } else if ('sparse' in change) {
+        writeFileSync(full, '');
+        truncateSync(full, (change as { sparse: number }).sparse);
       } else writeFileSync(full, JSON.stringify(change, null, 2));
     }
     // A config with the user's own content, an old backup and a cache folder, all of which must stay as they are.

@@ -8,7 +8,7 @@
  */
 import { lstat, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { SourceError, messageOf } from '../errors.js';
+import { DefinitionsError, SourceError, messageOf } from '../errors.js';
 
 export const ORGANIZATION_FILE = 'organization.json';
 export const TEAMS_DIR = 'teams';
@@ -16,6 +16,10 @@ export const TEAMS_DIR = 'teams';
 export const MAX_FILE_BYTES = 1024 * 1024;
 /** More team files than this is not an organisation, it is an attack or an accident. */
 export const MAX_TEAMS = 10_000;
+/** All definition files read in one run, together: 10,000 files of 1 MiB would not fit in memory. */
+export const MAX_TOTAL_BYTES = 64 * 1024 * 1024;
+/** Files open at once: enough to overlap reads, well under the open-file limit (256 by default on macOS). */
+const READ_AT_ONCE = 32;
 
 export interface DefinitionFile {
   /** Path relative to the checkout, with forward slashes: what messages show. */
@@ -39,8 +43,6 @@ export interface Definitions {
 
 /** Read organization.json and the team files: all of them, or only the teams named in `only`. */
 export async function loadDefinitions(root: string, only?: readonly string[]): Promise<Definitions> {
-  const organization = await readOptional(root, ORGANIZATION_FILE);
-  const teams = new Map<string, DefinitionFile>();
   let entries: string[];
   try {
     entries = await readdir(path.join(root, TEAMS_DIR));
@@ -52,32 +54,69 @@ export async function loadDefinitions(root: string, only?: readonly string[]): P
   }
   const teamNames = entries.filter((entry) => entry.endsWith('.json')).map((entry) => entry.slice(0, -'.json'.length)).sort();
   if (teamNames.length > MAX_TEAMS) {
-    throw new SourceError(`${path.join(root, TEAMS_DIR)} holds ${teamNames.length} team files; robo refuses more than ${MAX_TEAMS}`);
+    throw new DefinitionsError(`${path.join(root, TEAMS_DIR)} holds ${teamNames.length} team files; robo refuses more than ${MAX_TEAMS}`, []);
   }
   const wanted = only ? teamNames.filter((name) => only.includes(name)) : teamNames;
-  const files = await Promise.all(wanted.map((name) => readOptional(root, `${TEAMS_DIR}/${name}.json`)));
+  // Every file is looked at before any is read, so the total is known first.
+  const files = [ORGANIZATION_FILE, ...wanted.map((name) => `${TEAMS_DIR}/${name}.json`)];
+  const found = await inBatches(files, (file) => inspect(root, file));
+  const total = found.reduce((sum, entry) => sum + (entry?.refused === undefined ? (entry?.size ?? 0) : 0), 0);
+  if (total > MAX_TOTAL_BYTES) {
+    throw new DefinitionsError(`${root}: ${ORGANIZATION_FILE} and ${TEAMS_DIR}/*.json hold ${total} bytes together; robo reads at most ${MAX_TOTAL_BYTES} (64 MiB)`, []);
+  }
+  const [organization, ...teamFiles] = await inBatches(found, (entry) => (entry && entry.refused === undefined ? read(root, entry) : Promise.resolve(entry)));
+  const teams = new Map<string, DefinitionFile>();
   wanted.forEach((name, index) => {
-    const file = files[index];
+    const file = teamFiles[index];
     if (file) teams.set(name, file);
   });
   return { root, organization, teamNames: teamNames.filter((name) => !wanted.includes(name) || teams.has(name)), teams };
 }
 
-async function readOptional(root: string, file: string): Promise<DefinitionFile | undefined> {
+/** What is at `file`, without reading it: undefined if missing, refused (unread) if it must not be read. */
+async function inspect(root: string, file: string): Promise<DefinitionFile | undefined> {
   const full = path.join(root, file);
   try {
-    // Refuse before reading: a 10 GB "team" must not exhaust memory, and a
-    // link committed to the repo must not make robo read ~/.ssh or /etc.
+    // Refuse before reading: a 10 GB "team" must not exhaust memory, a FIFO
+    // must not block the run, and a link committed to the repo must not make
+    // robo read ~/.ssh or /etc.
     const info = await lstat(full);
     if (info.isSymbolicLink()) return { file, text: '', size: 0, refused: 'is a symbolic link; definition files must be regular files in the repo' };
+    // A directory named like a team file is not a team file.
+    if (info.isDirectory()) return undefined;
+    if (!info.isFile()) return { file, text: '', size: 0, refused: 'is not a regular file (a FIFO, socket or device); definition files must be regular files in the repo' };
     const { size } = info;
     if (size > MAX_FILE_BYTES) return { file, text: '', size, refused: `is ${size} bytes; definition files may be at most ${MAX_FILE_BYTES} bytes (1 MiB)` };
+    return { file, text: '', size };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new SourceError(`cannot read ${full}: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+async function read(root: string, entry: DefinitionFile): Promise<DefinitionFile | undefined> {
+  const full = path.join(root, entry.file);
+  try {
     const text = await readFile(full, 'utf8');
-    return { file, text, size };
+    return { ...entry, text };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    // A directory named like a team file is not a team file.
+    // Gone or replaced by a folder since it was looked at: as if it had not been there.
     if (code === 'ENOENT' || code === 'EISDIR') return undefined;
-    throw new SourceError(`cannot read ${path.join(root, file)}: ${messageOf(error)}`, { cause: error });
+    throw new SourceError(`cannot read ${full}: ${messageOf(error)}`, { cause: error });
   }
+}
+
+/** fn over every item, READ_AT_ONCE at a time, results in order. */
+async function inBatches<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_AT_ONCE, items.length) }, worker));
+  return results;
 }
