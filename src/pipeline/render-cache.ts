@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BUILD_ID } from '../build-id.js';
-import type { Problem } from './problems.js';
+import { isProblem, type Problem } from './problems.js';
 
 export interface RenderedEntry {
   version: string;
@@ -43,7 +43,7 @@ export function readRenderCache(cacheDir: string, team: string, url: string): Re
     const clones = path.join(cacheDir, 'sources') + path.sep;
     const whole =
       entry.version === BUILD_ID && entry.url === url && entry.team === team && typeof entry.dir === 'string' && entry.dir.startsWith(clones) &&
-      typeof entry.commit === 'string' && /^[0-9a-f]{40,64}$/.test(entry.commit) && Array.isArray(entry.warnings);
+      typeof entry.commit === 'string' && /^[0-9a-f]{40,64}$/.test(entry.commit) && Array.isArray(entry.warnings) && entry.warnings.every(isProblem);
     return whole ? (entry as RenderedEntry) : undefined;
   } catch {
     return undefined;
