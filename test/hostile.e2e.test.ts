@@ -35,7 +35,7 @@ describe('hostile definitions', () => {
         continue;
       }
       mkdirSync(path.dirname(full), { recursive: true });
-      if (typeof change === 'string') writeFileSync(full, change);
+      if (typeof change === 'string' || Buffer.isBuffer(change)) writeFileSync(full, change);
       else if ('symlink' in change) {
         rmSync(full, { force: true });
         symlinkSync((change as { symlink: string }).symlink, full);

@@ -244,6 +244,9 @@ describe('warm runs', () => {
       cached.replace('[profile dev]\n', '[profile dev]\ncredential_process = /tmp/evil\n'),
       cached.replace('[profile dev]\n', '[profile dev]\nregion = x\n[default]\n'),
       cached.replace('region = us-west-2\n', 'region = us-west-2 [x]\n'),
+      // Characters whose latin1 encoding was "\n", "[" and "]": once a new section and a credential_process.
+      cached.replace('[profile dev]\n', '[profile dev]\nregion = x\u010acredential_process = /tmp/evil\n'),
+      cached.replace('[profile dev]\n', '[profile dev]\nregion = x\u010a\u015bprofile evil\u015d\u010acredential_process = /tmp/evil\n'),
     ]) {
       expect(tampered).not.toBe(cached);
       writeFileSync(entry, tampered);

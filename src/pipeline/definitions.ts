@@ -6,6 +6,7 @@
  *   teams/<team>.json      one file per team
  * Parsing and checking happen in validate.ts; this module only reads.
  */
+import { isUtf8 } from 'node:buffer';
 import { lstat, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DefinitionsError, SourceError, messageOf } from '../errors.js';
@@ -97,14 +98,29 @@ async function inspect(root: string, file: string): Promise<DefinitionFile | und
 async function read(root: string, entry: DefinitionFile): Promise<DefinitionFile | undefined> {
   const full = path.join(root, entry.file);
   try {
-    const text = await readFile(full, 'utf8');
-    return { ...entry, text };
+    const bytes = await readFile(full);
+    // Decoding invalid UTF-8 replaces bytes with U+FFFD: robo would check a text the file does not hold.
+    if (!isUtf8(bytes)) return { ...entry, refused: notUtf8(bytes) };
+    return { ...entry, text: bytes.toString('utf8') };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     // Gone or replaced by a folder since it was looked at: as if it had not been there.
     if (code === 'ENOENT' || code === 'EISDIR') return undefined;
     throw new SourceError(`cannot read ${full}: ${messageOf(error)}`, { cause: error });
   }
+}
+
+/** Where the first byte that is not UTF-8 is, for the message. */
+function notUtf8(bytes: Buffer): string {
+  // The valid prefix survives decoding and encoding again; the first byte that differs is the bad one.
+  const again = Buffer.from(bytes.toString('utf8'), 'utf8');
+  let at = 0;
+  while (at < bytes.length && bytes[at] === again[at]) at += 1;
+  const lineStart = bytes.lastIndexOf(0x0a, at - 1) + 1;
+  let line = 1;
+  for (let index = bytes.indexOf(0x0a); index !== -1 && index < at; index = bytes.indexOf(0x0a, index + 1)) line += 1;
+  const byte = `0x${bytes[at]!.toString(16).toUpperCase().padStart(2, '0')}`;
+  return `is not UTF-8: byte ${byte} at line ${line}, column ${at - lineStart + 1} (in bytes); definition files must be UTF-8`;
 }
 
 /** fn over every item, READ_AT_ONCE at a time, results in order. */

@@ -37,8 +37,14 @@ export interface PlanOptions {
 }
 
 export function planConfig(target: Target, block: string, options: PlanOptions): Plan {
+  // The file is handled as latin1, one char per byte, so the user's bytes
+  // round-trip whatever they are. The block becomes its UTF-8 bytes once,
+  // here, and is spliced in as those bytes: encoded as latin1, a micro sign
+  // became a lone 0xB5 (botocore then refused the file) and U+010A a newline.
+  const bytes = Buffer.from(block, 'utf8');
+  const view = bytes.toString('latin1');
   const current = target.content;
-  if (current === undefined || options.replace) return finish(target, Buffer.from(block, 'latin1'), []);
+  if (current === undefined || options.replace) return finish(target, bytes, []);
 
   const text = current.toString('latin1');
   // Only marker and header lines can matter; the rest is copied as it is.
@@ -73,8 +79,8 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
     return kept + text.slice(start, end);
   };
   // The usual run: robo's block is already these bytes and nothing is taken out, so the file stays as it is.
-  if (drop.length === 0 && search.kind === 'found' && to - from === block.length && text.slice(from, to) === block) return { target, next: current, changed: false, removed };
-  return finish(target, Buffer.from(keep(0, from) + block + keep(to, text.length), 'latin1'), removed);
+  if (drop.length === 0 && search.kind === 'found' && to - from === view.length && text.slice(from, to) === view) return { target, next: current, changed: false, removed };
+  return finish(target, Buffer.from(keep(0, from) + view + keep(to, text.length), 'latin1'), removed);
 }
 
 function finish(target: Target, next: Buffer, removed: RemovedSection[]): Plan {

@@ -15,8 +15,9 @@
  * teams.validate treats every file as its own.
  */
 import { ACCOUNT_PLACEHOLDER, EVERY_ACCOUNT, TEAM_NAME, type Organization, type Team } from '../model.js';
-import { checkText, goDuration, ONE_HOUR_MS, regionProblem, samlUrlProblem } from './checks.js';
+import { checkText, regionProblem, samlUrlProblem } from './checks.js';
 import { ORGANIZATION_FILE, type DefinitionFile, type Definitions } from './definitions.js';
+import { parseGoDuration } from './go-duration.js';
 import { parseStrictJson } from './json.js';
 import type { Problem } from './problems.js';
 import { partitionOf, suggestName } from './regions.js';
@@ -30,6 +31,8 @@ export interface ValidationResult {
   /** The problems of each team file that was checked (yours included), for the validation cache. */
   byTeam: Map<string, Problem[]>;
 }
+
+const ONE_HOUR = 3600n * 1_000_000_000n;
 
 /** Profiles one team may expand to: far above any real team, far below what would hurt. */
 export const MAX_PROFILES_PER_TEAM = 20_000;
@@ -157,14 +160,16 @@ function checkOrganization(file: DefinitionFile | undefined, errors: Problem[]):
   // aws-okta looks a key up in the profile, its source profile, then [okta]:
   // every spoke inherits [okta]'s assume_role_ttl, and AWS caps a chained
   // role session at one hour (aws-okta #95).
-  const ttl = organization.okta.assume_role_ttl;
-  if (ttl !== undefined) {
-    const ms = goDuration(ttl);
-    if (ms === undefined) problem('/okta/assume_role_ttl', 'is not a Go duration (like 1h or 45m)', ttl);
-    else if (ms > ONE_HOUR_MS) problem('/okta/assume_role_ttl', 'is over 1h: spokes inherit it through aws-okta, and AWS refuses chained role sessions over one hour (aws-okta #95)', ttl);
+  // aws-okta reads both with Go's time.ParseDuration: robo accepts exactly what it does.
+  for (const key of ['session_ttl', 'assume_role_ttl'] as const) {
+    const text = organization.okta[key];
+    if (text === undefined) continue;
+    const duration = parseGoDuration(text);
+    if (!duration.ok) problem(`/okta/${key}`, `must be a Go duration, like 1h or 30m (${duration.reason})`, text);
+    else if (key === 'assume_role_ttl' && duration.nanoseconds > ONE_HOUR) {
+      problem('/okta/assume_role_ttl', 'is over 1h: spokes inherit it through aws-okta, and AWS refuses chained role sessions over one hour (aws-okta #95)', text);
+    }
   }
-  const session = organization.okta.session_ttl;
-  if (session !== undefined && goDuration(session) === undefined) problem('/okta/session_ttl', 'is not a Go duration (like 12h)', session);
 
   return errors.length === before ? organization : undefined;
 }
