@@ -7,9 +7,10 @@
  * Parsing and checking happen in validate.ts; this module only reads.
  */
 import { isUtf8 } from 'node:buffer';
-import { lstat, readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DefinitionsError, SourceError, messageOf } from '../errors.js';
+import { inspectRepoPath } from './repo-path.js';
 
 export const ORGANIZATION_FILE = 'organization.json';
 export const TEAMS_DIR = 'teams';
@@ -44,14 +45,18 @@ export interface Definitions {
 
 /** Read organization.json and the team files: all of them, or only the teams named in `only`. */
 export async function loadDefinitions(root: string, only?: readonly string[]): Promise<Definitions> {
-  let entries: string[];
+  let entries: string[] = [];
   try {
-    entries = await readdir(path.join(root, TEAMS_DIR));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new SourceError(`cannot read ${path.join(root, TEAMS_DIR)}: ${messageOf(error)}`, { cause: error });
+    // A linked teams/ would list and read another folder's files: refused before it is listed.
+    const folder = await inspectRepoPath(root, TEAMS_DIR);
+    if (folder.kind === 'refused' || folder.kind === 'file') {
+      const reason = folder.kind === 'file' ? 'is a file, not a folder' : folder.reason;
+      throw new DefinitionsError(`${TEAMS_DIR}/ in ${root} ${reason}; robo reads team files only from a folder of the repo itself`, []);
     }
-    entries = [];
+    if (folder.kind === 'directory') entries = await readdir(path.join(root, TEAMS_DIR));
+  } catch (error) {
+    if (error instanceof DefinitionsError) throw error;
+    throw new SourceError(`cannot read ${path.join(root, TEAMS_DIR)}: ${messageOf(error)}`, { cause: error });
   }
   const teamNames = entries.filter((entry) => entry.endsWith('.json')).map((entry) => entry.slice(0, -'.json'.length)).sort();
   if (teamNames.length > MAX_TEAMS) {
@@ -76,22 +81,19 @@ export async function loadDefinitions(root: string, only?: readonly string[]): P
 
 /** What is at `file`, without reading it: undefined if missing, refused (unread) if it must not be read. */
 async function inspect(root: string, file: string): Promise<DefinitionFile | undefined> {
-  const full = path.join(root, file);
   try {
     // Refuse before reading: a 10 GB "team" must not exhaust memory, a FIFO
     // must not block the run, and a link committed to the repo must not make
     // robo read ~/.ssh or /etc.
-    const info = await lstat(full);
-    if (info.isSymbolicLink()) return { file, text: '', size: 0, refused: 'is a symbolic link; definition files must be regular files in the repo' };
+    const entry = await inspectRepoPath(root, file);
     // A directory named like a team file is not a team file.
-    if (info.isDirectory()) return undefined;
-    if (!info.isFile()) return { file, text: '', size: 0, refused: 'is not a regular file (a FIFO, socket or device); definition files must be regular files in the repo' };
-    const { size } = info;
+    if (entry.kind === 'missing' || entry.kind === 'directory') return undefined;
+    if (entry.kind === 'refused') return { file, text: '', size: 0, refused: `${entry.reason}; definition files must be regular files in the repo` };
+    const { size } = entry;
     if (size > MAX_FILE_BYTES) return { file, text: '', size, refused: `is ${size} bytes; definition files may be at most ${MAX_FILE_BYTES} bytes (1 MiB)` };
     return { file, text: '', size };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new SourceError(`cannot read ${full}: ${messageOf(error)}`, { cause: error });
+    throw new SourceError(`cannot read ${path.join(root, file)}: ${messageOf(error)}`, { cause: error });
   }
 }
 

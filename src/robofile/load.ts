@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { UsageError, messageOf } from '../errors.js';
 import { openSource, resolveSource } from '../pipeline/open-source.js';
+import { regularFileInRepo } from '../pipeline/repo-path.js';
 import { cacheFolder, verifyTrusted } from '../pipeline/source.js';
 import { runGit } from '../system/git.js';
 import { isBuiltinName } from '../tasks.js';
@@ -45,8 +46,7 @@ export async function locateRoboFile(request: RoboFileRequest): Promise<{ file: 
       await verifyTrusted(dir, head, spec, { allowedSigners: source.allowedSigners, env: request.env });
     }
   }
-  const file = path.join(dir, ROBO_FILE);
-  return { file: (await exists(file)) ? file : undefined, explicit: false };
+  return { file: await regularFileInRepo(dir, ROBO_FILE), explicit: false };
 }
 
 export async function loadRoboFile(file: string, explicit: boolean): Promise<RoboFile> {
