@@ -58,11 +58,7 @@ export function validateDefinitions(definitions: Definitions, teamName: string):
 export function validateCheckout(definitions: Definitions): Problem[] {
   const errors: Problem[] = [];
   const organization = checkOrganizationFile(definitions.organization, errors);
-  for (const [name, file] of definitions.teams) {
-    const problems: Problem[] = [];
-    checkTeamFile(name, file, organization, problems);
-    errors.push(...problems);
-  }
+  for (const [name, file] of definitions.teams) checkTeamFile(name, file, organization, errors);
   return errors;
 }
 
@@ -157,10 +153,10 @@ function checkOrganization(file: DefinitionFile | undefined, errors: Problem[]):
     else seenIds.set(account.id, name);
   }
 
-  // aws-okta looks a key up in the profile, its source profile, then [okta]:
-  // every spoke inherits [okta]'s assume_role_ttl, and AWS caps a chained
-  // role session at one hour (aws-okta #95).
-  // aws-okta reads both with Go's time.ParseDuration: robo accepts exactly what it does.
+  // aws-okta reads both with Go's time.ParseDuration: robo accepts exactly
+  // what it does. It looks a key up in the profile, its source profile, then
+  // [okta]: every spoke inherits [okta]'s assume_role_ttl, and AWS caps a
+  // chained role session at one hour (aws-okta #95).
   for (const key of ['session_ttl', 'assume_role_ttl'] as const) {
     const text = organization.okta[key];
     if (text === undefined) continue;
