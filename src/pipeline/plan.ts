@@ -44,8 +44,14 @@ export interface PlanOptions {
 }
 
 export function planConfig(target: Target, block: string, options: PlanOptions): Plan {
+  // The file is handled as latin1, one char per byte, so the user's bytes
+  // round-trip whatever they are. The block becomes its UTF-8 bytes once,
+  // here, and is spliced in as those bytes: encoded as latin1, a micro sign
+  // became a lone 0xB5 (botocore then refused the file) and U+010A a newline.
+  const bytes = Buffer.from(block, 'utf8');
+  const view = bytes.toString('latin1');
   const current = target.content;
-  if (current === undefined || options.replace) return finish(target, Buffer.from(block, 'latin1'), []);
+  if (current === undefined || options.replace) return finish(target, bytes, []);
 
   const text = current.toString('latin1');
   const search = findBlock(text);
@@ -66,7 +72,7 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
     return kept.join('') + (breakBeforeBlock && end === from && start < end ? '\n' : '');
   };
   // The usual run: robo's block is already these bytes and nothing is taken out, so the file stays as it is.
-  const unchanged = drop.length === 0 && search.kind === 'found' && to - from === block.length && text.slice(from, to) === block;
+  const unchanged = drop.length === 0 && search.kind === 'found' && to - from === view.length && text.slice(from, to) === view;
   // Put the block at `at` (where the old one was, or where a new one goes) and see whether any line reads differently.
   const place = (at: [number, number]) => {
     [from, to, breakBeforeBlock] = [...at, false];
@@ -74,7 +80,7 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
     const before = keep(0, from);
     breakBeforeBlock = before !== '' && !before.endsWith('\n');
     const head = breakBeforeBlock ? `${before}\n` : before;
-    return mergeProblem(reading, { output: head + block + keep(to, text.length), block: [head.length, head.length + block.length], from, to, drop }, options.generated);
+    return mergeProblem(reading, { output: head + view + keep(to, text.length), block: [head.length, head.length + view.length], from, to, drop }, options.generated);
   };
   // A new block goes at the top, unless that would change how the user's lines read (an indented first
   // header would continue robo's last value): then at the end, where nothing of the user's follows it.
@@ -87,7 +93,7 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
     ]);
   }
   if (unchanged) return { target, next: current, changed: false, removed };
-  return finish(target, Buffer.from(keep(0, from) + block + keep(to, text.length), 'latin1'), removed);
+  return finish(target, Buffer.from(keep(0, from) + view + keep(to, text.length), 'latin1'), removed);
 }
 
 function finish(target: Target, next: Buffer, removed: RemovedSection[]): Plan {
