@@ -1,6 +1,6 @@
-/** Strict JSON reading: positions for every syntax error, duplicate keys refused. */
+/** Strict JSON reading: positions for every syntax error, duplicate keys refused; the line of a pointer. */
 import { describe, expect, it } from 'vitest';
-import { parseStrictJson } from '../src/pipeline/json.js';
+import { lineOfPointer, parseStrictJson } from '../src/pipeline/json.js';
 
 describe('parseStrictJson', () => {
   it.each([
@@ -23,5 +23,30 @@ describe('parseStrictJson', () => {
 
   it('allows equal keys in different objects and returns the value', () => {
     expect(parseStrictJson('[{"a":1},{"a":2}]')).toEqual({ ok: true, value: [{ a: 1 }, { a: 2 }] });
+  });
+});
+
+describe('lineOfPointer', () => {
+  const text = '{\n  "hub_role": "x",\n  "profiles": [\n    {"name": "a"},\n    {\n      "name": "b",\n      "a/b": 1, "~": 2\n    }\n  ]\n}\n';
+  it.each([
+    ['/hub_role', 2],
+    ['/profiles', 3],
+    ['/profiles/0', 4],
+    ['/profiles/0/name', 4],
+    ['/profiles/1', 5],
+    ['/profiles/1/name', 6],
+    ['/profiles/1/a~1b', 7],
+    ['/profiles/1/~0', 7],
+    ['', undefined],
+    ['/nowhere', undefined],
+    ['/profiles/2', undefined],
+    ['/profiles/x', undefined],
+    ['/hub_role/deeper', undefined],
+  ])('%s → line %s', (pointer, line) => {
+    expect(lineOfPointer(text, pointer)).toBe(line);
+  });
+
+  it('is undefined for text that is no JSON at all', () => {
+    expect(lineOfPointer('', '/a')).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@
  * scanner gives offsets for every error and lets us see duplicate keys;
  * JSON.parse then builds the value once the text is known to be clean.
  */
-import { printParseErrorCode, visit, type JSONPath, type ParseErrorCode } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, printParseErrorCode, visit, type JSONPath, type ParseErrorCode } from 'jsonc-parser';
 import { pointerSegment } from './problems.js';
 
 export type JsonResult =
@@ -67,4 +67,28 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
     lineStart = index + 1;
   }
   return { line, column: offset - lineStart + 1 };
+}
+
+/**
+ * The line a JSON pointer points at in `text` (1-based), for tools that want
+ * FILE:LINE (a CI annotation). Undefined for the whole document ("") and for
+ * a place the text does not have: a syntax error carries its line in its
+ * message, and a missing key is reported at the object that lacks it.
+ */
+export function lineOfPointer(text: string, pointer: string): number | undefined {
+  if (pointer === '') return undefined;
+  const tree = parseTree(text, [], { disallowComments: true, allowTrailingComma: false });
+  if (!tree) return undefined;
+  const segments = pointer
+    .slice(1)
+    .split('/')
+    .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let node = tree;
+  for (const segment of segments) {
+    // jsonc-parser takes numbers for array indexes, and a pointer's segments are text.
+    const next = findNodeAtLocation(node, [node.type === 'array' && /^\d+$/.test(segment) ? Number(segment) : segment]);
+    if (!next) return undefined;
+    node = next;
+  }
+  return lineAndColumn(text, node.offset).line;
 }
