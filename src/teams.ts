@@ -10,7 +10,7 @@ import { ORGANIZATION_FILE, loadDefinitions } from './pipeline/definitions.js';
 import { resolveAwsConfig } from './pipeline/resolve.js';
 import { openSource, type OpenSourceRequest } from './pipeline/open-source.js';
 import { formatProblem } from './pipeline/problems.js';
-import { lineOfPointer } from './pipeline/json.js';
+import { pointerLines } from './pipeline/json.js';
 import { describeSpec, type Checkout } from './pipeline/source.js';
 import { validateCheckout } from './pipeline/validate.js';
 import { checkRoboFile } from './robofile/check.js';
@@ -70,24 +70,33 @@ export async function validateTeams(options: { path: string | undefined; cwd: st
     const hint = options.path === undefined ? ['nor has any folder above it, up to the git root: run it in the dotfiles repo, or give its folder (robo teams.validate PATH)'] : [];
     throw new DefinitionsError(`${root} is not a dotfiles checkout: it has no ${ORGANIZATION_FILE} and no teams/*.json`, hint);
   }
-  const [robofile, commit] = await Promise.all([checkRoboFile(root), checkoutCommit(root, options.env)]);
+  // git runs while the files are checked; it never rejects.
+  const commit = checkoutCommit(root, options.env);
+  const robofile = await checkRoboFile(root);
 
   const texts = new Map<string, string>();
   if (definitions.organization) texts.set(ORGANIZATION_FILE, definitions.organization.text);
   for (const file of definitions.teams.values()) texts.set(file.file, file.text);
+  const finders = new Map<string, ReturnType<typeof pointerLines>>();
+  const lineOf = (file: string, pointer: string) => {
+    if (!finders.has(file)) finders.set(file, pointerLines(texts.get(file) ?? ''));
+    return finders.get(file)!(pointer);
+  };
   const problems: CheckoutProblem[] = validateCheckout(definitions).map((problem) => {
-    const line = lineOfPointer(texts.get(problem.file) ?? '', problem.pointer);
+    const line = lineOf(problem.file, problem.pointer);
     return line === undefined ? problem : { ...problem, line };
   });
   problems.push(...(robofile?.problems ?? []).map((problem) => ({ file: ROBO_FILE, ...problem })));
 
-  const count = (file: string) => problems.filter((problem) => problem.file === file).length;
+  const counts = new Map<string, number>();
+  for (const problem of problems) counts.set(problem.file, (counts.get(problem.file) ?? 0) + 1);
+  const count = (file: string) => counts.get(file) ?? 0;
   const files: CheckedFile[] = [
     { file: ORGANIZATION_FILE, kind: 'organization', problems: count(ORGANIZATION_FILE) },
     ...[...definitions.teams].map(([team, file]): CheckedFile => ({ file: file.file, kind: 'team', team, problems: count(file.file) })),
     ...(robofile ? [{ file: ROBO_FILE, kind: 'robofile' as const, problems: count(ROBO_FILE) }] : []),
   ];
-  return { root, commit, teams: [...definitions.teams.keys()], files, problems };
+  return { root, commit: await commit, teams: [...definitions.teams.keys()], files, problems };
 }
 
 /** `file: /pointer: message (got value)` for a definition file, `robo.yml:LINE: message` for robo.yml. */

@@ -1,6 +1,6 @@
 /** Strict JSON reading: positions for every syntax error, duplicate keys refused; the line of a pointer. */
 import { describe, expect, it } from 'vitest';
-import { lineOfPointer, parseStrictJson } from '../src/pipeline/json.js';
+import { parseStrictJson, pointerLines } from '../src/pipeline/json.js';
 
 describe('parseStrictJson', () => {
   it.each([
@@ -26,7 +26,7 @@ describe('parseStrictJson', () => {
   });
 });
 
-describe('lineOfPointer', () => {
+describe('pointerLines', () => {
   const text = '{\n  "hub_role": "x",\n  "profiles": [\n    {"name": "a"},\n    {\n      "name": "b",\n      "a/b": 1, "~": 2\n    }\n  ]\n}\n';
   it.each([
     ['/hub_role', 2],
@@ -37,16 +37,23 @@ describe('lineOfPointer', () => {
     ['/profiles/1/name', 6],
     ['/profiles/1/a~1b', 7],
     ['/profiles/1/~0', 7],
+    ['/profiles/1/a~1b/x', undefined],
     ['', undefined],
     ['/nowhere', undefined],
     ['/profiles/2', undefined],
     ['/profiles/x', undefined],
     ['/hub_role/deeper', undefined],
   ])('%s → line %s', (pointer, line) => {
-    expect(lineOfPointer(text, pointer)).toBe(line);
+    expect(pointerLines(text)(pointer)).toBe(line);
+  });
+
+  it('finds the first and the last line, with or without a final newline', () => {
+    expect(pointerLines('{"a": 1}')('/a')).toBe(1);
+    expect(pointerLines('{\n"a":\n1}')('/a')).toBe(3);
+    expect(pointerLines('[\n0,\n1,\n2\n]\n')('/2')).toBe(4);
   });
 
   it('is undefined for text that is no JSON at all', () => {
-    expect(lineOfPointer('', '/a')).toBeUndefined();
+    expect(pointerLines('')('/a')).toBeUndefined();
   });
 });

@@ -74,21 +74,33 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
  * FILE:LINE (a CI annotation). Undefined for the whole document ("") and for
  * a place the text does not have: a syntax error carries its line in its
  * message, and a missing key is reported at the object that lacks it.
+ * The text is parsed once, however many pointers are asked about.
  */
-export function lineOfPointer(text: string, pointer: string): number | undefined {
-  if (pointer === '') return undefined;
+export function pointerLines(text: string): (pointer: string) => number | undefined {
   const tree = parseTree(text, [], { disallowComments: true, allowTrailingComma: false });
-  if (!tree) return undefined;
-  const segments = pointer
-    .slice(1)
-    .split('/')
-    .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let node = tree;
-  for (const segment of segments) {
-    // jsonc-parser takes numbers for array indexes, and a pointer's segments are text.
-    const next = findNodeAtLocation(node, [node.type === 'array' && /^\d+$/.test(segment) ? Number(segment) : segment]);
-    if (!next) return undefined;
-    node = next;
-  }
-  return lineAndColumn(text, node.offset).line;
+  const lineStarts = [0];
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) lineStarts.push(index + 1);
+  const lineAt = (offset: number) => {
+    // The last line start at or before offset, by binary search.
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (lineStarts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return low + 1;
+  };
+  return (pointer) => {
+    if (pointer === '' || !tree) return undefined;
+    let node = tree;
+    for (const raw of pointer.slice(1).split('/')) {
+      const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+      // jsonc-parser takes numbers for array indexes, and a pointer's segments are text.
+      const next = findNodeAtLocation(node, [node.type === 'array' && /^\d+$/.test(segment) ? Number(segment) : segment]);
+      if (!next) return undefined;
+      node = next;
+    }
+    return lineAt(node.offset);
+  };
 }
