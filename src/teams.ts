@@ -67,7 +67,7 @@ export async function validateTeams(options: { path: string | undefined; cwd: st
   if (!(await exists(root))) throw new SourceError(`${root}: no such folder`);
   const definitions = await loadDefinitions(root);
   if (!definitions.organization && definitions.teams.size === 0) {
-    const hint = options.path === undefined ? ['nor has any folder above it, up to the git root: run it in the dotfiles repo, or give its folder (robo teams.validate PATH)'] : [];
+    const hint = options.path === undefined ? [`no folder above it holds ${ORGANIZATION_FILE} either (robo looks up to the git root): run it inside the dotfiles repo, or give its folder: robo teams.validate PATH`] : [];
     throw new DefinitionsError(`${root} is not a dotfiles checkout: it has no ${ORGANIZATION_FILE} and no teams/*.json`, hint);
   }
   // git runs while the files are checked; it never rejects.
