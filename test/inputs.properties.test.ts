@@ -16,7 +16,7 @@ import { syncAwsConfig } from '../src/aws-config.js';
 import { ExitCode, RoboError, UsageError } from '../src/errors.js';
 import { formatProblem } from '../src/pipeline/problems.js';
 import { readSettings } from '../src/settings.js';
-import { validateTeams } from '../src/teams.js';
+import { formatCheckoutProblem, validateTeams } from '../src/teams.js';
 import { treeState } from './helpers/files.js';
 import { exampleTree, writeTree } from './helpers/git.js';
 import { runRobo } from './helpers/robo.js';
@@ -115,8 +115,8 @@ describe('hostile definition files never crash robo', () => {
         const dir = dotfiles(box.root, change);
         let problems: string[] = [];
         const code = await exitCodeOf(async () => {
-          const report = await validateTeams({ path: dir, cwd: box.root });
-          problems = report.problems.map(formatProblem);
+          const report = await validateTeams({ path: dir, cwd: box.root, env: box.env });
+          problems = report.problems.map(formatCheckoutProblem);
           return problems.length > 0 ? ExitCode.invalidDefinitions : ExitCode.ok;
         });
         expect(ALLOWED).toContain(code);

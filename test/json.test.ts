@@ -1,7 +1,7 @@
-/** Strict JSON reading: positions for every syntax error, duplicate keys refused, nesting limited. */
+/** Strict JSON reading: positions for every syntax error, duplicate keys refused, nesting limited; the line of a pointer. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_DEPTH, parseStrictJson } from '../src/pipeline/json.js';
+import { MAX_DEPTH, parseStrictJson, pointerLines } from '../src/pipeline/json.js';
 
 describe('parseStrictJson', () => {
   it.each([
@@ -59,5 +59,41 @@ describe('nesting', () => {
       }),
       { numRuns: 100, seed: 5150 },
     );
+  });
+});
+
+describe('pointerLines', () => {
+  const text = '{\n  "hub_role": "x",\n  "profiles": [\n    {"name": "a"},\n    {\n      "name": "b",\n      "a/b": 1, "~": 2\n    }\n  ]\n}\n';
+  it.each([
+    ['/hub_role', 2],
+    ['/profiles', 3],
+    ['/profiles/0', 4],
+    ['/profiles/0/name', 4],
+    ['/profiles/1', 5],
+    ['/profiles/1/name', 6],
+    ['/profiles/1/a~1b', 7],
+    ['/profiles/1/~0', 7],
+    ['/profiles/1/a~1b/x', undefined],
+    ['', undefined],
+    ['/nowhere', undefined],
+    ['/profiles/2', undefined],
+    ['/profiles/x', undefined],
+    ['/hub_role/deeper', undefined],
+  ])('%s → line %s', (pointer, line) => {
+    expect(pointerLines(text)(pointer)).toBe(line);
+  });
+
+  it('finds the first and the last line, with or without a final newline', () => {
+    expect(pointerLines('{"a": 1}')('/a')).toBe(1);
+    expect(pointerLines('{\n"a":\n1}')('/a')).toBe(3);
+    expect(pointerLines('[\n0,\n1,\n2\n]\n')('/2')).toBe(4);
+  });
+
+  it('is undefined, and does not recurse, for text nested deeper than robo reads', () => {
+    expect(pointerLines('['.repeat(100_000))('/0')).toBeUndefined();
+  });
+
+  it('is undefined for text that is no JSON at all', () => {
+    expect(pointerLines('')('/a')).toBeUndefined();
   });
 });

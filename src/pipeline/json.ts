@@ -11,7 +11,7 @@
  * file of 100,000 "[" made every run die with "Maximum call stack size
  * exceeded", naming no file. Real definition files nest four levels deep.
  */
-import { createScanner, printParseErrorCode, visit, type JSONPath, type ParseErrorCode } from 'jsonc-parser';
+import { createScanner, findNodeAtLocation, parseTree, printParseErrorCode, visit, type JSONPath, type ParseErrorCode } from 'jsonc-parser';
 import { pointerSegment } from './problems.js';
 
 /** Deepest nesting of arrays and objects robo reads: far above any real file, far below what a recursive walk cannot take. */
@@ -106,4 +106,41 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
     lineStart = index + 1;
   }
   return { line, column: offset - lineStart + 1 };
+}
+
+/**
+ * The line a JSON pointer points at in `text` (1-based), for tools that want
+ * FILE:LINE (a CI annotation). Undefined for the whole document ("") and for
+ * a place the text does not have: a syntax error carries its line in its
+ * message, and a missing key is reported at the object that lacks it.
+ * The text is parsed once, however many pointers are asked about.
+ */
+export function pointerLines(text: string): (pointer: string) => number | undefined {
+  // parseTree recurses: a file nested too deep has no lines to find (its one problem has no pointer).
+  const tree = tooDeep(text) === undefined ? parseTree(text, [], { disallowComments: true, allowTrailingComma: false }) : undefined;
+  const lineStarts = [0];
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) lineStarts.push(index + 1);
+  const lineAt = (offset: number) => {
+    // The last line start at or before offset, by binary search.
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (lineStarts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return low + 1;
+  };
+  return (pointer) => {
+    if (pointer === '' || !tree) return undefined;
+    let node = tree;
+    for (const raw of pointer.slice(1).split('/')) {
+      const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+      // jsonc-parser takes numbers for array indexes, and a pointer's segments are text.
+      const next = findNodeAtLocation(node, [node.type === 'array' && /^\d+$/.test(segment) ? Number(segment) : segment]);
+      if (!next) return undefined;
+      node = next;
+    }
+    return lineAt(node.offset);
+  };
 }
