@@ -1,7 +1,7 @@
 /**
  * How long robo waits for the dotfiles remote: the durations it reads, where
  * the limit comes from ($ROBO_DOTFILES_TIMEOUT over the settings over 30 s),
- * and what it says about a bad value.
+ * what it says about a bad value, and when a person may answer git instead.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.js';
 import { parseDuration, resolveTimeout, seconds, timeoutAdvice } from '../src/pipeline/timeout.js';
 import { readSettings } from '../src/settings.js';
+import { personAnswers } from '../src/system/git.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -112,5 +113,17 @@ describe('[dotfiles] timeout in the settings file', () => {
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).message).toBe(`invalid robo settings file ${file}`);
     expect((error as UsageError).details).toEqual([expect.stringContaining(`${file}: [dotfiles] timeout: ${problem}`)]);
+  });
+});
+
+describe('personAnswers: git may wait for a person only when they asked (GIT_TERMINAL_PROMPT=1) at a terminal', () => {
+  it.each([
+    [{}, true, false],
+    [{ GIT_TERMINAL_PROMPT: '0' }, true, false],
+    [{ GIT_TERMINAL_PROMPT: '1' }, true, true],
+    [{ GIT_TERMINAL_PROMPT: 'true' }, true, true],
+    [{ GIT_TERMINAL_PROMPT: '1' }, false, false],
+  ])('%j, stdin a terminal: %s → %s', (env, interactive, expected) => {
+    expect(personAnswers(env, interactive)).toBe(expected);
   });
 });
