@@ -25,7 +25,8 @@ describe('parseDuration', () => {
     ['1m30s', 90_000],
     ['1h', 3_600_000],
     ['24h', 86_400_000],
-    ['30S', 30_000],
+    ['1.5h', 5_400_000],
+    ['2500us', 3],
   ])('%s → %d ms', (text, ms) => {
     expect(parseDuration(text)).toEqual({ ms });
   });
@@ -42,6 +43,9 @@ describe('parseDuration', () => {
     ['1d', 'is not a duration'],
     ['1e3', 'is not a duration'],
     ['s', 'is not a duration'],
+    ['30S', 'is not a duration'],
+    ['-5s', 'is not a duration'],
+    ['2562048h', 'is not a duration'],
     ['25h', 'is longer than 24h'],
     ['99999999999', 'is longer than 24h'],
   ])('%j is refused: %s', (text, problem) => {

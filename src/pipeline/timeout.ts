@@ -12,6 +12,7 @@
  * Pure: text in, milliseconds and messages out.
  */
 import { UsageError } from '../errors.js';
+import { parseGoDuration } from './go-duration.js';
 
 export const TIMEOUT_VARIABLE = 'ROBO_DOTFILES_TIMEOUT';
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -27,24 +28,23 @@ export interface NetworkTimeout {
   settingsFile: string;
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 export const DURATION_FORMAT = 'a duration such as 30s, 2m, 1m30s or 500ms (a bare number is seconds; 0 or off means no limit), at most 24h';
 
 /**
- * `30`, `30s`, `1.5s`, `500ms`, `2m`, `1m30s`, `1h`; `0` and `off` turn the
- * limit off. Go's duration units (as aws-okta's ttl keys use), minus the
- * sub-millisecond ones.
+ * A bare number of seconds (`30`, `2.5`), or a duration as Go writes it
+ * (`500ms`, `90s`, `2m`, `1m30s`, `1h`: the grammar of aws-okta's ttl keys,
+ * read by the same parser); `0` and `off` turn the limit off.
  */
 export function parseDuration(text: string): { ms: number | undefined } | { problem: string } {
-  const value = text.trim().toLowerCase();
-  if (value === 'off') return { ms: undefined };
+  const value = text.trim();
+  if (/^off$/i.test(value)) return { ms: undefined };
   let ms: number;
   if (/^(\d+(\.\d+)?|\.\d+)$/.test(value)) ms = Number(value) * 1000;
-  else if (/^((\d+(\.\d+)?|\.\d+)(ms|s|m|h))+$/.test(value)) {
-    ms = 0;
-    for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?|\.\d+)(ms|s|m|h)/g)) ms += Number(amount) * UNIT_MS[unit!]!;
-  } else return { problem: `${JSON.stringify(text)} is not ${DURATION_FORMAT}` };
+  else {
+    const parsed = parseGoDuration(value);
+    if (!parsed.ok || parsed.nanoseconds < 0n) return { problem: `${JSON.stringify(text)} is not ${DURATION_FORMAT}` };
+    ms = parsed.nanoseconds > BigInt(MAX_MS) * 1_000_000n ? Infinity : Number(parsed.nanoseconds) / 1e6;
+  }
   if (ms > MAX_MS) return { problem: `${JSON.stringify(text)} is longer than 24h` };
   if (ms === 0) return { ms: undefined };
   return { ms: Math.max(1, Math.round(ms)) };
