@@ -255,7 +255,7 @@ export function runGitRemote(baseDir: string, env: NodeJS.ProcessEnv, args: read
     });
     const stdout: Buffer[] = [];
     let stderr = '';
-    let pending = ''; // stderr after the last line break: a progress line still being written
+    let pending = ''; // stderr after the last CR or LF: maybe a progress line still being written
     let timedOut = false;
     let settled = false;
     let silence: NodeJS.Timeout | undefined;
@@ -304,11 +304,12 @@ export function runGitRemote(baseDir: string, env: NodeJS.ProcessEnv, args: read
     });
     child.stderr!.on('data', (chunk: Buffer) => {
       listen();
-      const parts = (pending + chunk.toString('utf8')).split(/\r\n?|\n/);
+      // Progress lines end in CR (redrawn in place) or LF; everything else is kept exactly as git wrote it.
+      const parts = (pending + chunk.toString('utf8')).split(/(\r\n?|\n)/);
       pending = parts.pop()!;
-      for (const part of parts) {
-        const progress = PROGRESS.exec(part);
-        if (!progress) stderr += `${part}\n`;
+      for (let index = 0; index < parts.length; index += 2) {
+        const progress = PROGRESS.exec(parts[index]!);
+        if (!progress) stderr += parts[index]! + parts[index + 1]!;
         else call.listener?.progress({ stage: progress[1]!.toLowerCase().split(' ', 1)[0] || 'unknown', progress: Number(progress[2]) });
       }
     });
