@@ -22,7 +22,7 @@ import { resolveSource, type OpenSource } from './pipeline/open-source.js';
 import { readRenderCache, writeRenderCache } from './pipeline/render-cache.js';
 import { recordUpToDate, upToDateCommit } from './pipeline/up-to-date.js';
 import { askRemote, cacheFolder, checkoutSource, describeSpec, type Checkout, type RemoteAnswer, type SourceSpec } from './pipeline/source.js';
-import type { GitProgress } from './system/git.js';
+import type { RemoteListener } from './system/git.js';
 import { lockPath, withLock } from './system/lock.js';
 import { readTarget, resolveTarget, unchangedSince, type Target } from './system/target.js';
 
@@ -44,7 +44,8 @@ export interface AwsConfigOptions {
   allowRollback?: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
-  progress?: GitProgress;
+  /** Told when git contacts the remote, and of its progress (the command layer shows it on a terminal). */
+  onRemote?: RemoteListener;
   /**
    * Called with the block last rendered for the team while git is asked
    * whether it is still current; syncAwsConfig plans against it meanwhile.
@@ -184,7 +185,7 @@ export async function prepareAwsConfig(options: AwsConfigOptions): Promise<Prepa
     const last = useCaches ? readRenderCache(paths.cacheDir, team, spec.url) : undefined;
     // Ask the remote first: git starts now. If nothing changed since a run
     // that rendered or validated this commit, it is the only git command.
-    const asking = askRemote(spec, { cacheDir: paths.cacheDir, env: options.env, dir: last?.dir });
+    const asking = askRemote(spec, { cacheDir: paths.cacheDir, env: options.env, timeout: source.timeout, onRemote: options.onRemote, dir: last?.dir });
     // Meanwhile: a cached block is used only if the renderer could have written it.
     const profiles = last && profilesOfBlock(last.bytes, team);
     // Checked bytes are valid UTF-8, so this text becomes exactly these bytes again when planned.
@@ -206,7 +207,8 @@ export async function prepareAwsConfig(options: AwsConfigOptions): Promise<Prepa
   const checkout = await checkoutSource(spec, {
     cacheDir: paths.cacheDir,
     env: options.env,
-    progress: options.progress,
+    timeout: source.timeout,
+    onRemote: options.onRemote,
     strict: options.strict,
     trust: source.trust,
     remote,

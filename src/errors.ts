@@ -58,8 +58,8 @@ export class DefinitionsError extends RoboError {
 
 export class SourceError extends RoboError {
   override name = 'SourceError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, ExitCode.sourceUnreachable, [], options);
+  constructor(message: string, options?: { cause?: unknown; details?: readonly string[] }) {
+    super(message, ExitCode.sourceUnreachable, options?.details ?? [], { cause: options?.cause });
   }
 }
 

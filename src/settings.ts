@@ -4,6 +4,7 @@
  *   [dotfiles]
  *   repo = git@github.com:example/dotfiles.git
  *   ref = main
+ *   timeout = 30s
  *
  *   [trust]
  *   require_signed = true
@@ -16,15 +17,17 @@ import { readFile } from 'node:fs/promises';
 import ini from 'ini';
 import { UsageError, messageOf } from './errors.js';
 import { normaliseFingerprint } from './pipeline/signature.js';
+import { DURATION_FORMAT, parseDuration } from './pipeline/timeout.js';
 
 export interface Settings {
   file: string;
-  dotfiles: { repo?: string; ref?: string };
+  /** timeout: how long to wait for the remote, as written (checked: pipeline/timeout.ts reads it). */
+  dotfiles: { repo?: string; ref?: string; timeout?: string };
   /** allowedSigners: ssh keys (an allowed-signers file); pgpFingerprints: OpenPGP keys, full fingerprints in upper case. */
   trust: { requireSigned: boolean; allowedSigners?: string; pgpFingerprints: string[] };
 }
 
-const KNOWN: Record<string, readonly string[]> = { dotfiles: ['repo', 'ref'], trust: ['require_signed', 'allowed_signers', 'allowed_pgp_fingerprints'] };
+const KNOWN: Record<string, readonly string[]> = { dotfiles: ['repo', 'ref', 'timeout'], trust: ['require_signed', 'allowed_signers', 'allowed_pgp_fingerprints'] };
 const BOOLEAN_KEYS = new Set(['require_signed']);
 
 export async function readSettings(file: string): Promise<Settings> {
@@ -47,16 +50,19 @@ export async function readSettings(file: string): Promise<Settings> {
       if (!keys.includes(key)) problems.push(`${file}: [${section}] ${key}: unknown key (known: ${keys.join(', ')})`);
       else if (BOOLEAN_KEYS.has(key)) {
         if (typeof item !== 'boolean') problems.push(`${file}: [${section}] ${key}: must be true or false`);
+      } else if (key === 'timeout') {
+        const parsed = typeof item === 'string' ? parseDuration(item) : { problem: `must be ${DURATION_FORMAT}` };
+        if ('problem' in parsed) problems.push(`${file}: [${section}] ${key}: ${parsed.problem}`);
       } else if (typeof item !== 'string' || item.trim() === '') problems.push(`${file}: [${section}] ${key}: must be a non-empty string`);
       else if (key === 'allowed_pgp_fingerprints') problems.push(...fingerprintProblems(item).map((problem) => `${file}: [${section}] ${key}: ${problem}`));
     }
   }
   if (problems.length > 0) throw new UsageError(`invalid robo settings file ${file}`, problems);
-  const dotfiles = (parsed.dotfiles ?? {}) as { repo?: string; ref?: string };
+  const dotfiles = (parsed.dotfiles ?? {}) as { repo?: string; ref?: string; timeout?: string };
   const trust = (parsed.trust ?? {}) as { require_signed?: boolean; allowed_signers?: string; allowed_pgp_fingerprints?: string };
   return {
     file,
-    dotfiles: { repo: dotfiles.repo?.trim(), ref: dotfiles.ref?.trim() },
+    dotfiles: { repo: dotfiles.repo?.trim(), ref: dotfiles.ref?.trim(), timeout: dotfiles.timeout?.trim() },
     trust: {
       requireSigned: trust.require_signed ?? false,
       allowedSigners: trust.allowed_signers?.trim(),

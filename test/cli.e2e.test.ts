@@ -67,7 +67,7 @@ describe('robo', () => {
       writeFileSync(file, '[dotfiles]\nrepository = x\n');
       const result = await runRobo(['aws.config', '--team', 'fpa'], { env: settings.env });
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain(`${file}: [dotfiles] repository: unknown key (known: repo, ref)`);
+      expect(result.stderr).toContain(`${file}: [dotfiles] repository: unknown key (known: repo, ref, timeout)`);
     } finally {
       settings.cleanup();
     }

@@ -5,9 +5,9 @@
 import type { AwsConfigResult } from '../aws-config.js';
 import { ExitCode, ExitSignal } from '../errors.js';
 import { formatProblem } from '../pipeline/problems.js';
-import { isTerminal } from '../system/terminal.js';
 import type { Reporter } from '../ui.js';
 import { offlineWarning, teamFrom, tilde } from './format.js';
+import { remoteLineFor } from './remote-line.js';
 import { ALLOW_ROLLBACK, type BuiltinTask, type TaskContext } from './types.js';
 
 interface AwsConfigArgs {
@@ -58,7 +58,7 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
   ],
   async run(args, context) {
     const { syncAwsConfig } = await import('../aws-config.js');
-    const progress = progressLine(context);
+    const line = remoteLineFor(context);
     let result: AwsConfigResult;
     try {
       result = await syncAwsConfig({
@@ -72,10 +72,10 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
         allowRollback: args['allow-rollback'],
         env: context.env,
         cwd: context.cwd,
-        progress: progress.update,
+        onRemote: line.listener,
       });
     } finally {
-      progress.clear();
+      line.clear();
     }
     // Even with --json (where the JSON has it too) and --quiet: a log must show the config may be stale.
     if (context.json) warnIfOffline(result, context.reporter);
@@ -166,22 +166,5 @@ function toJson(result: AwsConfigResult) {
     profiles: result.profiles,
     removed: result.removed,
     warnings: result.warnings.map(formatProblem),
-  };
-}
-
-/** Clone/fetch progress on a terminal only: logs and timers get clean output. */
-function progressLine(context: TaskContext) {
-  const shown = isTerminal(2) && !context.reporter.quiet && !context.json;
-  let used = false;
-  return {
-    update: shown
-      ? ({ stage, progress }: { stage: string; progress: number }) => {
-          used = true;
-          context.reporter.status(`  git: ${stage} ${progress}%`);
-        }
-      : undefined,
-    clear: () => {
-      if (used) context.reporter.status(undefined);
-    },
   };
 }

@@ -2,6 +2,7 @@
 import { DefinitionsError, ExitCode, ExitSignal } from '../errors.js';
 import { formatProblem } from '../pipeline/problems.js';
 import { offlineWarning, table, teamFrom } from './format.js';
+import { remoteLineFor } from './remote-line.js';
 import { ALLOW_ROLLBACK, type BuiltinTask } from './types.js';
 
 interface ValidateArgs {
@@ -71,6 +72,7 @@ export const teamsListTask: BuiltinTask<SourceArgs> = {
   options: sourceOptions,
   async run(args, context) {
     const { listTeams } = await import('../teams.js');
+    const line = remoteLineFor(context);
     const { source, commit, offline, teams } = await listTeams({
       repo: args.repo,
       ref: args.ref,
@@ -78,7 +80,8 @@ export const teamsListTask: BuiltinTask<SourceArgs> = {
       allowRollback: args['allow-rollback'],
       env: context.env,
       cwd: context.cwd,
-    });
+      onRemote: line.listener,
+    }).finally(line.clear);
     if (offline) context.reporter.warnAlways(offlineWarning(source, commit, offline));
     if (context.json) {
       context.reporter.json({ ok: true, task: 'teams.list', source, teams: teams.map((row) => ({ ...row, hubRole: row.hubRole ?? null, profiles: row.profiles ?? null })) });
@@ -103,6 +106,7 @@ export const awsRenderTask: BuiltinTask<RenderArgs> = {
   examples: [['robo aws.render --team fpa', "see what the fpa team's engineers get"]],
   async run(args, context) {
     const [{ prepareAwsConfig }, { describeSpec }] = await Promise.all([import('../aws-config.js'), import('../pipeline/source.js')]);
+    const line = remoteLineFor(context);
     const { rendered, spec, checkout } = await prepareAwsConfig({
       ...teamFrom(args.team, context.env),
       repo: args.repo,
@@ -111,7 +115,8 @@ export const awsRenderTask: BuiltinTask<RenderArgs> = {
       allowRollback: args['allow-rollback'],
       env: context.env,
       cwd: context.cwd,
-    });
+      onRemote: line.listener,
+    }).finally(line.clear);
     if (checkout.offline) context.reporter.warnAlways(offlineWarning(describeSpec(spec), checkout.commit, checkout.offline));
     if (rendered.warnings.length > 0) context.reporter.warn(`ignored ${rendered.warnings.length} problem(s) in other teams' files`, rendered.warnings.map(formatProblem));
     if (context.json) context.reporter.json({ ok: true, task: 'aws.render', team: rendered.team, profiles: rendered.profiles, config: rendered.text });

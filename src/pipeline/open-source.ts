@@ -9,8 +9,9 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { expandHome, resolvePaths, type RoboPaths } from '../paths.js';
 import { readSettings, type Settings } from '../settings.js';
-import type { GitProgress } from '../system/git.js';
+import type { RemoteListener } from '../system/git.js';
 import { checkoutSource, describeSpec, resolveSourceSpec, type Checkout, type SourceSpec } from './source.js';
+import { resolveTimeout, type NetworkTimeout } from './timeout.js';
 import type { TrustPolicy } from './trust.js';
 
 export interface OpenSourceRequest {
@@ -23,7 +24,8 @@ export interface OpenSourceRequest {
   strict?: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
-  progress?: GitProgress;
+  /** Told when git contacts the remote, and of its progress (the command layer shows it on a terminal). */
+  onRemote?: RemoteListener;
 }
 
 export interface OpenSource {
@@ -32,6 +34,8 @@ export interface OpenSource {
   spec: SourceSpec;
   /** What a commit must pass when commits must be signed; undefined when they need not be. */
   trust: TrustPolicy | undefined;
+  /** How long git may wait for the remote: $ROBO_DOTFILES_TIMEOUT, the settings, 30 s. */
+  timeout: NetworkTimeout;
 }
 
 /** Where the source is and what trust it needs; no git yet. */
@@ -40,7 +44,7 @@ export async function resolveSource(request: OpenSourceRequest): Promise<OpenSou
   const settings = await readSettings(paths.settingsFile);
   const spec = resolveSourceSpec({ repo: request.repo, ref: request.ref, env: request.env, cwd: request.cwd, settings });
   const trust = trustPolicy(request, settings, spec, paths);
-  return { paths, settings, spec, trust };
+  return { paths, settings, spec, trust, timeout: resolveTimeout(request.env, settings) };
 }
 
 /** resolveSource, then a checkout (clone or fetch) that honours trust pinning. */
@@ -49,7 +53,8 @@ export async function openSource(request: OpenSourceRequest): Promise<OpenSource
   const checkout = await checkoutSource(source.spec, {
     cacheDir: source.paths.cacheDir,
     env: request.env,
-    progress: request.progress,
+    timeout: source.timeout,
+    onRemote: request.onRemote,
     strict: request.strict,
     trust: source.trust,
   });

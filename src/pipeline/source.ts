@@ -20,11 +20,12 @@ import { RoboError, SourceError, UsageError, messageOf } from '../errors.js';
 import { expandHome, packageRoot, resolvePaths } from '../paths.js';
 import type { Settings } from '../settings.js';
 import type { SimpleGit } from 'simple-git';
-import { git, gitFailure, runGit, type GitProgress } from '../system/git.js';
+import { git, gitFailure, GitTimeoutError, runGit, runGitRemote, type RemoteCall, type RemoteListener } from '../system/git.js';
 import { acquireLock, lockPath } from '../system/lock.js';
 import { exists } from '../system/fs.js';
 import { randomHex, sha256 } from '../system/crypto.js';
 import { describeRefOrigin, isPermanentGitFailure, parseLsRemote, refPatterns, resolveRemoteRef, type RefOrigin, type RemoteRef } from './remote-ref.js';
+import { timeoutAdvice, type NetworkTimeout } from './timeout.js';
 import { recordAccepted, verifyCommit, type TrustPolicy, type TrustedSource } from './trust.js';
 
 export type SourceOrigin = '--repo' | '$ROBO_DOTFILES_REPO' | 'settings' | 'default';
@@ -116,7 +117,10 @@ export interface Checkout {
 export interface CheckoutOptions {
   cacheDir: string;
   env: NodeJS.ProcessEnv;
-  progress?: GitProgress;
+  /** How long git may wait for the remote (timeout.ts); then the remote counts as unreachable. */
+  timeout: NetworkTimeout;
+  /** Told when git contacts the remote, of its progress, and when it is done (the command layer shows it). */
+  onRemote?: RemoteListener;
   /** Fail instead of falling back to the cached clone when the fetch fails. */
   strict?: boolean;
   /** Signed commits required: accept a commit only if it passes trust.ts (signer, no rollback). */
@@ -138,11 +142,11 @@ export type RemoteAnswer = PromiseSettledResult<RemoteRef>;
  */
 export async function askRemote(
   spec: Extract<SourceSpec, { kind: 'git' }>,
-  options: Pick<CheckoutOptions, 'cacheDir' | 'env'> & { dir?: string },
+  options: Pick<CheckoutOptions, 'cacheDir' | 'env' | 'timeout' | 'onRemote'> & { dir?: string },
 ): Promise<{ dir: string; remote: RemoteAnswer } | undefined> {
   const dir = options.dir ?? cacheFolder(options.cacheDir, spec.url);
   if (!existsSync(path.join(dir, '.git'))) return undefined;
-  const [remote] = await Promise.allSettled([remoteRef(dir, spec, options.env)]);
+  const [remote] = await Promise.allSettled([remoteRef(dir, spec, options)]);
   return { dir, remote };
 }
 
@@ -208,7 +212,7 @@ async function freshClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: strin
     await rm(incoming, { recursive: true, force: true });
     await removeEmptyFolders(path.dirname(dir), created);
     if (error instanceof RoboError) throw error;
-    throw new SourceError(`cannot clone ${describeSpec(spec)}: ${gitFailure(error)}`, { cause: error });
+    throw new SourceError(`cannot clone ${describeSpec(spec)}: ${gitFailure(error)}`, { cause: error, details: timeoutDetails(error, options) });
   }
   try {
     await verifyTrusted(incoming, commit, spec, options);
@@ -241,22 +245,21 @@ async function freshClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: strin
 async function shallowClone(spec: Extract<SourceSpec, { kind: 'git' }>, incoming: string, options: CheckoutOptions): Promise<string> {
   await runGit(path.dirname(incoming), options.env, ['init', '-q', incoming]);
   await runGit(incoming, options.env, ['remote', 'add', '--', 'origin', spec.url]);
-  const wanted = await remoteRef(incoming, spec, options.env);
-  const repo = await git(incoming, options.env, options.progress);
-  await repo.fetch(fetchArgs(wanted));
+  const wanted = await remoteRef(incoming, spec, options);
+  await runGitRemote(incoming, options.env, fetchArgs(wanted), remoteCall(spec, options));
   const commit = await fetchedCommit(incoming, wanted, spec, options.env);
-  await repo.reset(['--hard', commit]);
+  await (await git(incoming, options.env)).reset(['--hard', commit]);
   return commit;
 }
 
 async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: string, options: CheckoutOptions): Promise<Checkout> {
-  const repo = await git(dir, options.env, options.progress);
+  const repo = await git(dir, options.env);
   // First ask the remote which commit the ref is at (ls-remote: one round
   // trip, no pack), unless the caller did, while status looks at the working
   // tree; the two are independent, so they run side by side.
   const [asked, looked] = await Promise.allSettled([
-    options.remote ? settled(options.remote) : remoteRef(dir, spec, options.env),
-    worktreeState(await git(dir, options.env)),
+    options.remote ? settled(options.remote) : remoteRef(dir, spec, options),
+    worktreeState(repo),
   ]);
   let state: WorktreeState;
   if (looked.status === 'fulfilled') state = looked.value;
@@ -280,7 +283,7 @@ async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: stri
   let fetchError: unknown;
   try {
     const wanted = await settled(asked);
-    await repo.fetch(fetchArgs(wanted));
+    await runGitRemote(dir, options.env, fetchArgs(wanted), remoteCall(spec, options));
     fetched = wanted;
   } catch (error) {
     fetchError = error ?? new Error('git ls-remote failed');
@@ -290,7 +293,9 @@ async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: stri
     const reason = gitFailure(fetchError);
     const permanent = permanentFailure(fetchError, spec);
     if (permanent) throw permanent;
-    if (options.strict) throw new SourceError(`cannot fetch ${describeSpec(spec)} (--strict: not using the cached clone): ${reason}`, { cause: fetchError });
+    if (options.strict) {
+      throw new SourceError(`cannot fetch ${describeSpec(spec)} (--strict: not using the cached clone): ${reason}`, { cause: fetchError, details: timeoutDetails(fetchError, options) });
+    }
     // Offline, VPN down, server away: the last good clone is better than
     // nothing. It is still made clean, so edits in the cache never leak.
     await verifyTrusted(dir, state.head, spec, options);
@@ -326,14 +331,24 @@ async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: stri
  * not there (remote-ref.ts), and with git's error when the remote could not
  * be asked.
  */
-async function remoteRef(dir: string, spec: Extract<SourceSpec, { kind: 'git' }>, env: NodeJS.ProcessEnv): Promise<RemoteRef> {
-  const listed = parseLsRemote(await runGit(dir, env, ['ls-remote', 'origin', ...refPatterns(spec.ref)]));
+async function remoteRef(dir: string, spec: Extract<SourceSpec, { kind: 'git' }>, options: Pick<CheckoutOptions, 'env' | 'timeout' | 'onRemote'>): Promise<RemoteRef> {
+  const listed = parseLsRemote(await runGitRemote(dir, options.env, ['ls-remote', 'origin', ...refPatterns(spec.ref)], remoteCall(spec, options)));
   return resolveRemoteRef({ ref: spec.ref, origin: spec.refOrigin, url: spec.url }, listed);
 }
 
-/** Fetch exactly `wanted` (a full ref or a commit id: nothing for git to resolve), one commit deep. */
+/** Fetch exactly `wanted` (a full ref or a commit id: nothing for git to resolve), one commit deep; --progress keeps a moving transfer inside the time limit. */
 function fetchArgs(wanted: RemoteRef): string[] {
-  return ['--depth', '1', '--no-tags', 'origin', wanted.name];
+  return ['fetch', '--progress', '--depth', '1', '--no-tags', 'origin', wanted.name];
+}
+
+/** How git calls to the source's remote are limited and shown. */
+function remoteCall(spec: Extract<SourceSpec, { kind: 'git' }>, options: Pick<CheckoutOptions, 'timeout' | 'onRemote'>): RemoteCall {
+  return { remote: describeSpec(spec), timeoutMs: options.timeout.ms, listener: options.onRemote };
+}
+
+/** Under an error that is a timeout: where the limit came from and how to change it. */
+function timeoutDetails(error: unknown, options: Pick<CheckoutOptions, 'timeout'>): string[] {
+  return error instanceof GitTimeoutError ? [timeoutAdvice(options.timeout)] : [];
 }
 
 /**
@@ -360,6 +375,7 @@ async function fetchedCommit(dir: string, wanted: RemoteRef, spec: Extract<Sourc
  */
 function permanentFailure(error: unknown, spec: Extract<SourceSpec, { kind: 'git' }>): RoboError | undefined {
   if (error instanceof RoboError) return error;
+  if (error instanceof GitTimeoutError) return undefined;
   if (!isPermanentGitFailure(messageOf(error))) return undefined;
   return new SourceError(`cannot fetch ${describeSpec(spec)}: ${gitFailure(error)}; that will not pass by itself, so the cached clone is not used`, { cause: error });
 }
@@ -406,8 +422,10 @@ async function moveTo(repo: SimpleGit, commit: string, state: WorktreeState): Pr
  * be one the settings name, and it must descend from the last commit
  * accepted from this source (trust.ts). Called before the working tree moves.
  */
-export async function verifyTrusted(dir: string, commit: string, spec: SourceSpec, options: Pick<CheckoutOptions, 'trust' | 'env'>): Promise<void> {
-  if (options.trust && spec.kind === 'git') await verifyCommit(dir, commit, trustedSource(spec), options.trust, options.env);
+export async function verifyTrusted(dir: string, commit: string, spec: SourceSpec, options: Pick<CheckoutOptions, 'trust' | 'env' | 'timeout' | 'onRemote'>): Promise<void> {
+  if (options.trust && spec.kind === 'git') {
+    await verifyCommit(dir, commit, trustedSource(spec), options.trust, options.env, { call: remoteCall(spec, options), advice: timeoutAdvice(options.timeout) });
+  }
 }
 
 /** A git source as trust.ts knows it. */

@@ -20,7 +20,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UntrustedError, messageOf } from '../errors.js';
 import { sha256 } from '../system/crypto.js';
-import { gitFailure, runGit, runGitForAnswer } from '../system/git.js';
+import { gitFailure, GitTimeoutError, runGit, runGitForAnswer, runGitRemote, type RemoteCall } from '../system/git.js';
 import { acquireLock, lockPath } from '../system/lock.js';
 import { writeAtomically } from '../system/atomic-write.js';
 import { KIND_NAMES, commitSignature, pgpVerdict, signerOf, type CommitSignature, type SignatureKind, type Verdict } from './signature.js';
@@ -44,10 +44,17 @@ export interface TrustedSource {
   description: string;
 }
 
+/** How to reach the source's remote when history must be fetched: the call's limits, and what to say when it times out. */
+export interface TrustRemote {
+  call: RemoteCall;
+  /** The line under a timeout error: how to change the limit. */
+  advice: string;
+}
+
 /** Everything a commit must pass before any of it is used: its signature, then no rollback. */
-export async function verifyCommit(dir: string, commit: string, source: TrustedSource, trust: TrustPolicy, env: NodeJS.ProcessEnv): Promise<void> {
+export async function verifyCommit(dir: string, commit: string, source: TrustedSource, trust: TrustPolicy, env: NodeJS.ProcessEnv, remote: TrustRemote): Promise<void> {
   await verifySignature(dir, commit, source, trust, env);
-  await refuseRollback(dir, commit, source, trust, env);
+  await refuseRollback(dir, commit, source, trust, env, remote);
 }
 
 const untrusted = (commit: string, source: TrustedSource, reason: string) =>
@@ -160,11 +167,11 @@ export async function recordAccepted(trust: TrustPolicy, source: TrustedSource, 
   await writeAtomically(file, Buffer.from(`${JSON.stringify(record)}\n`), { mode: 0o600, folderMode: 0o700 });
 }
 
-async function refuseRollback(dir: string, commit: string, source: TrustedSource, trust: TrustPolicy, env: NodeJS.ProcessEnv): Promise<void> {
+async function refuseRollback(dir: string, commit: string, source: TrustedSource, trust: TrustPolicy, env: NodeJS.ProcessEnv, remote: TrustRemote): Promise<void> {
   if (trust.allowRollback) return;
   const last = await readAccepted(trust, source);
   if (!last || last.commit === commit) return;
-  if (await descends(dir, last.commit, commit, source, env)) return;
+  if (await descends(dir, last.commit, commit, source, env, remote)) return;
   throw new UntrustedError(
     `commit ${commit.slice(0, 12)} of ${source.description} does not descend from ${last.commit.slice(0, 12)}, the last commit robo accepted from it: the ref was moved back or rewritten (a force-push?); nothing was written or run`,
     [`accepted before: ${last.commit} (${last.at})`, `offered now:     ${commit}`, 'if the move is intended, run again with --allow-rollback (e.g. robo aws.config --allow-rollback)'],
@@ -177,16 +184,17 @@ async function refuseRollback(dir: string, commit: string, source: TrustedSource
  * complete first (`fetch --unshallow`, once per move of the ref; dotfiles
  * repos are small, and a run where nothing moved never gets here).
  */
-async function descends(dir: string, from: string, to: string, source: TrustedSource, env: NodeJS.ProcessEnv): Promise<boolean> {
+async function descends(dir: string, from: string, to: string, source: TrustedSource, env: NodeJS.ProcessEnv, remote: TrustRemote): Promise<boolean> {
   const isAncestor = async () => (await runGitForAnswer(dir, env, ['merge-base', '--is-ancestor', from, to])).code === 0;
   if (await isAncestor()) return true;
   if ((await runGit(dir, env, ['rev-parse', '--is-shallow-repository'])).trim() !== 'true') return false;
   try {
-    await runGit(dir, env, ['fetch', '--quiet', '--no-write-fetch-head', '--no-tags', '--unshallow', 'origin', to]);
+    // --progress, not --quiet: the progress lines keep a long transfer inside the time limit (runGitRemote).
+    await runGitRemote(dir, env, ['fetch', '--progress', '--no-write-fetch-head', '--no-tags', '--unshallow', 'origin', to], remote.call);
   } catch (error) {
     throw new UntrustedError(
       `cannot tell whether commit ${to.slice(0, 12)} of ${source.description} descends from ${from.slice(0, 12)}, the last commit robo accepted from it: fetching its history failed: ${gitFailure(error)}`,
-      ['nothing was written or run'],
+      ['nothing was written or run', ...(error instanceof GitTimeoutError ? [remote.advice] : [])],
     );
   }
   return isAncestor();

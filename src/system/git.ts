@@ -1,6 +1,8 @@
 /**
- * The one place robo talks to git: through simple-git, and through runGit
- * for the single call a warm run makes.
+ * The one place robo talks to git: through simple-git, through runGit for
+ * the single call a warm run makes, and through runGitRemote for every call
+ * that reaches the network (ls-remote, fetch), which has a time limit and
+ * leaves no process behind.
  *
  * simple-git strips every ambient GIT_* variable (and EDITOR, PAGER, ...) from
  * git's environment unless told otherwise. Users rely on a few of them to
@@ -8,8 +10,9 @@
  * so those are passed on deliberately; everything else in the git_* namespace
  * is dropped, which also keeps a stray GIT_DIR from pointing robo elsewhere.
  */
-import { execFile } from 'node:child_process';
-import type { SimpleGit, SimpleGitProgressEvent } from 'simple-git';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import type { SimpleGit } from 'simple-git';
 import { isTerminal } from './terminal.js';
 
 export const PASSED_ON_GIT_VARIABLES = [
@@ -65,10 +68,8 @@ export function gitEnvironment(env: NodeJS.ProcessEnv, interactive = false): Rec
   return result;
 }
 
-export type GitProgress = (event: SimpleGitProgressEvent) => void;
-
-/** A simple-git instance for `baseDir`; simple-git is loaded on first use (see runGit). */
-export async function git(baseDir: string, env: NodeJS.ProcessEnv, progress?: GitProgress): Promise<SimpleGit> {
+/** A simple-git instance for `baseDir`, for local commands; simple-git is loaded on first use (see runGit). */
+export async function git(baseDir: string, env: NodeJS.ProcessEnv): Promise<SimpleGit> {
   const { simpleGit } = await import('simple-git');
   const environment = gitEnvironment(env, isTerminal(0));
   return simpleGit({
@@ -84,7 +85,6 @@ export async function git(baseDir: string, env: NodeJS.ProcessEnv, progress?: Gi
       const output = Buffer.concat([...result.stdErr, ...result.stdOut]);
       return output.length > 0 ? output : Buffer.from(`git exited with code ${result.exitCode}`);
     },
-    ...(progress ? { progress } : {}),
   }).env(environment);
 }
 
@@ -128,4 +128,199 @@ export function gitFailure(error: unknown): string {
   const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
   const important = lines.filter((line) => /^(fatal|error):/i.test(line)); // GitHub over ssh says ERROR:
   return (important.length > 0 ? important : lines).join('; ') || 'git failed';
+}
+
+/** git's progress through a transfer, read from its --progress output. */
+export interface GitProgressEvent {
+  /** The first word of git's stage, lower case: "counting" (the remote's), "receiving", "resolving". */
+  stage: string;
+  progress: number;
+}
+
+/** What a person may be shown while git talks to a remote; the command layer decides how, and whether. */
+export interface RemoteListener {
+  /** git has started asking `remote`, and has not finished yet. */
+  contacting(remote: string): void;
+  progress(event: GitProgressEvent): void;
+  /** git is done with the remote: it answered, failed or was stopped. */
+  done(): void;
+}
+
+export interface RemoteCall {
+  /** The remote as a person knows it (the source's URL and ref), for the listener. */
+  remote: string;
+  /** How long git may go without a word on stdout or stderr before it is stopped; undefined: no limit. */
+  timeoutMs: number | undefined;
+  listener?: RemoteListener;
+}
+
+/** git heard nothing from the remote for the whole time limit, and was stopped. */
+export class GitTimeoutError extends Error {
+  override name = 'GitTimeoutError';
+  constructor(readonly ms: number) {
+    super(`the remote did not answer within ${Number((ms / 1000).toFixed(3))} s`);
+  }
+}
+
+/**
+ * Whether a person may answer git's questions: they asked for prompts
+ * (GIT_TERMINAL_PROMPT=1, see gitEnvironment) and stdin is a terminal.
+ * Then git stays in robo's process group, where it and ssh can ask on the
+ * terminal, and no time limit applies (a person is typing).
+ */
+export function personAnswers(env: NodeJS.ProcessEnv, interactive: boolean): boolean {
+  return interactive && /^(1|true|yes|on)$/i.test(env.GIT_TERMINAL_PROMPT ?? '');
+}
+
+/** How long git gets to tidy up (its lock files) after SIGTERM, before SIGKILL. */
+const GRACE_MS = 2000;
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** A progress line: "Receiving objects:  45% (9/20)", "remote: Counting objects: 100% (3/3), done." */
+const PROGRESS = /^(?:remote: )?([\s\S]+?):\s*(\d+)% \((\d+)\/(\d+)\)/;
+
+interface Running {
+  /** Send `signal` to git and its helpers; resolves once git's output is closed (SIGKILL after a grace period). */
+  stop(signal: NodeJS.Signals): Promise<void>;
+}
+const running = new Set<Running>();
+let interrupted: NodeJS.Signals | undefined;
+
+/**
+ * robo was told to stop (Ctrl-C, SIGTERM from a scheduler, the terminal
+ * closing) while git talks to a remote. git runs in its own process group,
+ * out of reach of the terminal's signals, so robo passes the signal on to
+ * the whole group (git, ssh, git-remote-https), waits for git to go, and
+ * then dies of the same signal, as it would have without git running. A
+ * second signal does not wait.
+ */
+function onInterrupt(signal: NodeJS.Signals): void {
+  if (interrupted) {
+    for (const entry of running) void entry.stop('SIGKILL');
+    return;
+  }
+  interrupted = signal;
+  void Promise.all([...running].map((entry) => entry.stop(signal))).finally(() => {
+    for (const name of INTERRUPTS) process.off(name, onInterrupt);
+    // With no listener left, the default: death by `signal`. A listener
+    // that remains (proper-lockfile's, which releases robo's locks first)
+    // gets the signal on a later turn of the event loop, and the timer keeps
+    // the loop alive until then; should it not end robo, the exit code
+    // still says what happened.
+    setTimeout(() => (process.exitCode = 128 + (constants.signals[signal] ?? 0)), GRACE_MS);
+    process.kill(process.pid, signal);
+  });
+}
+
+function track(entry: Running): void {
+  if (running.size === 0 && !interrupted) for (const name of INTERRUPTS) process.on(name, onInterrupt);
+  running.add(entry);
+}
+
+function untrack(entry: Running): void {
+  running.delete(entry);
+  if (running.size === 0 && !interrupted) for (const name of INTERRUPTS) process.off(name, onInterrupt);
+}
+
+/**
+ * A git command that talks to a remote (ls-remote, fetch), with the same
+ * environment as runGit. Unless a person may answer (personAnswers):
+ *
+ * - git runs in a process group of its own (a new session, so it cannot
+ *   wait on the terminal either), and every signal robo sends goes to the
+ *   whole group: git's helpers (ssh, git-remote-https) ignore what happens
+ *   to git itself, and a SIGTERM to git alone leaves them hanging on the
+ *   socket. (simple-git's `timeout` and `abort` options send SIGINT to git
+ *   alone, which is why these commands do not go through simple-git.)
+ * - When git says nothing on stdout or stderr for `timeoutMs`, the group is
+ *   stopped and the call rejects with a GitTimeoutError. A fetch should be
+ *   given --progress: its progress lines keep a slow but moving transfer
+ *   alive, and feed the listener.
+ * - If robo is interrupted meanwhile, the group goes first (onInterrupt).
+ *
+ * Resolves with stdout; rejects with git's stderr (progress lines left out)
+ * for a non-zero exit. Arguments are robo's own, never options from a user.
+ */
+export function runGitRemote(baseDir: string, env: NodeJS.ProcessEnv, args: readonly string[], call: RemoteCall): Promise<string> {
+  const interactive = isTerminal(0);
+  const person = personAnswers(env, interactive);
+  const ownGroup = !person && process.platform !== 'win32';
+  const timeoutMs = person ? undefined : call.timeoutMs;
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn('git', args, {
+      cwd: baseDir,
+      env: gitEnvironment(env, interactive),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: ownGroup,
+      windowsHide: true,
+    });
+    const stdout: Buffer[] = [];
+    let stderr = '';
+    let pending = ''; // stderr after the last CR or LF: maybe a progress line still being written
+    let timedOut = false;
+    let settled = false;
+    let silence: NodeJS.Timeout | undefined;
+    const closed = new Promise<void>((done) => child.once('close', () => done()));
+    const signal = (name: NodeJS.Signals) => {
+      try {
+        if (ownGroup && child.pid !== undefined) process.kill(-child.pid, name);
+        else child.kill(name);
+      } catch {
+        // already gone
+      }
+    };
+    const entry: Running = {
+      stop: async (name) => {
+        signal(name);
+        const kill = setTimeout(() => signal('SIGKILL'), GRACE_MS);
+        await closed;
+        clearTimeout(kill);
+      },
+    };
+    const listen = () => {
+      clearTimeout(silence);
+      if (timeoutMs !== undefined) {
+        silence = setTimeout(() => {
+          timedOut = true;
+          void entry.stop('SIGTERM');
+        }, timeoutMs);
+      }
+    };
+    const finish = (outcome: () => void) => {
+      clearTimeout(silence);
+      untrack(entry);
+      if (settled) return;
+      settled = true;
+      call.listener?.done();
+      // robo is about to die of a signal (onInterrupt): no caller may go on to fall back, print or write.
+      if (!interrupted) outcome();
+    };
+
+    track(entry);
+    if (!person) call.listener?.contacting(call.remote);
+    listen();
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout.push(chunk);
+      listen();
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      listen();
+      // Progress lines end in CR (redrawn in place) or LF; everything else is kept exactly as git wrote it.
+      const parts = (pending + chunk.toString('utf8')).split(/(\r\n?|\n)/);
+      pending = parts.pop()!;
+      for (let index = 0; index < parts.length; index += 2) {
+        const progress = PROGRESS.exec(parts[index]!);
+        if (!progress) stderr += parts[index]! + parts[index + 1]!;
+        else call.listener?.progress({ stage: progress[1]!.toLowerCase().split(' ', 1)[0] || 'unknown', progress: Number(progress[2]) });
+      }
+    });
+    child.once('error', (error) => finish(() => reject(error))); // not started (ENOENT)
+    child.once('close', (code, killedBy) => {
+      finish(() => {
+        const said = (stderr + (PROGRESS.test(pending) ? '' : pending)).trim();
+        if (timedOut) reject(new GitTimeoutError(timeoutMs!));
+        else if (code === 0) resolve(Buffer.concat(stdout).toString('utf8'));
+        else reject(new Error(said || Buffer.concat(stdout).toString('utf8').trim() || (killedBy ? `git was stopped by ${killedBy}` : `git exited with code ${String(code)}`)));
+      });
+    });
+  });
 }

@@ -1,0 +1,81 @@
+/**
+ * How long robo waits for the dotfiles remote to answer before it stops git
+ * and treats the remote as unreachable: $ROBO_DOTFILES_TIMEOUT, then
+ * `timeout` under [dotfiles] in robo's settings file, then 30 s. A remote
+ * that hangs (a half-up VPN, a stalled ssh) then ends like one that is
+ * offline: the cached clone with a warning, or exit 4.
+ *
+ * The limit is on silence, not on the whole transfer: a fetch that is
+ * making progress keeps git talking, so a slow link with a big repository
+ * is never cut off half way (system/git.ts, runGitRemote).
+ *
+ * Pure: text in, milliseconds and messages out.
+ */
+import { UsageError } from '../errors.js';
+import { parseGoDuration } from './go-duration.js';
+
+export const TIMEOUT_VARIABLE = 'ROBO_DOTFILES_TIMEOUT';
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** setTimeout cannot wait longer than ~24.8 days; nobody means more than a day. */
+const MAX_MS = 24 * 60 * 60 * 1000;
+
+export interface NetworkTimeout {
+  /** How long git may go without a word from the remote; undefined: no limit (0 or off). */
+  ms: number | undefined;
+  /** Where it was set, for messages. */
+  origin: 'default' | '$ROBO_DOTFILES_TIMEOUT' | 'settings';
+  /** robo's settings file, where a lasting change goes. */
+  settingsFile: string;
+}
+
+export const DURATION_FORMAT = 'a duration such as 30s, 2m, 1m30s or 500ms (a bare number is seconds; 0 or off means no limit), at most 24h';
+
+/**
+ * A bare number of seconds (`30`, `2.5`), or a duration as Go writes it
+ * (`500ms`, `90s`, `2m`, `1m30s`, `1h`: the grammar of aws-okta's ttl keys,
+ * read by the same parser); `0` and `off` turn the limit off.
+ */
+export function parseDuration(text: string): { ms: number | undefined } | { problem: string } {
+  const value = text.trim();
+  if (/^off$/i.test(value)) return { ms: undefined };
+  let ms: number;
+  if (/^(\d+(\.\d+)?|\.\d+)$/.test(value)) ms = Number(value) * 1000;
+  else {
+    const parsed = parseGoDuration(value);
+    if (!parsed.ok || parsed.nanoseconds < 0n) return { problem: `${JSON.stringify(text)} is not ${DURATION_FORMAT}` };
+    ms = parsed.nanoseconds > BigInt(MAX_MS) * 1_000_000n ? Infinity : Number(parsed.nanoseconds) / 1e6;
+  }
+  if (ms > MAX_MS) return { problem: `${JSON.stringify(text)} is longer than 24h` };
+  if (ms === 0) return { ms: undefined };
+  return { ms: Math.max(1, Math.round(ms)) };
+}
+
+/** The timeout in force: $ROBO_DOTFILES_TIMEOUT, then the settings' [dotfiles] timeout (already checked), then 30 s. */
+export function resolveTimeout(env: NodeJS.ProcessEnv, settings: { file: string; dotfiles: { timeout?: string } }): NetworkTimeout {
+  const fromEnv = env[TIMEOUT_VARIABLE];
+  if (fromEnv !== undefined && fromEnv.trim() !== '') {
+    const parsed = parseDuration(fromEnv);
+    if ('problem' in parsed) throw new UsageError(`$${TIMEOUT_VARIABLE}: ${parsed.problem}`);
+    return { ms: parsed.ms, origin: '$ROBO_DOTFILES_TIMEOUT', settingsFile: settings.file };
+  }
+  const fromSettings = settings.dotfiles.timeout;
+  if (fromSettings !== undefined) {
+    const parsed = parseDuration(fromSettings);
+    // readSettings refuses a bad value; this only guards a Settings made elsewhere.
+    if ('problem' in parsed) throw new UsageError(`${settings.file}: [dotfiles] timeout: ${parsed.problem}`);
+    return { ms: parsed.ms, origin: 'settings', settingsFile: settings.file };
+  }
+  return { ms: DEFAULT_TIMEOUT_MS, origin: 'default', settingsFile: settings.file };
+}
+
+/** 30000 → "30 s", 500 → "0.5 s", 90000 → "90 s": as the messages say it. */
+export function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}
+
+/** The line under a timeout error: where the limit came from, and how to change it. */
+export function timeoutAdvice(timeout: NetworkTimeout): string {
+  const limit = timeout.ms === undefined ? 'off' : seconds(timeout.ms);
+  const from = { default: 'the default', $ROBO_DOTFILES_TIMEOUT: `from $${TIMEOUT_VARIABLE}`, settings: `from timeout under [dotfiles] in ${timeout.settingsFile}` }[timeout.origin];
+  return `the limit is ${limit} (${from}); to wait longer, set ${TIMEOUT_VARIABLE}=2m, or "timeout = 2m" under [dotfiles] in ${timeout.settingsFile} (0 or off: no limit)`;
+}
