@@ -24,6 +24,8 @@ export interface OpenSourceRequest {
   env: NodeJS.ProcessEnv;
   cwd: string;
   progress?: GitProgress;
+  /** The settings, when the caller has read them already (for the team): not read twice. */
+  settings?: Settings;
 }
 
 export interface OpenSource {
@@ -37,7 +39,7 @@ export interface OpenSource {
 /** Where the source is and what trust it needs; no git yet. */
 export async function resolveSource(request: OpenSourceRequest): Promise<OpenSource> {
   const paths = resolvePaths(request.env);
-  const settings = await readSettings(paths.settingsFile);
+  const settings = request.settings ?? (await readSettings(paths.settingsFile));
   const spec = resolveSourceSpec({ repo: request.repo, ref: request.ref, env: request.env, cwd: request.cwd, settings });
   const trust = trustPolicy(request, settings, spec, paths);
   return { paths, settings, spec, trust };
