@@ -14,6 +14,7 @@ import { durationText, formatLogLine, offlineSince, parseLogLine, readLogText, t
 import { isMarked, markedLine, rewriteMarked } from '../src/nightly/marked-lines.js';
 import { cronTime, jobTeam, plistTime, renderCronLine, renderPlist, renderService, renderTimer, shQuote, systemdExecQuote, systemdQuote, xmlEscape } from '../src/nightly/render.js';
 import { nextDaily, parseSystemdTimestamp, pickTime, seededRandom } from '../src/nightly/time.js';
+import { hasCommand, loadPlist } from './helpers/schedulers.js';
 
 // Awkward but legal values: quotes, $, %, &, <, > and spaces must all survive every format.
 const AWKWARD = `/srv/dot files/a&b<c>"d"'e'%f$g\\h`;
@@ -290,19 +291,3 @@ describe('the log line', () => {
     expect(durationText(ms)).toBe(text);
   });
 });
-
-function loadPlist(file: string): Record<string, unknown> {
-  const script = 'import plistlib, sys, json; print(json.dumps(plistlib.load(open(sys.argv[1], "rb"))))';
-  return JSON.parse(execFileSync('python3', ['-c', script, file], { encoding: 'utf8' })) as Record<string, unknown>;
-}
-
-function hasCommand(name: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-
