@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CRON_MARKER, JOB_ARGS, jobPath, makeJob, type Job } from '../src/nightly/job.js';
 import { durationText, formatLogLine, offlineSince, parseLogLine, readLogText, type LogEntry } from '../src/nightly/log.js';
-import { isMarked, markedLine, rewriteMarked } from '../src/nightly/marked-lines.js';
+import { isMarked, markedLine, rewriteMarked } from '../src/marked-lines.js';
 import { cronTime, jobTeam, plistTime, renderCronLine, renderPlist, renderService, renderTimer, shQuote, systemdExecQuote, systemdQuote, xmlEscape } from '../src/nightly/render.js';
 import { nextDaily, parseSystemdTimestamp, pickTime, seededRandom } from '../src/nightly/time.js';
 import { hasCommand, loadPlist } from './helpers/schedulers.js';

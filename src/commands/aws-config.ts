@@ -104,7 +104,7 @@ function warnIfOffline({ source }: AwsConfigResult, reporter: Reporter): void {
   if (source.offline) reporter.warnAlways(offlineWarning(source.description, source.commit, source.offline), ['--strict makes this an error']);
 }
 
-function report(result: AwsConfigResult, reporter: Reporter, env: NodeJS.ProcessEnv): void {
+export function report(result: AwsConfigResult, reporter: Reporter, env: NodeJS.ProcessEnv): void {
   reportCommon(result, reporter);
   const where = tilde(result.target, env);
   const summary = `team ${result.team}, ${result.profiles.length} profile${result.profiles.length === 1 ? '' : 's'} in ${where}`;

@@ -79,9 +79,7 @@ export async function installNightly(options: InstallOptions): Promise<InstallRe
     ]);
   }
   const ctx = context(env, options.dryRun);
-  const scheduler = requestedScheduler(options.scheduler, env) ?? (await defaultScheduler(env));
-  if (scheduler === undefined) throw new UsageError('no scheduler found: `systemctl --user` does not work here and crontab is not installed; install cron, or pass --scheduler');
-  await checkUsable(scheduler, ctx);
+  const scheduler = await chooseScheduler(options.scheduler, ctx);
 
   const installed = await SCHEDULER_BY_NAME[scheduler].inspect(ctx);
   const random = env.ROBO_NIGHTLY_SEED ? seededRandom(seed(env.ROBO_NIGHTLY_SEED)) : Math.random;
@@ -117,7 +115,18 @@ export async function installNightly(options: InstallOptions): Promise<InstallRe
   };
 }
 
-/** Refuse a scheduler that cannot work here, before anything is written. */
+/**
+ * The scheduler to install with: the one asked for (--scheduler,
+ * $ROBO_SCHEDULER), else the system's; refused (exit 2) when it cannot work
+ * here. Nothing is written yet, so robo onboard asks this first.
+ */
+export async function chooseScheduler(flag: string | undefined, ctx: Context): Promise<SchedulerName> {
+  const scheduler = requestedScheduler(flag, ctx.env) ?? (await defaultScheduler(ctx.env));
+  if (scheduler === undefined) throw new UsageError('no scheduler found: `systemctl --user` does not work here and crontab is not installed; install cron, or pass --scheduler');
+  await checkUsable(scheduler, ctx);
+  return scheduler;
+}
+
 async function checkUsable(scheduler: SchedulerName, ctx: Context): Promise<void> {
   if (scheduler === 'cron' && !findOnPath('crontab', ctx.env)) throw new UsageError('crontab is not installed: install cron, or pick another --scheduler');
   if (!ctx.activate) return;

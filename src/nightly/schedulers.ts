@@ -12,7 +12,7 @@ import { WriteError } from '../errors.js';
 import type { RoboPaths } from '../paths.js';
 import { writeAtomically } from '../system/atomic-write.js';
 import { CRON_MARKER, LABEL, UNIT, type Job, type SchedulerName, type TimeOfDay } from './job.js';
-import { markedLine, rewriteMarked } from './marked-lines.js';
+import { markedLine, rewriteMarked } from '../marked-lines.js';
 import { cronTime, jobTeam, plistTime, renderCronLine, renderPlist, renderService, renderTimer } from './render.js';
 import { readCrontab, runTool, systemdUsable, writeCrontab } from './system.js';
 

@@ -19,10 +19,15 @@ case "$1" in
 esac
 `;
 // show-environment answers with $FAKE_SYSTEMCTL_RC (default 0: "systemctl --user works here");
+// enable with $FAKE_SYSTEMCTL_ENABLE_RC (default 0);
 // show answers the timer's next run from $FAKE_NEXT_ELAPSE, in UTC only when asked with TZ=UTC.
 const FAKE_SYSTEMCTL = `#!/bin/sh
 echo "systemctl $*" >> "$FAKE_CALLS"
 if [ "$2" = show-environment ]; then exit "\${FAKE_SYSTEMCTL_RC:-0}"; fi
+if [ "$2" = enable ]; then
+  if [ "\${FAKE_SYSTEMCTL_ENABLE_RC:-0}" != 0 ]; then echo "Failed to enable unit: Access denied" >&2; fi
+  exit "\${FAKE_SYSTEMCTL_ENABLE_RC:-0}"
+fi
 if [ "$2" = show ]; then
   if [ -z "$FAKE_NEXT_ELAPSE" ]; then echo "n/a"; elif [ "$TZ" = UTC ]; then echo "$FAKE_NEXT_ELAPSE UTC"; else echo "$FAKE_NEXT_ELAPSE CET"; fi
 fi
