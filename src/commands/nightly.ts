@@ -26,13 +26,13 @@ interface NightlyArgs {
 export const nightlyTask: BuiltinTask<NightlyArgs> = {
   name: 'nightly',
   aliases: [],
-  summary: 'Install, remove or check the nightly refresh of your AWS config (systemd, launchd or cron)',
+  summary: 'Install, remove or check the nightly refresh of your AWS config',
   usage:
     'robo nightly install|uninstall|status|run [--scheduler systemd|launchd|cron] [--team TEAM] [--dry-run]\n\n' +
-    'install: a job that runs `robo nightly run` once a night (systemd timer, launchd agent or crontab line), or\n' +
-    'updates it; running it again changes nothing. uninstall: takes it out (the log stays). status (the default):\n' +
-    'where it is installed, its last run and the next. run: what the job runs, aws.config for your team, then one\n' +
-    'line in the log; it exits non-zero when the scheduler should record a failure. See docs/nightly.md.',
+    'install: a job that runs `robo nightly run` once a night (systemd timer, launchd agent or crontab line), or updates it; ' +
+    'running it again changes nothing. uninstall: takes it out (the log stays). status (the default): where it is installed, ' +
+    'its last run and the next. run: what the job runs: aws.config for your team, then one line in the log; it exits non-zero ' +
+    'when the scheduler should record a failure. See docs/nightly.md.',
   positionals: [{ name: 'action', describe: 'install, uninstall, status (default) or run' }],
   options: {
     scheduler: { type: 'string', describe: 'install, uninstall: systemd, launchd or cron (default: $ROBO_SCHEDULER, else launchd on macOS, systemd where `systemctl --user` works, else cron)' },
@@ -206,7 +206,7 @@ function describeEntry(entry: LogEntry): string {
     case 'changed':
       return `changed the config (${of})`;
     case 'unchanged':
-      return `config already up to date (${of})`;
+      return `nothing to change (${of})`;
     case 'offline':
       return `source unreachable, used the cached clone; offline since ${local(entry.since!)}${entry.overThreshold ? `, over max_offline ${entry.overThreshold}: failed` : ''} (${of}): ${entry.reason ?? ''}`;
     case 'failed':

@@ -19,14 +19,13 @@ interface OnboardArgs {
 export const onboardTask: BuiltinTask<OnboardArgs> = {
   name: 'onboard',
   aliases: [],
-  summary: "Set this laptop up once: record your team and dotfiles repo, write the config, install the nightly refresh",
+  summary: 'Set this laptop up once: record your dotfiles repo and team, write the config, install the nightly refresh',
   usage:
     'robo onboard [--team TEAM] [--repo URL|PATH] [--ref REF] [--no-nightly]\n\n' +
-    "Records the dotfiles source and your team in robo's settings (~/.config/robo/config), writes your team's\n" +
-    'profiles to your AWS config (as robo aws.config does), records the team in your shell\'s rc file, installs\n' +
-    'the nightly refresh (robo nightly install) and prints the aws-okta commands to run next. Running it again\n' +
-    'changes only what differs. On a terminal it asks for your team; otherwise the team must be given. See\n' +
-    'docs/onboarding.md.',
+    "Records the dotfiles source and your team in robo's settings (~/.config/robo/config), writes your team's profiles to " +
+    "your AWS config (as robo aws.config does), records the team in your shell's rc file, installs the nightly refresh " +
+    '(robo nightly install) and prints the aws-okta commands to run next. Running it again changes only what differs. ' +
+    'On a terminal it asks for your team; otherwise the team must be given. See docs/onboarding.md.',
   options: {
     team: { type: 'string', describe: 'Your team (default: $SEGMENT_TEAM, then the settings; asked for on a terminal)' },
     repo: { type: 'string', describe: "Your company's dotfiles repo: a git URL or a folder (default: $ROBO_DOTFILES_REPO, then the settings); required once" },
@@ -34,7 +33,7 @@ export const onboardTask: BuiltinTask<OnboardArgs> = {
     nightly: { type: 'boolean', default: true, describe: 'Install the nightly refresh (--no-nightly: do not)' },
   },
   examples: [
-    ['robo onboard --repo git@github.com:example/dotfiles.git --team platform', 'a new laptop'],
+    ['robo onboard --repo git@github.com:example/dotfiles.git', 'a new laptop (asks for your team)'],
     ['robo onboard --team data', 'switch teams later: settings, rc file, config and nightly job together'],
   ],
   async run(args, context) {
