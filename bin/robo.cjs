@@ -17,7 +17,8 @@
  * compiles as usual. Of the source V8 checks only the length, so a cache
  * file starts with the very bundle it was made from, and is used only if
  * that is byte for byte today's dist/robo.cjs (an edited or rebuilt bundle,
- * whatever its timestamps, gets none). Comparing half a megabyte costs far
+ * whatever its timestamps, gets none), and with no cache file at all (the
+ * npm package ships none) robo compiles as usual. Comparing half a megabyte costs far
  * less than hashing it would (node:crypto or node:zlib take 3 to 6 ms to
  * load). ROBO_CODE_CACHE_OUT is for the build only (scripts/code-cache.mjs):
  * write this run's cache there at exit.
@@ -33,7 +34,7 @@ try {
   bundled = readFileSync(bundle);
 } catch (error) {
   if (error.code !== 'ENOENT') throw error;
-  console.error('✖ : robo is not built yet: run `npm ci` (or `npm run build`) in the robo folder first.');
+  console.error('✖ : robo is not built yet: run `npm run build` in the robo folder first.');
   process.exit(1);
 }
 // The build keeps the bundle ASCII: latin1 spares UTF-8 decoding of half a megabyte.

@@ -189,8 +189,9 @@ export async function prepareAwsConfig(options: AwsConfigOptions): Promise<Prepa
     // that rendered or validated this commit, it is the only git command.
     const asking = askRemote(spec, { cacheDir: paths.cacheDir, env: options.env, dir: last?.dir });
     // Meanwhile: a cached block is used only if the renderer could have written it.
-    const profiles = last && profilesOfBlock(last.text, team);
-    const candidate: Rendered | undefined = last && profiles && { team, text: last.text, profiles, warnings: last.warnings };
+    const profiles = last && profilesOfBlock(last.bytes, team);
+    // Checked bytes are valid UTF-8, so this text becomes exactly these bytes again when planned.
+    const candidate: Rendered | undefined = last && profiles && { team, text: last.bytes.toString('utf8'), profiles, warnings: last.warnings };
     if (candidate) options.onCandidate?.(candidate);
     const warm = await asking;
     remote = warm?.remote;

@@ -1,8 +1,8 @@
 /**
  * Which build of robo is running. What robo keeps in its cache about a
  * commit (validation records, rendered blocks, up-to-date stamps) holds only
- * for the code that worked it out, and robo is updated by `git pull` and
- * `npm ci` without a new version number: so those caches are keyed on the
+ * for the code that worked it out, and a checkout is updated by `git pull`
+ * and `npm run build` without a new version number: so those caches are keyed on the
  * build, which `npm run build` names afresh each time (esbuild defines
  * __ROBO_BUILD__). Run from the sources (the unit tests), it is the version.
  */

@@ -141,9 +141,14 @@ function reportError(error: unknown, reporter: Reporter): number {
   return ExitCode.internal;
 }
 
-/** --json: a failure is one object on stdout too, so a script reads one thing either way. */
-function reportErrorAsJson(error: unknown, reporter: Reporter): number {
+/**
+ * --json: a failure is one object on stdout too, so a script reads one thing
+ * either way. When the task already printed its document, the error goes to
+ * stderr as text: a second document would make stdout unreadable to jq.
+ */
+export function reportErrorAsJson(error: unknown, reporter: Reporter): number {
   if (error instanceof ExitSignal) return error.exitCode;
+  if (reporter.printedJson) return reportError(error, reporter);
   const known = error instanceof RoboError;
   const exitCode = known ? error.exitCode : ExitCode.internal;
   const message = error instanceof Error ? error.message : String(error);

@@ -17,7 +17,10 @@ export const ExitCode = {
   writeFailed: 5,
   /** --dry-run: the config differs from what robo would write (a drift check). */
   changesPending: 6,
-  /** The config's robo markers are doubled, unmatched or out of order: robo will not guess. */
+  /**
+   * The config needs a hand edit before robo can merge into it: its robo markers are doubled, unmatched
+   * or out of order, or robo's change would alter how the AWS CLI or aws-okta reads your own lines.
+   */
   brokenMarkers: 7,
   /** Another robo run held the lock on the config or the source for too long. */
   busy: 8,
@@ -69,6 +72,14 @@ export class WriteError extends RoboError {
 
 export class BrokenMarkersError extends RoboError {
   override name = 'BrokenMarkersError';
+  constructor(message: string, details: readonly string[]) {
+    super(message, ExitCode.brokenMarkers, details);
+  }
+}
+
+/** Merging would change how a reader sees lines robo keeps for the user (ExitCode.brokenMarkers: same remedy). */
+export class UnmergeableConfigError extends RoboError {
+  override name = 'UnmergeableConfigError';
   constructor(message: string, details: readonly string[]) {
     super(message, ExitCode.brokenMarkers, details);
   }

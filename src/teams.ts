@@ -1,34 +1,139 @@
 /**
- * Tasks for the dotfiles repo's maintainers: validate a whole checkout, as
- * its own CI would, and list the teams of the configured source.
+ * Tasks for the dotfiles repo's maintainers: validate a whole checkout
+ * (definitions and robo.yml), as its own CI would, and list the teams of the
+ * configured source.
  */
 import path from 'node:path';
 import { DefinitionsError, SourceError } from './errors.js';
 import type { Organization, Team } from './model.js';
 import { ORGANIZATION_FILE, loadDefinitions } from './pipeline/definitions.js';
-import type { Problem } from './pipeline/problems.js';
 import { resolveAwsConfig } from './pipeline/resolve.js';
 import { openSource, type OpenSourceRequest } from './pipeline/open-source.js';
 import { formatProblem } from './pipeline/problems.js';
+import { pointerLines } from './pipeline/json.js';
 import { describeSpec, type Checkout } from './pipeline/source.js';
 import { validateCheckout } from './pipeline/validate.js';
+import { checkRoboFile } from './robofile/check.js';
+import { ROBO_FILE } from './robofile/load.js';
 import { exists } from './system/fs.js';
+import { runGit } from './system/git.js';
+
+/** A problem of a checkout: a definition file's, at a JSON pointer, or robo.yml's, at a line. */
+export interface CheckoutProblem {
+  /** Relative to the checkout, with forward slashes. */
+  file: string;
+  /** RFC 6901 JSON pointer, for definition files. */
+  pointer?: string;
+  /** 1-based; always for robo.yml, for a definition file when the pointer is found in its text. */
+  line?: number;
+  message: string;
+  value?: unknown;
+}
+
+export interface CheckedFile {
+  file: string;
+  kind: 'organization' | 'team' | 'robofile';
+  /** The team, for a team file. */
+  team?: string;
+  problems: number;
+}
+
+/** The commit a git checkout is at, and whether its folder differs from it. */
+export interface CheckoutCommit {
+  commit: string;
+  /** Changes not committed (untracked files included) in the checked folder. */
+  dirty: boolean;
+}
 
 export interface CheckoutReport {
   root: string;
+  /** Undefined when the folder is not in a git work tree (or git is missing). */
+  commit: CheckoutCommit | undefined;
   teams: string[];
+  /** Every file checked, organization.json first, robo.yml last when there is one. */
+  files: CheckedFile[];
   /** Every problem in every file; empty when the checkout is valid. */
-  problems: Problem[];
+  problems: CheckoutProblem[];
 }
 
-export async function validateTeams(options: { path: string | undefined; cwd: string }): Promise<CheckoutReport> {
-  const root = path.resolve(options.cwd, options.path ?? '.');
+/**
+ * Validate a whole checkout, as its CI would: organization.json, every team
+ * file and robo.yml, every problem an error. Without a path, the checkout is
+ * the nearest folder from `cwd` up that holds organization.json, so it runs
+ * from any subfolder of the dotfiles repo.
+ */
+export async function validateTeams(options: { path: string | undefined; cwd: string; env: NodeJS.ProcessEnv }): Promise<CheckoutReport> {
+  const root = options.path === undefined ? ((await findCheckoutRoot(options.cwd)) ?? options.cwd) : path.resolve(options.cwd, options.path);
   if (!(await exists(root))) throw new SourceError(`${root}: no such folder`);
   const definitions = await loadDefinitions(root);
   if (!definitions.organization && definitions.teams.size === 0) {
-    throw new DefinitionsError(`${root} is not a dotfiles checkout: it has no ${ORGANIZATION_FILE} and no teams/*.json`, []);
+    const hint = options.path === undefined ? [`no folder above it holds ${ORGANIZATION_FILE} either (robo looks up to the git root): run it inside the dotfiles repo, or give its folder: robo teams.validate PATH`] : [];
+    throw new DefinitionsError(`${root} is not a dotfiles checkout: it has no ${ORGANIZATION_FILE} and no teams/*.json`, hint);
   }
-  return { root, teams: [...definitions.teams.keys()], problems: validateCheckout(definitions) };
+  // git runs while the files are checked; it never rejects.
+  const commit = checkoutCommit(root, options.env);
+  const robofile = await checkRoboFile(root);
+
+  const texts = new Map<string, string>();
+  if (definitions.organization) texts.set(ORGANIZATION_FILE, definitions.organization.text);
+  for (const file of definitions.teams.values()) texts.set(file.file, file.text);
+  const finders = new Map<string, ReturnType<typeof pointerLines>>();
+  const lineOf = (file: string, pointer: string) => {
+    if (!finders.has(file)) finders.set(file, pointerLines(texts.get(file) ?? ''));
+    return finders.get(file)!(pointer);
+  };
+  const problems: CheckoutProblem[] = validateCheckout(definitions).map((problem) => {
+    const line = lineOf(problem.file, problem.pointer);
+    return line === undefined ? problem : { ...problem, line };
+  });
+  problems.push(...(robofile?.problems ?? []).map((problem) => ({ file: ROBO_FILE, ...problem })));
+
+  const counts = new Map<string, number>();
+  for (const problem of problems) counts.set(problem.file, (counts.get(problem.file) ?? 0) + 1);
+  const count = (file: string) => counts.get(file) ?? 0;
+  const files: CheckedFile[] = [
+    { file: ORGANIZATION_FILE, kind: 'organization', problems: count(ORGANIZATION_FILE) },
+    ...[...definitions.teams].map(([team, file]): CheckedFile => ({ file: file.file, kind: 'team', team, problems: count(file.file) })),
+    ...(robofile ? [{ file: ROBO_FILE, kind: 'robofile' as const, problems: count(ROBO_FILE) }] : []),
+  ];
+  return { root, commit: await commit, teams: [...definitions.teams.keys()], files, problems };
+}
+
+/** `file: /pointer: message (got value)` for a definition file, `robo.yml:LINE: message` for robo.yml. */
+export function formatCheckoutProblem(problem: CheckoutProblem): string {
+  if (problem.pointer !== undefined) return formatProblem({ ...problem, pointer: problem.pointer });
+  return `${problem.file}:${problem.line ?? 1}: ${problem.message}`;
+}
+
+/** " at commit abc123def456 (uncommitted changes)", or "" outside git: how a message names what was checked. */
+export function describeCommit(commit: CheckoutCommit | undefined): string {
+  if (!commit) return '';
+  return ` at commit ${commit.commit.slice(0, 12)}${commit.dirty ? ' (uncommitted changes)' : ''}`;
+}
+
+/**
+ * The nearest folder from `start` up that holds organization.json. The walk
+ * stops at the git root (a folder with .git: a dotfiles repo does not reach
+ * above its own root) and at the file-system root; each step is one folder
+ * up, so it ends after at most as many steps as `start` has parts.
+ */
+export async function findCheckoutRoot(start: string): Promise<string | undefined> {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    if (await exists(path.join(dir, ORGANIZATION_FILE))) return dir;
+    if (path.dirname(dir) === dir || (await exists(path.join(dir, '.git')))) return undefined;
+  }
+}
+
+/** The commit of the git work tree `dir` is in, and whether `dir` has changes; undefined outside git, or without git. */
+export async function checkoutCommit(dir: string, env: NodeJS.ProcessEnv): Promise<CheckoutCommit | undefined> {
+  try {
+    const commit = (await runGit(dir, env, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim();
+    // --no-optional-locks: a read, so it must not write the index (CI may check out read-only).
+    const status = await runGit(dir, env, ['--no-optional-locks', 'status', '--porcelain', '--untracked-files=normal', '--', '.']);
+    return { commit, dirty: status.trim() !== '' };
+  } catch {
+    return undefined; // not a git checkout, no commit yet, or no git: the message simply names no commit
+  }
 }
 
 export interface TeamRow {

@@ -36,8 +36,13 @@ export interface Reporter {
    * `paint` picks a colour for each line (the --dry-run diff).
    */
   print(text: string, paint?: (line: string) => Color | undefined): void;
-  /** One JSON document to stdout (--json); shown even with --quiet. */
+  /**
+   * The one JSON document of a --json run, to stdout; shown even with --quiet.
+   * A second call is a bug (a script reading stdout would get two documents): it throws.
+   */
   json(value: unknown): void;
+  /** Whether json() has printed the run's document: an error after it must not print another. */
+  readonly printedJson: boolean;
   /** The one status line on stderr, redrawn in place (git progress); undefined clears it. */
   status(line: string | undefined): void;
   /** With --verbose, the stack of an error, to stderr. */
@@ -110,6 +115,7 @@ export async function createReporter(options: ReporterOptions): Promise<Reporter
   const lines = (stream: () => NodeJS.WriteStream, first: string, details: readonly string[] = []) => {
     stream().write([first, ...details.map((line) => `    ${visible(line)}`)].join('\n') + '\n');
   };
+  let printedJson = false;
   return {
     verbose: options.verbose,
     quiet: options.quiet,
@@ -127,7 +133,14 @@ export async function createReporter(options: ReporterOptions): Promise<Reporter
       const shown = text.split('\n').map(colored).join('\n');
       stdout().write(shown.endsWith('\n') ? shown : `${shown}\n`);
     },
-    json: (value) => stdout().write(`${jsonText(value)}\n`),
+    json: (value) => {
+      if (printedJson) throw new Error('a second JSON document for one --json run; robo prints one');
+      printedJson = true;
+      stdout().write(`${jsonText(value)}\n`);
+    },
+    get printedJson() {
+      return printedJson;
+    },
     status: (line) => stderr().write(line === undefined ? '\r\x1b[2K' : `\r\x1b[2K${visible(line)}`),
     stack: (error) => {
       if (options.verbose && error instanceof Error && error.stack) stderr().write(`${visible(error.stack)}\n`);

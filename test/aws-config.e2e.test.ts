@@ -135,6 +135,34 @@ describe('backup', () => {
   });
 });
 
+describe('bytes as validated', () => {
+  it('a Go duration with a micro sign is written as UTF-8: botocore reads the file, and the value is the one checked', async () => {
+    const box = sandbox({ SEGMENT_TEAM: 'platform' });
+    const tree = exampleTree();
+    const organization = JSON.parse(tree['organization.json']!) as { okta: Record<string, string> };
+    organization.okta.session_ttl = '1h0\u00b5s';
+    organization.okta.assume_role_ttl = '30m0\u03bcs';
+    const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'), { ...tree, 'organization.json': JSON.stringify(organization) });
+    mkdirSync(path.dirname(box.awsConfig), { recursive: true });
+    const user = Buffer.from('# caf\u00e9\n[default]\nregion = eu-north-1\n');
+    writeFileSync(box.awsConfig, user);
+    const result = await runRobo(['aws.config', '--repo', fileUrl(repo)], { env: box.env });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const written = readFileSync(box.awsConfig);
+    expect(written.includes(Buffer.from('session_ttl = 1h0\u00b5s\nassume_role_ttl = 30m0\u03bcs\n', 'utf8'))).toBe(true);
+    expect(new TextDecoder('utf-8', { fatal: true }).decode(written)).toContain('[profile dev]');
+    expect(written.subarray(written.length - user.length).equals(user)).toBe(true);
+    const config = loadWithBotocore(box.awsConfig) as unknown as { okta: Record<string, string> };
+    expect(config.okta).toMatchObject({ session_ttl: '1h0\u00b5s', assume_role_ttl: '30m0\u03bcs' });
+    // The warm run (the block from robo's cache) finds the same bytes: nothing to write.
+    const again = await runRobo(['aws.config', '--repo', fileUrl(repo)], { env: box.env });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('already up to date');
+    expect(readFileSync(box.awsConfig).equals(written)).toBe(true);
+  });
+});
+
 describe('git sources', () => {
   it('clones over file://, then fetches updates and discards edits made in the cache', async () => {
     const box = sandbox({ SEGMENT_TEAM: 'platform' });

@@ -120,10 +120,13 @@ describe('problems in other teams are warnings', () => {
       ...example,
       'teams/growth.json': edit('teams/growth.json', (d) => (d.profiles[0].account = 'nope')),
       'teams/broken.json': '{',
+      // Once made every run die with "Maximum call stack size exceeded".
+      'teams/deep.json': '['.repeat(100_000),
     });
     const result = await runRobo(['aws.config'], { env: { ...box.env, ROBO_DOTFILES_REPO: repo } });
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain("ignored 2 problem(s) in other teams' files");
+    expect(result.stderr).toContain("ignored 3 problem(s) in other teams' files");
+    expect(result.stderr).toContain('teams/deep.json: /: nested more than 32 levels deep at line 1, column 33');
     expect(result.stderr).toContain('teams/growth.json: /profiles/0/account: is not an account in organization.json');
     expect(result.stderr).toContain('teams/broken.json: /: invalid JSON at line 1, column 2');
     expect(readFileSync(box.awsConfig, 'utf8')).toContain('[profile prod-deploy]');

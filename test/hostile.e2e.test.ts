@@ -1,9 +1,11 @@
 /**
  * Every hostile or broken definition in the corpus (fixtures/hostile.ts):
  * exit code as documented, a message naming the file and the field, no stack
- * trace, and the target, the backup dir and the cache byte-identical.
+ * trace, and the target, the backup dir and the cache byte-identical (and a
+ * robo.yml task that was refused did not run: it would write to HOME).
  */
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { treeState } from './helpers/files.js';
@@ -22,11 +24,12 @@ describe('hostile definitions', () => {
     expect(new Set(hostileCases.map((testCase) => testCase.rule)).size).toBeGreaterThanOrEqual(40);
   });
 
-  it.each(hostileCases)('$rule', async ({ files = {}, team = 'platform', code, messages }) => {
+  it.each(hostileCases)('$rule', async ({ files = {}, outside = {}, team = 'platform', run = 'aws.config', code, messages, absent = [] }) => {
     const box = makeSandbox({ SEGMENT_TEAM: team });
     sandboxes.push(box);
     const dotfiles = path.join(box.root, 'dotfiles');
-    writeTree(dotfiles, exampleTree());
+    writeTree(dotfiles, { ...exampleTree(), 'robo.yml': 'hello:\n  command: touch "$HOME/ran"\n' });
+    writeTree(path.join(box.root, 'outside'), outside);
     for (const [file, change] of Object.entries(files)) {
       const full = path.join(dotfiles, file);
       if (change === null) {
@@ -34,10 +37,18 @@ describe('hostile definitions', () => {
         continue;
       }
       mkdirSync(path.dirname(full), { recursive: true });
-      if (typeof change === 'string') writeFileSync(full, change);
-      else if ('symlink' in change) {
-        rmSync(full, { force: true });
+      if (typeof change === 'string' || Buffer.isBuffer(change)) {
+        rmSync(full, { recursive: true, force: true });
+        writeFileSync(full, change);
+      } else if ('symlink' in change) {
+        rmSync(full, { recursive: true, force: true });
         symlinkSync((change as { symlink: string }).symlink, full);
+      } else if ('fifo' in change) {
+        rmSync(full, { recursive: true, force: true });
+        execFileSync('mkfifo', [full]);
+      } else if ('sparse' in change) {
+        writeFileSync(full, '');
+        truncateSync(full, (change as { sparse: number }).sparse);
       } else writeFileSync(full, JSON.stringify(change, null, 2));
     }
     // A config with the user's own content, an old backup and a cache folder, all of which must stay as they are.
@@ -49,8 +60,10 @@ describe('hostile definitions', () => {
     writeFileSync(path.join(box.cacheDir, 'keep'), 'x');
     const before = [treeState(box.home), treeState(box.backupDir)];
 
-    const result = await runRobo(['aws.config', '--repo', dotfiles], { env: box.env });
+    const result =
+      run === 'aws.config' ? await runRobo(['aws.config', '--repo', dotfiles], { env: box.env }) : await runRobo(['hello'], { env: { ...box.env, ROBO_DOTFILES_REPO: dotfiles } });
     expect(result.code, result.stderr).toBe(code);
+    for (const text of absent) expect(result.stdout + result.stderr).not.toContain(text);
     for (const message of messages) {
       if (typeof message === 'string') expect(result.stderr).toContain(message);
       else expect(result.stderr).toMatch(message);

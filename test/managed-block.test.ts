@@ -7,12 +7,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UnmergeableConfigError } from '../src/errors.js';
 import { findBlock } from '../src/pipeline/config-file.js';
-import { planConfig } from '../src/pipeline/plan.js';
+import { planConfig, type Plan } from '../src/pipeline/plan.js';
 import { BLOCK_END, blockStart } from '../src/pipeline/render.js';
 import type { Target } from '../src/system/target.js';
-import { loadWithBotocore } from './helpers/botocore.js';
+import { loadManyWithBotocore, loadWithBotocore, type BatchResult } from './helpers/botocore.js';
 import { referencePlan, type ReferencePlan } from './helpers/reference-plan.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'robo-block-'));
@@ -130,6 +131,134 @@ describe('sections robo now generates are taken out of the user part', () => {
   });
 });
 
+describe('your sections are found as botocore and aws-okta read them (issue #10, class 7)', () => {
+  const dev = { role_arn: 'arn:aws:iam::200000000002:role/r', source_profile: 'hub', region: 'us-west-2' };
+  interface Case {
+    name: string;
+    /** The user's file, as text (written as UTF-8). */
+    user: string;
+    removed: Array<{ header: string; line: number }>;
+    /** Profiles botocore must read from the merged file, besides robo's dev. */
+    profiles: Record<string, Record<string, string>>;
+    /** Where robo's block goes. */
+    block: 'top' | 'end';
+  }
+  const mine = '\n[profile mine]\nregion = b\n';
+  const cases: Case[] = [
+    ...[' # mine', ' ; mine', 'x', '\t; mine'].map((trail): Case => ({
+      name: `[profile dev]${trail}: botocore ignores what follows the last "]"`,
+      user: `[default]\nregion = a\n\n[profile dev]${trail}\nregion = old\n${mine}`,
+      removed: [{ header: `[profile dev]${trail}`, line: 4 }],
+      profiles: { default: { region: 'a' }, mine: { region: 'b' } },
+      block: 'top',
+    })),
+    {
+      name: 'a file with CR-only line ends',
+      user: '# mine\r[default]\rregion = a\r\r[profile dev]\rregion = old\r\r[profile mine]\rregion = b\r',
+      removed: [{ header: '[profile dev]', line: 5 }],
+      profiles: { default: { region: 'a' }, mine: { region: 'b' } },
+      block: 'top',
+    },
+    ...['\u00a0', '  ', '\t', '\u3000', '\u2003', '\u0085', '\u001c'].map((space): Case => ({
+      name: `a first header indented with ${JSON.stringify(space)}`,
+      user: `${space}[profile dev]\nregion = old\n${mine}`,
+      removed: [{ header: '[profile dev]', line: 1 }],
+      profiles: { mine: { region: 'b' } },
+      block: 'top',
+    })),
+    {
+      name: '[profiles dev]: botocore files any "profile..." name of two words under the second',
+      user: `[profiles dev]\nregion = old\n${mine}`,
+      removed: [{ header: '[profiles dev]', line: 1 }],
+      profiles: { mine: { region: 'b' } },
+      block: 'top',
+    },
+    {
+      name: '[profile\tdev]: shlex splits on tabs',
+      user: `[profile\tdev]\nregion = old\n${mine}`,
+      removed: [{ header: '[profile\tdev]', line: 1 }],
+      profiles: { mine: { region: 'b' } },
+      block: 'top',
+    },
+    {
+      name: 'an indented header after a setting continues its value: not a section',
+      user: `[profile mine]\nregion = b\n  [profile other]\n`,
+      removed: [],
+      profiles: { mine: { region: 'b\n[profile other]' } },
+      block: 'top',
+    },
+    {
+      name: 'an indented first header robo keeps: the block goes at the end, or the header would continue robo\'s last value',
+      user: '  [profile mine]\n  region = b\n  [default]\n  region = a',
+      removed: [],
+      profiles: { mine: { region: 'b' }, default: { region: 'a' } },
+      block: 'end',
+    },
+    {
+      name: 'a header aws-okta reads as a key ("=" in it): the block goes at the end, or aws-okta would read role_arn as robo\'s',
+      user: '[profile mine] = x\nrole_arn = arn:aws:iam::1:role/mine\n',
+      removed: [],
+      profiles: { mine: { role_arn: 'arn:aws:iam::1:role/mine' } },
+      block: 'end',
+    },
+  ];
+
+  // Planned and read back with one botocore process; a plan that throws fails its own case.
+  const results = new Map<string, { plan: Plan | Error; read: BatchResult | undefined }>();
+  beforeAll(() => {
+    const plans = cases.map(({ user }) => {
+      try {
+        return planConfig(target(Buffer.from(user, 'utf8')), platform.text, { generated: platform.generated, replace: false });
+      } catch (error) {
+        return error as Error;
+      }
+    });
+    const files = plans.map((plan, index) => path.join(scratch, `headers-${index}.config`));
+    plans.forEach((plan, index) => plan instanceof Error || writeFileSync(files[index]!, plan.next));
+    const read = loadManyWithBotocore(files.filter((_file, index) => !(plans[index] instanceof Error)));
+    plans.forEach((plan, index) => results.set(cases[index]!.name, { plan, read: plan instanceof Error ? undefined : read.shift() }));
+  });
+
+  it.each(cases)('$name', ({ name, user, removed, profiles, block }) => {
+    const { plan, read } = results.get(name)!;
+    if (plan instanceof Error) throw plan;
+    expect(read?.ok ? 'loaded' : read?.error).toBe('loaded');
+    if (!read?.ok) return;
+    expect(plan.removed).toEqual(removed);
+    expect(read.config.profiles).toEqual({ ...profiles, hub: { role_arn: 'arn:aws:iam::100000000001:role/platform', region: 'us-west-2' }, dev, prod: { ...dev } });
+    const next = plan.next.toString('latin1');
+    if (block === 'top') expect(next.startsWith(platform.text)).toBe(true);
+    else expect(next.endsWith(`\n${platform.text}`)).toBe(true);
+    // Nothing of the user's but the sections taken out is lost.
+    if (removed.length === 0) expect(userPart(plan.next).toString('utf8').replace(/\n$/, '')).toBe(user.replace(/\n$/, ''));
+  });
+
+  it('refuses, naming the line, when taking a section out would turn the next header into a continuation', () => {
+    const user = '[default]\nregion = a\n[profile dev]\n region = old\n [profile mine]\n region = b\n';
+    expect(() => planConfig(target(user), platform.text, { generated: platform.generated, replace: false })).toThrow(
+      /^\/home\/u\/\.aws\/config: line 5 \("\[profile mine\]"\): the AWS CLI would read it as the continuation of the value above it, not as a section header; nothing was written$/,
+    );
+  });
+
+  it('refuses a header aws-okta reads as robo\'s that is no header to botocore, rather than leave it', () => {
+    const user = '[profile mine]\nregion = b\n  [profile dev]\nrole_arn = arn:aws:iam::1:role/mine\n';
+    expect(() => planConfig(target(user), platform.text, { generated: platform.generated, replace: false })).toThrow(/line 3 \("\[profile dev\]"\): aws-okta reads it as \[profile dev\]/);
+  });
+
+  it('refuses lines of the user\'s that botocore reads as part of robo\'s block, even when the block is up to date', () => {
+    const user = `[default]\nregion = a\n${platform.text}  credential_process = /tmp/x\n`;
+    let error: unknown;
+    try {
+      planConfig(target(user), platform.text, { generated: platform.generated, replace: false });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(UnmergeableConfigError);
+    expect((error as UnmergeableConfigError).exitCode).toBe(7);
+    expect((error as Error).message).toContain(`line ${user.split('\n').length - 1} ("credential_process = /tmp/x"): the AWS CLI would read it as part of robo's block above it`);
+  });
+});
+
 describe('broken markers are refused', () => {
   const start = blockStart('platform');
   it.each([
@@ -163,19 +292,24 @@ describe('the planner agrees with a line-by-line reference (test/helpers/referen
     name.map((n) => `\r[profile ${n}]`),
     fc.constantFrom('[profile dev\r]', '[\rprofile dev]', '[profile\rdev]', '[profile dev]\rjunk', '[okta] \r', '[profile dev] [x]', '[profiledev]', '[profile]', "[profile 'dev']", '[profile dev', 'region = us-east-1', '  nested = 1', 's3 =', 'key=value'),
     fc.constantFrom('# a comment', '; old comment', '   # indented comment', '', '   ', '\t', 'odd\rline', 'robo = not a comment', '# robo', 'x\r# >>> robo aws.config'),
+    // Headers as botocore reads them: with text after the bracket, indented with any whitespace (an
+    // indented line after a setting continues it), and settings, continuations and errors around them.
+    fc.tuple(fc.constantFrom('', '', ' ', '\t', '\u00a0', '\u3000', '\u2003', '\u001c', '\u000c', '\u0085', '\ufeff'), name, fc.constantFrom('[profile N]', '[N]', '[profile  N]', '[profile\tN]', '[N ]', '[profiles N]'), fc.constantFrom('', ' # mine', ' ; mine', 'x', '\u00a0', '=1'))
+      .map(([lead, n, form, trail]) => lead + form.replace('N', n) + trail),
+    fc.constantFrom(' continued', '\tsub = 1', '\u00a0region = x', 'output: json', '= novalue', 'junk', 'role_arn = arn:aws:iam::1:role/x'),
     fc.constantFrom(blockStart('platform'), BLOCK_END, `  ${BLOCK_END}`, '# >>> robo something else', '#<<< robo aws.config (edited)', '# robo aws.config is not a marker'),
   );
   // Mostly well-formed files: user lines, maybe one block of robo's in them; sometimes stray marker lines.
   const file = fc
     .record({
-      user: fc.array(fc.tuple(line, fc.constantFrom('\n', '\r\n')), { maxLength: 30 }),
+      user: fc.array(fc.tuple(line, fc.constantFrom('\n', '\n', '\r\n', '\r')), { maxLength: 30 }),
       block: fc.option(fc.tuple(fc.nat(), fc.array(fc.constantFrom('[okta]', '[profile dev]', 'region = a', ''), { maxLength: 5 })), { nil: undefined }),
       lastEnding: fc.boolean(),
     })
     .map(({ user, block, lastEnding }) => {
       const lines = user.map(([text, ending]) => text + ending);
       if (block) lines.splice(block[0] % (lines.length + 1), 0, ...[blockStart('old'), ...block[1], BLOCK_END].map((text) => `${text}\n`));
-      const text = lines.join('');
+      const text = Buffer.from(lines.join(''), 'utf8').toString('latin1');
       return lastEnding || !text.endsWith('\n') ? text : text.replace(/\r?\n$/, '');
     });
 
@@ -188,8 +322,11 @@ describe('the planner agrees with a line-by-line reference (test/helpers/referen
           const plan = planConfig(target(content), platform.text, { generated: platform.generated, replace: false });
           actual = { kind: 'ok', next: plan.next.toString('latin1'), removed: plan.removed };
         } catch (error) {
-          const lines = /at line ([\d, ]+);/.exec((error as Error).message)?.[1];
-          actual = { kind: 'broken', lines: lines ? lines.split(', ').map(Number) : [] };
+          if (error instanceof UnmergeableConfigError) actual = { kind: 'refused', line: Number(/: line (\d+) /.exec(error.message)?.[1]) };
+          else {
+            const lines = /at line ([\d, ]+);/.exec((error as Error).message)?.[1];
+            actual = { kind: 'broken', lines: lines ? lines.split(', ').map(Number) : [] };
+          }
         }
         expect(actual).toEqual(expected);
       }),

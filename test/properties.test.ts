@@ -104,8 +104,8 @@ function checkWithBotocore(samples: Sample[]): { refused: number; accepted: numb
     const block = renderAwsConfig(model);
     writeFileSync(file, block);
     // What the renderer writes is what a cached block is checked against: it passes, with its own profiles.
-    expect(profilesOfBlock(block, 't'), JSON.stringify(sample)).toEqual([model.hub.name, ...model.spokes.map((spoke) => spoke.name)]);
-    expect(profilesOfBlock(block, 'other'), JSON.stringify(sample)).toBeUndefined();
+    expect(profilesOfBlock(Buffer.from(block, 'utf8'), 't'), JSON.stringify(sample)).toEqual([model.hub.name, ...model.spokes.map((spoke) => spoke.name)]);
+    expect(profilesOfBlock(Buffer.from(block, 'utf8'), 'other'), JSON.stringify(sample)).toBeUndefined();
     accepted.push({ sample, file });
   });
   const results = accepted.length > 0 ? loadManyWithBotocore(accepted.map(({ file }) => file)) : [];

@@ -159,6 +159,10 @@ describe('a bad robo.yml', () => {
     ['an unknown key', 'ok:\n  command: echo ok\n  comand: echo typo\n', /robo\.yml:3: task ok: unknown key comand/],
     ['a task with nothing to run', 'ok:\n  command: echo ok\nempty:\n  summary: does nothing\n', /robo\.yml:3: task empty: nothing to run/],
     ['an undefined variable', 'variables:\n  a: 1\nok:\n  command: echo {{ .a }} {{ .b.c }}\n', /robo\.yml:4: task ok: template \{\{ \.b\.c \}\} names an undefined variable b\.c/],
+    // The YAML parser recursed once per level: this aborted the whole process (V8 out of memory compiling a regex).
+    ['30,000 sequences on one line', `ok:\n  command: echo ok\n${'- '.repeat(30_000)}x\n`, /robo\.yml:3: content starts at column 66: robo\.yml may nest at most 32 levels/],
+    ['flow collections 60,000 deep', `ok:\n  command: echo ok\nv: ${'['.repeat(60_000)}\n`, /robo\.yml:3: nested more than 32 levels deep/],
+    ['over 64 KiB', `ok:\n  command: echo ok\n# ${'x'.repeat(70_000)}\n`, /robo\.yml:1: is \d+ bytes; robo\.yml may be at most 65536 bytes/],
   ])('%s: refused with file and line, nothing runs, aws.config still works', async (_name, content, message) => {
     const { env, box } = setup(content.replace('echo ok', `touch ${'$HOME'}/ran`));
     const result = await runRobo(['ok'], { env });
@@ -191,7 +195,7 @@ describe('tasks for the dotfiles repo', () => {
     sandboxes.push(box);
     const green = await runRobo(['teams.validate', projectRoot], { env: box.env });
     expect(green.code).toBe(0);
-    expect(green.stdout).toContain('organization.json and 6 team file(s) are valid');
+    expect(green.stdout).toContain('organization.json, 6 team file(s) and robo.yml are valid');
     const broken = path.join(box.root, 'broken');
     writeTree(broken, {
       ...exampleTree(),

@@ -1,6 +1,7 @@
 /** robo.yml parsing and templating, as tables. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseRoboFile } from '../src/robofile/parse.js';
+import { MAX_BYTES, MAX_DEPTH, parseRoboFile } from '../src/robofile/parse.js';
 import { invocation } from '../src/robofile/run.js';
 import { expand, flatten } from '../src/robofile/template.js';
 
@@ -58,6 +59,59 @@ describe('parseRoboFile', () => {
 
   it('refuses setting a built-in variable', () => {
     expect(parse('variables:\n  robo: x\n').errors[0]).toMatchObject({ line: 2 });
+  });
+});
+
+describe('robo.yml nesting', () => {
+  const block = (depth: number, indent = 2) => `variables:\n${Array.from({ length: depth }, (_, level) => `${' '.repeat(indent * (level + 1))}k:`).join('\n')} x\nt:\n  command: c\n`;
+  it.each([
+    // The YAML parser recurses per open collection: these overflowed the stack (or aborted the process) before.
+    ['60,000 [ in flow style', `variables: ${'['.repeat(60_000)}\nt:\n  command: c\n`, 1, 'nested more than 32 levels deep: robo.yml may nest at most 32'],
+    ['200 levels of block maps', block(200), 34, 'content starts at column 67: robo.yml may nest at most 32 levels, indented at most 64 columns'],
+    ['5,000 sequences on one line', `${'- '.repeat(5000)}x\n`, 1, 'content starts at column 66'],
+    ['40 levels of block maps, one space each', block(40, 1), 33, 'nested more than 32 levels deep: robo.yml may nest at most 32'],
+    ['40 levels of flow sequences, closed', `variables: {v: ${'['.repeat(40)}${']'.repeat(40)}}\nt:\n  command: c\n`, 1, 'nested more than 32 levels deep'],
+  ])('%s: one error, with its line', (_name, text, line, message) => {
+    const file = parse(text);
+    expect(file.errors).toEqual([{ line, message: expect.stringContaining(message) as unknown }]);
+  });
+
+  it(`is at most ${MAX_BYTES} bytes`, () => {
+    const text = `t:\n  command: c\n#${'x'.repeat(MAX_BYTES)}\n`;
+    expect(parse(text).errors).toEqual([{ line: 1, message: `is ${text.length} bytes; robo.yml may be at most 65536 bytes (64 KiB)` }]);
+  });
+
+  it('a key given twice is refused, with its line', () => {
+    expect(parse('a:\n  command: x\nb:\n  command: y\na:\n  command: z\n').errors).toEqual([{ line: 5, message: 'YAML: Map keys must be unique ("a" is given twice)' }]);
+  });
+
+  it('a deeply indented script in a block scalar is fine', () => {
+    const file = parse(`t:\n  command: |\n    if x; then\n${' '.repeat(200)}echo deep\n    fi\n`);
+    expect(file.errors).toEqual([]);
+  });
+
+  it(`takes ${MAX_DEPTH} levels`, () => {
+    expect(parse(block(MAX_DEPTH - 1)).errors).toEqual([]);
+    expect(parse(block(MAX_DEPTH - 1, 1)).errors).toEqual([]);
+  });
+
+  it('lists at most 20 YAML errors, then how many more', () => {
+    const file = parse(Array.from({ length: 100 }, (_, index) => `k${index}: [`).join('\n'));
+    expect(file.errors.length).toBeLessThanOrEqual(21);
+    expect(file.errors.at(-1)!.message).toMatch(/^and \d+ more YAML error\(s\), not listed$/);
+  });
+
+  it('never throws, whatever the text', () => {
+    const piece = fc.constantFrom('[', ']', '{', '}', '- ', ': ', '\n', '  ', 'a', '&x ', '*x', '<<: ', '"', "'", '|\n', '#', '? ', ',', 'command: ', 'variables:\n');
+    // Runs long enough to pass the limits (32 levels, 64 columns), short enough to parse fast.
+    const text = fc.array(fc.tuple(piece, fc.integer({ min: 1, max: 300 })), { maxLength: 10 }).map((runs) => runs.map(([unit, count]) => unit.repeat(count)).join(''));
+    fc.assert(
+      fc.property(fc.oneof(text, fc.string({ maxLength: 300 })), (input) => {
+        const file = parse(input);
+        expect(file.errors.length).toBeLessThanOrEqual(21);
+      }),
+      { numRuns: 200, seed: 6060 },
+    );
   });
 });
 

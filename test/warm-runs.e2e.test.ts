@@ -244,6 +244,9 @@ describe('warm runs', () => {
       cached.replace('[profile dev]\n', '[profile dev]\ncredential_process = /tmp/evil\n'),
       cached.replace('[profile dev]\n', '[profile dev]\nregion = x\n[default]\n'),
       cached.replace('region = us-west-2\n', 'region = us-west-2 [x]\n'),
+      // Characters whose latin1 encoding was "\n", "[" and "]": once a new section and a credential_process.
+      cached.replace('[profile dev]\n', '[profile dev]\nregion = x\u010acredential_process = /tmp/evil\n'),
+      cached.replace('[profile dev]\n', '[profile dev]\nregion = x\u010a\u015bprofile evil\u015d\u010acredential_process = /tmp/evil\n'),
     ]) {
       expect(tampered).not.toBe(cached);
       writeFileSync(entry, tampered);
@@ -251,6 +254,29 @@ describe('warm runs', () => {
       expect(result.code).toBe(0);
       expect(readFileSync(box.awsConfig, 'utf8')).toBe(written);
     }
+  });
+
+  it('a damaged cache entry or validation record is ignored, never a crash', async () => {
+    const { box, env } = warmBox();
+    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
+    const written = readFileSync(box.awsConfig, 'utf8');
+    const entry = path.join(box.cacheDir, 'rendered', 'platform');
+    const cached = readFileSync(entry, 'utf8');
+    const newline = cached.indexOf('\n');
+    writeFileSync(entry, `${JSON.stringify({ ...(JSON.parse(cached.slice(0, newline)) as object), warnings: [1, null] })}${cached.slice(newline)}`);
+    const damagedEntry = await runRobo(['aws.config'], { env });
+    expect(damagedEntry.stderr).toBe('');
+    expect(damagedEntry.code).toBe(0);
+
+    rmSync(path.join(box.cacheDir, 'rendered'), { recursive: true, force: true });
+    const [name] = readdirSync(path.join(box.cacheDir, 'validated'));
+    const recordFile = path.join(box.cacheDir, 'validated', name!);
+    const record = JSON.parse(readFileSync(recordFile, 'utf8')) as { teams: Record<string, unknown> };
+    writeFileSync(recordFile, JSON.stringify({ ...record, teams: { ...record.teams, growth: 'not a list', data: [{ file: 1 }] } }));
+    const damagedRecord = await runRobo(['aws.config'], { env });
+    expect(damagedRecord.stderr).toBe('');
+    expect(damagedRecord.code).toBe(0);
+    expect(readFileSync(box.awsConfig, 'utf8')).toBe(written);
   });
 
   it('what one build of robo cached is not used by another', async () => {

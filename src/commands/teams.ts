@@ -1,5 +1,5 @@
-/** `robo teams.validate [PATH]`: every definition file of a checkout, every problem listed. */
-import { DefinitionsError } from '../errors.js';
+/** `robo teams.validate [PATH]`: every definition file and robo.yml of a checkout, every problem listed. */
+import { DefinitionsError, ExitCode, ExitSignal } from '../errors.js';
 import { formatProblem } from '../pipeline/problems.js';
 import { offlineWarning, table, teamFrom } from './format.js';
 import { ALLOW_ROLLBACK, type BuiltinTask } from './types.js';
@@ -11,22 +11,41 @@ interface ValidateArgs {
 export const teamsValidateTask: BuiltinTask<ValidateArgs> = {
   name: 'teams.validate',
   aliases: [],
-  summary: 'Check every definition file of a dotfiles checkout and list all problems (for its CI)',
-  usage: 'robo teams.validate [PATH]\n\nValidates organization.json and every teams/*.json under PATH (default: the current folder).\nExits 0 when all are valid and 3 when any is not, listing every problem.',
-  positionals: [{ name: 'path', describe: 'A dotfiles checkout (default: .)' }],
-  examples: [['robo teams.validate', 'in the dotfiles repo, e.g. as a CI step']],
+  summary: 'Check every definition file and robo.yml of a dotfiles checkout and list all problems (for its CI)',
+  usage:
+    'robo teams.validate [PATH]\n\nValidates organization.json, every teams/*.json and robo.yml (when there is one) of a dotfiles checkout: PATH, or without it the checkout the current folder is in (the nearest folder up that holds organization.json). Exits 0 when all are valid and 3 when any is not, listing every problem; with --json, one JSON document either way.',
+  positionals: [{ name: 'path', describe: 'A dotfiles checkout (default: the one the current folder is in)' }],
+  examples: [
+    ['robo teams.validate', 'in the dotfiles repo, or any folder of it, e.g. as a CI step'],
+    ['robo teams.validate --json', 'one JSON document for CI, valid or not'],
+  ],
   async run(args, context) {
-    const { validateTeams } = await import('../teams.js');
-    const report = await validateTeams({ path: args.path, cwd: context.cwd });
-    const files = new Set(report.problems.map((problem) => problem.file));
+    const { validateTeams, describeCommit, formatCheckoutProblem } = await import('../teams.js');
+    const report = await validateTeams({ path: args.path, cwd: context.cwd, env: context.env });
+    const lines = report.problems.map(formatCheckoutProblem);
+    const where = `${report.root}${describeCommit(report.commit)}`;
     if (context.json) {
-      context.reporter.json({ ok: report.problems.length === 0, task: 'teams.validate', root: report.root, teams: report.teams, problems: report.problems.map(formatProblem) });
-    } else if (report.problems.length === 0) {
-      context.reporter.success(`${report.root}: organization.json and ${report.teams.length} team file(s) are valid.`);
+      const exitCode = report.problems.length === 0 ? ExitCode.ok : ExitCode.invalidDefinitions;
+      context.reporter.json({
+        ok: exitCode === ExitCode.ok,
+        task: 'teams.validate',
+        root: report.root,
+        commit: report.commit ? { id: report.commit.commit, dirty: report.commit.dirty } : null,
+        teams: report.teams,
+        files: report.files.map((file) => ({ file: file.file, kind: file.kind, team: file.team ?? null, ok: file.problems === 0, problems: file.problems })),
+        problems: report.problems.map((problem, index) => ({ file: problem.file, pointer: problem.pointer ?? null, line: problem.line ?? null, message: problem.message, value: problem.value, text: lines[index] })),
+        exitCode,
+      });
+      // The document says it all; a thrown error would print a second one.
+      if (exitCode !== ExitCode.ok) throw new ExitSignal(exitCode);
+      return;
     }
     if (report.problems.length > 0) {
-      throw new DefinitionsError(`${report.root}: ${report.problems.length} problem(s) in ${files.size} file(s)`, report.problems.map(formatProblem));
+      const files = new Set(report.problems.map((problem) => problem.file));
+      throw new DefinitionsError(`${where}: ${report.problems.length} problem(s) in ${files.size} file(s)`, lines);
     }
+    const robofile = report.files.some((file) => file.kind === 'robofile');
+    context.reporter.success(`${where}: organization.json${robofile ? ',' : ' and'} ${report.teams.length} team file(s)${robofile ? ' and robo.yml' : ''} are valid.`);
   },
 };
 

@@ -36,7 +36,12 @@ export function checkText(data: unknown, file: string): Problem[] {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
 
+// A UTF-16 surrogate without its pair: not a character, and its UTF-8 (EF BF BD) is not the text checked.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 function textProblem(text: string): string | undefined {
+  const lone = LONE_SURROGATE.exec(text);
+  if (lone) return `contains an unpaired surrogate \\u${lone[0].charCodeAt(0).toString(16).toUpperCase()} at position ${lone.index + 1}: not a character, so it cannot be written as UTF-8`;
   const control = CONTROL.exec(text);
   if (control) {
     const code = control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
@@ -63,21 +68,3 @@ export function regionProblem(region: string): string | undefined {
   const suggestion = suggestRegion(region);
   return `is not a known AWS region${suggestion ? `; did you mean ${suggestion}?` : ' (see robo\'s src/pipeline/regions.ts for the list)'}`;
 }
-
-/** A Go duration ("1h30m", "45m", "3600s") in milliseconds; undefined when it is not one. */
-export function goDuration(text: string): number | undefined {
-  // \u00b5 is µ: written escaped so the bundle stays ASCII (bin/robo.cjs reads it as latin1).
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, '\u00b5s': 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
-  if (text === '0') return 0;
-  const part = /([0-9]+(?:\.[0-9]+)?)(ns|us|\u00b5s|ms|s|m|h)/gy;
-  let total = 0;
-  let consumed = 0;
-  let match: RegExpExecArray | null;
-  while ((match = part.exec(text)) !== null) {
-    total += Number(match[1]) * units[match[2]!]!;
-    consumed = part.lastIndex;
-  }
-  return consumed === text.length && consumed > 0 ? total : undefined;
-}
-
-export const ONE_HOUR_MS = 3600e3;

@@ -1,12 +1,14 @@
 /**
  * A line-exact view of an existing AWS config, for merging robo's block into
- * a file people also edit. Nothing here re-serialises INI: the file is split
- * into lines that keep their own endings (\n, \r\n, or none on the last), so
- * whatever robo does not deliberately change is written back byte for byte.
+ * a file people also edit: robo's marker lines, and every line as each of the
+ * two readers sees it. Nothing here re-serialises INI: lines are offsets into
+ * the text, so whatever robo does not deliberately change is written back
+ * byte for byte.
  *
  * Text is handled as latin1 ("binary"): one char per byte, so any bytes the
- * user wrote (invalid UTF-8 included) round-trip unchanged. Everything robo
- * generates is ASCII, which latin1 encodes identically.
+ * user wrote (invalid UTF-8 included) round-trip unchanged, and offsets are
+ * byte offsets. The readers decode the UTF-8 that matters to them (their
+ * whitespace) from those bytes.
  */
 import { BLOCK_END, BLOCK_START_PREFIX } from './render.js';
 
@@ -19,27 +21,13 @@ export interface Line {
   end: number;
 }
 
-/** The line holding `offset` (lines end at "\n" only, as in splitLines). */
+/** The \n-ended line holding `offset`: how robo finds its own marker lines. */
 export function lineAt(text: string, offset: number): Line {
   const start = text.lastIndexOf('\n', offset - 1) + 1;
   const newline = text.indexOf('\n', offset);
   if (newline === -1) return { text: text.slice(start), start, end: text.length };
   const crlf = newline > start && text.charCodeAt(newline - 1) === 13;
   return { text: text.slice(start, crlf ? newline - 1 : newline), start, end: newline + 1 };
-}
-
-/** Every line of (a part of) the text, for the rare edits that need them all. */
-export function splitLines(text: string, from = 0, to = text.length): Line[] {
-  const lines: Line[] = [];
-  let start = from;
-  while (start < to) {
-    const newline = text.indexOf('\n', start);
-    const end = newline === -1 || newline >= to ? to : newline + 1;
-    const body = newline === -1 || newline >= to ? text.slice(start, to) : text.slice(start, newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline);
-    lines.push({ text: body, start, end });
-    start = end;
-  }
-  return lines;
 }
 
 /** 1-based number of the line holding `offset`, for messages. */
@@ -95,108 +83,359 @@ export function findBlock(text: string): BlockSearch {
   return { kind: 'found', from: starts[0]!.start, to: ends[0]!.end };
 }
 
-export interface Header {
-  /** The name as both readers see it: "okta", "default", or the profile name. */
-  name: string;
-  /** Offset of the header's line. */
+
+/**
+ * Bytes of the whitespace character at `at`, or 0. Python's str.isspace
+ * (botocore's strip, its indentation and its header search) and Go's
+ * unicode.IsSpace (aws-okta's strings.TrimSpace) agree on the UTF-8 encoded
+ * ones: U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F,
+ * U+205F and U+3000. Only Python also counts \x1c-\x1f. JS's \s and trim()
+ * differ from both (U+FEFF in, U+0085 and \x1c-\x1f out), so neither is used.
+ */
+function spaceAt(text: string, at: number, python: boolean): number {
+  const byte = text.charCodeAt(at);
+  if (byte > 32 && byte < 128) return 0;
+  if (byte === 32 || (byte >= 9 && byte <= 13)) return 1;
+  if (byte >= 0x1c && byte <= 0x1f) return python ? 1 : 0;
+  const second = text.charCodeAt(at + 1);
+  if (byte === 0xc2) return second === 0x85 || second === 0xa0 ? 2 : 0;
+  const third = text.charCodeAt(at + 2);
+  if (byte === 0xe1) return second === 0x9a && third === 0x80 ? 3 : 0;
+  if (byte === 0xe2 && second === 0x80) return (third >= 0x80 && third <= 0x8a) || third === 0xa8 || third === 0xa9 || third === 0xaf ? 3 : 0;
+  if (byte === 0xe2 && second === 0x81) return third === 0x9f ? 3 : 0;
+  if (byte === 0xe3) return second === 0x80 && third === 0x80 ? 3 : 0;
+  return 0;
+}
+
+/** Bytes of the whitespace character that ends just before `end` (not before `floor`), or 0. */
+function spaceBefore(text: string, end: number, floor: number, python: boolean): number {
+  // Most lines end in a printable ASCII character: no need to look further.
+  const last = text.charCodeAt(end - 1);
+  if (end <= floor || (last > 32 && last < 128)) return 0;
+  for (let width = 1; width <= 3 && end - width >= floor; width += 1) if (spaceAt(text, end - width, python) === width) return width;
+  return 0;
+}
+
+/** [start, end) without the whitespace at either end. */
+function trimmed(text: string, start: number, end: number, python: boolean): [number, number] {
+  for (let width = spaceAt(text, start, python); width > 0 && start < end; width = spaceAt(text, start, python)) start += width;
+  for (let width = spaceBefore(text, end, start, python); width > 0; width = spaceBefore(text, end, start, python)) end -= width;
+  return [start, end];
+}
+
+/** A line's text for messages: decoded, without the whitespace Python strips. */
+export function shownText(text: string, line: { first: number; textEnd: number }): string {
+  const [start, end] = trimmed(text, line.first, line.textEnd, true);
+  return Buffer.from(text.slice(start, end), 'latin1').toString('utf8');
+}
+
+/**
+ * What a line is to botocore. `setting` is `key = value` (or `key: value`);
+ * `continuation` a line indented deeper than the setting before it, which
+ * continues that setting's value even when it looks like a header;
+ * `unparsable` and `outside` (a setting before any header) make botocore
+ * refuse the whole file.
+ */
+export type LineKind = 'blank' | 'comment' | 'header' | 'setting' | 'continuation' | 'unparsable' | 'outside';
+
+export interface ConfigLine {
+  /** Offsets of its first character, of the end of its text, and past its line break. */
   start: number;
+  textEnd: number;
+  end: number;
+  /** Offset of its first character that is not whitespace (textEnd on a blank line). */
+  first: number;
+  kind: LineKind;
+  /** A setting's section (the index of its header line), a continuation's setting (its line's index); else -1. */
+  owner: number;
+  /** A header's section name exactly as botocore keeps it; else "". */
+  section: string;
 }
 
-const HEADER = /^\s*\[(.*)\]\s*$/;
 /**
- * Lines that start with "[" after blanks (m: after any line break; those
- * after a lone \r are dropped below). The usual header, [NAME] or
- * [profile NAME] with a plain name up to the line's "\n" or the end (not
- * $, which /m also puts before a lone \r), has its name captured right here;
- * anything else is read again whole, for sectionName. No \r between the
- * brackets: HEADER's .* does not take one either.
+ * Every line as botocore reads it: Python's configparser.RawConfigParser
+ * with its defaults, reading a file opened in text mode (Python 3.11,
+ * botocore/configloader.py raw_config_parse). Ported from
+ * configparser._read, not approximated:
+ * - Universal newlines: \r\n, \r and \n each end a line (and nothing else
+ *   does, not \v, \f or U+2028).
+ * - A line whose stripped text is empty is blank; one that starts with # or
+ *   ; is a comment. Neither changes the state below.
+ * - A line indented deeper than the last header or setting line, while a
+ *   setting is open, continues its value, whatever it looks like.
+ * - Otherwise a header is `\[(.+)\]` matched from the start of the stripped
+ *   line: the name runs to the line's last "]", and whatever follows it (a
+ *   comment, anything) is ignored. Nothing is trimmed inside the brackets.
+ * - Otherwise, before any header: an error; else a setting if the line has
+ *   "=" or ":" after a non-empty name, else an error.
+ * Indentation is counted in characters, as Python counts it.
  */
-const HEADER_LINE = /^[^\S\n]*\[(?:[^\S\n\r]*(?:profile[^\S\n\r]+)?([^\s'"\\[\]=]+)[^\S\n\r]*\][^\S\n]*(?=\n|(?![\s\S]))|[^\n]*)/gm;
-
-/**
- * Section headers whose lines start in [from, to): one regex pass, and an
- * object per header only, since configs of 20,000 lines are read on every
- * run. Names are normalised the way the two readers do: aws-okta drops the
- * "profile " prefix and treats every section as a profile, botocore splits
- * "profile  NAME" on whitespace.
- */
-export function sectionHeaders(text: string, from = 0, to = text.length): Header[] {
-  const headers: Header[] = [];
-  HEADER_LINE.lastIndex = from;
-  for (let match = HEADER_LINE.exec(text); match !== null && match.index < to; match = HEADER_LINE.exec(text)) {
-    const start = match.index;
-    if (start > 0 && text.charCodeAt(start - 1) !== 10) continue;
-    if (match[1] !== undefined) {
-      headers.push({ name: match[1], start });
-      continue;
-    }
-    const line = lineAt(text, start).text;
-    const header = HEADER.exec(line);
-    // go-ini tries key=value before [section]; a "header" holding = is a key to aws-okta.
-    if (header && !line.includes('=')) headers.push({ name: sectionName(header[1]!), start });
+export function readAsBotocore(text: string): ConfigLine[] {
+  const lines: ConfigLine[] = [];
+  const reader = new BotocoreReader(text);
+  for (let line = reader.next(); line !== undefined; line = reader.next()) {
+    const { start, textEnd, end, first, kind, owner, section } = line;
+    lines.push({ start, textEnd, end, first, kind, owner, section });
   }
-  return headers;
+  return lines;
 }
 
 /**
- * Where a section's own lines end: after its last line that is neither blank
- * nor a comment (trailing comments likely describe what follows), plus the
- * blank lines that separated it from the next section. `limit` is where the
- * next section or the part of the file it lives in begins.
+ * readAsBotocore one line at a time, for a caller that need not keep them:
+ * next() returns the same object each time, filled in for the next line.
  */
-export function sectionEnd(text: string, header: Line, limit: number): number {
-  const lines = splitLines(text, header.start, limit);
-  let last = 0;
-  lines.forEach((line, index) => {
-    const trimmed = line.text.trim();
-    if (trimmed !== '' && !trimmed.startsWith('#') && !trimmed.startsWith(';')) last = index;
-  });
-  // A blank last line without a newline stays, so the file ends as it did.
-  const blankWithEnding = (line: Line | undefined) => line !== undefined && line.text.trim() === '' && text.charCodeAt(line.end - 1) === 10;
-  while (blankWithEnding(lines[last + 1])) last += 1;
-  return lines[last]!.end;
+export class BotocoreReader {
+  /** The index the next line will have. */
+  private index = 0;
+  private start = 0;
+  private section = -1;
+  private setting = -1;
+  private indentLevel = 0;
+  private cr: number;
+  private lf: number;
+  private readonly line: ConfigLine = { start: 0, textEnd: 0, end: 0, first: 0, kind: 'blank', owner: -1, section: '' };
+
+  constructor(private readonly text: string) {
+    this.cr = text.indexOf('\r');
+    this.lf = text.indexOf('\n');
+  }
+
+  /** Where the next line starts. */
+  get at(): number {
+    return this.start;
+  }
+
+  /**
+   * Read robo's block, from here to `end`, as the one line it is to the lines
+   * after it: robo's renderer always ends it with a setting at column 0 (see
+   * render.ts), which stays open, so a deeper-indented line after the block
+   * continues robo's last value.
+   */
+  passBlock(end: number): void {
+    this.section = this.setting = this.index;
+    this.indentLevel = 0;
+    this.index += 1;
+    this.start = end;
+  }
+
+  next(): ConfigLine | undefined {
+    const { text, start } = this;
+    if (start >= text.length) return undefined;
+    if (this.cr !== -1 && this.cr < start) this.cr = text.indexOf('\r', start);
+    if (this.lf !== -1 && this.lf < start) this.lf = text.indexOf('\n', start);
+    const cr = this.cr;
+    const lf = this.lf;
+    const textEnd = Math.min(cr === -1 ? text.length : cr, lf === -1 ? text.length : lf);
+    const end = textEnd === text.length ? textEnd : textEnd === cr && lf === cr + 1 ? textEnd + 2 : textEnd + 1;
+    let first = start;
+    let indent = 0;
+    for (let width = spaceAt(text, first, true); width > 0 && first < textEnd; width = spaceAt(text, first, true)) {
+      first += width;
+      indent += 1;
+    }
+    const char = text.charCodeAt(first);
+    const line = this.line;
+    line.start = start;
+    line.textEnd = textEnd;
+    line.end = end;
+    line.first = first;
+    line.owner = -1;
+    line.section = '';
+    if (first === textEnd) line.kind = 'blank';
+    else if (char === 35 || char === 59) line.kind = 'comment';
+    else if (this.section !== -1 && this.setting !== -1 && indent > this.indentLevel) {
+      line.kind = 'continuation';
+      line.owner = this.setting;
+    } else {
+      this.indentLevel = indent;
+      const close = char === 91 ? lastIndexIn(text, 93, first + 2, textEnd) : -1;
+      if (close !== -1) {
+        line.kind = 'header';
+        line.section = text.slice(first + 1, close);
+        this.section = this.index;
+        this.setting = -1;
+      } else if (this.section === -1) line.kind = 'outside';
+      else {
+        const delimiter = firstDelimiter(text, first, textEnd);
+        // An empty name ("= x") is an error that also closes the open setting; a line without a delimiter leaves it open.
+        if (delimiter === first) this.setting = -1;
+        if (delimiter <= first) line.kind = 'unparsable';
+        else {
+          line.kind = 'setting';
+          line.owner = this.section;
+          this.setting = this.index;
+        }
+      }
+    }
+    this.index += 1;
+    this.start = end;
+    return line;
+  }
 }
 
-export function sectionName(header: string): string {
-  const trimmed = header.trim();
-  if (!trimmed.startsWith('profile')) return trimmed;
-  // The usual case, without quotes or escapes, needs no shlex.
-  const plain = /^profile\s+([^\s'"\\]+)$/.exec(trimmed);
-  if (plain) return plain[1]!;
-  // botocore splits "profile NAME" with shlex, so [profile "dev"] and
-  // [profile 'dev'] are profile dev too; aws-okta trims and drops "profile ".
-  const words = shlexSplit(trimmed);
-  return words?.length === 2 && words[0] === 'profile' ? words[1]! : trimmed;
+function lastIndexIn(text: string, char: number, from: number, to: number): number {
+  for (let at = to - 1; at >= from; at -= 1) if (text.charCodeAt(at) === char) return at;
+  return -1;
 }
 
-/** Python's shlex.split in POSIX mode, for section headers; undefined where shlex would fail. */
+function indexIn(text: string, char: number, from: number, to: number): number {
+  for (let at = from; at < to; at += 1) if (text.charCodeAt(at) === char) return at;
+  return -1;
+}
+
+function firstDelimiter(text: string, from: number, to: number): number {
+  for (let at = from; at < to; at += 1) {
+    const char = text.charCodeAt(at);
+    if (char === 61 || char === 58) return at;
+  }
+  return -1;
+}
+
+/** The index of the line holding `offset`. */
+export function lineIndexAt(lines: readonly ConfigLine[], offset: number): number {
+  let low = 0;
+  let high = lines.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (lines[middle]!.start <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+/**
+ * The profile botocore files a section under (configloader.build_profile_map):
+ * any name starting with "profile" that Python's shlex splits into exactly
+ * two words is the second word ([profile "dev"], [profile  dev], even
+ * [profiles dev]), and "default" is default.
+ */
+export function botocoreProfile(section: string): string | undefined {
+  if (section.startsWith('profile')) {
+    const words = shlexSplit(section);
+    return words?.length === 2 ? words[1] : undefined;
+  }
+  return section === 'default' ? 'default' : undefined;
+}
+
+/** Python's shlex.split(text) as botocore calls it (POSIX mode); undefined where it raises. */
 export function shlexSplit(text: string): string[] | undefined {
   const words: string[] = [];
   let word: string | undefined;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index]!;
-    if (/\s/.test(char)) {
+  for (let at = 0; at < text.length; at += 1) {
+    const char = text[at]!;
+    if (char === ' ' || char === '\t' || char === '\r' || char === '\n') {
       if (word !== undefined) words.push(word);
       word = undefined;
     } else if (char === "'") {
-      const end = text.indexOf("'", index + 1);
-      if (end === -1) return undefined;
-      word = (word ?? '') + text.slice(index + 1, end);
-      index = end;
+      const close = text.indexOf("'", at + 1);
+      if (close === -1) return undefined;
+      word = (word ?? '') + text.slice(at + 1, close);
+      at = close;
     } else if (char === '"') {
-      let value = '';
-      for (index += 1; index < text.length && text[index] !== '"'; index += 1) {
-        if (text[index] === '\\' && index + 1 < text.length && '\\"$`\n'.includes(text[index + 1]!)) index += 1;
-        value += text[index];
+      // Inside double quotes a backslash escapes only " and \ and is kept before anything else.
+      let quoted = '';
+      for (at += 1; text[at] !== '"'; at += 1) {
+        if (at >= text.length) return undefined;
+        if (text[at] === '\\') {
+          at += 1;
+          if (at >= text.length) return undefined;
+          if (text[at] !== '"' && text[at] !== '\\') quoted += '\\';
+        }
+        quoted += text[at];
       }
-      if (index >= text.length) return undefined;
-      word = (word ?? '') + value;
+      word = (word ?? '') + quoted;
     } else if (char === '\\') {
-      if (index + 1 >= text.length) return undefined;
-      word = (word ?? '') + text[index + 1];
-      index += 1;
+      if (at + 1 >= text.length) return undefined;
+      word = (word ?? '') + text[at + 1];
+      at += 1;
     } else word = (word ?? '') + char;
   }
   if (word !== undefined) words.push(word);
   return words;
+}
+
+/** What a line is to aws-okta's INI reader. */
+export type GoIniKind = 'blank' | 'comment' | 'key' | 'header' | 'error';
+
+export interface GoIniLine {
+  start: number;
+  end: number;
+  /** Offset of its first character that is not whitespace. */
+  first: number;
+  kind: GoIniKind;
+  /** A header's section name, trimmed; else "". */
+  name: string;
+  /** A key's "=" (its name is the trimmed text from `first` to it); else -1. */
+  equals: number;
+}
+
+/**
+ * Each line as aws-okta reads it, one at a time (next() returns the same
+ * object each time, filled in for the next line). Its reader is
+ * github.com/vaughan0/go-ini at a98ad7e, the version it pins: lines end at
+ * \n only, and are trimmed with Go's unicode.IsSpace (a trailing \r goes, a
+ * lone \r inside stays). Then a line starting with ; or # is a comment; one
+ * holding "=" after its first character is a key, even when it looks like a
+ * header; `[...]` is a header, its name trimmed again; anything else makes
+ * aws-okta refuse the whole file.
+ */
+export class GoIniReader {
+  private start = 0;
+  private readonly line: GoIniLine = { start: 0, end: 0, first: 0, kind: 'blank', name: '', equals: -1 };
+  /** The section the lines read so far leave open. */
+  section = '';
+
+  constructor(private readonly text: string) {}
+
+  /** Where the next line starts. */
+  get at(): number {
+    return this.start;
+  }
+
+  /** Read robo's block, from here to `end`, as what it leaves open: its last section. */
+  passBlock(end: number): void {
+    const block = this.text.slice(this.start, end);
+    const header = block.lastIndexOf('\n[') + 2;
+    this.section = block.slice(header, block.indexOf(']', header));
+    this.start = end;
+  }
+
+  next(): GoIniLine | undefined {
+    const { text, start } = this;
+    if (start >= text.length) return undefined;
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline + 1;
+    let first = start;
+    let last = newline === -1 ? text.length : newline;
+    for (let width = spaceAt(text, first, false); width > 0 && first < last; width = spaceAt(text, first, false)) first += width;
+    for (let width = spaceBefore(text, last, first, false); width > 0; width = spaceBefore(text, last, first, false)) last -= width;
+    const char = text.charCodeAt(first);
+    const line = this.line;
+    line.start = start;
+    line.end = end;
+    line.first = first;
+    line.kind = 'error';
+    line.name = '';
+    line.equals = -1;
+    if (first === last) line.kind = 'blank';
+    else if (char === 59 || char === 35) line.kind = 'comment';
+    // `^([^=]+)=(.*)$`: an "=", and something before the first one.
+    else if (char !== 61 && (line.equals = indexIn(text, 61, first, last)) !== -1) line.kind = 'key';
+    else if (char === 91 && last - first >= 2 && text.charCodeAt(last - 1) === 93) {
+      line.kind = 'header';
+      line.name = this.section = text.slice(...trimmed(text, first + 1, last - 1, false));
+    }
+    this.start = end;
+    return line;
+  }
+}
+
+/** A key's name as aws-okta reads it. */
+export function goIniKey(text: string, line: GoIniLine): string {
+  return text.slice(...trimmed(text, line.first, line.equals, false));
+}
+
+/** The profile aws-okta files a section under: its name without one leading "profile ". */
+export function awsOktaProfile(section: string): string {
+  return section.startsWith('profile ') ? section.slice('profile '.length) : section;
 }

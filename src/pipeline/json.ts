@@ -5,15 +5,28 @@
  * reviewer could approve one value while robo uses another. jsonc-parser's
  * scanner gives offsets for every error and lets us see duplicate keys;
  * JSON.parse then builds the value once the text is known to be clean.
+ *
+ * Nesting is limited before anything walks the document: jsonc-parser's
+ * parser, the schema validators and robo's own checks all recurse, and a
+ * file of 100,000 "[" made every run die with "Maximum call stack size
+ * exceeded", naming no file. Real definition files nest four levels deep.
  */
-import { printParseErrorCode, visit, type JSONPath, type ParseErrorCode } from 'jsonc-parser';
+import { createScanner, findNodeAtLocation, parseTree, printParseErrorCode, visit, type JSONPath, type ParseErrorCode } from 'jsonc-parser';
 import { pointerSegment } from './problems.js';
+
+/** Deepest nesting of arrays and objects robo reads: far above any real file, far below what a recursive walk cannot take. */
+export const MAX_DEPTH = 32;
 
 export type JsonResult =
   | { ok: true; value: unknown }
   | { ok: false; problems: Array<{ pointer: string; message: string }> };
 
 export function parseStrictJson(text: string): JsonResult {
+  const deep = tooDeep(text);
+  if (deep !== undefined) {
+    const { line, column } = lineAndColumn(text, deep);
+    return { ok: false, problems: [{ pointer: '', message: `nested more than ${MAX_DEPTH} levels deep at line ${line}, column ${column}: robo refuses deeper files` }] };
+  }
   const problems: Array<{ pointer: string; message: string }> = [];
   // Keys seen so far in each open object, innermost last.
   const objects: Array<Set<string>> = [];
@@ -48,6 +61,32 @@ export function parseStrictJson(text: string): JsonResult {
   return { ok: true, value: JSON.parse(text) as unknown };
 }
 
+// jsonc-parser's SyntaxKind is a const enum, which isolatedModules cannot read: its documented values.
+const OPEN_BRACE = 1;
+const CLOSE_BRACE = 2;
+const OPEN_BRACKET = 3;
+const CLOSE_BRACKET = 4;
+const EOF = 17;
+
+/**
+ * The offset of the first "[" or "{" nested deeper than MAX_DEPTH, found
+ * with jsonc-parser's own scanner (iterative), so strings and comments are
+ * skipped exactly as its parser skips them. A closer pops only the opener it
+ * matches: the parser ends an array only at "]" and an object only at "}"
+ * (it skips a stray closer and goes on, so "[},[},..." nests as deep as
+ * "[[..."), and this count never falls below the parser's.
+ */
+function tooDeep(text: string): number | undefined {
+  const scanner = createScanner(text, true);
+  const open: number[] = [];
+  for (let token = scanner.scan() as number; token !== EOF; token = scanner.scan() as number) {
+    if (token === OPEN_BRACE || token === OPEN_BRACKET) {
+      if (open.push(token) > MAX_DEPTH) return scanner.getTokenOffset();
+    } else if ((token === CLOSE_BRACE && open.at(-1) === OPEN_BRACE) || (token === CLOSE_BRACKET && open.at(-1) === OPEN_BRACKET)) open.pop();
+  }
+  return undefined;
+}
+
 function toPointer(path: JSONPath): string {
   return path.map((segment) => `/${pointerSegment(segment)}`).join('');
 }
@@ -67,4 +106,41 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
     lineStart = index + 1;
   }
   return { line, column: offset - lineStart + 1 };
+}
+
+/**
+ * The line a JSON pointer points at in `text` (1-based), for tools that want
+ * FILE:LINE (a CI annotation). Undefined for the whole document ("") and for
+ * a place the text does not have: a syntax error carries its line in its
+ * message, and a missing key is reported at the object that lacks it.
+ * The text is parsed once, however many pointers are asked about.
+ */
+export function pointerLines(text: string): (pointer: string) => number | undefined {
+  // parseTree recurses: a file nested too deep has no lines to find (its one problem has no pointer).
+  const tree = tooDeep(text) === undefined ? parseTree(text, [], { disallowComments: true, allowTrailingComma: false }) : undefined;
+  const lineStarts = [0];
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) lineStarts.push(index + 1);
+  const lineAt = (offset: number) => {
+    // The last line start at or before offset, by binary search.
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (lineStarts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return low + 1;
+  };
+  return (pointer) => {
+    if (pointer === '' || !tree) return undefined;
+    let node = tree;
+    for (const raw of pointer.slice(1).split('/')) {
+      const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+      // jsonc-parser takes numbers for array indexes, and a pointer's segments are text.
+      const next = findNodeAtLocation(node, [node.type === 'array' && /^\d+$/.test(segment) ? Number(segment) : segment]);
+      if (!next) return undefined;
+      node = next;
+    }
+    return lineAt(node.offset);
+  };
 }

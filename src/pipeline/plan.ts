@@ -3,14 +3,21 @@
  *
  * robo owns only the lines between its two markers. Everything outside them
  * stays byte for byte, except a user section that robo now generates (the
- * same profile name, or [okta]): both readers would see it twice and botocore
+ * same profile name, or [okta]), found exactly as botocore and aws-okta read
+ * headers (config-file.ts): both readers would see it twice and botocore
  * refuses duplicate sections, so it is taken out and reported (the backup
  * keeps it). A file without markers gets the block at the top, so the user's
- * bytes follow unchanged even when their last line has no newline.
+ * bytes follow unchanged even when their last line has no newline; or at the
+ * end, when at the top it would change how the user's first lines read.
+ *
+ * The new file is then read again as both readers read it, and compared with
+ * the old one line by line: if botocore could load the file before, it can
+ * after, and robo's profiles hold only robo's lines. A merge that cannot keep
+ * that is refused (exit 7), and nothing is written.
  */
-import { BrokenMarkersError } from '../errors.js';
+import { BrokenMarkersError, UnmergeableConfigError } from '../errors.js';
 import type { Target } from '../system/target.js';
-import { findBlock, lineAt, lineNumberAt, sectionEnd, sectionHeaders } from './config-file.js';
+import { awsOktaProfile, BotocoreReader, botocoreProfile, findBlock, GoIniReader, goIniKey, lineIndexAt, readAsBotocore, shownText, type ConfigLine, type LineKind } from './config-file.js';
 
 export interface RemovedSection {
   /** The header as the user wrote it, e.g. "[profile dev]". */
@@ -37,11 +44,16 @@ export interface PlanOptions {
 }
 
 export function planConfig(target: Target, block: string, options: PlanOptions): Plan {
+  // The file is handled as latin1, one char per byte, so the user's bytes
+  // round-trip whatever they are. The block becomes its UTF-8 bytes once,
+  // here, and is spliced in as those bytes: encoded as latin1, a micro sign
+  // became a lone 0xB5 (botocore then refused the file) and U+010A a newline.
+  const bytes = Buffer.from(block, 'utf8');
+  const view = bytes.toString('latin1');
   const current = target.content;
-  if (current === undefined || options.replace) return finish(target, Buffer.from(block, 'latin1'), []);
+  if (current === undefined || options.replace) return finish(target, bytes, []);
 
   const text = current.toString('latin1');
-  // Only marker and header lines can matter; the rest is copied as it is.
   const search = findBlock(text);
   if (search.kind === 'broken') {
     throw new BrokenMarkersError(`${target.path}: ${search.reason} at line ${search.lines.join(', ')}; nothing was written`, [
@@ -50,34 +62,250 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
     ]);
   }
   // The user's two parts: before robo's block and after it (all of the file when there is no block yet).
-  const [from, to] = search.kind === 'found' ? [search.from, search.to] : [0, 0];
-  const taken = new Set([...options.generated, 'okta']);
-  const headers = [...sectionHeaders(text, 0, from), ...sectionHeaders(text, to)];
-  const removed: RemovedSection[] = [];
-  const drop: Array<[number, number]> = [];
-  headers.forEach((header, index) => {
-    if (!taken.has(header.name)) return;
-    const line = lineAt(text, header.start);
-    removed.push({ header: line.text.trim(), line: lineNumberAt(text, header.start) });
-    // The section runs to the next header, or to the end of its part.
-    const partEnd = header.start < from ? from : text.length;
-    const next = headers[index + 1]?.start;
-    drop.push([header.start, sectionEnd(text, line, next !== undefined && next < partEnd ? next : partEnd)]);
-  });
+  let [from, to] = search.kind === 'found' ? [search.from, search.to] : [0, 0];
+  const reading = read(text, [from, to]);
+  const { removed, drop } = collisions(reading, options.generated);
+  // The block starts on a line of its own, even after a last line without a line break (or a lone \r).
+  let breakBeforeBlock = false;
   const keep = (start: number, end: number) => {
-    let kept = '';
-    for (const [dropFrom, dropTo] of drop.filter(([at]) => at >= start && at < end)) {
-      kept += text.slice(start, dropFrom);
-      start = dropTo;
-    }
-    return kept + text.slice(start, end);
+    const kept = keptRanges(drop, start, end).map(([keepFrom, keepTo]) => text.slice(keepFrom, keepTo));
+    return kept.join('') + (breakBeforeBlock && end === from && start < end ? '\n' : '');
   };
   // The usual run: robo's block is already these bytes and nothing is taken out, so the file stays as it is.
-  if (drop.length === 0 && search.kind === 'found' && to - from === block.length && text.slice(from, to) === block) return { target, next: current, changed: false, removed };
-  return finish(target, Buffer.from(keep(0, from) + block + keep(to, text.length), 'latin1'), removed);
+  const unchanged = drop.length === 0 && search.kind === 'found' && to - from === view.length && text.slice(from, to) === view;
+  // Put the block at `at` (where the old one was, or where a new one goes) and see whether any line reads differently.
+  const place = (at: [number, number]) => {
+    [from, to, breakBeforeBlock] = [...at, false];
+    if (unchanged) return mergeProblem(reading, { output: text, block: [from, to], from, to, drop }, options.generated);
+    const before = keep(0, from);
+    breakBeforeBlock = before !== '' && !before.endsWith('\n');
+    const head = breakBeforeBlock ? `${before}\n` : before;
+    return mergeProblem(reading, { output: head + view + keep(to, text.length), block: [head.length, head.length + view.length], from, to, drop }, options.generated);
+  };
+  // A new block goes at the top, unless that would change how the user's lines read (an indented first
+  // header would continue robo's last value): then at the end, where nothing of the user's follows it.
+  let problem = place([from, to]);
+  if (problem && search.kind === 'none' && text.length > 0) problem = place([text.length, text.length]);
+  if (problem) {
+    throw new UnmergeableConfigError(`${target.path}: line ${problem.line} (${JSON.stringify(problem.text)}): ${problem.reason}; nothing was written`, [
+      'robo takes out only whole sections of yours that collide with its own, and only where nothing else changes for the AWS CLI or aws-okta.',
+      'Edit that line by hand (remove its leading whitespace, or give it a section of its own), or run with --replace to overwrite the whole file after a backup.',
+    ]);
+  }
+  if (unchanged) return { target, next: current, changed: false, removed };
+  return finish(target, Buffer.from(keep(0, from) + view + keep(to, text.length), 'latin1'), removed);
 }
 
 function finish(target: Target, next: Buffer, removed: RemovedSection[]): Plan {
   const changed = target.content === undefined || !target.content.equals(next);
   return { target, next, changed, removed };
+}
+
+/** The file as it is: its lines as botocore reads them, aws-okta's headers, and where robo's block is ([0, 0) for none). */
+interface Reading {
+  text: string;
+  lines: ConfigLine[];
+  /** The headers aws-okta reads: where each one's text starts, and its section name. */
+  goIniHeaders: Array<{ first: number; name: string }>;
+  /** Whether aws-okta can read the file at all: no line it cannot parse. */
+  goIniReadable: boolean;
+  block: [number, number];
+}
+
+function read(text: string, block: [number, number]): Reading {
+  const goIniHeaders: Reading['goIniHeaders'] = [];
+  let goIniReadable = true;
+  const goIni = new GoIniReader(text);
+  for (let line = goIni.next(); line !== undefined; line = goIni.next()) {
+    if (line.kind === 'header') goIniHeaders.push({ first: line.first, name: line.name });
+    if (line.kind === 'error') goIniReadable = false;
+  }
+  return { text, lines: readAsBotocore(text), goIniHeaders, goIniReadable, block };
+}
+
+/** The parts of [start, end) outside the dropped sections. */
+function keptRanges(drop: ReadonlyArray<[number, number]>, start: number, end: number): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  for (const [dropFrom, dropTo] of drop) {
+    if (dropFrom < start || dropFrom >= end) continue;
+    ranges.push([start, dropFrom]);
+    start = dropTo;
+  }
+  ranges.push([start, end]);
+  return ranges;
+}
+
+/**
+ * The user's sections that collide with robo's block, and the text to drop
+ * for each. A section collides when either reader would see one of robo's
+ * names twice: to botocore, [okta], or any header it files under one of
+ * robo's profiles (a duplicate [profile dev] makes it refuse the file, a
+ * [profile "dev"] or [default] silently shadows one); to aws-okta, any header
+ * whose name less "profile " is okta or one of robo's profiles ([dev],
+ * [ profile dev ], [profile okta]). Sections are botocore's: from the header
+ * to the next header, continuation lines included.
+ */
+function collisions({ text, lines, goIniHeaders, block: [blockFrom, blockTo] }: Reading, generated: ReadonlySet<string>): { removed: RemovedSection[]; drop: Array<[number, number]> } {
+  const mine = (offset: number) => offset < blockFrom || offset >= blockTo;
+  const robo = new Set([...generated, 'okta']);
+  const colliding = new Set<number>();
+  lines.forEach((line, index) => {
+    if (line.kind !== 'header' || !mine(line.start)) return;
+    const profile = botocoreProfile(line.section);
+    if (line.section === 'okta' || (profile !== undefined && generated.has(profile))) colliding.add(index);
+  });
+  for (const line of goIniHeaders) {
+    if (!mine(line.first) || !robo.has(awsOktaProfile(line.name))) continue;
+    // The same header as botocore reads it. If to botocore it is no header, mergeProblem refuses the file.
+    const index = lineIndexAt(lines, line.first);
+    if (lines[index]!.kind === 'header') colliding.add(index);
+  }
+  const removed: RemovedSection[] = [];
+  const drop: Array<[number, number]> = [];
+  for (const index of [...colliding].sort((a, b) => a - b)) {
+    const header = lines[index]!;
+    removed.push({ header: shownText(text, header), line: index + 1 });
+    drop.push([header.start, sectionEnd(lines, index, header.start < blockFrom ? blockFrom : text.length)]);
+  }
+  return { removed, drop };
+}
+
+/**
+ * Where a section's own lines end: after its last line that is neither blank
+ * nor a comment (trailing comments likely describe what follows), plus the
+ * blank lines that separated it from the next section. `limit` is where the
+ * part of the file it lives in ends.
+ */
+function sectionEnd(lines: readonly ConfigLine[], header: number, limit: number): number {
+  const within = (index: number) => index < lines.length && lines[index]!.start < limit;
+  let last = header;
+  for (let index = header + 1; within(index) && lines[index]!.kind !== 'header'; index += 1) {
+    if (lines[index]!.kind !== 'blank' && lines[index]!.kind !== 'comment') last = index;
+  }
+  // A blank last line without a line break stays, so the file ends as it did.
+  const blankWithBreak = (line: ConfigLine) => line.kind === 'blank' && line.end > line.textEnd;
+  while (within(last + 1) && blankWithBreak(lines[last + 1]!)) last += 1;
+  return lines[last]!.end;
+}
+
+const KIND: Record<LineKind, string> = {
+  blank: 'a blank line',
+  comment: 'a comment',
+  header: 'a section header',
+  setting: 'a setting',
+  continuation: 'the continuation of the value above it',
+  unparsable: 'a line it cannot parse',
+  outside: 'a setting outside any section',
+};
+
+interface Merge {
+  /** The new file's text, and where robo's block is in it. */
+  output: string;
+  block: [number, number];
+  /** Where in the old text the block goes, and what of it is dropped. */
+  from: number;
+  to: number;
+  drop: ReadonlyArray<[number, number]>;
+}
+
+interface MergeProblem {
+  /** 1-based, in the old file. */
+  line: number;
+  text: string;
+  reason: string;
+}
+
+/**
+ * Whether the merged file keeps the meaning of every line the user keeps,
+ * for both readers; the first line that changes, if not. This is what makes
+ * "botocore could load it before, so it can after" hold, and keeps robo's
+ * profiles robo's. It reads the new file as botocore does and compares each
+ * kept line with the same line before: what it is and what it belongs to (a
+ * setting's section, a continuation's setting). Nothing of the user's may
+ * belong to robo's block. Then as aws-okta does: no header of the user's may
+ * still name one of robo's profiles, no key of the user's may fall into one
+ * of them, and a file aws-okta could read stays readable.
+ */
+function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<string>): MergeProblem | undefined {
+  const { text, lines } = reading;
+  const { output, block: [blockStart, blockEnd] } = merge;
+  // Where each kept piece of the old text landed in the new one.
+  const pieces: Array<{ at: number; from: number; to: number }> = [];
+  let at = 0;
+  for (const [from, to] of [...keptRanges(merge.drop, 0, merge.from), [-1, -1] as const, ...keptRanges(merge.drop, merge.to, text.length)]) {
+    if (from === -1) at = blockEnd;
+    else pieces.push({ at, from, to });
+    at += to - from;
+  }
+  const oldOffset = (offset: number) => {
+    let [low, high] = [0, pieces.length - 1];
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (pieces[middle]!.at <= offset) low = middle;
+      else high = middle - 1;
+    }
+    const piece = pieces[low];
+    return piece === undefined || offset < piece.at || offset >= piece.at + piece.to - piece.from ? -1 : piece.from + offset - piece.at;
+  };
+  const inBlock = (offset: number) => offset >= blockStart && offset < blockEnd;
+  const problem = (offset: number, reason: string): MergeProblem => {
+    const line = lineIndexAt(lines, Math.max(0, oldOffset(offset)));
+    return { line: line + 1, text: shownText(text, lines[line]!), reason };
+  };
+
+  // Each line of the new file with the line of the old one it is (the new file keeps the old order),
+  // or ROBO for robo's block, so what a line belongs to can be compared before and after.
+  const ROBO = -2;
+  const [oldBlockFrom, oldBlockTo] = reading.block;
+  const oldOwner = (line: ConfigLine) => (line.owner === -1 ? -1 : lines[line.owner]!.start >= oldBlockFrom && lines[line.owner]!.start < oldBlockTo ? ROBO : line.owner);
+  // A file already holding this block is checked too (robo's profiles must be robo's), with no second reading.
+  const same = output === text;
+  const now = new BotocoreReader(output);
+  const origin: number[] = [];
+  for (let index = 0, old = 0; ; index += 1) {
+    if (!same && now.at === blockStart) {
+      now.passBlock(blockEnd);
+      origin.push(ROBO);
+      continue;
+    }
+    const line = same ? lines[index] : now.next();
+    if (line === undefined) break;
+    if (inBlock(line.start)) {
+      origin.push(ROBO);
+      continue;
+    }
+    const offset = oldOffset(line.start);
+    while (old < lines.length - 1 && lines[old]!.start < offset) old += 1;
+    origin.push(old);
+    const before = lines[old]!;
+    if (before.start !== offset) return problem(line.start, 'robo cannot tell how the AWS CLI would read it');
+    if (line.kind === 'blank' || line.kind === 'comment') continue;
+    const owner = line.owner === -1 ? -1 : origin[line.owner]!;
+    if (owner === ROBO) return problem(line.start, `the AWS CLI would read it as part of robo's block above it`);
+    if (line.kind !== before.kind) return problem(line.start, `the AWS CLI would read it as ${KIND[line.kind]}, not as ${KIND[before.kind]}`);
+    if (owner !== oldOwner(before)) return problem(line.start, 'the AWS CLI would read it as part of another section than before');
+  }
+
+  // aws-okta refuses a file with a line it cannot parse; what it would read from the rest matters only if there is none.
+  const robo = new Set([...generated, 'okta']);
+  let found: MergeProblem | undefined;
+  let broken: number | undefined;
+  const goIni = new GoIniReader(output);
+  while (broken === undefined) {
+    if (goIni.at === blockStart) goIni.passBlock(blockEnd);
+    const line = goIni.next();
+    if (line === undefined) break;
+    if (line.kind === 'error') broken = line.first;
+    else if (found) continue;
+    else if (line.kind === 'header' && robo.has(awsOktaProfile(line.name))) {
+      found = problem(line.first, `aws-okta reads it as [${line.name}], which robo's block defines, but to the AWS CLI it is no section header, so robo cannot take it out`);
+    }
+    // aws-okta looks keys up by names of lower-case letters and "_"; one named otherwise ("[x]" from a
+    // header holding "=", or the start of a file with CR line ends, read as one line) is never read.
+    else if (line.kind === 'key' && robo.has(awsOktaProfile(goIni.section)) && /^[a-z_]+$/.test(goIniKey(output, line))) {
+      found = problem(line.first, `aws-okta would read it as a setting of robo's [${goIni.section}]`);
+    }
+  }
+  if (broken !== undefined) return reading.goIniReadable ? problem(broken, 'aws-okta could read the file before, and would stop at this line') : undefined;
+  return found;
 }

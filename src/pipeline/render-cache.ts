@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BUILD_ID } from '../build-id.js';
-import type { Problem } from './problems.js';
+import { isProblem, type Problem } from './problems.js';
 
 export interface RenderedEntry {
   version: string;
@@ -24,8 +24,8 @@ export interface RenderedEntry {
   dir: string;
   commit: string;
   team: string;
-  /** The block as written; not yet checked (profilesOfBlock). */
-  text: string;
+  /** The block's bytes, as they will be written; not yet checked (profilesOfBlock). */
+  bytes: Buffer;
   /** Problems in other teams' files at this commit. */
   warnings: Problem[];
 }
@@ -37,27 +37,29 @@ function entryFile(cacheDir: string, team: string): string {
 /** The entry for this team and source, if this build of robo wrote it. Synchronous: it is read before the run's one git call. */
 export function readRenderCache(cacheDir: string, team: string, url: string): RenderedEntry | undefined {
   try {
-    const content = readFileSync(entryFile(cacheDir, team), 'utf8');
-    const newline = content.indexOf('\n');
-    const entry = { ...(JSON.parse(content.slice(0, newline)) as Partial<RenderedEntry>), text: content.slice(newline + 1) };
+    // Bytes, not text: the block is checked as the bytes it would put in the config.
+    const content = readFileSync(entryFile(cacheDir, team));
+    const newline = content.indexOf(0x0a);
+    if (newline === -1) return undefined;
+    const entry = { ...(JSON.parse(content.subarray(0, newline).toString('utf8')) as Partial<RenderedEntry>), bytes: content.subarray(newline + 1) };
     const clones = path.join(cacheDir, 'sources') + path.sep;
     const whole =
       entry.version === BUILD_ID && entry.url === url && entry.team === team && typeof entry.dir === 'string' && entry.dir.startsWith(clones) &&
-      typeof entry.commit === 'string' && /^[0-9a-f]{40,64}$/.test(entry.commit) && Array.isArray(entry.warnings);
+      typeof entry.commit === 'string' && /^[0-9a-f]{40,64}$/.test(entry.commit) && Array.isArray(entry.warnings) && entry.warnings.every(isProblem);
     return whole ? (entry as RenderedEntry) : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Profile names are not stored: a reader takes them from the block itself. */
-export async function writeRenderCache(cacheDir: string, entry: Omit<RenderedEntry, 'version'>): Promise<void> {
+/** Profile names are not stored: a reader takes them from the block itself. The block is written as UTF-8, as in the config. */
+export async function writeRenderCache(cacheDir: string, entry: Omit<RenderedEntry, 'version' | 'bytes'> & { text: string }): Promise<void> {
   const file = entryFile(cacheDir, entry.team);
   const temp = `${file}.${process.pid}.tmp`;
   try {
     await mkdir(path.dirname(file), { recursive: true });
     const about = { version: BUILD_ID, url: entry.url, dir: entry.dir, commit: entry.commit, team: entry.team, warnings: entry.warnings };
-    await writeFile(temp, `${JSON.stringify(about)}\n${entry.text}`);
+    await writeFile(temp, Buffer.from(`${JSON.stringify(about)}\n${entry.text}`, 'utf8'));
     await rename(temp, file);
   } catch {
     // The next run only takes the usual path.

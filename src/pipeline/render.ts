@@ -40,7 +40,8 @@ export function renderAwsConfig(model: AwsConfigModel): string {
 }
 
 function profileLines(profile: ProfileModel): string[] {
-  const lines = [`[profile ${safe(profile.name)}]`, line('role_arn', profile.roleArn)];
+  if (!PROFILE_NAME.test(profile.name)) throw new Error(`refusing to write profile ${JSON.stringify(profile.name)}: not a profile name validation lets through`);
+  const lines = [`[profile ${profile.name}]`, line('role_arn', profile.roleArn)];
   if (profile.sourceProfile !== undefined) lines.push(line('source_profile', profile.sourceProfile));
   lines.push(line('region', profile.region));
   return lines;
@@ -48,29 +49,40 @@ function profileLines(profile: ProfileModel): string[] {
 
 function line(key: string, value: string): string {
   if (!ALLOWED_KEYS.has(key)) throw new Error(`refusing to write key ${key}: it is not on robo's allow-list`);
-  return `${key} = ${safe(value)}`;
+  if (!VALUE.test(value)) throw new Error(`refusing to write ${JSON.stringify(value)}: only printable ASCII but [ and ], and the micro signs of a Go duration`);
+  return `${key} = ${value}`;
 }
-
-/** Validation guarantees this; a value that could start a new line or section must never get through. */
-function safe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f[\]]/.test(text)) throw new Error(`refusing to write ${JSON.stringify(text)}: it holds a control character or bracket`);
-  return text;
-}
-
-/** What robo's renderer writes between the markers: [okta], [profile NAME], allowed keys with safe values, blank lines. One regex pass, not a test per line. */
-const BLOCK_BODY = new RegExp(`^(?:(?:\\[okta\\]|\\[profile [^\\s\\[\\]]+\\]|(?:${[...ALLOWED_KEYS].join('|')}) = [^\\u0000-\\u001f\\u007f\\[\\]]*|)\\n)*$`);
-const PROFILE_HEADER = /^\[profile ([^\s[\]]+)\]$/gm;
 
 /**
- * The profiles a block defines, in order, if `text` is a block this renderer
- * could have written for `team` (its markers, and between them only what
- * BLOCK_BODY allows); else undefined. A block taken from robo's cache is
- * checked with this, so the cache can never put into a config what the
- * renderer never would, and the sections robo takes out of your part of the
- * file are always the block's own.
+ * What robo ever writes, as validation guarantees it. Profile names are
+ * letters, digits, ., _ and - (the schema's names and account names). A
+ * value is printable ASCII but [ and ] (a newline or bracket could start a
+ * new key or section); the only other characters are the two micro signs a
+ * Go duration may use (1h0\u00b5s), which are written as UTF-8 like the rest.
  */
-export function profilesOfBlock(text: string, team: string): string[] | undefined {
+const PROFILE_NAME = /^[A-Za-z0-9_.-]+$/;
+const VALUE = /^(?:[\x20-\x5a\x5c\x5e-\x7e]|\u00b5|\u03bc)*$/;
+
+/**
+ * The same, for the bytes of a block read back from robo's cache: seen as
+ * latin1 (one char per byte), a value is printable ASCII but [ and ], or the
+ * UTF-8 of a micro sign (C2 B5, CE BC). Any other byte is refused, so the
+ * bytes checked are the bytes written, and they are valid UTF-8.
+ */
+const VALUE_BYTES = '(?:[\\x20-\\x5a\\x5c\\x5e-\\x7e]|\\xc2\\xb5|\\xce\\xbc)*';
+const BLOCK_BODY = new RegExp(`^(?:(?:\\[okta\\]|\\[profile [A-Za-z0-9_.-]+\\]|(?:${[...ALLOWED_KEYS].join('|')}) = ${VALUE_BYTES}|)\\n)*$`);
+const PROFILE_HEADER = /^\[profile ([A-Za-z0-9_.-]+)\]$/gm;
+
+/**
+ * The profiles a block defines, in order, if `bytes` are a block this
+ * renderer could have written for `team` (its markers, and between them only
+ * what BLOCK_BODY allows); else undefined. A block taken from robo's cache
+ * is checked with this, byte for byte as it will be written, so the cache
+ * can never put into a config what the renderer never would, and the
+ * sections robo takes out of your part of the file are always the block's own.
+ */
+export function profilesOfBlock(bytes: Buffer, team: string): string[] | undefined {
+  const text = bytes.toString('latin1');
   const start = `${blockStart(team)}\n`;
   const end = `${BLOCK_END}\n`;
   if (text.length < start.length + end.length || !text.startsWith(start) || !text.endsWith(end)) return undefined;

@@ -15,8 +15,9 @@
  * teams.validate treats every file as its own.
  */
 import { ACCOUNT_PLACEHOLDER, EVERY_ACCOUNT, TEAM_NAME, type Organization, type Team } from '../model.js';
-import { checkText, goDuration, ONE_HOUR_MS, regionProblem, samlUrlProblem } from './checks.js';
+import { checkText, regionProblem, samlUrlProblem } from './checks.js';
 import { ORGANIZATION_FILE, type DefinitionFile, type Definitions } from './definitions.js';
+import { parseGoDuration } from './go-duration.js';
 import { parseStrictJson } from './json.js';
 import type { Problem } from './problems.js';
 import { partitionOf, suggestName } from './regions.js';
@@ -31,13 +32,15 @@ export interface ValidationResult {
   byTeam: Map<string, Problem[]>;
 }
 
+const ONE_HOUR = 3600n * 1_000_000_000n;
+
 /** Profiles one team may expand to: far above any real team, far below what would hurt. */
 export const MAX_PROFILES_PER_TEAM = 20_000;
 
 export function validateDefinitions(definitions: Definitions, teamName: string): ValidationResult {
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
-  const organization = checkOrganization(definitions.organization, errors);
+  const organization = checkOrganizationFile(definitions.organization, errors);
   let team: Team | undefined;
   const byTeam = new Map<string, Problem[]>();
   for (const [name, file] of definitions.teams) {
@@ -54,9 +57,24 @@ export function validateDefinitions(definitions: Definitions, teamName: string):
 /** Every file of a checkout, each problem an error: what the dotfiles repo's own CI runs. */
 export function validateCheckout(definitions: Definitions): Problem[] {
   const errors: Problem[] = [];
-  const organization = checkOrganization(definitions.organization, errors);
+  const organization = checkOrganizationFile(definitions.organization, errors);
   for (const [name, file] of definitions.teams) checkTeamFile(name, file, organization, errors);
   return errors;
+}
+
+/** Problems listed for one file: enough to fix it, not a flood (a file of 100,000 unknown keys is 100,000 problems). */
+export const MAX_PROBLEMS_PER_FILE = 50;
+
+function atMost(problems: Problem[], file: string): Problem[] {
+  if (problems.length <= MAX_PROBLEMS_PER_FILE) return problems;
+  return [...problems.slice(0, MAX_PROBLEMS_PER_FILE), { file, pointer: '', message: `and ${problems.length - MAX_PROBLEMS_PER_FILE} more problem(s) in this file, not listed` }];
+}
+
+function checkOrganizationFile(file: DefinitionFile | undefined, sink: Problem[]): Organization | undefined {
+  const problems: Problem[] = [];
+  const organization = checkOrganization(file, problems);
+  sink.push(...atMost(problems, ORGANIZATION_FILE));
+  return organization;
 }
 
 function checkTeamFile(name: string, file: DefinitionFile, organization: Organization | undefined, sink: Problem[]): Team | undefined {
@@ -64,7 +82,10 @@ function checkTeamFile(name: string, file: DefinitionFile, organization: Organiz
     sink.push({ file: file.file, pointer: '', message: `file name is not a valid team name (${TEAM_NAME.source})` });
     return undefined;
   }
-  return checkTeam(file, organization, sink);
+  const problems: Problem[] = [];
+  const team = checkTeam(file, organization, problems);
+  sink.push(...atMost(problems, file.file));
+  return team;
 }
 
 /** Size, strict JSON and text hygiene: the same for both kinds of file. */
@@ -132,17 +153,19 @@ function checkOrganization(file: DefinitionFile | undefined, errors: Problem[]):
     else seenIds.set(account.id, name);
   }
 
-  // aws-okta looks a key up in the profile, its source profile, then [okta]:
-  // every spoke inherits [okta]'s assume_role_ttl, and AWS caps a chained
-  // role session at one hour (aws-okta #95).
-  const ttl = organization.okta.assume_role_ttl;
-  if (ttl !== undefined) {
-    const ms = goDuration(ttl);
-    if (ms === undefined) problem('/okta/assume_role_ttl', 'is not a Go duration (like 1h or 45m)', ttl);
-    else if (ms > ONE_HOUR_MS) problem('/okta/assume_role_ttl', 'is over 1h: spokes inherit it through aws-okta, and AWS refuses chained role sessions over one hour (aws-okta #95)', ttl);
+  // aws-okta reads both with Go's time.ParseDuration: robo accepts exactly
+  // what it does. It looks a key up in the profile, its source profile, then
+  // [okta]: every spoke inherits [okta]'s assume_role_ttl, and AWS caps a
+  // chained role session at one hour (aws-okta #95).
+  for (const key of ['session_ttl', 'assume_role_ttl'] as const) {
+    const text = organization.okta[key];
+    if (text === undefined) continue;
+    const duration = parseGoDuration(text);
+    if (!duration.ok) problem(`/okta/${key}`, `must be a Go duration, like 1h or 30m (${duration.reason})`, text);
+    else if (key === 'assume_role_ttl' && duration.nanoseconds > ONE_HOUR) {
+      problem('/okta/assume_role_ttl', 'is over 1h: spokes inherit it through aws-okta, and AWS refuses chained role sessions over one hour (aws-okta #95)', text);
+    }
   }
-  const session = organization.okta.session_ttl;
-  if (session !== undefined && goDuration(session) === undefined) problem('/okta/session_ttl', 'is not a Go duration (like 12h)', session);
 
   return errors.length === before ? organization : undefined;
 }
@@ -176,13 +199,15 @@ function checkTeam(file: DefinitionFile, organization: Organization | undefined,
   const seen = new Map<string, string>([[organization.hub.profile, `${ORGANIZATION_FILE} /hub/profile`]]);
   let expanded = 0;
 
-  team.profiles.forEach((profile, index) => {
+  for (const [index, profile] of team.profiles.entries()) {
+    // Stop expanding once over the limit: 5,000 entries of "*" over 5,000 accounts would be 25 million profiles.
+    if (expanded > MAX_PROFILES_PER_TEAM) break;
     const at = (field: string) => `/profiles/${index}/${field}`;
     const every = profile.account === EVERY_ACCOUNT;
     if (!every && !Object.hasOwn(organization.accounts, profile.account)) {
       const guess = suggestName(profile.account, accounts);
       problem(at('account'), `is not an account in ${ORGANIZATION_FILE}${guess ? `; did you mean ${guess}?` : ` (known: ${accounts.join(', ')})`}`, profile.account);
-      return;
+      continue;
     }
     if (every !== profile.name.includes(ACCOUNT_PLACEHOLDER)) {
       problem(
@@ -192,16 +217,18 @@ function checkTeam(file: DefinitionFile, organization: Organization | undefined,
           : `may contain ${ACCOUNT_PLACEHOLDER} only when account is "${EVERY_ACCOUNT}"`,
         profile.name,
       );
-      return;
+      continue;
     }
     if (profile.region) {
       const issue = regionProblem(profile.region);
       if (issue) {
         problem(at('region'), issue, profile.region);
-        return;
+        continue;
       }
     }
     for (const account of every ? accounts : [profile.account]) {
+      expanded += 1;
+      if (expanded > MAX_PROFILES_PER_TEAM) break;
       const entry = organization.accounts[account]!;
       const name = profile.name.replaceAll(ACCOUNT_PLACEHOLDER, account);
       const region = profile.region ?? entry.region ?? organization.region;
@@ -215,9 +242,8 @@ function checkTeam(file: DefinitionFile, organization: Organization | undefined,
       if (earlier) problem(at('name'), `gives profile "${name}" a second time (first from ${earlier})`, profile.name);
       else if (reserved) problem(at('name'), reserved.replace('is reserved', `gives profile "${name}", which is reserved`), profile.name);
       else seen.set(name, `${file.file} ${at('name')}`);
-      expanded += 1;
     }
-  });
-  if (expanded > MAX_PROFILES_PER_TEAM) problem('/profiles', `expands to ${expanded} profiles; robo refuses more than ${MAX_PROFILES_PER_TEAM} for one team`);
+  }
+  if (expanded > MAX_PROFILES_PER_TEAM) problem('/profiles', `expands to more than ${MAX_PROFILES_PER_TEAM} profiles; robo refuses more for one team`);
   return problems.length === before ? team : undefined;
 }

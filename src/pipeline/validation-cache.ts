@@ -13,7 +13,7 @@ import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/p
 import path from 'node:path';
 import { BUILD_ID } from '../build-id.js';
 import type { DefinitionFile } from './definitions.js';
-import type { Problem } from './problems.js';
+import { isProblem, type Problem } from './problems.js';
 import { sha256 } from '../system/crypto.js';
 
 export type TeamProblems = Record<string, Problem[]>;
@@ -38,6 +38,9 @@ export async function readValidationCache(cacheDir: string, commit: string): Pro
   try {
     const data = JSON.parse(await readFile(cacheFile(cacheDir, commit), 'utf8')) as Partial<ValidationRecord>;
     if (!data.teams || typeof data.teams !== 'object' || !data.files || typeof data.files !== 'object') return undefined;
+    // Damaged is as good as missing: a full check, never a crash.
+    if (!Object.values(data.teams).every((list) => Array.isArray(list) && list.every(isProblem))) return undefined;
+    if (!Object.values(data.files).every((hash) => typeof hash === 'string')) return undefined;
     return { teams: data.teams, files: data.files };
   } catch {
     return undefined;

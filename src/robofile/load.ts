@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { UsageError, messageOf } from '../errors.js';
 import { openSource, resolveSource } from '../pipeline/open-source.js';
+import { regularFileInRepo } from '../pipeline/repo-path.js';
 import { cacheFolder, describeSpec, trustedSource } from '../pipeline/source.js';
 import { readFromCommit, restoreAccepted } from '../pipeline/trust.js';
 import { isBuiltinName } from '../tasks.js';
@@ -64,7 +65,7 @@ export async function locateRoboFile(request: RoboFileRequest): Promise<LocatedR
     const text = await readFromCommit(dir, commit, ROBO_FILE, request.env);
     return text === undefined ? { file: undefined, explicit: false } : { file, explicit: false, text };
   }
-  return { file: (await exists(file)) ? file : undefined, explicit: false };
+  return { file: await regularFileInRepo(dir, ROBO_FILE), explicit: false };
 }
 
 /** `text`: robo.yml's content when the caller already has it (read from a verified commit). */

@@ -7,7 +7,7 @@
  * variable, a name that would shadow a built-in) is found before anything
  * runs, each with its file and line. Pure: text in, data out.
  */
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { CST, Lexer, LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { expand, type Variables } from './template.js';
 
 export type RunKind = 'exec' | 'script' | 'command';
@@ -40,6 +40,25 @@ export interface RoboFile {
   warnings: RoboFileProblem[];
 }
 
+/**
+ * Deepest nesting robo.yml may have (a task needs three levels). The YAML
+ * parser recurses once per open collection and overflows the stack on deep
+ * files (V8 can then even abort the process while compiling a regular
+ * expression), so the nesting is bounded before it runs: flow collections
+ * by counting them, block collections by how far right a line's content may
+ * start (each block level sits further right, or is a "- " under a key).
+ */
+export const MAX_DEPTH = 32;
+/** Rightmost column (0-based) where a line's block content may start: 32 levels at two spaces each. */
+export const MAX_COLUMN = 2 * MAX_DEPTH;
+/** YAML errors listed: the first ones are the useful ones. */
+const MAX_ERRORS = 20;
+/**
+ * robo.yml files are a few KiB. The YAML parser takes about 35 µs per token
+ * in error, so a 1 MiB file of "]" kept every `robo` busy for a minute.
+ */
+export const MAX_BYTES = 64 * 1024;
+
 const TASK_KEYS = ['summary', 'usage', 'examples', 'env', 'command', 'script', 'exec'];
 const NOT_TASKS = ['variables', 'templates'];
 const TASK_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
@@ -53,18 +72,35 @@ export interface ParseOptions {
 
 export function parseRoboFile(text: string, file: string, options: ParseOptions): RoboFile {
   const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
+  const result: RoboFile = { file, tasks: new Map(), variables: { ...options.builtins }, errors: [], warnings: [] };
+  const size = Buffer.byteLength(text);
+  if (size > MAX_BYTES) {
+    result.errors.push({ line: 1, message: `is ${size} bytes; robo.yml may be at most ${MAX_BYTES} bytes (64 KiB)` });
+    return result;
+  }
+  const nesting = nestingProblem(text);
+  if (nesting) {
+    result.errors.push(nesting);
+    return result;
+  }
+  // Keys are checked for duplicates below, with a Set: the parser's own check compares each key with every earlier one.
+  const document = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const lineOf = (node: Node | Pair | null | undefined) => {
     const range = node && 'range' in node ? node.range : node && 'key' in node ? (node.key as Node | null)?.range : undefined;
     return range ? lines.linePos(range[0]).line : 1;
   };
-  const result: RoboFile = { file, tasks: new Map(), variables: { ...options.builtins }, errors: [], warnings: [] };
-  for (const error of document.errors) {
-    result.errors.push({ line: error.linePos?.[0].line ?? 1, message: `YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` });
+  for (const error of document.errors.slice(0, MAX_ERRORS)) {
+    result.errors.push({ line: lines.linePos(error.pos[0]).line, message: `YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` });
   }
+  if (document.errors.length > MAX_ERRORS) result.errors.push({ line: result.errors.at(-1)!.line, message: `and ${document.errors.length - MAX_ERRORS} more YAML error(s), not listed` });
   if (result.errors.length > 0) return result;
   const root = document.contents;
   if (root === null) return result; // an empty file has no tasks
+  const shape = shapeProblem(root);
+  if (shape) {
+    result.errors.push({ line: lineOf(shape.node), message: shape.message });
+    return result;
+  }
   if (!isMap(root)) {
     result.errors.push({ line: lineOf(root), message: 'must be a map of task names to tasks' });
     return result;
@@ -182,4 +218,76 @@ function parseTask(name: string, node: Node | null, line: number, file: RoboFile
   const usage = templated(text('usage'));
   if (errors.length > before) return undefined;
   return { name, line, summary, usage, examples, env, kind, run };
+}
+
+/**
+ * Flow collections nested deeper than MAX_DEPTH, or block content further
+ * right than MAX_COLUMN, from the YAML lexer's tokens (the lexer does not
+ * recurse; the parser does). A block scalar or a multi-line scalar is one
+ * token, so a deeply indented script under "|" is fine.
+ */
+function nestingProblem(text: string): RoboFileProblem | undefined {
+  let line = 1;
+  let column = 0;
+  let flow = 0;
+  let lineStart = true;
+  for (const token of new Lexer().lex(text)) {
+    const type = CST.tokenType(token);
+    if (type === 'newline') {
+      line += 1;
+      column = 0;
+      lineStart = true;
+      continue;
+    }
+    // The lexer's own markers are not text: no column.
+    if (token === CST.DOCUMENT || token === CST.SCALAR || token === CST.FLOW_END) {
+      if (token === CST.FLOW_END) flow = 0;
+      continue;
+    }
+    if (flow === 0 && lineStart && type !== 'comment' && column > MAX_COLUMN) {
+      return { line, message: `content starts at column ${column + 1}: robo.yml may nest at most ${MAX_DEPTH} levels, indented at most ${MAX_COLUMN} columns` };
+    }
+    if (type === 'flow-map-start' || type === 'flow-seq-start') {
+      flow += 1;
+      if (flow > MAX_DEPTH) return { line, message: `nested more than ${MAX_DEPTH} levels deep: robo.yml may nest at most ${MAX_DEPTH}` };
+    } else if ((type === 'flow-map-end' || type === 'flow-seq-end') && flow > 0) flow -= 1;
+    if (!LINE_PREFIX.has(type ?? '')) lineStart = false;
+    const newline = token.lastIndexOf('\n');
+    if (newline === -1) column += token.length;
+    else {
+      line += token.split('\n').length - 1;
+      column = token.length - newline - 1;
+    }
+  }
+  return undefined;
+}
+
+/** Tokens that may come before a line's content, where a nested block collection can start. */
+const LINE_PREFIX = new Set(['space', 'seq-item-ind', 'explicit-key-ind', 'map-value-ind', 'anchor', 'tag', 'byte-order-mark']);
+
+/**
+ * A node nested deeper than MAX_DEPTH, or a key given twice in one map,
+ * found without recursion (the walks after this one recurse). YAML keeps
+ * one of two equal keys, so a reader of the file could see one task while
+ * robo runs the other.
+ */
+function shapeProblem(root: Node): { node: Node | Pair; message: string } | undefined {
+  const stack: Array<[Node | null | undefined, number]> = [[root, 1]];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [node, depth] = top;
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth > MAX_DEPTH) return { node, message: `nested more than ${MAX_DEPTH} levels deep: robo.yml may nest at most ${MAX_DEPTH}` };
+    const keys = new Set<unknown>();
+    for (const item of node.items as Array<Node | Pair | null>) {
+      if (!isPair(item)) {
+        stack.push([item, depth + 1]);
+        continue;
+      }
+      const key = isScalar(item.key) ? item.key.value : item.key;
+      if (keys.has(key)) return { node: item, message: `YAML: Map keys must be unique (${JSON.stringify(String(key))} is given twice)` };
+      keys.add(key);
+      stack.push([item.key as Node | null, depth + 1], [item.value as Node | null, depth + 1]);
+    }
+  }
+  return undefined;
 }

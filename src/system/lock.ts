@@ -9,7 +9,7 @@
  * - one dated ahead of the clock (clock skew, or planted) would look fresh to
  *   proper-lockfile until the clock caught up. No live holder on this host
  *   can have refreshed it to a time further ahead than STALE_MS, so robo
- *   removes it and takes the lock at once (aheadOfClock).
+ *   removes it and takes the lock at once (removedAheadOfClock).
  * A live holder is waited for up to WAIT_MS, then robo gives up with a clear
  * message (exit 8) instead of hanging a nightly job.
  */
@@ -18,6 +18,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BusyError, WriteError, messageOf } from '../errors.js';
 import { shortName } from './crypto.js';
+
+type Lockfile = typeof import('proper-lockfile');
 
 export interface LockTimes {
   /** A lock whose mtime is older than this, or further ahead of the clock, is held by no live run. proper-lockfile's minimum is 2 s. */
@@ -68,7 +70,7 @@ export async function acquireLock(file: string, what: string, times: LockTimes =
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
       }
-      if (await removedAheadOfClock(lockDir, times.staleMs)) continue;
+      if (await removedAheadOfClock(lockfile, file, lockDir, times.staleMs)) continue;
       const left = deadline - Date.now();
       if (left <= 0) throw new BusyError(`another robo run has held the lock on ${what} for over ${times.waitMs / 1000} s (${lockDir}); try again later`);
       await sleep(Math.min(left, pause * (0.5 + Math.random())));
@@ -104,15 +106,34 @@ export async function withLock<T>(file: string, what: string, work: (lock: Lock)
 
 /**
  * Remove a lock whose mtime is further ahead of the clock than staleMs: no
- * live run on this host set it (a holder refreshes it to its own "now"). It
- * is removed only if it is still the very lock that was judged (same inode
- * and mtime), so a lock another run has just taken is left alone.
+ * live run on this host set it (a holder refreshes it to its own "now").
+ * Judging and removing happen under a second, short lock (`<file>.ahead`):
+ * two runs that saw the same lock dated ahead would otherwise both remove
+ * it, the second one the lock the first had just taken in its place.
  */
-async function removedAheadOfClock(lockDir: string, staleMs: number): Promise<boolean> {
+async function removedAheadOfClock(lockfile: Lockfile, file: string, lockDir: string, staleMs: number): Promise<boolean> {
+  if (!(await aheadOfClock(lockDir, staleMs))) return false;
+  const guard = `${file}.ahead`;
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(guard, { realpath: false, stale: staleMs, retries: 0, onCompromised: () => {} });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+    // Another run is judging it now. A guard that is itself dated ahead (it
+    // is held for a moment only) is removed, so it cannot block either.
+    if (await aheadOfClock(`${guard}.lock`, staleMs)) await rm(`${guard}.lock`, { recursive: true, force: true });
+    return false;
+  }
+  try {
+    if (!(await aheadOfClock(lockDir, staleMs))) return false;
+    await rm(lockDir, { recursive: true, force: true });
+    return true;
+  } finally {
+    await release().catch(() => {});
+  }
+}
+
+async function aheadOfClock(lockDir: string, staleMs: number): Promise<boolean> {
   const seen = await lstat(lockDir).catch(() => undefined);
-  if (!seen || seen.mtimeMs <= Date.now() + staleMs) return false;
-  const now = await lstat(lockDir).catch(() => undefined);
-  if (!now || now.ino !== seen.ino || now.mtimeMs !== seen.mtimeMs) return false;
-  await rm(lockDir, { recursive: true, force: true });
-  return true;
+  return seen !== undefined && seen.mtimeMs > Date.now() + staleMs;
 }

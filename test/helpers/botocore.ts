@@ -29,3 +29,27 @@ export type BatchResult = { ok: true; config: BotocoreConfig } | { ok: false; er
 export function loadManyWithBotocore(files: string[]): BatchResult[] {
   return JSON.parse(execFileSync('python3', ['-c', BATCH, ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as BatchResult[];
 }
+
+// One python process for many files, with what a merge test needs: the raw sections
+// (raw_config_parse), the loaded config (load_config is build_profile_map of them), and the
+// profile botocore files each raw section under.
+const RAW_BATCH = `
+import sys, json, botocore.configloader as c
+out = []
+for path in sys.argv[1:]:
+    try:
+        raw = c.raw_config_parse(path)
+        profile_of = {name: list(c.build_profile_map({name: {}})["profiles"]) for name in raw}
+        out.append({"ok": True, "raw": raw, "config": c.build_profile_map(raw), "profileOf": profile_of})
+    except Exception as e:
+        out.append({"ok": False, "error": type(e).__name__ + ": " + str(e)})
+print(json.dumps(out))
+`;
+
+export type RawResult =
+  | { ok: true; raw: Record<string, Record<string, unknown>>; config: BotocoreConfig; profileOf: Record<string, string[]> }
+  | { ok: false; error: string };
+
+export function readManyWithBotocore(files: string[]): RawResult[] {
+  return JSON.parse(execFileSync('python3', ['-c', RAW_BATCH, ...files], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })) as RawResult[];
+}
