@@ -10,6 +10,7 @@
 import { DefinitionsError, UsageError, WriteError } from './errors.js';
 import { TEAM_NAME, type Organization, type Team } from './model.js';
 import { resolvePaths, type RoboPaths } from './paths.js';
+import type { Settings } from './settings.js';
 import { applyPlan } from './pipeline/apply.js';
 import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions, type Definitions } from './pipeline/definitions.js';
 import { planConfig, type Plan, type RemovedSection } from './pipeline/plan.js';
@@ -46,6 +47,8 @@ export interface AwsConfigOptions {
   cwd: string;
   /** Told when git contacts the remote, and of its progress (the command layer shows it on a terminal). */
   onRemote?: RemoteListener;
+  /** robo's settings, when the caller read them for the team (teamFrom): not read again. */
+  settings?: Settings;
   /**
    * Called with the block last rendered for the team while git is asked
    * whether it is still current; syncAwsConfig plans against it meanwhile.

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 export interface RoboPaths {
   home: string;
+  /** $XDG_CONFIG_HOME or ~/.config (the nightly job's systemd units go under it). */
+  configHome: string;
   /** robo's own settings (INI): $XDG_CONFIG_HOME/robo/config. */
   settingsFile: string;
   /** Clones of dotfiles sources: $XDG_CACHE_HOME/robo. */
@@ -34,6 +36,7 @@ export function resolvePaths(env: NodeJS.ProcessEnv): RoboPaths {
   const awsConfigFile = env.AWS_CONFIG_FILE;
   return {
     home,
+    configHome,
     settingsFile: path.join(configHome, 'robo', 'config'),
     cacheDir: path.join(cacheHome, 'robo'),
     stateDir: path.join(stateHome, 'robo'),

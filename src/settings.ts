@@ -6,69 +6,127 @@
  *   ref = main
  *   timeout = 30s
  *
+ *   [user]
+ *   team = platform
+ *
+ *   [nightly]
+ *   max_offline = 7d
+ *
  *   [trust]
  *   require_signed = true
  *   allowed_signers = ~/.config/robo/allowed_signers
  *   allowed_pgp_fingerprints = 7269FB210E382C02F8207F6254AD69CAAA69B635, ...
  *
  * robo owns this format, so the ini package suits it (unlike ~/.aws/config).
+ * `robo onboard` writes [dotfiles] and [user] (settings-file.ts); people may
+ * edit the file too, and their comments stay.
  */
 import { readFile } from 'node:fs/promises';
 import ini from 'ini';
 import { UsageError, messageOf } from './errors.js';
+import { TEAM_NAME } from './model.js';
+import { resolvePaths } from './paths.js';
 import { normaliseFingerprint } from './pipeline/signature.js';
-import { DURATION_FORMAT, parseDuration } from './pipeline/timeout.js';
+import { parseDuration } from './pipeline/timeout.js';
 
 export interface Settings {
   file: string;
   /** timeout: how long to wait for the remote, as written (checked: pipeline/timeout.ts reads it). */
   dotfiles: { repo?: string; ref?: string; timeout?: string };
+  /** The team recorded by `robo onboard`; $SEGMENT_TEAM and --team outrank it. */
+  user: { team?: string };
+  /** How long the nightly refresh may run on a cached clone it cannot fetch before it fails (ms). */
+  nightly: { maxOfflineMs: number };
   /** allowedSigners: ssh keys (an allowed-signers file); pgpFingerprints: OpenPGP keys, full fingerprints in upper case. */
   trust: { requireSigned: boolean; allowedSigners?: string; pgpFingerprints: string[] };
 }
 
-const KNOWN: Record<string, readonly string[]> = { dotfiles: ['repo', 'ref', 'timeout'], trust: ['require_signed', 'allowed_signers', 'allowed_pgp_fingerprints'] };
+export const DEFAULT_MAX_OFFLINE = '7d';
+const HOUR_MS = 3_600_000;
+
+const KNOWN: Record<string, readonly string[]> = {
+  dotfiles: ['repo', 'ref', 'timeout'],
+  user: ['team'],
+  nightly: ['max_offline'],
+  trust: ['require_signed', 'allowed_signers', 'allowed_pgp_fingerprints'],
+};
 const BOOLEAN_KEYS = new Set(['require_signed']);
+
+/** The settings of the environment's user ($XDG_CONFIG_HOME/robo/config). */
+export function loadSettings(env: NodeJS.ProcessEnv): Promise<Settings> {
+  return readSettings(resolvePaths(env).settingsFile);
+}
 
 export async function readSettings(file: string): Promise<Settings> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { file, dotfiles: {}, trust: { requireSigned: false, pgpFingerprints: [] } };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return parseSettings('', file);
     throw new UsageError(`cannot read robo settings ${file}: ${messageOf(error)}`);
   }
+  return parseSettings(text, file);
+}
+
+/** The settings in `text`; a UsageError listing every problem, each with the file, section and key. */
+export function parseSettings(text: string, file: string): Settings {
   const parsed = ini.parse(text) as Record<string, unknown>;
   const problems: string[] = [];
+  const values: Record<string, Record<string, string | boolean>> = {};
   for (const [section, value] of Object.entries(parsed)) {
     const keys = KNOWN[section];
     if (!keys || typeof value !== 'object' || value === null) {
       problems.push(`${file}: [${section}]: unknown section (known: ${Object.keys(KNOWN).map((name) => `[${name}]`).join(', ')})`);
       continue;
     }
-    for (const [key, item] of Object.entries(value)) {
-      if (!keys.includes(key)) problems.push(`${file}: [${section}] ${key}: unknown key (known: ${keys.join(', ')})`);
+    const section_ = (values[section] = {} as Record<string, string | boolean>);
+    for (const [key, raw] of Object.entries(value)) {
+      // ini reads true, false and null as values of their own; a team may be called "true".
+      const item = BOOLEAN_KEYS.has(key) || (typeof raw !== 'boolean' && raw !== null) ? (raw as unknown) : String(raw);
+      const where = `${file}: [${section}] ${key}`;
+      if (!keys.includes(key)) problems.push(`${where}: unknown key (known: ${keys.join(', ')})`);
       else if (BOOLEAN_KEYS.has(key)) {
-        if (typeof item !== 'boolean') problems.push(`${file}: [${section}] ${key}: must be true or false`);
-      } else if (key === 'timeout') {
-        const parsed = typeof item === 'string' ? parseDuration(item) : { problem: `must be ${DURATION_FORMAT}` };
-        if ('problem' in parsed) problems.push(`${file}: [${section}] ${key}: ${parsed.problem}`);
-      } else if (typeof item !== 'string' || item.trim() === '') problems.push(`${file}: [${section}] ${key}: must be a non-empty string`);
-      else if (key === 'allowed_pgp_fingerprints') problems.push(...fingerprintProblems(item).map((problem) => `${file}: [${section}] ${key}: ${problem}`));
+        if (typeof item !== 'boolean') problems.push(`${where}: must be true or false`);
+        else section_[key] = item;
+      } else if (typeof item !== 'string' || item.trim() === '') problems.push(`${where}: must be a non-empty string`);
+      else {
+        const found = valueProblems(key, item.trim());
+        problems.push(...found.map((problem) => `${where}: ${problem}`));
+        if (found.length === 0) section_[key] = item.trim();
+      }
     }
   }
   if (problems.length > 0) throw new UsageError(`invalid robo settings file ${file}`, problems);
-  const dotfiles = (parsed.dotfiles ?? {}) as { repo?: string; ref?: string; timeout?: string };
-  const trust = (parsed.trust ?? {}) as { require_signed?: boolean; allowed_signers?: string; allowed_pgp_fingerprints?: string };
+  const get = (section: string, key: string) => values[section]?.[key] as string | undefined;
   return {
     file,
-    dotfiles: { repo: dotfiles.repo?.trim(), ref: dotfiles.ref?.trim(), timeout: dotfiles.timeout?.trim() },
+    dotfiles: { repo: get('dotfiles', 'repo'), ref: get('dotfiles', 'ref'), timeout: get('dotfiles', 'timeout') },
+    user: { team: get('user', 'team') },
+    nightly: { maxOfflineMs: durationMs(get('nightly', 'max_offline') ?? DEFAULT_MAX_OFFLINE)! },
     trust: {
-      requireSigned: trust.require_signed ?? false,
-      allowedSigners: trust.allowed_signers?.trim(),
-      pgpFingerprints: fingerprintItems(trust.allowed_pgp_fingerprints ?? '').map((item) => normaliseFingerprint(item)!),
+      requireSigned: (values.trust?.require_signed as boolean | undefined) ?? false,
+      allowedSigners: get('trust', 'allowed_signers'),
+      pgpFingerprints: fingerprintItems(get('trust', 'allowed_pgp_fingerprints') ?? '').map((item) => normaliseFingerprint(item)!),
     },
   };
+}
+
+function valueProblems(key: string, value: string): string[] {
+  if (key === 'team' && !TEAM_NAME.test(value)) return [`${JSON.stringify(value)} is not a team name (lowercase letters, digits, - and _, at most 63 characters)`];
+  if (key === 'timeout') {
+    const parsed = parseDuration(value);
+    return 'problem' in parsed ? [parsed.problem] : [];
+  }
+  if (key === 'max_offline' && durationMs(value) === undefined) return [`${JSON.stringify(value)} is not a duration: write days or hours, as 7d or 36h`];
+  if (key === 'allowed_pgp_fingerprints') return fingerprintProblems(value);
+  return [];
+}
+
+/** "7d" or "36h" in milliseconds; undefined for anything else. */
+export function durationMs(text: string): number | undefined {
+  const match = /^(\d{1,5})\s*([dh])$/.exec(text.trim());
+  if (!match) return undefined;
+  return Number(match[1]) * (match[2] === 'd' ? 24 : 1) * HOUR_MS;
 }
 
 /** A comma-separated list; spaces inside an item are allowed, so gpg's grouped output can be pasted. */

@@ -147,3 +147,29 @@ export async function createReporter(options: ReporterOptions): Promise<Reporter
     },
   };
 }
+
+/** Questions to a person at a terminal (robo onboard's team), one line per answer. */
+export interface LinePrompt {
+  /** The next line typed, or undefined at end of input (Ctrl-D). */
+  ask(question: string): Promise<string | undefined>;
+  close(): void;
+}
+
+/**
+ * One readline for the whole dialogue: lines typed ahead (or pasted) are
+ * queued for the next question instead of being lost between questions.
+ */
+export function createLinePrompt(): LinePrompt {
+  // Not import(): the bundle runs through vm.Script, which has no loader for it (bin/robo.cjs).
+  const { createInterface } = process.getBuiltinModule('node:readline');
+  const lines = createInterface({ input: process.stdin, output: process.stdout, terminal: Boolean(process.stdin.isTTY) });
+  const iterator = lines[Symbol.asyncIterator]();
+  return {
+    ask: async (question) => {
+      process.stdout.write(visible(question));
+      const next = await iterator.next();
+      return next.done ? undefined : String(next.value);
+    },
+    close: () => lines.close(),
+  };
+}

@@ -36,6 +36,10 @@ describe('parseTaskArgs', () => {
     [awsConfig, ['--dry-run=false', '--quiet=true']],
     [restore, ['/tmp/awsconfig-0123']],
     [restore, ['--json']],
+    [findBuiltin('nightly')!, ['install', '--scheduler', 'cron', '--dry-run']],
+    [findBuiltin('nightly')!, ['--json']],
+    [findBuiltin('onboard')!, ['--no-nightly', '--team', 'data', '--repo=/srv/dotfiles']],
+    [findBuiltin('onboard')!, []],
   ].map(([task, argv]) => [(task as AnyTask).name, argv, task]) as Array<[string, string[], AnyTask]>)('%s %j means what yargs says', (_name, argv, task) => {
     const fast = parseTaskArgs(task, argv);
     expect(fast).toBeDefined();

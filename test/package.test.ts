@@ -134,6 +134,22 @@ describe('the packed and installed package', () => {
       }
     });
 
+    it('onboard and nightly work, and the job runs the installed robo', () => {
+      // The installed package holds the example organisation: a dotfiles source given by path.
+      const onboarded = run(['onboard', '--repo', installed, '--team', 'platform', '--no-nightly']);
+      expect(onboarded.stderr).toBe('');
+      expect(onboarded.code).toBe(0);
+      expect(readFileSync(path.join(box.home, '.config', 'robo', 'config'), 'utf8')).toContain(`repo = ${installed}\n`);
+
+      const planned = run(['nightly', 'install', '--scheduler', 'systemd', '--dry-run']);
+      expect(planned.code).toBe(0);
+      expect(planned.stdout).toMatch(new RegExp(`^ExecStart="[^"]+/node" "${robo().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" "nightly" "run" "--quiet"$`, 'm'));
+
+      const ran = run(['nightly', 'run']);
+      expect(ran.code).toBe(0);
+      expect(ran.stdout).toMatch(/^\S+Z platform - unchanged\n$/);
+    });
+
     it('help lists the tasks and explains one', () => {
       const list = run(['help']);
       expect(list.code).toBe(0);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isGitUrl, resolveSourceSpec } from '../src/pipeline/source.js';
 
-const settings = (repo?: string, ref?: string) => ({ file: '/s', dotfiles: { repo, ref }, trust: { requireSigned: false, pgpFingerprints: [] } });
+const settings = (repo?: string, ref?: string) => ({ file: '/s', dotfiles: { repo, ref }, user: {}, nightly: { maxOfflineMs: 0 }, trust: { requireSigned: false, pgpFingerprints: [] } });
 
 describe('resolveSourceSpec', () => {
   const cwd = '/work';

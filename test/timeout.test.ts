@@ -106,8 +106,8 @@ describe('[dotfiles] timeout in the settings file', () => {
   it.each([
     ['timeout = soon', '"soon" is not a duration such as 30s, 2m, 1m30s or 500ms'],
     ['timeout = 48h', '"48h" is longer than 24h'],
-    ['timeout = true', 'must be a duration such as 30s'],
-    ['timeout =', '"" is not a duration'],
+    ['timeout = true', '"true" is not a duration such as 30s'],
+    ['timeout =', 'must be a non-empty string'],
   ])('%s is refused, naming the file and the key', async (line, problem) => {
     const file = settingsWith(`[dotfiles]\n${line}\n`);
     const error = await readSettings(file).then(

@@ -31,7 +31,7 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
     "/tmp/awsconfig-<random> ($ROBO_BACKUP_DIR replaces /tmp) and writes your team's profiles plus the\n[okta] section aws-okta needs " +
     'between two marker lines. Everything else in the file stays as you wrote it.',
   options: {
-    team: { type: 'string', describe: 'Your team (default: $SEGMENT_TEAM)' },
+    team: { type: 'string', describe: 'Your team (default: $SEGMENT_TEAM, then team in ~/.config/robo/config)' },
     repo: {
       type: 'string',
       describe: 'Dotfiles source: a git URL or a local folder (default: $ROBO_DOTFILES_REPO, then repo in ~/.config/robo/config, then the bundled example)',
@@ -57,12 +57,14 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
     ['robo aws.config --repo ~/src/dotfiles', 'use a local checkout'],
   ],
   async run(args, context) {
-    const { syncAwsConfig } = await import('../aws-config.js');
+    const [{ syncAwsConfig }, { loadSettings }] = await Promise.all([import('../aws-config.js'), import('../settings.js')]);
+    const settings = await loadSettings(context.env);
     const line = remoteLineFor(context);
     let result: AwsConfigResult;
     try {
       result = await syncAwsConfig({
-        ...teamFrom(args.team, context.env),
+        ...teamFrom(args.team, context.env, settings),
+        settings,
         repo: args.repo,
         ref: args.ref,
         dryRun: args['dry-run'],
@@ -102,7 +104,7 @@ function warnIfOffline({ source }: AwsConfigResult, reporter: Reporter): void {
   if (source.offline) reporter.warnAlways(offlineWarning(source.description, source.commit, source.offline), ['--strict makes this an error']);
 }
 
-function report(result: AwsConfigResult, reporter: Reporter, env: NodeJS.ProcessEnv): void {
+export function report(result: AwsConfigResult, reporter: Reporter, env: NodeJS.ProcessEnv): void {
   reportCommon(result, reporter);
   const where = tilde(result.target, env);
   const summary = `team ${result.team}, ${result.profiles.length} profile${result.profiles.length === 1 ? '' : 's'} in ${where}`;

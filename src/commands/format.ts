@@ -47,7 +47,17 @@ export function table(header: string[], unsafeRows: string[][], right: readonly 
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-/** The team from --team, else $SEGMENT_TEAM, with where it came from for messages. */
-export function teamFrom(flag: string | undefined, env: NodeJS.ProcessEnv): { team: string | undefined; teamOrigin: string } {
-  return flag !== undefined ? { team: flag, teamOrigin: '--team' } : { team: env.SEGMENT_TEAM || undefined, teamOrigin: '$SEGMENT_TEAM' };
+/**
+ * The team from --team, else $SEGMENT_TEAM, else the settings file's
+ * ([user] team, which `robo onboard` writes), with where it came from for messages.
+ */
+export function teamFrom(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  settings?: { file: string; user: { team?: string } },
+): { team: string | undefined; teamOrigin: string } {
+  if (flag !== undefined) return { team: flag, teamOrigin: '--team' };
+  if (env.SEGMENT_TEAM) return { team: env.SEGMENT_TEAM, teamOrigin: '$SEGMENT_TEAM' };
+  if (settings?.user.team) return { team: settings.user.team, teamOrigin: `team in ${tilde(settings.file, env)}` };
+  return { team: undefined, teamOrigin: '$SEGMENT_TEAM' };
 }

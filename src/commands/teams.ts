@@ -102,13 +102,15 @@ export const awsRenderTask: BuiltinTask<RenderArgs> = {
   aliases: [],
   summary: "Print the AWS config robo would write for a team; touches nothing",
   usage: "robo aws.render [--team TEAM] [--repo URL|PATH] [--ref REF]\n\nPrints robo's block of ~/.aws/config for a team (the [okta] section, the hub and the spokes) to stdout.\nWrites no config and no backup; a git source's cached clone is fetched as for aws.config.",
-  options: { team: { type: 'string', describe: 'The team (default: $SEGMENT_TEAM)' }, ...sourceOptions },
+  options: { team: { type: 'string', describe: 'The team (default: $SEGMENT_TEAM, then team in ~/.config/robo/config)' }, ...sourceOptions },
   examples: [['robo aws.render --team fpa', "see what the fpa team's engineers get"]],
   async run(args, context) {
-    const [{ prepareAwsConfig }, { describeSpec }] = await Promise.all([import('../aws-config.js'), import('../pipeline/source.js')]);
+    const [{ prepareAwsConfig }, { describeSpec }, { loadSettings }] = await Promise.all([import('../aws-config.js'), import('../pipeline/source.js'), import('../settings.js')]);
+    const settings = await loadSettings(context.env);
     const line = remoteLineFor(context);
     const { rendered, spec, checkout } = await prepareAwsConfig({
-      ...teamFrom(args.team, context.env),
+      ...teamFrom(args.team, context.env, settings),
+      settings,
       repo: args.repo,
       ref: args.ref,
       requireSigned: args['require-signed'],

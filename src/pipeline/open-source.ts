@@ -26,6 +26,8 @@ export interface OpenSourceRequest {
   cwd: string;
   /** Told when git contacts the remote, and of its progress (the command layer shows it on a terminal). */
   onRemote?: RemoteListener;
+  /** The settings, when the caller has read them already (for the team): not read twice. */
+  settings?: Settings;
 }
 
 export interface OpenSource {
@@ -41,7 +43,7 @@ export interface OpenSource {
 /** Where the source is and what trust it needs; no git yet. */
 export async function resolveSource(request: OpenSourceRequest): Promise<OpenSource> {
   const paths = resolvePaths(request.env);
-  const settings = await readSettings(paths.settingsFile);
+  const settings = request.settings ?? (await readSettings(paths.settingsFile));
   const spec = resolveSourceSpec({ repo: request.repo, ref: request.ref, env: request.env, cwd: request.cwd, settings });
   const trust = trustPolicy(request, settings, spec, paths);
   return { paths, settings, spec, trust, timeout: resolveTimeout(request.env, settings) };

@@ -1,0 +1,44 @@
+/**
+ * Files robo shares with their owner, where robo keeps one line of its own
+ * marked by a comment at its end: the crontab line of the nightly job, the
+ * `SEGMENT_TEAM` line of the shell rc file. Every other byte stays as the
+ * owner wrote it (CRLF line ends, trailing blanks, a last line without a
+ * newline); robo's line is replaced where it is, duplicates made by hand
+ * edits are folded into the first, and without one it is appended. Pure.
+ */
+
+/** Whether a line is robo's: it ends with the marker, trailing blanks (and a CR) ignored. */
+export function isMarked(line: string, marker: string): boolean {
+  return line.trimEnd().endsWith(marker);
+}
+
+/** The text's lines, each with its newline (the last may have none). */
+function lines(text: string): string[] {
+  return text === '' ? [] : (text.match(/[^\n]*\n|[^\n]+$/g) ?? []);
+}
+
+/** The first marked line, without its line end. */
+export function markedLine(text: string, marker: string): string | undefined {
+  return lines(text).map((line) => line.replace(/\n$/, '')).find((line) => isMarked(line, marker));
+}
+
+/**
+ * The text with robo's line set to `line` (undefined: taken out). The first
+ * marked line becomes `line`, later ones go; without one, `line` is
+ * appended (after a newline, if the text does not end with one).
+ */
+export function rewriteMarked(text: string, marker: string, line: string | undefined): string {
+  let found = false;
+  const kept = lines(text).flatMap((current) => {
+    if (!isMarked(current, marker)) return [current];
+    const first = !found;
+    found = true;
+    return first && line !== undefined ? [`${line}\n`] : [];
+  });
+  if (!found && line !== undefined) {
+    const last = kept.at(-1);
+    if (last !== undefined && !last.endsWith('\n')) kept[kept.length - 1] = `${last}\n`;
+    kept.push(`${line}\n`);
+  }
+  return kept.join('');
+}

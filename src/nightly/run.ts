@@ -1,0 +1,77 @@
+/**
+ * `robo nightly run`, what the scheduled job runs: aws.config for the team,
+ * then exactly one line in the log saying what happened (log.ts). It exits
+ * non-zero when the scheduler should record a failure: a failure that will
+ * not pass by itself (a missing ref or repository, invalid definitions, an
+ * unknown team: the run's own exit code), and a cached clone used for longer
+ * than [nightly] max_offline (exit 4), so a config going stale is seen.
+ */
+import path from 'node:path';
+import { ExitCode, RoboError, UsageError, messageOf } from '../errors.js';
+import { resolvePaths } from '../paths.js';
+import type { Settings } from '../settings.js';
+import { LOG_VARIABLE, logFileFor } from './job.js';
+import { appendLogLine, durationText, formatLogLine, offlineSince, readLog, type LogEntry } from './log.js';
+
+export interface NightlyRunOptions {
+  /** --team; else $SEGMENT_TEAM (the job sets it), else the settings. */
+  team: string | undefined;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  now: () => Date;
+  platform?: NodeJS.Platform;
+}
+
+export interface NightlyRunResult {
+  entry: LogEntry;
+  line: string;
+  logFile: string;
+  /** 0, or the code the job exits with. */
+  exitCode: number;
+  /** What failed, for a person at a terminal (the log has its first line). */
+  error: unknown;
+}
+
+/** The log the run appends to: the job's $ROBO_NIGHTLY_LOG, else where install would put it on this system. */
+export function runLogFile(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string {
+  const given = env[LOG_VARIABLE];
+  if (given && path.isAbsolute(given)) return given;
+  return logFileFor(platform === 'darwin' ? 'launchd' : 'cron', resolvePaths(env));
+}
+
+export async function nightlyRun(options: NightlyRunOptions): Promise<NightlyRunResult> {
+  const logFile = runLogFile(options.env, options.platform);
+  const history = await readLog(logFile).catch(() => ({ entries: [] as LogEntry[] }));
+  const outcome = await refresh(options, history.entries);
+  const line = formatLogLine(outcome.entry);
+  await appendLogLine(logFile, line);
+  return { ...outcome, line, logFile };
+}
+
+async function refresh(options: NightlyRunOptions, history: readonly LogEntry[]): Promise<{ entry: LogEntry; exitCode: number; error: unknown }> {
+  let team: string | undefined;
+  let settings: Settings | undefined;
+  try {
+    const [{ loadSettings }, { teamFrom }, { syncAwsConfig }] = await Promise.all([import('../settings.js'), import('../commands/format.js'), import('../aws-config.js')]);
+    settings = await loadSettings(options.env);
+    const chosen = teamFrom(options.team, options.env, settings);
+    team = chosen.team;
+    if (!options.env.ROBO_DOTFILES_REPO && !settings.dotfiles.repo) {
+      throw new UsageError(`no dotfiles source configured (repo in ${settings.file} or $ROBO_DOTFILES_REPO): run robo onboard --repo URL`);
+    }
+    const result = await syncAwsConfig({ ...chosen, settings, env: options.env, cwd: options.cwd });
+    const now = options.now();
+    const base = { time: now, team: result.team, commit: result.source.commit };
+    const { offline } = result.source;
+    if (!offline) return { entry: { ...base, result: result.changed ? 'changed' : 'unchanged' }, exitCode: ExitCode.ok, error: undefined };
+    const since = offlineSince(history, result.source.commit, offline.commitDate);
+    const stale = now.getTime() - since.getTime() > settings.nightly.maxOfflineMs;
+    const entry: LogEntry = { ...base, result: 'offline', since, reason: offline.reason, ...(stale ? { overThreshold: durationText(settings.nightly.maxOfflineMs) } : {}) };
+    return { entry, exitCode: stale ? ExitCode.sourceUnreachable : ExitCode.ok, error: undefined };
+  } catch (error) {
+    const known = error instanceof RoboError;
+    const reason = known ? [error.message, ...error.details].join('; ') : `internal error: ${messageOf(error)}`;
+    const entry: LogEntry = { time: options.now(), team, commit: undefined, result: 'failed', reason };
+    return { entry, exitCode: known ? error.exitCode : ExitCode.internal, error };
+  }
+}
