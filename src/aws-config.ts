@@ -277,7 +277,7 @@ async function renderFromCheckout(checkout: Checkout, team: string | undefined, 
   }
   if (!definitions.organization) {
     throw new DefinitionsError(`${describeSpec(spec)} is not a dotfiles source: it has no ${ORGANIZATION_FILE} at its root`, [
-      `expected ${ORGANIZATION_FILE} and ${TEAMS_DIR}/<team>.json (see "Dotfiles repo format" in robo's README)`,
+      `expected ${ORGANIZATION_FILE} and ${TEAMS_DIR}/<team>.json (see docs/definitions.md in robo's repository)`,
     ]);
   }
   const names = definitions.teamNames;

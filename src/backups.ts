@@ -79,7 +79,7 @@ async function checkBackup(file: string, record: BackupRecord | undefined, targe
     if (uid !== undefined && info.uid !== uid) return { refused: `belongs to uid ${info.uid}, not to you (uid ${uid}): robo's backups are yours` };
     const mode = info.mode & 0o7777;
     if (mode !== 0o600) return { refused: `has mode ${mode.toString(8).padStart(4, '0')}; robo makes its backups 0600` };
-    if (!record) return { refused: `is not in robo's record of the backups it made; a backup robo made before it kept records can be copied back by hand (README, "Restoring a backup")` };
+    if (!record) return { refused: `is not in robo's record of the backups it made; a backup robo made before it kept records can be copied back by hand (docs/config-file.md, "Restoring a backup")` };
     if (record.target !== target) return { refused: `is a backup of ${record.target}, not of ${target}` };
     const changed = { refused: `changed since robo made it at ${record.time}: its size or sha256 differs from robo's record` };
     if (info.size !== record.size) return changed;

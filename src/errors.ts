@@ -1,7 +1,7 @@
 /**
  * Typed errors and the exit codes they map to. Core code throws these; only
  * the CLI's single exit point (cli.ts) turns them into a message and a code.
- * The codes are documented in the README ("Exit codes"): keep both in step.
+ * The codes are documented in docs/exit-codes.md: keep both in step.
  */
 export const ExitCode = {
   ok: 0,

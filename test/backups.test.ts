@@ -116,7 +116,7 @@ describe('anything else is not listed, and refused when named (exit 2), changing
       const file = s.planted(EVIL);
       utimesSync(file, HOUR_AHEAD, HOUR_AHEAD);
       return file;
-    }, /it is not in robo's record of the backups it made; .* by hand \(README, "Restoring a backup"\)/],
+    }, /it is not in robo's record of the backups it made; .* by hand \(docs\/config-file.md, "Restoring a backup"\)/],
     ['a backup robo made of another config (AWS_CONFIG_FILE=/tmp/try/config)', async (s) => s.backup(EVIL, path.join(s.box.root, 'try', 'config')), /it is a backup of \/\S+\/try\/config, not of \/\S+\/home\/\.aws\/config/],
     ['a recorded backup edited since', async (s) => {
       const file = await s.backup(GOOD);

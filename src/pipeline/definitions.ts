@@ -1,7 +1,7 @@
 /**
  * Stage 2: load the definition files of a dotfiles checkout as text.
  *
- * Layout of a dotfiles repo (documented in the README):
+ * Layout of a dotfiles repo (documented in docs/definitions.md):
  *   organization.json      the organisation: Okta, hub, region, accounts
  *   teams/<team>.json      one file per team
  * Parsing and checking happen in validate.ts; this module only reads.

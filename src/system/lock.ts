@@ -34,7 +34,7 @@ const WAIT_MS = 60_000;
 /**
  * ROBO_LOCK_WAIT_MS (whole milliseconds) replaces WAIT_MS. It is for tests,
  * which show that a live holder makes a run give up without waiting a
- * minute; it is not a user setting and the README does not list it.
+ * minute; it is not a user setting and the docs do not list it.
  */
 function lockTimes(): LockTimes {
   const wait = process.env.ROBO_LOCK_WAIT_MS;
