@@ -47,23 +47,19 @@ export async function complete(request: CompletionRequest): Promise<Completion> 
   const line = readLine(request.words.slice(0, -1), request.tasks ?? BUILTIN_TASKS);
   const { task, builtin } = line;
   if (line.pending && !current.startsWith('-')) return valuesFor(line.pending, '', request, line);
-  if (task === undefined) {
-    if (current.startsWith('-')) return options(GLOBAL_OPTIONS, current, line.given);
-    return words(await taskNames(request, line, { reserved: true }));
-  }
-  const reserved = isReserved(task);
-  if (!builtin && !reserved) {
+  if (task !== undefined && !builtin && !isReserved(task)) {
     // A robo.yml task gets its arguments untouched, so they are whatever it takes: files, as for any command.
     const shared = await sharedTasks(request, line);
     return shared.some((entry) => entry.name === task) ? { kind: 'files' } : NOTHING;
   }
-  const specs = optionsOf(builtin);
+  const specs = optionsOf(builtin); // before the task, the global ones
   if (current.startsWith('-') && !line.afterDashes) {
     const inline = /^(--[^=]+)=/.exec(current);
     if (!inline) return options(specs, current, line.given);
     const option = lookup(specs, inline[1]!);
     return option ? valuesFor(option, inline[0], request, line) : NOTHING;
   }
+  if (task === undefined) return words(await taskNames(request, line, { reserved: true }));
   if (task === 'help') return line.positionals === 0 ? words(await taskNames(request, line, { reserved: false })) : NOTHING;
   if (task === 'completion') return line.positionals === 0 ? words(SHELLS.map((shell) => ({ word: shell }))) : NOTHING;
   const positional = builtin?.positionals?.[line.positionals];
