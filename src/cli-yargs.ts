@@ -55,7 +55,7 @@ function buildParser(run: YargsRun, argv: string[]): Argv<GlobalArgs> {
   // Here for help and for mistakes (`robo completion bash zsh`); cli.ts prints the script of a plain `robo completion [SHELL]`.
   parser.command(
     'completion [shell]',
-    RESERVED_SUMMARIES.completion + ' (see docs/completion.md)',
+    RESERVED_SUMMARIES.completion,
     (y) => y.positional('shell', { type: 'string', choices: SHELLS, describe: 'The shell (default: the one $SHELL names)' }),
     async (args) => {
       const { completionScript } = await import('./completion/scripts.js');

@@ -39,8 +39,8 @@ const NOTHING: Completion = { kind: 'words', candidates: [] };
 
 /**
  * What may stand in the last word. Candidates are not filtered by what the
- * word already holds: zsh and fish match them themselves (fish finds
- * `aws.config` from `conf`), and bash's answer is filtered in protocol.ts.
+ * word already holds: zsh and fish match them by their own rules (case,
+ * fuzzy matching), and bash's answer is filtered in protocol.ts.
  */
 export async function complete(request: CompletionRequest): Promise<Completion> {
   const current = request.words.at(-1) ?? '';
