@@ -15,6 +15,9 @@ function withYargs(task: AnyTask, argv: string[]): Record<string, unknown> {
     .options(GLOBAL_OPTIONS)
     .strict()
     .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new Error(message); // thrown, not printed
+    })
     .command(`task${positionals}`, '', (y) => y.options(task.options ?? {}))
     .parseSync() as Record<string, unknown>;
 }
