@@ -4,7 +4,8 @@
  * `--no-strict`, `-q`). Loading and running yargs costs about 100 ms, more
  * than the rest of a no-change run; this reads the same option table
  * (commands/types.ts) and gives up, returning undefined, on anything else:
- * help, version, unknown or repeated flags, `--`, extra words. yargs then
+ * help, version, unknown or repeated flags, a value not among an option's
+ * choices, `--`, extra words. yargs then
  * parses the command line and says what is wrong. A test checks both give
  * the same arguments.
  */
@@ -59,6 +60,7 @@ export function parseTaskArgs(task: AnyTask, argv: readonly string[]): ParsedArg
       if (value === undefined || value.startsWith('-')) return undefined;
       index += 1;
     }
+    if (spec.choices && !spec.choices.includes(value)) return undefined; // yargs names the allowed values
     set(args, name, spec, value);
   }
   const expected = task.positionals ?? [];

@@ -7,7 +7,8 @@ import yargs, { type Argv } from 'yargs';
 import pkg from '../package.json' with { type: 'json' };
 import { GLOBAL_OPTIONS, type GlobalArgs } from './commands/types.js';
 import { UsageError } from './errors.js';
-import { BUILTIN_TASKS, findBuiltin, type AnyTask } from './tasks.js';
+import { SHELLS } from './completion/scripts.js';
+import { BUILTIN_TASKS, RESERVED_SUMMARIES, findBuiltin, type AnyTask } from './tasks.js';
 import { createReporter, type Reporter } from './ui.js';
 
 export interface YargsRun {
@@ -21,24 +22,10 @@ export interface YargsRun {
   runTask(task: AnyTask, args: Record<string, unknown>, reporter: Reporter): Promise<void>;
   /** The message for a first word that is no task. */
   unknownTask(name: string): Promise<Error>;
-  /** Names of robo.yml's tasks, for shell completion. */
-  sharedTaskNames(): Promise<string[]>;
 }
 
 export async function runWithYargs(run: YargsRun): Promise<void> {
   await buildParser(run, run.argv).parseAsync();
-}
-
-/**
- * `robo completion [bash|zsh]`: yargs' completion script for the shell named,
- * else for $SHELL. The script asks `robo --get-yargs-completions ...`, which
- * completes the first word to every task (built-in and robo.yml).
- */
-export function printCompletionScript(shell: string | undefined): void {
-  if (shell !== undefined && shell !== 'bash' && shell !== 'zsh') throw new UsageError(`robo completion ${shell}: the shells are bash and zsh`);
-  // yargs picks the zsh flavour from $SHELL; it reads the variable when the parser is made.
-  if (shell) process.env.SHELL = `/bin/${shell}`;
-  yargs([]).scriptName('robo').completion('completion', false).showCompletionScript();
 }
 
 function buildParser(run: YargsRun, argv: string[]): Argv<GlobalArgs> {
@@ -60,21 +47,21 @@ function buildParser(run: YargsRun, argv: string[]): Argv<GlobalArgs> {
     .help()
     .alias('help', 'h')
     .epilogue('Run `robo` to list every task, robo.yml\'s included.')
-    // `robo completion` prints a bash or zsh script (by $SHELL); the first word completes to every task.
-    .completion('completion', 'Print a bash or zsh completion script for robo (add it to your shell rc file)', async (current: string, args: { _: Array<string | number> }, defaultCompletion: () => void, done: (completions: string[]) => void) => {
-      // The shell script passes the command line with robo's own name first.
-      const words = args._.map(String);
-      if (words[0] === 'robo') words.shift();
-      if (words.length <= 1) {
-        const names = [...BUILTIN_TASKS.flatMap((task) => [task.name, ...task.aliases]), 'help', 'variables', ...(await run.sharedTaskNames())];
-        done(names.filter((name) => name.startsWith(current)).sort());
-      } else defaultCompletion();
-    })
     // Laying help out costs ~15 ms (yargs measures every string even when it
     // only caches the help text), so do it only when help will be shown.
     .wrap(wantsHelp(argv) ? Math.min(100, process.stdout.columns || 100) : null);
 
   parser.command('$0', false, {}, () => run.listTasks());
+  // Here for help and for mistakes (`robo completion bash zsh`); cli.ts prints the script of a plain `robo completion [SHELL]`.
+  parser.command(
+    'completion [shell]',
+    RESERVED_SUMMARIES.completion,
+    (y) => y.positional('shell', { type: 'string', choices: SHELLS, describe: 'The shell (default: the one $SHELL names)' }),
+    async (args) => {
+      const { completionScript } = await import('./completion/scripts.js');
+      reporter!.print(completionScript(args.shell, run.env));
+    },
+  );
   parser.command(
     'help [task]',
     'Show usage, options and examples of a task',

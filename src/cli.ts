@@ -16,6 +16,8 @@ import { findBuiltin, type AnyTask } from './tasks.js';
 import { createReporter, type Reporter } from './ui.js';
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // A Tab in the shell: first, apart from everything that could fail or print.
+  if (argv[0] === '__complete' || argv[0] === '--get-yargs-completions') return completeCommandLine(argv, env);
   // Known before parsing, so even a parse error is reported the right way.
   const json = argv.includes('--json');
   let reporter = await createReporter({ quiet: json || argv.includes('--quiet') || argv.includes('-q'), verbose: argv.includes('--verbose'), env });
@@ -63,9 +65,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       reporter.print(rows.map(([name, value]) => `  ${name.padEnd(width)} = ${value}`).join('\n'));
       return ExitCode.ok;
     }
-    if (leading && word === 'completion' && rest.length <= 1) {
-      const { printCompletionScript } = await import('./cli-yargs.js');
-      printCompletionScript(rest[0]);
+    if (leading && word === 'completion' && rest.length <= 1 && !rest[0]?.startsWith('-')) {
+      const { completionScript } = await import('./completion/scripts.js');
+      reporter.print(completionScript(rest[0], env));
       return ExitCode.ok;
     }
     const builtin = leading && word !== undefined ? findBuiltin(word) : undefined;
@@ -94,12 +96,28 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       },
       runTask: (chosen: AnyTask, args, current) => chosen.run(args as never, context(args, current)),
       unknownTask: async (name) => unknownTask(name, await sharedTasks(leading?.config, env, cwd).catch(() => undefined)),
-      sharedTaskNames: async () => [...((await sharedTasks(leading?.config, env, cwd).catch(() => undefined))?.tasks.keys() ?? [])],
     });
     return ExitCode.ok;
   } catch (error) {
     return json ? reportErrorAsJson(error, reporter) : reportError(error, reporter);
   }
+}
+
+/**
+ * `robo __complete SHELL -- WORDS...`, which the completion scripts call on
+ * every Tab (and `--get-yargs-completions`, which scripts made by older
+ * robos call): candidates on stdout, or nothing. Whatever goes wrong, no
+ * error reaches the command line being typed, and the exit code is 0.
+ */
+async function completeCommandLine(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  try {
+    const { completionLines, yargsCompletionLines } = await import('./completion/protocol.js');
+    const lines = await (argv[0] === '__complete' ? completionLines : yargsCompletionLines)(argv.slice(1), env, process.cwd());
+    if (lines.length > 0) (await createReporter({ quiet: false, verbose: false, env })).print(lines.join('\n'));
+  } catch {
+    // No candidates rather than an error in the middle of the line.
+  }
+  return ExitCode.ok;
 }
 
 /**

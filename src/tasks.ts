@@ -14,6 +14,13 @@ export const BUILTIN_TASKS: readonly AnyTask[] = [awsConfigTask, awsRenderTask, 
 /** Words that are not tasks but still mean something as the first argument. */
 export const RESERVED_WORDS = ['help', 'variables', 'completion'] as const;
 
+/** What each reserved word does, for shell completion's descriptions. */
+export const RESERVED_SUMMARIES: Record<(typeof RESERVED_WORDS)[number], string> = {
+  help: 'Show usage, options and examples of a task',
+  variables: "Show robo.yml's variables",
+  completion: 'Print a bash, zsh or fish completion script',
+};
+
 export function findBuiltin(name: string): AnyTask | undefined {
   return BUILTIN_TASKS.find((task) => task.name === name || task.aliases.includes(name));
 }

@@ -229,18 +229,21 @@ describe('tasks for the dotfiles repo', () => {
     expect(existsSync(box.backupDir)).toBe(false);
   });
 
-  it('shell completion: a bash and a zsh script, and task names from robo.yml', async () => {
+  it('shell completion: a bash and a zsh script, and task names from robo.yml (more in completion.e2e.test.ts)', async () => {
     const { env } = setup();
     const bash = await runRobo(['completion', 'bash'], { env });
-    expect(bash.stdout).toContain('complete -o bashdefault -o default -F _robo_yargs_completions robo');
+    expect(bash.stdout).toContain('complete -o filenames -F _robo_complete robo');
     const zsh = await runRobo(['completion', 'zsh'], { env });
     expect(zsh.stdout).toContain('#compdef robo');
-    const words = await runRobo(['--get-yargs-completions', 's'], { env });
+    // A Tab never clones: the first run of robo does.
+    expect((await runRobo(['__complete', 'bash', '--', 's'], { env })).stdout).toBe('');
+    await runRobo([], { env });
+    const words = await runRobo(['__complete', 'bash', '--', 's'], { env });
     expect(words.stdout.split('\n')).toEqual(expect.arrayContaining(['script', 'ssh.stage']));
-    // As the generated script calls it: robo's own name first.
+    // As the scripts yargs made for older robos call it: robo's own name first.
     const fromScript = await runRobo(['--get-yargs-completions', 'robo', 'ss'], { env });
     expect(fromScript.stdout.trim().split('\n')).toEqual(['ssh.stage']);
-    const all = await runRobo(['--get-yargs-completions', ''], { env });
+    const all = await runRobo(['__complete', 'bash', '--', ''], { env });
     expect(all.stdout.split('\n')).toEqual(expect.arrayContaining(['aws.config', 'config.aws', 'trap', 'variables']));
   });
 });

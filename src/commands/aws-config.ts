@@ -31,9 +31,10 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
     "/tmp/awsconfig-<random> ($ROBO_BACKUP_DIR replaces /tmp) and writes your team's profiles plus the\n[okta] section aws-okta needs " +
     'between two marker lines. Everything else in the file stays as you wrote it.',
   options: {
-    team: { type: 'string', describe: 'Your team (default: $SEGMENT_TEAM, then team in ~/.config/robo/config)' },
+    team: { type: 'string', value: 'team', describe: 'Your team (default: $SEGMENT_TEAM, then team in ~/.config/robo/config)' },
     repo: {
       type: 'string',
+      value: 'directory',
       describe: 'Dotfiles source: a git URL or a local folder (default: $ROBO_DOTFILES_REPO, then repo in ~/.config/robo/config, then the bundled example)',
     },
     ref: {

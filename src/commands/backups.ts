@@ -34,7 +34,7 @@ export const awsRestoreTask: BuiltinTask<RestoreArgs> = {
   summary: 'Put a backup of your AWS config back (the newest, or the one named)',
   usage:
     'robo aws.restore [BACKUP]\n\nRestores the newest robo backup, or BACKUP, to your AWS config. The current file is backed up first. A file robo did not make for this config, or that changed since, is refused (exit 2).',
-  positionals: [{ name: 'backup', describe: 'Path of the backup (default: the newest, see robo aws.backups)' }],
+  positionals: [{ name: 'backup', value: 'file', describe: 'Path of the backup (default: the newest, see robo aws.backups)' }],
   examples: [
     ['robo aws.restore', 'undo the last change robo made'],
     ['robo aws.restore /tmp/awsconfig-0123…', 'restore a particular backup'],

@@ -35,8 +35,8 @@ export const nightlyTask: BuiltinTask<NightlyArgs> = {
     'when the scheduler should record a failure. See docs/nightly.md.',
   positionals: [{ name: 'action', describe: 'install, uninstall, status (default) or run' }],
   options: {
-    scheduler: { type: 'string', describe: 'install, uninstall: systemd, launchd or cron (default: $ROBO_SCHEDULER, else launchd on macOS, systemd where `systemctl --user` works, else cron)' },
-    team: { type: 'string', describe: 'install, run: your team (default: $SEGMENT_TEAM, then team in ~/.config/robo/config)' },
+    scheduler: { type: 'string', choices: ['systemd', 'launchd', 'cron'], describe: 'install, uninstall: systemd, launchd or cron (default: $ROBO_SCHEDULER, else launchd on macOS, systemd where `systemctl --user` works, else cron)' },
+    team: { type: 'string', value: 'team', describe: 'install, run: your team (default: $SEGMENT_TEAM, then team in ~/.config/robo/config)' },
     'dry-run': { type: 'boolean', default: false, describe: 'install, uninstall: print what would be written or run, and change nothing' },
   },
   examples: [

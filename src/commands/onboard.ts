@@ -27,8 +27,8 @@ export const onboardTask: BuiltinTask<OnboardArgs> = {
     '(robo nightly install) and prints the aws-okta commands to run next. Running it again changes only what differs. ' +
     'On a terminal it asks for your team; otherwise the team must be given. See docs/onboarding.md.',
   options: {
-    team: { type: 'string', describe: 'Your team (default: $SEGMENT_TEAM, then the settings; asked for on a terminal)' },
-    repo: { type: 'string', describe: "Your company's dotfiles repo: a git URL or a folder (default: $ROBO_DOTFILES_REPO, then the settings); required once" },
+    team: { type: 'string', value: 'team', describe: 'Your team (default: $SEGMENT_TEAM, then the settings; asked for on a terminal)' },
+    repo: { type: 'string', value: 'directory', describe: "Your company's dotfiles repo: a git URL or a folder (default: $ROBO_DOTFILES_REPO, then the settings); required once" },
     ref: { type: 'string', describe: 'Branch or tag of the repo (default: $ROBO_DOTFILES_REF, then the settings, then the remote HEAD)' },
     nightly: { type: 'boolean', default: true, describe: 'Install the nightly refresh (--no-nightly: do not)' },
   },

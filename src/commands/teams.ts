@@ -15,7 +15,7 @@ export const teamsValidateTask: BuiltinTask<ValidateArgs> = {
   summary: 'Check every definition file and robo.yml of a dotfiles checkout and list all problems (for its CI)',
   usage:
     'robo teams.validate [PATH]\n\nValidates organization.json, every teams/*.json and robo.yml (when there is one) of a dotfiles checkout: PATH, or without it the checkout the current folder is in (the nearest folder up that holds organization.json). Exits 0 when all are valid and 3 when any is not, listing every problem; with --json, one JSON document either way.',
-  positionals: [{ name: 'path', describe: 'A dotfiles checkout (default: the one the current folder is in)' }],
+  positionals: [{ name: 'path', value: 'directory', describe: 'A dotfiles checkout (default: the one the current folder is in)' }],
   examples: [
     ['robo teams.validate', 'in the dotfiles repo, or any folder of it, e.g. as a CI step'],
     ['robo teams.validate --json', 'one JSON document for CI, valid or not'],
@@ -58,7 +58,7 @@ interface SourceArgs {
 }
 
 const sourceOptions = {
-  repo: { type: 'string', describe: 'Dotfiles source (default: as for aws.config)' },
+  repo: { type: 'string', value: 'directory', describe: 'Dotfiles source (default: as for aws.config)' },
   ref: { type: 'string', describe: 'Branch or tag of a git source' },
   'require-signed': { type: 'boolean', default: false, describe: 'Accept only signed commits, as for aws.config' },
   'allow-rollback': ALLOW_ROLLBACK,
@@ -102,7 +102,7 @@ export const awsRenderTask: BuiltinTask<RenderArgs> = {
   aliases: [],
   summary: "Print the AWS config robo would write for a team; touches nothing",
   usage: "robo aws.render [--team TEAM] [--repo URL|PATH] [--ref REF]\n\nPrints robo's block of ~/.aws/config for a team (the [okta] section, the hub and the spokes) to stdout.\nWrites no config and no backup; a git source's cached clone is fetched as for aws.config.",
-  options: { team: { type: 'string', describe: 'The team (default: $SEGMENT_TEAM, then team in ~/.config/robo/config)' }, ...sourceOptions },
+  options: { team: { type: 'string', value: 'team', describe: 'The team (default: $SEGMENT_TEAM, then team in ~/.config/robo/config)' }, ...sourceOptions },
   examples: [['robo aws.render --team fpa', "see what the fpa team's engineers get"]],
   async run(args, context) {
     const [{ prepareAwsConfig }, { describeSpec }, { loadSettings }] = await Promise.all([import('../aws-config.js'), import('../pipeline/source.js'), import('../settings.js')]);

@@ -8,19 +8,30 @@ export interface GlobalArgs {
   config?: string;
 }
 
-/** One option, in the subset of yargs' option format robo uses: both parsers read it (argv.ts, cli-yargs.ts). */
+/**
+ * One option, in the subset of yargs' option format robo uses: both parsers
+ * read it (argv.ts, cli-yargs.ts), and so does shell completion
+ * (completion/complete.ts).
+ */
 export interface OptionSpec {
   type: 'string' | 'boolean';
   alias?: string;
   default?: string | boolean;
+  /** The only values a string option takes: parsers refuse others, completion offers these. */
+  choices?: readonly string[];
+  /** What a string option's value names, so completion can offer it. */
+  value?: ValueKind;
   describe: string;
 }
+
+/** A file, a folder, or a team of the dotfiles source. */
+export type ValueKind = 'file' | 'directory' | 'team';
 
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   quiet: { type: 'boolean', alias: 'q', default: false, describe: 'Print only errors' },
   verbose: { type: 'boolean', default: false, describe: 'Print details, and the stack of an unexpected error' },
   json: { type: 'boolean', default: false, describe: 'Print one JSON object with the result (or the error) instead of messages' },
-  config: { type: 'string', describe: 'The robo.yml with shared tasks (default: $ROBO_CONFIG, then robo.yml in the dotfiles source); give it before the task name' },
+  config: { type: 'string', value: 'file', describe: 'The robo.yml with shared tasks (default: $ROBO_CONFIG, then robo.yml in the dotfiles source); give it before the task name' },
 };
 
 /** --allow-rollback, on every task that reads the dotfiles source. */
@@ -43,7 +54,7 @@ export interface BuiltinTask<Args = object> {
   /** The usage text of `robo help TASK`: a synopsis line, a blank line, a description. */
   usage: string;
   /** Optional positional arguments, in order. */
-  positionals?: ReadonlyArray<{ name: string; describe: string }>;
+  positionals?: ReadonlyArray<{ name: string; describe: string; value?: ValueKind }>;
   options?: Record<string, OptionSpec>;
   examples?: ReadonlyArray<readonly [command: string, description: string]>;
   run(args: GlobalArgs & Args, context: TaskContext): Promise<void>;

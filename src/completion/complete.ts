@@ -1,0 +1,225 @@
+/**
+ * Shell completion: the words of a command line in, what may come next out.
+ *
+ * It reads the tables the parsers read (tasks.ts, the `options` and
+ * `positionals` of commands/*.ts), robo.yml's task names and the team names
+ * of the dotfiles source robo uses, as they are on disk: no git, no network.
+ * A Tab must answer at once, and whatever is wrong (a broken robo.yml or
+ * settings file, no clone yet) means fewer candidates, never an error.
+ */
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { GLOBAL_OPTIONS, type OptionSpec, type ValueKind } from '../commands/types.js';
+import { TEAM_NAME } from '../model.js';
+import { inspectRepoPath, regularFileInRepo } from '../pipeline/repo-path.js';
+import { SHELLS } from './scripts.js';
+import { BUILTIN_TASKS, RESERVED_SUMMARIES, RESERVED_WORDS, type AnyTask } from '../tasks.js';
+
+export interface Candidate {
+  word: string;
+  description?: string;
+}
+
+export type Completion =
+  | { kind: 'words'; candidates: Candidate[] }
+  /** The shell completes a file or folder name itself: it knows quoting, ~ and which names are folders. */
+  | { kind: 'files' }
+  | { kind: 'directories' };
+
+export interface CompletionRequest {
+  /** The words after `robo`; the last is the one being completed ('' after a space). */
+  words: readonly string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** The built-in tasks (a test gives its own). */
+  tasks?: readonly AnyTask[];
+}
+
+const NOTHING: Completion = { kind: 'words', candidates: [] };
+
+/**
+ * What may stand in the last word. Candidates are not filtered by what the
+ * word already holds: zsh and fish match them by their own rules (case,
+ * fuzzy matching), and bash's answer is filtered in protocol.ts.
+ */
+export async function complete(request: CompletionRequest): Promise<Completion> {
+  const current = request.words.at(-1) ?? '';
+  const line = readLine(request.words.slice(0, -1), request.tasks ?? BUILTIN_TASKS);
+  const { task, builtin } = line;
+  if (line.pending && !current.startsWith('-')) return valuesFor(line.pending, '', request, line);
+  if (task !== undefined && !builtin && !isReserved(task)) {
+    // A robo.yml task gets its arguments untouched, so they are whatever it takes: files, as for any command.
+    const shared = await sharedTasks(request, line);
+    return shared.some((entry) => entry.name === task) ? { kind: 'files' } : NOTHING;
+  }
+  const specs = optionsOf(builtin); // before the task, the global ones
+  if (current.startsWith('-') && !line.afterDashes) {
+    const inline = /^(--[^=]+)=/.exec(current);
+    if (!inline) return options(specs, current, line.given);
+    const option = lookup(specs, inline[1]!);
+    return option ? valuesFor(option, inline[0], request, line) : NOTHING;
+  }
+  if (task === undefined) return words(await taskNames(request, line, { reserved: true }));
+  if (task === 'help') return line.positionals === 0 ? words(await taskNames(request, line, { reserved: false })) : NOTHING;
+  if (task === 'completion') return line.positionals === 0 ? words(SHELLS.map((shell) => ({ word: shell }))) : NOTHING;
+  const positional = builtin?.positionals?.[line.positionals];
+  if (positional) return valueKind(positional.value);
+  // Nothing else to type here but options: offer them, as a menu of what the task takes.
+  return current === '' && !line.afterDashes ? options(specs, current, line.given) : NOTHING;
+}
+
+interface Option {
+  name: string;
+  spec: OptionSpec;
+}
+
+/** The command line before the word being completed, as the parsers would read it. */
+interface Line {
+  /** The first word that is no option: a built-in, a reserved word or a robo.yml task. */
+  task: string | undefined;
+  builtin: AnyTask | undefined;
+  /** Options given, by name: their value, or true for a flag. */
+  given: Map<string, string | true>;
+  /** Words after the task that are no options. */
+  positionals: number;
+  /** An option whose value the next word is (`--team` then the word being completed). */
+  pending: Option | undefined;
+  /** After `--`, every word is a positional. */
+  afterDashes: boolean;
+}
+
+function readLine(before: readonly string[], tasks: readonly AnyTask[]): Line {
+  const line: Line = { task: undefined, builtin: undefined, given: new Map(), positionals: 0, pending: undefined, afterDashes: false };
+  for (const word of before) {
+    if (line.pending) {
+      line.given.set(line.pending.name, word);
+      line.pending = undefined;
+      continue;
+    }
+    const ownArguments = line.task !== undefined && !line.builtin && !isReserved(line.task); // a robo.yml task's
+    if (word.startsWith('-') && word !== '-' && !line.afterDashes && !ownArguments) {
+      if (word === '--') {
+        line.afterDashes = true;
+        continue;
+      }
+      const at = word.indexOf('=');
+      const option = lookup(optionsOf(line.builtin), at === -1 ? word : word.slice(0, at));
+      if (!option) continue;
+      if (at !== -1) line.given.set(option.name, word.slice(at + 1));
+      else if (option.spec.type === 'string') line.pending = option;
+      else line.given.set(option.name, true);
+      continue;
+    }
+    if (line.task === undefined) {
+      line.task = word;
+      line.builtin = tasks.find((task) => task.name === word || task.aliases.includes(word));
+    } else line.positionals += 1;
+  }
+  return line;
+}
+
+function isReserved(word: string): boolean {
+  return (RESERVED_WORDS as readonly string[]).includes(word);
+}
+
+function optionsOf(task: AnyTask | undefined): Record<string, OptionSpec> {
+  return { ...GLOBAL_OPTIONS, ...task?.options };
+}
+
+/** The option a flag names: `--name`, `--no-name` for a boolean, `--alias` or `-a`. */
+function lookup(specs: Record<string, OptionSpec>, flag: string): Option | undefined {
+  for (const [name, spec] of Object.entries(specs)) {
+    const forms = [`--${name}`, ...(spec.alias ? [spec.alias.length === 1 ? `-${spec.alias}` : `--${spec.alias}`] : [])];
+    if (spec.type === 'boolean') forms.push(`--no-${name}`);
+    if (forms.includes(flag)) return { name, spec };
+  }
+  return undefined;
+}
+
+/** Every option not given yet (repeating one is an error); one-letter aliases only once the word is `-x`. */
+function options(specs: Record<string, OptionSpec>, current: string, given: Map<string, unknown>): Completion {
+  const short = current.startsWith('-') && !current.startsWith('--');
+  const candidates: Candidate[] = [];
+  for (const [name, spec] of Object.entries(specs)) {
+    if (given.has(name)) continue;
+    candidates.push({ word: `--${name}`, description: spec.describe });
+    if (spec.alias && (spec.alias.length > 1 || short)) candidates.push({ word: spec.alias.length > 1 ? `--${spec.alias}` : `-${spec.alias}`, description: spec.describe });
+  }
+  return words(candidates);
+}
+
+/** The values of an option; `prefix` is `--name=` when the value is in the same word. */
+async function valuesFor(option: Option, prefix: string, request: CompletionRequest, line: Line): Promise<Completion> {
+  const { spec } = option;
+  if (spec.type === 'boolean') return NOTHING;
+  if (spec.choices) return words(spec.choices.map((choice) => ({ word: prefix + choice })));
+  if (spec.value === 'team') return words((await teamNames(request, line)).map((team) => ({ word: prefix + team })));
+  return valueKind(spec.value);
+}
+
+function valueKind(kind: ValueKind | undefined): Completion {
+  if (kind === 'file') return { kind: 'files' };
+  if (kind === 'directory') return { kind: 'directories' };
+  return NOTHING;
+}
+
+function words(candidates: Candidate[]): Completion {
+  return { kind: 'words', candidates: candidates.sort((a, b) => (a.word < b.word ? -1 : a.word > b.word ? 1 : 0)) };
+}
+
+/** Built-in tasks, their aliases and robo.yml's tasks; with `reserved`, help, variables and completion too. */
+async function taskNames(request: CompletionRequest, line: Line, { reserved }: { reserved: boolean }): Promise<Candidate[]> {
+  const builtins = (request.tasks ?? BUILTIN_TASKS).flatMap((task) => [{ word: task.name, description: task.summary }, ...task.aliases.map((alias) => ({ word: alias, description: `Same as ${task.name}` }))]);
+  const words = reserved ? RESERVED_WORDS.map((word) => ({ word, description: RESERVED_SUMMARIES[word] })) : [];
+  const shared = (await sharedTasks(request, line)).map((task) => ({ word: task.name, description: task.summary || undefined }));
+  return [...builtins, ...words, ...shared];
+}
+
+/**
+ * robo.yml's tasks, found as robo finds them (robofile/load.ts), except
+ * that a git source's clone is read as it is in the cache: never cloned,
+ * fetched or checked out here. A file with errors offers no tasks, as the
+ * task list shows none.
+ */
+async function sharedTasks(request: CompletionRequest, line: Line): Promise<Array<{ name: string; summary: string }>> {
+  try {
+    // Loaded only here: most Tabs (options, values) need neither the source nor the YAML parser.
+    const { ROBO_FILE, loadRoboFile } = await import('../robofile/load.js');
+    const config = line.given.get('config');
+    const explicit = typeof config === 'string' ? config : request.env.ROBO_CONFIG || undefined;
+    const file = explicit ? path.resolve(request.cwd, explicit) : await regularFileInRepo(await sourceFolder(request), ROBO_FILE);
+    if (!file) return [];
+    const roboFile = await loadRoboFile(file, explicit !== undefined);
+    return roboFile.errors.length === 0 ? [...roboFile.tasks.values()] : [];
+  } catch {
+    return []; // no robo.yml to read, or settings robo would refuse: the built-ins still complete
+  }
+}
+
+/**
+ * The teams of the dotfiles source aws.config would use (--repo and --ref
+ * on the line being completed count): the names of its teams/*.json, read
+ * from the folder or the cached clone. Only names robo accepts.
+ */
+async function teamNames(request: CompletionRequest, line: Line): Promise<string[]> {
+  const given = (name: string) => {
+    const value = line.given.get(name);
+    return typeof value === 'string' ? value : undefined;
+  };
+  try {
+    const root = await sourceFolder(request, given('repo'), given('ref'));
+    // A linked teams/ is refused, as loadDefinitions refuses it: its names would come from elsewhere.
+    if ((await inspectRepoPath(root, 'teams')).kind !== 'directory') return [];
+    const entries = await readdir(path.join(root, 'teams'));
+    return entries.filter((entry) => entry.endsWith('.json')).map((entry) => entry.slice(0, -'.json'.length)).filter((name) => TEAM_NAME.test(name));
+  } catch {
+    return []; // settings or flags robo would refuse, an unreadable folder: the task will say what is wrong
+  }
+}
+
+/** Where the source's files are on disk: a local folder, the bundled example, or a git source's cache folder (which may not exist yet). */
+async function sourceFolder(request: CompletionRequest, repo?: string, ref?: string): Promise<string> {
+  const [{ resolveSource }, { cacheFolder }] = await Promise.all([import('../pipeline/open-source.js'), import('../pipeline/source.js')]);
+  const { spec, paths } = await resolveSource({ repo, ref, env: request.env, cwd: request.cwd });
+  return spec.kind === 'git' ? cacheFolder(paths.cacheDir, spec.url) : spec.dir;
+}
