@@ -1,6 +1,7 @@
 /** The built-in tasks, and looking them up by name or alias. */
 import { awsConfigTask } from './commands/aws-config.js';
 import { awsBackupsTask, awsRestoreTask } from './commands/backups.js';
+import { awsRemoveTask } from './commands/aws-remove.js';
 import { nightlyTask } from './commands/nightly.js';
 import { onboardTask } from './commands/onboard.js';
 import { awsRenderTask, teamsListTask, teamsValidateTask } from './commands/teams.js';
@@ -9,7 +10,7 @@ import type { BuiltinTask } from './commands/types.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each task has its own argument type
 export type AnyTask = BuiltinTask<any>;
 
-export const BUILTIN_TASKS: readonly AnyTask[] = [awsConfigTask, awsRenderTask, awsBackupsTask, awsRestoreTask, teamsListTask, teamsValidateTask, onboardTask, nightlyTask];
+export const BUILTIN_TASKS: readonly AnyTask[] = [awsConfigTask, awsRenderTask, awsBackupsTask, awsRestoreTask, awsRemoveTask, teamsListTask, teamsValidateTask, onboardTask, nightlyTask];
 
 /** Words that are not tasks but still mean something as the first argument. */
 export const RESERVED_WORDS = ['help', 'variables', 'completion'] as const;

@@ -6,6 +6,7 @@ import type { AwsConfigResult } from '../aws-config.js';
 import { ExitCode, ExitSignal } from '../errors.js';
 import { formatProblem } from '../pipeline/problems.js';
 import type { Reporter } from '../ui.js';
+import { printDiff } from './diff.js';
 import { offlineWarning, teamFrom, tilde } from './format.js';
 import { remoteLineFor } from './remote-line.js';
 import { ALLOW_ROLLBACK, type BuiltinTask, type TaskContext } from './types.js';
@@ -134,16 +135,7 @@ async function reportDryRun(result: AwsConfigResult, context: TaskContext): Prom
     reporter.success(`Your aws config is up to date (team ${result.team}); --dry-run wrote nothing.`);
     return;
   }
-  const { createTwoFilesPatch } = await import('diff');
-  const from = result.before === undefined ? '/dev/null' : `a${result.target}`;
-  const patch = createTwoFilesPatch(from, `b${result.target}`, result.before?.toString('utf8') ?? '', result.after?.toString('utf8') ?? '', '', '', { context: 3 });
-  const body = patch
-    .split('\n')
-    .slice(1) // drop the "Index:"/separator line jsdiff puts first
-    .filter((line) => line !== '===================================================================')
-    .map((line) => (line.startsWith('--- ') || line.startsWith('+++ ') ? line.replace(/\t$/, '') : line))
-    .join('\n');
-  reporter.print(body, (line) => (line.startsWith('+') ? 'green' : line.startsWith('-') ? 'red' : line.startsWith('@@') ? 'cyan' : undefined));
+  await printDiff(reporter, result.target, result.before, result.after);
   for (const section of result.removed) reporter.warn(`would take out your ${section.header} (line ${section.line}): robo's block defines it`);
   reporter.info(`--dry-run: ${where} would change (team ${result.team}); nothing was written.`);
 }
