@@ -49,6 +49,11 @@ export class UsageError extends RoboError {
   }
 }
 
+/** No team from --team, $SEGMENT_TEAM or the settings (exit 2); the command layer may add where to find one. */
+export class NoTeamError extends UsageError {
+  override name = 'NoTeamError';
+}
+
 export class DefinitionsError extends RoboError {
   override name = 'DefinitionsError';
   constructor(message: string, details: readonly string[]) {
