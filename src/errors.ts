@@ -26,6 +26,8 @@ export const ExitCode = {
   busy: 8,
   /** Signatures required: the commit is not signed by a signer the settings name, or it does not descend from the last one accepted. */
   untrusted: 9,
+  /** robo doctor found a problem (a ✖ line); warnings (⚠) alone exit 0. */
+  doctorFailed: 10,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
