@@ -106,9 +106,10 @@ async function withLastTeam(error: NoTeamError, env: NodeJS.ProcessEnv): Promise
 /**
  * One line when the team of this run is not the one the config's block, the
  * settings or the nightly job name: a switch made in one place only is undone
- * by the nightly job. Printed even with --quiet (as warnAlways): the nightly
- * job's log, read with --quiet, is where a person finds out why their profiles
- * changed. Only the job's files are read (systemd, launchd), never `crontab -l`,
+ * by the nightly job. Printed even with --quiet (as warnAlways), like the
+ * offline warning: it is about what the config will hold tomorrow, and a
+ * script or alias that runs aws.config --quiet is exactly where a switch made
+ * in one place goes unseen. Only the job's files are read (systemd, launchd), never `crontab -l`,
  * so aws.config starts no process for it; robo doctor checks cron too.
  */
 async function warnIfTeamsDisagree(result: Pick<AwsConfigResult, 'team' | 'previousTeam' | 'target' | 'dryRun'>, origin: string, settings: Settings, context: TaskContext): Promise<void> {
