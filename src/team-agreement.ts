@@ -15,12 +15,19 @@ export interface TeamPlaces {
   nightly?: { team: string | undefined; scheduler: string };
 }
 
-/** One line saying which places name another team and how to make them agree; undefined when they all agree. */
-export function teamDisagreement(places: TeamPlaces): string | undefined {
+/**
+ * What to say, if anything. A warning when the settings or the nightly job
+ * name another team: they will write theirs back (the block is named too, for
+ * context). When only the block differs, nothing will undo the switch: a
+ * notice, not a warning.
+ */
+export function teamDisagreement(places: TeamPlaces): { level: 'warn' | 'notice'; line: string } | undefined {
   const others: string[] = [];
-  if (places.block?.team !== undefined && places.block.team !== places.team) others.push(`${places.block.where} was written for team ${places.block.team}`);
+  const blockDiffers = places.block?.team !== undefined && places.block.team !== places.team;
+  if (blockDiffers) others.push(`${places.block!.where} was written for team ${places.block!.team}`);
   if (places.settings?.team !== undefined && places.settings.team !== places.team) others.push(`${places.settings.where} says team ${places.settings.team}`);
   if (places.nightly?.team !== undefined && places.nightly.team !== places.team) others.push(`the nightly job (${places.nightly.scheduler}) writes team ${places.nightly.team}`);
   if (others.length === 0) return undefined;
-  return `team ${places.team} (from ${places.origin}) is not your usual team: ${others.join('; ')}. To switch for good: robo onboard --team ${places.team}`;
+  if (blockDiffers && others.length === 1) return { level: 'notice', line: `${places.block!.where} was written for team ${places.block!.team}; this run is for team ${places.team} (from ${places.origin})` };
+  return { level: 'warn', line: `team ${places.team} (from ${places.origin}) is not your usual team: ${others.join('; ')}. To switch for good: robo onboard --team ${places.team}` };
 }

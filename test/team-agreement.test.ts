@@ -7,16 +7,24 @@ const block = (team?: string) => ({ team, where: '~/.aws/config' });
 const settings = (team?: string) => ({ team, where: '~/.config/robo/config' });
 
 describe('teamDisagreement', () => {
-  it.each<[string, TeamPlaces, string | undefined]>([
+  it.each<[string, TeamPlaces, { level: string; line: string } | undefined]>([
     ['everything agrees', { ...base, block: block('platform'), settings: settings('platform'), nightly: { team: 'platform', scheduler: 'systemd' } }, undefined],
     ['nothing else names a team', { ...base, block: block(), settings: settings() }, undefined],
-    ['the block was another team', { ...base, block: block('data') }, 'team platform (from --team) is not your usual team: ~/.aws/config was written for team data. To switch for good: robo onboard --team platform'],
+    ['only the block was another team: a notice', { ...base, block: block('data'), settings: settings() }, { level: 'notice', line: '~/.aws/config was written for team data; this run is for team platform (from --team)' }],
+    [
+      'the block and the settings: a warning naming both',
+      { ...base, block: block('data'), settings: settings('data') },
+      { level: 'warn', line: 'team platform (from --team) is not your usual team: ~/.aws/config was written for team data; ~/.config/robo/config says team data. To switch for good: robo onboard --team platform' },
+    ],
     [
       'settings and nightly job differ',
       { team: 'platform', origin: '$SEGMENT_TEAM', settings: settings('data'), nightly: { team: 'fpa', scheduler: 'launchd' } },
-      'team platform (from $SEGMENT_TEAM) is not your usual team: ~/.config/robo/config says team data; the nightly job (launchd) writes team fpa. To switch for good: robo onboard --team platform',
+      {
+        level: 'warn',
+        line: 'team platform (from $SEGMENT_TEAM) is not your usual team: ~/.config/robo/config says team data; the nightly job (launchd) writes team fpa. To switch for good: robo onboard --team platform',
+      },
     ],
   ])('%s', (_name, places, expected) => {
-    expect(teamDisagreement(places)).toBe(expected);
+    expect(teamDisagreement(places)).toEqual(expected);
   });
 });

@@ -39,6 +39,17 @@ describe('aws.config says when the team differs from your usual one', () => {
     );
   });
 
+  it('only the block was another team: a notice on stdout, none with --quiet, stderr empty', async () => {
+    const box = sandbox();
+    expect((await runRobo(['aws.config', '--team', 'platform'], { env: box.env })).code).toBe(0);
+    const other = await runRobo(['aws.config', '--team', 'fpa'], { env: box.env });
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stderr).toBe('');
+    expect(other.stdout).toContain('~/.aws/config was written for team platform; this run is for team fpa (from --team)');
+    const quiet = await runRobo(['aws.config', '--team', 'platform', '--quiet'], { env: box.env });
+    expect([quiet.stdout, quiet.stderr]).toEqual(['', '']);
+  });
+
   it("no team anywhere: the usage error names the team of the config's block", async () => {
     const box = sandbox({ SEGMENT_TEAM: 'data' });
     expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);

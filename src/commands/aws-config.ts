@@ -106,7 +106,8 @@ async function withLastTeam(error: NoTeamError, env: NodeJS.ProcessEnv): Promise
 /**
  * One line when the team of this run is not the one the config's block, the
  * settings or the nightly job name: a switch made in one place only is undone
- * by the nightly job. Printed even with --quiet (as warnAlways), like the
+ * by the nightly job. When only the block differs nothing will undo it, so
+ * that is a notice (stdout, hidden by --quiet). Printed even with --quiet (as warnAlways), like the
  * offline warning: it is about what the config will hold tomorrow, and a
  * script or alias that runs aws.config --quiet is exactly where a switch made
  * in one place goes unseen. Only the job's files are read (systemd, launchd), never `crontab -l`,
@@ -122,7 +123,8 @@ async function warnIfTeamsDisagree(result: Pick<AwsConfigResult, 'team' | 'previ
     settings: { team: settings.user.team, where: tilde(settings.file, context.env) },
     nightly,
   });
-  if (line) context.reporter.warnAlways(line);
+  if (line?.level === 'warn') context.reporter.warnAlways(line.line);
+  else if (line) context.reporter.info(line.line);
 }
 
 function reportCommon(result: AwsConfigResult, reporter: Reporter): void {
