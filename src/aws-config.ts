@@ -7,11 +7,12 @@
  * validation, render, reading the markers) runs before the first byte is
  * written, so a failed run changes nothing.
  */
-import { DefinitionsError, UsageError, WriteError } from './errors.js';
+import { DefinitionsError, NoTeamError, UsageError, WriteError } from './errors.js';
 import { TEAM_NAME, type Organization, type Team } from './model.js';
 import { resolvePaths, type RoboPaths } from './paths.js';
 import type { Settings } from './settings.js';
 import { applyPlan } from './pipeline/apply.js';
+import { readBlock } from './pipeline/block.js';
 import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions, type Definitions } from './pipeline/definitions.js';
 import { planConfig, type Plan, type RemovedSection } from './pipeline/plan.js';
 import { readValidationCache, validatedBytes, writeValidationCache, type TeamProblems } from './pipeline/validation-cache.js';
@@ -85,6 +86,8 @@ export interface AwsConfigResult {
   after?: Buffer;
   /** The config was not read: an earlier run found it up to date for this commit, and it is untouched since. */
   unread?: boolean;
+  /** The team robo's block in the config was written for before this run (undefined: no block, or no team in it). */
+  previousTeam?: string;
 }
 
 export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfigResult> {
@@ -126,7 +129,8 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
     warnings: rendered.warnings,
   });
   if (useCaches && upToDateAt !== undefined && upToDateAt === checkout.commit) {
-    return { ...result({ target: { path: configured, file }, changed: false, removed: [] }, true, undefined), unread: true };
+    // Found up to date for this team, and untouched since: its block is this team's.
+    return { ...result({ target: { path: configured, file }, changed: false, removed: [] }, true, undefined), unread: true, previousTeam: rendered.team };
   }
   const target = read && unchangedSince(read) ? read : await readTarget(configured, file);
   const speculated = await early?.catch(() => undefined);
@@ -151,8 +155,10 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
     await recordUpToDate(paths.cacheDir, rendered.team, file, checkout.commit, plan.target.content);
   }
 
+  const before = readBlock(plan.target.content);
   return {
     ...result({ ...plan, changed: dryRun ? plan.changed : applied.written }, plan.target.content !== undefined, applied.backup),
+    previousTeam: before.kind === 'found' ? before.team : undefined,
     ...(dryRun ? { before: plan.target.content, after: plan.next } : {}),
   };
 }
@@ -282,7 +288,7 @@ async function renderFromCheckout(checkout: Checkout, team: string | undefined, 
   }
   const names = definitions.teamNames;
   if (team === undefined) {
-    throw new UsageError('no team given: pass --team TEAM or set SEGMENT_TEAM', [`known teams: ${names.join(', ') || '(none)'}`]);
+    throw new NoTeamError('no team given: pass --team TEAM or set SEGMENT_TEAM', [`known teams: ${names.join(', ') || '(none)'}`]);
   }
   if (!definitions.teams.has(team)) {
     const guess = suggestName(team, names);

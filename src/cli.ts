@@ -8,7 +8,7 @@
  * for help, --version and anything unusual.
  */
 import { parseTaskArgs } from './argv.js';
-import { findSharedTask, problemLines, requireValid, runSharedTask, sharedTaskHelp, taskEntries, taskList, unknownTask, warnAbout } from './commands/robofile.js';
+import { findSharedTask, problemLines, requireValid, runSharedTask, sharedTaskHelp, taskEntries, taskList, unknownTaskFromClone, warnAbout } from './commands/robofile.js';
 import pkg from '../package.json' with { type: 'json' };
 import { ExitCode, ExitSignal, RoboError, UsageError } from './errors.js';
 import type { RoboFile } from './robofile/parse.js';
@@ -47,7 +47,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       const file = await roboFile();
       if (file) requireValid(file);
       const task = findSharedTask(file, rest[0]);
-      if (!task) throw unknownTask(rest[0], file);
+      if (!task) throw await unknownTaskFromClone(rest[0], file, env);
       reporter.print(sharedTaskHelp(task));
       return ExitCode.ok;
     }
@@ -82,7 +82,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       const file = await roboFile();
       if (file) requireValid(file); // a broken robo.yml runs nothing, and says why
       const task = findSharedTask(file, word);
-      if (!task) throw unknownTask(word, file);
+      if (!task) throw await unknownTaskFromClone(word, file, env);
       await runSharedTask(file!, task, rest, env, cwd);
       return ExitCode.ok;
     }
@@ -95,7 +95,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         reporter.print(taskList(await sharedTasks(leading?.config, env, cwd).catch(() => undefined)));
       },
       runTask: (chosen: AnyTask, args, current) => chosen.run(args as never, context(args, current)),
-      unknownTask: async (name) => unknownTask(name, await sharedTasks(leading?.config, env, cwd).catch(() => undefined)),
+      unknownTask: async (name) => unknownTaskFromClone(name, await sharedTasks(leading?.config, env, cwd).catch(() => undefined), env),
     });
     return ExitCode.ok;
   } catch (error) {

@@ -26,6 +26,8 @@ export const ExitCode = {
   busy: 8,
   /** Signatures required: the commit is not signed by a signer the settings name, or it does not descend from the last one accepted. */
   untrusted: 9,
+  /** robo doctor found a problem (a ✖ line); warnings (⚠) alone exit 0. */
+  doctorFailed: 10,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -47,6 +49,11 @@ export class UsageError extends RoboError {
   constructor(message: string, details: readonly string[] = []) {
     super(message, ExitCode.usage, details);
   }
+}
+
+/** No team from --team, $SEGMENT_TEAM or the settings (exit 2); the command layer may add where to find one. */
+export class NoTeamError extends UsageError {
+  override name = 'NoTeamError';
 }
 
 export class DefinitionsError extends RoboError {

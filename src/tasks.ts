@@ -1,15 +1,18 @@
 /** The built-in tasks, and looking them up by name or alias. */
 import { awsConfigTask } from './commands/aws-config.js';
 import { awsBackupsTask, awsRestoreTask } from './commands/backups.js';
+import { awsRemoveTask } from './commands/aws-remove.js';
+import { doctorTask } from './commands/doctor.js';
 import { nightlyTask } from './commands/nightly.js';
 import { onboardTask } from './commands/onboard.js';
+import { statusTask } from './commands/status.js';
 import { awsRenderTask, teamsListTask, teamsValidateTask } from './commands/teams.js';
 import type { BuiltinTask } from './commands/types.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each task has its own argument type
 export type AnyTask = BuiltinTask<any>;
 
-export const BUILTIN_TASKS: readonly AnyTask[] = [awsConfigTask, awsRenderTask, awsBackupsTask, awsRestoreTask, teamsListTask, teamsValidateTask, onboardTask, nightlyTask];
+export const BUILTIN_TASKS: readonly AnyTask[] = [awsConfigTask, awsRenderTask, awsBackupsTask, awsRestoreTask, awsRemoveTask, teamsListTask, teamsValidateTask, onboardTask, nightlyTask, statusTask, doctorTask];
 
 /** Words that are not tasks but still mean something as the first argument. */
 export const RESERVED_WORDS = ['help', 'variables', 'completion'] as const;

@@ -190,7 +190,7 @@ describe('bash (the script is written for 3.2, as macOS has)', () => {
 
   it.each<[string, string[], string[]]>([
     ['an option', ['aws.config', '--t'], ['--team']],
-    ['a task', ['aws.r'], ['aws.render', 'aws.restore']],
+    ['a task', ['aws.r'], ['aws.remove', 'aws.render', 'aws.restore']],
     ['a team after --team', ['aws.config', '--team', 'gr'], ['growth']],
     ['a team after --team= (bash splits at the =)', ['aws.config', '--team', '=', 'f'], ['foundation', 'fpa']],
     ['every team after a bare --team=', ['aws.render', '--team', '='], ['data', 'foundation', 'fpa', 'growth', 'platform', 'security']],

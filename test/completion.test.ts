@@ -42,7 +42,7 @@ function withCachedClone() {
 const bash = (words: string[], env: NodeJS.ProcessEnv, cwd = env.HOME!) => completionLines(['bash', '--', ...words], env, cwd);
 const wordsOf = (completion: Completion) => (completion.kind === 'words' ? completion.candidates.map((candidate) => candidate.word) : [`:${completion.kind}`]);
 
-const BUILTIN_NAMES = ['aws.backups', 'aws.config', 'aws.render', 'aws.restore', 'config.aws', 'nightly', 'onboard', 'teams.list', 'teams.validate'];
+const BUILTIN_NAMES = ['aws.backups', 'aws.config', 'aws.remove', 'aws.render', 'aws.restore', 'config.aws', 'doctor', 'nightly', 'onboard', 'status', 'teams.list', 'teams.validate'];
 const EXAMPLE_TASKS = ['console', 'hello', 'okta.docs', 'whoami']; // the bundled robo.yml's
 const GLOBALS = ['--config', '--json', '--quiet', '--verbose'];
 const AWS_CONFIG_OPTIONS = ['--allow-rollback', '--diff', '--dry-run', '--ref', '--replace', '--repo', '--require-signed', '--strict', '--team'];
@@ -103,7 +103,7 @@ describe('team names, from the source aws.config would use, without git', () => 
 
   it('and robo.yml from the same clone, a task with a colon included', async () => {
     const box = withCachedClone();
-    expect(await bash(['d'], box.env)).toEqual(['db:migrate', 'deploy']);
+    expect(await bash(['d'], box.env)).toEqual(['db:migrate', 'deploy', 'doctor']);
     // bash splits db:m at the colon and keeps db: on the line.
     expect(await bash(['db', ':', 'm'], box.env)).toEqual(['migrate']);
     expect(await completionLines(['zsh', '--', 'd'], box.env, box.home)).toEqual(expect.arrayContaining(['db\\:migrate:Migrate', 'deploy:Ship it']));
@@ -171,7 +171,7 @@ describe('what goes wrong gives fewer candidates, never an error', () => {
     writeTree(box.home, { '.config/robo/config': '[nonsense]\nx = 1\n' });
     expect(await bash(['aws.config', '--t'], box.env)).toEqual(['--team']);
     expect(await bash(['aws.config', '--team', ''], box.env)).toEqual([]);
-    expect(await bash(['a'], box.env)).toEqual(['aws.backups', 'aws.config', 'aws.render', 'aws.restore']);
+    expect(await bash(['a'], box.env)).toEqual(['aws.backups', 'aws.config', 'aws.remove', 'aws.render', 'aws.restore']);
   });
 
   it('an unknown shell, or no words at all', async () => {

@@ -3,9 +3,11 @@
  * its result printed (or given as JSON). No logic about files or git here.
  */
 import type { AwsConfigResult } from '../aws-config.js';
-import { ExitCode, ExitSignal } from '../errors.js';
+import { ExitCode, ExitSignal, NoTeamError } from '../errors.js';
 import { formatProblem } from '../pipeline/problems.js';
+import type { Settings } from '../settings.js';
 import type { Reporter } from '../ui.js';
+import { printDiff } from './diff.js';
 import { offlineWarning, teamFrom, tilde } from './format.js';
 import { remoteLineFor } from './remote-line.js';
 import { ALLOW_ROLLBACK, type BuiltinTask, type TaskContext } from './types.js';
@@ -77,17 +79,54 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
         cwd: context.cwd,
         onRemote: line.listener,
       });
+    } catch (error) {
+      throw error instanceof NoTeamError ? await withLastTeam(error, context.env) : error;
     } finally {
       line.clear();
     }
     // Even with --json (where the JSON has it too) and --quiet: a log must show the config may be stale.
     if (context.json) warnIfOffline(result, context.reporter);
+    const { team, teamOrigin } = teamFrom(args.team, context.env, settings);
+    if (team !== undefined) await warnIfTeamsDisagree({ ...result, team }, teamOrigin, settings, context);
     if (context.json) context.reporter.json(toJson(result));
     else if (result.dryRun) await reportDryRun(result, context);
     else report(result, context.reporter, context.env);
     if (result.dryRun && result.changed) throw new ExitSignal(ExitCode.changesPending);
   },
 };
+
+/** With no team anywhere: the team the config was last written for is the likely one. */
+async function withLastTeam(error: NoTeamError, env: NodeJS.ProcessEnv): Promise<NoTeamError> {
+  const [{ readConfigState }, { resolvePaths }] = await Promise.all([import('../status.js'), import('../paths.js')]);
+  const config = await readConfigState(resolvePaths(env).targetFile).catch(() => undefined);
+  const team = config?.block.kind === 'found' ? config.block.team : undefined;
+  if (team === undefined) return error;
+  return new NoTeamError(error.message, [`your config (${tilde(config!.path, env)}) was last written for team ${team}: pass --team ${team}, or robo onboard --team ${team} to keep it`, ...error.details]);
+}
+
+/**
+ * One line when the team of this run is not the one the config's block, the
+ * settings or the nightly job name: a switch made in one place only is undone
+ * by the nightly job. When only the block differs nothing will undo it, so
+ * that is a notice (stdout, hidden by --quiet). Printed even with --quiet (as warnAlways), like the
+ * offline warning: it is about what the config will hold tomorrow, and a
+ * script or alias that runs aws.config --quiet is exactly where a switch made
+ * in one place goes unseen. Only the job's files are read (systemd, launchd), never `crontab -l`,
+ * so aws.config starts no process for it; robo doctor checks cron too.
+ */
+async function warnIfTeamsDisagree(result: Pick<AwsConfigResult, 'team' | 'previousTeam' | 'target' | 'dryRun'>, origin: string, settings: Settings, context: TaskContext): Promise<void> {
+  const [{ teamDisagreement }, { nightlyTeamFromFiles }] = await Promise.all([import('../team-agreement.js'), import('../nightly/status.js')]);
+  const nightly = await nightlyTeamFromFiles(context.env).catch(() => undefined);
+  const line = teamDisagreement({
+    team: result.team,
+    origin,
+    block: { team: result.previousTeam, where: tilde(result.target, context.env) },
+    settings: { team: settings.user.team, where: tilde(settings.file, context.env) },
+    nightly,
+  });
+  if (line?.level === 'warn') context.reporter.warnAlways(line.line);
+  else if (line) context.reporter.info(line.line);
+}
 
 function reportCommon(result: AwsConfigResult, reporter: Reporter): void {
   const { source } = result;
@@ -135,16 +174,7 @@ async function reportDryRun(result: AwsConfigResult, context: TaskContext): Prom
     reporter.success(`Your aws config is up to date (team ${result.team}); --dry-run wrote nothing.`);
     return;
   }
-  const { createTwoFilesPatch } = await import('diff');
-  const from = result.before === undefined ? '/dev/null' : `a${result.target}`;
-  const patch = createTwoFilesPatch(from, `b${result.target}`, result.before?.toString('utf8') ?? '', result.after?.toString('utf8') ?? '', '', '', { context: 3 });
-  const body = patch
-    .split('\n')
-    .slice(1) // drop the "Index:"/separator line jsdiff puts first
-    .filter((line) => line !== '===================================================================')
-    .map((line) => (line.startsWith('--- ') || line.startsWith('+++ ') ? line.replace(/\t$/, '') : line))
-    .join('\n');
-  reporter.print(body, (line) => (line.startsWith('+') ? 'green' : line.startsWith('-') ? 'red' : line.startsWith('@@') ? 'cyan' : undefined));
+  await printDiff(reporter, result.target, result.before, result.after);
   for (const section of result.removed) reporter.warn(`would take out your ${section.header} (line ${section.line}): robo's block defines it`);
   reporter.info(`--dry-run: ${where} would change (team ${result.team}); nothing was written.`);
 }

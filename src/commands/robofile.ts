@@ -3,6 +3,7 @@
  * shared task, `robo variables`, and running a shared task with its
  * arguments untouched.
  */
+import path from 'node:path';
 import { DefinitionsError, ExitSignal, UsageError } from '../errors.js';
 import { suggestName } from '../pipeline/regions.js';
 import type { RoboFile, RoboFileProblem, RoboTask } from '../robofile/parse.js';
@@ -60,6 +61,23 @@ export function unknownTask(name: string, roboFile: RoboFile | undefined): Usage
   const names = [...BUILTIN_TASKS.map((task) => task.name), ...(roboFile?.tasks.keys() ?? [])].sort();
   const guess = suggestName(name, names);
   return new UsageError(`unknown task "${name}"${guess ? `; did you mean ${guess}?` : ''}`, [`tasks: ${names.join(', ')}`, 'run `robo` to list them with a summary']);
+}
+
+/**
+ * unknownTask, plus where robo.yml came from when it is the cached clone of a
+ * git source: a task added upstream is unknown here until aws.config fetches
+ * the clone again, and nothing else would say why.
+ */
+export async function unknownTaskFromClone(name: string, roboFile: RoboFile | undefined, env: NodeJS.ProcessEnv): Promise<UsageError> {
+  const error = unknownTask(name, roboFile);
+  if (!roboFile) return error;
+  const [{ resolvePaths }, { cachedClone }] = await Promise.all([import('../paths.js'), import('../status.js')]);
+  const dir = path.dirname(roboFile.file);
+  if (path.dirname(dir) !== path.join(resolvePaths(env).cacheDir, 'sources')) return error;
+  const clone = await cachedClone(dir, env);
+  if (!clone) return error;
+  const hint = `robo.yml comes from the cached clone at commit ${clone.commit.slice(0, 12)} (${clone.commitDate.toISOString()}); run robo aws.config to update it`;
+  return new UsageError(error.message, [...error.details, hint]);
 }
 
 /** `robo help TASK` for a shared task: usage, summary, examples. */

@@ -83,11 +83,18 @@ export const teamsListTask: BuiltinTask<SourceArgs> = {
       onRemote: line.listener,
     }).finally(line.clear);
     if (offline) context.reporter.warnAlways(offlineWarning(source, commit, offline));
+    const { yourTeam } = await import('../status.js');
+    const you = await yourTeam(context.env);
     if (context.json) {
-      context.reporter.json({ ok: true, task: 'teams.list', source, teams: teams.map((row) => ({ ...row, hubRole: row.hubRole ?? null, profiles: row.profiles ?? null })) });
+      context.reporter.json({ ok: true, task: 'teams.list', source, yourTeam: you.team ?? null, yourTeamOrigin: you.origin ?? null, teams: teams.map((row) => ({ ...row, hubRole: row.hubRole ?? null, profiles: row.profiles ?? null, yours: row.team === you.team })) });
       return;
     }
-    const rows = teams.map((row) => [row.team, row.hubRole ?? '-', row.profiles === undefined ? '-' : String(row.profiles), row.problems > 0 ? `${row.problems} problem(s): robo teams.validate` : '']);
+    const rows = teams.map((row) => [
+      row.team,
+      row.hubRole ?? '-',
+      row.profiles === undefined ? '-' : String(row.profiles),
+      [row.team === you.team ? '(you)' : '', row.problems > 0 ? `${row.problems} problem(s): robo teams.validate` : ''].filter(Boolean).join(' '),
+    ]);
     context.reporter.print(table(['TEAM', 'HUB ROLE', 'PROFILES', ''], rows, [2]));
     context.reporter.detail(`source: ${source}`);
   },

@@ -60,3 +60,17 @@ async function nextRun(installed: Installed, env: NodeJS.ProcessEnv, now: Date):
   const earliest = nextDaily({ hour: 1, minute: 0 }, now);
   return { earliest, latest: new Date(earliest.getTime() + 4 * 3_600_000), from: 'computed' };
 }
+
+/**
+ * The team of the nightly job, from the job's own files only (systemd units,
+ * launchd plist): no process is started, so aws.config can ask on every run.
+ * A cron job is not seen here (that needs `crontab -l`); robo doctor asks it.
+ */
+export async function nightlyTeamFromFiles(env: NodeJS.ProcessEnv): Promise<{ team: string | undefined; scheduler: SchedulerName } | undefined> {
+  const ctx = context(env, true);
+  for (const name of ['systemd', 'launchd'] as const) {
+    const installed = await SCHEDULER_BY_NAME[name].inspect(ctx);
+    if (installed) return { team: installed.team, scheduler: name };
+  }
+  return undefined;
+}

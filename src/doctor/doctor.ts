@@ -1,0 +1,109 @@
+/**
+ * robo doctor's core: gather the facts (files, git, the scheduler, one
+ * `git ls-remote` with a short limit, a plan of the config that writes
+ * nothing), then run the pure checks of checks.ts on them. Returns the
+ * checks; the command layer prints them.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { listBackups } from '../backups.js';
+import { syncAwsConfig } from '../aws-config.js';
+import { RoboError, messageOf } from '../errors.js';
+import { markedLine } from '../marked-lines.js';
+import { expandHome, resolvePaths } from '../paths.js';
+import { nightlyStatus } from '../nightly/status.js';
+import { findOnPath, runTool } from '../nightly/system.js';
+import { askRemote } from '../pipeline/source.js';
+import { readStatus } from '../status.js';
+import { RC_MARKER, rcFileFor } from '../shell-rc.js';
+import { tilde } from '../commands/format.js';
+import { teamOriginText } from '../commands/status.js';
+import * as checks from './checks.js';
+import type { Check, DriftFacts, RemoteFacts } from './checks.js';
+
+/** Doctor asks the remote with a shorter limit than a sync: it is a look, not a fetch. */
+export const DOCTOR_REMOTE_TIMEOUT_MS = 10_000;
+
+export interface DoctorOptions {
+  team?: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  now: Date;
+  /** The version of node running robo (process.version). */
+  nodeVersion: string;
+}
+
+export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
+  const { env, now } = options;
+  const paths = resolvePaths(env);
+  const status = await readStatus({ team: options.team, env, cwd: options.cwd });
+  const { spec } = status.source;
+  const configFile = tilde(status.config.path, env);
+  const credentialsPath = env.AWS_SHARED_CREDENTIALS_FILE ? path.resolve(expandHome(env.AWS_SHARED_CREDENTIALS_FILE, paths.home)) : path.join(paths.home, '.aws', 'credentials');
+  const rc = rcFileFor(env);
+  const [gitVersion, rcText, nightly, backups, credentials, oktaVersion, remote] = await Promise.all([
+    runTool('git', ['--version'], env).then((result) => (result.code === 0 ? result.stdout : undefined)),
+    readFile(rc.file, 'latin1').catch(() => ''),
+    nightlyStatus({ env, now }).catch(() => undefined),
+    listBackups(env).catch(() => undefined),
+    readFile(credentialsPath).catch(() => undefined),
+    findOnPath('aws-okta', env) ? runTool('aws-okta', ['version'], env).then((result) => result.stdout || result.stderr) : Promise.resolve(undefined),
+    spec.kind === 'git' ? askRemoteBriefly(spec, paths.cacheDir, env) : Promise.resolve(undefined),
+  ]);
+  const block = status.config.block;
+  const blockTeam = block.kind === 'found' ? block.team : undefined;
+  const aboutTeam = status.team.origin === 'config' ? { team: undefined, origin: 'none' } : { team: status.team.team, origin: teamOriginText(status.team.origin, status, env) };
+  const installed = nightly?.installed[0];
+  const robos = block.kind === 'found' ? block.profiles : [];
+  const credentialNames = checks.credentialProfiles(credentials);
+  const list: Check[] = [
+    checks.checkNode(options.nodeVersion),
+    checks.checkGit(gitVersion),
+    checks.checkTeam({
+      ...aboutTeam,
+      settings: { team: status.settings.user.team, file: tilde(status.settings.file, env) },
+      rc: { team: rcTeam(markedLine(rcText, RC_MARKER)), file: tilde(rc.file, env) },
+      nightly: installed && { team: installed.team, scheduler: installed.scheduler },
+      block: { team: blockTeam, file: configFile },
+    }),
+    checks.checkSource(spec.kind, status.source.description),
+  ];
+  if (spec.kind === 'git') list.push(checks.checkRemote(remote ?? { kind: 'no-clone' }, status.cache, now));
+  const parse = checks.checkConfigParse(configFile, status.config.content);
+  list.push(parse);
+  if (status.config.exists) list.push(checks.checkMarkers(configFile, block));
+  list.push(checks.checkDrift(await drift(aboutTeam.team, parse, block.kind === 'broken', remote, options)));
+  list.push(checks.checkShadows(tilde(credentialsPath, env), credentialNames, robos));
+  list.push(checks.checkProfileVariables(env, new Set([...checks.configProfiles(status.config.content), ...credentialNames])));
+  list.push(checks.checkLoginTool(findOnPath('aws-okta', env), oktaVersion));
+  list.push(checks.checkNightly(installed && `${installed.scheduler}, team ${installed.team ?? '(none)'}`, nightly?.lastRun, now));
+  if (backups) list.push(checks.checkBackups(backups.backups.length, backups.backups.reduce((sum, backup) => sum + backup.size, 0), tilde(backups.dir, env)));
+  return list;
+}
+
+/** The team of robo's rc line (export SEGMENT_TEAM=x, or fish's set -gx SEGMENT_TEAM x). */
+export function rcTeam(line: string | undefined): string | undefined {
+  return line === undefined ? undefined : /SEGMENT_TEAM[= ]\s*([a-z0-9_-]+)/.exec(line)?.[1];
+}
+
+async function askRemoteBriefly(spec: Parameters<typeof askRemote>[0], cacheDir: string, env: NodeJS.ProcessEnv): Promise<RemoteFacts> {
+  const timeout = { ms: DOCTOR_REMOTE_TIMEOUT_MS, origin: 'default' as const, settingsFile: '' };
+  const answer = await askRemote(spec, { cacheDir, env, timeout }).catch((error: unknown) => ({ dir: '', remote: { status: 'rejected' as const, reason: error } }));
+  if (!answer) return { kind: 'no-clone' };
+  if (answer.remote.status === 'fulfilled') return { kind: 'commit', commit: answer.remote.value.commit };
+  return { kind: 'error', reason: messageOf(answer.remote.reason).split('\n')[0] ?? 'no answer' };
+}
+
+/** Plan the config as aws.config --dry-run would; nothing is written to it. */
+async function drift(team: string | undefined, parse: Check, broken: boolean, remote: RemoteFacts | undefined, options: DoctorOptions): Promise<DriftFacts> {
+  if (team === undefined) return { kind: 'skipped', reason: 'no team' };
+  if (parse.status === 'fail' || broken) return { kind: 'skipped', reason: 'the config cannot be read as it is' };
+  if (remote?.kind === 'error') return { kind: 'skipped', reason: 'the source did not answer' };
+  try {
+    const result = await syncAwsConfig({ team, teamOrigin: 'team', dryRun: true, env: options.env, cwd: options.cwd });
+    return result.changed ? { kind: 'changed' } : { kind: 'same' };
+  } catch (error) {
+    if (error instanceof RoboError) return { kind: 'error', reason: error.message };
+    throw error;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * `robo status`: the state a person is in, from local files only: no
+ * network, no git fetch (only `git log` in the cached clone). Which team and
+ * where that came from, which source, the cached clone's commit, and what
+ * the config's block says. `robo doctor` builds on the same facts.
+ */
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { resolvePaths } from './paths.js';
+import { readBlock, type BlockInfo } from './pipeline/block.js';
+import { cacheFolder, describeSpec, resolveSourceSpec, type SourceSpec } from './pipeline/source.js';
+import { readSettings, type Settings } from './settings.js';
+import { runGit } from './system/git.js';
+import { readTarget, resolveTarget } from './system/target.js';
+
+export type TeamOrigin = '--team' | '$SEGMENT_TEAM' | 'settings' | 'config';
+
+export interface TeamChoice {
+  team: string | undefined;
+  /** Where it came from; undefined with no team anywhere. */
+  origin: TeamOrigin | undefined;
+}
+
+/**
+ * The team, as aws.config would take it (--team, $SEGMENT_TEAM, the
+ * settings' [user] team), and else, for telling a person only, the team
+ * the config's block was last written for.
+ */
+export function chooseTeam(flag: string | undefined, env: NodeJS.ProcessEnv, settingsTeam: string | undefined, blockTeam: string | undefined): TeamChoice {
+  if (flag !== undefined) return { team: flag, origin: '--team' };
+  if (env.SEGMENT_TEAM) return { team: env.SEGMENT_TEAM, origin: '$SEGMENT_TEAM' };
+  if (settingsTeam) return { team: settingsTeam, origin: 'settings' };
+  if (blockTeam) return { team: blockTeam, origin: 'config' };
+  return { team: undefined, origin: undefined };
+}
+
+export interface CachedClone {
+  dir: string;
+  commit: string;
+  commitDate: Date;
+}
+
+export interface ConfigState {
+  /** The config as configured, and the file really read (differs for a symlink). */
+  path: string;
+  file: string;
+  exists: boolean;
+  block: BlockInfo;
+  /** When the config was last written: the file's mtime (robo's block records no time of its own). */
+  modified: Date | undefined;
+  content: Buffer | undefined;
+}
+
+export interface Status {
+  team: TeamChoice;
+  settings: Settings;
+  source: { spec: SourceSpec; description: string };
+  /** The cached clone of a git source, when there is one. */
+  cache: CachedClone | undefined;
+  config: ConfigState;
+}
+
+export async function readStatus(options: { team?: string; repo?: string; ref?: string; env: NodeJS.ProcessEnv; cwd: string }): Promise<Status> {
+  const paths = resolvePaths(options.env);
+  const settings = await readSettings(paths.settingsFile);
+  const spec = resolveSourceSpec({ repo: options.repo, ref: options.ref, env: options.env, cwd: options.cwd, settings });
+  const [config, cache] = await Promise.all([readConfigState(paths.targetFile), spec.kind === 'git' ? cachedClone(cacheFolder(paths.cacheDir, spec.url), options.env) : undefined]);
+  const blockTeam = config.block.kind === 'found' ? config.block.team : undefined;
+  return { team: chooseTeam(options.team, options.env, settings.user.team, blockTeam), settings, source: { spec, description: describeSpec(spec) }, cache, config };
+}
+
+export async function readConfigState(configured: string): Promise<ConfigState> {
+  const file = await resolveTarget(configured);
+  const target = await readTarget(configured, file);
+  const modified = target.content === undefined ? undefined : (await stat(file)).mtime;
+  return { path: configured, file, exists: target.content !== undefined, block: readBlock(target.content), modified, content: target.content };
+}
+
+/** The commit the cached clone holds, read locally (no fetch); undefined when there is no usable clone. */
+export async function cachedClone(dir: string, env: NodeJS.ProcessEnv): Promise<CachedClone | undefined> {
+  // Without its own .git, git would walk up and answer for some repo above it.
+  if (!existsSync(path.join(dir, '.git'))) return undefined;
+  try {
+    const [commit, date] = (await runGit(dir, env, ['log', '-1', '--format=%H %cI', 'HEAD'])).trim().split(' ');
+    if (!commit || !date) return undefined;
+    return { dir, commit, commitDate: new Date(date) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Your team as aws.config would take it without --team, else the config block's: for marking it (teams.list). */
+export async function yourTeam(env: NodeJS.ProcessEnv): Promise<TeamChoice> {
+  const paths = resolvePaths(env);
+  const settings = await readSettings(paths.settingsFile);
+  const fallback = env.SEGMENT_TEAM || settings.user.team ? undefined : await readConfigState(paths.targetFile).catch(() => undefined);
+  const blockTeam = fallback?.block.kind === 'found' ? fallback.block.team : undefined;
+  return chooseTeam(undefined, env, settings.user.team, blockTeam);
+}

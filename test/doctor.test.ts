@@ -1,0 +1,81 @@
+/** robo doctor's checks as tables: facts in, ✔ ⚠ or ✖ out, with a fix for every problem. */
+import { describe, expect, it } from 'vitest';
+import * as checks from '../src/doctor/checks.js';
+import { rcTeam } from '../src/doctor/doctor.js';
+import { readBlock } from '../src/pipeline/block.js';
+
+const now = new Date('2026-03-10T12:00:00Z');
+const BLOCK = '# >>> robo aws.config - team platform - generated, local edits are overwritten\n[okta]\naws_saml_url = x\n\n[profile hub]\nregion = r\n# <<< robo aws.config\n';
+const statusOf = (check: checks.Check) => [check.status, check.fix !== undefined];
+
+describe('checks', () => {
+  it.each<[string, checks.Check, checks.CheckStatus, RegExp]>([
+    ['node 20.19 is enough', checks.checkNode('v20.19.0'), 'ok', /v20\.19\.0/],
+    ['node 22 is enough', checks.checkNode('v22.1.0'), 'ok', /v22/],
+    ['node 20.18 is not', checks.checkNode('v20.18.3'), 'fail', /older than 20\.19/],
+    ['node 18 is not', checks.checkNode('v18.20.0'), 'fail', /older than 20\.19/],
+    ['git found', checks.checkGit('git version 2.43.0\n'), 'ok', /^git version 2\.43\.0$/],
+    ['git missing', checks.checkGit(undefined), 'fail', /not installed/],
+    ['bundled example source', checks.checkSource('embedded', 'the example'), 'warn', /no dotfiles repo configured/],
+    ['a git source', checks.checkSource('git', 'git@x:y.git'), 'ok', /git@x:y\.git/],
+    ['remote answers, clone current', checks.checkRemote({ kind: 'commit', commit: 'a'.repeat(40) }, { commit: 'a'.repeat(40), commitDate: new Date('2026-03-09T12:00:00Z') }, now), 'ok', /reachable.*24 hours ago/],
+    ['remote ahead of the clone', checks.checkRemote({ kind: 'commit', commit: 'b'.repeat(40) }, { commit: 'a'.repeat(40), commitDate: now }, now), 'warn', /may be behind/],
+    ['remote silent, clone there', checks.checkRemote({ kind: 'error', reason: 'timed out' }, { commit: 'a'.repeat(40), commitDate: now }, now), 'warn', /did not answer: timed out/],
+    ['remote silent, no clone', checks.checkRemote({ kind: 'error', reason: 'timed out' }, undefined, now), 'fail', /did not answer/],
+    ['no config', checks.checkConfigParse('~/.aws/config', undefined), 'warn', /does not exist/],
+    ['a readable config', checks.checkConfigParse('~/.aws/config', Buffer.from('[default]\nregion = x\n' + BLOCK)), 'ok', /3 section\(s\)/],
+    ['a section twice', checks.checkConfigParse('~/.aws/config', Buffer.from('[default]\na = 1\n[profile x]\nb = 2\n[default]\nc = 3\n')), 'fail', /section \[default\] at lines 1 and 5/],
+    ['an unparsable line', checks.checkConfigParse('~/.aws/config', Buffer.from('[default]\nthis is not a setting\n')), 'fail', /line 2 is not a header/],
+    ['markers intact', checks.checkMarkers('c', readBlock(Buffer.from(BLOCK))), 'ok', /team platform, 1 profile/],
+    ['no block', checks.checkMarkers('c', readBlock(Buffer.from('[default]\n'))), 'warn', /no robo block/],
+    ['a damaged marker', checks.checkMarkers('c', readBlock(Buffer.from('# >>> robo aws.config - team x - y\n'))), 'fail', /start marker without an end marker at line 1/],
+    ['no drift', checks.checkDrift({ kind: 'same' }), 'ok', /is what the source says/],
+    ['drift', checks.checkDrift({ kind: 'changed' }), 'warn', /differs/],
+    ['drift not checked', checks.checkDrift({ kind: 'skipped', reason: 'no team' }), 'warn', /not checked: no team/],
+    ['drift check fails', checks.checkDrift({ kind: 'error', reason: 'invalid definitions' }), 'fail', /invalid definitions/],
+    ['no shadows', checks.checkShadows('creds', ['default'], ['hub']), 'ok', /no profile/],
+    ['a shadow', checks.checkShadows('creds', ['default', 'hub'], ['hub', 'dev']), 'warn', /also defines hub/],
+    ['AWS_PROFILE unset', checks.checkProfileVariables({}, new Set()), 'ok', /not set/],
+    ['AWS_PROFILE known', checks.checkProfileVariables({ AWS_PROFILE: 'hub' }, new Set(['hub'])), 'ok', /AWS_PROFILE=hub/],
+    ['AWS_PROFILE unknown', checks.checkProfileVariables({ AWS_PROFILE: 'gone' }, new Set(['hub'])), 'fail', /\$AWS_PROFILE is gone/],
+    ['AWS_DEFAULT_PROFILE unknown', checks.checkProfileVariables({ AWS_DEFAULT_PROFILE: 'gone' }, new Set(['hub'])), 'fail', /\$AWS_DEFAULT_PROFILE is gone/],
+    ['aws-okta found', checks.checkLoginTool('/usr/bin/aws-okta', 'v1.0.11\n'), 'ok', /\(v1\.0\.11\)/],
+    ['aws-okta missing', checks.checkLoginTool(undefined, undefined), 'warn', /not on PATH/],
+    ['nightly not installed', checks.checkNightly(undefined, undefined, now), 'warn', /not installed/],
+    ['nightly never ran', checks.checkNightly('cron', undefined, now), 'ok', /not run yet/],
+    ['nightly ran', checks.checkNightly('cron', { time: new Date('2026-03-10T02:00:00Z'), team: 'p', commit: undefined, result: 'unchanged' }, now), 'ok', /10 hours ago: unchanged/],
+    ['nightly failed', checks.checkNightly('cron', { time: now, team: 'p', commit: undefined, result: 'failed', reason: 'exit 3' }, now), 'fail', /failed: exit 3/],
+    ['nightly offline', checks.checkNightly('cron', { time: now, team: 'p', commit: undefined, result: 'offline' }, now), 'warn', /could not reach/],
+    ['backups', checks.checkBackups(2, 2048, '/tmp'), 'ok', /2 backup\(s\) in \/tmp, 2\.0 KiB/],
+  ])('%s', (_name, check, status, message) => {
+    expect(check.status).toBe(status);
+    expect(check.message).toMatch(message);
+    // Every problem says what to do about it; nothing fine does.
+    expect(statusOf(check)).toEqual([status, status !== 'ok']);
+  });
+
+  const team = { team: 'platform', origin: '$SEGMENT_TEAM', settings: { team: 'platform', file: 's' }, rc: { team: 'platform', file: 'rc' }, nightly: { team: 'platform', scheduler: 'cron' }, block: { team: 'platform', file: 'c' } };
+  it.each<[string, checks.TeamFacts, checks.CheckStatus, RegExp]>([
+    ['everything agrees', team, 'ok', /^team platform \(from \$SEGMENT_TEAM\)$/],
+    ['the nightly job differs', { ...team, nightly: { team: 'data', scheduler: 'cron' } }, 'warn', /the nightly job \(cron\) says data/],
+    ['the rc line and the block differ', { ...team, rc: { team: 'fpa', file: 'rc' }, block: { team: 'data', file: 'c' } }, 'warn', /the rc line in rc says fpa; robo's block in c says data/],
+    ['nothing names a team', { ...team, team: undefined, settings: { team: undefined, file: 's' }, block: { team: 'data', file: 'c' } }, 'fail', /no team.*c was last written for team data/],
+  ])('team: %s', (_name, facts, status, message) => {
+    const check = checks.checkTeam(facts);
+    expect([check.status, check.message]).toEqual([status, expect.stringMatching(message)]);
+    if (status !== 'ok') expect(check.fix).toMatch(/^robo onboard --team (platform|data)/);
+  });
+
+  it.each([
+    ['export SEGMENT_TEAM=platform  # added by robo onboard', 'platform'],
+    ['set -gx SEGMENT_TEAM data  # added by robo onboard', 'data'],
+    [undefined, undefined],
+  ])('rcTeam(%s)', (line, expected) => {
+    expect(rcTeam(line)).toBe(expected);
+  });
+
+  it('credentialProfiles and configProfiles read names as botocore does', () => {
+    expect(checks.credentialProfiles(Buffer.from('[default]\nk = v\n[hub]\nk = v\n'))).toEqual(['default', 'hub']);
+    expect(checks.configProfiles(Buffer.from('[default]\n[profile dev]\n[okta]\n[sso-session s]\n'))).toEqual(['default', 'dev']);
+  });
+});
