@@ -3,7 +3,7 @@
  * gets its old bytes back exactly, botocore reads it, and the file as robo
  * left it is a backup aws.backups lists and aws.restore puts back.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadWithBotocore } from './helpers/botocore.js';
@@ -34,6 +34,7 @@ describe('robo aws.remove', () => {
     expect(remove.code, remove.stderr).toBe(0);
     expect(remove.stdout).toContain("Removed robo's block (team platform, 7 profile(s)) from ~/.aws/config");
     expect(readFileSync(box.awsConfig, 'utf8')).toBe(USER_FILE);
+    expect(statSync(box.awsConfig).mode & 0o777).toBe(0o640);
     expect(loadWithBotocore(box.awsConfig).profiles).toEqual({
       default: { region: 'eu-north-1' },
       mine: { role_arn: 'arn:aws:iam::123456789012:role/me', source_profile: 'default' },
