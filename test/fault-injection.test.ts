@@ -16,21 +16,10 @@ import { loadWithBotocore } from './helpers/botocore.js';
 import { fileUrl, makeDotfilesRepo } from './helpers/git.js';
 import { projectRoot, roboBin, runRobo } from './helpers/robo.js';
 import { makeSandbox } from './helpers/sandbox.js';
+import { seededRandom } from '../src/nightly/time.js';
 
 const ITERATIONS = Number(process.env.ROBO_FAULT_ITERATIONS ?? 12);
 const SEED = Number(process.env.ROBO_FAULT_SEED ?? 20261121);
-
-/** A small deterministic PRNG (mulberry32), so a failing sequence can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const USER_FILE = '# mine\n[default]\nregion = eu-north-1\n\n[profile mine]\nrole_arn = arn:aws:iam::123456789012:role/me\nsource_profile = default\n';
 const snapshot = (team: string) => readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', `${team}.config`), 'utf8');
@@ -56,7 +45,7 @@ describe('SIGKILL at random moments', () => {
     mkdirSync(path.dirname(box.awsConfig), { recursive: true });
     writeFileSync(box.awsConfig, USER_FILE);
     const valid = new Set([USER_FILE, snapshot('platform') + USER_FILE, snapshot('foundation') + USER_FILE]);
-    const next = random(SEED);
+    const next = seededRandom(SEED);
     for (let iteration = 0; iteration < ITERATIONS; iteration += 1) {
       const team = iteration % 2 === 0 ? 'platform' : 'foundation';
       // A warm run takes about 100 ms (the first, which clones, a few hundred):

@@ -4,13 +4,12 @@
  * paths, git daemon on 127.0.0.1, closed ports, URLs git cannot use).
  */
 import { mkdirSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode, RoboError, messageOf } from '../src/errors.js';
 import { isPermanentGitFailure, parseLsRemote, refPatterns, resolveRemoteRef, type RefOrigin } from '../src/pipeline/remote-ref.js';
 import { gitEnvironment, runGit } from '../src/system/git.js';
-import { fileUrl, makeDotfilesRepo, startGitDaemon, type GitDaemon } from './helpers/git.js';
+import { fileUrl, freePort, makeDotfilesRepo, startGitDaemon, type GitDaemon } from './helpers/git.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
 
 const A = 'a'.repeat(40);
@@ -87,7 +86,7 @@ describe('isPermanentGitFailure, on what git really prints', () => {
     box = makeSandbox();
     makeDotfilesRepo(path.join(box.root, 'served', 'dotfiles.git'));
     daemon = await startGitDaemon(path.join(box.root, 'served'));
-    closedPort = await portNobodyListensOn();
+    closedPort = await freePort();
     mkdirSync(path.join(box.root, 'not-a-repo'));
   });
   afterAll(async () => {
@@ -163,14 +162,3 @@ function caught(run: () => unknown): RoboError {
   throw new Error('did not throw');
 }
 
-/** A port on 127.0.0.1 that was free a moment ago: connecting to it is refused. */
-function portNobodyListensOn(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

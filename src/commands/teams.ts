@@ -3,7 +3,8 @@ import { DefinitionsError, ExitCode, ExitSignal } from '../errors.js';
 import { formatProblem } from '../pipeline/problems.js';
 import { offlineWarning, table, teamFrom } from './format.js';
 import { remoteLineFor } from './remote-line.js';
-import { ALLOW_ROLLBACK, type BuiltinTask } from './types.js';
+import type { RemoteListener } from '../system/git.js';
+import { ALLOW_ROLLBACK, type BuiltinTask, type TaskContext } from './types.js';
 
 interface ValidateArgs {
   path: string | undefined;
@@ -64,6 +65,11 @@ const sourceOptions = {
   'allow-rollback': ALLOW_ROLLBACK,
 } as const;
 
+/** The source flags as the core takes them: teams.list and aws.render read the source alike. */
+function sourceRequest(args: SourceArgs, context: TaskContext, onRemote: RemoteListener | undefined) {
+  return { repo: args.repo, ref: args.ref, requireSigned: args['require-signed'], allowRollback: args['allow-rollback'], env: context.env, cwd: context.cwd, onRemote };
+}
+
 export const teamsListTask: BuiltinTask<SourceArgs> = {
   name: 'teams.list',
   aliases: [],
@@ -73,15 +79,7 @@ export const teamsListTask: BuiltinTask<SourceArgs> = {
   async run(args, context) {
     const { listTeams } = await import('../teams.js');
     const line = remoteLineFor(context);
-    const { source, commit, offline, teams } = await listTeams({
-      repo: args.repo,
-      ref: args.ref,
-      requireSigned: args['require-signed'],
-      allowRollback: args['allow-rollback'],
-      env: context.env,
-      cwd: context.cwd,
-      onRemote: line.listener,
-    }).finally(line.clear);
+    const { source, commit, offline, teams } = await listTeams(sourceRequest(args, context, line.listener)).finally(line.clear);
     if (offline) context.reporter.warnAlways(offlineWarning(source, commit, offline));
     const { yourTeam } = await import('../status.js');
     const you = await yourTeam(context.env);
@@ -118,13 +116,7 @@ export const awsRenderTask: BuiltinTask<RenderArgs> = {
     const { rendered, spec, checkout } = await prepareAwsConfig({
       ...teamFrom(args.team, context.env, settings),
       settings,
-      repo: args.repo,
-      ref: args.ref,
-      requireSigned: args['require-signed'],
-      allowRollback: args['allow-rollback'],
-      env: context.env,
-      cwd: context.cwd,
-      onRemote: line.listener,
+      ...sourceRequest(args, context, line.listener),
     }).finally(line.clear);
     if (checkout.offline) context.reporter.warnAlways(offlineWarning(describeSpec(spec), checkout.commit, checkout.offline));
     if (rendered.warnings.length > 0) context.reporter.warn(`ignored ${rendered.warnings.length} problem(s) in other teams' files`, rendered.warnings.map(formatProblem));

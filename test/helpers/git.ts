@@ -95,7 +95,8 @@ export async function startGitDaemon(baseDir: string): Promise<GitDaemon> {
   };
 }
 
-function freePort(): Promise<number> {
+/** A port on 127.0.0.1 that was free a moment ago (nothing listens there now). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
