@@ -2,11 +2,18 @@
 // mistakes this codebase cares about (floating promises hide failed writes).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '.bench/', 'src/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    // src gets the type-checked rules: they catch a promise nobody awaits, an
+    // object printed as "[object Object]", an error that is not an Error.
+    files: ['src/**/*.ts'],
+    extends: [...tseslint.configs.recommendedTypeChecked],
+  },
   {
     files: ['**/*.ts'],
     languageOptions: {
@@ -28,7 +35,8 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "MemberExpression[object.object.name='process'][object.property.name=/^std(out|err)$/][property.name='write']",
+          selector:
+            "MemberExpression[object.object.name='process'][object.property.name=/^std(out|err)$/][property.name='write']",
           message: 'Print through the Reporter (src/ui.ts): it makes terminal escapes from the repo visible.',
         },
       ],
@@ -38,9 +46,13 @@ export default tseslint.config(
     files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
+  prettier,
   {
     files: ['**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', __dirname: 'readonly', Buffer: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', __dirname: 'readonly', Buffer: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

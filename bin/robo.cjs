@@ -45,7 +45,8 @@ const cacheFile = `${bundle}.${task === 'aws.config' ? 'aws.config' : 'default'}
 let cachedData;
 try {
   const data = readFileSync(cacheFile);
-  if (data.length > bundled.length && data.subarray(0, bundled.length).equals(bundled)) cachedData = data.subarray(bundled.length);
+  if (data.length > bundled.length && data.subarray(0, bundled.length).equals(bundled))
+    cachedData = data.subarray(bundled.length);
 } catch {
   // No cache: compile as usual.
 }

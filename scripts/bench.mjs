@@ -29,7 +29,18 @@
 // Without git on PATH the organisations are plain folders read with
 // `--repo DIR`, the floor is `node -e 0` alone and the report says so.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { SourceMap } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,7 +73,9 @@ for (const arg of argv) {
 }
 const QUICK = argv.includes('--quick');
 const KEEP = argv.includes('--keep');
-const OUT = argv.includes('--out') ? path.resolve(argv[argv.indexOf('--out') + 1] ?? 'BENCHMARKS.md') : path.join(ROOT, 'BENCHMARKS.md');
+const OUT = argv.includes('--out')
+  ? path.resolve(argv[argv.indexOf('--out') + 1] ?? 'BENCHMARKS.md')
+  : path.join(ROOT, 'BENCHMARKS.md');
 const SAMPLES = positiveInt('BENCH_SAMPLES', QUICK ? 3 : 7);
 const WARMUP = positiveInt('BENCH_WARMUP', 1, true);
 const BUDGET_S = positiveInt('BENCH_TIMEOUT', QUICK ? 150 : 540);
@@ -70,7 +83,18 @@ const BUDGET_S = positiveInt('BENCH_TIMEOUT', QUICK ? 150 : 540);
 const PROCESS_TIMEOUT_MS = 60_000;
 
 /** Organisations: accounts and teams grow together; "big" has 2 profiles per account. */
-const ORGS = (QUICK ? [[10, 10], [1000, 500]] : [[10, 10], [100, 100], [1000, 500]]).map(([accounts, teams]) => ({
+const ORGS = (
+  QUICK
+    ? [
+        [10, 10],
+        [1000, 500],
+      ]
+    : [
+        [10, 10],
+        [100, 100],
+        [1000, 500],
+      ]
+).map(([accounts, teams]) => ({
   id: `a${accounts}-t${teams}`,
   accounts,
   teams,
@@ -86,7 +110,9 @@ function positiveInt(name, fallback, zeroOk = false) {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < (zeroOk ? 0 : 1)) {
-    console.error(`bench: ${name} must be a ${zeroOk ? 'non-negative' : 'positive'} integer (got ${JSON.stringify(raw)})`);
+    console.error(
+      `bench: ${name} must be a ${zeroOk ? 'non-negative' : 'positive'} integer (got ${JSON.stringify(raw)})`,
+    );
     process.exit(2);
   }
   return value;
@@ -95,7 +121,10 @@ function positiveInt(name, fallback, zeroOk = false) {
 // ---------------------------------------------------------------- progress, budget, clean-up
 
 const started = process.hrtime.bigint();
-const LOAD_AT_START = os.loadavg().map((value) => value.toFixed(2)).join(' ');
+const LOAD_AT_START = os
+  .loadavg()
+  .map((value) => value.toFixed(2))
+  .join(' ');
 const deadline = Date.now() + BUDGET_S * 1000;
 const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
 const progress = (message) => process.stderr.write(`[bench ${elapsed().toFixed(1).padStart(6)}s] ${message}\n`);
@@ -115,11 +144,14 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 // Hard stop: the soft budget skips cases not yet started; this ends a case that hangs.
-const hardStop = setTimeout(() => {
-  progress(`hard time limit (${BUDGET_S + 120} s) reached: giving up`);
-  cleanUp();
-  process.exit(1);
-}, (BUDGET_S + 120) * 1000);
+const hardStop = setTimeout(
+  () => {
+    progress(`hard time limit (${BUDGET_S + 120} s) reached: giving up`);
+    cleanUp();
+    process.exit(1);
+  },
+  (BUDGET_S + 120) * 1000,
+);
 hardStop.unref();
 
 // ---------------------------------------------------------------- processes
@@ -158,7 +190,11 @@ function runProcess(command, args, { cwd = ROOT, env, timeoutMs = PROCESS_TIMEOU
 }
 
 function describeFailure(step, result) {
-  const how = result.error ? String(result.error.message) : result.signal ? `killed by ${result.signal}` : `exit code ${result.code}`;
+  const how = result.error
+    ? String(result.error.message)
+    : result.signal
+      ? `killed by ${result.signal}`
+      : `exit code ${result.code}`;
   const tail = result.output.trim().split('\n').slice(-6).join(' | ');
   return `${step.label ?? path.basename(step.command)} failed (${how})${tail ? `: ${tail}` : ''}`;
 }
@@ -166,7 +202,10 @@ function describeFailure(step, result) {
 /** Synchronous helper for set-up steps (untimed); throws with git's words on failure. */
 function must(command, args, options) {
   const result = spawnSync(command, args, { encoding: 'utf8', ...options });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')}: ${result.error?.message ?? `exit ${result.status}`} ${result.stderr ?? ''}`.trim());
+  if (result.status !== 0)
+    throw new Error(
+      `${command} ${args.join(' ')}: ${result.error?.message ?? `exit ${result.status}`} ${result.stderr ?? ''}`.trim(),
+    );
   return result.stdout;
 }
 
@@ -221,7 +260,12 @@ function spokeTeamJson(index, accounts) {
     if (n === 2) profile.region = 'us-east-1';
     profiles.push(profile);
   }
-  return { $schema: '../schemas/team.schema.json', description: `spoke team ${index}`, hub_role: `team-${pad(index)}`, profiles };
+  return {
+    $schema: '../schemas/team.schema.json',
+    description: `spoke team ${index}`,
+    hub_role: `team-${pad(index)}`,
+    profiles,
+  };
 }
 
 /** organization.json and teams/*.json, committed as one commit with fixed author and dates. */
@@ -230,10 +274,17 @@ function writeOrganization(dir, org, gitEnv) {
   writeFileSync(path.join(dir, 'organization.json'), `${JSON.stringify(organizationJson(org.accounts), null, 2)}\n`);
   writeFileSync(path.join(dir, 'teams', 'big.json'), `${JSON.stringify(bigTeamJson('big'), null, 2)}\n`);
   for (let index = 1; index < org.teams; index += 1) {
-    writeFileSync(path.join(dir, 'teams', `team-${pad(index)}.json`), `${JSON.stringify(spokeTeamJson(index, org.accounts), null, 2)}\n`);
+    writeFileSync(
+      path.join(dir, 'teams', `team-${pad(index)}.json`),
+      `${JSON.stringify(spokeTeamJson(index, org.accounts), null, 2)}\n`,
+    );
   }
   if (!gitEnv) return;
-  const git = (...args) => must('git', ['-c', 'init.defaultBranch=main', '-c', 'core.autocrlf=false', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, env: gitEnv });
+  const git = (...args) =>
+    must('git', ['-c', 'init.defaultBranch=main', '-c', 'core.autocrlf=false', '-c', 'commit.gpgsign=false', ...args], {
+      cwd: dir,
+      env: gitEnv,
+    });
   git('init', '-q');
   git('add', '-A');
   git('commit', '-q', '-m', `synthetic organisation: ${org.accounts} accounts, ${org.teams} teams`);
@@ -247,12 +298,21 @@ function writeOrganization(dir, org, gitEnv) {
 function userConfig(lines) {
   if (lines === 0) return '';
   const regions = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2'];
-  const out = ['# my own profiles; robo keeps its block separate', '[default]', 'region = us-east-1', 'output = json', ''];
+  const out = [
+    '# my own profiles; robo keeps its block separate',
+    '[default]',
+    'region = us-east-1',
+    'output = json',
+    '',
+  ];
   for (let n = 1; out.length < lines; n += 1) {
     const section = [];
     if (n % 10 === 1) section.push(`# --- sandbox accounts ${n} to ${n + 9} ---`);
     section.push(`[profile user-${n}]`, `region = ${regions[n % regions.length]}`, 'output = json');
-    section.push(`role_arn = arn:aws:iam::${String(500_000_000_000 + n)}:role/developer-${n}`, 'source_profile = default');
+    section.push(
+      `role_arn = arn:aws:iam::${String(500_000_000_000 + n)}:role/developer-${n}`,
+      'source_profile = default',
+    );
     if (n % 7 === 0) section.push(`mfa_serial = arn:aws:iam::${String(500_000_000_000 + n)}:mfa/me`);
     if (n % 13 === 0) section.push('s3 =', '    max_concurrent_requests = 20', '    multipart_threshold = 64MB');
     if (n % 5 === 0) section.push('; temporary: remove after the migration');
@@ -271,7 +331,10 @@ function median(values) {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
-const stats = (values) => (values.length === 0 ? undefined : { median: median(values), min: Math.min(...values), max: Math.max(...values), n: values.length });
+const stats = (values) =>
+  values.length === 0
+    ? undefined
+    : { median: median(values), min: Math.min(...values), max: Math.max(...values), n: values.length };
 
 // ---------------------------------------------------------------- cases
 
@@ -285,7 +348,13 @@ const stats = (values) => (values.length === 0 ? undefined : { median: median(va
  * the samples it has.
  */
 async function measureAll(specs) {
-  const rows = specs.map((spec) => ({ ...spec, times: [], parts: [], status: spec.skip ? 'skipped' : 'ok', note: spec.skip }));
+  const rows = specs.map((spec) => ({
+    ...spec,
+    times: [],
+    parts: [],
+    status: spec.skip ? 'skipped' : 'ok',
+    note: spec.skip,
+  }));
   const active = () => rows.filter((row) => row.status === 'ok');
   const setupStart = elapsed();
   for (const row of active()) {
@@ -304,7 +373,8 @@ async function measureAll(specs) {
   const rounds = WARMUP + SAMPLES;
   for (let round = 0; round < rounds && active().length > 0; round += 1) {
     if (overBudget()) {
-      for (const row of active()) row.note = `time budget (BENCH_TIMEOUT=${BUDGET_S}s) used up after ${row.times.length} sample(s)`;
+      for (const row of active())
+        row.note = `time budget (BENCH_TIMEOUT=${BUDGET_S}s) used up after ${row.times.length} sample(s)`;
       break;
     }
     const roundStart = elapsed();
@@ -327,11 +397,15 @@ async function measureAll(specs) {
         row.note = error.message;
       }
     }
-    progress(`  round ${round + 1}/${rounds} (${round < WARMUP ? 'warm-up' : `sample ${round - WARMUP + 1}`}) of ${active().length} case(s): ${(elapsed() - roundStart).toFixed(1)} s`);
+    progress(
+      `  round ${round + 1}/${rounds} (${round < WARMUP ? 'warm-up' : `sample ${round - WARMUP + 1}`}) of ${active().length} case(s): ${(elapsed() - roundStart).toFixed(1)} s`,
+    );
   }
   for (const row of rows) {
     row.stats = stats(row.times);
-    const summary = row.stats ? `median ${ms(row.stats.median)} (min ${ms(row.stats.min)}, max ${ms(row.stats.max)}, n=${row.stats.n})` : '';
+    const summary = row.stats
+      ? `median ${ms(row.stats.median)} (min ${ms(row.stats.min)}, max ${ms(row.stats.max)}, n=${row.stats.n})`
+      : '';
     progress(`  ${row.label}: ${summary}${row.note ? `${summary ? '; ' : ''}${row.note}` : ''}`);
   }
   return rows;
@@ -350,7 +424,8 @@ async function main() {
     process.exit(1);
   }
   const staleBuild = newestMtime(path.join(ROOT, 'src')) > statSync(path.join(ROOT, 'dist', 'robo.cjs')).mtimeMs;
-  if (staleBuild) progress('warning: src/ is newer than dist/: the numbers are for the last build (run `npm run build` first)');
+  if (staleBuild)
+    progress('warning: src/ is newer than dist/: the numbers are for the last build (run `npm run build` first)');
 
   const gitVersion = versionOf('git', ['--version']);
   const haveGit = gitVersion !== undefined;
@@ -359,7 +434,9 @@ async function main() {
   TMP = mkdtempSync(path.join(os.tmpdir(), 'robo-bench-'));
   const revision = roboRevision();
   ROBO = await snapshotBuild(path.join(TMP, 'robo'));
-  progress(`${QUICK ? 'quick run' : 'full run'}: ${SAMPLES} samples, ${WARMUP} warm-up, budget ${BUDGET_S} s, in ${TMP}${haveGit ? '' : ' (git not found: local folders, no fetch)'}`);
+  progress(
+    `${QUICK ? 'quick run' : 'full run'}: ${SAMPLES} samples, ${WARMUP} warm-up, budget ${BUDGET_S} s, in ${TMP}${haveGit ? '' : ' (git not found: local folders, no fetch)'}`,
+  );
 
   // Set-up git: no global or system config, fixed identity and dates, so commits are reproducible.
   const gitHome = path.join(TMP, 'git-home');
@@ -405,10 +482,17 @@ async function main() {
       ROBO_BACKUP_DIR: path.join(dir, 'backups'),
       NO_COLOR: '1',
     };
-    for (const folder of [env.HOME, env.XDG_CONFIG_HOME, env.XDG_CACHE_HOME, path.dirname(env.AWS_CONFIG_FILE)]) mkdirSync(folder, { recursive: true });
+    for (const folder of [env.HOME, env.XDG_CONFIG_HOME, env.XDG_CACHE_HOME, path.dirname(env.AWS_CONFIG_FILE)])
+      mkdirSync(folder, { recursive: true });
     return { dir, env, target: env.AWS_CONFIG_FILE };
   };
-  const roboStep = (box, args, extra = {}) => ({ command: NODE, args: [ROBO, ...args], env: box.env, label: `robo ${args[0]}`, ...extra });
+  const roboStep = (box, args, extra = {}) => ({
+    command: NODE,
+    args: [ROBO, ...args],
+    env: box.env,
+    label: `robo ${args[0]}`,
+    ...extra,
+  });
   const awsConfigArgs = (org, team) => ['aws.config', '--team', team, '--repo', org.repo];
   const fileId = (file) => {
     const info = statSync(file);
@@ -420,14 +504,24 @@ async function main() {
     const box = sandbox(`floor-${org.id}`);
     const clone = path.join(box.dir, 'clone');
     const steps = [{ command: NODE, args: ['-e', '0'], env: box.env, label: 'node -e 0' }];
-    if (haveGit) steps.push({ command: 'git', args: ['fetch', '--depth', '1', 'origin', 'HEAD'], cwd: clone, env: box.env, label: 'git fetch' });
+    if (haveGit)
+      steps.push({
+        command: 'git',
+        args: ['fetch', '--depth', '1', 'origin', 'HEAD'],
+        cwd: clone,
+        env: box.env,
+        label: 'git fetch',
+      });
     return {
       id: `floor-${org.id}`,
       kind: 'floor',
       org,
       label: `floor, ${org.id}`,
       setup: () => {
-        if (haveGit) must('git', ['clone', '-q', '--depth', '1', '--single-branch', '--no-tags', org.repo, clone], { env: box.env });
+        if (haveGit)
+          must('git', ['clone', '-q', '--depth', '1', '--single-branch', '--no-tags', org.repo, clone], {
+            env: box.env,
+          });
       },
       steps,
     };
@@ -474,7 +568,8 @@ async function main() {
       verify: () => {
         const size = statSync(fullBox.target).size;
         const head = readFileSync(fullBox.target, { encoding: 'latin1' }).slice(0, 40);
-        if (size <= preparedSize || !head.startsWith('# >>> robo aws.config')) throw new Error('a full render did not write robo\'s block');
+        if (size <= preparedSize || !head.startsWith('# >>> robo aws.config'))
+          throw new Error("a full render did not write robo's block");
       },
     };
     return [noChange, full];
@@ -492,8 +587,12 @@ async function main() {
       org,
       label: `shell baseline, ${org.id}`,
       setup: () => {
-        if (!existsSync(preparedFile)) throw new Error('no rendered config to copy (the set-up of the largest full render failed)');
-        if (haveGit) must('git', ['clone', '-q', '--depth', '1', '--single-branch', '--no-tags', org.repo, clone], { env: box.env });
+        if (!existsSync(preparedFile))
+          throw new Error('no rendered config to copy (the set-up of the largest full render failed)');
+        if (haveGit)
+          must('git', ['clone', '-q', '--depth', '1', '--single-branch', '--no-tags', org.repo, clone], {
+            env: box.env,
+          });
       },
       steps: [{ command: 'sh', args: ['-c', script], env: box.env, label: 'sh' }],
     };
@@ -502,7 +601,8 @@ async function main() {
   // -------- the cases
 
   const headlineOrg = LARGEST_ORG;
-  const hasValidate = (await runProcess(NODE, [ROBO, 'help', 'teams.validate'], { env: sandbox('help').env })).code === 0;
+  const hasValidate =
+    (await runProcess(NODE, [ROBO, 'help', 'teams.validate'], { env: sandbox('help').env })).code === 0;
   const validateOrg = ORGS.find((org) => org.teams === 500) ?? LARGEST_ORG;
   const validateBox = sandbox('validate');
   const startupBox = sandbox('startup');
@@ -553,19 +653,32 @@ async function main() {
   const memory = await measureMemory(bigBox, configs.get(LARGEST_CONFIG), bigArgs, timeBin);
   const analyses = [];
   const bigLabel = `full render, ${headlineOrg.id}, team big, ${LARGEST_CONFIG.toLocaleString('en')}-line config`;
-  analyses.push({ label: bigLabel, timeline: await gitTimeline(bigLabel, bigBox, restoreBig, bigArgs), profile: await cpuProfile(bigLabel, bigBox, restoreBig, bigArgs) });
+  analyses.push({
+    label: bigLabel,
+    timeline: await gitTimeline(bigLabel, bigBox, restoreBig, bigArgs),
+    profile: await cpuProfile(bigLabel, bigBox, restoreBig, bigArgs),
+  });
   const bigNoChangeLabel = `no-change, ${headlineOrg.id}, team big, ${LARGEST_CONFIG.toLocaleString('en')}-line config`;
-  analyses.push({ label: bigNoChangeLabel, timeline: await gitTimeline(bigNoChangeLabel, bigNoChange.box, undefined, bigArgs) });
+  analyses.push({
+    label: bigNoChangeLabel,
+    timeline: await gitTimeline(bigNoChangeLabel, bigNoChange.box, undefined, bigArgs),
+  });
   // The fixed cost: the smallest organisation, no user lines, nothing to write.
   const [smallNoChange] = cells.get(`${ORGS[0].id}/${CONFIG_LINES[0]}`);
   const smallLabel = `no-change, ${ORGS[0].id}, team big, ${CONFIG_LINES[0]}-line config`;
   const smallArgs = awsConfigArgs(ORGS[0], 'big');
-  analyses.push({ label: smallLabel, timeline: await gitTimeline(smallLabel, smallNoChange.box, undefined, smallArgs), profile: await cpuProfile(smallLabel, smallNoChange.box, undefined, smallArgs) });
+  analyses.push({
+    label: smallLabel,
+    timeline: await gitTimeline(smallLabel, smallNoChange.box, undefined, smallArgs),
+    profile: await cpuProfile(smallLabel, smallNoChange.box, undefined, smallArgs),
+  });
 
   const environment = machine(gitVersion, timeBin, revision);
   const report = renderReport({ rows, floors, memory, analyses, environment, haveGit, hasValidate, staleBuild });
   writeFileSync(OUT, report);
-  progress(`wrote ${path.relative(process.cwd(), OUT) || OUT} in ${elapsed().toFixed(0)} s${KEEP ? `; kept ${TMP}` : ''}`);
+  progress(
+    `wrote ${path.relative(process.cwd(), OUT) || OUT} in ${elapsed().toFixed(0)} s${KEEP ? `; kept ${TMP}` : ''}`,
+  );
   const failed = rows.filter((row) => row.status === 'failed');
   for (const row of failed) console.error(`bench: ${row.label}: ${row.note}`);
   return failed.length > 0 || memory.error ? 1 : 0;
@@ -582,10 +695,13 @@ async function snapshotBuild(dir) {
     const before = statSync(path.join(ROOT, 'dist', 'robo.cjs')).mtimeMs;
     rmSync(dir, { recursive: true, force: true });
     // Timestamps kept: bin/robo.cjs uses the code cache only if it is not older than the bundle.
-    for (const folder of ['bin', 'dist']) cpSync(path.join(ROOT, folder), path.join(dir, folder), { recursive: true, preserveTimestamps: true });
+    for (const folder of ['bin', 'dist'])
+      cpSync(path.join(ROOT, folder), path.join(dir, folder), { recursive: true, preserveTimestamps: true });
     copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
     const robo = path.join(dir, 'bin', 'robo.cjs');
-    const after = existsSync(path.join(ROOT, 'dist', 'robo.cjs')) ? statSync(path.join(ROOT, 'dist', 'robo.cjs')).mtimeMs : NaN;
+    const after = existsSync(path.join(ROOT, 'dist', 'robo.cjs'))
+      ? statSync(path.join(ROOT, 'dist', 'robo.cjs')).mtimeMs
+      : NaN;
     if (before === after && spawnSync(NODE, [robo, '--version'], { stdio: 'ignore' }).status === 0) return robo;
     if (attempt === 5) throw new Error('dist/ kept changing while it was copied (someone is rebuilding): try again');
     await sleep(2000);
@@ -595,7 +711,8 @@ async function snapshotBuild(dir) {
 function newestMtime(dir) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) newest = Math.max(newest, statSync(path.join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+    if (entry.isFile())
+      newest = Math.max(newest, statSync(path.join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
   }
   return newest;
 }
@@ -622,7 +739,9 @@ async function measureMemory(box, prepared, args, timeBin) {
   if (result.code !== 0) return { error: describeFailure({ label: 'robo aws.config (memory run)' }, result) };
   const kib = (file) => (existsSync(file) ? Number(readFileSync(file, 'utf8').trim().split('\n').at(-1)) : undefined);
   const memory = { selfKiB: kib(rssFile), timeKiB: timeBin ? kib(timeFile) : undefined, timeBin };
-  progress(`peak memory: robo ${(memory.selfKiB / 1024).toFixed(1)} MiB${memory.timeKiB ? `, /usr/bin/time ${(memory.timeKiB / 1024).toFixed(1)} MiB` : ''}`);
+  progress(
+    `peak memory: robo ${(memory.selfKiB / 1024).toFixed(1)} MiB${memory.timeKiB ? `, /usr/bin/time ${(memory.timeKiB / 1024).toFixed(1)} MiB` : ''}`,
+  );
   return memory;
 }
 
@@ -660,7 +779,8 @@ function frameOf(callFrame) {
   if (!url) return { name, module: name.startsWith('(') ? name : '(native: V8 builtins, node bindings)', where: '' };
   if (url.startsWith('node:')) return { name, module: url.split('/').slice(0, 2).join('/'), where: url };
   // Line 1, column 1 of a bundle file is its top-level code (the banner has no source mapping).
-  if (lineNumber === 0 && columnNumber === 0 && !functionName) return { name: '(module top level)', module: fromBuild(url), where: fromBuild(url) };
+  if (lineNumber === 0 && columnNumber === 0 && !functionName)
+    return { name: '(module top level)', module: fromBuild(url), where: fromBuild(url) };
   const original = originalOf(url, lineNumber, columnNumber);
   if (original) return { name, module: moduleOf(original.file), where: `${original.file}:${original.line}` };
   const file = isFile(url) ? fromBuild(url) : url;
@@ -674,7 +794,11 @@ async function cpuProfile(label, box, prepare, args) {
   progress(`CPU profile: ${label}`);
   const dir = path.join(TMP, `cpu-profile-${(profiles += 1)}`);
   if (prepare) prepare();
-  const result = await runProcess(NODE, ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '250', ROBO, ...args], { env: box.env });
+  const result = await runProcess(
+    NODE,
+    ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '250', ROBO, ...args],
+    { env: box.env },
+  );
   if (result.code !== 0) return { label, error: describeFailure({ label: 'robo aws.config --cpu-prof' }, result) };
   const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) return { label, error: 'node wrote no .cpuprofile' };
@@ -699,7 +823,8 @@ async function gitTimeline(label, box, prepare, args) {
   const spawnedAt = Date.now();
   const result = await runProcess(NODE, [ROBO, ...args], { env: { ...box.env, GIT_TRACE: file } });
   if (result.code !== 0) return { label, error: describeFailure({ label: 'robo aws.config (GIT_TRACE)' }, result) };
-  if (!existsSync(file)) return { label, error: 'git wrote no trace (robo ran no git?)', totalMs: result.ms, commands: [] };
+  if (!existsSync(file))
+    return { label, error: 'git wrote no trace (robo ran no git?)', totalMs: result.ms, commands: [] };
   const day = new Date(spawnedAt);
   const commands = [];
   let spawnedByGit = false;
@@ -731,14 +856,26 @@ function summariseProfile(profile) {
     return stack;
   };
   // Phases: before robo spawns its first git process, while it runs git, after its last spawn.
-  const spawning = (stack) => stack.some((frame) => frame.module === 'node:internal/child_process' || (frame.name === 'spawn' && frame.where === 'node:child_process'));
+  const spawning = (stack) =>
+    stack.some(
+      (frame) =>
+        frame.module === 'node:internal/child_process' ||
+        (frame.name === 'spawn' && frame.where === 'node:child_process'),
+    );
   const spawnTimes = [];
   let clock = 0;
   for (let index = 0; index < profile.samples.length; index += 1) {
     clock += profile.timeDeltas[index] ?? 0;
     if (spawning(stackOf(profile.samples[index]))) spawnTimes.push(clock);
   }
-  const phaseOf = (time) => (spawnTimes.length === 0 ? 'whole run' : time < spawnTimes[0] ? 'before the first git spawn' : time <= spawnTimes.at(-1) ? 'git commands' : 'after the last git spawn');
+  const phaseOf = (time) =>
+    spawnTimes.length === 0
+      ? 'whole run'
+      : time < spawnTimes[0]
+        ? 'before the first git spawn'
+        : time <= spawnTimes.at(-1)
+          ? 'git commands'
+          : 'after the last git spawn';
   const selfByFunction = new Map();
   const selfByModule = new Map();
   const inclusiveByModule = new Map();
@@ -761,7 +898,11 @@ function summariseProfile(profile) {
     add(phases.get(phase).modules, frame.module, us);
     for (const module of new Set(stackOf(id).map((entry) => entry.module))) add(inclusiveByModule, module, us);
   }
-  const top = (map, count) => [...map].sort((a, b) => b[1] - a[1]).slice(0, count).map(([key, us]) => ({ key, ms: us / 1000 }));
+  const top = (map, count) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, count)
+      .map(([key, us]) => ({ key, ms: us / 1000 }));
   return {
     totalMs: total / 1000,
     phases: [...phases].map(([name, phase]) => ({ name, ms: phase.us / 1000, modules: top(phase.modules, 6) })),
@@ -770,7 +911,9 @@ function summariseProfile(profile) {
       return { name, where, module, ms: time };
     }),
     modulesSelf: top(selfByModule, 15),
-    modulesInclusive: top(inclusiveByModule, 40).filter(({ key }) => !key.startsWith('(') && (key.startsWith('src/') || !key.includes('/'))).slice(0, 12),
+    modulesInclusive: top(inclusiveByModule, 40)
+      .filter(({ key }) => !key.startsWith('(') && (key.startsWith('src/') || !key.includes('/')))
+      .slice(0, 12),
   };
 }
 
@@ -793,7 +936,10 @@ function machine(gitVersion, timeBin, revision) {
     node: process.version,
     git: gitVersion ?? 'not found',
     time: timeBin ?? 'not found',
-    load: os.loadavg().map((value) => value.toFixed(2)).join(' '),
+    load: os
+      .loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' '),
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     robo: revision,
   };
@@ -809,20 +955,31 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
   };
   const x = (value) => (value === undefined ? '-' : `${value.toFixed(2)}×`);
   const n = (value) => value.toLocaleString('en');
-  const find = (kind, org, lines, team = 'big') => rows.find((row) => row.kind === kind && row.org === org && row.lines === lines && row.team === team);
+  const find = (kind, org, lines, team = 'big') =>
+    rows.find((row) => row.kind === kind && row.org === org && row.lines === lines && row.team === team);
   const out = [];
   const line = (text = '') => out.push(text);
 
   line('# robo benchmarks');
   line();
-  line(`Generated by \`${QUICK ? 'node scripts/bench.mjs --quick' : 'npm run bench'}\` (scripts/bench.mjs) on ${environment.date}; every run rewrites this file.`);
-  if (QUICK) line('**Quick run**: 3 samples and fewer sizes; a smoke test, not numbers to quote. Run `npm run bench` for the full set.');
+  line(
+    `Generated by \`${QUICK ? 'node scripts/bench.mjs --quick' : 'npm run bench'}\` (scripts/bench.mjs) on ${environment.date}; every run rewrites this file.`,
+  );
+  if (QUICK)
+    line(
+      '**Quick run**: 3 samples and fewer sizes; a smoke test, not numbers to quote. Run `npm run bench` for the full set.',
+    );
   if (staleBuild) line('**Warning**: src/ was newer than dist/ when this ran; the numbers are for the previous build.');
   const busiest = Math.max(...[LOAD_AT_START, environment.load].map((load) => Number(load.split(' ')[0])));
-  if (busiest > environment.cores / 2) line(`**Note**: the machine was busy (1-minute load average up to ${busiest.toFixed(1)} on ${environment.cores} cores, other work running besides the bench): expect wide min–max spreads; the interleaved rounds keep the ratios comparable.`);
+  if (busiest > environment.cores / 2)
+    line(
+      `**Note**: the machine was busy (1-minute load average up to ${busiest.toFixed(1)} on ${environment.cores} cores, other work running besides the bench): expect wide min–max spreads; the interleaved rounds keep the ratios comparable.`,
+    );
   line();
   line('Each number is the wall time of whole processes, from spawn to exit, as a user sees it.');
-  line(`The cases run interleaved: after each case's set-up, ${WARMUP} warm-up round(s) and then ${SAMPLES} timed rounds, each round running one sample of every case in turn, so drifting machine load touches all cases alike. The table gives the median, min and max of the samples.`);
+  line(
+    `The cases run interleaved: after each case's set-up, ${WARMUP} warm-up round(s) and then ${SAMPLES} timed rounds, each round running one sample of every case in turn, so drifting machine load touches all cases alike. The table gives the median, min and max of the samples.`,
+  );
   line('"× floor" is the median divided by the floor of the same organisation: starting node (`node -e 0`) and then');
   line('`git fetch --depth 1 origin HEAD` in a clone of the same repo, the least any tool that fetches the repo pays.');
   line();
@@ -843,26 +1000,48 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
 
   line('## What runs');
   line();
-  line('Synthetic organisations, generated as git repos in a temp folder (committed with fixed authors and dates) and given to robo as `file://` URLs, so robo clones and fetches them the way it does a real remote:');
+  line(
+    'Synthetic organisations, generated as git repos in a temp folder (committed with fixed authors and dates) and given to robo as `file://` URLs, so robo clones and fetches them the way it does a real remote:',
+  );
   line();
   line('| organisation | accounts | teams | profiles of team "big" |');
   line('| --- | ---: | ---: | ---: |');
   for (const org of ORGS) line(`| ${org.id} | ${n(org.accounts)} | ${n(org.teams)} | ${n(org.bigProfiles)} |`);
   line();
-  line('- `organization.json`: accounts `acct-0001`…, 12-digit ids, region `us-west-2` (every 10th account `eu-west-1`), okta `home/amazon_aws/0oaBENCH/272`, hub `{ account: acct-0001, profile: hub }`.');
-  line('- `teams/big.json`: `{ "name": "{account}-read", "account": "*", "role": "ReadOnly" }` and `{ "name": "{account}-admin", "account": "*", "role": "Admin" }`, so 2 profiles per account plus the hub.');
-  line('- every other team (`team-0001`…): 3 to 6 spoke profiles in accounts spread over the organisation. robo validates every team file on every run, so teams grow with accounts here.');
-  line(`- user configs of ${CONFIG_LINES.map(n).join(', ')} lines: \`[profile user-N]\` sections with region, output, role_arn, source_profile, some mfa_serial and nested s3 settings, comments and blank lines (0 lines is an empty file).`);
+  line(
+    '- `organization.json`: accounts `acct-0001`…, 12-digit ids, region `us-west-2` (every 10th account `eu-west-1`), okta `home/amazon_aws/0oaBENCH/272`, hub `{ account: acct-0001, profile: hub }`.',
+  );
+  line(
+    '- `teams/big.json`: `{ "name": "{account}-read", "account": "*", "role": "ReadOnly" }` and `{ "name": "{account}-admin", "account": "*", "role": "Admin" }`, so 2 profiles per account plus the hub.',
+  );
+  line(
+    '- every other team (`team-0001`…): 3 to 6 spoke profiles in accounts spread over the organisation. robo validates every team file on every run, so teams grow with accounts here.',
+  );
+  line(
+    `- user configs of ${CONFIG_LINES.map(n).join(', ')} lines: \`[profile user-N]\` sections with region, output, role_arn, source_profile, some mfa_serial and nested s3 settings, comments and blank lines (0 lines is an empty file).`,
+  );
   line();
-  line('Every process gets a sandbox: `HOME`, `XDG_CONFIG_HOME`, `XDG_CACHE_HOME`, `AWS_CONFIG_FILE` (`$HOME/.aws/config`) and `ROBO_BACKUP_DIR` in the temp folder, `NO_COLOR=1`, and the caller\'s `PATH`; nothing else from the environment. In the commands below `node bin/robo.cjs` is written `robo`, `$ORG` is the organisation\'s folder, `$CLONE` a `git clone --depth 1 --single-branch --no-tags file://$ORG` made before timing, and `$PREPARED` the config robo wrote in the largest full render.');
+  line(
+    "Every process gets a sandbox: `HOME`, `XDG_CONFIG_HOME`, `XDG_CACHE_HOME`, `AWS_CONFIG_FILE` (`$HOME/.aws/config`) and `ROBO_BACKUP_DIR` in the temp folder, `NO_COLOR=1`, and the caller's `PATH`; nothing else from the environment. In the commands below `node bin/robo.cjs` is written `robo`, `$ORG` is the organisation's folder, `$CLONE` a `git clone --depth 1 --single-branch --no-tags file://$ORG` made before timing, and `$PREPARED` the config robo wrote in the largest full render.",
+  );
   line();
   line('| case | command | timed sample |');
   line('| --- | --- | --- |');
-  line(`| floor | \`node -e 0\`${haveGit ? ', then `cd $CLONE && git fetch --depth 1 origin HEAD`' : ''} | both processes, one after the other |`);
-  line(`| shell baseline | \`${haveGit ? "sh -c 'cd $CLONE && git fetch -q --depth 1 origin HEAD && git reset -q --hard FETCH_HEAD && cp $PREPARED $AWS_CONFIG_FILE'" : "sh -c 'cp $PREPARED $AWS_CONFIG_FILE'"}\` | one process |`);
-  line(`| robo no-change | \`robo aws.config --team TEAM --repo ${haveGit ? 'file://' : ''}$ORG\` | one run first (untimed) clones into the cache and writes the config; the warm-up run, over 2 s later, finds it up to date and records that (robo does so only for a file last changed over 2 s ago), as on a laptop whose config was written days before; timed runs find everything up to date and write nothing (checked: same inode, size and mtime) |`);
-  line(`| robo full render | \`robo aws.config --team big --repo ${haveGit ? 'file://' : ''}$ORG\` | cache warm; before each sample (untimed) the config is put back to the user's lines only, so every sample renders, backs up and writes the whole block (checked) |`);
-  line('| robo start-up | `robo --version` | one process: node and loading the bundle with its code cache; no task, no git (× floor against the largest organisation\'s floor) |');
+  line(
+    `| floor | \`node -e 0\`${haveGit ? ', then `cd $CLONE && git fetch --depth 1 origin HEAD`' : ''} | both processes, one after the other |`,
+  );
+  line(
+    `| shell baseline | \`${haveGit ? "sh -c 'cd $CLONE && git fetch -q --depth 1 origin HEAD && git reset -q --hard FETCH_HEAD && cp $PREPARED $AWS_CONFIG_FILE'" : "sh -c 'cp $PREPARED $AWS_CONFIG_FILE'"}\` | one process |`,
+  );
+  line(
+    `| robo no-change | \`robo aws.config --team TEAM --repo ${haveGit ? 'file://' : ''}$ORG\` | one run first (untimed) clones into the cache and writes the config; the warm-up run, over 2 s later, finds it up to date and records that (robo does so only for a file last changed over 2 s ago), as on a laptop whose config was written days before; timed runs find everything up to date and write nothing (checked: same inode, size and mtime) |`,
+  );
+  line(
+    `| robo full render | \`robo aws.config --team big --repo ${haveGit ? 'file://' : ''}$ORG\` | cache warm; before each sample (untimed) the config is put back to the user's lines only, so every sample renders, backs up and writes the whole block (checked) |`,
+  );
+  line(
+    "| robo start-up | `robo --version` | one process: node and loading the bundle with its code cache; no task, no git (× floor against the largest organisation's floor) |",
+  );
   line('| robo teams.validate | `robo teams.validate $ORG` | one process |');
   line();
 
@@ -872,15 +1051,33 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
   line('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   const order = { floor: 0, shell: 1, startup: 2, nochange: 3, full: 4, validate: 5 };
   const sorted = [...rows].sort(
-    (a, b) => (a.typical ? 1 : 0) - (b.typical ? 1 : 0) || order[a.kind] - order[b.kind] || (a.org?.accounts ?? 0) - (b.org?.accounts ?? 0) || (a.lines ?? 0) - (b.lines ?? 0),
+    (a, b) =>
+      (a.typical ? 1 : 0) - (b.typical ? 1 : 0) ||
+      order[a.kind] - order[b.kind] ||
+      (a.org?.accounts ?? 0) - (b.org?.accounts ?? 0) ||
+      (a.lines ?? 0) - (b.lines ?? 0),
   );
-  const caseName = { floor: 'floor', shell: 'shell baseline', startup: 'robo start-up (`--version`)', nochange: 'robo no-change (warm)', full: 'robo full render', validate: 'robo teams.validate' };
+  const caseName = {
+    floor: 'floor',
+    shell: 'shell baseline',
+    startup: 'robo start-up (`--version`)',
+    nochange: 'robo no-change (warm)',
+    full: 'robo full render',
+    validate: 'robo teams.validate',
+  };
   for (const row of sorted) {
     const s = row.stats;
-    const floorParts = row.kind === 'floor' && row.parts.length > 0 && haveGit ? ` (node ${ms(median(row.parts.map((p) => p[0])))} + git ${ms(median(row.parts.map((p) => p[1])))})` : '';
-    const cells = s ? [`${ms(s.median)}${floorParts}`, ms(s.min), ms(s.max), row.kind === 'floor' ? '1.00×' : x(ratio(row)), s.n] : [row.note ?? row.status, '', '', '', 0];
+    const floorParts =
+      row.kind === 'floor' && row.parts.length > 0 && haveGit
+        ? ` (node ${ms(median(row.parts.map((p) => p[0])))} + git ${ms(median(row.parts.map((p) => p[1])))})`
+        : '';
+    const cells = s
+      ? [`${ms(s.median)}${floorParts}`, ms(s.min), ms(s.max), row.kind === 'floor' ? '1.00×' : x(ratio(row)), s.n]
+      : [row.note ?? row.status, '', '', '', 0];
     if (s && row.note) cells[0] += ` (${row.note})`;
-    line(`| ${caseName[row.kind]} | ${row.kind === 'startup' ? '-' : row.org?.id ?? ''} | ${row.team ?? ''} | ${row.lines === undefined ? '' : n(row.lines)} | ${cells.join(' | ')} |`);
+    line(
+      `| ${caseName[row.kind]} | ${row.kind === 'startup' ? '-' : (row.org?.id ?? '')} | ${row.team ?? ''} | ${row.lines === undefined ? '' : n(row.lines)} | ${cells.join(' | ')} |`,
+    );
   }
   line();
 
@@ -904,16 +1101,19 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
     `| full render of the ${n(LARGEST_ORG.accounts)}-account team into a ${n(LARGEST_CONFIG)}-line config ≤ 2× floor | ${bigFull?.stats ? `${ms(bigFull.stats.median)} = ${x(bigFullRatio)} floor (${ms(floorOf(bigFull))})` : '-'} | ${verdict(bigFullRatio === undefined ? undefined : bigFullRatio <= 2)} |`,
   );
   line(
-    `| teams.validate of ${n(validateRow?.org?.teams ?? 500)} teams < 1 s | ${validateRow?.stats ? ms(validateRow.stats.median) : hasValidate ? validateRow?.note ?? '-' : 'skipped (teams.validate not available)'} | ${verdict(validateRow?.stats ? validateRow.stats.median < 1000 : undefined)} |`,
+    `| teams.validate of ${n(validateRow?.org?.teams ?? 500)} teams < 1 s | ${validateRow?.stats ? ms(validateRow.stats.median) : hasValidate ? (validateRow?.note ?? '-') : 'skipped (teams.validate not available)'} | ${verdict(validateRow?.stats ? validateRow.stats.median < 1000 : undefined)} |`,
   );
   line(`| cost linear in profiles and config size | ${linear.summary} | ${verdict(linear.ok)} |`);
   line();
-  line('"Linear" is judged from the medians: along each axis (profiles at a fixed config size, config lines at a fixed organisation), the cost per unit of the upper step may be at most 1.5× that of the lower step, after allowing for the samples\' spread (half of max − min of each point). Sub-linear is fine.');
+  line(
+    '"Linear" is judged from the medians: along each axis (profiles at a fixed config size, config lines at a fixed organisation), the cost per unit of the upper step may be at most 1.5× that of the lower step, after allowing for the samples\' spread (half of max − min of each point). Sub-linear is fine.',
+  );
   line();
   if (linear.table.length > 0) {
     line('| series | step | Δ median | per unit | verdict |');
     line('| --- | --- | ---: | ---: | --- |');
-    for (const entry of linear.table) line(`| ${entry.series} | ${entry.step} | ${entry.delta} | ${entry.perUnit} | ${entry.verdict} |`);
+    for (const entry of linear.table)
+      line(`| ${entry.series} | ${entry.step} | ${entry.delta} | ${entry.perUnit} | ${entry.verdict} |`);
     line();
   }
 
@@ -923,10 +1123,17 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
   if (memory.error) {
     line(memory.error);
   } else {
-    line(`- robo's own process: **${(memory.selfKiB / 1024).toFixed(1)} MiB** max RSS (\`process.resourceUsage().maxRSS\`, recorded at exit by a hook loaded with \`node --import\`).`);
-    if (memory.timeKiB) line(`- \`/usr/bin/time -f %M\` on the same run: ${(memory.timeKiB / 1024).toFixed(1)} MiB (the largest of robo and the git processes it waited for).`);
+    line(
+      `- robo's own process: **${(memory.selfKiB / 1024).toFixed(1)} MiB** max RSS (\`process.resourceUsage().maxRSS\`, recorded at exit by a hook loaded with \`node --import\`).`,
+    );
+    if (memory.timeKiB)
+      line(
+        `- \`/usr/bin/time -f %M\` on the same run: ${(memory.timeKiB / 1024).toFixed(1)} MiB (the largest of robo and the git processes it waited for).`,
+      );
     else line('- `/usr/bin/time` not found: only the in-process number.');
-    line('- Node cannot read a child\'s peak RSS itself: there is no getrusage(RUSAGE_CHILDREN) in Node, and the parent\'s `process.resourceUsage().maxRSS` after `spawnSync` stays the parent\'s own.');
+    line(
+      "- Node cannot read a child's peak RSS itself: there is no getrusage(RUSAGE_CHILDREN) in Node, and the parent's `process.resourceUsage().maxRSS` after `spawnSync` stays the parent's own.",
+    );
   }
   line();
 
@@ -950,13 +1157,19 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
     line(`${kind === 'nochange' ? 'No-change (warm)' : 'Full render'}, by profiles of team big, then config lines:`);
     line();
     line('```');
-    for (const row of byProfiles) line(`${n(row.profiles).padStart(6)} profiles ${n(row.lines).padStart(6)} lines |${bar(row)}| ${ms(row.stats.median).padStart(8)} ${x(ratio(row)).padStart(6)}`);
+    for (const row of byProfiles)
+      line(
+        `${n(row.profiles).padStart(6)} profiles ${n(row.lines).padStart(6)} lines |${bar(row)}| ${ms(row.stats.median).padStart(8)} ${x(ratio(row)).padStart(6)}`,
+      );
     line('```');
     line();
     line(`${kind === 'nochange' ? 'No-change (warm)' : 'Full render'}, by config lines, then profiles:`);
     line();
     line('```');
-    for (const row of byLines) line(`${n(row.lines).padStart(6)} lines ${n(row.profiles).padStart(6)} profiles |${bar(row)}| ${ms(row.stats.median).padStart(8)} ${x(ratio(row)).padStart(6)}`);
+    for (const row of byLines)
+      line(
+        `${n(row.lines).padStart(6)} lines ${n(row.profiles).padStart(6)} profiles |${bar(row)}| ${ms(row.stats.median).padStart(8)} ${x(ratio(row)).padStart(6)}`,
+      );
     line('```');
     line();
   }
@@ -964,7 +1177,9 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
   // -------- where the time goes
   line('## Where the time goes');
   line();
-  line('Untimed extra runs. **Timeline**: one run with `GIT_TRACE` (robo passes it on to git), which logs when each git process starts; on a warm run robo starts `git ls-remote` as soon as it knows the source, reads and plans while it runs, and after it only writes (or, if the ref moved, fetches, validates and renders first), so the time after the last git command starts is that command plus robo\'s own work. **CPU profile**: one run under `node --cpu-prof` (sampling every 250 µs); positions in dist/ are mapped back to src/ and packages through the bundle\'s source maps. `(idle)` is time the main thread waited (for git, the file system); `(program)` is native work not attributed to JavaScript; node\'s own start-up before the profiler starts is not in the profile, and the profiler slows the run down.');
+  line(
+    "Untimed extra runs. **Timeline**: one run with `GIT_TRACE` (robo passes it on to git), which logs when each git process starts; on a warm run robo starts `git ls-remote` as soon as it knows the source, reads and plans while it runs, and after it only writes (or, if the ref moved, fetches, validates and renders first), so the time after the last git command starts is that command plus robo's own work. **CPU profile**: one run under `node --cpu-prof` (sampling every 250 µs); positions in dist/ are mapped back to src/ and packages through the bundle's source maps. `(idle)` is time the main thread waited (for git, the file system); `(program)` is native work not attributed to JavaScript; node's own start-up before the profiler starts is not in the profile, and the profiler slows the run down.",
+  );
   line();
   for (const analysis of analyses) {
     line(`### ${analysis.label}`);
@@ -976,20 +1191,31 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
       const first = top[0];
       const last = top.at(-1);
       if (first && last) {
-        line(`Timeline (${ms(timeline.totalMs)} in all; ${top.length} git processes started by robo, ${timeline.commands.length - top.length} more started by git itself):`);
+        line(
+          `Timeline (${ms(timeline.totalMs)} in all; ${top.length} git processes started by robo, ${timeline.commands.length - top.length} more started by git itself):`,
+        );
         line();
         line('```');
         line(`${'+0 ms'.padStart(10)}  robo spawned: node start-up, loading robo, settings, the last rendered block`);
         for (const command of timeline.commands) {
-          line(`${`+${command.at.toFixed(0)} ms`.padStart(10)}  ${command.child ? '  └ ' : ''}git ${command.command.replace(/^git /, '').replace(TMP, '$BENCH')}`);
+          line(
+            `${`+${command.at.toFixed(0)} ms`.padStart(10)}  ${command.child ? '  └ ' : ''}git ${command.command.replace(/^git /, '').replace(TMP, '$BENCH')}`,
+          );
         }
         line(`${`+${timeline.totalMs.toFixed(0)} ms`.padStart(10)}  exit`);
         line('```');
         line();
-        line(`- before the first git command: ${ms(first.at)}; from the first to the last git command's start: ${ms(last.at - first.at)}; from there to exit (the last git command, and what robo does during and after it): ${ms(timeline.totalMs - last.at)}.`);
-        const gaps = top.slice(0, -1).map((command, index) => ({ command: command.command, gap: top[index + 1].at - command.at })).filter(({ gap }) => gap >= 45);
+        line(
+          `- before the first git command: ${ms(first.at)}; from the first to the last git command's start: ${ms(last.at - first.at)}; from there to exit (the last git command, and what robo does during and after it): ${ms(timeline.totalMs - last.at)}.`,
+        );
+        const gaps = top
+          .slice(0, -1)
+          .map((command, index) => ({ command: command.command, gap: top[index + 1].at - command.at }))
+          .filter(({ gap }) => gap >= 45);
         for (const { command, gap } of gaps) {
-          line(`- ${ms(gap)} pass between the start of \`${command}\` and the next git command. When such a command prints nothing (\`git clean\` with nothing to remove), simple-git waits 50 ms after it exits before it returns (its completion plugin), and git itself takes a few ms here.`);
+          line(
+            `- ${ms(gap)} pass between the start of \`${command}\` and the next git command. When such a command prints nothing (\`git clean\` with nothing to remove), simple-git waits 50 ms after it exits before it returns (its completion plugin), and git itself takes a few ms here.`,
+          );
         }
       } else line(`Timeline: no git command was traced (${ms(timeline.totalMs)} in all).`);
       line();
@@ -1002,32 +1228,49 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
       const share = (value) => `${((value / profile.totalMs) * 100).toFixed(0)}%`;
       line(`CPU profile: ${ms(profile.totalMs)} profiled of a ${ms(profile.wallMs)} run.`);
       line();
-      line('| phase (from the samples\' times) | profiled | top modules by self time |');
+      line("| phase (from the samples' times) | profiled | top modules by self time |");
       line('| --- | ---: | --- |');
-      for (const phase of profile.phases) line(`| ${phase.name} | ${ms(phase.ms)} | ${phase.modules.map((module) => `${module.key} ${ms(module.ms)}`).join(', ')} |`);
+      for (const phase of profile.phases)
+        line(
+          `| ${phase.name} | ${ms(phase.ms)} | ${phase.modules.map((module) => `${module.key} ${ms(module.ms)}`).join(', ')} |`,
+        );
       line();
       line('| self time by module | ms | share | | inclusive time by robo file or package | ms | share |');
       line('| --- | ---: | ---: | --- | --- | ---: | ---: |');
       for (let index = 0; index < Math.max(profile.modulesSelf.length, profile.modulesInclusive.length); index += 1) {
         const a = profile.modulesSelf[index];
         const b = profile.modulesInclusive[index];
-        line(`| ${a ? `${a.key} | ${ms(a.ms)} | ${share(a.ms)}` : ' | | '} | | ${b ? `${b.key} | ${ms(b.ms)} | ${share(b.ms)}` : ' | | '} |`);
+        line(
+          `| ${a ? `${a.key} | ${ms(a.ms)} | ${share(a.ms)}` : ' | | '} | | ${b ? `${b.key} | ${ms(b.ms)} | ${share(b.ms)}` : ' | | '} |`,
+        );
       }
       line();
       line('| top functions by self time | where | ms | share |');
       line('| --- | --- | ---: | ---: |');
-      for (const fn of profile.functions) line(`| ${fn.name.replace(/\|/g, '\\|')} | ${fn.where || fn.module} | ${ms(fn.ms)} | ${share(fn.ms)} |`);
+      for (const fn of profile.functions)
+        line(`| ${fn.name.replace(/\|/g, '\\|')} | ${fn.where || fn.module} | ${ms(fn.ms)} | ${share(fn.ms)} |`);
       line();
     }
   }
 
   line('## Notes');
   line();
-  if (!haveGit) line('- git was not found: robo read the organisations as local folders (`--repo DIR`), and the floor is `node -e 0` alone.');
-  line(`- Time budget: ${BUDGET_S} s (BENCH_TIMEOUT); when it runs out no further round starts, and every case keeps the samples it has (n). Each process is killed after ${PROCESS_TIMEOUT_MS / 1000} s.`);
-  line('- The organisations grow in accounts and teams together, so "cost against profiles" includes validating more team files.');
-  line('- Timings include process creation and, for robo, its git child processes; the clones are local (`file://`), so network latency is not in any number, and the floor has none either.');
-  line('- The numbers move with the machine\'s load; compare ratios to the floor rather than absolute times across machines.');
+  if (!haveGit)
+    line(
+      '- git was not found: robo read the organisations as local folders (`--repo DIR`), and the floor is `node -e 0` alone.',
+    );
+  line(
+    `- Time budget: ${BUDGET_S} s (BENCH_TIMEOUT); when it runs out no further round starts, and every case keeps the samples it has (n). Each process is killed after ${PROCESS_TIMEOUT_MS / 1000} s.`,
+  );
+  line(
+    '- The organisations grow in accounts and teams together, so "cost against profiles" includes validating more team files.',
+  );
+  line(
+    '- Timings include process creation and, for robo, its git child processes; the clones are local (`file://`), so network latency is not in any number, and the floor has none either.',
+  );
+  line(
+    "- The numbers move with the machine's load; compare ratios to the floor rather than absolute times across machines.",
+  );
   line();
   return `${out.join('\n')}\n`;
 }
@@ -1076,15 +1319,22 @@ function linearity(rows) {
     const label = kind === 'full' ? 'full render' : 'no-change';
     const cases = rows.filter((row) => row.kind === kind && row.team === 'big' && row.stats);
     for (const lines of CONFIG_LINES) {
-      const points = cases.filter((row) => row.lines === lines).map((row) => ({ x: row.profiles, y: row.stats.median, row })).sort((a, b) => a.x - b.x);
+      const points = cases
+        .filter((row) => row.lines === lines)
+        .map((row) => ({ x: row.profiles, y: row.stats.median, row }))
+        .sort((a, b) => a.x - b.x);
       check(`${label}, ${n(lines)}-line config`, points, 'profiles', 1000);
     }
     for (const org of ORGS) {
-      const points = cases.filter((row) => row.org === org).map((row) => ({ x: row.lines, y: row.stats.median, row })).sort((a, b) => a.x - b.x);
+      const points = cases
+        .filter((row) => row.org === org)
+        .map((row) => ({ x: row.lines, y: row.stats.median, row }))
+        .sort((a, b) => a.x - b.x);
       check(`${label}, ${org.id}`, points, 'lines', 10_000);
     }
   }
-  if (judged === 0) return { ok: undefined, summary: `not judged (needs 3 sizes per axis${QUICK ? '; --quick has 2' : ''})`, table };
+  if (judged === 0)
+    return { ok: undefined, summary: `not judged (needs 3 sizes per axis${QUICK ? '; --quick has 2' : ''})`, table };
   return { ok: failed === 0, summary: `${judged - failed} of ${judged} steps linear or better (table below)`, table };
 }
 

@@ -30,7 +30,9 @@ await build({
   // paths.ts finds the package root from import.meta.url, which CommonJS has not: give it the bundle's own URL.
   define: { 'import.meta.url': '__roboBundleUrl', __ROBO_BUILD__: JSON.stringify(buildId) },
   // "use strict" before the banner's statement, or the whole bundle would run in sloppy mode.
-  banner: { js: `/* robo build ${buildId} */ 'use strict'; const __roboBundleUrl = require('node:url').pathToFileURL(__filename).href;` },
+  banner: {
+    js: `/* robo build ${buildId} */ 'use strict'; const __roboBundleUrl = require('node:url').pathToFileURL(__filename).href;`,
+  },
   sourcemap: 'linked',
   legalComments: 'none',
   // Smaller source parses faster: start-up is most of a no-change run.
@@ -43,7 +45,9 @@ await build({
 const bundle = await readFile(new URL('../dist/robo.cjs', import.meta.url));
 const wide = bundle.findIndex((byte) => byte > 0x7f);
 if (wide !== -1) {
-  console.error(`build: dist/robo.cjs has a non-ASCII byte at offset ${wide}: ${JSON.stringify(bundle.subarray(Math.max(0, wide - 40), wide + 10).toString())}; write it as an escape in the source`);
+  console.error(
+    `build: dist/robo.cjs has a non-ASCII byte at offset ${wide}: ${JSON.stringify(bundle.subarray(Math.max(0, wide - 40), wide + 10).toString())}; write it as an escape in the source`,
+  );
   process.exit(1);
 }
 

@@ -36,9 +36,17 @@ export async function recordCodeCache() {
     const failed = [];
     const run = (args, cache) => {
       const out = `${cache}.new`;
-      const result = spawnSync(process.execPath, [bin, ...args], { cwd: home, env: { ...env, ROBO_CODE_CACHE_OUT: out }, stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
+      const result = spawnSync(process.execPath, [bin, ...args], {
+        cwd: home,
+        env: { ...env, ROBO_CODE_CACHE_OUT: out },
+        stdio: ['ignore', 'ignore', 'pipe'],
+        timeout: 60_000,
+      });
       if (result.status === 0 && existsSync(out)) renameSync(out, cache);
-      else failed.push(`robo ${args.join(' ')}: exit ${result.status ?? result.signal}${result.stderr?.length ? `: ${result.stderr.toString().trim().split('\n')[0]}` : ''}`);
+      else
+        failed.push(
+          `robo ${args.join(' ')}: exit ${result.status ?? result.signal}${result.stderr?.length ? `: ${result.stderr.toString().trim().split('\n')[0]}` : ''}`,
+        );
     };
     // The first clone and full validation are not recorded: they happen once per commit.
     run(['aws.config', '--team', 'platform', ...from], path.join(tmp, 'unused.cache'));
@@ -55,7 +63,10 @@ export async function recordCodeCache() {
     ];
     // Each run starts from the cache the one before left: see bin/robo.cjs.
     for (const [name, args] of runs) run(args, path.join(root, 'dist', `robo.cjs.${name}.cache`));
-    if (failed.length > 0) console.warn(`code cache: ${failed.length} of ${runs.length + 1} runs failed (robo still works, it starts slower):\n  ${failed.join('\n  ')}`);
+    if (failed.length > 0)
+      console.warn(
+        `code cache: ${failed.length} of ${runs.length + 1} runs failed (robo still works, it starts slower):\n  ${failed.join('\n  ')}`,
+      );
     if (!repo) console.warn('code cache: git is not available, so the git paths were not recorded');
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -65,9 +76,24 @@ export async function recordCodeCache() {
 /** The bundled example organisation as a one-commit git repo, or undefined without git. */
 function exampleRepo(dir, env) {
   mkdirSync(dir, { recursive: true });
-  for (const entry of ['organization.json', 'teams', 'robo.yml']) cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
+  for (const entry of ['organization.json', 'teams', 'robo.yml'])
+    cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
   const git = (...args) =>
-    spawnSync('git', ['-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', '-c', 'user.name=robo build', '-c', 'user.email=build@robo.invalid', ...args], { cwd: dir, env, stdio: 'ignore' }).status === 0;
+    spawnSync(
+      'git',
+      [
+        '-c',
+        'init.defaultBranch=main',
+        '-c',
+        'commit.gpgsign=false',
+        '-c',
+        'user.name=robo build',
+        '-c',
+        'user.email=build@robo.invalid',
+        ...args,
+      ],
+      { cwd: dir, env, stdio: 'ignore' },
+    ).status === 0;
   return git('init', '-q') && git('add', '-A') && git('commit', '-q', '-m', 'example organisation') ? dir : undefined;
 }
 

@@ -15,7 +15,12 @@ import { applyPlan } from './pipeline/apply.js';
 import { readBlock } from './pipeline/block.js';
 import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions, type Definitions } from './pipeline/definitions.js';
 import { planConfig, type Plan, type RemovedSection } from './pipeline/plan.js';
-import { readValidationCache, validatedBytes, writeValidationCache, type TeamProblems } from './pipeline/validation-cache.js';
+import {
+  readValidationCache,
+  validatedBytes,
+  writeValidationCache,
+  type TeamProblems,
+} from './pipeline/validation-cache.js';
 import { formatProblem, type Problem } from './pipeline/problems.js';
 import { profilesOfBlock, renderAwsConfig } from './pipeline/render.js';
 import { suggestName } from './pipeline/regions.js';
@@ -23,7 +28,15 @@ import { resolveAwsConfig } from './pipeline/resolve.js';
 import { resolveSource, type OpenSource } from './pipeline/open-source.js';
 import { readRenderCache, writeRenderCache } from './pipeline/render-cache.js';
 import { recordUpToDate, upToDateCommit } from './pipeline/up-to-date.js';
-import { askRemote, cacheFolder, checkoutSource, describeSpec, type Checkout, type RemoteAnswer, type SourceSpec } from './pipeline/source.js';
+import {
+  askRemote,
+  cacheFolder,
+  checkoutSource,
+  describeSpec,
+  type Checkout,
+  type RemoteAnswer,
+  type SourceSpec,
+} from './pipeline/source.js';
 import type { RemoteListener } from './system/git.js';
 import { lockPath, withLock } from './system/lock.js';
 import { readTarget, resolveTarget, unchangedSince, type Target } from './system/target.js';
@@ -97,13 +110,15 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
   // earlier run found it up to date for some commit and it is untouched
   // since (up-to-date.ts): then only that commit being current is in question.
   const { targetFile: configured, cacheDir } = resolvePaths(options.env);
-  const team = options.replace || options.team === undefined || !TEAM_NAME.test(options.team) ? undefined : options.team;
+  const team =
+    options.replace || options.team === undefined || !TEAM_NAME.test(options.team) ? undefined : options.team;
   const reading = resolveTarget(configured).then(async (file) => {
     const upToDateAt = team === undefined ? undefined : upToDateCommit(cacheDir, team, file);
     return { file, upToDateAt, target: upToDateAt === undefined ? await readTarget(configured, file) : undefined };
   });
   reading.catch(() => {}); // awaited below, after prepare: its errors come first
-  const planFrom = (current: Target, rendered: Rendered) => planConfig(current, rendered.text, { generated: new Set(rendered.profiles), replace: options.replace ?? false });
+  const planFrom = (current: Target, rendered: Rendered) =>
+    planConfig(current, rendered.text, { generated: new Set(rendered.profiles), replace: options.replace ?? false });
   let early: Promise<{ candidate: Rendered; target: Target; plan: Plan } | undefined> | undefined;
   const onCandidate = (candidate: Rendered) => {
     early = reading.then(({ target }) => {
@@ -115,7 +130,11 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
   const { paths, spec, checkout, rendered, useCaches } = await prepareAwsConfig({ ...options, onCandidate });
   const { file, upToDateAt, target: read } = await reading;
   const dryRun = options.dryRun ?? false;
-  const result = (plan: { target: Pick<Target, 'path' | 'file'>; changed: boolean; removed: RemovedSection[] }, hadConfig: boolean, backup: string | undefined) => ({
+  const result = (
+    plan: { target: Pick<Target, 'path' | 'file'>; changed: boolean; removed: RemovedSection[] },
+    hadConfig: boolean,
+    backup: string | undefined,
+  ) => ({
     team: rendered.team,
     source: { spec, description: describeSpec(spec), commit: checkout.commit, offline: checkout.offline },
     target: plan.target.path,
@@ -130,7 +149,11 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
   });
   if (useCaches && upToDateAt !== undefined && upToDateAt === checkout.commit) {
     // Found up to date for this team, and untouched since: its block is this team's.
-    return { ...result({ target: { path: configured, file }, changed: false, removed: [] }, true, undefined), unread: true, previousTeam: rendered.team };
+    return {
+      ...result({ target: { path: configured, file }, changed: false, removed: [] }, true, undefined),
+      unread: true,
+      previousTeam: rendered.team,
+    };
   }
   const target = read && unchangedSince(read) ? read : await readTarget(configured, file);
   const speculated = await early?.catch(() => undefined);
@@ -140,15 +163,22 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
   // is a rename: the file read is old or new, whole). A dry run, or a file
   // already up to date, ends here; otherwise the file is read again under
   // the lock, and planned again if it changed.
-  const first = speculated?.candidate === rendered && speculated.target === target ? speculated.plan : planFrom(target, rendered);
+  const first =
+    speculated?.candidate === rendered && speculated.target === target ? speculated.plan : planFrom(target, rendered);
   const { plan, applied } =
     dryRun || !first.changed
       ? { plan: first, applied: { written: false, backup: undefined } }
       : await withLock(lockPath(paths.cacheDir, 'target', file), paths.targetFile, async (lock) => {
           // The file as it is now; the plan made from the same bytes before still holds.
           const current = await readTarget(paths.targetFile, file);
-          const plan = current.content && target.content && current.content.equals(target.content) ? { ...first, target: current } : planFrom(current, rendered);
-          if (lock.compromised) throw new WriteError(`lost the lock on ${paths.targetFile} (${lock.compromised.message}); nothing was written`);
+          const plan =
+            current.content && target.content && current.content.equals(target.content)
+              ? { ...first, target: current }
+              : planFrom(current, rendered);
+          if (lock.compromised)
+            throw new WriteError(
+              `lost the lock on ${paths.targetFile} (${lock.compromised.message}); nothing was written`,
+            );
           return { plan, applied: await applyPlan(plan, paths) };
         });
   if (useCaches && !dryRun && !options.replace && !plan.changed && plan.target.content && checkout.commit) {
@@ -157,7 +187,11 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
 
   const before = readBlock(plan.target.content);
   return {
-    ...result({ ...plan, changed: dryRun ? plan.changed : applied.written }, plan.target.content !== undefined, applied.backup),
+    ...result(
+      { ...plan, changed: dryRun ? plan.changed : applied.written },
+      plan.target.content !== undefined,
+      applied.backup,
+    ),
     previousTeam: before.kind === 'found' ? before.team : undefined,
     ...(dryRun ? { before: plan.target.content, after: plan.next } : {}),
   };
@@ -180,7 +214,9 @@ export interface PreparedConfig {
 export async function prepareAwsConfig(options: AwsConfigOptions): Promise<PreparedConfig> {
   const { team } = options;
   if (team !== undefined && !TEAM_NAME.test(team)) {
-    throw new UsageError(`${options.teamOrigin} ${JSON.stringify(team)}: not a team name (lowercase letters, digits, - and _; no paths)`);
+    throw new UsageError(
+      `${options.teamOrigin} ${JSON.stringify(team)}: not a team name (lowercase letters, digits, - and _; no paths)`,
+    );
   }
   const source = await resolveSource(options);
   const { paths, spec } = source;
@@ -194,11 +230,18 @@ export async function prepareAwsConfig(options: AwsConfigOptions): Promise<Prepa
     const last = useCaches ? readRenderCache(paths.cacheDir, team, spec.url) : undefined;
     // Ask the remote first: git starts now. If nothing changed since a run
     // that rendered or validated this commit, it is the only git command.
-    const asking = askRemote(spec, { cacheDir: paths.cacheDir, env: options.env, timeout: source.timeout, onRemote: options.onRemote, dir: last?.dir });
+    const asking = askRemote(spec, {
+      cacheDir: paths.cacheDir,
+      env: options.env,
+      timeout: source.timeout,
+      onRemote: options.onRemote,
+      dir: last?.dir,
+    });
     // Meanwhile: a cached block is used only if the renderer could have written it.
     const profiles = last && profilesOfBlock(last.bytes, team);
     // Checked bytes are valid UTF-8, so this text becomes exactly these bytes again when planned.
-    const candidate: Rendered | undefined = last && profiles && { team, text: last.bytes.toString('utf8'), profiles, warnings: last.warnings };
+    const candidate: Rendered | undefined = last &&
+      profiles && { team, text: last.bytes.toString('utf8'), profiles, warnings: last.warnings };
     if (candidate) options.onCandidate?.(candidate);
     const warm = await asking;
     remote = warm?.remote;
@@ -231,7 +274,12 @@ export async function prepareAwsConfig(options: AwsConfigOptions): Promise<Prepa
   }
   await checkout.keep();
   if (useCaches && spec.kind === 'git' && checkout.commit && !checkout.offline) {
-    await writeRenderCache(paths.cacheDir, { url: spec.url, dir: cacheFolder(paths.cacheDir, spec.url), commit: checkout.commit, ...rendered });
+    await writeRenderCache(paths.cacheDir, {
+      url: spec.url,
+      dir: cacheFolder(paths.cacheDir, spec.url),
+      commit: checkout.commit,
+      ...rendered,
+    });
   }
   return { paths, spec, checkout, rendered, useCaches };
 }
@@ -251,7 +299,12 @@ function unmoved(spec: SourceSpec, dir: string, commit: string): Checkout {
  * undefined: the full path runs and says what is wrong. Not used when
  * signed commits are required.
  */
-async function renderValidated(source: OpenSource, dir: string, commit: string, team: string): Promise<Rendered | undefined> {
+async function renderValidated(
+  source: OpenSource,
+  dir: string,
+  commit: string,
+  team: string,
+): Promise<Rendered | undefined> {
   const record = await readValidationCache(source.paths.cacheDir, commit);
   if (record?.teams[team]?.length !== 0) return undefined;
   try {
@@ -271,7 +324,12 @@ export interface Rendered {
 }
 
 /** `cacheDir`: where validation records are read and written; undefined when robo's caches are not used. */
-async function renderFromCheckout(checkout: Checkout, team: string | undefined, teamOrigin: string, cacheDir: string | undefined): Promise<Rendered> {
+async function renderFromCheckout(
+  checkout: Checkout,
+  team: string | undefined,
+  teamOrigin: string,
+  cacheDir: string | undefined,
+): Promise<Rendered> {
   const { spec, commit } = checkout;
   // Other teams' problems at this commit, if an earlier run worked them out: then only two files need reading.
   let known = cacheDir && commit && team ? await readValidationCache(cacheDir, commit) : undefined;
@@ -282,19 +340,23 @@ async function renderFromCheckout(checkout: Checkout, team: string | undefined, 
     definitions = await loadDefinitions(checkout.dir);
   }
   if (!definitions.organization) {
-    throw new DefinitionsError(`${describeSpec(spec)} is not a dotfiles source: it has no ${ORGANIZATION_FILE} at its root`, [
-      `expected ${ORGANIZATION_FILE} and ${TEAMS_DIR}/<team>.json (see docs/definitions.md in robo's repository)`,
-    ]);
+    throw new DefinitionsError(
+      `${describeSpec(spec)} is not a dotfiles source: it has no ${ORGANIZATION_FILE} at its root`,
+      [`expected ${ORGANIZATION_FILE} and ${TEAMS_DIR}/<team>.json (see docs/definitions.md in robo's repository)`],
+    );
   }
   const names = definitions.teamNames;
   if (team === undefined) {
-    throw new NoTeamError('no team given: pass --team TEAM or set SEGMENT_TEAM', [`known teams: ${names.join(', ') || '(none)'}`]);
+    throw new NoTeamError('no team given: pass --team TEAM or set SEGMENT_TEAM', [
+      `known teams: ${names.join(', ') || '(none)'}`,
+    ]);
   }
   if (!definitions.teams.has(team)) {
     const guess = suggestName(team, names);
-    throw new UsageError(`unknown team "${team}" (from ${teamOrigin}) in ${describeSpec(spec)}${guess ? `; did you mean ${guess}?` : ''}`, [
-      `known teams: ${names.join(', ') || '(none)'}`,
-    ]);
+    throw new UsageError(
+      `unknown team "${team}" (from ${teamOrigin}) in ${describeSpec(spec)}${guess ? `; did you mean ${guess}?` : ''}`,
+      [`known teams: ${names.join(', ') || '(none)'}`],
+    );
   }
   // A record for this commit exists only if the organisation and the team that
   // ran passed every check; if your team passed too, these exact bytes were
@@ -305,11 +367,18 @@ async function renderFromCheckout(checkout: Checkout, team: string | undefined, 
   const validation = validateDefinitions(definitions, team);
   const warnings = known ? otherTeams(known.teams, team) : validation.warnings;
   if (cacheDir && !known && commit && validation.organization) {
-    await writeValidationCache(cacheDir, commit, Object.fromEntries(validation.byTeam), [definitions.organization, ...definitions.teams.values()]);
+    await writeValidationCache(cacheDir, commit, Object.fromEntries(validation.byTeam), [
+      definitions.organization,
+      ...definitions.teams.values(),
+    ]);
   }
   if (validation.errors.length > 0 || !validation.organization || !validation.team) {
-    const also = warnings.length > 0 ? [`also in other teams' files (not blocking):`, ...warnings.map(formatProblem)] : [];
-    throw new DefinitionsError(`invalid definitions in ${describeSpec(spec)}; nothing was written`, [...validation.errors.map(formatProblem), ...also]);
+    const also =
+      warnings.length > 0 ? [`also in other teams' files (not blocking):`, ...warnings.map(formatProblem)] : [];
+    throw new DefinitionsError(`invalid definitions in ${describeSpec(spec)}; nothing was written`, [
+      ...validation.errors.map(formatProblem),
+      ...also,
+    ]);
   }
   return renderModel(resolveAwsConfig(validation.organization, team, validation.team), warnings);
 }
@@ -327,5 +396,10 @@ function renderParsed(definitions: Definitions, team: string, problems: TeamProb
 }
 
 function renderModel(model: ReturnType<typeof resolveAwsConfig>, warnings: Problem[]): Rendered {
-  return { team: model.team, text: renderAwsConfig(model), profiles: [model.hub.name, ...model.spokes.map((spoke) => spoke.name)], warnings };
+  return {
+    team: model.team,
+    text: renderAwsConfig(model),
+    profiles: [model.hub.name, ...model.spokes.map((spoke) => spoke.name)],
+    warnings,
+  };
 }

@@ -34,14 +34,21 @@ export async function removeAwsConfig(options: { env: NodeJS.ProcessEnv; dryRun?
   const dryRun = options.dryRun ?? false;
   // Read and planned once outside the lock, so a broken file or a dry run fails or ends without waiting for it.
   const first = planRemoval(await readTarget(paths.targetFile, file));
-  const base = { target: paths.targetFile, targetFile: file, dryRun, team: first?.team, profiles: first?.profiles ?? [] };
+  const base = {
+    target: paths.targetFile,
+    targetFile: file,
+    dryRun,
+    team: first?.team,
+    profiles: first?.profiles ?? [],
+  };
   if (!first) return { ...base, changed: false, backup: undefined };
   if (dryRun) return { ...base, changed: true, backup: undefined, before: first.target.content, after: first.next };
   return withLock(lockPath(paths.cacheDir, 'target', file), paths.targetFile, async (lock) => {
     // The file as it is now: another run may have written it since.
     const plan = planRemoval(await readTarget(paths.targetFile, file));
     if (!plan) return { ...base, changed: false, backup: undefined };
-    if (lock.compromised) throw new WriteError(`lost the lock on ${paths.targetFile} (${lock.compromised.message}); nothing was written`);
+    if (lock.compromised)
+      throw new WriteError(`lost the lock on ${paths.targetFile} (${lock.compromised.message}); nothing was written`);
     const applied = await applyPlan(plan, paths);
     return { ...base, team: plan.team, profiles: plan.profiles, changed: applied.written, backup: applied.backup };
   });

@@ -39,13 +39,18 @@ interface CheckedBackup extends BackupInfo {
 type Refusal = { refused: string };
 
 /** robo's backups of the config, newest first; files that fail a check are left out. */
-export async function listBackups(env: NodeJS.ProcessEnv): Promise<{ dir: string; target: string; backups: BackupInfo[] }> {
+export async function listBackups(
+  env: NodeJS.ProcessEnv,
+): Promise<{ dir: string; target: string; backups: BackupInfo[] }> {
   const paths = resolvePaths(env);
   const { backups } = await checkedBackups(paths.targetFile, paths.stateDir);
   return { dir: paths.backupDir, target: paths.targetFile, backups: backups.map(({ content: _, ...info }) => info) };
 }
 
-async function checkedBackups(configured: string, stateDir: string): Promise<{ target: string; records: BackupRecord[]; backups: CheckedBackup[] }> {
+async function checkedBackups(
+  configured: string,
+  stateDir: string,
+): Promise<{ target: string; records: BackupRecord[]; backups: CheckedBackup[] }> {
   const target = await resolveTarget(configured);
   const records = await readRecords(stateDir);
   // The last record of a file is the one that counts (robo never reuses a name; this is only for hand-edited records).
@@ -60,8 +65,13 @@ async function checkedBackups(configured: string, stateDir: string): Promise<{ t
  * wrote, with its bytes. Read through one descriptor, opened without
  * following a link, so the bytes checked are the bytes restored.
  */
-async function checkBackup(file: string, record: BackupRecord | undefined, target: string): Promise<CheckedBackup | Refusal> {
-  if (!BACKUP_NAME.test(path.basename(file))) return { refused: 'is not a robo backup (awsconfig-<32 hex>); robo aws.backups lists them' };
+async function checkBackup(
+  file: string,
+  record: BackupRecord | undefined,
+  target: string,
+): Promise<CheckedBackup | Refusal> {
+  if (!BACKUP_NAME.test(path.basename(file)))
+    return { refused: 'is not a robo backup (awsconfig-<32 hex>); robo aws.backups lists them' };
   let handle;
   try {
     const info = await lstat(file);
@@ -76,12 +86,19 @@ async function checkBackup(file: string, record: BackupRecord | undefined, targe
     const info = await handle.stat();
     const uid = process.getuid?.();
     if (!info.isFile()) return { refused: 'is not a regular file' };
-    if (uid !== undefined && info.uid !== uid) return { refused: `belongs to uid ${info.uid}, not to you (uid ${uid}): robo's backups are yours` };
+    if (uid !== undefined && info.uid !== uid)
+      return { refused: `belongs to uid ${info.uid}, not to you (uid ${uid}): robo's backups are yours` };
     const mode = info.mode & 0o7777;
-    if (mode !== 0o600) return { refused: `has mode ${mode.toString(8).padStart(4, '0')}; robo makes its backups 0600` };
-    if (!record) return { refused: `is not in robo's record of the backups it made; a backup robo made before it kept records can be copied back by hand (docs/config-file.md, "Restoring a backup")` };
+    if (mode !== 0o600)
+      return { refused: `has mode ${mode.toString(8).padStart(4, '0')}; robo makes its backups 0600` };
+    if (!record)
+      return {
+        refused: `is not in robo's record of the backups it made; a backup robo made before it kept records can be copied back by hand (docs/config-file.md, "Restoring a backup")`,
+      };
     if (record.target !== target) return { refused: `is a backup of ${record.target}, not of ${target}` };
-    const changed = { refused: `changed since robo made it at ${record.time}: its size or sha256 differs from robo's record` };
+    const changed = {
+      refused: `changed since robo made it at ${record.time}: its size or sha256 differs from robo's record`,
+    };
     if (info.size !== record.size) return changed;
     const content = await handle.readFile();
     if (content.length !== record.size || sha256(content) !== record.sha256) return changed;
@@ -104,7 +121,9 @@ function recordOf(file: string, records: readonly BackupRecord[]): BackupRecord 
   };
   const name = path.basename(file);
   const folder = real(path.dirname(file));
-  return records.findLast((record) => path.basename(record.backup) === name && real(path.dirname(record.backup)) === folder);
+  return records.findLast(
+    (record) => path.basename(record.backup) === name && real(path.dirname(record.backup)) === folder,
+  );
 }
 
 export interface RestoreResult {
@@ -115,29 +134,39 @@ export interface RestoreResult {
   changed: boolean;
 }
 
-export async function restoreBackup(options: { backup: string | undefined; env: NodeJS.ProcessEnv; cwd: string }): Promise<RestoreResult> {
+export async function restoreBackup(options: {
+  backup: string | undefined;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}): Promise<RestoreResult> {
   const paths = resolvePaths(options.env);
   const { target: file, records, backups } = await checkedBackups(paths.targetFile, paths.stateDir);
   let chosen: CheckedBackup;
   if (options.backup === undefined) {
-    if (backups.length === 0) throw new UsageError(`no robo backups of ${paths.targetFile} (robo's record: ${recordsFile(paths.stateDir)}); nothing to restore`);
+    if (backups.length === 0)
+      throw new UsageError(
+        `no robo backups of ${paths.targetFile} (robo's record: ${recordsFile(paths.stateDir)}); nothing to restore`,
+      );
     chosen = backups[0]!;
   } else {
     const named = path.resolve(options.cwd, options.backup);
-    if (!BACKUP_NAME.test(path.basename(named))) throw new UsageError(`${named} is not a robo backup (awsconfig-<32 hex>); robo aws.backups lists them`);
+    if (!BACKUP_NAME.test(path.basename(named)))
+      throw new UsageError(`${named} is not a robo backup (awsconfig-<32 hex>); robo aws.backups lists them`);
     try {
       await lstat(named);
     } catch (error) {
       throw new UsageError(`cannot read backup ${named}: ${messageOf(error)}`);
     }
     const checked = await checkBackup(named, recordOf(named, records), file);
-    if ('refused' in checked) throw new UsageError(`refusing to restore ${named}: it ${checked.refused}; nothing was restored`);
+    if ('refused' in checked)
+      throw new UsageError(`refusing to restore ${named}: it ${checked.refused}; nothing was restored`);
     chosen = checked;
   }
   const { path: restored, content } = chosen;
   return withLock(lockPath(paths.cacheDir, 'target', file), paths.targetFile, async (lock) => {
     const current = await readTarget(paths.targetFile, file);
-    if (current.content?.equals(content)) return { restored, target: paths.targetFile, backup: undefined, changed: false };
+    if (current.content?.equals(content))
+      return { restored, target: paths.targetFile, backup: undefined, changed: false };
     const backup = current.content === undefined ? undefined : await createBackup(current.content, current.file, paths);
     if (lock.compromised) throw new WriteError(`lost the lock on ${paths.targetFile}; nothing was restored`);
     await writeAtomically(current.file, content, { mode: current.mode ?? 0o600, folderMode: 0o700 });

@@ -10,4 +10,5 @@ import pkg from '../package.json' with { type: 'json' };
 
 declare const __ROBO_BUILD__: string | undefined;
 
-export const BUILD_ID: string = typeof __ROBO_BUILD__ === 'string' ? `${pkg.version}+${__ROBO_BUILD__}` : `${pkg.version}+source`;
+export const BUILD_ID: string =
+  typeof __ROBO_BUILD__ === 'string' ? `${pkg.version}+${__ROBO_BUILD__}` : `${pkg.version}+source`;

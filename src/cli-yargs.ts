@@ -33,9 +33,15 @@ function buildParser(run: YargsRun, argv: string[]): Argv<GlobalArgs> {
   const parser = yargs(argv)
     .scriptName('robo')
     .usage('robo TASK [options]\n\nShared commands for engineers; run `robo` to list the tasks.')
-    .options(Object.fromEntries(Object.entries(GLOBAL_OPTIONS).map(([name, spec]) => [name, { ...spec, global: true }])))
+    .options(
+      Object.fromEntries(Object.entries(GLOBAL_OPTIONS).map(([name, spec]) => [name, { ...spec, global: true }])),
+    )
     .middleware(async (args) => {
-      reporter = await createReporter({ quiet: Boolean(args.quiet) || Boolean(args.json), verbose: Boolean(args.verbose), env: run.env });
+      reporter = await createReporter({
+        quiet: Boolean(args.quiet) || Boolean(args.json),
+        verbose: Boolean(args.verbose),
+        env: run.env,
+      });
       run.setReporter(reporter);
     })
     .strict()
@@ -46,7 +52,7 @@ function buildParser(run: YargsRun, argv: string[]): Argv<GlobalArgs> {
     .version(pkg.version)
     .help()
     .alias('help', 'h')
-    .epilogue('Run `robo` to list every task, robo.yml\'s included.')
+    .epilogue("Run `robo` to list every task, robo.yml's included.")
     // Laying help out costs ~15 ms (yargs measures every string even when it
     // only caches the help text), so do it only when help will be shown.
     .wrap(wantsHelp(argv) ? Math.min(100, process.stdout.columns || 100) : null);
@@ -56,7 +62,8 @@ function buildParser(run: YargsRun, argv: string[]): Argv<GlobalArgs> {
   parser.command(
     'completion [shell]',
     RESERVED_SUMMARIES.completion,
-    (y) => y.positional('shell', { type: 'string', choices: SHELLS, describe: 'The shell (default: the one $SHELL names)' }),
+    (y) =>
+      y.positional('shell', { type: 'string', choices: SHELLS, describe: 'The shell (default: the one $SHELL names)' }),
     async (args) => {
       const { completionScript } = await import('./completion/scripts.js');
       reporter!.print(completionScript(args.shell, run.env));
@@ -80,14 +87,16 @@ function buildParser(run: YargsRun, argv: string[]): Argv<GlobalArgs> {
       task.summary,
       (y) => {
         let built = y.usage(task.usage).options(task.options ?? {});
-        for (const positional of task.positionals ?? []) built = built.positional(positional.name, { type: 'string', describe: positional.describe });
+        for (const positional of task.positionals ?? [])
+          built = built.positional(positional.name, { type: 'string', describe: positional.describe });
         for (const [command, description] of task.examples ?? []) built = built.example(command, description);
         return built;
       },
       (args) => {
         // A repeated flag reaches here as an array: say so instead of using it.
         for (const [name, spec] of Object.entries(task.options ?? {})) {
-          if (spec.type === 'string' && Array.isArray(args[name])) throw new UsageError(`--${name} is given more than once`);
+          if (spec.type === 'string' && Array.isArray(args[name]))
+            throw new UsageError(`--${name} is given more than once`);
         }
         return run.runTask(task, args, reporter!);
       },
@@ -95,7 +104,13 @@ function buildParser(run: YargsRun, argv: string[]): Argv<GlobalArgs> {
   }
   // An unknown first word is a mistyped task, not an "unknown argument".
   const first = argv[0];
-  if (first !== undefined && !first.startsWith('-') && first !== 'help' && first !== 'completion' && !findBuiltin(first)) {
+  if (
+    first !== undefined &&
+    !first.startsWith('-') &&
+    first !== 'help' &&
+    first !== 'completion' &&
+    !findBuiltin(first)
+  ) {
     parser.middleware(async () => {
       throw await run.unknownTask(first);
     }, true);

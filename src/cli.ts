@@ -8,7 +8,17 @@
  * for help, --version and anything unusual.
  */
 import { parseTaskArgs } from './argv.js';
-import { findSharedTask, problemLines, requireValid, runSharedTask, sharedTaskHelp, taskEntries, taskList, unknownTaskFromClone, warnAbout } from './commands/robofile.js';
+import {
+  findSharedTask,
+  problemLines,
+  requireValid,
+  runSharedTask,
+  sharedTaskHelp,
+  taskEntries,
+  taskList,
+  unknownTaskFromClone,
+  warnAbout,
+} from './commands/robofile.js';
 import pkg from '../package.json' with { type: 'json' };
 import { ExitCode, ExitSignal, RoboError, UsageError } from './errors.js';
 import type { RoboFile } from './robofile/parse.js';
@@ -20,9 +30,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   if (argv[0] === '__complete' || argv[0] === '--get-yargs-completions') return completeCommandLine(argv, env);
   // Known before parsing, so even a parse error is reported the right way.
   const json = argv.includes('--json');
-  let reporter = await createReporter({ quiet: json || argv.includes('--quiet') || argv.includes('-q'), verbose: argv.includes('--verbose'), env });
+  let reporter = await createReporter({
+    quiet: json || argv.includes('--quiet') || argv.includes('-q'),
+    verbose: argv.includes('--verbose'),
+    env,
+  });
   const cwd = process.cwd();
-  const context = (args: Record<string, unknown>, current: Reporter) => ({ reporter: current, json: Boolean(args.json), env, cwd });
+  const context = (args: Record<string, unknown>, current: Reporter) => ({
+    reporter: current,
+    json: Boolean(args.json),
+    env,
+    cwd,
+  });
   try {
     // The whole command line is --version: no need for yargs to say it.
     if (argv.length === 1 && argv[0] === '--version') {
@@ -36,7 +55,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     if (leading && (word === undefined || (word === 'help' && rest.every((arg) => arg.startsWith('-'))))) {
       const file = await roboFile();
       if (json) {
-        reporter.json({ ok: true, tasks: taskEntries(file), robofile: file ? { file: file.file, errors: problemLines(file, file.errors), warnings: problemLines(file, file.warnings) } : null });
+        reporter.json({
+          ok: true,
+          tasks: taskEntries(file),
+          robofile: file
+            ? { file: file.file, errors: problemLines(file, file.errors), warnings: problemLines(file, file.warnings) }
+            : null,
+        });
         return ExitCode.ok;
       }
       warnAbout(file, reporter);
@@ -53,7 +78,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
     if (leading && word === 'variables') {
       const file = await roboFile();
-      if (!file) throw new UsageError('no robo.yml: pass --config FILE, set ROBO_CONFIG, or add robo.yml to the dotfiles source');
+      if (!file)
+        throw new UsageError(
+          'no robo.yml: pass --config FILE, set ROBO_CONFIG, or add robo.yml to the dotfiles source',
+        );
       requireValid(file);
       const { flatten } = await import('./robofile/template.js');
       const rows = flatten(file.variables);
@@ -73,8 +101,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     const builtin = leading && word !== undefined ? findBuiltin(word) : undefined;
     const fast = builtin ? parseTaskArgs(builtin, [...leading!.flags, ...rest]) : undefined;
     if (builtin && fast) {
-      reporter = await createReporter({ quiet: Boolean(fast.quiet) || Boolean(fast.json), verbose: Boolean(fast.verbose), env });
-      await builtin.run(fast as never, context(fast, reporter));
+      reporter = await createReporter({
+        quiet: Boolean(fast.quiet) || Boolean(fast.json),
+        verbose: Boolean(fast.verbose),
+        env,
+      });
+      await builtin.run(fast, context(fast, reporter));
       return ExitCode.ok;
     }
     if (leading && word !== undefined && !builtin && word !== 'help' && word !== 'completion') {
@@ -94,8 +126,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       listTasks: async () => {
         reporter.print(taskList(await sharedTasks(leading?.config, env, cwd).catch(() => undefined)));
       },
-      runTask: (chosen: AnyTask, args, current) => chosen.run(args as never, context(args, current)),
-      unknownTask: async (name) => unknownTaskFromClone(name, await sharedTasks(leading?.config, env, cwd).catch(() => undefined), env),
+      runTask: (chosen: AnyTask, args, current) => chosen.run(args, context(args, current)),
+      unknownTask: async (name) =>
+        unknownTaskFromClone(name, await sharedTasks(leading?.config, env, cwd).catch(() => undefined), env),
     });
     return ExitCode.ok;
   } catch (error) {
@@ -112,7 +145,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 async function completeCommandLine(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   try {
     const { completionLines, yargsCompletionLines } = await import('./completion/protocol.js');
-    const lines = await (argv[0] === '__complete' ? completionLines : yargsCompletionLines)(argv.slice(1), env, process.cwd());
+    const lines = await (argv[0] === '__complete' ? completionLines : yargsCompletionLines)(
+      argv.slice(1),
+      env,
+      process.cwd(),
+    );
     if (lines.length > 0) (await createReporter({ quiet: false, verbose: false, env })).print(lines.join('\n'));
   } catch {
     // No candidates rather than an error in the middle of the line.
@@ -125,7 +162,9 @@ async function completeCommandLine(argv: string[], env: NodeJS.ProcessEnv): Prom
  * --quiet, --verbose, --json). Anything else there (--help, --version, a
  * mistake) is yargs' to handle: undefined.
  */
-function leadingGlobals(argv: readonly string[]): { flags: string[]; config: string | undefined; rest: string[] } | undefined {
+function leadingGlobals(
+  argv: readonly string[],
+): { flags: string[]; config: string | undefined; rest: string[] } | undefined {
   const flags: string[] = [];
   let config: string | undefined;
   let index = 0;
@@ -140,7 +179,11 @@ function leadingGlobals(argv: readonly string[]): { flags: string[]; config: str
 }
 
 /** robo.yml, if there is one: --config, $ROBO_CONFIG, or the dotfiles source's. */
-async function sharedTasks(config: string | undefined, env: NodeJS.ProcessEnv, cwd: string): Promise<RoboFile | undefined> {
+async function sharedTasks(
+  config: string | undefined,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<RoboFile | undefined> {
   const { locateRoboFile, loadRoboFile } = await import('./robofile/load.js');
   const located = await locateRoboFile({ config, env, cwd });
   return located.file ? loadRoboFile(located.file, located.explicit, located.text) : undefined;
@@ -154,7 +197,10 @@ function reportError(error: unknown, reporter: Reporter): number {
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  reporter.error(`internal error: ${message}`, reporter.verbose ? [] : ['run again with --verbose for the stack trace, and report it']);
+  reporter.error(
+    `internal error: ${message}`,
+    reporter.verbose ? [] : ['run again with --verbose for the stack trace, and report it'],
+  );
   reporter.stack(error);
   return ExitCode.internal;
 }
@@ -170,8 +216,10 @@ export function reportErrorAsJson(error: unknown, reporter: Reporter): number {
   const known = error instanceof RoboError;
   const exitCode = known ? error.exitCode : ExitCode.internal;
   const message = error instanceof Error ? error.message : String(error);
-  reporter.json({ ok: false, error: { message: known ? message : `internal error: ${message}`, details: known ? error.details : [], exitCode } });
+  reporter.json({
+    ok: false,
+    error: { message: known ? message : `internal error: ${message}`, details: known ? error.details : [], exitCode },
+  });
   reporter.stack(error);
   return exitCode;
 }
-

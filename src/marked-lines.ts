@@ -19,7 +19,9 @@ function lines(text: string): string[] {
 
 /** The first marked line, without its line end. */
 export function markedLine(text: string, marker: string): string | undefined {
-  return lines(text).map((line) => line.replace(/\n$/, '')).find((line) => isMarked(line, marker));
+  return lines(text)
+    .map((line) => line.replace(/\n$/, ''))
+    .find((line) => isMarked(line, marker));
 }
 
 /**

@@ -63,7 +63,9 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
   const settings: Settings = { ...recorded, dotfiles: { repo, ref } };
   const chosen = teamFrom(options.team, env, recorded);
   if (chosen.team !== undefined && !TEAM_NAME.test(chosen.team)) {
-    throw new UsageError(`invalid team name ${JSON.stringify(chosen.team)} (from ${chosen.teamOrigin}): lowercase letters, digits, - and _, starting with a letter or digit, at most 63 characters`);
+    throw new UsageError(
+      `invalid team name ${JSON.stringify(chosen.team)} (from ${chosen.teamOrigin}): lowercase letters, digits, - and _, starting with a letter or digit, at most 63 characters`,
+    );
   }
   // A scheduler that cannot work here is known before anything is written.
   const scheduler = options.nightly ? await nightlyScheduler(env) : undefined;
@@ -73,7 +75,9 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
     team = await askForTeam(options.prompt, team, await knownTeams({ repo, ref, env, cwd, settings }));
     if (team !== chosen.team) teamOrigin = 'your answer';
   } else if (team === undefined) {
-    throw new UsageError('no team given: pass --team TEAM or set SEGMENT_TEAM (stdin is not a terminal, so robo onboard cannot ask)');
+    throw new UsageError(
+      'no team given: pass --team TEAM or set SEGMENT_TEAM (stdin is not a terminal, so robo onboard cannot ask)',
+    );
   }
 
   // The config first: if the source or the team does not work, nothing else is written.
@@ -103,19 +107,29 @@ function chooseSource(options: OnboardOptions, settings: Settings): { repo: stri
   if (options.ref === '') throw new UsageError('--ref is empty: give a branch or tag, or leave the flag out');
   const given = options.repo ?? (options.env.ROBO_DOTFILES_REPO || undefined) ?? settings.dotfiles.repo;
   if (given === undefined) {
-    throw new UsageError("no dotfiles source: pass your company's dotfiles repo with --repo URL (or set ROBO_DOTFILES_REPO)", [
-      'robo onboard records it in robo\'s settings, so your shells and the nightly job use it from then on',
-      'it does not set a laptop up from the example organisation bundled with robo; to try robo with that, run: robo aws.config --team platform',
-    ]);
+    throw new UsageError(
+      "no dotfiles source: pass your company's dotfiles repo with --repo URL (or set ROBO_DOTFILES_REPO)",
+      [
+        "robo onboard records it in robo's settings, so your shells and the nightly job use it from then on",
+        'it does not set a laptop up from the example organisation bundled with robo; to try robo with that, run: robo aws.config --team platform',
+      ],
+    );
   }
   const repo = isGitUrl(given) ? given : path.resolve(options.cwd, expandHome(given, resolvePaths(options.env).home));
   const sameRepo = settings.dotfiles.repo !== undefined && settings.dotfiles.repo === given;
-  const ref = options.ref ?? (options.env.ROBO_DOTFILES_REF || undefined) ?? (sameRepo ? settings.dotfiles.ref : undefined);
+  const ref =
+    options.ref ?? (options.env.ROBO_DOTFILES_REF || undefined) ?? (sameRepo ? settings.dotfiles.ref : undefined);
   return { repo, ref };
 }
 
 /** The source's team names, from one checkout that is kept: the run that follows fetches nothing again. */
-async function knownTeams(request: { repo: string; ref: string | undefined; env: NodeJS.ProcessEnv; cwd: string; settings: Settings }): Promise<string[]> {
+async function knownTeams(request: {
+  repo: string;
+  ref: string | undefined;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  settings: Settings;
+}): Promise<string[]> {
   const { listTeams } = await import('./teams.js');
   return (await listTeams(request)).teams.map((row) => row.team);
 }
@@ -126,7 +140,10 @@ async function askForTeam(prompt: Prompt, given: string | undefined, known: read
   if (candidate === undefined) prompt.say(`Known teams: ${known.join(', ') || '(none)'}`);
   for (let attempt = 0; attempt <= ATTEMPTS; attempt += 1) {
     if (candidate !== undefined) {
-      if (!TEAM_NAME.test(candidate)) prompt.say(`"${candidate}" is not a team name: lowercase letters, digits, - and _, starting with a letter or digit`);
+      if (!TEAM_NAME.test(candidate))
+        prompt.say(
+          `"${candidate}" is not a team name: lowercase letters, digits, - and _, starting with a letter or digit`,
+        );
       else if (known.includes(candidate)) return candidate;
       else {
         const guess = suggestName(candidate, known);
@@ -148,12 +165,25 @@ async function nightlyScheduler(env: NodeJS.ProcessEnv): Promise<SchedulerName> 
 }
 
 /** The nightly job for the team; a failure here is reported, not thrown: the rest is done already. */
-async function installJob(options: OnboardOptions, team: string, scheduler: SchedulerName): Promise<{ installed: InstallResult } | { error: unknown }> {
+async function installJob(
+  options: OnboardOptions,
+  team: string,
+  scheduler: SchedulerName,
+): Promise<{ installed: InstallResult } | { error: unknown }> {
   try {
     const { installNightly } = await import('./nightly/install.js');
     // The source is in the settings now, which the job reads: it is not copied into the job as well.
     const settings = await loadSettings(options.env);
-    const installed = await installNightly({ team, teamOrigin: 'robo onboard', scheduler, dryRun: false, env: options.env, settings, robo: options.robo, passSource: false });
+    const installed = await installNightly({
+      team,
+      teamOrigin: 'robo onboard',
+      scheduler,
+      dryRun: false,
+      env: options.env,
+      settings,
+      robo: options.robo,
+      passSource: false,
+    });
     return { installed };
   } catch (error) {
     return { error };

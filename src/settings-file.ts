@@ -40,7 +40,9 @@ function splitLines(text: string): string[] {
 }
 
 /** The section and key of each line as ini reads it (section undefined before the first header). */
-function classify(lines: readonly string[]): Array<{ section: string | undefined; key?: string; value?: string; header?: boolean }> {
+function classify(
+  lines: readonly string[],
+): Array<{ section: string | undefined; key?: string; value?: string; header?: boolean }> {
   let section: string | undefined;
   return lines.map((raw) => {
     const line = raw.replace(/\r?\n$/, '').replace(/\r$/, '');
@@ -51,7 +53,9 @@ function classify(lines: readonly string[]): Array<{ section: string | undefined
       return { section, header: true };
     }
     const key = KEY.exec(line);
-    return key ? { section, key: ini.unsafe(key[1]!), value: key[2] === undefined ? 'true' : ini.unsafe(key[3]!) } : { section };
+    return key
+      ? { section, key: ini.unsafe(key[1]!), value: key[2] === undefined ? 'true' : ini.unsafe(key[3]!) }
+      : { section };
   });
 }
 
@@ -65,7 +69,15 @@ function applyChange(lines: string[], { section, key, value }: SettingChange): s
   if (matches.length > 0) {
     // The first line of the key becomes the new one; ini would let a later duplicate win, so those go.
     const [first] = matches;
-    const next = lines.map((line, index) => (index === first ? (entry === undefined ? undefined : withEnding(entry, line)) : matches.includes(index) ? undefined : line));
+    const next = lines.map((line, index) =>
+      index === first
+        ? entry === undefined
+          ? undefined
+          : withEnding(entry, line)
+        : matches.includes(index)
+          ? undefined
+          : line,
+    );
     return next.filter((line): line is string => line !== undefined);
   }
   if (entry === undefined) return lines;
@@ -121,7 +133,8 @@ export async function updateSettings(file: string, changes: readonly SettingChan
   try {
     text = await readFile(target, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`cannot read robo settings ${file}: ${messageOf(error)}`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new UsageError(`cannot read robo settings ${file}: ${messageOf(error)}`);
   }
   parseSettings(text, file); // an invalid file is the user's to fix first: robo will not guess
   const next = editSettingsText(text, changes);
@@ -129,9 +142,11 @@ export async function updateSettings(file: string, changes: readonly SettingChan
   const after = ini.parse(next) as Record<string, Record<string, unknown> | undefined>;
   parseSettings(next, file);
   for (const { section, key, value } of changes) {
-    const read = after[section]?.[key];
+    const read = after[section]?.[key] as string | boolean | undefined;
     if ((read === undefined ? undefined : String(read)) !== value) {
-      throw new Error(`settings edit of [${section}] ${key} reads back as ${JSON.stringify(read)}, not ${JSON.stringify(value)}`);
+      throw new Error(
+        `settings edit of [${section}] ${key} reads back as ${JSON.stringify(read)}, not ${JSON.stringify(value)}`,
+      );
     }
   }
   await writeAtomically(target, Buffer.from(next, 'utf8'), { mode: 0o600, folderMode: 0o700 });

@@ -76,7 +76,11 @@ export function parseSettings(text: string, file: string): Settings {
   for (const [section, value] of Object.entries(parsed)) {
     const keys = KNOWN[section];
     if (!keys || typeof value !== 'object' || value === null) {
-      problems.push(`${file}: [${section}]: unknown section (known: ${Object.keys(KNOWN).map((name) => `[${name}]`).join(', ')})`);
+      problems.push(
+        `${file}: [${section}]: unknown section (known: ${Object.keys(KNOWN)
+          .map((name) => `[${name}]`)
+          .join(', ')})`,
+      );
       continue;
     }
     const section_ = (values[section] = {} as Record<string, string | boolean>);
@@ -106,18 +110,22 @@ export function parseSettings(text: string, file: string): Settings {
     trust: {
       requireSigned: (values.trust?.require_signed as boolean | undefined) ?? false,
       allowedSigners: get('trust', 'allowed_signers'),
-      pgpFingerprints: fingerprintItems(get('trust', 'allowed_pgp_fingerprints') ?? '').map((item) => normaliseFingerprint(item)!),
+      pgpFingerprints: fingerprintItems(get('trust', 'allowed_pgp_fingerprints') ?? '').map((item) =>
+        normaliseFingerprint(item)!,
+      ),
     },
   };
 }
 
 function valueProblems(key: string, value: string): string[] {
-  if (key === 'team' && !TEAM_NAME.test(value)) return [`${JSON.stringify(value)} is not a team name (lowercase letters, digits, - and _, at most 63 characters)`];
+  if (key === 'team' && !TEAM_NAME.test(value))
+    return [`${JSON.stringify(value)} is not a team name (lowercase letters, digits, - and _, at most 63 characters)`];
   if (key === 'timeout') {
     const parsed = parseDuration(value);
     return 'problem' in parsed ? [parsed.problem] : [];
   }
-  if (key === 'max_offline' && durationMs(value) === undefined) return [`${JSON.stringify(value)} is not a duration: write days or hours, as 7d or 36h`];
+  if (key === 'max_offline' && durationMs(value) === undefined)
+    return [`${JSON.stringify(value)} is not a duration: write days or hours, as 7d or 36h`];
   if (key === 'allowed_pgp_fingerprints') return fingerprintProblems(value);
   return [];
 }
@@ -131,7 +139,10 @@ export function durationMs(text: string): number | undefined {
 
 /** A comma-separated list; spaces inside an item are allowed, so gpg's grouped output can be pasted. */
 function fingerprintItems(value: string): string[] {
-  return value.split(',').map((item) => item.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -143,5 +154,8 @@ function fingerprintProblems(value: string): string[] {
   if (items.length === 0) return ['must list at least one fingerprint'];
   return items
     .filter((item) => normaliseFingerprint(item) === undefined)
-    .map((item) => `${JSON.stringify(item)} is not a full OpenPGP fingerprint (40 hex digits, or 64 for a v6 key, as \`gpg --fingerprint\` prints them; key ids are not accepted); separate fingerprints with commas`);
+    .map(
+      (item) =>
+        `${JSON.stringify(item)} is not a full OpenPGP fingerprint (40 hex digits, or 64 for a v6 key, as \`gpg --fingerprint\` prints them; key ids are not accepted); separate fingerprints with commas`,
+    );
 }

@@ -24,7 +24,11 @@ export interface RcFile {
 export function rcFileFor(env: NodeJS.ProcessEnv): RcFile {
   const paths = resolvePaths(env);
   const shell = path.basename(env.SHELL ?? '');
-  if (shell === 'zsh') return { file: path.join(env.ZDOTDIR && path.isAbsolute(env.ZDOTDIR) ? env.ZDOTDIR : paths.home, '.zshrc'), fish: false };
+  if (shell === 'zsh')
+    return {
+      file: path.join(env.ZDOTDIR && path.isAbsolute(env.ZDOTDIR) ? env.ZDOTDIR : paths.home, '.zshrc'),
+      fish: false,
+    };
   if (shell === 'bash') return { file: path.join(paths.home, '.bashrc'), fish: false };
   if (shell === 'fish') return { file: path.join(paths.configHome, 'fish', 'conf.d', 'robo.fish'), fish: true };
   return { file: path.join(paths.home, '.profile'), fish: false };
@@ -39,7 +43,10 @@ export function rcLine(team: string, fish: boolean): string {
  * there; else the file is replaced at once, keeping its mode, and a symlinked
  * rc file (stow, chezmoi) keeps its link: the file it points to is written.
  */
-export async function recordTeam(env: NodeJS.ProcessEnv, team: string): Promise<{ file: string; line: string; changed: boolean }> {
+export async function recordTeam(
+  env: NodeJS.ProcessEnv,
+  team: string,
+): Promise<{ file: string; line: string; changed: boolean }> {
   const { file, fish } = rcFileFor(env);
   const line = rcLine(team, fish);
   const target = await resolveTarget(file);
@@ -48,7 +55,8 @@ export async function recordTeam(env: NodeJS.ProcessEnv, team: string): Promise<
   try {
     text = await readFile(target, 'latin1');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new WriteError(`cannot read ${file}: ${messageOf(error)}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new WriteError(`cannot read ${file}: ${messageOf(error)}`, { cause: error });
   }
   const next = rewriteMarked(text, RC_MARKER, line);
   if (next === text) return { file, line, changed: false };

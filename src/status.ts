@@ -27,7 +27,12 @@ export interface TeamChoice {
  * settings' [user] team), and else, for telling a person only, the team
  * the config's block was last written for.
  */
-export function chooseTeam(flag: string | undefined, env: NodeJS.ProcessEnv, settingsTeam: string | undefined, blockTeam: string | undefined): TeamChoice {
+export function chooseTeam(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  settingsTeam: string | undefined,
+  blockTeam: string | undefined,
+): TeamChoice {
   if (flag !== undefined) return { team: flag, origin: '--team' };
   if (env.SEGMENT_TEAM) return { team: env.SEGMENT_TEAM, origin: '$SEGMENT_TEAM' };
   if (settingsTeam) return { team: settingsTeam, origin: 'settings' };
@@ -61,20 +66,48 @@ export interface Status {
   config: ConfigState;
 }
 
-export async function readStatus(options: { team?: string; repo?: string; ref?: string; env: NodeJS.ProcessEnv; cwd: string }): Promise<Status> {
+export async function readStatus(options: {
+  team?: string;
+  repo?: string;
+  ref?: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}): Promise<Status> {
   const paths = resolvePaths(options.env);
   const settings = await readSettings(paths.settingsFile);
-  const spec = resolveSourceSpec({ repo: options.repo, ref: options.ref, env: options.env, cwd: options.cwd, settings });
-  const [config, cache] = await Promise.all([readConfigState(paths.targetFile), spec.kind === 'git' ? cachedClone(cacheFolder(paths.cacheDir, spec.url), options.env) : undefined]);
+  const spec = resolveSourceSpec({
+    repo: options.repo,
+    ref: options.ref,
+    env: options.env,
+    cwd: options.cwd,
+    settings,
+  });
+  const [config, cache] = await Promise.all([
+    readConfigState(paths.targetFile),
+    spec.kind === 'git' ? cachedClone(cacheFolder(paths.cacheDir, spec.url), options.env) : undefined,
+  ]);
   const blockTeam = config.block.kind === 'found' ? config.block.team : undefined;
-  return { team: chooseTeam(options.team, options.env, settings.user.team, blockTeam), settings, source: { spec, description: describeSpec(spec) }, cache, config };
+  return {
+    team: chooseTeam(options.team, options.env, settings.user.team, blockTeam),
+    settings,
+    source: { spec, description: describeSpec(spec) },
+    cache,
+    config,
+  };
 }
 
 export async function readConfigState(configured: string): Promise<ConfigState> {
   const file = await resolveTarget(configured);
   const target = await readTarget(configured, file);
   const modified = target.content === undefined ? undefined : (await stat(file)).mtime;
-  return { path: configured, file, exists: target.content !== undefined, block: readBlock(target.content), modified, content: target.content };
+  return {
+    path: configured,
+    file,
+    exists: target.content !== undefined,
+    block: readBlock(target.content),
+    modified,
+    content: target.content,
+  };
 }
 
 /** The commit the cached clone holds, read locally (no fetch); undefined when there is no usable clone. */
@@ -94,7 +127,8 @@ export async function cachedClone(dir: string, env: NodeJS.ProcessEnv): Promise<
 export async function yourTeam(env: NodeJS.ProcessEnv): Promise<TeamChoice> {
   const paths = resolvePaths(env);
   const settings = await readSettings(paths.settingsFile);
-  const fallback = env.SEGMENT_TEAM || settings.user.team ? undefined : await readConfigState(paths.targetFile).catch(() => undefined);
+  const fallback =
+    env.SEGMENT_TEAM || settings.user.team ? undefined : await readConfigState(paths.targetFile).catch(() => undefined);
   const blockTeam = fallback?.block.kind === 'found' ? fallback.block.team : undefined;
   return chooseTeam(undefined, env, settings.user.team, blockTeam);
 }

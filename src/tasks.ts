@@ -12,7 +12,19 @@ import type { BuiltinTask } from './commands/types.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each task has its own argument type
 export type AnyTask = BuiltinTask<any>;
 
-export const BUILTIN_TASKS: readonly AnyTask[] = [awsConfigTask, awsRenderTask, awsBackupsTask, awsRestoreTask, awsRemoveTask, teamsListTask, teamsValidateTask, onboardTask, nightlyTask, statusTask, doctorTask];
+export const BUILTIN_TASKS: readonly AnyTask[] = [
+  awsConfigTask,
+  awsRenderTask,
+  awsBackupsTask,
+  awsRestoreTask,
+  awsRemoveTask,
+  teamsListTask,
+  teamsValidateTask,
+  onboardTask,
+  nightlyTask,
+  statusTask,
+  doctorTask,
+];
 
 /** Words that are not tasks but still mean something as the first argument. */
 export const RESERVED_WORDS = ['help', 'variables', 'completion'] as const;

@@ -25,9 +25,18 @@ export function teamDisagreement(places: TeamPlaces): { level: 'warn' | 'notice'
   const others: string[] = [];
   const blockDiffers = places.block?.team !== undefined && places.block.team !== places.team;
   if (blockDiffers) others.push(`${places.block!.where} was written for team ${places.block!.team}`);
-  if (places.settings?.team !== undefined && places.settings.team !== places.team) others.push(`${places.settings.where} says team ${places.settings.team}`);
-  if (places.nightly?.team !== undefined && places.nightly.team !== places.team) others.push(`the nightly job (${places.nightly.scheduler}) writes team ${places.nightly.team}`);
+  if (places.settings?.team !== undefined && places.settings.team !== places.team)
+    others.push(`${places.settings.where} says team ${places.settings.team}`);
+  if (places.nightly?.team !== undefined && places.nightly.team !== places.team)
+    others.push(`the nightly job (${places.nightly.scheduler}) writes team ${places.nightly.team}`);
   if (others.length === 0) return undefined;
-  if (blockDiffers && others.length === 1) return { level: 'notice', line: `${places.block!.where} was written for team ${places.block!.team}; this run is for team ${places.team} (from ${places.origin})` };
-  return { level: 'warn', line: `team ${places.team} (from ${places.origin}) is not your usual team: ${others.join('; ')}. To switch for good: robo onboard --team ${places.team}` };
+  if (blockDiffers && others.length === 1)
+    return {
+      level: 'notice',
+      line: `${places.block!.where} was written for team ${places.block!.team}; this run is for team ${places.team} (from ${places.origin})`,
+    };
+  return {
+    level: 'warn',
+    line: `team ${places.team} (from ${places.origin}) is not your usual team: ${others.join('; ')}. To switch for good: robo onboard --team ${places.team}`,
+  };
 }

@@ -62,13 +62,28 @@ export interface CheckoutReport {
  * the nearest folder from `cwd` up that holds organization.json, so it runs
  * from any subfolder of the dotfiles repo.
  */
-export async function validateTeams(options: { path: string | undefined; cwd: string; env: NodeJS.ProcessEnv }): Promise<CheckoutReport> {
-  const root = options.path === undefined ? ((await findCheckoutRoot(options.cwd)) ?? options.cwd) : path.resolve(options.cwd, options.path);
+export async function validateTeams(options: {
+  path: string | undefined;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}): Promise<CheckoutReport> {
+  const root =
+    options.path === undefined
+      ? ((await findCheckoutRoot(options.cwd)) ?? options.cwd)
+      : path.resolve(options.cwd, options.path);
   if (!(await exists(root))) throw new SourceError(`${root}: no such folder`);
   const definitions = await loadDefinitions(root);
   if (!definitions.organization && definitions.teams.size === 0) {
-    const hint = options.path === undefined ? [`no folder above it holds ${ORGANIZATION_FILE} either (robo looks up to the git root): run it inside the dotfiles repo, or give its folder: robo teams.validate PATH`] : [];
-    throw new DefinitionsError(`${root} is not a dotfiles checkout: it has no ${ORGANIZATION_FILE} and no teams/*.json`, hint);
+    const hint =
+      options.path === undefined
+        ? [
+            `no folder above it holds ${ORGANIZATION_FILE} either (robo looks up to the git root): run it inside the dotfiles repo, or give its folder: robo teams.validate PATH`,
+          ]
+        : [];
+    throw new DefinitionsError(
+      `${root} is not a dotfiles checkout: it has no ${ORGANIZATION_FILE} and no teams/*.json`,
+      hint,
+    );
   }
   // git runs while the files are checked; it never rejects.
   const commit = checkoutCommit(root, options.env);
@@ -93,7 +108,12 @@ export async function validateTeams(options: { path: string | undefined; cwd: st
   const count = (file: string) => counts.get(file) ?? 0;
   const files: CheckedFile[] = [
     { file: ORGANIZATION_FILE, kind: 'organization', problems: count(ORGANIZATION_FILE) },
-    ...[...definitions.teams].map(([team, file]): CheckedFile => ({ file: file.file, kind: 'team', team, problems: count(file.file) })),
+    ...[...definitions.teams].map(([team, file]): CheckedFile => ({
+      file: file.file,
+      kind: 'team',
+      team,
+      problems: count(file.file),
+    })),
     ...(robofile ? [{ file: ROBO_FILE, kind: 'robofile' as const, problems: count(ROBO_FILE) }] : []),
   ];
   return { root, commit: await commit, teams: [...definitions.teams.keys()], files, problems };
@@ -129,7 +149,14 @@ export async function checkoutCommit(dir: string, env: NodeJS.ProcessEnv): Promi
   try {
     const commit = (await runGit(dir, env, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim();
     // --no-optional-locks: a read, so it must not write the index (CI may check out read-only).
-    const status = await runGit(dir, env, ['--no-optional-locks', 'status', '--porcelain', '--untracked-files=normal', '--', '.']);
+    const status = await runGit(dir, env, [
+      '--no-optional-locks',
+      'status',
+      '--porcelain',
+      '--untracked-files=normal',
+      '--',
+      '.',
+    ]);
     return { commit, dirty: status.trim() !== '' };
   } catch {
     return undefined; // not a git checkout, no commit yet, or no git: the message simply names no commit
@@ -145,17 +172,25 @@ export interface TeamRow {
 }
 
 /** Every team of the configured dotfiles source, with its hub role and how many profiles it gets. */
-export async function listTeams(options: OpenSourceRequest): Promise<{ source: string; commit: string | undefined; offline: Checkout['offline']; teams: TeamRow[] }> {
+export async function listTeams(
+  options: OpenSourceRequest,
+): Promise<{ source: string; commit: string | undefined; offline: Checkout['offline']; teams: TeamRow[] }> {
   const { spec, checkout } = await openSource(options);
   try {
     const definitions = await loadDefinitions(checkout.dir);
     if (!definitions.organization) {
-      throw new DefinitionsError(`${describeSpec(spec)} is not a dotfiles source: it has no ${ORGANIZATION_FILE} at its root`, []);
+      throw new DefinitionsError(
+        `${describeSpec(spec)} is not a dotfiles source: it has no ${ORGANIZATION_FILE} at its root`,
+        [],
+      );
     }
     const problems = validateCheckout(definitions);
     const organizationProblems = problems.filter((problem) => problem.file === ORGANIZATION_FILE);
     if (organizationProblems.length > 0) {
-      throw new DefinitionsError(`invalid ${ORGANIZATION_FILE} in ${describeSpec(spec)}`, organizationProblems.map(formatProblem));
+      throw new DefinitionsError(
+        `invalid ${ORGANIZATION_FILE} in ${describeSpec(spec)}`,
+        organizationProblems.map(formatProblem),
+      );
     }
     const organization = parsed(definitions.organization.text) as Organization;
     const teams = definitions.teamNames.map((team): TeamRow => {

@@ -88,7 +88,10 @@ export function visible(text: string): string {
  * can hold these characters, and `\uXXXX` means the same there.
  */
 export function jsonText(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, null, 2).replace(
+    UNSAFE,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 const same = (text: string) => text;
@@ -123,7 +126,8 @@ export async function createReporter(options: ReporterOptions): Promise<Reporter
     info: (message) => options.quiet || lines(stdout, `${out.blue('ℹ')} : ${visible(message)}`),
     detail: (message) => options.verbose && lines(stderr, err.dim(`· ${visible(message)}`)),
     warn: (message, details) => options.quiet || lines(stderr, `${err.yellow('⚠')} : ${visible(message)}`, details),
-    warnAlways: (message, details) => lines(stderr, `${err.yellow('⚠')} : ${visible(message)}`, options.quiet ? [] : details),
+    warnAlways: (message, details) =>
+      lines(stderr, `${err.yellow('⚠')} : ${visible(message)}`, options.quiet ? [] : details),
     error: (message, details) => lines(stderr, `${err.red('✖')} : ${visible(message)}`, details),
     print: (text, paint) => {
       const colored = (line: string) => {
@@ -162,7 +166,11 @@ export interface LinePrompt {
 export function createLinePrompt(): LinePrompt {
   // Not import(): the bundle runs through vm.Script, which has no loader for it (bin/robo.cjs).
   const { createInterface } = process.getBuiltinModule('node:readline');
-  const lines = createInterface({ input: process.stdin, output: process.stdout, terminal: Boolean(process.stdin.isTTY) });
+  const lines = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: Boolean(process.stdin.isTTY),
+  });
   const iterator = lines[Symbol.asyncIterator]();
   return {
     ask: async (question) => {

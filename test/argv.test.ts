@@ -24,26 +24,41 @@ function withYargs(task: AnyTask, argv: string[]): Record<string, unknown> {
 
 const awsConfig = findBuiltin('aws.config')!;
 const restore = findBuiltin('aws.restore')!;
-const keys = (task: AnyTask) => [...Object.keys(GLOBAL_OPTIONS), ...Object.keys(task.options ?? {}), ...(task.positionals ?? []).map((positional) => positional.name), 'diff', 'q', 'dryRun', 'requireSigned'];
-const pick = (args: Record<string, unknown>, task: AnyTask) => Object.fromEntries(keys(task).filter((key) => key in args).map((key) => [key, args[key]]));
+const keys = (task: AnyTask) => [
+  ...Object.keys(GLOBAL_OPTIONS),
+  ...Object.keys(task.options ?? {}),
+  ...(task.positionals ?? []).map((positional) => positional.name),
+  'diff',
+  'q',
+  'dryRun',
+  'requireSigned',
+];
+const pick = (args: Record<string, unknown>, task: AnyTask) =>
+  Object.fromEntries(
+    keys(task)
+      .filter((key) => key in args)
+      .map((key) => [key, args[key]]),
+  );
 
 describe('parseTaskArgs', () => {
-  it.each([
-    [awsConfig, []],
-    [awsConfig, ['--team', 'platform']],
-    [awsConfig, ['--team=platform', '--repo', '/srv/dotfiles', '--ref=v2']],
-    [awsConfig, ['--dry-run']],
-    [awsConfig, ['--diff', '-q']],
-    [awsConfig, ['--no-strict', '--replace', '--json', '--verbose']],
-    [awsConfig, ['--require-signed', '--team', '']],
-    [awsConfig, ['--dry-run=false', '--quiet=true']],
-    [restore, ['/tmp/awsconfig-0123']],
-    [restore, ['--json']],
-    [findBuiltin('nightly')!, ['install', '--scheduler', 'cron', '--dry-run']],
-    [findBuiltin('nightly')!, ['--json']],
-    [findBuiltin('onboard')!, ['--no-nightly', '--team', 'data', '--repo=/srv/dotfiles']],
-    [findBuiltin('onboard')!, []],
-  ].map(([task, argv]) => [(task as AnyTask).name, argv, task]) as Array<[string, string[], AnyTask]>)('%s %j means what yargs says', (_name, argv, task) => {
+  it.each(
+    [
+      [awsConfig, []],
+      [awsConfig, ['--team', 'platform']],
+      [awsConfig, ['--team=platform', '--repo', '/srv/dotfiles', '--ref=v2']],
+      [awsConfig, ['--dry-run']],
+      [awsConfig, ['--diff', '-q']],
+      [awsConfig, ['--no-strict', '--replace', '--json', '--verbose']],
+      [awsConfig, ['--require-signed', '--team', '']],
+      [awsConfig, ['--dry-run=false', '--quiet=true']],
+      [restore, ['/tmp/awsconfig-0123']],
+      [restore, ['--json']],
+      [findBuiltin('nightly')!, ['install', '--scheduler', 'cron', '--dry-run']],
+      [findBuiltin('nightly')!, ['--json']],
+      [findBuiltin('onboard')!, ['--no-nightly', '--team', 'data', '--repo=/srv/dotfiles']],
+      [findBuiltin('onboard')!, []],
+    ].map(([task, argv]) => [(task as AnyTask).name, argv, task]) as Array<[string, string[], AnyTask]>,
+  )('%s %j means what yargs says', (_name, argv, task) => {
     const fast = parseTaskArgs(task, argv);
     expect(fast).toBeDefined();
     expect(pick(fast!, task)).toEqual(pick(withYargs(task, argv), task));
@@ -68,8 +83,13 @@ describe('parseTaskArgs', () => {
 
   it('an option with choices: a listed value parses as yargs parses it, any other is left to yargs', () => {
     // No built-in declares choices yet (robo nightly --scheduler will): a task made for the test.
-    const task: AnyTask = { ...awsConfig, options: { scheduler: { type: 'string', choices: ['systemd', 'launchd', 'cron'], describe: 'How' } } };
-    expect(pick(parseTaskArgs(task, ['--scheduler', 'cron'])!, task)).toEqual(pick(withYargs(task, ['--scheduler', 'cron']), task));
+    const task: AnyTask = {
+      ...awsConfig,
+      options: { scheduler: { type: 'string', choices: ['systemd', 'launchd', 'cron'], describe: 'How' } },
+    };
+    expect(pick(parseTaskArgs(task, ['--scheduler', 'cron'])!, task)).toEqual(
+      pick(withYargs(task, ['--scheduler', 'cron']), task),
+    );
     expect(parseTaskArgs(task, ['--scheduler=at'])).toBeUndefined();
     expect(() => withYargs(task, ['--scheduler=at'])).toThrow(/Choices: "systemd", "launchd", "cron"/);
   });

@@ -3,7 +3,18 @@
  * daemon on 127.0.0.1), real files in a sandboxed HOME, botocore reading the
  * result.
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadWithBotocore } from './helpers/botocore.js';
@@ -14,9 +25,11 @@ import { sandboxes } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
 
-const snapshot = (team: string) => readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', `${team}.config`), 'utf8');
+const snapshot = (team: string) =>
+  readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', `${team}.config`), 'utf8');
 const mode = (file: string) => statSync(file).mode & 0o777;
-const backupsIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((name) => name.startsWith('awsconfig-')) : []);
+const backupsIn = (dir: string) =>
+  existsSync(dir) ? readdirSync(dir).filter((name) => name.startsWith('awsconfig-')) : [];
 
 describe('robo aws.config on the embedded default', () => {
   it('writes the team profiles to ~/.aws/config (0600 in a 0700 folder) and says where they came from', async () => {
@@ -61,8 +74,16 @@ describe('robo aws.config on the embedded default', () => {
     expect(second).not.toBe(first);
 
     // A fresh home, another time zone and locale: the same bytes.
-    for (const [team, sum] of [['foundation', first], ['platform', second]] as const) {
-      const fresh = sandbox({ TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8', SEGMENT_TEAM: team });
+    for (const [team, sum] of [
+      ['foundation', first],
+      ['platform', second],
+    ] as const) {
+      const fresh = sandbox({
+        TZ: 'Pacific/Kiritimati',
+        LANG: 'tr_TR.UTF-8',
+        LC_ALL: 'tr_TR.UTF-8',
+        SEGMENT_TEAM: team,
+      });
       expect((await runRobo(['aws.config'], { env: fresh.env })).code).toBe(0);
       expect(sha256(readFileSync(fresh.awsConfig))).toBe(sum);
     }
@@ -142,7 +163,10 @@ describe('bytes as validated', () => {
     const organization = JSON.parse(tree['organization.json']!) as { okta: Record<string, string> };
     organization.okta.session_ttl = '1h0\u00b5s';
     organization.okta.assume_role_ttl = '30m0\u03bcs';
-    const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'), { ...tree, 'organization.json': JSON.stringify(organization) });
+    const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'), {
+      ...tree,
+      'organization.json': JSON.stringify(organization),
+    });
     mkdirSync(path.dirname(box.awsConfig), { recursive: true });
     const user = Buffer.from('# caf\u00e9\n[default]\nregion = eu-north-1\n');
     writeFileSync(box.awsConfig, user);
@@ -150,7 +174,9 @@ describe('bytes as validated', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const written = readFileSync(box.awsConfig);
-    expect(written.includes(Buffer.from('session_ttl = 1h0\u00b5s\nassume_role_ttl = 30m0\u03bcs\n', 'utf8'))).toBe(true);
+    expect(written.includes(Buffer.from('session_ttl = 1h0\u00b5s\nassume_role_ttl = 30m0\u03bcs\n', 'utf8'))).toBe(
+      true,
+    );
     expect(new TextDecoder('utf-8', { fatal: true }).decode(written)).toContain('[profile dev]');
     expect(written.subarray(written.length - user.length).equals(user)).toBe(true);
     const config = loadWithBotocore(box.awsConfig) as unknown as { okta: Record<string, string> };
@@ -178,7 +204,9 @@ describe('git sources', () => {
     expect(git(cacheDir, 'rev-parse', 'HEAD')).toBe(git(repo, 'rev-parse', 'HEAD'));
 
     // Someone edits the cache and a new commit lands upstream.
-    const team = JSON.parse(exampleTree()['teams/platform.json']!) as { profiles: Array<{ name: string; account: string; role: string }> };
+    const team = JSON.parse(exampleTree()['teams/platform.json']!) as {
+      profiles: Array<{ name: string; account: string; role: string }>;
+    };
     writeFileSync(path.join(cacheDir, 'teams', 'platform.json'), JSON.stringify({ hub_role: 'evil', profiles: [] }));
     writeFileSync(path.join(cacheDir, 'teams', 'stray.json'), '{');
     team.profiles.push({ name: 'logs', account: 'logs', role: 'platform-readonly' });
@@ -248,7 +276,9 @@ describe('git sources', () => {
     const fakeSsh = path.join(box.root, 'fake-ssh');
     writeFileSync(fakeSsh, `#!/bin/sh\necho "$@" > '${marker}'\nexit 1\n`);
     chmodSync(fakeSsh, 0o755);
-    const result = await runRobo(['aws.config', '--repo', 'ssh://git@127.0.0.1:1/dotfiles.git'], { env: { ...box.env, GIT_SSH_COMMAND: fakeSsh } });
+    const result = await runRobo(['aws.config', '--repo', 'ssh://git@127.0.0.1:1/dotfiles.git'], {
+      env: { ...box.env, GIT_SSH_COMMAND: fakeSsh },
+    });
     expect(result.code).toBe(4);
     expect(readFileSync(marker, 'utf8')).toContain('127.0.0.1');
     expect(existsSync(box.awsConfig)).toBe(false);

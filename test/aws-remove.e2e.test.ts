@@ -12,8 +12,10 @@ import { projectRoot, runRobo } from './helpers/robo.js';
 import { sandboxes, type Sandbox } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
-const USER_FILE = '# mine\n[default]\nregion = eu-north-1\n\n[profile mine]\nrole_arn = arn:aws:iam::123456789012:role/me\nsource_profile = default';
-const snapshot = (team: string) => readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', `${team}.config`), 'utf8');
+const USER_FILE =
+  '# mine\n[default]\nregion = eu-north-1\n\n[profile mine]\nrole_arn = arn:aws:iam::123456789012:role/me\nsource_profile = default';
+const snapshot = (team: string) =>
+  readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', `${team}.config`), 'utf8');
 
 function withUserFile(box: Sandbox, content: string): void {
   mkdirSync(path.dirname(box.awsConfig), { recursive: true });
@@ -86,7 +88,9 @@ describe('robo aws.remove', () => {
     const before = treeState(box.root);
     const broken = await runRobo(['aws.remove'], { env: box.env });
     expect(broken.code).toBe(7);
-    expect(broken.stderr).toContain(`${box.awsConfig}: a start marker without an end marker at line 3; nothing was written`);
+    expect(broken.stderr).toContain(
+      `${box.awsConfig}: a start marker without an end marker at line 3; nothing was written`,
+    );
     expect(treeState(box.root)).toEqual(before);
   });
 });

@@ -5,14 +5,25 @@ import { readBlock } from '../src/pipeline/block.js';
 import { planRemoval } from '../src/pipeline/remove.js';
 import type { Target } from '../src/system/target.js';
 
-const BLOCK = '# >>> robo aws.config - team platform - generated, local edits are overwritten\n[okta]\naws_saml_url = x\n\n[profile hub]\nregion = eu-west-1\n\n[profile dev]\nregion = eu-west-1\n# <<< robo aws.config\n';
-const target = (content: string | undefined): Target => ({ path: '/c', file: '/c', content: content === undefined ? undefined : Buffer.from(content, 'latin1'), mode: 0o600, stamp: undefined });
+const BLOCK =
+  '# >>> robo aws.config - team platform - generated, local edits are overwritten\n[okta]\naws_saml_url = x\n\n[profile hub]\nregion = eu-west-1\n\n[profile dev]\nregion = eu-west-1\n# <<< robo aws.config\n';
+const target = (content: string | undefined): Target => ({
+  path: '/c',
+  file: '/c',
+  content: content === undefined ? undefined : Buffer.from(content, 'latin1'),
+  mode: 0o600,
+  stamp: undefined,
+});
 
 describe('planRemoval', () => {
   it.each([
     ['block at the top, user lines after', BLOCK + '[default]\nregion = x', '[default]\nregion = x'],
     ['block at the end', '[default]\nregion = x\n' + BLOCK, '[default]\nregion = x\n'],
-    ['block in the middle, CRLF and latin1 bytes around it', '[a]\r\nk = \xe9\r\n' + BLOCK + '[b]\r\n', '[a]\r\nk = \xe9\r\n[b]\r\n'],
+    [
+      'block in the middle, CRLF and latin1 bytes around it',
+      '[a]\r\nk = \xe9\r\n' + BLOCK + '[b]\r\n',
+      '[a]\r\nk = \xe9\r\n[b]\r\n',
+    ],
     ['only the block', BLOCK, ''],
   ])('%s: the rest stays byte for byte', (_name, before, after) => {
     const plan = planRemoval(target(before))!;
@@ -41,7 +52,11 @@ describe('planRemoval', () => {
 
 describe('readBlock', () => {
   it('reads the team and the profiles but [okta] from the block', () => {
-    expect(readBlock(Buffer.from('[default]\n' + BLOCK))).toMatchObject({ kind: 'found', team: 'platform', profiles: ['hub', 'dev'] });
+    expect(readBlock(Buffer.from('[default]\n' + BLOCK))).toMatchObject({
+      kind: 'found',
+      team: 'platform',
+      profiles: ['hub', 'dev'],
+    });
     expect(readBlock(Buffer.from('[default]\n'))).toEqual({ kind: 'none' });
   });
 });

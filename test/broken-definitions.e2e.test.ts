@@ -53,7 +53,10 @@ const cases: Case[] = [
     name: 'an account that is not in the registry',
     files: { 'teams/platform.json': edit('teams/platform.json', (d) => (d.profiles[0].account = 'staging')) },
     code: 3,
-    messages: ['teams/platform.json: /profiles/0/account: is not an account in organization.json; did you mean stage?', '(got "staging")'],
+    messages: [
+      'teams/platform.json: /profiles/0/account: is not an account in organization.json; did you mean stage?',
+      '(got "staging")',
+    ],
   },
   {
     name: 'a missing organization.json',
@@ -62,17 +65,24 @@ const cases: Case[] = [
     messages: [/is not a dotfiles source: it has no organization\.json at its root/],
   },
   {
-    name: 'a broken own team file also lists the other teams\' problems',
+    name: "a broken own team file also lists the other teams' problems",
     files: { 'teams/platform.json': '[]', 'teams/growth.json': '{}' },
     code: 3,
-    messages: ['teams/platform.json: /: must be object', "also in other teams' files (not blocking):", 'teams/growth.json: /hub_role: is required'],
+    messages: [
+      'teams/platform.json: /: must be object',
+      "also in other teams' files (not blocking):",
+      'teams/growth.json: /hub_role: is required',
+    ],
   },
   {
     name: 'an unknown team',
     files: {},
     team: 'platfrom',
     code: 2,
-    messages: ['unknown team "platfrom" (from $SEGMENT_TEAM)', 'known teams: data, foundation, fpa, growth, platform, security'],
+    messages: [
+      'unknown team "platfrom" (from $SEGMENT_TEAM)',
+      'known teams: data, foundation, fpa, growth, platform, security',
+    ],
   },
 ];
 
@@ -83,7 +93,11 @@ function state(box: Sandbox) {
   return {
     home: treeState(box.home, (rel) => !rel.startsWith('.cache')),
     backups: treeState(box.backupDir),
-    cache: clones.map((dir) => ({ dir, head: git(dir, 'rev-parse', 'HEAD'), files: treeState(dir, (rel) => rel !== '.git' && !rel.startsWith('.git/')) })),
+    cache: clones.map((dir) => ({
+      dir,
+      head: git(dir, 'rev-parse', 'HEAD'),
+      files: treeState(dir, (rel) => rel !== '.git' && !rel.startsWith('.git/')),
+    })),
   };
 }
 
@@ -133,7 +147,7 @@ describe('problems in other teams are warnings', () => {
   });
 });
 
-describe('the per-commit record of other teams\' problems', () => {
+describe("the per-commit record of other teams' problems", () => {
   it('repeats the warnings on later runs without re-reading other teams, and never hides your own errors', async () => {
     const box = makeSandbox({ SEGMENT_TEAM: 'platform' });
     sandboxes.push(box);

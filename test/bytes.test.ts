@@ -26,17 +26,34 @@ const example = exampleTree();
 const organization = JSON.parse(example['organization.json']!) as Organization;
 const platform = JSON.parse(example['teams/platform.json']!) as Team;
 
-const target = (content: Buffer | undefined): Target => ({ path: '/home/u/.aws/config', file: '/home/u/.aws/config', content, mode: 0o600, stamp: undefined });
+const target = (content: Buffer | undefined): Target => ({
+  path: '/home/u/.aws/config',
+  file: '/home/u/.aws/config',
+  content,
+  mode: 0o600,
+  stamp: undefined,
+});
 
 /** A block as the renderer writes it, with session_ttl set to `ttl`. */
 function blockWith(ttl: string): { text: string; generated: Set<string> } {
-  const model = resolveAwsConfig({ ...organization, okta: { ...organization.okta, session_ttl: ttl } }, 'platform', platform);
-  return { text: renderAwsConfig(model), generated: new Set([model.hub.name, ...model.spokes.map((spoke) => spoke.name)]) };
+  const model = resolveAwsConfig(
+    { ...organization, okta: { ...organization.okta, session_ttl: ttl } },
+    'platform',
+    platform,
+  );
+  return {
+    text: renderAwsConfig(model),
+    generated: new Set([model.hub.name, ...model.spokes.map((spoke) => spoke.name)]),
+  };
 }
 
 describe('the planner writes the block as UTF-8, and the user part byte for byte', () => {
   // The user's part: UTF-8 text, and bytes that are not UTF-8 at all (both must survive).
-  const user = Buffer.concat([Buffer.from('# caf\u00e9 \u2603\n[default]\nregion = eu-north-1\n# '), Buffer.from([0xb5, 0xff, 0x8a]), Buffer.from('\n')]);
+  const user = Buffer.concat([
+    Buffer.from('# caf\u00e9 \u2603\n[default]\nregion = eu-north-1\n# '),
+    Buffer.from([0xb5, 0xff, 0x8a]),
+    Buffer.from('\n'),
+  ]);
 
   it.each([
     ['micro sign U+00B5', '1h0\u00b5s', [0xc2, 0xb5]],
@@ -57,7 +74,10 @@ describe('the planner writes the block as UTF-8, and the user part byte for byte
   it('botocore reads the written file, and the duration as validated', () => {
     const { text, generated } = blockWith('1h0\u00b5s');
     const file = path.join(scratch, 'config');
-    writeFileSync(file, planConfig(target(Buffer.from('[default]\nregion = eu-north-1\n')), text, { generated, replace: false }).next);
+    writeFileSync(
+      file,
+      planConfig(target(Buffer.from('[default]\nregion = eu-north-1\n')), text, { generated, replace: false }).next,
+    );
     const config = loadWithBotocore(file) as unknown as { okta: Record<string, string> };
     expect(config.okta.session_ttl).toBe('1h0\u00b5s');
   });
@@ -100,21 +120,41 @@ describe('a cached block is checked as the bytes it would write', () => {
 
   it('the renderer refuses them too, as its last line of defence', () => {
     for (const value of ['x\u010ay', 'x\u015by', '1h\u2028', '1h\ud800s']) {
-      expect(() => renderAwsConfig({ ...resolveAwsConfig(organization, 'platform', platform), okta: [['session_ttl', value]] })).toThrow(/refusing to write/);
+      expect(() =>
+        renderAwsConfig({ ...resolveAwsConfig(organization, 'platform', platform), okta: [['session_ttl', value]] }),
+      ).toThrow(/refusing to write/);
     }
   });
 });
 
 describe('what validation lets through is what is written', () => {
-  const definitions = (change: (organization: Organization) => void, teamText = example['teams/platform.json']!): Definitions => {
+  const definitions = (
+    change: (organization: Organization) => void,
+    teamText = example['teams/platform.json']!,
+  ): Definitions => {
     const data = structuredClone(organization);
     change(data);
     const file = (name: string, text: string) => ({ file: name, text, size: Buffer.byteLength(text) });
-    return { root: '/virtual', organization: file('organization.json', JSON.stringify(data)), teamNames: ['platform'], teams: new Map([['platform', file('teams/platform.json', teamText)]]) };
+    return {
+      root: '/virtual',
+      organization: file('organization.json', JSON.stringify(data)),
+      teamNames: ['platform'],
+      teams: new Map([['platform', file('teams/platform.json', teamText)]]),
+    };
   };
-  const errorsOf = (defs: Definitions) => validateDefinitions(defs, 'platform').errors.map((problem) => `${problem.pointer}: ${problem.message}`);
+  const errorsOf = (defs: Definitions) =>
+    validateDefinitions(defs, 'platform').errors.map((problem) => `${problem.pointer}: ${problem.message}`);
 
-  it.each(['1h0\u00b5s', '12\u03bcs', '0', '-1h', '+90m', '.5h', '2562047h47m16.854775807s', '0.100000000000000000000h'])('session_ttl %j: Go takes it, so robo does', (ttl) => {
+  it.each([
+    '1h0\u00b5s',
+    '12\u03bcs',
+    '0',
+    '-1h',
+    '+90m',
+    '.5h',
+    '2562047h47m16.854775807s',
+    '0.100000000000000000000h',
+  ])('session_ttl %j: Go takes it, so robo does', (ttl) => {
     expect(errorsOf(definitions((data) => (data.okta.session_ttl = ttl)))).toEqual([]);
   });
 
@@ -125,7 +165,9 @@ describe('what validation lets through is what is written', () => {
     ['12 hours', 'time: unknown unit " hours"'],
     ['1h0\u00b5', 'time: unknown unit'],
   ])('session_ttl %j: Go refuses it, so robo does', (ttl, reason) => {
-    expect(errorsOf(definitions((data) => (data.okta.session_ttl = ttl)))).toEqual([expect.stringContaining(`/okta/session_ttl: must be a Go duration, like 1h or 30m (${reason}`)]);
+    expect(errorsOf(definitions((data) => (data.okta.session_ttl = ttl)))).toEqual([
+      expect.stringContaining(`/okta/session_ttl: must be a Go duration, like 1h or 30m (${reason}`),
+    ]);
   });
 
   it.each([
@@ -135,20 +177,37 @@ describe('what validation lets through is what is written', () => {
     ['1h0.000000001s', ['/okta/assume_role_ttl: is over 1h']],
     ['3600000000001ns', ['/okta/assume_role_ttl: is over 1h']],
   ])('assume_role_ttl %j is held to 1h in nanoseconds', (ttl, errors) => {
-    expect(errorsOf(definitions((data) => (data.okta.assume_role_ttl = ttl))).map((line) => line.split(':').slice(0, 2).join(':'))).toEqual(errors);
+    expect(
+      errorsOf(definitions((data) => (data.okta.assume_role_ttl = ttl))).map((line) =>
+        line.split(':').slice(0, 2).join(':'),
+      ),
+    ).toEqual(errors);
   });
 
   it('a string holding an unpaired surrogate is refused: it has no UTF-8', () => {
     const team = example['teams/platform.json']!.replace('"hub_role": "platform"', '"hub_role": "platform\\ud800"');
-    expect(errorsOf(definitions(() => {}, team))).toEqual(['/hub_role: contains an unpaired surrogate \\uD800 at position 9: not a character, so it cannot be written as UTF-8']);
+    expect(errorsOf(definitions(() => {}, team))).toEqual([
+      '/hub_role: contains an unpaired surrogate \\uD800 at position 9: not a character, so it cannot be written as UTF-8',
+    ]);
   });
 
   it('a definition file that is not UTF-8 is refused unchecked, with where', async () => {
     const root = path.join(scratch, 'not-utf8');
     writeTree(root, example);
-    writeFileSync(path.join(root, 'teams', 'platform.json'), Buffer.concat([Buffer.from('{\n  "hub_role": "platform",\n  "description": "caf'), Buffer.from([0xe9]), Buffer.from('",\n  "profiles": []\n}\n')]));
+    writeFileSync(
+      path.join(root, 'teams', 'platform.json'),
+      Buffer.concat([
+        Buffer.from('{\n  "hub_role": "platform",\n  "description": "caf'),
+        Buffer.from([0xe9]),
+        Buffer.from('",\n  "profiles": []\n}\n'),
+      ]),
+    );
     const loaded = await loadDefinitions(root);
-    expect(loaded.teams.get('platform')!.refused).toBe('is not UTF-8: byte 0xE9 at line 3, column 22 (in bytes); definition files must be UTF-8');
-    expect(validateDefinitions(loaded, 'platform').errors.map((problem) => problem.file)).toEqual(['teams/platform.json']);
+    expect(loaded.teams.get('platform')!.refused).toBe(
+      'is not UTF-8: byte 0xE9 at line 3, column 22 (in bytes); definition files must be UTF-8',
+    );
+    expect(validateDefinitions(loaded, 'platform').errors.map((problem) => problem.file)).toEqual([
+      'teams/platform.json',
+    ]);
   });
 });

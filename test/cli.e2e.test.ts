@@ -7,17 +7,24 @@ import { makeSandbox } from './helpers/sandbox.js';
 
 const box = makeSandbox();
 afterAll(() => box.cleanup());
-const version = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+const version = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string })
+  .version;
 
 describe('robo', () => {
   it('with no task lists the tasks with one-line summaries', async () => {
     const result = await runRobo([], { env: box.env });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^ {2}aws\.config +– Write your team's AWS profiles .*\(built-in; alias: config\.aws\)$/m);
+    expect(result.stdout).toMatch(
+      /^ {2}aws\.config +– Write your team's AWS profiles .*\(built-in; alias: config\.aws\)$/m,
+    );
     expect(result.stdout).toContain('robo help TASK');
   });
 
-  it.each([['help', 'aws.config'], ['help', 'config.aws'], ['aws.config', '--help']])('robo %s %s shows the task usage and its flags', async (...args) => {
+  it.each([
+    ['help', 'aws.config'],
+    ['help', 'config.aws'],
+    ['aws.config', '--help'],
+  ])('robo %s %s shows the task usage and its flags', async (...args) => {
     const result = await runRobo(args, { env: box.env });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('robo aws.config [--team TEAM]');
@@ -75,14 +82,16 @@ describe('robo', () => {
 
   it('prints no colour when stdout is not a terminal', async () => {
     const result = await runRobo(['aws.config', '--team', 'fpa'], { env: { ...box.env, FORCE_COLOR: undefined } });
-    expect(result.stdout).not.toContain("\u001b[");
+    expect(result.stdout).not.toContain('\u001b[');
   });
 
   it('shows the stack of an error only with --verbose', async () => {
     const quiet = await runRobo(['aws.config', '--team', 'fpa', '--repo', '/nonexistent/dotfiles'], { env: box.env });
     expect(quiet.code).toBe(4);
     expect(quiet.stderr).not.toMatch(/\n\s+at /);
-    const verbose = await runRobo(['aws.config', '--team', 'fpa', '--repo', '/nonexistent/dotfiles', '--verbose'], { env: box.env });
+    const verbose = await runRobo(['aws.config', '--team', 'fpa', '--repo', '/nonexistent/dotfiles', '--verbose'], {
+      env: box.env,
+    });
     expect(verbose.code).toBe(4);
     expect(verbose.stderr).toMatch(/SourceError: dotfiles source \/nonexistent\/dotfiles .*\n\s+at /);
   });

@@ -20,7 +20,10 @@ describe('code cache', () => {
     const data = readFileSync(`${bundle}.${name}.cache`);
     // The cache starts with the bundle it was made from.
     expect(data.subarray(0, bundled.length).equals(bundled)).toBe(true);
-    const script = new Script(wrap(bundled.toString('latin1')), { filename: bundle, cachedData: data.subarray(bundled.length) });
+    const script = new Script(wrap(bundled.toString('latin1')), {
+      filename: bundle,
+      cachedData: data.subarray(bundled.length),
+    });
     expect(script.cachedDataRejected).toBe(false);
   });
 
@@ -34,7 +37,8 @@ describe('code cache', () => {
   it('an edited bundle gets no cache, whatever its timestamps (npm pack sets them all alike)', async () => {
     const box = sandbox();
     const root = path.join(box.root, 'robo');
-    for (const entry of ['bin', 'dist', 'package.json', 'organization.json', 'teams']) cpSync(path.join(projectRoot, entry), path.join(root, entry), { recursive: true });
+    for (const entry of ['bin', 'dist', 'package.json', 'organization.json', 'teams'])
+      cpSync(path.join(projectRoot, entry), path.join(root, entry), { recursive: true });
     const copy = path.join(root, 'dist', 'robo.cjs');
     const source = readFileSync(copy, 'latin1');
     expect(source.split('already up to date')).toHaveLength(2);
@@ -43,7 +47,8 @@ describe('code cache', () => {
     const packed = new Date('1985-10-26T08:15:00Z');
     for (const name of readdirSync(path.join(root, 'dist'))) utimesSync(path.join(root, 'dist', name), packed, packed);
 
-    const run = () => runRobo(['aws.config', '--team', 'platform'], { env: box.env, bin: path.join(root, 'bin', 'robo.cjs') });
+    const run = () =>
+      runRobo(['aws.config', '--team', 'platform'], { env: box.env, bin: path.join(root, 'bin', 'robo.cjs') });
     expect((await run()).code).toBe(0);
     const second = await run();
     expect(second.code).toBe(0);

@@ -71,12 +71,17 @@ describe('robo __complete', () => {
     const box = sandbox();
     expect(await tab(['__complete'], box.env)).toEqual([]);
     expect(await tab(['__complete', 'tcsh', '--', 'a'], box.env)).toEqual([]);
-    expect(await tab(['__complete', 'bash', '--', 'aws.config', '--team', '--repo', '--', '-', '=', ':'], box.env)).toEqual([]);
+    expect(
+      await tab(['__complete', 'bash', '--', 'aws.config', '--team', '--repo', '--', '-', '=', ':'], box.env),
+    ).toEqual([]);
   });
 
   it('team names from the clone aws.config made, without git or the network; never a clone of its own', async () => {
     const box = sandbox();
-    const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'), { ...exampleTree(), 'teams/zeta.json': readFileSync(path.join(projectRoot, 'teams', 'fpa.json'), 'utf8') });
+    const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'), {
+      ...exampleTree(),
+      'teams/zeta.json': readFileSync(path.join(projectRoot, 'teams', 'fpa.json'), 'utf8'),
+    });
     const env = { ...box.env, ROBO_DOTFILES_REPO: fileUrl(repo) };
     expect(await tab(['__complete', 'bash', '--', 'aws.config', '--team', ''], env)).toEqual([]);
     expect(existsSync(box.cacheDir)).toBe(false); // the Tab cloned nothing
@@ -84,15 +89,21 @@ describe('robo __complete', () => {
     const noGit = { ...env, PATH: path.join(box.root, 'no-git-here') };
     const teams = ['data', 'foundation', 'fpa', 'growth', 'platform', 'security', 'zeta'];
     expect(await tab(['__complete', 'bash', '--', 'aws.config', '--team', ''], noGit)).toEqual(teams);
-    expect(await tab(['__complete', 'fish', '--', 'aws.render', '--team=z'], noGit)).toEqual(teams.map((team) => `--team=${team}`));
+    expect(await tab(['__complete', 'fish', '--', 'aws.render', '--team=z'], noGit)).toEqual(
+      teams.map((team) => `--team=${team}`),
+    );
   });
 });
 
 describe('robo completion', () => {
   it('prints the script of the shell named, or of $SHELL; another shell is a usage error', async () => {
     const box = sandbox();
-    expect((await runRobo(['completion', 'fish'], { env: box.env })).stdout).toContain("complete -c robo -f -a '(__robo_complete)'");
-    expect((await runRobo(['completion'], { env: { ...box.env, SHELL: '/bin/zsh' } })).stdout).toContain('compdef _robo robo');
+    expect((await runRobo(['completion', 'fish'], { env: box.env })).stdout).toContain(
+      "complete -c robo -f -a '(__robo_complete)'",
+    );
+    expect((await runRobo(['completion'], { env: { ...box.env, SHELL: '/bin/zsh' } })).stdout).toContain(
+      'compdef _robo robo',
+    );
     const tcsh = await runRobo(['completion', 'tcsh'], { env: box.env });
     expect(tcsh.code).toBe(2);
     expect(tcsh.stderr).toContain('robo completion tcsh: the shells are bash, zsh, fish');
@@ -106,7 +117,9 @@ describe('robo completion', () => {
 
   it('is listed by robo --help', async () => {
     const box = sandbox();
-    expect((await runRobo(['--help'], { env: box.env })).stdout).toMatch(/robo completion \[shell\] +Print a bash, zsh or fish completion script/);
+    expect((await runRobo(['--help'], { env: box.env })).stdout).toMatch(
+      /robo completion \[shell\] +Print a bash, zsh or fish completion script/,
+    );
   });
 });
 
@@ -185,7 +198,10 @@ describe('bash (the script is written for 3.2, as macOS has)', () => {
     const result = await run('bash', ['-c', program, 'bash', 'robo', ...words], env, cwd);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('complete -o filenames -F _robo_complete robo\n');
-    return result.stdout.split('\n').filter(Boolean).map((line) => line.slice(1, -1));
+    return result.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.slice(1, -1));
   }
 
   it.each<[string, string[], string[]]>([
@@ -193,7 +209,11 @@ describe('bash (the script is written for 3.2, as macOS has)', () => {
     ['a task', ['aws.r'], ['aws.remove', 'aws.render', 'aws.restore']],
     ['a team after --team', ['aws.config', '--team', 'gr'], ['growth']],
     ['a team after --team= (bash splits at the =)', ['aws.config', '--team', '=', 'f'], ['foundation', 'fpa']],
-    ['every team after a bare --team=', ['aws.render', '--team', '='], ['data', 'foundation', 'fpa', 'growth', 'platform', 'security']],
+    [
+      'every team after a bare --team=',
+      ['aws.render', '--team', '='],
+      ['data', 'foundation', 'fpa', 'growth', 'platform', 'security'],
+    ],
     ['files for aws.restore', ['aws.restore', 's'], ['settings.yml', 'src', 'sub dir']],
     ['folders for --repo', ['aws.config', '--repo', 's'], ['src', 'sub dir']],
     ['files for --config=', ['--config', '=', 'b'], ['backup-1']],
@@ -210,7 +230,12 @@ describe.skipIf(!has('fish'))('fish (tested only where fish is installed)', () =
   /** fish's own `complete -C`: what fish offers for a command line, after loading the script as documented. */
   async function complete(box: Sandbox, cwd: string, line: string): Promise<string[]> {
     const env = { ...roboOnPath(box), XDG_DATA_HOME: path.join(box.home, '.local', 'share') };
-    const result = await run('fish', ['--no-config', '-c', 'robo completion fish | source; complete -C $argv[1]', line], env, cwd);
+    const result = await run(
+      'fish',
+      ['--no-config', '-c', 'robo completion fish | source; complete -C $argv[1]', line],
+      env,
+      cwd,
+    );
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
     return result.stdout.split('\n').filter(Boolean);
   }
@@ -227,7 +252,8 @@ describe.skipIf(!has('fish'))('fish (tested only where fish is installed)', () =
     expect(await complete(box, filesIn(box), line)).toEqual(expected);
   });
 });
-if (!has('fish')) console.warn('completion.e2e: fish is not installed, so the fish script was not run (apt-get install fish)');
+if (!has('fish'))
+  console.warn('completion.e2e: fish is not installed, so the fish script was not run (apt-get install fish)');
 
 describe.skipIf(!has('zsh'))('zsh (tested only where zsh is installed)', () => {
   /**
@@ -261,4 +287,5 @@ describe.skipIf(!has('zsh'))('zsh (tested only where zsh is installed)', () => {
     await typeTab(box, filesIn(box), line, expected);
   });
 });
-if (!has('zsh')) console.warn('completion.e2e: zsh is not installed, so the zsh script was not run (apt-get install zsh)');
+if (!has('zsh'))
+  console.warn('completion.e2e: zsh is not installed, so the zsh script was not run (apt-get install zsh)');

@@ -30,7 +30,8 @@ function withCachedClone() {
     'teams/beta.json': '{}',
     'teams/Not A Team.json': '{}', // not a name robo accepts: not offered
     'teams/notes.txt': '',
-    'robo.yml': 'deploy:\n  summary: Ship it\n  command: echo deploy\ndb:migrate:\n  summary: Migrate\n  command: echo migrate\n',
+    'robo.yml':
+      'deploy:\n  summary: Ship it\n  command: echo deploy\ndb:migrate:\n  summary: Migrate\n  command: echo migrate\n',
   });
   const clone = cacheFolder(box.cacheDir, REMOTE);
   mkdirSync(path.dirname(clone), { recursive: true });
@@ -39,17 +40,46 @@ function withCachedClone() {
   return box;
 }
 
-const bash = (words: string[], env: NodeJS.ProcessEnv, cwd = env.HOME!) => completionLines(['bash', '--', ...words], env, cwd);
-const wordsOf = (completion: Completion) => (completion.kind === 'words' ? completion.candidates.map((candidate) => candidate.word) : [`:${completion.kind}`]);
+const bash = (words: string[], env: NodeJS.ProcessEnv, cwd = env.HOME!) =>
+  completionLines(['bash', '--', ...words], env, cwd);
+const wordsOf = (completion: Completion) =>
+  completion.kind === 'words' ? completion.candidates.map((candidate) => candidate.word) : [`:${completion.kind}`];
 
-const BUILTIN_NAMES = ['aws.backups', 'aws.config', 'aws.remove', 'aws.render', 'aws.restore', 'config.aws', 'doctor', 'nightly', 'onboard', 'status', 'teams.list', 'teams.validate'];
+const BUILTIN_NAMES = [
+  'aws.backups',
+  'aws.config',
+  'aws.remove',
+  'aws.render',
+  'aws.restore',
+  'config.aws',
+  'doctor',
+  'nightly',
+  'onboard',
+  'status',
+  'teams.list',
+  'teams.validate',
+];
 const EXAMPLE_TASKS = ['console', 'hello', 'okta.docs', 'whoami']; // the bundled robo.yml's
 const GLOBALS = ['--config', '--json', '--quiet', '--verbose'];
-const AWS_CONFIG_OPTIONS = ['--allow-rollback', '--diff', '--dry-run', '--ref', '--replace', '--repo', '--require-signed', '--strict', '--team'];
+const AWS_CONFIG_OPTIONS = [
+  '--allow-rollback',
+  '--diff',
+  '--dry-run',
+  '--ref',
+  '--replace',
+  '--repo',
+  '--require-signed',
+  '--strict',
+  '--team',
+];
 
 describe('what completes where (bash answers: filtered by what is typed)', () => {
   it.each<[string, string[], string[]]>([
-    ['every task, the reserved words and robo.yml tasks first', [''], [...BUILTIN_NAMES, 'completion', ...EXAMPLE_TASKS, 'help', 'variables'].sort()],
+    [
+      'every task, the reserved words and robo.yml tasks first',
+      [''],
+      [...BUILTIN_NAMES, 'completion', ...EXAMPLE_TASKS, 'help', 'variables'].sort(),
+    ],
     ['task names by prefix', ['aws.c'], ['aws.config']],
     ['aliases and robo.yml tasks by prefix', ['con'], ['config.aws', 'console']],
     ['an option of the task', ['aws.config', '--t'], ['--team']],
@@ -97,7 +127,10 @@ describe('team names, from the source aws.config would use, without git', () => 
     // bash splits --team=b at the =: the answer is what follows it.
     expect(await bash(['aws.config', '--team', '=', 'b'], env)).toEqual(['beta']);
     expect(await bash(['aws.config', '--team', '='], env)).toEqual(['alpha', 'beta']);
-    expect(await completionLines(['zsh', '--', 'aws.config', '--team=b'], env, box.home)).toEqual(['--team=alpha', '--team=beta']);
+    expect(await completionLines(['zsh', '--', 'aws.config', '--team=b'], env, box.home)).toEqual([
+      '--team=alpha',
+      '--team=beta',
+    ]);
     expect(await completionLines(['fish', '--', 'aws.config', '--team', ''], env, box.home)).toEqual(['alpha', 'beta']);
   });
 
@@ -106,7 +139,9 @@ describe('team names, from the source aws.config would use, without git', () => 
     expect(await bash(['d'], box.env)).toEqual(['db:migrate', 'deploy', 'doctor']);
     // bash splits db:m at the colon and keeps db: on the line.
     expect(await bash(['db', ':', 'm'], box.env)).toEqual(['migrate']);
-    expect(await completionLines(['zsh', '--', 'd'], box.env, box.home)).toEqual(expect.arrayContaining(['db\\:migrate:Migrate', 'deploy:Ship it']));
+    expect(await completionLines(['zsh', '--', 'd'], box.env, box.home)).toEqual(
+      expect.arrayContaining(['db\\:migrate:Migrate', 'deploy:Ship it']),
+    );
   });
 
   it('--repo and --ref on the line choose the source, as they do for the task', async () => {
@@ -120,7 +155,14 @@ describe('team names, from the source aws.config would use, without git', () => 
 
   it('the bundled example when no source is set; nothing before a git source is cloned', async () => {
     const box = sandbox();
-    expect(await bash(['aws.config', '--team', ''], box.env)).toEqual(['data', 'foundation', 'fpa', 'growth', 'platform', 'security']);
+    expect(await bash(['aws.config', '--team', ''], box.env)).toEqual([
+      'data',
+      'foundation',
+      'fpa',
+      'growth',
+      'platform',
+      'security',
+    ]);
     const unknown = sandbox({ ROBO_DOTFILES_REPO: 'git@example.invalid:other/dotfiles.git' });
     expect(await bash(['aws.config', '--team', ''], unknown.env)).toEqual([]);
   });
@@ -137,21 +179,39 @@ describe('team names, from the source aws.config would use, without git', () => 
 
 describe('option values from the declarations', () => {
   /** aws.config with one more option, as robo nightly will declare --scheduler. */
-  const tasks: AnyTask[] = [{ ...awsConfigTask, options: { ...awsConfigTask.options, scheduler: { type: 'string', choices: ['systemd', 'launchd', 'cron'], describe: 'How' } } }];
+  const tasks: AnyTask[] = [
+    {
+      ...awsConfigTask,
+      options: {
+        ...awsConfigTask.options,
+        scheduler: { type: 'string', choices: ['systemd', 'launchd', 'cron'], describe: 'How' },
+      },
+    },
+  ];
 
   it('a declared option with choices completes to them, in both forms', async () => {
     const box = sandbox();
     const at = (words: string[]) => complete({ words, env: box.env, cwd: box.home, tasks });
     expect(wordsOf(await at(['aws.config', '--scheduler', '']))).toEqual(['cron', 'launchd', 'systemd']);
-    expect(wordsOf(await at(['aws.config', '--scheduler=']))).toEqual(['--scheduler=cron', '--scheduler=launchd', '--scheduler=systemd']);
+    expect(wordsOf(await at(['aws.config', '--scheduler=']))).toEqual([
+      '--scheduler=cron',
+      '--scheduler=launchd',
+      '--scheduler=systemd',
+    ]);
     expect(wordsOf(await at(['aws.config', '--sch']))).toContain('--scheduler');
   });
 
   it('every choices list a built-in declares completes (robo nightly --scheduler, once it exists)', async () => {
     const box = sandbox();
-    const declared = BUILTIN_TASKS.flatMap((task) => Object.entries(task.options ?? {}).filter(([, spec]) => spec.choices).map(([name, spec]) => [task.name, name, spec.choices!] as const));
+    const declared = BUILTIN_TASKS.flatMap((task) =>
+      Object.entries(task.options ?? {})
+        .filter(([, spec]) => spec.choices)
+        .map(([name, spec]) => [task.name, name, spec.choices!] as const),
+    );
     for (const [task, name, choices] of declared) {
-      expect(wordsOf(await complete({ words: [task, `--${name}`, ''], env: box.env, cwd: box.home }))).toEqual([...choices].sort());
+      expect(wordsOf(await complete({ words: [task, `--${name}`, ''], env: box.env, cwd: box.home }))).toEqual(
+        [...choices].sort(),
+      );
     }
   });
 });
@@ -161,7 +221,9 @@ describe('what goes wrong gives fewer candidates, never an error', () => {
     const box = sandbox();
     const broken = path.join(box.root, 'robo.yml');
     writeFileSync(broken, 'deploy: [\n');
-    expect(await bash([''], { ...box.env, ROBO_CONFIG: broken })).toEqual([...BUILTIN_NAMES, 'completion', 'help', 'variables'].sort());
+    expect(await bash([''], { ...box.env, ROBO_CONFIG: broken })).toEqual(
+      [...BUILTIN_NAMES, 'completion', 'help', 'variables'].sort(),
+    );
     expect(await bash(['--config', broken, 'aws.config', '--t'], box.env)).toEqual(['--team']);
     expect(await bash(['--config', path.join(box.root, 'missing.yml'), 'aws.c'], box.env)).toEqual(['aws.config']);
   });
@@ -171,7 +233,13 @@ describe('what goes wrong gives fewer candidates, never an error', () => {
     writeTree(box.home, { '.config/robo/config': '[nonsense]\nx = 1\n' });
     expect(await bash(['aws.config', '--t'], box.env)).toEqual(['--team']);
     expect(await bash(['aws.config', '--team', ''], box.env)).toEqual([]);
-    expect(await bash(['a'], box.env)).toEqual(['aws.backups', 'aws.config', 'aws.remove', 'aws.render', 'aws.restore']);
+    expect(await bash(['a'], box.env)).toEqual([
+      'aws.backups',
+      'aws.config',
+      'aws.remove',
+      'aws.render',
+      'aws.restore',
+    ]);
   });
 
   it('an unknown shell, or no words at all', async () => {
@@ -186,16 +254,22 @@ describe('what each shell gets', () => {
   it('zsh: word:description, a colon in the word escaped; fish: word<TAB>description', async () => {
     const box = sandbox();
     expect(await completionLines(['zsh', '--', 'aws.config', '--t'], box.env, box.home)).toContain('--team:Your team');
-    expect(await completionLines(['fish', '--', 'aws.config', '--t'], box.env, box.home)).toContain('--team\tYour team');
+    expect(await completionLines(['fish', '--', 'aws.config', '--t'], box.env, box.home)).toContain(
+      '--team\tYour team',
+    );
     // zsh and fish match the candidates themselves (fish finds aws.config from "conf"): all are given.
-    expect(await completionLines(['fish', '--', 'aws.config', '--t'], box.env, box.home)).toHaveLength(AWS_CONFIG_OPTIONS.length + GLOBALS.length);
+    expect(await completionLines(['fish', '--', 'aws.config', '--t'], box.env, box.home)).toHaveLength(
+      AWS_CONFIG_OPTIONS.length + GLOBALS.length,
+    );
   });
 
   it("a robo.yml summary's terminal escapes are shown, not sent to the terminal; long ones are cut", async () => {
     const box = sandbox();
     const file = path.join(box.root, 'robo.yml');
     writeFileSync(file, `evil:\n  summary: "\\e]0;owned\\a ${'x'.repeat(200)}"\n  command: "true"\n`);
-    const [line] = (await completionLines(['fish', '--', 'ev'], { ...box.env, ROBO_CONFIG: file }, box.home)).filter((entry) => entry.startsWith('evil'));
+    const [line] = (await completionLines(['fish', '--', 'ev'], { ...box.env, ROBO_CONFIG: file }, box.home)).filter(
+      (entry) => entry.startsWith('evil'),
+    );
     expect(line).toMatch(/^evil\t\\x1b\]0;owned\\x07 x+…$/);
     expect(line!.length).toBeLessThan(100);
   });
@@ -231,7 +305,11 @@ describe('robo completion SHELL', () => {
 
   it.each([
     ['tcsh', undefined, 'robo completion tcsh: the shells are bash, zsh, fish'],
-    [undefined, '/bin/tcsh', 'robo completion: $SHELL is /bin/tcsh, not bash, zsh or fish; name the shell: robo completion bash|zsh|fish'],
+    [
+      undefined,
+      '/bin/tcsh',
+      'robo completion: $SHELL is /bin/tcsh, not bash, zsh or fish; name the shell: robo completion bash|zsh|fish',
+    ],
     [undefined, undefined, 'robo completion: $SHELL is not set; name the shell: robo completion bash|zsh|fish'],
   ])('%s with $SHELL=%s is refused', (shell, SHELL, message) => {
     expect(() => completionScript(shell, { SHELL })).toThrow(message);

@@ -25,7 +25,9 @@ describe('robo doctor', () => {
   it('after onboarding from a git source: no ✖, exit 0; the checks in --json, and nothing written', async () => {
     const sandbox = box();
     const repo = makeDotfilesRepo(path.join(sandbox.root, 'repo'));
-    const onboard = await runRobo(['onboard', '--team', 'platform', '--repo', fileUrl(repo), '--no-nightly'], { env: { ...sandbox.env, SHELL: '/bin/bash' } });
+    const onboard = await runRobo(['onboard', '--team', 'platform', '--repo', fileUrl(repo), '--no-nightly'], {
+      env: { ...sandbox.env, SHELL: '/bin/bash' },
+    });
     expect(onboard.code, onboard.stderr).toBe(0);
     const env = { ...sandbox.env, SHELL: '/bin/bash' };
     const before = treeState(sandbox.root, (file) => !file.startsWith('home/.cache') && file !== 'calls.log');
@@ -42,7 +44,21 @@ describe('robo doctor', () => {
     expect(json.code).toBe(0);
     const parsed = JSON.parse(json.stdout) as DoctorJson;
     expect(parsed).toMatchObject({ ok: true, task: 'doctor', exitCode: 0 });
-    expect(parsed.checks.map((check) => check.name)).toEqual(['node', 'git', 'team', 'source', 'remote', 'config', 'markers', 'drift', 'credentials', 'aws-profile', 'aws-okta', 'nightly', 'backups']);
+    expect(parsed.checks.map((check) => check.name)).toEqual([
+      'node',
+      'git',
+      'team',
+      'source',
+      'remote',
+      'config',
+      'markers',
+      'drift',
+      'credentials',
+      'aws-profile',
+      'aws-okta',
+      'nightly',
+      'backups',
+    ]);
   });
 
   it('a broken setup: exit 10, each problem named with its fix (--json too)', async () => {
@@ -65,7 +81,9 @@ describe('robo doctor', () => {
     const parsed = JSON.parse(json.stdout) as DoctorJson;
     expect(parsed.ok).toBe(false);
     expect(parsed.exitCode).toBe(10);
-    expect(parsed.checks.filter((check) => check.status === 'fail').map((check) => [check.name, Boolean(check.fix)])).toEqual([
+    expect(
+      parsed.checks.filter((check) => check.status === 'fail').map((check) => [check.name, Boolean(check.fix)]),
+    ).toEqual([
       ['team', true],
       ['config', true],
       ['aws-profile', true],
@@ -74,9 +92,17 @@ describe('robo doctor', () => {
 
   it('a nightly job installed for another team: the team check says so', async () => {
     const sandbox = box({ SEGMENT_TEAM: 'platform' });
-    writeFileSync(sandbox.crontab, '0 3 * * * SEGMENT_TEAM=data /usr/bin/robo nightly run --quiet # robo-aws-config nightly\n');
+    writeFileSync(
+      sandbox.crontab,
+      '0 3 * * * SEGMENT_TEAM=data /usr/bin/robo nightly run --quiet # robo-aws-config nightly\n',
+    );
     const text = await runRobo(['doctor', '--json'], { env: sandbox.env });
     const team = (JSON.parse(text.stdout) as DoctorJson).checks.find((check) => check.name === 'team')!;
-    expect(team).toEqual({ name: 'team', status: 'warn', message: 'team platform (from $SEGMENT_TEAM), but the nightly job (cron) says data', fix: 'robo onboard --team platform makes them agree' });
+    expect(team).toEqual({
+      name: 'team',
+      status: 'warn',
+      message: 'team platform (from $SEGMENT_TEAM), but the nightly job (cron) says data',
+      fix: 'robo onboard --team platform makes them agree',
+    });
   });
 });

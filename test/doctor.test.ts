@@ -5,7 +5,8 @@ import { rcTeam } from '../src/doctor/doctor.js';
 import { readBlock } from '../src/pipeline/block.js';
 
 const now = new Date('2026-03-10T12:00:00Z');
-const BLOCK = '# >>> robo aws.config - team platform - generated, local edits are overwritten\n[okta]\naws_saml_url = x\n\n[profile hub]\nregion = r\n# <<< robo aws.config\n';
+const BLOCK =
+  '# >>> robo aws.config - team platform - generated, local edits are overwritten\n[okta]\naws_saml_url = x\n\n[profile hub]\nregion = r\n# <<< robo aws.config\n';
 const statusOf = (check: checks.Check) => [check.status, check.fix !== undefined];
 
 describe('checks', () => {
@@ -18,34 +19,117 @@ describe('checks', () => {
     ['git missing', checks.checkGit(undefined), 'fail', /not installed/],
     ['bundled example source', checks.checkSource('embedded', 'the example'), 'warn', /no dotfiles repo configured/],
     ['a git source', checks.checkSource('git', 'git@x:y.git'), 'ok', /git@x:y\.git/],
-    ['remote answers, clone current', checks.checkRemote({ kind: 'commit', commit: 'a'.repeat(40) }, { commit: 'a'.repeat(40), commitDate: new Date('2026-03-09T12:00:00Z') }, now), 'ok', /reachable.*24 hours ago/],
-    ['remote ahead of the clone', checks.checkRemote({ kind: 'commit', commit: 'b'.repeat(40) }, { commit: 'a'.repeat(40), commitDate: now }, now), 'warn', /may be behind/],
-    ['remote silent, clone there', checks.checkRemote({ kind: 'error', reason: 'timed out' }, { commit: 'a'.repeat(40), commitDate: now }, now), 'warn', /did not answer: timed out/],
-    ['remote silent, no clone', checks.checkRemote({ kind: 'error', reason: 'timed out' }, undefined, now), 'fail', /did not answer/],
+    [
+      'remote answers, clone current',
+      checks.checkRemote(
+        { kind: 'commit', commit: 'a'.repeat(40) },
+        { commit: 'a'.repeat(40), commitDate: new Date('2026-03-09T12:00:00Z') },
+        now,
+      ),
+      'ok',
+      /reachable.*24 hours ago/,
+    ],
+    [
+      'remote ahead of the clone',
+      checks.checkRemote({ kind: 'commit', commit: 'b'.repeat(40) }, { commit: 'a'.repeat(40), commitDate: now }, now),
+      'warn',
+      /may be behind/,
+    ],
+    [
+      'remote silent, clone there',
+      checks.checkRemote({ kind: 'error', reason: 'timed out' }, { commit: 'a'.repeat(40), commitDate: now }, now),
+      'warn',
+      /did not answer: timed out/,
+    ],
+    [
+      'remote silent, no clone',
+      checks.checkRemote({ kind: 'error', reason: 'timed out' }, undefined, now),
+      'fail',
+      /did not answer/,
+    ],
     ['no config', checks.checkConfigParse('~/.aws/config', undefined), 'warn', /does not exist/],
-    ['a readable config', checks.checkConfigParse('~/.aws/config', Buffer.from('[default]\nregion = x\n' + BLOCK)), 'ok', /3 section\(s\)/],
-    ['a section twice', checks.checkConfigParse('~/.aws/config', Buffer.from('[default]\na = 1\n[profile x]\nb = 2\n[default]\nc = 3\n')), 'fail', /section \[default\] at lines 1 and 5/],
-    ['an unparsable line', checks.checkConfigParse('~/.aws/config', Buffer.from('[default]\nthis is not a setting\n')), 'fail', /line 2 is not a header/],
+    [
+      'a readable config',
+      checks.checkConfigParse('~/.aws/config', Buffer.from('[default]\nregion = x\n' + BLOCK)),
+      'ok',
+      /3 section\(s\)/,
+    ],
+    [
+      'a section twice',
+      checks.checkConfigParse('~/.aws/config', Buffer.from('[default]\na = 1\n[profile x]\nb = 2\n[default]\nc = 3\n')),
+      'fail',
+      /section \[default\] at lines 1 and 5/,
+    ],
+    [
+      'an unparsable line',
+      checks.checkConfigParse('~/.aws/config', Buffer.from('[default]\nthis is not a setting\n')),
+      'fail',
+      /line 2 is not a header/,
+    ],
     ['markers intact', checks.checkMarkers('c', readBlock(Buffer.from(BLOCK))), 'ok', /team platform, 1 profile/],
     ['no block', checks.checkMarkers('c', readBlock(Buffer.from('[default]\n'))), 'warn', /no robo block/],
-    ['a damaged marker', checks.checkMarkers('c', readBlock(Buffer.from('# >>> robo aws.config - team x - y\n'))), 'fail', /start marker without an end marker at line 1/],
+    [
+      'a damaged marker',
+      checks.checkMarkers('c', readBlock(Buffer.from('# >>> robo aws.config - team x - y\n'))),
+      'fail',
+      /start marker without an end marker at line 1/,
+    ],
     ['no drift', checks.checkDrift({ kind: 'same' }), 'ok', /is what the source says/],
     ['drift', checks.checkDrift({ kind: 'changed' }), 'warn', /differs/],
     ['drift not checked', checks.checkDrift({ kind: 'skipped', reason: 'no team' }), 'warn', /not checked: no team/],
-    ['drift check fails', checks.checkDrift({ kind: 'error', reason: 'invalid definitions' }), 'fail', /invalid definitions/],
+    [
+      'drift check fails',
+      checks.checkDrift({ kind: 'error', reason: 'invalid definitions' }),
+      'fail',
+      /invalid definitions/,
+    ],
     ['no shadows', checks.checkShadows('creds', ['default'], ['hub']), 'ok', /no profile/],
     ['a shadow', checks.checkShadows('creds', ['default', 'hub'], ['hub', 'dev']), 'warn', /also defines hub/],
     ['AWS_PROFILE unset', checks.checkProfileVariables({}, new Set()), 'ok', /not set/],
-    ['AWS_PROFILE known', checks.checkProfileVariables({ AWS_PROFILE: 'hub' }, new Set(['hub'])), 'ok', /AWS_PROFILE=hub/],
-    ['AWS_PROFILE unknown', checks.checkProfileVariables({ AWS_PROFILE: 'gone' }, new Set(['hub'])), 'fail', /\$AWS_PROFILE is gone/],
-    ['AWS_DEFAULT_PROFILE unknown', checks.checkProfileVariables({ AWS_DEFAULT_PROFILE: 'gone' }, new Set(['hub'])), 'fail', /\$AWS_DEFAULT_PROFILE is gone/],
+    [
+      'AWS_PROFILE known',
+      checks.checkProfileVariables({ AWS_PROFILE: 'hub' }, new Set(['hub'])),
+      'ok',
+      /AWS_PROFILE=hub/,
+    ],
+    [
+      'AWS_PROFILE unknown',
+      checks.checkProfileVariables({ AWS_PROFILE: 'gone' }, new Set(['hub'])),
+      'fail',
+      /\$AWS_PROFILE is gone/,
+    ],
+    [
+      'AWS_DEFAULT_PROFILE unknown',
+      checks.checkProfileVariables({ AWS_DEFAULT_PROFILE: 'gone' }, new Set(['hub'])),
+      'fail',
+      /\$AWS_DEFAULT_PROFILE is gone/,
+    ],
     ['aws-okta found', checks.checkLoginTool('/usr/bin/aws-okta', 'v1.0.11\n'), 'ok', /\(v1\.0\.11\)/],
     ['aws-okta missing', checks.checkLoginTool(undefined, undefined), 'warn', /not on PATH/],
     ['nightly not installed', checks.checkNightly(undefined, undefined, now), 'warn', /not installed/],
     ['nightly never ran', checks.checkNightly('cron', undefined, now), 'ok', /not run yet/],
-    ['nightly ran', checks.checkNightly('cron', { time: new Date('2026-03-10T02:00:00Z'), team: 'p', commit: undefined, result: 'unchanged' }, now), 'ok', /10 hours ago: unchanged/],
-    ['nightly failed', checks.checkNightly('cron', { time: now, team: 'p', commit: undefined, result: 'failed', reason: 'exit 3' }, now), 'fail', /failed: exit 3/],
-    ['nightly offline', checks.checkNightly('cron', { time: now, team: 'p', commit: undefined, result: 'offline' }, now), 'warn', /could not reach/],
+    [
+      'nightly ran',
+      checks.checkNightly(
+        'cron',
+        { time: new Date('2026-03-10T02:00:00Z'), team: 'p', commit: undefined, result: 'unchanged' },
+        now,
+      ),
+      'ok',
+      /10 hours ago: unchanged/,
+    ],
+    [
+      'nightly failed',
+      checks.checkNightly('cron', { time: now, team: 'p', commit: undefined, result: 'failed', reason: 'exit 3' }, now),
+      'fail',
+      /failed: exit 3/,
+    ],
+    [
+      'nightly offline',
+      checks.checkNightly('cron', { time: now, team: 'p', commit: undefined, result: 'offline' }, now),
+      'warn',
+      /could not reach/,
+    ],
     ['backups', checks.checkBackups(2, 2048, '/tmp'), 'ok', /2 backup\(s\) in \/tmp, 2\.0 KiB/],
   ])('%s', (_name, check, status, message) => {
     expect(check.status).toBe(status);
@@ -54,12 +138,34 @@ describe('checks', () => {
     expect(statusOf(check)).toEqual([status, status !== 'ok']);
   });
 
-  const team = { team: 'platform', origin: '$SEGMENT_TEAM', settings: { team: 'platform', file: 's' }, rc: { team: 'platform', file: 'rc' }, nightly: { team: 'platform', scheduler: 'cron' }, block: { team: 'platform', file: 'c' } };
+  const team = {
+    team: 'platform',
+    origin: '$SEGMENT_TEAM',
+    settings: { team: 'platform', file: 's' },
+    rc: { team: 'platform', file: 'rc' },
+    nightly: { team: 'platform', scheduler: 'cron' },
+    block: { team: 'platform', file: 'c' },
+  };
   it.each<[string, checks.TeamFacts, checks.CheckStatus, RegExp]>([
     ['everything agrees', team, 'ok', /^team platform \(from \$SEGMENT_TEAM\)$/],
-    ['the nightly job differs', { ...team, nightly: { team: 'data', scheduler: 'cron' } }, 'warn', /the nightly job \(cron\) says data/],
-    ['the rc line and the block differ', { ...team, rc: { team: 'fpa', file: 'rc' }, block: { team: 'data', file: 'c' } }, 'warn', /the rc line in rc says fpa; robo's block in c says data/],
-    ['nothing names a team', { ...team, team: undefined, settings: { team: undefined, file: 's' }, block: { team: 'data', file: 'c' } }, 'fail', /no team.*c was last written for team data/],
+    [
+      'the nightly job differs',
+      { ...team, nightly: { team: 'data', scheduler: 'cron' } },
+      'warn',
+      /the nightly job \(cron\) says data/,
+    ],
+    [
+      'the rc line and the block differ',
+      { ...team, rc: { team: 'fpa', file: 'rc' }, block: { team: 'data', file: 'c' } },
+      'warn',
+      /the rc line in rc says fpa; robo's block in c says data/,
+    ],
+    [
+      'nothing names a team',
+      { ...team, team: undefined, settings: { team: undefined, file: 's' }, block: { team: 'data', file: 'c' } },
+      'fail',
+      /no team.*c was last written for team data/,
+    ],
   ])('team: %s', (_name, facts, status, message) => {
     const check = checks.checkTeam(facts);
     expect([check.status, check.message]).toEqual([status, expect.stringMatching(message)]);
@@ -76,6 +182,9 @@ describe('checks', () => {
 
   it('credentialProfiles and configProfiles read names as botocore does', () => {
     expect(checks.credentialProfiles(Buffer.from('[default]\nk = v\n[hub]\nk = v\n'))).toEqual(['default', 'hub']);
-    expect(checks.configProfiles(Buffer.from('[default]\n[profile dev]\n[okta]\n[sso-session s]\n'))).toEqual(['default', 'dev']);
+    expect(checks.configProfiles(Buffer.from('[default]\n[profile dev]\n[okta]\n[sso-session s]\n'))).toEqual([
+      'default',
+      'dev',
+    ]);
   });
 });

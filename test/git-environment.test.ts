@@ -17,11 +17,18 @@ describe('gitEnvironment', () => {
   });
 
   it('passes on what users need to reach their git server', () => {
-    expect(env).toMatchObject({ GIT_SSH_COMMAND: 'ssh -i key', GIT_SSL_CAINFO: '/etc/ca.pem', HTTPS_PROXY: 'http://proxy:3128', PATH: '/bin', HOME: '/home/u' });
+    expect(env).toMatchObject({
+      GIT_SSH_COMMAND: 'ssh -i key',
+      GIT_SSL_CAINFO: '/etc/ca.pem',
+      HTTPS_PROXY: 'http://proxy:3128',
+      PATH: '/bin',
+      HOME: '/home/u',
+    });
   });
 
   it('drops variables that would point git elsewhere or run programs', () => {
-    for (const key of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_CONFIG_PARAMETERS', 'EDITOR', 'PAGER']) expect(env).not.toHaveProperty(key);
+    for (const key of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_CONFIG_PARAMETERS', 'EDITOR', 'PAGER'])
+      expect(env).not.toHaveProperty(key);
   });
 
   it('never lets git prompt unless the user asked for it', () => {

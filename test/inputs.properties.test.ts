@@ -36,7 +36,11 @@ const OTHER = 'teams/growth.json';
 
 /** Deeply nested text, closed or not: the shapes that once overflowed the stack. */
 const deep = fc
-  .tuple(fc.constantFrom('[', '{"a":', '[},', '{"profiles": [', '[\n', '[1,'), fc.integer({ min: 20, max: 100_000 }), fc.boolean())
+  .tuple(
+    fc.constantFrom('[', '{"a":', '[},', '{"profiles": [', '[\n', '[1,'),
+    fc.integer({ min: 20, max: 100_000 }),
+    fc.boolean(),
+  )
   .map(([unit, count, closed]) => unit.repeat(count) + (closed ? ']'.repeat(count) : ''));
 /** A real file with random JSON (or nesting) spliced in somewhere. */
 const spliced = (file: string) =>
@@ -47,11 +51,16 @@ const spliced = (file: string) =>
   });
 /** A real file with one field set to any JSON value, nested or not. */
 const reshaped = (file: string) =>
-  fc.tuple(fc.constantFrom('description', 'okta', 'hub', 'accounts', 'hub_role', 'profiles', 'region', 'x'), fc.jsonValue({ maxDepth: 6 })).map(([key, value]) => {
-    const data = JSON.parse(example[file]!) as Record<string, unknown>;
-    data[key] = value;
-    return JSON.stringify(data);
-  });
+  fc
+    .tuple(
+      fc.constantFrom('description', 'okta', 'hub', 'accounts', 'hub_role', 'profiles', 'region', 'x'),
+      fc.jsonValue({ maxDepth: 6 }),
+    )
+    .map(([key, value]) => {
+      const data = JSON.parse(example[file]!) as Record<string, unknown>;
+      data[key] = value;
+      return JSON.stringify(data);
+    });
 const content = (file: string): fc.Arbitrary<Buffer> =>
   fc.oneof(
     fc.uint8Array({ maxLength: 2000 }).map((bytes) => Buffer.from(bytes)),
@@ -61,7 +70,9 @@ const content = (file: string): fc.Arbitrary<Buffer> =>
     reshaped(file).map((text) => Buffer.from(text)),
   );
 
-const hostileFile = fc.constantFrom(ORGANIZATION, OWN, OTHER).chain((file) => content(file).map((bytes) => ({ file, bytes })));
+const hostileFile = fc
+  .constantFrom(ORGANIZATION, OWN, OTHER)
+  .chain((file) => content(file).map((bytes) => ({ file, bytes })));
 
 /** A local dotfiles folder with the example files and one of them replaced. */
 function dotfiles(root: string, change: { file: string; bytes: Buffer }): string {
@@ -92,7 +103,13 @@ describe('hostile definition files never crash robo', () => {
         const before = [treeState(box.home), treeState(box.backupDir)];
         let warnings: string[] = [];
         const code = await exitCodeOf(async () => {
-          const result = await syncAwsConfig({ team: 'platform', teamOrigin: '--team', repo: dir, env: box.env, cwd: box.root });
+          const result = await syncAwsConfig({
+            team: 'platform',
+            teamOrigin: '--team',
+            repo: dir,
+            env: box.env,
+            cwd: box.root,
+          });
           warnings = result.warnings.map(formatProblem);
           return ExitCode.ok;
         });
@@ -156,17 +173,45 @@ describe("robo's settings file never crashes robo", () => {
   it(`any text is read or refused as a usage error (exit 2), never anything else (${RUNS * 5} cases)`, async () => {
     const box = sandbox();
     const file = path.join(box.root, 'settings');
-    const piece = fc.constantFrom('[', ']', '.', '=', '\n', ' ', '"', ';', '#', '\\', '[]', '__proto__', 'constructor', 'toString', 'dotfiles', 'trust', 'repo', 'ref', 'require_signed', 'allowed_signers', 'true', 'a');
-    const text = fc.array(fc.tuple(piece, fc.integer({ min: 1, max: 40 })), { maxLength: 20 }).map((runs) => runs.map(([unit, count]) => unit.repeat(count)).join(''));
+    const piece = fc.constantFrom(
+      '[',
+      ']',
+      '.',
+      '=',
+      '\n',
+      ' ',
+      '"',
+      ';',
+      '#',
+      '\\',
+      '[]',
+      '__proto__',
+      'constructor',
+      'toString',
+      'dotfiles',
+      'trust',
+      'repo',
+      'ref',
+      'require_signed',
+      'allowed_signers',
+      'true',
+      'a',
+    );
+    const text = fc
+      .array(fc.tuple(piece, fc.integer({ min: 1, max: 40 })), { maxLength: 20 })
+      .map((runs) => runs.map(([unit, count]) => unit.repeat(count)).join(''));
     await fc.assert(
-      fc.asyncProperty(fc.oneof(text, fc.string({ maxLength: 200 }), fc.constant(`[${'a.'.repeat(50_000)}b]\nx = 1\n`)), async (settings) => {
-        writeFileSync(file, settings);
-        try {
-          await readSettings(file);
-        } catch (error) {
-          expect(error).toBeInstanceOf(UsageError);
-        }
-      }),
+      fc.asyncProperty(
+        fc.oneof(text, fc.string({ maxLength: 200 }), fc.constant(`[${'a.'.repeat(50_000)}b]\nx = 1\n`)),
+        async (settings) => {
+          writeFileSync(file, settings);
+          try {
+            await readSettings(file);
+          } catch (error) {
+            expect(error).toBeInstanceOf(UsageError);
+          }
+        },
+      ),
       { numRuns: RUNS * 5, seed: SEED + 3 },
     );
   });

@@ -17,7 +17,13 @@ function capture() {
 async function jsonReporter() {
   const out = capture();
   const err = capture();
-  const reporter = await createReporter({ quiet: true, verbose: false, env: { NO_COLOR: '1' }, stdout: out.stream, stderr: err.stream });
+  const reporter = await createReporter({
+    quiet: true,
+    verbose: false,
+    env: { NO_COLOR: '1' },
+    stdout: out.stream,
+    stderr: err.stream,
+  });
   return { reporter, out, err };
 }
 
@@ -34,7 +40,10 @@ describe('one --json run, one document', () => {
   it('an error before any document is the document', async () => {
     const { reporter, out, err } = await jsonReporter();
     expect(reportErrorAsJson(new DefinitionsError('broken', ['a: /: b']), reporter)).toBe(3);
-    expect(JSON.parse(out.text())).toEqual({ ok: false, error: { message: 'broken', details: ['a: /: b'], exitCode: 3 } });
+    expect(JSON.parse(out.text())).toEqual({
+      ok: false,
+      error: { message: 'broken', details: ['a: /: b'], exitCode: 3 },
+    });
     expect(err.text()).toBe('');
   });
 

@@ -28,13 +28,25 @@ describe('parseStrictJson', () => {
 });
 
 describe('nesting', () => {
-  const deep = (text: string) => ({ ok: false, problems: [{ pointer: '', message: expect.stringMatching(new RegExp(`^nested more than ${MAX_DEPTH} levels deep at ${text}`)) as unknown }] });
+  const deep = (text: string) => ({
+    ok: false,
+    problems: [
+      {
+        pointer: '',
+        message: expect.stringMatching(new RegExp(`^nested more than ${MAX_DEPTH} levels deep at ${text}`)) as unknown,
+      },
+    ],
+  });
 
   it.each([
     ['100,000 [', '['.repeat(100_000), 'line 1, column 33'],
     ['deep and closed', `${'['.repeat(5000)}${']'.repeat(5000)}`, 'line 1, column 33'],
     ['objects', '{"a":'.repeat(5000), 'line 1, column 161'],
-    ['inside a valid team file', `{"hub_role": "x", "profiles": [],\n "description": ${'['.repeat(50)}${']'.repeat(50)}}`, 'line 2, column 48'],
+    [
+      'inside a valid team file',
+      `{"hub_role": "x", "profiles": [],\n "description": ${'['.repeat(50)}${']'.repeat(50)}}`,
+      'line 2, column 48',
+    ],
     // The parser skips a closer that does not match and goes on: this nests as deep as "[[[".
     ['stray closers between', '[},'.repeat(100_000), 'line 1, column 97'],
     ['a string cut by a line break', `"\n${'['.repeat(100_000)}`, 'line 2, column 33'],
@@ -51,8 +63,13 @@ describe('nesting', () => {
     const opener = fc.constantFrom('[', '{', '"k":[', '[},', '{"a":');
     const other = fc.constantFrom(']', '}', '"', ',', ':', '\n', '\\', '/*', '*/', '//', 'a', '1', ' ');
     // Long runs of one piece: nesting deep enough to matter takes thousands of openers.
-    const run = fc.tuple(fc.oneof({ arbitrary: opener, weight: 2 }, { arbitrary: other, weight: 1 }), fc.integer({ min: 1, max: 20_000 }));
-    const text = fc.array(run, { maxLength: 12 }).map((runs) => runs.map(([unit, count]) => unit.repeat(count)).join(''));
+    const run = fc.tuple(
+      fc.oneof({ arbitrary: opener, weight: 2 }, { arbitrary: other, weight: 1 }),
+      fc.integer({ min: 1, max: 20_000 }),
+    );
+    const text = fc
+      .array(run, { maxLength: 12 })
+      .map((runs) => runs.map(([unit, count]) => unit.repeat(count)).join(''));
     fc.assert(
       fc.property(text, (input) => {
         parseStrictJson(input);
@@ -63,7 +80,8 @@ describe('nesting', () => {
 });
 
 describe('pointerLines', () => {
-  const text = '{\n  "hub_role": "x",\n  "profiles": [\n    {"name": "a"},\n    {\n      "name": "b",\n      "a/b": 1, "~": 2\n    }\n  ]\n}\n';
+  const text =
+    '{\n  "hub_role": "x",\n  "profiles": [\n    {"name": "a"},\n    {\n      "name": "b",\n      "a/b": 1, "~": 2\n    }\n  ]\n}\n';
   it.each([
     ['/hub_role', 2],
     ['/profiles', 3],

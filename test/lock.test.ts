@@ -17,7 +17,8 @@ import { projectRoot, runRobo } from './helpers/robo.js';
 import { sandboxes, type Sandbox } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
-const snapshot = (team: string) => readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', `${team}.config`), 'utf8');
+const snapshot = (team: string) =>
+  readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', `${team}.config`), 'utf8');
 /** Take the lock only if no wait is needed. */
 const AT_ONCE: LockTimes = { staleMs: 2_000, waitMs: 0 };
 const HOUR_AHEAD = new Date(Date.now() + 3_600_000);
@@ -45,26 +46,41 @@ async function deadHoldersLock(file: string, box: Sandbox): Promise<string> {
 
 describe('a lock that no live run holds never blocks', () => {
   const cases: Array<[string, (file: string, box: Sandbox) => Promise<unknown>]> = [
-    ["a lock folder dated an hour ahead (the review's case)", async (file) => {
-      mkdirSync(`${file}.lock`);
-      utimesSync(`${file}.lock`, HOUR_AHEAD, HOUR_AHEAD);
-    }],
-    ['a dead holder, lock dated an hour ahead', async (file, box) => {
-      const lock = await deadHoldersLock(file, box);
-      utimesSync(lock, HOUR_AHEAD, HOUR_AHEAD);
-    }],
-    ['a dead holder, its last refresh older than the stale time', async (file, box) => {
-      const lock = await deadHoldersLock(file, box);
-      utimesSync(lock, TEN_SECONDS_AGO(), TEN_SECONDS_AGO());
-    }],
-    ['a file at the lock name, dated an hour ahead', async (file) => {
-      writeFileSync(`${file}.lock`, '');
-      utimesSync(`${file}.lock`, HOUR_AHEAD, HOUR_AHEAD);
-    }],
-    ['a symlink at the lock name, dated an hour ahead', async (file) => {
-      symlinkSync('/nonexistent', `${file}.lock`);
-      await lutimes(`${file}.lock`, HOUR_AHEAD, HOUR_AHEAD);
-    }],
+    [
+      "a lock folder dated an hour ahead (the review's case)",
+      async (file) => {
+        mkdirSync(`${file}.lock`);
+        utimesSync(`${file}.lock`, HOUR_AHEAD, HOUR_AHEAD);
+      },
+    ],
+    [
+      'a dead holder, lock dated an hour ahead',
+      async (file, box) => {
+        const lock = await deadHoldersLock(file, box);
+        utimesSync(lock, HOUR_AHEAD, HOUR_AHEAD);
+      },
+    ],
+    [
+      'a dead holder, its last refresh older than the stale time',
+      async (file, box) => {
+        const lock = await deadHoldersLock(file, box);
+        utimesSync(lock, TEN_SECONDS_AGO(), TEN_SECONDS_AGO());
+      },
+    ],
+    [
+      'a file at the lock name, dated an hour ahead',
+      async (file) => {
+        writeFileSync(`${file}.lock`, '');
+        utimesSync(`${file}.lock`, HOUR_AHEAD, HOUR_AHEAD);
+      },
+    ],
+    [
+      'a symlink at the lock name, dated an hour ahead',
+      async (file) => {
+        symlinkSync('/nonexistent', `${file}.lock`);
+        await lutimes(`${file}.lock`, HOUR_AHEAD, HOUR_AHEAD);
+      },
+    ],
   ];
   it.each(cases)('%s: taken over at once', async (_name, plant) => {
     const box = sandbox();
@@ -105,7 +121,9 @@ describe('a live holder', () => {
     const before = treeState(box.root);
     const busy = await runRobo(['aws.config', '--team', 'platform'], { env: { ...box.env, ROBO_LOCK_WAIT_MS: '300' } });
     expect(busy.code).toBe(8);
-    expect(busy.stderr).toContain(`another robo run has held the lock on ${box.awsConfig} for over 0.3 s (${file}.lock); try again later`);
+    expect(busy.stderr).toContain(
+      `another robo run has held the lock on ${box.awsConfig} for over 0.3 s (${file}.lock); try again later`,
+    );
     expect(treeState(box.root)).toEqual(before);
 
     await child.kill();

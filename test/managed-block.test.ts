@@ -28,9 +28,21 @@ const target = (content: string | Buffer | undefined): Target => ({
 });
 
 function block(team: string, profiles: string[]): { text: string; generated: Set<string> } {
-  const sections = [['[okta]', 'aws_saml_url = home/amazon_aws/abc/1'], ['[profile hub]', `role_arn = arn:aws:iam::100000000001:role/${team}`, 'region = us-west-2']];
-  for (const name of profiles) sections.push([`[profile ${name}]`, 'role_arn = arn:aws:iam::200000000002:role/r', 'source_profile = hub', 'region = us-west-2']);
-  return { text: [blockStart(team), sections.map((lines) => lines.join('\n')).join('\n\n'), BLOCK_END, ''].join('\n'), generated: new Set(['hub', ...profiles]) };
+  const sections = [
+    ['[okta]', 'aws_saml_url = home/amazon_aws/abc/1'],
+    ['[profile hub]', `role_arn = arn:aws:iam::100000000001:role/${team}`, 'region = us-west-2'],
+  ];
+  for (const name of profiles)
+    sections.push([
+      `[profile ${name}]`,
+      'role_arn = arn:aws:iam::200000000002:role/r',
+      'source_profile = hub',
+      'region = us-west-2',
+    ]);
+  return {
+    text: [blockStart(team), sections.map((lines) => lines.join('\n')).join('\n\n'), BLOCK_END, ''].join('\n'),
+    generated: new Set(['hub', ...profiles]),
+  };
 }
 
 const platform = block('platform', ['dev', 'prod']);
@@ -45,13 +57,32 @@ function userPart(content: Buffer): Buffer {
 }
 
 const tricky: Array<[string, string | Buffer]> = [
-  ['comments and blank lines', '# my settings\n\n; old style comment\n[default]\nregion = eu-north-1\n\n\n# trailing comment\n'],
+  [
+    'comments and blank lines',
+    '# my settings\n\n; old style comment\n[default]\nregion = eu-north-1\n\n\n# trailing comment\n',
+  ],
   ['odd spacing', '[profile   spaced]\n  region=eu-west-1\nkey   =   value with  spaces   \n\t\n'],
-  ['nested s3 sub-keys', '[profile data]\nregion = us-east-1\ns3 =\n  max_concurrent_requests = 20\n  multipart_threshold = 64MB\n'],
-  ['CRLF line endings', '[default]\r\nregion = eu-north-1\r\n\r\n[profile mine]\r\nrole_arn = arn:aws:iam::123456789012:role/me\r\nsource_profile = default\r\n'],
+  [
+    'nested s3 sub-keys',
+    '[profile data]\nregion = us-east-1\ns3 =\n  max_concurrent_requests = 20\n  multipart_threshold = 64MB\n',
+  ],
+  [
+    'CRLF line endings',
+    '[default]\r\nregion = eu-north-1\r\n\r\n[profile mine]\r\nrole_arn = arn:aws:iam::123456789012:role/me\r\nsource_profile = default\r\n',
+  ],
   ['no final newline', '[default]\nregion = eu-north-1\noutput = json'],
-  ['sso-session and sso profile', '[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start/#/\nsso_region = us-east-1\n\n[profile sso-dev]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Dev\n'],
-  ['non-UTF-8 bytes and UTF-8 text', Buffer.concat([Buffer.from('# caf\u00e9 \u2603\n[default]\nregion = x\n# '), Buffer.from([0xff, 0xfe, 0x00, 0x80]), Buffer.from('\n')])],
+  [
+    'sso-session and sso profile',
+    '[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start/#/\nsso_region = us-east-1\n\n[profile sso-dev]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Dev\n',
+  ],
+  [
+    'non-UTF-8 bytes and UTF-8 text',
+    Buffer.concat([
+      Buffer.from('# caf\u00e9 \u2603\n[default]\nregion = x\n# '),
+      Buffer.from([0xff, 0xfe, 0x00, 0x80]),
+      Buffer.from('\n'),
+    ]),
+  ],
   ['only comments', '# nothing here yet\n'],
   ['empty file', ''],
 ];
@@ -66,7 +97,10 @@ describe('managed block round trip', () => {
     const again = planConfig(target(first.next), platform.text, { generated: platform.generated, replace: false });
     expect(again.changed).toBe(false);
 
-    const switched = planConfig(target(first.next), foundation.text, { generated: foundation.generated, replace: false });
+    const switched = planConfig(target(first.next), foundation.text, {
+      generated: foundation.generated,
+      replace: false,
+    });
     expect(switched.changed).toBe(true);
     expect(userPart(switched.next).equals(before)).toBe(true);
     expect(switched.next.toString('latin1')).toContain(blockStart('foundation'));
@@ -76,20 +110,32 @@ describe('managed block round trip', () => {
     expect(back.next.equals(first.next)).toBe(true);
   });
 
-  it.each(tricky.filter(([name]) => !name.includes('non-UTF-8')))('%s: botocore reads the merged file with the user sections and robo profiles', (name, original) => {
-    const merged = planConfig(target(original), platform.text, { generated: platform.generated, replace: false }).next;
-    const file = path.join(scratch, `${name.replace(/\W+/g, '-')}.config`);
-    writeFileSync(file, merged);
-    const parsed = loadWithBotocore(file);
-    expect(parsed.profiles.dev?.source_profile).toBe('hub');
-    expect(parsed.profiles.hub?.role_arn).toBe('arn:aws:iam::100000000001:role/platform');
-  });
+  it.each(tricky.filter(([name]) => !name.includes('non-UTF-8')))(
+    '%s: botocore reads the merged file with the user sections and robo profiles',
+    (name, original) => {
+      const merged = planConfig(target(original), platform.text, {
+        generated: platform.generated,
+        replace: false,
+      }).next;
+      const file = path.join(scratch, `${name.replace(/\W+/g, '-')}.config`);
+      writeFileSync(file, merged);
+      const parsed = loadWithBotocore(file);
+      expect(parsed.profiles.dev?.source_profile).toBe('hub');
+      expect(parsed.profiles.hub?.role_arn).toBe('arn:aws:iam::100000000001:role/platform');
+    },
+  );
 
   it('keeps the block where the user moved it', () => {
-    const first = planConfig(target('[default]\nregion = a\n'), platform.text, { generated: platform.generated, replace: false }).next.toString('latin1');
+    const first = planConfig(target('[default]\nregion = a\n'), platform.text, {
+      generated: platform.generated,
+      replace: false,
+    }).next.toString('latin1');
     const [head, rest] = [first.slice(0, first.indexOf('[default]')), first.slice(first.indexOf('[default]'))];
     const moved = `${rest}\n${head}# after the block\n`;
-    const next = planConfig(target(moved), foundation.text, { generated: foundation.generated, replace: false }).next.toString('latin1');
+    const next = planConfig(target(moved), foundation.text, {
+      generated: foundation.generated,
+      replace: false,
+    }).next.toString('latin1');
     expect(next.startsWith('[default]\nregion = a\n\n# >>> robo aws.config - team foundation')).toBe(true);
     expect(next.endsWith(`${BLOCK_END}\n# after the block\n`)).toBe(true);
   });
@@ -97,7 +143,8 @@ describe('managed block round trip', () => {
 
 describe('sections robo now generates are taken out of the user part', () => {
   it('removes a user [profile dev], [dev] (aws-okta reads it as dev) and [okta], names them with line numbers', () => {
-    const user = '[okta]\naws_saml_url = home/amazon_aws/old/2\n\n[profile dev]\nregion = x\n\n# my own profile\n[profile mine]\nregion = y\n\n[dev]\nregion = z\n';
+    const user =
+      '[okta]\naws_saml_url = home/amazon_aws/old/2\n\n[profile dev]\nregion = x\n\n# my own profile\n[profile mine]\nregion = y\n\n[dev]\nregion = z\n';
     const plan = planConfig(target(user), platform.text, { generated: platform.generated, replace: false });
     expect(plan.removed).toEqual([
       { header: '[okta]', line: 1 },
@@ -126,7 +173,10 @@ describe('sections robo now generates are taken out of the user part', () => {
   });
 
   it('--replace writes only the block', () => {
-    const plan = planConfig(target('[default]\nregion = a\n'), platform.text, { generated: platform.generated, replace: true });
+    const plan = planConfig(target('[default]\nregion = a\n'), platform.text, {
+      generated: platform.generated,
+      replace: true,
+    });
     expect(plan.next.toString('latin1')).toBe(platform.text);
   });
 });
@@ -188,7 +238,7 @@ describe('your sections are found as botocore and aws-okta read them (issue #10,
       block: 'top',
     },
     {
-      name: 'an indented first header robo keeps: the block goes at the end, or the header would continue robo\'s last value',
+      name: "an indented first header robo keeps: the block goes at the end, or the header would continue robo's last value",
       user: '  [profile mine]\n  region = b\n  [default]\n  region = a',
       removed: [],
       profiles: { mine: { region: 'b' }, default: { region: 'a' } },
@@ -208,7 +258,10 @@ describe('your sections are found as botocore and aws-okta read them (issue #10,
   beforeAll(() => {
     const plans = cases.map(({ user }) => {
       try {
-        return planConfig(target(Buffer.from(user, 'utf8')), platform.text, { generated: platform.generated, replace: false });
+        return planConfig(target(Buffer.from(user, 'utf8')), platform.text, {
+          generated: platform.generated,
+          replace: false,
+        });
       } catch (error) {
         return error as Error;
       }
@@ -216,7 +269,9 @@ describe('your sections are found as botocore and aws-okta read them (issue #10,
     const files = plans.map((plan, index) => path.join(scratch, `headers-${index}.config`));
     plans.forEach((plan, index) => plan instanceof Error || writeFileSync(files[index]!, plan.next));
     const read = loadManyWithBotocore(files.filter((_file, index) => !(plans[index] instanceof Error)));
-    plans.forEach((plan, index) => results.set(cases[index]!.name, { plan, read: plan instanceof Error ? undefined : read.shift() }));
+    plans.forEach((plan, index) =>
+      results.set(cases[index]!.name, { plan, read: plan instanceof Error ? undefined : read.shift() }),
+    );
   });
 
   it.each(cases)('$name', ({ name, user, removed, profiles, block }) => {
@@ -225,12 +280,18 @@ describe('your sections are found as botocore and aws-okta read them (issue #10,
     expect(read?.ok ? 'loaded' : read?.error).toBe('loaded');
     if (!read?.ok) return;
     expect(plan.removed).toEqual(removed);
-    expect(read.config.profiles).toEqual({ ...profiles, hub: { role_arn: 'arn:aws:iam::100000000001:role/platform', region: 'us-west-2' }, dev, prod: { ...dev } });
+    expect(read.config.profiles).toEqual({
+      ...profiles,
+      hub: { role_arn: 'arn:aws:iam::100000000001:role/platform', region: 'us-west-2' },
+      dev,
+      prod: { ...dev },
+    });
     const next = plan.next.toString('latin1');
     if (block === 'top') expect(next.startsWith(platform.text)).toBe(true);
     else expect(next.endsWith(`\n${platform.text}`)).toBe(true);
     // Nothing of the user's but the sections taken out is lost.
-    if (removed.length === 0) expect(userPart(plan.next).toString('utf8').replace(/\n$/, '')).toBe(user.replace(/\n$/, ''));
+    if (removed.length === 0)
+      expect(userPart(plan.next).toString('utf8').replace(/\n$/, '')).toBe(user.replace(/\n$/, ''));
   });
 
   it('refuses, naming the line, when taking a section out would turn the next header into a continuation', () => {
@@ -240,12 +301,14 @@ describe('your sections are found as botocore and aws-okta read them (issue #10,
     );
   });
 
-  it('refuses a header aws-okta reads as robo\'s that is no header to botocore, rather than leave it', () => {
+  it("refuses a header aws-okta reads as robo's that is no header to botocore, rather than leave it", () => {
     const user = '[profile mine]\nregion = b\n  [profile dev]\nrole_arn = arn:aws:iam::1:role/mine\n';
-    expect(() => planConfig(target(user), platform.text, { generated: platform.generated, replace: false })).toThrow(/line 3 \("\[profile dev\]"\): aws-okta reads it as \[profile dev\]/);
+    expect(() => planConfig(target(user), platform.text, { generated: platform.generated, replace: false })).toThrow(
+      /line 3 \("\[profile dev\]"\): aws-okta reads it as \[profile dev\]/,
+    );
   });
 
-  it('refuses lines of the user\'s that botocore reads as part of robo\'s block, even when the block is up to date', () => {
+  it("refuses lines of the user's that botocore reads as part of robo's block, even when the block is up to date", () => {
     const user = `[default]\nregion = a\n${platform.text}  credential_process = /tmp/x\n`;
     let error: unknown;
     try {
@@ -255,7 +318,9 @@ describe('your sections are found as botocore and aws-okta read them (issue #10,
     }
     expect(error).toBeInstanceOf(UnmergeableConfigError);
     expect((error as UnmergeableConfigError).exitCode).toBe(7);
-    expect((error as Error).message).toContain(`line ${user.split('\n').length - 1} ("credential_process = /tmp/x"): the AWS CLI would read it as part of robo's block above it`);
+    expect((error as Error).message).toContain(
+      `line ${user.split('\n').length - 1} ("credential_process = /tmp/x"): the AWS CLI would read it as part of robo's block above it`,
+    );
   });
 });
 
@@ -266,10 +331,16 @@ describe('broken markers are refused', () => {
     ['a doubled end marker', `${start}\n${BLOCK_END}\n${BLOCK_END}\n`, /more than one end marker.* at line 2, 3/],
     ['a start marker alone', `[default]\n${start}\n[profile x]\n`, /a start marker without an end marker at line 2/],
     ['an end marker alone', `[default]\n${BLOCK_END}\n`, /an end marker without a start marker at line 2/],
-    ['markers out of order', `${BLOCK_END}\n[default]\n${start}\n`, /the end marker comes before the start marker at line 3, 1/],
+    [
+      'markers out of order',
+      `${BLOCK_END}\n[default]\n${start}\n`,
+      /the end marker comes before the start marker at line 3, 1/,
+    ],
     ['a damaged marker', `${start}\n[okta]\n#<<< robo aws.config (edited)\n`, /a damaged robo marker line at line 3/],
   ])('%s', (_name, content, message) => {
-    expect(() => planConfig(target(content), platform.text, { generated: platform.generated, replace: false })).toThrow(message);
+    expect(() => planConfig(target(content), platform.text, { generated: platform.generated, replace: false })).toThrow(
+      message,
+    );
   });
 
   it('a similar comment that is not a marker is left alone', () => {
@@ -290,25 +361,80 @@ describe('the planner agrees with a line-by-line reference (test/helpers/referen
     name.map((n) => `[ profile ${n} ]`),
     name.map((n) => `x\r[profile ${n}]`),
     name.map((n) => `\r[profile ${n}]`),
-    fc.constantFrom('[profile dev\r]', '[\rprofile dev]', '[profile\rdev]', '[profile dev]\rjunk', '[okta] \r', '[profile dev] [x]', '[profiledev]', '[profile]', "[profile 'dev']", '[profile dev', 'region = us-east-1', '  nested = 1', 's3 =', 'key=value'),
-    fc.constantFrom('# a comment', '; old comment', '   # indented comment', '', '   ', '\t', 'odd\rline', 'robo = not a comment', '# robo', 'x\r# >>> robo aws.config'),
+    fc.constantFrom(
+      '[profile dev\r]',
+      '[\rprofile dev]',
+      '[profile\rdev]',
+      '[profile dev]\rjunk',
+      '[okta] \r',
+      '[profile dev] [x]',
+      '[profiledev]',
+      '[profile]',
+      "[profile 'dev']",
+      '[profile dev',
+      'region = us-east-1',
+      '  nested = 1',
+      's3 =',
+      'key=value',
+    ),
+    fc.constantFrom(
+      '# a comment',
+      '; old comment',
+      '   # indented comment',
+      '',
+      '   ',
+      '\t',
+      'odd\rline',
+      'robo = not a comment',
+      '# robo',
+      'x\r# >>> robo aws.config',
+    ),
     // Headers as botocore reads them: with text after the bracket, indented with any whitespace (an
     // indented line after a setting continues it), and settings, continuations and errors around them.
-    fc.tuple(fc.constantFrom('', '', ' ', '\t', '\u00a0', '\u3000', '\u2003', '\u001c', '\u000c', '\u0085', '\ufeff'), name, fc.constantFrom('[profile N]', '[N]', '[profile  N]', '[profile\tN]', '[N ]', '[profiles N]'), fc.constantFrom('', ' # mine', ' ; mine', 'x', '\u00a0', '=1'))
+    fc
+      .tuple(
+        fc.constantFrom('', '', ' ', '\t', '\u00a0', '\u3000', '\u2003', '\u001c', '\u000c', '\u0085', '\ufeff'),
+        name,
+        fc.constantFrom('[profile N]', '[N]', '[profile  N]', '[profile\tN]', '[N ]', '[profiles N]'),
+        fc.constantFrom('', ' # mine', ' ; mine', 'x', '\u00a0', '=1'),
+      )
       .map(([lead, n, form, trail]) => lead + form.replace('N', n) + trail),
-    fc.constantFrom(' continued', '\tsub = 1', '\u00a0region = x', 'output: json', '= novalue', 'junk', 'role_arn = arn:aws:iam::1:role/x'),
-    fc.constantFrom(blockStart('platform'), BLOCK_END, `  ${BLOCK_END}`, '# >>> robo something else', '#<<< robo aws.config (edited)', '# robo aws.config is not a marker'),
+    fc.constantFrom(
+      ' continued',
+      '\tsub = 1',
+      '\u00a0region = x',
+      'output: json',
+      '= novalue',
+      'junk',
+      'role_arn = arn:aws:iam::1:role/x',
+    ),
+    fc.constantFrom(
+      blockStart('platform'),
+      BLOCK_END,
+      `  ${BLOCK_END}`,
+      '# >>> robo something else',
+      '#<<< robo aws.config (edited)',
+      '# robo aws.config is not a marker',
+    ),
   );
   // Mostly well-formed files: user lines, maybe one block of robo's in them; sometimes stray marker lines.
   const file = fc
     .record({
       user: fc.array(fc.tuple(line, fc.constantFrom('\n', '\n', '\r\n', '\r')), { maxLength: 30 }),
-      block: fc.option(fc.tuple(fc.nat(), fc.array(fc.constantFrom('[okta]', '[profile dev]', 'region = a', ''), { maxLength: 5 })), { nil: undefined }),
+      block: fc.option(
+        fc.tuple(fc.nat(), fc.array(fc.constantFrom('[okta]', '[profile dev]', 'region = a', ''), { maxLength: 5 })),
+        { nil: undefined },
+      ),
       lastEnding: fc.boolean(),
     })
     .map(({ user, block, lastEnding }) => {
       const lines = user.map(([text, ending]) => text + ending);
-      if (block) lines.splice(block[0] % (lines.length + 1), 0, ...[blockStart('old'), ...block[1], BLOCK_END].map((text) => `${text}\n`));
+      if (block)
+        lines.splice(
+          block[0] % (lines.length + 1),
+          0,
+          ...[blockStart('old'), ...block[1], BLOCK_END].map((text) => `${text}\n`),
+        );
       const text = Buffer.from(lines.join(''), 'utf8').toString('latin1');
       return lastEnding || !text.endsWith('\n') ? text : text.replace(/\r?\n$/, '');
     });
@@ -322,7 +448,8 @@ describe('the planner agrees with a line-by-line reference (test/helpers/referen
           const plan = planConfig(target(content), platform.text, { generated: platform.generated, replace: false });
           actual = { kind: 'ok', next: plan.next.toString('latin1'), removed: plan.removed };
         } catch (error) {
-          if (error instanceof UnmergeableConfigError) actual = { kind: 'refused', line: Number(/: line (\d+) /.exec(error.message)?.[1]) };
+          if (error instanceof UnmergeableConfigError)
+            actual = { kind: 'refused', line: Number(/: line (\d+) /.exec(error.message)?.[1]) };
           else {
             const lines = /at line ([\d, ]+);/.exec((error as Error).message)?.[1];
             actual = { kind: 'broken', lines: lines ? lines.split(', ').map(Number) : [] };

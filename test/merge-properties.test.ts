@@ -41,9 +41,20 @@ function robo(team: string, profiles: string[]): Robo {
     okta: { aws_saml_url: 'home/amazon_aws/abc/1' },
     'profile hub': { role_arn: `arn:aws:iam::100000000001:role/${team}`, region: 'us-west-2' },
   };
-  for (const name of profiles) sections[`profile ${name}`] = { role_arn: `arn:aws:iam::200000000002:role/${name}`, source_profile: 'hub', region: 'eu-west-1' };
-  const body = Object.entries(sections).map(([name, keys]) => [`[${name}]`, ...Object.entries(keys).map(([key, value]) => `${key} = ${value}`)].join('\n'));
-  return { text: [blockStart(team), body.join('\n\n'), BLOCK_END, ''].join('\n'), generated: new Set(['hub', ...profiles]), sections };
+  for (const name of profiles)
+    sections[`profile ${name}`] = {
+      role_arn: `arn:aws:iam::200000000002:role/${name}`,
+      source_profile: 'hub',
+      region: 'eu-west-1',
+    };
+  const body = Object.entries(sections).map(([name, keys]) =>
+    [`[${name}]`, ...Object.entries(keys).map(([key, value]) => `${key} = ${value}`)].join('\n'),
+  );
+  return {
+    text: [blockStart(team), body.join('\n\n'), BLOCK_END, ''].join('\n'),
+    generated: new Set(['hub', ...profiles]),
+    sections,
+  };
 }
 
 const teams = [robo('platform', ['dev', 'prod']), robo('data', ['default', 'dev'])];
@@ -53,18 +64,48 @@ const space = fc.constantFrom(' ', '  ', '\t', '\u00a0', '\u3000', '\u2003', '\u
 const header = fc
   .tuple(
     fc.oneof({ weight: 4, arbitrary: fc.constant('') }, { weight: 1, arbitrary: space }),
-    fc.constantFrom('[profile N]', '[profile N]', '[N]', '[profile "N"]', "[profile 'N']", '[profile  N]', '[profile\tN]', '[ profile N ]', '[N ]', '[profile N] = x', '[N]=1', '[profiles N]', '[profile\u00a0N]'),
+    fc.constantFrom(
+      '[profile N]',
+      '[profile N]',
+      '[N]',
+      '[profile "N"]',
+      "[profile 'N']",
+      '[profile  N]',
+      '[profile\tN]',
+      '[ profile N ]',
+      '[N ]',
+      '[profile N] = x',
+      '[N]=1',
+      '[profiles N]',
+      '[profile\u00a0N]',
+    ),
     name,
     fc.constantFrom('', '', '', ' # mine', ' ; mine', '#x', 'x', ' \u00a0', '\t'),
   )
   .map(([lead, form, profile, trail]) => lead + form.replace('N', profile) + trail);
 const body = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom('region = us-east-1', 'output: json', 'role_arn = arn:aws:iam::1:role/mine', 'cli_pager =', 'k=v') },
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom(
+      'region = us-east-1',
+      'output: json',
+      'role_arn = arn:aws:iam::1:role/mine',
+      'cli_pager =',
+      'k=v',
+    ),
+  },
   { weight: 2, arbitrary: fc.constantFrom('# a comment', '; a comment', '   # indented comment', '', '   ', '\u00a0') },
-  { weight: 2, arbitrary: fc.tuple(space, fc.constantFrom('continued', 'sub = 1', '[profile dev]', '[okta]', 'region = x')).map(([lead, text]) => lead + text) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(space, fc.constantFrom('continued', 'sub = 1', '[profile dev]', '[okta]', 'region = x'))
+      .map(([lead, text]) => lead + text),
+  },
   { weight: 1, arbitrary: fc.constantFrom('s3 =\n  max_concurrent_requests = 20', 'junk', '= novalue') },
 );
-const section = fc.tuple(header, fc.array(body, { maxLength: 4 }), fc.boolean()).map(([head, lines, gap]) => [head, ...lines, ...(gap ? [''] : [])]);
+const section = fc
+  .tuple(header, fc.array(body, { maxLength: 4 }), fc.boolean())
+  .map(([head, lines, gap]) => [head, ...lines, ...(gap ? [''] : [])]);
 
 interface Case {
   team: Robo;
@@ -88,11 +129,22 @@ const userFile: fc.Arbitrary<Case> = fc
     const parts = [preamble, ...sections];
     let line = 0;
     const ending = () => (endings === 'mixed' ? mixed[line++ % mixed.length]! : endings);
-    const texts = parts.map((lines) => lines.flatMap((text) => text.split('\n')).map((text) => text + ending()).join(''));
+    const texts = parts.map((lines) =>
+      lines
+        .flatMap((text) => text.split('\n'))
+        .map((text) => text + ending())
+        .join(''),
+    );
     // An old block of robo's goes between two sections, where robo or the user put it; its lines end at \n.
     if (block) {
       const at = 1 + (block[0] % parts.length);
-      if (!texts.slice(0, at).join('').match(/(^|\n)$/)) texts[at - 1] += '\n';
+      if (
+        !texts
+          .slice(0, at)
+          .join('')
+          .match(/(^|\n)$/)
+      )
+        texts[at - 1] += '\n';
       texts.splice(at, 0, block[1].text);
     }
     let text = texts.join('');
@@ -100,15 +152,34 @@ const userFile: fc.Arbitrary<Case> = fc
     return { team, content: Buffer.from(text, 'utf8'), old: block?.[1] };
   });
 
-const target = (content: Buffer): Target => ({ path: '/home/u/.aws/config', file: '/home/u/.aws/config', content, mode: 0o600, stamp: undefined });
+const target = (content: Buffer): Target => ({
+  path: '/home/u/.aws/config',
+  file: '/home/u/.aws/config',
+  content,
+  mode: 0o600,
+  stamp: undefined,
+});
 
 /** The name aws-okta would give a section botocore calls `raw`, had its header line been a go-ini header. */
-const goName = (raw: string) => awsOktaProfile(raw.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g, ''));
+const goName = (raw: string) =>
+  awsOktaProfile(
+    raw.replace(
+      /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g,
+      '',
+    ),
+  );
 
 describe('merging into generated user configs, checked by botocore', () => {
   it(`botocore reads robo's profiles as robo's and every other section as before (${RUNS} cases, seed ${SEED})`, () => {
     const cases = fc.sample(userFile, { numRuns: RUNS, seed: SEED });
-    const planned: Array<{ index: number; team: Robo; old: Robo | undefined; input: string; output: string; removed: number }> = [];
+    const planned: Array<{
+      index: number;
+      team: Robo;
+      old: Robo | undefined;
+      input: string;
+      output: string;
+      removed: number;
+    }> = [];
     let refused = 0;
     cases.forEach(({ team, content, old }, index) => {
       let plan: Plan;
@@ -142,9 +213,18 @@ describe('merging into generated user configs, checked by botocore', () => {
       }
       if (!after.ok) return;
       // 2. robo's sections are robo's, and no other section is filed under one of robo's names.
-      for (const [section, values] of Object.entries(team.sections)) expect(after.raw[section], `${context}: [${section}]`).toEqual(values);
-      for (const profile of team.generated) expect(after.config.profiles[profile], `${context}: profile ${profile}`).toEqual(team.sections[`profile ${profile}`]);
-      for (const raw of Object.keys(after.raw)) if (!(raw in team.sections)) expect([raw, after.profileOf[raw]!.some((profile) => team.generated.has(profile))], context).toEqual([raw, false]);
+      for (const [section, values] of Object.entries(team.sections))
+        expect(after.raw[section], `${context}: [${section}]`).toEqual(values);
+      for (const profile of team.generated)
+        expect(after.config.profiles[profile], `${context}: profile ${profile}`).toEqual(
+          team.sections[`profile ${profile}`],
+        );
+      for (const raw of Object.keys(after.raw))
+        if (!(raw in team.sections))
+          expect([raw, after.profileOf[raw]!.some((profile) => team.generated.has(profile))], context).toEqual([
+            raw,
+            false,
+          ]);
       if (!before.ok) return;
       // 3. Every other section is still there with the same values. A section aws-okta may read as one of robo's may be gone.
       const taken = new Set([...team.generated, 'okta']);
@@ -157,7 +237,9 @@ describe('merging into generated user configs, checked by botocore', () => {
     });
     // The generator must keep producing cases that matter: files botocore loads, some with sections
     // robo takes out, and few refusals.
-    console.log(`${RUNS} cases: botocore loaded ${loaded}, robo took sections out of ${takenOut} of those, and refused ${refused}`);
+    console.log(
+      `${RUNS} cases: botocore loaded ${loaded}, robo took sections out of ${takenOut} of those, and refused ${refused}`,
+    );
     expect(loaded).toBeGreaterThan(RUNS / 5);
     expect(takenOut).toBeGreaterThan(RUNS / 20);
     expect(refused).toBeLessThan(RUNS / 5);

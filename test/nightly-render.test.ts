@@ -10,9 +10,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CRON_MARKER, JOB_ARGS, jobPath, makeJob, type Job } from '../src/nightly/job.js';
-import { durationText, formatLogLine, offlineSince, parseLogLine, readLogText, type LogEntry } from '../src/nightly/log.js';
+import {
+  durationText,
+  formatLogLine,
+  offlineSince,
+  parseLogLine,
+  readLogText,
+  type LogEntry,
+} from '../src/nightly/log.js';
 import { isMarked, markedLine, rewriteMarked } from '../src/marked-lines.js';
-import { cronTime, jobTeam, plistTime, renderCronLine, renderPlist, renderService, renderTimer, shQuote, systemdExecQuote, systemdQuote, xmlEscape } from '../src/nightly/render.js';
+import {
+  cronTime,
+  jobTeam,
+  plistTime,
+  renderCronLine,
+  renderPlist,
+  renderService,
+  renderTimer,
+  shQuote,
+  systemdExecQuote,
+  systemdQuote,
+  xmlEscape,
+} from '../src/nightly/render.js';
 import { nextDaily, parseSystemdTimestamp, pickTime, seededRandom } from '../src/nightly/time.js';
 import { hasCommand, loadPlist } from './helpers/schedulers.js';
 
@@ -72,7 +91,10 @@ describe('makeJob', () => {
   });
 
   it('passes the source on only when asked (onboard records it in the settings instead)', () => {
-    const names = job({ passSource: false, env: { ROBO_DOTFILES_REPO: 'x', ROBO_DOTFILES_REF: 'y', XDG_STATE_HOME: '/s' } }).environment.map(([name]) => name);
+    const names = job({
+      passSource: false,
+      env: { ROBO_DOTFILES_REPO: 'x', ROBO_DOTFILES_REF: 'y', XDG_STATE_HOME: '/s' },
+    }).environment.map(([name]) => name);
     expect(names).toEqual(['SEGMENT_TEAM', 'XDG_STATE_HOME', 'ROBO_NIGHTLY_LOG', 'NO_COLOR', 'PATH']);
   });
 
@@ -95,7 +117,9 @@ describe('renderService and renderTimer', () => {
     expect(service).toContain('ExecStart="/opt/node 20/bin/node" "/opt/robo/bin/robo.cjs" "nightly" "run" "--quiet"\n');
     expect(service).toContain('Environment="SEGMENT_TEAM=platform"\n');
     // systemd unquoting: \" and \\ are escapes, %% is a literal %.
-    expect(service).toContain(String.raw`Environment="ROBO_DOTFILES_REPO=/srv/dot files/a&b<c>\"d\"'e'%%f$g\\h"` + '\n');
+    expect(service).toContain(
+      String.raw`Environment="ROBO_DOTFILES_REPO=/srv/dot files/a&b<c>\"d\"'e'%%f$g\\h"` + '\n',
+    );
     expect(service).toContain('Environment="AWS_CONFIG_FILE=/home/u/aws%%config"\n');
     expect(service).toContain('StandardOutput=append:/home/u/.local/state/robo/nightly.log\n');
     expect(service).toContain('StandardError=append:/home/u/.local/state/robo/nightly.log\n');
@@ -104,7 +128,13 @@ describe('renderService and renderTimer', () => {
 
   it('the timer spreads the runs and catches up a missed night', () => {
     const timer = renderTimer();
-    for (const line of ['OnCalendar=*-*-* 01:00:00', 'RandomizedDelaySec=4h', 'FixedRandomDelay=true', 'Persistent=true', 'WantedBy=timers.target']) {
+    for (const line of [
+      'OnCalendar=*-*-* 01:00:00',
+      'RandomizedDelaySec=4h',
+      'FixedRandomDelay=true',
+      'Persistent=true',
+      'WantedBy=timers.target',
+    ]) {
       expect(timer).toContain(`${line}\n`);
     }
   });
@@ -120,7 +150,10 @@ describe('renderService and renderTimer', () => {
       writeFileSync(service, renderService(made));
       writeFileSync(timer, renderTimer());
       // verify exits 0 on lines it ignores: it must say nothing at all.
-      const verified = spawnSync('systemd-analyze', ['verify', service, timer], { encoding: 'utf8', env: { ...process.env, HOME: folder } });
+      const verified = spawnSync('systemd-analyze', ['verify', service, timer], {
+        encoding: 'utf8',
+        env: { ...process.env, HOME: folder },
+      });
       expect(verified.stderr).toBe('');
       expect(verified.status).toBe(0);
     } finally {
@@ -173,11 +206,20 @@ describe('renderCronLine', () => {
     const folder = mkdtempSync(path.join(os.tmpdir(), 'robo-cron-'));
     try {
       const log = path.join(folder, 'out log');
-      const printing = { ...job(), command: [process.execPath, '-e', 'console.log(JSON.stringify(process.env))'], logFile: log };
+      const printing = {
+        ...job(),
+        command: [process.execPath, '-e', 'console.log(JSON.stringify(process.env))'],
+        logFile: log,
+      };
       const command = renderCronLine(printing).split(' ').slice(5).join(' ').replaceAll('\\%', '%');
       execFileSync('sh', ['-c', command], { env: {}, stdio: 'pipe' });
       const env = JSON.parse(execFileSync('cat', [log], { encoding: 'utf8' })) as Record<string, string>;
-      expect(env).toMatchObject({ SEGMENT_TEAM: 'platform', ROBO_DOTFILES_REPO: AWKWARD, AWS_CONFIG_FILE: '/home/u/aws%config', NO_COLOR: '1' });
+      expect(env).toMatchObject({
+        SEGMENT_TEAM: 'platform',
+        ROBO_DOTFILES_REPO: AWKWARD,
+        AWS_CONFIG_FILE: '/home/u/aws%config',
+        NO_COLOR: '1',
+      });
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
@@ -194,7 +236,7 @@ describe('marked lines', () => {
     ['duplicates folded into the first', 'old1 # mine\na\nold2 # mine\n', 'x # mine', 'x # mine\na\n'],
     ['taken out', 'a\nold # mine\nb\n', undefined, 'a\nb\n'],
     ['taken out of a file without it: unchanged', 'a\r\nb  \n', undefined, 'a\r\nb  \n'],
-    ['a line that only mentions the marker is not robo\'s', 'echo "# mine" > f\n', undefined, 'echo "# mine" > f\n'],
+    ["a line that only mentions the marker is not robo's", 'echo "# mine" > f\n', undefined, 'echo "# mine" > f\n'],
   ])('%s', (_name, text, line, expected) => {
     expect(rewriteMarked(text, M, line)).toBe(expected);
   });
@@ -221,7 +263,7 @@ describe('time', () => {
 
   it.each([
     ['later today', { hour: 3, minute: 7 }, '2026-03-02T01:00:00Z', '2026-03-02T03:07:00.000Z'],
-    ['tomorrow when today\'s is past', { hour: 3, minute: 7 }, '2026-03-02T03:07:00Z', '2026-03-03T03:07:00.000Z'],
+    ["tomorrow when today's is past", { hour: 3, minute: 7 }, '2026-03-02T03:07:00Z', '2026-03-03T03:07:00.000Z'],
     ['across a month', { hour: 1, minute: 0 }, '2026-03-31T22:00:00Z', '2026-04-01T01:00:00.000Z'],
   ])('the next run: %s', (_name, time, now, expected) => {
     expect(nextDaily(time, new Date(now)).toISOString()).toBe(expected);
@@ -239,21 +281,56 @@ describe('time', () => {
 describe('the log line', () => {
   const at = new Date('2026-03-04T02:17:41.512Z');
   it.each<[string, LogEntry, string]>([
-    ['changed', { time: at, team: 'platform', commit: '3f2c9d1e0a7b5c4d', result: 'changed' }, '2026-03-04T02:17:41Z platform 3f2c9d1e0a7b changed'],
-    ['unchanged', { time: at, team: 'platform', commit: '3f2c9d1e0a7b', result: 'unchanged' }, '2026-03-04T02:17:41Z platform 3f2c9d1e0a7b unchanged'],
-    ['a folder source', { time: at, team: 'data', commit: undefined, result: 'unchanged' }, '2026-03-04T02:17:41Z data - unchanged'],
+    [
+      'changed',
+      { time: at, team: 'platform', commit: '3f2c9d1e0a7b5c4d', result: 'changed' },
+      '2026-03-04T02:17:41Z platform 3f2c9d1e0a7b changed',
+    ],
+    [
+      'unchanged',
+      { time: at, team: 'platform', commit: '3f2c9d1e0a7b', result: 'unchanged' },
+      '2026-03-04T02:17:41Z platform 3f2c9d1e0a7b unchanged',
+    ],
+    [
+      'a folder source',
+      { time: at, team: 'data', commit: undefined, result: 'unchanged' },
+      '2026-03-04T02:17:41Z data - unchanged',
+    ],
     [
       'offline',
-      { time: at, team: 'platform', commit: '3f2c9d1e0a7b', result: 'offline', since: new Date('2026-03-01T02:00:00Z'), reason: 'fatal: unable to connect\nretry' },
+      {
+        time: at,
+        team: 'platform',
+        commit: '3f2c9d1e0a7b',
+        result: 'offline',
+        since: new Date('2026-03-01T02:00:00Z'),
+        reason: 'fatal: unable to connect\nretry',
+      },
       '2026-03-04T02:17:41Z platform 3f2c9d1e0a7b offline since 2026-03-01T02:00:00Z: fatal: unable to connect; retry',
     ],
     [
       'offline too long',
-      { time: at, team: 'platform', commit: '3f2c9d1e0a7b', result: 'offline', since: new Date('2026-02-01T02:00:00Z'), overThreshold: '7d', reason: 'x' },
+      {
+        time: at,
+        team: 'platform',
+        commit: '3f2c9d1e0a7b',
+        result: 'offline',
+        since: new Date('2026-02-01T02:00:00Z'),
+        overThreshold: '7d',
+        reason: 'x',
+      },
       '2026-03-04T02:17:41Z platform 3f2c9d1e0a7b offline since 2026-02-01T02:00:00Z (over max_offline 7d): x',
     ],
-    ['failed', { time: at, team: undefined, commit: undefined, result: 'failed', reason: 'no team given\x1b[2J' }, '2026-03-04T02:17:41Z - - failed: no team given\\x1b[2J'],
-    ['a team that is no team name', { time: at, team: 'Platform Team', commit: undefined, result: 'failed', reason: 'bad' }, '2026-03-04T02:17:41Z - - failed: bad'],
+    [
+      'failed',
+      { time: at, team: undefined, commit: undefined, result: 'failed', reason: 'no team given\x1b[2J' },
+      '2026-03-04T02:17:41Z - - failed: no team given\\x1b[2J',
+    ],
+    [
+      'a team that is no team name',
+      { time: at, team: 'Platform Team', commit: undefined, result: 'failed', reason: 'bad' },
+      '2026-03-04T02:17:41Z - - failed: bad',
+    ],
   ])('%s', (_name, entry, line) => {
     expect(formatLogLine(entry)).toBe(line);
     const parsed = parseLogLine(line)!;
@@ -269,19 +346,35 @@ describe('the log line', () => {
   });
 
   it('what the scheduler caught after the last line is kept apart', () => {
-    const log = readLogText('2026-03-04T02:17:41Z a - changed\nnoise\n2026-03-05T02:17:41Z a - unchanged\nsh: 1: /usr/bin/node: not found\n');
+    const log = readLogText(
+      '2026-03-04T02:17:41Z a - changed\nnoise\n2026-03-05T02:17:41Z a - unchanged\nsh: 1: /usr/bin/node: not found\n',
+    );
     expect(log.entries.map((entry) => entry.result)).toEqual(['changed', 'unchanged']);
     expect(log.trailing).toEqual(['sh: 1: /usr/bin/node: not found']);
   });
 
   it.each([
     ['no run reached it: the commit date', [], '2026-01-01T00:00:00.000Z'],
-    ['the last run that found the remote at this commit', ['2026-02-10T02:00:00Z a 3f2c9d1e0a7b unchanged', '2026-02-11T02:00:00Z a 3f2c9d1e0a7b changed', '2026-02-12T02:00:00Z a 3f2c9d1e0a7b offline since 2026-02-11T02:00:00Z'], '2026-02-11T02:00:00.000Z'],
-    ['runs at another commit do not count', ['2026-02-10T02:00:00Z a 000000000000 unchanged'], '2026-01-01T00:00:00.000Z'],
+    [
+      'the last run that found the remote at this commit',
+      [
+        '2026-02-10T02:00:00Z a 3f2c9d1e0a7b unchanged',
+        '2026-02-11T02:00:00Z a 3f2c9d1e0a7b changed',
+        '2026-02-12T02:00:00Z a 3f2c9d1e0a7b offline since 2026-02-11T02:00:00Z',
+      ],
+      '2026-02-11T02:00:00.000Z',
+    ],
+    [
+      'runs at another commit do not count',
+      ['2026-02-10T02:00:00Z a 000000000000 unchanged'],
+      '2026-01-01T00:00:00.000Z',
+    ],
     ['failed runs do not count', ['2026-02-10T02:00:00Z a - failed: x'], '2026-01-01T00:00:00.000Z'],
   ])('offline since: %s', (_name, lines, expected) => {
     const entries = readLogText(lines.join('\n')).entries;
-    expect(offlineSince(entries, '3f2c9d1e0a7b5c4d3e2f1a0b9c8d7e6f5a4b3c2d', new Date('2026-01-01T00:00:00Z')).toISOString()).toBe(expected);
+    expect(
+      offlineSince(entries, '3f2c9d1e0a7b5c4d3e2f1a0b9c8d7e6f5a4b3c2d', new Date('2026-01-01T00:00:00Z')).toISOString(),
+    ).toBe(expected);
   });
 
   it.each([

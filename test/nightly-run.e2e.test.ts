@@ -18,9 +18,11 @@ import { sandboxes, type Sandbox } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
 const logOf = (box: Sandbox) => path.join(box.stateDir, 'nightly.log');
-const lines = (box: Sandbox) => (existsSync(logOf(box)) ? readFileSync(logOf(box), 'utf8').split('\n').filter(Boolean) : []);
+const lines = (box: Sandbox) =>
+  existsSync(logOf(box)) ? readFileSync(logOf(box), 'utf8').split('\n').filter(Boolean) : [];
 const TIME = String.raw`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`;
-const run = (box: Sandbox, env: NodeJS.ProcessEnv = {}, args: string[] = ['--quiet']) => runRobo(['nightly', 'run', ...args], { env: { ...box.env, ...env } });
+const run = (box: Sandbox, env: NodeJS.ProcessEnv = {}, args: string[] = ['--quiet']) =>
+  runRobo(['nightly', 'run', ...args], { env: { ...box.env, ...env } });
 
 function settings(box: Sandbox, text: string): void {
   const file = path.join(box.home, '.config', 'robo', 'config');
@@ -31,8 +33,16 @@ function settings(box: Sandbox, text: string): void {
 /** An empty commit whose committer date (the one robo reads) is `date`. */
 function commitAt(repo: string, date: Date): void {
   const when = date.toISOString();
-  const identity = { GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.invalid', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.invalid' };
-  execFileSync('git', ['commit', '-q', '--allow-empty', '-m', 'recent'], { cwd: repo, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', ...identity, GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when } });
+  const identity = {
+    GIT_AUTHOR_NAME: 'Test',
+    GIT_AUTHOR_EMAIL: 'test@example.invalid',
+    GIT_COMMITTER_NAME: 'Test',
+    GIT_COMMITTER_EMAIL: 'test@example.invalid',
+  };
+  execFileSync('git', ['commit', '-q', '--allow-empty', '-m', 'recent'], {
+    cwd: repo,
+    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', ...identity, GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when },
+  });
 }
 
 /** A dotfiles repo served by git daemon, so stopping the daemon makes the source unreachable for a while (not gone). */
@@ -86,14 +96,18 @@ describe('robo nightly run: one line per run', () => {
     const offline = await run(box);
     expect([offline.code, offline.stdout, offline.stderr]).toEqual([0, '', '']);
     const since = reached!.slice(0, 20);
-    expect(lines(box)[1]).toMatch(new RegExp(`^${TIME} platform ${commit.slice(0, 12)} offline since ${since}: .*127\\.0\\.0\\.1`));
+    expect(lines(box)[1]).toMatch(
+      new RegExp(`^${TIME} platform ${commit.slice(0, 12)} offline since ${since}: .*127\\.0\\.0\\.1`),
+    );
 
     // The same, had the last run that reached it been 8 days ago: over the default of 7 days.
     const eightDaysAgo = iso(new Date(Date.now() - 8 * 24 * 3_600_000));
     writeFileSync(logOf(box), `${eightDaysAgo} platform ${commit.slice(0, 12)} unchanged\n`);
     const stale = await run(box);
     expect([stale.code, stale.stdout, stale.stderr]).toEqual([4, '', '']);
-    expect(lines(box)[1]).toMatch(new RegExp(`^${TIME} platform ${commit.slice(0, 12)} offline since ${eightDaysAgo} \\(over max_offline 7d\\): `));
+    expect(lines(box)[1]).toMatch(
+      new RegExp(`^${TIME} platform ${commit.slice(0, 12)} offline since ${eightDaysAgo} \\(over max_offline 7d\\): `),
+    );
     expect(readFileSync(box.awsConfig, 'utf8')).toContain('# >>> robo aws.config - team platform');
 
     // A longer threshold in the settings: fine again.
@@ -123,8 +137,18 @@ describe('robo nightly run: one line per run', () => {
 describe('robo nightly run: failures that will not pass exit non-zero', () => {
   it.each([
     ['a ref the repository does not have', { ROBO_DOTFILES_REF: 'no-such-branch' }, 4, /failed: .*no-such-branch/],
-    ['a repository that is not there', { ROBO_DOTFILES_REPO: 'file:///nonexistent/dotfiles.git' }, 4, /failed: cannot clone file:\/\/\/nonexistent\/dotfiles\.git/],
-    ['an unknown team', { SEGMENT_TEAM: 'platfrom' }, 2, /^\S+ platfrom - failed: unknown team "platfrom" \(from \$SEGMENT_TEAM\) .*did you mean platform\?; known teams: /],
+    [
+      'a repository that is not there',
+      { ROBO_DOTFILES_REPO: 'file:///nonexistent/dotfiles.git' },
+      4,
+      /failed: cannot clone file:\/\/\/nonexistent\/dotfiles\.git/,
+    ],
+    [
+      'an unknown team',
+      { SEGMENT_TEAM: 'platfrom' },
+      2,
+      /^\S+ platfrom - failed: unknown team "platfrom" \(from \$SEGMENT_TEAM\) .*did you mean platform\?; known teams: /,
+    ],
     ['no team anywhere', { SEGMENT_TEAM: undefined }, 2, /^\S+ - - failed: no team given/],
   ])('%s: its exit code, one failed line, nothing printed', async (_name, env, code, line) => {
     const box = sandbox({ SEGMENT_TEAM: 'platform' });
@@ -147,7 +171,11 @@ describe('robo nightly run: failures that will not pass exit non-zero', () => {
 
     const quiet = await run(box);
     expect([quiet.code, quiet.stdout, quiet.stderr]).toEqual([3, '', '']);
-    expect(lines(box)[1]).toMatch(new RegExp(`^${TIME} platform - failed: invalid definitions in ${fileUrl(repo)}; nothing was written; teams/platform.json`));
+    expect(lines(box)[1]).toMatch(
+      new RegExp(
+        `^${TIME} platform - failed: invalid definitions in ${fileUrl(repo)}; nothing was written; teams/platform.json`,
+      ),
+    );
     expect(treeState(path.dirname(box.awsConfig))).toEqual(before);
 
     const loud = await run(box, {}, []);
@@ -161,7 +189,9 @@ describe('robo nightly run: failures that will not pass exit non-zero', () => {
     const box = sandbox({ SEGMENT_TEAM: 'platform' });
     const result = await run(box);
     expect(result.code).toBe(2);
-    expect(lines(box)).toEqual([expect.stringMatching(/ platform - failed: no dotfiles source configured .*run robo onboard --repo URL$/)]);
+    expect(lines(box)).toEqual([
+      expect.stringMatching(/ platform - failed: no dotfiles source configured .*run robo onboard --repo URL$/),
+    ]);
     expect(existsSync(box.awsConfig)).toBe(false);
   });
 
@@ -169,6 +199,14 @@ describe('robo nightly run: failures that will not pass exit non-zero', () => {
     const box = sandbox({ SEGMENT_TEAM: 'platform' });
     const result = await run(box, {}, ['--json']);
     expect(result.code).toBe(2);
-    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, task: 'nightly', action: 'run', result: 'failed', team: 'platform', exitCode: 2, logFile: logOf(box) });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      ok: false,
+      task: 'nightly',
+      action: 'run',
+      result: 'failed',
+      team: 'platform',
+      exitCode: 2,
+      logFile: logOf(box),
+    });
   });
 });

@@ -9,10 +9,22 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { treeState } from './helpers/files.js';
 import { projectRoot, roboBin, runRobo } from './helpers/robo.js';
-import { CRON_MARKER, hasCommand, loadPlist, markedLines, nodeFor, plistFile, schedulerBoxes, stateLog, unitDir, type SchedulerBox } from './helpers/schedulers.js';
+import {
+  CRON_MARKER,
+  hasCommand,
+  loadPlist,
+  markedLines,
+  nodeFor,
+  plistFile,
+  schedulerBoxes,
+  stateLog,
+  unitDir,
+  type SchedulerBox,
+} from './helpers/schedulers.js';
 
 const box = schedulerBoxes();
-const nightly = (b: SchedulerBox, args: string[], env: NodeJS.ProcessEnv = {}) => runRobo(['nightly', ...args], { env: { ...b.env, ...env } });
+const nightly = (b: SchedulerBox, args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runRobo(['nightly', ...args], { env: { ...b.env, ...env } });
 const read = (file: string) => readFileSync(file, 'utf8');
 /** A source must be configured to install; it need not exist until the job runs. */
 const SOURCE = { ROBO_DOTFILES_REPO: '/srv/dotfiles' };
@@ -24,7 +36,10 @@ describe('robo nightly install with systemd', () => {
   it('writes a oneshot service and a spread-out timer with absolute paths, the environment and the log', async () => {
     const b = box({ SEGMENT_TEAM: 'platform' });
     const awsConfig = path.join(b.root, 'aws', 'config');
-    const result = await nightly(b, ['install', '--scheduler', 'systemd'], { ROBO_DOTFILES_REPO: AWKWARD_REPO, AWS_CONFIG_FILE: awsConfig });
+    const result = await nightly(b, ['install', '--scheduler', 'systemd'], {
+      ROBO_DOTFILES_REPO: AWKWARD_REPO,
+      AWS_CONFIG_FILE: awsConfig,
+    });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('systemd timer robo-aws-config.timer');
@@ -47,7 +62,13 @@ describe('robo nightly install with systemd', () => {
     expect(existsSync(path.dirname(stateLog(b)))).toBe(true);
 
     const timer = read(path.join(unitDir(b), 'robo-aws-config.timer'));
-    for (const line of ['OnCalendar=*-*-* 01:00:00', 'RandomizedDelaySec=4h', 'FixedRandomDelay=true', 'Persistent=true', 'WantedBy=timers.target']) {
+    for (const line of [
+      'OnCalendar=*-*-* 01:00:00',
+      'RandomizedDelaySec=4h',
+      'FixedRandomDelay=true',
+      'Persistent=true',
+      'WantedBy=timers.target',
+    ]) {
       expect(timer).toContain(`${line}\n`);
     }
     expect(b.calls().filter((call) => !call.startsWith('crontab'))).toEqual([]);
@@ -83,9 +104,15 @@ describe('robo nightly install with systemd', () => {
     const b = box({ SEGMENT_TEAM: 'data', ...SOURCE, ROBO_NIGHTLY_NO_ACTIVATE: undefined });
     expect((await nightly(b, ['install', '--scheduler', 'systemd'])).code).toBe(0);
     const installCalls = b.calls().filter((call) => call.startsWith('systemctl'));
-    expect(installCalls.slice(-2)).toEqual(['systemctl --user daemon-reload', 'systemctl --user enable --now robo-aws-config.timer']);
+    expect(installCalls.slice(-2)).toEqual([
+      'systemctl --user daemon-reload',
+      'systemctl --user enable --now robo-aws-config.timer',
+    ]);
     expect((await nightly(b, ['uninstall', '--scheduler', 'systemd'])).code).toBe(0);
-    const uninstallCalls = b.calls().filter((call) => call.startsWith('systemctl')).slice(installCalls.length);
+    const uninstallCalls = b
+      .calls()
+      .filter((call) => call.startsWith('systemctl'))
+      .slice(installCalls.length);
     expect(uninstallCalls).toContain('systemctl --user disable --now robo-aws-config.timer');
     expect(uninstallCalls.at(-1)).toBe('systemctl --user daemon-reload');
   });
@@ -128,7 +155,13 @@ describe('robo nightly install with launchd', () => {
       StandardErrorPath: log,
       RunAtLoad: false,
     });
-    expect(plist.EnvironmentVariables).toMatchObject({ SEGMENT_TEAM: 'platform', NO_COLOR: '1', ROBO_DOTFILES_REPO: AWKWARD_REPO, ROBO_DOTFILES_REF: 'main', ROBO_NIGHTLY_LOG: log });
+    expect(plist.EnvironmentVariables).toMatchObject({
+      SEGMENT_TEAM: 'platform',
+      NO_COLOR: '1',
+      ROBO_DOTFILES_REPO: AWKWARD_REPO,
+      ROBO_DOTFILES_REF: 'main',
+      ROBO_NIGHTLY_LOG: log,
+    });
     const { Hour, Minute } = plist.StartCalendarInterval as { Hour: number; Minute: number };
     expect(Hour).toBeGreaterThanOrEqual(1);
     expect(Hour).toBeLessThanOrEqual(4);
@@ -163,7 +196,10 @@ describe('robo nightly install with launchd', () => {
     const uid = execFileSync('id', ['-u'], { encoding: 'utf8' }).trim();
     expect((await nightly(b, ['install', '--scheduler', 'launchd'])).code).toBe(0);
     const launchctl = () => b.calls().filter((call) => call.startsWith('launchctl'));
-    expect(launchctl()).toEqual([`launchctl bootout gui/${uid}/com.robo.aws-config`, `launchctl bootstrap gui/${uid} ${plistFile(b)}`]);
+    expect(launchctl()).toEqual([
+      `launchctl bootout gui/${uid}/com.robo.aws-config`,
+      `launchctl bootstrap gui/${uid} ${plistFile(b)}`,
+    ]);
     expect((await nightly(b, ['uninstall', '--scheduler', 'launchd'])).code).toBe(0);
     expect(launchctl().at(-1)).toBe(`launchctl bootout gui/${uid}/com.robo.aws-config`);
     expect(existsSync(plistFile(b))).toBe(false);
@@ -172,7 +208,8 @@ describe('robo nightly install with launchd', () => {
 
 describe('robo nightly install with cron', () => {
   // Another job with a %, an environment line, a comment, trailing blanks and a CRLF line.
-  const OTHER = 'MAILTO=ops@example.com\n# backups\n30 2 * * * tar czf /tmp/home-$(date +\\%F).tgz ~ \n0 9 * * 1 echo monday\r\n';
+  const OTHER =
+    'MAILTO=ops@example.com\n# backups\n30 2 * * * tar czf /tmp/home-$(date +\\%F).tgz ~ \n0 9 * * 1 echo monday\r\n';
 
   it('adds one marked line and keeps every other line byte for byte; the line runs robo as cron would, which logs one line', async () => {
     const b = box({ SEGMENT_TEAM: 'growth', ROBO_DOTFILES_REPO: projectRoot });
@@ -187,7 +224,10 @@ describe('robo nightly install with cron', () => {
     const line = text.slice(OTHER.length);
     expect(line.endsWith(`${CRON_MARKER}\n`)).toBe(true);
     expect(markedLines(text)).toHaveLength(1);
-    const fields = /^(\d{1,2}) (\d) \* \* \* (.*) (\S+) (\S+) nightly run --quiet >> (\S+) 2>&1 # robo-aws-config nightly\n$/.exec(line);
+    const fields =
+      /^(\d{1,2}) (\d) \* \* \* (.*) (\S+) (\S+) nightly run --quiet >> (\S+) 2>&1 # robo-aws-config nightly\n$/.exec(
+        line,
+      );
     expect(fields).not.toBeNull();
     const [, minute, hour, env, node, robo, log] = fields as unknown as string[];
     expect(Number(hour)).toBeGreaterThanOrEqual(1);
@@ -220,7 +260,9 @@ describe('robo nightly install with cron', () => {
     expect(read(b.crontab)).toBe(installed);
 
     // Another team: the same line, in the same place, at the same time.
-    expect((await nightly(b, ['install', '--scheduler', 'cron', '--team', 'data'], { ROBO_NIGHTLY_SEED: '3' })).code).toBe(0);
+    expect(
+      (await nightly(b, ['install', '--scheduler', 'cron', '--team', 'data'], { ROBO_NIGHTLY_SEED: '3' })).code,
+    ).toBe(0);
     const switched = read(b.crontab);
     expect(markedLines(switched)).toHaveLength(1);
     expect(switched).toBe(installed.replace('SEGMENT_TEAM=growth', 'SEGMENT_TEAM=data'));
@@ -243,7 +285,10 @@ describe('robo nightly install with cron', () => {
 
   it('a duplicated marked line (hand edits) is folded into one', async () => {
     const b = box({ SEGMENT_TEAM: 'fpa', ...SOURCE });
-    writeFileSync(b.crontab, `1 1 * * * old one ${CRON_MARKER}\n0 9 * * 1 echo monday\n2 2 * * * old two ${CRON_MARKER}\n`);
+    writeFileSync(
+      b.crontab,
+      `1 1 * * * old one ${CRON_MARKER}\n0 9 * * 1 echo monday\n2 2 * * * old two ${CRON_MARKER}\n`,
+    );
     expect((await nightly(b, ['install', '--scheduler', 'cron'])).code).toBe(0);
     const lines = read(b.crontab).split('\n');
     expect(markedLines(read(b.crontab))).toHaveLength(1);
@@ -253,22 +298,27 @@ describe('robo nightly install with cron', () => {
 });
 
 describe('robo nightly choices and errors', () => {
-  it.runIf(process.platform === 'linux')('picks systemd when systemctl --user works, cron otherwise, and $ROBO_SCHEDULER over both', async () => {
-    const b = box({ SEGMENT_TEAM: 'fpa', ...SOURCE });
-    expect((await nightly(b, ['install'])).stdout).toContain('systemd timer');
-    expect((await nightly(b, ['install'], { FAKE_SYSTEMCTL_RC: '1' })).stdout).toContain('crontab line');
-    // One schedule at a time: moving to cron removed the units.
-    expect(existsSync(path.join(unitDir(b), 'robo-aws-config.service'))).toBe(false);
-    expect((await nightly(b, ['install'], { ROBO_SCHEDULER: 'launchd' })).stdout).toContain('launchd agent');
-    expect(markedLines(read(b.crontab))).toEqual([]);
-  });
+  it.runIf(process.platform === 'linux')(
+    'picks systemd when systemctl --user works, cron otherwise, and $ROBO_SCHEDULER over both',
+    async () => {
+      const b = box({ SEGMENT_TEAM: 'fpa', ...SOURCE });
+      expect((await nightly(b, ['install'])).stdout).toContain('systemd timer');
+      expect((await nightly(b, ['install'], { FAKE_SYSTEMCTL_RC: '1' })).stdout).toContain('crontab line');
+      // One schedule at a time: moving to cron removed the units.
+      expect(existsSync(path.join(unitDir(b), 'robo-aws-config.service'))).toBe(false);
+      expect((await nightly(b, ['install'], { ROBO_SCHEDULER: 'launchd' })).stdout).toContain('launchd agent');
+      expect(markedLines(read(b.crontab))).toEqual([]);
+    },
+  );
 
   it('requires a valid team, and writes nothing without one', async () => {
     const b = box(SOURCE);
     const before = treeState(b.home);
     const missing = await nightly(b, ['install', '--scheduler', 'cron']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('no team given: pass --team TEAM, set SEGMENT_TEAM, or record one with robo onboard');
+    expect(missing.stderr).toContain(
+      'no team given: pass --team TEAM, set SEGMENT_TEAM, or record one with robo onboard',
+    );
     const invalid = await nightly(b, ['install', '--scheduler', 'cron', '--team', 'Platform!']);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('invalid team name "Platform!" (from --team)');
@@ -322,7 +372,8 @@ describe('robo nightly choices and errors', () => {
   it('--help describes the actions and options', async () => {
     const result = await nightly(box(), ['--help']);
     expect(result.code).toBe(0);
-    for (const word of ['install', 'uninstall', 'status', 'run', '--team', '--scheduler', '--dry-run']) expect(result.stdout).toContain(word);
+    for (const word of ['install', 'uninstall', 'status', 'run', '--team', '--scheduler', '--dry-run'])
+      expect(result.stdout).toContain(word);
   });
 });
 
@@ -334,14 +385,24 @@ describe('robo nightly status', () => {
     expect(result.stdout).toContain('installed: no (robo nightly install, or robo onboard, installs it with cron)');
     expect(result.stdout).toContain('last run:  none logged yet');
     const json = JSON.parse((await nightly(b, ['status', '--json'])).stdout) as Record<string, unknown>;
-    expect(json).toMatchObject({ ok: true, installed: false, scheduler: 'cron', jobs: [], lastRun: null, nextRun: null });
+    expect(json).toMatchObject({
+      ok: true,
+      installed: false,
+      scheduler: 'cron',
+      jobs: [],
+      lastRun: null,
+      nextRun: null,
+    });
   });
 
   it('cron: the team, the time, the last run from the log and the next run computed from the line', async () => {
     const b = box({ SEGMENT_TEAM: 'growth', ...SOURCE });
     expect((await nightly(b, ['install', '--scheduler', 'cron'])).code).toBe(0);
     const [minute, hour] = markedLines(read(b.crontab))[0]!.split(' ').map(Number) as [number, number];
-    writeFileSync(stateLog(b), '2026-03-01T02:00:00Z growth 3f2c9d1e0a7b changed\n2026-03-02T02:00:00Z growth 3f2c9d1e0a7b offline since 2026-03-01T02:00:00Z: fatal: unable to connect\n');
+    writeFileSync(
+      stateLog(b),
+      '2026-03-01T02:00:00Z growth 3f2c9d1e0a7b changed\n2026-03-02T02:00:00Z growth 3f2c9d1e0a7b offline since 2026-03-01T02:00:00Z: fatal: unable to connect\n',
+    );
 
     const json = JSON.parse((await nightly(b, ['status', '--json'])).stdout) as {
       installed: boolean;
@@ -352,7 +413,13 @@ describe('robo nightly status', () => {
     const time = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
     expect(json.installed).toBe(true);
     expect(json.jobs).toEqual([{ scheduler: 'cron', where: ['crontab'], team: 'growth', time }]);
-    expect(json.lastRun).toMatchObject({ time: '2026-03-02T02:00:00.000Z', result: 'offline', since: '2026-03-01T02:00:00.000Z', commit: '3f2c9d1e0a7b', reason: 'fatal: unable to connect' });
+    expect(json.lastRun).toMatchObject({
+      time: '2026-03-02T02:00:00.000Z',
+      result: 'offline',
+      since: '2026-03-01T02:00:00.000Z',
+      commit: '3f2c9d1e0a7b',
+      reason: 'fatal: unable to connect',
+    });
     // The sandbox runs in UTC: the next run is the next day's HH:MM, UTC, after now.
     const next = new Date(json.nextRun.at);
     expect(json.nextRun.from).toBe('computed');
@@ -362,7 +429,9 @@ describe('robo nightly status', () => {
 
     const text = (await nightly(b, ['status'])).stdout;
     expect(text).toContain(`installed: cron at ${time}, team growth: crontab`);
-    expect(text).toContain('last run:  2026-03-02 02:00: source unreachable, used the cached clone; offline since 2026-03-01 02:00');
+    expect(text).toContain(
+      'last run:  2026-03-02 02:00: source unreachable, used the cached clone; offline since 2026-03-01 02:00',
+    );
     expect(text).toContain(`log:       ~/.local/state/robo/nightly.log`);
   });
 
@@ -370,7 +439,11 @@ describe('robo nightly status', () => {
     const b = box({ SEGMENT_TEAM: 'data', ...SOURCE, FAKE_NEXT_ELAPSE: 'Sat 2031-01-04 03:21:09' });
     expect((await nightly(b, ['install', '--scheduler', 'systemd'])).code).toBe(0);
     writeFileSync(stateLog(b), '2026-03-01T02:00:00Z data - unchanged\n/usr/bin/node: No such file or directory\n');
-    const json = JSON.parse((await nightly(b, ['status', '--json'])).stdout) as { nextRun: unknown; trailing: string[]; lastRun: { result: string } };
+    const json = JSON.parse((await nightly(b, ['status', '--json'])).stdout) as {
+      nextRun: unknown;
+      trailing: string[];
+      lastRun: { result: string };
+    };
     expect(json.nextRun).toEqual({ at: '2031-01-04T03:21:09.000Z', earliest: null, latest: null, from: 'systemctl' });
     expect(json.trailing).toEqual(['/usr/bin/node: No such file or directory']);
     expect(json.lastRun.result).toBe('unchanged');
@@ -382,7 +455,9 @@ describe('robo nightly status', () => {
   it('systemd without an answer: the window it runs in', async () => {
     const b = box({ SEGMENT_TEAM: 'data', ...SOURCE });
     expect((await nightly(b, ['install', '--scheduler', 'systemd'])).code).toBe(0);
-    const json = JSON.parse((await nightly(b, ['status', '--json'])).stdout) as { nextRun: { earliest: string; latest: string; from: string } };
+    const json = JSON.parse((await nightly(b, ['status', '--json'])).stdout) as {
+      nextRun: { earliest: string; latest: string; from: string };
+    };
     expect(json.nextRun.from).toBe('computed');
     expect(new Date(json.nextRun.earliest).getUTCHours()).toBe(1);
     expect(new Date(json.nextRun.latest).getTime() - new Date(json.nextRun.earliest).getTime()).toBe(4 * 3_600_000);

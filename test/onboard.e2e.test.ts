@@ -15,7 +15,8 @@ import { projectRoot, roboBin, runRobo, type RunResult } from './helpers/robo.js
 import { hasCommand, markedLines, schedulerBoxes, type SchedulerBox } from './helpers/schedulers.js';
 
 const box = schedulerBoxes();
-const onboard = (b: SchedulerBox, args: string[], env: NodeJS.ProcessEnv = {}) => runRobo(['onboard', ...args], { env: { ...b.env, ...env } });
+const onboard = (b: SchedulerBox, args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runRobo(['onboard', ...args], { env: { ...b.env, ...env } });
 const read = (file: string) => readFileSync(file, 'utf8');
 const settingsFile = (b: SchedulerBox) => path.join(b.home, '.config', 'robo', 'config');
 const ONBOARD_MARKER = '# added by robo onboard';
@@ -23,7 +24,8 @@ const ONBOARD_MARKER = '# added by robo onboard';
 const REPO = ['--repo', projectRoot];
 
 describe('robo onboard', () => {
-  const BASHRC = 'alias ll="ls -l"\n# ünïcode, a byte that is not UTF-8 \xff, and a CRLF\r\nexport PATH="$HOME/bin:$PATH"   \n';
+  const BASHRC =
+    'alias ll="ls -l"\n# ünïcode, a byte that is not UTF-8 \xff, and a CRLF\r\nexport PATH="$HOME/bin:$PATH"   \n';
 
   it('writes the config, records source and team in the settings and the team once in the rc file, keeps the rest, says what is next', async () => {
     const b = box({ SHELL: '/bin/bash' });
@@ -33,7 +35,9 @@ describe('robo onboard', () => {
     const first = await onboard(b, ['--team', 'platform', '--no-nightly', ...REPO]);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(readFileSync(rc)).toEqual(Buffer.from(`${BASHRC}export SEGMENT_TEAM=platform  ${ONBOARD_MARKER}\n`, 'latin1'));
+    expect(readFileSync(rc)).toEqual(
+      Buffer.from(`${BASHRC}export SEGMENT_TEAM=platform  ${ONBOARD_MARKER}\n`, 'latin1'),
+    );
     expect(read(b.awsConfig)).toContain('# >>> robo aws.config - team platform');
     expect(read(settingsFile(b))).toBe(`[dotfiles]\nrepo = ${projectRoot}\n\n[user]\nteam = platform\n`);
 
@@ -64,7 +68,10 @@ describe('robo onboard', () => {
     const b = box({ SHELL: '/bin/bash', ROBO_SCHEDULER: 'cron' });
     const dotfiles = makeDotfilesRepo(path.join(b.root, 'dotfiles'));
     // The organisation's hub profile is renamed, so the example's would be told apart.
-    writeFileSync(path.join(dotfiles, 'organization.json'), read(path.join(dotfiles, 'organization.json')).replace('"profile": "hub"', '"profile": "corp-hub"'));
+    writeFileSync(
+      path.join(dotfiles, 'organization.json'),
+      read(path.join(dotfiles, 'organization.json')).replace('"profile": "hub"', '"profile": "corp-hub"'),
+    );
     git(dotfiles, 'commit', '-qam', 'corp hub');
     expect((await onboard(b, ['--team', 'platform'], { ROBO_DOTFILES_REPO: fileUrl(dotfiles) })).code).toBe(0);
     const written = read(b.awsConfig);
@@ -88,7 +95,9 @@ describe('robo onboard', () => {
     const one = makeDotfilesRepo(path.join(b.root, 'one'));
     git(one, 'branch', 'stable');
     const two = makeDotfilesRepo(path.join(b.root, 'two'));
-    expect((await onboard(b, ['--team', 'fpa', '--no-nightly', '--repo', fileUrl(one), '--ref', 'stable'])).code).toBe(0);
+    expect((await onboard(b, ['--team', 'fpa', '--no-nightly', '--repo', fileUrl(one), '--ref', 'stable'])).code).toBe(
+      0,
+    );
     expect(read(settingsFile(b))).toBe(`[dotfiles]\nrepo = ${fileUrl(one)}\nref = stable\n\n[user]\nteam = fpa\n`);
     expect((await onboard(b, ['--no-nightly', '--repo', fileUrl(two)])).code).toBe(0);
     expect(read(settingsFile(b))).toBe(`[dotfiles]\nrepo = ${fileUrl(two)}\n\n[user]\nteam = fpa\n`);
@@ -99,7 +108,9 @@ describe('robo onboard', () => {
     mkdirSync(path.dirname(settingsFile(b)), { recursive: true });
     writeFileSync(settingsFile(b), '# mine\n[nightly]\nmax_offline = 3d\n');
     expect((await onboard(b, ['--team', 'fpa', '--no-nightly', ...REPO])).code).toBe(0);
-    expect(read(settingsFile(b))).toBe(`# mine\n[nightly]\nmax_offline = 3d\n\n[dotfiles]\nrepo = ${projectRoot}\n\n[user]\nteam = fpa\n`);
+    expect(read(settingsFile(b))).toBe(
+      `# mine\n[nightly]\nmax_offline = 3d\n\n[dotfiles]\nrepo = ${projectRoot}\n\n[user]\nteam = fpa\n`,
+    );
   });
 
   it('replaces a marked line in the middle of the rc file in place', async () => {
@@ -135,7 +146,10 @@ describe('robo onboard', () => {
     const b = box({ SHELL: '/bin/bash' });
     const dotfiles = path.join(b.root, 'dotfiles');
     cpSync(path.join(projectRoot, 'teams'), path.join(dotfiles, 'teams'), { recursive: true });
-    const organization = read(path.join(projectRoot, 'organization.json')).replace('"profile": "hub"', '"profile": "ops-hub"');
+    const organization = read(path.join(projectRoot, 'organization.json')).replace(
+      '"profile": "hub"',
+      '"profile": "ops-hub"',
+    );
     writeFileSync(path.join(dotfiles, 'organization.json'), organization);
     const result = await onboard(b, ['--team', 'platform', '--no-nightly'], { ROBO_DOTFILES_REPO: dotfiles });
     expect(result.code).toBe(0);
@@ -146,7 +160,9 @@ describe('robo onboard', () => {
     const b = box({ SHELL: '/bin/bash', SEGMENT_TEAM: 'fpa' });
     const result = await onboard(b, ['--team', 'data', '--no-nightly', ...REPO]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('1. Open a new terminal (or run: export SEGMENT_TEAM=data): this one still has SEGMENT_TEAM=fpa.');
+    expect(result.stdout).toContain(
+      '1. Open a new terminal (or run: export SEGMENT_TEAM=data): this one still has SEGMENT_TEAM=fpa.',
+    );
   });
 
   it('--json gives one object', async () => {
@@ -171,9 +187,24 @@ describe('robo onboard refuses, and writes nothing', () => {
   it.each([
     ['an invalid team name', ['--team', '../etc', ...REPO], {}, 'invalid team name "../etc" (from --team)'],
     ['an unknown team (no terminal to ask on)', ['--team', 'nosuchteam', ...REPO], {}, 'unknown team "nosuchteam"'],
-    ['no team and no terminal', [...REPO], {}, 'no team given: pass --team TEAM or set SEGMENT_TEAM (stdin is not a terminal, so robo onboard cannot ask)'],
-    ['no source anywhere', ['--team', 'platform'], {}, "no dotfiles source: pass your company's dotfiles repo with --repo URL (or set ROBO_DOTFILES_REPO)"],
-    ['an unknown $ROBO_SCHEDULER', ['--team', 'platform', ...REPO], { ROBO_SCHEDULER: 'anacron' }, '$ROBO_SCHEDULER "anacron": unknown scheduler'],
+    [
+      'no team and no terminal',
+      [...REPO],
+      {},
+      'no team given: pass --team TEAM or set SEGMENT_TEAM (stdin is not a terminal, so robo onboard cannot ask)',
+    ],
+    [
+      'no source anywhere',
+      ['--team', 'platform'],
+      {},
+      "no dotfiles source: pass your company's dotfiles repo with --repo URL (or set ROBO_DOTFILES_REPO)",
+    ],
+    [
+      'an unknown $ROBO_SCHEDULER',
+      ['--team', 'platform', ...REPO],
+      { ROBO_SCHEDULER: 'anacron' },
+      '$ROBO_SCHEDULER "anacron": unknown scheduler',
+    ],
     ['an empty --repo', ['--team', 'platform', '--repo', ''], {}, '--repo is empty'],
   ])('%s (exit 2)', async (_name, args, env, message) => {
     const b = box({ SHELL: '/bin/bash', ROBO_SCHEDULER: 'cron', ...env });
@@ -191,10 +222,17 @@ describe('robo onboard refuses, and writes nothing', () => {
   });
 
   it('when only the nightly job fails, the rest stays done and the exit code says so', async () => {
-    const b = box({ SHELL: '/bin/bash', ROBO_SCHEDULER: 'systemd', ROBO_NIGHTLY_NO_ACTIVATE: undefined, FAKE_SYSTEMCTL_ENABLE_RC: '1' });
+    const b = box({
+      SHELL: '/bin/bash',
+      ROBO_SCHEDULER: 'systemd',
+      ROBO_NIGHTLY_NO_ACTIVATE: undefined,
+      FAKE_SYSTEMCTL_ENABLE_RC: '1',
+    });
     const result = await onboard(b, ['--team', 'platform', ...REPO]);
     expect(result.code).toBe(5);
-    expect(result.stderr).toContain('the nightly refresh was not installed: systemctl --user enable --now robo-aws-config.timer failed: Failed to enable unit: Access denied');
+    expect(result.stderr).toContain(
+      'the nightly refresh was not installed: systemctl --user enable --now robo-aws-config.timer failed: Failed to enable unit: Access denied',
+    );
     expect(result.stderr).toContain('then run: robo nightly install');
     expect(read(settingsFile(b))).toContain('team = platform');
     expect(read(path.join(b.home, '.bashrc'))).toContain('SEGMENT_TEAM=platform');
@@ -208,7 +246,11 @@ describe.runIf(process.platform === 'linux' && hasCommand('script'))('robo onboa
     const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
     const command = [process.execPath, roboBin, 'onboard', ...args].map(quote).join(' ');
     return new Promise((resolve, reject) => {
-      const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...b.env, ...env }, cwd: b.home, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn('script', ['-qec', command, '/dev/null'], {
+        env: { ...b.env, ...env },
+        cwd: b.home,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       let stdout = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -229,7 +271,10 @@ describe.runIf(process.platform === 'linux' && hasCommand('script'))('robo onboa
     mkdirSync(folder);
     const real = execPath('git', b.env);
     writeFileSync(path.join(folder, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
-    return { env: { PATH: `${folder}${path.delimiter}${b.env.PATH}` }, calls: () => (existsSync(log) ? read(log).split('\n').filter(Boolean) : []) };
+    return {
+      env: { PATH: `${folder}${path.delimiter}${b.env.PATH}` },
+      calls: () => (existsSync(log) ? read(log).split('\n').filter(Boolean) : []),
+    };
   }
 
   it('asks again after an unknown team, with "did you mean" and the known teams, and fetches the source once', async () => {

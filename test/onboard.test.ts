@@ -25,7 +25,16 @@ function person(answers: Array<string | undefined>): Prompt & { heard: string[];
   };
 }
 
-const options = (env: NodeJS.ProcessEnv, prompt: Prompt | undefined, team?: string) => ({ team, repo: projectRoot, ref: undefined, nightly: false, env, cwd: env.HOME!, robo: '/robo', prompt });
+const options = (env: NodeJS.ProcessEnv, prompt: Prompt | undefined, team?: string) => ({
+  team,
+  repo: projectRoot,
+  ref: undefined,
+  nightly: false,
+  env,
+  cwd: env.HOME!,
+  robo: '/robo',
+  prompt,
+});
 
 describe('onboard on a terminal', () => {
   it('lists the known teams, skips what is not a team name, suggests the nearest, and takes the first known one', async () => {

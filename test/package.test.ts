@@ -44,19 +44,29 @@ let installOutput: string;
 function npm(args: string[], cwd: string) {
   const result = spawnSync('npm', args, {
     cwd,
-    env: { ...npmBox.env, npm_config_cache: path.join(npmBox.root, 'npm-cache'), npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' },
+    env: {
+      ...npmBox.env,
+      npm_config_cache: path.join(npmBox.root, 'npm-cache'),
+      npm_config_update_notifier: 'false',
+      npm_config_fund: 'false',
+      npm_config_audit: 'false',
+    },
     encoding: 'utf8',
     timeout: 150_000,
   });
   const output = `${result.stdout}${result.stderr}`;
-  if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed (${result.status ?? result.signal}):\n${output}`);
+  if (result.status !== 0)
+    throw new Error(`npm ${args.join(' ')} failed (${result.status ?? result.signal}):\n${output}`);
   return output;
 }
 
 beforeAll(() => {
   npmBox = makeSandbox();
   const checkout = path.join(npmBox.root, 'checkout');
-  cpSync(projectRoot, checkout, { recursive: true, filter: (source) => !NOT_SOURCE.has(path.relative(projectRoot, source)) });
+  cpSync(projectRoot, checkout, {
+    recursive: true,
+    filter: (source) => !NOT_SOURCE.has(path.relative(projectRoot, source)),
+  });
   // prepack's build needs esbuild and the libraries it bundles: this checkout's.
   symlinkSync(path.join(projectRoot, 'node_modules'), path.join(checkout, 'node_modules'));
   const packs = path.join(npmBox.root, 'packs');
@@ -66,7 +76,10 @@ beforeAll(() => {
   expect(tarballs).toHaveLength(1);
 
   prefix = path.join(npmBox.root, 'prefix');
-  installOutput = npm(['install', '--global', '--prefix', prefix, '--offline', path.join(packs, tarballs[0]!)], npmBox.root);
+  installOutput = npm(
+    ['install', '--global', '--prefix', prefix, '--offline', path.join(packs, tarballs[0]!)],
+    npmBox.root,
+  );
   installed = path.join(prefix, 'lib', 'node_modules', 'robo');
 }, 240_000);
 
@@ -78,18 +91,31 @@ describe('the packed and installed package', () => {
     expect(installOutput).not.toMatch(/install-scripts|allow-?scripts/i);
     const installedManifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as Manifest;
     expect(Object.keys(installedManifest.dependencies ?? {})).toEqual([]);
-    for (const script of ['preinstall', 'install', 'postinstall', 'prepare']) expect(installedManifest.scripts?.[script]).toBeUndefined();
+    for (const script of ['preinstall', 'install', 'postinstall', 'prepare'])
+      expect(installedManifest.scripts?.[script]).toBeUndefined();
   });
 
   it('holds the built bundle and the example organisation, and no maps, caches, bench or scripts', () => {
     const files = filesUnder(installed);
     // dist/ is not in the checkout that was packed: prepack built it.
-    for (const file of ['bin/robo.cjs', 'dist/robo.cjs', 'organization.json', 'robo.yml', 'teams/platform.json', 'schemas/team.schema.json', 'schemas/organization.schema.json']) {
+    for (const file of [
+      'bin/robo.cjs',
+      'dist/robo.cjs',
+      'organization.json',
+      'robo.yml',
+      'teams/platform.json',
+      'schemas/team.schema.json',
+      'schemas/organization.schema.json',
+    ]) {
       expect(files).toContain(file);
     }
-    expect(files.filter((file) => /\.map$|\.cache$|bench|^scripts\/|^src\/|^test\/|node_modules/.test(file))).toEqual([]);
+    expect(files.filter((file) => /\.map$|\.cache$|bench|^scripts\/|^src\/|^test\/|node_modules/.test(file))).toEqual(
+      [],
+    );
     expect(readdirSync(path.join(installed, 'dist'))).toEqual(['robo.cjs']);
-    expect(new Set(files.map((file) => file.split('/')[0]))).toEqual(new Set(['README.md', 'bin', 'dist', 'organization.json', 'package.json', 'robo.yml', 'schemas', 'teams']));
+    expect(new Set(files.map((file) => file.split('/')[0]))).toEqual(
+      new Set(['README.md', 'bin', 'dist', 'organization.json', 'package.json', 'robo.yml', 'schemas', 'teams']),
+    );
   });
 
   describe('its robo, on PATH, from an unrelated folder', () => {
@@ -105,7 +131,12 @@ describe('the packed and installed package', () => {
 
     /** The installed executable itself (its `#!/usr/bin/env node` line), not this checkout's. */
     function run(args: string[]) {
-      const result = spawnSync(robo(), args, { cwd: elsewhere, env: { ...box.env, PATH: `${path.join(prefix, 'bin')}${path.delimiter}${box.env.PATH}` }, encoding: 'utf8', timeout: 30_000 });
+      const result = spawnSync(robo(), args, {
+        cwd: elsewhere,
+        env: { ...box.env, PATH: `${path.join(prefix, 'bin')}${path.delimiter}${box.env.PATH}` },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
       return { code: result.status, stdout: result.stdout, stderr: result.stderr };
     }
 
@@ -119,7 +150,9 @@ describe('the packed and installed package', () => {
       const result = run(['aws.config', '--team', 'platform']);
       expect(result.stdout + result.stderr).toContain('using the example organisation bundled with robo');
       expect(result.code).toBe(0);
-      const team = JSON.parse(readFileSync(path.join(projectRoot, 'teams', 'platform.json'), 'utf8')) as { profiles: Array<{ name: string }> };
+      const team = JSON.parse(readFileSync(path.join(projectRoot, 'teams', 'platform.json'), 'utf8')) as {
+        profiles: Array<{ name: string }>;
+      };
       const profiles = loadWithBotocore(box.awsConfig).profiles;
       expect(Object.keys(profiles).sort()).toEqual(['hub', ...team.profiles.map((profile) => profile.name)].sort());
       expect(profiles.hub?.role_arn).toMatch(/:role\/platform$/);
@@ -143,7 +176,12 @@ describe('the packed and installed package', () => {
 
       const planned = run(['nightly', 'install', '--scheduler', 'systemd', '--dry-run']);
       expect(planned.code).toBe(0);
-      expect(planned.stdout).toMatch(new RegExp(`^ExecStart="[^"]+/node" "${robo().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" "nightly" "run" "--quiet"$`, 'm'));
+      expect(planned.stdout).toMatch(
+        new RegExp(
+          `^ExecStart="[^"]+/node" "${robo().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" "nightly" "run" "--quiet"$`,
+          'm',
+        ),
+      );
 
       const ran = run(['nightly', 'run']);
       expect(ran.code).toBe(0);

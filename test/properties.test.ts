@@ -35,17 +35,33 @@ interface Sample {
 
 const validSample: fc.Arbitrary<Sample> = fc
   .record({
-    accounts: fc.uniqueArray(fc.tuple(accountName, fc.option(fc.constantFrom(...REGIONS), { nil: undefined })), { minLength: 1, maxLength: 8, selector: ([name]) => name }),
+    accounts: fc.uniqueArray(fc.tuple(accountName, fc.option(fc.constantFrom(...REGIONS), { nil: undefined })), {
+      minLength: 1,
+      maxLength: 8,
+      selector: ([name]) => name,
+    }),
     ids: fc.uniqueArray(fc.stringMatching(/^[0-9]{12}$/), { minLength: 8, maxLength: 8 }),
     region: fc.constantFrom(...REGIONS),
     hubProfile: profileName.filter((name) => name !== 'okta' && name !== 'default'),
     hubRole: roleName,
     mfa: fc.option(fc.constantFrom('DUO', 'OKTA', 'GOOGLE'), { nil: undefined }),
-    spokes: fc.array(fc.record({ name: profileName, role: roleName, region: fc.option(fc.constantFrom(...REGIONS), { nil: undefined }), every: fc.boolean(), pick: fc.nat() }), { maxLength: 6 }),
+    spokes: fc.array(
+      fc.record({
+        name: profileName,
+        role: roleName,
+        region: fc.option(fc.constantFrom(...REGIONS), { nil: undefined }),
+        every: fc.boolean(),
+        pick: fc.nat(),
+      }),
+      { maxLength: 6 },
+    ),
   })
   .map(({ accounts, ids, region, hubProfile, hubRole, mfa, spokes }) => {
     const registry: Organization['accounts'] = {};
-    accounts.forEach(([name, accountRegion], index) => (registry[name] = accountRegion ? { id: ids[index]!, region: accountRegion } : { id: ids[index]! }));
+    accounts.forEach(
+      ([name, accountRegion], index) =>
+        (registry[name] = accountRegion ? { id: ids[index]!, region: accountRegion } : { id: ids[index]! }),
+    );
     const names = accounts.map(([name]) => name);
     const organization: Organization = {
       okta: { aws_saml_url: 'home/amazon_aws/0oaPROP/1', ...(mfa ? { mfa_provider: mfa } : {}) },
@@ -61,7 +77,12 @@ const validSample: fc.Arbitrary<Sample> = fc
       const expanded = spoke.every ? names.map((account) => name.replace('{account}', account)) : [name];
       if (expanded.some((item) => used.has(item)) || new Set(expanded).size !== expanded.length) continue;
       expanded.forEach((item) => used.add(item));
-      profiles.push({ name, account: spoke.every ? '*' : names[spoke.pick % names.length]!, role: spoke.role, ...(spoke.region ? { region: spoke.region } : {}) });
+      profiles.push({
+        name,
+        account: spoke.every ? '*' : names[spoke.pick % names.length]!,
+        role: spoke.role,
+        ...(spoke.region ? { region: spoke.region } : {}),
+      });
     }
     return { organization, team: { hub_role: hubRole, profiles } };
   });
@@ -71,14 +92,25 @@ function definitionsOf(sample: Sample): Definitions {
     const text = JSON.stringify(data);
     return { file: name, text, size: Buffer.byteLength(text) };
   };
-  return { root: '/virtual', organization: file('organization.json', sample.organization), teamNames: ['t'], teams: new Map([['t', file('teams/t.json', sample.team)]]) };
+  return {
+    root: '/virtual',
+    organization: file('organization.json', sample.organization),
+    teamNames: ['t'],
+    teams: new Map([['t', file('teams/t.json', sample.team)]]),
+  };
 }
 
 /** What botocore should report, worked out from the definitions without robo's resolver. */
-function intended({ organization, team }: Sample): { okta: Record<string, string>; profiles: Record<string, Record<string, string>> } {
+function intended({ organization, team }: Sample): {
+  okta: Record<string, string>;
+  profiles: Record<string, Record<string, string>>;
+} {
   const hub = organization.accounts[organization.hub.account]!;
   const profiles: Record<string, Record<string, string>> = {
-    [organization.hub.profile]: { role_arn: `arn:aws:iam::${hub.id}:role/${team.hub_role}`, region: hub.region ?? organization.region },
+    [organization.hub.profile]: {
+      role_arn: `arn:aws:iam::${hub.id}:role/${team.hub_role}`,
+      region: hub.region ?? organization.region,
+    },
   };
   for (const spoke of team.profiles) {
     for (const account of spoke.account === '*' ? Object.keys(organization.accounts) : [spoke.account]) {
@@ -104,7 +136,10 @@ function checkWithBotocore(samples: Sample[]): { refused: number; accepted: numb
     const block = renderAwsConfig(model);
     writeFileSync(file, block);
     // What the renderer writes is what a cached block is checked against: it passes, with its own profiles.
-    expect(profilesOfBlock(Buffer.from(block, 'utf8'), 't'), JSON.stringify(sample)).toEqual([model.hub.name, ...model.spokes.map((spoke) => spoke.name)]);
+    expect(profilesOfBlock(Buffer.from(block, 'utf8'), 't'), JSON.stringify(sample)).toEqual([
+      model.hub.name,
+      ...model.spokes.map((spoke) => spoke.name),
+    ]);
     expect(profilesOfBlock(Buffer.from(block, 'utf8'), 'other'), JSON.stringify(sample)).toBeUndefined();
     accepted.push({ sample, file });
   });
@@ -118,7 +153,12 @@ function checkWithBotocore(samples: Sample[]): { refused: number; accepted: numb
     expect(result.config.profiles, context).toEqual(expected.profiles);
     expect(result.config.okta, context).toEqual(expected.okta);
     // Nothing else at all: no extra section, no sso-session or services block smuggled in.
-    expect(result.config, context).toEqual({ okta: expected.okta, profiles: expected.profiles, sso_sessions: {}, services: {} });
+    expect(result.config, context).toEqual({
+      okta: expected.okta,
+      profiles: expected.profiles,
+      sso_sessions: {},
+      services: {},
+    });
   });
   return { refused: samples.length - accepted.length, accepted: accepted.length };
 }
@@ -134,7 +174,29 @@ describe('properties checked by botocore', () => {
   // Characters that could break out of a value in either reader.
   const nasty = fc.string({
     unit: fc.oneof(
-      fc.constantFrom('\n', '\r', '\u0000', '\t', '\u000b', '\u0085', '\u2028', '[', ']', '=', ':', ';', '#', '"', "'", ' ', '\\', '%', '{', '}', 'profile '),
+      fc.constantFrom(
+        '\n',
+        '\r',
+        '\u0000',
+        '\t',
+        '\u000b',
+        '\u0085',
+        '\u2028',
+        '[',
+        ']',
+        '=',
+        ':',
+        ';',
+        '#',
+        '"',
+        "'",
+        ' ',
+        '\\',
+        '%',
+        '{',
+        '}',
+        'profile ',
+      ),
       fc.constantFrom('a', 'Z', '0', '-', '_', '.', '/'),
     ),
     minLength: 1,
@@ -148,12 +210,15 @@ describe('properties checked by botocore', () => {
     ['region', (s, v) => (s.organization.region = v)],
     ['account id', (s, v) => (Object.values(s.organization.accounts)[0]!.id = v)],
     ['account region', (s, v) => (Object.values(s.organization.accounts)[0]!.region = v)],
-    ['account name', (s, v) => {
-      const [first] = Object.keys(s.organization.accounts);
-      s.organization.accounts[v] = s.organization.accounts[first!]!;
-      delete s.organization.accounts[first!];
-      s.organization.hub.account = v;
-    }],
+    [
+      'account name',
+      (s, v) => {
+        const [first] = Object.keys(s.organization.accounts);
+        s.organization.accounts[v] = s.organization.accounts[first!]!;
+        delete s.organization.accounts[first!];
+        s.organization.hub.account = v;
+      },
+    ],
     ['hub_role', (s, v) => (s.team.hub_role = v)],
     ['profile name', (s, v) => s.team.profiles[0] && (s.team.profiles[0].name = v)],
     ['profile role', (s, v) => s.team.profiles[0] && (s.team.profiles[0].role = v)],

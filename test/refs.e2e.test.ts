@@ -17,8 +17,10 @@ const sandbox = sandboxes();
 
 /** The team file of fpa with its hub role set to `hubRole`: which commit a config came from shows in its role_arn. */
 const fpaWith = (hubRole: string) => ({ 'teams/fpa.json': JSON.stringify({ hub_role: hubRole, profiles: [] }) });
-const hubRoleOf = (box: Sandbox) => /^role_arn = arn:aws:iam::100000000001:role\/(.*)$/m.exec(readFileSync(box.awsConfig, 'utf8'))?.[1];
-const clonesOf = (box: Sandbox) => (existsSync(path.join(box.cacheDir, 'sources')) ? readdirSync(path.join(box.cacheDir, 'sources')) : []);
+const hubRoleOf = (box: Sandbox) =>
+  /^role_arn = arn:aws:iam::100000000001:role\/(.*)$/m.exec(readFileSync(box.awsConfig, 'utf8'))?.[1];
+const clonesOf = (box: Sandbox) =>
+  existsSync(path.join(box.cacheDir, 'sources')) ? readdirSync(path.join(box.cacheDir, 'sources')) : [];
 const cloneHead = (box: Sandbox) => git(path.join(box.cacheDir, 'sources', clonesOf(box)[0]!), 'rev-parse', 'HEAD');
 /** The home folder as a failed run must leave it (the locks folder aside, and the settings file a test writes). */
 const homeState = (box: Sandbox) => treeState(box.home, (rel) => !rel.includes('locks') && !rel.startsWith('.config'));
@@ -74,7 +76,9 @@ describe.each(transports())('a ref over %s', (_name, serve) => {
     const box = sandbox({ SEGMENT_TEAM: 'fpa', ROBO_DOTFILES_REPO: url });
     const result = await runRobo(['aws.config', '--ref', 'x'], { env: box.env });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`ref "x" (--ref) is both a branch and a tag in ${url}: refs/heads/x and refs/tags/x`);
+    expect(result.stderr).toContain(
+      `ref "x" (--ref) is both a branch and a tag in ${url}: refs/heads/x and refs/tags/x`,
+    );
     expect(result.stderr).toContain('write the one you mean in full: --ref refs/heads/x or --ref refs/tags/x');
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(box.awsConfig)).toBe(false);
@@ -117,7 +121,10 @@ describe.each(transports())('a ref over %s', (_name, serve) => {
 
   it('refs/heads/x and refs/tags/x give the branch and the tag, on fresh clones and on old ones', async () => {
     const { url } = repoWithBranchAndTag();
-    const [branchFirst, tagFirst] = [sandbox({ SEGMENT_TEAM: 'fpa', ROBO_DOTFILES_REPO: url }), sandbox({ SEGMENT_TEAM: 'fpa', ROBO_DOTFILES_REPO: url })];
+    const [branchFirst, tagFirst] = [
+      sandbox({ SEGMENT_TEAM: 'fpa', ROBO_DOTFILES_REPO: url }),
+      sandbox({ SEGMENT_TEAM: 'fpa', ROBO_DOTFILES_REPO: url }),
+    ];
     const run = async (box: Sandbox, ref: string) => {
       const result = await runRobo(['aws.config', '--ref', ref], { env: box.env });
       expect(result.code, result.stderr).toBe(0);
@@ -157,7 +164,9 @@ describe.each(transports())('a ref over %s', (_name, serve) => {
 
     const tagged = await runRobo(['aws.config', '--ref', 'v1', '--json'], { env: old.env });
     expect(tagged.code, tagged.stdout).toBe(0);
-    expect((JSON.parse(tagged.stdout) as { source: { commit: string } }).source.commit).toBe(git(repo, 'rev-parse', 'v1^{commit}'));
+    expect((JSON.parse(tagged.stdout) as { source: { commit: string } }).source.commit).toBe(
+      git(repo, 'rev-parse', 'v1^{commit}'),
+    );
     expect(hubRoleOf(old)).toBe('fpa-branch');
   });
 
@@ -211,7 +220,10 @@ describe('a fetch that fails for a passing reason (git daemon stopped: its port 
   });
   afterAll(() => box.cleanup());
 
-  const warning = () => new RegExp(`^⚠ : could not fetch ${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*; using the cached clone at commit ${commit.slice(0, 12)}, committed \\d+ \\w+ ago \\(2024-01-01T00:00:00.000Z\\)$`);
+  const warning = () =>
+    new RegExp(
+      `^⚠ : could not fetch ${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*; using the cached clone at commit ${commit.slice(0, 12)}, committed \\d+ \\w+ ago \\(2024-01-01T00:00:00.000Z\\)$`,
+    );
 
   it('--quiet: the cached clone is used, and exactly one warning line on stderr says so, with the commit and its age', async () => {
     const result = await runRobo(['aws.config', '--quiet'], { env: box.env });
@@ -232,7 +244,9 @@ describe('a fetch that fails for a passing reason (git daemon stopped: its port 
   it('--json: the offline state in the object, and the one line on stderr too', async () => {
     const result = await runRobo(['aws.config', '--json'], { env: box.env });
     expect(result.code).toBe(0);
-    expect((JSON.parse(result.stdout) as { source: { offline: unknown } }).source.offline).toMatchObject({ commitDate: '2024-01-01T00:00:00.000Z' });
+    expect((JSON.parse(result.stdout) as { source: { offline: unknown } }).source.offline).toMatchObject({
+      commitDate: '2024-01-01T00:00:00.000Z',
+    });
     expect(stderrLines(result)).toHaveLength(1);
     expect(stderrLines(result)[0]).toMatch(warning());
   });
@@ -252,4 +266,3 @@ describe('a fetch that fails for a passing reason (git daemon stopped: its port 
     expect(result.stderr).toContain('--strict: not using the cached clone');
   });
 });
-

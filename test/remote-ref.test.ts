@@ -7,7 +7,13 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode, RoboError, messageOf } from '../src/errors.js';
-import { isPermanentGitFailure, parseLsRemote, refPatterns, resolveRemoteRef, type RefOrigin } from '../src/pipeline/remote-ref.js';
+import {
+  isPermanentGitFailure,
+  parseLsRemote,
+  refPatterns,
+  resolveRemoteRef,
+  type RefOrigin,
+} from '../src/pipeline/remote-ref.js';
 import { gitEnvironment, runGit } from '../src/system/git.js';
 import { fileUrl, freePort, makeDotfilesRepo, startGitDaemon, type GitDaemon } from './helpers/git.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
@@ -17,7 +23,8 @@ const B = 'b'.repeat(40);
 const T = 'c'.repeat(40); // an annotated tag object
 const SOURCE = 'git@example.com:org/dotfiles.git';
 
-const listing = (lines: Array<[string, string]>) => parseLsRemote(lines.map(([id, name]) => `${id}\t${name}`).join('\n') + '\n');
+const listing = (lines: Array<[string, string]>) =>
+  parseLsRemote(lines.map(([id, name]) => `${id}\t${name}`).join('\n') + '\n');
 
 describe('resolveRemoteRef', () => {
   const both = listing([
@@ -29,14 +36,40 @@ describe('resolveRemoteRef', () => {
   it.each([
     ['no ref: the remote HEAD', undefined, both, { name: 'HEAD', commit: A }],
     ['HEAD written out', 'HEAD', both, { name: 'HEAD', commit: A }],
-    ['refs/heads/x: the branch, though a tag has the name too', 'refs/heads/x', both, { name: 'refs/heads/x', commit: A }],
+    [
+      'refs/heads/x: the branch, though a tag has the name too',
+      'refs/heads/x',
+      both,
+      { name: 'refs/heads/x', commit: A },
+    ],
     ['refs/tags/x: the tag, peeled to its commit', 'refs/tags/x', both, { name: 'refs/tags/x', commit: B }],
     ['a branch alone', 'x', listing([[A, 'refs/heads/x']]), { name: 'refs/heads/x', commit: A }],
     ['a lightweight tag alone', 'x', listing([[B, 'refs/tags/x']]), { name: 'refs/tags/x', commit: B }],
-    ['an annotated tag alone, peeled', 'x', listing([[T, 'refs/tags/x'], [B, 'refs/tags/x^{}']]), { name: 'refs/tags/x', commit: B }],
-    ['a branch whose name ends like another: only the exact name counts', 'x', listing([[B, 'refs/heads/team/x'], [A, 'refs/heads/x']]), { name: 'refs/heads/x', commit: A }],
+    [
+      'an annotated tag alone, peeled',
+      'x',
+      listing([
+        [T, 'refs/tags/x'],
+        [B, 'refs/tags/x^{}'],
+      ]),
+      { name: 'refs/tags/x', commit: B },
+    ],
+    [
+      'a branch whose name ends like another: only the exact name counts',
+      'x',
+      listing([
+        [B, 'refs/heads/team/x'],
+        [A, 'refs/heads/x'],
+      ]),
+      { name: 'refs/heads/x', commit: A },
+    ],
     ['a full commit id names itself', B.toUpperCase(), listing([]), { name: B, commit: B }],
-    ['another full ref', 'refs/pull/7/head', listing([[B, 'refs/pull/7/head']]), { name: 'refs/pull/7/head', commit: B }],
+    [
+      'another full ref',
+      'refs/pull/7/head',
+      listing([[B, 'refs/pull/7/head']]),
+      { name: 'refs/pull/7/head', commit: B },
+    ],
   ])('%s', (_name, ref, listed, expected) => {
     expect(resolveRemoteRef({ ref, origin: '--ref', url: SOURCE }, listed)).toEqual(expected);
   });
@@ -44,13 +77,20 @@ describe('resolveRemoteRef', () => {
   it.each<[string, RefOrigin, string]>([
     ['--ref', '--ref', '--ref refs/heads/x or --ref refs/tags/x'],
     ['$ROBO_DOTFILES_REF', '$ROBO_DOTFILES_REF', 'ROBO_DOTFILES_REF=refs/heads/x or ROBO_DOTFILES_REF=refs/tags/x'],
-    ['the settings file', { settings: '/home/u/.config/robo/config' }, 'ref = refs/heads/x (in /home/u/.config/robo/config) or ref = refs/tags/x (in /home/u/.config/robo/config)'],
-  ])('a name that is both a branch and a tag (from %s) is refused with exit 2, naming both and how to choose', (_name, origin, howTo) => {
-    const error = caught(() => resolveRemoteRef({ ref: 'x', origin, url: SOURCE }, both));
-    expect(error.exitCode).toBe(ExitCode.usage);
-    expect(error.message).toContain(`is both a branch and a tag in ${SOURCE}: refs/heads/x and refs/tags/x`);
-    expect(error.details.join('\n')).toContain(howTo);
-  });
+    [
+      'the settings file',
+      { settings: '/home/u/.config/robo/config' },
+      'ref = refs/heads/x (in /home/u/.config/robo/config) or ref = refs/tags/x (in /home/u/.config/robo/config)',
+    ],
+  ])(
+    'a name that is both a branch and a tag (from %s) is refused with exit 2, naming both and how to choose',
+    (_name, origin, howTo) => {
+      const error = caught(() => resolveRemoteRef({ ref: 'x', origin, url: SOURCE }, both));
+      expect(error.exitCode).toBe(ExitCode.usage);
+      expect(error.message).toContain(`is both a branch and a tag in ${SOURCE}: refs/heads/x and refs/tags/x`);
+      expect(error.details.join('\n')).toContain(howTo);
+    },
+  );
 
   it.each([
     ['a branch that is gone', 'gone', listing([[A, 'HEAD']])],
@@ -63,7 +103,10 @@ describe('resolveRemoteRef', () => {
   });
 
   it('a remote without HEAD, and no ref given: exit 4', () => {
-    expect(caught(() => resolveRemoteRef({ ref: undefined, origin: undefined, url: SOURCE }, listing([[A, 'refs/heads/x']]))).exitCode).toBe(ExitCode.sourceUnreachable);
+    expect(
+      caught(() => resolveRemoteRef({ ref: undefined, origin: undefined, url: SOURCE }, listing([[A, 'refs/heads/x']])))
+        .exitCode,
+    ).toBe(ExitCode.sourceUnreachable);
   });
 });
 
@@ -133,17 +176,53 @@ describe('isPermanentGitFailure, on what git really prints', () => {
   });
 
   it.each([
-    ['GitHub over https', "remote: Repository not found.\nfatal: repository 'https://github.com/org/gone.git/' not found", true],
-    ['GitHub over ssh', 'ERROR: Repository not found.\nfatal: Could not read from remote repository.\n\nPlease make sure you have the correct access rights\nand the repository exists.', true],
-    ['GitLab', "remote: The project you were looking for could not be found or you don't have permission to view it.\nfatal: repository 'https://gitlab.com/org/gone.git/' not found", true],
-    ['ssh without a key (could be the agent)', 'git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.\n\nPlease make sure you have the correct access rights\nand the repository exists.', false],
-    ['DNS down', "fatal: unable to access 'https://github.com/org/dotfiles.git/': Could not resolve host: github.com", false],
-    ['ssh DNS down', 'ssh: Could not resolve hostname github.com: Temporary failure in name resolution\nfatal: Could not read from remote repository.', false],
-    ['a timeout', "fatal: unable to access 'https://github.com/org/dotfiles.git/': Failed to connect to github.com port 443 after 130000 ms: Connection timed out", false],
-    ['no credentials and no prompt', "fatal: could not read Username for 'https://github.com': terminal prompts disabled", false],
-    ['a server error', "fatal: unable to access 'https://git.example.com/dotfiles.git/': The requested URL returned error: 503", false],
+    [
+      'GitHub over https',
+      "remote: Repository not found.\nfatal: repository 'https://github.com/org/gone.git/' not found",
+      true,
+    ],
+    [
+      'GitHub over ssh',
+      'ERROR: Repository not found.\nfatal: Could not read from remote repository.\n\nPlease make sure you have the correct access rights\nand the repository exists.',
+      true,
+    ],
+    [
+      'GitLab',
+      "remote: The project you were looking for could not be found or you don't have permission to view it.\nfatal: repository 'https://gitlab.com/org/gone.git/' not found",
+      true,
+    ],
+    [
+      'ssh without a key (could be the agent)',
+      'git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.\n\nPlease make sure you have the correct access rights\nand the repository exists.',
+      false,
+    ],
+    [
+      'DNS down',
+      "fatal: unable to access 'https://github.com/org/dotfiles.git/': Could not resolve host: github.com",
+      false,
+    ],
+    [
+      'ssh DNS down',
+      'ssh: Could not resolve hostname github.com: Temporary failure in name resolution\nfatal: Could not read from remote repository.',
+      false,
+    ],
+    [
+      'a timeout',
+      "fatal: unable to access 'https://github.com/org/dotfiles.git/': Failed to connect to github.com port 443 after 130000 ms: Connection timed out",
+      false,
+    ],
+    [
+      'no credentials and no prompt',
+      "fatal: could not read Username for 'https://github.com': terminal prompts disabled",
+      false,
+    ],
+    [
+      'a server error',
+      "fatal: unable to access 'https://git.example.com/dotfiles.git/': The requested URL returned error: 503",
+      false,
+    ],
     ['something never seen', 'fatal: the remote end hung up unexpectedly', false],
-  ])('%s (the server\'s own words): permanent = %s', (_name, message, permanent) => {
+  ])("%s (the server's own words): permanent = %s", (_name, message, permanent) => {
     expect(isPermanentGitFailure(message)).toBe(permanent);
   });
 
@@ -161,4 +240,3 @@ function caught(run: () => unknown): RoboError {
   }
   throw new Error('did not throw');
 }
-

@@ -16,7 +16,10 @@ import { projectRoot } from './helpers/robo.js';
 const organization = JSON.parse(readFileSync(path.join(projectRoot, 'organization.json'), 'utf8')) as Organization;
 const teams = readdirSync(path.join(projectRoot, 'teams'))
   .filter((name) => name.endsWith('.json'))
-  .map((name) => [name.slice(0, -5), JSON.parse(readFileSync(path.join(projectRoot, 'teams', name), 'utf8')) as Team] as const);
+  .map(
+    (name) =>
+      [name.slice(0, -5), JSON.parse(readFileSync(path.join(projectRoot, 'teams', name), 'utf8')) as Team] as const,
+  );
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'robo-render-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -33,7 +36,10 @@ function intended(definition: Team): Record<string, Record<string, string>> {
   const hubAccount = organization.accounts[organization.hub.account]!;
   const arn = (id: string, role: string) => `arn:aws:iam::${id}:role/${role}`;
   const profiles: Record<string, Record<string, string>> = {
-    [organization.hub.profile]: { role_arn: arn(hubAccount.id, definition.hub_role), region: hubAccount.region ?? organization.region },
+    [organization.hub.profile]: {
+      role_arn: arn(hubAccount.id, definition.hub_role),
+      region: hubAccount.region ?? organization.region,
+    },
   };
   for (const spoke of definition.profiles) {
     const names = spoke.account === '*' ? Object.keys(organization.accounts) : [spoke.account];
@@ -65,12 +71,22 @@ describe('bundled example organisation', () => {
     writeFileSync(file, render(team, definition));
     const parsed = loadWithBotocore(file);
     expect(parsed.profiles).toEqual(intended(definition));
-    const okta = { aws_saml_url: organization.okta.aws_saml_url, mfa_provider: organization.okta.mfa_provider, mfa_factor_type: organization.okta.mfa_factor_type };
+    const okta = {
+      aws_saml_url: organization.okta.aws_saml_url,
+      mfa_provider: organization.okta.mfa_provider,
+      mfa_factor_type: organization.okta.mfa_factor_type,
+    };
     expect(parsed.okta).toEqual(okta);
     // Order in the file: [okta] first, then the hub, then the spokes in definition order.
-    const headers = render(team, definition).split('\n').filter((line) => line.startsWith('['));
+    const headers = render(team, definition)
+      .split('\n')
+      .filter((line) => line.startsWith('['));
     expect(headers.slice(0, 2)).toEqual(['[okta]', `[profile ${organization.hub.profile}]`]);
-    expect(headers.slice(2)).toEqual(Object.keys(intended(definition)).slice(1).map((name) => `[profile ${name}]`));
+    expect(headers.slice(2)).toEqual(
+      Object.keys(intended(definition))
+        .slice(1)
+        .map((name) => `[profile ${name}]`),
+    );
   });
 
   it('fpa has the hub profile and no spoke access', () => {
@@ -115,10 +131,23 @@ describe('render', () => {
   it('uses the partition of the region in role ARNs', () => {
     const org: Organization = {
       ...organization,
-      accounts: { ...organization.accounts, gov: { id: '999999999999', region: 'us-gov-west-1' }, china: { id: '888888888888', region: 'cn-north-1' } },
+      accounts: {
+        ...organization.accounts,
+        gov: { id: '999999999999', region: 'us-gov-west-1' },
+        china: { id: '888888888888', region: 'cn-north-1' },
+      },
     };
-    const model = resolveAwsConfig(org, 't', { hub_role: 'x', profiles: [{ name: 'gov', account: 'gov', role: 'r' }, { name: 'china', account: 'china', role: 'r' }] });
-    expect(model.spokes.map((spoke) => spoke.roleArn)).toEqual(['arn:aws-us-gov:iam::999999999999:role/r', 'arn:aws-cn:iam::888888888888:role/r']);
+    const model = resolveAwsConfig(org, 't', {
+      hub_role: 'x',
+      profiles: [
+        { name: 'gov', account: 'gov', role: 'r' },
+        { name: 'china', account: 'china', role: 'r' },
+      ],
+    });
+    expect(model.spokes.map((spoke) => spoke.roleArn)).toEqual([
+      'arn:aws-us-gov:iam::999999999999:role/r',
+      'arn:aws-cn:iam::888888888888:role/r',
+    ]);
   });
 
   it('takes the region from the profile, then the account, then the organisation', () => {

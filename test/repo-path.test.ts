@@ -51,7 +51,13 @@ describe('regularFileInRepo', () => {
   it('gives the path of a regular file, nothing for a missing one, and refuses anything else with exit 3', async () => {
     expect(await regularFileInRepo(repo, 'organization.json')).toBe(path.join(repo, 'organization.json'));
     expect(await regularFileInRepo(repo, 'robo.yml')).toBeUndefined();
-    await expect(regularFileInRepo(repo, 'org-link.json')).rejects.toMatchObject({ exitCode: 3, message: `${path.join(repo, 'org-link.json')} is a symbolic link; robo reads it only as a regular file of the repo` });
-    await expect(regularFileInRepo(repo, 'teams')).rejects.toMatchObject({ exitCode: 3, message: expect.stringContaining('teams is a folder') as unknown });
+    await expect(regularFileInRepo(repo, 'org-link.json')).rejects.toMatchObject({
+      exitCode: 3,
+      message: `${path.join(repo, 'org-link.json')} is a symbolic link; robo reads it only as a regular file of the repo`,
+    });
+    await expect(regularFileInRepo(repo, 'teams')).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringContaining('teams is a folder') as unknown,
+    });
   });
 });

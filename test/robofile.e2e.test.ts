@@ -84,7 +84,10 @@ describe('robo.yml tasks', () => {
     const { env } = setup();
     const result = await runRobo([], { env });
     expect(result.code).toBe(0);
-    const names = result.stdout.split('\n').filter((line) => line.startsWith('  ')).map((line) => line.trim().split(' ')[0]);
+    const names = result.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('  '))
+      .map((line) => line.trim().split(' ')[0]);
     expect(names).toEqual([...names].sort());
     expect(names).toEqual(expect.arrayContaining(['args', 'aws.config', 'ssh.stage', 'teams.list', 'trap']));
     expect(result.stdout).toMatch(/^ {2}ssh\.stage +– Log in to stage\.internal$/m);
@@ -122,7 +125,8 @@ describe('robo.yml tasks', () => {
     const marker = path.join(box.root, 'trap');
     const child = spawn(process.execPath, [roboBin, 'trap', marker], { env, stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    for (let attempt = 0; attempt < 200 && !existsSync(`${marker}.started`); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+    for (let attempt = 0; attempt < 200 && !existsSync(`${marker}.started`); attempt += 1)
+      await new Promise((resolve) => setTimeout(resolve, 25));
     expect(existsSync(`${marker}.started`)).toBe(true);
     child.kill('SIGTERM');
     expect(await exited).toBe(7);
@@ -139,7 +143,8 @@ describe('robo.yml tasks', () => {
     const variables = await runRobo(['variables'], { env });
     expect(variables.stdout).toMatch(/^ {2}hosts\.prod += prod\.internal$/m);
     expect(variables.stdout).toMatch(/^ {2}robo\.file += \/.*\/robo\.yml$/m);
-    for (const name of ['robo.path', 'user.home', 'user.name', 'user.username', 'greeting']) expect(variables.stdout).toContain(`  ${name}`);
+    for (const name of ['robo.path', 'user.home', 'user.name', 'user.username', 'greeting'])
+      expect(variables.stdout).toContain(`  ${name}`);
   });
 
   it('come from --config FILE or $ROBO_CONFIG when given', async () => {
@@ -157,12 +162,32 @@ describe('a bad robo.yml', () => {
   it.each([
     ['a YAML syntax error', 'ok:\n  command: echo ok\nbroken: [1,\n', /robo\.yml:4: YAML: /],
     ['an unknown key', 'ok:\n  command: echo ok\n  comand: echo typo\n', /robo\.yml:3: task ok: unknown key comand/],
-    ['a task with nothing to run', 'ok:\n  command: echo ok\nempty:\n  summary: does nothing\n', /robo\.yml:3: task empty: nothing to run/],
-    ['an undefined variable', 'variables:\n  a: 1\nok:\n  command: echo {{ .a }} {{ .b.c }}\n', /robo\.yml:4: task ok: template \{\{ \.b\.c \}\} names an undefined variable b\.c/],
+    [
+      'a task with nothing to run',
+      'ok:\n  command: echo ok\nempty:\n  summary: does nothing\n',
+      /robo\.yml:3: task empty: nothing to run/,
+    ],
+    [
+      'an undefined variable',
+      'variables:\n  a: 1\nok:\n  command: echo {{ .a }} {{ .b.c }}\n',
+      /robo\.yml:4: task ok: template \{\{ \.b\.c \}\} names an undefined variable b\.c/,
+    ],
     // The YAML parser recursed once per level: this aborted the whole process (V8 out of memory compiling a regex).
-    ['30,000 sequences on one line', `ok:\n  command: echo ok\n${'- '.repeat(30_000)}x\n`, /robo\.yml:3: content starts at column 66: robo\.yml may nest at most 32 levels/],
-    ['flow collections 60,000 deep', `ok:\n  command: echo ok\nv: ${'['.repeat(60_000)}\n`, /robo\.yml:3: nested more than 32 levels deep/],
-    ['over 64 KiB', `ok:\n  command: echo ok\n# ${'x'.repeat(70_000)}\n`, /robo\.yml:1: is \d+ bytes; robo\.yml may be at most 65536 bytes/],
+    [
+      '30,000 sequences on one line',
+      `ok:\n  command: echo ok\n${'- '.repeat(30_000)}x\n`,
+      /robo\.yml:3: content starts at column 66: robo\.yml may nest at most 32 levels/,
+    ],
+    [
+      'flow collections 60,000 deep',
+      `ok:\n  command: echo ok\nv: ${'['.repeat(60_000)}\n`,
+      /robo\.yml:3: nested more than 32 levels deep/,
+    ],
+    [
+      'over 64 KiB',
+      `ok:\n  command: echo ok\n# ${'x'.repeat(70_000)}\n`,
+      /robo\.yml:1: is \d+ bytes; robo\.yml may be at most 65536 bytes/,
+    ],
   ])('%s: refused with file and line, nothing runs, aws.config still works', async (_name, content, message) => {
     const { env, box } = setup(content.replace('echo ok', `touch ${'$HOME'}/ran`));
     const result = await runRobo(['ok'], { env });
@@ -224,7 +249,9 @@ describe('tasks for the dotfiles repo', () => {
     const { env, box } = setup();
     const result = await runRobo(['aws.render', '--team', 'growth'], { env });
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', 'growth.config'), 'utf8'));
+    expect(result.stdout).toBe(
+      readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', 'growth.config'), 'utf8'),
+    );
     expect(existsSync(path.join(box.home, '.aws'))).toBe(false);
     expect(existsSync(box.backupDir)).toBe(false);
   });

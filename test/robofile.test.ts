@@ -5,7 +5,10 @@ import { MAX_BYTES, MAX_DEPTH, parseRoboFile } from '../src/robofile/parse.js';
 import { invocation } from '../src/robofile/run.js';
 import { expand, flatten } from '../src/robofile/template.js';
 
-const options = { reserved: (name: string) => ['aws.config', 'help'].includes(name), builtins: { robo: { file: '/d/robo.yml', path: '/d' } } };
+const options = {
+  reserved: (name: string) => ['aws.config', 'help'].includes(name),
+  builtins: { robo: { file: '/d/robo.yml', path: '/d' } },
+};
 const parse = (text: string) => parseRoboFile(text, '/d/robo.yml', options);
 
 describe('templates', () => {
@@ -30,13 +33,19 @@ describe('templates', () => {
   });
 
   it('flattens nested variables, sorted', () => {
-    expect(flatten({ b: { y: 1, x: 'z' }, a: true })).toEqual([['a', 'true'], ['b.x', 'z'], ['b.y', '1']]);
+    expect(flatten({ b: { y: 1, x: 'z' }, a: true })).toEqual([
+      ['a', 'true'],
+      ['b.x', 'z'],
+      ['b.y', '1'],
+    ]);
   });
 });
 
 describe('parseRoboFile', () => {
   it('takes exec over script over command, and variables and templates are not tasks', () => {
-    const file = parse('variables:\n  v: 1\ntemplates:\n  x: &x\n    summary: s\nall:\n  command: c\n  script: s.sh\n  exec: e {{ .v }}\ntwo:\n  command: c\n  script: s.sh\none:\n  command: c {{ .robo.path }}\n');
+    const file = parse(
+      'variables:\n  v: 1\ntemplates:\n  x: &x\n    summary: s\nall:\n  command: c\n  script: s.sh\n  exec: e {{ .v }}\ntwo:\n  command: c\n  script: s.sh\none:\n  command: c {{ .robo.path }}\n',
+    );
     expect(file.errors).toEqual([]);
     expect([...file.tasks.values()].map((task) => [task.name, task.kind, task.run])).toEqual([
       ['all', 'exec', 'e 1'],
@@ -46,14 +55,18 @@ describe('parseRoboFile', () => {
   });
 
   it('gives every problem with its line', () => {
-    const file = parse('a:\n  command: x\n  colour: red\nb:\n  summary: nothing\nc: just text\nd:\n  command: "{{ .nope }}"\n  env:\n    - NOT A PAIR\n');
+    const file = parse(
+      'a:\n  command: x\n  colour: red\nb:\n  summary: nothing\nc: just text\nd:\n  command: "{{ .nope }}"\n  env:\n    - NOT A PAIR\n',
+    );
     expect(file.errors.map((problem) => problem.line)).toEqual([3, 4, 6, 8, 10]);
   });
 
   it('refuses to let a task shadow a built-in, as a warning', () => {
     const file = parse('aws.config:\n  command: x\nok:\n  command: y\n');
     expect(file.errors).toEqual([]);
-    expect(file.warnings).toEqual([{ line: 1, message: 'task aws.config is refused: robo has a built-in task of that name, which runs instead' }]);
+    expect(file.warnings).toEqual([
+      { line: 1, message: 'task aws.config is refused: robo has a built-in task of that name, which runs instead' },
+    ]);
     expect([...file.tasks.keys()]).toEqual(['ok']);
   });
 
@@ -63,14 +76,35 @@ describe('parseRoboFile', () => {
 });
 
 describe('robo.yml nesting', () => {
-  const block = (depth: number, indent = 2) => `variables:\n${Array.from({ length: depth }, (_, level) => `${' '.repeat(indent * (level + 1))}k:`).join('\n')} x\nt:\n  command: c\n`;
+  const block = (depth: number, indent = 2) =>
+    `variables:\n${Array.from({ length: depth }, (_, level) => `${' '.repeat(indent * (level + 1))}k:`).join('\n')} x\nt:\n  command: c\n`;
   it.each([
     // The YAML parser recurses per open collection: these overflowed the stack (or aborted the process) before.
-    ['60,000 [ in flow style', `variables: ${'['.repeat(60_000)}\nt:\n  command: c\n`, 1, 'nested more than 32 levels deep: robo.yml may nest at most 32'],
-    ['200 levels of block maps', block(200), 34, 'content starts at column 67: robo.yml may nest at most 32 levels, indented at most 64 columns'],
+    [
+      '60,000 [ in flow style',
+      `variables: ${'['.repeat(60_000)}\nt:\n  command: c\n`,
+      1,
+      'nested more than 32 levels deep: robo.yml may nest at most 32',
+    ],
+    [
+      '200 levels of block maps',
+      block(200),
+      34,
+      'content starts at column 67: robo.yml may nest at most 32 levels, indented at most 64 columns',
+    ],
     ['5,000 sequences on one line', `${'- '.repeat(5000)}x\n`, 1, 'content starts at column 66'],
-    ['40 levels of block maps, one space each', block(40, 1), 33, 'nested more than 32 levels deep: robo.yml may nest at most 32'],
-    ['40 levels of flow sequences, closed', `variables: {v: ${'['.repeat(40)}${']'.repeat(40)}}\nt:\n  command: c\n`, 1, 'nested more than 32 levels deep'],
+    [
+      '40 levels of block maps, one space each',
+      block(40, 1),
+      33,
+      'nested more than 32 levels deep: robo.yml may nest at most 32',
+    ],
+    [
+      '40 levels of flow sequences, closed',
+      `variables: {v: ${'['.repeat(40)}${']'.repeat(40)}}\nt:\n  command: c\n`,
+      1,
+      'nested more than 32 levels deep',
+    ],
   ])('%s: one error, with its line', (_name, text, line, message) => {
     const file = parse(text);
     expect(file.errors).toEqual([{ line, message: expect.stringContaining(message) as unknown }]);
@@ -78,11 +112,15 @@ describe('robo.yml nesting', () => {
 
   it(`is at most ${MAX_BYTES} bytes`, () => {
     const text = `t:\n  command: c\n#${'x'.repeat(MAX_BYTES)}\n`;
-    expect(parse(text).errors).toEqual([{ line: 1, message: `is ${text.length} bytes; robo.yml may be at most 65536 bytes (64 KiB)` }]);
+    expect(parse(text).errors).toEqual([
+      { line: 1, message: `is ${text.length} bytes; robo.yml may be at most 65536 bytes (64 KiB)` },
+    ]);
   });
 
   it('a key given twice is refused, with its line', () => {
-    expect(parse('a:\n  command: x\nb:\n  command: y\na:\n  command: z\n').errors).toEqual([{ line: 5, message: 'YAML: Map keys must be unique ("a" is given twice)' }]);
+    expect(parse('a:\n  command: x\nb:\n  command: y\na:\n  command: z\n').errors).toEqual([
+      { line: 5, message: 'YAML: Map keys must be unique ("a" is given twice)' },
+    ]);
   });
 
   it('a deeply indented script in a block scalar is fine', () => {
@@ -102,9 +140,32 @@ describe('robo.yml nesting', () => {
   });
 
   it('never throws, whatever the text', () => {
-    const piece = fc.constantFrom('[', ']', '{', '}', '- ', ': ', '\n', '  ', 'a', '&x ', '*x', '<<: ', '"', "'", '|\n', '#', '? ', ',', 'command: ', 'variables:\n');
+    const piece = fc.constantFrom(
+      '[',
+      ']',
+      '{',
+      '}',
+      '- ',
+      ': ',
+      '\n',
+      '  ',
+      'a',
+      '&x ',
+      '*x',
+      '<<: ',
+      '"',
+      "'",
+      '|\n',
+      '#',
+      '? ',
+      ',',
+      'command: ',
+      'variables:\n',
+    );
     // Runs long enough to pass the limits (32 levels, 64 columns), short enough to parse fast.
-    const text = fc.array(fc.tuple(piece, fc.integer({ min: 1, max: 300 })), { maxLength: 10 }).map((runs) => runs.map(([unit, count]) => unit.repeat(count)).join(''));
+    const text = fc
+      .array(fc.tuple(piece, fc.integer({ min: 1, max: 300 })), { maxLength: 10 })
+      .map((runs) => runs.map(([unit, count]) => unit.repeat(count)).join(''));
     fc.assert(
       fc.property(fc.oneof(text, fc.string({ maxLength: 300 })), (input) => {
         const file = parse(input);
@@ -116,7 +177,16 @@ describe('robo.yml nesting', () => {
 });
 
 describe('invocation', () => {
-  const task = (kind: 'command' | 'script' | 'exec', run: string) => ({ name: 't', line: 1, summary: '', usage: '', examples: [], env: [], kind, run });
+  const task = (kind: 'command' | 'script' | 'exec', run: string) => ({
+    name: 't',
+    line: 1,
+    summary: '',
+    usage: '',
+    examples: [],
+    env: [],
+    kind,
+    run,
+  });
   it.each([
     ['command', 'echo "$1"', { program: 'sh', args: ['-c', 'echo "$1"', 'sh', 'a', '--b'] }],
     ['script', 'bin/x.sh', { program: '/d/bin/x.sh', args: ['a', '--b'] }],

@@ -17,7 +17,11 @@ const onboardScript = path.join(projectRoot, 'scripts', 'onboard');
 function run(b: SchedulerBox, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     // Run as the user does, through the script's own #!/usr/bin/env bash: this checks the executable bit too.
-    const child = spawn(onboardScript, args, { env: { ...b.env, ...env }, cwd: b.home, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(onboardScript, args, {
+      env: { ...b.env, ...env },
+      cwd: b.home,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -53,28 +57,37 @@ const BASICS = ['bash', 'dirname'];
 describe('scripts/onboard', () => {
   it('hands its arguments to robo onboard, and says when robo is not on PATH', async () => {
     const b = box({ SHELL: '/bin/bash' });
-    const result = await run(b, ['--team', 'platform', '--no-nightly', '--repo', projectRoot], { PATH: pathWith(b, [...BASICS, 'node', 'git']) });
+    const result = await run(b, ['--team', 'platform', '--no-nightly', '--repo', projectRoot], {
+      PATH: pathWith(b, [...BASICS, 'node', 'git']),
+    });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Recorded');
     expect(result.stdout).toContain('aws-okta exec hub -- aws sts get-caller-identity');
-    expect(result.stderr).toBe(`⚠ : robo is not on your PATH; this run uses ${roboBin}. For new shells: npm install -g ${projectRoot} (or add ${projectRoot}/bin to PATH)\n`);
+    expect(result.stderr).toBe(
+      `⚠ : robo is not on your PATH; this run uses ${roboBin}. For new shells: npm install -g ${projectRoot} (or add ${projectRoot}/bin to PATH)\n`,
+    );
     expect(readFileSync(path.join(b.home, '.config', 'robo', 'config'), 'utf8')).toContain('team = platform');
     expect(readFileSync(b.awsConfig, 'utf8')).toContain('# >>> robo aws.config - team platform');
   });
 
-  it('with robo on PATH says nothing of it, and exits with robo onboard\'s code', async () => {
+  it("with robo on PATH says nothing of it, and exits with robo onboard's code", async () => {
     const b = box({ SHELL: '/bin/bash' });
     const onPath = pathWith(b, [...BASICS, 'node', 'git'], { robo: `#!/bin/sh\nexec node '${roboBin}' "$@"\n` });
     const result = await run(b, ['--team', 'platform'], { PATH: onPath });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('✖ : no dotfiles source: pass your company\'s dotfiles repo with --repo URL');
+    expect(result.stderr).toContain("✖ : no dotfiles source: pass your company's dotfiles repo with --repo URL");
     expect(result.stderr).not.toContain('not on your PATH');
     expect(readdirSync(b.home)).toEqual([]);
   });
 
   it.each([
     ['no node', [...BASICS, 'git'], {}, 'node is not on PATH: install Node.js 20.19 or later'],
-    ['an old node', [...BASICS, 'git'], { node: '#!/bin/sh\n[ "$1" = --version ] && echo v20.11.1 && exit 0\nexit 1\n' }, 'robo needs Node.js 20.19 or later; this node'],
+    [
+      'an old node',
+      [...BASICS, 'git'],
+      { node: '#!/bin/sh\n[ "$1" = --version ] && echo v20.11.1 && exit 0\nexit 1\n' },
+      'robo needs Node.js 20.19 or later; this node',
+    ],
     ['no git', [...BASICS, 'node'], {}, 'git is not on PATH: install git'],
   ])('%s: exit 2 with what to install, nothing written', async (_name, programs, fakes, message) => {
     const b = box({ SHELL: '/bin/bash' });

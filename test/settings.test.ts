@@ -34,7 +34,10 @@ describe('parseSettings', () => {
     ['[user]\nteam = ../etc\n', '/s: [user] team: "../etc" is not a team name'],
     ['[user]\nteam = Platform\n', '/s: [user] team: "Platform" is not a team name'],
     ['[user]\nname = me\n', '/s: [user] name: unknown key (known: team)'],
-    ['[nightly]\nmax_offline = 7 days\n', '/s: [nightly] max_offline: "7 days" is not a duration: write days or hours, as 7d or 36h'],
+    [
+      '[nightly]\nmax_offline = 7 days\n',
+      '/s: [nightly] max_offline: "7 days" is not a duration: write days or hours, as 7d or 36h',
+    ],
     ['[nightly]\nmax_offline = 1w\n', '/s: [nightly] max_offline: "1w" is not a duration'],
   ])('%j is refused, naming the file, section and key', (text, message) => {
     let details: readonly string[] = [];
@@ -58,28 +61,89 @@ describe('parseSettings', () => {
 
 describe('editSettingsText', () => {
   it.each([
-    ['an empty file gets the section', '', [set('dotfiles', 'repo', 'git@h:o/d.git')], '[dotfiles]\nrepo = git@h:o/d.git\n'],
-    ['a key is replaced where it is', '[dotfiles]\nrepo = old\nref = main\n', [set('dotfiles', 'repo', 'new')], '[dotfiles]\nrepo = new\nref = main\n'],
+    [
+      'an empty file gets the section',
+      '',
+      [set('dotfiles', 'repo', 'git@h:o/d.git')],
+      '[dotfiles]\nrepo = git@h:o/d.git\n',
+    ],
+    [
+      'a key is replaced where it is',
+      '[dotfiles]\nrepo = old\nref = main\n',
+      [set('dotfiles', 'repo', 'new')],
+      '[dotfiles]\nrepo = new\nref = main\n',
+    ],
     [
       'comments and blank lines stay; a new key goes after the last line of its section',
       '# mine\n[dotfiles]\n; the repo\nrepo = a\n\n[trust]\nrequire_signed = false\n',
       [set('dotfiles', 'ref', 'v2')],
       '# mine\n[dotfiles]\n; the repo\nrepo = a\nref = v2\n\n[trust]\nrequire_signed = false\n',
     ],
-    ['a new section goes at the end, after a blank line', '[trust]\nrequire_signed = false', [set('user', 'team', 'data')], '[trust]\nrequire_signed = false\n\n[user]\nteam = data\n'],
-    ['a last line without a newline keeps none when replaced', '[user]\nteam = fpa', [set('user', 'team', 'data')], '[user]\nteam = data'],
-    ['duplicates of the key are folded into the first', '[user]\nteam = a\n[dotfiles]\nrepo = r\n[user]\nteam = b\n', [set('user', 'team', 'c')], '[user]\nteam = c\n[dotfiles]\nrepo = r\n[user]\n'],
-    ['a key is taken out', '[dotfiles]\nrepo = r\nref = old\n', [set('dotfiles', 'ref', undefined)], '[dotfiles]\nrepo = r\n'],
-    ['taking out a missing key changes nothing', '[dotfiles]\nrepo = r\n', [set('dotfiles', 'ref', undefined)], '[dotfiles]\nrepo = r\n'],
-    ['CRLF files get CRLF lines', '[user]\r\nteam = a\r\n', [set('user', 'team', 'b'), set('dotfiles', 'repo', 'r')], '[user]\r\nteam = b\r\n\r\n[dotfiles]\r\nrepo = r\r\n'],
-    ['the same key in another section is left alone', '[trust]\nteam = x\n', [set('user', 'team', 'y')], '[trust]\nteam = x\n\n[user]\nteam = y\n'],
-    ['a line that already says it stays as written', '[user]\nteam   =   data  ; note\n', [set('user', 'team', 'data')], '[user]\nteam   =   data  ; note\n'],
-    ['a line that says something else is written anew', '[user]\nteam   =   data  ; note\n', [set('user', 'team', 'fpa')], '[user]\nteam = fpa\n'],
+    [
+      'a new section goes at the end, after a blank line',
+      '[trust]\nrequire_signed = false',
+      [set('user', 'team', 'data')],
+      '[trust]\nrequire_signed = false\n\n[user]\nteam = data\n',
+    ],
+    [
+      'a last line without a newline keeps none when replaced',
+      '[user]\nteam = fpa',
+      [set('user', 'team', 'data')],
+      '[user]\nteam = data',
+    ],
+    [
+      'duplicates of the key are folded into the first',
+      '[user]\nteam = a\n[dotfiles]\nrepo = r\n[user]\nteam = b\n',
+      [set('user', 'team', 'c')],
+      '[user]\nteam = c\n[dotfiles]\nrepo = r\n[user]\n',
+    ],
+    [
+      'a key is taken out',
+      '[dotfiles]\nrepo = r\nref = old\n',
+      [set('dotfiles', 'ref', undefined)],
+      '[dotfiles]\nrepo = r\n',
+    ],
+    [
+      'taking out a missing key changes nothing',
+      '[dotfiles]\nrepo = r\n',
+      [set('dotfiles', 'ref', undefined)],
+      '[dotfiles]\nrepo = r\n',
+    ],
+    [
+      'CRLF files get CRLF lines',
+      '[user]\r\nteam = a\r\n',
+      [set('user', 'team', 'b'), set('dotfiles', 'repo', 'r')],
+      '[user]\r\nteam = b\r\n\r\n[dotfiles]\r\nrepo = r\r\n',
+    ],
+    [
+      'the same key in another section is left alone',
+      '[trust]\nteam = x\n',
+      [set('user', 'team', 'y')],
+      '[trust]\nteam = x\n\n[user]\nteam = y\n',
+    ],
+    [
+      'a line that already says it stays as written',
+      '[user]\nteam   =   data  ; note\n',
+      [set('user', 'team', 'data')],
+      '[user]\nteam   =   data  ; note\n',
+    ],
+    [
+      'a line that says something else is written anew',
+      '[user]\nteam   =   data  ; note\n',
+      [set('user', 'team', 'fpa')],
+      '[user]\nteam = fpa\n',
+    ],
   ])('%s', (_name, text, changes, expected) => {
     expect(editSettingsText(text, changes)).toBe(expected);
   });
 
-  it.each(['https://host/d.git?ref=a;b#c', 'git@host:org/dotfiles.git', '/srv/dot files/a&b "q" %f $g', ' padded', 'x = y'])('the value %j reads back as written', (value) => {
+  it.each([
+    'https://host/d.git?ref=a;b#c',
+    'git@host:org/dotfiles.git',
+    '/srv/dot files/a&b "q" %f $g',
+    ' padded',
+    'x = y',
+  ])('the value %j reads back as written', (value) => {
     const text = editSettingsText('[dotfiles]\nref = main\n', [set('dotfiles', 'repo', value)]);
     expect((ini.parse(text) as { dotfiles: { repo: string } }).dotfiles.repo).toBe(value);
     expect(text).toContain('ref = main\n');
@@ -94,7 +158,9 @@ describe('updateSettings', () => {
     writeFileSync(file, '# my settings\n[trust]\nrequire_signed = false\n', { mode: 0o644 });
     const first = await updateSettings(file, [set('dotfiles', 'repo', 'git@h:o/d.git'), set('user', 'team', 'data')]);
     expect(first.changed).toBe(true);
-    expect(readFileSync(file, 'utf8')).toBe('# my settings\n[trust]\nrequire_signed = false\n\n[dotfiles]\nrepo = git@h:o/d.git\n\n[user]\nteam = data\n');
+    expect(readFileSync(file, 'utf8')).toBe(
+      '# my settings\n[trust]\nrequire_signed = false\n\n[dotfiles]\nrepo = git@h:o/d.git\n\n[user]\nteam = data\n',
+    );
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const settings = await readSettings(file);
     expect([settings.dotfiles.repo, settings.user.team]).toEqual(['git@h:o/d.git', 'data']);
@@ -130,7 +196,9 @@ describe('updateSettings', () => {
     const box = sandbox();
     const file = path.join(box.home, 'config');
     writeFileSync(file, '[dotfile]\nrepo = typo\n');
-    await expect(updateSettings(file, [set('user', 'team', 'a')])).rejects.toThrow(`invalid robo settings file ${file}`);
+    await expect(updateSettings(file, [set('user', 'team', 'a')])).rejects.toThrow(
+      `invalid robo settings file ${file}`,
+    );
     expect(readFileSync(file, 'utf8')).toBe('[dotfile]\nrepo = typo\n');
   });
 });
@@ -139,8 +207,20 @@ describe('teamFrom', () => {
   const settings = { file: '/home/u/.config/robo/config', user: { team: 'fpa' } };
   it.each([
     ['--team first', 'data', { SEGMENT_TEAM: 'growth' }, settings, { team: 'data', teamOrigin: '--team' }],
-    ['then $SEGMENT_TEAM', undefined, { SEGMENT_TEAM: 'growth' }, settings, { team: 'growth', teamOrigin: '$SEGMENT_TEAM' }],
-    ['then the settings', undefined, { HOME: '/home/u' }, settings, { team: 'fpa', teamOrigin: 'team in ~/.config/robo/config' }],
+    [
+      'then $SEGMENT_TEAM',
+      undefined,
+      { SEGMENT_TEAM: 'growth' },
+      settings,
+      { team: 'growth', teamOrigin: '$SEGMENT_TEAM' },
+    ],
+    [
+      'then the settings',
+      undefined,
+      { HOME: '/home/u' },
+      settings,
+      { team: 'fpa', teamOrigin: 'team in ~/.config/robo/config' },
+    ],
     ['an empty $SEGMENT_TEAM is no team', undefined, { SEGMENT_TEAM: '' }, settings, { team: 'fpa' }],
     ['none anywhere', undefined, {}, { file: '/s', user: {} }, { team: undefined }],
   ])('%s', (_name, flag, env, fromSettings, expected) => {
@@ -165,7 +245,9 @@ describe('aws.config with a team in the settings', () => {
     expect((await runRobo(['aws.config'], { env: { ...box.env, SEGMENT_TEAM: 'fpa' } })).code).toBe(0);
     expect(readFileSync(box.awsConfig, 'utf8')).toContain(block('fpa'));
 
-    expect((await runRobo(['aws.config', '--team', 'platform'], { env: { ...box.env, SEGMENT_TEAM: 'fpa' } })).code).toBe(0);
+    expect(
+      (await runRobo(['aws.config', '--team', 'platform'], { env: { ...box.env, SEGMENT_TEAM: 'fpa' } })).code,
+    ).toBe(0);
     expect(readFileSync(box.awsConfig, 'utf8')).toContain(block('platform'));
   });
 

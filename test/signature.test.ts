@@ -43,11 +43,26 @@ describe('commitSignature: the kind is read from the commit object, as git reads
   it.each([
     ['no signature', '', SHA1, 'none'],
     ['OpenPGP', header('gpgsig', PGP), SHA1, 'openpgp'],
-    ['an OpenPGP message', header('gpgsig', '-----BEGIN PGP MESSAGE-----\n\nAA==\n-----END PGP MESSAGE-----'), SHA1, 'openpgp'],
+    [
+      'an OpenPGP message',
+      header('gpgsig', '-----BEGIN PGP MESSAGE-----\n\nAA==\n-----END PGP MESSAGE-----'),
+      SHA1,
+      'openpgp',
+    ],
     ['ssh', header('gpgsig', SSH), SHA1, 'ssh'],
     ['X.509', header('gpgsig', '-----BEGIN SIGNED MESSAGE-----\nMIIB\n-----END SIGNED MESSAGE-----'), SHA1, 'x509'],
-    ['an armor git does not know', header('gpgsig', '-----BEGIN FOO SIGNATURE-----\nAA==\n-----END FOO SIGNATURE-----'), SHA1, 'unknown'],
-    ['gpgsig-sha256 in a sha1 repository is not the signature git verifies', header('gpgsig-sha256', SSH), SHA1, 'none'],
+    [
+      'an armor git does not know',
+      header('gpgsig', '-----BEGIN FOO SIGNATURE-----\nAA==\n-----END FOO SIGNATURE-----'),
+      SHA1,
+      'unknown',
+    ],
+    [
+      'gpgsig-sha256 in a sha1 repository is not the signature git verifies',
+      header('gpgsig-sha256', SSH),
+      SHA1,
+      'none',
+    ],
     ['gpgsig-sha256 in a sha256 repository', header('gpgsig-sha256', SSH), SHA256, 'ssh'],
     ['gpgsig in a sha256 repository is not the one git verifies', header('gpgsig', SSH), SHA256, 'none'],
     ['a signature in the message body does not count', '', SHA1, 'none'],
@@ -64,8 +79,18 @@ describe('signerOf: who signed, read from the signature alone', () => {
   it.each([
     ['the OpenPGP issuer fingerprint', 'openpgp', PGP, PGP_FINGERPRINT],
     ['the OpenPGP issuer key id when there is no fingerprint', 'openpgp', PGP_KEY_ID_ONLY, 'key id 0102030405060708'],
-    ['the ssh key as ssh-keygen -l names it', 'ssh', SSH, 'ED25519 key SHA256:UxnZ0hj2HviNbLsrth9kz1KYoKtuVMbxTwTdIL9lq1c'],
-    ['nothing from a damaged signature', 'openpgp', '-----BEGIN PGP SIGNATURE-----\n\n!!!\n-----END PGP SIGNATURE-----\n', undefined],
+    [
+      'the ssh key as ssh-keygen -l names it',
+      'ssh',
+      SSH,
+      'ED25519 key SHA256:UxnZ0hj2HviNbLsrth9kz1KYoKtuVMbxTwTdIL9lq1c',
+    ],
+    [
+      'nothing from a damaged signature',
+      'openpgp',
+      '-----BEGIN PGP SIGNATURE-----\n\n!!!\n-----END PGP SIGNATURE-----\n',
+      undefined,
+    ],
     ['nothing from an X.509 signature', 'x509', '-----BEGIN SIGNED MESSAGE-----\nMIIB\n', undefined],
   ] as const)('%s', (_name, kind, armor, signer) => {
     expect(signerOf({ kind, armor })).toBe(signer);
@@ -86,22 +111,72 @@ describe('pgpVerdict: a listed key, one good signature, trusted fully or ultimat
     ['ultimately trusted and listed', good('ULTIMATE'), [PGP_FINGERPRINT], { accepted: true, signer }],
     ['fully trusted and listed', good('FULLY'), [PGP_FINGERPRINT], { accepted: true, signer }],
     ['a subkey of a listed primary key', good('FULLY', OTHER, PGP_FINGERPRINT), [PGP_FINGERPRINT], { accepted: true }],
-    ['listed but of unknown trust', good('UNDEFINED'), [PGP_FINGERPRINT], { accepted: false, signer, reason: expect.stringContaining('trusts the key undefined') }],
-    ['listed but marginally trusted', good('MARGINAL'), [PGP_FINGERPRINT], { accepted: false, reason: expect.stringContaining('trusts the key marginal') }],
-    ['listed but never trusted', good('NEVER'), [PGP_FINGERPRINT], { accepted: false, reason: expect.stringContaining('never') }],
-    ['ultimately trusted but not listed', good('ULTIMATE'), [OTHER], { accepted: false, signer, reason: 'the key is not in allowed_pgp_fingerprints' }],
-    ['no trust line at all', good('ULTIMATE').split('\n').slice(0, 3).join('\n'), [PGP_FINGERPRINT], { accepted: false, reason: expect.stringContaining('not at all') }],
-    ['a bad signature', `[GNUPG:] NEWSIG\n[GNUPG:] BADSIG 54AD69CAAA69B635 Admin`, [PGP_FINGERPRINT], { accepted: false, reason: 'the signature does not match the commit' }],
+    [
+      'listed but of unknown trust',
+      good('UNDEFINED'),
+      [PGP_FINGERPRINT],
+      { accepted: false, signer, reason: expect.stringContaining('trusts the key undefined') },
+    ],
+    [
+      'listed but marginally trusted',
+      good('MARGINAL'),
+      [PGP_FINGERPRINT],
+      { accepted: false, reason: expect.stringContaining('trusts the key marginal') },
+    ],
+    [
+      'listed but never trusted',
+      good('NEVER'),
+      [PGP_FINGERPRINT],
+      { accepted: false, reason: expect.stringContaining('never') },
+    ],
+    [
+      'ultimately trusted but not listed',
+      good('ULTIMATE'),
+      [OTHER],
+      { accepted: false, signer, reason: 'the key is not in allowed_pgp_fingerprints' },
+    ],
+    [
+      'no trust line at all',
+      good('ULTIMATE').split('\n').slice(0, 3).join('\n'),
+      [PGP_FINGERPRINT],
+      { accepted: false, reason: expect.stringContaining('not at all') },
+    ],
+    [
+      'a bad signature',
+      `[GNUPG:] NEWSIG\n[GNUPG:] BADSIG 54AD69CAAA69B635 Admin`,
+      [PGP_FINGERPRINT],
+      { accepted: false, reason: 'the signature does not match the commit' },
+    ],
     [
       'a key missing from the keyring, named by the fingerprint gpg saw',
       `[GNUPG:] NEWSIG\n[GNUPG:] ERRSIG 3D92E1ECAAB7D2BC 22 8 00 1795853526 9 ${OTHER}\n[GNUPG:] NO_PUBKEY 3D92E1ECAAB7D2BC`,
       [OTHER],
       { accepted: false, signer: `OpenPGP key ${OTHER}`, reason: expect.stringContaining('not in your GnuPG keyring') },
     ],
-    ['an expired key', `[GNUPG:] EXPKEYSIG 54AD69CAAA69B635 Admin\n[GNUPG:] VALIDSIG ${PGP_FINGERPRINT} x 0 0 4 0 22 8 00 ${PGP_FINGERPRINT}\n[GNUPG:] TRUST_ULTIMATE`, [PGP_FINGERPRINT], { accepted: false, reason: 'the key has expired' }],
-    ['a revoked key', `[GNUPG:] REVKEYSIG 54AD69CAAA69B635 Admin`, [PGP_FINGERPRINT], { accepted: false, reason: 'the key has been revoked' }],
-    ['two signatures, one of them good and listed', `${good('ULTIMATE')}\n[GNUPG:] NEWSIG\n[GNUPG:] BADSIG 3D92E1ECAAB7D2BC Other`, [PGP_FINGERPRINT], { accepted: false, reason: expect.stringContaining('more than one') }],
-    ['no status lines', 'gpg: something went wrong', [PGP_FINGERPRINT], { accepted: false, reason: 'gpg gave no verdict on the signature' }],
+    [
+      'an expired key',
+      `[GNUPG:] EXPKEYSIG 54AD69CAAA69B635 Admin\n[GNUPG:] VALIDSIG ${PGP_FINGERPRINT} x 0 0 4 0 22 8 00 ${PGP_FINGERPRINT}\n[GNUPG:] TRUST_ULTIMATE`,
+      [PGP_FINGERPRINT],
+      { accepted: false, reason: 'the key has expired' },
+    ],
+    [
+      'a revoked key',
+      `[GNUPG:] REVKEYSIG 54AD69CAAA69B635 Admin`,
+      [PGP_FINGERPRINT],
+      { accepted: false, reason: 'the key has been revoked' },
+    ],
+    [
+      'two signatures, one of them good and listed',
+      `${good('ULTIMATE')}\n[GNUPG:] NEWSIG\n[GNUPG:] BADSIG 3D92E1ECAAB7D2BC Other`,
+      [PGP_FINGERPRINT],
+      { accepted: false, reason: expect.stringContaining('more than one') },
+    ],
+    [
+      'no status lines',
+      'gpg: something went wrong',
+      [PGP_FINGERPRINT],
+      { accepted: false, reason: 'gpg gave no verdict on the signature' },
+    ],
   ])('%s', (_name, status, listed, verdict) => {
     expect(pgpVerdict(status, listed)).toMatchObject(verdict);
   });
@@ -127,7 +202,9 @@ describe('allowed_pgp_fingerprints in the settings', () => {
   };
 
   it('reads a comma-separated list into full upper-case fingerprints', async () => {
-    const { file, cleanup } = settingsFile(`[trust]\nallowed_pgp_fingerprints = ${PGP_FINGERPRINT.toLowerCase()}, ${'C'.repeat(64)}\n`);
+    const { file, cleanup } = settingsFile(
+      `[trust]\nallowed_pgp_fingerprints = ${PGP_FINGERPRINT.toLowerCase()}, ${'C'.repeat(64)}\n`,
+    );
     try {
       expect((await readSettings(file)).trust.pgpFingerprints).toEqual([PGP_FINGERPRINT, 'C'.repeat(64)]);
     } finally {
@@ -136,14 +213,20 @@ describe('allowed_pgp_fingerprints in the settings', () => {
   });
 
   it('refuses a key id or a broken list with the file, the key and the item (exit 2)', async () => {
-    const { file, cleanup } = settingsFile(`[trust]\nallowed_pgp_fingerprints = ${PGP_FINGERPRINT}, 54AD69CAAA69B635\n`);
+    const { file, cleanup } = settingsFile(
+      `[trust]\nallowed_pgp_fingerprints = ${PGP_FINGERPRINT}, 54AD69CAAA69B635\n`,
+    );
     try {
       const error = await readSettings(file).then(
         () => undefined,
         (thrown: unknown) => thrown as { exitCode: number; details: string[] },
       );
       expect(error?.exitCode).toBe(2);
-      expect(error?.details).toEqual([expect.stringContaining(`${file}: [trust] allowed_pgp_fingerprints: "54AD69CAAA69B635" is not a full OpenPGP fingerprint`)]);
+      expect(error?.details).toEqual([
+        expect.stringContaining(
+          `${file}: [trust] allowed_pgp_fingerprints: "54AD69CAAA69B635" is not a full OpenPGP fingerprint`,
+        ),
+      ]);
     } finally {
       cleanup();
     }

@@ -20,7 +20,14 @@ describe('robo status', () => {
 
     const json = await runRobo(['status', '--json', '--team', 'data'], { env: box.env });
     expect(json.code, json.stderr).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, task: 'status', team: 'data', teamOrigin: '--team', source: { kind: 'embedded' }, config: { block: { team: 'platform' } } });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: true,
+      task: 'status',
+      team: 'data',
+      teamOrigin: '--team',
+      source: { kind: 'embedded' },
+      config: { block: { team: 'platform' } },
+    });
   });
 
   it('no team anywhere and no config: says so, exit 0', async () => {
@@ -41,7 +48,10 @@ describe('teams.list marks your team', () => {
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/^fpa +fpa +1 +\(you\)$/m);
     expect(table.stdout).toMatch(/^foundation +foundation +\d+$/m);
-    const json = JSON.parse((await runRobo(['teams.list', '--json'], { env: box.env })).stdout) as { yourTeam: string; teams: Array<{ team: string; yours: boolean }> };
+    const json = JSON.parse((await runRobo(['teams.list', '--json'], { env: box.env })).stdout) as {
+      yourTeam: string;
+      teams: Array<{ team: string; yours: boolean }>;
+    };
     expect(json.yourTeam).toBe('fpa');
     expect(json.teams.filter((row) => row.yours).map((row) => row.team)).toEqual(['fpa']);
   });

@@ -8,7 +8,8 @@ import { git, makeDotfilesRepo } from './helpers/git.js';
 import { sandboxes } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
-const BLOCK = '# >>> robo aws.config - team platform - generated, local edits are overwritten\n[okta]\naws_saml_url = x\n\n[profile hub]\nregion = r\n# <<< robo aws.config\n';
+const BLOCK =
+  '# >>> robo aws.config - team platform - generated, local edits are overwritten\n[okta]\naws_saml_url = x\n\n[profile hub]\nregion = r\n# <<< robo aws.config\n';
 
 describe('chooseTeam', () => {
   it.each([
@@ -37,11 +38,20 @@ describe('readStatus', () => {
       teamOrigin: 'config',
       source: { kind: 'embedded', ref: null },
       cache: null,
-      config: { exists: true, lastWritten: when.toISOString(), lastWrittenFrom: 'mtime', block: { team: 'platform', profiles: ['hub'] } },
+      config: {
+        exists: true,
+        lastWritten: when.toISOString(),
+        lastWrittenFrom: 'mtime',
+        block: { team: 'platform', profiles: ['hub'] },
+      },
     });
     const lines = statusLines(status, box.env, new Date('2026-01-05T03:04:05Z'));
-    expect(lines[0]).toBe("team:     platform  (from robo's block in ~/.aws/config (no --team, $SEGMENT_TEAM or settings))");
-    expect(lines).toContain('config:   ~/.aws/config, last written 3 days ago (2026-01-02T03:04:05.000Z, the file\'s mtime)');
+    expect(lines[0]).toBe(
+      "team:     platform  (from robo's block in ~/.aws/config (no --team, $SEGMENT_TEAM or settings))",
+    );
+    expect(lines).toContain(
+      "config:   ~/.aws/config, last written 3 days ago (2026-01-02T03:04:05.000Z, the file's mtime)",
+    );
     expect(lines).toContain('block:    team platform, 1 profile(s): hub');
   });
 
@@ -58,10 +68,17 @@ describe('readStatus', () => {
     mkdirSync(path.dirname(dir), { recursive: true });
     git(box.root, 'clone', '-q', clone, dir);
     mkdirSync(path.join(box.home, '.config', 'robo'), { recursive: true });
-    writeFileSync(path.join(box.home, '.config', 'robo', 'config'), `[dotfiles]\nrepo = ${url}\nref = main\n\n[user]\nteam = data\n`);
+    writeFileSync(
+      path.join(box.home, '.config', 'robo', 'config'),
+      `[dotfiles]\nrepo = ${url}\nref = main\n\n[user]\nteam = data\n`,
+    );
     const status = await readStatus({ env: box.env, cwd: box.root });
     expect(status.team).toEqual({ team: 'data', origin: 'settings' });
-    expect(statusJson(status)).toMatchObject({ source: { kind: 'git', location: url, ref: 'main', origin: 'settings' }, cache: { commit: head }, config: { exists: false, block: null } });
+    expect(statusJson(status)).toMatchObject({
+      source: { kind: 'git', location: url, ref: 'main', origin: 'settings' },
+      cache: { commit: head },
+      config: { exists: false, block: null },
+    });
     expect(statusLines(status, box.env).join('\n')).toContain(`commit:   ${head.slice(0, 12)} of the cached clone`);
   });
 });

@@ -13,9 +13,16 @@ import { sandboxes, type Sandbox } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
 
-const USER_FILE = '# my own settings\n[default]\nregion = eu-north-1\n\n[profile mine]\nrole_arn = arn:aws:iam::123456789012:role/me\nsource_profile = default\ns3 =\n  max_concurrent_requests = 20\n';
-const snapshot = (team: string) => readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', `${team}.config`), 'utf8');
-const backupsIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((name) => name.startsWith('awsconfig-')).map((name) => path.join(dir, name)) : []);
+const USER_FILE =
+  '# my own settings\n[default]\nregion = eu-north-1\n\n[profile mine]\nrole_arn = arn:aws:iam::123456789012:role/me\nsource_profile = default\ns3 =\n  max_concurrent_requests = 20\n';
+const snapshot = (team: string) =>
+  readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', `${team}.config`), 'utf8');
+const backupsIn = (dir: string) =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((name) => name.startsWith('awsconfig-'))
+        .map((name) => path.join(dir, name))
+    : [];
 
 function withUserFile(box: Sandbox, content = USER_FILE): void {
   mkdirSync(path.dirname(box.awsConfig), { recursive: true });
@@ -47,7 +54,14 @@ describe('--dry-run (alias --diff)', () => {
     const result = await runRobo(['aws.config', '--dry-run', '--json'], { env: box.env });
     expect(result.code).toBe(6);
     const parsed = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(parsed).toMatchObject({ ok: true, team: 'fpa', dryRun: true, changed: true, backup: null, profiles: ['hub'] });
+    expect(parsed).toMatchObject({
+      ok: true,
+      team: 'fpa',
+      dryRun: true,
+      changed: true,
+      backup: null,
+      profiles: ['hub'],
+    });
     expect(existsSync(box.awsConfig)).toBe(false);
   });
 });
@@ -68,7 +82,11 @@ describe('managed block end to end', () => {
       expect((await runRobo(['aws.config', '--team', team], { env: box.env })).code).toBe(0);
       expect(readFileSync(box.awsConfig, 'utf8')).toBe(snapshot(team) + USER_FILE);
       const parsed = loadWithBotocore(box.awsConfig);
-      expect(parsed.profiles.mine).toEqual({ role_arn: 'arn:aws:iam::123456789012:role/me', source_profile: 'default', s3: { max_concurrent_requests: '20' } });
+      expect(parsed.profiles.mine).toEqual({
+        role_arn: 'arn:aws:iam::123456789012:role/me',
+        source_profile: 'default',
+        s3: { max_concurrent_requests: '20' },
+      });
     }
   });
 
@@ -87,7 +105,9 @@ describe('managed block end to end', () => {
     const before = treeState(box.root, outsideCache);
     const result = await runRobo(['aws.config'], { env: box.env });
     expect(result.code).toBe(7);
-    expect(result.stderr).toContain(`${box.awsConfig}: an end marker without a start marker at line 10; nothing was written`);
+    expect(result.stderr).toContain(
+      `${box.awsConfig}: an end marker without a start marker at line 10; nothing was written`,
+    );
     expect(treeState(box.root, outsideCache)).toEqual(before);
   });
 });
@@ -99,7 +119,8 @@ describe('backups and restore', () => {
     const listing = async () => {
       const result = await runRobo(['aws.backups', '--json'], { env: box.env });
       expect(result.code).toBe(0);
-      return (JSON.parse(result.stdout) as { backups: Array<{ path: string; team: string | null; size: number }> }).backups;
+      return (JSON.parse(result.stdout) as { backups: Array<{ path: string; team: string | null; size: number }> })
+        .backups;
     };
     expect(await listing()).toEqual([]);
     expect((await runRobo(['aws.config', '--team', 'platform'], { env: box.env })).code).toBe(0);
@@ -112,7 +133,9 @@ describe('backups and restore', () => {
     expect(backups.map((backup) => backup.team)).toEqual(['platform', null]);
     expect(backups[1]!.size).toBe(Buffer.byteLength(USER_FILE));
     const table = await runRobo(['aws.backups'], { env: box.env });
-    expect(table.stdout).toMatch(/^TIME \(UTC\) +SIZE +TEAM +PATH\n\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +[\d.]+ (B|KiB) +platform +\//);
+    expect(table.stdout).toMatch(
+      /^TIME \(UTC\) +SIZE +TEAM +PATH\n\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +[\d.]+ (B|KiB) +platform +\//,
+    );
 
     const restore = await runRobo(['aws.restore'], { env: box.env });
     expect(restore.code).toBe(0);
@@ -155,16 +178,22 @@ describe('fetch failures', () => {
     expect(readFileSync(box.awsConfig, 'utf8')).toBe(snapshot('platform'));
 
     const json = await runRobo(['aws.config', '--json'], { env });
-    expect((JSON.parse(json.stdout) as { source: { offline: unknown } }).source.offline).toMatchObject({ commitDate: '2024-01-01T00:00:00.000Z' });
+    expect((JSON.parse(json.stdout) as { source: { offline: unknown } }).source.offline).toMatchObject({
+      commitDate: '2024-01-01T00:00:00.000Z',
+    });
 
     const before = treeState(box.root);
     const strict = await runRobo(['aws.config', '--team', 'growth', '--strict'], { env });
     expect(strict.code).toBe(4);
     expect(strict.stderr).toContain('--strict: not using the cached clone');
-    expect(treeState(box.root, (rel) => !rel.includes('locks'))).toEqual(Object.fromEntries(Object.entries(before).filter(([rel]) => !rel.includes('locks'))));
+    expect(treeState(box.root, (rel) => !rel.includes('locks'))).toEqual(
+      Object.fromEntries(Object.entries(before).filter(([rel]) => !rel.includes('locks'))),
+    );
 
     const cold = sandbox({ SEGMENT_TEAM: 'platform' });
-    const none = await runRobo(['aws.config'], { env: { ...cold.env, ROBO_DOTFILES_REPO: daemon.url('dotfiles.git') } });
+    const none = await runRobo(['aws.config'], {
+      env: { ...cold.env, ROBO_DOTFILES_REPO: daemon.url('dotfiles.git') },
+    });
     expect(none.code).toBe(4);
     expect(existsSync(cold.awsConfig)).toBe(false);
   });
@@ -184,7 +213,7 @@ describe('fetch failures', () => {
 });
 
 describe('temp files of killed writes', () => {
-  it('are removed by the next run that writes (it holds the lock): only robo\'s names, only when over a minute old', async () => {
+  it("are removed by the next run that writes (it holds the lock): only robo's names, only when over a minute old", async () => {
     const box = sandbox();
     withUserFile(box);
     const folder = path.dirname(box.awsConfig);
@@ -212,7 +241,11 @@ describe('concurrent runs', () => {
     const box = sandbox();
     withUserFile(box);
     const teams = ['platform', 'foundation'];
-    const results = await Promise.all(Array.from({ length: 10 }, (_, index) => runRobo(['aws.config', '--team', teams[index % 2]!], { env: box.env, timeoutMs: 90_000 })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, index) =>
+        runRobo(['aws.config', '--team', teams[index % 2]!], { env: box.env, timeoutMs: 90_000 }),
+      ),
+    );
     for (const result of results) expect(result.code, result.stderr).toBe(0);
     const final = readFileSync(box.awsConfig, 'utf8');
     expect([snapshot('platform') + USER_FILE, snapshot('foundation') + USER_FILE]).toContain(final);

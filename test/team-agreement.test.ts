@@ -8,17 +8,38 @@ const settings = (team?: string) => ({ team, where: '~/.config/robo/config' });
 
 describe('teamDisagreement', () => {
   it.each<[string, TeamPlaces, { level: string; line: string } | undefined]>([
-    ['everything agrees', { ...base, block: block('platform'), settings: settings('platform'), nightly: { team: 'platform', scheduler: 'systemd' } }, undefined],
+    [
+      'everything agrees',
+      {
+        ...base,
+        block: block('platform'),
+        settings: settings('platform'),
+        nightly: { team: 'platform', scheduler: 'systemd' },
+      },
+      undefined,
+    ],
     ['nothing else names a team', { ...base, block: block(), settings: settings() }, undefined],
-    ['only the block was another team: a notice', { ...base, block: block('data'), settings: settings() }, { level: 'notice', line: '~/.aws/config was written for team data; this run is for team platform (from --team)' }],
+    [
+      'only the block was another team: a notice',
+      { ...base, block: block('data'), settings: settings() },
+      { level: 'notice', line: '~/.aws/config was written for team data; this run is for team platform (from --team)' },
+    ],
     [
       'the block and the settings: a warning naming both',
       { ...base, block: block('data'), settings: settings('data') },
-      { level: 'warn', line: 'team platform (from --team) is not your usual team: ~/.aws/config was written for team data; ~/.config/robo/config says team data. To switch for good: robo onboard --team platform' },
+      {
+        level: 'warn',
+        line: 'team platform (from --team) is not your usual team: ~/.aws/config was written for team data; ~/.config/robo/config says team data. To switch for good: robo onboard --team platform',
+      },
     ],
     [
       'settings and nightly job differ',
-      { team: 'platform', origin: '$SEGMENT_TEAM', settings: settings('data'), nightly: { team: 'fpa', scheduler: 'launchd' } },
+      {
+        team: 'platform',
+        origin: '$SEGMENT_TEAM',
+        settings: settings('data'),
+        nightly: { team: 'fpa', scheduler: 'launchd' },
+      },
       {
         level: 'warn',
         line: 'team platform (from $SEGMENT_TEAM) is not your usual team: ~/.config/robo/config says team data; the nightly job (launchd) writes team fpa. To switch for good: robo onboard --team platform',

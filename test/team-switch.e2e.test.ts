@@ -25,7 +25,10 @@ describe('aws.config says when the team differs from your usual one', () => {
     expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
     const unit = path.join(box.home, '.config', 'systemd', 'user', 'robo-aws-config.service');
     mkdirSync(path.dirname(unit), { recursive: true });
-    writeFileSync(unit, '[Service]\nEnvironment="SEGMENT_TEAM=platform"\nExecStart=/usr/bin/robo nightly run --quiet\n');
+    writeFileSync(
+      unit,
+      '[Service]\nEnvironment="SEGMENT_TEAM=platform"\nExecStart=/usr/bin/robo nightly run --quiet\n',
+    );
 
     const agree = await runRobo(['aws.config'], { env: box.env });
     expect(agree.stderr).not.toContain('not your usual team');
@@ -45,7 +48,9 @@ describe('aws.config says when the team differs from your usual one', () => {
     const other = await runRobo(['aws.config', '--team', 'fpa'], { env: box.env });
     expect(other.code, other.stderr).toBe(0);
     expect(other.stderr).toBe('');
-    expect(other.stdout).toContain('~/.aws/config was written for team platform; this run is for team fpa (from --team)');
+    expect(other.stdout).toContain(
+      '~/.aws/config was written for team platform; this run is for team fpa (from --team)',
+    );
     const quiet = await runRobo(['aws.config', '--team', 'platform', '--quiet'], { env: box.env });
     expect([quiet.stdout, quiet.stderr]).toEqual(['', '']);
   });
@@ -66,13 +71,20 @@ describe('aws.config says when the team differs from your usual one', () => {
 describe('an unknown shared task', () => {
   it('says robo.yml comes from the cached clone, at which commit, and how to update it', async () => {
     const box = sandbox({ SEGMENT_TEAM: 'platform' });
-    const repo = makeDotfilesRepo(path.join(box.root, 'repo'), { ...exampleTree(), 'robo.yml': 'hello:\n  command: echo hi\n' });
+    const repo = makeDotfilesRepo(path.join(box.root, 'repo'), {
+      ...exampleTree(),
+      'robo.yml': 'hello:\n  command: echo hi\n',
+    });
     const head = git(repo, 'rev-parse', 'HEAD');
     box.env.ROBO_DOTFILES_REPO = fileUrl(repo);
     expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
     const unknown = await runRobo(['deploy'], { env: box.env });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown task "deploy"');
-    expect(unknown.stderr).toMatch(new RegExp(`robo\\.yml comes from the cached clone at commit ${head.slice(0, 12)} \\(\\d{4}-\\d\\d-\\d\\dT[^)]*\\); run robo aws\\.config to update it`));
+    expect(unknown.stderr).toMatch(
+      new RegExp(
+        `robo\\.yml comes from the cached clone at commit ${head.slice(0, 12)} \\(\\d{4}-\\d\\d-\\d\\dT[^)]*\\); run robo aws\\.config to update it`,
+      ),
+    );
   });
 });

@@ -33,7 +33,8 @@ aws.config:
 
 const BROKEN = {
   ...exampleTree(),
-  'teams/platform.json': '{\n  "hub_role": "platform",\n  "profiles": [\n    {"name": "x", "account": "nowhere", "role": "r"}\n  ]\n}\n',
+  'teams/platform.json':
+    '{\n  "hub_role": "platform",\n  "profiles": [\n    {"name": "x", "account": "nowhere", "role": "r"}\n  ]\n}\n',
   'robo.yml': BROKEN_ROBO_YML,
   'docs/ci/README.md': 'how CI runs robo\n',
 };
@@ -74,8 +75,12 @@ describe('teams.validate in a dotfiles checkout', () => {
     writeFileSync(path.join(dir, 'robo.yml'), `${BROKEN_ROBO_YML}\nextra:\n  command: "{{ .nope }}"\n`);
     const dirty = await runRobo(['teams.validate'], { env: box.env, cwd: path.join(dir, 'teams') });
     expect(dirty.code).toBe(3);
-    expect(dirty.stderr).toContain(`✖ : ${dir} at commit ${head.slice(0, 12)} (uncommitted changes): 5 problem(s) in 2 file(s)\n`);
-    expect(dirty.stderr).toContain('\n    robo.yml:18: task extra: template {{ .nope }} names an undefined variable nope');
+    expect(dirty.stderr).toContain(
+      `✖ : ${dir} at commit ${head.slice(0, 12)} (uncommitted changes): 5 problem(s) in 2 file(s)\n`,
+    );
+    expect(dirty.stderr).toContain(
+      '\n    robo.yml:18: task extra: template {{ .nope }} names an undefined variable nope',
+    );
   });
 
   it('--json: one document with ok, the commit, each file, each problem and the exit code, and nothing on stderr', async () => {
@@ -85,34 +90,78 @@ describe('teams.validate in a dotfiles checkout', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toBe('');
     const report = oneDocument(result);
-    expect(report).toMatchObject({ ok: false, task: 'teams.validate', root: dir, commit: { id: head, dirty: false }, exitCode: 3 });
+    expect(report).toMatchObject({
+      ok: false,
+      task: 'teams.validate',
+      root: dir,
+      commit: { id: head, dirty: false },
+      exitCode: 3,
+    });
     expect(report.problems).toEqual([
-      expect.objectContaining({ file: 'teams/platform.json', pointer: '/profiles/0/account', line: 4, value: 'nowhere', text: expect.stringContaining(PROBLEM_LINES[0]!) as string }),
-      expect.objectContaining({ file: 'robo.yml', pointer: null, line: 8, message: expect.stringContaining('undefined variable hosts.prod') as string }),
-      expect.objectContaining({ file: 'robo.yml', pointer: null, line: 11, text: expect.stringContaining(PROBLEM_LINES[2]!) as string }),
-      expect.objectContaining({ file: 'robo.yml', pointer: null, line: 14, text: expect.stringContaining(PROBLEM_LINES[3]!) as string }),
+      expect.objectContaining({
+        file: 'teams/platform.json',
+        pointer: '/profiles/0/account',
+        line: 4,
+        value: 'nowhere',
+        text: expect.stringContaining(PROBLEM_LINES[0]!) as string,
+      }),
+      expect.objectContaining({
+        file: 'robo.yml',
+        pointer: null,
+        line: 8,
+        message: expect.stringContaining('undefined variable hosts.prod') as string,
+      }),
+      expect.objectContaining({
+        file: 'robo.yml',
+        pointer: null,
+        line: 11,
+        text: expect.stringContaining(PROBLEM_LINES[2]!) as string,
+      }),
+      expect.objectContaining({
+        file: 'robo.yml',
+        pointer: null,
+        line: 14,
+        text: expect.stringContaining(PROBLEM_LINES[3]!) as string,
+      }),
     ]);
     const files = report.files as Array<{ file: string; team: string | null; ok: boolean; problems: number }>;
     expect(files.filter((file) => !file.ok)).toEqual([
       { file: 'teams/platform.json', kind: 'team', team: 'platform', ok: false, problems: 1 },
       { file: 'robo.yml', kind: 'robofile', team: null, ok: false, problems: 3 },
     ]);
-    expect(files.find((file) => file.file === 'teams/data.json')).toEqual({ file: 'teams/data.json', kind: 'team', team: 'data', ok: true, problems: 0 });
+    expect(files.find((file) => file.file === 'teams/data.json')).toEqual({
+      file: 'teams/data.json',
+      kind: 'team',
+      team: 'data',
+      ok: true,
+      problems: 0,
+    });
   });
 
   it('a valid checkout: exit 0, the commit in the success line, and one document with ok true', async () => {
     const box = sandbox();
-    const dir = makeDotfilesRepo(path.join(box.root, 'dotfiles'), { ...exampleTree(), 'robo.yml': 'hello:\n  script: scripts/hello.sh\n', 'scripts/hello.sh': '#!/bin/sh\necho hi\n' });
+    const dir = makeDotfilesRepo(path.join(box.root, 'dotfiles'), {
+      ...exampleTree(),
+      'robo.yml': 'hello:\n  script: scripts/hello.sh\n',
+      'scripts/hello.sh': '#!/bin/sh\necho hi\n',
+    });
     chmodSync(path.join(dir, 'scripts', 'hello.sh'), 0o755);
     git(dir, 'add', '--chmod=+x', 'scripts/hello.sh');
     git(dir, 'commit', '-q', '-m', 'executable');
     const head = git(dir, 'rev-parse', 'HEAD');
     const human = await runRobo(['teams.validate'], { env: box.env, cwd: path.join(dir, 'scripts') });
     expect(human.code, human.stderr).toBe(0);
-    expect(human.stdout).toBe(`✔ : ${dir} at commit ${head.slice(0, 12)}: organization.json, 6 team file(s) and robo.yml are valid.\n`);
+    expect(human.stdout).toBe(
+      `✔ : ${dir} at commit ${head.slice(0, 12)}: organization.json, 6 team file(s) and robo.yml are valid.\n`,
+    );
     const json = await runRobo(['teams.validate', '--json', dir], { env: box.env });
     expect(json.code).toBe(0);
-    expect(oneDocument(json)).toMatchObject({ ok: true, commit: { id: head, dirty: false }, problems: [], exitCode: 0 });
+    expect(oneDocument(json)).toMatchObject({
+      ok: true,
+      commit: { id: head, dirty: false },
+      problems: [],
+      exitCode: 0,
+    });
   });
 
   it('outside git, names no commit', async () => {
@@ -122,16 +171,35 @@ describe('teams.validate in a dotfiles checkout', () => {
     const result = await runRobo(['teams.validate', dir], { env: box.env });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(`✖ : ${dir}: 4 problem(s) in 2 file(s)\n`);
-    expect(oneDocument(await runRobo(['teams.validate', dir, '--json'], { env: box.env }))).toMatchObject({ ok: false, commit: null });
+    expect(oneDocument(await runRobo(['teams.validate', dir, '--json'], { env: box.env }))).toMatchObject({
+      ok: false,
+      commit: null,
+    });
   });
 });
 
 describe('a robo.yml problem alone fails the checkout', () => {
   it.each([
-    ['an undefined variable', 'ssh:\n  command: ssh {{ .hosts.stage }}\n', 'robo.yml:2: task ssh: template {{ .hosts.stage }} names an undefined variable hosts.stage'],
-    ['a missing script', 'release:\n  script: scripts/release.sh\n', 'robo.yml:1: task release: script "scripts/release.sh" does not exist in the checkout'],
-    ['a script outside the checkout', 'release:\n  script: ../release.sh\n', 'robo.yml:1: task release: script "../release.sh" resolves to '],
-    ['a task shadowing a built-in', 'ok:\n  command: true\nteams.list:\n  command: echo mine\n', 'robo.yml:3: task teams.list is refused: robo has a built-in task of that name'],
+    [
+      'an undefined variable',
+      'ssh:\n  command: ssh {{ .hosts.stage }}\n',
+      'robo.yml:2: task ssh: template {{ .hosts.stage }} names an undefined variable hosts.stage',
+    ],
+    [
+      'a missing script',
+      'release:\n  script: scripts/release.sh\n',
+      'robo.yml:1: task release: script "scripts/release.sh" does not exist in the checkout',
+    ],
+    [
+      'a script outside the checkout',
+      'release:\n  script: ../release.sh\n',
+      'robo.yml:1: task release: script "../release.sh" resolves to ',
+    ],
+    [
+      'a task shadowing a built-in',
+      'ok:\n  command: true\nteams.list:\n  command: echo mine\n',
+      'robo.yml:3: task teams.list is refused: robo has a built-in task of that name',
+    ],
   ])('%s', async (_name, yml, line) => {
     const box = sandbox();
     const dir = makeDotfilesRepo(path.join(box.root, 'dotfiles'), { ...exampleTree(), 'robo.yml': yml });
@@ -147,11 +215,23 @@ describe('every --json run prints one document', () => {
     ['teams.validate with problems, flag last', (dir: string) => ['teams.validate', dir, '--json'], 3],
     ['teams.validate with problems, flag first', (dir: string) => ['--json', 'teams.validate', dir], 3],
     ['teams.validate of a missing folder', (dir: string) => ['teams.validate', '--json', path.join(dir, 'nope')], 4],
-    ['teams.validate of a folder that is no checkout', (dir: string) => ['teams.validate', '--json', path.join(dir, 'docs')], 3],
-    ['teams.validate with an unknown option (the yargs path)', (dir: string) => ['teams.validate', dir, '--json', '--bogus'], 2],
+    [
+      'teams.validate of a folder that is no checkout',
+      (dir: string) => ['teams.validate', '--json', path.join(dir, 'docs')],
+      3,
+    ],
+    [
+      'teams.validate with an unknown option (the yargs path)',
+      (dir: string) => ['teams.validate', dir, '--json', '--bogus'],
+      2,
+    ],
     ['aws.render of an unknown team', (dir: string) => ['aws.render', '--json', '--team', 'nope', '--repo', dir], 2],
     ['the task list with a broken robo.yml', (dir: string) => ['--config', path.join(dir, 'robo.yml'), '--json'], 0],
-    ['variables of a broken robo.yml', (dir: string) => ['--config', path.join(dir, 'robo.yml'), '--json', 'variables'], 3],
+    [
+      'variables of a broken robo.yml',
+      (dir: string) => ['--config', path.join(dir, 'robo.yml'), '--json', 'variables'],
+      3,
+    ],
   ])('%s', async (_name, args, code) => {
     const box = sandbox();
     const dir = path.join(box.root, 'plain');

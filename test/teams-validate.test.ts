@@ -7,7 +7,13 @@ import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkRoboFile } from '../src/robofile/check.js';
-import { checkoutCommit, describeCommit, findCheckoutRoot, formatCheckoutProblem, validateTeams } from '../src/teams.js';
+import {
+  checkoutCommit,
+  describeCommit,
+  findCheckoutRoot,
+  formatCheckoutProblem,
+  validateTeams,
+} from '../src/teams.js';
 import { commitTree, exampleTree, git, makeDotfilesRepo, writeTree } from './helpers/git.js';
 import { sandboxes } from './helpers/sandbox.js';
 
@@ -29,24 +35,86 @@ describe('checkRoboFile', () => {
   });
 
   it('finds nothing wrong with a good robo.yml, its script included', async () => {
-    const dir = folder({ 'robo.yml': 'variables:\n  host: h\nssh:\n  command: ssh {{ .host }}\nhello:\n  script: bin/hello.sh\n', 'bin/hello.sh': HELLO }, ['bin/hello.sh']);
+    const dir = folder(
+      {
+        'robo.yml': 'variables:\n  host: h\nssh:\n  command: ssh {{ .host }}\nhello:\n  script: bin/hello.sh\n',
+        'bin/hello.sh': HELLO,
+      },
+      ['bin/hello.sh'],
+    );
     expect(await checkRoboFile(dir)).toEqual({ tasks: ['ssh', 'hello'], problems: [] });
   });
 
   it.each([
-    ['an undefined variable', 'a:\n  command: echo {{ .nope.x }}\n', {}, [], 2, 'task a: template {{ .nope.x }} names an undefined variable nope.x'],
-    ['a task shadowing a built-in', 'ok:\n  command: true\naws.config:\n  command: echo hijack\n', {}, [], 3, 'task aws.config is refused: robo has a built-in task of that name'],
+    [
+      'an undefined variable',
+      'a:\n  command: echo {{ .nope.x }}\n',
+      {},
+      [],
+      2,
+      'task a: template {{ .nope.x }} names an undefined variable nope.x',
+    ],
+    [
+      'a task shadowing a built-in',
+      'ok:\n  command: true\naws.config:\n  command: echo hijack\n',
+      {},
+      [],
+      3,
+      'task aws.config is refused: robo has a built-in task of that name',
+    ],
     ['a task shadowing a reserved word', 'help:\n  command: true\n', {}, [], 1, 'task help is refused'],
     ['a YAML syntax error', 'a:\n  command: [x\n', {}, [], 3, 'YAML: '],
     ['an unknown key', 'a:\n  command: x\n  colour: red\n', {}, [], 3, 'task a: unknown key colour'],
-    ['a missing script', 'x:\n  script: scripts/nope.sh\n', {}, [], 1, 'task x: script "scripts/nope.sh" does not exist in the checkout'],
-    ['a script under a file', 'x:\n  script: bin/hello.sh/more\n', { 'bin/hello.sh': HELLO }, ['bin/hello.sh'], 1, 'does not exist in the checkout'],
-    ['a script that climbs out of the checkout', 'x:\n  script: ../outside.sh\n', {}, [], 1, 'task x: script "../outside.sh" resolves to '],
+    [
+      'a missing script',
+      'x:\n  script: scripts/nope.sh\n',
+      {},
+      [],
+      1,
+      'task x: script "scripts/nope.sh" does not exist in the checkout',
+    ],
+    [
+      'a script under a file',
+      'x:\n  script: bin/hello.sh/more\n',
+      { 'bin/hello.sh': HELLO },
+      ['bin/hello.sh'],
+      1,
+      'does not exist in the checkout',
+    ],
+    [
+      'a script that climbs out of the checkout',
+      'x:\n  script: ../outside.sh\n',
+      {},
+      [],
+      1,
+      'task x: script "../outside.sh" resolves to ',
+    ],
     ['an absolute script', 'x:\n  script: /bin/sh\n', {}, [], 1, 'resolves to /bin/sh, outside the checkout'],
     ['the checkout itself as the script', 'x:\n  script: .\n', {}, [], 1, 'outside the checkout'],
-    ['a script that is not executable', 'x:\n  script: bin/hello.sh\n', { 'bin/hello.sh': HELLO }, [], 1, 'task x: script "bin/hello.sh" is not executable'],
-    ['a script that is a folder', 'x:\n  script: bin\n', { 'bin/hello.sh': HELLO }, [], 1, 'task x: script "bin" is not a file'],
-    ['a templated script that is missing', 'variables:\n  dir: tools\nx:\n  script: "{{ .dir }}/run.sh"\n', {}, [], 3, 'script "tools/run.sh" does not exist'],
+    [
+      'a script that is not executable',
+      'x:\n  script: bin/hello.sh\n',
+      { 'bin/hello.sh': HELLO },
+      [],
+      1,
+      'task x: script "bin/hello.sh" is not executable',
+    ],
+    [
+      'a script that is a folder',
+      'x:\n  script: bin\n',
+      { 'bin/hello.sh': HELLO },
+      [],
+      1,
+      'task x: script "bin" is not a file',
+    ],
+    [
+      'a templated script that is missing',
+      'variables:\n  dir: tools\nx:\n  script: "{{ .dir }}/run.sh"\n',
+      {},
+      [],
+      3,
+      'script "tools/run.sh" does not exist',
+    ],
   ])('%s', async (_name, yml, files: Record<string, string>, executable: string[], line, message) => {
     const dir = folder({ 'robo.yml': yml, ...files }, executable);
     const check = await checkRoboFile(dir);
@@ -61,11 +129,18 @@ describe('checkRoboFile', () => {
     writeTree(dir, { 'robo.yml': 'x:\n  script: bin/link.sh\n', 'bin/other.sh': HELLO });
     writeFileSync(path.join(box.root, 'outside.sh'), HELLO, { mode: 0o755 });
     symlinkSync(path.join(box.root, 'outside.sh'), path.join(dir, 'bin', 'link.sh'));
-    expect((await checkRoboFile(dir))?.problems).toEqual([{ line: 1, message: `task x: script "bin/link.sh" is a link to ${path.join(box.root, 'outside.sh')}, outside the checkout` }]);
+    expect((await checkRoboFile(dir))?.problems).toEqual([
+      {
+        line: 1,
+        message: `task x: script "bin/link.sh" is a link to ${path.join(box.root, 'outside.sh')}, outside the checkout`,
+      },
+    ]);
   });
 
   it('accepts a script that is a link inside the checkout', async () => {
-    const dir = folder({ 'robo.yml': 'x:\n  script: bin/link.sh\n', 'tools/hello.sh': HELLO, 'bin/other.sh': HELLO }, ['tools/hello.sh']);
+    const dir = folder({ 'robo.yml': 'x:\n  script: bin/link.sh\n', 'tools/hello.sh': HELLO, 'bin/other.sh': HELLO }, [
+      'tools/hello.sh',
+    ]);
     symlinkSync('../tools/hello.sh', path.join(dir, 'bin', 'link.sh'));
     expect((await checkRoboFile(dir))?.problems).toEqual([]);
   });
@@ -137,8 +212,10 @@ describe('the commit of a checkout', () => {
   it('ignores GIT_DIR from the environment: the folder decides', async () => {
     const box = sandbox();
     const dir = makeDotfilesRepo(path.join(box.root, 'dotfiles'));
-    const other = makeDotfilesRepo(path.join(box.root, 'other'), { 'x': 'y' });
-    expect((await checkoutCommit(dir, { ...box.env, GIT_DIR: path.join(other, '.git') }))?.commit).toBe(git(dir, 'rev-parse', 'HEAD'));
+    const other = makeDotfilesRepo(path.join(box.root, 'other'), { x: 'y' });
+    expect((await checkoutCommit(dir, { ...box.env, GIT_DIR: path.join(other, '.git') }))?.commit).toBe(
+      git(dir, 'rev-parse', 'HEAD'),
+    );
   });
 
   it.each([
@@ -155,15 +232,25 @@ describe('validateTeams', () => {
     const box = sandbox();
     const dir = makeDotfilesRepo(path.join(box.root, 'dotfiles'), {
       ...exampleTree(),
-      'teams/platform.json': '{\n  "hub_role": "platform",\n  "profiles": [\n    {"name": "x", "account": "nowhere", "role": "r"}\n  ]\n}\n',
+      'teams/platform.json':
+        '{\n  "hub_role": "platform",\n  "profiles": [\n    {"name": "x", "account": "nowhere", "role": "r"}\n  ]\n}\n',
       'robo.yml': 'a:\n  command: echo {{ .nope }}\n',
     });
     const report = await validateTeams({ path: undefined, cwd: path.join(dir, 'teams'), env: box.env });
     expect(report.root).toBe(dir);
     expect(report.commit).toEqual({ commit: git(dir, 'rev-parse', 'HEAD'), dirty: false });
     expect(report.problems).toEqual([
-      expect.objectContaining({ file: 'teams/platform.json', pointer: '/profiles/0/account', line: 4, value: 'nowhere' }),
-      { file: 'robo.yml', line: 2, message: 'task a: template {{ .nope }} names an undefined variable nope (see robo variables)' },
+      expect.objectContaining({
+        file: 'teams/platform.json',
+        pointer: '/profiles/0/account',
+        line: 4,
+        value: 'nowhere',
+      }),
+      {
+        file: 'robo.yml',
+        line: 2,
+        message: 'task a: template {{ .nope }} names an undefined variable nope (see robo variables)',
+      },
     ]);
     expect(report.problems.map(formatCheckoutProblem)).toEqual([
       expect.stringMatching(/^teams\/platform\.json: \/profiles\/0\/account: is not an account in organization\.json/),
@@ -173,13 +260,19 @@ describe('validateTeams', () => {
       { file: 'teams/platform.json', kind: 'team', team: 'platform', problems: 1 },
       { file: 'robo.yml', kind: 'robofile', problems: 1 },
     ]);
-    expect(report.files.map((file) => file.file)).toEqual(['organization.json', ...report.teams.map((team) => `teams/${team}.json`), 'robo.yml']);
+    expect(report.files.map((file) => file.file)).toEqual([
+      'organization.json',
+      ...report.teams.map((team) => `teams/${team}.json`),
+      'robo.yml',
+    ]);
   });
 
   it('an explicit PATH is the checkout, as given: no walking up', async () => {
     const box = sandbox();
     const dir = makeDotfilesRepo(path.join(box.root, 'dotfiles'));
-    await expect(validateTeams({ path: 'teams', cwd: dir, env: box.env })).rejects.toThrow(`${path.join(dir, 'teams')} is not a dotfiles checkout`);
+    await expect(validateTeams({ path: 'teams', cwd: dir, env: box.env })).rejects.toThrow(
+      `${path.join(dir, 'teams')} is not a dotfiles checkout`,
+    );
     expect((await validateTeams({ path: '..', cwd: path.join(dir, 'teams'), env: box.env })).root).toBe(dir);
   });
 
@@ -188,7 +281,10 @@ describe('validateTeams', () => {
     const dir = path.join(box.root, 'nothing');
     mkdirSync(dir);
     const error = await validateTeams({ path: undefined, cwd: dir, env: box.env }).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ exitCode: 3, message: `${dir} is not a dotfiles checkout: it has no organization.json and no teams/*.json` });
+    expect(error).toMatchObject({
+      exitCode: 3,
+      message: `${dir} is not a dotfiles checkout: it has no organization.json and no teams/*.json`,
+    });
     expect((error as { details: string[] }).details[0]).toContain('robo teams.validate PATH');
   });
 

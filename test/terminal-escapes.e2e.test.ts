@@ -33,10 +33,16 @@ const MODES = [
 
 /** Neither stream holds a raw control character but newlines and, with colour, robo's own colour codes. */
 function expectNoRawControls(result: RunResult, colour: boolean): void {
-  for (const [name, text] of [['stdout', result.stdout], ['stderr', result.stderr]] as const) {
+  for (const [name, text] of [
+    ['stdout', result.stdout],
+    ['stderr', result.stderr],
+  ] as const) {
     const rest = colour ? text.replace(SGR, '') : text;
     const at = rest.search(RAW_CONTROL);
-    expect(at, `${name} holds a raw control character: ${JSON.stringify(rest.slice(Math.max(0, at - 40), at + 40))}`).toBe(-1);
+    expect(
+      at,
+      `${name} holds a raw control character: ${JSON.stringify(rest.slice(Math.max(0, at - 40), at + 40))}`,
+    ).toBe(-1);
   }
 }
 
@@ -51,7 +57,12 @@ function parseJson(result: RunResult): unknown {
   return JSON.parse(result.stdout);
 }
 
-async function robo(box: Sandbox, args: string[], mode: (typeof MODES)[number], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+async function robo(
+  box: Sandbox,
+  args: string[],
+  mode: (typeof MODES)[number],
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunResult> {
   return runRobo(args, { env: { ...box.env, ...mode.env, ...env } });
 }
 
@@ -88,7 +99,9 @@ describe.each(MODES)('terminal escapes from the repo, $name', (mode) => {
     expectNoRawControls(list, mode.colour);
     expect(list.stdout).toContain(`evil${SHOWN}`);
 
-    const listed = parseJson(await robo(box, ['teams.list', '--repo', dir, '--json'], mode)) as { teams: Array<{ team: string }> };
+    const listed = parseJson(await robo(box, ['teams.list', '--repo', dir, '--json'], mode)) as {
+      teams: Array<{ team: string }>;
+    };
     expect(listed.teams.map((row) => row.team)).toContain(`evil${HOSTILE}`);
     const json = await robo(box, ['aws.config', '--repo', dir, '--dry-run', '--json'], mode);
     expect(json.code).toBe(6);
@@ -116,16 +129,24 @@ describe.each(MODES)('terminal escapes from the repo, $name', (mode) => {
         '',
       ].join('\n'),
     );
-    for (const args of [['--config', file], ['--config', file, 'help', 'hello'], ['--config', file, 'variables']]) {
+    for (const args of [
+      ['--config', file],
+      ['--config', file, 'help', 'hello'],
+      ['--config', file, 'variables'],
+    ]) {
       const result = await robo(box, args, mode);
       expect(result.code, result.stderr).toBe(0);
       expectNoRawControls(result, mode.colour);
       expectShown(result);
     }
 
-    const tasks = parseJson(await robo(box, ['--config', file, '--json'], mode)) as { tasks: Array<{ name: string; summary: string }> };
+    const tasks = parseJson(await robo(box, ['--config', file, '--json'], mode)) as {
+      tasks: Array<{ name: string; summary: string }>;
+    };
     expect(tasks.tasks.find((task) => task.name === 'hello')?.summary).toBe(`Say hello ${HOSTILE}`);
-    const variables = parseJson(await robo(box, ['--config', file, '--json', 'variables'], mode)) as { variables: Record<string, string> };
+    const variables = parseJson(await robo(box, ['--config', file, '--json', 'variables'], mode)) as {
+      variables: Record<string, string>;
+    };
     expect(variables.variables.greeting).toBe(HOSTILE);
 
     // A task name robo refuses is quoted in the message.
@@ -175,7 +196,10 @@ process.stdout.write((Buffer.byteLength(message) + 4).toString(16).padStart(4, '
     const dir = dotfiles(box);
     mkdirSync(path.dirname(box.awsConfig), { recursive: true });
     // A section of the user's next to robo's block (diff context), and one robo's block takes over (removed lines).
-    writeFileSync(box.awsConfig, `[profile mine]\nregion = eu-north-1\n# ${HOSTILE}\n\n[profile hub]\nrole_arn = arn:aws:iam::1:role/x${HOSTILE}\n`);
+    writeFileSync(
+      box.awsConfig,
+      `[profile mine]\nregion = eu-north-1\n# ${HOSTILE}\n\n[profile hub]\nrole_arn = arn:aws:iam::1:role/x${HOSTILE}\n`,
+    );
 
     const result = await robo(box, ['aws.config', '--repo', dir, '--dry-run'], mode);
     expect(result.code, result.stderr).toBe(6);
@@ -201,7 +225,10 @@ process.stdout.write((Buffer.byteLength(message) + 4).toString(16).padStart(4, '
     expect(written.stdout).toContain(`aws${SHOWN}/config`);
     if (mode.colour) expect(written.stdout).toMatch(SGR);
 
-    const missing = await robo(box, ['aws.config'], mode, { ...env, ROBO_DOTFILES_REPO: path.join(box.root, `missing${HOSTILE}`) });
+    const missing = await robo(box, ['aws.config'], mode, {
+      ...env,
+      ROBO_DOTFILES_REPO: path.join(box.root, `missing${HOSTILE}`),
+    });
     expect(missing.code, missing.stderr).toBe(4);
     expectNoRawControls(missing, mode.colour);
     expectShown(missing, `missing${SHOWN}`);

@@ -34,7 +34,7 @@ describe('visible', () => {
     ['the micro signs of Go durations', '1µs 1μs'],
     ['other scripts', 'Ελληνικά русский 日本語 עברית العربية'],
     ['emoji, astral and joined', '🎉 👩‍💻 🇸🇪'],
-    ['robo\'s own symbols', '✔ ℹ ⚠ ✖ · – …'],
+    ["robo's own symbols", '✔ ℹ ⚠ ✖ · – …'],
     ['characters around the bidi ranges', '\u2029\u202f\u2065\u206a'],
     ['text that already looks escaped', '\\x1b and \\u202e'],
   ])('leaves %s alone', (_name, text) => {
@@ -48,7 +48,11 @@ describe('visible', () => {
 });
 
 describe('jsonText', () => {
-  const value = { ok: false, name: 'x\x1b]0;t\x07\u009b2J\u202e\u2066\x7f µ 🎉', nested: ['\u0085', { '\u202ekey': 1 }] };
+  const value = {
+    ok: false,
+    name: 'x\x1b]0;t\x07\u009b2J\u202e\u2066\x7f µ 🎉',
+    nested: ['\u0085', { '\u202ekey': 1 }],
+  };
 
   it('is valid JSON with the same value', () => {
     expect(JSON.parse(jsonText(value))).toEqual(value);
@@ -95,7 +99,9 @@ describe('Reporter', () => {
     reporter.warn(HOSTILE, [HOSTILE]);
     reporter.error(HOSTILE, [HOSTILE]);
     reporter.print(HOSTILE);
-    reporter.print(`+${HOSTILE}\n-${HOSTILE}\n ${HOSTILE}`, (line) => (line.startsWith('+') ? 'green' : line.startsWith('-') ? 'red' : undefined));
+    reporter.print(`+${HOSTILE}\n-${HOSTILE}\n ${HOSTILE}`, (line) =>
+      line.startsWith('+') ? 'green' : line.startsWith('-') ? 'red' : undefined,
+    );
     reporter.json({ name: HOSTILE });
     reporter.stack(new Error(HOSTILE));
     return { out: out.text(), err: err.text() };
@@ -111,7 +117,7 @@ describe('Reporter', () => {
     expect(JSON.parse(out.slice(out.indexOf('{')))).toEqual({ name: HOSTILE });
   });
 
-  it('with colour, colours the visible text: robo\'s colour codes are the only escapes left', async () => {
+  it("with colour, colours the visible text: robo's colour codes are the only escapes left", async () => {
     const { out, err } = await everyKind({ FORCE_COLOR: '1' });
     for (const text of [out, err]) {
       expect(text).toMatch(SGR);
@@ -123,7 +129,7 @@ describe('Reporter', () => {
     expect(err).toContain(`\x1b[2m· ${SHOWN}\x1b[22m`);
   });
 
-  it('the status line keeps robo\'s own line control and shows the rest', async () => {
+  it("the status line keeps robo's own line control and shows the rest", async () => {
     const { reporter, err } = await reporterFor({});
     reporter.status(`  git: ${HOSTILE} 50%`);
     reporter.status(undefined);

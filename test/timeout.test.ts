@@ -59,17 +59,34 @@ describe('resolveTimeout: $ROBO_DOTFILES_TIMEOUT, then [dotfiles] timeout in the
   it.each([
     ['the default', {}, settings(), { ms: 30_000, origin: 'default' }],
     ['the settings', {}, settings('45s'), { ms: 45_000, origin: 'settings' }],
-    ['the variable over the settings', { ROBO_DOTFILES_TIMEOUT: '5' }, settings('45s'), { ms: 5000, origin: '$ROBO_DOTFILES_TIMEOUT' }],
-    ['the variable turning it off', { ROBO_DOTFILES_TIMEOUT: 'off' }, settings('45s'), { ms: undefined, origin: '$ROBO_DOTFILES_TIMEOUT' }],
+    [
+      'the variable over the settings',
+      { ROBO_DOTFILES_TIMEOUT: '5' },
+      settings('45s'),
+      { ms: 5000, origin: '$ROBO_DOTFILES_TIMEOUT' },
+    ],
+    [
+      'the variable turning it off',
+      { ROBO_DOTFILES_TIMEOUT: 'off' },
+      settings('45s'),
+      { ms: undefined, origin: '$ROBO_DOTFILES_TIMEOUT' },
+    ],
     ['the settings turning it off', {}, settings('0'), { ms: undefined, origin: 'settings' }],
-    ['an empty variable counts as unset', { ROBO_DOTFILES_TIMEOUT: '' }, settings('45s'), { ms: 45_000, origin: 'settings' }],
+    [
+      'an empty variable counts as unset',
+      { ROBO_DOTFILES_TIMEOUT: '' },
+      settings('45s'),
+      { ms: 45_000, origin: 'settings' },
+    ],
   ])('%s', (_name, env, from, expected) => {
     expect(resolveTimeout(env, from)).toEqual({ ...expected, settingsFile: '/home/u/.config/robo/config' });
   });
 
   it('a bad variable is a usage error (exit 2) naming it', () => {
     expect(() => resolveTimeout({ ROBO_DOTFILES_TIMEOUT: 'soon' }, settings())).toThrow(UsageError);
-    expect(() => resolveTimeout({ ROBO_DOTFILES_TIMEOUT: 'soon' }, settings())).toThrow(/^\$ROBO_DOTFILES_TIMEOUT: "soon" is not a duration such as 30s/);
+    expect(() => resolveTimeout({ ROBO_DOTFILES_TIMEOUT: 'soon' }, settings())).toThrow(
+      /^\$ROBO_DOTFILES_TIMEOUT: "soon" is not a duration such as 30s/,
+    );
   });
 });
 
@@ -81,7 +98,9 @@ describe('timeoutAdvice', () => {
   ])('says where the limit came from: %j', (timeout, start) => {
     const advice = timeoutAdvice({ ...timeout, settingsFile: '/s/config' });
     expect(advice.startsWith(start)).toBe(true);
-    expect(advice).toContain('set ROBO_DOTFILES_TIMEOUT=2m, or "timeout = 2m" under [dotfiles] in /s/config (0 or off: no limit)');
+    expect(advice).toContain(
+      'set ROBO_DOTFILES_TIMEOUT=2m, or "timeout = 2m" under [dotfiles] in /s/config (0 or off: no limit)',
+    );
   });
 
   it('seconds as the messages write them', () => {

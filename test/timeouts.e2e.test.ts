@@ -16,7 +16,13 @@ import { remoteLine } from '../src/commands/remote-line.js';
 import { GitTimeoutError, runGitRemote, type RemoteListener } from '../src/system/git.js';
 import { treeState } from './helpers/files.js';
 import { fileUrl, git, makeDotfilesRepo, startGitDaemon, type GitDaemon } from './helpers/git.js';
-import { CAN_SCAN_PROCESSES, eventually, processesMarked, startHungRemote, type HungRemote } from './helpers/hung-remote.js';
+import {
+  CAN_SCAN_PROCESSES,
+  eventually,
+  processesMarked,
+  startHungRemote,
+  type HungRemote,
+} from './helpers/hung-remote.js';
 import { roboBin, runRobo, type RunResult } from './helpers/robo.js';
 import { makeSandbox, sandboxes, type Sandbox } from './helpers/sandbox.js';
 
@@ -38,9 +44,13 @@ const noneLeft = async (marker: string) => {
   return leftovers(marker);
 };
 const stderrLines = (result: RunResult) => result.stderr.split('\n').filter(Boolean);
-const clonesOf = (box: Sandbox) => (existsSync(path.join(box.cacheDir, 'sources')) ? readdirSync(path.join(box.cacheDir, 'sources')) : []);
+const clonesOf = (box: Sandbox) =>
+  existsSync(path.join(box.cacheDir, 'sources')) ? readdirSync(path.join(box.cacheDir, 'sources')) : [];
 /** The files in the home folder (the locks folder and the settings a test writes aside). */
-const homeFiles = (box: Sandbox) => Object.entries(treeState(box.home, (rel) => !rel.includes('locks') && !rel.startsWith('.config'))).filter(([, state]) => !state.startsWith('dir'));
+const homeFiles = (box: Sandbox) =>
+  Object.entries(treeState(box.home, (rel) => !rel.includes('locks') && !rel.startsWith('.config'))).filter(
+    ([, state]) => !state.startsWith('dir'),
+  );
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const settingsFile = (box: Sandbox) => path.join(box.home, '.config', 'robo', 'config');
 const writeSettings = (box: Sandbox, text: string) => {
@@ -53,7 +63,11 @@ function recorder(): { listener: RemoteListener; events: string[] } {
   const events: string[] = [];
   return {
     events,
-    listener: { contacting: (remote) => events.push(`contacting ${remote}`), progress: ({ stage }) => events.push(`progress ${stage}`), done: () => events.push('done') },
+    listener: {
+      contacting: (remote) => events.push(`contacting ${remote}`),
+      progress: ({ stage }) => events.push(`progress ${stage}`),
+      done: () => events.push('done'),
+    },
   };
 }
 
@@ -73,37 +87,53 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
     served.cleanup();
   });
   /** The hanging remote's URL for a scheme, with the test's marker in its path. */
-  const urlOf = (scheme: string, marker: string) => (scheme === 'git://' ? hung.gitUrl : hung.httpUrl)(`${marker}/dotfiles.git`);
+  const urlOf = (scheme: string, marker: string) =>
+    (scheme === 'git://' ? hung.gitUrl : hung.httpUrl)(`${marker}/dotfiles.git`);
 
   describe('runGitRemote', () => {
-    it.each(['git://', 'http://'])('stops ls-remote over %s after the limit, and every process git started with it', async (scheme) => {
-      const marker = newMarker();
-      const url = urlOf(scheme, marker);
-      const dir = sandbox().root;
-      const { listener, events } = recorder();
-      const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', ROBO_TEST_MARKER: marker };
-      const error = await runGitRemote(dir, env, ['ls-remote', url], { remote: url, timeoutMs: 300, listener }).catch((thrown: unknown) => thrown);
-      expect(error).toBeInstanceOf(GitTimeoutError);
-      expect((error as Error).message).toBe('the remote did not answer within 0.3 s');
-      expect(events).toEqual([`contacting ${url}`, 'done']);
-      expect(await noneLeft(marker)).toEqual([]);
-    });
+    it.each(['git://', 'http://'])(
+      'stops ls-remote over %s after the limit, and every process git started with it',
+      async (scheme) => {
+        const marker = newMarker();
+        const url = urlOf(scheme, marker);
+        const dir = sandbox().root;
+        const { listener, events } = recorder();
+        const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', ROBO_TEST_MARKER: marker };
+        const error = await runGitRemote(dir, env, ['ls-remote', url], { remote: url, timeoutMs: 300, listener }).catch(
+          (thrown: unknown) => thrown,
+        );
+        expect(error).toBeInstanceOf(GitTimeoutError);
+        expect((error as Error).message).toBe('the remote did not answer within 0.3 s');
+        expect(events).toEqual([`contacting ${url}`, 'done']);
+        expect(await noneLeft(marker)).toEqual([]);
+      },
+    );
 
     it('an answer in time is stdout; progress goes to the listener, and only the rest of stderr into a failure', async () => {
       const repo = makeDotfilesRepo(path.join(sandbox().root, 'dotfiles'));
       const clone = sandbox().root;
       git(clone, 'init', '-q');
       const env = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
-      const listed = await runGitRemote(clone, env, ['ls-remote', fileUrl(repo), 'HEAD'], { remote: 'r', timeoutMs: 5000 });
+      const listed = await runGitRemote(clone, env, ['ls-remote', fileUrl(repo), 'HEAD'], {
+        remote: 'r',
+        timeoutMs: 5000,
+      });
       expect(listed).toBe(`${git(repo, 'rev-parse', 'HEAD')}\tHEAD\n`);
 
       const { listener, events } = recorder();
-      await runGitRemote(clone, env, ['fetch', '--progress', fileUrl(repo), 'HEAD'], { remote: 'r', timeoutMs: 5000, listener });
+      await runGitRemote(clone, env, ['fetch', '--progress', fileUrl(repo), 'HEAD'], {
+        remote: 'r',
+        timeoutMs: 5000,
+        listener,
+      });
       expect(events[0]).toBe('contacting r');
-      expect(events).toContain('progress counting'); // "remote: Counting objects: 33% (1/3)" 
+      expect(events).toContain('progress counting'); // "remote: Counting objects: 33% (1/3)"
       expect(events.at(-1)).toBe('done');
 
-      const failed = await runGitRemote(clone, env, ['fetch', '--progress', fileUrl(repo), 'refs/heads/nope'], { remote: 'r', timeoutMs: 5000 }).catch((thrown: unknown) => thrown);
+      const failed = await runGitRemote(clone, env, ['fetch', '--progress', fileUrl(repo), 'refs/heads/nope'], {
+        remote: 'r',
+        timeoutMs: 5000,
+      }).catch((thrown: unknown) => thrown);
       expect((failed as Error).message).toMatch(/couldn't find remote ref refs\/heads\/nope/);
       expect((failed as Error).message).not.toMatch(/\d+% \(/);
     });
@@ -120,7 +150,11 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
       const { shown, reporter } = statuses();
       const line = remoteLine(reporter, true, 0);
       const url = hung.gitUrl(`${newMarker()}/dotfiles.git`);
-      await runGitRemote(sandbox().root, { ...process.env, GIT_TERMINAL_PROMPT: '0' }, ['ls-remote', url], { remote: url, timeoutMs: 500, listener: line.listener }).catch(() => {});
+      await runGitRemote(sandbox().root, { ...process.env, GIT_TERMINAL_PROMPT: '0' }, ['ls-remote', url], {
+        remote: url,
+        timeoutMs: 500,
+        listener: line.listener,
+      }).catch(() => {});
       expect(shown).toEqual([`contacting ${url}…`, undefined]);
     });
 
@@ -128,7 +162,11 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
       const { shown, reporter } = statuses();
       const line = remoteLine(reporter, true, 60_000);
       const repo = makeDotfilesRepo(path.join(sandbox().root, 'dotfiles'));
-      await runGitRemote(sandbox().root, { ...process.env, GIT_TERMINAL_PROMPT: '0' }, ['ls-remote', fileUrl(repo)], { remote: 'r', timeoutMs: 5000, listener: line.listener });
+      await runGitRemote(sandbox().root, { ...process.env, GIT_TERMINAL_PROMPT: '0' }, ['ls-remote', fileUrl(repo)], {
+        remote: 'r',
+        timeoutMs: 5000,
+        listener: line.listener,
+      });
       line.clear();
       expect(shown).toEqual([]);
     });
@@ -149,34 +187,49 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
   });
 
   describe('robo aws.config', () => {
-    it.each(['git://', 'http://'])('a fresh clone over %s: exit 4 after the limit, saying so and how to wait longer; nothing written, nothing left running', async (scheme) => {
-      const marker = newMarker();
-      const url = urlOf(scheme, marker);
-      const box = sandbox({ SEGMENT_TEAM: 'platform', ROBO_DOTFILES_REPO: url, ROBO_DOTFILES_TIMEOUT: '1', ROBO_TEST_MARKER: marker });
-      const before = homeFiles(box);
-      const result = await runRobo(['aws.config'], { env: box.env, timeoutMs: 15_000 });
-      expect(result.signal).toBeNull(); // not killed by the test's own bound
-      expect(result.code).toBe(4);
-      expect(stderrLines(result)).toEqual([
-        `✖ : cannot clone ${url}: the remote did not answer within 1 s`,
-        `    the limit is 1 s (from $ROBO_DOTFILES_TIMEOUT); to wait longer, set ROBO_DOTFILES_TIMEOUT=2m, or "timeout = 2m" under [dotfiles] in ${settingsFile(box)} (0 or off: no limit)`,
-      ]);
-      expect(homeFiles(box)).toEqual(before);
-      expect(clonesOf(box)).toEqual([]);
-      expect(await noneLeft(marker)).toEqual([]);
-    });
+    it.each(['git://', 'http://'])(
+      'a fresh clone over %s: exit 4 after the limit, saying so and how to wait longer; nothing written, nothing left running',
+      async (scheme) => {
+        const marker = newMarker();
+        const url = urlOf(scheme, marker);
+        const box = sandbox({
+          SEGMENT_TEAM: 'platform',
+          ROBO_DOTFILES_REPO: url,
+          ROBO_DOTFILES_TIMEOUT: '1',
+          ROBO_TEST_MARKER: marker,
+        });
+        const before = homeFiles(box);
+        const result = await runRobo(['aws.config'], { env: box.env, timeoutMs: 15_000 });
+        expect(result.signal).toBeNull(); // not killed by the test's own bound
+        expect(result.code).toBe(4);
+        expect(stderrLines(result)).toEqual([
+          `✖ : cannot clone ${url}: the remote did not answer within 1 s`,
+          `    the limit is 1 s (from $ROBO_DOTFILES_TIMEOUT); to wait longer, set ROBO_DOTFILES_TIMEOUT=2m, or "timeout = 2m" under [dotfiles] in ${settingsFile(box)} (0 or off: no limit)`,
+        ]);
+        expect(homeFiles(box)).toEqual(before);
+        expect(clonesOf(box)).toEqual([]);
+        expect(await noneLeft(marker)).toEqual([]);
+      },
+    );
 
     it('a fetch that hangs after ls-remote answered: exit 4 the same way', async () => {
       const marker = newMarker();
       // The daemon serves dotfiles.git at its root; the marker goes in the environment only.
-      const box = sandbox({ SEGMENT_TEAM: 'platform', ROBO_DOTFILES_REPO: hung.gitUrl('dotfiles.git'), ROBO_DOTFILES_TIMEOUT: '1', ROBO_TEST_MARKER: marker });
+      const box = sandbox({
+        SEGMENT_TEAM: 'platform',
+        ROBO_DOTFILES_REPO: hung.gitUrl('dotfiles.git'),
+        ROBO_DOTFILES_TIMEOUT: '1',
+        ROBO_TEST_MARKER: marker,
+      });
       hung.answering = 1;
       const held = hung.held();
       const result = await runRobo(['aws.config'], { env: box.env, timeoutMs: 15_000 });
       hung.answering = 0;
       expect(hung.held()).toBe(held + 1); // ls-remote went through; the fetch was held
       expect(result.code, result.stderr).toBe(4);
-      expect(result.stderr).toContain(`cannot clone ${hung.gitUrl('dotfiles.git')}: the remote did not answer within 1 s`);
+      expect(result.stderr).toContain(
+        `cannot clone ${hung.gitUrl('dotfiles.git')}: the remote did not answer within 1 s`,
+      );
       expect(clonesOf(box)).toEqual([]);
       expect(await noneLeft(marker)).toEqual([]);
     });
@@ -198,21 +251,31 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
 
       it('--quiet: falls back to it (exit 0) with exactly one warning line saying it timed out', async () => {
         const marker = newMarker();
-        const result = await runRobo(['aws.config', '--quiet'], { env: { ...box.env, ROBO_TEST_MARKER: marker }, timeoutMs: 15_000 });
+        const result = await runRobo(['aws.config', '--quiet'], {
+          env: { ...box.env, ROBO_TEST_MARKER: marker },
+          timeoutMs: 15_000,
+        });
         expect(result.code, result.stderr).toBe(0);
         expect(result.stdout).toBe('');
         expect(stderrLines(result)).toHaveLength(1);
         expect(stderrLines(result)[0]).toMatch(
-          new RegExp(`^⚠ : could not fetch ${escape(url())}: the remote did not answer within 1 s; using the cached clone at commit ${commit.slice(0, 12)}, committed .*\\(2024-01-01T00:00:00.000Z\\)$`),
+          new RegExp(
+            `^⚠ : could not fetch ${escape(url())}: the remote did not answer within 1 s; using the cached clone at commit ${commit.slice(0, 12)}, committed .*\\(2024-01-01T00:00:00.000Z\\)$`,
+          ),
         );
         expect(await noneLeft(marker)).toEqual([]);
       });
 
       it('--strict: exit 4, saying the remote did not answer and how to wait longer', async () => {
         const marker = newMarker();
-        const result = await runRobo(['aws.config', '--strict'], { env: { ...box.env, ROBO_TEST_MARKER: marker }, timeoutMs: 15_000 });
+        const result = await runRobo(['aws.config', '--strict'], {
+          env: { ...box.env, ROBO_TEST_MARKER: marker },
+          timeoutMs: 15_000,
+        });
         expect(result.code).toBe(4);
-        expect(stderrLines(result)[0]).toBe(`✖ : cannot fetch ${url()} (--strict: not using the cached clone): the remote did not answer within 1 s`);
+        expect(stderrLines(result)[0]).toBe(
+          `✖ : cannot fetch ${url()} (--strict: not using the cached clone): the remote did not answer within 1 s`,
+        );
         expect(stderrLines(result)[1]).toContain('to wait longer, set ROBO_DOTFILES_TIMEOUT=2m');
         expect(await noneLeft(marker)).toEqual([]);
       });
@@ -223,10 +286,15 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
         try {
           const fromSettings = await runRobo(['aws.config', '--strict'], { env, timeoutMs: 15_000 });
           expect(fromSettings.code).toBe(4);
-          expect(fromSettings.stderr).toContain(`the limit is 1 s (from timeout under [dotfiles] in ${settingsFile(box)})`);
+          expect(fromSettings.stderr).toContain(
+            `the limit is 1 s (from timeout under [dotfiles] in ${settingsFile(box)})`,
+          );
           // An hour in the settings, a second in the variable: the run still ends (within the test's bound) after a second.
           writeSettings(box, '[dotfiles]\ntimeout = 1h\n');
-          const fromVariable = await runRobo(['aws.config', '--strict'], { env: { ...env, ROBO_DOTFILES_TIMEOUT: '1' }, timeoutMs: 15_000 });
+          const fromVariable = await runRobo(['aws.config', '--strict'], {
+            env: { ...env, ROBO_DOTFILES_TIMEOUT: '1' },
+            timeoutMs: 15_000,
+          });
           expect(fromVariable.code).toBe(4);
           expect(fromVariable.stderr).toContain('the limit is 1 s (from $ROBO_DOTFILES_TIMEOUT)');
         } finally {
@@ -244,9 +312,25 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
       writeFileSync(allowedSigners, `admins@example.invalid ${readFileSync(`${key}.pub`, 'utf8')}`);
       const name = `${marker}.git`;
       const repo = makeDotfilesRepo(path.join(served.root, 'served', name));
-      const signed = (message: string) => git(repo, '-c', 'gpg.format=ssh', '-c', `user.signingkey=${key}`, 'commit', '-S', '-q', '--allow-empty', '-m', message);
+      const signed = (message: string) =>
+        git(
+          repo,
+          '-c',
+          'gpg.format=ssh',
+          '-c',
+          `user.signingkey=${key}`,
+          'commit',
+          '-S',
+          '-q',
+          '--allow-empty',
+          '-m',
+          message,
+        );
       signed('signed definitions');
-      writeSettings(box, `[dotfiles]\nrepo = ${hung.gitUrl(name)}\n\n[trust]\nrequire_signed = true\nallowed_signers = ${allowedSigners}\n`);
+      writeSettings(
+        box,
+        `[dotfiles]\nrepo = ${hung.gitUrl(name)}\n\n[trust]\nrequire_signed = true\nallowed_signers = ${allowedSigners}\n`,
+      );
       hung.answering = Infinity;
       const first = await runRobo(['aws.config'], { env: box.env });
       expect(first.code, first.stderr).toBe(0);
@@ -268,7 +352,9 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
       const before = homeFiles(box);
       const variable = await runRobo(['aws.config'], { env: { ...box.env, ROBO_DOTFILES_TIMEOUT: 'soon' } });
       expect(variable.code).toBe(2);
-      expect(stderrLines(variable)[0]).toMatch(/^✖ : \$ROBO_DOTFILES_TIMEOUT: "soon" is not a duration such as 30s, 2m/);
+      expect(stderrLines(variable)[0]).toMatch(
+        /^✖ : \$ROBO_DOTFILES_TIMEOUT: "soon" is not a duration such as 30s, 2m/,
+      );
       writeSettings(box, '[dotfiles]\ntimeout = 2 minutes\n');
       const settings = await runRobo(['aws.config'], { env: box.env });
       expect(settings.code).toBe(2);
@@ -277,36 +363,63 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
       expect(variable.stderr + settings.stderr).not.toMatch(/\bat .*\.js:\d+/); // no stack
     });
 
-    it.each(['git://', 'http://'])('SIGTERM while git waits over %s: robo ends by it, and leaves no git process and no lock behind', async (scheme) => {
-      const marker = newMarker();
-      const url = urlOf(scheme, marker);
-      const box = sandbox({ SEGMENT_TEAM: 'platform', ROBO_DOTFILES_REPO: url, ROBO_DOTFILES_TIMEOUT: 'off', ROBO_TEST_MARKER: marker });
-      const child = spawn(process.execPath, [roboBin, 'aws.config'], { env: box.env, cwd: box.home, stdio: 'ignore' });
-      const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-      try {
-        // git talking to the remote (not git init before it): ls-remote, or git-remote-http under it.
-        const waiting = await eventually(() => processesMarked(marker).some((found) => /^git.* (ls-remote|fetch|remote-http) /.test(found.command)), 200);
-        expect(waiting, 'git never started').toBe(true);
-        child.kill('SIGTERM');
-        const bound = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        const { signal } = await ended;
-        clearTimeout(bound);
-        expect(signal).toBe('SIGTERM');
-        expect(await noneLeft(marker)).toEqual([]);
-        const locks = path.join(box.cacheDir, 'locks');
-        expect(existsSync(locks) ? readdirSync(locks) : []).toEqual([]);
-      } finally {
-        child.kill('SIGKILL');
-      }
-    });
+    it.each(['git://', 'http://'])(
+      'SIGTERM while git waits over %s: robo ends by it, and leaves no git process and no lock behind',
+      async (scheme) => {
+        const marker = newMarker();
+        const url = urlOf(scheme, marker);
+        const box = sandbox({
+          SEGMENT_TEAM: 'platform',
+          ROBO_DOTFILES_REPO: url,
+          ROBO_DOTFILES_TIMEOUT: 'off',
+          ROBO_TEST_MARKER: marker,
+        });
+        const child = spawn(process.execPath, [roboBin, 'aws.config'], {
+          env: box.env,
+          cwd: box.home,
+          stdio: 'ignore',
+        });
+        const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+          child.on('exit', (code, signal) => resolve({ code, signal })),
+        );
+        try {
+          // git talking to the remote (not git init before it): ls-remote, or git-remote-http under it.
+          const waiting = await eventually(
+            () => processesMarked(marker).some((found) => /^git.* (ls-remote|fetch|remote-http) /.test(found.command)),
+            200,
+          );
+          expect(waiting, 'git never started').toBe(true);
+          child.kill('SIGTERM');
+          const bound = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          const { signal } = await ended;
+          clearTimeout(bound);
+          expect(signal).toBe('SIGTERM');
+          expect(await noneLeft(marker)).toEqual([]);
+          const locks = path.join(box.cacheDir, 'locks');
+          expect(existsSync(locks) ? readdirSync(locks) : []).toEqual([]);
+        } finally {
+          child.kill('SIGKILL');
+        }
+      },
+    );
 
     const HAS_SCRIPT = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
     it.skipIf(!HAS_SCRIPT)('on a terminal, "contacting <source>…" shows while git waits, and is cleared', async () => {
       const marker = newMarker();
       const url = hung.gitUrl(`${marker}/dotfiles.git`);
-      const box = sandbox({ SEGMENT_TEAM: 'platform', ROBO_DOTFILES_REPO: url, ROBO_DOTFILES_TIMEOUT: '2', ROBO_TEST_MARKER: marker });
+      const box = sandbox({
+        SEGMENT_TEAM: 'platform',
+        ROBO_DOTFILES_REPO: url,
+        ROBO_DOTFILES_TIMEOUT: '2',
+        ROBO_TEST_MARKER: marker,
+      });
       // script(1) gives robo a terminal; the line shows after about a second, inside the 2 s limit.
-      const result = spawnSync('script', ['-qec', `${process.execPath} ${roboBin} aws.config`, '/dev/null'], { env: box.env, cwd: box.home, encoding: 'utf8', timeout: 15_000 });
+      const result = spawnSync('script', ['-qec', `${process.execPath} ${roboBin} aws.config`, '/dev/null'], {
+        env: box.env,
+        cwd: box.home,
+        encoding: 'utf8',
+        timeout: 15_000,
+      });
       expect(result.stdout).toContain(`\r\x1b[2Kcontacting ${url}…\r\x1b[2K`);
       expect(result.stdout).toContain('the remote did not answer within 2 s');
       expect(await noneLeft(marker)).toEqual([]);

@@ -20,7 +20,8 @@ const sandboxes: Sandbox[] = [];
 const gnupgHomes: string[] = [];
 afterEach(() => {
   // gpg starts an agent per keyring folder to make keys and sign: stop the ones the test started.
-  for (const home of gnupgHomes.splice(0)) spawnSync('gpgconf', ['--homedir', home, '--kill', 'all'], { stdio: 'ignore' });
+  for (const home of gnupgHomes.splice(0))
+    spawnSync('gpgconf', ['--homedir', home, '--kill', 'all'], { stdio: 'ignore' });
   for (const made of sandboxes.splice(0)) made.cleanup();
 });
 
@@ -33,7 +34,9 @@ function sshKey(dir: string, name: string): { key: string; publicKey: string } {
 function commit(repo: string, files: Record<string, string>, message: string, signingKey?: string): string {
   writeTree(repo, files);
   git(repo, 'add', '-A');
-  const sign = signingKey ? ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${signingKey}`, 'commit', '-S'] : ['commit'];
+  const sign = signingKey
+    ? ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${signingKey}`, 'commit', '-S']
+    : ['commit'];
   git(repo, ...sign, '-q', '--allow-empty', '-m', message);
   return git(repo, 'rev-parse', 'HEAD');
 }
@@ -52,7 +55,10 @@ function setup(requireInSettings: boolean) {
   git(repo, 'init', '-q', '-b', 'main');
   const settings = path.join(box.home, '.config', 'robo', 'config');
   mkdirSync(path.dirname(settings), { recursive: true });
-  writeFileSync(settings, `[dotfiles]\nrepo = ${fileUrl(repo)}\n\n[trust]\nrequire_signed = ${requireInSettings}\nallowed_signers = ${allowedSigners}\n`);
+  writeFileSync(
+    settings,
+    `[dotfiles]\nrepo = ${fileUrl(repo)}\n\n[trust]\nrequire_signed = ${requireInSettings}\nallowed_signers = ${allowedSigners}\n`,
+  );
   return { box, repo, trusted, stranger };
 }
 
@@ -74,21 +80,54 @@ if (!HAS_GPG) console.warn('trust.e2e: gpg is not installed, so the OpenPGP test
 function gnupgHome(dir: string, name: string): { home: string; fingerprint: string } {
   mkdirSync(dir, { mode: 0o700 });
   gnupgHomes.push(dir);
-  const gpg = (...args: string[]) => execFileSync('gpg', ['--homedir', dir, '--batch', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const gpg = (...args: string[]) =>
+    execFileSync('gpg', ['--homedir', dir, '--batch', ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
   gpg('--passphrase', '', '--quick-gen-key', `${name} <${name}@example.invalid>`, 'ed25519', 'sign', 'never');
   const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(gpg('--with-colons', '--list-keys'))![1]!;
   return { home: dir, fingerprint };
 }
 
 /** Commit `files` signed with an OpenPGP key from the keyring in `gnupg`. */
-function pgpCommit(repo: string, files: Record<string, string>, message: string, gnupg: string, fingerprint: string): string {
+function pgpCommit(
+  repo: string,
+  files: Record<string, string>,
+  message: string,
+  gnupg: string,
+  fingerprint: string,
+): string {
   writeTree(repo, files);
   git(repo, 'add', '-A');
-  execFileSync('git', ['-c', 'gpg.format=openpgp', '-c', `user.signingkey=${fingerprint}`, 'commit', '-S', '-q', '--allow-empty', '-m', message], {
-    cwd: repo,
-    env: { ...process.env, GNUPGHOME: gnupg, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.invalid' },
-    stdio: 'ignore',
-  });
+  execFileSync(
+    'git',
+    [
+      '-c',
+      'gpg.format=openpgp',
+      '-c',
+      `user.signingkey=${fingerprint}`,
+      'commit',
+      '-S',
+      '-q',
+      '--allow-empty',
+      '-m',
+      message,
+    ],
+    {
+      cwd: repo,
+      env: {
+        ...process.env,
+        GNUPGHOME: gnupg,
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_AUTHOR_NAME: 'Test',
+        GIT_AUTHOR_EMAIL: 't@example.invalid',
+        GIT_COMMITTER_NAME: 'Test',
+        GIT_COMMITTER_EMAIL: 't@example.invalid',
+      },
+      stdio: 'ignore',
+    },
+  );
   return git(repo, 'rev-parse', 'HEAD');
 }
 
@@ -97,7 +136,11 @@ function withSignature(repo: string, armor: string): string {
   const object = git(repo, 'cat-file', 'commit', 'HEAD');
   const end = object.indexOf('\n\n');
   const signed = `${object.slice(0, end)}\ngpgsig ${armor.trimEnd().split('\n').join('\n ')}${object.slice(end)}\n`;
-  const id = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin'], { cwd: repo, input: signed, encoding: 'utf8' }).trim();
+  const id = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin'], {
+    cwd: repo,
+    input: signed,
+    encoding: 'utf8',
+  }).trim();
   git(repo, 'update-ref', 'refs/heads/main', id);
   return id;
 }
@@ -113,17 +156,32 @@ describe('--require-signed', () => {
     expect(cacheHead(box)).toBe(good);
 
     const team = JSON.parse(exampleTree()['teams/platform.json']!) as { hub_role: string };
-    for (const [label, key] of [['unsigned', undefined], ['signed by a stranger', stranger.key]] as const) {
-      const bad = commit(repo, { 'teams/platform.json': JSON.stringify({ ...team, hub_role: 'attacker' }) }, label, key);
+    for (const [label, key] of [
+      ['unsigned', undefined],
+      ['signed by a stranger', stranger.key],
+    ] as const) {
+      const bad = commit(
+        repo,
+        { 'teams/platform.json': JSON.stringify({ ...team, hub_role: 'attacker' }) },
+        label,
+        key,
+      );
       const result = await runRobo(['aws.config'], { env: box.env });
       expect(result.code, label).toBe(9);
-      expect(result.stderr).toContain(`commit ${bad.slice(0, 12)} of ${fileUrl(repo)} is not signed by an allowed signer`);
+      expect(result.stderr).toContain(
+        `commit ${bad.slice(0, 12)} of ${fileUrl(repo)} is not signed by an allowed signer`,
+      );
       expect(readFileSync(box.awsConfig).equals(written)).toBe(true);
       expect(cacheHead(box)).toBe(good);
       expect(existsSync(box.backupDir) ? readdirSync(box.backupDir) : []).toEqual([]);
     }
 
-    const fixed = commit(repo, { 'teams/platform.json': JSON.stringify({ ...team, hub_role: 'platform-v2' }) }, 'signed fix', trusted.key);
+    const fixed = commit(
+      repo,
+      { 'teams/platform.json': JSON.stringify({ ...team, hub_role: 'platform-v2' }) },
+      'signed fix',
+      trusted.key,
+    );
     const last = await runRobo(['aws.config'], { env: box.env });
     expect(last.code).toBe(0);
     expect(loadWithBotocore(box.awsConfig).profiles.hub?.role_arn).toBe('arn:aws:iam::100000000001:role/platform-v2');
@@ -183,7 +241,9 @@ describe('--require-signed', () => {
     const result = await runRobo(['aws.config', '--require-signed'], { env: box.env });
     expect(result.code).toBe(9);
     expect(existsSync(box.awsConfig)).toBe(false);
-    expect(existsSync(path.join(box.cacheDir, 'sources')) ? readdirSync(path.join(box.cacheDir, 'sources')) : []).toEqual([]);
+    expect(
+      existsSync(path.join(box.cacheDir, 'sources')) ? readdirSync(path.join(box.cacheDir, 'sources')) : [],
+    ).toEqual([]);
     // Without the flag (and require_signed = false) the same repo is used.
     expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
   });
@@ -240,28 +300,54 @@ describe('--require-signed: only the signers named in the settings', () => {
     // Copies of a real signature's armor: no gpg or gpgsm is needed to refuse them.
     const pgpArmor = readFileSync(path.join(import.meta.dirname, 'fixtures', 'trust', 'pgp-signature.asc'), 'utf8');
     const cases = [
-      ['OpenPGP, when only ssh keys are allowed', pgpArmor, 'it has an OpenPGP signature by 7269FB210E382C02F8207F6254AD69CAAA69B635'],
-      ['X.509', '-----BEGIN SIGNED MESSAGE-----\nMIIBAAAA\n-----END SIGNED MESSAGE-----\n', 'it has an X.509 (gpgsm) signature'],
-      ['a kind git does not know', '-----BEGIN FOO SIGNATURE-----\nAAAA\n-----END FOO SIGNATURE-----\n', 'it has a signature of a kind git does not know'],
+      [
+        'OpenPGP, when only ssh keys are allowed',
+        pgpArmor,
+        'it has an OpenPGP signature by 7269FB210E382C02F8207F6254AD69CAAA69B635',
+      ],
+      [
+        'X.509',
+        '-----BEGIN SIGNED MESSAGE-----\nMIIBAAAA\n-----END SIGNED MESSAGE-----\n',
+        'it has an X.509 (gpgsm) signature',
+      ],
+      [
+        'a kind git does not know',
+        '-----BEGIN FOO SIGNATURE-----\nAAAA\n-----END FOO SIGNATURE-----\n',
+        'it has a signature of a kind git does not know',
+      ],
     ] as const;
     for (const [label, armor, said] of cases) {
       commit(repo, { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'attacker' }) }, label);
       const bad = withSignature(repo, armor);
       const result = await runRobo(['aws.config'], { env: box.env });
       expect(result.code, label).toBe(9);
-      expect(result.stderr, label).toContain(`commit ${bad.slice(0, 12)} of ${fileUrl(repo)} is not signed by an allowed signer: ${said}`);
+      expect(result.stderr, label).toContain(
+        `commit ${bad.slice(0, 12)} of ${fileUrl(repo)} is not signed by an allowed signer: ${said}`,
+      );
       expect(result.stderr, label).toContain('allows ssh keys (allowed_signers');
       expect(readFileSync(box.awsConfig).equals(written), label).toBe(true);
       expect(cacheHead(box), label).toBe(good);
     }
 
     // The other way round: only OpenPGP keys allowed, and an ssh-signed commit comes.
-    writeFileSync(settingsFile(box), `[dotfiles]\nrepo = ${fileUrl(repo)}\n\n[trust]\nrequire_signed = true\nallowed_pgp_fingerprints = ${'A'.repeat(40)}\n`);
-    const sshSigned = commit(repo, { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'ssh-signed' }) }, 'ssh', trusted.key);
-    const fingerprint = execFileSync('ssh-keygen', ['-l', '-f', `${trusted.key}.pub`], { encoding: 'utf8' }).split(' ')[1]!;
+    writeFileSync(
+      settingsFile(box),
+      `[dotfiles]\nrepo = ${fileUrl(repo)}\n\n[trust]\nrequire_signed = true\nallowed_pgp_fingerprints = ${'A'.repeat(40)}\n`,
+    );
+    const sshSigned = commit(
+      repo,
+      { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'ssh-signed' }) },
+      'ssh',
+      trusted.key,
+    );
+    const fingerprint = execFileSync('ssh-keygen', ['-l', '-f', `${trusted.key}.pub`], { encoding: 'utf8' }).split(
+      ' ',
+    )[1]!;
     const result = await runRobo(['aws.config'], { env: box.env });
     expect(result.code).toBe(9);
-    expect(result.stderr).toContain(`commit ${sshSigned.slice(0, 12)} of ${fileUrl(repo)} is not signed by an allowed signer: it has an ssh signature by ED25519 key ${fingerprint}`);
+    expect(result.stderr).toContain(
+      `commit ${sshSigned.slice(0, 12)} of ${fileUrl(repo)} is not signed by an allowed signer: it has an ssh signature by ED25519 key ${fingerprint}`,
+    );
     expect(result.stderr).toContain('allows OpenPGP keys (allowed_pgp_fingerprints) only');
     expect(readFileSync(box.awsConfig).equals(written)).toBe(true);
   });
@@ -273,12 +359,22 @@ describe('--require-signed: only the signers named in the settings', () => {
       const user = gnupgHome(path.join(box.root, 'gnupg'), 'someone');
       box.env.GNUPGHOME = user.home;
       const signed = pgpCommit(repo, exampleTree(), 'signed with a key from the keyring', user.home, user.fingerprint);
-      expect(execFileSync('git', ['verify-commit', signed], { cwd: repo, env: { ...process.env, GNUPGHOME: user.home }, stdio: 'pipe' })).toBeDefined();
+      expect(
+        execFileSync('git', ['verify-commit', signed], {
+          cwd: repo,
+          env: { ...process.env, GNUPGHOME: user.home },
+          stdio: 'pipe',
+        }),
+      ).toBeDefined();
       const result = await runRobo(['aws.config'], { env: box.env });
       expect(result.code).toBe(9);
-      expect(result.stderr).toContain(`commit ${signed.slice(0, 12)} of ${fileUrl(repo)} is not signed by an allowed signer: it has an OpenPGP signature by ${user.fingerprint}`);
+      expect(result.stderr).toContain(
+        `commit ${signed.slice(0, 12)} of ${fileUrl(repo)} is not signed by an allowed signer: it has an OpenPGP signature by ${user.fingerprint}`,
+      );
       expect(existsSync(box.awsConfig)).toBe(false);
-      expect(existsSync(path.join(box.cacheDir, 'sources')) ? readdirSync(path.join(box.cacheDir, 'sources')) : []).toEqual([]);
+      expect(
+        existsSync(path.join(box.cacheDir, 'sources')) ? readdirSync(path.join(box.cacheDir, 'sources')) : [],
+      ).toEqual([]);
     });
 
     it('accepts a listed fingerprint the keyring trusts fully or ultimately; refuses a listed key of unknown trust and an unlisted one', async () => {
@@ -287,13 +383,28 @@ describe('--require-signed: only the signers named in the settings', () => {
       box.env.GNUPGHOME = user.home;
       // A second maintainer's key, imported into the user's keyring but not certified: its trust is unknown.
       const colleague = gnupgHome(path.join(box.root, 'gnupg-colleague'), 'colleague');
-      execFileSync('gpg', ['--homedir', user.home, '--batch', '--import'], { input: execFileSync('gpg', ['--homedir', colleague.home, '--export', colleague.fingerprint]), stdio: ['pipe', 'ignore', 'ignore'] });
+      execFileSync('gpg', ['--homedir', user.home, '--batch', '--import'], {
+        input: execFileSync('gpg', ['--homedir', colleague.home, '--export', colleague.fingerprint]),
+        stdio: ['pipe', 'ignore', 'ignore'],
+      });
       // A third key the keyring trusts ultimately, but the settings do not list.
       const stranger = gnupgHome(path.join(box.root, 'gnupg-stranger'), 'stranger');
-      execFileSync('gpg', ['--homedir', user.home, '--batch', '--import'], { input: execFileSync('gpg', ['--homedir', stranger.home, '--export', stranger.fingerprint]), stdio: ['pipe', 'ignore', 'ignore'] });
-      execFileSync('gpg', ['--homedir', user.home, '--batch', '--import-ownertrust'], { input: `${stranger.fingerprint}:6:\n`, stdio: ['pipe', 'ignore', 'ignore'] });
-      const grouped = colleague.fingerprint.toLowerCase().replace(/(.{4})/g, '$1 ').trim();
-      writeFileSync(settingsFile(box), `[dotfiles]\nrepo = ${fileUrl(repo)}\n\n[trust]\nrequire_signed = true\nallowed_pgp_fingerprints = ${user.fingerprint}, ${grouped}\n`);
+      execFileSync('gpg', ['--homedir', user.home, '--batch', '--import'], {
+        input: execFileSync('gpg', ['--homedir', stranger.home, '--export', stranger.fingerprint]),
+        stdio: ['pipe', 'ignore', 'ignore'],
+      });
+      execFileSync('gpg', ['--homedir', user.home, '--batch', '--import-ownertrust'], {
+        input: `${stranger.fingerprint}:6:\n`,
+        stdio: ['pipe', 'ignore', 'ignore'],
+      });
+      const grouped = colleague.fingerprint
+        .toLowerCase()
+        .replace(/(.{4})/g, '$1 ')
+        .trim();
+      writeFileSync(
+        settingsFile(box),
+        `[dotfiles]\nrepo = ${fileUrl(repo)}\n\n[trust]\nrequire_signed = true\nallowed_pgp_fingerprints = ${user.fingerprint}, ${grouped}\n`,
+      );
 
       const good = pgpCommit(repo, exampleTree(), 'signed by the admin', user.home, user.fingerprint);
       const first = await runRobo(['aws.config'], { env: box.env });
@@ -302,22 +413,40 @@ describe('--require-signed: only the signers named in the settings', () => {
       expect(cacheHead(box)).toBe(good);
       const written = readFileSync(box.awsConfig);
 
-      const unknown = pgpCommit(repo, { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'colleague' }) }, 'by the colleague', colleague.home, colleague.fingerprint);
+      const unknown = pgpCommit(
+        repo,
+        { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'colleague' }) },
+        'by the colleague',
+        colleague.home,
+        colleague.fingerprint,
+      );
       const refused = await runRobo(['aws.config'], { env: box.env });
       expect(refused.code).toBe(9);
-      expect(refused.stderr).toContain(`commit ${unknown.slice(0, 12)} of ${fileUrl(repo)} is not signed by an allowed signer: signed by OpenPGP key ${colleague.fingerprint} (colleague <colleague@example.invalid>), but your GnuPG keyring trusts the key undefined`);
+      expect(refused.stderr).toContain(
+        `commit ${unknown.slice(0, 12)} of ${fileUrl(repo)} is not signed by an allowed signer: signed by OpenPGP key ${colleague.fingerprint} (colleague <colleague@example.invalid>), but your GnuPG keyring trusts the key undefined`,
+      );
       expect(readFileSync(box.awsConfig).equals(written)).toBe(true);
 
-      const unlisted = pgpCommit(repo, { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'stranger' }) }, 'by the stranger', stranger.home, stranger.fingerprint);
+      const unlisted = pgpCommit(
+        repo,
+        { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'stranger' }) },
+        'by the stranger',
+        stranger.home,
+        stranger.fingerprint,
+      );
       const notListed = await runRobo(['aws.config'], { env: box.env });
       expect(notListed.code).toBe(9);
-      expect(notListed.stderr).toContain(`commit ${unlisted.slice(0, 12)} of ${fileUrl(repo)} is not signed by an allowed signer: signed by OpenPGP key ${stranger.fingerprint} (stranger <stranger@example.invalid>), but the key is not in allowed_pgp_fingerprints`);
+      expect(notListed.stderr).toContain(
+        `commit ${unlisted.slice(0, 12)} of ${fileUrl(repo)} is not signed by an allowed signer: signed by OpenPGP key ${stranger.fingerprint} (stranger <stranger@example.invalid>), but the key is not in allowed_pgp_fingerprints`,
+      );
       expect(readFileSync(box.awsConfig).equals(written)).toBe(true);
       expect(cacheHead(box)).toBe(good);
 
       // The user certifies the colleague's key: a commit of theirs (descending from the last accepted) now passes.
       git(repo, 'reset', '-q', '--hard', unknown);
-      execFileSync('gpg', ['--homedir', user.home, '--batch', '--yes', '--quick-lsign-key', colleague.fingerprint], { stdio: 'ignore' });
+      execFileSync('gpg', ['--homedir', user.home, '--batch', '--yes', '--quick-lsign-key', colleague.fingerprint], {
+        stdio: 'ignore',
+      });
       const accepted = await runRobo(['aws.config'], { env: box.env });
       expect(accepted.stderr).toBe('');
       expect(accepted.code).toBe(0);
@@ -331,16 +460,28 @@ describe('--require-signed: no rollback', () => {
   async function forcePushedBack() {
     const { box, repo, trusted } = setup(true);
     const older = commit(repo, exampleTree(), 'signed definitions', trusted.key);
-    const newer = commit(repo, { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'platform-v2' }) }, 'signed fix', trusted.key);
+    const newer = commit(
+      repo,
+      { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'platform-v2' }) },
+      'signed fix',
+      trusted.key,
+    );
     expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
     expect(hubRole(box)).toBe('arn:aws:iam::100000000001:role/platform-v2');
     git(repo, 'reset', '-q', '--hard', older);
     return { box, repo, trusted, older, newer, written: readFileSync(box.awsConfig) };
   }
 
-  function expectRollbackRefused(result: { code: number | null; stderr: string }, repo: string, older: string, newer: string) {
+  function expectRollbackRefused(
+    result: { code: number | null; stderr: string },
+    repo: string,
+    older: string,
+    newer: string,
+  ) {
     expect(result.code).toBe(9);
-    expect(result.stderr).toContain(`commit ${older.slice(0, 12)} of ${fileUrl(repo)} does not descend from ${newer.slice(0, 12)}, the last commit robo accepted from it`);
+    expect(result.stderr).toContain(
+      `commit ${older.slice(0, 12)} of ${fileUrl(repo)} does not descend from ${newer.slice(0, 12)}, the last commit robo accepted from it`,
+    );
     expect(result.stderr).toContain(`accepted before: ${newer}`);
     expect(result.stderr).toContain(`offered now:     ${older}`);
     expect(result.stderr).toContain('--allow-rollback');
@@ -348,7 +489,8 @@ describe('--require-signed: no rollback', () => {
 
   it('refuses a force-push back to an older signed commit in every task that reads the source (exit 9, naming both); --allow-rollback accepts it', async () => {
     const { box, repo, trusted, older, newer, written } = await forcePushedBack();
-    for (const task of [['aws.config'], ['teams.list'], ['aws.render']]) expectRollbackRefused(await runRobo(task, { env: box.env }), repo, older, newer);
+    for (const task of [['aws.config'], ['teams.list'], ['aws.render']])
+      expectRollbackRefused(await runRobo(task, { env: box.env }), repo, older, newer);
     expect(readFileSync(box.awsConfig).equals(written)).toBe(true);
     expect(cacheHead(box)).toBe(newer);
 
@@ -357,7 +499,12 @@ describe('--require-signed: no rollback', () => {
     expect(hubRole(box)).toBe('arn:aws:iam::100000000001:role/platform');
     expect(cacheHead(box)).toBe(older);
     // The older commit is now the last accepted one: what descends from it passes without the flag.
-    const next = commit(repo, { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'platform-v3' }) }, 'signed, on top of the older one', trusted.key);
+    const next = commit(
+      repo,
+      { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'platform-v3' }) },
+      'signed, on top of the older one',
+      trusted.key,
+    );
     expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
     expect(cacheHead(box)).toBe(next);
   });
@@ -367,7 +514,9 @@ describe('--require-signed: no rollback', () => {
     rmSync(box.cacheDir, { recursive: true, force: true });
     expectRollbackRefused(await runRobo(['aws.config'], { env: box.env }), repo, older, newer);
     expect(readFileSync(box.awsConfig).equals(written)).toBe(true);
-    expect(existsSync(path.join(box.cacheDir, 'sources')) ? readdirSync(path.join(box.cacheDir, 'sources')) : []).toEqual([]);
+    expect(
+      existsSync(path.join(box.cacheDir, 'sources')) ? readdirSync(path.join(box.cacheDir, 'sources')) : [],
+    ).toEqual([]);
     expect(readdirSync(path.join(box.stateDir, 'accepted'))).toHaveLength(1);
   });
 
@@ -394,7 +543,10 @@ describe('--require-signed: shared tasks run only what the accepted commit holds
     const clone = path.join(box.cacheDir, 'sources', readdirSync(path.join(box.cacheDir, 'sources'))[0]!);
 
     // Someone with access to the cache edits what the tasks run.
-    writeFileSync(path.join(clone, 'robo.yml'), 'hi:\n  command: echo PWNED robo.yml\ndeploy:\n  command: echo PWNED command\n');
+    writeFileSync(
+      path.join(clone, 'robo.yml'),
+      'hi:\n  command: echo PWNED robo.yml\ndeploy:\n  command: echo PWNED command\n',
+    );
     const hi = await runRobo(['hi'], { env: box.env });
     expect(hi.code).toBe(0);
     expect(hi.stdout).toBe('signed robo.yml\n');
@@ -406,7 +558,18 @@ describe('--require-signed: shared tasks run only what the accepted commit holds
     expect(deploy.stdout).toBe('signed script\n');
 
     // Or moves the clone to another commit (signed or not) and edits there: the accepted commit is what runs.
-    git(clone, '-c', 'user.name=x', '-c', 'user.email=x@example.invalid', 'commit', '-q', '--allow-empty', '-m', 'local, unsigned');
+    git(
+      clone,
+      '-c',
+      'user.name=x',
+      '-c',
+      'user.email=x@example.invalid',
+      'commit',
+      '-q',
+      '--allow-empty',
+      '-m',
+      'local, unsigned',
+    );
     writeFileSync(path.join(clone, 'robo.yml'), 'hi:\n  command: echo PWNED again\n');
     const again = await runRobo(['hi'], { env: box.env });
     expect(again.stdout).toBe('signed robo.yml\n');

@@ -6,7 +6,20 @@
  * reset; anything that does not match exactly sends it down the full path.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +29,8 @@ import { sandboxes } from './helpers/sandbox.js';
 import { acquireLock, lockPath } from '../src/system/lock.js';
 
 const sandbox = sandboxes();
-const snapshot = (team: string) => readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', `${team}.config`), 'utf8');
+const snapshot = (team: string) =>
+  readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', `${team}.config`), 'utf8');
 
 /** The git commands a run started, from GIT_TRACE (robo passes it on to git). */
 function gitCommands(trace: string): string[] {
@@ -62,7 +76,11 @@ describe('warm runs', () => {
     const { box, repo, env, clone } = warmBox();
     expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const team = JSON.parse(exampleTree()['teams/platform.json']!) as { hub_role: string };
-    const upstream = commitTree(repo, { 'teams/platform.json': JSON.stringify({ ...team, hub_role: 'platform-v2' }) }, 'new hub role');
+    const upstream = commitTree(
+      repo,
+      { 'teams/platform.json': JSON.stringify({ ...team, hub_role: 'platform-v2' }) },
+      'new hub role',
+    );
 
     const trace = path.join(box.root, 'git-trace');
     const changed = await runRobo(['aws.config'], { env: { ...env, GIT_TRACE: trace } });
@@ -160,7 +178,9 @@ describe('warm runs', () => {
     expect(result.stdout).toContain('successfully updated');
     expect(readFileSync(box.awsConfig, 'utf8')).toBe(written);
     const backups = readdirSync(box.backupDir).filter((name) => name.startsWith('awsconfig-'));
-    expect(backups.map((name) => readFileSync(path.join(box.backupDir, name), 'utf8'))).toContain(written.replace('role_arn = arn:aws:iam::100000000001:role/platform\n', 'role_arn = edited\n'));
+    expect(backups.map((name) => readFileSync(path.join(box.backupDir, name), 'utf8'))).toContain(
+      written.replace('role_arn = arn:aws:iam::100000000001:role/platform\n', 'role_arn = edited\n'),
+    );
   });
 
   it('a change waits for a held lock, then plans from the file as it is then', async () => {
@@ -169,12 +189,18 @@ describe('warm runs', () => {
     const platform = readFileSync(box.awsConfig, 'utf8');
     // A git whose ls-remote leaves a mark when it is done: robo then plans and goes for the lock.
     const mark = path.join(box.root, 'ls-remote-done');
-    const bin = fakeGit(box.root, (git) => `'${git}' "$@"; code=$?\n[ "$1" = ls-remote ] && touch '${mark}'\nexit $code`);
+    const bin = fakeGit(
+      box.root,
+      (git) => `'${git}' "$@"; code=$?\n[ "$1" = ls-remote ] && touch '${mark}'\nexit $code`,
+    );
 
     const lock = await acquireLock(lockPath(box.cacheDir, 'target', realpathSync(box.awsConfig)), 'the test');
     let released = false;
     try {
-      const running = runRobo(['aws.config', '--team', 'data'], { env: { ...env, PATH: `${bin}:${env.PATH}` }, timeoutMs: 30_000 });
+      const running = runRobo(['aws.config', '--team', 'data'], {
+        env: { ...env, PATH: `${bin}:${env.PATH}` },
+        timeoutMs: 30_000,
+      });
       for (let waited = 0; !existsSync(mark) && waited < 10_000; waited += 50) await sleep(50);
       expect(existsSync(mark)).toBe(true);
       await sleep(500);
@@ -188,7 +214,9 @@ describe('warm runs', () => {
       const written = readFileSync(box.awsConfig, 'utf8');
       expect(written).toBe(`${snapshot('data')}\n[profile mine]\nregion = eu-north-1\n`);
       const backups = readdirSync(box.backupDir).filter((name) => name.startsWith('awsconfig-'));
-      expect(backups.map((name) => readFileSync(path.join(box.backupDir, name), 'utf8'))).toContain(`${platform}\n[profile mine]\nregion = eu-north-1\n`);
+      expect(backups.map((name) => readFileSync(path.join(box.backupDir, name), 'utf8'))).toContain(
+        `${platform}\n[profile mine]\nregion = eu-north-1\n`,
+      );
     } finally {
       if (!released) await lock.release();
     }
@@ -208,7 +236,9 @@ describe('warm runs', () => {
     const before = statSync(box.awsConfig);
     const third = await runRobo(['aws.config', '--verbose'], { env });
     expect(third.code).toBe(0);
-    expect(third.stderr).toContain('is as a run found it up to date for this commit before (its stamp is unchanged): not read again');
+    expect(third.stderr).toContain(
+      'is as a run found it up to date for this commit before (its stamp is unchanged): not read again',
+    );
     expect(third.stdout).toContain('already up to date');
     const after = statSync(box.awsConfig);
     expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
@@ -246,7 +276,10 @@ describe('warm runs', () => {
       cached.replace('region = us-west-2\n', 'region = us-west-2 [x]\n'),
       // Characters whose latin1 encoding was "\n", "[" and "]": once a new section and a credential_process.
       cached.replace('[profile dev]\n', '[profile dev]\nregion = x\u010acredential_process = /tmp/evil\n'),
-      cached.replace('[profile dev]\n', '[profile dev]\nregion = x\u010a\u015bprofile evil\u015d\u010acredential_process = /tmp/evil\n'),
+      cached.replace(
+        '[profile dev]\n',
+        '[profile dev]\nregion = x\u010a\u015bprofile evil\u015d\u010acredential_process = /tmp/evil\n',
+      ),
     ]) {
       expect(tampered).not.toBe(cached);
       writeFileSync(entry, tampered);
@@ -263,7 +296,10 @@ describe('warm runs', () => {
     const entry = path.join(box.cacheDir, 'rendered', 'platform');
     const cached = readFileSync(entry, 'utf8');
     const newline = cached.indexOf('\n');
-    writeFileSync(entry, `${JSON.stringify({ ...(JSON.parse(cached.slice(0, newline)) as object), warnings: [1, null] })}${cached.slice(newline)}`);
+    writeFileSync(
+      entry,
+      `${JSON.stringify({ ...(JSON.parse(cached.slice(0, newline)) as object), warnings: [1, null] })}${cached.slice(newline)}`,
+    );
     const damagedEntry = await runRobo(['aws.config'], { env });
     expect(damagedEntry.stderr).toBe('');
     expect(damagedEntry.code).toBe(0);
@@ -272,7 +308,10 @@ describe('warm runs', () => {
     const [name] = readdirSync(path.join(box.cacheDir, 'validated'));
     const recordFile = path.join(box.cacheDir, 'validated', name!);
     const record = JSON.parse(readFileSync(recordFile, 'utf8')) as { teams: Record<string, unknown> };
-    writeFileSync(recordFile, JSON.stringify({ ...record, teams: { ...record.teams, growth: 'not a list', data: [{ file: 1 }] } }));
+    writeFileSync(
+      recordFile,
+      JSON.stringify({ ...record, teams: { ...record.teams, growth: 'not a list', data: [{ file: 1 }] } }),
+    );
     const damagedRecord = await runRobo(['aws.config'], { env });
     expect(damagedRecord.stderr).toBe('');
     expect(damagedRecord.code).toBe(0);
@@ -289,7 +328,10 @@ describe('warm runs', () => {
     const newline = cached.indexOf('\n');
     const about = JSON.parse(cached.slice(0, newline)) as { version: string };
     expect(about.version).toMatch(/^\d+\.\d+\.\d+\+[0-9a-f]{16}$/);
-    writeFileSync(entry, `${JSON.stringify({ ...about, version: '0.1.0+0000000000000000' })}\n${cached.slice(newline + 1).replace('role/platform\n', 'role/older\n')}`);
+    writeFileSync(
+      entry,
+      `${JSON.stringify({ ...about, version: '0.1.0+0000000000000000' })}\n${cached.slice(newline + 1).replace('role/platform\n', 'role/older\n')}`,
+    );
     const result = await runRobo(['aws.config'], { env });
     expect(result.code).toBe(0);
     expect(readFileSync(box.awsConfig, 'utf8')).toBe(written);

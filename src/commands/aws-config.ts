@@ -33,19 +33,38 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
     "/tmp/awsconfig-<random> ($ROBO_BACKUP_DIR replaces /tmp) and writes your team's profiles plus the\n[okta] section aws-okta needs " +
     'between two marker lines. Everything else in the file stays as you wrote it.',
   options: {
-    team: { type: 'string', value: 'team', describe: 'Your team (default: $SEGMENT_TEAM, then team in ~/.config/robo/config)' },
+    team: {
+      type: 'string',
+      value: 'team',
+      describe: 'Your team (default: $SEGMENT_TEAM, then team in ~/.config/robo/config)',
+    },
     repo: {
       type: 'string',
       value: 'directory',
-      describe: 'Dotfiles source: a git URL or a local folder (default: $ROBO_DOTFILES_REPO, then repo in ~/.config/robo/config, then the bundled example)',
+      describe:
+        'Dotfiles source: a git URL or a local folder (default: $ROBO_DOTFILES_REPO, then repo in ~/.config/robo/config, then the bundled example)',
     },
     ref: {
       type: 'string',
-      describe: 'Branch or tag of a git source, or refs/heads/X, refs/tags/X, a full commit id (default: $ROBO_DOTFILES_REF, then ref in the settings file, then the remote HEAD)',
+      describe:
+        'Branch or tag of a git source, or refs/heads/X, refs/tags/X, a full commit id (default: $ROBO_DOTFILES_REF, then ref in the settings file, then the remote HEAD)',
     },
-    'dry-run': { type: 'boolean', alias: 'diff', default: false, describe: `Print the diff of what would change and write nothing; exit ${ExitCode.changesPending} if something would` },
-    replace: { type: 'boolean', default: false, describe: "Replace the whole file (after a backup) instead of only robo's block" },
-    strict: { type: 'boolean', default: false, describe: 'Fail when the source cannot be fetched, instead of using the cached clone' },
+    'dry-run': {
+      type: 'boolean',
+      alias: 'diff',
+      default: false,
+      describe: `Print the diff of what would change and write nothing; exit ${ExitCode.changesPending} if something would`,
+    },
+    replace: {
+      type: 'boolean',
+      default: false,
+      describe: "Replace the whole file (after a backup) instead of only robo's block",
+    },
+    strict: {
+      type: 'boolean',
+      default: false,
+      describe: 'Fail when the source cannot be fetched, instead of using the cached clone',
+    },
     'require-signed': {
       type: 'boolean',
       default: false,
@@ -60,7 +79,10 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
     ['robo aws.config --repo ~/src/dotfiles', 'use a local checkout'],
   ],
   async run(args, context) {
-    const [{ syncAwsConfig }, { loadSettings }] = await Promise.all([import('../aws-config.js'), import('../settings.js')]);
+    const [{ syncAwsConfig }, { loadSettings }] = await Promise.all([
+      import('../aws-config.js'),
+      import('../settings.js'),
+    ]);
     const settings = await loadSettings(context.env);
     const line = remoteLineFor(context);
     let result: AwsConfigResult;
@@ -101,7 +123,10 @@ async function withLastTeam(error: NoTeamError, env: NodeJS.ProcessEnv): Promise
   const config = await readConfigState(resolvePaths(env).targetFile).catch(() => undefined);
   const team = config?.block.kind === 'found' ? config.block.team : undefined;
   if (team === undefined) return error;
-  return new NoTeamError(error.message, [`your config (${tilde(config!.path, env)}) was last written for team ${team}: pass --team ${team}, or robo onboard --team ${team} to keep it`, ...error.details]);
+  return new NoTeamError(error.message, [
+    `your config (${tilde(config!.path, env)}) was last written for team ${team}: pass --team ${team}, or robo onboard --team ${team} to keep it`,
+    ...error.details,
+  ]);
 }
 
 /**
@@ -114,8 +139,16 @@ async function withLastTeam(error: NoTeamError, env: NodeJS.ProcessEnv): Promise
  * in one place goes unseen. Only the job's files are read (systemd, launchd), never `crontab -l`,
  * so aws.config starts no process for it; robo doctor checks cron too.
  */
-async function warnIfTeamsDisagree(result: Pick<AwsConfigResult, 'team' | 'previousTeam' | 'target' | 'dryRun'>, origin: string, settings: Settings, context: TaskContext): Promise<void> {
-  const [{ teamDisagreement }, { nightlyTeamFromFiles }] = await Promise.all([import('../team-agreement.js'), import('../nightly/status.js')]);
+async function warnIfTeamsDisagree(
+  result: Pick<AwsConfigResult, 'team' | 'previousTeam' | 'target' | 'dryRun'>,
+  origin: string,
+  settings: Settings,
+  context: TaskContext,
+): Promise<void> {
+  const [{ teamDisagreement }, { nightlyTeamFromFiles }] = await Promise.all([
+    import('../team-agreement.js'),
+    import('../nightly/status.js'),
+  ]);
   const nightly = await nightlyTeamFromFiles(context.env).catch(() => undefined);
   const line = teamDisagreement({
     team: result.team,
@@ -131,17 +164,25 @@ async function warnIfTeamsDisagree(result: Pick<AwsConfigResult, 'team' | 'previ
 function reportCommon(result: AwsConfigResult, reporter: Reporter): void {
   const { source } = result;
   if (source.spec.kind === 'embedded') {
-    reporter.info('No dotfiles repo configured (--repo, $ROBO_DOTFILES_REPO or ~/.config/robo/config): using the example organisation bundled with robo.');
+    reporter.info(
+      'No dotfiles repo configured (--repo, $ROBO_DOTFILES_REPO or ~/.config/robo/config): using the example organisation bundled with robo.',
+    );
   }
   warnIfOffline(result, reporter);
   reporter.detail(`source: ${source.description}${source.commit ? ` at ${source.commit}` : ''}`);
   if (result.warnings.length > 0) {
-    reporter.warn(`ignored ${result.warnings.length} problem(s) in other teams' files (they do not affect team ${result.team}):`, result.warnings.map(formatProblem));
+    reporter.warn(
+      `ignored ${result.warnings.length} problem(s) in other teams' files (they do not affect team ${result.team}):`,
+      result.warnings.map(formatProblem),
+    );
   }
 }
 
 function warnIfOffline({ source }: AwsConfigResult, reporter: Reporter): void {
-  if (source.offline) reporter.warnAlways(offlineWarning(source.description, source.commit, source.offline), ['--strict makes this an error']);
+  if (source.offline)
+    reporter.warnAlways(offlineWarning(source.description, source.commit, source.offline), [
+      '--strict makes this an error',
+    ]);
 }
 
 export function report(result: AwsConfigResult, reporter: Reporter, env: NodeJS.ProcessEnv): void {
@@ -149,7 +190,10 @@ export function report(result: AwsConfigResult, reporter: Reporter, env: NodeJS.
   const where = tilde(result.target, env);
   const summary = `team ${result.team}, ${result.profiles.length} profile${result.profiles.length === 1 ? '' : 's'} in ${where}`;
   if (!result.changed) {
-    if (result.unread) reporter.detail(`${where} is as a run found it up to date for this commit before (its stamp is unchanged): not read again`);
+    if (result.unread)
+      reporter.detail(
+        `${where} is as a run found it up to date for this commit before (its stamp is unchanged): not read again`,
+      );
     reporter.success(`Your aws config is already up to date (${summary}).`);
     return;
   }
@@ -158,10 +202,14 @@ export function report(result: AwsConfigResult, reporter: Reporter, env: NodeJS.
   if (result.removed.length > 0) {
     reporter.warn(
       `took ${result.removed.length} of your own section(s) out of ${where}: robo's block now defines them, and two of a name would break the AWS CLI`,
-      [...result.removed.map((section) => `${section.header} (was at line ${section.line})`), `the old file, with them, is in ${result.backup}`],
+      [
+        ...result.removed.map((section) => `${section.header} (was at line ${section.line})`),
+        `the old file, with them, is in ${result.backup}`,
+      ],
     );
   }
-  if (result.targetFile !== result.target) reporter.detail(`${where} is a symlink: wrote ${result.targetFile} and kept the link`);
+  if (result.targetFile !== result.target)
+    reporter.detail(`${where} is a symlink: wrote ${result.targetFile} and kept the link`);
   reporter.success(`Your aws config was successfully updated (${summary}).`);
   reporter.detail(`profiles: ${result.profiles.join(', ')}`);
 }
@@ -175,7 +223,8 @@ async function reportDryRun(result: AwsConfigResult, context: TaskContext): Prom
     return;
   }
   await printDiff(reporter, result.target, result.before, result.after);
-  for (const section of result.removed) reporter.warn(`would take out your ${section.header} (line ${section.line}): robo's block defines it`);
+  for (const section of result.removed)
+    reporter.warn(`would take out your ${section.header} (line ${section.line}): robo's block defines it`);
   reporter.info(`--dry-run: ${where} would change (team ${result.team}); nothing was written.`);
 }
 
@@ -190,7 +239,9 @@ function toJson(result: AwsConfigResult) {
       location: source.spec.kind === 'git' ? source.spec.url : source.spec.dir,
       ref: source.spec.kind === 'git' ? (source.spec.ref ?? null) : null,
       commit: source.commit ?? null,
-      offline: source.offline ? { reason: source.offline.reason, commitDate: source.offline.commitDate.toISOString() } : null,
+      offline: source.offline
+        ? { reason: source.offline.reason, commitDate: source.offline.commitDate.toISOString() }
+        : null,
     },
     target: result.target,
     dryRun: result.dryRun,

@@ -15,9 +15,14 @@ export const awsRemoveTask: BuiltinTask<RemoveArgs> = {
   usage:
     "robo aws.remove [--dry-run]\n\nRemoves the lines between robo's two marker lines from your AWS config, after backing the file up " +
     '(robo aws.backups lists it, robo aws.restore puts it back). Everything else in the file stays byte for byte. ' +
-    'A config without robo\'s block is left alone (exit 0); damaged markers are refused (exit 7).',
+    "A config without robo's block is left alone (exit 0); damaged markers are refused (exit 7).",
   options: {
-    'dry-run': { type: 'boolean', alias: 'diff', default: false, describe: `Print the diff of what would change and write nothing; exit ${ExitCode.changesPending} if something would` },
+    'dry-run': {
+      type: 'boolean',
+      alias: 'diff',
+      default: false,
+      describe: `Print the diff of what would change and write nothing; exit ${ExitCode.changesPending} if something would`,
+    },
   },
   examples: [
     ['robo aws.remove --dry-run', 'see what would go'],
@@ -30,15 +35,29 @@ export const awsRemoveTask: BuiltinTask<RemoveArgs> = {
     const where = tilde(result.target, context.env);
     if (context.json) {
       const { target, targetFile, changed, dryRun, backup, team, profiles } = result;
-      reporter.json({ ok: true, task: 'aws.remove', target, targetFile, changed, dryRun, backup: backup ?? null, team: team ?? null, profiles });
+      reporter.json({
+        ok: true,
+        task: 'aws.remove',
+        target,
+        targetFile,
+        changed,
+        dryRun,
+        backup: backup ?? null,
+        team: team ?? null,
+        profiles,
+      });
     } else if (!result.changed) {
       reporter.success(`There is no robo block in ${where}: nothing to remove.`);
     } else if (result.dryRun) {
       await printDiff(reporter, result.target, result.before, result.after);
-      reporter.info(`--dry-run: robo's block (team ${result.team ?? 'unknown'}, ${result.profiles.length} profile(s)) would be removed from ${where}; nothing was written.`);
+      reporter.info(
+        `--dry-run: robo's block (team ${result.team ?? 'unknown'}, ${result.profiles.length} profile(s)) would be removed from ${where}; nothing was written.`,
+      );
     } else {
       if (result.backup) reporter.success(`Your old aws config has been backed up in ${result.backup}`);
-      reporter.success(`Removed robo's block (team ${result.team ?? 'unknown'}, ${result.profiles.length} profile(s)) from ${where}. robo aws.restore puts it back.`);
+      reporter.success(
+        `Removed robo's block (team ${result.team ?? 'unknown'}, ${result.profiles.length} profile(s)) from ${where}. robo aws.restore puts it back.`,
+      );
     }
     if (result.dryRun && result.changed) throw new ExitSignal(ExitCode.changesPending);
   },

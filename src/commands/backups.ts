@@ -12,14 +12,25 @@ export const awsBackupsTask: BuiltinTask = {
     const { listBackups } = await import('../backups.js');
     const { dir, target, backups } = await listBackups(context.env);
     if (context.json) {
-      context.reporter.json({ ok: true, task: 'aws.backups', dir, target, backups: backups.map((backup) => ({ ...backup, time: backup.time.toISOString(), team: backup.team ?? null })) });
+      context.reporter.json({
+        ok: true,
+        task: 'aws.backups',
+        dir,
+        target,
+        backups: backups.map((backup) => ({ ...backup, time: backup.time.toISOString(), team: backup.team ?? null })),
+      });
       return;
     }
     if (backups.length === 0) {
       context.reporter.info(`No robo backups of ${tilde(target, context.env)}.`);
       return;
     }
-    const rows = backups.map((backup) => [backup.time.toISOString().replace('T', ' ').slice(0, 19), size(backup.size), backup.team ?? '-', backup.path]);
+    const rows = backups.map((backup) => [
+      backup.time.toISOString().replace('T', ' ').slice(0, 19),
+      size(backup.size),
+      backup.team ?? '-',
+      backup.path,
+    ]);
     context.reporter.print(table(['TIME (UTC)', 'SIZE', 'TEAM', 'PATH'], rows));
   },
 };
@@ -34,7 +45,9 @@ export const awsRestoreTask: BuiltinTask<RestoreArgs> = {
   summary: 'Put a backup of your AWS config back (the newest, or the one named)',
   usage:
     'robo aws.restore [BACKUP]\n\nRestores the newest robo backup, or BACKUP, to your AWS config. The current file is backed up first. A file robo did not make for this config, or that changed since, is refused (exit 2).',
-  positionals: [{ name: 'backup', value: 'file', describe: 'Path of the backup (default: the newest, see robo aws.backups)' }],
+  positionals: [
+    { name: 'backup', value: 'file', describe: 'Path of the backup (default: the newest, see robo aws.backups)' },
+  ],
   examples: [
     ['robo aws.restore', 'undo the last change robo made'],
     ['robo aws.restore /tmp/awsconfig-0123…', 'restore a particular backup'],

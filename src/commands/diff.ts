@@ -1,15 +1,30 @@
 /** The unified diff --dry-run prints (aws.config, aws.remove), coloured on a terminal. */
 import type { Reporter } from '../ui.js';
 
-export async function printDiff(reporter: Reporter, target: string, before: Buffer | undefined, after: Buffer | undefined): Promise<void> {
+export async function printDiff(
+  reporter: Reporter,
+  target: string,
+  before: Buffer | undefined,
+  after: Buffer | undefined,
+): Promise<void> {
   const { createTwoFilesPatch } = await import('diff');
   const from = before === undefined ? '/dev/null' : `a${target}`;
-  const patch = createTwoFilesPatch(from, `b${target}`, before?.toString('utf8') ?? '', after?.toString('utf8') ?? '', '', '', { context: 3 });
+  const patch = createTwoFilesPatch(
+    from,
+    `b${target}`,
+    before?.toString('utf8') ?? '',
+    after?.toString('utf8') ?? '',
+    '',
+    '',
+    { context: 3 },
+  );
   const body = patch
     .split('\n')
     .slice(1) // drop the "Index:"/separator line jsdiff puts first
     .filter((line) => line !== '===================================================================')
     .map((line) => (line.startsWith('--- ') || line.startsWith('+++ ') ? line.replace(/\t$/, '') : line))
     .join('\n');
-  reporter.print(body, (line) => (line.startsWith('+') ? 'green' : line.startsWith('-') ? 'red' : line.startsWith('@@') ? 'cyan' : undefined));
+  reporter.print(body, (line) =>
+    line.startsWith('+') ? 'green' : line.startsWith('-') ? 'red' : line.startsWith('@@') ? 'cyan' : undefined,
+  );
 }

@@ -23,7 +23,12 @@ export function age(date: Date, now: Date = new Date()): string {
  * one line with the commit and its age, so a log read with --quiet still
  * shows the result may be stale.
  */
-export function offlineWarning(source: string, commit: string | undefined, offline: { reason: string; commitDate: Date }, now: Date = new Date()): string {
+export function offlineWarning(
+  source: string,
+  commit: string | undefined,
+  offline: { reason: string; commitDate: Date },
+  now: Date = new Date(),
+): string {
   const when = `${age(offline.commitDate, now)} ago (${offline.commitDate.toISOString()})`;
   return `could not fetch ${source}: ${offline.reason}; using the cached clone at commit ${commit?.slice(0, 12) ?? '(unknown)'}, committed ${when}`;
 }
@@ -43,7 +48,11 @@ export function size(bytes: number): string {
 export function table(header: string[], unsafeRows: string[][], right: readonly number[] = []): string {
   const rows = unsafeRows.map((row) => row.map(visible));
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (row: string[]) => row.map((cell, column) => (right.includes(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) => (right.includes(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 

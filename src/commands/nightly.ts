@@ -35,9 +35,22 @@ export const nightlyTask: BuiltinTask<NightlyArgs> = {
     'when the scheduler should record a failure. See docs/nightly.md.',
   positionals: [{ name: 'action', describe: 'install, uninstall, status (default) or run' }],
   options: {
-    scheduler: { type: 'string', choices: ['systemd', 'launchd', 'cron'], describe: 'install, uninstall: systemd, launchd or cron (default: $ROBO_SCHEDULER, else launchd on macOS, systemd where `systemctl --user` works, else cron)' },
-    team: { type: 'string', value: 'team', describe: 'install, run: your team (default: $SEGMENT_TEAM, then team in ~/.config/robo/config)' },
-    'dry-run': { type: 'boolean', default: false, describe: 'install, uninstall: print what would be written or run, and change nothing' },
+    scheduler: {
+      type: 'string',
+      choices: ['systemd', 'launchd', 'cron'],
+      describe:
+        'install, uninstall: systemd, launchd or cron (default: $ROBO_SCHEDULER, else launchd on macOS, systemd where `systemctl --user` works, else cron)',
+    },
+    team: {
+      type: 'string',
+      value: 'team',
+      describe: 'install, run: your team (default: $SEGMENT_TEAM, then team in ~/.config/robo/config)',
+    },
+    'dry-run': {
+      type: 'boolean',
+      default: false,
+      describe: 'install, uninstall: print what would be written or run, and change nothing',
+    },
   },
   examples: [
     ['robo nightly install', 'install the job with the scheduler this system has'],
@@ -55,20 +68,25 @@ export const nightlyTask: BuiltinTask<NightlyArgs> = {
 
 function actionOf(args: NightlyArgs): NightlyAction {
   const action = args.action ?? 'status';
-  if (!(ACTIONS as readonly string[]).includes(action)) throw new UsageError(`robo nightly ${action}: unknown action; use ${ACTIONS.join(', ')}`);
+  if (!(ACTIONS as readonly string[]).includes(action))
+    throw new UsageError(`robo nightly ${action}: unknown action; use ${ACTIONS.join(', ')}`);
   const misplaced = [
     ['--scheduler', args.scheduler !== undefined, ['install', 'uninstall']],
     ['--team', args.team !== undefined, ['install', 'run']],
     ['--dry-run', args['dry-run'], ['install', 'uninstall']],
   ] as const;
   for (const [flag, given, actions] of misplaced) {
-    if (given && !(actions as readonly string[]).includes(action)) throw new UsageError(`${flag} is for robo nightly ${actions.join(' and ')}, not ${action}`);
+    if (given && !(actions as readonly string[]).includes(action))
+      throw new UsageError(`${flag} is for robo nightly ${actions.join(' and ')}, not ${action}`);
   }
   return action as NightlyAction;
 }
 
 async function install(args: NightlyArgs, context: TaskContext): Promise<void> {
-  const [{ installNightly }, { loadSettings }] = await Promise.all([import('../nightly/install.js'), import('../settings.js')]);
+  const [{ installNightly }, { loadSettings }] = await Promise.all([
+    import('../nightly/install.js'),
+    import('../settings.js'),
+  ]);
   const settings = await loadSettings(context.env);
   const result = await installNightly({
     ...teamFrom(args.team, context.env, settings),
@@ -86,7 +104,8 @@ async function install(args: NightlyArgs, context: TaskContext): Promise<void> {
 /** robo's executable as this process was started (the npm bin link, or bin/robo.cjs): what the job runs. */
 export function roboExecutable(): string {
   const script = process.argv[1];
-  if (!script) throw new UsageError('cannot tell where robo is installed (no script path): run robo through its executable');
+  if (!script)
+    throw new UsageError('cannot tell where robo is installed (no script path): run robo through its executable');
   return script;
 }
 
@@ -120,9 +139,12 @@ export function reportInstall(result: InstallResult, reporter: Reporter): void {
 }
 
 function when(scheduler: SchedulerName, time: TimeOfDay | undefined): string {
-  if (scheduler === 'systemd') return 'every night at 01:00 plus a fixed random delay of up to 4h (systemd timer robo-aws-config.timer; a missed night runs at the next start)';
+  if (scheduler === 'systemd')
+    return 'every night at 01:00 plus a fixed random delay of up to 4h (systemd timer robo-aws-config.timer; a missed night runs at the next start)';
   const at = time ? clock(time) : '?';
-  return scheduler === 'launchd' ? `every night at ${at} (launchd agent com.robo.aws-config)` : `every night at ${at} (crontab line marked "# robo-aws-config nightly")`;
+  return scheduler === 'launchd'
+    ? `every night at ${at} (launchd agent com.robo.aws-config)`
+    : `every night at ${at} (crontab line marked "# robo-aws-config nightly")`;
 }
 
 function printActions(actions: readonly Action[], reporter: Reporter): void {
@@ -144,7 +166,10 @@ async function uninstall(args: NightlyArgs, context: TaskContext): Promise<void>
   }
   if (result.dryRun) printActions(result.actions, context.reporter);
   if (result.removedFrom.length === 0) context.reporter.info('no nightly refresh installed; nothing to remove.');
-  else context.reporter.success(`nightly refresh ${result.dryRun ? 'would be removed' : 'removed'}: ${result.removedFrom.join(', ')} (the log is kept).`);
+  else
+    context.reporter.success(
+      `nightly refresh ${result.dryRun ? 'would be removed' : 'removed'}: ${result.removedFrom.join(', ')} (the log is kept).`,
+    );
 }
 
 async function status(context: TaskContext): Promise<void> {
@@ -159,11 +184,23 @@ export function statusJson(result: NightlyStatus) {
   return {
     installed: result.installed.length > 0,
     scheduler: result.scheduler ?? null,
-    jobs: result.installed.map((job) => ({ scheduler: job.scheduler, where: job.where, team: job.team ?? null, time: job.time ? clock(job.time) : null })),
+    jobs: result.installed.map((job) => ({
+      scheduler: job.scheduler,
+      where: job.where,
+      team: job.team ?? null,
+      time: job.time ? clock(job.time) : null,
+    })),
     logFile: result.logFile ?? null,
     lastRun: result.lastRun ? entryJson(result.lastRun) : null,
     trailing: result.trailing,
-    nextRun: result.nextRun ? { at: iso(result.nextRun.at), earliest: iso(result.nextRun.earliest), latest: iso(result.nextRun.latest), from: result.nextRun.from } : null,
+    nextRun: result.nextRun
+      ? {
+          at: iso(result.nextRun.at),
+          earliest: iso(result.nextRun.earliest),
+          latest: iso(result.nextRun.latest),
+          from: result.nextRun.from,
+        }
+      : null,
   };
 }
 
@@ -182,19 +219,31 @@ function entryJson(entry: LogEntry) {
 function statusText(result: NightlyStatus, env: NodeJS.ProcessEnv): string {
   const rows: Array<[string, string]> = [];
   if (result.installed.length === 0) {
-    rows.push(['installed', `no (robo nightly install, or robo onboard, installs it${result.scheduler ? ` with ${result.scheduler}` : ''})`]);
+    rows.push([
+      'installed',
+      `no (robo nightly install, or robo onboard, installs it${result.scheduler ? ` with ${result.scheduler}` : ''})`,
+    ]);
   }
   for (const job of result.installed) {
     const at = job.time ? ` at ${clock(job.time)}` : '';
-    rows.push(['installed', `${job.scheduler}${at}, team ${job.team ?? '?'}: ${job.where.map((file) => tilde(file, env)).join(', ')}`]);
+    rows.push([
+      'installed',
+      `${job.scheduler}${at}, team ${job.team ?? '?'}: ${job.where.map((file) => tilde(file, env)).join(', ')}`,
+    ]);
   }
-  if (result.installed.length > 1) rows.push(['warning', 'installed with more than one scheduler: robo nightly install keeps one']);
+  if (result.installed.length > 1)
+    rows.push(['warning', 'installed with more than one scheduler: robo nightly install keeps one']);
   const last = result.lastRun;
   rows.push(['last run', last ? `${local(last.time)}: ${describeEntry(last)}` : 'none logged yet']);
-  if (result.trailing.length > 0) rows.push(['then', `the job printed, without its log line: ${result.trailing.at(-1)!}`]);
+  if (result.trailing.length > 0)
+    rows.push(['then', `the job printed, without its log line: ${result.trailing.at(-1)!}`]);
   const next = result.nextRun;
   if (next?.at) rows.push(['next run', `${local(next.at)}${next.from === 'systemctl' ? ' (from systemctl)' : ''}`]);
-  else if (next?.earliest && next.latest) rows.push(['next run', `between ${local(next.earliest)} and ${local(next.latest).slice(11)} (systemd picks the time)`]);
+  else if (next?.earliest && next.latest)
+    rows.push([
+      'next run',
+      `between ${local(next.earliest)} and ${local(next.latest).slice(11)} (systemd picks the time)`,
+    ]);
   if (result.logFile) rows.push(['log', tilde(result.logFile, env)]);
   const width = Math.max(...rows.map(([name]) => name.length));
   return rows.map(([name, value]) => `${`${name}:`.padEnd(width + 2)}${value}`).join('\n');
@@ -223,7 +272,16 @@ function local(date: Date): string {
 async function run(args: NightlyArgs, context: TaskContext): Promise<void> {
   const { nightlyRun } = await import('../nightly/run.js');
   const result = await nightlyRun({ team: args.team, env: context.env, cwd: context.cwd, now: () => new Date() });
-  if (context.json) context.reporter.json({ ok: result.exitCode === 0, task: 'nightly', action: 'run', line: result.line, logFile: result.logFile, ...entryJson(result.entry), exitCode: result.exitCode });
+  if (context.json)
+    context.reporter.json({
+      ok: result.exitCode === 0,
+      task: 'nightly',
+      action: 'run',
+      line: result.line,
+      logFile: result.logFile,
+      ...entryJson(result.entry),
+      exitCode: result.exitCode,
+    });
   else if (!context.reporter.quiet) {
     context.reporter.print(result.line);
     if (result.error !== undefined) throw result.error; // the whole message, details included, and its exit code

@@ -27,9 +27,21 @@ export const onboardTask: BuiltinTask<OnboardArgs> = {
     '(robo nightly install) and prints the aws-okta commands to run next. Running it again changes only what differs. ' +
     'On a terminal it asks for your team; otherwise the team must be given. See docs/onboarding.md.',
   options: {
-    team: { type: 'string', value: 'team', describe: 'Your team (default: $SEGMENT_TEAM, then the settings; asked for on a terminal)' },
-    repo: { type: 'string', value: 'directory', describe: "Your company's dotfiles repo: a git URL or a folder (default: $ROBO_DOTFILES_REPO, then the settings); required once" },
-    ref: { type: 'string', describe: 'Branch or tag of the repo (default: $ROBO_DOTFILES_REF, then the settings, then the remote HEAD)' },
+    team: {
+      type: 'string',
+      value: 'team',
+      describe: 'Your team (default: $SEGMENT_TEAM, then the settings; asked for on a terminal)',
+    },
+    repo: {
+      type: 'string',
+      value: 'directory',
+      describe:
+        "Your company's dotfiles repo: a git URL or a folder (default: $ROBO_DOTFILES_REPO, then the settings); required once",
+    },
+    ref: {
+      type: 'string',
+      describe: 'Branch or tag of the repo (default: $ROBO_DOTFILES_REF, then the settings, then the remote HEAD)',
+    },
     nightly: { type: 'boolean', default: true, describe: 'Install the nightly refresh (--no-nightly: do not)' },
   },
   examples: [
@@ -40,10 +52,22 @@ export const onboardTask: BuiltinTask<OnboardArgs> = {
     const [{ onboard }, { createLinePrompt }] = await Promise.all([import('../onboard.js'), import('../ui.js')]);
     // Ask only when someone is there to answer and to read the question.
     const line = !context.json && isTerminal(0) && isTerminal(1) ? createLinePrompt() : undefined;
-    const prompt: Prompt | undefined = line && { ask: (question) => line.ask(question), say: (text) => context.reporter.info(text) };
+    const prompt: Prompt | undefined = line && {
+      ask: (question) => line.ask(question),
+      say: (text) => context.reporter.info(text),
+    };
     let result: OnboardResult;
     try {
-      result = await onboard({ team: args.team, repo: args.repo, ref: args.ref, nightly: args.nightly, env: context.env, cwd: context.cwd, robo: roboExecutable(), prompt });
+      result = await onboard({
+        team: args.team,
+        repo: args.repo,
+        ref: args.ref,
+        nightly: args.nightly,
+        env: context.env,
+        cwd: context.cwd,
+        robo: roboExecutable(),
+        prompt,
+      });
     } finally {
       line?.close();
     }
@@ -57,8 +81,18 @@ export const onboardTask: BuiltinTask<OnboardArgs> = {
         source: { repo: result.repo, ref: result.ref ?? null },
         settings: result.settings,
         rc: result.rc,
-        config: { target: result.config.target, changed: result.config.changed, backup: result.config.backup ?? null, profiles: result.config.profiles },
-        nightly: result.nightly === undefined ? null : 'installed' in result.nightly ? installJson(result.nightly.installed) : { error: messageOf(failed) },
+        config: {
+          target: result.config.target,
+          changed: result.config.changed,
+          backup: result.config.backup ?? null,
+          profiles: result.config.profiles,
+        },
+        nightly:
+          result.nightly === undefined
+            ? null
+            : 'installed' in result.nightly
+              ? installJson(result.nightly.installed)
+              : { error: messageOf(failed) },
         hub: result.hub,
       });
     } else await report(result, context);
@@ -72,15 +106,26 @@ async function report(result: OnboardResult, context: TaskContext): Promise<void
   reportConfig(result.config, reporter, env);
   const settingsFile = tilde(result.settings.file, env);
   const source = `${result.repo}${result.ref ? ` (ref ${result.ref})` : ''}`;
-  reporter.success(result.settings.changed ? `Recorded ${source} and team ${result.team} in ${settingsFile}.` : `${settingsFile} already has ${source} and team ${result.team}.`);
+  reporter.success(
+    result.settings.changed
+      ? `Recorded ${source} and team ${result.team} in ${settingsFile}.`
+      : `${settingsFile} already has ${source} and team ${result.team}.`,
+  );
   const rc = tilde(result.rc.file, env);
-  reporter.success(result.rc.changed ? `SEGMENT_TEAM=${result.team} recorded in ${rc}.` : `SEGMENT_TEAM=${result.team} is already set in ${rc}.`);
+  reporter.success(
+    result.rc.changed
+      ? `SEGMENT_TEAM=${result.team} recorded in ${rc}.`
+      : `SEGMENT_TEAM=${result.team} is already set in ${rc}.`,
+  );
   if (result.nightly && 'installed' in result.nightly) {
     const { reportInstall } = await import('./nightly.js');
     reportInstall(result.nightly.installed, reporter);
   } else if (result.nightly) {
     const error = result.nightly.error;
-    reporter.error(`the nightly refresh was not installed: ${messageOf(error)}`, [...(error instanceof RoboError ? error.details : []), 'fix the problem, then run: robo nightly install']);
+    reporter.error(`the nightly refresh was not installed: ${messageOf(error)}`, [
+      ...(error instanceof RoboError ? error.details : []),
+      'fix the problem, then run: robo nightly install',
+    ]);
   }
   reporter.print(nextSteps(result, env));
 }
@@ -89,9 +134,13 @@ function nextSteps(result: OnboardResult, env: NodeJS.ProcessEnv): string {
   const steps: string[] = [];
   // This shell's $SEGMENT_TEAM outranks the settings until a new one starts.
   if (env.SEGMENT_TEAM && env.SEGMENT_TEAM !== result.team) {
-    steps.push(`Open a new terminal (or run: export SEGMENT_TEAM=${result.team}): this one still has SEGMENT_TEAM=${env.SEGMENT_TEAM}.`);
+    steps.push(
+      `Open a new terminal (or run: export SEGMENT_TEAM=${result.team}): this one still has SEGMENT_TEAM=${env.SEGMENT_TEAM}.`,
+    );
   }
   steps.push('Store your Okta credentials for aws-okta:\n       aws-okta add');
-  steps.push(`Sign in through the hub profile and check who you are:\n       aws-okta exec ${result.hub} -- aws sts get-caller-identity`);
+  steps.push(
+    `Sign in through the hub profile and check who you are:\n       aws-okta exec ${result.hub} -- aws sts get-caller-identity`,
+  );
   return `\nNext steps:\n${steps.map((step, index) => `  ${index + 1}. ${step}`).join('\n')}`;
 }

@@ -16,7 +16,7 @@ export interface RemoteLine {
   /** undefined when nothing is shown: git need not tell anyone. */
   listener: RemoteListener | undefined;
   /** Clear the line if it is showing (the run ended, by an error too). */
-  clear(): void;
+  clear: () => void;
 }
 
 /** The line for a task: shown when stderr is a terminal, without --quiet or --json. */
@@ -25,7 +25,11 @@ export function remoteLineFor(context: TaskContext): RemoteLine {
 }
 
 /** `delayMs`: how long before "contacting…" shows (tests pass 0, or a long time). */
-export function remoteLine(reporter: Pick<Reporter, 'status'>, shown: boolean, delayMs = CONTACTING_DELAY_MS): RemoteLine {
+export function remoteLine(
+  reporter: Pick<Reporter, 'status'>,
+  shown: boolean,
+  delayMs = CONTACTING_DELAY_MS,
+): RemoteLine {
   let showing = false;
   let waiting: NodeJS.Timeout | undefined;
   const show = (line: string) => {

@@ -21,7 +21,12 @@ export interface ListedTask {
 export function taskEntries(roboFile: RoboFile | undefined): ListedTask[] {
   return [
     ...BUILTIN_TASKS.map((task) => ({ name: task.name, summary: task.summary, aliases: task.aliases, builtin: true })),
-    ...[...(roboFile?.errors.length ? [] : (roboFile?.tasks.values() ?? []))].map((task) => ({ name: task.name, summary: task.summary, aliases: [], builtin: false })),
+    ...[...(roboFile?.errors.length ? [] : (roboFile?.tasks.values() ?? []))].map((task) => ({
+      name: task.name,
+      summary: task.summary,
+      aliases: [],
+      builtin: false,
+    })),
   ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
@@ -30,27 +35,44 @@ export function taskList(roboFile: RoboFile | undefined): string {
   const rows = taskEntries(roboFile);
   const width = Math.max(...rows.map((row) => row.name.length));
   const lines = rows.map((row) => {
-    const notes = [row.builtin ? 'built-in' : '', row.aliases.length > 0 ? `alias: ${row.aliases.join(', ')}` : ''].filter(Boolean).join('; ');
+    const notes = [row.builtin ? 'built-in' : '', row.aliases.length > 0 ? `alias: ${row.aliases.join(', ')}` : '']
+      .filter(Boolean)
+      .join('; ');
     return `  ${row.name.padEnd(width)} – ${row.summary || '(no summary)'}${notes ? ` (${notes})` : ''}`;
   });
   const from = roboFile ? [`Shared tasks from ${roboFile.file}.`] : [];
-  return ['', ...lines, '', ...from, "Run `robo help TASK` for a task's usage and examples; `robo variables` for robo.yml's variables.", ''].join('\n');
+  return [
+    '',
+    ...lines,
+    '',
+    ...from,
+    "Run `robo help TASK` for a task's usage and examples; `robo variables` for robo.yml's variables.",
+    '',
+  ].join('\n');
 }
 
 export function problemLines(roboFile: RoboFile, problems: readonly RoboFileProblem[]): string[] {
-  return [...problems].sort((a, b) => a.line - b.line).map((problem) => `${roboFile.file}:${problem.line}: ${problem.message}`);
+  return [...problems]
+    .sort((a, b) => a.line - b.line)
+    .map((problem) => `${roboFile.file}:${problem.line}: ${problem.message}`);
 }
 
 /** Say what is wrong with robo.yml without stopping (listing, built-ins). */
 export function warnAbout(roboFile: RoboFile | undefined, reporter: Reporter): void {
   if (!roboFile) return;
-  if (roboFile.errors.length > 0) reporter.warn(`${roboFile.file} is invalid, so its tasks are not available:`, problemLines(roboFile, roboFile.errors));
-  if (roboFile.warnings.length > 0) reporter.warn(`${roboFile.file}: some tasks were refused:`, problemLines(roboFile, roboFile.warnings));
+  if (roboFile.errors.length > 0)
+    reporter.warn(
+      `${roboFile.file} is invalid, so its tasks are not available:`,
+      problemLines(roboFile, roboFile.errors),
+    );
+  if (roboFile.warnings.length > 0)
+    reporter.warn(`${roboFile.file}: some tasks were refused:`, problemLines(roboFile, roboFile.warnings));
 }
 
 /** A broken robo.yml stops its own tasks, with every problem listed (exit 3). */
 export function requireValid(roboFile: RoboFile): void {
-  if (roboFile.errors.length > 0) throw new DefinitionsError(`${roboFile.file} is invalid; nothing was run`, problemLines(roboFile, roboFile.errors));
+  if (roboFile.errors.length > 0)
+    throw new DefinitionsError(`${roboFile.file} is invalid; nothing was run`, problemLines(roboFile, roboFile.errors));
 }
 
 export function findSharedTask(roboFile: RoboFile | undefined, name: string): RoboTask | undefined {
@@ -60,7 +82,10 @@ export function findSharedTask(roboFile: RoboFile | undefined, name: string): Ro
 export function unknownTask(name: string, roboFile: RoboFile | undefined): UsageError {
   const names = [...BUILTIN_TASKS.map((task) => task.name), ...(roboFile?.tasks.keys() ?? [])].sort();
   const guess = suggestName(name, names);
-  return new UsageError(`unknown task "${name}"${guess ? `; did you mean ${guess}?` : ''}`, [`tasks: ${names.join(', ')}`, 'run `robo` to list them with a summary']);
+  return new UsageError(`unknown task "${name}"${guess ? `; did you mean ${guess}?` : ''}`, [
+    `tasks: ${names.join(', ')}`,
+    'run `robo` to list them with a summary',
+  ]);
 }
 
 /**
@@ -68,7 +93,11 @@ export function unknownTask(name: string, roboFile: RoboFile | undefined): Usage
  * git source: a task added upstream is unknown here until aws.config fetches
  * the clone again, and nothing else would say why.
  */
-export async function unknownTaskFromClone(name: string, roboFile: RoboFile | undefined, env: NodeJS.ProcessEnv): Promise<UsageError> {
+export async function unknownTaskFromClone(
+  name: string,
+  roboFile: RoboFile | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<UsageError> {
   const error = unknownTask(name, roboFile);
   if (!roboFile) return error;
   const [{ resolvePaths }, { cachedClone }] = await Promise.all([import('../paths.js'), import('../status.js')]);
@@ -94,13 +123,22 @@ export function sharedTaskHelp(task: RoboTask): string {
 }
 
 /** Run a shared task; its exit code becomes robo's. */
-export async function runSharedTask(roboFile: RoboFile, task: RoboTask, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
+export async function runSharedTask(
+  roboFile: RoboFile,
+  task: RoboTask,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<void> {
   const { runTask } = await import('../robofile/run.js');
   let code: number;
   try {
     code = await runTask(task, args, roboFile.file, env, cwd);
   } catch (error) {
-    throw new DefinitionsError(`${roboFile.file}:${task.line}: task ${task.name} could not start: ${(error as Error).message}`, []);
+    throw new DefinitionsError(
+      `${roboFile.file}:${task.line}: task ${task.name} could not start: ${(error as Error).message}`,
+      [],
+    );
   }
   if (code !== 0) throw new ExitSignal(code);
 }

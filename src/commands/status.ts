@@ -10,11 +10,12 @@ interface StatusArgs {
 export const statusTask: BuiltinTask<StatusArgs> = {
   name: 'status',
   aliases: [],
-  summary: 'Show your team (and where it came from), the dotfiles source, its cached commit and what your AWS config holds; no network',
+  summary:
+    'Show your team (and where it came from), the dotfiles source, its cached commit and what your AWS config holds; no network',
   usage:
-    'robo status [--team TEAM]\n\nReads only local files (robo\'s settings, the cached clone, your AWS config) and prints: your team and where it came from ' +
+    "robo status [--team TEAM]\n\nReads only local files (robo's settings, the cached clone, your AWS config) and prints: your team and where it came from " +
     "(--team, $SEGMENT_TEAM, the settings' [user] team, or the team robo's block in the config was written for), the source, " +
-    'the commit of the cached clone, when the config was last written, and the profiles of robo\'s block. robo doctor checks more, and may use the network.',
+    "the commit of the cached clone, when the config was last written, and the profiles of robo's block. robo doctor checks more, and may use the network.",
   options: {
     team: { type: 'string', describe: 'The team to report as chosen (as for aws.config)' },
   },
@@ -27,7 +28,11 @@ export const statusTask: BuiltinTask<StatusArgs> = {
   },
 };
 
-export function teamOriginText(origin: Status['team']['origin'], status: Pick<Status, 'settings' | 'config'>, env: NodeJS.ProcessEnv): string {
+export function teamOriginText(
+  origin: Status['team']['origin'],
+  status: Pick<Status, 'settings' | 'config'>,
+  env: NodeJS.ProcessEnv,
+): string {
   switch (origin) {
     case '--team':
       return '--team';
@@ -45,22 +50,36 @@ export function teamOriginText(origin: Status['team']['origin'], status: Pick<St
 export function statusLines(status: Status, env: NodeJS.ProcessEnv, now = new Date()): string[] {
   const { team, source, cache, config } = status;
   const { spec } = source;
-  const lines = [`team:     ${team.team ?? '(none: pass --team TEAM, or run robo onboard)'}${team.team ? `  (from ${teamOriginText(team.origin, status, env)})` : ''}`];
-  lines.push(`source:   ${spec.kind === 'git' ? spec.url : source.description}${spec.kind === 'git' ? `  (ref ${spec.ref ?? 'the remote HEAD'})` : ''}`);
+  const lines = [
+    `team:     ${team.team ?? '(none: pass --team TEAM, or run robo onboard)'}${team.team ? `  (from ${teamOriginText(team.origin, status, env)})` : ''}`,
+  ];
+  lines.push(
+    `source:   ${spec.kind === 'git' ? spec.url : source.description}${spec.kind === 'git' ? `  (ref ${spec.ref ?? 'the remote HEAD'})` : ''}`,
+  );
   if (spec.kind === 'git') {
-    lines.push(cache ? `commit:   ${cache.commit.slice(0, 12)} of the cached clone, committed ${age(cache.commitDate, now)} ago (${cache.commitDate.toISOString()})` : 'commit:   no cached clone yet (robo aws.config makes it)');
+    lines.push(
+      cache
+        ? `commit:   ${cache.commit.slice(0, 12)} of the cached clone, committed ${age(cache.commitDate, now)} ago (${cache.commitDate.toISOString()})`
+        : 'commit:   no cached clone yet (robo aws.config makes it)',
+    );
   }
   const where = tilde(config.path, env);
   if (!config.exists) {
     lines.push(`config:   ${where} does not exist`);
     return lines;
   }
-  const when = config.modified ? `last written ${age(config.modified, now)} ago (${config.modified.toISOString()}, the file's mtime)` : '';
+  const when = config.modified
+    ? `last written ${age(config.modified, now)} ago (${config.modified.toISOString()}, the file's mtime)`
+    : '';
   lines.push(`config:   ${where}, ${when}`);
   const { block } = config;
-  if (block.kind === 'none') lines.push("block:    none: robo has not written this config (robo aws.config does)");
-  else if (block.kind === 'broken') lines.push(`block:    damaged: ${block.reason} at line ${block.lines.join(', ')} (robo doctor says how to fix it)`);
-  else lines.push(`block:    team ${block.team ?? '(unknown)'}, ${block.profiles.length} profile(s): ${block.profiles.join(', ')}`);
+  if (block.kind === 'none') lines.push('block:    none: robo has not written this config (robo aws.config does)');
+  else if (block.kind === 'broken')
+    lines.push(`block:    damaged: ${block.reason} at line ${block.lines.join(', ')} (robo doctor says how to fix it)`);
+  else
+    lines.push(
+      `block:    team ${block.team ?? '(unknown)'}, ${block.profiles.length} profile(s): ${block.profiles.join(', ')}`,
+    );
   return lines;
 }
 
@@ -83,7 +102,12 @@ export function statusJson(status: Status) {
       exists: config.exists,
       lastWritten: config.modified?.toISOString() ?? null,
       lastWrittenFrom: config.modified ? 'mtime' : null,
-      block: block.kind === 'found' ? { team: block.team ?? null, profiles: block.profiles } : block.kind === 'broken' ? { broken: block.reason, lines: block.lines } : null,
+      block:
+        block.kind === 'found'
+          ? { team: block.team ?? null, profiles: block.profiles }
+          : block.kind === 'broken'
+            ? { broken: block.reason, lines: block.lines }
+            : null,
     },
   };
 }

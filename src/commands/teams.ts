@@ -16,7 +16,9 @@ export const teamsValidateTask: BuiltinTask<ValidateArgs> = {
   summary: 'Check every definition file and robo.yml of a dotfiles checkout and list all problems (for its CI)',
   usage:
     'robo teams.validate [PATH]\n\nValidates organization.json, every teams/*.json and robo.yml (when there is one) of a dotfiles checkout: PATH, or without it the checkout the current folder is in (the nearest folder up that holds organization.json). Exits 0 when all are valid and 3 when any is not, listing every problem; with --json, one JSON document either way.',
-  positionals: [{ name: 'path', value: 'directory', describe: 'A dotfiles checkout (default: the one the current folder is in)' }],
+  positionals: [
+    { name: 'path', value: 'directory', describe: 'A dotfiles checkout (default: the one the current folder is in)' },
+  ],
   examples: [
     ['robo teams.validate', 'in the dotfiles repo, or any folder of it, e.g. as a CI step'],
     ['robo teams.validate --json', 'one JSON document for CI, valid or not'],
@@ -34,8 +36,21 @@ export const teamsValidateTask: BuiltinTask<ValidateArgs> = {
         root: report.root,
         commit: report.commit ? { id: report.commit.commit, dirty: report.commit.dirty } : null,
         teams: report.teams,
-        files: report.files.map((file) => ({ file: file.file, kind: file.kind, team: file.team ?? null, ok: file.problems === 0, problems: file.problems })),
-        problems: report.problems.map((problem, index) => ({ file: problem.file, pointer: problem.pointer ?? null, line: problem.line ?? null, message: problem.message, value: problem.value, text: lines[index] })),
+        files: report.files.map((file) => ({
+          file: file.file,
+          kind: file.kind,
+          team: file.team ?? null,
+          ok: file.problems === 0,
+          problems: file.problems,
+        })),
+        problems: report.problems.map((problem, index) => ({
+          file: problem.file,
+          pointer: problem.pointer ?? null,
+          line: problem.line ?? null,
+          message: problem.message,
+          value: problem.value,
+          text: lines[index],
+        })),
         exitCode,
       });
       // The document says it all; a thrown error would print a second one.
@@ -47,7 +62,9 @@ export const teamsValidateTask: BuiltinTask<ValidateArgs> = {
       throw new DefinitionsError(`${where}: ${report.problems.length} problem(s) in ${files.size} file(s)`, lines);
     }
     const robofile = report.files.some((file) => file.kind === 'robofile');
-    context.reporter.success(`${where}: organization.json${robofile ? ',' : ' and'} ${report.teams.length} team file(s)${robofile ? ' and robo.yml' : ''} are valid.`);
+    context.reporter.success(
+      `${where}: organization.json${robofile ? ',' : ' and'} ${report.teams.length} team file(s)${robofile ? ' and robo.yml' : ''} are valid.`,
+    );
   },
 };
 
@@ -67,31 +84,56 @@ const sourceOptions = {
 
 /** The source flags as the core takes them: teams.list and aws.render read the source alike. */
 function sourceRequest(args: SourceArgs, context: TaskContext, onRemote: RemoteListener | undefined) {
-  return { repo: args.repo, ref: args.ref, requireSigned: args['require-signed'], allowRollback: args['allow-rollback'], env: context.env, cwd: context.cwd, onRemote };
+  return {
+    repo: args.repo,
+    ref: args.ref,
+    requireSigned: args['require-signed'],
+    allowRollback: args['allow-rollback'],
+    env: context.env,
+    cwd: context.cwd,
+    onRemote,
+  };
 }
 
 export const teamsListTask: BuiltinTask<SourceArgs> = {
   name: 'teams.list',
   aliases: [],
   summary: 'List the teams of the dotfiles source with their hub role and profile counts',
-  usage: 'robo teams.list [--repo URL|PATH] [--ref REF]\n\nLists every team of the dotfiles source robo uses (as aws.config finds it), with its role in the hub\naccount and how many profiles its engineers get (the hub profile included).',
+  usage:
+    'robo teams.list [--repo URL|PATH] [--ref REF]\n\nLists every team of the dotfiles source robo uses (as aws.config finds it), with its role in the hub\naccount and how many profiles its engineers get (the hub profile included).',
   options: sourceOptions,
   async run(args, context) {
     const { listTeams } = await import('../teams.js');
     const line = remoteLineFor(context);
-    const { source, commit, offline, teams } = await listTeams(sourceRequest(args, context, line.listener)).finally(line.clear);
+    const { source, commit, offline, teams } = await listTeams(sourceRequest(args, context, line.listener)).finally(
+      line.clear,
+    );
     if (offline) context.reporter.warnAlways(offlineWarning(source, commit, offline));
     const { yourTeam } = await import('../status.js');
     const you = await yourTeam(context.env);
     if (context.json) {
-      context.reporter.json({ ok: true, task: 'teams.list', source, yourTeam: you.team ?? null, yourTeamOrigin: you.origin ?? null, teams: teams.map((row) => ({ ...row, hubRole: row.hubRole ?? null, profiles: row.profiles ?? null, yours: row.team === you.team })) });
+      context.reporter.json({
+        ok: true,
+        task: 'teams.list',
+        source,
+        yourTeam: you.team ?? null,
+        yourTeamOrigin: you.origin ?? null,
+        teams: teams.map((row) => ({
+          ...row,
+          hubRole: row.hubRole ?? null,
+          profiles: row.profiles ?? null,
+          yours: row.team === you.team,
+        })),
+      });
       return;
     }
     const rows = teams.map((row) => [
       row.team,
       row.hubRole ?? '-',
       row.profiles === undefined ? '-' : String(row.profiles),
-      [row.team === you.team ? '(you)' : '', row.problems > 0 ? `${row.problems} problem(s): robo teams.validate` : ''].filter(Boolean).join(' '),
+      [row.team === you.team ? '(you)' : '', row.problems > 0 ? `${row.problems} problem(s): robo teams.validate` : '']
+        .filter(Boolean)
+        .join(' '),
     ]);
     context.reporter.print(table(['TEAM', 'HUB ROLE', 'PROFILES', ''], rows, [2]));
     context.reporter.detail(`source: ${source}`);
@@ -105,12 +147,24 @@ interface RenderArgs extends SourceArgs {
 export const awsRenderTask: BuiltinTask<RenderArgs> = {
   name: 'aws.render',
   aliases: [],
-  summary: "Print the AWS config robo would write for a team; touches nothing",
-  usage: "robo aws.render [--team TEAM] [--repo URL|PATH] [--ref REF]\n\nPrints robo's block of ~/.aws/config for a team (the [okta] section, the hub and the spokes) to stdout.\nWrites no config and no backup; a git source's cached clone is fetched as for aws.config.",
-  options: { team: { type: 'string', value: 'team', describe: 'The team (default: $SEGMENT_TEAM, then team in ~/.config/robo/config)' }, ...sourceOptions },
+  summary: 'Print the AWS config robo would write for a team; touches nothing',
+  usage:
+    "robo aws.render [--team TEAM] [--repo URL|PATH] [--ref REF]\n\nPrints robo's block of ~/.aws/config for a team (the [okta] section, the hub and the spokes) to stdout.\nWrites no config and no backup; a git source's cached clone is fetched as for aws.config.",
+  options: {
+    team: {
+      type: 'string',
+      value: 'team',
+      describe: 'The team (default: $SEGMENT_TEAM, then team in ~/.config/robo/config)',
+    },
+    ...sourceOptions,
+  },
   examples: [['robo aws.render --team fpa', "see what the fpa team's engineers get"]],
   async run(args, context) {
-    const [{ prepareAwsConfig }, { describeSpec }, { loadSettings }] = await Promise.all([import('../aws-config.js'), import('../pipeline/source.js'), import('../settings.js')]);
+    const [{ prepareAwsConfig }, { describeSpec }, { loadSettings }] = await Promise.all([
+      import('../aws-config.js'),
+      import('../pipeline/source.js'),
+      import('../settings.js'),
+    ]);
     const settings = await loadSettings(context.env);
     const line = remoteLineFor(context);
     const { rendered, spec, checkout } = await prepareAwsConfig({
@@ -118,9 +172,21 @@ export const awsRenderTask: BuiltinTask<RenderArgs> = {
       settings,
       ...sourceRequest(args, context, line.listener),
     }).finally(line.clear);
-    if (checkout.offline) context.reporter.warnAlways(offlineWarning(describeSpec(spec), checkout.commit, checkout.offline));
-    if (rendered.warnings.length > 0) context.reporter.warn(`ignored ${rendered.warnings.length} problem(s) in other teams' files`, rendered.warnings.map(formatProblem));
-    if (context.json) context.reporter.json({ ok: true, task: 'aws.render', team: rendered.team, profiles: rendered.profiles, config: rendered.text });
+    if (checkout.offline)
+      context.reporter.warnAlways(offlineWarning(describeSpec(spec), checkout.commit, checkout.offline));
+    if (rendered.warnings.length > 0)
+      context.reporter.warn(
+        `ignored ${rendered.warnings.length} problem(s) in other teams' files`,
+        rendered.warnings.map(formatProblem),
+      );
+    if (context.json)
+      context.reporter.json({
+        ok: true,
+        task: 'aws.render',
+        team: rendered.team,
+        profiles: rendered.profiles,
+        config: rendered.text,
+      });
     else context.reporter.print(rendered.text);
   },
 };

@@ -30,15 +30,25 @@ export type ValueKind = 'file' | 'directory' | 'team';
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   quiet: { type: 'boolean', alias: 'q', default: false, describe: 'Print only errors' },
   verbose: { type: 'boolean', default: false, describe: 'Print details, and the stack of an unexpected error' },
-  json: { type: 'boolean', default: false, describe: 'Print one JSON object with the result (or the error) instead of messages' },
-  config: { type: 'string', value: 'file', describe: 'The robo.yml with shared tasks (default: $ROBO_CONFIG, then robo.yml in the dotfiles source); give it before the task name' },
+  json: {
+    type: 'boolean',
+    default: false,
+    describe: 'Print one JSON object with the result (or the error) instead of messages',
+  },
+  config: {
+    type: 'string',
+    value: 'file',
+    describe:
+      'The robo.yml with shared tasks (default: $ROBO_CONFIG, then robo.yml in the dotfiles source); give it before the task name',
+  },
 };
 
 /** --allow-rollback, on every task that reads the dotfiles source. */
 export const ALLOW_ROLLBACK: OptionSpec = {
   type: 'boolean',
   default: false,
-  describe: 'With signed commits required: accept a commit that does not descend from the last one robo accepted from the source (a deliberate force-push back)',
+  describe:
+    'With signed commits required: accept a commit that does not descend from the last one robo accepted from the source (a deliberate force-push back)',
 };
 
 /**

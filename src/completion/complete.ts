@@ -60,7 +60,8 @@ export async function complete(request: CompletionRequest): Promise<Completion> 
     return option ? valuesFor(option, inline[0], request, line) : NOTHING;
   }
   if (task === undefined) return words(await taskNames(request, line, { reserved: true }));
-  if (task === 'help') return line.positionals === 0 ? words(await taskNames(request, line, { reserved: false })) : NOTHING;
+  if (task === 'help')
+    return line.positionals === 0 ? words(await taskNames(request, line, { reserved: false })) : NOTHING;
   if (task === 'completion') return line.positionals === 0 ? words(SHELLS.map((shell) => ({ word: shell }))) : NOTHING;
   const positional = builtin?.positionals?.[line.positionals];
   if (positional) return valueKind(positional.value);
@@ -89,7 +90,14 @@ interface Line {
 }
 
 function readLine(before: readonly string[], tasks: readonly AnyTask[]): Line {
-  const line: Line = { task: undefined, builtin: undefined, given: new Map(), positionals: 0, pending: undefined, afterDashes: false };
+  const line: Line = {
+    task: undefined,
+    builtin: undefined,
+    given: new Map(),
+    positionals: 0,
+    pending: undefined,
+    afterDashes: false,
+  };
   for (const word of before) {
     if (line.pending) {
       line.given.set(line.pending.name, word);
@@ -129,7 +137,10 @@ function optionsOf(task: AnyTask | undefined): Record<string, OptionSpec> {
 /** The option a flag names: `--name`, `--no-name` for a boolean, `--alias` or `-a`. */
 function lookup(specs: Record<string, OptionSpec>, flag: string): Option | undefined {
   for (const [name, spec] of Object.entries(specs)) {
-    const forms = [`--${name}`, ...(spec.alias ? [spec.alias.length === 1 ? `-${spec.alias}` : `--${spec.alias}`] : [])];
+    const forms = [
+      `--${name}`,
+      ...(spec.alias ? [spec.alias.length === 1 ? `-${spec.alias}` : `--${spec.alias}`] : []),
+    ];
     if (spec.type === 'boolean') forms.push(`--no-${name}`);
     if (forms.includes(flag)) return { name, spec };
   }
@@ -143,7 +154,11 @@ function options(specs: Record<string, OptionSpec>, current: string, given: Map<
   for (const [name, spec] of Object.entries(specs)) {
     if (given.has(name)) continue;
     candidates.push({ word: `--${name}`, description: spec.describe });
-    if (spec.alias && (spec.alias.length > 1 || short)) candidates.push({ word: spec.alias.length > 1 ? `--${spec.alias}` : `-${spec.alias}`, description: spec.describe });
+    if (spec.alias && (spec.alias.length > 1 || short))
+      candidates.push({
+        word: spec.alias.length > 1 ? `--${spec.alias}` : `-${spec.alias}`,
+        description: spec.describe,
+      });
   }
   return words(candidates);
 }
@@ -168,10 +183,20 @@ function words(candidates: Candidate[]): Completion {
 }
 
 /** Built-in tasks, their aliases and robo.yml's tasks; with `reserved`, help, variables and completion too. */
-async function taskNames(request: CompletionRequest, line: Line, { reserved }: { reserved: boolean }): Promise<Candidate[]> {
-  const builtins = (request.tasks ?? BUILTIN_TASKS).flatMap((task) => [{ word: task.name, description: task.summary }, ...task.aliases.map((alias) => ({ word: alias, description: `Same as ${task.name}` }))]);
+async function taskNames(
+  request: CompletionRequest,
+  line: Line,
+  { reserved }: { reserved: boolean },
+): Promise<Candidate[]> {
+  const builtins = (request.tasks ?? BUILTIN_TASKS).flatMap((task) => [
+    { word: task.name, description: task.summary },
+    ...task.aliases.map((alias) => ({ word: alias, description: `Same as ${task.name}` })),
+  ]);
   const words = reserved ? RESERVED_WORDS.map((word) => ({ word, description: RESERVED_SUMMARIES[word] })) : [];
-  const shared = (await sharedTasks(request, line)).map((task) => ({ word: task.name, description: task.summary || undefined }));
+  const shared = (await sharedTasks(request, line)).map((task) => ({
+    word: task.name,
+    description: task.summary || undefined,
+  }));
   return [...builtins, ...words, ...shared];
 }
 
@@ -187,7 +212,9 @@ async function sharedTasks(request: CompletionRequest, line: Line): Promise<Arra
     const { ROBO_FILE, loadRoboFile } = await import('../robofile/load.js');
     const config = line.given.get('config');
     const explicit = typeof config === 'string' ? config : request.env.ROBO_CONFIG || undefined;
-    const file = explicit ? path.resolve(request.cwd, explicit) : await regularFileInRepo(await sourceFolder(request), ROBO_FILE);
+    const file = explicit
+      ? path.resolve(request.cwd, explicit)
+      : await regularFileInRepo(await sourceFolder(request), ROBO_FILE);
     if (!file) return [];
     const roboFile = await loadRoboFile(file, explicit !== undefined);
     return roboFile.errors.length === 0 ? [...roboFile.tasks.values()] : [];
@@ -211,7 +238,10 @@ async function teamNames(request: CompletionRequest, line: Line): Promise<string
     // A linked teams/ is refused, as loadDefinitions refuses it: its names would come from elsewhere.
     if ((await inspectRepoPath(root, 'teams')).kind !== 'directory') return [];
     const entries = await readdir(path.join(root, 'teams'));
-    return entries.filter((entry) => entry.endsWith('.json')).map((entry) => entry.slice(0, -'.json'.length)).filter((name) => TEAM_NAME.test(name));
+    return entries
+      .filter((entry) => entry.endsWith('.json'))
+      .map((entry) => entry.slice(0, -'.json'.length))
+      .filter((name) => TEAM_NAME.test(name));
   } catch {
     return []; // settings or flags robo would refuse, an unreadable folder: the task will say what is wrong
   }
@@ -219,7 +249,10 @@ async function teamNames(request: CompletionRequest, line: Line): Promise<string
 
 /** Where the source's files are on disk: a local folder, the bundled example, or a git source's cache folder (which may not exist yet). */
 async function sourceFolder(request: CompletionRequest, repo?: string, ref?: string): Promise<string> {
-  const [{ resolveSource }, { cacheFolder }] = await Promise.all([import('../pipeline/open-source.js'), import('../pipeline/source.js')]);
+  const [{ resolveSource }, { cacheFolder }] = await Promise.all([
+    import('../pipeline/open-source.js'),
+    import('../pipeline/source.js'),
+  ]);
   const { spec, paths } = await resolveSource({ repo, ref, env: request.env, cwd: request.cwd });
   return spec.kind === 'git' ? cacheFolder(paths.cacheDir, spec.url) : spec.dir;
 }

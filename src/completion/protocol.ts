@@ -23,7 +23,11 @@ export async function completionLines(args: readonly string[], env: NodeJS.Proce
  * still call: bare words, as those scripts expect, and nothing where a file
  * name goes (they fall back to bash's own file completion).
  */
-export async function yargsCompletionLines(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<string[]> {
+export async function yargsCompletionLines(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<string[]> {
   const lines = await answer('bash', args[0] === 'robo' ? args.slice(1) : args, env, cwd);
   return lines.filter((line) => !line.startsWith(':'));
 }
@@ -40,7 +44,9 @@ async function answer(shell: Shell, raw: readonly string[], env: NodeJS.ProcessE
       return candidates.filter(({ word }) => word.startsWith(current)).map(({ word }) => word.slice(kept.length));
     }
     case 'zsh':
-      return candidates.map(({ word, description }) => word.replaceAll(':', '\\:') + (description ? `:${shortened(description)}` : ''));
+      return candidates.map(
+        ({ word, description }) => word.replaceAll(':', '\\:') + (description ? `:${shortened(description)}` : ''),
+      );
     case 'fish':
       return candidates.map(({ word, description }) => word + (description ? `\t${shortened(description)}` : ''));
   }

@@ -104,7 +104,9 @@ export function completionScript(shell: string | undefined, env: NodeJS.ProcessE
   }
   const fromEnv = path.basename(env.SHELL ?? '');
   if (!isShell(fromEnv)) {
-    throw new UsageError(`robo completion: ${env.SHELL ? `$SHELL is ${env.SHELL}, not bash, zsh or fish` : '$SHELL is not set'}; name the shell: robo completion bash|zsh|fish`);
+    throw new UsageError(
+      `robo completion: ${env.SHELL ? `$SHELL is ${env.SHELL}, not bash, zsh or fish` : '$SHELL is not set'}; name the shell: robo completion bash|zsh|fish`,
+    );
   }
   return SCRIPTS[fromEnv];
 }

@@ -27,12 +27,21 @@ const fail = (name: string, message: string, fix: string): Check => ({ name, sta
 export function checkNode(version: string): Check {
   const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
   if (major > 20 || (major === 20 && minor >= 19)) return ok('node', `node ${version}`);
-  return fail('node', `node ${version} is older than 20.19, which robo needs`, 'install Node.js 20.19 or newer (e.g. the current LTS)');
+  return fail(
+    'node',
+    `node ${version} is older than 20.19, which robo needs`,
+    'install Node.js 20.19 or newer (e.g. the current LTS)',
+  );
 }
 
 /** `git --version`'s output, or undefined when git could not be started. */
 export function checkGit(output: string | undefined): Check {
-  if (output === undefined) return fail('git', 'git is not installed or not on PATH', 'install git (robo clones and fetches the dotfiles source with it)');
+  if (output === undefined)
+    return fail(
+      'git',
+      'git is not installed or not on PATH',
+      'install git (robo clones and fetches the dotfiles source with it)',
+    );
   return ok('git', output.trim());
 }
 
@@ -50,7 +59,11 @@ export interface TeamFacts {
 export function checkTeam(facts: TeamFacts): Check {
   if (facts.team === undefined) {
     const hint = facts.block.team ? ` (${facts.block.file} was last written for team ${facts.block.team})` : '';
-    return fail('team', `no team: no --team, $SEGMENT_TEAM or team in ${facts.settings.file}${hint}`, `robo onboard --team ${facts.block.team ?? 'TEAM'}`);
+    return fail(
+      'team',
+      `no team: no --team, $SEGMENT_TEAM or team in ${facts.settings.file}${hint}`,
+      `robo onboard --team ${facts.block.team ?? 'TEAM'}`,
+    );
   }
   const others = [
     [facts.settings.team, facts.settings.file],
@@ -60,26 +73,49 @@ export function checkTeam(facts: TeamFacts): Check {
   ].filter(([team]) => team !== undefined && team !== facts.team);
   if (others.length === 0) return ok('team', `team ${facts.team} (from ${facts.origin})`);
   const where = others.map(([team, place]) => `${place} says ${team}`).join('; ');
-  return warn('team', `team ${facts.team} (from ${facts.origin}), but ${where}`, `robo onboard --team ${facts.team} makes them agree`);
+  return warn(
+    'team',
+    `team ${facts.team} (from ${facts.origin}), but ${where}`,
+    `robo onboard --team ${facts.team} makes them agree`,
+  );
 }
 
 /** The source robo uses; the bundled example is only for trying robo out. */
 export function checkSource(kind: 'embedded' | 'path' | 'git', description: string): Check {
-  if (kind === 'embedded') return warn('source', `no dotfiles repo configured: using ${description}`, "robo onboard --repo URL (your company's dotfiles repo)");
+  if (kind === 'embedded')
+    return warn(
+      'source',
+      `no dotfiles repo configured: using ${description}`,
+      "robo onboard --repo URL (your company's dotfiles repo)",
+    );
   return ok('source', description);
 }
 
 export type RemoteFacts = { kind: 'commit'; commit: string } | { kind: 'error'; reason: string } | { kind: 'no-clone' };
 
 /** A git source: whether the remote answers (within doctor's limit), and whether the cached clone is behind it. */
-export function checkRemote(remote: RemoteFacts, cache: { commit: string; commitDate: Date } | undefined, now: Date): Check {
-  const cached = cache ? `cached clone at ${cache.commit.slice(0, 12)}, committed ${age(cache.commitDate, now)} ago` : 'no cached clone';
-  if (remote.kind === 'no-clone') return warn('remote', 'no cached clone of the source yet, so it was not asked', 'robo aws.config clones it');
+export function checkRemote(
+  remote: RemoteFacts,
+  cache: { commit: string; commitDate: Date } | undefined,
+  now: Date,
+): Check {
+  const cached = cache
+    ? `cached clone at ${cache.commit.slice(0, 12)}, committed ${age(cache.commitDate, now)} ago`
+    : 'no cached clone';
+  if (remote.kind === 'no-clone')
+    return warn('remote', 'no cached clone of the source yet, so it was not asked', 'robo aws.config clones it');
   if (remote.kind === 'error') {
     const message = `the source did not answer: ${remote.reason} (${cached})`;
-    return cache ? warn('remote', message, 'robo keeps using the cached clone; check the network, VPN or your git credentials') : fail('remote', message, 'check the URL, the network and your git credentials');
+    return cache
+      ? warn('remote', message, 'robo keeps using the cached clone; check the network, VPN or your git credentials')
+      : fail('remote', message, 'check the URL, the network and your git credentials');
   }
-  if (cache && cache.commit !== remote.commit) return warn('remote', `the source is at ${remote.commit.slice(0, 12)}, ${cached}: robo.yml and the profiles may be behind`, 'robo aws.config');
+  if (cache && cache.commit !== remote.commit)
+    return warn(
+      'remote',
+      `the source is at ${remote.commit.slice(0, 12)}, ${cached}: robo.yml and the profiles may be behind`,
+      'robo aws.config',
+    );
   return ok('remote', `reachable, at ${remote.commit.slice(0, 12)}; ${cached}`);
 }
 
@@ -90,13 +126,22 @@ export function checkConfigParse(file: string, content: Buffer | undefined): Che
   const lines = readAsBotocore(text);
   const lineNumber = (index: number) => index + 1;
   const unparsable = lines.findIndex((line) => line.kind === 'unparsable');
-  if (unparsable !== -1) return fail('config', `${file}: line ${lineNumber(unparsable)} is not a header, a setting or a comment: botocore refuses the file`, 'edit that line by hand (robo aws.backups lists the copies robo made)');
+  if (unparsable !== -1)
+    return fail(
+      'config',
+      `${file}: line ${lineNumber(unparsable)} is not a header, a setting or a comment: botocore refuses the file`,
+      'edit that line by hand (robo aws.backups lists the copies robo made)',
+    );
   const seen = new Map<string, number>();
   for (const [index, line] of lines.entries()) {
     if (line.kind !== 'header') continue;
     const first = seen.get(line.section);
     if (first !== undefined) {
-      return fail('config', `${file}: section [${line.section}] at lines ${lineNumber(first)} and ${lineNumber(index)}: botocore refuses a file with a section twice`, 'delete or rename one of them by hand');
+      return fail(
+        'config',
+        `${file}: section [${line.section}] at lines ${lineNumber(first)} and ${lineNumber(index)}: botocore refuses a file with a section twice`,
+        'delete or rename one of them by hand',
+      );
     }
     seen.set(line.section, index);
   }
@@ -105,12 +150,18 @@ export function checkConfigParse(file: string, content: Buffer | undefined): Che
 
 /** robo's markers: one block, intact. */
 export function checkMarkers(file: string, block: BlockInfo): Check {
-  if (block.kind === 'broken') return fail('markers', `${file}: ${block.reason} at line ${block.lines.join(', ')}`, 'fix or delete the marker lines by hand, or robo aws.config --replace (after a backup)');
+  if (block.kind === 'broken')
+    return fail(
+      'markers',
+      `${file}: ${block.reason} at line ${block.lines.join(', ')}`,
+      'fix or delete the marker lines by hand, or robo aws.config --replace (after a backup)',
+    );
   if (block.kind === 'none') return warn('markers', `${file} has no robo block`, 'robo aws.config');
   return ok('markers', `robo's block: team ${block.team ?? '(unknown)'}, ${block.profiles.length} profile(s)`);
 }
 
-export type DriftFacts = { kind: 'same' } | { kind: 'changed' } | { kind: 'error'; reason: string } | { kind: 'skipped'; reason: string };
+export type DriftFacts =
+  { kind: 'same' } | { kind: 'changed' } | { kind: 'error'; reason: string } | { kind: 'skipped'; reason: string };
 
 /** The config against what the source says now (planned, never written). */
 export function checkDrift(drift: DriftFacts): Check {
@@ -118,7 +169,11 @@ export function checkDrift(drift: DriftFacts): Check {
     case 'same':
       return ok('drift', 'the config is what the source says');
     case 'changed':
-      return warn('drift', 'the config differs from what the source says now', 'robo aws.config --dry-run shows how; robo aws.config writes it');
+      return warn(
+        'drift',
+        'the config differs from what the source says now',
+        'robo aws.config --dry-run shows how; robo aws.config writes it',
+      );
     case 'skipped':
       return warn('drift', `not checked: ${drift.reason}`, 'fix the problem above, then run robo doctor again');
     case 'error':
@@ -137,39 +192,73 @@ export function credentialProfiles(content: Buffer | undefined): string[] {
 /** Profiles of the config file (botocore's names). */
 export function configProfiles(content: Buffer | undefined): string[] {
   if (content === undefined) return [];
-  return readAsBotocore(content.toString('latin1')).flatMap((line) => (line.kind === 'header' ? [botocoreProfile(line.section) ?? []].flat() : []));
+  return readAsBotocore(content.toString('latin1')).flatMap((line) =>
+    line.kind === 'header' ? [botocoreProfile(line.section) ?? []].flat() : [],
+  );
 }
 
 /** Profiles in the credentials file that have robo's names: their keys win over robo's role settings. */
 export function checkShadows(credentialsFile: string, credentials: readonly string[], robos: readonly string[]): Check {
   const shadowed = robos.filter((name) => credentials.includes(name));
   if (shadowed.length === 0) return ok('credentials', `no profile in ${credentialsFile} shadows robo's`);
-  return warn('credentials', `${credentialsFile} also defines ${shadowed.join(', ')}: its keys are used before robo's role settings`, `remove or rename those sections of ${credentialsFile}`);
+  return warn(
+    'credentials',
+    `${credentialsFile} also defines ${shadowed.join(', ')}: its keys are used before robo's role settings`,
+    `remove or rename those sections of ${credentialsFile}`,
+  );
 }
 
 /** AWS_PROFILE and AWS_DEFAULT_PROFILE must name a profile that exists, or every AWS CLI call fails. */
 export function checkProfileVariables(env: NodeJS.ProcessEnv, known: ReadonlySet<string>): Check {
   for (const name of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE'] as const) {
     const value = env[name];
-    if (value && !known.has(value)) return fail('aws-profile', `$${name} is ${value}, which is not a profile in your config or credentials`, `unset ${name}, or set it to one of robo's profiles (robo status lists them)`);
+    if (value && !known.has(value))
+      return fail(
+        'aws-profile',
+        `$${name} is ${value}, which is not a profile in your config or credentials`,
+        `unset ${name}, or set it to one of robo's profiles (robo status lists them)`,
+      );
   }
   const set = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE'].filter((name) => env[name]);
-  return ok('aws-profile', set.length ? set.map((name) => `$${name}=${env[name]}`).join(', ') : 'AWS_PROFILE is not set');
+  return ok(
+    'aws-profile',
+    set.length ? set.map((name) => `$${name}=${env[name]}`).join(', ') : 'AWS_PROFILE is not set',
+  );
 }
 
 /** aws-okta on PATH, with its version. */
 export function checkLoginTool(found: string | undefined, version: string | undefined): Check {
-  if (!found) return warn('aws-okta', 'aws-okta is not on PATH: robo writes its settings, but you log in with it', 'install aws-okta (see robo onboard\'s last lines)');
+  if (!found)
+    return warn(
+      'aws-okta',
+      'aws-okta is not on PATH: robo writes its settings, but you log in with it',
+      "install aws-okta (see robo onboard's last lines)",
+    );
   return ok('aws-okta', `${found}${version ? ` (${version.trim().split('\n')[0]})` : ''}`);
 }
 
 /** The nightly refresh: installed, and what its last run did. */
 export function checkNightly(installed: string | undefined, lastRun: LogEntry | undefined, now: Date): Check {
-  if (!installed) return warn('nightly', 'the nightly refresh is not installed: your profiles change only when you run robo aws.config', 'robo nightly install');
+  if (!installed)
+    return warn(
+      'nightly',
+      'the nightly refresh is not installed: your profiles change only when you run robo aws.config',
+      'robo nightly install',
+    );
   if (!lastRun) return ok('nightly', `installed (${installed}); it has not run yet`);
   const when = `${age(lastRun.time, now)} ago`;
-  if (lastRun.result === 'failed') return fail('nightly', `installed (${installed}); its last run ${when} failed: ${lastRun.reason ?? 'see robo nightly status'}`, 'robo nightly status; fix what it says, then robo nightly run');
-  if (lastRun.result === 'offline') return warn('nightly', `installed (${installed}); its last run ${when} could not reach the source${lastRun.reason ? `: ${lastRun.reason}` : ''}`, 'check the network or VPN at night, or run robo aws.config');
+  if (lastRun.result === 'failed')
+    return fail(
+      'nightly',
+      `installed (${installed}); its last run ${when} failed: ${lastRun.reason ?? 'see robo nightly status'}`,
+      'robo nightly status; fix what it says, then robo nightly run',
+    );
+  if (lastRun.result === 'offline')
+    return warn(
+      'nightly',
+      `installed (${installed}); its last run ${when} could not reach the source${lastRun.reason ? `: ${lastRun.reason}` : ''}`,
+      'check the network or VPN at night, or run robo aws.config',
+    );
   return ok('nightly', `installed (${installed}); last run ${when}: ${lastRun.result}`);
 }
 

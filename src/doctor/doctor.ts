@@ -39,7 +39,9 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
   const status = await readStatus({ team: options.team, env, cwd: options.cwd });
   const { spec } = status.source;
   const configFile = tilde(status.config.path, env);
-  const credentialsPath = env.AWS_SHARED_CREDENTIALS_FILE ? path.resolve(expandHome(env.AWS_SHARED_CREDENTIALS_FILE, paths.home)) : path.join(paths.home, '.aws', 'credentials');
+  const credentialsPath = env.AWS_SHARED_CREDENTIALS_FILE
+    ? path.resolve(expandHome(env.AWS_SHARED_CREDENTIALS_FILE, paths.home))
+    : path.join(paths.home, '.aws', 'credentials');
   const rc = rcFileFor(env);
   const [gitVersion, rcText, nightly, backups, credentials, oktaVersion, remote] = await Promise.all([
     runTool('git', ['--version'], env).then((result) => (result.code === 0 ? result.stdout : undefined)),
@@ -47,12 +49,17 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
     nightlyStatus({ env, now }).catch(() => undefined),
     listBackups(env).catch(() => undefined),
     readFile(credentialsPath).catch(() => undefined),
-    findOnPath('aws-okta', env) ? runTool('aws-okta', ['version'], env).then((result) => result.stdout || result.stderr) : Promise.resolve(undefined),
+    findOnPath('aws-okta', env)
+      ? runTool('aws-okta', ['version'], env).then((result) => result.stdout || result.stderr)
+      : Promise.resolve(undefined),
     spec.kind === 'git' ? askRemoteBriefly(spec, paths.cacheDir, env) : Promise.resolve(undefined),
   ]);
   const block = status.config.block;
   const blockTeam = block.kind === 'found' ? block.team : undefined;
-  const aboutTeam = status.team.origin === 'config' ? { team: undefined, origin: 'none' } : { team: status.team.team, origin: teamOriginText(status.team.origin, status, env) };
+  const aboutTeam =
+    status.team.origin === 'config'
+      ? { team: undefined, origin: 'none' }
+      : { team: status.team.team, origin: teamOriginText(status.team.origin, status, env) };
   const installed = nightly?.installed[0];
   const robos = block.kind === 'found' ? block.profiles : [];
   const credentialNames = checks.credentialProfiles(credentials);
@@ -74,10 +81,25 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
   if (status.config.exists) list.push(checks.checkMarkers(configFile, block));
   list.push(checks.checkDrift(await drift(aboutTeam.team, parse, block.kind === 'broken', remote, options)));
   list.push(checks.checkShadows(tilde(credentialsPath, env), credentialNames, robos));
-  list.push(checks.checkProfileVariables(env, new Set([...checks.configProfiles(status.config.content), ...credentialNames])));
+  list.push(
+    checks.checkProfileVariables(env, new Set([...checks.configProfiles(status.config.content), ...credentialNames])),
+  );
   list.push(checks.checkLoginTool(findOnPath('aws-okta', env), oktaVersion));
-  list.push(checks.checkNightly(installed && `${installed.scheduler}, team ${installed.team ?? '(none)'}`, nightly?.lastRun, now));
-  if (backups) list.push(checks.checkBackups(backups.backups.length, backups.backups.reduce((sum, backup) => sum + backup.size, 0), tilde(backups.dir, env)));
+  list.push(
+    checks.checkNightly(
+      installed && `${installed.scheduler}, team ${installed.team ?? '(none)'}`,
+      nightly?.lastRun,
+      now,
+    ),
+  );
+  if (backups)
+    list.push(
+      checks.checkBackups(
+        backups.backups.length,
+        backups.backups.reduce((sum, backup) => sum + backup.size, 0),
+        tilde(backups.dir, env),
+      ),
+    );
   return list;
 }
 
@@ -86,16 +108,29 @@ export function rcTeam(line: string | undefined): string | undefined {
   return line === undefined ? undefined : /SEGMENT_TEAM[= ]\s*([a-z0-9_-]+)/.exec(line)?.[1];
 }
 
-async function askRemoteBriefly(spec: Parameters<typeof askRemote>[0], cacheDir: string, env: NodeJS.ProcessEnv): Promise<RemoteFacts> {
+async function askRemoteBriefly(
+  spec: Parameters<typeof askRemote>[0],
+  cacheDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<RemoteFacts> {
   const timeout = { ms: DOCTOR_REMOTE_TIMEOUT_MS, origin: 'default' as const, settingsFile: '' };
-  const answer = await askRemote(spec, { cacheDir, env, timeout }).catch((error: unknown) => ({ dir: '', remote: { status: 'rejected' as const, reason: error } }));
+  const answer = await askRemote(spec, { cacheDir, env, timeout }).catch((error: unknown) => ({
+    dir: '',
+    remote: { status: 'rejected' as const, reason: error },
+  }));
   if (!answer) return { kind: 'no-clone' };
   if (answer.remote.status === 'fulfilled') return { kind: 'commit', commit: answer.remote.value.commit };
   return { kind: 'error', reason: messageOf(answer.remote.reason).split('\n')[0] ?? 'no answer' };
 }
 
 /** Plan the config as aws.config --dry-run would; nothing is written to it. */
-async function drift(team: string | undefined, parse: Check, broken: boolean, remote: RemoteFacts | undefined, options: DoctorOptions): Promise<DriftFacts> {
+async function drift(
+  team: string | undefined,
+  parse: Check,
+  broken: boolean,
+  remote: RemoteFacts | undefined,
+  options: DoctorOptions,
+): Promise<DriftFacts> {
   if (team === undefined) return { kind: 'skipped', reason: 'no team' };
   if (parse.status === 'fail' || broken) return { kind: 'skipped', reason: 'the config cannot be read as it is' };
   if (remote?.kind === 'error') return { kind: 'skipped', reason: 'the source did not answer' };

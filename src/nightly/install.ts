@@ -18,19 +18,30 @@ import { pickTime, seededRandom } from './time.js';
 
 /** What the environment decides: ROBO_SCHEDULER, ROBO_NIGHTLY_NO_ACTIVATE, ROBO_NIGHTLY_SEED. */
 export function context(env: NodeJS.ProcessEnv, dryRun: boolean): Context {
-  return { env, paths: resolvePaths(env), activate: !dryRun && env.ROBO_NIGHTLY_NO_ACTIVATE !== '1', dryRun, actions: [] };
+  return {
+    env,
+    paths: resolvePaths(env),
+    activate: !dryRun && env.ROBO_NIGHTLY_NO_ACTIVATE !== '1',
+    dryRun,
+    actions: [],
+  };
 }
 
 /** --scheduler, else $ROBO_SCHEDULER, checked; undefined when neither says. */
 export function requestedScheduler(flag: string | undefined, env: NodeJS.ProcessEnv): SchedulerName | undefined {
-  const [value, origin] = flag !== undefined ? [flag, '--scheduler'] : [env.ROBO_SCHEDULER || undefined, '$ROBO_SCHEDULER'];
+  const [value, origin] =
+    flag !== undefined ? [flag, '--scheduler'] : [env.ROBO_SCHEDULER || undefined, '$ROBO_SCHEDULER'];
   if (value === undefined) return undefined;
-  if (!(SCHEDULERS as readonly string[]).includes(value)) throw new UsageError(`${origin} ${JSON.stringify(value)}: unknown scheduler; use ${SCHEDULERS.join(', ')}`);
+  if (!(SCHEDULERS as readonly string[]).includes(value))
+    throw new UsageError(`${origin} ${JSON.stringify(value)}: unknown scheduler; use ${SCHEDULERS.join(', ')}`);
   return value as SchedulerName;
 }
 
 /** The scheduler install uses when none is asked for: launchd on macOS, systemd where `systemctl --user` works, else cron. */
-export async function defaultScheduler(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): Promise<SchedulerName | undefined> {
+export async function defaultScheduler(
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+): Promise<SchedulerName | undefined> {
   if (platform === 'darwin') return 'launchd';
   if (await systemdUsable(env)) return 'systemd';
   return findOnPath('crontab', env) ? 'cron' : undefined;
@@ -69,14 +80,20 @@ export interface InstallResult {
 export async function installNightly(options: InstallOptions): Promise<InstallResult> {
   const { env, settings } = options;
   const team = options.team;
-  if (team === undefined) throw new UsageError('no team given: pass --team TEAM, set SEGMENT_TEAM, or record one with robo onboard');
+  if (team === undefined)
+    throw new UsageError('no team given: pass --team TEAM, set SEGMENT_TEAM, or record one with robo onboard');
   if (!TEAM_NAME.test(team)) {
-    throw new UsageError(`invalid team name ${JSON.stringify(team)} (from ${options.teamOrigin}): lowercase letters, digits, - and _, starting with a letter or digit, at most 63 characters`);
+    throw new UsageError(
+      `invalid team name ${JSON.stringify(team)} (from ${options.teamOrigin}): lowercase letters, digits, - and _, starting with a letter or digit, at most 63 characters`,
+    );
   }
   if (!env.ROBO_DOTFILES_REPO && !settings.dotfiles.repo) {
-    throw new UsageError('no dotfiles source configured: the job would refresh your config from the example organisation bundled with robo', [
-      `record your company's dotfiles repo with robo onboard --repo URL (it writes repo in ${settings.file}), or set ROBO_DOTFILES_REPO`,
-    ]);
+    throw new UsageError(
+      'no dotfiles source configured: the job would refresh your config from the example organisation bundled with robo',
+      [
+        `record your company's dotfiles repo with robo onboard --repo URL (it writes repo in ${settings.file}), or set ROBO_DOTFILES_REPO`,
+      ],
+    );
   }
   const ctx = context(env, options.dryRun);
   const scheduler = await chooseScheduler(options.scheduler, ctx);
@@ -88,7 +105,16 @@ export async function installNightly(options: InstallOptions): Promise<InstallRe
   const node = findOnPath('node', env) ?? process.execPath;
   const git = findOnPath('git', env);
   const logFile = logFileFor(scheduler, ctx.paths);
-  const job = makeJob({ team, node, robo: path.resolve(options.robo), env, passSource: options.passSource, path: jobPath([path.dirname(node), git && path.dirname(git)]), logFile, time });
+  const job = makeJob({
+    team,
+    node,
+    robo: path.resolve(options.robo),
+    env,
+    passSource: options.passSource,
+    path: jobPath([path.dirname(node), git && path.dirname(git)]),
+    logFile,
+    time,
+  });
 
   const removedFrom: SchedulerName[] = [];
   for (const other of SCHEDULERS) {
@@ -99,7 +125,9 @@ export async function installNightly(options: InstallOptions): Promise<InstallRe
   const warnings: string[] = [];
   const cronLine = scheduler === 'cron' ? renderCronLine(job) : '';
   if (cronLine.length > CRON_LINE_LIMIT) {
-    warnings.push(`the crontab line is ${cronLine.length} characters long; some cron versions cut lines at 1000: consider --scheduler systemd`);
+    warnings.push(
+      `the crontab line is ${cronLine.length} characters long; some cron versions cut lines at 1000: consider --scheduler systemd`,
+    );
   }
   return {
     scheduler,
@@ -122,18 +150,25 @@ export async function installNightly(options: InstallOptions): Promise<InstallRe
  */
 export async function chooseScheduler(flag: string | undefined, ctx: Context): Promise<SchedulerName> {
   const scheduler = requestedScheduler(flag, ctx.env) ?? (await defaultScheduler(ctx.env));
-  if (scheduler === undefined) throw new UsageError('no scheduler found: `systemctl --user` does not work here and crontab is not installed; install cron, or pass --scheduler');
+  if (scheduler === undefined)
+    throw new UsageError(
+      'no scheduler found: `systemctl --user` does not work here and crontab is not installed; install cron, or pass --scheduler',
+    );
   await checkUsable(scheduler, ctx);
   return scheduler;
 }
 
 async function checkUsable(scheduler: SchedulerName, ctx: Context): Promise<void> {
-  if (scheduler === 'cron' && !findOnPath('crontab', ctx.env)) throw new UsageError('crontab is not installed: install cron, or pick another --scheduler');
+  if (scheduler === 'cron' && !findOnPath('crontab', ctx.env))
+    throw new UsageError('crontab is not installed: install cron, or pick another --scheduler');
   if (!ctx.activate) return;
   if (scheduler === 'systemd' && !(await systemdUsable(ctx.env))) {
-    throw new UsageError('`systemctl --user` does not work here (no user session bus?): use --scheduler cron, or ROBO_NIGHTLY_NO_ACTIVATE=1 to only write the units');
+    throw new UsageError(
+      '`systemctl --user` does not work here (no user session bus?): use --scheduler cron, or ROBO_NIGHTLY_NO_ACTIVATE=1 to only write the units',
+    );
   }
-  if (scheduler === 'launchd' && !findOnPath('launchctl', ctx.env)) throw new UsageError('launchctl not found: launchd is macOS only; use --scheduler systemd or cron');
+  if (scheduler === 'launchd' && !findOnPath('launchctl', ctx.env))
+    throw new UsageError('launchctl not found: launchd is macOS only; use --scheduler systemd or cron');
 }
 
 function seed(text: string): number {
@@ -149,7 +184,11 @@ export interface UninstallResult {
 }
 
 /** Take robo's job out of the scheduler asked for (--scheduler, $ROBO_SCHEDULER), else out of all three. The log stays. */
-export async function uninstallNightly(options: { scheduler: string | undefined; dryRun: boolean; env: NodeJS.ProcessEnv }): Promise<UninstallResult> {
+export async function uninstallNightly(options: {
+  scheduler: string | undefined;
+  dryRun: boolean;
+  env: NodeJS.ProcessEnv;
+}): Promise<UninstallResult> {
   const ctx = context(options.env, options.dryRun);
   const asked = requestedScheduler(options.scheduler, options.env);
   const removedFrom: SchedulerName[] = [];

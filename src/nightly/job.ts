@@ -26,7 +26,15 @@ export const JOB_ARGS = ['nightly', 'run', '--quiet'] as const;
  * ref are passed on only by `robo nightly install` itself: `robo onboard`
  * records them in the settings file, which the job reads.
  */
-export const PASSED_VARIABLES = ['ROBO_DOTFILES_REPO', 'ROBO_DOTFILES_REF', 'AWS_CONFIG_FILE', 'ROBO_BACKUP_DIR', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'XDG_STATE_HOME'] as const;
+export const PASSED_VARIABLES = [
+  'ROBO_DOTFILES_REPO',
+  'ROBO_DOTFILES_REF',
+  'AWS_CONFIG_FILE',
+  'ROBO_BACKUP_DIR',
+  'XDG_CONFIG_HOME',
+  'XDG_CACHE_HOME',
+  'XDG_STATE_HOME',
+] as const;
 
 export interface TimeOfDay {
   hour: number;
@@ -50,7 +58,9 @@ export const LOG_VARIABLE = 'ROBO_NIGHTLY_LOG';
 
 /** Where the log is: macOS's own folder for agents' logs under launchd, robo's state folder otherwise. */
 export function logFileFor(scheduler: SchedulerName, paths: RoboPaths): string {
-  return scheduler === 'launchd' ? path.join(paths.home, 'Library', 'Logs', 'robo', 'nightly.log') : path.join(paths.stateDir, 'nightly.log');
+  return scheduler === 'launchd'
+    ? path.join(paths.home, 'Library', 'Logs', 'robo', 'nightly.log')
+    : path.join(paths.stateDir, 'nightly.log');
 }
 
 export interface JobInput {
@@ -69,7 +79,9 @@ export interface JobInput {
 
 /** The job, checked: no value may hold a line break (no unit, plist line or crontab line can carry one). */
 export function makeJob(input: JobInput): Job {
-  const passed = PASSED_VARIABLES.filter((name) => input.passSource || (name !== 'ROBO_DOTFILES_REPO' && name !== 'ROBO_DOTFILES_REF'));
+  const passed = PASSED_VARIABLES.filter(
+    (name) => input.passSource || (name !== 'ROBO_DOTFILES_REPO' && name !== 'ROBO_DOTFILES_REF'),
+  );
   const environment: Array<[string, string]> = [
     ['SEGMENT_TEAM', input.team],
     ...passed.flatMap((name): Array<[string, string]> => (input.env[name] ? [[name, input.env[name]]] : [])),
@@ -77,14 +89,32 @@ export function makeJob(input: JobInput): Job {
     ['NO_COLOR', '1'],
     ['PATH', input.path],
   ];
-  const checked: Array<[string, string]> = [['the path of node', input.node], ['the path of robo', input.robo], ...environment];
+  const checked: Array<[string, string]> = [
+    ['the path of node', input.node],
+    ['the path of robo', input.robo],
+    ...environment,
+  ];
   for (const [name, value] of checked) {
-    if (/[\r\n]/.test(value)) throw new UsageError(`${name} contains a line break: it cannot be passed to a scheduled job`);
+    if (/[\r\n]/.test(value))
+      throw new UsageError(`${name} contains a line break: it cannot be passed to a scheduled job`);
   }
-  return { team: input.team, command: [input.node, input.robo, ...JOB_ARGS], environment, logFile: input.logFile, time: input.time };
+  return {
+    team: input.team,
+    command: [input.node, input.robo, ...JOB_ARGS],
+    environment,
+    logFile: input.logFile,
+    time: input.time,
+  };
 }
 
 /** The job's PATH: node's folder, git's, then the usual system folders, each once. */
 export function jobPath(folders: ReadonlyArray<string | undefined>): string {
-  return [...new Set([...folders.filter((folder): folder is string => Boolean(folder)), '/usr/local/bin', '/usr/bin', '/bin'])].join(':');
+  return [
+    ...new Set([
+      ...folders.filter((folder): folder is string => Boolean(folder)),
+      '/usr/local/bin',
+      '/usr/bin',
+      '/bin',
+    ]),
+  ].join(':');
 }

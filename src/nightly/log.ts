@@ -63,7 +63,8 @@ export function formatLogLine(entry: LogEntry): string {
   }
 }
 
-const LINE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z) (\S+) (\S+) (changed|unchanged|offline since (\S+?Z)(?: \(over max_offline (\w+)\))?(?:: (.*))?|failed: (.*))$/;
+const LINE =
+  /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z) (\S+) (\S+) (changed|unchanged|offline since (\S+?Z)(?: \(over max_offline (\w+)\))?(?:: (.*))?|failed: (.*))$/;
 
 /** A line robo wrote, read back; undefined for anything else (what the scheduler caught, say). */
 export function parseLogLine(line: string): LogEntry | undefined {
@@ -74,9 +75,16 @@ export function parseLogLine(line: string): LogEntry | undefined {
     time: new Date(time!),
     team: team === '-' ? undefined : team,
     commit: commit === '-' ? undefined : commit,
-    result: result === 'changed' || result === 'unchanged' ? result : result!.startsWith('offline') ? 'offline' : 'failed',
+    result:
+      result === 'changed' || result === 'unchanged' ? result : result!.startsWith('offline') ? 'offline' : 'failed',
   };
-  if (entry.result === 'offline') return { ...entry, since: new Date(since!), ...(over ? { overThreshold: over } : {}), ...(offlineReason ? { reason: offlineReason } : {}) };
+  if (entry.result === 'offline')
+    return {
+      ...entry,
+      since: new Date(since!),
+      ...(over ? { overThreshold: over } : {}),
+      ...(offlineReason ? { reason: offlineReason } : {}),
+    };
   if (entry.result === 'failed') return { ...entry, reason: failedReason };
   return entry;
 }
@@ -131,7 +139,12 @@ export async function appendLogLine(file: string, line: string): Promise<void> {
  */
 export function offlineSince(entries: readonly LogEntry[], commit: string | undefined, commitDate: Date): Date {
   const reached = entries
-    .filter((entry) => (entry.result === 'changed' || entry.result === 'unchanged') && entry.commit !== undefined && commit?.startsWith(entry.commit))
+    .filter(
+      (entry) =>
+        (entry.result === 'changed' || entry.result === 'unchanged') &&
+        entry.commit !== undefined &&
+        commit?.startsWith(entry.commit),
+    )
     .map((entry) => entry.time.getTime());
   return new Date(Math.max(commitDate.getTime(), ...reached));
 }

@@ -29,7 +29,7 @@ export interface NightlyRunResult {
   /** 0, or the code the job exits with. */
   exitCode: number;
   /** What failed, for a person at a terminal (the log has its first line). */
-  error: unknown;
+  error: Error | undefined;
 }
 
 /** The log the run appends to: the job's $ROBO_NIGHTLY_LOG, else where install would put it on this system. */
@@ -48,30 +48,54 @@ export async function nightlyRun(options: NightlyRunOptions): Promise<NightlyRun
   return { ...outcome, line, logFile };
 }
 
-async function refresh(options: NightlyRunOptions, history: readonly LogEntry[]): Promise<{ entry: LogEntry; exitCode: number; error: unknown }> {
+async function refresh(
+  options: NightlyRunOptions,
+  history: readonly LogEntry[],
+): Promise<{ entry: LogEntry; exitCode: number; error: Error | undefined }> {
   let team: string | undefined;
   let settings: Settings | undefined;
   try {
-    const [{ loadSettings }, { teamFrom }, { syncAwsConfig }] = await Promise.all([import('../settings.js'), import('../commands/format.js'), import('../aws-config.js')]);
+    const [{ loadSettings }, { teamFrom }, { syncAwsConfig }] = await Promise.all([
+      import('../settings.js'),
+      import('../commands/format.js'),
+      import('../aws-config.js'),
+    ]);
     settings = await loadSettings(options.env);
     const chosen = teamFrom(options.team, options.env, settings);
     team = chosen.team;
     if (!options.env.ROBO_DOTFILES_REPO && !settings.dotfiles.repo) {
-      throw new UsageError(`no dotfiles source configured (repo in ${settings.file} or $ROBO_DOTFILES_REPO): run robo onboard --repo URL`);
+      throw new UsageError(
+        `no dotfiles source configured (repo in ${settings.file} or $ROBO_DOTFILES_REPO): run robo onboard --repo URL`,
+      );
     }
     const result = await syncAwsConfig({ ...chosen, settings, env: options.env, cwd: options.cwd });
     const now = options.now();
     const base = { time: now, team: result.team, commit: result.source.commit };
     const { offline } = result.source;
-    if (!offline) return { entry: { ...base, result: result.changed ? 'changed' : 'unchanged' }, exitCode: ExitCode.ok, error: undefined };
+    if (!offline)
+      return {
+        entry: { ...base, result: result.changed ? 'changed' : 'unchanged' },
+        exitCode: ExitCode.ok,
+        error: undefined,
+      };
     const since = offlineSince(history, result.source.commit, offline.commitDate);
     const stale = now.getTime() - since.getTime() > settings.nightly.maxOfflineMs;
-    const entry: LogEntry = { ...base, result: 'offline', since, reason: offline.reason, ...(stale ? { overThreshold: durationText(settings.nightly.maxOfflineMs) } : {}) };
+    const entry: LogEntry = {
+      ...base,
+      result: 'offline',
+      since,
+      reason: offline.reason,
+      ...(stale ? { overThreshold: durationText(settings.nightly.maxOfflineMs) } : {}),
+    };
     return { entry, exitCode: stale ? ExitCode.sourceUnreachable : ExitCode.ok, error: undefined };
   } catch (error) {
     const known = error instanceof RoboError;
     const reason = known ? [error.message, ...error.details].join('; ') : `internal error: ${messageOf(error)}`;
     const entry: LogEntry = { time: options.now(), team, commit: undefined, result: 'failed', reason };
-    return { entry, exitCode: known ? error.exitCode : ExitCode.internal, error };
+    return {
+      entry,
+      exitCode: known ? error.exitCode : ExitCode.internal,
+      error: error instanceof Error ? error : new Error(messageOf(error)),
+    };
   }
 }

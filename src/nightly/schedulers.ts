@@ -66,7 +66,9 @@ async function readIfAny(file: string): Promise<string | undefined> {
 /** Write `file` when its content differs; returns whether it did (or would). */
 async function putFile(context: Context, file: string, text: string): Promise<boolean> {
   if ((await readIfAny(file)) === text) return false;
-  await change(context, { kind: 'write', file, text }, () => writeAtomically(file, Buffer.from(text), { mode: 0o644, folderMode: 0o755 }));
+  await change(context, { kind: 'write', file, text }, () =>
+    writeAtomically(file, Buffer.from(text), { mode: 0o644, folderMode: 0o755 }),
+  );
   return true;
 }
 
@@ -74,7 +76,10 @@ async function putFile(context: Context, file: string, text: string): Promise<bo
 async function run(context: Context, program: string, args: string[], required: boolean): Promise<void> {
   await change(context, { kind: 'run', command: [program, ...args].join(' ') }, async () => {
     const result = await runTool(program, args, context.env);
-    if (result.code !== 0 && required) throw new WriteError(`${program} ${args.join(' ')} failed: ${result.stderr.trim().split('\n')[0] ?? `exit ${result.code}`}`);
+    if (result.code !== 0 && required)
+      throw new WriteError(
+        `${program} ${args.join(' ')} failed: ${result.stderr.trim().split('\n')[0] ?? `exit ${result.code}`}`,
+      );
   });
 }
 
@@ -82,7 +87,11 @@ async function run(context: Context, program: string, args: string[], required: 
 
 const systemdFiles = (paths: RoboPaths) => {
   const folder = path.join(paths.configHome, 'systemd', 'user');
-  return { service: path.join(folder, `${UNIT}.service`), timer: path.join(folder, `${UNIT}.timer`), wants: path.join(folder, 'timers.target.wants', `${UNIT}.timer`) };
+  return {
+    service: path.join(folder, `${UNIT}.service`),
+    timer: path.join(folder, `${UNIT}.timer`),
+    wants: path.join(folder, 'timers.target.wants', `${UNIT}.timer`),
+  };
 };
 
 const systemd: Scheduler = {
@@ -91,11 +100,19 @@ const systemd: Scheduler = {
     const files = systemdFiles(paths);
     const [service, timer] = await Promise.all([readIfAny(files.service), readIfAny(files.timer)]);
     if (service === undefined && timer === undefined) return undefined;
-    return { scheduler: 'systemd', where: [files.service, files.timer], team: service === undefined ? undefined : jobTeam(service), time: undefined };
+    return {
+      scheduler: 'systemd',
+      where: [files.service, files.timer],
+      team: service === undefined ? undefined : jobTeam(service),
+      time: undefined,
+    };
   },
   async install(context, job) {
     const files = systemdFiles(context.paths);
-    const wrote = [await putFile(context, files.service, renderService(job)), await putFile(context, files.timer, renderTimer())];
+    const wrote = [
+      await putFile(context, files.service, renderService(job)),
+      await putFile(context, files.timer, renderTimer()),
+    ];
     if (context.activate || context.dryRun) {
       // Always: enable is idempotent, and turns a timer someone disabled back on.
       await run(context, 'systemctl', ['--user', 'daemon-reload'], true);
@@ -105,10 +122,18 @@ const systemd: Scheduler = {
   },
   async remove(context) {
     const files = systemdFiles(context.paths);
-    const present = await Promise.all([files.service, files.timer, files.wants].map((file) => lstat(file).then(() => true, () => false)));
+    const present = await Promise.all(
+      [files.service, files.timer, files.wants].map((file) =>
+        lstat(file).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
     if (!present.some(Boolean)) return false;
     const usable = context.activate && (await systemdUsable(context.env));
-    if (usable || context.dryRun) await run(context, 'systemctl', ['--user', 'disable', '--now', `${UNIT}.timer`], false);
+    if (usable || context.dryRun)
+      await run(context, 'systemctl', ['--user', 'disable', '--now', `${UNIT}.timer`], false);
     for (const [index, file] of [files.service, files.timer, files.wants].entries()) {
       if (present[index]) await change(context, { kind: 'remove', file }, () => rm(file, { force: true }));
     }
@@ -127,14 +152,18 @@ const launchd: Scheduler = {
   async inspect({ paths }) {
     const file = plistFile(paths);
     const text = await readIfAny(file);
-    return text === undefined ? undefined : { scheduler: 'launchd', where: [file], team: jobTeam(text), time: plistTime(text) };
+    return text === undefined
+      ? undefined
+      : { scheduler: 'launchd', where: [file], team: jobTeam(text), time: plistTime(text) };
   },
   async install(context, job) {
     const file = plistFile(context.paths);
     const wrote = await putFile(context, file, renderPlist(job));
     if (context.activate || context.dryRun) {
       await run(context, 'launchctl', ['bootout', `${domain()}/${LABEL}`], false);
-      await change(context, { kind: 'run', command: `launchctl bootstrap ${domain()} ${file}` }, () => bootstrap(context.env, file));
+      await change(context, { kind: 'run', command: `launchctl bootstrap ${domain()} ${file}` }, () =>
+        bootstrap(context.env, file),
+      );
     }
     return wrote;
   },
@@ -152,7 +181,8 @@ async function bootstrap(env: NodeJS.ProcessEnv, file: string): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     const result = await runTool('launchctl', ['bootstrap', domain(), file], env);
     if (result.code === 0) return;
-    if (attempt >= 5) throw new WriteError(`launchctl bootstrap ${domain()} ${file} failed: ${result.stderr.trim().split('\n')[0]}`);
+    if (attempt >= 5)
+      throw new WriteError(`launchctl bootstrap ${domain()} ${file} failed: ${result.stderr.trim().split('\n')[0]}`);
     await sleep(1000);
   }
 }
@@ -163,21 +193,27 @@ const cron: Scheduler = {
   name: 'cron',
   async inspect({ env }) {
     const line = markedLine((await readCrontab(env)) ?? '', CRON_MARKER);
-    return line === undefined ? undefined : { scheduler: 'cron', where: ['crontab'], team: jobTeam(`${line} `), time: cronTime(line) };
+    return line === undefined
+      ? undefined
+      : { scheduler: 'cron', where: ['crontab'], team: jobTeam(`${line} `), time: cronTime(line) };
   },
   async install(context, job) {
     const current = (await readCrontab(context.env)) ?? '';
     const line = renderCronLine(job);
     const next = rewriteMarked(current, CRON_MARKER, line);
     if (next === current) return false;
-    await change(context, { kind: 'crontab', line, removed: markedLine(current, CRON_MARKER) }, () => writeCrontab(next, context.env));
+    await change(context, { kind: 'crontab', line, removed: markedLine(current, CRON_MARKER) }, () =>
+      writeCrontab(next, context.env),
+    );
     return true;
   },
   async remove(context) {
     const current = await readCrontab(context.env);
     const line = current === undefined ? undefined : markedLine(current, CRON_MARKER);
     if (current === undefined || line === undefined) return false;
-    await change(context, { kind: 'crontab', line: undefined, removed: line }, () => writeCrontab(rewriteMarked(current, CRON_MARKER, undefined), context.env));
+    await change(context, { kind: 'crontab', line: undefined, removed: line }, () =>
+      writeCrontab(rewriteMarked(current, CRON_MARKER, undefined), context.env),
+    );
     return true;
   },
 };

@@ -50,10 +50,15 @@ export async function nightlyStatus(options: { env: NodeJS.ProcessEnv; now: Date
 }
 
 async function nextRun(installed: Installed, env: NodeJS.ProcessEnv, now: Date): Promise<NextRun | undefined> {
-  if (installed.scheduler !== 'systemd') return installed.time && { at: nextDaily(installed.time, now), from: 'computed' };
+  if (installed.scheduler !== 'systemd')
+    return installed.time && { at: nextDaily(installed.time, now), from: 'computed' };
   if (await systemdUsable(env)) {
     // TZ=UTC: systemctl prints times in the local zone, by an abbreviation Date cannot read.
-    const shown = await runTool('systemctl', ['--user', 'show', `${UNIT}.timer`, '--property=NextElapseUSecRealtime', '--value'], { ...env, TZ: 'UTC' });
+    const shown = await runTool(
+      'systemctl',
+      ['--user', 'show', `${UNIT}.timer`, '--property=NextElapseUSecRealtime', '--value'],
+      { ...env, TZ: 'UTC' },
+    );
     const at = shown.code === 0 ? parseSystemdTimestamp(shown.stdout) : undefined;
     if (at) return { at, from: 'systemctl' };
   }
@@ -66,7 +71,9 @@ async function nextRun(installed: Installed, env: NodeJS.ProcessEnv, now: Date):
  * launchd plist): no process is started, so aws.config can ask on every run.
  * A cron job is not seen here (that needs `crontab -l`); robo doctor asks it.
  */
-export async function nightlyTeamFromFiles(env: NodeJS.ProcessEnv): Promise<{ team: string | undefined; scheduler: SchedulerName } | undefined> {
+export async function nightlyTeamFromFiles(
+  env: NodeJS.ProcessEnv,
+): Promise<{ team: string | undefined; scheduler: SchedulerName } | undefined> {
   const ctx = context(env, true);
   for (const name of ['systemd', 'launchd'] as const) {
     const installed = await SCHEDULER_BY_NAME[name].inspect(ctx);

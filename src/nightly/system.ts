@@ -21,11 +21,16 @@ export interface ToolResult {
 /** Run a program to the end; never rejects. */
 export function runTool(program: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<ToolResult> {
   return new Promise((resolve) => {
-    execFile(program, args, { env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
-      if (!error) return resolve({ code: 0, stdout, stderr });
-      const code = typeof error.code === 'number' ? error.code : undefined;
-      resolve({ code, stdout, stderr: stderr || error.message });
-    });
+    execFile(
+      program,
+      args,
+      { env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024, windowsHide: true },
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ code: 0, stdout, stderr });
+        const code = typeof error.code === 'number' ? error.code : undefined;
+        resolve({ code, stdout, stderr: stderr || error.message });
+      },
+    );
   });
 }
 
@@ -65,7 +70,8 @@ export async function writeCrontab(text: string, env: NodeJS.ProcessEnv): Promis
     const file = path.join(folder, 'crontab');
     await writeFile(file, text, { mode: 0o600 });
     const result = await runTool('crontab', [file], env);
-    if (result.code !== 0) throw new WriteError(`cannot write your crontab (crontab: ${result.stderr.trim().split('\n')[0]})`);
+    if (result.code !== 0)
+      throw new WriteError(`cannot write your crontab (crontab: ${result.stderr.trim().split('\n')[0]})`);
   } finally {
     await rm(folder, { recursive: true, force: true });
   }

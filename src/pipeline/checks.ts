@@ -41,13 +41,15 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 function textProblem(text: string): string | undefined {
   const lone = LONE_SURROGATE.exec(text);
-  if (lone) return `contains an unpaired surrogate \\u${lone[0].charCodeAt(0).toString(16).toUpperCase()} at position ${lone.index + 1}: not a character, so it cannot be written as UTF-8`;
+  if (lone)
+    return `contains an unpaired surrogate \\u${lone[0].charCodeAt(0).toString(16).toUpperCase()} at position ${lone.index + 1}: not a character, so it cannot be written as UTF-8`;
   const control = CONTROL.exec(text);
   if (control) {
     const code = control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
     return `contains the control character U+${code} at position ${control.index + 1}: a newline or NUL would break ~/.aws/config`;
   }
-  if (text !== text.trim()) return 'has leading or trailing whitespace, which the AWS CLI and aws-okta would silently drop';
+  if (text !== text.trim())
+    return 'has leading or trailing whitespace, which the AWS CLI and aws-okta would silently drop';
   return undefined;
 }
 
@@ -57,7 +59,8 @@ export function samlUrlProblem(url: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:/i.test(url)) return `${rule}: no scheme (aws-okta adds https:// and your Okta host)`;
   if (url.startsWith('//')) return `${rule}: no host`;
   if (url.startsWith('/')) return `${rule}: no leading slash`;
-  if (url.includes('?') || url.includes('#')) return `${rule}: no query string or fragment (aws-okta appends ?onetimetoken=...)`;
+  if (url.includes('?') || url.includes('#'))
+    return `${rule}: no query string or fragment (aws-okta appends ?onetimetoken=...)`;
   if (!/^home\/amazon_aws\/[A-Za-z0-9]+\/[0-9]+$/.test(url)) return rule;
   return undefined;
 }
@@ -66,5 +69,5 @@ export function samlUrlProblem(url: string): string | undefined {
 export function regionProblem(region: string): string | undefined {
   if (isKnownRegion(region)) return undefined;
   const suggestion = suggestRegion(region);
-  return `is not a known AWS region${suggestion ? `; did you mean ${suggestion}?` : ' (see robo\'s src/pipeline/regions.ts for the list)'}`;
+  return `is not a known AWS region${suggestion ? `; did you mean ${suggestion}?` : " (see robo's src/pipeline/regions.ts for the list)"}`;
 }

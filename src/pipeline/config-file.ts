@@ -33,7 +33,8 @@ export function lineAt(text: string, offset: number): Line {
 /** 1-based number of the line holding `offset`, for messages. */
 export function lineNumberAt(text: string, offset: number): number {
   let count = 1;
-  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) count += 1;
+  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1))
+    count += 1;
   return count;
 }
 
@@ -53,7 +54,7 @@ export type BlockSearch =
  */
 function markerLines(text: string): Line[] {
   const lines: Line[] = [];
-  for (let at = text.indexOf('robo'); at !== -1; ) {
+  for (let at = text.indexOf('robo'); at !== -1;) {
     const line = lineAt(text, at);
     if (line.text.trimStart().startsWith('#')) lines.push(line);
     at = line.end < text.length ? text.indexOf('robo', line.end) : -1;
@@ -75,14 +76,22 @@ export function findBlock(text: string): BlockSearch {
   const human = (lines: Line[]) => lines.map((line) => lineNumberAt(text, line.start));
   if (odd.length > 0) return { kind: 'broken', reason: 'a damaged robo marker line', lines: human(odd) };
   if (starts.length === 0 && ends.length === 0) return { kind: 'none' };
-  if (starts.length > 1) return { kind: 'broken', reason: 'more than one start marker (# >>> robo aws.config)', lines: human(starts) };
-  if (ends.length > 1) return { kind: 'broken', reason: 'more than one end marker (# <<< robo aws.config)', lines: human(ends) };
-  if (starts.length === 0) return { kind: 'broken', reason: 'an end marker without a start marker', lines: human(ends) };
-  if (ends.length === 0) return { kind: 'broken', reason: 'a start marker without an end marker', lines: human(starts) };
-  if (ends[0]!.start < starts[0]!.start) return { kind: 'broken', reason: 'the end marker comes before the start marker', lines: human([...starts, ...ends]) };
+  if (starts.length > 1)
+    return { kind: 'broken', reason: 'more than one start marker (# >>> robo aws.config)', lines: human(starts) };
+  if (ends.length > 1)
+    return { kind: 'broken', reason: 'more than one end marker (# <<< robo aws.config)', lines: human(ends) };
+  if (starts.length === 0)
+    return { kind: 'broken', reason: 'an end marker without a start marker', lines: human(ends) };
+  if (ends.length === 0)
+    return { kind: 'broken', reason: 'a start marker without an end marker', lines: human(starts) };
+  if (ends[0]!.start < starts[0]!.start)
+    return {
+      kind: 'broken',
+      reason: 'the end marker comes before the start marker',
+      lines: human([...starts, ...ends]),
+    };
   return { kind: 'found', from: starts[0]!.start, to: ends[0]!.end };
 }
-
 
 /**
  * Bytes of the whitespace character at `at`, or 0. Python's str.isspace
@@ -101,7 +110,8 @@ function spaceAt(text: string, at: number, python: boolean): number {
   if (byte === 0xc2) return second === 0x85 || second === 0xa0 ? 2 : 0;
   const third = text.charCodeAt(at + 2);
   if (byte === 0xe1) return second === 0x9a && third === 0x80 ? 3 : 0;
-  if (byte === 0xe2 && second === 0x80) return (third >= 0x80 && third <= 0x8a) || third === 0xa8 || third === 0xa9 || third === 0xaf ? 3 : 0;
+  if (byte === 0xe2 && second === 0x80)
+    return (third >= 0x80 && third <= 0x8a) || third === 0xa8 || third === 0xa9 || third === 0xaf ? 3 : 0;
   if (byte === 0xe2 && second === 0x81) return third === 0x9f ? 3 : 0;
   if (byte === 0xe3) return second === 0x80 && third === 0x80 ? 3 : 0;
   return 0;
@@ -112,14 +122,17 @@ function spaceBefore(text: string, end: number, floor: number, python: boolean):
   // Most lines end in a printable ASCII character: no need to look further.
   const last = text.charCodeAt(end - 1);
   if (end <= floor || (last > 32 && last < 128)) return 0;
-  for (let width = 1; width <= 3 && end - width >= floor; width += 1) if (spaceAt(text, end - width, python) === width) return width;
+  for (let width = 1; width <= 3 && end - width >= floor; width += 1)
+    if (spaceAt(text, end - width, python) === width) return width;
   return 0;
 }
 
 /** [start, end) without the whitespace at either end. */
 function trimmed(text: string, start: number, end: number, python: boolean): [number, number] {
-  for (let width = spaceAt(text, start, python); width > 0 && start < end; width = spaceAt(text, start, python)) start += width;
-  for (let width = spaceBefore(text, end, start, python); width > 0; width = spaceBefore(text, end, start, python)) end -= width;
+  for (let width = spaceAt(text, start, python); width > 0 && start < end; width = spaceAt(text, start, python))
+    start += width;
+  for (let width = spaceBefore(text, end, start, python); width > 0; width = spaceBefore(text, end, start, python))
+    end -= width;
   return [start, end];
 }
 
@@ -407,8 +420,10 @@ export class GoIniReader {
     const end = newline === -1 ? text.length : newline + 1;
     let first = start;
     let last = newline === -1 ? text.length : newline;
-    for (let width = spaceAt(text, first, false); width > 0 && first < last; width = spaceAt(text, first, false)) first += width;
-    for (let width = spaceBefore(text, last, first, false); width > 0; width = spaceBefore(text, last, first, false)) last -= width;
+    for (let width = spaceAt(text, first, false); width > 0 && first < last; width = spaceAt(text, first, false))
+      first += width;
+    for (let width = spaceBefore(text, last, first, false); width > 0; width = spaceBefore(text, last, first, false))
+      last -= width;
     const char = text.charCodeAt(first);
     const line = this.line;
     line.start = start;

@@ -51,16 +51,25 @@ export async function loadDefinitions(root: string, only?: readonly string[]): P
     const folder = await inspectRepoPath(root, TEAMS_DIR);
     if (folder.kind === 'refused' || folder.kind === 'file') {
       const reason = folder.kind === 'file' ? 'is a file, not a folder' : folder.reason;
-      throw new DefinitionsError(`${TEAMS_DIR}/ in ${root} ${reason}; robo reads team files only from a folder of the repo itself`, []);
+      throw new DefinitionsError(
+        `${TEAMS_DIR}/ in ${root} ${reason}; robo reads team files only from a folder of the repo itself`,
+        [],
+      );
     }
     if (folder.kind === 'directory') entries = await readdir(path.join(root, TEAMS_DIR));
   } catch (error) {
     if (error instanceof DefinitionsError) throw error;
     throw new SourceError(`cannot read ${path.join(root, TEAMS_DIR)}: ${messageOf(error)}`, { cause: error });
   }
-  const teamNames = entries.filter((entry) => entry.endsWith('.json')).map((entry) => entry.slice(0, -'.json'.length)).sort();
+  const teamNames = entries
+    .filter((entry) => entry.endsWith('.json'))
+    .map((entry) => entry.slice(0, -'.json'.length))
+    .sort();
   if (teamNames.length > MAX_TEAMS) {
-    throw new DefinitionsError(`${path.join(root, TEAMS_DIR)} holds ${teamNames.length} team files; robo refuses more than ${MAX_TEAMS}`, []);
+    throw new DefinitionsError(
+      `${path.join(root, TEAMS_DIR)} holds ${teamNames.length} team files; robo refuses more than ${MAX_TEAMS}`,
+      [],
+    );
   }
   const wanted = only ? teamNames.filter((name) => only.includes(name)) : teamNames;
   // Every file is looked at before any is read, so the total is known first.
@@ -68,15 +77,25 @@ export async function loadDefinitions(root: string, only?: readonly string[]): P
   const found = await inBatches(files, (file) => inspect(root, file));
   const total = found.reduce((sum, entry) => sum + (entry?.refused === undefined ? (entry?.size ?? 0) : 0), 0);
   if (total > MAX_TOTAL_BYTES) {
-    throw new DefinitionsError(`${root}: ${ORGANIZATION_FILE} and ${TEAMS_DIR}/*.json hold ${total} bytes together; robo reads at most ${MAX_TOTAL_BYTES} (64 MiB)`, []);
+    throw new DefinitionsError(
+      `${root}: ${ORGANIZATION_FILE} and ${TEAMS_DIR}/*.json hold ${total} bytes together; robo reads at most ${MAX_TOTAL_BYTES} (64 MiB)`,
+      [],
+    );
   }
-  const [organization, ...teamFiles] = await inBatches(found, (entry) => (entry && entry.refused === undefined ? read(root, entry) : Promise.resolve(entry)));
+  const [organization, ...teamFiles] = await inBatches(found, (entry) =>
+    entry && entry.refused === undefined ? read(root, entry) : Promise.resolve(entry),
+  );
   const teams = new Map<string, DefinitionFile>();
   wanted.forEach((name, index) => {
     const file = teamFiles[index];
     if (file) teams.set(name, file);
   });
-  return { root, organization, teamNames: teamNames.filter((name) => !wanted.includes(name) || teams.has(name)), teams };
+  return {
+    root,
+    organization,
+    teamNames: teamNames.filter((name) => !wanted.includes(name) || teams.has(name)),
+    teams,
+  };
 }
 
 /** What is at `file`, without reading it: undefined if missing, refused (unread) if it must not be read. */
@@ -88,9 +107,21 @@ async function inspect(root: string, file: string): Promise<DefinitionFile | und
     const entry = await inspectRepoPath(root, file);
     // A directory named like a team file is not a team file.
     if (entry.kind === 'missing' || entry.kind === 'directory') return undefined;
-    if (entry.kind === 'refused') return { file, text: '', size: 0, refused: `${entry.reason}; definition files must be regular files in the repo` };
+    if (entry.kind === 'refused')
+      return {
+        file,
+        text: '',
+        size: 0,
+        refused: `${entry.reason}; definition files must be regular files in the repo`,
+      };
     const { size } = entry;
-    if (size > MAX_FILE_BYTES) return { file, text: '', size, refused: `is ${size} bytes; definition files may be at most ${MAX_FILE_BYTES} bytes (1 MiB)` };
+    if (size > MAX_FILE_BYTES)
+      return {
+        file,
+        text: '',
+        size,
+        refused: `is ${size} bytes; definition files may be at most ${MAX_FILE_BYTES} bytes (1 MiB)`,
+      };
     return { file, text: '', size };
   } catch (error) {
     throw new SourceError(`cannot read ${path.join(root, file)}: ${messageOf(error)}`, { cause: error });

@@ -76,7 +76,11 @@ export function parseGoDuration(text: string): GoDuration {
     const u = s.slice(0, i);
     s = s.slice(i);
     const unit = UNITS.get(u);
-    if (unit === undefined) return { ok: false, reason: `time: unknown unit ${JSON.stringify(Buffer.from(u, 'latin1').toString('utf8'))} in duration ${JSON.stringify(text)}` };
+    if (unit === undefined)
+      return {
+        ok: false,
+        reason: `time: unknown unit ${JSON.stringify(Buffer.from(u, 'latin1').toString('utf8'))} in duration ${JSON.stringify(text)}`,
+      };
     if (v > LIMIT / unit) return invalid; // overflow
     v *= unit;
     if (f > 0n) {

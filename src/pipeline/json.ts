@@ -11,21 +11,36 @@
  * file of 100,000 "[" made every run die with "Maximum call stack size
  * exceeded", naming no file. Real definition files nest four levels deep.
  */
-import { createScanner, findNodeAtLocation, parseTree, printParseErrorCode, visit, type JSONPath, type ParseErrorCode } from 'jsonc-parser';
+import {
+  createScanner,
+  findNodeAtLocation,
+  parseTree,
+  printParseErrorCode,
+  visit,
+  type JSONPath,
+  type ParseErrorCode,
+} from 'jsonc-parser';
 import { pointerSegment } from './problems.js';
 
 /** Deepest nesting of arrays and objects robo reads: far above any real file, far below what a recursive walk cannot take. */
 export const MAX_DEPTH = 32;
 
 export type JsonResult =
-  | { ok: true; value: unknown }
-  | { ok: false; problems: Array<{ pointer: string; message: string }> };
+  { ok: true; value: unknown } | { ok: false; problems: Array<{ pointer: string; message: string }> };
 
 export function parseStrictJson(text: string): JsonResult {
   const deep = tooDeep(text);
   if (deep !== undefined) {
     const { line, column } = lineAndColumn(text, deep);
-    return { ok: false, problems: [{ pointer: '', message: `nested more than ${MAX_DEPTH} levels deep at line ${line}, column ${column}: robo refuses deeper files` }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          pointer: '',
+          message: `nested more than ${MAX_DEPTH} levels deep at line ${line}, column ${column}: robo refuses deeper files`,
+        },
+      ],
+    };
   }
   const problems: Array<{ pointer: string; message: string }> = [];
   // Keys seen so far in each open object, innermost last.
@@ -40,11 +55,21 @@ export function parseStrictJson(text: string): JsonResult {
       onObjectEnd: () => {
         objects.pop();
       },
-      onObjectProperty: (property: string, _offset: number, _length: number, line: number, column: number, pathSupplier: () => JSONPath) => {
+      onObjectProperty: (
+        property: string,
+        _offset: number,
+        _length: number,
+        line: number,
+        column: number,
+        pathSupplier: () => JSONPath,
+      ) => {
         const keys = objects[objects.length - 1];
         if (!keys) return;
         if (keys.has(property)) {
-          problems.push({ pointer: toPointer([...pathSupplier(), property]), message: `duplicate key at line ${line + 1}, column ${column + 1}: JSON keeps only the last value, so robo refuses the file` });
+          problems.push({
+            pointer: toPointer([...pathSupplier(), property]),
+            message: `duplicate key at line ${line + 1}, column ${column + 1}: JSON keeps only the last value, so robo refuses the file`,
+          });
         }
         keys.add(property);
       },
@@ -52,12 +77,16 @@ export function parseStrictJson(text: string): JsonResult {
         if (syntaxError) return; // the first error is the useful one; the rest follow from it
         syntaxError = true;
         const { line, column } = lineAndColumn(text, offset);
-        problems.push({ pointer: '', message: `invalid JSON at line ${line}, column ${column}: ${describeError(error)}` });
+        problems.push({
+          pointer: '',
+          message: `invalid JSON at line ${line}, column ${column}: ${describeError(error)}`,
+        });
       },
     },
     { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
   );
-  if (problems.length > 0) return { ok: false, problems: syntaxError ? problems.filter((problem) => problem.pointer === '') : problems };
+  if (problems.length > 0)
+    return { ok: false, problems: syntaxError ? problems.filter((problem) => problem.pointer === '') : problems };
   return { ok: true, value: JSON.parse(text) as unknown };
 }
 
@@ -82,7 +111,11 @@ function tooDeep(text: string): number | undefined {
   for (let token = scanner.scan() as number; token !== EOF; token = scanner.scan() as number) {
     if (token === OPEN_BRACE || token === OPEN_BRACKET) {
       if (open.push(token) > MAX_DEPTH) return scanner.getTokenOffset();
-    } else if ((token === CLOSE_BRACE && open.at(-1) === OPEN_BRACE) || (token === CLOSE_BRACKET && open.at(-1) === OPEN_BRACKET)) open.pop();
+    } else if (
+      (token === CLOSE_BRACE && open.at(-1) === OPEN_BRACE) ||
+      (token === CLOSE_BRACKET && open.at(-1) === OPEN_BRACKET)
+    )
+      open.pop();
   }
   return undefined;
 }
@@ -117,7 +150,10 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
  */
 export function pointerLines(text: string): (pointer: string) => number | undefined {
   // parseTree recurses: a file nested too deep has no lines to find (its one problem has no pointer).
-  const tree = tooDeep(text) === undefined ? parseTree(text, [], { disallowComments: true, allowTrailingComma: false }) : undefined;
+  const tree =
+    tooDeep(text) === undefined
+      ? parseTree(text, [], { disallowComments: true, allowTrailingComma: false })
+      : undefined;
   const lineStarts = [0];
   for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) lineStarts.push(index + 1);
   const lineAt = (offset: number) => {
@@ -137,7 +173,9 @@ export function pointerLines(text: string): (pointer: string) => number | undefi
     for (const raw of pointer.slice(1).split('/')) {
       const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
       // jsonc-parser takes numbers for array indexes, and a pointer's segments are text.
-      const next = findNodeAtLocation(node, [node.type === 'array' && /^\d+$/.test(segment) ? Number(segment) : segment]);
+      const next = findNodeAtLocation(node, [
+        node.type === 'array' && /^\d+$/.test(segment) ? Number(segment) : segment,
+      ]);
       if (!next) return undefined;
       node = next;
     }

@@ -44,7 +44,13 @@ export interface OpenSource {
 export async function resolveSource(request: OpenSourceRequest): Promise<OpenSource> {
   const paths = resolvePaths(request.env);
   const settings = request.settings ?? (await readSettings(paths.settingsFile));
-  const spec = resolveSourceSpec({ repo: request.repo, ref: request.ref, env: request.env, cwd: request.cwd, settings });
+  const spec = resolveSourceSpec({
+    repo: request.repo,
+    ref: request.ref,
+    env: request.env,
+    cwd: request.cwd,
+    settings,
+  });
   const trust = trustPolicy(request, settings, spec, paths);
   return { paths, settings, spec, trust, timeout: resolveTimeout(request.env, settings) };
 }
@@ -64,25 +70,41 @@ export async function openSource(request: OpenSourceRequest): Promise<OpenSource
 }
 
 /** The trust policy when signatures are required, after checking the request makes sense. */
-function trustPolicy(request: OpenSourceRequest, settings: Settings, spec: SourceSpec, paths: RoboPaths): TrustPolicy | undefined {
+function trustPolicy(
+  request: OpenSourceRequest,
+  settings: Settings,
+  spec: SourceSpec,
+  paths: RoboPaths,
+): TrustPolicy | undefined {
   const flag = request.requireSigned ?? false;
   if (!flag && !settings.trust.requireSigned) {
     if (request.allowRollback) {
-      throw new UsageError(`--allow-rollback: signed commits are not required (--require-signed, or require_signed in ${settings.file}), so robo keeps no record to roll back from`);
+      throw new UsageError(
+        `--allow-rollback: signed commits are not required (--require-signed, or require_signed in ${settings.file}), so robo keeps no record to roll back from`,
+      );
     }
     return undefined;
   }
   const from = flag ? '--require-signed' : `require_signed in ${settings.file}`;
   const { allowedSigners, pgpFingerprints } = settings.trust;
   if (!allowedSigners && pgpFingerprints.length === 0) {
-    throw new UsageError(`${from}: no allowed-signers file: set allowed_signers in the [trust] section of ${settings.file} (or allowed_pgp_fingerprints, for OpenPGP keys)`);
+    throw new UsageError(
+      `${from}: no allowed-signers file: set allowed_signers in the [trust] section of ${settings.file} (or allowed_pgp_fingerprints, for OpenPGP keys)`,
+    );
   }
   if (spec.kind !== 'git') {
     throw new UsageError(`${from}: ${describeSpec(spec)} is not a git source, so there is no commit to verify`);
   }
-  const sshAllowedSigners = allowedSigners === undefined ? undefined : path.resolve(request.cwd, expandHome(allowedSigners, paths.home));
+  const sshAllowedSigners =
+    allowedSigners === undefined ? undefined : path.resolve(request.cwd, expandHome(allowedSigners, paths.home));
   if (sshAllowedSigners !== undefined && !existsSync(sshAllowedSigners)) {
     throw new UsageError(`${settings.file}: [trust] allowed_signers: ${sshAllowedSigners} does not exist`);
   }
-  return { settingsFile: settings.file, sshAllowedSigners, pgpFingerprints, stateDir: paths.stateDir, allowRollback: request.allowRollback ?? false };
+  return {
+    settingsFile: settings.file,
+    sshAllowedSigners,
+    pgpFingerprints,
+    stateDir: paths.stateDir,
+    allowRollback: request.allowRollback ?? false,
+  };
 }

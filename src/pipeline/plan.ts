@@ -17,7 +17,19 @@
  */
 import { BrokenMarkersError, UnmergeableConfigError } from '../errors.js';
 import type { Target } from '../system/target.js';
-import { awsOktaProfile, BotocoreReader, botocoreProfile, findBlock, GoIniReader, goIniKey, lineIndexAt, readAsBotocore, shownText, type ConfigLine, type LineKind } from './config-file.js';
+import {
+  awsOktaProfile,
+  BotocoreReader,
+  botocoreProfile,
+  findBlock,
+  GoIniReader,
+  goIniKey,
+  lineIndexAt,
+  readAsBotocore,
+  shownText,
+  type ConfigLine,
+  type LineKind,
+} from './config-file.js';
 
 export interface RemovedSection {
   /** The header as the user wrote it, e.g. "[profile dev]". */
@@ -56,10 +68,13 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
   const text = current.toString('latin1');
   const search = findBlock(text);
   if (search.kind === 'broken') {
-    throw new BrokenMarkersError(`${target.path}: ${search.reason} at line ${search.lines.join(', ')}; nothing was written`, [
-      'robo only rewrites the lines between "# >>> robo aws.config ..." and "# <<< robo aws.config".',
-      'Fix or delete the marker lines by hand (or run with --replace to overwrite the whole file after a backup).',
-    ]);
+    throw new BrokenMarkersError(
+      `${target.path}: ${search.reason} at line ${search.lines.join(', ')}; nothing was written`,
+      [
+        'robo only rewrites the lines between "# >>> robo aws.config ..." and "# <<< robo aws.config".',
+        'Fix or delete the marker lines by hand (or run with --replace to overwrite the whole file after a backup).',
+      ],
+    );
   }
   // The user's two parts: before robo's block and after it (all of the file when there is no block yet).
   let [from, to] = search.kind === 'found' ? [search.from, search.to] : [0, 0];
@@ -72,7 +87,8 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
     return kept.join('') + (breakBeforeBlock && end === from && start < end ? '\n' : '');
   };
   // The usual run: robo's block is already these bytes and nothing is taken out, so the file stays as it is.
-  const unchanged = drop.length === 0 && search.kind === 'found' && to - from === view.length && text.slice(from, to) === view;
+  const unchanged =
+    drop.length === 0 && search.kind === 'found' && to - from === view.length && text.slice(from, to) === view;
   // Put the block at `at` (where the old one was, or where a new one goes) and see whether any line reads differently.
   const place = (at: [number, number]) => {
     [from, to, breakBeforeBlock] = [...at, false];
@@ -80,17 +96,24 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
     const before = keep(0, from);
     breakBeforeBlock = before !== '' && !before.endsWith('\n');
     const head = breakBeforeBlock ? `${before}\n` : before;
-    return mergeProblem(reading, { output: head + view + keep(to, text.length), block: [head.length, head.length + view.length], from, to, drop }, options.generated);
+    return mergeProblem(
+      reading,
+      { output: head + view + keep(to, text.length), block: [head.length, head.length + view.length], from, to, drop },
+      options.generated,
+    );
   };
   // A new block goes at the top, unless that would change how the user's lines read (an indented first
   // header would continue robo's last value): then at the end, where nothing of the user's follows it.
   let problem = place([from, to]);
   if (problem && search.kind === 'none' && text.length > 0) problem = place([text.length, text.length]);
   if (problem) {
-    throw new UnmergeableConfigError(`${target.path}: line ${problem.line} (${JSON.stringify(problem.text)}): ${problem.reason}; nothing was written`, [
-      'robo takes out only whole sections of yours that collide with its own, and only where nothing else changes for the AWS CLI or aws-okta.',
-      'Edit that line by hand (remove its leading whitespace, or give it a section of its own), or run with --replace to overwrite the whole file after a backup.',
-    ]);
+    throw new UnmergeableConfigError(
+      `${target.path}: line ${problem.line} (${JSON.stringify(problem.text)}): ${problem.reason}; nothing was written`,
+      [
+        'robo takes out only whole sections of yours that collide with its own, and only where nothing else changes for the AWS CLI or aws-okta.',
+        'Edit that line by hand (remove its leading whitespace, or give it a section of its own), or run with --replace to overwrite the whole file after a backup.',
+      ],
+    );
   }
   if (unchanged) return { target, next: current, changed: false, removed };
   return finish(target, Buffer.from(keep(0, from) + view + keep(to, text.length), 'latin1'), removed);
@@ -145,7 +168,10 @@ function keptRanges(drop: ReadonlyArray<[number, number]>, start: number, end: n
  * [ profile dev ], [profile okta]). Sections are botocore's: from the header
  * to the next header, continuation lines included.
  */
-function collisions({ text, lines, goIniHeaders, block: [blockFrom, blockTo] }: Reading, generated: ReadonlySet<string>): { removed: RemovedSection[]; drop: Array<[number, number]> } {
+function collisions(
+  { text, lines, goIniHeaders, block: [blockFrom, blockTo] }: Reading,
+  generated: ReadonlySet<string>,
+): { removed: RemovedSection[]; drop: Array<[number, number]> } {
   const mine = (offset: number) => offset < blockFrom || offset >= blockTo;
   const robo = new Set([...generated, 'okta']);
   const colliding = new Set<number>();
@@ -228,11 +254,18 @@ interface MergeProblem {
  */
 function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<string>): MergeProblem | undefined {
   const { text, lines } = reading;
-  const { output, block: [blockStart, blockEnd] } = merge;
+  const {
+    output,
+    block: [blockStart, blockEnd],
+  } = merge;
   // Where each kept piece of the old text landed in the new one.
   const pieces: Array<{ at: number; from: number; to: number }> = [];
   let at = 0;
-  for (const [from, to] of [...keptRanges(merge.drop, 0, merge.from), [-1, -1] as const, ...keptRanges(merge.drop, merge.to, text.length)]) {
+  for (const [from, to] of [
+    ...keptRanges(merge.drop, 0, merge.from),
+    [-1, -1] as const,
+    ...keptRanges(merge.drop, merge.to, text.length),
+  ]) {
     if (from === -1) at = blockEnd;
     else pieces.push({ at, from, to });
     at += to - from;
@@ -245,7 +278,9 @@ function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<str
       else high = middle - 1;
     }
     const piece = pieces[low];
-    return piece === undefined || offset < piece.at || offset >= piece.at + piece.to - piece.from ? -1 : piece.from + offset - piece.at;
+    return piece === undefined || offset < piece.at || offset >= piece.at + piece.to - piece.from
+      ? -1
+      : piece.from + offset - piece.at;
   };
   const inBlock = (offset: number) => offset >= blockStart && offset < blockEnd;
   const problem = (offset: number, reason: string): MergeProblem => {
@@ -257,7 +292,12 @@ function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<str
   // or ROBO for robo's block, so what a line belongs to can be compared before and after.
   const ROBO = -2;
   const [oldBlockFrom, oldBlockTo] = reading.block;
-  const oldOwner = (line: ConfigLine) => (line.owner === -1 ? -1 : lines[line.owner]!.start >= oldBlockFrom && lines[line.owner]!.start < oldBlockTo ? ROBO : line.owner);
+  const oldOwner = (line: ConfigLine) =>
+    line.owner === -1
+      ? -1
+      : lines[line.owner]!.start >= oldBlockFrom && lines[line.owner]!.start < oldBlockTo
+        ? ROBO
+        : line.owner;
   // A file already holding this block is checked too (robo's profiles must be robo's), with no second reading.
   const same = output === text;
   const now = new BotocoreReader(output);
@@ -282,8 +322,10 @@ function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<str
     if (line.kind === 'blank' || line.kind === 'comment') continue;
     const owner = line.owner === -1 ? -1 : origin[line.owner]!;
     if (owner === ROBO) return problem(line.start, `the AWS CLI would read it as part of robo's block above it`);
-    if (line.kind !== before.kind) return problem(line.start, `the AWS CLI would read it as ${KIND[line.kind]}, not as ${KIND[before.kind]}`);
-    if (owner !== oldOwner(before)) return problem(line.start, 'the AWS CLI would read it as part of another section than before');
+    if (line.kind !== before.kind)
+      return problem(line.start, `the AWS CLI would read it as ${KIND[line.kind]}, not as ${KIND[before.kind]}`);
+    if (owner !== oldOwner(before))
+      return problem(line.start, 'the AWS CLI would read it as part of another section than before');
   }
 
   // aws-okta refuses a file with a line it cannot parse; what it would read from the rest matters only if there is none.
@@ -298,14 +340,24 @@ function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<str
     if (line.kind === 'error') broken = line.first;
     else if (found) continue;
     else if (line.kind === 'header' && robo.has(awsOktaProfile(line.name))) {
-      found = problem(line.first, `aws-okta reads it as [${line.name}], which robo's block defines, but to the AWS CLI it is no section header, so robo cannot take it out`);
+      found = problem(
+        line.first,
+        `aws-okta reads it as [${line.name}], which robo's block defines, but to the AWS CLI it is no section header, so robo cannot take it out`,
+      );
     }
     // aws-okta looks keys up by names of lower-case letters and "_"; one named otherwise ("[x]" from a
     // header holding "=", or the start of a file with CR line ends, read as one line) is never read.
-    else if (line.kind === 'key' && robo.has(awsOktaProfile(goIni.section)) && /^[a-z_]+$/.test(goIniKey(output, line))) {
+    else if (
+      line.kind === 'key' &&
+      robo.has(awsOktaProfile(goIni.section)) &&
+      /^[a-z_]+$/.test(goIniKey(output, line))
+    ) {
       found = problem(line.first, `aws-okta would read it as a setting of robo's [${goIni.section}]`);
     }
   }
-  if (broken !== undefined) return reading.goIniReadable ? problem(broken, 'aws-okta could read the file before, and would stop at this line') : undefined;
+  if (broken !== undefined)
+    return reading.goIniReadable
+      ? problem(broken, 'aws-okta could read the file before, and would stop at this line')
+      : undefined;
   return found;
 }

@@ -15,7 +15,13 @@ export interface Problem {
 /** Whether a value read back from one of robo's caches is a Problem: a damaged cache must not crash a run. */
 export function isProblem(value: unknown): value is Problem {
   const problem = value as Partial<Problem> | null;
-  return typeof problem === 'object' && problem !== null && typeof problem.file === 'string' && typeof problem.pointer === 'string' && typeof problem.message === 'string';
+  return (
+    typeof problem === 'object' &&
+    problem !== null &&
+    typeof problem.file === 'string' &&
+    typeof problem.pointer === 'string' &&
+    typeof problem.message === 'string'
+  );
 }
 
 export function formatProblem(problem: Problem): string {

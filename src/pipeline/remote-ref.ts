@@ -79,20 +79,25 @@ export function resolveRemoteRef(request: RefRequest, listed: ReadonlyMap<string
   if (ref === undefined || ref === 'HEAD') {
     const commit = listed.get('HEAD');
     if (commit) return { name: 'HEAD', commit };
-    throw new SourceError(`${url} has no HEAD (an empty repository, or HEAD names a branch that does not exist): give a branch or tag with --ref`);
+    throw new SourceError(
+      `${url} has no HEAD (an empty repository, or HEAD names a branch that does not exist): give a branch or tag with --ref`,
+    );
   }
   const found = candidates(ref).filter((name) => listed.has(name));
   if (found.length > 1) {
-    throw new UsageError(`ref ${JSON.stringify(ref)} (${origin}) is both a branch and a tag in ${url}: ${found.join(' and ')}`, [
-      `write the one you mean in full: ${found.map((name) => spelled(request.origin, name)).join(' or ')}`,
-    ]);
+    throw new UsageError(
+      `ref ${JSON.stringify(ref)} (${origin}) is both a branch and a tag in ${url}: ${found.join(' and ')}`,
+      [`write the one you mean in full: ${found.map((name) => spelled(request.origin, name)).join(' or ')}`],
+    );
   }
   const [name] = found;
   if (name) return { name, commit: listed.get(`${name}^{}`) ?? listed.get(name)! };
   // Not a ref: a full commit id names itself (whether the server hands it out, the fetch says).
   if (COMMIT_ID.test(ref)) return { name: ref.toLowerCase(), commit: ref.toLowerCase() };
   const what = ref.startsWith('refs/') ? 'no such ref' : 'no branch or tag of that name';
-  throw new SourceError(`ref ${JSON.stringify(ref)} (${origin}) does not exist in ${url}: ${what} (deleted or renamed upstream?); nothing was written`);
+  throw new SourceError(
+    `ref ${JSON.stringify(ref)} (${origin}) does not exist in ${url}: ${what} (deleted or renamed upstream?); nothing was written`,
+  );
 }
 
 /**

@@ -22,10 +22,13 @@ export function planRemoval(target: Target): RemovalPlan | undefined {
   const block = readBlock(target.content);
   if (block.kind === 'none') return undefined;
   if (block.kind === 'broken') {
-    throw new BrokenMarkersError(`${target.path}: ${block.reason} at line ${block.lines.join(', ')}; nothing was written`, [
-      'robo only removes the lines between "# >>> robo aws.config ..." and "# <<< robo aws.config".',
-      'Fix or delete the marker lines by hand (robo aws.backups lists the copies robo made).',
-    ]);
+    throw new BrokenMarkersError(
+      `${target.path}: ${block.reason} at line ${block.lines.join(', ')}; nothing was written`,
+      [
+        'robo only removes the lines between "# >>> robo aws.config ..." and "# <<< robo aws.config".',
+        'Fix or delete the marker lines by hand (robo aws.backups lists the copies robo made).',
+      ],
+    );
   }
   const content = target.content!;
   const next = Buffer.concat([content.subarray(0, block.from), content.subarray(block.to)]);

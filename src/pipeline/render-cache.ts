@@ -41,11 +41,21 @@ export function readRenderCache(cacheDir: string, team: string, url: string): Re
     const content = readFileSync(entryFile(cacheDir, team));
     const newline = content.indexOf(0x0a);
     if (newline === -1) return undefined;
-    const entry = { ...(JSON.parse(content.subarray(0, newline).toString('utf8')) as Partial<RenderedEntry>), bytes: content.subarray(newline + 1) };
+    const entry = {
+      ...(JSON.parse(content.subarray(0, newline).toString('utf8')) as Partial<RenderedEntry>),
+      bytes: content.subarray(newline + 1),
+    };
     const clones = path.join(cacheDir, 'sources') + path.sep;
     const whole =
-      entry.version === BUILD_ID && entry.url === url && entry.team === team && typeof entry.dir === 'string' && entry.dir.startsWith(clones) &&
-      typeof entry.commit === 'string' && /^[0-9a-f]{40,64}$/.test(entry.commit) && Array.isArray(entry.warnings) && entry.warnings.every(isProblem);
+      entry.version === BUILD_ID &&
+      entry.url === url &&
+      entry.team === team &&
+      typeof entry.dir === 'string' &&
+      entry.dir.startsWith(clones) &&
+      typeof entry.commit === 'string' &&
+      /^[0-9a-f]{40,64}$/.test(entry.commit) &&
+      Array.isArray(entry.warnings) &&
+      entry.warnings.every(isProblem);
     return whole ? (entry as RenderedEntry) : undefined;
   } catch {
     return undefined;
@@ -53,12 +63,22 @@ export function readRenderCache(cacheDir: string, team: string, url: string): Re
 }
 
 /** Profile names are not stored: a reader takes them from the block itself. The block is written as UTF-8, as in the config. */
-export async function writeRenderCache(cacheDir: string, entry: Omit<RenderedEntry, 'version' | 'bytes'> & { text: string }): Promise<void> {
+export async function writeRenderCache(
+  cacheDir: string,
+  entry: Omit<RenderedEntry, 'version' | 'bytes'> & { text: string },
+): Promise<void> {
   const file = entryFile(cacheDir, entry.team);
   const temp = `${file}.${process.pid}.tmp`;
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    const about = { version: BUILD_ID, url: entry.url, dir: entry.dir, commit: entry.commit, team: entry.team, warnings: entry.warnings };
+    const about = {
+      version: BUILD_ID,
+      url: entry.url,
+      dir: entry.dir,
+      commit: entry.commit,
+      team: entry.team,
+      warnings: entry.warnings,
+    };
     await writeFile(temp, Buffer.from(`${JSON.stringify(about)}\n${entry.text}`, 'utf8'));
     await rename(temp, file);
   } catch {

@@ -19,8 +19,14 @@ import type { AwsConfigModel, ProfileModel } from '../model.js';
  * write credential_process or keys by accident.
  */
 export const ALLOWED_KEYS: ReadonlySet<string> = new Set([
-  'aws_saml_url', 'mfa_provider', 'mfa_factor_type', 'session_ttl', 'assume_role_ttl',
-  'role_arn', 'source_profile', 'region',
+  'aws_saml_url',
+  'mfa_provider',
+  'mfa_factor_type',
+  'session_ttl',
+  'assume_role_ttl',
+  'role_arn',
+  'source_profile',
+  'region',
 ]);
 
 /** The marker lines that frame robo's part of the file. */
@@ -40,7 +46,10 @@ export function renderAwsConfig(model: AwsConfigModel): string {
 }
 
 function profileLines(profile: ProfileModel): string[] {
-  if (!PROFILE_NAME.test(profile.name)) throw new Error(`refusing to write profile ${JSON.stringify(profile.name)}: not a profile name validation lets through`);
+  if (!PROFILE_NAME.test(profile.name))
+    throw new Error(
+      `refusing to write profile ${JSON.stringify(profile.name)}: not a profile name validation lets through`,
+    );
   const lines = [`[profile ${profile.name}]`, line('role_arn', profile.roleArn)];
   if (profile.sourceProfile !== undefined) lines.push(line('source_profile', profile.sourceProfile));
   lines.push(line('region', profile.region));
@@ -49,7 +58,10 @@ function profileLines(profile: ProfileModel): string[] {
 
 function line(key: string, value: string): string {
   if (!ALLOWED_KEYS.has(key)) throw new Error(`refusing to write key ${key}: it is not on robo's allow-list`);
-  if (!VALUE.test(value)) throw new Error(`refusing to write ${JSON.stringify(value)}: only printable ASCII but [ and ], and the micro signs of a Go duration`);
+  if (!VALUE.test(value))
+    throw new Error(
+      `refusing to write ${JSON.stringify(value)}: only printable ASCII but [ and ], and the micro signs of a Go duration`,
+    );
   return `${key} = ${value}`;
 }
 
@@ -70,7 +82,9 @@ const VALUE = /^(?:[\x20-\x5a\x5c\x5e-\x7e]|\u00b5|\u03bc)*$/;
  * bytes checked are the bytes written, and they are valid UTF-8.
  */
 const VALUE_BYTES = '(?:[\\x20-\\x5a\\x5c\\x5e-\\x7e]|\\xc2\\xb5|\\xce\\xbc)*';
-const BLOCK_BODY = new RegExp(`^(?:(?:\\[okta\\]|\\[profile [A-Za-z0-9_.-]+\\]|(?:${[...ALLOWED_KEYS].join('|')}) = ${VALUE_BYTES}|)\\n)*$`);
+const BLOCK_BODY = new RegExp(
+  `^(?:(?:\\[okta\\]|\\[profile [A-Za-z0-9_.-]+\\]|(?:${[...ALLOWED_KEYS].join('|')}) = ${VALUE_BYTES}|)\\n)*$`,
+);
 const PROFILE_HEADER = /^\[profile ([A-Za-z0-9_.-]+)\]$/gm;
 
 /**

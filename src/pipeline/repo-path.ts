@@ -33,16 +33,23 @@ export async function inspectRepoPath(root: string, relative: string): Promise<R
     }
     const last = index === parts.length - 1;
     if (info.isSymbolicLink()) {
-      return { kind: 'refused', reason: last ? 'is a symbolic link' : `is inside ${parts.slice(0, index + 1).join('/')}, which is a symbolic link` };
+      return {
+        kind: 'refused',
+        reason: last
+          ? 'is a symbolic link'
+          : `is inside ${parts.slice(0, index + 1).join('/')}, which is a symbolic link`,
+      };
     }
     if (!last) {
       if (!info.isDirectory()) return { kind: 'missing' };
       continue;
     }
-    if (!info.isFile() && !info.isDirectory()) return { kind: 'refused', reason: 'is not a regular file (a FIFO, socket or device)' };
+    if (!info.isFile() && !info.isDirectory())
+      return { kind: 'refused', reason: 'is not a regular file (a FIFO, socket or device)' };
     // No link on the way, so this holds; checked all the same, as the promise is about where the bytes come from.
     const [real, realRoot] = await Promise.all([realpath(current), realpath(root)]);
-    if (!real.startsWith(realRoot + path.sep)) return { kind: 'refused', reason: `resolves outside the checkout (to ${real})` };
+    if (!real.startsWith(realRoot + path.sep))
+      return { kind: 'refused', reason: `resolves outside the checkout (to ${real})` };
     return info.isFile() ? { kind: 'file', size: info.size } : { kind: 'directory' };
   }
   return { kind: 'missing' };
@@ -58,5 +65,8 @@ export async function regularFileInRepo(root: string, relative: string): Promise
   const full = path.join(root, relative);
   if (entry.kind === 'missing') return undefined;
   if (entry.kind === 'file') return full;
-  throw new DefinitionsError(`${full} ${entry.kind === 'directory' ? 'is a folder' : entry.reason}; robo reads it only as a regular file of the repo`, []);
+  throw new DefinitionsError(
+    `${full} ${entry.kind === 'directory' ? 'is a folder' : entry.reason}; robo reads it only as a regular file of the repo`,
+    [],
+  );
 }

@@ -4,14 +4,31 @@
  * (profile, then account, then organisation) and builds role ARNs.
  */
 import { partitionOf } from './regions.js';
-import { ACCOUNT_PLACEHOLDER, EVERY_ACCOUNT, type AwsConfigModel, type Organization, type OktaSettings, type ProfileModel, type Team } from '../model.js';
+import {
+  ACCOUNT_PLACEHOLDER,
+  EVERY_ACCOUNT,
+  type AwsConfigModel,
+  type Organization,
+  type OktaSettings,
+  type ProfileModel,
+  type Team,
+} from '../model.js';
 
 /** Order of the [okta] keys: the one aws-okta needs first, then the optional ones. */
-const OKTA_KEYS: ReadonlyArray<keyof OktaSettings> = ['aws_saml_url', 'mfa_provider', 'mfa_factor_type', 'session_ttl', 'assume_role_ttl'];
+const OKTA_KEYS: ReadonlyArray<keyof OktaSettings> = [
+  'aws_saml_url',
+  'mfa_provider',
+  'mfa_factor_type',
+  'session_ttl',
+  'assume_role_ttl',
+];
 
 export function resolveAwsConfig(organization: Organization, teamName: string, team: Team): AwsConfigModel {
   const hubAccount = organization.accounts[organization.hub.account];
-  if (!hubAccount) throw new Error(`hub account ${organization.hub.account} is not in the registry (validation should have caught this)`);
+  if (!hubAccount)
+    throw new Error(
+      `hub account ${organization.hub.account} is not in the registry (validation should have caught this)`,
+    );
   const hubRegion = hubAccount.region ?? organization.region;
 
   const hub: ProfileModel = {
@@ -25,7 +42,8 @@ export function resolveAwsConfig(organization: Organization, teamName: string, t
     const accountNames = spoke.account === EVERY_ACCOUNT ? Object.keys(organization.accounts) : [spoke.account];
     for (const accountName of accountNames) {
       const account = organization.accounts[accountName];
-      if (!account) throw new Error(`account ${accountName} is not in the registry (validation should have caught this)`);
+      if (!account)
+        throw new Error(`account ${accountName} is not in the registry (validation should have caught this)`);
       const region = spoke.region ?? account.region ?? organization.region;
       spokes.push({
         name: spoke.name.replaceAll(ACCOUNT_PLACEHOLDER, accountName),

@@ -14,11 +14,20 @@ import { pointerSegment, valueAt, type Problem } from './problems.js';
  * why, because someone will try.
  */
 const FORBIDDEN: Array<[RegExp, string]> = [
-  [/^credential_process$/, 'is refused: the AWS CLI and SDKs run this program on every call, so a commit to the dotfiles repo would run code on every laptop'],
+  [
+    /^credential_process$/,
+    'is refused: the AWS CLI and SDKs run this program on every call, so a commit to the dotfiles repo would run code on every laptop',
+  ],
   [/^credential_source$/, 'is refused: it takes credentials from the environment or instance metadata instead of Okta'],
-  [/^aws_(access_key_id|secret_access_key|session_token)$/, 'is refused: nobody has AWS keys here, and secrets never belong in a shared repo'],
+  [
+    /^aws_(access_key_id|secret_access_key|session_token)$/,
+    'is refused: nobody has AWS keys here, and secrets never belong in a shared repo',
+  ],
   [/^sso_/, 'is refused: AWS IAM Identity Center (SSO) settings would take the profile out of the Okta sign-in'],
-  [/^(source_profile|role_arn)$/, 'is refused: robo writes it itself (spokes always chain from the hub profile, and ARNs come from the account registry)'],
+  [
+    /^(source_profile|role_arn)$/,
+    'is refused: robo writes it itself (spokes always chain from the hub profile, and ARNs come from the account registry)',
+  ],
 ];
 
 export function forbiddenReason(key: string): string | undefined {
@@ -46,7 +55,12 @@ function schemaCheck(validate: ValidateFunction, data: unknown, file: string, ex
   return problems;
 }
 
-function problemFromSchemaError(error: ErrorObject, data: unknown, file: string, explain: Explainer): Problem | undefined {
+function problemFromSchemaError(
+  error: ErrorObject,
+  data: unknown,
+  file: string,
+  explain: Explainer,
+): Problem | undefined {
   const params = error.params as Record<string, unknown>;
   // A schema's title says in words what its pattern says in regex: "a 12-digit AWS account id".
   const title = typeof error.parentSchema?.title === 'string' ? error.parentSchema.title : undefined;
@@ -58,27 +72,53 @@ function problemFromSchemaError(error: ErrorObject, data: unknown, file: string,
       const pointer = `${error.instancePath}/${pointerSegment(key)}`;
       const reason = forbiddenReason(key);
       if (reason) return { file, pointer, message: reason };
-      const allowed = Object.keys((error.parentSchema?.properties as object | undefined) ?? {}).filter((name) => name !== '$schema');
-      return { file, pointer, message: allowed.length > 0 ? `is not a known field (allowed: ${allowed.join(', ')})` : 'is not allowed here' };
+      const allowed = Object.keys((error.parentSchema?.properties as object | undefined) ?? {}).filter(
+        (name) => name !== '$schema',
+      );
+      return {
+        file,
+        pointer,
+        message: allowed.length > 0 ? `is not a known field (allowed: ${allowed.join(', ')})` : 'is not allowed here',
+      };
     }
     case 'required':
-      return { file, pointer: `${error.instancePath}/${pointerSegment(String(params.missingProperty))}`, message: 'is required' };
+      return {
+        file,
+        pointer: `${error.instancePath}/${pointerSegment(String(params.missingProperty))}`,
+        message: 'is required',
+      };
     case 'pattern': {
       if (error.propertyName !== undefined) {
         const pointer = `${error.instancePath}/${pointerSegment(error.propertyName)}`;
         return { file, pointer, message: `is not ${title ?? 'a valid name'} (${String(params.pattern)})` };
       }
       const value = valueAt(data, error.instancePath);
-      const message = explain(error.instancePath, value) ?? (title ? `must be ${title} (${String(params.pattern)})` : `must match ${String(params.pattern)}`);
+      const message =
+        explain(error.instancePath, value) ??
+        (title ? `must be ${title} (${String(params.pattern)})` : `must match ${String(params.pattern)}`);
       return { file, pointer: error.instancePath, message, value };
     }
     case 'enum':
-      return { file, pointer: error.instancePath, message: `must be one of ${JSON.stringify(params.allowedValues)}`, value: valueAt(data, error.instancePath) };
+      return {
+        file,
+        pointer: error.instancePath,
+        message: `must be one of ${JSON.stringify(params.allowedValues)}`,
+        value: valueAt(data, error.instancePath),
+      };
     case 'maxItems':
     case 'maxProperties':
     case 'maxLength':
-      return { file, pointer: error.instancePath, message: `${error.message ?? error.keyword}: robo refuses absurd sizes` };
+      return {
+        file,
+        pointer: error.instancePath,
+        message: `${error.message ?? error.keyword}: robo refuses absurd sizes`,
+      };
     default:
-      return { file, pointer: error.instancePath, message: error.message ?? error.keyword, value: valueAt(data, error.instancePath) };
+      return {
+        file,
+        pointer: error.instancePath,
+        message: error.message ?? error.keyword,
+        value: valueAt(data, error.instancePath),
+      };
   }
 }

@@ -154,7 +154,10 @@ function sshSigner(data: Buffer): string | undefined {
   if (key.length !== keyLength) return undefined;
   const type = key.subarray(4, 4 + key.readUInt32BE(0)).toString('latin1');
   const fingerprint = sha256(key, 'base64').replace(/=+$/, '');
-  const name = type.replace(/^(ssh-|ecdsa-sha2-|sk-)/, '').replace(/@openssh\.com$/, '').toUpperCase();
+  const name = type
+    .replace(/^(ssh-|ecdsa-sha2-|sk-)/, '')
+    .replace(/@openssh\.com$/, '')
+    .toUpperCase();
   return `${name} key SHA256:${fingerprint}`;
 }
 
@@ -164,7 +167,8 @@ export function normaliseFingerprint(text: string): string | undefined {
   return /^(?:[0-9A-F]{40}|[0-9A-F]{64})$/.test(compact) ? compact : undefined;
 }
 
-export type Verdict = { accepted: true; signer: string } | { accepted: false; signer: string | undefined; reason: string };
+export type Verdict =
+  { accepted: true; signer: string } | { accepted: false; signer: string | undefined; reason: string };
 
 /** gpg's trust levels that let a listed key's signature through: the keyring vouches for the key as well. */
 const TRUSTED_LEVELS = new Set(['FULLY', 'ULTIMATE']);
@@ -183,27 +187,39 @@ export function pgpVerdict(status: string, listed: readonly string[]): Verdict {
     .filter((line) => line.startsWith('[GNUPG:] '))
     .map((line) => line.slice('[GNUPG:] '.length).trim().split(' '));
   const named = (keyword: string) => lines.filter(([word]) => word === keyword);
-  const results = lines.filter(([word]) => ['GOODSIG', 'BADSIG', 'ERRSIG', 'EXPSIG', 'EXPKEYSIG', 'REVKEYSIG'].includes(word!));
+  const results = lines.filter(([word]) =>
+    ['GOODSIG', 'BADSIG', 'ERRSIG', 'EXPSIG', 'EXPKEYSIG', 'REVKEYSIG'].includes(word!),
+  );
   const validsig = named('VALIDSIG')[0];
   const fingerprint = validsig?.[1];
   const primary = validsig?.[10] ?? fingerprint;
   const errsig = named('ERRSIG')[0];
   const uid = results[0] && results[0][0] !== 'ERRSIG' ? results[0].slice(2).join(' ') : '';
   // ERRSIG names the issuer's fingerprint in its 7th field (GnuPG >= 2.2.7), else its key id.
-  const signer = primary ? `OpenPGP key ${primary}${uid ? ` (${uid})` : ''}` : errsig ? `OpenPGP key ${errsig[7] ?? `id ${errsig[1]}`}` : undefined;
+  const signer = primary
+    ? `OpenPGP key ${primary}${uid ? ` (${uid})` : ''}`
+    : errsig
+      ? `OpenPGP key ${errsig[7] ?? `id ${errsig[1]}`}`
+      : undefined;
   const refuse = (reason: string): Verdict => ({ accepted: false, signer, reason });
-  if (named('NEWSIG').length > 1 || results.length > 1) return refuse('the commit carries more than one OpenPGP signature');
+  if (named('NEWSIG').length > 1 || results.length > 1)
+    return refuse('the commit carries more than one OpenPGP signature');
   const result = results[0]?.[0];
   if (result === undefined) return refuse('gpg gave no verdict on the signature');
   if (result === 'ERRSIG') {
-    return refuse(named('NO_PUBKEY').length > 0 ? 'the key is not in your GnuPG keyring (gpg --import it)' : 'gpg could not check the signature');
+    return refuse(
+      named('NO_PUBKEY').length > 0
+        ? 'the key is not in your GnuPG keyring (gpg --import it)'
+        : 'gpg could not check the signature',
+    );
   }
   if (result === 'BADSIG') return refuse('the signature does not match the commit');
   if (result === 'EXPSIG') return refuse('the signature has expired');
   if (result === 'EXPKEYSIG') return refuse('the key has expired');
   if (result === 'REVKEYSIG') return refuse('the key has been revoked');
   if (!fingerprint || !primary) return refuse('gpg did not give the key fingerprint');
-  if (!listed.includes(fingerprint) && !listed.includes(primary)) return refuse('the key is not in allowed_pgp_fingerprints');
+  if (!listed.includes(fingerprint) && !listed.includes(primary))
+    return refuse('the key is not in allowed_pgp_fingerprints');
   const trust = lines.map(([word]) => /^TRUST_([A-Z]+)$/.exec(word!)?.[1]).find(Boolean);
   if (!trust || !TRUSTED_LEVELS.has(trust)) {
     return refuse(

@@ -20,11 +20,27 @@ import { RoboError, SourceError, UsageError, messageOf } from '../errors.js';
 import { expandHome, packageRoot, resolvePaths } from '../paths.js';
 import type { Settings } from '../settings.js';
 import type { SimpleGit } from 'simple-git';
-import { git, gitFailure, GitTimeoutError, runGit, runGitRemote, type RemoteCall, type RemoteListener } from '../system/git.js';
+import {
+  git,
+  gitFailure,
+  GitTimeoutError,
+  runGit,
+  runGitRemote,
+  type RemoteCall,
+  type RemoteListener,
+} from '../system/git.js';
 import { acquireLock, lockPath } from '../system/lock.js';
 import { exists } from '../system/fs.js';
 import { randomHex, sha256 } from '../system/crypto.js';
-import { describeRefOrigin, isPermanentGitFailure, parseLsRemote, refPatterns, resolveRemoteRef, type RefOrigin, type RemoteRef } from './remote-ref.js';
+import {
+  describeRefOrigin,
+  isPermanentGitFailure,
+  parseLsRemote,
+  refPatterns,
+  resolveRemoteRef,
+  type RefOrigin,
+  type RemoteRef,
+} from './remote-ref.js';
 import { timeoutAdvice, type NetworkTimeout } from './timeout.js';
 import { recordAccepted, verifyCommit, type TrustPolicy, type TrustedSource } from './trust.js';
 
@@ -76,7 +92,10 @@ function chosenRef(request: SourceRequest): { ref: string | undefined; refOrigin
         : [settings.dotfiles.ref, { settings: settings.file }];
   if (ref === undefined) return { ref };
   // git would read it as an option.
-  if (ref.startsWith('-')) throw new UsageError(`${describeRefOrigin(refOrigin)} ${JSON.stringify(ref)}: a branch or tag name cannot start with "-"`);
+  if (ref.startsWith('-'))
+    throw new UsageError(
+      `${describeRefOrigin(refOrigin)} ${JSON.stringify(ref)}: a branch or tag name cannot start with "-"`,
+    );
   return { ref, refOrigin };
 }
 
@@ -161,13 +180,20 @@ export async function checkoutSource(spec: SourceSpec, options: CheckoutOptions)
   const lock = await acquireLock(lockPath(options.cacheDir, 'source', spec.url), `the cached clone of ${spec.url}`);
   try {
     await removeLeftovers(dir);
-    const checkout = (await exists(path.join(dir, '.git'))) ? await updateClone(spec, dir, options) : await freshClone(spec, dir, options);
+    const checkout = (await exists(path.join(dir, '.git')))
+      ? await updateClone(spec, dir, options)
+      : await freshClone(spec, dir, options);
     // A kept checkout's commit is the one later commits must descend from (trust.ts), recorded under the lock.
     const { trust } = options;
-    const accept = trust && checkout.commit ? () => recordAccepted(trust, trustedSource(spec), checkout.commit!) : async () => {};
+    const accept =
+      trust && checkout.commit ? () => recordAccepted(trust, trustedSource(spec), checkout.commit!) : async () => {};
     return {
       ...checkout,
-      keep: () => checkout.keep().then(accept).finally(() => lock.release()),
+      keep: () =>
+        checkout
+          .keep()
+          .then(accept)
+          .finally(() => lock.release()),
       discard: () => checkout.discard().finally(() => lock.release()),
     };
   } catch (error) {
@@ -186,21 +212,42 @@ async function removeLeftovers(dir: string): Promise<void> {
   const parent = path.dirname(dir);
   const prefix = `${path.basename(dir)}.incoming-`;
   const siblings = await readdir(parent).catch(() => [] as string[]);
-  await Promise.all(siblings.filter((name) => name.startsWith(prefix)).map((name) => rm(path.join(parent, name), { recursive: true, force: true })));
+  await Promise.all(
+    siblings
+      .filter((name) => name.startsWith(prefix))
+      .map((name) => rm(path.join(parent, name), { recursive: true, force: true })),
+  );
   const gitDir = path.join(dir, '.git');
   const top = await readdir(gitDir).catch(() => [] as string[]);
-  const refs = (await readdir(path.join(gitDir, 'refs'), { recursive: true }).catch(() => [] as string[])).map((name) => path.join('refs', name));
-  await Promise.all([...top, ...refs].filter((name) => name.endsWith('.lock')).map((name) => rm(path.join(gitDir, name), { force: true })));
+  const refs = (await readdir(path.join(gitDir, 'refs'), { recursive: true }).catch(() => [] as string[])).map((name) =>
+    path.join('refs', name),
+  );
+  await Promise.all(
+    [...top, ...refs]
+      .filter((name) => name.endsWith('.lock'))
+      .map((name) => rm(path.join(gitDir, name), { force: true })),
+  );
 }
 
 /** One folder per source URL: a readable slug plus a hash, so two URLs never share a clone. */
 export function cacheFolder(cacheDir: string, url: string): string {
-  const slug = url.replace(/\.git$/, '').split(/[/:]/).filter(Boolean).slice(-2).join('-').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60);
+  const slug = url
+    .replace(/\.git$/, '')
+    .split(/[/:]/)
+    .filter(Boolean)
+    .slice(-2)
+    .join('-')
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .slice(0, 60);
   const hash = sha256(url).slice(0, 12);
   return path.join(cacheDir, 'sources', `${slug || 'source'}-${hash}`);
 }
 
-async function freshClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: string, options: CheckoutOptions): Promise<Checkout> {
+async function freshClone(
+  spec: Extract<SourceSpec, { kind: 'git' }>,
+  dir: string,
+  options: CheckoutOptions,
+): Promise<Checkout> {
   // Clone next to the final folder and move it in only once validated: a
   // failed or interrupted clone never leaves a half-made cache behind.
   const incoming = `${dir}.incoming-${randomHex(6)}`;
@@ -212,7 +259,10 @@ async function freshClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: strin
     await rm(incoming, { recursive: true, force: true });
     await removeEmptyFolders(path.dirname(dir), created);
     if (error instanceof RoboError) throw error;
-    throw new SourceError(`cannot clone ${describeSpec(spec)}: ${gitFailure(error)}`, { cause: error, details: timeoutDetails(error, options) });
+    throw new SourceError(`cannot clone ${describeSpec(spec)}: ${gitFailure(error)}`, {
+      cause: error,
+      details: timeoutDetails(error, options),
+    });
   }
   try {
     await verifyTrusted(incoming, commit, spec, options);
@@ -242,7 +292,11 @@ async function freshClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: strin
  * (`git clone --branch` would resolve the name by its own rules, and takes
  * no full ref): init, ask the remote, fetch exactly that, check it out.
  */
-async function shallowClone(spec: Extract<SourceSpec, { kind: 'git' }>, incoming: string, options: CheckoutOptions): Promise<string> {
+async function shallowClone(
+  spec: Extract<SourceSpec, { kind: 'git' }>,
+  incoming: string,
+  options: CheckoutOptions,
+): Promise<string> {
   await runGit(path.dirname(incoming), options.env, ['init', '-q', incoming]);
   await runGit(incoming, options.env, ['remote', 'add', '--', 'origin', spec.url]);
   const wanted = await remoteRef(incoming, spec, options);
@@ -252,7 +306,11 @@ async function shallowClone(spec: Extract<SourceSpec, { kind: 'git' }>, incoming
   return commit;
 }
 
-async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: string, options: CheckoutOptions): Promise<Checkout> {
+async function updateClone(
+  spec: Extract<SourceSpec, { kind: 'git' }>,
+  dir: string,
+  options: CheckoutOptions,
+): Promise<Checkout> {
   const repo = await git(dir, options.env);
   // First ask the remote which commit the ref is at (ls-remote: one round
   // trip, no pack), unless the caller did, while status looks at the working
@@ -294,14 +352,24 @@ async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: stri
     const permanent = permanentFailure(fetchError, spec);
     if (permanent) throw permanent;
     if (options.strict) {
-      throw new SourceError(`cannot fetch ${describeSpec(spec)} (--strict: not using the cached clone): ${reason}`, { cause: fetchError, details: timeoutDetails(fetchError, options) });
+      throw new SourceError(`cannot fetch ${describeSpec(spec)} (--strict: not using the cached clone): ${reason}`, {
+        cause: fetchError,
+        details: timeoutDetails(fetchError, options),
+      });
     }
     // Offline, VPN down, server away: the last good clone is better than
     // nothing. It is still made clean, so edits in the cache never leak.
     await verifyTrusted(dir, state.head, spec, options);
     await moveTo(repo, state.head, state);
     const commitDate = new Date(Number((await repo.raw(['log', '-1', '--format=%ct', state.head])).trim()) * 1000);
-    return { spec, dir, commit: state.head, offline: { reason, commitDate }, keep: async () => {}, discard: async () => {} };
+    return {
+      spec,
+      dir,
+      commit: state.head,
+      offline: { reason, commitDate },
+      keep: async () => {},
+      discard: async () => {},
+    };
   }
 
   const commit = await fetchedCommit(dir, fetched, spec, options.env);
@@ -331,8 +399,14 @@ async function updateClone(spec: Extract<SourceSpec, { kind: 'git' }>, dir: stri
  * not there (remote-ref.ts), and with git's error when the remote could not
  * be asked.
  */
-async function remoteRef(dir: string, spec: Extract<SourceSpec, { kind: 'git' }>, options: Pick<CheckoutOptions, 'env' | 'timeout' | 'onRemote'>): Promise<RemoteRef> {
-  const listed = parseLsRemote(await runGitRemote(dir, options.env, ['ls-remote', 'origin', ...refPatterns(spec.ref)], remoteCall(spec, options)));
+async function remoteRef(
+  dir: string,
+  spec: Extract<SourceSpec, { kind: 'git' }>,
+  options: Pick<CheckoutOptions, 'env' | 'timeout' | 'onRemote'>,
+): Promise<RemoteRef> {
+  const listed = parseLsRemote(
+    await runGitRemote(dir, options.env, ['ls-remote', 'origin', ...refPatterns(spec.ref)], remoteCall(spec, options)),
+  );
   return resolveRemoteRef({ ref: spec.ref, origin: spec.refOrigin, url: spec.url }, listed);
 }
 
@@ -342,7 +416,10 @@ function fetchArgs(wanted: RemoteRef): string[] {
 }
 
 /** How git calls to the source's remote are limited and shown. */
-function remoteCall(spec: Extract<SourceSpec, { kind: 'git' }>, options: Pick<CheckoutOptions, 'timeout' | 'onRemote'>): RemoteCall {
+function remoteCall(
+  spec: Extract<SourceSpec, { kind: 'git' }>,
+  options: Pick<CheckoutOptions, 'timeout' | 'onRemote'>,
+): RemoteCall {
   return { remote: describeSpec(spec), timeoutMs: options.timeout.ms, listener: options.onRemote };
 }
 
@@ -356,13 +433,20 @@ function timeoutDetails(error: unknown, options: Pick<CheckoutOptions, 'timeout'
  * is the commit ls-remote named unless the ref moved since, or is an
  * annotated tag (a tag object): then git peels it.
  */
-async function fetchedCommit(dir: string, wanted: RemoteRef, spec: Extract<SourceSpec, { kind: 'git' }>, env: NodeJS.ProcessEnv): Promise<string> {
+async function fetchedCommit(
+  dir: string,
+  wanted: RemoteRef,
+  spec: Extract<SourceSpec, { kind: 'git' }>,
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
   const fetched = (await readFile(path.join(dir, '.git', 'FETCH_HEAD'), 'utf8')).split(/[\t\n]/, 1)[0]!;
   if (fetched === wanted.commit) return fetched;
   try {
     return (await runGit(dir, env, ['rev-parse', '--verify', '--end-of-options', `${fetched}^{commit}`])).trim();
   } catch (error) {
-    throw new SourceError(`${wanted.name} in ${describeSpec(spec)} does not name a commit: ${gitFailure(error)}`, { cause: error });
+    throw new SourceError(`${wanted.name} in ${describeSpec(spec)} does not name a commit: ${gitFailure(error)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -377,7 +461,10 @@ function permanentFailure(error: unknown, spec: Extract<SourceSpec, { kind: 'git
   if (error instanceof RoboError) return error;
   if (error instanceof GitTimeoutError) return undefined;
   if (!isPermanentGitFailure(messageOf(error))) return undefined;
-  return new SourceError(`cannot fetch ${describeSpec(spec)}: ${gitFailure(error)}; that will not pass by itself, so the cached clone is not used`, { cause: error });
+  return new SourceError(
+    `cannot fetch ${describeSpec(spec)}: ${gitFailure(error)}; that will not pass by itself, so the cached clone is not used`,
+    { cause: error },
+  );
 }
 
 /** A settled answer back as a promise, so both ways of getting it read alike. */
@@ -401,7 +488,16 @@ interface WorktreeState {
  */
 async function worktreeState(repo: SimpleGit): Promise<WorktreeState> {
   // --no-optional-locks: status must not take index.lock while a fetch runs beside it.
-  const lines = (await repo.raw(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '--untracked-files=all', '--ignored'])).split('\n');
+  const lines = (
+    await repo.raw([
+      '--no-optional-locks',
+      'status',
+      '--porcelain=v2',
+      '--branch',
+      '--untracked-files=all',
+      '--ignored',
+    ])
+  ).split('\n');
   const head = lines.map((line) => /^# branch\.oid ([0-9a-f]{40})$/.exec(line)?.[1]).find(Boolean);
   if (!head) throw new Error('the cached clone has no commit checked out');
   return {
@@ -422,9 +518,17 @@ async function moveTo(repo: SimpleGit, commit: string, state: WorktreeState): Pr
  * be one the settings name, and it must descend from the last commit
  * accepted from this source (trust.ts). Called before the working tree moves.
  */
-export async function verifyTrusted(dir: string, commit: string, spec: SourceSpec, options: Pick<CheckoutOptions, 'trust' | 'env' | 'timeout' | 'onRemote'>): Promise<void> {
+export async function verifyTrusted(
+  dir: string,
+  commit: string,
+  spec: SourceSpec,
+  options: Pick<CheckoutOptions, 'trust' | 'env' | 'timeout' | 'onRemote'>,
+): Promise<void> {
   if (options.trust && spec.kind === 'git') {
-    await verifyCommit(dir, commit, trustedSource(spec), options.trust, options.env, { call: remoteCall(spec, options), advice: timeoutAdvice(options.timeout) });
+    await verifyCommit(dir, commit, trustedSource(spec), options.trust, options.env, {
+      call: remoteCall(spec, options),
+      advice: timeoutAdvice(options.timeout),
+    });
   }
 }
 
@@ -454,4 +558,3 @@ async function removeEmptyFolders(deepest: string, firstCreated: string | undefi
     }
   }
 }
-

@@ -28,7 +28,8 @@ export interface NetworkTimeout {
   settingsFile: string;
 }
 
-export const DURATION_FORMAT = 'a duration such as 30s, 2m, 1m30s or 500ms (a bare number is seconds; 0 or off means no limit), at most 24h';
+export const DURATION_FORMAT =
+  'a duration such as 30s, 2m, 1m30s or 500ms (a bare number is seconds; 0 or off means no limit), at most 24h';
 
 /**
  * A bare number of seconds (`30`, `2.5`), or a duration as Go writes it
@@ -51,7 +52,10 @@ export function parseDuration(text: string): { ms: number | undefined } | { prob
 }
 
 /** The timeout in force: $ROBO_DOTFILES_TIMEOUT, then the settings' [dotfiles] timeout (already checked), then 30 s. */
-export function resolveTimeout(env: NodeJS.ProcessEnv, settings: { file: string; dotfiles: { timeout?: string } }): NetworkTimeout {
+export function resolveTimeout(
+  env: NodeJS.ProcessEnv,
+  settings: { file: string; dotfiles: { timeout?: string } },
+): NetworkTimeout {
   const fromEnv = env[TIMEOUT_VARIABLE];
   if (fromEnv !== undefined && fromEnv.trim() !== '') {
     const parsed = parseDuration(fromEnv);
@@ -76,6 +80,10 @@ export function seconds(ms: number): string {
 /** The line under a timeout error: where the limit came from, and how to change it. */
 export function timeoutAdvice(timeout: NetworkTimeout): string {
   const limit = timeout.ms === undefined ? 'off' : seconds(timeout.ms);
-  const from = { default: 'the default', $ROBO_DOTFILES_TIMEOUT: `from $${TIMEOUT_VARIABLE}`, settings: `from timeout under [dotfiles] in ${timeout.settingsFile}` }[timeout.origin];
+  const from = {
+    default: 'the default',
+    $ROBO_DOTFILES_TIMEOUT: `from $${TIMEOUT_VARIABLE}`,
+    settings: `from timeout under [dotfiles] in ${timeout.settingsFile}`,
+  }[timeout.origin];
   return `the limit is ${limit} (${from}); to wait longer, set ${TIMEOUT_VARIABLE}=2m, or "timeout = 2m" under [dotfiles] in ${timeout.settingsFile} (0 or off: no limit)`;
 }

@@ -23,7 +23,15 @@ import { sha256 } from '../system/crypto.js';
 import { gitFailure, GitTimeoutError, runGit, runGitForAnswer, runGitRemote, type RemoteCall } from '../system/git.js';
 import { acquireLock, lockPath } from '../system/lock.js';
 import { writeAtomically } from '../system/atomic-write.js';
-import { KIND_NAMES, commitSignature, pgpVerdict, signerOf, type CommitSignature, type SignatureKind, type Verdict } from './signature.js';
+import {
+  KIND_NAMES,
+  commitSignature,
+  pgpVerdict,
+  signerOf,
+  type CommitSignature,
+  type SignatureKind,
+  type Verdict,
+} from './signature.js';
 
 export interface TrustPolicy {
   settingsFile: string;
@@ -52,30 +60,55 @@ export interface TrustRemote {
 }
 
 /** Everything a commit must pass before any of it is used: its signature, then no rollback. */
-export async function verifyCommit(dir: string, commit: string, source: TrustedSource, trust: TrustPolicy, env: NodeJS.ProcessEnv, remote: TrustRemote): Promise<void> {
+export async function verifyCommit(
+  dir: string,
+  commit: string,
+  source: TrustedSource,
+  trust: TrustPolicy,
+  env: NodeJS.ProcessEnv,
+  remote: TrustRemote,
+): Promise<void> {
   await verifySignature(dir, commit, source, trust, env);
   await refuseRollback(dir, commit, source, trust, env, remote);
 }
 
 const untrusted = (commit: string, source: TrustedSource, reason: string) =>
-  new UntrustedError(`commit ${commit.slice(0, 12)} of ${source.description} is not signed by an allowed signer: ${reason}`, [
-    'nothing was written or run; the cached clone stays at the last trusted commit',
-  ]);
+  new UntrustedError(
+    `commit ${commit.slice(0, 12)} of ${source.description} is not signed by an allowed signer: ${reason}`,
+    ['nothing was written or run; the cached clone stays at the last trusted commit'],
+  );
 
-async function verifySignature(dir: string, commit: string, source: TrustedSource, trust: TrustPolicy, env: NodeJS.ProcessEnv): Promise<void> {
+async function verifySignature(
+  dir: string,
+  commit: string,
+  source: TrustedSource,
+  trust: TrustPolicy,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
   const signature = commitSignature(await runGit(dir, env, ['cat-file', 'commit', commit]), commit);
   const allowed = allowedKinds(trust);
   if (signature.kind === 'none') throw untrusted(commit, source, 'it has no signature');
   if (!allowed.includes(signature.kind)) {
     const signer = signerOf(signature);
-    throw untrusted(commit, source, `it has ${KIND_NAMES[signature.kind]}${signer ? ` by ${signer}` : ''}, and ${trust.settingsFile} allows ${allowedText(trust)} only`);
+    throw untrusted(
+      commit,
+      source,
+      `it has ${KIND_NAMES[signature.kind]}${signer ? ` by ${signer}` : ''}, and ${trust.settingsFile} allows ${allowedText(trust)} only`,
+    );
   }
-  const verdict = signature.kind === 'ssh' ? await verifySsh(dir, commit, signature, trust.sshAllowedSigners!, env) : await verifyPgp(dir, commit, signature, trust, env);
-  if (!verdict.accepted) throw untrusted(commit, source, `${verdict.signer ? `signed by ${verdict.signer}, but ` : ''}${verdict.reason}`);
+  const verdict =
+    signature.kind === 'ssh'
+      ? await verifySsh(dir, commit, signature, trust.sshAllowedSigners!, env)
+      : await verifyPgp(dir, commit, signature, trust, env);
+  if (!verdict.accepted)
+    throw untrusted(commit, source, `${verdict.signer ? `signed by ${verdict.signer}, but ` : ''}${verdict.reason}`);
 }
 
 function allowedKinds(trust: TrustPolicy): SignatureKind[] {
-  return [...(trust.sshAllowedSigners ? (['ssh'] as const) : []), ...(trust.pgpFingerprints.length > 0 ? (['openpgp'] as const) : [])];
+  return [
+    ...(trust.sshAllowedSigners ? (['ssh'] as const) : []),
+    ...(trust.pgpFingerprints.length > 0 ? (['openpgp'] as const) : []),
+  ];
 }
 
 function allowedText(trust: TrustPolicy): string {
@@ -91,13 +124,29 @@ function allowedText(trust: TrustPolicy): string {
  * and the file given on the command line, over any git config), and fails
  * a key that matches no principal. The principal is the signer's name.
  */
-async function verifySsh(dir: string, commit: string, signature: CommitSignature, allowedSigners: string, env: NodeJS.ProcessEnv): Promise<Verdict> {
+async function verifySsh(
+  dir: string,
+  commit: string,
+  signature: CommitSignature,
+  allowedSigners: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Verdict> {
   const key = signerOf(signature);
-  const { code, stderr } = await runGitForAnswer(dir, env, ['-c', 'gpg.ssh.program=ssh-keygen', '-c', `gpg.ssh.allowedSignersFile=${allowedSigners}`, 'verify-commit', '--raw', commit]);
+  const { code, stderr } = await runGitForAnswer(dir, env, [
+    '-c',
+    'gpg.ssh.program=ssh-keygen',
+    '-c',
+    `gpg.ssh.allowedSignersFile=${allowedSigners}`,
+    'verify-commit',
+    '--raw',
+    commit,
+  ]);
   const principal = /^Good "git" signature for (.+) with \S+ key \S+$/m.exec(stderr)?.[1];
   if (code === 0 && principal) return { accepted: true, signer: `${principal}${key ? ` (${key})` : ''}` };
   const said = stderr.trim() ? gitFailure(new Error(stderr)) : `exit code ${code}`;
-  const reason = /No principal matched/.test(stderr) ? `the key is not in the allowed signers file ${allowedSigners}` : `git verify-commit: ${said}`;
+  const reason = /No principal matched/.test(stderr)
+    ? `the key is not in the allowed signers file ${allowedSigners}`
+    : `git verify-commit: ${said}`;
   return { accepted: false, signer: key, reason };
 }
 
@@ -106,16 +155,33 @@ async function verifySsh(dir: string, commit: string, signature: CommitSignature
  * keyring, and robo judges gpg's status lines itself (pgpVerdict): a listed
  * fingerprint, fully or ultimately trusted.
  */
-async function verifyPgp(dir: string, commit: string, signature: CommitSignature, trust: TrustPolicy, env: NodeJS.ProcessEnv): Promise<Verdict> {
-  const { code, stderr } = await runGitForAnswer(dir, env, ['-c', 'gpg.program=gpg', '-c', 'gpg.openpgp.program=gpg', 'verify-commit', '--raw', commit]);
+async function verifyPgp(
+  dir: string,
+  commit: string,
+  signature: CommitSignature,
+  trust: TrustPolicy,
+  env: NodeJS.ProcessEnv,
+): Promise<Verdict> {
+  const { code, stderr } = await runGitForAnswer(dir, env, [
+    '-c',
+    'gpg.program=gpg',
+    '-c',
+    'gpg.openpgp.program=gpg',
+    'verify-commit',
+    '--raw',
+    commit,
+  ]);
   const issuer = signerOf(signature);
   const issued = issuer ? `OpenPGP key ${issuer}` : undefined;
   if (!stderr.includes('[GNUPG:] ')) {
-    const reason = /cannot run gpg/.test(stderr) ? 'gpg is not installed, and robo needs it to check OpenPGP signatures' : `git verify-commit: ${gitFailure(new Error(stderr))}`;
+    const reason = /cannot run gpg/.test(stderr)
+      ? 'gpg is not installed, and robo needs it to check OpenPGP signatures'
+      : `git verify-commit: ${gitFailure(new Error(stderr))}`;
     return { accepted: false, signer: issued, reason };
   }
   const verdict = pgpVerdict(stderr, trust.pgpFingerprints);
-  if (verdict.accepted && code !== 0) return { accepted: false, signer: verdict.signer, reason: `git verify-commit failed (exit code ${code})` };
+  if (verdict.accepted && code !== 0)
+    return { accepted: false, signer: verdict.signer, reason: `git verify-commit failed (exit code ${code})` };
   return verdict.accepted ? verdict : { ...verdict, signer: verdict.signer ?? issued };
 }
 
@@ -130,8 +196,19 @@ interface Accepted {
 
 /** One file per source and ref: a readable slug plus a hash, as cacheFolder names clones. */
 export function acceptedFile(stateDir: string, source: Pick<TrustedSource, 'url' | 'ref'>): string {
-  const slug = source.url.replace(/\.git$/, '').split(/[/:]/).filter(Boolean).slice(-2).join('-').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60);
-  return path.join(stateDir, 'accepted', `${slug || 'source'}-${sha256(`${source.url}\n${source.ref ?? 'HEAD'}`).slice(0, 16)}.json`);
+  const slug = source.url
+    .replace(/\.git$/, '')
+    .split(/[/:]/)
+    .filter(Boolean)
+    .slice(-2)
+    .join('-')
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .slice(0, 60);
+  return path.join(
+    stateDir,
+    'accepted',
+    `${slug || 'source'}-${sha256(`${source.url}\n${source.ref ?? 'HEAD'}`).slice(0, 16)}.json`,
+  );
 }
 
 async function readAccepted(trust: TrustPolicy, source: TrustedSource): Promise<Accepted | undefined> {
@@ -141,7 +218,9 @@ async function readAccepted(trust: TrustPolicy, source: TrustedSource): Promise<
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new UntrustedError(`cannot read ${file}, robo's record of the last commit it accepted from ${source.description}: ${messageOf(error)}`);
+    throw new UntrustedError(
+      `cannot read ${file}, robo's record of the last commit it accepted from ${source.description}: ${messageOf(error)}`,
+    );
   }
   let record: Partial<Accepted> | undefined;
   try {
@@ -150,12 +229,24 @@ async function readAccepted(trust: TrustPolicy, source: TrustedSource): Promise<
     record = undefined;
   }
   // Written only by robo, atomically: anything else is damage, and robo will not guess past it.
-  if (!record || record.url !== source.url || (record.ref ?? undefined) !== source.ref || typeof record.commit !== 'string' || !/^[0-9a-f]{40,64}$/.test(record.commit)) {
-    throw new UntrustedError(`${file}, robo's record of the last commit it accepted from ${source.description}, is damaged`, [
-      'run again with --allow-rollback to accept the current commit and record it afresh',
-    ]);
+  if (
+    !record ||
+    record.url !== source.url ||
+    (record.ref ?? undefined) !== source.ref ||
+    typeof record.commit !== 'string' ||
+    !/^[0-9a-f]{40,64}$/.test(record.commit)
+  ) {
+    throw new UntrustedError(
+      `${file}, robo's record of the last commit it accepted from ${source.description}, is damaged`,
+      ['run again with --allow-rollback to accept the current commit and record it afresh'],
+    );
   }
-  return { url: record.url, ref: record.ref ?? null, commit: record.commit, at: typeof record.at === 'string' ? record.at : 'unknown' };
+  return {
+    url: record.url,
+    ref: record.ref ?? null,
+    commit: record.commit,
+    at: typeof record.at === 'string' ? record.at : 'unknown',
+  };
 }
 
 /** After a checkout of `commit` was kept: it is the commit later ones must descend from. */
@@ -167,14 +258,25 @@ export async function recordAccepted(trust: TrustPolicy, source: TrustedSource, 
   await writeAtomically(file, Buffer.from(`${JSON.stringify(record)}\n`), { mode: 0o600, folderMode: 0o700 });
 }
 
-async function refuseRollback(dir: string, commit: string, source: TrustedSource, trust: TrustPolicy, env: NodeJS.ProcessEnv, remote: TrustRemote): Promise<void> {
+async function refuseRollback(
+  dir: string,
+  commit: string,
+  source: TrustedSource,
+  trust: TrustPolicy,
+  env: NodeJS.ProcessEnv,
+  remote: TrustRemote,
+): Promise<void> {
   if (trust.allowRollback) return;
   const last = await readAccepted(trust, source);
   if (!last || last.commit === commit) return;
   if (await descends(dir, last.commit, commit, source, env, remote)) return;
   throw new UntrustedError(
     `commit ${commit.slice(0, 12)} of ${source.description} does not descend from ${last.commit.slice(0, 12)}, the last commit robo accepted from it: the ref was moved back or rewritten (a force-push?); nothing was written or run`,
-    [`accepted before: ${last.commit} (${last.at})`, `offered now:     ${commit}`, 'if the move is intended, run again with --allow-rollback (e.g. robo aws.config --allow-rollback)'],
+    [
+      `accepted before: ${last.commit} (${last.at})`,
+      `offered now:     ${commit}`,
+      'if the move is intended, run again with --allow-rollback (e.g. robo aws.config --allow-rollback)',
+    ],
   );
 }
 
@@ -184,13 +286,26 @@ async function refuseRollback(dir: string, commit: string, source: TrustedSource
  * complete first (`fetch --unshallow`, once per move of the ref; dotfiles
  * repos are small, and a run where nothing moved never gets here).
  */
-async function descends(dir: string, from: string, to: string, source: TrustedSource, env: NodeJS.ProcessEnv, remote: TrustRemote): Promise<boolean> {
-  const isAncestor = async () => (await runGitForAnswer(dir, env, ['merge-base', '--is-ancestor', from, to])).code === 0;
+async function descends(
+  dir: string,
+  from: string,
+  to: string,
+  source: TrustedSource,
+  env: NodeJS.ProcessEnv,
+  remote: TrustRemote,
+): Promise<boolean> {
+  const isAncestor = async () =>
+    (await runGitForAnswer(dir, env, ['merge-base', '--is-ancestor', from, to])).code === 0;
   if (await isAncestor()) return true;
   if ((await runGit(dir, env, ['rev-parse', '--is-shallow-repository'])).trim() !== 'true') return false;
   try {
     // --progress, not --quiet: the progress lines keep a long transfer inside the time limit (runGitRemote).
-    await runGitRemote(dir, env, ['fetch', '--progress', '--no-write-fetch-head', '--no-tags', '--unshallow', 'origin', to], remote.call);
+    await runGitRemote(
+      dir,
+      env,
+      ['fetch', '--progress', '--no-write-fetch-head', '--no-tags', '--unshallow', 'origin', to],
+      remote.call,
+    );
   } catch (error) {
     throw new UntrustedError(
       `cannot tell whether commit ${to.slice(0, 12)} of ${source.description} descends from ${from.slice(0, 12)}, the last commit robo accepted from it: fetching its history failed: ${gitFailure(error)}`,
@@ -209,18 +324,34 @@ async function descends(dir: string, from: string, to: string, source: TrustedSo
  * clone does not hold the commit: the caller then fetches and checks as
  * aws.config does.
  */
-export async function restoreAccepted(dir: string, source: TrustedSource, trust: TrustPolicy, cacheDir: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+export async function restoreAccepted(
+  dir: string,
+  source: TrustedSource,
+  trust: TrustPolicy,
+  cacheDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
   const lock = await acquireLock(lockPath(cacheDir, 'source', source.url), `the cached clone of ${source.url}`);
   try {
     const accepted = await readAccepted(trust, source);
     if (!accepted) return undefined;
-    if ((await runGitForAnswer(dir, env, ['cat-file', '-e', `${accepted.commit}^{commit}`])).code !== 0) return undefined;
+    if ((await runGitForAnswer(dir, env, ['cat-file', '-e', `${accepted.commit}^{commit}`])).code !== 0)
+      return undefined;
     await verifySignature(dir, accepted.commit, source, trust, env);
-    const status = await runGit(dir, env, ['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '--untracked-files=all', '--ignored']);
+    const status = await runGit(dir, env, [
+      '--no-optional-locks',
+      'status',
+      '--porcelain=v2',
+      '--branch',
+      '--untracked-files=all',
+      '--ignored',
+    ]);
     const lines = status.split('\n').filter(Boolean);
     const head = lines.map((line) => /^# branch\.oid ([0-9a-f]{40,64})$/.exec(line)?.[1]).find(Boolean);
-    if (head !== accepted.commit || lines.some((line) => /^[12u] /.test(line))) await runGit(dir, env, ['reset', '--quiet', '--hard', accepted.commit]);
-    if (lines.some((line) => line.startsWith('? ') || line.startsWith('! '))) await runGit(dir, env, ['clean', '-fdxq']);
+    if (head !== accepted.commit || lines.some((line) => /^[12u] /.test(line)))
+      await runGit(dir, env, ['reset', '--quiet', '--hard', accepted.commit]);
+    if (lines.some((line) => line.startsWith('? ') || line.startsWith('! ')))
+      await runGit(dir, env, ['clean', '-fdxq']);
     return accepted.commit;
   } finally {
     await lock.release();
@@ -232,7 +363,12 @@ export async function restoreAccepted(dir: string, source: TrustedSource, trust:
  * undefined when the commit has no such file, or has something other than a
  * regular file there (a link would name a path, not hold YAML).
  */
-export async function readFromCommit(dir: string, commit: string, file: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+export async function readFromCommit(
+  dir: string,
+  commit: string,
+  file: string,
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
   const entry = /^(100644|100755) blob ([0-9a-f]+)\t/.exec(await runGit(dir, env, ['ls-tree', commit, '--', file]));
   if (!entry) return undefined;
   return runGit(dir, env, ['cat-file', 'blob', entry[2]!]);

@@ -36,7 +36,13 @@ function recordFile(cacheDir: string, team: string): string {
 export function upToDateCommit(cacheDir: string, team: string, file: string): string | undefined {
   try {
     const record = JSON.parse(readFileSync(recordFile(cacheDir, team), 'utf8')) as Partial<UpToDate>;
-    if (record.version !== BUILD_ID || record.team !== team || record.file !== file || typeof record.commit !== 'string') return undefined;
+    if (
+      record.version !== BUILD_ID ||
+      record.team !== team ||
+      record.file !== file ||
+      typeof record.commit !== 'string'
+    )
+      return undefined;
     return fileStamp(file)?.stamp === record.stamp ? record.commit : undefined;
   } catch {
     return undefined;
@@ -44,7 +50,13 @@ export function upToDateCommit(cacheDir: string, team: string, file: string): st
 }
 
 /** After a run found `file` up to date for `commit`: remember its stamp, if it is safe to (see above). */
-export async function recordUpToDate(cacheDir: string, team: string, file: string, commit: string, planned: Buffer): Promise<void> {
+export async function recordUpToDate(
+  cacheDir: string,
+  team: string,
+  file: string,
+  commit: string,
+  planned: Buffer,
+): Promise<void> {
   const target = recordFile(cacheDir, team);
   const temp = `${target}.${process.pid}.tmp`;
   try {

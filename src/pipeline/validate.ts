@@ -67,7 +67,14 @@ export const MAX_PROBLEMS_PER_FILE = 50;
 
 function atMost(problems: Problem[], file: string): Problem[] {
   if (problems.length <= MAX_PROBLEMS_PER_FILE) return problems;
-  return [...problems.slice(0, MAX_PROBLEMS_PER_FILE), { file, pointer: '', message: `and ${problems.length - MAX_PROBLEMS_PER_FILE} more problem(s) in this file, not listed` }];
+  return [
+    ...problems.slice(0, MAX_PROBLEMS_PER_FILE),
+    {
+      file,
+      pointer: '',
+      message: `and ${problems.length - MAX_PROBLEMS_PER_FILE} more problem(s) in this file, not listed`,
+    },
+  ];
 }
 
 function checkOrganizationFile(file: DefinitionFile | undefined, sink: Problem[]): Organization | undefined {
@@ -77,7 +84,12 @@ function checkOrganizationFile(file: DefinitionFile | undefined, sink: Problem[]
   return organization;
 }
 
-function checkTeamFile(name: string, file: DefinitionFile, organization: Organization | undefined, sink: Problem[]): Team | undefined {
+function checkTeamFile(
+  name: string,
+  file: DefinitionFile,
+  organization: Organization | undefined,
+  sink: Problem[],
+): Team | undefined {
   if (!TEAM_NAME.test(name)) {
     sink.push({ file: file.file, pointer: '', message: `file name is not a valid team name (${TEAM_NAME.source})` });
     return undefined;
@@ -114,11 +126,16 @@ const explainOrganization: Explainer = (pointer, value) => {
   return undefined;
 };
 
-const explainTeam: Explainer = (pointer, value) => (typeof value === 'string' && /\/region$/.test(pointer) ? regionProblem(value) : undefined);
+const explainTeam: Explainer = (pointer, value) =>
+  typeof value === 'string' && /\/region$/.test(pointer) ? regionProblem(value) : undefined;
 
 function checkOrganization(file: DefinitionFile | undefined, errors: Problem[]): Organization | undefined {
   if (!file) {
-    errors.push({ file: ORGANIZATION_FILE, pointer: '', message: 'missing: a dotfiles source needs an organisation file at its root' });
+    errors.push({
+      file: ORGANIZATION_FILE,
+      pointer: '',
+      message: 'missing: a dotfiles source needs an organisation file at its root',
+    });
     return undefined;
   }
   const data = readDocument(file, errors);
@@ -130,12 +147,17 @@ function checkOrganization(file: DefinitionFile | undefined, errors: Problem[]):
   }
   const organization = data as Organization;
   const before = errors.length;
-  const problem = (pointer: string, message: string, value?: unknown) => errors.push({ file: file.file, pointer, message, value });
+  const problem = (pointer: string, message: string, value?: unknown) =>
+    errors.push({ file: file.file, pointer, message, value });
   const accounts = Object.keys(organization.accounts);
 
   if (!Object.hasOwn(organization.accounts, organization.hub.account)) {
     const guess = suggestName(organization.hub.account, accounts);
-    problem('/hub/account', `is not an account in /accounts${guess ? `; did you mean ${guess}?` : ` (known: ${accounts.join(', ')})`}`, organization.hub.account);
+    problem(
+      '/hub/account',
+      `is not an account in /accounts${guess ? `; did you mean ${guess}?` : ` (known: ${accounts.join(', ')})`}`,
+      organization.hub.account,
+    );
   }
   const reserved = reservedProblem(organization.hub.profile, organization);
   if (reserved) problem('/hub/profile', reserved, organization.hub.profile);
@@ -149,7 +171,12 @@ function checkOrganization(file: DefinitionFile | undefined, errors: Problem[]):
       if (issue) problem(`/accounts/${name}/region`, issue, account.region);
     }
     const other = seenIds.get(account.id);
-    if (other) problem(`/accounts/${name}/id`, `is also the id of account ${other}: one id, one name, or people end up in an account they did not mean`, account.id);
+    if (other)
+      problem(
+        `/accounts/${name}/id`,
+        `is also the id of account ${other}: one id, one name, or people end up in an account they did not mean`,
+        account.id,
+      );
     else seenIds.set(account.id, name);
   }
 
@@ -163,7 +190,11 @@ function checkOrganization(file: DefinitionFile | undefined, errors: Problem[]):
     const duration = parseGoDuration(text);
     if (!duration.ok) problem(`/okta/${key}`, `must be a Go duration, like 1h or 30m (${duration.reason})`, text);
     else if (key === 'assume_role_ttl' && duration.nanoseconds > ONE_HOUR) {
-      problem('/okta/assume_role_ttl', 'is over 1h: spokes inherit it through aws-okta, and AWS refuses chained role sessions over one hour (aws-okta #95)', text);
+      problem(
+        '/okta/assume_role_ttl',
+        'is over 1h: spokes inherit it through aws-okta, and AWS refuses chained role sessions over one hour (aws-okta #95)',
+        text,
+      );
     }
   }
 
@@ -171,14 +202,19 @@ function checkOrganization(file: DefinitionFile | undefined, errors: Problem[]):
 }
 
 function reservedProblem(name: string, organization: Organization): string | undefined {
-  if (name === 'okta') return 'is reserved: aws-okta reads [okta] for its own settings, and [profile okta] would collide with it';
+  if (name === 'okta')
+    return 'is reserved: aws-okta reads [okta] for its own settings, and [profile okta] would collide with it';
   if (name === 'default' && !organization.allow_default_profile) {
     return 'is reserved: the AWS CLI uses "default" when no profile is given; set allow_default_profile in organization.json to allow it';
   }
   return undefined;
 }
 
-function checkTeam(file: DefinitionFile, organization: Organization | undefined, problems: Problem[]): Team | undefined {
+function checkTeam(
+  file: DefinitionFile,
+  organization: Organization | undefined,
+  problems: Problem[],
+): Team | undefined {
   const data = readDocument(file, problems);
   if (data === undefined) return undefined;
   const schemaProblems = checkTeamSchema(data, file.file, explainTeam);
@@ -190,7 +226,8 @@ function checkTeam(file: DefinitionFile, organization: Organization | undefined,
   if (!organization) return team;
 
   const before = problems.length;
-  const problem = (pointer: string, message: string, value?: unknown) => problems.push({ file: file.file, pointer, message, value });
+  const problem = (pointer: string, message: string, value?: unknown) =>
+    problems.push({ file: file.file, pointer, message, value });
   const accounts = Object.keys(organization.accounts);
   const hubAccount = organization.accounts[organization.hub.account]!;
   const hubPartition = partitionOf(hubAccount.region ?? organization.region);
@@ -206,7 +243,11 @@ function checkTeam(file: DefinitionFile, organization: Organization | undefined,
     const every = profile.account === EVERY_ACCOUNT;
     if (!every && !Object.hasOwn(organization.accounts, profile.account)) {
       const guess = suggestName(profile.account, accounts);
-      problem(at('account'), `is not an account in ${ORGANIZATION_FILE}${guess ? `; did you mean ${guess}?` : ` (known: ${accounts.join(', ')})`}`, profile.account);
+      problem(
+        at('account'),
+        `is not an account in ${ORGANIZATION_FILE}${guess ? `; did you mean ${guess}?` : ` (known: ${accounts.join(', ')})`}`,
+        profile.account,
+      );
       continue;
     }
     if (every !== profile.name.includes(ACCOUNT_PLACEHOLDER)) {
@@ -234,16 +275,26 @@ function checkTeam(file: DefinitionFile, organization: Organization | undefined,
       const region = profile.region ?? entry.region ?? organization.region;
       const partition = partitionOf(region);
       if (partition !== hubPartition) {
-        problem(at(profile.region ? 'region' : 'account'), `puts profile "${name}" in partition ${partition} (region ${region}), but the hub is in ${hubPartition}: roles cannot be assumed across partitions`, profile.region ?? account);
+        problem(
+          at(profile.region ? 'region' : 'account'),
+          `puts profile "${name}" in partition ${partition} (region ${region}), but the hub is in ${hubPartition}: roles cannot be assumed across partitions`,
+          profile.region ?? account,
+        );
         continue;
       }
       const earlier = seen.get(name);
       const reserved = reservedProblem(name, organization);
       if (earlier) problem(at('name'), `gives profile "${name}" a second time (first from ${earlier})`, profile.name);
-      else if (reserved) problem(at('name'), reserved.replace('is reserved', `gives profile "${name}", which is reserved`), profile.name);
+      else if (reserved)
+        problem(
+          at('name'),
+          reserved.replace('is reserved', `gives profile "${name}", which is reserved`),
+          profile.name,
+        );
       else seen.set(name, `${file.file} ${at('name')}`);
     }
   }
-  if (expanded > MAX_PROFILES_PER_TEAM) problem('/profiles', `expands to more than ${MAX_PROFILES_PER_TEAM} profiles; robo refuses more for one team`);
+  if (expanded > MAX_PROFILES_PER_TEAM)
+    problem('/profiles', `expands to more than ${MAX_PROFILES_PER_TEAM} profiles; robo refuses more for one team`);
   return problems.length === before ? team : undefined;
 }

@@ -37,7 +37,8 @@ function digest(file: DefinitionFile): string {
 export async function readValidationCache(cacheDir: string, commit: string): Promise<ValidationRecord | undefined> {
   try {
     const data = JSON.parse(await readFile(cacheFile(cacheDir, commit), 'utf8')) as Partial<ValidationRecord>;
-    if (!data.teams || typeof data.teams !== 'object' || !data.files || typeof data.files !== 'object') return undefined;
+    if (!data.teams || typeof data.teams !== 'object' || !data.files || typeof data.files !== 'object')
+      return undefined;
     // Damaged is as good as missing: a full check, never a crash.
     if (!Object.values(data.teams).every((list) => Array.isArray(list) && list.every(isProblem))) return undefined;
     if (!Object.values(data.files).every((hash) => typeof hash === 'string')) return undefined;
@@ -49,14 +50,22 @@ export async function readValidationCache(cacheDir: string, commit: string): Pro
 
 /** Whether every one of `files` was read unrefused and is byte for byte the text the record validated. */
 export function validatedBytes(record: ValidationRecord, files: ReadonlyArray<DefinitionFile | undefined>): boolean {
-  return files.every((file) => file !== undefined && file.refused === undefined && record.files[file.file] === digest(file));
+  return files.every(
+    (file) => file !== undefined && file.refused === undefined && record.files[file.file] === digest(file),
+  );
 }
 
-export async function writeValidationCache(cacheDir: string, commit: string, teams: TeamProblems, files: Iterable<DefinitionFile>): Promise<void> {
+export async function writeValidationCache(
+  cacheDir: string,
+  commit: string,
+  teams: TeamProblems,
+  files: Iterable<DefinitionFile>,
+): Promise<void> {
   const file = cacheFile(cacheDir, commit);
   const temp = `${file}.${process.pid}.tmp`;
   const record: ValidationRecord = { teams, files: {} };
-  for (const definition of files) if (definition.refused === undefined) record.files[definition.file] = digest(definition);
+  for (const definition of files)
+    if (definition.refused === undefined) record.files[definition.file] = digest(definition);
   try {
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(temp, JSON.stringify(record));
@@ -73,7 +82,14 @@ async function prune(dir: string): Promise<void> {
   const mine = `-${BUILD_ID}.json`;
   const names = (await readdir(dir)).filter((name) => name.endsWith('.json'));
   const others = names.filter((name) => !name.endsWith(mine));
-  const ours = await Promise.all(names.filter((name) => name.endsWith(mine)).map(async (name) => ({ name, mtime: (await stat(path.join(dir, name))).mtimeMs })));
-  const old = ours.sort((a, b) => b.mtime - a.mtime).slice(KEEP).map(({ name }) => name);
+  const ours = await Promise.all(
+    names
+      .filter((name) => name.endsWith(mine))
+      .map(async (name) => ({ name, mtime: (await stat(path.join(dir, name))).mtimeMs })),
+  );
+  const old = ours
+    .sort((a, b) => b.mtime - a.mtime)
+    .slice(KEEP)
+    .map(({ name }) => name);
   await Promise.all([...others, ...old].map((name) => rm(path.join(dir, name), { force: true })));
 }

@@ -30,7 +30,8 @@ export async function checkRoboFile(root: string): Promise<RoboFileCheck | undef
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
     // At run time robo would fail to read it too: a problem of the checkout, not of this run.
-    if (code === 'EISDIR') return { tasks: [], problems: [{ line: 1, message: `${ROBO_FILE} is a folder, not a file` }] };
+    if (code === 'EISDIR')
+      return { tasks: [], problems: [{ line: 1, message: `${ROBO_FILE} is a folder, not a file` }] };
     throw new SourceError(`cannot read ${file}: ${messageOf(error)}`, { cause: error });
   }
   const parsed = await loadRoboFile(file, false, text);
@@ -44,10 +45,16 @@ export async function checkRoboFile(root: string): Promise<RoboFileCheck | undef
 }
 
 /** What is wrong with a task's script, resolved exactly as the runner resolves it (run.ts). */
-async function scriptProblem(task: RoboTask, roboFile: string, root: string, realRoot: string): Promise<string | undefined> {
+async function scriptProblem(
+  task: RoboTask,
+  roboFile: string,
+  root: string,
+  realRoot: string,
+): Promise<string | undefined> {
   const script = invocation(task, [], roboFile).program;
   const shown = JSON.stringify(task.run);
-  if (!inside(root, script)) return `script ${shown} resolves to ${script}, outside the checkout: scripts are files of the dotfiles repo, relative to ${ROBO_FILE}`;
+  if (!inside(root, script))
+    return `script ${shown} resolves to ${script}, outside the checkout: scripts are files of the dotfiles repo, relative to ${ROBO_FILE}`;
   let real: string;
   try {
     real = await realpath(script);
@@ -60,7 +67,8 @@ async function scriptProblem(task: RoboTask, roboFile: string, root: string, rea
   if (!inside(realRoot, real)) return `script ${shown} is a link to ${real}, outside the checkout`;
   const info = await stat(real);
   if (!info.isFile()) return `script ${shown} is not a file`;
-  if ((info.mode & 0o111) === 0) return `script ${shown} is not executable, and robo runs it directly: chmod +x it and commit the mode (git add --chmod=+x)`;
+  if ((info.mode & 0o111) === 0)
+    return `script ${shown} is not executable, and robo runs it directly: chmod +x it and commit the mode (git add --chmod=+x)`;
   return undefined;
 }
 

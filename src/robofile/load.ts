@@ -51,7 +51,8 @@ export async function locateRoboFile(request: RoboFileRequest): Promise<LocatedR
     dir = cacheFolder(source.paths.cacheDir, spec.url);
     const cloned = await exists(path.join(dir, '.git'));
     // Signatures required: whatever moved or edited the clone, use the commit robo accepted last (checked again).
-    if (cloned && source.trust) commit = await restoreAccepted(dir, trustedSource(spec), source.trust, source.paths.cacheDir, request.env);
+    if (cloned && source.trust)
+      commit = await restoreAccepted(dir, trustedSource(spec), source.trust, source.paths.cacheDir, request.env);
     if (!cloned || (source.trust && commit === undefined)) {
       // First use on this machine (or of signatures): clone or fetch once, as aws.config would, with the same checks.
       const { checkout } = await openSource({ env: request.env, cwd: request.cwd });
@@ -70,7 +71,8 @@ export async function locateRoboFile(request: RoboFileRequest): Promise<LocatedR
 
 /** `text`: robo.yml's content when the caller already has it (read from a verified commit). */
 export async function loadRoboFile(file: string, explicit: boolean, text?: string): Promise<RoboFile> {
-  if (text !== undefined) return parseRoboFile(text, file, { reserved: isBuiltinName, builtins: builtinVariables(file) });
+  if (text !== undefined)
+    return parseRoboFile(text, file, { reserved: isBuiltinName, builtins: builtinVariables(file) });
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
@@ -102,4 +104,3 @@ function fullName(username: string): string {
     return username;
   }
 }
-

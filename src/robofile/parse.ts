@@ -7,7 +7,7 @@
  * variable, a name that would shadow a built-in) is found before anything
  * runs, each with its file and line. Pure: text in, data out.
  */
-import { CST, Lexer, LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { CST, Lexer, LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
 import { expand, type Variables } from './template.js';
 
 export type RunKind = 'exec' | 'script' | 'command';
@@ -86,13 +86,21 @@ export function parseRoboFile(text: string, file: string, options: ParseOptions)
   // Keys are checked for duplicates below, with a Set: the parser's own check compares each key with every earlier one.
   const document = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const lineOf = (node: Node | Pair | null | undefined) => {
-    const range = node && 'range' in node ? node.range : node && 'key' in node ? (node.key as Node | null)?.range : undefined;
+    const range =
+      node && 'range' in node ? node.range : node && 'key' in node ? (node.key as Node | null)?.range : undefined;
     return range ? lines.linePos(range[0]).line : 1;
   };
   for (const error of document.errors.slice(0, MAX_ERRORS)) {
-    result.errors.push({ line: lines.linePos(error.pos[0]).line, message: `YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` });
+    result.errors.push({
+      line: lines.linePos(error.pos[0]).line,
+      message: `YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+    });
   }
-  if (document.errors.length > MAX_ERRORS) result.errors.push({ line: result.errors.at(-1)!.line, message: `and ${document.errors.length - MAX_ERRORS} more YAML error(s), not listed` });
+  if (document.errors.length > MAX_ERRORS)
+    result.errors.push({
+      line: result.errors.at(-1)!.line,
+      message: `and ${document.errors.length - MAX_ERRORS} more YAML error(s), not listed`,
+    });
   if (result.errors.length > 0) return result;
   const root = document.contents;
   if (root === null) return result; // an empty file has no tasks
@@ -109,10 +117,15 @@ export function parseRoboFile(text: string, file: string, options: ParseOptions)
   const variablesPair = root.items.find((pair) => isScalar(pair.key) && pair.key.value === 'variables');
   if (variablesPair) {
     const value = variablesPair.value as Node | null;
-    if (value !== null && !isMap(value)) result.errors.push({ line: lineOf(variablesPair), message: 'variables: must be a map' });
+    if (value !== null && !isMap(value))
+      result.errors.push({ line: lineOf(variablesPair), message: 'variables: must be a map' });
     else if (value) Object.assign(result.variables, { ...(value.toJSON() as Variables), ...options.builtins });
     for (const key of Object.keys(options.builtins)) {
-      if (value && isMap(value) && value.has(key)) result.errors.push({ line: lineOf(value.items.find((pair) => isScalar(pair.key) && pair.key.value === key)), message: `variables: ${key} is built in and cannot be set` });
+      if (value && isMap(value) && value.has(key))
+        result.errors.push({
+          line: lineOf(value.items.find((pair) => isScalar(pair.key) && pair.key.value === key)),
+          message: `variables: ${key} is built in and cannot be set`,
+        });
     }
   }
 
@@ -129,26 +142,42 @@ export function parseRoboFile(text: string, file: string, options: ParseOptions)
       continue;
     }
     if (options.reserved(name)) {
-      result.warnings.push({ line, message: `task ${name} is refused: robo has a built-in task of that name, which runs instead` });
+      result.warnings.push({
+        line,
+        message: `task ${name} is refused: robo has a built-in task of that name, which runs instead`,
+      });
       continue;
     }
-    const task = parseTask(name, pair.value as Node | null, line, result, lineOf);
+    const task = parseTask(name, pair.value, line, result, lineOf);
     if (task) result.tasks.set(name, task);
   }
   return result;
 }
 
-function parseTask(name: string, node: Node | null, line: number, file: RoboFile, lineOf: (node: Node | Pair | null | undefined) => number): RoboTask | undefined {
+function parseTask(
+  name: string,
+  node: Node | null,
+  line: number,
+  file: RoboFile,
+  lineOf: (node: Node | Pair | null | undefined) => number,
+): RoboTask | undefined {
   const errors = file.errors;
   if (!isMap(node)) {
-    errors.push({ line, message: `task ${name}: must be a map with summary, usage, examples, env and one of command, script or exec` });
+    errors.push({
+      line,
+      message: `task ${name}: must be a map with summary, usage, examples, env and one of command, script or exec`,
+    });
     return undefined;
   }
   const before = errors.length;
-  const map = node as YAMLMap;
+  const map = node;
   for (const pair of map.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '?';
-    if (!TASK_KEYS.includes(key)) errors.push({ line: lineOf(pair), message: `task ${name}: unknown key ${key} (allowed: ${TASK_KEYS.join(', ')})` });
+    if (!TASK_KEYS.includes(key))
+      errors.push({
+        line: lineOf(pair),
+        message: `task ${name}: unknown key ${key} (allowed: ${TASK_KEYS.join(', ')})`,
+      });
   }
   const text = (key: string): { value: string; line: number } | undefined => {
     const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
@@ -158,7 +187,8 @@ function parseTask(name: string, node: Node | null, line: number, file: RoboFile
       errors.push({ line: lineOf(pair), message: `task ${name}: ${key} must be text` });
       return undefined;
     }
-    return { value: String(value.value), line: lineOf(value) };
+    const text = value.value as string | number | boolean | null; // not an object: checked above
+    return { value: String(text), line: lineOf(value) };
   };
   const templated = (entry: { value: string; line: number } | undefined): string => {
     if (!entry) return '';
@@ -169,22 +199,33 @@ function parseTask(name: string, node: Node | null, line: number, file: RoboFile
   };
 
   // Precedence as in tj/robo: exec, then script, then command.
-  const runs = (['exec', 'script', 'command'] as const).map((kind) => [kind, text(kind)] as const).filter(([, entry]) => entry !== undefined);
-  if (runs.length === 0) errors.push({ line, message: `task ${name}: nothing to run: give it a command, a script or an exec` });
+  const runs = (['exec', 'script', 'command'] as const)
+    .map((kind) => [kind, text(kind)] as const)
+    .filter(([, entry]) => entry !== undefined);
+  if (runs.length === 0)
+    errors.push({ line, message: `task ${name}: nothing to run: give it a command, a script or an exec` });
   const [kind, entry] = runs[0] ?? ['command', undefined];
   const beforeRun = errors.length;
   const run = templated(entry);
-  if (entry && run.trim() === '' && errors.length === beforeRun) errors.push({ line: entry.line, message: `task ${name}: ${kind} is empty` });
+  if (entry && run.trim() === '' && errors.length === beforeRun)
+    errors.push({ line: entry.line, message: `task ${name}: ${kind} is empty` });
 
   const examples: RoboTask['examples'] = [];
   const examplesPair = map.items.find((item) => isScalar(item.key) && item.key.value === 'examples');
   if (examplesPair) {
     const list = examplesPair.value as Node | null;
-    if (!isSeq(list)) errors.push({ line: lineOf(examplesPair), message: `task ${name}: examples must be a list of {description, command}` });
+    if (!isSeq(list))
+      errors.push({
+        line: lineOf(examplesPair),
+        message: `task ${name}: examples must be a list of {description, command}`,
+      });
     else {
       for (const item of list.items as Array<Node | null>) {
         if (!isMap(item)) {
-          errors.push({ line: lineOf(item), message: `task ${name}: each example is a map with description and command` });
+          errors.push({
+            line: lineOf(item),
+            message: `task ${name}: each example is a map with description and command`,
+          });
           continue;
         }
         const field = (key: string) => {
@@ -194,7 +235,11 @@ function parseTask(name: string, node: Node | null, line: number, file: RoboFile
         };
         for (const pair of item.items) {
           const key = isScalar(pair.key) ? String(pair.key.value) : '?';
-          if (key !== 'description' && key !== 'command') errors.push({ line: lineOf(pair), message: `task ${name}: unknown example key ${key} (allowed: description, command)` });
+          if (key !== 'description' && key !== 'command')
+            errors.push({
+              line: lineOf(pair),
+              message: `task ${name}: unknown example key ${key} (allowed: description, command)`,
+            });
         }
         examples.push({ description: field('description'), command: field('command') });
       }
@@ -209,7 +254,8 @@ function parseTask(name: string, node: Node | null, line: number, file: RoboFile
     else {
       for (const item of list.items as Array<Node | null>) {
         const value = isScalar(item) ? templated({ value: String(item.value), line: lineOf(item) }) : '';
-        if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(value)) errors.push({ line: lineOf(item), message: `task ${name}: env entry ${JSON.stringify(value)} is not K=V` });
+        if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(value))
+          errors.push({ line: lineOf(item), message: `task ${name}: env entry ${JSON.stringify(value)} is not K=V` });
         else env.push(value);
       }
     }
@@ -245,11 +291,15 @@ function nestingProblem(text: string): RoboFileProblem | undefined {
       continue;
     }
     if (flow === 0 && lineStart && type !== 'comment' && column > MAX_COLUMN) {
-      return { line, message: `content starts at column ${column + 1}: robo.yml may nest at most ${MAX_DEPTH} levels, indented at most ${MAX_COLUMN} columns` };
+      return {
+        line,
+        message: `content starts at column ${column + 1}: robo.yml may nest at most ${MAX_DEPTH} levels, indented at most ${MAX_COLUMN} columns`,
+      };
     }
     if (type === 'flow-map-start' || type === 'flow-seq-start') {
       flow += 1;
-      if (flow > MAX_DEPTH) return { line, message: `nested more than ${MAX_DEPTH} levels deep: robo.yml may nest at most ${MAX_DEPTH}` };
+      if (flow > MAX_DEPTH)
+        return { line, message: `nested more than ${MAX_DEPTH} levels deep: robo.yml may nest at most ${MAX_DEPTH}` };
     } else if ((type === 'flow-map-end' || type === 'flow-seq-end') && flow > 0) flow -= 1;
     if (!LINE_PREFIX.has(type ?? '')) lineStart = false;
     const newline = token.lastIndexOf('\n');
@@ -263,7 +313,15 @@ function nestingProblem(text: string): RoboFileProblem | undefined {
 }
 
 /** Tokens that may come before a line's content, where a nested block collection can start. */
-const LINE_PREFIX = new Set(['space', 'seq-item-ind', 'explicit-key-ind', 'map-value-ind', 'anchor', 'tag', 'byte-order-mark']);
+const LINE_PREFIX = new Set([
+  'space',
+  'seq-item-ind',
+  'explicit-key-ind',
+  'map-value-ind',
+  'anchor',
+  'tag',
+  'byte-order-mark',
+]);
 
 /**
  * A node nested deeper than MAX_DEPTH, or a key given twice in one map,
@@ -276,7 +334,8 @@ function shapeProblem(root: Node): { node: Node | Pair; message: string } | unde
   for (let top = stack.pop(); top; top = stack.pop()) {
     const [node, depth] = top;
     if (!isMap(node) && !isSeq(node)) continue;
-    if (depth > MAX_DEPTH) return { node, message: `nested more than ${MAX_DEPTH} levels deep: robo.yml may nest at most ${MAX_DEPTH}` };
+    if (depth > MAX_DEPTH)
+      return { node, message: `nested more than ${MAX_DEPTH} levels deep: robo.yml may nest at most ${MAX_DEPTH}` };
     const keys = new Set<unknown>();
     for (const item of node.items as Array<Node | Pair | null>) {
       if (!isPair(item)) {
@@ -284,7 +343,8 @@ function shapeProblem(root: Node): { node: Node | Pair; message: string } | unde
         continue;
       }
       const key = isScalar(item.key) ? item.key.value : item.key;
-      if (keys.has(key)) return { node: item, message: `YAML: Map keys must be unique (${JSON.stringify(String(key))} is given twice)` };
+      if (keys.has(key))
+        return { node: item, message: `YAML: Map keys must be unique (${JSON.stringify(String(key))} is given twice)` };
       keys.add(key);
       stack.push([item.key as Node | null, depth + 1], [item.value as Node | null, depth + 1]);
     }

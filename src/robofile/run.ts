@@ -37,7 +37,13 @@ export function invocation(task: RoboTask, args: readonly string[], roboFile: st
 }
 
 /** Run the task; resolves with its exit code (128 + the signal number when a signal ended it). */
-export function runTask(task: RoboTask, args: readonly string[], roboFile: string, env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
+export function runTask(
+  task: RoboTask,
+  args: readonly string[],
+  roboFile: string,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<number> {
   const { program, args: argv } = invocation(task, args, roboFile);
   const childEnv: NodeJS.ProcessEnv = { ...env };
   for (const entry of task.env) {

@@ -21,8 +21,9 @@ export function expand(text: string, variables: Variables): TemplateResult {
     }
     const value = lookup(variables, path);
     if (value === undefined) failure = `template ${whole} names an undefined variable ${path} (see robo variables)`;
-    else if (value !== null && typeof value === 'object') failure = `template ${whole} names ${path}, which is a map, not a value`;
-    return failure ? whole : String(value ?? '');
+    else if (value !== null && typeof value === 'object')
+      failure = `template ${whole} names ${path}, which is a map, not a value`;
+    return failure ? whole : String((value as string | number | boolean | null) ?? '');
   });
   return failure ? { ok: false, message: failure } : { ok: true, text: result };
 }
@@ -41,7 +42,8 @@ export function flatten(variables: Variables, prefix = ''): Array<[string, strin
   const rows: Array<[string, string]> = [];
   for (const [key, value] of Object.entries(variables)) {
     const name = prefix ? `${prefix}.${key}` : key;
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) rows.push(...flatten(value as Variables, name));
+    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+      rows.push(...flatten(value as Variables, name));
     else rows.push([name, Array.isArray(value) ? JSON.stringify(value) : String(value)]);
   }
   return rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -39,7 +39,8 @@ export async function removeLeftovers(file: string): Promise<void> {
   await Promise.all(
     ours.map(async (name) => {
       const info = await lstat(path.join(folder, name)).catch(() => undefined);
-      if (info?.isFile() && Date.now() - info.mtimeMs > LEFTOVER_MS) await unlink(path.join(folder, name)).catch(() => {});
+      if (info?.isFile() && Date.now() - info.mtimeMs > LEFTOVER_MS)
+        await unlink(path.join(folder, name)).catch(() => {});
     }),
   );
 }
@@ -52,7 +53,11 @@ export async function writeAtomically(file: string, content: Buffer, options: At
     await mkdir(folder, { recursive: true, mode: options.folderMode });
     const existing = await stat(file).catch(() => undefined);
     const mode = options.mode ?? (existing ? existing.mode & 0o7777 : 0o600);
-    const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+    const handle = await open(
+      temp,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+      mode,
+    );
     created = true;
     try {
       await handle.writeFile(content);
@@ -85,4 +90,3 @@ async function syncFolder(folder: string): Promise<void> {
     await handle.close();
   }
 }
-

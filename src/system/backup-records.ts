@@ -48,7 +48,15 @@ export function parseRecords(text: string): BackupRecord[] {
     } catch {
       continue;
     }
-    if (isRecord(value)) records.push({ backup: value.backup, target: value.target, team: value.team, time: value.time, size: value.size, sha256: value.sha256 });
+    if (isRecord(value))
+      records.push({
+        backup: value.backup,
+        target: value.target,
+        team: value.team,
+        time: value.time,
+        size: value.size,
+        sha256: value.sha256,
+      });
   }
   return records;
 }
@@ -92,7 +100,9 @@ export async function addRecord(stateDir: string, record: BackupRecord): Promise
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   await withLock(file, "robo's record of backups", async (lock) => {
     await removeLeftovers(file);
-    const present = await Promise.all((await readRecords(stateDir)).map(async (kept) => ((await backupGone(kept.backup)) ? undefined : kept)));
+    const present = await Promise.all(
+      (await readRecords(stateDir)).map(async (kept) => ((await backupGone(kept.backup)) ? undefined : kept)),
+    );
     const records = [...present.filter((kept): kept is BackupRecord => kept !== undefined), record];
     if (lock.compromised) throw new WriteError(`lost the lock on ${file} (${lock.compromised.message})`);
     await writeAtomically(file, Buffer.from(formatRecords(records)), { mode: 0o600, folderMode: 0o700 });

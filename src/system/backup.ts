@@ -35,11 +35,21 @@ export async function createBackup(content: Buffer, target: string, place: Backu
   const file = await writeBackup(content, place.backupDir);
   const team = TEAM_MARKER.exec(content.toString('latin1'))?.[1] ?? null;
   try {
-    await addRecord(place.stateDir, { backup: file, target, team, time: new Date().toISOString(), size: content.length, sha256: sha256(content) });
+    await addRecord(place.stateDir, {
+      backup: file,
+      target,
+      team,
+      time: new Date().toISOString(),
+      size: content.length,
+      sha256: sha256(content),
+    });
   } catch (error) {
     await unlink(file).catch(() => {});
     if (error instanceof RoboError && !(error instanceof WriteError)) throw error; // busy: exit 8, as for the config's lock
-    throw new WriteError(`cannot record the backup of the aws config in ${recordsFile(place.stateDir)}: ${messageOf(error)}; nothing was changed`, { cause: error });
+    throw new WriteError(
+      `cannot record the backup of the aws config in ${recordsFile(place.stateDir)}: ${messageOf(error)}; nothing was changed`,
+      { cause: error },
+    );
   }
   return file;
 }
@@ -50,7 +60,11 @@ async function writeBackup(content: Buffer, backupDir: string): Promise<string> 
   const partial = path.join(backupDir, `.${BACKUP_PREFIX}${id}.partial`);
   try {
     await mkdir(backupDir, { recursive: true, mode: 0o700 });
-    const handle = await open(partial, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    const handle = await open(
+      partial,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+      0o600,
+    );
     try {
       await handle.writeFile(content);
       await handle.chmod(0o600); // the umask cannot widen it, but be explicit
@@ -62,7 +76,9 @@ async function writeBackup(content: Buffer, backupDir: string): Promise<string> 
     if (!copy.equals(content)) throw new Error('the copy read back differs from the config');
     await link(partial, file);
   } catch (error) {
-    throw new WriteError(`cannot back up the aws config to ${file}: ${messageOf(error)}; nothing was changed`, { cause: error });
+    throw new WriteError(`cannot back up the aws config to ${file}: ${messageOf(error)}; nothing was changed`, {
+      cause: error,
+    });
   } finally {
     await unlink(partial).catch(() => {});
   }

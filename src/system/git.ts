@@ -97,11 +97,18 @@ export async function git(baseDir: string, env: NodeJS.ProcessEnv): Promise<Simp
  */
 export function runGit(baseDir: string, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd: baseDir, env: gitEnvironment(env, isTerminal(0)), maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
-      if (!error) resolve(stdout);
-      else if (error.code === 'ENOENT') reject(error); // no git on PATH
-      else reject(new Error(stderr.trim() || stdout.trim() || `git exited with code ${String(error.code)}`));
-    });
+    execFile(
+      'git',
+      args,
+      { cwd: baseDir, env: gitEnvironment(env, isTerminal(0)), maxBuffer: 64 * 1024 * 1024, windowsHide: true },
+      (error, stdout, stderr) => {
+        if (!error) resolve(stdout);
+        else if (error.code === 'ENOENT')
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- execFile's error is an Error; its type omits that
+          reject(error); // no git on PATH
+        else reject(new Error(stderr.trim() || stdout.trim() || `git exited with code ${String(error.code)}`));
+      },
+    );
   });
 }
 
@@ -110,12 +117,23 @@ export function runGit(baseDir: string, env: NodeJS.ProcessEnv, args: readonly s
  * as their stdout (`verify-commit --raw`, `merge-base --is-ancestor`): never
  * rejects for a non-zero exit, only when git cannot be started.
  */
-export function runGitForAnswer(baseDir: string, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runGitForAnswer(
+  baseDir: string,
+  env: NodeJS.ProcessEnv,
+  args: readonly string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd: baseDir, env: gitEnvironment(env, isTerminal(0)), maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') reject(error); // not started (ENOENT), or killed
-      else resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-    });
+    execFile(
+      'git',
+      args,
+      { cwd: baseDir, env: gitEnvironment(env, isTerminal(0)), maxBuffer: 64 * 1024 * 1024, windowsHide: true },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number')
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- execFile's error is an Error; its type omits that
+          reject(error); // not started (ENOENT), or killed
+        else resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -125,7 +143,10 @@ export function gitFailure(error: unknown): string {
     return 'git is not installed or not on PATH';
   }
   const text = error instanceof Error ? error.message : String(error);
-  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   const important = lines.filter((line) => /^(fatal|error):/i.test(line)); // GitHub over ssh says ERROR:
   return (important.length > 0 ? important : lines).join('; ') || 'git failed';
 }
@@ -240,7 +261,12 @@ function untrack(entry: Running): void {
  * Resolves with stdout; rejects with git's stderr (progress lines left out)
  * for a non-zero exit. Arguments are robo's own, never options from a user.
  */
-export function runGitRemote(baseDir: string, env: NodeJS.ProcessEnv, args: readonly string[], call: RemoteCall): Promise<string> {
+export function runGitRemote(
+  baseDir: string,
+  env: NodeJS.ProcessEnv,
+  args: readonly string[],
+  call: RemoteCall,
+): Promise<string> {
   const interactive = isTerminal(0);
   const person = personAnswers(env, interactive);
   const ownGroup = !person && process.platform !== 'win32';
@@ -310,7 +336,11 @@ export function runGitRemote(baseDir: string, env: NodeJS.ProcessEnv, args: read
       for (let index = 0; index < parts.length; index += 2) {
         const progress = PROGRESS.exec(parts[index]!);
         if (!progress) stderr += parts[index]! + parts[index + 1]!;
-        else call.listener?.progress({ stage: progress[1]!.toLowerCase().split(' ', 1)[0] || 'unknown', progress: Number(progress[2]) });
+        else
+          call.listener?.progress({
+            stage: progress[1]!.toLowerCase().split(' ', 1)[0] || 'unknown',
+            progress: Number(progress[2]),
+          });
       }
     });
     child.once('error', (error) => finish(() => reject(error))); // not started (ENOENT)
@@ -319,7 +349,14 @@ export function runGitRemote(baseDir: string, env: NodeJS.ProcessEnv, args: read
         const said = (stderr + (PROGRESS.test(pending) ? '' : pending)).trim();
         if (timedOut) reject(new GitTimeoutError(timeoutMs!));
         else if (code === 0) resolve(Buffer.concat(stdout).toString('utf8'));
-        else reject(new Error(said || Buffer.concat(stdout).toString('utf8').trim() || (killedBy ? `git was stopped by ${killedBy}` : `git exited with code ${String(code)}`)));
+        else
+          reject(
+            new Error(
+              said ||
+                Buffer.concat(stdout).toString('utf8').trim() ||
+                (killedBy ? `git was stopped by ${killedBy}` : `git exited with code ${String(code)}`),
+            ),
+          );
       });
     });
   });

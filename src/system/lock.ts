@@ -65,14 +65,22 @@ export async function acquireLock(file: string, what: string, times: LockTimes =
     // that a lock dated ahead of the clock is looked at between tries.
     for (;;) {
       try {
-        release = await lockfile.lock(file, { realpath: false, stale: times.staleMs, retries: 0, onCompromised: (error) => (compromised = error) });
+        release = await lockfile.lock(file, {
+          realpath: false,
+          stale: times.staleMs,
+          retries: 0,
+          onCompromised: (error) => (compromised = error),
+        });
         break;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
       }
       if (await removedAheadOfClock(lockfile, file, lockDir, times.staleMs)) continue;
       const left = deadline - Date.now();
-      if (left <= 0) throw new BusyError(`another robo run has held the lock on ${what} for over ${times.waitMs / 1000} s (${lockDir}); try again later`);
+      if (left <= 0)
+        throw new BusyError(
+          `another robo run has held the lock on ${what} for over ${times.waitMs / 1000} s (${lockDir}); try again later`,
+        );
       await sleep(Math.min(left, pause * (0.5 + Math.random())));
       pause = Math.min(pause * 1.5, 200);
     }
@@ -111,7 +119,12 @@ export async function withLock<T>(file: string, what: string, work: (lock: Lock)
  * two runs that saw the same lock dated ahead would otherwise both remove
  * it, the second one the lock the first had just taken in its place.
  */
-async function removedAheadOfClock(lockfile: Lockfile, file: string, lockDir: string, staleMs: number): Promise<boolean> {
+async function removedAheadOfClock(
+  lockfile: Lockfile,
+  file: string,
+  lockDir: string,
+  staleMs: number,
+): Promise<boolean> {
   if (!(await aheadOfClock(lockDir, staleMs))) return false;
   const guard = `${file}.ahead`;
   let release: () => Promise<void>;

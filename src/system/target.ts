@@ -53,7 +53,8 @@ export async function readTarget(configured: string, file: string): Promise<Targ
     const content = await readFile(file);
     return { path: configured, file, content, mode: Number(info.mode & 0o7777n), stamp: stampOf(info) };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path: configured, file, content: undefined, mode: undefined, stamp: undefined };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { path: configured, file, content: undefined, mode: undefined, stamp: undefined };
     if (error instanceof WriteError) throw error;
     throw new WriteError(`cannot read ${file}: ${messageOf(error)}`, { cause: error });
   }
@@ -67,7 +68,8 @@ export async function resolveTarget(file: string): Promise<string> {
     try {
       info = await lstat(current);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new WriteError(`cannot read ${current}: ${messageOf(error)}`, { cause: error });
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new WriteError(`cannot read ${current}: ${messageOf(error)}`, { cause: error });
       // The file does not exist: resolve the folder's links so the temp file lands beside the real target.
       const parent = await realpath(path.dirname(current)).catch(() => path.dirname(current));
       return path.join(parent, path.basename(current));

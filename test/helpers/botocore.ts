@@ -27,7 +27,9 @@ export function loadWithBotocore(file: string): BotocoreConfig {
 export type BatchResult = { ok: true; config: BotocoreConfig } | { ok: false; error: string };
 
 export function loadManyWithBotocore(files: string[]): BatchResult[] {
-  return JSON.parse(execFileSync('python3', ['-c', BATCH, ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as BatchResult[];
+  return JSON.parse(
+    execFileSync('python3', ['-c', BATCH, ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
+  ) as BatchResult[];
 }
 
 // One python process for many files, with what a merge test needs: the raw sections
@@ -47,9 +49,16 @@ print(json.dumps(out))
 `;
 
 export type RawResult =
-  | { ok: true; raw: Record<string, Record<string, unknown>>; config: BotocoreConfig; profileOf: Record<string, string[]> }
+  | {
+      ok: true;
+      raw: Record<string, Record<string, unknown>>;
+      config: BotocoreConfig;
+      profileOf: Record<string, string[]>;
+    }
   | { ok: false; error: string };
 
 export function readManyWithBotocore(files: string[]): RawResult[] {
-  return JSON.parse(execFileSync('python3', ['-c', RAW_BATCH, ...files], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })) as RawResult[];
+  return JSON.parse(
+    execFileSync('python3', ['-c', RAW_BATCH, ...files], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }),
+  ) as RawResult[];
 }

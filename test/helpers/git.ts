@@ -75,7 +75,15 @@ export async function startGitDaemon(baseDir: string): Promise<GitDaemon> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     'git',
-    ['daemon', '--reuseaddr', '--export-all', '--listen=127.0.0.1', `--port=${port}`, `--base-path=${baseDir}`, baseDir],
+    [
+      'daemon',
+      '--reuseaddr',
+      '--export-all',
+      '--listen=127.0.0.1',
+      `--port=${port}`,
+      `--base-path=${baseDir}`,
+      baseDir,
+    ],
     { env: GIT_ENV, stdio: 'ignore' },
   );
   // Bounded wait for the port to accept connections (at most ~5 s).

@@ -17,6 +17,8 @@ function newest(dir: string): number {
 
 export default function setup(): void {
   const bundle = path.join(root, 'dist', 'robo.cjs');
-  const stale = !existsSync(bundle) || statSync(bundle).mtimeMs < Math.max(newest(path.join(root, 'src')), newest(path.join(root, 'schemas')));
+  const stale =
+    !existsSync(bundle) ||
+    statSync(bundle).mtimeMs < Math.max(newest(path.join(root, 'src')), newest(path.join(root, 'schemas')));
   if (stale) execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
 }

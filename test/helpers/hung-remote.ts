@@ -74,7 +74,10 @@ export function processesMarked(marker: string): Array<{ pid: number; command: s
     try {
       // A zombie's environment reads empty: only processes still running match.
       if (!readFileSync(`/proc/${name}/environ`, 'latin1').split('\0').includes(`ROBO_TEST_MARKER=${marker}`)) continue;
-      found.push({ pid: Number(name), command: readFileSync(`/proc/${name}/cmdline`, 'latin1').split('\0').join(' ').trim() });
+      found.push({
+        pid: Number(name),
+        command: readFileSync(`/proc/${name}/cmdline`, 'latin1').split('\0').join(' ').trim(),
+      });
     } catch {
       // gone meanwhile, or not ours
     }

@@ -25,7 +25,14 @@ acquireLock(process.argv[2], 'the test').then(() => {
 /** Start a process that takes the lock `file` (as acquireLock names it) and keeps it; resolves once it holds it. */
 export function holdLockInChild(file: string, workDir: string): Promise<LockHolder> {
   const script = path.join(workDir, 'hold-lock.cjs');
-  buildSync({ stdin: { contents: ENTRY, resolveDir: projectRoot, loader: 'ts', sourcefile: 'hold-lock.ts' }, bundle: true, platform: 'node', format: 'cjs', outfile: script, logLevel: 'silent' });
+  buildSync({
+    stdin: { contents: ENTRY, resolveDir: projectRoot, loader: 'ts', sourcefile: 'hold-lock.ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: script,
+    logLevel: 'silent',
+  });
   const child = spawn(process.execPath, [script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   return new Promise((resolve, reject) => {

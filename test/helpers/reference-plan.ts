@@ -63,7 +63,8 @@ function readBotocore(lines: Line[]): Read[] {
     if (value === '') return { kind: 'blank', owner: -1, section: '' };
     if (/^[#;]/.test(value)) return { kind: 'comment', owner: -1, section: '' };
     const indent = text.length - text.replace(new RegExp(`^${PY}+`, 'u'), '').length;
-    if (section !== -1 && setting !== -1 && indent > level) return { kind: 'continuation', owner: setting, section: '' };
+    if (section !== -1 && setting !== -1 && indent > level)
+      return { kind: 'continuation', owner: setting, section: '' };
     level = indent;
     const header = /^\[([\s\S]+)\]/.exec(value);
     if (header) {
@@ -166,7 +167,12 @@ export function referencePlan(content: string, block: string, generated: Readonl
       section.forEach((index, position) => {
         if (read[index]!.kind !== 'blank' && read[index]!.kind !== 'comment') last = position;
       });
-      while (last + 1 < section.length && read[section[last + 1]!]!.kind === 'blank' && lines[section[last + 1]!]!.ending !== '') last += 1;
+      while (
+        last + 1 < section.length &&
+        read[section[last + 1]!]!.kind === 'blank' &&
+        lines[section[last + 1]!]!.ending !== ''
+      )
+        last += 1;
       section.slice(0, last + 1).forEach((index) => dropped.add(index));
     }
   }
@@ -176,7 +182,10 @@ export function referencePlan(content: string, block: string, generated: Readonl
   const blockLines: Line[] = splitUniversal(block);
   // The new file as lines, each with where it came from (-2: robo's block).
   const merge = (head: number[], tail: number[]) => {
-    const out: Array<{ line: Line; from: number }> = kept(head).map((index) => ({ line: { ...lines[index]! }, from: index }));
+    const out: Array<{ line: Line; from: number }> = kept(head).map((index) => ({
+      line: { ...lines[index]! },
+      from: index,
+    }));
     // A block after the last line starts on a line of its own.
     const last = out[out.length - 1];
     if (last && !last.line.ending.endsWith('\n')) last.line = { text: last.line.text, ending: `${last.line.ending}\n` };
@@ -192,7 +201,8 @@ export function referencePlan(content: string, block: string, generated: Readonl
     for (const [position, { from }] of out.entries()) {
       const { kind, owner } = now[position]!;
       if (from === -2 || kind === 'blank' || kind === 'comment') continue;
-      if (origin(owner) === -2 || kind !== read[from]!.kind || origin(owner) !== was(read[from]!.owner)) return from + 1;
+      if (origin(owner) === -2 || kind !== read[from]!.kind || origin(owner) !== was(read[from]!.owner))
+        return from + 1;
     }
     // aws-okta's lines of the new file, each with the botocore line its first character is on.
     let text = '';
@@ -204,7 +214,10 @@ export function referencePlan(content: string, block: string, generated: Readonl
     const goLines: Array<GoRead & { from: number }> = [];
     let offset = 0;
     for (const line of splitMarkerLines(text)) {
-      goLines.push({ ...readGoIni(line.text), from: owners[firstNonSpace(text, offset, line.text.length)] ?? owners[offset]! });
+      goLines.push({
+        ...readGoIni(line.text),
+        from: owners[firstNonSpace(text, offset, line.text.length)] ?? owners[offset]!,
+      });
       offset += line.text.length + line.ending.length;
     }
     const readable = splitMarkerLines(content).every((line) => readGoIni(line.text).kind !== 'error');
@@ -233,6 +246,9 @@ export function referencePlan(content: string, block: string, generated: Readonl
 /** The offset of the first character on [at, at + length) that is not Go whitespace (bytes). */
 function firstNonSpace(text: string, at: number, length: number): number {
   const rest = text.slice(at, at + length);
-  const spaces = /^(?:[\t\n\v\f\r ]|\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80)*/.exec(rest)![0];
+  const spaces =
+    /^(?:[\t\n\v\f\r ]|\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80)*/.exec(
+      rest,
+    )![0];
   return at + spaces.length;
 }

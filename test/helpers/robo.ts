@@ -13,9 +13,16 @@ export interface RunResult {
 }
 
 /** `bin`: another copy of robo's executable (default: this checkout's). */
-export function runRobo(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; bin?: string }): Promise<RunResult> {
+export function runRobo(
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; bin?: string },
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.bin ?? roboBin, ...args], { env: options.env, cwd: options.cwd ?? options.env.HOME, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [options.bin ?? roboBin, ...args], {
+      env: options.env,
+      cwd: options.cwd ?? options.env.HOME,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

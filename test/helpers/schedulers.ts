@@ -56,7 +56,11 @@ export function schedulerBoxes(): (extra?: NodeJS.ProcessEnv) => SchedulerBox {
     box.env.FAKE_CALLS = calls;
     const bin = path.join(box.root, 'bin');
     mkdirSync(bin);
-    for (const [name, text] of [['crontab', FAKE_CRONTAB], ['systemctl', FAKE_SYSTEMCTL], ['launchctl', FAKE_LAUNCHCTL]] as const) {
+    for (const [name, text] of [
+      ['crontab', FAKE_CRONTAB],
+      ['systemctl', FAKE_SYSTEMCTL],
+      ['launchctl', FAKE_LAUNCHCTL],
+    ] as const) {
       writeFileSync(path.join(bin, name), text, { mode: 0o755 });
     }
     box.env.PATH = `${bin}${path.delimiter}${box.env.PATH ?? '/usr/bin:/bin'}`;
@@ -70,7 +74,8 @@ export function schedulerBoxes(): (extra?: NodeJS.ProcessEnv) => SchedulerBox {
 }
 
 /** The node robo finds on the box's PATH, as it records it in the job. */
-export const nodeFor = (box: Sandbox) => execFileSync('bash', ['-c', 'command -v node'], { env: box.env, encoding: 'utf8' }).trim();
+export const nodeFor = (box: Sandbox) =>
+  execFileSync('bash', ['-c', 'command -v node'], { env: box.env, encoding: 'utf8' }).trim();
 export const stateLog = (box: Sandbox) => path.join(box.home, '.local', 'state', 'robo', 'nightly.log');
 export const unitDir = (box: Sandbox) => path.join(box.home, '.config', 'systemd', 'user');
 export const plistFile = (box: Sandbox) => path.join(box.home, 'Library', 'LaunchAgents', 'com.robo.aws-config.plist');
