@@ -5,6 +5,7 @@ import {
   GitCommandError,
   gitEnvironment,
   gitFailure,
+  gitVersion,
   runGit,
   runGitForAnswer,
   runGitRemote,
@@ -83,5 +84,7 @@ describe('one runner, one error: every git call fails the same way', () => {
       expect(error).toBeInstanceOf(GitCommandError);
       expect(gitFailure(error)).toBe('git is not installed or not on PATH');
     }
+    expect(await gitVersion(env)).toBeUndefined(); // robo doctor: git fails its check
+    expect(await gitVersion(box.env)).toMatch(/^git version \d/);
   });
 });

@@ -18,7 +18,7 @@
  * runGitRemote starts git with the same environment.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { constants } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { isTerminal } from './terminal.js';
 
 export const PASSED_ON_GIT_VARIABLES = [
@@ -156,6 +156,16 @@ export async function runGitForAnswer(
     throw new GitCommandError(/spawn \S*git ENOENT/.test(message) ? NOT_INSTALLED : message, undefined, {
       cause: error,
     });
+  }
+}
+
+/** `git --version`'s output (robo doctor), or undefined when git cannot be started. */
+export async function gitVersion(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  try {
+    const { code, stdout } = await runGitForAnswer(tmpdir(), env, ['--version']);
+    return code === 0 ? stdout : undefined;
+  } catch {
+    return undefined;
   }
 }
 
