@@ -27,7 +27,8 @@ import { UsageError, messageOf } from './errors.js';
 import { TEAM_NAME } from './model.js';
 import { resolvePaths } from './paths.js';
 import { normaliseFingerprint } from './pipeline/signature.js';
-import { parseDuration } from './pipeline/timeout.js';
+import { parseDuration, type DurationRule } from './duration.js';
+import { TIMEOUT_DURATION } from './pipeline/timeout.js';
 
 export interface Settings {
   file: string;
@@ -42,7 +43,12 @@ export interface Settings {
 }
 
 export const DEFAULT_MAX_OFFLINE = '7d';
-const HOUR_MS = 3_600_000;
+/** [nightly] max_offline (duration.ts): a unit is required, as a bare 7 would be 7 seconds. */
+export const MAX_OFFLINE_DURATION: DurationRule = {
+  format: 'a duration: write days or hours, as 7d or 36h',
+  bareSeconds: false,
+  off: false,
+};
 
 const KNOWN: Record<string, readonly string[]> = {
   dotfiles: ['repo', 'ref', 'timeout'],
@@ -106,7 +112,7 @@ export function parseSettings(text: string, file: string): Settings {
     file,
     dotfiles: { repo: get('dotfiles', 'repo'), ref: get('dotfiles', 'ref'), timeout: get('dotfiles', 'timeout') },
     user: { team: get('user', 'team') },
-    nightly: { maxOfflineMs: durationMs(get('nightly', 'max_offline') ?? DEFAULT_MAX_OFFLINE)! },
+    nightly: { maxOfflineMs: maxOfflineMs(get('nightly', 'max_offline') ?? DEFAULT_MAX_OFFLINE) },
     trust: {
       requireSigned: (values.trust?.require_signed as boolean | undefined) ?? false,
       allowedSigners: get('trust', 'allowed_signers'),
@@ -120,21 +126,18 @@ export function parseSettings(text: string, file: string): Settings {
 function valueProblems(key: string, value: string): string[] {
   if (key === 'team' && !TEAM_NAME.test(value))
     return [`${JSON.stringify(value)} is not a team name (lowercase letters, digits, - and _, at most 63 characters)`];
-  if (key === 'timeout') {
-    const parsed = parseDuration(value);
+  if (key === 'timeout' || key === 'max_offline') {
+    const parsed = parseDuration(value, key === 'timeout' ? TIMEOUT_DURATION : MAX_OFFLINE_DURATION);
     return 'problem' in parsed ? [parsed.problem] : [];
   }
-  if (key === 'max_offline' && durationMs(value) === undefined)
-    return [`${JSON.stringify(value)} is not a duration: write days or hours, as 7d or 36h`];
   if (key === 'allowed_pgp_fingerprints') return fingerprintProblems(value);
   return [];
 }
 
-/** "7d" or "36h" in milliseconds; undefined for anything else. */
-export function durationMs(text: string): number | undefined {
-  const match = /^(\d{1,5})\s*([dh])$/.exec(text.trim());
-  if (!match) return undefined;
-  return Number(match[1]) * (match[2] === 'd' ? 24 : 1) * HOUR_MS;
+/** A max_offline already checked (valueProblems), in milliseconds. */
+function maxOfflineMs(text: string): number {
+  const parsed = parseDuration(text, MAX_OFFLINE_DURATION);
+  return 'ms' in parsed && parsed.ms !== undefined ? parsed.ms : 0;
 }
 
 /** A comma-separated list; spaces inside an item are allowed, so gpg's grouped output can be pasted. */

@@ -147,17 +147,24 @@ export async function findCheckoutRoot(start: string): Promise<string | undefine
 /** The commit of the git work tree `dir` is in, and whether `dir` has changes; undefined outside git, or without git. */
 export async function checkoutCommit(dir: string, env: NodeJS.ProcessEnv): Promise<CheckoutCommit | undefined> {
   try {
-    const commit = (await runGit(dir, env, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim();
+    // One call for both: the branch header names HEAD's commit ("(initial)" before the first one).
     // --no-optional-locks: a read, so it must not write the index (CI may check out read-only).
-    const status = await runGit(dir, env, [
-      '--no-optional-locks',
-      'status',
-      '--porcelain',
-      '--untracked-files=normal',
-      '--',
-      '.',
-    ]);
-    return { commit, dirty: status.trim() !== '' };
+    const lines = (
+      await runGit(dir, env, [
+        '--no-optional-locks',
+        'status',
+        '--porcelain=v2',
+        '--branch',
+        '--untracked-files=normal',
+        '--',
+        '.',
+      ])
+    )
+      .split('\n')
+      .filter(Boolean);
+    const commit = lines.map((line) => /^# branch\.oid ([0-9a-f]{40,64})$/.exec(line)?.[1]).find(Boolean);
+    if (!commit) return undefined;
+    return { commit, dirty: lines.some((line) => !line.startsWith('#')) };
   } catch {
     return undefined; // not a git checkout, no commit yet, or no git: the message simply names no commit
   }

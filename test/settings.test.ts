@@ -9,7 +9,8 @@ import ini from 'ini';
 import { describe, expect, it } from 'vitest';
 import { teamFrom } from '../src/commands/format.js';
 import { editSettingsText, updateSettings, type SettingChange } from '../src/settings-file.js';
-import { durationMs, parseSettings, readSettings } from '../src/settings.js';
+import { parseDuration } from '../src/duration.js';
+import { MAX_OFFLINE_DURATION, parseSettings, readSettings } from '../src/settings.js';
 import { exampleTree, makeDotfilesRepo } from './helpers/git.js';
 import { runRobo } from './helpers/robo.js';
 import { sandboxes } from './helpers/sandbox.js';
@@ -39,6 +40,9 @@ describe('parseSettings', () => {
       '/s: [nightly] max_offline: "7 days" is not a duration: write days or hours, as 7d or 36h',
     ],
     ['[nightly]\nmax_offline = 1w\n', '/s: [nightly] max_offline: "1w" is not a duration'],
+    // A bare number would be seconds in robo's duration syntax: a unit is required here.
+    ['[nightly]\nmax_offline = 7\n', '/s: [nightly] max_offline: "7" is not a duration'],
+    ['[nightly]\nmax_offline = off\n', '/s: [nightly] max_offline: "off" is not a duration'],
   ])('%j is refused, naming the file, section and key', (text, message) => {
     let details: readonly string[] = [];
     try {
@@ -54,8 +58,13 @@ describe('parseSettings', () => {
     ['36h', 36],
     ['0d', 0],
     [' 2d ', 48],
-  ])('duration %j is %d hours', (text, hours) => {
-    expect(durationMs(text)).toBe(hours * 3_600_000);
+    ['7 d', 7 * 24],
+    ['3d12h', 84],
+    ['90m', 1.5],
+    ['1.5d', 36],
+  ])('max_offline %j is %d hours', (text, hours) => {
+    expect(parseDuration(text, MAX_OFFLINE_DURATION)).toEqual({ ms: hours * 3_600_000 });
+    expect(parseSettings(`[nightly]\nmax_offline = ${text}\n`, '/s').nightly.maxOfflineMs).toBe(hours * 3_600_000);
   });
 });
 

@@ -8,11 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.js';
-import { parseDuration, resolveTimeout, seconds, timeoutAdvice } from '../src/pipeline/timeout.js';
+import { parseDuration } from '../src/duration.js';
+import { resolveTimeout, seconds, timeoutAdvice, TIMEOUT_DURATION } from '../src/pipeline/timeout.js';
 import { readSettings } from '../src/settings.js';
 import { personAnswers } from '../src/system/git.js';
 
-describe('parseDuration', () => {
+describe('the time limit as written (duration.ts, TIMEOUT_DURATION)', () => {
   it.each([
     ['30', 30_000],
     ['30s', 30_000],
@@ -27,29 +28,35 @@ describe('parseDuration', () => {
     ['24h', 86_400_000],
     ['1.5h', 5_400_000],
     ['2500us', 3],
+    // robo's one duration syntax: days, and blanks around a number (as max_offline takes them).
+    ['1d', 86_400_000],
+    ['30 s', 30_000],
+    ['1m 30s', 90_000],
   ])('%s → %d ms', (text, ms) => {
-    expect(parseDuration(text)).toEqual({ ms });
+    expect(parseDuration(text, TIMEOUT_DURATION)).toEqual({ ms });
   });
 
   it.each(['0', '0s', '0ms', 'off', 'OFF'])('%s turns the limit off', (text) => {
-    expect(parseDuration(text)).toEqual({ ms: undefined });
+    expect(parseDuration(text, TIMEOUT_DURATION)).toEqual({ ms: undefined });
   });
 
   it.each([
     ['', 'is not a duration'],
     ['soon', 'is not a duration'],
     ['-5', 'is not a duration'],
-    ['30 s', 'is not a duration'],
-    ['1d', 'is not a duration'],
+    ['30 sec', 'is not a duration'],
+    ['1m30', 'is not a duration'],
+    ['1d-5s', 'is not a duration'],
     ['1e3', 'is not a duration'],
     ['s', 'is not a duration'],
     ['30S', 'is not a duration'],
     ['-5s', 'is not a duration'],
     ['2562048h', 'is not a duration'],
     ['25h', 'is longer than 24h'],
+    ['2d', 'is longer than 24h'],
     ['99999999999', 'is longer than 24h'],
   ])('%j is refused: %s', (text, problem) => {
-    const parsed = parseDuration(text);
+    const parsed = parseDuration(text, TIMEOUT_DURATION);
     expect('problem' in parsed && parsed.problem).toContain(problem);
   });
 });

@@ -27,6 +27,7 @@ import { roboBin, runRobo, type RunResult } from './helpers/robo.js';
 import { makeSandbox, sandboxes, type Sandbox } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
+const HAS_SSH = spawnSync('ssh', ['-V'], { stdio: 'ignore' }).status === 0;
 const markers: string[] = [];
 /** A marker unique to one test: in robo's (and so git's) environment, and in the URL. */
 const newMarker = () => {
@@ -108,6 +109,40 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
         expect(await noneLeft(marker)).toEqual([]);
       },
     );
+
+    it.skipIf(!HAS_SSH)(
+      'stops ls-remote over ssh:// after the limit, the sh that runs GIT_SSH_COMMAND and its ssh included',
+      async () => {
+        const marker = newMarker();
+        const url = `ssh://127.0.0.1:${hung.port}/${marker}/dotfiles.git`;
+        const env = {
+          ...process.env,
+          GIT_TERMINAL_PROMPT: '0',
+          ROBO_TEST_MARKER: marker,
+          // No user or system ssh config, no known_hosts written: ssh connects and waits for a banner that never comes.
+          GIT_SSH_COMMAND:
+            'ssh -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null',
+        };
+        const running = runGitRemote(sandbox().root, env, ['ls-remote', url], { remote: url, timeoutMs: 300 });
+        const error = await running.catch((thrown: unknown) => thrown);
+        expect(error).toBeInstanceOf(GitTimeoutError);
+        expect(await noneLeft(marker)).toEqual([]);
+      },
+    );
+
+    // Why runGitRemote is robo's own and not simple-git's `timeout`: should this
+    // ever fail, git stops its helpers itself, and simple-git would do.
+    it("simple-git's own time limit stops git alone, and git's helper stays behind on the socket", async () => {
+      const marker = newMarker();
+      const url = hung.httpUrl(`${marker}/dotfiles.git`);
+      const { simpleGit } = await import('simple-git');
+      const error = await simpleGit({ baseDir: sandbox().root, timeout: { block: 300 } })
+        .env({ PATH: process.env.PATH!, ROBO_TEST_MARKER: marker })
+        .listRemote([url])
+        .catch((thrown: unknown) => thrown);
+      expect(String(error)).toMatch(/timeout/);
+      expect(leftovers(marker)).toEqual([expect.stringMatching(/remote-http/), expect.stringMatching(/remote-http/)]);
+    });
 
     it('an answer in time is stdout; progress goes to the listener, and only the rest of stderr into a failure', async () => {
       const repo = makeDotfilesRepo(path.join(sandbox().root, 'dotfiles'));

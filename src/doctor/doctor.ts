@@ -14,6 +14,7 @@ import { expandHome, resolvePaths } from '../paths.js';
 import { nightlyStatus } from '../nightly/status.js';
 import { findOnPath, runTool } from '../nightly/system.js';
 import { askRemote } from '../pipeline/source.js';
+import { gitVersion as askGitVersion } from '../system/git.js';
 import { readStatus } from '../status.js';
 import { RC_MARKER, rcFileFor } from '../shell-rc.js';
 import { tilde } from '../commands/format.js';
@@ -44,7 +45,7 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
     : path.join(paths.home, '.aws', 'credentials');
   const rc = rcFileFor(env);
   const [gitVersion, rcText, nightly, backups, credentials, oktaVersion, remote] = await Promise.all([
-    runTool('git', ['--version'], env).then((result) => (result.code === 0 ? result.stdout : undefined)),
+    askGitVersion(env),
     readFile(rc.file, 'latin1').catch(() => ''),
     nightlyStatus({ env, now }).catch(() => undefined),
     listBackups(env).catch(() => undefined),

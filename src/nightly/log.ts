@@ -13,6 +13,7 @@
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { formatDuration } from '../duration.js';
 import { WriteError, messageOf } from '../errors.js';
 import { TEAM_NAME } from '../model.js';
 import { visible } from '../ui.js';
@@ -149,8 +150,7 @@ export function offlineSince(entries: readonly LogEntry[], commit: string | unde
   return new Date(Math.max(commitDate.getTime(), ...reached));
 }
 
-/** "7d" or "36h", as the settings write it. */
+/** "7d", "36h" or "1h30m": max_offline as the settings write it (duration.ts). */
 export function durationText(ms: number): string {
-  const hours = Math.round(ms / 3_600_000);
-  return hours % 24 === 0 ? `${hours / 24}d` : `${hours}h`;
+  return formatDuration(ms);
 }

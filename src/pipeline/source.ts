@@ -19,9 +19,7 @@ import path from 'node:path';
 import { RoboError, SourceError, UsageError, messageOf } from '../errors.js';
 import { expandHome, packageRoot, resolvePaths } from '../paths.js';
 import type { Settings } from '../settings.js';
-import type { SimpleGit } from 'simple-git';
 import {
-  git,
   gitFailure,
   GitTimeoutError,
   runGit,
@@ -297,12 +295,13 @@ async function shallowClone(
   incoming: string,
   options: CheckoutOptions,
 ): Promise<string> {
-  await runGit(path.dirname(incoming), options.env, ['init', '-q', incoming]);
+  // Not --quiet: simple-git waits 50 ms after a command that prints nothing (runGitForAnswer).
+  await runGit(path.dirname(incoming), options.env, ['init', incoming]);
   await runGit(incoming, options.env, ['remote', 'add', '--', 'origin', spec.url]);
   const wanted = await remoteRef(incoming, spec, options);
   await runGitRemote(incoming, options.env, fetchArgs(wanted), remoteCall(spec, options));
   const commit = await fetchedCommit(incoming, wanted, spec, options.env);
-  await (await git(incoming, options.env)).reset(['--hard', commit]);
+  await runGit(incoming, options.env, ['reset', '--hard', commit]);
   return commit;
 }
 
@@ -311,13 +310,13 @@ async function updateClone(
   dir: string,
   options: CheckoutOptions,
 ): Promise<Checkout> {
-  const repo = await git(dir, options.env);
+  const { env } = options;
   // First ask the remote which commit the ref is at (ls-remote: one round
   // trip, no pack), unless the caller did, while status looks at the working
   // tree; the two are independent, so they run side by side.
   const [asked, looked] = await Promise.allSettled([
     options.remote ? settled(options.remote) : remoteRef(dir, spec, options),
-    worktreeState(repo),
+    worktreeState(dir, env),
   ]);
   let state: WorktreeState;
   if (looked.status === 'fulfilled') state = looked.value;
@@ -332,7 +331,7 @@ async function updateClone(
   // repack.) The clone is still made clean, and checked when signatures count.
   if (asked.status === 'fulfilled' && asked.value.commit === state.head) {
     await verifyTrusted(dir, state.head, spec, options);
-    await moveTo(repo, state.head, state);
+    await moveTo(dir, env, state.head, state);
     return { spec, dir, commit: state.head, keep: async () => {}, discard: async () => {} };
   }
 
@@ -360,8 +359,10 @@ async function updateClone(
     // Offline, VPN down, server away: the last good clone is better than
     // nothing. It is still made clean, so edits in the cache never leak.
     await verifyTrusted(dir, state.head, spec, options);
-    await moveTo(repo, state.head, state);
-    const commitDate = new Date(Number((await repo.raw(['log', '-1', '--format=%ct', state.head])).trim()) * 1000);
+    await moveTo(dir, env, state.head, state);
+    const commitDate = new Date(
+      Number((await runGit(dir, env, ['log', '-1', '--format=%ct', state.head])).trim()) * 1000,
+    );
     return {
       spec,
       dir,
@@ -376,7 +377,7 @@ async function updateClone(
   // Verify before the working tree moves: an untrusted commit never becomes the cache's state.
   await verifyTrusted(dir, commit, spec, options);
   try {
-    await moveTo(repo, commit, state);
+    await moveTo(dir, env, commit, state);
   } catch (error) {
     throw new SourceError(`cannot update the cached clone ${dir}: ${gitFailure(error)}`, { cause: error });
   }
@@ -386,7 +387,7 @@ async function updateClone(
     commit,
     keep: async () => {},
     discard: async () => {
-      if (commit !== state.head) await repo.reset(['--hard', state.head]);
+      if (commit !== state.head) await runGit(dir, env, ['reset', '--hard', state.head]);
     },
   };
 }
@@ -486,10 +487,10 @@ interface WorktreeState {
  * process, and simple-git adds a fixed 50 ms wait to any command that prints
  * nothing, as a clean with nothing to remove does).
  */
-async function worktreeState(repo: SimpleGit): Promise<WorktreeState> {
+async function worktreeState(dir: string, env: NodeJS.ProcessEnv): Promise<WorktreeState> {
   // --no-optional-locks: status must not take index.lock while a fetch runs beside it.
   const lines = (
-    await repo.raw([
+    await runGit(dir, env, [
       '--no-optional-locks',
       'status',
       '--porcelain=v2',
@@ -508,9 +509,9 @@ async function worktreeState(repo: SimpleGit): Promise<WorktreeState> {
 }
 
 /** Make the working tree exactly `commit`: hard reset, and remove whatever git does not track. */
-async function moveTo(repo: SimpleGit, commit: string, state: WorktreeState): Promise<void> {
-  if (commit !== state.head || state.modified) await repo.reset(['--hard', commit]);
-  if (state.untracked) await repo.clean('fdx', ['-f']);
+async function moveTo(dir: string, env: NodeJS.ProcessEnv, commit: string, state: WorktreeState): Promise<void> {
+  if (commit !== state.head || state.modified) await runGit(dir, env, ['reset', '--hard', commit]);
+  if (state.untracked) await runGit(dir, env, ['clean', '-fdx']);
 }
 
 /**

@@ -11,13 +11,11 @@
  *
  * Pure: text in, milliseconds and messages out.
  */
+import { parseDuration, type DurationRule } from '../duration.js';
 import { UsageError } from '../errors.js';
-import { parseGoDuration } from './go-duration.js';
 
 export const TIMEOUT_VARIABLE = 'ROBO_DOTFILES_TIMEOUT';
 export const DEFAULT_TIMEOUT_MS = 30_000;
-/** setTimeout cannot wait longer than ~24.8 days; nobody means more than a day. */
-const MAX_MS = 24 * 60 * 60 * 1000;
 
 export interface NetworkTimeout {
   /** How long git may go without a word from the remote; undefined: no limit (0 or off). */
@@ -28,28 +26,17 @@ export interface NetworkTimeout {
   settingsFile: string;
 }
 
-export const DURATION_FORMAT =
-  'a duration such as 30s, 2m, 1m30s or 500ms (a bare number is seconds; 0 or off means no limit), at most 24h';
-
 /**
- * A bare number of seconds (`30`, `2.5`), or a duration as Go writes it
- * (`500ms`, `90s`, `2m`, `1m30s`, `1h`: the grammar of aws-okta's ttl keys,
- * read by the same parser); `0` and `off` turn the limit off.
+ * How the limit is written (duration.ts): a bare number is seconds, `0` and
+ * `off` turn it off, and it is at most a day (setTimeout cannot wait longer
+ * than ~24.8 days; nobody means more than a day).
  */
-export function parseDuration(text: string): { ms: number | undefined } | { problem: string } {
-  const value = text.trim();
-  if (/^off$/i.test(value)) return { ms: undefined };
-  let ms: number;
-  if (/^(\d+(\.\d+)?|\.\d+)$/.test(value)) ms = Number(value) * 1000;
-  else {
-    const parsed = parseGoDuration(value);
-    if (!parsed.ok || parsed.nanoseconds < 0n) return { problem: `${JSON.stringify(text)} is not ${DURATION_FORMAT}` };
-    ms = parsed.nanoseconds > BigInt(MAX_MS) * 1_000_000n ? Infinity : Number(parsed.nanoseconds) / 1e6;
-  }
-  if (ms > MAX_MS) return { problem: `${JSON.stringify(text)} is longer than 24h` };
-  if (ms === 0) return { ms: undefined };
-  return { ms: Math.max(1, Math.round(ms)) };
-}
+export const TIMEOUT_DURATION: DurationRule = {
+  format: 'a duration such as 30s, 2m, 1m30s or 500ms (a bare number is seconds; 0 or off means no limit), at most 24h',
+  bareSeconds: true,
+  off: true,
+  max: { ms: 24 * 60 * 60 * 1000, text: '24h' },
+};
 
 /** The timeout in force: $ROBO_DOTFILES_TIMEOUT, then the settings' [dotfiles] timeout (already checked), then 30 s. */
 export function resolveTimeout(
@@ -58,13 +45,13 @@ export function resolveTimeout(
 ): NetworkTimeout {
   const fromEnv = env[TIMEOUT_VARIABLE];
   if (fromEnv !== undefined && fromEnv.trim() !== '') {
-    const parsed = parseDuration(fromEnv);
+    const parsed = parseDuration(fromEnv, TIMEOUT_DURATION);
     if ('problem' in parsed) throw new UsageError(`$${TIMEOUT_VARIABLE}: ${parsed.problem}`);
     return { ms: parsed.ms, origin: '$ROBO_DOTFILES_TIMEOUT', settingsFile: settings.file };
   }
   const fromSettings = settings.dotfiles.timeout;
   if (fromSettings !== undefined) {
-    const parsed = parseDuration(fromSettings);
+    const parsed = parseDuration(fromSettings, TIMEOUT_DURATION);
     // readSettings refuses a bad value; this only guards a Settings made elsewhere.
     if ('problem' in parsed) throw new UsageError(`${settings.file}: [dotfiles] timeout: ${parsed.problem}`);
     return { ms: parsed.ms, origin: 'settings', settingsFile: settings.file };

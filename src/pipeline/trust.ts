@@ -349,9 +349,8 @@ export async function restoreAccepted(
     const lines = status.split('\n').filter(Boolean);
     const head = lines.map((line) => /^# branch\.oid ([0-9a-f]{40,64})$/.exec(line)?.[1]).find(Boolean);
     if (head !== accepted.commit || lines.some((line) => /^[12u] /.test(line)))
-      await runGit(dir, env, ['reset', '--quiet', '--hard', accepted.commit]);
-    if (lines.some((line) => line.startsWith('? ') || line.startsWith('! ')))
-      await runGit(dir, env, ['clean', '-fdxq']);
+      await runGit(dir, env, ['reset', '--hard', accepted.commit]);
+    if (lines.some((line) => line.startsWith('? ') || line.startsWith('! '))) await runGit(dir, env, ['clean', '-fdx']);
     return accepted.commit;
   } finally {
     await lock.release();

@@ -1,18 +1,24 @@
 /**
- * The one place robo talks to git: through simple-git, through runGit for
- * the single call a warm run makes, and through runGitRemote for every call
- * that reaches the network (ls-remote, fetch), which has a time limit and
- * leaves no process behind.
+ * Every git command robo runs goes through this module: one environment
+ * (gitEnvironment), one error (GitCommandError, GitTimeoutError), one
+ * place that handles interrupts.
+ *
+ * - Local commands (status, reset, rev-parse, verify-commit, ...) run
+ *   through simple-git: runGit, and runGitForAnswer when the exit code is
+ *   the answer.
+ * - Commands that reach the network (ls-remote, fetch) run through
+ *   runGitRemote, robo's one small runner of its own, because simple-git
+ *   cannot stop them without leaving git's helpers behind (see there).
  *
  * simple-git strips every ambient GIT_* variable (and EDITOR, PAGER, ...) from
  * git's environment unless told otherwise. Users rely on a few of them to
  * reach their git server at all (a custom ssh command, a corporate CA bundle),
  * so those are passed on deliberately; everything else in the git_* namespace
  * is dropped, which also keeps a stray GIT_DIR from pointing robo elsewhere.
+ * runGitRemote starts git with the same environment.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { constants } from 'node:os';
-import type { SimpleGit } from 'simple-git';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants, tmpdir } from 'node:os';
 import { isTerminal } from './terminal.js';
 
 export const PASSED_ON_GIT_VARIABLES = [
@@ -68,80 +74,103 @@ export function gitEnvironment(env: NodeJS.ProcessEnv, interactive = false): Rec
   return result;
 }
 
-/** A simple-git instance for `baseDir`, for local commands; simple-git is loaded on first use (see runGit). */
-export async function git(baseDir: string, env: NodeJS.ProcessEnv): Promise<SimpleGit> {
-  const { simpleGit } = await import('simple-git');
-  const environment = gitEnvironment(env, isTerminal(0));
-  return simpleGit({
-    baseDir,
-    allowEnvironment: Object.keys(environment).filter((key) => PASSED.has(key.toLowerCase())),
-    // The user chose these (GIT_SSH_COMMAND, GIT_ASKPASS, GIT_PROXY_COMMAND) for their own machine.
-    unsafe: { allowUnsafeSshCommand: true, allowUnsafeAskPass: true, allowUnsafeGitProxy: true },
-    // simple-git only fails a command that exits non-zero *and* wrote to
-    // stderr; `git verify-commit` on an unsigned commit exits 1 silently.
-    // Any non-zero exit is a failure here.
-    errors: (error, result) => {
-      if (error || result.exitCode === 0) return error;
-      const output = Buffer.concat([...result.stdErr, ...result.stdOut]);
-      return output.length > 0 ? output : Buffer.from(`git exited with code ${result.exitCode}`);
-    },
-  }).env(environment);
+/** A git command that failed: git's own words (stderr, else stdout) as the message, and its exit code. */
+export class GitCommandError extends Error {
+  override name = 'GitCommandError';
+  constructor(
+    message: string,
+    /** undefined when git did not run to an exit (not started, stopped). */
+    readonly exitCode?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+const NOT_INSTALLED = 'git is not installed or not on PATH';
+
+/** What a local git command said, and how it ended. */
+export interface GitAnswer {
+  code: number;
+  stdout: string;
+  stderr: string;
 }
 
 /**
- * One git command run directly, for the warm path: a run that finds nothing
- * new upstream makes a single git call (ls-remote), and loading simple-git
- * (about 35 ms) costs more than that call. Same environment as git(); any
- * non-zero exit rejects with git's stderr as the message. Arguments are
- * robo's own, never options taken from a user.
+ * A local git command, through simple-git (loaded on first use: a warm run
+ * that finds nothing new upstream makes only runGitRemote's ls-remote, and
+ * never pays for loading it). Rejects with GitCommandError for any non-zero
+ * exit, with git's stderr as the message. Arguments are robo's own, never
+ * options taken from a user.
  */
-export function runGit(baseDir: string, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'git',
-      args,
-      { cwd: baseDir, env: gitEnvironment(env, isTerminal(0)), maxBuffer: 64 * 1024 * 1024, windowsHide: true },
-      (error, stdout, stderr) => {
-        if (!error) resolve(stdout);
-        else if (error.code === 'ENOENT')
-          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- execFile's error is an Error; its type omits that
-          reject(error); // no git on PATH
-        else reject(new Error(stderr.trim() || stdout.trim() || `git exited with code ${String(error.code)}`));
-      },
-    );
-  });
+export async function runGit(dir: string, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<string> {
+  const { code, stdout, stderr } = await runGitForAnswer(dir, env, args);
+  if (code !== 0) throw new GitCommandError(stderr.trim() || stdout.trim() || `git exited with code ${code}`, code);
+  return stdout;
 }
 
 /**
  * runGit for the commands whose answer is their exit code and stderr as much
  * as their stdout (`verify-commit --raw`, `merge-base --is-ancestor`): never
  * rejects for a non-zero exit, only when git cannot be started.
+ *
+ * simple-git waits a fixed 50 ms after a command that printed nothing
+ * (its completion plugin), so robo leaves out --quiet where git's output
+ * costs nothing, and asks `status --branch` rather than a silent status.
  */
-export function runGitForAnswer(
-  baseDir: string,
+export async function runGitForAnswer(
+  dir: string,
   env: NodeJS.ProcessEnv,
   args: readonly string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'git',
-      args,
-      { cwd: baseDir, env: gitEnvironment(env, isTerminal(0)), maxBuffer: 64 * 1024 * 1024, windowsHide: true },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number')
-          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- execFile's error is an Error; its type omits that
-          reject(error); // not started (ENOENT), or killed
-        else resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+): Promise<GitAnswer> {
+  const { simpleGit } = await import('simple-git');
+  const environment = gitEnvironment(env, isTerminal(0));
+  let ended: { code: number; stderr: string } | undefined;
+  try {
+    const stdout = await simpleGit({
+      baseDir: dir,
+      allowEnvironment: Object.keys(environment).filter((key) => PASSED.has(key.toLowerCase())),
+      unsafe: {
+        // The user chose these (GIT_SSH_COMMAND, GIT_ASKPASS, GIT_PROXY_COMMAND) for their own machine.
+        allowUnsafeSshCommand: true,
+        allowUnsafeAskPass: true,
+        allowUnsafeGitProxy: true,
+        // trust.ts names the signature checkers itself (gpg.program, gpg.ssh.program), over the user's git config.
+        allowUnsafeGpgProgram: true,
       },
-    );
-  });
+      // Every exit is an answer: the caller decides what a non-zero one means.
+      // (simple-git's own check has already made one of a non-zero exit with stderr: dropped here.)
+      errors: (error, result) => {
+        // Not started (no git: exit code -2), or stopped by a signal.
+        if (!Number.isInteger(result.exitCode) || result.exitCode < 0)
+          return error ?? Buffer.from(`git ended without an exit code`);
+        ended = { code: result.exitCode, stderr: Buffer.concat(result.stdErr).toString('utf8') };
+        return undefined;
+      },
+    })
+      .env(environment)
+      .raw([...args]);
+    return { code: ended?.code ?? 0, stdout, stderr: ended?.stderr ?? '' };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new GitCommandError(/spawn \S*git ENOENT/.test(message) ? NOT_INSTALLED : message, undefined, {
+      cause: error,
+    });
+  }
+}
+
+/** `git --version`'s output (robo doctor), or undefined when git cannot be started. */
+export async function gitVersion(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  try {
+    const { code, stdout } = await runGitForAnswer(tmpdir(), env, ['--version']);
+    return code === 0 ? stdout : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** git's own words for a failure: the `fatal:`/`error:` lines, not the whole transcript. */
 export function gitFailure(error: unknown): string {
-  if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' || /spawn git ENOENT/.test(String(error))) {
-    return 'git is not installed or not on PATH';
-  }
   const text = error instanceof Error ? error.message : String(error);
   const lines = text
     .split('\n')
@@ -176,7 +205,7 @@ export interface RemoteCall {
 }
 
 /** git heard nothing from the remote for the whole time limit, and was stopped. */
-export class GitTimeoutError extends Error {
+export class GitTimeoutError extends GitCommandError {
   override name = 'GitTimeoutError';
   constructor(readonly ms: number) {
     super(`the remote did not answer within ${Number((ms / 1000).toFixed(3))} s`);
@@ -248,18 +277,28 @@ function untrack(entry: Running): void {
  *
  * - git runs in a process group of its own (a new session, so it cannot
  *   wait on the terminal either), and every signal robo sends goes to the
- *   whole group: git's helpers (ssh, git-remote-https) ignore what happens
- *   to git itself, and a SIGTERM to git alone leaves them hanging on the
- *   socket. (simple-git's `timeout` and `abort` options send SIGINT to git
- *   alone, which is why these commands do not go through simple-git.)
+ *   whole group.
  * - When git says nothing on stdout or stderr for `timeoutMs`, the group is
- *   stopped and the call rejects with a GitTimeoutError. A fetch should be
- *   given --progress: its progress lines keep a slow but moving transfer
- *   alive, and feed the listener.
+ *   stopped (SIGTERM, then SIGKILL after a grace period) and the call
+ *   rejects with a GitTimeoutError. A fetch should be given --progress: its
+ *   progress lines keep a slow but moving transfer alive, and feed the
+ *   listener.
  * - If robo is interrupted meanwhile, the group goes first (onInterrupt).
  *
- * Resolves with stdout; rejects with git's stderr (progress lines left out)
- * for a non-zero exit. Arguments are robo's own, never options from a user.
+ * Why not simple-git, which robo uses for everything else: git does not
+ * stop its helpers (git-remote-http, ssh, the sh that runs
+ * GIT_SSH_COMMAND) when it dies; they stay, waiting on the socket
+ * (test/timeouts.e2e.test.ts shows it for git 2.39; git's attempt to reap
+ * them, dd3693eb08 in 2026, was reverted, and would not have reached a
+ * child of a shell). Only a signal to git's whole process group reaches
+ * them, and simple-git 4.0 cannot send one: its `timeout` and `abort`
+ * options call `kill('SIGINT')` on git's own pid, once, with no SIGKILL
+ * after it, and its `spawnOptions` take only uid and gid, so git cannot
+ * be started in a group of its own.
+ *
+ * Resolves with stdout; rejects with a GitCommandError holding git's
+ * stderr (progress lines left out) for a non-zero exit. Arguments are
+ * robo's own, never options from a user.
  */
 export function runGitRemote(
   baseDir: string,
@@ -343,7 +382,20 @@ export function runGitRemote(
           });
       }
     });
-    child.once('error', (error) => finish(() => reject(error))); // not started (ENOENT)
+    child.once('error', (error) =>
+      // not started
+      finish(() =>
+        reject(
+          new GitCommandError(
+            (error as NodeJS.ErrnoException).code === 'ENOENT' ? NOT_INSTALLED : error.message,
+            undefined,
+            {
+              cause: error,
+            },
+          ),
+        ),
+      ),
+    );
     child.once('close', (code, killedBy) => {
       finish(() => {
         const said = (stderr + (PROGRESS.test(pending) ? '' : pending)).trim();
@@ -351,10 +403,11 @@ export function runGitRemote(
         else if (code === 0) resolve(Buffer.concat(stdout).toString('utf8'));
         else
           reject(
-            new Error(
+            new GitCommandError(
               said ||
                 Buffer.concat(stdout).toString('utf8').trim() ||
                 (killedBy ? `git was stopped by ${killedBy}` : `git exited with code ${String(code)}`),
+              code ?? undefined,
             ),
           );
       });
