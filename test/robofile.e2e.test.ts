@@ -155,6 +155,10 @@ describe('robo.yml tasks', () => {
     expect((await runRobo(['mine'], { env: { ...box.env, ROBO_TASKS: file } })).stdout).toBe(`from ${file}\n`);
     expect((await runRobo(['--config', file, 'mine'], { env: box.env })).stdout).toBe(`from ${file}\n`);
     expect((await runRobo(['mine'], { env: { ...box.env, ROBO_CONFIG: file } })).stdout).toBe(`from ${file}\n`);
+    // After a reserved word too: robo variables reads the file named.
+    expect((await runRobo(['variables', '--tasks', file], { env: box.env })).stdout).toMatch(
+      new RegExp(`^ {2}robo\\.file += ${file.replace(/[.]/g, '\\.')}$`, 'm'),
+    );
     const missing = await runRobo(['--tasks', path.join(box.root, 'nope.yml'), 'mine'], { env: box.env });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`tasks file ${path.join(box.root, 'nope.yml')} (--tasks or $ROBO_TASKS): `);

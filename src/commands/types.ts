@@ -18,7 +18,7 @@ export interface OptionSpec {
   type: 'string' | 'boolean';
   alias?: string;
   default?: string | boolean;
-  /** The only values a string option takes: parsers refuse others, completion offers these. */
+  /** The only values a string option takes: the parser refuses others, completion offers these. */
   choices?: readonly string[];
   /** What a string option's value names, so completion can offer it. */
   value?: ValueKind;
