@@ -17,6 +17,8 @@ await import('./gen-validators.mjs');
 await rm(new URL('../dist/', import.meta.url), { recursive: true, force: true });
 // A fresh name for every build: robo's caches of what it worked out are keyed on it (src/build-id.ts).
 const buildId = randomBytes(8).toString('hex');
+// The version alone goes into the bundle (src/version.ts), not package.json with its devDependencies.
+const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 await build({
   entryPoints: { robo: 'src/bin.ts' },
   outdir: 'dist',
@@ -28,7 +30,11 @@ await build({
   // Prefer ES module builds: jsonc-parser's "main" is a UMD file whose require()s esbuild cannot follow.
   mainFields: ['module', 'main'],
   // paths.ts finds the package root from import.meta.url, which CommonJS has not: give it the bundle's own URL.
-  define: { 'import.meta.url': '__roboBundleUrl', __ROBO_BUILD__: JSON.stringify(buildId) },
+  define: {
+    'import.meta.url': '__roboBundleUrl',
+    __ROBO_BUILD__: JSON.stringify(buildId),
+    __ROBO_VERSION__: JSON.stringify(version),
+  },
   // "use strict" before the banner's statement, or the whole bundle would run in sloppy mode.
   banner: {
     js: `/* robo build ${buildId} */ 'use strict'; const __roboBundleUrl = require('node:url').pathToFileURL(__filename).href;`,

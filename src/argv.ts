@@ -1,85 +1,192 @@
 /**
- * The fast path for the command lines robo sees every day: a task name and
- * its own flags in plain forms (`--team x`, `--team=x`, `--dry-run`,
- * `--no-strict`, `-q`). Loading and running yargs costs about 100 ms, more
- * than the rest of a no-change run; this reads the same option table
- * (commands/types.ts) and gives up, returning undefined, on anything else:
- * help, version, unknown or repeated flags, a value not among an option's
- * choices, `--`, extra words. yargs then
- * parses the command line and says what is wrong. A test checks both give
- * the same arguments.
+ * The command line, read once: argv in, what robo is asked to do out, or a
+ * UsageError naming the flag or word that is wrong. Which words and flags
+ * exist comes from the table in tasks.ts and commands/types.ts, which help
+ * (help.ts) and shell completion (completion/) read too. util.parseArgs
+ * splits the words (`--a=b`, `-q`, `--`); the checks against the table are
+ * here, so every message names the flag as the user typed it.
  */
-import { GLOBAL_OPTIONS, type OptionSpec } from './commands/types.js';
-import type { AnyTask } from './tasks.js';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { GLOBAL_OPTIONS, INFO_OPTIONS, type CommandSpec, type GlobalArgs, type OptionSpec } from './commands/types.js';
+import { UsageError } from './errors.js';
+import { findBuiltin, findReserved, type AnyTask } from './tasks.js';
 
 export type ParsedArgs = Record<string, unknown>;
 
-export function parseTaskArgs(task: AnyTask, argv: readonly string[]): ParsedArgs | undefined {
-  const specs: Record<string, OptionSpec> = { ...GLOBAL_OPTIONS, ...task.options };
-  const byName = new Map<string, [string, OptionSpec]>();
-  for (const [name, spec] of Object.entries(specs)) {
-    byName.set(name, [name, spec]);
-    if (spec.alias) byName.set(spec.alias, [name, spec]);
+export type CommandLine =
+  /** `robo --version` */
+  | { kind: 'version' }
+  /** `robo`, `robo help`: every task, robo.yml's included. */
+  | { kind: 'list'; globals: GlobalArgs }
+  /** `robo help TASK`, `robo TASK --help` (TASK may be robo.yml's); `robo --help`: robo's own usage (no task). */
+  | { kind: 'help'; task: string | undefined; globals: GlobalArgs }
+  | { kind: 'builtin'; task: AnyTask; args: ParsedArgs; globals: GlobalArgs }
+  | { kind: 'variables'; globals: GlobalArgs }
+  | { kind: 'completion'; shell: string | undefined; globals: GlobalArgs }
+  /** A robo.yml task, which gets every argument after its name untouched. */
+  | { kind: 'shared'; name: string; args: string[]; globals: GlobalArgs };
+
+export function parseCommandLine(argv: readonly string[]): CommandLine {
+  const leading = readOptions(argv, GLOBAL_OPTIONS, undefined, { stopAtPositional: true });
+  const word = leading.positionals[0];
+  if (leading.info === 'version') return { kind: 'version' };
+  if (word === undefined) {
+    const globals = globalsOf(leading.values);
+    return leading.info === 'help' ? { kind: 'help', task: undefined, globals } : { kind: 'list', globals };
   }
-  const args: ParsedArgs = { _: [] };
-  for (const [name, spec] of Object.entries(specs)) {
-    if (spec.default !== undefined) set(args, name, spec, spec.default);
+  const rest = argv.slice(leading.next);
+  const command: CommandSpec | undefined = findBuiltin(word) ?? findReserved(word);
+  if (!command) {
+    if (leading.info === 'help') return { kind: 'help', task: word, globals: globalsOf(leading.values) };
+    return { kind: 'shared', name: word, args: rest, globals: globalsOf(leading.values) };
   }
-  const seen = new Set<string>();
-  const positionals: string[] = [];
-  for (let index = 0; index < argv.length; index += 1) {
-    const token = argv[index]!;
-    if (token === '--' || token === '-') return undefined;
-    if (!token.startsWith('-')) {
-      positionals.push(token);
-      continue;
-    }
-    const long = token.startsWith('--');
-    const [rawName, inline] = long ? splitOnce(token.slice(2), '=') : [token.slice(1), undefined];
-    if (!long && rawName.length !== 1) return undefined; // -abc bundles: let yargs decide
-    let entry = byName.get(rawName);
-    let negated = false;
-    if (!entry && long && rawName.startsWith('no-')) {
-      entry = byName.get(rawName.slice(3));
-      negated = true;
-      if (entry?.[1].type !== 'boolean' || inline !== undefined) return undefined;
-    }
-    if (!entry || (!long && entry[1].alias !== rawName)) return undefined;
-    const [name, spec] = entry;
-    if (seen.has(name)) return undefined; // yargs would make an array
-    seen.add(name);
-    if (spec.type === 'boolean') {
-      if (inline === undefined) set(args, name, spec, !negated);
-      else if (inline === 'true' || inline === 'false') set(args, name, spec, inline === 'true');
-      else return undefined;
-      continue;
-    }
-    let value = inline;
-    if (value === undefined) {
-      value = argv[index + 1];
-      if (value === undefined || value.startsWith('-')) return undefined;
-      index += 1;
-    }
-    if (spec.choices && !spec.choices.includes(value)) return undefined; // yargs names the allowed values
-    set(args, name, spec, value);
+  const own = readOptions(rest, { ...GLOBAL_OPTIONS, ...command.options }, command, { stopAtPositional: false });
+  for (const name of Object.keys(own.values)) {
+    if (name in leading.values && GLOBAL_OPTIONS[name]?.type === 'string')
+      throw new UsageError(`--${name} is given more than once`);
   }
-  const expected = task.positionals ?? [];
-  if (positionals.length > expected.length) return undefined;
-  expected.forEach((positional, index) => {
-    if (positionals[index] !== undefined) args[positional.name] = positionals[index];
+  const values = { ...leading.values, ...own.values };
+  const globals = globalsOf(values);
+  if (own.info === 'version') return { kind: 'version' };
+  if (leading.info === 'help' || own.info === 'help') return { kind: 'help', task: command.name, globals };
+  const positionals = checkPositionals(command, own.positionals);
+  const name: string = command.name;
+  if (name === 'help') {
+    const task = positionals.task;
+    return task === undefined ? { kind: 'list', globals } : { kind: 'help', task, globals };
+  }
+  if (name === 'variables') return { kind: 'variables', globals };
+  if (name === 'completion') return { kind: 'completion', shell: positionals.shell, globals };
+  const task = command as AnyTask;
+  return { kind: 'builtin', task, args: { ...defaultsOf(task), ...values, ...positionals }, globals };
+}
+
+interface ReadOptions {
+  /** Option values by their declared name. */
+  values: ParsedArgs;
+  positionals: string[];
+  /** --help or --version, if given. */
+  info: 'help' | 'version' | undefined;
+  /** With stopAtPositional: the index in argv of the word after the first positional. */
+  next: number;
+}
+
+/**
+ * The options and positionals of `args`, checked against `specs` (and
+ * --help, --version). `command` names the task in messages. With
+ * stopAtPositional, reading ends at the first positional: what follows is
+ * the task's.
+ */
+function readOptions(
+  args: readonly string[],
+  specs: Record<string, OptionSpec>,
+  command: CommandSpec | undefined,
+  { stopAtPositional }: { stopAtPositional: boolean },
+): ReadOptions {
+  const all = { ...specs, ...INFO_OPTIONS };
+  // What parseArgs needs to split the words: which flags take a value, and the one-letter aliases.
+  const forms: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [name, spec] of Object.entries(all)) {
+    forms[name] = spec.alias?.length === 1 ? { type: spec.type, short: spec.alias } : { type: spec.type };
+    if (spec.alias && spec.alias.length > 1) forms[spec.alias] = { type: spec.type };
+  }
+  const { tokens } = parseArgs({
+    args: [...args],
+    options: forms,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
   });
-  return args;
+  const result: ReadOptions = { values: {}, positionals: [], info: undefined, next: args.length };
+  const seeAlso = command ? `; see robo help ${command.name}` : '';
+  for (const token of tokens) {
+    if (token.kind === 'option-terminator') continue;
+    if (token.kind === 'positional') {
+      result.positionals.push(token.value);
+      if (stopAtPositional) {
+        result.next = token.index + 1;
+        break;
+      }
+      continue;
+    }
+    const flag = token.rawName;
+    const option = findOption(all, flag);
+    if (!option || (option.negated && option.name in INFO_OPTIONS))
+      throw new UsageError(`unknown option ${flag}${seeAlso}`);
+    const { name, spec, negated } = option;
+    const inline = token.inlineValue ? token.value : undefined;
+    if (name === 'help' || name === 'version') {
+      if (inline !== undefined) throw new UsageError(`${flag} takes no value`);
+      result.info ??= name;
+      continue;
+    }
+    if (spec.type === 'boolean') {
+      if (inline === undefined) result.values[name] = !negated;
+      else if (!negated && (inline === 'true' || inline === 'false')) result.values[name] = inline === 'true';
+      else throw new UsageError(`${flag} takes no value${negated ? '' : ' (or true or false)'}, not "${inline}"`);
+      continue;
+    }
+    // parseArgs takes the next word as the value whatever it is; an option there means the value was left out.
+    if (token.value === undefined || (!token.inlineValue && token.value.startsWith('-') && token.value !== '-'))
+      throw new UsageError(`${flag} needs a value${seeAlso}`);
+    if (name in result.values) throw new UsageError(`--${name} is given more than once`);
+    if (spec.choices && !spec.choices.includes(token.value))
+      throw new UsageError(`${flag} "${token.value}" is not one of ${spec.choices.join(', ')}`);
+    result.values[name] = token.value;
+  }
+  return result;
 }
 
-/** Set an option under its name, its alias and camelCase form, as yargs does. */
-function set(args: ParsedArgs, name: string, spec: OptionSpec, value: unknown): void {
-  args[name] = value;
-  if (spec.alias) args[spec.alias] = value;
-  const camel = name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
-  if (camel !== name) args[camel] = value;
+/**
+ * The option a flag names, as typed: `--name`, `--alias`, `-a` (a one-letter
+ * alias), or `--no-name` for a boolean. Completion (completion/complete.ts)
+ * reads flags with this too.
+ */
+export function findOption(
+  specs: Record<string, OptionSpec>,
+  flag: string,
+): { name: string; spec: OptionSpec; negated: boolean } | undefined {
+  for (const [name, spec] of Object.entries(specs)) {
+    const alias = spec.alias ? [spec.alias.length === 1 ? `-${spec.alias}` : `--${spec.alias}`] : [];
+    if ([`--${name}`, ...alias].includes(flag)) return { name, spec, negated: false };
+    if (spec.type === 'boolean' && flag === `--no-${name}`) return { name, spec, negated: true };
+  }
+  return undefined;
 }
 
-function splitOnce(text: string, separator: string): [string, string | undefined] {
-  const at = text.indexOf(separator);
-  return at === -1 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+/** Positionals by name; too many, or a value not among a positional's choices, is a usage error. */
+function checkPositionals(command: CommandSpec, given: readonly string[]): Record<string, string> {
+  const declared = command.positionals ?? [];
+  const extra = given[declared.length];
+  if (extra !== undefined)
+    throw new UsageError(`unexpected argument ${JSON.stringify(extra)}; see robo help ${command.name}`);
+  const named: Record<string, string> = {};
+  declared.forEach((positional, index) => {
+    const value = given[index];
+    if (value === undefined) return;
+    if (positional.choices && !positional.choices.includes(value))
+      throw new UsageError(
+        `robo ${command.name} ${value}: unknown ${positional.name}; use ${positional.choices.join(', ')}`,
+      );
+    named[positional.name] = value;
+  });
+  return named;
+}
+
+function defaultsOf(task: AnyTask): ParsedArgs {
+  const specs = { ...GLOBAL_OPTIONS, ...task.options };
+  return Object.fromEntries(
+    Object.entries(specs)
+      .filter(([, spec]) => spec.default !== undefined)
+      .map(([name, spec]) => [name, spec.default]),
+  );
+}
+
+function globalsOf(values: ParsedArgs): GlobalArgs {
+  return {
+    quiet: values.quiet === true,
+    verbose: values.verbose === true,
+    json: values.json === true,
+    tasks: typeof values.tasks === 'string' ? values.tasks : undefined,
+  };
 }

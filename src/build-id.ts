@@ -6,9 +6,9 @@
  * build, which `npm run build` names afresh each time (esbuild defines
  * __ROBO_BUILD__). Run from the sources (the unit tests), it is the version.
  */
-import pkg from '../package.json' with { type: 'json' };
+import { VERSION } from './version.js';
 
 declare const __ROBO_BUILD__: string | undefined;
 
 export const BUILD_ID: string =
-  typeof __ROBO_BUILD__ === 'string' ? `${pkg.version}+${__ROBO_BUILD__}` : `${pkg.version}+source`;
+  typeof __ROBO_BUILD__ === 'string' ? `${VERSION}+${__ROBO_BUILD__}` : `${VERSION}+source`;

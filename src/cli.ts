@@ -1,13 +1,10 @@
 /**
- * robo's entry point and its single exit point. Picks the task from argv,
- * runs it, and maps whatever was thrown to a message and an exit code
+ * robo's entry point and its single exit point. Reads the command line once
+ * (argv.ts), does what it says (a built-in task, a reserved word, or a task
+ * of robo.yml), and maps whatever was thrown to a message and an exit code
  * (errors.ts). Nothing below this file calls process.exit.
- *
- * Start-up is most of a run that changes nothing, so the common command
- * lines take a fast path (argv.ts) and yargs (cli-yargs.ts) is loaded only
- * for help, --version and anything unusual.
  */
-import { parseTaskArgs } from './argv.js';
+import { parseCommandLine, type CommandLine } from './argv.js';
 import {
   findSharedTask,
   problemLines,
@@ -19,121 +16,114 @@ import {
   unknownTaskFromClone,
   warnAbout,
 } from './commands/robofile.js';
-import pkg from '../package.json' with { type: 'json' };
+import type { GlobalArgs } from './commands/types.js';
+import { completionScript } from './completion/scripts.js';
 import { ExitCode, ExitSignal, RoboError, UsageError } from './errors.js';
+import { commandHelp, roboHelp } from './help.js';
 import type { RoboFile } from './robofile/parse.js';
-import { findBuiltin, type AnyTask } from './tasks.js';
+import { findBuiltin, findReserved } from './tasks.js';
 import { createReporter, type Reporter } from './ui.js';
+import { VERSION } from './version.js';
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  // A Tab in the shell: first, apart from everything that could fail or print.
-  if (argv[0] === '__complete' || argv[0] === '--get-yargs-completions') return completeCommandLine(argv, env);
-  // Known before parsing, so even a parse error is reported the right way.
-  const json = argv.includes('--json');
-  let reporter = await createReporter({
-    quiet: json || argv.includes('--quiet') || argv.includes('-q'),
-    verbose: argv.includes('--verbose'),
-    env,
-  });
   const cwd = process.cwd();
-  const context = (args: Record<string, unknown>, current: Reporter) => ({
-    reporter: current,
-    json: Boolean(args.json),
-    env,
-    cwd,
-  });
+  // A Tab in the shell: first, apart from everything that could fail or print.
+  if (argv[0] === '__complete' || argv[0] === '--get-yargs-completions') return completeCommandLine(argv, env, cwd);
+  let line: CommandLine;
+  let reporter: Reporter;
   try {
-    // The whole command line is --version: no need for yargs to say it.
-    if (argv.length === 1 && argv[0] === '--version') {
-      reporter.print(pkg.version);
-      return ExitCode.ok;
-    }
-    const leading = leadingGlobals(argv);
-    const [word, ...rest] = leading?.rest ?? [];
-    const roboFile = () => sharedTasks(leading?.config, env, cwd);
-
-    if (leading && (word === undefined || (word === 'help' && rest.every((arg) => arg.startsWith('-'))))) {
-      const file = await roboFile();
-      if (json) {
-        reporter.json({
-          ok: true,
-          tasks: taskEntries(file),
-          robofile: file
-            ? { file: file.file, errors: problemLines(file, file.errors), warnings: problemLines(file, file.warnings) }
-            : null,
-        });
-        return ExitCode.ok;
-      }
-      warnAbout(file, reporter);
-      reporter.print(taskList(file));
-      return ExitCode.ok;
-    }
-    if (leading && word === 'help' && rest[0] && !findBuiltin(rest[0])) {
-      const file = await roboFile();
-      if (file) requireValid(file);
-      const task = findSharedTask(file, rest[0]);
-      if (!task) throw await unknownTaskFromClone(rest[0], file, env);
-      reporter.print(sharedTaskHelp(task));
-      return ExitCode.ok;
-    }
-    if (leading && word === 'variables') {
-      const file = await roboFile();
-      if (!file)
-        throw new UsageError(
-          'no robo.yml: pass --config FILE, set ROBO_CONFIG, or add robo.yml to the dotfiles source',
-        );
-      requireValid(file);
-      const { flatten } = await import('./robofile/template.js');
-      const rows = flatten(file.variables);
-      if (json) {
-        reporter.json({ ok: true, variables: Object.fromEntries(rows) });
-        return ExitCode.ok;
-      }
-      const width = Math.max(...rows.map(([name]) => name.length));
-      reporter.print(rows.map(([name, value]) => `  ${name.padEnd(width)} = ${value}`).join('\n'));
-      return ExitCode.ok;
-    }
-    if (leading && word === 'completion' && rest.length <= 1 && !rest[0]?.startsWith('-')) {
-      const { completionScript } = await import('./completion/scripts.js');
-      reporter.print(completionScript(rest[0], env));
-      return ExitCode.ok;
-    }
-    const builtin = leading && word !== undefined ? findBuiltin(word) : undefined;
-    const fast = builtin ? parseTaskArgs(builtin, [...leading!.flags, ...rest]) : undefined;
-    if (builtin && fast) {
-      reporter = await createReporter({
-        quiet: Boolean(fast.quiet) || Boolean(fast.json),
-        verbose: Boolean(fast.verbose),
-        env,
-      });
-      await builtin.run(fast, context(fast, reporter));
-      return ExitCode.ok;
-    }
-    if (leading && word !== undefined && !builtin && word !== 'help' && word !== 'completion') {
-      // Not robo's own: a shared task from robo.yml, which gets every argument after its name untouched.
-      const file = await roboFile();
-      if (file) requireValid(file); // a broken robo.yml runs nothing, and says why
-      const task = findSharedTask(file, word);
-      if (!task) throw await unknownTaskFromClone(word, file, env);
-      await runSharedTask(file!, task, rest, env, cwd);
-      return ExitCode.ok;
-    }
-    const { runWithYargs } = await import('./cli-yargs.js');
-    await runWithYargs({
-      argv,
-      env,
-      setReporter: (next) => (reporter = next),
-      listTasks: async () => {
-        reporter.print(taskList(await sharedTasks(leading?.config, env, cwd).catch(() => undefined)));
-      },
-      runTask: (chosen: AnyTask, args, current) => chosen.run(args, context(args, current)),
-      unknownTask: async (name) =>
-        unknownTaskFromClone(name, await sharedTasks(leading?.config, env, cwd).catch(() => undefined), env),
-    });
-    return ExitCode.ok;
+    line = parseCommandLine(argv);
   } catch (error) {
+    // A command line robo cannot read still gets its error the way it asked: --json, --quiet.
+    const json = argv.includes('--json');
+    reporter = await createReporter({
+      quiet: json || argv.includes('--quiet') || argv.includes('-q'),
+      verbose: argv.includes('--verbose'),
+      env,
+    });
     return json ? reportErrorAsJson(error, reporter) : reportError(error, reporter);
   }
+  const globals: GlobalArgs = line.kind === 'version' ? { quiet: false, verbose: false, json: false } : line.globals;
+  reporter = await createReporter({ quiet: globals.quiet || globals.json, verbose: globals.verbose, env });
+  const tasksFile = () => sharedTasks(globals.tasks, env, cwd);
+  try {
+    switch (line.kind) {
+      case 'version':
+        reporter.print(VERSION);
+        break;
+      case 'list':
+        listTasks(await tasksFile(), globals, reporter);
+        break;
+      case 'help':
+        await printHelp(line.task, tasksFile, env, reporter);
+        break;
+      case 'builtin':
+        await line.task.run(line.args, { reporter, json: globals.json, env, cwd });
+        break;
+      case 'variables':
+        await printVariables(await tasksFile(), globals, reporter);
+        break;
+      case 'completion':
+        reporter.print(completionScript(line.shell, env));
+        break;
+      case 'shared': {
+        const file = await tasksFile();
+        if (file) requireValid(file); // a broken robo.yml runs nothing, and says why
+        const task = findSharedTask(file, line.name);
+        if (!task) throw await unknownTaskFromClone(line.name, file, env);
+        await runSharedTask(file!, task, line.args, env, cwd);
+        break;
+      }
+    }
+    return ExitCode.ok;
+  } catch (error) {
+    return globals.json ? reportErrorAsJson(error, reporter) : reportError(error, reporter);
+  }
+}
+
+/** `robo`, `robo help`: built-ins and robo.yml's tasks, robo.yml's problems said. */
+function listTasks(file: RoboFile | undefined, globals: GlobalArgs, reporter: Reporter): void {
+  if (globals.json) {
+    reporter.json({
+      ok: true,
+      tasks: taskEntries(file),
+      robofile: file
+        ? { file: file.file, errors: problemLines(file, file.errors), warnings: problemLines(file, file.warnings) }
+        : null,
+    });
+    return;
+  }
+  warnAbout(file, reporter);
+  reporter.print(taskList(file));
+}
+
+/** `robo help TASK`, `robo TASK --help`; `robo --help` (no task). */
+async function printHelp(
+  name: string | undefined,
+  tasksFile: () => Promise<RoboFile | undefined>,
+  env: NodeJS.ProcessEnv,
+  reporter: Reporter,
+): Promise<void> {
+  if (name === undefined) return reporter.print(roboHelp());
+  const command = findBuiltin(name) ?? findReserved(name);
+  if (command) return reporter.print(commandHelp(command));
+  const file = await tasksFile();
+  if (file) requireValid(file);
+  const task = findSharedTask(file, name);
+  if (!task) throw await unknownTaskFromClone(name, file, env);
+  reporter.print(sharedTaskHelp(task));
+}
+
+/** `robo variables`: robo.yml's variables, built-in ones included. */
+async function printVariables(file: RoboFile | undefined, globals: GlobalArgs, reporter: Reporter): Promise<void> {
+  if (!file)
+    throw new UsageError('no robo.yml: pass --tasks FILE, set ROBO_TASKS, or add robo.yml to the dotfiles source');
+  requireValid(file);
+  const { flatten } = await import('./robofile/template.js');
+  const rows = flatten(file.variables);
+  if (globals.json) return reporter.json({ ok: true, variables: Object.fromEntries(rows) });
+  const width = Math.max(...rows.map(([name]) => name.length));
+  reporter.print(rows.map(([name, value]) => `  ${name.padEnd(width)} = ${value}`).join('\n'));
 }
 
 /**
@@ -142,14 +132,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
  * robos call): candidates on stdout, or nothing. Whatever goes wrong, no
  * error reaches the command line being typed, and the exit code is 0.
  */
-async function completeCommandLine(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+async function completeCommandLine(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
   try {
     const { completionLines, yargsCompletionLines } = await import('./completion/protocol.js');
-    const lines = await (argv[0] === '__complete' ? completionLines : yargsCompletionLines)(
-      argv.slice(1),
-      env,
-      process.cwd(),
-    );
+    const lines = await (argv[0] === '__complete' ? completionLines : yargsCompletionLines)(argv.slice(1), env, cwd);
     if (lines.length > 0) (await createReporter({ quiet: false, verbose: false, env })).print(lines.join('\n'));
   } catch {
     // No candidates rather than an error in the middle of the line.
@@ -157,35 +143,14 @@ async function completeCommandLine(argv: string[], env: NodeJS.ProcessEnv): Prom
   return ExitCode.ok;
 }
 
-/**
- * Flags before the task name: robo's global ones only (--config FILE,
- * --quiet, --verbose, --json). Anything else there (--help, --version, a
- * mistake) is yargs' to handle: undefined.
- */
-function leadingGlobals(
-  argv: readonly string[],
-): { flags: string[]; config: string | undefined; rest: string[] } | undefined {
-  const flags: string[] = [];
-  let config: string | undefined;
-  let index = 0;
-  for (; index < argv.length && argv[index]!.startsWith('-'); index += 1) {
-    const token = argv[index]!;
-    if (token === '--config' && argv[index + 1] !== undefined) config = argv[++index];
-    else if (token.startsWith('--config=')) config = token.slice('--config='.length);
-    else if (['--quiet', '-q', '--verbose', '--json'].includes(token)) flags.push(token);
-    else return undefined;
-  }
-  return { flags, config, rest: argv.slice(index) };
-}
-
-/** robo.yml, if there is one: --config, $ROBO_CONFIG, or the dotfiles source's. */
+/** robo.yml, if there is one: --tasks, $ROBO_TASKS, or the dotfiles source's. */
 async function sharedTasks(
-  config: string | undefined,
+  tasks: string | undefined,
   env: NodeJS.ProcessEnv,
   cwd: string,
 ): Promise<RoboFile | undefined> {
   const { locateRoboFile, loadRoboFile } = await import('./robofile/load.js');
-  const located = await locateRoboFile({ config, env, cwd });
+  const located = await locateRoboFile({ tasks, env, cwd });
   return located.file ? loadRoboFile(located.file, located.explicit, located.text) : undefined;
 }
 

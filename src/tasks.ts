@@ -1,4 +1,9 @@
-/** The built-in tasks, and looking them up by name or alias. */
+/**
+ * The table of what robo understands as its first argument: the built-in
+ * tasks and the reserved words (help, variables, completion), each with its
+ * arguments as data. The parser (argv.ts), help (help.ts) and shell
+ * completion (completion/) all read this table.
+ */
 import { awsConfigTask } from './commands/aws-config.js';
 import { awsBackupsTask, awsRestoreTask } from './commands/backups.js';
 import { awsRemoveTask } from './commands/aws-remove.js';
@@ -7,7 +12,8 @@ import { nightlyTask } from './commands/nightly.js';
 import { onboardTask } from './commands/onboard.js';
 import { statusTask } from './commands/status.js';
 import { awsRenderTask, teamsListTask, teamsValidateTask } from './commands/teams.js';
-import type { BuiltinTask } from './commands/types.js';
+import type { BuiltinTask, CommandSpec } from './commands/types.js';
+import { SHELLS } from './completion/scripts.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each task has its own argument type
 export type AnyTask = BuiltinTask<any>;
@@ -26,20 +32,42 @@ export const BUILTIN_TASKS: readonly AnyTask[] = [
   doctorTask,
 ];
 
-/** Words that are not tasks but still mean something as the first argument. */
-export const RESERVED_WORDS = ['help', 'variables', 'completion'] as const;
+/** Words that are not tasks but still mean something as the first argument; cli.ts does what they say. */
+export const RESERVED_COMMANDS = [
+  {
+    name: 'help',
+    aliases: [],
+    summary: 'Show usage, options and examples of a task',
+    usage: 'robo help [TASK]\n\nWithout TASK: the task list, as `robo` alone prints it.',
+    positionals: [{ name: 'task', value: 'task', describe: 'A built-in task or one of robo.yml' }],
+  },
+  {
+    name: 'variables',
+    aliases: [],
+    summary: "Show robo.yml's variables",
+    usage: "robo variables\n\nThe variables robo.yml's tasks can use, built-in ones included, with their values.",
+  },
+  {
+    name: 'completion',
+    aliases: [],
+    summary: 'Print a bash, zsh or fish completion script',
+    usage: 'robo completion [SHELL]\n\nThe script for SHELL, or for the shell $SHELL names. See docs/completion.md.',
+    positionals: [{ name: 'shell', choices: SHELLS, describe: 'The shell (default: the one $SHELL names)' }],
+  },
+] as const satisfies readonly CommandSpec[];
 
-/** What each reserved word does, for shell completion's descriptions. */
-export const RESERVED_SUMMARIES: Record<(typeof RESERVED_WORDS)[number], string> = {
-  help: 'Show usage, options and examples of a task',
-  variables: "Show robo.yml's variables",
-  completion: 'Print a bash, zsh or fish completion script',
-};
+export type ReservedWord = (typeof RESERVED_COMMANDS)[number]['name'];
+
+export const RESERVED_WORDS: readonly ReservedWord[] = RESERVED_COMMANDS.map((command) => command.name);
 
 export function findBuiltin(name: string): AnyTask | undefined {
   return BUILTIN_TASKS.find((task) => task.name === name || task.aliases.includes(name));
 }
 
+export function findReserved(name: string): (typeof RESERVED_COMMANDS)[number] | undefined {
+  return RESERVED_COMMANDS.find((command) => command.name === name);
+}
+
 export function isBuiltinName(name: string): boolean {
-  return findBuiltin(name) !== undefined || (RESERVED_WORDS as readonly string[]).includes(name);
+  return findBuiltin(name) !== undefined || findReserved(name) !== undefined;
 }

@@ -37,6 +37,12 @@ describe('robo', () => {
     expect(result.stdout.trim()).toBe(version);
   });
 
+  it('the bundle carries the version, not package.json with its devDependencies', () => {
+    const bundle = readFileSync(path.join(projectRoot, 'dist', 'robo.cjs'), 'utf8');
+    expect(bundle).toContain(JSON.stringify(version));
+    expect(bundle).not.toContain('devDependencies');
+  });
+
   it.each([
     [['deploy'], 'unknown task "deploy"'],
     [['help', 'deploy'], 'unknown task "deploy"'],

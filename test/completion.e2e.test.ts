@@ -106,7 +106,7 @@ describe('robo completion', () => {
     );
     const tcsh = await runRobo(['completion', 'tcsh'], { env: box.env });
     expect(tcsh.code).toBe(2);
-    expect(tcsh.stderr).toContain('robo completion tcsh: the shells are bash, zsh, fish');
+    expect(tcsh.stderr).toContain('robo completion tcsh: unknown shell; use bash, zsh, fish');
     const unknown = await runRobo(['completion'], { env: { ...box.env, SHELL: '/bin/tcsh' } });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('$SHELL is /bin/tcsh');

@@ -60,7 +60,9 @@ const BUILTIN_NAMES = [
   'teams.validate',
 ];
 const EXAMPLE_TASKS = ['console', 'hello', 'okta.docs', 'whoami']; // the bundled robo.yml's
-const GLOBALS = ['--config', '--json', '--quiet', '--verbose'];
+/** After a built-in task; before it (and after help or variables), --tasks and its old name --config too. */
+const GLOBALS = ['--json', '--quiet', '--verbose'];
+const LEADING_GLOBALS = ['--config', '--json', '--quiet', '--tasks', '--verbose'];
 const AWS_CONFIG_OPTIONS = [
   '--allow-rollback',
   '--diff',
@@ -92,10 +94,15 @@ describe('what completes where (bash answers: filtered by what is typed)', () =>
     ['a boolean flag takes no value: options follow', ['aws.config', '--dry-run', '--s'], ['--strict']],
     ['a boolean flag has no values', ['aws.config', '--dry-run='], []],
     ['a free-text value has no candidates', ['aws.config', '--ref', ''], []],
-    ['before the task: only the global options', ['--'], GLOBALS],
+    ['before the task: only the global options', ['--'], LEADING_GLOBALS],
+    ['the tasks file, before the task', ['--t'], ['--tasks']],
+    ['the tasks file, after a reserved word', ['variables', '--'], LEADING_GLOBALS],
     ['help takes a task, not a reserved word', ['help', ''], [...BUILTIN_NAMES, ...EXAMPLE_TASKS].sort()],
     ['help takes one task', ['help', 'aws.config', ''], []],
     ['completion takes a shell', ['completion', ''], ['bash', 'fish', 'zsh']],
+    ['a positional with fixed values: robo nightly ACTION', ['nightly', ''], ['install', 'run', 'status', 'uninstall']],
+    ['its values by prefix', ['nightly', 'in'], ['install']],
+    ['after the action, the options', ['nightly', 'install', '--s'], ['--scheduler']],
     ['an unknown task has nothing', ['nosuch', ''], []],
     ['variables takes nothing', ['variables', 'x'], []],
   ])('%s: %j', async (_what, words, expected) => {
@@ -104,8 +111,10 @@ describe('what completes where (bash answers: filtered by what is typed)', () =>
   });
 
   it.each<[string, string[], string]>([
-    ['--config before the task', ['--config', ''], ':files'],
-    ['--config after it', ['aws.config', '--config', 'x', '--repo', ''], ':directories'],
+    ['--tasks before the task', ['--tasks', ''], ':files'],
+    ['--tasks after it', ['aws.config', '--tasks', 'x', '--repo', ''], ':directories'],
+    ['--tasks=FILE', ['aws.config', '--tasks', '=', ''], ':files'],
+    ['--config, the old name of --tasks', ['--config', ''], ':files'],
     ['--config=FILE', ['aws.config', '--config', '=', ''], ':files'],
     ['--repo', ['teams.list', '--repo', ''], ':directories'],
     ['aws.restore BACKUP', ['aws.restore', ''], ':files'],
@@ -221,9 +230,11 @@ describe('what goes wrong gives fewer candidates, never an error', () => {
     const box = sandbox();
     const broken = path.join(box.root, 'robo.yml');
     writeFileSync(broken, 'deploy: [\n');
-    expect(await bash([''], { ...box.env, ROBO_CONFIG: broken })).toEqual(
-      [...BUILTIN_NAMES, 'completion', 'help', 'variables'].sort(),
-    );
+    for (const env of [{ ROBO_TASKS: broken }, { ROBO_CONFIG: broken }])
+      expect(await bash([''], { ...box.env, ...env })).toEqual(
+        [...BUILTIN_NAMES, 'completion', 'help', 'variables'].sort(),
+      );
+    expect(await bash(['--tasks', broken, 'aws.config', '--t'], box.env)).toEqual(['--team']);
     expect(await bash(['--config', broken, 'aws.config', '--t'], box.env)).toEqual(['--team']);
     expect(await bash(['--config', path.join(box.root, 'missing.yml'), 'aws.c'], box.env)).toEqual(['aws.config']);
   });
@@ -267,7 +278,7 @@ describe('what each shell gets', () => {
     const box = sandbox();
     const file = path.join(box.root, 'robo.yml');
     writeFileSync(file, `evil:\n  summary: "\\e]0;owned\\a ${'x'.repeat(200)}"\n  command: "true"\n`);
-    const [line] = (await completionLines(['fish', '--', 'ev'], { ...box.env, ROBO_CONFIG: file }, box.home)).filter(
+    const [line] = (await completionLines(['fish', '--', 'ev'], { ...box.env, ROBO_TASKS: file }, box.home)).filter(
       (entry) => entry.startsWith('evil'),
     );
     expect(line).toMatch(/^evil\t\\x1b\]0;owned\\x07 x+…$/);

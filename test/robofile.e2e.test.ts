@@ -147,14 +147,21 @@ describe('robo.yml tasks', () => {
       expect(variables.stdout).toContain(`  ${name}`);
   });
 
-  it('come from --config FILE or $ROBO_CONFIG when given', async () => {
+  it('come from --tasks FILE or $ROBO_TASKS when given, and from their old names --config and $ROBO_CONFIG', async () => {
     const { box } = setup();
     const file = path.join(box.root, 'mine.yml');
     writeFileSync(file, 'mine:\n  command: echo "from {{ .robo.file }}"\n');
+    expect((await runRobo(['--tasks', file, 'mine'], { env: box.env })).stdout).toBe(`from ${file}\n`);
+    expect((await runRobo(['mine'], { env: { ...box.env, ROBO_TASKS: file } })).stdout).toBe(`from ${file}\n`);
     expect((await runRobo(['--config', file, 'mine'], { env: box.env })).stdout).toBe(`from ${file}\n`);
     expect((await runRobo(['mine'], { env: { ...box.env, ROBO_CONFIG: file } })).stdout).toBe(`from ${file}\n`);
-    const missing = await runRobo(['--config', path.join(box.root, 'nope.yml'), 'mine'], { env: box.env });
+    // After a reserved word too: robo variables reads the file named.
+    expect((await runRobo(['variables', '--tasks', file], { env: box.env })).stdout).toMatch(
+      new RegExp(`^ {2}robo\\.file += ${file.replace(/[.]/g, '\\.')}$`, 'm'),
+    );
+    const missing = await runRobo(['--tasks', path.join(box.root, 'nope.yml'), 'mine'], { env: box.env });
     expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`tasks file ${path.join(box.root, 'nope.yml')} (--tasks or $ROBO_TASKS): `);
   });
 });
 

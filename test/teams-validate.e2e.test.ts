@@ -220,11 +220,7 @@ describe('every --json run prints one document', () => {
       (dir: string) => ['teams.validate', '--json', path.join(dir, 'docs')],
       3,
     ],
-    [
-      'teams.validate with an unknown option (the yargs path)',
-      (dir: string) => ['teams.validate', dir, '--json', '--bogus'],
-      2,
-    ],
+    ['teams.validate with an unknown option', (dir: string) => ['teams.validate', dir, '--json', '--bogus'], 2],
     ['aws.render of an unknown team', (dir: string) => ['aws.render', '--json', '--team', 'nope', '--repo', dir], 2],
     ['the task list with a broken robo.yml', (dir: string) => ['--config', path.join(dir, 'robo.yml'), '--json'], 0],
     [

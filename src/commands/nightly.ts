@@ -33,7 +33,7 @@ export const nightlyTask: BuiltinTask<NightlyArgs> = {
     'running it again changes nothing. uninstall: takes it out (the log stays). status (the default): where it is installed, ' +
     'its last run and the next. run: what the job runs: aws.config for your team, then one line in the log; it exits non-zero ' +
     'when the scheduler should record a failure. See docs/nightly.md.',
-  positionals: [{ name: 'action', describe: 'install, uninstall, status (default) or run' }],
+  positionals: [{ name: 'action', choices: ACTIONS, describe: 'install, uninstall, status (default) or run' }],
   options: {
     scheduler: {
       type: 'string',

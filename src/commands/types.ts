@@ -5,27 +5,39 @@ export interface GlobalArgs {
   quiet: boolean;
   verbose: boolean;
   json: boolean;
-  config?: string;
+  /** --tasks FILE (alias --config): the robo.yml to read. */
+  tasks?: string;
 }
 
 /**
- * One option, in the subset of yargs' option format robo uses: both parsers
- * read it (argv.ts, cli-yargs.ts), and so does shell completion
- * (completion/complete.ts).
+ * One option. The parser (argv.ts), help (help.ts) and shell completion
+ * (completion/complete.ts) all read these declarations, so they cannot
+ * disagree about what a task takes.
  */
 export interface OptionSpec {
   type: 'string' | 'boolean';
   alias?: string;
   default?: string | boolean;
-  /** The only values a string option takes: parsers refuse others, completion offers these. */
+  /** The only values a string option takes: the parser refuses others, completion offers these. */
   choices?: readonly string[];
   /** What a string option's value names, so completion can offer it. */
   value?: ValueKind;
+  /** Means something only before the task name (or after a reserved word): completion offers it only there. */
+  leading?: boolean;
   describe: string;
 }
 
-/** A file, a folder, or a team of the dotfiles source. */
-export type ValueKind = 'file' | 'directory' | 'team';
+/** A file, a folder, a team of the dotfiles source, or a task name. */
+export type ValueKind = 'file' | 'directory' | 'team' | 'task';
+
+/** One positional argument; all are optional. */
+export interface PositionalSpec {
+  name: string;
+  describe: string;
+  value?: ValueKind;
+  /** The only values it takes: the parser refuses others, completion offers these. */
+  choices?: readonly string[];
+}
 
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   quiet: { type: 'boolean', alias: 'q', default: false, describe: 'Print only errors' },
@@ -35,12 +47,20 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
     default: false,
     describe: 'Print one JSON object with the result (or the error) instead of messages',
   },
-  config: {
+  tasks: {
     type: 'string',
+    alias: 'config',
     value: 'file',
+    leading: true,
     describe:
-      'The robo.yml with shared tasks (default: $ROBO_CONFIG, then robo.yml in the dotfiles source); give it before the task name',
+      'The tasks file, a robo.yml (default: $ROBO_TASKS, then robo.yml in the dotfiles source; --config and $ROBO_CONFIG are old names for the same); give it before the task name',
   },
+};
+
+/** Options that ask about robo instead of running a task: read by the parser and shown in help, not completed. */
+export const INFO_OPTIONS: Record<string, OptionSpec> = {
+  help: { type: 'boolean', alias: 'h', describe: 'Show the usage, options and examples of the task (or of robo)' },
+  version: { type: 'boolean', describe: "Print robo's version" },
 };
 
 /** --allow-rollback, on every task that reads the dotfiles source. */
@@ -52,21 +72,28 @@ export const ALLOW_ROLLBACK: OptionSpec = {
 };
 
 /**
- * A built-in task: its names, a one-line summary for `robo`, its flags as
- * data, and what it does. Command modules stay light (flags and printing);
- * each imports its core lazily in run(), so start-up pays only for the task
- * that runs.
+ * A word robo knows as the first argument (a built-in task or a reserved
+ * word such as help): its names, a one-line summary for `robo`, and its
+ * arguments as data.
  */
-export interface BuiltinTask<Args = object> {
+export interface CommandSpec {
   name: string;
   aliases: readonly string[];
   summary: string;
   /** The usage text of `robo help TASK`: a synopsis line, a blank line, a description. */
   usage: string;
   /** Optional positional arguments, in order. */
-  positionals?: ReadonlyArray<{ name: string; describe: string; value?: ValueKind }>;
+  positionals?: readonly PositionalSpec[];
   options?: Record<string, OptionSpec>;
   examples?: ReadonlyArray<readonly [command: string, description: string]>;
+}
+
+/**
+ * A built-in task: a command and what it does. Command modules stay light
+ * (flags and printing); each imports its core lazily in run(), so start-up
+ * pays only for the task that runs.
+ */
+export interface BuiltinTask<Args = object> extends CommandSpec {
   run(args: GlobalArgs & Args, context: TaskContext): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Shell completion: the words of a command line in, what may come next out.
  *
- * It reads the tables the parsers read (tasks.ts, the `options` and
+ * It reads the table the parser and help read (tasks.ts, the `options` and
  * `positionals` of commands/*.ts), robo.yml's task names and the team names
  * of the dotfiles source robo uses, as they are on disk: no git, no network.
  * A Tab must answer at once, and whatever is wrong (a broken robo.yml or
@@ -9,11 +9,11 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { GLOBAL_OPTIONS, type OptionSpec, type ValueKind } from '../commands/types.js';
+import { findOption } from '../argv.js';
+import { GLOBAL_OPTIONS, type CommandSpec, type OptionSpec, type ValueKind } from '../commands/types.js';
 import { TEAM_NAME } from '../model.js';
 import { inspectRepoPath, regularFileInRepo } from '../pipeline/repo-path.js';
-import { SHELLS } from './scripts.js';
-import { BUILTIN_TASKS, RESERVED_SUMMARIES, RESERVED_WORDS, type AnyTask } from '../tasks.js';
+import { BUILTIN_TASKS, RESERVED_COMMANDS, type AnyTask } from '../tasks.js';
 
 export interface Candidate {
   word: string;
@@ -45,28 +45,27 @@ const NOTHING: Completion = { kind: 'words', candidates: [] };
 export async function complete(request: CompletionRequest): Promise<Completion> {
   const current = request.words.at(-1) ?? '';
   const line = readLine(request.words.slice(0, -1), request.tasks ?? BUILTIN_TASKS);
-  const { task, builtin } = line;
+  const { task, command } = line;
   if (line.pending && !current.startsWith('-')) return valuesFor(line.pending, '', request, line);
-  if (task !== undefined && !builtin && !isReserved(task)) {
+  if (task !== undefined && !command) {
     // A robo.yml task gets its arguments untouched, so they are whatever it takes: files, as for any command.
     const shared = await sharedTasks(request, line);
     return shared.some((entry) => entry.name === task) ? { kind: 'files' } : NOTHING;
   }
-  const specs = optionsOf(builtin); // before the task, the global ones
+  const specs = offeredOptions(command); // before the task, the global ones
   if (current.startsWith('-') && !line.afterDashes) {
     const inline = /^(--[^=]+)=/.exec(current);
     if (!inline) return options(specs, current, line.given);
-    const option = lookup(specs, inline[1]!);
-    return option ? valuesFor(option, inline[0], request, line) : NOTHING;
+    const option = findOption(optionsOf(command), inline[1]!);
+    return option && !option.negated ? valuesFor(option, inline[0], request, line) : NOTHING;
   }
   if (task === undefined) return words(await taskNames(request, line, { reserved: true }));
-  if (task === 'help')
-    return line.positionals === 0 ? words(await taskNames(request, line, { reserved: false })) : NOTHING;
-  if (task === 'completion') return line.positionals === 0 ? words(SHELLS.map((shell) => ({ word: shell }))) : NOTHING;
-  const positional = builtin?.positionals?.[line.positionals];
+  const positional = command?.positionals?.[line.positionals];
+  if (positional?.choices) return words(positional.choices.map((choice) => ({ word: choice })));
+  if (positional?.value === 'task') return words(await taskNames(request, line, { reserved: false }));
   if (positional) return valueKind(positional.value);
-  // Nothing else to type here but options: offer them, as a menu of what the task takes.
-  return current === '' && !line.afterDashes ? options(specs, current, line.given) : NOTHING;
+  // Nothing else to type after a task but options: offer them, as a menu of what it takes. A reserved word is done.
+  return current === '' && !line.afterDashes && !isReserved(task) ? options(specs, current, line.given) : NOTHING;
 }
 
 interface Option {
@@ -78,7 +77,8 @@ interface Option {
 interface Line {
   /** The first word that is no option: a built-in, a reserved word or a robo.yml task. */
   task: string | undefined;
-  builtin: AnyTask | undefined;
+  /** The built-in task or reserved word it names; undefined for a robo.yml task. */
+  command: CommandSpec | undefined;
   /** Options given, by name: their value, or true for a flag. */
   given: Map<string, string | true>;
   /** Words after the task that are no options. */
@@ -92,7 +92,7 @@ interface Line {
 function readLine(before: readonly string[], tasks: readonly AnyTask[]): Line {
   const line: Line = {
     task: undefined,
-    builtin: undefined,
+    command: undefined,
     given: new Map(),
     positionals: 0,
     pending: undefined,
@@ -104,14 +104,14 @@ function readLine(before: readonly string[], tasks: readonly AnyTask[]): Line {
       line.pending = undefined;
       continue;
     }
-    const ownArguments = line.task !== undefined && !line.builtin && !isReserved(line.task); // a robo.yml task's
+    const ownArguments = line.task !== undefined && !line.command; // a robo.yml task's
     if (word.startsWith('-') && word !== '-' && !line.afterDashes && !ownArguments) {
       if (word === '--') {
         line.afterDashes = true;
         continue;
       }
       const at = word.indexOf('=');
-      const option = lookup(optionsOf(line.builtin), at === -1 ? word : word.slice(0, at));
+      const option = findOption(optionsOf(line.command), at === -1 ? word : word.slice(0, at));
       if (!option) continue;
       if (at !== -1) line.given.set(option.name, word.slice(at + 1));
       else if (option.spec.type === 'string') line.pending = option;
@@ -120,31 +120,27 @@ function readLine(before: readonly string[], tasks: readonly AnyTask[]): Line {
     }
     if (line.task === undefined) {
       line.task = word;
-      line.builtin = tasks.find((task) => task.name === word || task.aliases.includes(word));
+      line.command = [...tasks, ...RESERVED_COMMANDS].find(
+        (command: CommandSpec) => command.name === word || command.aliases.includes(word),
+      );
     } else line.positionals += 1;
   }
   return line;
 }
 
 function isReserved(word: string): boolean {
-  return (RESERVED_WORDS as readonly string[]).includes(word);
+  return RESERVED_COMMANDS.some((command) => command.name === word);
 }
 
-function optionsOf(task: AnyTask | undefined): Record<string, OptionSpec> {
-  return { ...GLOBAL_OPTIONS, ...task?.options };
+/** What the parser takes at this point of the line: the task's options and the global ones. */
+function optionsOf(command: CommandSpec | undefined): Record<string, OptionSpec> {
+  return { ...GLOBAL_OPTIONS, ...command?.options };
 }
 
-/** The option a flag names: `--name`, `--no-name` for a boolean, `--alias` or `-a`. */
-function lookup(specs: Record<string, OptionSpec>, flag: string): Option | undefined {
-  for (const [name, spec] of Object.entries(specs)) {
-    const forms = [
-      `--${name}`,
-      ...(spec.alias ? [spec.alias.length === 1 ? `-${spec.alias}` : `--${spec.alias}`] : []),
-    ];
-    if (spec.type === 'boolean') forms.push(`--no-${name}`);
-    if (forms.includes(flag)) return { name, spec };
-  }
-  return undefined;
+/** What is worth offering there: not a global option that means something only before a task (--tasks). */
+function offeredOptions(command: CommandSpec | undefined): Record<string, OptionSpec> {
+  const afterTask = command !== undefined && !isReserved(command.name);
+  return Object.fromEntries(Object.entries(optionsOf(command)).filter(([, spec]) => !(afterTask && spec.leading)));
 }
 
 /** Every option not given yet (repeating one is an error); one-letter aliases only once the word is `-x`. */
@@ -192,7 +188,9 @@ async function taskNames(
     { word: task.name, description: task.summary },
     ...task.aliases.map((alias) => ({ word: alias, description: `Same as ${task.name}` })),
   ]);
-  const words = reserved ? RESERVED_WORDS.map((word) => ({ word, description: RESERVED_SUMMARIES[word] })) : [];
+  const words = reserved
+    ? RESERVED_COMMANDS.map((command) => ({ word: command.name, description: command.summary }))
+    : [];
   const shared = (await sharedTasks(request, line)).map((task) => ({
     word: task.name,
     description: task.summary || undefined,
@@ -209,9 +207,9 @@ async function taskNames(
 async function sharedTasks(request: CompletionRequest, line: Line): Promise<Array<{ name: string; summary: string }>> {
   try {
     // Loaded only here: most Tabs (options, values) need neither the source nor the YAML parser.
-    const { ROBO_FILE, loadRoboFile } = await import('../robofile/load.js');
-    const config = line.given.get('config');
-    const explicit = typeof config === 'string' ? config : request.env.ROBO_CONFIG || undefined;
+    const { ROBO_FILE, loadRoboFile, tasksFileFromEnv } = await import('../robofile/load.js');
+    const given = line.given.get('tasks');
+    const explicit = typeof given === 'string' ? given : tasksFileFromEnv(request.env);
     const file = explicit
       ? path.resolve(request.cwd, explicit)
       : await regularFileInRepo(await sourceFolder(request), ROBO_FILE);

@@ -1,6 +1,6 @@
 /**
- * Finding and reading robo.yml: --config FILE, then $ROBO_CONFIG, then the
- * robo.yml at the root of the dotfiles source (the cached clone of a git
+ * Finding and reading the tasks file, robo.yml: --tasks FILE, then
+ * $ROBO_TASKS, then the robo.yml at the root of the dotfiles source (the cached clone of a git
  * source, without a fetch: shared commands must not wait for the network;
  * aws.config keeps the clone fresh). With signed commits required, the clone
  * is first made exactly the last commit robo accepted, and robo.yml is read
@@ -22,8 +22,8 @@ import { exists } from '../system/fs.js';
 export const ROBO_FILE = 'robo.yml';
 
 export interface RoboFileRequest {
-  /** --config FILE */
-  config: string | undefined;
+  /** --tasks FILE (or its old name, --config FILE) */
+  tasks: string | undefined;
   env: NodeJS.ProcessEnv;
   cwd: string;
 }
@@ -31,15 +31,20 @@ export interface RoboFileRequest {
 export interface LocatedRoboFile {
   /** undefined when the source has none. */
   file: string | undefined;
-  /** --config or $ROBO_CONFIG chose it. */
+  /** --tasks or $ROBO_TASKS (or their old names) chose it. */
   explicit: boolean;
   /** Its text, when it was read from a verified commit rather than from the file. */
   text?: string;
 }
 
+/** $ROBO_TASKS, or its old name $ROBO_CONFIG (kept working for scripts that set it). */
+export function tasksFileFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  return env.ROBO_TASKS || env.ROBO_CONFIG || undefined;
+}
+
 /** The robo.yml to use and where the choice came from. */
 export async function locateRoboFile(request: RoboFileRequest): Promise<LocatedRoboFile> {
-  const explicit = request.config ?? (request.env.ROBO_CONFIG || undefined);
+  const explicit = request.tasks ?? tasksFileFromEnv(request.env);
   if (explicit) return { file: path.resolve(request.cwd, explicit), explicit: true };
   const source = await resolveSource({ env: request.env, cwd: request.cwd });
   const { spec } = source;
@@ -76,8 +81,8 @@ export async function loadRoboFile(file: string, explicit: boolean, text?: strin
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    // A --config that does not exist is a mistake on the command line.
-    if (explicit) throw new UsageError(`--config/$ROBO_CONFIG ${file}: ${messageOf(error)}`);
+    // A --tasks file that does not exist is a mistake on the command line.
+    if (explicit) throw new UsageError(`tasks file ${file} (--tasks or $ROBO_TASKS): ${messageOf(error)}`);
     throw error;
   }
   return parseRoboFile(text, file, { reserved: isBuiltinName, builtins: builtinVariables(file) });
