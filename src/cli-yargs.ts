@@ -9,11 +9,13 @@ import { GLOBAL_OPTIONS, type GlobalArgs } from './commands/types.js';
 import { UsageError } from './errors.js';
 import { SHELLS } from './completion/scripts.js';
 import { BUILTIN_TASKS, RESERVED_SUMMARIES, findBuiltin, type AnyTask } from './tasks.js';
-import { createReporter, type Reporter } from './ui.js';
+import { createReporter, type Reporter, type ReporterOptions } from './ui.js';
 
 export interface YargsRun {
   argv: string[];
   env: NodeJS.ProcessEnv;
+  /** Where the reporter writes (cli.ts's RunIo); the process's own when unset. */
+  streams: Pick<ReporterOptions, 'stdout' | 'stderr'>;
   /** Called once the global flags are known, so errors are reported as --json/--quiet ask. */
   setReporter(reporter: Reporter): void;
   /** The task list, for `robo` alone. */
@@ -41,6 +43,7 @@ function buildParser(run: YargsRun, argv: string[]): Argv<GlobalArgs> {
         quiet: Boolean(args.quiet) || Boolean(args.json),
         verbose: Boolean(args.verbose),
         env: run.env,
+        ...run.streams,
       });
       run.setReporter(reporter);
     })

@@ -25,22 +25,39 @@ import type { RoboFile } from './robofile/parse.js';
 import { findBuiltin, type AnyTask } from './tasks.js';
 import { createReporter, type Reporter } from './ui.js';
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/**
+ * What a run reads and writes besides argv and env: this process's own,
+ * unless the caller (the tests, which run robo in-process) gives others.
+ * Streams given here need a file descriptor: a robo.yml task writes to it.
+ */
+export interface RunIo {
+  cwd?: string;
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+  /** robo's executable, as the nightly job runs it (default: the script this process started, process.argv[1]). */
+  executable?: string;
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, io: RunIo = {}): Promise<number> {
   // A Tab in the shell: first, apart from everything that could fail or print.
-  if (argv[0] === '__complete' || argv[0] === '--get-yargs-completions') return completeCommandLine(argv, env);
+  if (argv[0] === '__complete' || argv[0] === '--get-yargs-completions') return completeCommandLine(argv, env, io);
+  const streams = { stdout: io.stdout, stderr: io.stderr };
   // Known before parsing, so even a parse error is reported the right way.
   const json = argv.includes('--json');
   let reporter = await createReporter({
     quiet: json || argv.includes('--quiet') || argv.includes('-q'),
     verbose: argv.includes('--verbose'),
     env,
+    ...streams,
   });
-  const cwd = process.cwd();
+  const cwd = io.cwd ?? process.cwd();
   const context = (args: Record<string, unknown>, current: Reporter) => ({
     reporter: current,
     json: Boolean(args.json),
     env,
     cwd,
+    executable: io.executable ?? process.argv[1],
   });
   try {
     // The whole command line is --version: no need for yargs to say it.
@@ -105,6 +122,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         quiet: Boolean(fast.quiet) || Boolean(fast.json),
         verbose: Boolean(fast.verbose),
         env,
+        ...streams,
       });
       await builtin.run(fast, context(fast, reporter));
       return ExitCode.ok;
@@ -115,13 +133,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       if (file) requireValid(file); // a broken robo.yml runs nothing, and says why
       const task = findSharedTask(file, word);
       if (!task) throw await unknownTaskFromClone(word, file, env);
-      await runSharedTask(file!, task, rest, env, cwd);
+      await runSharedTask(file!, task, rest, env, cwd, io);
       return ExitCode.ok;
     }
     const { runWithYargs } = await import('./cli-yargs.js');
     await runWithYargs({
       argv,
       env,
+      streams,
       setReporter: (next) => (reporter = next),
       listTasks: async () => {
         reporter.print(taskList(await sharedTasks(leading?.config, env, cwd).catch(() => undefined)));
@@ -142,15 +161,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
  * robos call): candidates on stdout, or nothing. Whatever goes wrong, no
  * error reaches the command line being typed, and the exit code is 0.
  */
-async function completeCommandLine(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+async function completeCommandLine(argv: string[], env: NodeJS.ProcessEnv, io: RunIo): Promise<number> {
   try {
     const { completionLines, yargsCompletionLines } = await import('./completion/protocol.js');
     const lines = await (argv[0] === '__complete' ? completionLines : yargsCompletionLines)(
       argv.slice(1),
       env,
-      process.cwd(),
+      io.cwd ?? process.cwd(),
     );
-    if (lines.length > 0) (await createReporter({ quiet: false, verbose: false, env })).print(lines.join('\n'));
+    if (lines.length > 0)
+      (await createReporter({ quiet: false, verbose: false, env, stdout: io.stdout, stderr: io.stderr })).print(
+        lines.join('\n'),
+      );
   } catch {
     // No candidates rather than an error in the middle of the line.
   }
