@@ -25,10 +25,26 @@ import { findBuiltin, findReserved } from './tasks.js';
 import { createReporter, type Reporter } from './ui.js';
 import { VERSION } from './version.js';
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const cwd = process.cwd();
+/**
+ * What a run reads and writes besides argv and env: this process's own,
+ * unless the caller (the tests, which run robo in-process) gives others.
+ * Streams given here need a file descriptor: a robo.yml task writes to it.
+ */
+export interface RunIo {
+  cwd?: string;
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+  /** robo's executable, as the nightly job runs it (default: the script this process started, process.argv[1]). */
+  executable?: string;
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, io: RunIo = {}): Promise<number> {
+  const cwd = io.cwd ?? process.cwd();
+  const streams = { stdout: io.stdout, stderr: io.stderr };
   // A Tab in the shell: first, apart from everything that could fail or print.
-  if (argv[0] === '__complete' || argv[0] === '--get-yargs-completions') return completeCommandLine(argv, env, cwd);
+  if (argv[0] === '__complete' || argv[0] === '--get-yargs-completions')
+    return completeCommandLine(argv, env, cwd, streams);
   let line: CommandLine;
   let reporter: Reporter;
   try {
@@ -40,11 +56,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       quiet: json || argv.includes('--quiet') || argv.includes('-q'),
       verbose: argv.includes('--verbose'),
       env,
+      ...streams,
     });
     return json ? reportErrorAsJson(error, reporter) : reportError(error, reporter);
   }
   const globals: GlobalArgs = line.kind === 'version' ? { quiet: false, verbose: false, json: false } : line.globals;
-  reporter = await createReporter({ quiet: globals.quiet || globals.json, verbose: globals.verbose, env });
+  reporter = await createReporter({
+    quiet: globals.quiet || globals.json,
+    verbose: globals.verbose,
+    env,
+    ...streams,
+  });
   const tasksFile = () => sharedTasks(globals.tasks, env, cwd);
   try {
     switch (line.kind) {
@@ -58,7 +80,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         await printHelp(line.task, tasksFile, env, reporter);
         break;
       case 'builtin':
-        await line.task.run(line.args, { reporter, json: globals.json, env, cwd });
+        await line.task.run(line.args, {
+          reporter,
+          json: globals.json,
+          env,
+          cwd,
+          executable: io.executable ?? process.argv[1],
+        });
         break;
       case 'variables':
         await printVariables(await tasksFile(), globals, reporter);
@@ -71,7 +99,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         if (file) requireValid(file); // a broken robo.yml runs nothing, and says why
         const task = findSharedTask(file, line.name);
         if (!task) throw await unknownTaskFromClone(line.name, file, env);
-        await runSharedTask(file!, task, line.args, env, cwd);
+        await runSharedTask(file!, task, line.args, env, cwd, io);
         break;
       }
     }
@@ -132,11 +160,17 @@ async function printVariables(file: RoboFile | undefined, globals: GlobalArgs, r
  * robos call): candidates on stdout, or nothing. Whatever goes wrong, no
  * error reaches the command line being typed, and the exit code is 0.
  */
-async function completeCommandLine(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
+async function completeCommandLine(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  streams: Pick<RunIo, 'stdout' | 'stderr'>,
+): Promise<number> {
   try {
     const { completionLines, yargsCompletionLines } = await import('./completion/protocol.js');
     const lines = await (argv[0] === '__complete' ? completionLines : yargsCompletionLines)(argv.slice(1), env, cwd);
-    if (lines.length > 0) (await createReporter({ quiet: false, verbose: false, env })).print(lines.join('\n'));
+    if (lines.length > 0)
+      (await createReporter({ quiet: false, verbose: false, env, ...streams })).print(lines.join('\n'));
   } catch {
     // No candidates rather than an error in the middle of the line.
   }

@@ -17,7 +17,7 @@ import {
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { treeState } from './helpers/files.js';
-import { projectRoot, runRobo } from './helpers/robo.js';
+import { projectRoot, runRobo, runRoboBinary } from './helpers/robo.js';
 import { sandboxes } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
@@ -99,7 +99,7 @@ describe('aws.backups and aws.restore trust only the backups robo made of this c
     const results = await Promise.all(
       envs.flatMap((env) =>
         ['platform', 'foundation', 'fpa'].map((team) =>
-          runRobo(['aws.config', '--team', team], { env, timeoutMs: 90_000 }),
+          runRoboBinary(['aws.config', '--team', team], { env, timeoutMs: 90_000 }),
         ),
       ),
     );

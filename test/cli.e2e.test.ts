@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectRoot, runRobo } from './helpers/robo.js';
+import { projectRoot, runRobo, runRoboBinary } from './helpers/robo.js';
 import { makeSandbox } from './helpers/sandbox.js';
 
 const box = makeSandbox();
@@ -32,8 +32,9 @@ describe('robo', () => {
     expect(result.stdout).toContain('SEGMENT_TEAM=platform robo aws.config');
   });
 
+  // Through the binary: the smallest whole run of the built executable.
   it('--version prints the package version', async () => {
-    const result = await runRobo(['--version'], { env: box.env });
+    const result = await runRoboBinary(['--version'], { env: box.env });
     expect(result.stdout.trim()).toBe(version);
   });
 
@@ -86,18 +87,27 @@ describe('robo', () => {
     }
   });
 
+  // Through the binary: its stdout is a real pipe.
   it('prints no colour when stdout is not a terminal', async () => {
-    const result = await runRobo(['aws.config', '--team', 'fpa'], { env: { ...box.env, FORCE_COLOR: undefined } });
+    const result = await runRoboBinary(['aws.config', '--team', 'fpa'], {
+      env: { ...box.env, FORCE_COLOR: undefined },
+    });
     expect(result.stdout).not.toContain('\u001b[');
   });
 
+  // Through the binary: the stack as the bundle shows it, with the error's own class name.
   it('shows the stack of an error only with --verbose', async () => {
-    const quiet = await runRobo(['aws.config', '--team', 'fpa', '--repo', '/nonexistent/dotfiles'], { env: box.env });
-    expect(quiet.code).toBe(4);
-    expect(quiet.stderr).not.toMatch(/\n\s+at /);
-    const verbose = await runRobo(['aws.config', '--team', 'fpa', '--repo', '/nonexistent/dotfiles', '--verbose'], {
+    const quiet = await runRoboBinary(['aws.config', '--team', 'fpa', '--repo', '/nonexistent/dotfiles'], {
       env: box.env,
     });
+    expect(quiet.code).toBe(4);
+    expect(quiet.stderr).not.toMatch(/\n\s+at /);
+    const verbose = await runRoboBinary(
+      ['aws.config', '--team', 'fpa', '--repo', '/nonexistent/dotfiles', '--verbose'],
+      {
+        env: box.env,
+      },
+    );
     expect(verbose.code).toBe(4);
     expect(verbose.stderr).toMatch(/SourceError: dotfiles source \/nonexistent\/dotfiles .*\n\s+at /);
   });
@@ -105,7 +115,8 @@ describe('robo', () => {
 
 describe('robo help', () => {
   it('with no task lists the tasks, like robo alone', async () => {
-    const [alone, help] = await Promise.all([runRobo([], { env: box.env }), runRobo(['help'], { env: box.env })]);
+    const alone = await runRobo([], { env: box.env });
+    const help = await runRobo(['help'], { env: box.env });
     expect(help.code).toBe(0);
     expect(help.stdout).toBe(alone.stdout);
   });

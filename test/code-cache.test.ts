@@ -8,7 +8,7 @@ import { wrap } from 'node:module';
 import path from 'node:path';
 import { Script } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { projectRoot, runRobo } from './helpers/robo.js';
+import { projectRoot, runRoboBinary } from './helpers/robo.js';
 import { sandboxes } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
@@ -48,7 +48,7 @@ describe('code cache', () => {
     for (const name of readdirSync(path.join(root, 'dist'))) utimesSync(path.join(root, 'dist', name), packed, packed);
 
     const run = () =>
-      runRobo(['aws.config', '--team', 'platform'], { env: box.env, bin: path.join(root, 'bin', 'robo.cjs') });
+      runRoboBinary(['aws.config', '--team', 'platform'], { env: box.env, bin: path.join(root, 'bin', 'robo.cjs') });
     expect((await run()).code).toBe(0);
     const second = await run();
     expect(second.code).toBe(0);

@@ -13,7 +13,7 @@ import { BusyError } from '../src/errors.js';
 import { acquireLock, lockPath, type LockTimes } from '../src/system/lock.js';
 import { treeState } from './helpers/files.js';
 import { holdLockInChild, type LockHolder } from './helpers/lock-holder.js';
-import { projectRoot, runRobo } from './helpers/robo.js';
+import { projectRoot, runRoboBinary } from './helpers/robo.js';
 import { sandboxes, type Sandbox } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
@@ -101,7 +101,9 @@ describe('a lock that no live run holds never blocks', () => {
     const lock = `${lockPath(box.cacheDir, 'target', realpathSync(box.awsConfig))}.lock`;
     mkdirSync(lock, { recursive: true });
     utimesSync(lock, HOUR_AHEAD, HOUR_AHEAD);
-    const result = await runRobo(['aws.config', '--team', 'platform'], { env: { ...box.env, ROBO_LOCK_WAIT_MS: '0' } });
+    const result = await runRoboBinary(['aws.config', '--team', 'platform'], {
+      env: { ...box.env, ROBO_LOCK_WAIT_MS: '0' },
+    });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(readFileSync(box.awsConfig, 'utf8')).toBe(`${snapshot('platform')}[default]\nregion = eu-north-1\n`);
@@ -119,7 +121,9 @@ describe('a live holder', () => {
 
     await expect(acquireLock(file, 'the test', { staleMs: 2_000, waitMs: 150 })).rejects.toThrow(BusyError);
     const before = treeState(box.root);
-    const busy = await runRobo(['aws.config', '--team', 'platform'], { env: { ...box.env, ROBO_LOCK_WAIT_MS: '300' } });
+    const busy = await runRoboBinary(['aws.config', '--team', 'platform'], {
+      env: { ...box.env, ROBO_LOCK_WAIT_MS: '300' },
+    });
     expect(busy.code).toBe(8);
     expect(busy.stderr).toContain(
       `another robo run has held the lock on ${box.awsConfig} for over 0.3 s (${file}.lock); try again later`,
@@ -128,7 +132,9 @@ describe('a live holder', () => {
 
     await child.kill();
     utimesSync(`${file}.lock`, TEN_SECONDS_AGO(), TEN_SECONDS_AGO());
-    const after = await runRobo(['aws.config', '--team', 'platform'], { env: { ...box.env, ROBO_LOCK_WAIT_MS: '0' } });
+    const after = await runRoboBinary(['aws.config', '--team', 'platform'], {
+      env: { ...box.env, ROBO_LOCK_WAIT_MS: '0' },
+    });
     expect(after.stderr).toBe('');
     expect(after.code).toBe(0);
     expect(readFileSync(box.awsConfig, 'utf8')).toBe(`${snapshot('platform')}[default]\nregion = eu-north-1\n`);

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { treeState } from './helpers/files.js';
-import { projectRoot, roboBin, runRobo } from './helpers/robo.js';
+import { projectRoot, roboBin, runRobo, runRoboBinary } from './helpers/robo.js';
 import {
   CRON_MARKER,
   hasCommand,
@@ -36,9 +36,9 @@ describe('robo nightly install with systemd', () => {
   it('writes a oneshot service and a spread-out timer with absolute paths, the environment and the log', async () => {
     const b = box({ SEGMENT_TEAM: 'platform' });
     const awsConfig = path.join(b.root, 'aws', 'config');
-    const result = await nightly(b, ['install', '--scheduler', 'systemd'], {
-      ROBO_DOTFILES_REPO: AWKWARD_REPO,
-      AWS_CONFIG_FILE: awsConfig,
+    // Through the binary: the job runs robo's executable as this process was started (process.argv[1]).
+    const result = await runRoboBinary(['nightly', 'install', '--scheduler', 'systemd'], {
+      env: { ...b.env, ROBO_DOTFILES_REPO: AWKWARD_REPO, AWS_CONFIG_FILE: awsConfig },
     });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

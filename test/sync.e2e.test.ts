@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadWithBotocore } from './helpers/botocore.js';
 import { treeState } from './helpers/files.js';
 import { commitTree, exampleTree, git, makeDotfilesRepo, startGitDaemon } from './helpers/git.js';
-import { projectRoot, runRobo } from './helpers/robo.js';
+import { projectRoot, runRobo, runRoboBinary } from './helpers/robo.js';
 import { sandboxes, type Sandbox } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
@@ -243,7 +243,7 @@ describe('concurrent runs', () => {
     const teams = ['platform', 'foundation'];
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, index) =>
-        runRobo(['aws.config', '--team', teams[index % 2]!], { env: box.env, timeoutMs: 90_000 }),
+        runRoboBinary(['aws.config', '--team', teams[index % 2]!], { env: box.env, timeoutMs: 90_000 }),
       ),
     );
     for (const result of results) expect(result.code, result.stderr).toBe(0);

@@ -24,7 +24,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo } from './helpers/git.js';
-import { projectRoot, runRobo } from './helpers/robo.js';
+import { projectRoot, runRobo, runRoboBinary } from './helpers/robo.js';
 import { sandboxes } from './helpers/sandbox.js';
 import { acquireLock, lockPath } from '../src/system/lock.js';
 
@@ -320,7 +320,7 @@ describe('warm runs', () => {
 
   it('what one build of robo cached is not used by another', async () => {
     const { box, env } = warmBox();
-    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
+    expect((await runRoboBinary(['aws.config'], { env })).code).toBe(0);
     const written = readFileSync(box.awsConfig, 'utf8');
     // Another build cached a block that differs (as if its renderer did), for the same commit.
     const entry = path.join(box.cacheDir, 'rendered', 'platform');
@@ -332,7 +332,7 @@ describe('warm runs', () => {
       entry,
       `${JSON.stringify({ ...about, version: '0.1.0+0000000000000000' })}\n${cached.slice(newline + 1).replace('role/platform\n', 'role/older\n')}`,
     );
-    const result = await runRobo(['aws.config'], { env });
+    const result = await runRoboBinary(['aws.config'], { env });
     expect(result.code).toBe(0);
     expect(readFileSync(box.awsConfig, 'utf8')).toBe(written);
   });

@@ -94,16 +94,16 @@ async function install(args: NightlyArgs, context: TaskContext): Promise<void> {
     dryRun: args['dry-run'],
     env: context.env,
     settings,
-    robo: roboExecutable(),
+    robo: roboExecutable(context),
     passSource: true,
   });
   if (context.json) context.reporter.json({ ok: true, task: 'nightly', action: 'install', ...installJson(result) });
   else reportInstall(result, context.reporter);
 }
 
-/** robo's executable as this process was started (the npm bin link, or bin/robo.cjs): what the job runs. */
-export function roboExecutable(): string {
-  const script = process.argv[1];
+/** robo's executable as this run was started (the npm bin link, or bin/robo.cjs): what the job runs. */
+export function roboExecutable(context: TaskContext): string {
+  const script = context.executable;
   if (!script)
     throw new UsageError('cannot tell where robo is installed (no script path): run robo through its executable');
   return script;

@@ -65,7 +65,7 @@ export const onboardTask: BuiltinTask<OnboardArgs> = {
         nightly: args.nightly,
         env: context.env,
         cwd: context.cwd,
-        robo: roboExecutable(),
+        robo: roboExecutable(context),
         prompt,
       });
     } finally {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { DefinitionsError, ExitSignal, UsageError } from '../errors.js';
 import { suggestName } from '../pipeline/regions.js';
 import type { RoboFile, RoboFileProblem, RoboTask } from '../robofile/parse.js';
+import type { TaskStdio } from '../robofile/run.js';
 import { BUILTIN_TASKS } from '../tasks.js';
 import type { Reporter } from '../ui.js';
 
@@ -129,11 +130,12 @@ export async function runSharedTask(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   cwd: string,
+  stdio: TaskStdio = {},
 ): Promise<void> {
   const { runTask } = await import('../robofile/run.js');
   let code: number;
   try {
-    code = await runTask(task, args, roboFile.file, env, cwd);
+    code = await runTask(task, args, roboFile.file, env, cwd, stdio);
   } catch (error) {
     throw new DefinitionsError(
       `${roboFile.file}:${task.line}: task ${task.name} could not start: ${(error as Error).message}`,

@@ -103,4 +103,6 @@ export interface TaskContext {
   json: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** robo's executable as this run was started (process.argv[1]): what the nightly job runs. */
+  executable: string | undefined;
 }

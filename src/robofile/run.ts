@@ -16,6 +16,13 @@ import type { RoboTask } from './parse.js';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
 
+/** The task's streams: robo's own (inherited) unless robo was given others (cli.ts's RunIo); each needs a file descriptor. */
+export interface TaskStdio {
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+}
+
 export interface Invocation {
   program: string;
   args: string[];
@@ -43,6 +50,7 @@ export function runTask(
   roboFile: string,
   env: NodeJS.ProcessEnv,
   cwd: string,
+  stdio: TaskStdio = {},
 ): Promise<number> {
   const { program, args: argv } = invocation(task, args, roboFile);
   const childEnv: NodeJS.ProcessEnv = { ...env };
@@ -51,7 +59,11 @@ export function runTask(
     childEnv[entry.slice(0, at)] = entry.slice(at + 1);
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(program, argv, { stdio: 'inherit', env: childEnv, cwd });
+    const child = spawn(program, argv, {
+      stdio: [stdio.stdin ?? 'inherit', stdio.stdout ?? 'inherit', stdio.stderr ?? 'inherit'],
+      env: childEnv,
+      cwd,
+    });
     const forward = (signal: NodeJS.Signals) => () => {
       if (child.exitCode === null) child.kill(signal);
     };

@@ -3,7 +3,19 @@
  * temp dir, committed, and served over file:// or `git daemon` on 127.0.0.1.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { projectRoot } from './robo.js';
@@ -42,11 +54,36 @@ export function writeTree(dir: string, tree: FileTree): void {
   }
 }
 
-/** A dotfiles repo with one commit of `tree` on branch main. */
+/** Repos made by makeDotfilesRepo in this test process, by tree: later ones are copies. */
+let templates: string | undefined;
+
+/**
+ * A dotfiles repo with one commit of `tree` on branch main. Each tree is
+ * built with git once per test process and copied after that: author,
+ * committer and dates are fixed, so a copy is the very repo git would make,
+ * commit id included.
+ */
 export function makeDotfilesRepo(dir: string, tree: FileTree = exampleTree()): string {
-  mkdirSync(dir, { recursive: true });
-  git(dir, 'init', '-q', '-b', 'main');
-  commitTree(dir, tree, 'initial definitions');
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    // Files already there are committed with the tree.
+    git(dir, 'init', '-q', '-b', 'main');
+    commitTree(dir, tree, 'initial definitions');
+    return dir;
+  }
+  if (!templates) {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'robo-repos-'));
+    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+    templates = root;
+  }
+  const template = path.join(templates, createHash('sha256').update(JSON.stringify(tree)).digest('hex'));
+  if (!existsSync(template)) {
+    const building = `${template}.new`;
+    mkdirSync(building);
+    git(building, 'init', '-q', '-b', 'main');
+    commitTree(building, tree, 'initial definitions');
+    renameSync(building, template);
+  }
+  cpSync(template, dir, { recursive: true });
   return dir;
 }
 
@@ -58,7 +95,16 @@ export function commitTree(dir: string, tree: Record<string, string | undefined>
   }
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '--allow-empty', '-m', message);
-  return git(dir, 'rev-parse', 'HEAD');
+  return headCommit(dir);
+}
+
+/** HEAD's commit, read from .git as git would (one process fewer per commit); git itself for anything but a loose ref. */
+function headCommit(dir: string): string {
+  const head = readFileSync(path.join(dir, '.git', 'HEAD'), 'utf8').trim();
+  if (/^[0-9a-f]{40}$/.test(head)) return head;
+  const ref = /^ref: (refs\/heads\/[^\s]+)$/.exec(head)?.[1];
+  const loose = ref && path.join(dir, '.git', ref);
+  return loose && existsSync(loose) ? readFileSync(loose, 'utf8').trim() : git(dir, 'rev-parse', 'HEAD');
 }
 
 export function fileUrl(dir: string): string {
