@@ -3,7 +3,7 @@
  * with user content, alternating teams and a git source. Half of the kills
  * come at random moments (start-up, git, the lock, the plan), half as soon as
  * robo reports its backup complete, to land between backup and rename. robo
- * says where it was through a test-only log ($ROBO_TEST_FAULT_LOG, written by
+ * says where it was through a test-only log ($ROBO_TEST_LOG, written by
  * src/pipeline/apply.ts): "backed up", then "renamed". The test requires at
  * least one kill between the two, and after every kill the config holds the
  * old bytes or the new ones exactly, a kill after the backup left a complete
@@ -45,7 +45,7 @@ function runAndKill(
 ): Promise<{ steps: string[]; killed: boolean }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [roboBin, ...args], {
-      env: { ...env, ROBO_TEST_FAULT_LOG: log },
+      env: { ...env, ROBO_TEST_LOG: log },
       cwd: env.HOME,
       stdio: 'ignore',
     });

@@ -25,6 +25,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo } from './helpers/git.js';
 import { projectRoot, runRobo } from './helpers/robo.js';
+import { testLogFile, waitForStep } from './helpers/test-log.js';
 import { sandboxes } from './helpers/sandbox.js';
 import { acquireLock, lockPath } from '../src/system/lock.js';
 
@@ -187,23 +188,17 @@ describe('warm runs', () => {
     const { box, env } = warmBox();
     expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const platform = readFileSync(box.awsConfig, 'utf8');
-    // A git whose ls-remote leaves a mark when it is done: robo then plans and goes for the lock.
-    const mark = path.join(box.root, 'ls-remote-done');
-    const bin = fakeGit(
-      box.root,
-      (git) => `'${git}' "$@"; code=$?\n[ "$1" = ls-remote ] && touch '${mark}'\nexit $code`,
-    );
+    // robo says in its test-only log when it starts waiting for the lock.
+    const log = testLogFile(box.root);
 
     const lock = await acquireLock(lockPath(box.cacheDir, 'target', realpathSync(box.awsConfig)), 'the test');
     let released = false;
     try {
       const running = runRobo(['aws.config', '--team', 'data'], {
-        env: { ...env, PATH: `${bin}:${env.PATH}` },
+        env: { ...env, ROBO_TEST_LOG: log },
         timeoutMs: 30_000,
       });
-      for (let waited = 0; !existsSync(mark) && waited < 10_000; waited += 50) await sleep(50);
-      expect(existsSync(mark)).toBe(true);
-      await sleep(500);
+      await waitForStep(log, `waiting for the lock on ${box.awsConfig}`);
       // While robo waits for the lock, someone adds a profile of their own.
       writeFileSync(box.awsConfig, `${platform}\n[profile mine]\nregion = eu-north-1\n`);
       await lock.release();
