@@ -20,7 +20,6 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo } from './helpers/git.js';
@@ -218,11 +217,15 @@ describe('warm runs', () => {
   });
 
   it('a config found up to date and untouched since is not read again; any write to it, even in place, is noticed', async () => {
-    const { box, repo, env } = warmBox();
+    const warm = warmBox();
+    const { box, repo } = warm;
+    // A stamp is recorded only for a file last changed over 2 s ago: the settle time is set, not waited for.
+    const env = { ...warm.env, ROBO_UP_TO_DATE_SETTLE_MS: '0' };
     expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const written = readFileSync(box.awsConfig, 'utf8');
-    // A stamp is recorded only for a file last changed over 2 s ago.
-    await sleep(2_100);
+    const fresh = await runRobo(['aws.config'], { env: { ...env, ROBO_UP_TO_DATE_SETTLE_MS: '3600000' } });
+    expect(fresh.code).toBe(0);
+    expect(existsSync(path.join(box.cacheDir, 'up-to-date', 'platform'))).toBe(false);
     const second = await runRobo(['aws.config', '--verbose'], { env });
     expect(second.code).toBe(0);
     expect(second.stderr).not.toContain('not read again');
@@ -252,12 +255,11 @@ describe('warm runs', () => {
     // A new commit upstream is not the one the file was found up to date for.
     const team = JSON.parse(exampleTree()['teams/platform.json']!) as { hub_role: string };
     commitTree(repo, { 'teams/platform.json': JSON.stringify({ ...team, hub_role: 'platform-v2' }) }, 'new hub role');
-    await sleep(2_100);
     expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const moved = await runRobo(['aws.config'], { env });
     expect(moved.code).toBe(0);
     expect(readFileSync(box.awsConfig, 'utf8')).toContain('role/platform-v2');
-  }, 30_000);
+  });
 
   it('a rendered block in the cache is used only if robo could have written it, and its profiles are its own', async () => {
     const { box, env } = warmBox();
