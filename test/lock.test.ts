@@ -15,6 +15,7 @@ import { treeState } from './helpers/files.js';
 import { holdLockInChild, type LockHolder } from './helpers/lock-holder.js';
 import { projectRoot, runRoboBinary } from './helpers/robo.js';
 import { sandboxes, type Sandbox } from './helpers/sandbox.js';
+import { loggedSteps, testLogFile } from './helpers/test-log.js';
 
 const sandbox = sandboxes();
 const snapshot = (team: string) =>
@@ -120,15 +121,19 @@ describe('a live holder', () => {
     const child = await holder(file, box);
 
     await expect(acquireLock(file, 'the test', { staleMs: 2_000, waitMs: 150 })).rejects.toThrow(BusyError);
-    const before = treeState(box.root);
+    const log = testLogFile(box.root);
+    const notLog = (rel: string) => !rel.startsWith(path.basename(path.dirname(log)));
+    const before = treeState(box.root, notLog);
     const busy = await runRoboBinary(['aws.config', '--team', 'platform'], {
-      env: { ...box.env, ROBO_LOCK_WAIT_MS: '300' },
+      env: { ...box.env, ROBO_LOCK_WAIT_MS: '300', ROBO_TEST_LOG: log },
     });
     expect(busy.code).toBe(8);
     expect(busy.stderr).toContain(
       `another robo run has held the lock on ${box.awsConfig} for over 0.3 s (${file}.lock); try again later`,
     );
-    expect(treeState(box.root)).toEqual(before);
+    expect(treeState(box.root, notLog)).toEqual(before);
+    // The test-only log says when the wait began, once: what a test waits for instead of sleeping.
+    expect(loggedSteps(log)).toEqual([`waiting for the lock on ${box.awsConfig}`]);
 
     await child.kill();
     utimesSync(`${file}.lock`, TEN_SECONDS_AGO(), TEN_SECONDS_AGO());

@@ -125,7 +125,6 @@ describe('backups and restore', () => {
     expect(await listing()).toEqual([]);
     expect((await runRobo(['aws.config', '--team', 'platform'], { env: box.env })).code).toBe(0);
     const withPlatform = readFileSync(box.awsConfig);
-    await new Promise((resolve) => setTimeout(resolve, 20)); // distinct mtimes
     expect((await runRobo(['aws.config', '--team', 'foundation'], { env: box.env })).code).toBe(0);
     const withFoundation = readFileSync(box.awsConfig);
 

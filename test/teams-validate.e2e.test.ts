@@ -2,7 +2,8 @@
  * `robo teams.validate` as a dotfiles repo's CI runs it, through the built
  * binary: robo.yml checked with the definitions, run from a subfolder, the
  * commit named, and --json as exactly one document (valid or not), as every
- * other --json run.
+ * other --json run. Each rule of robo.yml and of the definitions is checked
+ * in process (teams-validate.test.ts, validation-rules.test.ts).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
@@ -175,38 +176,6 @@ describe('teams.validate in a dotfiles checkout', () => {
       ok: false,
       commit: null,
     });
-  });
-});
-
-describe('a robo.yml problem alone fails the checkout', () => {
-  it.each([
-    [
-      'an undefined variable',
-      'ssh:\n  command: ssh {{ .hosts.stage }}\n',
-      'robo.yml:2: task ssh: template {{ .hosts.stage }} names an undefined variable hosts.stage',
-    ],
-    [
-      'a missing script',
-      'release:\n  script: scripts/release.sh\n',
-      'robo.yml:1: task release: script "scripts/release.sh" does not exist in the checkout',
-    ],
-    [
-      'a script outside the checkout',
-      'release:\n  script: ../release.sh\n',
-      'robo.yml:1: task release: script "../release.sh" resolves to ',
-    ],
-    [
-      'a task shadowing a built-in',
-      'ok:\n  command: true\nteams.list:\n  command: echo mine\n',
-      'robo.yml:3: task teams.list is refused: robo has a built-in task of that name',
-    ],
-  ])('%s', async (_name, yml, line) => {
-    const box = sandbox();
-    const dir = makeDotfilesRepo(path.join(box.root, 'dotfiles'), { ...exampleTree(), 'robo.yml': yml });
-    const result = await runRobo(['teams.validate', dir], { env: box.env });
-    expect(result.code).toBe(3);
-    expect(result.stderr).toContain(': 1 problem(s) in 1 file(s)\n');
-    expect(result.stderr).toContain(`\n    ${line}`);
   });
 });
 

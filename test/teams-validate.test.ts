@@ -27,6 +27,8 @@ function folder(tree: Record<string, string>, executable: string[] = []): string
   return dir;
 }
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 const HELLO = '#!/bin/sh\necho hello\n';
 
 describe('checkRoboFile', () => {
@@ -296,5 +298,37 @@ describe('validateTeams', () => {
     expect(report.problems).toEqual([]);
     expect(report.commit).toBeUndefined();
     expect(report.files.some((file) => file.kind === 'robofile')).toBe(false);
+  });
+  it.each([
+    [
+      'an undefined variable',
+      'ssh:\n  command: ssh {{ .hosts.stage }}\n',
+      'robo.yml:2: task ssh: template {{ .hosts.stage }} names an undefined variable hosts.stage',
+    ],
+    [
+      'a missing script',
+      'release:\n  script: scripts/release.sh\n',
+      'robo.yml:1: task release: script "scripts/release.sh" does not exist in the checkout',
+    ],
+    [
+      'a script outside the checkout',
+      'release:\n  script: ../release.sh\n',
+      'robo.yml:1: task release: script "../release.sh" resolves to ',
+    ],
+    [
+      'a task shadowing a built-in',
+      'ok:\n  command: true\nteams.list:\n  command: echo mine\n',
+      'robo.yml:3: task teams.list is refused: robo has a built-in task of that name',
+    ],
+  ])('a robo.yml problem alone fails the checkout (exit 3): %s', async (_name, yml, line) => {
+    const box = sandbox();
+    const dir = path.join(box.root, 'plain');
+    writeTree(dir, { ...exampleTree(), 'robo.yml': yml });
+    const report = await validateTeams({ path: dir, cwd: box.root, env: box.env });
+    // One problem is enough for the command to exit 3 (commands/teams.ts).
+    expect(report.problems.map(formatCheckoutProblem)).toEqual([expect.stringMatching(`^${escapeRegExp(line)}`)]);
+    expect(report.files.filter((file) => file.problems > 0)).toEqual([
+      { file: 'robo.yml', kind: 'robofile', problems: 1 },
+    ]);
   });
 });

@@ -20,11 +20,11 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo } from './helpers/git.js';
 import { projectRoot, runRobo, runRoboBinary } from './helpers/robo.js';
+import { testLogFile, waitForStep } from './helpers/test-log.js';
 import { sandboxes } from './helpers/sandbox.js';
 import { acquireLock, lockPath } from '../src/system/lock.js';
 
@@ -187,23 +187,17 @@ describe('warm runs', () => {
     const { box, env } = warmBox();
     expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const platform = readFileSync(box.awsConfig, 'utf8');
-    // A git whose ls-remote leaves a mark when it is done: robo then plans and goes for the lock.
-    const mark = path.join(box.root, 'ls-remote-done');
-    const bin = fakeGit(
-      box.root,
-      (git) => `'${git}' "$@"; code=$?\n[ "$1" = ls-remote ] && touch '${mark}'\nexit $code`,
-    );
+    // robo says in its test-only log when it starts waiting for the lock.
+    const log = testLogFile(box.root);
 
     const lock = await acquireLock(lockPath(box.cacheDir, 'target', realpathSync(box.awsConfig)), 'the test');
     let released = false;
     try {
-      const running = runRobo(['aws.config', '--team', 'data'], {
-        env: { ...env, PATH: `${bin}:${env.PATH}` },
+      const running = runRoboBinary(['aws.config', '--team', 'data'], {
+        env: { ...env, ROBO_TEST_LOG: log },
         timeoutMs: 30_000,
       });
-      for (let waited = 0; !existsSync(mark) && waited < 10_000; waited += 50) await sleep(50);
-      expect(existsSync(mark)).toBe(true);
-      await sleep(500);
+      await waitForStep(log, `waiting for the lock on ${box.awsConfig}`);
       // While robo waits for the lock, someone adds a profile of their own.
       writeFileSync(box.awsConfig, `${platform}\n[profile mine]\nregion = eu-north-1\n`);
       await lock.release();
@@ -223,11 +217,15 @@ describe('warm runs', () => {
   });
 
   it('a config found up to date and untouched since is not read again; any write to it, even in place, is noticed', async () => {
-    const { box, repo, env } = warmBox();
+    const warm = warmBox();
+    const { box, repo } = warm;
+    // A stamp is recorded only for a file last changed over 2 s ago: the settle time is set, not waited for.
+    const env = { ...warm.env, ROBO_UP_TO_DATE_SETTLE_MS: '0' };
     expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const written = readFileSync(box.awsConfig, 'utf8');
-    // A stamp is recorded only for a file last changed over 2 s ago.
-    await sleep(2_100);
+    const fresh = await runRobo(['aws.config'], { env: { ...env, ROBO_UP_TO_DATE_SETTLE_MS: '3600000' } });
+    expect(fresh.code).toBe(0);
+    expect(existsSync(path.join(box.cacheDir, 'up-to-date', 'platform'))).toBe(false);
     const second = await runRobo(['aws.config', '--verbose'], { env });
     expect(second.code).toBe(0);
     expect(second.stderr).not.toContain('not read again');
@@ -257,12 +255,11 @@ describe('warm runs', () => {
     // A new commit upstream is not the one the file was found up to date for.
     const team = JSON.parse(exampleTree()['teams/platform.json']!) as { hub_role: string };
     commitTree(repo, { 'teams/platform.json': JSON.stringify({ ...team, hub_role: 'platform-v2' }) }, 'new hub role');
-    await sleep(2_100);
     expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const moved = await runRobo(['aws.config'], { env });
     expect(moved.code).toBe(0);
     expect(readFileSync(box.awsConfig, 'utf8')).toContain('role/platform-v2');
-  }, 30_000);
+  });
 
   it('a rendered block in the cache is used only if robo could have written it, and its profiles are its own', async () => {
     const { box, env } = warmBox();

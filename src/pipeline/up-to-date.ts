@@ -20,6 +20,12 @@ import { fileStamp } from '../system/target.js';
 
 const SETTLED_NS = 2_000_000_000n;
 
+/** $ROBO_UP_TO_DATE_SETTLE_MS (whole ms) replaces the 2 s: for tests, which would otherwise sleep; not a user setting. */
+function settledNs(): bigint {
+  const ms = process.env.ROBO_UP_TO_DATE_SETTLE_MS;
+  return ms !== undefined && /^\d{1,9}$/.test(ms) ? BigInt(ms) * 1_000_000n : SETTLED_NS;
+}
+
 interface UpToDate {
   version: string;
   team: string;
@@ -61,7 +67,7 @@ export async function recordUpToDate(
   const temp = `${target}.${process.pid}.tmp`;
   try {
     const before = fileStamp(file);
-    if (!before || BigInt(Date.now()) * 1_000_000n - before.ctimeNs < SETTLED_NS) return;
+    if (!before || BigInt(Date.now()) * 1_000_000n - before.ctimeNs < settledNs()) return;
     if (!readFileSync(file).equals(planned) || fileStamp(file)?.stamp !== before.stamp) return;
     const text = JSON.stringify({ version: BUILD_ID, team, file, commit, stamp: before.stamp } satisfies UpToDate);
     if (readIfAny(target) === text) return;

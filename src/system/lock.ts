@@ -18,6 +18,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BusyError, WriteError, messageOf } from '../errors.js';
 import { shortName } from './crypto.js';
+import { testLog } from './test-log.js';
 
 type Lockfile = typeof import('proper-lockfile');
 
@@ -81,6 +82,7 @@ export async function acquireLock(file: string, what: string, times: LockTimes =
         throw new BusyError(
           `another robo run has held the lock on ${what} for over ${times.waitMs / 1000} s (${lockDir}); try again later`,
         );
+      if (pause === 20) testLog(`waiting for the lock on ${what}`); // test only: the wait has begun
       await sleep(Math.min(left, pause * (0.5 + Math.random())));
       pause = Math.min(pause * 1.5, 200);
     }

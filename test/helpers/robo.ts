@@ -45,8 +45,9 @@ export async function runRobo(args: string[], options: RunOptions): Promise<RunR
   if (process.env.ROBO_TEST_BINARY === '1') return runRoboBinary(args, options);
   // What main() cannot be given, because it is read from the process: such a test needs runRoboBinary.
   if (running) throw new Error('runs at the same time share this process (console, signals): use runRoboBinary');
-  if (options.env.ROBO_LOCK_WAIT_MS !== undefined)
-    throw new Error('ROBO_LOCK_WAIT_MS is read from process.env (src/system/lock.ts): use runRoboBinary');
+  // Test-only knobs robo reads from process.env, not from the run's env (system/lock.ts, system/test-log.ts).
+  for (const name of ['ROBO_LOCK_WAIT_MS', 'ROBO_TEST_LOG'])
+    if (options.env[name] !== undefined) throw new Error(`${name} is read from process.env: use runRoboBinary`);
   if (isatty(0) || isatty(1) || isatty(2))
     throw new Error("a standard stream of the test process is a terminal: run vitest's forks pool (vitest.config.ts)");
   running = true;

@@ -1,0 +1,105 @@
+/**
+ * Every validation rule, one row each (the hostile corpus, fixtures/hostile.ts),
+ * run in process against the stage that owns it, on real files in a temp
+ * folder: definitions.ts reads them (sizes, links, FIFOs, UTF-8, the folder),
+ * validate.ts checks them (strict JSON, text hygiene, the schema, the
+ * cross-file rules), repo-path.ts refuses a robo.yml that is no regular file,
+ * and aws.config's core checks the team's name. Each row asserts the message
+ * that names the file and the field, as problems.ts formats it, and the exit
+ * code the CLI maps it to. hostile.e2e.test.ts runs a few of these rows
+ * through the binary to prove the wiring (message, exit code, nothing
+ * written, no stack trace).
+ */
+import { describe, expect, it } from 'vitest';
+import { syncAwsConfig } from '../src/aws-config.js';
+import { visible } from '../src/ui.js';
+import { ExitCode, RoboError } from '../src/errors.js';
+import { loadDefinitions } from '../src/pipeline/definitions.js';
+import { formatProblem } from '../src/pipeline/problems.js';
+import { regularFileInRepo } from '../src/pipeline/repo-path.js';
+import { validateDefinitions } from '../src/pipeline/validate.js';
+import { hostileCases, type HostileCase } from './fixtures/hostile.js';
+import { writeHostileCheckout } from './helpers/hostile-checkout.js';
+import { sandboxes, type Sandbox } from './helpers/sandbox.js';
+
+const sandbox = sandboxes();
+
+interface Outcome {
+  /** The exit code the CLI maps the outcome to. */
+  code: number;
+  /** What the CLI prints for it (control characters made visible): the error and its details, or each problem as `file: /pointer: message (got value)`. */
+  lines: string[];
+  /** Problems in other teams' files, which do not block the run. */
+  warnings: string[];
+}
+
+/** A typed error as the CLI's one exit point reports it: its message and details, its exit code. */
+async function outcomeOf(run: () => Promise<Outcome>): Promise<Outcome> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof RoboError)) throw error;
+    return { code: error.exitCode, lines: [error.message, ...error.details].map(visible), warnings: [] };
+  }
+}
+
+/** The definition files: read, then validated for `team`; an error of the organisation or your team is exit 3. */
+async function validateCheckout(dir: string, team: string): Promise<Outcome> {
+  const result = validateDefinitions(await loadDefinitions(dir), team);
+  return {
+    code: result.errors.length > 0 ? ExitCode.invalidDefinitions : ExitCode.ok,
+    lines: result.errors.map(formatProblem).map(visible),
+    warnings: result.warnings.map(formatProblem).map(visible),
+  };
+}
+
+/** The stage that owns the case's rule. */
+function check(testCase: HostileCase, box: Sandbox, dir: string): Promise<Outcome> {
+  if (testCase.run === 'robo.yml task')
+    return outcomeOf(async () => {
+      await regularFileInRepo(dir, 'robo.yml');
+      return { code: ExitCode.ok, lines: [], warnings: [] };
+    });
+  if (testCase.team !== undefined)
+    // The team's name is aws.config's to check, before and after the source is read.
+    return outcomeOf(async () => {
+      await syncAwsConfig({ team: testCase.team, teamOrigin: '$SEGMENT_TEAM', repo: dir, env: box.env, cwd: box.home });
+      return { code: ExitCode.ok, lines: [], warnings: [] };
+    });
+  return outcomeOf(() => validateCheckout(dir, 'platform'));
+}
+
+describe('every validation rule, in process', () => {
+  it('the corpus has a row for each of at least 100 rules, each named once', () => {
+    const rules = hostileCases.map((testCase) => testCase.rule);
+    expect(new Set(rules).size).toBe(rules.length);
+    expect(rules.length).toBeGreaterThanOrEqual(100);
+  });
+
+  it('each refusal of a definition file names the file and the field first (file: /pointer: ...)', () => {
+    for (const testCase of hostileCases) {
+      if (testCase.team !== undefined || testCase.run !== undefined || testCase.code === 0) continue;
+      const first = testCase.messages[0];
+      // The exceptions are refusals of the folder as a whole (a linked teams/, too many bytes or files), which name it.
+      if (first instanceof RegExp) expect(first.source, testCase.rule).toMatch(/teams|organization/);
+      else expect(first, testCase.rule).toMatch(/^(organization\.json|teams\/[^:]+\.json): \/[^:]*: \S/);
+    }
+  });
+
+  it.each(hostileCases)('$rule', async (testCase) => {
+    const box = sandbox({ SEGMENT_TEAM: testCase.team ?? 'platform' });
+    const dir = writeHostileCheckout(box.root, testCase);
+    const outcome = await check(testCase, box, dir);
+    const text = outcome.lines.join('\n');
+    expect(outcome.code, text).toBe(testCase.code);
+    for (const message of testCase.messages) {
+      if (typeof message === 'string') expect(text).toContain(message);
+      else expect(text).toMatch(message);
+    }
+    for (const absent of testCase.absent ?? []) expect(text).not.toContain(absent);
+    // Other teams' problems are warnings, listed but not blocking; the example's teams have none of their own.
+    if (testCase.warns) for (const warning of testCase.warns) expect(outcome.warnings.join('\n')).toContain(warning);
+    else expect(outcome.warnings).toEqual([]);
+    if (testCase.code === 0) expect(outcome.lines).toEqual([]);
+  });
+});
