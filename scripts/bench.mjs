@@ -82,7 +82,11 @@ const BUDGET_S = positiveInt('BENCH_TIMEOUT', QUICK ? 150 : 540);
 /** One process may take this long before it is killed and its case marked failed. */
 const PROCESS_TIMEOUT_MS = 60_000;
 
-/** Organisations: accounts and teams grow together; "big" has 2 profiles per account. */
+/**
+ * @typedef {{ id: string, accounts: number, teams: number, bigProfiles: number, dir?: string, repo?: string }} Org
+ * dir and repo are set once the organisation is written (main).
+ */
+/** Organisations: accounts and teams grow together; "big" has 2 profiles per account. @type {Org[]} */
 const ORGS = (
   QUICK
     ? [
@@ -157,13 +161,22 @@ hardStop.unref();
 // ---------------------------------------------------------------- processes
 
 /**
+ * @typedef {{ code: number | null, signal: NodeJS.Signals | null, error?: Error, ms: number, output: string }} ProcessResult
+ */
+
+/**
  * Run one process; resolve with its exit code and wall time in ms (spawn to
  * 'exit'). Output is kept (the tail) only to explain a failure.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs?: number }} [options]
+ * @returns {Promise<ProcessResult>}
  */
 function runProcess(command, args, { cwd = ROOT, env, timeoutMs = PROCESS_TIMEOUT_MS } = {}) {
   return new Promise((resolve) => {
     let settled = false;
     let output = '';
+    /** @type {bigint | undefined} */
     let end;
     const start = process.hrtime.bigint();
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -188,6 +201,9 @@ function runProcess(command, args, { cwd = ROOT, env, timeoutMs = PROCESS_TIMEOU
     child.on('close', (code, signal) => finish({ code, signal }));
   });
 }
+
+/** @param {unknown} error */
+const messageOf = (error) => (error instanceof Error ? error.message : String(error));
 
 function describeFailure(step, result) {
   const how = result.error
@@ -362,7 +378,7 @@ async function measureAll(specs) {
       if (row.setup) await row.setup();
     } catch (error) {
       row.status = 'failed';
-      row.note = error.message;
+      row.note = messageOf(error);
     }
   }
   progress(`  set-up of ${rows.length} case(s) (clones, first runs): ${(elapsed() - setupStart).toFixed(1)} s`);
@@ -394,7 +410,7 @@ async function measureAll(specs) {
         }
       } catch (error) {
         row.status = 'failed';
-        row.note = error.message;
+        row.note = messageOf(error);
       }
     }
     progress(
@@ -617,8 +633,7 @@ async function main() {
     await bigFullSetup();
     copyFileSync(bigFull.box.target, preparedRendered);
   };
-  const [typicalNoChange] = cellCases(headlineOrg, TYPICAL_CONFIG, 'team-0001');
-  typicalNoChange.typical = true;
+  const typicalNoChange = { ...cellCases(headlineOrg, TYPICAL_CONFIG, 'team-0001')[0], typical: true };
 
   const specs = [
     ...ORGS.map(floorCase),
@@ -740,7 +755,7 @@ async function measureMemory(box, prepared, args, timeBin) {
   const kib = (file) => (existsSync(file) ? Number(readFileSync(file, 'utf8').trim().split('\n').at(-1)) : undefined);
   const memory = { selfKiB: kib(rssFile), timeKiB: timeBin ? kib(timeFile) : undefined, timeBin };
   progress(
-    `peak memory: robo ${(memory.selfKiB / 1024).toFixed(1)} MiB${memory.timeKiB ? `, /usr/bin/time ${(memory.timeKiB / 1024).toFixed(1)} MiB` : ''}`,
+    `peak memory: robo ${((memory.selfKiB ?? NaN) / 1024).toFixed(1)} MiB${memory.timeKiB ? `, /usr/bin/time ${(memory.timeKiB / 1024).toFixed(1)} MiB` : ''}`,
   );
   return memory;
 }
@@ -805,7 +820,7 @@ async function cpuProfile(label, box, prepare, args) {
   try {
     return { label, ...summariseProfile(JSON.parse(readFileSync(path.join(dir, file), 'utf8'))), wallMs: result.ms };
   } catch (error) {
-    return { label, error: `cannot read the profile: ${error.message}` };
+    return { label, error: `cannot read the profile: ${messageOf(error)}` };
   }
 }
 
@@ -852,7 +867,8 @@ function summariseProfile(profile) {
   const frames = new Map([...nodes].map(([id, node]) => [id, frameOf(node.callFrame)]));
   const stackOf = (id) => {
     const stack = [];
-    for (let at = id; at !== undefined; at = parents.get(at)) stack.push(frames.get(at));
+    for (let at = id; at !== undefined; at = parents.get(at))
+      stack.push(/** @type {ReturnType<typeof frameOf>} */ (frames.get(at)));
     return stack;
   };
   // Phases: before robo spawns its first git process, while it runs git, after its last spawn.
@@ -888,7 +904,7 @@ function summariseProfile(profile) {
     // timeDeltas[i] is the time before sample i: sample i lasted until the next one.
     const us = profile.timeDeltas[index + 1] ?? 0;
     const id = profile.samples[index];
-    const frame = frames.get(id);
+    const frame = /** @type {ReturnType<typeof frameOf>} */ (frames.get(id));
     total += us;
     add(selfByFunction, `${frame.name}\u0000${frame.where}\u0000${frame.module}`, us);
     add(selfByModule, frame.module, us);
@@ -1086,8 +1102,10 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
   line();
   const verdict = (ok) => (ok === undefined ? 'not measured' : ok ? '**met**' : '**not met**');
   const noChangeRows = rows.filter((row) => row.kind === 'nochange' && ratio(row) !== undefined);
-  const worst = noChangeRows.reduce((a, b) => (ratio(b) > (a ? ratio(a) : 0) ? b : a), undefined);
-  const noChangeOk = noChangeRows.length > 0 ? noChangeRows.every((row) => ratio(row) <= 1.5) : undefined;
+  // Every row here has a ratio (filtered above).
+  const ratioOf = (row) => /** @type {number} */ (ratio(row));
+  const worst = noChangeRows.reduce((a, b) => (ratioOf(b) > (a ? ratioOf(a) : 0) ? b : a), undefined);
+  const noChangeOk = noChangeRows.length > 0 ? noChangeRows.every((row) => ratioOf(row) <= 1.5) : undefined;
   const bigFull = find('full', LARGEST_ORG, LARGEST_CONFIG);
   const bigFullRatio = bigFull ? ratio(bigFull) : undefined;
   const validateRow = rows.find((row) => row.kind === 'validate');
@@ -1095,7 +1113,7 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
   line('| target | measured | verdict |');
   line('| --- | --- | --- |');
   line(
-    `| no-change warm run ≤ 1.5× floor | ${worst ? `worst ${x(ratio(worst))} (${worst.org.id}, team ${worst.team}, ${n(worst.lines)} lines); ${noChangeRows.filter((row) => ratio(row) <= 1.5).length} of ${noChangeRows.length} no-change cases within` : '-'} | ${verdict(noChangeOk)} |`,
+    `| no-change warm run ≤ 1.5× floor | ${worst ? `worst ${x(ratio(worst))} (${worst.org.id}, team ${worst.team}, ${n(worst.lines)} lines); ${noChangeRows.filter((row) => ratioOf(row) <= 1.5).length} of ${noChangeRows.length} no-change cases within` : '-'} | ${verdict(noChangeOk)} |`,
   );
   line(
     `| full render of the ${n(LARGEST_ORG.accounts)}-account team into a ${n(LARGEST_CONFIG)}-line config ≤ 2× floor | ${bigFull?.stats ? `${ms(bigFull.stats.median)} = ${x(bigFullRatio)} floor (${ms(floorOf(bigFull))})` : '-'} | ${verdict(bigFullRatio === undefined ? undefined : bigFullRatio <= 2)} |`,
@@ -1342,7 +1360,7 @@ let exitCode = 1;
 try {
   exitCode = await main();
 } catch (error) {
-  console.error(`bench: ${error.stack ?? error}`);
+  console.error(`bench: ${error instanceof Error ? error.stack : String(error)}`);
 } finally {
   cleanUp();
 }

@@ -5,7 +5,8 @@
 // is committed (tsc must pass before any build).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
-import standaloneCode from 'ajv/dist/standalone/index.js';
+// CommonJS under NodeNext: the default import is module.exports, and the function is its .default.
+import standalone from 'ajv/dist/standalone/index.js';
 
 const root = new URL('../', import.meta.url);
 const load = async (name) => JSON.parse(await readFile(new URL(`schemas/${name}`, root), 'utf8'));
@@ -22,7 +23,7 @@ const ajv = new Ajv({
 });
 ajv.addSchema(organization);
 ajv.addSchema(team);
-const code = standaloneCode(ajv, { organization: organization.$id, team: team.$id });
+const code = standalone.default(ajv, { organization: organization.$id, team: team.$id });
 
 const out = new URL('src/generated/', root);
 await mkdir(out, { recursive: true });
