@@ -175,7 +175,7 @@ export interface LinePrompt {
  * queued for the next question instead of being lost between questions.
  */
 export function createLinePrompt(): LinePrompt {
-  // Not import(): the bundle runs through vm.Script, which has no loader for it (bin/robo.cjs).
+  // Fetched on first use: start-up does not load node:readline.
   const { createInterface } = process.getBuiltinModule('node:readline');
   const lines = createInterface({
     input: process.stdin,
