@@ -82,7 +82,11 @@ const BUDGET_S = positiveInt('BENCH_TIMEOUT', QUICK ? 150 : 540);
 /** One process may take this long before it is killed and its case marked failed. */
 const PROCESS_TIMEOUT_MS = 60_000;
 
-/** Organisations: accounts and teams grow together; "big" has 2 profiles per account. */
+/**
+ * @typedef {{ id: string, accounts: number, teams: number, bigProfiles: number, dir?: string, repo?: string }} Org
+ * dir and repo are set once the organisation is written (main).
+ */
+/** Organisations: accounts and teams grow together; "big" has 2 profiles per account. @type {Org[]} */
 const ORGS = (
   QUICK
     ? [
@@ -157,13 +161,22 @@ hardStop.unref();
 // ---------------------------------------------------------------- processes
 
 /**
+ * @typedef {{ code: number | null, signal: NodeJS.Signals | null, error?: Error, ms: number, output: string }} ProcessResult
+ */
+
+/**
  * Run one process; resolve with its exit code and wall time in ms (spawn to
  * 'exit'). Output is kept (the tail) only to explain a failure.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs?: number }} [options]
+ * @returns {Promise<ProcessResult>}
  */
 function runProcess(command, args, { cwd = ROOT, env, timeoutMs = PROCESS_TIMEOUT_MS } = {}) {
   return new Promise((resolve) => {
     let settled = false;
     let output = '';
+    /** @type {bigint | undefined} */
     let end;
     const start = process.hrtime.bigint();
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -188,6 +201,9 @@ function runProcess(command, args, { cwd = ROOT, env, timeoutMs = PROCESS_TIMEOU
     child.on('close', (code, signal) => finish({ code, signal }));
   });
 }
+
+/** @param {unknown} error */
+const messageOf = (error) => (error instanceof Error ? error.message : String(error));
 
 function describeFailure(step, result) {
   const how = result.error
@@ -362,7 +378,7 @@ async function measureAll(specs) {
       if (row.setup) await row.setup();
     } catch (error) {
       row.status = 'failed';
-      row.note = error.message;
+      row.note = messageOf(error);
     }
   }
   progress(`  set-up of ${rows.length} case(s) (clones, first runs): ${(elapsed() - setupStart).toFixed(1)} s`);
@@ -394,7 +410,7 @@ async function measureAll(specs) {
         }
       } catch (error) {
         row.status = 'failed';
-        row.note = error.message;
+        row.note = messageOf(error);
       }
     }
     progress(
@@ -617,8 +633,7 @@ async function main() {
     await bigFullSetup();
     copyFileSync(bigFull.box.target, preparedRendered);
   };
-  const [typicalNoChange] = cellCases(headlineOrg, TYPICAL_CONFIG, 'team-0001');
-  typicalNoChange.typical = true;
+  const typicalNoChange = { ...cellCases(headlineOrg, TYPICAL_CONFIG, 'team-0001')[0], typical: true };
 
   const specs = [
     ...ORGS.map(floorCase),
@@ -694,7 +709,6 @@ async function snapshotBuild(dir) {
   for (let attempt = 1; ; attempt += 1) {
     const before = statSync(path.join(ROOT, 'dist', 'robo.cjs')).mtimeMs;
     rmSync(dir, { recursive: true, force: true });
-    // Timestamps kept: bin/robo.cjs uses the code cache only if it is not older than the bundle.
     for (const folder of ['bin', 'dist'])
       cpSync(path.join(ROOT, folder), path.join(dir, folder), { recursive: true, preserveTimestamps: true });
     copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
@@ -740,7 +754,7 @@ async function measureMemory(box, prepared, args, timeBin) {
   const kib = (file) => (existsSync(file) ? Number(readFileSync(file, 'utf8').trim().split('\n').at(-1)) : undefined);
   const memory = { selfKiB: kib(rssFile), timeKiB: timeBin ? kib(timeFile) : undefined, timeBin };
   progress(
-    `peak memory: robo ${(memory.selfKiB / 1024).toFixed(1)} MiB${memory.timeKiB ? `, /usr/bin/time ${(memory.timeKiB / 1024).toFixed(1)} MiB` : ''}`,
+    `peak memory: robo ${((memory.selfKiB ?? NaN) / 1024).toFixed(1)} MiB${memory.timeKiB ? `, /usr/bin/time ${(memory.timeKiB / 1024).toFixed(1)} MiB` : ''}`,
   );
   return memory;
 }
@@ -749,16 +763,28 @@ async function measureMemory(box, prepared, args, timeBin) {
 
 const sourceMaps = new Map();
 /** Where a position of the bundle comes from (src/… or a package), through dist/robo.cjs.map. */
-function originalOf(url, line, column) {
+function originalOf(url, line, column, functionName) {
   if (!isFile(url) || !url.includes('/dist/')) return undefined;
   if (!sourceMaps.has(url)) {
     const mapFile = `${filePath(url)}.map`;
-    sourceMaps.set(url, existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8'))) : null);
+    sourceMaps.set(
+      url,
+      existsSync(mapFile)
+        ? {
+            map: new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8'))),
+            lines: readFileSync(filePath(url), 'utf8').split('\n'),
+          }
+        : null,
+    );
   }
-  const map = sourceMaps.get(url);
-  const entry = map?.findEntry(line, column);
+  const bundle = sourceMaps.get(url);
+  const entry = bundle?.map.findEntry(line, column);
   if (!entry?.originalSource) return undefined;
-  return { file: entry.originalSource.replace(/^(\.\.\/)+/, ''), line: entry.originalLine + 1 };
+  // The bundle is minified: the source map names the identifier where the
+  // bundle declares the function, just before the function's position.
+  const at = functionName ? (bundle.lines[line]?.lastIndexOf(functionName, column) ?? -1) : -1;
+  const name = at === -1 ? undefined : bundle.map.findEntry(line, at)?.name;
+  return { file: entry.originalSource.replace(/^(\.\.\/)+/, ''), line: entry.originalLine + 1, name };
 }
 
 function moduleOf(file) {
@@ -769,7 +795,7 @@ function moduleOf(file) {
 
 /** A file of the copied build, as the repo names it (dist/…). */
 const fromBuild = (url) => path.relative(path.resolve(path.dirname(ROBO), '..'), filePath(url));
-// Scripts loaded as ES modules are named by file: URLs, the bundle (compiled through vm.Script) by its path.
+// Scripts loaded as ES modules are named by file: URLs, CommonJS (the bundle) by its path.
 const isFile = (url) => url.startsWith('file:') || url.startsWith('/');
 const filePath = (url) => (url.startsWith('file:') ? fileURLToPath(url) : url);
 
@@ -781,10 +807,13 @@ function frameOf(callFrame) {
   // Line 1, column 1 of a bundle file is its top-level code (the banner has no source mapping).
   if (lineNumber === 0 && columnNumber === 0 && !functionName)
     return { name: '(module top level)', module: fromBuild(url), where: fromBuild(url) };
-  const original = originalOf(url, lineNumber, columnNumber);
-  if (original) return { name, module: moduleOf(original.file), where: `${original.file}:${original.line}` };
+  const original = originalOf(url, lineNumber, columnNumber, functionName);
+  if (original)
+    return { name: original.name ?? name, module: moduleOf(original.file), where: `${original.file}:${original.line}` };
   const file = isFile(url) ? fromBuild(url) : url;
-  return { name, module: moduleOf(file), where: `${file}:${lineNumber + 1}` };
+  // Code of the bundle with no source: esbuild's own helpers (module wrappers), under minified names.
+  const helper = url.includes('/dist/') && sourceMaps.get(url);
+  return { name: helper ? '(esbuild helper)' : name, module: moduleOf(file), where: `${file}:${lineNumber + 1}` };
 }
 
 let profiles = 0;
@@ -805,7 +834,7 @@ async function cpuProfile(label, box, prepare, args) {
   try {
     return { label, ...summariseProfile(JSON.parse(readFileSync(path.join(dir, file), 'utf8'))), wallMs: result.ms };
   } catch (error) {
-    return { label, error: `cannot read the profile: ${error.message}` };
+    return { label, error: `cannot read the profile: ${messageOf(error)}` };
   }
 }
 
@@ -852,7 +881,8 @@ function summariseProfile(profile) {
   const frames = new Map([...nodes].map(([id, node]) => [id, frameOf(node.callFrame)]));
   const stackOf = (id) => {
     const stack = [];
-    for (let at = id; at !== undefined; at = parents.get(at)) stack.push(frames.get(at));
+    for (let at = id; at !== undefined; at = parents.get(at))
+      stack.push(/** @type {ReturnType<typeof frameOf>} */ (frames.get(at)));
     return stack;
   };
   // Phases: before robo spawns its first git process, while it runs git, after its last spawn.
@@ -888,7 +918,7 @@ function summariseProfile(profile) {
     // timeDeltas[i] is the time before sample i: sample i lasted until the next one.
     const us = profile.timeDeltas[index + 1] ?? 0;
     const id = profile.samples[index];
-    const frame = frames.get(id);
+    const frame = /** @type {ReturnType<typeof frameOf>} */ (frames.get(id));
     total += us;
     add(selfByFunction, `${frame.name}\u0000${frame.where}\u0000${frame.module}`, us);
     add(selfByModule, frame.module, us);
@@ -957,6 +987,17 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
   const n = (value) => value.toLocaleString('en');
   const find = (kind, org, lines, team = 'big') =>
     rows.find((row) => row.kind === kind && row.org === org && row.lines === lines && row.team === team);
+  // The targets, for the summary at the top and the Targets section.
+  const verdict = (ok) => (ok === undefined ? 'not measured' : ok ? '**met**' : '**not met**');
+  const noChangeRows = rows.filter((row) => row.kind === 'nochange' && ratio(row) !== undefined);
+  // Every row here has a ratio (filtered above).
+  const ratioOf = (row) => /** @type {number} */ (ratio(row));
+  const worst = noChangeRows.reduce((a, b) => (ratioOf(b) > (a ? ratioOf(a) : 0) ? b : a), undefined);
+  const noChangeOk = noChangeRows.length > 0 ? noChangeRows.every((row) => ratioOf(row) <= 1.5) : undefined;
+  const bigFull = find('full', LARGEST_ORG, LARGEST_CONFIG);
+  const bigFullRatio = bigFull ? ratio(bigFull) : undefined;
+  const validateRow = rows.find((row) => row.kind === 'validate');
+  const linear = linearity(rows);
   const out = [];
   const line = (text = '') => out.push(text);
 
@@ -974,6 +1015,25 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
   if (busiest > environment.cores / 2)
     line(
       `**Note**: the machine was busy (1-minute load average up to ${busiest.toFixed(1)} on ${environment.cores} cores, other work running besides the bench): expect wide min–max spreads; the interleaved rounds keep the ratios comparable.`,
+    );
+  line();
+  line('## Summary');
+  line();
+  const within = noChangeRows.filter((row) => ratioOf(row) <= 1.5).length;
+  line(
+    `- No-change run ≤ 1.5× floor: ${verdict(noChangeOk)}${worst ? ` (${within} of ${noChangeRows.length} cases; worst ${x(ratio(worst))}, ${worst.org.id} with ${n(worst.lines)} config lines).` : '.'}`,
+  );
+  line(
+    `- Full render of ${n(LARGEST_ORG.bigProfiles)} profiles into a ${n(LARGEST_CONFIG)}-line config ≤ 2× floor: ${verdict(bigFullRatio === undefined ? undefined : bigFullRatio <= 2)}${bigFull?.stats ? ` (${ms(bigFull.stats.median)}, ${x(bigFullRatio)}).` : '.'}`,
+  );
+  line(
+    `- teams.validate of ${n(validateRow?.org?.teams ?? 500)} teams < 1 s: ${verdict(validateRow?.stats ? validateRow.stats.median < 1000 : undefined)}${validateRow?.stats ? ` (${ms(validateRow.stats.median)}).` : '.'} Cost linear in profiles and config size: ${verdict(linear.ok)}.`,
+  );
+  const startup = rows.find((row) => row.kind === 'startup');
+  const nodeStart = floors.get(startup?.org?.id)?.parts.map((parts) => parts[0]);
+  if (startup?.stats)
+    line(
+      `- Start-up (\`robo --version\`): ${ms(startup.stats.median)}${nodeStart?.length ? `, against ${ms(median(nodeStart))} for \`node -e 0\`` : ''}.`,
     );
   line();
   line('Each number is the wall time of whole processes, from spawn to exit, as a user sees it.');
@@ -1040,7 +1100,7 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
     `| robo full render | \`robo aws.config --team big --repo ${haveGit ? 'file://' : ''}$ORG\` | cache warm; before each sample (untimed) the config is put back to the user's lines only, so every sample renders, backs up and writes the whole block (checked) |`,
   );
   line(
-    "| robo start-up | `robo --version` | one process: node and loading the bundle with its code cache; no task, no git (× floor against the largest organisation's floor) |",
+    "| robo start-up | `robo --version` | one process: node and loading the bundle (through Node's compile cache from Node 22 on); no task, no git (× floor against the largest organisation's floor) |",
   );
   line('| robo teams.validate | `robo teams.validate $ORG` | one process |');
   line();
@@ -1084,18 +1144,10 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
   // -------- targets
   line('## Targets (issue 6)');
   line();
-  const verdict = (ok) => (ok === undefined ? 'not measured' : ok ? '**met**' : '**not met**');
-  const noChangeRows = rows.filter((row) => row.kind === 'nochange' && ratio(row) !== undefined);
-  const worst = noChangeRows.reduce((a, b) => (ratio(b) > (a ? ratio(a) : 0) ? b : a), undefined);
-  const noChangeOk = noChangeRows.length > 0 ? noChangeRows.every((row) => ratio(row) <= 1.5) : undefined;
-  const bigFull = find('full', LARGEST_ORG, LARGEST_CONFIG);
-  const bigFullRatio = bigFull ? ratio(bigFull) : undefined;
-  const validateRow = rows.find((row) => row.kind === 'validate');
-  const linear = linearity(rows);
   line('| target | measured | verdict |');
   line('| --- | --- | --- |');
   line(
-    `| no-change warm run ≤ 1.5× floor | ${worst ? `worst ${x(ratio(worst))} (${worst.org.id}, team ${worst.team}, ${n(worst.lines)} lines); ${noChangeRows.filter((row) => ratio(row) <= 1.5).length} of ${noChangeRows.length} no-change cases within` : '-'} | ${verdict(noChangeOk)} |`,
+    `| no-change warm run ≤ 1.5× floor | ${worst ? `worst ${x(ratio(worst))} (${worst.org.id}, team ${worst.team}, ${n(worst.lines)} lines); ${noChangeRows.filter((row) => ratioOf(row) <= 1.5).length} of ${noChangeRows.length} no-change cases within` : '-'} | ${verdict(noChangeOk)} |`,
   );
   line(
     `| full render of the ${n(LARGEST_ORG.accounts)}-account team into a ${n(LARGEST_CONFIG)}-line config ≤ 2× floor | ${bigFull?.stats ? `${ms(bigFull.stats.median)} = ${x(bigFullRatio)} floor (${ms(floorOf(bigFull))})` : '-'} | ${verdict(bigFullRatio === undefined ? undefined : bigFullRatio <= 2)} |`,
@@ -1178,7 +1230,7 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
   line('## Where the time goes');
   line();
   line(
-    "Untimed extra runs. **Timeline**: one run with `GIT_TRACE` (robo passes it on to git), which logs when each git process starts; on a warm run robo starts `git ls-remote` as soon as it knows the source, reads and plans while it runs, and after it only writes (or, if the ref moved, fetches, validates and renders first), so the time after the last git command starts is that command plus robo's own work. **CPU profile**: one run under `node --cpu-prof` (sampling every 250 µs); positions in dist/ are mapped back to src/ and packages through the bundle's source maps. `(idle)` is time the main thread waited (for git, the file system); `(program)` is native work not attributed to JavaScript; node's own start-up before the profiler starts is not in the profile, and the profiler slows the run down.",
+    "Untimed extra runs. **Timeline**: one run with `GIT_TRACE` (robo passes it on to git), which logs when each git process starts; on a warm run robo starts `git ls-remote` as soon as it knows the source, reads and plans while it runs, and after it only writes (or, if the ref moved, fetches, validates and renders first), so the time after the last git command starts is that command plus robo's own work. **CPU profile**: one run under `node --cpu-prof` (sampling every 250 µs); positions in dist/ are mapped back to src/ and packages, and the minified bundle's function names back to the source's, through the bundle's source map; `(esbuild helper)` is the bundler's own module wrappers. `(idle)` is time the main thread waited (for git, the file system); `(program)` is native work not attributed to JavaScript; node's own start-up before the profiler starts is not in the profile, and the profiler slows the run down.",
   );
   line();
   for (const analysis of analyses) {
@@ -1342,7 +1394,7 @@ let exitCode = 1;
 try {
   exitCode = await main();
 } catch (error) {
-  console.error(`bench: ${error.stack ?? error}`);
+  console.error(`bench: ${error instanceof Error ? error.stack : String(error)}`);
 } finally {
   cleanUp();
 }

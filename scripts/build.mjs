@@ -1,14 +1,13 @@
 // Build: bundle the CLI with esbuild into one CommonJS file, dist/robo.cjs,
-// then record V8's code cache for it (scripts/code-cache.mjs), which
-// bin/robo.cjs hands to V8 so start-up skips compiling.
+// which bin/robo.cjs loads (with Node's compile cache where Node has one).
 //
-// One file, not ES module chunks: Node 20 can use a code cache only for a
-// script it compiles through vm.Script, not for ES modules. Each task's core
-// is still a dynamic import, which esbuild turns into code that runs only
-// when the task does, so aws.config never evaluates yargs or the validators.
+// One file: a single read and compile at start-up, and the compile cache
+// keeps one entry. Each task's core is still a dynamic import, which esbuild
+// turns into code that runs only when the task does, so aws.config never
+// evaluates yargs or the validators.
 import { build } from 'esbuild';
 import { randomBytes } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 
 // --no-minify: readable function names in CPU profiles (`node --cpu-prof bin/robo.cjs ...`).
 const minify = !process.argv.includes('--no-minify');
@@ -46,16 +45,3 @@ await build({
   keepNames: true,
   logLevel: 'warning',
 });
-
-// bin/robo.cjs reads the bundle as latin1; esbuild escapes non-ASCII in strings but not in regex literals.
-const bundle = await readFile(new URL('../dist/robo.cjs', import.meta.url));
-const wide = bundle.findIndex((byte) => byte > 0x7f);
-if (wide !== -1) {
-  console.error(
-    `build: dist/robo.cjs has a non-ASCII byte at offset ${wide}: ${JSON.stringify(bundle.subarray(Math.max(0, wide - 40), wide + 10).toString())}; write it as an escape in the source`,
-  );
-  process.exit(1);
-}
-
-const { recordCodeCache } = await import('./code-cache.mjs');
-await recordCodeCache();

@@ -98,22 +98,33 @@ const same = (text: string) => text;
 const PLAIN: Colors = { green: same, red: same, yellow: same, blue: same, cyan: same, dim: same };
 
 /**
- * No colour unless the stream is a terminal, and never with NO_COLOR set
- * (no-color.org). chalk is loaded only for colour: its start-up (it probes
- * the terminal) costs a few ms that nightly and scripted runs need not pay.
+ * Colour as chalk finds it for robo's own stdout or stderr (FORCE_COLOR,
+ * TERM, CI, whether the descriptor is a terminal), and never with NO_COLOR
+ * set (no-color.org), which chalk 5 does not read. Streams a caller hands in
+ * are no terminal: colour there only when FORCE_COLOR asks for it, as chalk
+ * decides for any stream that is not one. Always chalk's basic 16 colours.
  */
-export async function colorsFor(stream: () => NodeJS.WriteStream, env: NodeJS.ProcessEnv): Promise<Colors> {
-  const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
-  if (env.NO_COLOR || !(forced || stream().isTTY)) return PLAIN;
-  const { Chalk } = await import('chalk');
-  return new Chalk({ level: 1 });
+export async function colorsFor(
+  fd: 1 | 2,
+  injected: NodeJS.WriteStream | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<Colors> {
+  if (env.NO_COLOR) return PLAIN;
+  const { Chalk, supportsColor, supportsColorStderr } = await import('chalk');
+  const found = injected
+    ? env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false'
+    : Boolean(fd === 1 ? supportsColor : supportsColorStderr);
+  return found ? new Chalk({ level: 1 }) : PLAIN;
 }
 
 export async function createReporter(options: ReporterOptions): Promise<Reporter> {
   // Streams are looked up when used: setting up process.stderr costs a few ms, and most runs print nothing there.
   const stdout = () => options.stdout ?? process.stdout;
   const stderr = () => options.stderr ?? process.stderr;
-  const [out, err] = await Promise.all([colorsFor(stdout, options.env), colorsFor(stderr, options.env)]);
+  const [out, err] = await Promise.all([
+    colorsFor(1, options.stdout, options.env),
+    colorsFor(2, options.stderr, options.env),
+  ]);
   // Made visible first, coloured after: robo's own escapes are the only ones that reach the terminal.
   const lines = (stream: () => NodeJS.WriteStream, first: string, details: readonly string[] = []) => {
     stream().write([first, ...details.map((line) => `    ${visible(line)}`)].join('\n') + '\n');
@@ -164,7 +175,7 @@ export interface LinePrompt {
  * queued for the next question instead of being lost between questions.
  */
 export function createLinePrompt(): LinePrompt {
-  // Not import(): the bundle runs through vm.Script, which has no loader for it (bin/robo.cjs).
+  // Fetched on first use: start-up does not load node:readline.
   const { createInterface } = process.getBuiltinModule('node:readline');
   const lines = createInterface({
     input: process.stdin,

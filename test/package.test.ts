@@ -25,7 +25,15 @@ interface Manifest {
 const manifest = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as Manifest;
 
 /** What this checkout has that is not source: never copied into the checkout that is packed. */
-const NOT_SOURCE = new Set(['node_modules', 'dist', '.git', 'coverage', '.bench', path.join('src', 'generated')]);
+const NOT_SOURCE = new Set([
+  'node_modules',
+  path.join('.ci', 'node24', 'node_modules'),
+  'dist',
+  '.git',
+  'coverage',
+  '.bench',
+  path.join('src', 'generated'),
+]);
 
 /** Every file under dir, as paths relative to it ('/'-separated). */
 function filesUnder(dir: string): string[] {

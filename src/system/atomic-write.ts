@@ -4,10 +4,10 @@
  * then fsync the folder so the rename itself survives a crash. Readers see
  * the old bytes or the new bytes, never a mix or an empty file.
  *
- * These are write-file-atomic's steps, done here because write-file-atomic
- * names its temp files with a sha1 and so loads node:crypto, which took
- * 7-10 ms: a fifth of what robo itself does in a full render. The temp
- * file's name is random from the kernel instead (crypto.ts).
+ * Not write-file-atomic (7.x): it opens a predictable temp name with 'w', so
+ * it follows a link planted there; it does not fsync the folder; and its temp
+ * names (`config.<digits>`) look like a user's own copies, so what a killed
+ * run left could not be told apart and cleaned up (removeLeftovers).
  */
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
