@@ -4,10 +4,10 @@
 // One file: a single read and compile at start-up, and the compile cache
 // keeps one entry. Each task's core is still a dynamic import, which esbuild
 // turns into code that runs only when the task does, so aws.config never
-// evaluates yargs or the validators.
+// evaluates the validators.
 import { build } from 'esbuild';
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 
 // --no-minify: readable function names in CPU profiles (`node --cpu-prof bin/robo.cjs ...`).
 const minify = !process.argv.includes('--no-minify');

@@ -8,7 +8,7 @@ import { cpSync, existsSync, readFileSync, readdirSync, utimesSync, writeFileSyn
 import nodeModule from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot, runRobo } from './helpers/robo.js';
+import { projectRoot, runRoboBinary } from './helpers/robo.js';
 import { sandboxes } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
@@ -27,7 +27,7 @@ const filesUnder = (dir: string) =>
 describe('compile cache', () => {
   it(`${hasCompileCache ? 'is kept under $XDG_CACHE_HOME/robo/compile-cache' : 'is not used on this Node'} (${process.version})`, async () => {
     const box = sandbox();
-    const result = await runRobo(['--version'], { env: box.env });
+    const result = await runRoboBinary(['--version'], { env: box.env });
     expect(result.code).toBe(0);
     const cache = path.join(box.env.XDG_CACHE_HOME!, 'robo', 'compile-cache');
     expect(filesUnder(cache).length > 0).toBe(hasCompileCache);
@@ -40,7 +40,7 @@ describe('compile cache', () => {
     'a relative XDG_CACHE_HOME is ignored, as src/paths.ts ignores it: ~/.cache/robo',
     async () => {
       const box = sandbox();
-      const result = await runRobo(['--version'], { env: { ...box.env, XDG_CACHE_HOME: 'relative/cache' } });
+      const result = await runRoboBinary(['--version'], { env: { ...box.env, XDG_CACHE_HOME: 'relative/cache' } });
       expect(result.code).toBe(0);
       expect(filesUnder(path.join(box.env.HOME!, '.cache', 'robo', 'compile-cache')).length).toBeGreaterThan(0);
       expect(existsSync(path.join(box.env.HOME!, 'relative'))).toBe(false);
@@ -61,7 +61,7 @@ describe('compile cache', () => {
       cpSync(path.join(projectRoot, entry), path.join(root, entry), { recursive: true });
     const copy = path.join(root, 'dist', 'robo.cjs');
     const run = () =>
-      runRobo(['aws.config', '--team', 'platform'], { env: box.env, bin: path.join(root, 'bin', 'robo.cjs') });
+      runRoboBinary(['aws.config', '--team', 'platform'], { env: box.env, bin: path.join(root, 'bin', 'robo.cjs') });
     // Two runs: the first compiles and caches, the second runs from the cache.
     expect((await run()).code).toBe(0);
     expect((await run()).stdout).toContain('already up to date');
