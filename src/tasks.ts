@@ -6,7 +6,8 @@ import { doctorTask } from './commands/doctor.js';
 import { nightlyTask } from './commands/nightly.js';
 import { onboardTask } from './commands/onboard.js';
 import { statusTask } from './commands/status.js';
-import { awsRenderTask, teamsListTask, teamsValidateTask } from './commands/teams.js';
+import { awsRenderTask } from './commands/aws-render.js';
+import { teamsListTask, teamsValidateTask } from './commands/teams.js';
 import type { BuiltinTask } from './commands/types.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each task has its own argument type

@@ -24,7 +24,6 @@ const target = (content: string | Buffer | undefined): Target => ({
   file: '/home/u/.aws/config',
   content: content === undefined ? undefined : Buffer.isBuffer(content) ? content : Buffer.from(content, 'latin1'),
   mode: 0o600,
-  stamp: undefined,
 });
 
 function block(team: string, profiles: string[]): { text: string; generated: Set<string> } {

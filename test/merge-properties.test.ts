@@ -157,7 +157,6 @@ const target = (content: Buffer): Target => ({
   file: '/home/u/.aws/config',
   content,
   mode: 0o600,
-  stamp: undefined,
 });
 
 /** The name aws-okta would give a section botocore calls `raw`, had its header line been a go-ini header. */

@@ -28,8 +28,6 @@ export interface ValidationResult {
   team: Team | undefined;
   errors: Problem[];
   warnings: Problem[];
-  /** The problems of each team file that was checked (yours included), for the validation cache. */
-  byTeam: Map<string, Problem[]>;
 }
 
 const ONE_HOUR = 3600n * 1_000_000_000n;
@@ -42,16 +40,12 @@ export function validateDefinitions(definitions: Definitions, teamName: string):
   const warnings: Problem[] = [];
   const organization = checkOrganizationFile(definitions.organization, errors);
   let team: Team | undefined;
-  const byTeam = new Map<string, Problem[]>();
   for (const [name, file] of definitions.teams) {
-    const problems: Problem[] = [];
-    const checked = checkTeamFile(name, file, organization, problems);
-    byTeam.set(name, problems);
-    (name === teamName ? errors : warnings).push(...problems);
+    const checked = checkTeamFile(name, file, organization, name === teamName ? errors : warnings);
     if (name === teamName) team = checked;
   }
   const ok = errors.length === 0;
-  return { organization: ok ? organization : undefined, team: ok ? team : undefined, errors, warnings, byTeam };
+  return { organization: ok ? organization : undefined, team: ok ? team : undefined, errors, warnings };
 }
 
 /** Every file of a checkout, each problem an error: what the dotfiles repo's own CI runs. */
