@@ -14,7 +14,14 @@
  * teams' files are warnings (someone else's typo must not block everyone).
  * teams.validate treats every file as its own.
  */
-import { ACCOUNT_PLACEHOLDER, EVERY_ACCOUNT, TEAM_NAME, type Organization, type Team } from '../model.js';
+import {
+  ACCOUNT_PLACEHOLDER,
+  EVERY_ACCOUNT,
+  OKTA_DURATION_KEYS,
+  TEAM_NAME,
+  type Organization,
+  type Team,
+} from '../model.js';
 import { checkText, regionProblem, samlUrlProblem } from './checks.js';
 import { ORGANIZATION_FILE, type DefinitionFile, type Definitions } from './definitions.js';
 import { parseGoDuration } from './go-duration.js';
@@ -178,7 +185,7 @@ function checkOrganization(file: DefinitionFile | undefined, errors: Problem[]):
   // what it does. It looks a key up in the profile, its source profile, then
   // [okta]: every spoke inherits [okta]'s assume_role_ttl, and AWS caps a
   // chained role session at one hour (aws-okta #95).
-  for (const key of ['session_ttl', 'assume_role_ttl'] as const) {
+  for (const key of OKTA_DURATION_KEYS) {
     const text = organization.okta[key];
     if (text === undefined) continue;
     const duration = parseGoDuration(text);
