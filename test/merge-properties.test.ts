@@ -18,7 +18,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExitCode, UnmergeableConfigError } from '../src/errors.js';
-import { awsOktaProfile } from '../src/pipeline/config-file.js';
+import { awsOktaProfile } from '../src/pipeline/config-readers.js';
 import { planConfig, type Plan } from '../src/pipeline/plan.js';
 import { BLOCK_END, blockStart } from '../src/pipeline/render.js';
 import type { Target } from '../src/system/target.js';

@@ -4,7 +4,7 @@
  * robo owns only the lines between its two markers. Everything outside them
  * stays byte for byte, except a user section that robo now generates (the
  * same profile name, or [okta]), found exactly as botocore and aws-okta read
- * headers (config-file.ts): both readers would see it twice and botocore
+ * headers (config-readers.ts): both readers would see it twice and botocore
  * refuses duplicate sections, so it is taken out and reported (the backup
  * keeps it). A file without markers gets the block at the top, so the user's
  * bytes follow unchanged even when their last line has no newline; or at the
@@ -29,7 +29,7 @@ import {
   shownText,
   type ConfigLine,
   type LineKind,
-} from './config-file.js';
+} from './config-readers.js';
 
 export interface RemovedSection {
   /** The header as the user wrote it, e.g. "[profile dev]". */
