@@ -438,6 +438,31 @@ describe('the planner agrees with a line-by-line reference (test/helpers/referen
       return lastEnding || !text.endsWith('\n') ? text : text.replace(/\r?\n$/, '');
     });
 
+  // The planner reads the new file only up to the first header after robo's block and takes the rest
+  // from its reading of the old file: what aws-okta finds further down must still count.
+  it.each([
+    [
+      'a header only aws-okta sees, far below, in a file it could read',
+      '[x]\ns3 =\n  [profile dev]\n[y]\nregion = a\n',
+    ],
+    ['the same, in a file it could not read', '[x]\ns3 =\n  [profile dev]\n[y]\njunk\n'],
+    ['a line it cannot parse below the first header', '[x]\nregion = a\n[y]\njunk\n'],
+    [
+      'an old block above, the same far below',
+      `${blockStart('old')}\n[okta]\n${BLOCK_END}\n[x]\ns3 =\n  [okta]\n[y]\njunk\n`,
+    ],
+  ])('%s: as the reference planner', (_, content) => {
+    const expected = referencePlan(content, platform.text, platform.generated);
+    let actual: ReferencePlan;
+    try {
+      const plan = planConfig(target(content), platform.text, { generated: platform.generated, replace: false });
+      actual = { kind: 'ok', next: plan.next.toString('latin1'), removed: plan.removed };
+    } catch (error) {
+      actual = { kind: 'refused', line: Number(/: line (\d+) /.exec((error as Error).message)?.[1]) };
+    }
+    expect(actual).toEqual(expected);
+  });
+
   it('same bytes, same removed sections, same broken markers', () => {
     fc.assert(
       fc.property(file, (content) => {

@@ -13,7 +13,9 @@
  * The new file is then read again as both readers read it, and compared with
  * the old one line by line: if botocore could load the file before, it can
  * after, and robo's profiles hold only robo's lines. A merge that cannot keep
- * that is refused (exit 7), and nothing is written.
+ * that is refused (exit 7), and nothing is written. The new file is read only
+ * up to the first header after robo's block and the sections taken out: past
+ * it, both readers read the old file's bytes in the old file's state.
  */
 import { BrokenMarkersError, UnmergeableConfigError } from '../errors.js';
 import type { Target } from '../system/target.js';
@@ -132,18 +134,21 @@ interface Reading {
   goIniHeaders: Array<{ first: number; name: string }>;
   /** Whether aws-okta can read the file at all: no line it cannot parse. */
   goIniReadable: boolean;
+  /** Where the last line aws-okta cannot parse starts (-1: none). */
+  goIniLastError: number;
   block: [number, number];
 }
 
 function read(text: string, block: [number, number]): Reading {
   const goIniHeaders: Reading['goIniHeaders'] = [];
-  let goIniReadable = true;
+  let goIniLastError = -1;
   const goIni = new GoIniReader(text);
   for (let line = goIni.next(); line !== undefined; line = goIni.next()) {
     if (line.kind === 'header') goIniHeaders.push({ first: line.first, name: line.name });
-    if (line.kind === 'error') goIniReadable = false;
+    if (line.kind === 'error') goIniLastError = line.start;
   }
-  return { text, lines: readAsBotocore(text), goIniHeaders, goIniReadable, block };
+  const goIniReadable = goIniLastError === -1;
+  return { text, lines: readAsBotocore(text), goIniHeaders, goIniReadable, goIniLastError, block };
 }
 
 /** The parts of [start, end) outside the dropped sections. */
@@ -283,6 +288,12 @@ function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<str
       : piece.from + offset - piece.at;
   };
   const inBlock = (offset: number) => offset >= blockStart && offset < blockEnd;
+  // From `tail` on, the new file is the end of the old one, byte for byte (the last piece, after robo's
+  // block). Once both readers have read a header there, each reads the rest exactly as it read the old
+  // file: a header leaves no state behind but itself. So the new file is read only up to that header.
+  const last = pieces.at(-1);
+  const tail = last && last.at >= blockEnd && last.to === text.length ? last.at : output.length;
+  const fromTail = (old: number) => old - last!.from + last!.at;
   const problem = (offset: number, reason: string): MergeProblem => {
     const line = lineIndexAt(lines, Math.max(0, oldOffset(offset)));
     return { line: line + 1, text: shownText(text, lines[line]!), reason };
@@ -326,20 +337,25 @@ function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<str
       return problem(line.start, `the AWS CLI would read it as ${KIND[line.kind]}, not as ${KIND[before.kind]}`);
     if (owner !== oldOwner(before))
       return problem(line.start, 'the AWS CLI would read it as part of another section than before');
+    if (line.kind === 'header' && line.start >= tail) break;
   }
 
   // aws-okta refuses a file with a line it cannot parse; what it would read from the rest matters only if there is none.
   const robo = new Set([...generated, 'okta']);
   let found: MergeProblem | undefined;
   let broken: number | undefined;
+  /** Where in the old file aws-okta reads the rest as it did before (see `tail`); -1 until then. */
+  let settled = -1;
   const goIni = new GoIniReader(output);
   while (broken === undefined) {
     if (goIni.at === blockStart) goIni.passBlock(blockEnd);
     const line = goIni.next();
     if (line === undefined) break;
+    if (line.kind === 'header' && line.start >= tail) settled = line.end - last!.at + last!.from;
     if (line.kind === 'error') broken = line.first;
-    else if (found) continue;
-    else if (line.kind === 'header' && robo.has(awsOktaProfile(line.name))) {
+    else if (found) {
+      if (settled !== -1) break;
+    } else if (line.kind === 'header' && robo.has(awsOktaProfile(line.name))) {
       found = problem(
         line.first,
         `aws-okta reads it as [${line.name}], which robo's block defines, but to the AWS CLI it is no section header, so robo cannot take it out`,
@@ -354,6 +370,18 @@ function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<str
     ) {
       found = problem(line.first, `aws-okta would read it as a setting of robo's [${goIni.section}]`);
     }
+    if (settled !== -1) break;
+  }
+  if (settled !== -1 && broken === undefined) {
+    // The rest as aws-okta read it before: a line it cannot parse there is one now, and a header naming
+    // one of robo's profiles (which botocore does not read as a header, or it would have been taken out).
+    if (reading.goIniLastError >= settled) broken = fromTail(reading.goIniLastError);
+    const header = reading.goIniHeaders.find(({ first, name }) => first >= settled && robo.has(awsOktaProfile(name)));
+    if (!found && header)
+      found = problem(
+        fromTail(header.first),
+        `aws-okta reads it as [${header.name}], which robo's block defines, but to the AWS CLI it is no section header, so robo cannot take it out`,
+      );
   }
   if (broken !== undefined)
     return reading.goIniReadable
