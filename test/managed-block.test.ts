@@ -463,6 +463,42 @@ describe('the planner agrees with a line-by-line reference (test/helpers/referen
     expect(actual).toEqual(expected);
   });
 
+  // A file that already holds exactly this block: the planner may tell it is untouched without reading it.
+  const holding = fc
+    .record({
+      user: fc.array(fc.tuple(line, fc.constantFrom('\n', '\n', '\r\n', '\r')), { maxLength: 30 }),
+      at: fc.nat(),
+      lastEnding: fc.boolean(),
+    })
+    .map(({ user, at, lastEnding }) => {
+      const lines = user.map(([text, ending]) => text + ending);
+      lines.splice(at % (lines.length + 1), 0, platform.text);
+      const text = Buffer.from(lines.join(''), 'utf8').toString('latin1');
+      return lastEnding || !text.endsWith('\n') ? text : text.replace(/\r?\n$/, '');
+    });
+
+  it('a file already holding the block: same result as the reference', () => {
+    fc.assert(
+      fc.property(holding, (content) => {
+        const expected: ReferencePlan = referencePlan(content, platform.text, platform.generated);
+        let actual: ReferencePlan;
+        try {
+          const plan = planConfig(target(content), platform.text, { generated: platform.generated, replace: false });
+          actual = { kind: 'ok', next: plan.next.toString('latin1'), removed: plan.removed };
+        } catch (error) {
+          if (error instanceof UnmergeableConfigError)
+            actual = { kind: 'refused', line: Number(/: line (\d+) /.exec(error.message)?.[1]) };
+          else {
+            const lines = /at line ([\d, ]+);/.exec((error as Error).message)?.[1];
+            actual = { kind: 'broken', lines: lines ? lines.split(', ').map(Number) : [] };
+          }
+        }
+        expect(actual).toEqual(expected);
+      }),
+      { seed: 424242, numRuns: 600 },
+    );
+  });
+
   it('same bytes, same removed sections, same broken markers', () => {
     fc.assert(
       fc.property(file, (content) => {

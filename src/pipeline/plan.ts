@@ -80,6 +80,9 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
   }
   // The user's two parts: before robo's block and after it (all of the file when there is no block yet).
   let [from, to] = search.kind === 'found' ? [search.from, search.to] : [0, 0];
+  // The usual run: the file holds these very bytes, and nothing of the user's can touch them.
+  if (search.kind === 'found' && to - from === view.length && text.slice(from, to) === view)
+    if (untouched(text, [from, to], options.generated)) return { target, next: current, changed: false, removed: [] };
   const reading = read(text, [from, to]);
   const { removed, drop } = collisions(reading, options.generated);
   // The block starts on a line of its own, even after a last line without a line break (or a lone \r).
@@ -119,6 +122,42 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
   }
   if (unchanged) return { target, next: current, changed: false, removed };
   return finish(target, Buffer.from(keep(0, from) + view + keep(to, text.length), 'latin1'), removed);
+}
+
+/**
+ * Whether no line of the user's can collide with or belong to robo's block
+ * at [from, to), found without reading the file as either reader does; false
+ * means "read it". Both readers' headers lie on lines holding "[" (lines end
+ * at \n for aws-okta; botocore's \r endings split them further), and a
+ * header names one of robo's profiles only if the name is a whole word of
+ * profile-name characters on such a line, or is put together from quotes or
+ * backslashes (shlex). After the block, only blank and comment lines may come
+ * before a header at column 0 that both readers read as one (no "="), so
+ * nothing falls into robo's last section.
+ */
+function untouched(text: string, [from, to]: [number, number], generated: ReadonlySet<string>): boolean {
+  for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) {
+    if (at >= from && at < to) {
+      at = to - 1;
+      continue;
+    }
+    const start = text.lastIndexOf('\n', at) + 1;
+    const newline = text.indexOf('\n', at);
+    const end = newline === -1 ? text.length : newline;
+    const line = text.slice(start, end);
+    if (/["'\\]/.test(line)) return false;
+    if (line.split(/[^A-Za-z0-9_.-]+/).some((word) => word === 'okta' || generated.has(word))) return false;
+    at = end;
+  }
+  for (let start = to; start < text.length;) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    const line = text.slice(start, end);
+    if (/^\[[^=\r]+\]\r?$/.test(line)) return true;
+    if (!/^[ \t]*(?:[#;][^\r]*)?\r?$/.test(line)) return false;
+    start = end + 1;
+  }
+  return true;
 }
 
 function finish(target: Target, next: Buffer, removed: RemovedSection[]): Plan {
