@@ -1,15 +1,13 @@
 /**
  * The aws.remove job: take robo's block out of the AWS config. The same
- * safety as aws.config: the whole new file is built in memory (plan),
- * then, under the config's lock, the current file is backed up and the new
- * one written atomically (apply). A dry run, or a config without a block,
+ * safety as aws.config: the whole new file is built in memory (plan,
+ * pipeline/remove.ts), then written by the same apply stage (backup, then
+ * one atomic write, under the config's lock). A dry run, or a config without a block,
  * writes nothing.
  */
-import { WriteError } from './errors.js';
 import { resolvePaths } from './paths.js';
-import { applyPlan } from './pipeline/apply.js';
+import { applyUnderLock } from './pipeline/apply.js';
 import { planRemoval } from './pipeline/remove.js';
-import { lockPath, withLock } from './system/lock.js';
 import { readTarget, resolveTarget } from './system/target.js';
 
 export interface RemoveResult {
@@ -43,13 +41,13 @@ export async function removeAwsConfig(options: { env: NodeJS.ProcessEnv; dryRun?
   };
   if (!first) return { ...base, changed: false, backup: undefined };
   if (dryRun) return { ...base, changed: true, backup: undefined, before: first.target.content, after: first.next };
-  return withLock(lockPath(paths.cacheDir, 'target', file), paths.targetFile, async (lock) => {
-    // The file as it is now: another run may have written it since.
-    const plan = planRemoval(await readTarget(paths.targetFile, file));
-    if (!plan) return { ...base, changed: false, backup: undefined };
-    if (lock.compromised)
-      throw new WriteError(`lost the lock on ${paths.targetFile} (${lock.compromised.message}); nothing was written`);
-    const applied = await applyPlan(plan, paths);
-    return { ...base, team: plan.team, profiles: plan.profiles, changed: applied.written, backup: applied.backup };
-  });
+  // Another run may have taken the block out meanwhile: then there is nothing left to do.
+  const { plan, applied } = await applyUnderLock(
+    paths,
+    file,
+    first,
+    (current) =>
+      planRemoval(current) ?? { ...first, target: current, next: current.content ?? Buffer.alloc(0), changed: false },
+  );
+  return { ...base, team: plan.team, profiles: plan.profiles, changed: applied.written, backup: applied.backup };
 }

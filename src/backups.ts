@@ -1,7 +1,8 @@
 /**
  * robo's backups of the AWS config: list them, and put one back. Restoring is
- * itself a change to the config, so it backs up the current file first and
- * writes atomically under the same lock as aws.config.
+ * itself a change to the config, so it goes through aws.config's apply stage
+ * (pipeline/apply.ts): the current file backed up first, then one atomic
+ * write, under the same lock.
  *
  * Only backups robo made of this config are listed or restored: the backup
  * folder (/tmp by default) is open to every user, and anyone may set a file's
@@ -13,14 +14,14 @@
 import { constants, realpathSync } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
 import path from 'node:path';
-import { UsageError, WriteError, messageOf } from './errors.js';
+import { UsageError, messageOf } from './errors.js';
 import { resolvePaths } from './paths.js';
-import { writeAtomically } from './system/atomic-write.js';
+import { applyUnderLock } from './pipeline/apply.js';
+import type { Plan } from './pipeline/plan.js';
 import { readRecords, recordsFile, type BackupRecord } from './system/backup-records.js';
-import { BACKUP_NAME, createBackup } from './system/backup.js';
+import { BACKUP_NAME } from './system/backup.js';
 import { sha256 } from './system/crypto.js';
-import { lockPath, withLock } from './system/lock.js';
-import { readTarget, resolveTarget } from './system/target.js';
+import { readTarget, resolveTarget, type Target } from './system/target.js';
 
 export interface BackupInfo {
   path: string;
@@ -163,13 +164,14 @@ export async function restoreBackup(options: {
     chosen = checked;
   }
   const { path: restored, content } = chosen;
-  return withLock(lockPath(paths.cacheDir, 'target', file), paths.targetFile, async (lock) => {
-    const current = await readTarget(paths.targetFile, file);
-    if (current.content?.equals(content))
-      return { restored, target: paths.targetFile, backup: undefined, changed: false };
-    const backup = current.content === undefined ? undefined : await createBackup(current.content, current.file, paths);
-    if (lock.compromised) throw new WriteError(`lost the lock on ${paths.targetFile}; nothing was restored`);
-    await writeAtomically(current.file, content, { mode: current.mode ?? 0o600, folderMode: 0o700 });
-    return { restored, target: paths.targetFile, backup, changed: true };
+  // A restore is a plan like any other: the backup's bytes as the whole file, applied by the apply stage.
+  const restoring = (current: Target): Plan => ({
+    target: current,
+    next: content,
+    changed: !current.content?.equals(content),
+    removed: [],
   });
+  const first = restoring(await readTarget(paths.targetFile, file));
+  const { applied } = await applyUnderLock(paths, file, first, restoring);
+  return { restored, target: paths.targetFile, backup: applied.backup, changed: applied.written };
 }

@@ -1,9 +1,8 @@
 /**
- * Which build of robo is running. What robo keeps in its cache about a
- * commit (validation records, rendered blocks, up-to-date stamps) holds only
- * for the code that worked it out, and a checkout is updated by `git pull`
- * and `npm run build` without a new version number: so those caches are keyed on the
- * build, which `npm run build` names afresh each time (esbuild defines
+ * Which build of robo is running. The block robo keeps in its cache for a
+ * commit (pipeline/render-cache.ts) holds only for the code that rendered
+ * it, and a checkout is updated by `git pull` and `npm run build` without a
+ * new version number: so the cache is keyed on the build, which `npm run build` names afresh each time (esbuild defines
  * __ROBO_BUILD__). Run from the sources (the unit tests), it is the version.
  */
 import { VERSION } from './version.js';

@@ -14,14 +14,23 @@ export interface Organization {
   accounts: Record<string, Account>;
 }
 
-/** Keys written to [okta]; aws_saml_url is required, the rest are optional org-wide aws-okta settings. */
-export interface OktaSettings {
-  aws_saml_url: string;
-  mfa_provider?: string;
-  mfa_factor_type?: string;
-  session_ttl?: string;
-  assume_role_ttl?: string;
-}
+/**
+ * The keys robo writes to the AWS config, in the order it writes them: the
+ * one table resolve.ts, render.ts (its allow-list) and validate.ts read.
+ * [okta]'s keys come from organization.json's okta object under the same
+ * names, so a new one is a row here and a property in
+ * schemas/organization.schema.json (which gives its pattern).
+ */
+export const OKTA_KEYS = ['aws_saml_url', 'mfa_provider', 'mfa_factor_type', 'session_ttl', 'assume_role_ttl'] as const;
+export type OktaKey = (typeof OKTA_KEYS)[number];
+/** The [okta] keys aws-okta parses with Go's time.ParseDuration: validate.ts holds them to Go's rules. */
+export const OKTA_DURATION_KEYS = ['session_ttl', 'assume_role_ttl'] as const satisfies readonly OktaKey[];
+/** The keys of every profile section robo writes (ProfileModel holds their values). */
+export const PROFILE_KEYS = ['role_arn', 'source_profile', 'region'] as const;
+export type ProfileKey = (typeof PROFILE_KEYS)[number];
+
+/** Written to [okta]; aws_saml_url is required, the rest are optional org-wide aws-okta settings. */
+export type OktaSettings = { aws_saml_url: string } & Partial<Record<OktaKey, string>>;
 
 export interface Account {
   id: string;
@@ -57,10 +66,11 @@ export interface AwsConfigModel {
   spokes: ProfileModel[];
 }
 
+/** A profile section: its name, and the value of each of PROFILE_KEYS (undefined: the key is not written). */
 export interface ProfileModel {
   name: string;
-  roleArn: string;
+  role_arn: string;
   /** Only spokes have one: always the hub profile (aws-okta follows one hop). */
-  sourceProfile?: string;
+  source_profile?: string;
   region: string;
 }

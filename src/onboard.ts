@@ -8,7 +8,7 @@
  * through `prompt`.
  */
 import path from 'node:path';
-import type { AwsConfigResult } from './aws-config.js';
+import type { AwsConfigResult } from './sync-aws-config.js';
 import { UsageError } from './errors.js';
 import { TEAM_NAME } from './model.js';
 import type { InstallResult } from './nightly/install.js';
@@ -81,7 +81,7 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
   }
 
   // The config first: if the source or the team does not work, nothing else is written.
-  const { syncAwsConfig } = await import('./aws-config.js');
+  const { syncAwsConfig } = await import('./sync-aws-config.js');
   const config = await syncAwsConfig({ team, teamOrigin, repo, ref, env, cwd, settings });
 
   const { updateSettings } = await import('./settings-file.js');

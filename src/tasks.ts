@@ -11,7 +11,8 @@ import { doctorTask } from './commands/doctor.js';
 import { nightlyTask } from './commands/nightly.js';
 import { onboardTask } from './commands/onboard.js';
 import { statusTask } from './commands/status.js';
-import { awsRenderTask, teamsListTask, teamsValidateTask } from './commands/teams.js';
+import { awsRenderTask } from './commands/aws-render.js';
+import { teamsListTask, teamsValidateTask } from './commands/teams.js';
 import type { BuiltinTask, CommandSpec } from './commands/types.js';
 import { SHELLS } from './completion/scripts.js';
 

@@ -12,7 +12,6 @@ const target = (content: string | undefined): Target => ({
   file: '/c',
   content: content === undefined ? undefined : Buffer.from(content, 'latin1'),
   mode: 0o600,
-  stamp: undefined,
 });
 
 describe('planRemoval', () => {

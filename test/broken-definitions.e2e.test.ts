@@ -123,8 +123,8 @@ describe('problems in other teams are warnings', () => {
   });
 });
 
-describe("the per-commit record of other teams' problems", () => {
-  it('repeats the warnings on later runs without re-reading other teams, and never hides your own errors', async () => {
+describe("other teams' problems in the result cache", () => {
+  it('repeats the warnings on later runs from the cached block, and never hides your own errors', async () => {
     const box = makeSandbox({ SEGMENT_TEAM: 'platform' });
     sandboxes.push(box);
     const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'), { ...example, 'teams/broken.json': '{' });
@@ -134,8 +134,8 @@ describe("the per-commit record of other teams' problems", () => {
       expect(result.code).toBe(0);
       expect(result.stderr).toContain('teams/broken.json: /: invalid JSON at line 1, column 2');
     }
-    expect(readdirSync(path.join(box.cacheDir, 'validated'))).toHaveLength(1);
-    // Switching to the broken team: its problems are errors now, whatever was recorded.
+    expect(readdirSync(path.join(box.cacheDir, 'rendered'))).toEqual(['platform']);
+    // Switching to the broken team: its problems are errors now, whatever was cached.
     const own = await runRobo(['aws.config', '--team', 'broken'], { env });
     expect(own.code).toBe(3);
     expect(own.stderr).toContain('teams/broken.json: /: invalid JSON');

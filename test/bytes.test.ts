@@ -31,7 +31,6 @@ const target = (content: Buffer | undefined): Target => ({
   file: '/home/u/.aws/config',
   content,
   mode: 0o600,
-  stamp: undefined,
 });
 
 /** A block as the renderer writes it, with session_ttl set to `ttl`. */

@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { syncAwsConfig } from '../src/aws-config.js';
+import { syncAwsConfig } from '../src/sync-aws-config.js';
 import { ExitCode, RoboError, UsageError } from '../src/errors.js';
 import { formatProblem } from '../src/pipeline/problems.js';
 import { readSettings } from '../src/settings.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnmergeableConfigError } from '../src/errors.js';
-import { findBlock } from '../src/pipeline/config-file.js';
+import { findBlock } from '../src/pipeline/config-readers.js';
 import { planConfig, type Plan } from '../src/pipeline/plan.js';
 import { BLOCK_END, blockStart } from '../src/pipeline/render.js';
 import type { Target } from '../src/system/target.js';
@@ -24,7 +24,6 @@ const target = (content: string | Buffer | undefined): Target => ({
   file: '/home/u/.aws/config',
   content: content === undefined ? undefined : Buffer.isBuffer(content) ? content : Buffer.from(content, 'latin1'),
   mode: 0o600,
-  stamp: undefined,
 });
 
 function block(team: string, profiles: string[]): { text: string; generated: Set<string> } {
@@ -438,6 +437,67 @@ describe('the planner agrees with a line-by-line reference (test/helpers/referen
       const text = Buffer.from(lines.join(''), 'utf8').toString('latin1');
       return lastEnding || !text.endsWith('\n') ? text : text.replace(/\r?\n$/, '');
     });
+
+  // The planner reads the new file only up to the first header after robo's block and takes the rest
+  // from its reading of the old file: what aws-okta finds further down must still count.
+  it.each([
+    [
+      'a header only aws-okta sees, far below, in a file it could read',
+      '[x]\ns3 =\n  [profile dev]\n[y]\nregion = a\n',
+    ],
+    ['the same, in a file it could not read', '[x]\ns3 =\n  [profile dev]\n[y]\njunk\n'],
+    ['a line it cannot parse below the first header', '[x]\nregion = a\n[y]\njunk\n'],
+    [
+      'an old block above, the same far below',
+      `${blockStart('old')}\n[okta]\n${BLOCK_END}\n[x]\ns3 =\n  [okta]\n[y]\njunk\n`,
+    ],
+  ])('%s: as the reference planner', (_, content) => {
+    const expected = referencePlan(content, platform.text, platform.generated);
+    let actual: ReferencePlan;
+    try {
+      const plan = planConfig(target(content), platform.text, { generated: platform.generated, replace: false });
+      actual = { kind: 'ok', next: plan.next.toString('latin1'), removed: plan.removed };
+    } catch (error) {
+      actual = { kind: 'refused', line: Number(/: line (\d+) /.exec((error as Error).message)?.[1]) };
+    }
+    expect(actual).toEqual(expected);
+  });
+
+  // A file that already holds exactly this block: the planner may tell it is untouched without reading it.
+  const holding = fc
+    .record({
+      user: fc.array(fc.tuple(line, fc.constantFrom('\n', '\n', '\r\n', '\r')), { maxLength: 30 }),
+      at: fc.nat(),
+      lastEnding: fc.boolean(),
+    })
+    .map(({ user, at, lastEnding }) => {
+      const lines = user.map(([text, ending]) => text + ending);
+      lines.splice(at % (lines.length + 1), 0, platform.text);
+      const text = Buffer.from(lines.join(''), 'utf8').toString('latin1');
+      return lastEnding || !text.endsWith('\n') ? text : text.replace(/\r?\n$/, '');
+    });
+
+  it('a file already holding the block: same result as the reference', () => {
+    fc.assert(
+      fc.property(holding, (content) => {
+        const expected: ReferencePlan = referencePlan(content, platform.text, platform.generated);
+        let actual: ReferencePlan;
+        try {
+          const plan = planConfig(target(content), platform.text, { generated: platform.generated, replace: false });
+          actual = { kind: 'ok', next: plan.next.toString('latin1'), removed: plan.removed };
+        } catch (error) {
+          if (error instanceof UnmergeableConfigError)
+            actual = { kind: 'refused', line: Number(/: line (\d+) /.exec(error.message)?.[1]) };
+          else {
+            const lines = /at line ([\d, ]+);/.exec((error as Error).message)?.[1];
+            actual = { kind: 'broken', lines: lines ? lines.split(', ').map(Number) : [] };
+          }
+        }
+        expect(actual).toEqual(expected);
+      }),
+      { seed: 424242, numRuns: 600 },
+    );
+  });
 
   it('same bytes, same removed sections, same broken markers', () => {
     fc.assert(

@@ -18,7 +18,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExitCode, UnmergeableConfigError } from '../src/errors.js';
-import { awsOktaProfile } from '../src/pipeline/config-file.js';
+import { awsOktaProfile } from '../src/pipeline/config-readers.js';
 import { planConfig, type Plan } from '../src/pipeline/plan.js';
 import { BLOCK_END, blockStart } from '../src/pipeline/render.js';
 import type { Target } from '../src/system/target.js';
@@ -157,7 +157,6 @@ const target = (content: Buffer): Target => ({
   file: '/home/u/.aws/config',
   content,
   mode: 0o600,
-  stamp: undefined,
 });
 
 /** The name aws-okta would give a section botocore calls `raw`, had its header line been a go-ini header. */

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Organization, Team } from '../src/model.js';
+import { OKTA_KEYS, type Organization, type Team } from '../src/model.js';
 import { renderAwsConfig } from '../src/pipeline/render.js';
 import { resolveAwsConfig } from '../src/pipeline/resolve.js';
 import { loadWithBotocore } from './helpers/botocore.js';
@@ -144,7 +144,7 @@ describe('render', () => {
         { name: 'china', account: 'china', role: 'r' },
       ],
     });
-    expect(model.spokes.map((spoke) => spoke.roleArn)).toEqual([
+    expect(model.spokes.map((spoke) => spoke.role_arn)).toEqual([
       'arn:aws-us-gov:iam::999999999999:role/r',
       'arn:aws-cn:iam::888888888888:role/r',
     ]);
@@ -168,3 +168,20 @@ function loadWithBotocoreText(text: string) {
   writeFileSync(file, text);
   return loadWithBotocore(file);
 }
+
+describe("the table of robo's keys (model.ts)", () => {
+  it("names exactly the okta keys organization.json's schema accepts, and render writes them in its order", () => {
+    const schema = JSON.parse(readFileSync(path.join(projectRoot, 'schemas', 'organization.schema.json'), 'utf8')) as {
+      properties: { okta: { properties: Record<string, unknown> } };
+    };
+    expect(Object.keys(schema.properties.okta.properties)).toEqual([...OKTA_KEYS]);
+    const every = Object.fromEntries(
+      OKTA_KEYS.map((key) => [key, key === 'aws_saml_url' ? 'home/amazon_aws/x/1' : '1h']),
+    );
+    const text = renderAwsConfig(
+      resolveAwsConfig({ ...organization, okta: every as Organization['okta'] }, 'platform', teams[0]![1]),
+    );
+    const okta = text.split('\n').slice(2, 2 + OKTA_KEYS.length);
+    expect(okta.map((line) => line.split(' = ')[0])).toEqual([...OKTA_KEYS]);
+  });
+});

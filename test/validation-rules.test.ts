@@ -11,7 +11,7 @@
  * written, no stack trace).
  */
 import { describe, expect, it } from 'vitest';
-import { syncAwsConfig } from '../src/aws-config.js';
+import { syncAwsConfig } from '../src/sync-aws-config.js';
 import { visible } from '../src/ui.js';
 import { ExitCode, RoboError } from '../src/errors.js';
 import { loadDefinitions } from '../src/pipeline/definitions.js';

@@ -2,7 +2,7 @@
  * `robo aws.config` (alias `config.aws`): flags in, syncAwsConfig() called,
  * its result printed (or given as JSON). No logic about files or git here.
  */
-import type { AwsConfigResult } from '../aws-config.js';
+import type { AwsConfigResult } from '../sync-aws-config.js';
 import { ExitCode, ExitSignal, NoTeamError } from '../errors.js';
 import { formatProblem } from '../pipeline/problems.js';
 import type { Settings } from '../settings.js';
@@ -80,7 +80,7 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
   ],
   async run(args, context) {
     const [{ syncAwsConfig }, { loadSettings }] = await Promise.all([
-      import('../aws-config.js'),
+      import('../sync-aws-config.js'),
       import('../settings.js'),
     ]);
     const settings = await loadSettings(context.env);
@@ -190,10 +190,6 @@ export function report(result: AwsConfigResult, reporter: Reporter, env: NodeJS.
   const where = tilde(result.target, env);
   const summary = `team ${result.team}, ${result.profiles.length} profile${result.profiles.length === 1 ? '' : 's'} in ${where}`;
   if (!result.changed) {
-    if (result.unread)
-      reporter.detail(
-        `${where} is as a run found it up to date for this commit before (its stamp is unchanged): not read again`,
-      );
     reporter.success(`Your aws config is already up to date (${summary}).`);
     return;
   }

@@ -1,7 +1,6 @@
-/** `robo teams.validate [PATH]`: every definition file and robo.yml of a checkout, every problem listed. */
+/** `robo teams.validate [PATH]` (every definition file and robo.yml of a checkout, every problem listed) and `robo teams.list`. */
 import { DefinitionsError, ExitCode, ExitSignal } from '../errors.js';
-import { formatProblem } from '../pipeline/problems.js';
-import { offlineWarning, table, teamFrom } from './format.js';
+import { offlineWarning, table } from './format.js';
 import { remoteLineFor } from './remote-line.js';
 import type { RemoteListener } from '../system/git.js';
 import { ALLOW_ROLLBACK, type BuiltinTask, type TaskContext } from './types.js';
@@ -68,14 +67,14 @@ export const teamsValidateTask: BuiltinTask<ValidateArgs> = {
   },
 };
 
-interface SourceArgs {
+export interface SourceArgs {
   repo: string | undefined;
   ref: string | undefined;
   'require-signed': boolean;
   'allow-rollback': boolean;
 }
 
-const sourceOptions = {
+export const sourceOptions = {
   repo: { type: 'string', value: 'directory', describe: 'Dotfiles source (default: as for aws.config)' },
   ref: { type: 'string', describe: 'Branch or tag of a git source' },
   'require-signed': { type: 'boolean', default: false, describe: 'Accept only signed commits, as for aws.config' },
@@ -83,7 +82,7 @@ const sourceOptions = {
 } as const;
 
 /** The source flags as the core takes them: teams.list and aws.render read the source alike. */
-function sourceRequest(args: SourceArgs, context: TaskContext, onRemote: RemoteListener | undefined) {
+export function sourceRequest(args: SourceArgs, context: TaskContext, onRemote: RemoteListener | undefined) {
   return {
     repo: args.repo,
     ref: args.ref,
@@ -137,56 +136,5 @@ export const teamsListTask: BuiltinTask<SourceArgs> = {
     ]);
     context.reporter.print(table(['TEAM', 'HUB ROLE', 'PROFILES', ''], rows, [2]));
     context.reporter.detail(`source: ${source}`);
-  },
-};
-
-interface RenderArgs extends SourceArgs {
-  team: string | undefined;
-}
-
-export const awsRenderTask: BuiltinTask<RenderArgs> = {
-  name: 'aws.render',
-  aliases: [],
-  summary: 'Print the AWS config robo would write for a team; touches nothing',
-  usage:
-    "robo aws.render [--team TEAM] [--repo URL|PATH] [--ref REF]\n\nPrints robo's block of ~/.aws/config for a team (the [okta] section, the hub and the spokes) to stdout.\nWrites no config and no backup; a git source's cached clone is fetched as for aws.config.",
-  options: {
-    team: {
-      type: 'string',
-      value: 'team',
-      describe: 'The team (default: $SEGMENT_TEAM, then team in ~/.config/robo/config)',
-    },
-    ...sourceOptions,
-  },
-  examples: [['robo aws.render --team fpa', "see what the fpa team's engineers get"]],
-  async run(args, context) {
-    const [{ prepareAwsConfig }, { describeSpec }, { loadSettings }] = await Promise.all([
-      import('../aws-config.js'),
-      import('../pipeline/source.js'),
-      import('../settings.js'),
-    ]);
-    const settings = await loadSettings(context.env);
-    const line = remoteLineFor(context);
-    const { rendered, spec, checkout } = await prepareAwsConfig({
-      ...teamFrom(args.team, context.env, settings),
-      settings,
-      ...sourceRequest(args, context, line.listener),
-    }).finally(line.clear);
-    if (checkout.offline)
-      context.reporter.warnAlways(offlineWarning(describeSpec(spec), checkout.commit, checkout.offline));
-    if (rendered.warnings.length > 0)
-      context.reporter.warn(
-        `ignored ${rendered.warnings.length} problem(s) in other teams' files`,
-        rendered.warnings.map(formatProblem),
-      );
-    if (context.json)
-      context.reporter.json({
-        ok: true,
-        task: 'aws.render',
-        team: rendered.team,
-        profiles: rendered.profiles,
-        config: rendered.text,
-      });
-    else context.reporter.print(rendered.text);
   },
 };

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { listBackups } from '../backups.js';
-import { syncAwsConfig } from '../aws-config.js';
+import { syncAwsConfig } from '../sync-aws-config.js';
 import { RoboError, messageOf } from '../errors.js';
 import { markedLine } from '../marked-lines.js';
 import { expandHome, resolvePaths } from '../paths.js';

@@ -1,10 +1,16 @@
 /**
- * Stage 6: make the plan real. Backup first (verified), then one atomic write,
- * all while the caller holds the config's lock.
+ * Stage 6: make a plan real. Under the config's lock the file is read again
+ * (another run may have written it since the plan was made), planned again
+ * if its bytes changed, then backed up (verified) and written in one atomic
+ * rename. aws.config, aws.remove and aws.restore all write the config here.
  * Nothing happens when the plan has no change: no backup, no write.
  */
+import { WriteError } from '../errors.js';
+import type { RoboPaths } from '../paths.js';
 import { createBackup, type BackupPlace } from '../system/backup.js';
 import { removeLeftovers, writeAtomically } from '../system/atomic-write.js';
+import { lockPath, withLock } from '../system/lock.js';
+import { readTarget, type Target } from '../system/target.js';
 import { testLog } from '../system/test-log.js';
 import type { Plan } from './plan.js';
 
@@ -12,6 +18,31 @@ export interface Applied {
   written: boolean;
   /** Where the previous config was copied; undefined when there was none or nothing changed. */
   backup: string | undefined;
+}
+
+/**
+ * Apply `first` (made from the file as read before) to the config `file`
+ * (resolveTarget of paths.targetFile), under its lock: if the file's bytes
+ * changed meanwhile, `replan` makes the plan again from the file as it is
+ * now. Returns the plan that was applied, and what was written.
+ */
+export async function applyUnderLock<P extends Plan>(
+  paths: Pick<RoboPaths, 'cacheDir' | 'targetFile'> & BackupPlace,
+  file: string,
+  first: P,
+  replan: (current: Target) => P,
+): Promise<{ plan: P; applied: Applied }> {
+  return withLock(lockPath(paths.cacheDir, 'target', file), paths.targetFile, async (lock) => {
+    const current = await readTarget(paths.targetFile, file);
+    const plan = sameBytes(current.content, first.target.content) ? { ...first, target: current } : replan(current);
+    if (lock.compromised)
+      throw new WriteError(`lost the lock on ${paths.targetFile} (${lock.compromised.message}); nothing was written`);
+    return { plan, applied: await applyPlan(plan, paths) };
+  });
+}
+
+function sameBytes(a: Buffer | undefined, b: Buffer | undefined): boolean {
+  return a === undefined ? b === undefined : b !== undefined && a.equals(b);
 }
 
 export async function applyPlan(plan: Plan, place: BackupPlace): Promise<Applied> {

@@ -3,7 +3,7 @@
  * marker) and the profiles it defines. Pure, for aws.remove, status and
  * doctor, which read the config without rendering anything.
  */
-import { findBlock } from './config-file.js';
+import { findBlock } from './config-readers.js';
 
 export type BlockInfo =
   | { kind: 'none' }

@@ -4,7 +4,7 @@
  * robo owns only the lines between its two markers. Everything outside them
  * stays byte for byte, except a user section that robo now generates (the
  * same profile name, or [okta]), found exactly as botocore and aws-okta read
- * headers (config-file.ts): both readers would see it twice and botocore
+ * headers (config-readers.ts): both readers would see it twice and botocore
  * refuses duplicate sections, so it is taken out and reported (the backup
  * keeps it). A file without markers gets the block at the top, so the user's
  * bytes follow unchanged even when their last line has no newline; or at the
@@ -13,7 +13,9 @@
  * The new file is then read again as both readers read it, and compared with
  * the old one line by line: if botocore could load the file before, it can
  * after, and robo's profiles hold only robo's lines. A merge that cannot keep
- * that is refused (exit 7), and nothing is written.
+ * that is refused (exit 7), and nothing is written. The new file is read only
+ * up to the first header after robo's block and the sections taken out: past
+ * it, both readers read the old file's bytes in the old file's state.
  */
 import { BrokenMarkersError, UnmergeableConfigError } from '../errors.js';
 import type { Target } from '../system/target.js';
@@ -29,7 +31,7 @@ import {
   shownText,
   type ConfigLine,
   type LineKind,
-} from './config-file.js';
+} from './config-readers.js';
 
 export interface RemovedSection {
   /** The header as the user wrote it, e.g. "[profile dev]". */
@@ -78,6 +80,9 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
   }
   // The user's two parts: before robo's block and after it (all of the file when there is no block yet).
   let [from, to] = search.kind === 'found' ? [search.from, search.to] : [0, 0];
+  // The usual run: the file holds these very bytes, and nothing of the user's can touch them.
+  if (search.kind === 'found' && to - from === view.length && text.slice(from, to) === view)
+    if (untouched(text, [from, to], options.generated)) return { target, next: current, changed: false, removed: [] };
   const reading = read(text, [from, to]);
   const { removed, drop } = collisions(reading, options.generated);
   // The block starts on a line of its own, even after a last line without a line break (or a lone \r).
@@ -119,6 +124,42 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
   return finish(target, Buffer.from(keep(0, from) + view + keep(to, text.length), 'latin1'), removed);
 }
 
+/**
+ * Whether no line of the user's can collide with or belong to robo's block
+ * at [from, to), found without reading the file as either reader does; false
+ * means "read it". Both readers' headers lie on lines holding "[" (lines end
+ * at \n for aws-okta; botocore's \r endings split them further), and a
+ * header names one of robo's profiles only if the name is a whole word of
+ * profile-name characters on such a line, or is put together from quotes or
+ * backslashes (shlex). After the block, only blank and comment lines may come
+ * before a header at column 0 that both readers read as one (no "="), so
+ * nothing falls into robo's last section.
+ */
+function untouched(text: string, [from, to]: [number, number], generated: ReadonlySet<string>): boolean {
+  for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) {
+    if (at >= from && at < to) {
+      at = to - 1;
+      continue;
+    }
+    const start = text.lastIndexOf('\n', at) + 1;
+    const newline = text.indexOf('\n', at);
+    const end = newline === -1 ? text.length : newline;
+    const line = text.slice(start, end);
+    if (/["'\\]/.test(line)) return false;
+    if (line.split(/[^A-Za-z0-9_.-]+/).some((word) => word === 'okta' || generated.has(word))) return false;
+    at = end;
+  }
+  for (let start = to; start < text.length;) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    const line = text.slice(start, end);
+    if (/^\[[^=\r]+\]\r?$/.test(line)) return true;
+    if (!/^[ \t]*(?:[#;][^\r]*)?\r?$/.test(line)) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 function finish(target: Target, next: Buffer, removed: RemovedSection[]): Plan {
   const changed = target.content === undefined || !target.content.equals(next);
   return { target, next, changed, removed };
@@ -132,18 +173,21 @@ interface Reading {
   goIniHeaders: Array<{ first: number; name: string }>;
   /** Whether aws-okta can read the file at all: no line it cannot parse. */
   goIniReadable: boolean;
+  /** Where the last line aws-okta cannot parse starts (-1: none). */
+  goIniLastError: number;
   block: [number, number];
 }
 
 function read(text: string, block: [number, number]): Reading {
   const goIniHeaders: Reading['goIniHeaders'] = [];
-  let goIniReadable = true;
+  let goIniLastError = -1;
   const goIni = new GoIniReader(text);
   for (let line = goIni.next(); line !== undefined; line = goIni.next()) {
     if (line.kind === 'header') goIniHeaders.push({ first: line.first, name: line.name });
-    if (line.kind === 'error') goIniReadable = false;
+    if (line.kind === 'error') goIniLastError = line.start;
   }
-  return { text, lines: readAsBotocore(text), goIniHeaders, goIniReadable, block };
+  const goIniReadable = goIniLastError === -1;
+  return { text, lines: readAsBotocore(text), goIniHeaders, goIniReadable, goIniLastError, block };
 }
 
 /** The parts of [start, end) outside the dropped sections. */
@@ -283,6 +327,12 @@ function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<str
       : piece.from + offset - piece.at;
   };
   const inBlock = (offset: number) => offset >= blockStart && offset < blockEnd;
+  // From `tail` on, the new file is the end of the old one, byte for byte (the last piece, after robo's
+  // block). Once both readers have read a header there, each reads the rest exactly as it read the old
+  // file: a header leaves no state behind but itself. So the new file is read only up to that header.
+  const last = pieces.at(-1);
+  const tail = last && last.at >= blockEnd && last.to === text.length ? last.at : output.length;
+  const fromTail = (old: number) => old - last!.from + last!.at;
   const problem = (offset: number, reason: string): MergeProblem => {
     const line = lineIndexAt(lines, Math.max(0, oldOffset(offset)));
     return { line: line + 1, text: shownText(text, lines[line]!), reason };
@@ -326,20 +376,25 @@ function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<str
       return problem(line.start, `the AWS CLI would read it as ${KIND[line.kind]}, not as ${KIND[before.kind]}`);
     if (owner !== oldOwner(before))
       return problem(line.start, 'the AWS CLI would read it as part of another section than before');
+    if (line.kind === 'header' && line.start >= tail) break;
   }
 
   // aws-okta refuses a file with a line it cannot parse; what it would read from the rest matters only if there is none.
   const robo = new Set([...generated, 'okta']);
   let found: MergeProblem | undefined;
   let broken: number | undefined;
+  /** Where in the old file aws-okta reads the rest as it did before (see `tail`); -1 until then. */
+  let settled = -1;
   const goIni = new GoIniReader(output);
   while (broken === undefined) {
     if (goIni.at === blockStart) goIni.passBlock(blockEnd);
     const line = goIni.next();
     if (line === undefined) break;
+    if (line.kind === 'header' && line.start >= tail) settled = line.end - last!.at + last!.from;
     if (line.kind === 'error') broken = line.first;
-    else if (found) continue;
-    else if (line.kind === 'header' && robo.has(awsOktaProfile(line.name))) {
+    else if (found) {
+      if (settled !== -1) break;
+    } else if (line.kind === 'header' && robo.has(awsOktaProfile(line.name))) {
       found = problem(
         line.first,
         `aws-okta reads it as [${line.name}], which robo's block defines, but to the AWS CLI it is no section header, so robo cannot take it out`,
@@ -354,6 +409,18 @@ function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<str
     ) {
       found = problem(line.first, `aws-okta would read it as a setting of robo's [${goIni.section}]`);
     }
+    if (settled !== -1) break;
+  }
+  if (settled !== -1 && broken === undefined) {
+    // The rest as aws-okta read it before: a line it cannot parse there is one now, and a header naming
+    // one of robo's profiles (which botocore does not read as a header, or it would have been taken out).
+    if (reading.goIniLastError >= settled) broken = fromTail(reading.goIniLastError);
+    const header = reading.goIniHeaders.find(({ first, name }) => first >= settled && robo.has(awsOktaProfile(name)));
+    if (!found && header)
+      found = problem(
+        fromTail(header.first),
+        `aws-okta reads it as [${header.name}], which robo's block defines, but to the AWS CLI it is no section header, so robo cannot take it out`,
+      );
   }
   if (broken !== undefined)
     return reading.goIniReadable

@@ -1,87 +1,90 @@
 /**
- * The block last rendered for a team from a git source, with the commit it
- * came from. Rendering depends on nothing but the commit's bytes, the team
- * and robo's version, so while the remote's ref is still at that commit a
- * warm run needs nothing else: not the clone's files, not the validation
- * record, not a hash. One file per team ($XDG_CACHE_HOME/robo/rendered/
- * <team>), replaced when the commit changes; written only after the commit
- * was validated and rendered. Its first line is JSON (what it was rendered
- * from, and the warnings), the rest the block itself, as written: nothing to
- * unescape. The reader checks that the renderer could have written the
- * block (profilesOfBlock), which also gives its profile names. Only an
- * optimisation: anything missing, unreadable or odd means the usual path.
+ * robo's one result cache: the block rendered for a team from a commit of a
+ * git source, with the warnings of that run. A block depends only on the
+ * commit's bytes, the team and the build of robo, so those are its key:
+ * while the remote's ref stays at the commit, a run uses the block as it is
+ * and does not check out, read or validate anything.
+ *
+ * One file per team ($XDG_CACHE_HOME/robo/rendered/<team>): a first line of
+ * JSON (the key and the warnings), then the block's bytes as written. A
+ * block read back is used only if the renderer could have written it
+ * (profilesOfBlock). Anything missing or odd is a miss, never an error.
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BUILD_ID } from '../build-id.js';
 import { isProblem, type Problem } from './problems.js';
+import { profilesOfBlock } from './render.js';
 
-export interface RenderedEntry {
-  version: string;
-  /** The source's URL, and its clone in the cache (which runs ls-remote). */
+/** A rendered block: the text robo writes between its markers, its profiles, and other teams' problems. */
+export interface Rendered {
+  team: string;
+  text: string;
+  profiles: string[];
+  warnings: Problem[];
+}
+
+export interface RenderKey {
+  /** The source's URL, the commit and the team; the build is added here. */
   url: string;
-  dir: string;
   commit: string;
   team: string;
-  /** The block's bytes, as they will be written; not yet checked (profilesOfBlock). */
-  bytes: Buffer;
-  /** Problems in other teams' files at this commit. */
-  warnings: Problem[];
 }
 
 function entryFile(cacheDir: string, team: string): string {
   return path.join(cacheDir, 'rendered', team);
 }
 
-/** The entry for this team and source, if this build of robo wrote it. Synchronous: it is read before the run's one git call. */
-export function readRenderCache(cacheDir: string, team: string, url: string): RenderedEntry | undefined {
+/** The block last rendered for this team from this source, and its commit; undefined when there is none this build can use. */
+export function readRendered(
+  cacheDir: string,
+  team: string,
+  url: string,
+): { commit: string; rendered: Rendered } | undefined {
   try {
     // Bytes, not text: the block is checked as the bytes it would put in the config.
     const content = readFileSync(entryFile(cacheDir, team));
     const newline = content.indexOf(0x0a);
     if (newline === -1) return undefined;
-    const entry = {
-      ...(JSON.parse(content.subarray(0, newline).toString('utf8')) as Partial<RenderedEntry>),
-      bytes: content.subarray(newline + 1),
+    const about = JSON.parse(content.subarray(0, newline).toString('utf8')) as Partial<RenderKey> & {
+      version?: unknown;
+      warnings?: unknown;
     };
-    const clones = path.join(cacheDir, 'sources') + path.sep;
-    const whole =
-      entry.version === BUILD_ID &&
-      entry.url === url &&
-      entry.team === team &&
-      typeof entry.dir === 'string' &&
-      entry.dir.startsWith(clones) &&
-      typeof entry.commit === 'string' &&
-      /^[0-9a-f]{40,64}$/.test(entry.commit) &&
-      Array.isArray(entry.warnings) &&
-      entry.warnings.every(isProblem);
-    return whole ? (entry as RenderedEntry) : undefined;
+    const bytes = content.subarray(newline + 1);
+    if (
+      about.version !== BUILD_ID ||
+      about.url !== url ||
+      about.team !== team ||
+      typeof about.commit !== 'string' ||
+      !/^[0-9a-f]{40,64}$/.test(about.commit) ||
+      !Array.isArray(about.warnings) ||
+      !about.warnings.every(isProblem)
+    )
+      return undefined;
+    const profiles = profilesOfBlock(bytes, team);
+    // Checked bytes are valid UTF-8, so this text becomes exactly these bytes again when planned.
+    return (
+      profiles && {
+        commit: about.commit,
+        rendered: { team, text: bytes.toString('utf8'), profiles, warnings: about.warnings },
+      }
+    );
   } catch {
     return undefined;
   }
 }
 
-/** Profile names are not stored: a reader takes them from the block itself. The block is written as UTF-8, as in the config. */
-export async function writeRenderCache(
-  cacheDir: string,
-  entry: Omit<RenderedEntry, 'version' | 'bytes'> & { text: string },
-): Promise<void> {
-  const file = entryFile(cacheDir, entry.team);
+/** Keep `rendered` for `key`, replacing the team's last entry. A cache that cannot be written only costs the next run. */
+export async function writeRendered(cacheDir: string, key: RenderKey, rendered: Rendered): Promise<void> {
+  const file = entryFile(cacheDir, key.team);
   const temp = `${file}.${process.pid}.tmp`;
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    const about = {
-      version: BUILD_ID,
-      url: entry.url,
-      dir: entry.dir,
-      commit: entry.commit,
-      team: entry.team,
-      warnings: entry.warnings,
-    };
-    await writeFile(temp, Buffer.from(`${JSON.stringify(about)}\n${entry.text}`, 'utf8'));
+    const about = { version: BUILD_ID, url: key.url, commit: key.commit, team: key.team, warnings: rendered.warnings };
+    await writeFile(temp, Buffer.from(`${JSON.stringify(about)}\n${rendered.text}`, 'utf8'));
     await rename(temp, file);
   } catch {
-    // The next run only takes the usual path.
+    // The next run renders again.
   }
 }

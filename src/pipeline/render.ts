@@ -11,23 +11,14 @@
  * The ini package is deliberately not used: it quotes and escapes values in
  * ways botocore reads back literally.
  */
-import type { AwsConfigModel, ProfileModel } from '../model.js';
+import { OKTA_KEYS, PROFILE_KEYS, type AwsConfigModel, type ProfileModel } from '../model.js';
 
 /**
- * The only keys robo ever writes. Validation refuses everything else; this
- * list is the last line of defence, so a future change cannot make robo
- * write credential_process or keys by accident.
+ * The only keys robo ever writes (model.ts's table). Validation refuses
+ * everything else; this list is the last line of defence, so a future change
+ * cannot make robo write credential_process or keys by accident.
  */
-export const ALLOWED_KEYS: ReadonlySet<string> = new Set([
-  'aws_saml_url',
-  'mfa_provider',
-  'mfa_factor_type',
-  'session_ttl',
-  'assume_role_ttl',
-  'role_arn',
-  'source_profile',
-  'region',
-]);
+export const ALLOWED_KEYS: ReadonlySet<string> = new Set([...OKTA_KEYS, ...PROFILE_KEYS]);
 
 /** The marker lines that frame robo's part of the file. */
 export const BLOCK_START_PREFIX = '# >>> robo aws.config';
@@ -50,10 +41,13 @@ function profileLines(profile: ProfileModel): string[] {
     throw new Error(
       `refusing to write profile ${JSON.stringify(profile.name)}: not a profile name validation lets through`,
     );
-  const lines = [`[profile ${profile.name}]`, line('role_arn', profile.roleArn)];
-  if (profile.sourceProfile !== undefined) lines.push(line('source_profile', profile.sourceProfile));
-  lines.push(line('region', profile.region));
-  return lines;
+  return [
+    `[profile ${profile.name}]`,
+    ...PROFILE_KEYS.flatMap((key) => {
+      const value = profile[key];
+      return value === undefined ? [] : [line(key, value)];
+    }),
+  ];
 }
 
 function line(key: string, value: string): string {

@@ -7,21 +7,12 @@ import { partitionOf } from './regions.js';
 import {
   ACCOUNT_PLACEHOLDER,
   EVERY_ACCOUNT,
+  OKTA_KEYS,
   type AwsConfigModel,
   type Organization,
-  type OktaSettings,
   type ProfileModel,
   type Team,
 } from '../model.js';
-
-/** Order of the [okta] keys: the one aws-okta needs first, then the optional ones. */
-const OKTA_KEYS: ReadonlyArray<keyof OktaSettings> = [
-  'aws_saml_url',
-  'mfa_provider',
-  'mfa_factor_type',
-  'session_ttl',
-  'assume_role_ttl',
-];
 
 export function resolveAwsConfig(organization: Organization, teamName: string, team: Team): AwsConfigModel {
   const hubAccount = organization.accounts[organization.hub.account];
@@ -33,7 +24,7 @@ export function resolveAwsConfig(organization: Organization, teamName: string, t
 
   const hub: ProfileModel = {
     name: organization.hub.profile,
-    roleArn: roleArn(hubAccount.id, team.hub_role, hubRegion),
+    role_arn: roleArn(hubAccount.id, team.hub_role, hubRegion),
     region: hubRegion,
   };
 
@@ -47,8 +38,8 @@ export function resolveAwsConfig(organization: Organization, teamName: string, t
       const region = spoke.region ?? account.region ?? organization.region;
       spokes.push({
         name: spoke.name.replaceAll(ACCOUNT_PLACEHOLDER, accountName),
-        roleArn: roleArn(account.id, spoke.role, region),
-        sourceProfile: hub.name,
+        role_arn: roleArn(account.id, spoke.role, region),
+        source_profile: hub.name,
         region,
       });
     }

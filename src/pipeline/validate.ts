@@ -14,7 +14,14 @@
  * teams' files are warnings (someone else's typo must not block everyone).
  * teams.validate treats every file as its own.
  */
-import { ACCOUNT_PLACEHOLDER, EVERY_ACCOUNT, TEAM_NAME, type Organization, type Team } from '../model.js';
+import {
+  ACCOUNT_PLACEHOLDER,
+  EVERY_ACCOUNT,
+  OKTA_DURATION_KEYS,
+  TEAM_NAME,
+  type Organization,
+  type Team,
+} from '../model.js';
 import { checkText, regionProblem, samlUrlProblem } from './checks.js';
 import { ORGANIZATION_FILE, type DefinitionFile, type Definitions } from './definitions.js';
 import { parseGoDuration } from './go-duration.js';
@@ -28,8 +35,6 @@ export interface ValidationResult {
   team: Team | undefined;
   errors: Problem[];
   warnings: Problem[];
-  /** The problems of each team file that was checked (yours included), for the validation cache. */
-  byTeam: Map<string, Problem[]>;
 }
 
 const ONE_HOUR = 3600n * 1_000_000_000n;
@@ -42,16 +47,12 @@ export function validateDefinitions(definitions: Definitions, teamName: string):
   const warnings: Problem[] = [];
   const organization = checkOrganizationFile(definitions.organization, errors);
   let team: Team | undefined;
-  const byTeam = new Map<string, Problem[]>();
   for (const [name, file] of definitions.teams) {
-    const problems: Problem[] = [];
-    const checked = checkTeamFile(name, file, organization, problems);
-    byTeam.set(name, problems);
-    (name === teamName ? errors : warnings).push(...problems);
+    const checked = checkTeamFile(name, file, organization, name === teamName ? errors : warnings);
     if (name === teamName) team = checked;
   }
   const ok = errors.length === 0;
-  return { organization: ok ? organization : undefined, team: ok ? team : undefined, errors, warnings, byTeam };
+  return { organization: ok ? organization : undefined, team: ok ? team : undefined, errors, warnings };
 }
 
 /** Every file of a checkout, each problem an error: what the dotfiles repo's own CI runs. */
@@ -184,7 +185,7 @@ function checkOrganization(file: DefinitionFile | undefined, errors: Problem[]):
   // what it does. It looks a key up in the profile, its source profile, then
   // [okta]: every spoke inherits [okta]'s assume_role_ttl, and AWS caps a
   // chained role session at one hour (aws-okta #95).
-  for (const key of ['session_ttl', 'assume_role_ttl'] as const) {
+  for (const key of OKTA_DURATION_KEYS) {
     const text = organization.okta[key];
     if (text === undefined) continue;
     const duration = parseGoDuration(text);

@@ -3,7 +3,7 @@
  * chezmoi, a dotfiles repo) is followed to the file it points to: that file
  * is read and later written, and the link itself stays.
  */
-import { statSync, type BigIntStats } from 'node:fs';
+import { statSync } from 'node:fs';
 import { lstat, readFile, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { WriteError, messageOf } from '../errors.js';
@@ -17,44 +17,18 @@ export interface Target {
   content: Buffer | undefined;
   /** Permission bits of the current file, kept on rewrite. */
   mode: number | undefined;
-  /** Identity of the version read (fileStamp), to tell whether the file changed since. */
-  stamp: string | undefined;
-}
-
-/**
- * Which version of a file this is, without reading it: device, inode, size,
- * and mtime and ctime in nanoseconds. Any write by any tool changes ctime,
- * which no tool can set back. undefined when it is not a regular file.
- */
-export function fileStamp(file: string): { stamp: string; ctimeNs: bigint } | undefined {
-  try {
-    const info = statSync(file, { bigint: true });
-    return info.isFile() ? { stamp: stampOf(info), ctimeNs: info.ctimeNs } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function stampOf(info: BigIntStats): string {
-  return `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
-}
-
-/** Whether the file is still the version `target` read (a stat, no read). */
-export function unchangedSince(target: Target): boolean {
-  return fileStamp(target.file)?.stamp === target.stamp;
 }
 
 /** Read the config; `file` is resolveTarget(configured), passed in so a caller can lock it first. */
 export async function readTarget(configured: string, file: string): Promise<Target> {
   try {
-    // Stat first: if the file changes while it is read, the stamp is already stale, never too new.
-    const info = statSync(file, { bigint: true });
+    const info = statSync(file);
     if (!info.isFile()) throw new WriteError(`${file} is not a regular file`);
     const content = await readFile(file);
-    return { path: configured, file, content, mode: Number(info.mode & 0o7777n), stamp: stampOf(info) };
+    return { path: configured, file, content, mode: info.mode & 0o7777 };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      return { path: configured, file, content: undefined, mode: undefined, stamp: undefined };
+      return { path: configured, file, content: undefined, mode: undefined };
     if (error instanceof WriteError) throw error;
     throw new WriteError(`cannot read ${file}: ${messageOf(error)}`, { cause: error });
   }

@@ -7,7 +7,7 @@
  * give the same bytes, the same removed sections, the same broken-marker
  * verdict and the same refusal.
  */
-import { awsOktaProfile, botocoreProfile } from '../../src/pipeline/config-file.js';
+import { awsOktaProfile, botocoreProfile } from '../../src/pipeline/config-readers.js';
 import { BLOCK_END, BLOCK_START_PREFIX } from '../../src/pipeline/render.js';
 
 interface Line {

@@ -1,0 +1,236 @@
+/**
+ * The aws.config job, top to bottom: source → definitions → validate →
+ * render → plan → apply. Each stage is one module of pipeline/; this one only
+ * runs them in order and returns what happened. It never prints: the command
+ * layer (commands/aws-config.ts) decides what a person sees.
+ *
+ * Everything that can fail on bad input (fetch, validation, render, the
+ * markers, the merge) runs before the first byte is written, so a failed run
+ * changes nothing.
+ */
+import { DefinitionsError, NoTeamError, UsageError } from './errors.js';
+import { TEAM_NAME } from './model.js';
+import type { Settings } from './settings.js';
+import { applyUnderLock } from './pipeline/apply.js';
+import { readBlock } from './pipeline/block.js';
+import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions } from './pipeline/definitions.js';
+import { resolveSource, type OpenSource } from './pipeline/open-source.js';
+import { planConfig, type RemovedSection } from './pipeline/plan.js';
+import { formatProblem, type Problem } from './pipeline/problems.js';
+import { suggestName } from './pipeline/regions.js';
+import { readRendered, writeRendered, type Rendered } from './pipeline/render-cache.js';
+import { renderAwsConfig } from './pipeline/render.js';
+import { resolveAwsConfig } from './pipeline/resolve.js';
+import {
+  askRemote,
+  checkoutSource,
+  describeSpec,
+  type Checkout,
+  type RemoteAnswer,
+  type SourceSpec,
+} from './pipeline/source.js';
+import type { RemoteListener } from './system/git.js';
+import { readTarget, resolveTarget, type Target } from './system/target.js';
+
+export type { Rendered } from './pipeline/render-cache.js';
+
+export interface AwsConfigOptions {
+  team: string | undefined;
+  /** Where the team came from, for messages: "--team" or "$SEGMENT_TEAM". */
+  teamOrigin: string;
+  repo?: string;
+  ref?: string;
+  /** Write nothing; report what would change. */
+  dryRun?: boolean;
+  /** Replace the whole file instead of merging robo's block into it. */
+  replace?: boolean;
+  /** A failed fetch is an error even when a cached clone exists. */
+  strict?: boolean;
+  /** Accept only commits signed by an allowed signer (also [trust] require_signed in the settings). */
+  requireSigned?: boolean;
+  /** With signatures required: accept a commit that does not descend from the last one accepted. */
+  allowRollback?: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Told when git contacts the remote, and of its progress (the command layer shows it on a terminal). */
+  onRemote?: RemoteListener;
+  /** robo's settings, when the caller read them for the team (teamFrom): not read again. */
+  settings?: Settings;
+}
+
+export interface AwsConfigResult {
+  team: string;
+  source: {
+    spec: SourceSpec;
+    description: string;
+    commit: string | undefined;
+    /** Set when the fetch failed and the cached clone was used. */
+    offline: { reason: string; commitDate: Date } | undefined;
+  };
+  /** The config file as configured, and the file really written (differs for a symlink). */
+  target: string;
+  targetFile: string;
+  /** True when the file differs (dry run) or was rewritten. */
+  changed: boolean;
+  dryRun: boolean;
+  /** False when there was no config file before this run. */
+  hadConfig: boolean;
+  backup: string | undefined;
+  profiles: string[];
+  /** User sections taken out because robo now generates them. */
+  removed: RemovedSection[];
+  /** Problems in other teams' files. */
+  warnings: Problem[];
+  /** The file before and after, for a diff (dry run only). */
+  before?: Buffer;
+  after?: Buffer;
+  /** The team robo's block in the config was written for before this run (undefined: no block, or no team in it). */
+  previousTeam?: string;
+}
+
+export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfigResult> {
+  // Source, definitions, validate, render.
+  const { source, checkout, rendered } = await renderTeam(options);
+  const { paths, spec } = source;
+
+  // Plan: the config as it is, with robo's block merged in (or refused).
+  const file = await resolveTarget(paths.targetFile);
+  const planFor = (target: Target) =>
+    planConfig(target, rendered.text, { generated: new Set(rendered.profiles), replace: options.replace ?? false });
+  const first = planFor(await readTarget(paths.targetFile, file));
+
+  // Apply: backup, then one atomic write, under the config's lock.
+  const dryRun = options.dryRun ?? false;
+  const { plan, applied } =
+    dryRun || !first.changed
+      ? { plan: first, applied: { written: false, backup: undefined } }
+      : await applyUnderLock(paths, file, first, planFor);
+
+  const before = readBlock(plan.target.content);
+  return {
+    team: rendered.team,
+    source: { spec, description: describeSpec(spec), commit: checkout.commit, offline: checkout.offline },
+    target: plan.target.path,
+    targetFile: plan.target.file,
+    changed: dryRun ? plan.changed : applied.written,
+    dryRun,
+    hadConfig: plan.target.content !== undefined,
+    backup: applied.backup,
+    profiles: rendered.profiles,
+    removed: plan.removed,
+    warnings: rendered.warnings,
+    previousTeam: before.kind === 'found' ? before.team : undefined,
+    ...(dryRun ? { before: plan.target.content, after: plan.next } : {}),
+  };
+}
+
+export interface RenderedTeam {
+  source: OpenSource;
+  checkout: Pick<Checkout, 'commit' | 'offline'>;
+  rendered: Rendered;
+}
+
+/**
+ * The stages up to robo's block, writing nothing but the result cache:
+ * source, definitions, validation, render. aws.config goes on to plan and
+ * apply; aws.render prints the block.
+ */
+export async function renderTeam(options: AwsConfigOptions): Promise<RenderedTeam> {
+  const { team } = options;
+  if (team !== undefined && !TEAM_NAME.test(team)) {
+    throw new UsageError(
+      `${options.teamOrigin} ${JSON.stringify(team)}: not a team name (lowercase letters, digits, - and _; no paths)`,
+    );
+  }
+  const source = await resolveSource(options);
+
+  // The result cache, for a git source: if the remote's ref is still at the
+  // commit the team's block was last rendered from, that block is the result.
+  // With signed commits required, robo trusts git and the signatures only.
+  const { spec, paths } = source;
+  const cacheable = spec.kind === 'git' && team !== undefined && !source.trust;
+  let remote: RemoteAnswer | undefined;
+  if (cacheable) {
+    const last = readRendered(paths.cacheDir, team, spec.url);
+    const asked =
+      last &&
+      (await askRemote(spec, {
+        cacheDir: paths.cacheDir,
+        env: options.env,
+        timeout: source.timeout,
+        onRemote: options.onRemote,
+      }));
+    remote = asked?.remote;
+    if (last && remote?.status === 'fulfilled' && remote.value.commit === last.commit)
+      return { source, checkout: { commit: last.commit, offline: undefined }, rendered: last.rendered };
+  }
+
+  // Source: a checkout of the commit (clone, fetch, or the cached clone when offline).
+  const checkout = await checkoutSource(spec, {
+    cacheDir: paths.cacheDir,
+    env: options.env,
+    timeout: source.timeout,
+    onRemote: options.onRemote,
+    strict: options.strict,
+    trust: source.trust,
+    remote,
+  });
+  let rendered: Rendered;
+  try {
+    rendered = await renderCheckout(checkout, team, options.teamOrigin);
+  } catch (error) {
+    // Broken definitions never replace a good clone.
+    await checkout.discard();
+    throw error;
+  }
+  await checkout.keep();
+  if (cacheable && checkout.commit && !checkout.offline)
+    await writeRendered(paths.cacheDir, { url: spec.url, commit: checkout.commit, team }, rendered);
+  return { source, checkout, rendered };
+}
+
+/** Definitions, validation and render, from a checkout's files. */
+async function renderCheckout(checkout: Checkout, team: string | undefined, teamOrigin: string): Promise<Rendered> {
+  const { spec } = checkout;
+  const definitions = await loadDefinitions(checkout.dir);
+  if (!definitions.organization) {
+    throw new DefinitionsError(
+      `${describeSpec(spec)} is not a dotfiles source: it has no ${ORGANIZATION_FILE} at its root`,
+      [`expected ${ORGANIZATION_FILE} and ${TEAMS_DIR}/<team>.json (see docs/definitions.md in robo's repository)`],
+    );
+  }
+  const names = definitions.teamNames;
+  if (team === undefined) {
+    throw new NoTeamError('no team given: pass --team TEAM or set SEGMENT_TEAM', [
+      `known teams: ${names.join(', ') || '(none)'}`,
+    ]);
+  }
+  if (!definitions.teams.has(team)) {
+    const guess = suggestName(team, names);
+    throw new UsageError(
+      `unknown team "${team}" (from ${teamOrigin}) in ${describeSpec(spec)}${guess ? `; did you mean ${guess}?` : ''}`,
+      [`known teams: ${names.join(', ') || '(none)'}`],
+    );
+  }
+
+  // Validate. Loaded only here: a run that finds its block in the result cache needs no validator.
+  const { validateDefinitions } = await import('./pipeline/validate.js');
+  const { organization, team: valid, errors, warnings } = validateDefinitions(definitions, team);
+  if (errors.length > 0 || !organization || !valid) {
+    const also =
+      warnings.length > 0 ? [`also in other teams' files (not blocking):`, ...warnings.map(formatProblem)] : [];
+    throw new DefinitionsError(`invalid definitions in ${describeSpec(spec)}; nothing was written`, [
+      ...errors.map(formatProblem),
+      ...also,
+    ]);
+  }
+
+  // Render.
+  const model = resolveAwsConfig(organization, team, valid);
+  return {
+    team: model.team,
+    text: renderAwsConfig(model),
+    profiles: [model.hub.name, ...model.spokes.map((spoke) => spoke.name)],
+    warnings,
+  };
+}
