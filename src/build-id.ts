@@ -1,6 +1,6 @@
 /**
  * Which build of robo is running. The block robo keeps in its cache for a
- * commit (pipeline/render-cache.ts) holds only for the code that rendered
+ * commit (render/render-cache.ts) holds only for the code that rendered
  * it, and a checkout is updated by `git pull` and `npm run build` without a
  * new version number: so the cache is keyed on the build, which `npm run build` names afresh each time (esbuild defines
  * __ROBO_BUILD__). Run from the sources (the unit tests), it is the version.

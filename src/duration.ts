@@ -13,7 +13,7 @@
  *
  * Pure: text in, milliseconds or a problem out.
  */
-import { parseGoDuration } from './pipeline/go-duration.js';
+import { parseGoDuration } from './validate/go-duration.js';
 
 export interface DurationRule {
   /** What a good value looks like, for the message: `"x" is not <format>`. */

@@ -8,14 +8,14 @@
  * through `prompt`.
  */
 import path from 'node:path';
-import type { AwsConfigResult } from './sync-aws-config.js';
+import type { AwsConfigResult } from './aws-config/sync.js';
 import { UsageError } from './errors.js';
-import { TEAM_NAME } from './model.js';
+import { TEAM_NAME } from './definitions/model.js';
 import type { InstallResult } from './nightly/install.js';
 import type { SchedulerName } from './nightly/job.js';
 import { expandHome, resolvePaths } from './paths.js';
-import { suggestName } from './pipeline/regions.js';
-import { isGitUrl } from './pipeline/source.js';
+import { suggestName } from './validate/regions.js';
+import { isGitUrl } from './source/source.js';
 import { loadSettings, type Settings } from './settings.js';
 import { teamFrom } from './commands/format.js';
 
@@ -81,7 +81,7 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
   }
 
   // The config first: if the source or the team does not work, nothing else is written.
-  const { syncAwsConfig } = await import('./sync-aws-config.js');
+  const { syncAwsConfig } = await import('./aws-config/sync.js');
   const config = await syncAwsConfig({ team, teamOrigin, repo, ref, env, cwd, settings });
 
   const { updateSettings } = await import('./settings-file.js');

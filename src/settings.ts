@@ -24,15 +24,15 @@
 import { readFile } from 'node:fs/promises';
 import ini from 'ini';
 import { UsageError, messageOf } from './errors.js';
-import { TEAM_NAME } from './model.js';
+import { TEAM_NAME } from './definitions/model.js';
 import { resolvePaths } from './paths.js';
-import { normaliseFingerprint } from './pipeline/signature.js';
+import { normaliseFingerprint } from './source/signature.js';
 import { parseDuration, type DurationRule } from './duration.js';
-import { TIMEOUT_DURATION } from './pipeline/timeout.js';
+import { TIMEOUT_DURATION } from './source/timeout.js';
 
 export interface Settings {
   file: string;
-  /** timeout: how long to wait for the remote, as written (checked: pipeline/timeout.ts reads it). */
+  /** timeout: how long to wait for the remote, as written (checked: source/timeout.ts reads it). */
   dotfiles: { repo?: string; ref?: string; timeout?: string };
   /** The team recorded by `robo onboard`; $SEGMENT_TEAM and --team outrank it. */
   user: { team?: string };

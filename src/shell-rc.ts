@@ -11,7 +11,7 @@ import { WriteError, messageOf } from './errors.js';
 import { rewriteMarked } from './marked-lines.js';
 import { resolvePaths } from './paths.js';
 import { writeAtomically } from './system/atomic-write.js';
-import { resolveTarget } from './system/target.js';
+import { resolveTarget } from './apply/target.js';
 
 export const RC_MARKER = '# added by robo onboard';
 

@@ -8,11 +8,11 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { resolvePaths } from './paths.js';
-import { readBlock, type BlockInfo } from './pipeline/block.js';
-import { cacheFolder, describeSpec, resolveSourceSpec, type SourceSpec } from './pipeline/source.js';
+import { readBlock, type BlockInfo } from './plan/block.js';
+import { cacheFolder, describeSpec, resolveSourceSpec, type SourceSpec } from './source/source.js';
 import { readSettings, type Settings } from './settings.js';
 import { runGit } from './system/git.js';
-import { readTarget, resolveTarget } from './system/target.js';
+import { readTarget, resolveTarget } from './apply/target.js';
 
 export type TeamOrigin = '--team' | '$SEGMENT_TEAM' | 'settings' | 'config';
 

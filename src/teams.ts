@@ -5,14 +5,14 @@
  */
 import path from 'node:path';
 import { DefinitionsError, SourceError } from './errors.js';
-import type { Organization, Team } from './model.js';
-import { ORGANIZATION_FILE, loadDefinitions } from './pipeline/definitions.js';
-import { resolveAwsConfig } from './pipeline/resolve.js';
-import { openSource, type OpenSourceRequest } from './pipeline/open-source.js';
-import { formatProblem } from './pipeline/problems.js';
-import { pointerLines } from './pipeline/json.js';
-import { describeSpec, type Checkout } from './pipeline/source.js';
-import { validateCheckout } from './pipeline/validate.js';
+import type { Organization, Team } from './definitions/model.js';
+import { ORGANIZATION_FILE, loadDefinitions } from './definitions/definitions.js';
+import { resolveAwsConfig } from './render/resolve.js';
+import { openSource, type OpenSourceRequest } from './source/open-source.js';
+import { formatProblem } from './validate/problems.js';
+import { pointerLines } from './definitions/json.js';
+import { describeSpec, type Checkout } from './source/source.js';
+import { validateCheckout } from './validate/validate.js';
 import { checkRoboFile } from './robofile/check.js';
 import { ROBO_FILE } from './robofile/load.js';
 import { exists } from './system/fs.js';

@@ -5,11 +5,11 @@
  * its help and completes.
  */
 import { describe, expect, it } from 'vitest';
-import { parseCommandLine, type CommandLine } from '../src/argv.js';
+import { parseCommandLine, type CommandLine } from '../src/cli/argv.js';
 import { GLOBAL_OPTIONS, INFO_OPTIONS, type CommandSpec } from '../src/commands/types.js';
 import { complete, type Completion } from '../src/completion/complete.js';
-import { commandHelp, optionForms, roboHelp } from '../src/help.js';
-import { BUILTIN_TASKS, RESERVED_COMMANDS } from '../src/tasks.js';
+import { commandHelp, optionForms, roboHelp } from '../src/cli/help.js';
+import { BUILTIN_TASKS, RESERVED_COMMANDS } from '../src/cli/tasks.js';
 import { sandboxes } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();

@@ -1,9 +1,9 @@
 /** aws.remove's plan, in-process: only the block's bytes go, and damaged markers are refused. */
 import { describe, expect, it } from 'vitest';
 import { BrokenMarkersError } from '../src/errors.js';
-import { readBlock } from '../src/pipeline/block.js';
-import { planRemoval } from '../src/pipeline/remove.js';
-import type { Target } from '../src/system/target.js';
+import { readBlock } from '../src/plan/block.js';
+import { planRemoval } from '../src/plan/remove.js';
+import type { Target } from '../src/apply/target.js';
 
 const BLOCK =
   '# >>> robo aws.config - team platform - generated, local edits are overwritten\n[okta]\naws_saml_url = x\n\n[profile hub]\nregion = eu-west-1\n\n[profile dev]\nregion = eu-west-1\n# <<< robo aws.config\n';

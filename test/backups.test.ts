@@ -21,10 +21,10 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listBackups, restoreBackup } from '../src/backups.js';
+import { listBackups, restoreBackup } from '../src/aws-config/backups.js';
 import { resolvePaths } from '../src/paths.js';
-import { parseRecords, recordsFile } from '../src/system/backup-records.js';
-import { createBackup } from '../src/system/backup.js';
+import { parseRecords, recordsFile } from '../src/apply/backup-records.js';
+import { createBackup } from '../src/apply/backup.js';
 import { treeState } from './helpers/files.js';
 import { sandboxes, type Sandbox } from './helpers/sandbox.js';
 

@@ -11,8 +11,8 @@ import { awsConfigTask } from '../src/commands/aws-config.js';
 import { complete, type Completion } from '../src/completion/complete.js';
 import { completionLines, joinWordBreaks, yargsCompletionLines } from '../src/completion/protocol.js';
 import { completionScript } from '../src/completion/scripts.js';
-import { cacheFolder } from '../src/pipeline/source.js';
-import { BUILTIN_TASKS, type AnyTask } from '../src/tasks.js';
+import { cacheFolder } from '../src/source/source.js';
+import { BUILTIN_TASKS, type AnyTask } from '../src/cli/tasks.js';
 import { git, makeDotfilesRepo, writeTree } from './helpers/git.js';
 import { sandboxes } from './helpers/sandbox.js';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as checks from '../src/doctor/checks.js';
 import { rcTeam } from '../src/doctor/doctor.js';
-import { readBlock } from '../src/pipeline/block.js';
+import { readBlock } from '../src/plan/block.js';
 
 const now = new Date('2026-03-10T12:00:00Z');
 const BLOCK =

@@ -4,7 +4,7 @@
  * come at random moments (start-up, git, the lock, the plan), half as soon as
  * robo reports its backup complete, to land between backup and rename. robo
  * says where it was through a test-only log ($ROBO_TEST_LOG, written by
- * src/pipeline/apply.ts): "backed up", then "renamed". The test requires at
+ * src/apply/apply.ts): "backed up", then "renamed". The test requires at
  * least one kill between the two, and after every kill the config holds the
  * old bytes or the new ones exactly, a kill after the backup left a complete
  * backup of the old bytes, and a final undisturbed run succeeds (no lock or

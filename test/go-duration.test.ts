@@ -4,7 +4,7 @@
  * whose answers are Go's, plus the values issue #10 found.
  */
 import { describe, expect, it } from 'vitest';
-import { parseGoDuration } from '../src/pipeline/go-duration.js';
+import { parseGoDuration } from '../src/validate/go-duration.js';
 
 const ns = 1n;
 const us = 1000n * ns;

@@ -4,7 +4,7 @@
  * a second document.
  */
 import { describe, expect, it } from 'vitest';
-import { reportErrorAsJson } from '../src/cli.js';
+import { reportErrorAsJson } from '../src/cli/cli.js';
 import { DefinitionsError } from '../src/errors.js';
 import { createReporter } from '../src/ui.js';
 

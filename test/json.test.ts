@@ -1,7 +1,7 @@
 /** Strict JSON reading: positions for every syntax error, duplicate keys refused, nesting limited; the line of a pointer. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_DEPTH, parseStrictJson, pointerLines } from '../src/pipeline/json.js';
+import { MAX_DEPTH, parseStrictJson, pointerLines } from '../src/definitions/json.js';
 
 describe('parseStrictJson', () => {
   it.each([

@@ -9,10 +9,10 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnmergeableConfigError } from '../src/errors.js';
-import { findBlock } from '../src/pipeline/config-readers.js';
-import { planConfig, type Plan } from '../src/pipeline/plan.js';
-import { BLOCK_END, blockStart } from '../src/pipeline/render.js';
-import type { Target } from '../src/system/target.js';
+import { findBlock } from '../src/plan/config-readers.js';
+import { planConfig, type Plan } from '../src/plan/plan.js';
+import { BLOCK_END, blockStart } from '../src/render/render.js';
+import type { Target } from '../src/apply/target.js';
 import { loadManyWithBotocore, loadWithBotocore, type BatchResult } from './helpers/botocore.js';
 import { referencePlan, type ReferencePlan } from './helpers/reference-plan.js';
 

@@ -18,10 +18,10 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExitCode, UnmergeableConfigError } from '../src/errors.js';
-import { awsOktaProfile } from '../src/pipeline/config-readers.js';
-import { planConfig, type Plan } from '../src/pipeline/plan.js';
-import { BLOCK_END, blockStart } from '../src/pipeline/render.js';
-import type { Target } from '../src/system/target.js';
+import { awsOktaProfile } from '../src/plan/config-readers.js';
+import { planConfig, type Plan } from '../src/plan/plan.js';
+import { BLOCK_END, blockStart } from '../src/render/render.js';
+import type { Target } from '../src/apply/target.js';
 import { readManyWithBotocore } from './helpers/botocore.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'robo-merge-props-'));

@@ -11,11 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Organization, Team } from '../src/model.js';
-import type { Definitions } from '../src/pipeline/definitions.js';
-import { profilesOfBlock, renderAwsConfig } from '../src/pipeline/render.js';
-import { resolveAwsConfig } from '../src/pipeline/resolve.js';
-import { validateDefinitions } from '../src/pipeline/validate.js';
+import type { Organization, Team } from '../src/definitions/model.js';
+import type { Definitions } from '../src/definitions/definitions.js';
+import { profilesOfBlock, renderAwsConfig } from '../src/render/render.js';
+import { resolveAwsConfig } from '../src/render/resolve.js';
+import { validateDefinitions } from '../src/validate/validate.js';
 import { loadManyWithBotocore } from './helpers/botocore.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'robo-props-'));

@@ -13,7 +13,7 @@ import {
   refPatterns,
   resolveRemoteRef,
   type RefOrigin,
-} from '../src/pipeline/remote-ref.js';
+} from '../src/source/remote-ref.js';
 import { gitEnvironment, runGit } from '../src/system/git.js';
 import { fileUrl, freePort, makeDotfilesRepo, startGitDaemon, type GitDaemon } from './helpers/git.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';

@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OKTA_KEYS, type Organization, type Team } from '../src/model.js';
-import { renderAwsConfig } from '../src/pipeline/render.js';
-import { resolveAwsConfig } from '../src/pipeline/resolve.js';
+import { OKTA_KEYS, type Organization, type Team } from '../src/definitions/model.js';
+import { renderAwsConfig } from '../src/render/render.js';
+import { resolveAwsConfig } from '../src/render/resolve.js';
 import { loadWithBotocore } from './helpers/botocore.js';
 import { projectRoot } from './helpers/robo.js';
 

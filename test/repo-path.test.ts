@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { inspectRepoPath, regularFileInRepo } from '../src/pipeline/repo-path.js';
+import { inspectRepoPath, regularFileInRepo } from '../src/definitions/repo-path.js';
 
 const scratch = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'robo-repo-path-')));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commitSignature, normaliseFingerprint, pgpVerdict, signerOf } from '../src/pipeline/signature.js';
+import { commitSignature, normaliseFingerprint, pgpVerdict, signerOf } from '../src/source/signature.js';
 import { readSettings } from '../src/settings.js';
 
 // Made with gpg 2.2 (ed25519 key 7269FB21...) and ssh-keygen (ed25519), then copied here: no program needed to read them.

@@ -1,7 +1,7 @@
 /** Where the definitions come from: flag, variable, settings file, embedded default. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isGitUrl, resolveSourceSpec } from '../src/pipeline/source.js';
+import { isGitUrl, resolveSourceSpec } from '../src/source/source.js';
 
 const settings = (repo?: string, ref?: string) => ({
   file: '/s',

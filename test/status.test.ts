@@ -63,7 +63,7 @@ describe('readStatus', () => {
     const head = git(clone, 'rev-parse', 'HEAD').trim();
     // The clone robo would have made, where robo keeps it; the URL is unreachable, and status never asks it.
     const url = 'https://127.0.0.1:9/dotfiles.git';
-    const { cacheFolder } = await import('../src/pipeline/source.js');
+    const { cacheFolder } = await import('../src/source/source.js');
     const dir = cacheFolder(box.cacheDir, url);
     mkdirSync(path.dirname(dir), { recursive: true });
     git(box.root, 'clone', '-q', clone, dir);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.js';
 import { parseDuration } from '../src/duration.js';
-import { resolveTimeout, seconds, timeoutAdvice, TIMEOUT_DURATION } from '../src/pipeline/timeout.js';
+import { resolveTimeout, seconds, timeoutAdvice, TIMEOUT_DURATION } from '../src/source/timeout.js';
 import { readSettings } from '../src/settings.js';
 import { personAnswers } from '../src/system/git.js';
 

@@ -11,13 +11,13 @@
  * written, no stack trace).
  */
 import { describe, expect, it } from 'vitest';
-import { syncAwsConfig } from '../src/sync-aws-config.js';
+import { syncAwsConfig } from '../src/aws-config/sync.js';
 import { visible } from '../src/ui.js';
 import { ExitCode, RoboError } from '../src/errors.js';
-import { loadDefinitions } from '../src/pipeline/definitions.js';
-import { formatProblem } from '../src/pipeline/problems.js';
-import { regularFileInRepo } from '../src/pipeline/repo-path.js';
-import { validateDefinitions } from '../src/pipeline/validate.js';
+import { loadDefinitions } from '../src/definitions/definitions.js';
+import { formatProblem } from '../src/validate/problems.js';
+import { regularFileInRepo } from '../src/definitions/repo-path.js';
+import { validateDefinitions } from '../src/validate/validate.js';
 import { hostileCases, type HostileCase } from './fixtures/hostile.js';
 import { writeHostileCheckout } from './helpers/hostile-checkout.js';
 import { sandboxes, type Sandbox } from './helpers/sandbox.js';

@@ -2,9 +2,9 @@
  * `robo aws.config` (alias `config.aws`): flags in, syncAwsConfig() called,
  * its result printed (or given as JSON). No logic about files or git here.
  */
-import type { AwsConfigResult } from '../sync-aws-config.js';
+import type { AwsConfigResult } from '../aws-config/sync.js';
 import { ExitCode, ExitSignal, NoTeamError } from '../errors.js';
-import { formatProblem } from '../pipeline/problems.js';
+import { formatProblem } from '../validate/problems.js';
 import type { Settings } from '../settings.js';
 import type { Reporter } from '../ui.js';
 import { printDiff } from './diff.js';
@@ -80,7 +80,7 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
   ],
   async run(args, context) {
     const [{ syncAwsConfig }, { loadSettings }] = await Promise.all([
-      import('../sync-aws-config.js'),
+      import('../aws-config/sync.js'),
       import('../settings.js'),
     ]);
     const settings = await loadSettings(context.env);

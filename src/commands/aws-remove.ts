@@ -29,7 +29,7 @@ export const awsRemoveTask: BuiltinTask<RemoveArgs> = {
     ['robo aws.remove', "undo robo's part of the file; robo aws.restore undoes this"],
   ],
   async run(args, context) {
-    const { removeAwsConfig } = await import('../aws-remove.js');
+    const { removeAwsConfig } = await import('../aws-config/remove.js');
     const result = await removeAwsConfig({ env: context.env, dryRun: args['dry-run'] });
     const { reporter } = context;
     const where = tilde(result.target, context.env);

@@ -1,5 +1,5 @@
 /** `robo aws.render`: the block aws.config would write for a team, printed; nothing is written but robo's cache. */
-import { formatProblem } from '../pipeline/problems.js';
+import { formatProblem } from '../validate/problems.js';
 import { offlineWarning, teamFrom } from './format.js';
 import { remoteLineFor } from './remote-line.js';
 import { sourceOptions, sourceRequest, type SourceArgs } from './teams.js';
@@ -26,8 +26,8 @@ export const awsRenderTask: BuiltinTask<RenderArgs> = {
   examples: [['robo aws.render --team fpa', "see what the fpa team's engineers get"]],
   async run(args, context) {
     const [{ renderTeam }, { describeSpec }, { loadSettings }] = await Promise.all([
-      import('../sync-aws-config.js'),
-      import('../pipeline/source.js'),
+      import('../aws-config/sync.js'),
+      import('../source/source.js'),
       import('../settings.js'),
     ]);
     const settings = await loadSettings(context.env);

@@ -9,7 +9,7 @@ export const awsBackupsTask: BuiltinTask = {
   usage:
     "robo aws.backups\n\nLists the backups robo made before changing your AWS config ($ROBO_BACKUP_DIR or /tmp), newest first. Only backups in robo's record (in $XDG_STATE_HOME/robo) that are unchanged, yours and mode 0600 are listed.",
   async run(_args, context) {
-    const { listBackups } = await import('../backups.js');
+    const { listBackups } = await import('../aws-config/backups.js');
     const { dir, target, backups } = await listBackups(context.env);
     if (context.json) {
       context.reporter.json({
@@ -53,7 +53,7 @@ export const awsRestoreTask: BuiltinTask<RestoreArgs> = {
     ['robo aws.restore /tmp/awsconfig-0123…', 'restore a particular backup'],
   ],
   async run(args, context) {
-    const { restoreBackup } = await import('../backups.js');
+    const { restoreBackup } = await import('../aws-config/backups.js');
     const result = await restoreBackup({ backup: args.backup, env: context.env, cwd: context.cwd });
     if (context.json) {
       context.reporter.json({ ok: true, task: 'aws.restore', ...result, backup: result.backup ?? null });

@@ -5,10 +5,10 @@
  */
 import path from 'node:path';
 import { DefinitionsError, ExitSignal, UsageError } from '../errors.js';
-import { suggestName } from '../pipeline/regions.js';
+import { suggestName } from '../validate/regions.js';
 import type { RoboFile, RoboFileProblem, RoboTask } from '../robofile/parse.js';
 import type { TaskStdio } from '../robofile/run.js';
-import { BUILTIN_TASKS } from '../tasks.js';
+import { BUILTIN_TASKS } from '../cli/tasks.js';
 import type { Reporter } from '../ui.js';
 
 export interface ListedTask {

@@ -9,11 +9,11 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { findOption } from '../argv.js';
+import { findOption } from '../cli/argv.js';
 import { GLOBAL_OPTIONS, type CommandSpec, type OptionSpec, type ValueKind } from '../commands/types.js';
-import { TEAM_NAME } from '../model.js';
-import { inspectRepoPath, regularFileInRepo } from '../pipeline/repo-path.js';
-import { BUILTIN_TASKS, RESERVED_COMMANDS, type AnyTask } from '../tasks.js';
+import { TEAM_NAME } from '../definitions/model.js';
+import { inspectRepoPath, regularFileInRepo } from '../definitions/repo-path.js';
+import { BUILTIN_TASKS, RESERVED_COMMANDS, type AnyTask } from '../cli/tasks.js';
 
 export interface Candidate {
   word: string;
@@ -248,8 +248,8 @@ async function teamNames(request: CompletionRequest, line: Line): Promise<string
 /** Where the source's files are on disk: a local folder, the bundled example, or a git source's cache folder (which may not exist yet). */
 async function sourceFolder(request: CompletionRequest, repo?: string, ref?: string): Promise<string> {
   const [{ resolveSource }, { cacheFolder }] = await Promise.all([
-    import('../pipeline/open-source.js'),
-    import('../pipeline/source.js'),
+    import('../source/open-source.js'),
+    import('../source/source.js'),
   ]);
   const { spec, paths } = await resolveSource({ repo, ref, env: request.env, cwd: request.cwd });
   return spec.kind === 'git' ? cacheFolder(paths.cacheDir, spec.url) : spec.dir;

@@ -4,8 +4,8 @@
  * ✔ ok, ⚠ warn (robo works, but something is off), ✖ fail (something a
  * person must fix: doctor exits ExitCode.doctorFailed).
  */
-import { readAsBotocore, botocoreProfile } from '../pipeline/config-readers.js';
-import type { BlockInfo } from '../pipeline/block.js';
+import { readAsBotocore, botocoreProfile } from '../plan/config-readers.js';
+import type { BlockInfo } from '../plan/block.js';
 import { age, size } from '../commands/format.js';
 import type { LogEntry } from '../nightly/log.js';
 

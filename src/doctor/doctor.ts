@@ -6,14 +6,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { listBackups } from '../backups.js';
-import { syncAwsConfig } from '../sync-aws-config.js';
+import { listBackups } from '../aws-config/backups.js';
+import { syncAwsConfig } from '../aws-config/sync.js';
 import { RoboError, messageOf } from '../errors.js';
 import { markedLine } from '../marked-lines.js';
 import { expandHome, resolvePaths } from '../paths.js';
 import { nightlyStatus } from '../nightly/status.js';
 import { findOnPath, runTool } from '../nightly/system.js';
-import { askRemote } from '../pipeline/source.js';
+import { askRemote } from '../source/source.js';
 import { gitVersion as askGitVersion } from '../system/git.js';
 import { readStatus } from '../status.js';
 import { RC_MARKER, rcFileFor } from '../shell-rc.js';

@@ -7,7 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { TEAM_NAME } from '../model.js';
+import { TEAM_NAME } from '../definitions/model.js';
 import { resolvePaths } from '../paths.js';
 import type { Settings } from '../settings.js';
 import { CRON_LINE_LIMIT, renderCronLine } from './render.js';

@@ -15,7 +15,7 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatDuration } from '../duration.js';
 import { WriteError, messageOf } from '../errors.js';
-import { TEAM_NAME } from '../model.js';
+import { TEAM_NAME } from '../definitions/model.js';
 import { visible } from '../ui.js';
 
 export type RunResult = 'changed' | 'unchanged' | 'offline' | 'failed';

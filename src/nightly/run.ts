@@ -58,7 +58,7 @@ async function refresh(
     const [{ loadSettings }, { teamFrom }, { syncAwsConfig }] = await Promise.all([
       import('../settings.js'),
       import('../commands/format.js'),
-      import('../sync-aws-config.js'),
+      import('../aws-config/sync.js'),
     ]);
     settings = await loadSettings(options.env);
     const chosen = teamFrom(options.team, options.env, settings);

@@ -11,11 +11,11 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError, messageOf } from '../errors.js';
-import { openSource, resolveSource } from '../pipeline/open-source.js';
-import { regularFileInRepo } from '../pipeline/repo-path.js';
-import { cacheFolder, describeSpec, trustedSource } from '../pipeline/source.js';
-import { readFromCommit, restoreAccepted } from '../pipeline/trust.js';
-import { isBuiltinName } from '../tasks.js';
+import { openSource, resolveSource } from '../source/open-source.js';
+import { regularFileInRepo } from '../definitions/repo-path.js';
+import { cacheFolder, describeSpec, trustedSource } from '../source/source.js';
+import { readFromCommit, restoreAccepted } from '../source/trust.js';
+import { isBuiltinName } from '../cli/tasks.js';
 import { parseRoboFile, type RoboFile } from './parse.js';
 import { exists } from '../system/fs.js';
 

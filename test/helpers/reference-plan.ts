@@ -2,13 +2,13 @@
  * A second, deliberately naive planner for differential tests: it splits the
  * file into line objects, decodes each one and reads it with regular
  * expressions, walks every line, and builds the new file as a list of lines.
- * src/pipeline/plan.ts works on byte offsets and reads UTF-8 whitespace from
+ * src/plan/plan.ts works on byte offsets and reads UTF-8 whitespace from
  * the bytes (it is faster on 20,000-line configs); for any file the two must
  * give the same bytes, the same removed sections, the same broken-marker
  * verdict and the same refusal.
  */
-import { awsOktaProfile, botocoreProfile } from '../../src/pipeline/config-readers.js';
-import { BLOCK_END, BLOCK_START_PREFIX } from '../../src/pipeline/render.js';
+import { awsOktaProfile, botocoreProfile } from '../../src/plan/config-readers.js';
+import { BLOCK_END, BLOCK_START_PREFIX } from '../../src/render/render.js';
 
 interface Line {
   text: string;

@@ -1,7 +1,7 @@
 /**
  * Running robo in a test, two ways (CONTRIBUTING.md, "How the tests run"):
  *
- * - runRobo calls src/cli.ts's main() in this process, with the run's argv,
+ * - runRobo calls src/cli/cli.ts's main() in this process, with the run's argv,
  *   env, working directory and output given to it: the same code path as
  *   the binary, without Node's start-up for every run.
  * - runRoboBinary spawns the built executable (bin/robo.cjs → dist/robo.cjs),
@@ -59,7 +59,7 @@ export async function runRobo(args: string[], options: RunOptions): Promise<RunR
 }
 
 async function runInProcess(args: string[], options: RunOptions): Promise<RunResult> {
-  const { main } = await import('../../src/cli.js');
+  const { main } = await import('../../src/cli/cli.js');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'robo-run-'));
   const fds = {
     stdin: openSync('/dev/null', 'r'),

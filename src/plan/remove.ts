@@ -7,7 +7,7 @@
  * old bytes back (aws.config put the block on lines of its own at the top).
  */
 import { BrokenMarkersError } from '../errors.js';
-import type { Target } from '../system/target.js';
+import type { Target } from '../apply/target.js';
 import { readBlock } from './block.js';
 import type { Plan } from './plan.js';
 

@@ -1,7 +1,7 @@
 /**
  * robo's backups of the AWS config: list them, and put one back. Restoring is
  * itself a change to the config, so it goes through aws.config's apply stage
- * (pipeline/apply.ts): the current file backed up first, then one atomic
+ * (apply/apply.ts): the current file backed up first, then one atomic
  * write, under the same lock.
  *
  * Only backups robo made of this config are listed or restored: the backup
@@ -14,14 +14,14 @@
 import { constants, realpathSync } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
 import path from 'node:path';
-import { UsageError, messageOf } from './errors.js';
-import { resolvePaths } from './paths.js';
-import { applyUnderLock } from './pipeline/apply.js';
-import type { Plan } from './pipeline/plan.js';
-import { readRecords, recordsFile, type BackupRecord } from './system/backup-records.js';
-import { BACKUP_NAME } from './system/backup.js';
-import { sha256 } from './system/crypto.js';
-import { readTarget, resolveTarget, type Target } from './system/target.js';
+import { UsageError, messageOf } from '../errors.js';
+import { resolvePaths } from '../paths.js';
+import { applyUnderLock } from '../apply/apply.js';
+import type { Plan } from '../plan/plan.js';
+import { readRecords, recordsFile, type BackupRecord } from '../apply/backup-records.js';
+import { BACKUP_NAME } from '../apply/backup.js';
+import { sha256 } from '../system/crypto.js';
+import { readTarget, resolveTarget, type Target } from '../apply/target.js';
 
 export interface BackupInfo {
   path: string;

@@ -11,7 +11,7 @@
  * The ini package is deliberately not used: it quotes and escapes values in
  * ways botocore reads back literally.
  */
-import { OKTA_KEYS, PROFILE_KEYS, type AwsConfigModel, type ProfileModel } from '../model.js';
+import { OKTA_KEYS, PROFILE_KEYS, type AwsConfigModel, type ProfileModel } from '../definitions/model.js';
 
 /**
  * The only keys robo ever writes (model.ts's table). Validation refuses

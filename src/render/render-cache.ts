@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BUILD_ID } from '../build-id.js';
-import { isProblem, type Problem } from './problems.js';
+import { isProblem, type Problem } from '../validate/problems.js';
 import { profilesOfBlock } from './render.js';
 
 /** A rendered block: the text robo writes between its markers, its profiles, and other teams' problems. */

@@ -4,17 +4,17 @@
  * arguments as data. The parser (argv.ts), help (help.ts) and shell
  * completion (completion/) all read this table.
  */
-import { awsConfigTask } from './commands/aws-config.js';
-import { awsBackupsTask, awsRestoreTask } from './commands/backups.js';
-import { awsRemoveTask } from './commands/aws-remove.js';
-import { doctorTask } from './commands/doctor.js';
-import { nightlyTask } from './commands/nightly.js';
-import { onboardTask } from './commands/onboard.js';
-import { statusTask } from './commands/status.js';
-import { awsRenderTask } from './commands/aws-render.js';
-import { teamsListTask, teamsValidateTask } from './commands/teams.js';
-import type { BuiltinTask, CommandSpec } from './commands/types.js';
-import { SHELLS } from './completion/scripts.js';
+import { awsConfigTask } from '../commands/aws-config.js';
+import { awsBackupsTask, awsRestoreTask } from '../commands/backups.js';
+import { awsRemoveTask } from '../commands/aws-remove.js';
+import { doctorTask } from '../commands/doctor.js';
+import { nightlyTask } from '../commands/nightly.js';
+import { onboardTask } from '../commands/onboard.js';
+import { statusTask } from '../commands/status.js';
+import { awsRenderTask } from '../commands/aws-render.js';
+import { teamsListTask, teamsValidateTask } from '../commands/teams.js';
+import type { BuiltinTask, CommandSpec } from '../commands/types.js';
+import { SHELLS } from '../completion/scripts.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each task has its own argument type
 export type AnyTask = BuiltinTask<any>;

@@ -1,26 +1,27 @@
 /**
  * The aws.config job, top to bottom: source → definitions → validate →
- * render → plan → apply. Each stage is one module of pipeline/; this one only
- * runs them in order and returns what happened. It never prints: the command
+ * render → plan → apply. Each stage has its folder under src/ (source/,
+ * definitions/, validate/, render/, plan/, apply/); this module only runs
+ * them in order and returns what happened. It never prints: the command
  * layer (commands/aws-config.ts) decides what a person sees.
  *
  * Everything that can fail on bad input (fetch, validation, render, the
  * markers, the merge) runs before the first byte is written, so a failed run
  * changes nothing.
  */
-import { DefinitionsError, NoTeamError, UsageError } from './errors.js';
-import { TEAM_NAME } from './model.js';
-import type { Settings } from './settings.js';
-import { applyUnderLock } from './pipeline/apply.js';
-import { readBlock } from './pipeline/block.js';
-import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions } from './pipeline/definitions.js';
-import { resolveSource, type OpenSource } from './pipeline/open-source.js';
-import { planConfig, type RemovedSection } from './pipeline/plan.js';
-import { formatProblem, type Problem } from './pipeline/problems.js';
-import { suggestName } from './pipeline/regions.js';
-import { readRendered, writeRendered, type Rendered } from './pipeline/render-cache.js';
-import { renderAwsConfig } from './pipeline/render.js';
-import { resolveAwsConfig } from './pipeline/resolve.js';
+import { DefinitionsError, NoTeamError, UsageError } from '../errors.js';
+import { TEAM_NAME } from '../definitions/model.js';
+import type { Settings } from '../settings.js';
+import { applyUnderLock } from '../apply/apply.js';
+import { readBlock } from '../plan/block.js';
+import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions } from '../definitions/definitions.js';
+import { resolveSource, type OpenSource } from '../source/open-source.js';
+import { planConfig, type RemovedSection } from '../plan/plan.js';
+import { formatProblem, type Problem } from '../validate/problems.js';
+import { suggestName } from '../validate/regions.js';
+import { readRendered, writeRendered, type Rendered } from '../render/render-cache.js';
+import { renderAwsConfig } from '../render/render.js';
+import { resolveAwsConfig } from '../render/resolve.js';
 import {
   askRemote,
   checkoutSource,
@@ -28,11 +29,11 @@ import {
   type Checkout,
   type RemoteAnswer,
   type SourceSpec,
-} from './pipeline/source.js';
-import type { RemoteListener } from './system/git.js';
-import { readTarget, resolveTarget, type Target } from './system/target.js';
+} from '../source/source.js';
+import type { RemoteListener } from '../system/git.js';
+import { readTarget, resolveTarget, type Target } from '../apply/target.js';
 
-export type { Rendered } from './pipeline/render-cache.js';
+export type { Rendered } from '../render/render-cache.js';
 
 export interface AwsConfigOptions {
   team: string | undefined;
@@ -214,7 +215,7 @@ async function renderCheckout(checkout: Checkout, team: string | undefined, team
   }
 
   // Validate. Loaded only here: a run that finds its block in the result cache needs no validator.
-  const { validateDefinitions } = await import('./pipeline/validate.js');
+  const { validateDefinitions } = await import('../validate/validate.js');
   const { organization, team: valid, errors, warnings } = validateDefinitions(definitions, team);
   if (errors.length > 0 || !organization || !valid) {
     const also =

@@ -7,12 +7,12 @@
  */
 import { WriteError } from '../errors.js';
 import type { RoboPaths } from '../paths.js';
-import { createBackup, type BackupPlace } from '../system/backup.js';
+import { createBackup, type BackupPlace } from './backup.js';
 import { removeLeftovers, writeAtomically } from '../system/atomic-write.js';
 import { lockPath, withLock } from '../system/lock.js';
-import { readTarget, type Target } from '../system/target.js';
+import { readTarget, type Target } from './target.js';
 import { testLog } from '../system/test-log.js';
-import type { Plan } from './plan.js';
+import type { Plan } from '../plan/plan.js';
 
 export interface Applied {
   written: boolean;

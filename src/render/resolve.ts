@@ -3,7 +3,7 @@
  * config will hold. Pure: expands account "*", picks each profile's region
  * (profile, then account, then organisation) and builds role ARNs.
  */
-import { partitionOf } from './regions.js';
+import { partitionOf } from '../validate/regions.js';
 import {
   ACCOUNT_PLACEHOLDER,
   EVERY_ACCOUNT,
@@ -12,7 +12,7 @@ import {
   type Organization,
   type ProfileModel,
   type Team,
-} from '../model.js';
+} from '../definitions/model.js';
 
 export function resolveAwsConfig(organization: Organization, teamName: string, team: Team): AwsConfigModel {
   const hubAccount = organization.accounts[organization.hub.account];

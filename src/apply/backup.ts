@@ -18,7 +18,7 @@ import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { RoboError, WriteError, messageOf } from '../errors.js';
 import { addRecord, recordsFile } from './backup-records.js';
-import { randomHex, sha256 } from './crypto.js';
+import { randomHex, sha256 } from '../system/crypto.js';
 
 export const BACKUP_PREFIX = 'awsconfig-';
 export const BACKUP_NAME = new RegExp(`^${BACKUP_PREFIX}[0-9a-f]{32}$`);

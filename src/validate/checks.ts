@@ -69,5 +69,5 @@ export function samlUrlProblem(url: string): string | undefined {
 export function regionProblem(region: string): string | undefined {
   if (isKnownRegion(region)) return undefined;
   const suggestion = suggestRegion(region);
-  return `is not a known AWS region${suggestion ? `; did you mean ${suggestion}?` : " (see robo's src/pipeline/regions.ts for the list)"}`;
+  return `is not a known AWS region${suggestion ? `; did you mean ${suggestion}?` : " (see robo's src/validate/regions.ts for the list)"}`;
 }

@@ -16,9 +16,9 @@
 import { lstat, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WriteError, messageOf } from '../errors.js';
-import { TEAM_NAME } from '../model.js';
-import { removeLeftovers, writeAtomically } from './atomic-write.js';
-import { withLock } from './lock.js';
+import { TEAM_NAME } from '../definitions/model.js';
+import { removeLeftovers, writeAtomically } from '../system/atomic-write.js';
+import { withLock } from '../system/lock.js';
 
 export interface BackupRecord {
   /** The backup file (absolute). */

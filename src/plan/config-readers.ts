@@ -10,7 +10,7 @@
  * byte offsets. The readers decode the UTF-8 that matters to them (their
  * whitespace) from those bytes.
  */
-import { BLOCK_END, BLOCK_START_PREFIX } from './render.js';
+import { BLOCK_END, BLOCK_START_PREFIX } from '../render/render.js';
 
 /** One line of the file: its text (without the ending) and where it sits. */
 export interface Line {

@@ -7,8 +7,8 @@
  * here, so every message names the flag as the user typed it.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { GLOBAL_OPTIONS, INFO_OPTIONS, type CommandSpec, type GlobalArgs, type OptionSpec } from './commands/types.js';
-import { UsageError } from './errors.js';
+import { GLOBAL_OPTIONS, INFO_OPTIONS, type CommandSpec, type GlobalArgs, type OptionSpec } from '../commands/types.js';
+import { UsageError } from '../errors.js';
 import { findBuiltin, findReserved, type AnyTask } from './tasks.js';
 
 export type ParsedArgs = Record<string, unknown>;

@@ -3,7 +3,7 @@
  * (tasks.ts, commands/types.ts): `robo help TASK`, `robo TASK --help` and
  * `robo --help`. Pure: the table in, text out.
  */
-import { GLOBAL_OPTIONS, INFO_OPTIONS, type CommandSpec, type OptionSpec } from './commands/types.js';
+import { GLOBAL_OPTIONS, INFO_OPTIONS, type CommandSpec, type OptionSpec } from '../commands/types.js';
 import { BUILTIN_TASKS, RESERVED_COMMANDS } from './tasks.js';
 
 const WIDTH = 100;

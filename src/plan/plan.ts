@@ -18,7 +18,7 @@
  * it, both readers read the old file's bytes in the old file's state.
  */
 import { BrokenMarkersError, UnmergeableConfigError } from '../errors.js';
-import type { Target } from '../system/target.js';
+import type { Target } from '../apply/target.js';
 import {
   awsOktaProfile,
   BotocoreReader,

@@ -20,7 +20,7 @@ import {
   type JSONPath,
   type ParseErrorCode,
 } from 'jsonc-parser';
-import { pointerSegment } from './problems.js';
+import { pointerSegment } from '../validate/problems.js';
 
 /** Deepest nesting of arrays and objects robo reads: far above any real file, far below what a recursive walk cannot take. */
 export const MAX_DEPTH = 32;

@@ -15,15 +15,15 @@ import {
   taskList,
   unknownTaskFromClone,
   warnAbout,
-} from './commands/robofile.js';
-import type { GlobalArgs } from './commands/types.js';
-import { completionScript } from './completion/scripts.js';
-import { ExitCode, ExitSignal, RoboError, UsageError } from './errors.js';
+} from '../commands/robofile.js';
+import type { GlobalArgs } from '../commands/types.js';
+import { completionScript } from '../completion/scripts.js';
+import { ExitCode, ExitSignal, RoboError, UsageError } from '../errors.js';
 import { commandHelp, roboHelp } from './help.js';
-import type { RoboFile } from './robofile/parse.js';
+import type { RoboFile } from '../robofile/parse.js';
 import { findBuiltin, findReserved } from './tasks.js';
-import { createReporter, type Reporter } from './ui.js';
-import { VERSION } from './version.js';
+import { createReporter, type Reporter } from '../ui.js';
+import { VERSION } from '../version.js';
 
 /**
  * What a run reads and writes besides argv and env: this process's own,
@@ -147,7 +147,7 @@ async function printVariables(file: RoboFile | undefined, globals: GlobalArgs, r
   if (!file)
     throw new UsageError('no robo.yml: pass --tasks FILE, set ROBO_TASKS, or add robo.yml to the dotfiles source');
   requireValid(file);
-  const { flatten } = await import('./robofile/template.js');
+  const { flatten } = await import('../robofile/template.js');
   const rows = flatten(file.variables);
   if (globals.json) return reporter.json({ ok: true, variables: Object.fromEntries(rows) });
   const width = Math.max(...rows.map(([name]) => name.length));
@@ -167,7 +167,7 @@ async function completeCommandLine(
   streams: Pick<RunIo, 'stdout' | 'stderr'>,
 ): Promise<number> {
   try {
-    const { completionLines, yargsCompletionLines } = await import('./completion/protocol.js');
+    const { completionLines, yargsCompletionLines } = await import('../completion/protocol.js');
     const lines = await (argv[0] === '__complete' ? completionLines : yargsCompletionLines)(argv.slice(1), env, cwd);
     if (lines.length > 0)
       (await createReporter({ quiet: false, verbose: false, env, ...streams })).print(lines.join('\n'));
@@ -183,7 +183,7 @@ async function sharedTasks(
   env: NodeJS.ProcessEnv,
   cwd: string,
 ): Promise<RoboFile | undefined> {
-  const { locateRoboFile, loadRoboFile } = await import('./robofile/load.js');
+  const { locateRoboFile, loadRoboFile } = await import('../robofile/load.js');
   const located = await locateRoboFile({ tasks, env, cwd });
   return located.file ? loadRoboFile(located.file, located.explicit, located.text) : undefined;
 }

@@ -21,11 +21,11 @@ import {
   TEAM_NAME,
   type Organization,
   type Team,
-} from '../model.js';
+} from '../definitions/model.js';
 import { checkText, regionProblem, samlUrlProblem } from './checks.js';
-import { ORGANIZATION_FILE, type DefinitionFile, type Definitions } from './definitions.js';
+import { ORGANIZATION_FILE, type DefinitionFile, type Definitions } from '../definitions/definitions.js';
 import { parseGoDuration } from './go-duration.js';
-import { parseStrictJson } from './json.js';
+import { parseStrictJson } from '../definitions/json.js';
 import type { Problem } from './problems.js';
 import { partitionOf, suggestName } from './regions.js';
 import { checkOrganizationSchema, checkTeamSchema, type Explainer } from './schema.js';

@@ -1,14 +1,14 @@
 /**
  * The aws.remove job: take robo's block out of the AWS config. The same
  * safety as aws.config: the whole new file is built in memory (plan,
- * pipeline/remove.ts), then written by the same apply stage (backup, then
+ * plan/remove.ts), then written by the same apply stage (backup, then
  * one atomic write, under the config's lock). A dry run, or a config without a block,
  * writes nothing.
  */
-import { resolvePaths } from './paths.js';
-import { applyUnderLock } from './pipeline/apply.js';
-import { planRemoval } from './pipeline/remove.js';
-import { readTarget, resolveTarget } from './system/target.js';
+import { resolvePaths } from '../paths.js';
+import { applyUnderLock } from '../apply/apply.js';
+import { planRemoval } from '../plan/remove.js';
+import { readTarget, resolveTarget } from '../apply/target.js';
 
 export interface RemoveResult {
   /** The config as configured, and the file really written (differs for a symlink). */
