@@ -382,10 +382,6 @@ async function measureAll(specs) {
     }
   }
   progress(`  set-up of ${rows.length} case(s) (clones, first runs): ${(elapsed() - setupStart).toFixed(1)} s`);
-  // robo records a config as up to date only once it was last changed over
-  // 2 s ago: let the configs the set-up runs wrote get that old, as on a
-  // laptop, so the warm-up run records them.
-  await sleep(2_100);
   const rounds = WARMUP + SAMPLES;
   for (let round = 0; round < rounds && active().length > 0; round += 1) {
     if (overBudget()) {
