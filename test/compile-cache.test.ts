@@ -11,7 +11,13 @@ import { describe, expect, it } from 'vitest';
 import { projectRoot, runRoboBinary } from './helpers/robo.js';
 import { sandboxes } from './helpers/sandbox.js';
 
-const sandbox = sandboxes();
+const boxes = sandboxes();
+/** A sandbox with Node's compile cache on: every other test turns it off (helpers/sandbox.ts). */
+const sandbox = () => {
+  const box = boxes();
+  delete box.env.NODE_DISABLE_COMPILE_CACHE;
+  return box;
+};
 const bundle = path.join(projectRoot, 'dist', 'robo.cjs');
 // Not in @types/node 20: Node 22.1 added it.
 const hasCompileCache = 'enableCompileCache' in nodeModule;

@@ -38,6 +38,9 @@ export function makeSandbox(extra: NodeJS.ProcessEnv = {}): Sandbox {
     GIT_CONFIG_NOSYSTEM: '1',
     LANG: 'C.UTF-8',
     TZ: 'UTC',
+    // Node 22.1+ would keep robo's compiled code under XDG_CACHE_HOME (bin/robo.cjs), which the
+    // tests that check a run wrote nothing would see; compile-cache.test.ts turns it back on.
+    NODE_DISABLE_COMPILE_CACHE: '1',
     ...extra,
   });
   return {
