@@ -1090,7 +1090,7 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
     `| shell baseline | \`${haveGit ? "sh -c 'cd $CLONE && git fetch -q --depth 1 origin HEAD && git reset -q --hard FETCH_HEAD && cp $PREPARED $AWS_CONFIG_FILE'" : "sh -c 'cp $PREPARED $AWS_CONFIG_FILE'"}\` | one process |`,
   );
   line(
-    `| robo no-change | \`robo aws.config --team TEAM --repo ${haveGit ? 'file://' : ''}$ORG\` | one run first (untimed) clones into the cache and writes the config; the warm-up run, over 2 s later, finds it up to date and records that (robo does so only for a file last changed over 2 s ago), as on a laptop whose config was written days before; timed runs find everything up to date and write nothing (checked: same inode, size and mtime) |`,
+    `| robo no-change | \`robo aws.config --team TEAM --repo ${haveGit ? 'file://' : ''}$ORG\` | one run first (untimed) clones into the cache and writes the config; the warm-up run finds the block cached for the commit; timed runs find everything up to date and write nothing (checked: same inode, size and mtime) |`,
   );
   line(
     `| robo full render | \`robo aws.config --team big --repo ${haveGit ? 'file://' : ''}$ORG\` | cache warm; before each sample (untimed) the config is put back to the user's lines only, so every sample renders, backs up and writes the whole block (checked) |`,
