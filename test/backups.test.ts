@@ -103,6 +103,26 @@ describe("robo's own backups", () => {
     ]);
     expect(treeState(box.stateDir)['backups.jsonl']).toMatch(/^file 600 /);
   });
+
+  // The team is the first start marker at the start of a line (after \n or \r), as a /m regex reads it.
+  const teams: Array<[string, string, string | null]> = [
+    ['at the top', GOOD, 'platform'],
+    ["below the user's lines", `[default]\nregion = eu-west-1\n${GOOD}`, 'platform'],
+    ['after a lone \\r', `# mine\r${GOOD}`, 'platform'],
+    ['after \\r\\n', `# mine\r\n${GOOD.replaceAll('\n', '\r\n')}`, 'platform'],
+    ['not inside a line', `# x # >>> robo aws.config - team other - x\n${GOOD}`, 'platform'],
+    ['not when malformed, then the next one', `# >>> robo aws.config - team Bad - x\n${GOOD}`, 'platform'],
+    ['none', '[default]\nregion = eu-west-1\n', null],
+    ['none without " - " after the name', '# >>> robo aws.config - team platform\n', null],
+    ['after non-ASCII bytes', `\xff\xfe\n${GOOD}`, 'platform'],
+  ];
+  it.each(teams)('record the team of the start marker: %s', async (_, content, team) => {
+    const { place, backup } = setup();
+    await backup(content);
+    expect(parseRecords(readFileSync(recordsFile(place.stateDir), 'utf8')).map((record) => record.team)).toEqual([
+      team,
+    ]);
+  });
 });
 
 describe('anything else is not listed, and refused when named (exit 2), changing nothing', () => {

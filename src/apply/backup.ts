@@ -22,7 +22,8 @@ import { randomHex, sha256 } from '../system/crypto.js';
 
 export const BACKUP_PREFIX = 'awsconfig-';
 export const BACKUP_NAME = new RegExp(`^${BACKUP_PREFIX}[0-9a-f]{32}$`);
-const TEAM_MARKER = /^# >>> robo aws\.config - team ([a-z0-9_-]+) - /m;
+const TEAM_MARKER_START = Buffer.from('# >>> robo aws.config - team ', 'latin1');
+const TEAM_MARKER = /^# >>> robo aws\.config - team ([a-z0-9_-]+) - /;
 
 export interface BackupPlace {
   backupDir: string;
@@ -33,7 +34,7 @@ export interface BackupPlace {
 /** Back up `content`, the config `target` (the file really written) as it is now; returns the backup's path. */
 export async function createBackup(content: Buffer, target: string, place: BackupPlace): Promise<string> {
   const file = await writeBackup(content, place.backupDir);
-  const team = TEAM_MARKER.exec(content.toString('latin1'))?.[1] ?? null;
+  const team = teamOf(content);
   try {
     await addRecord(place.stateDir, {
       backup: file,
@@ -52,6 +53,27 @@ export async function createBackup(content: Buffer, target: string, place: Backu
     );
   }
   return file;
+}
+
+/**
+ * The team in the first line that starts with robo's start marker, or null.
+ * Searched in the bytes: only the marker lines are decoded, not a whole
+ * 20,000-line config. A line starts after \n or \r, as for a /m regex.
+ */
+function teamOf(content: Buffer): string | null {
+  for (let at = content.indexOf(TEAM_MARKER_START); at !== -1; at = content.indexOf(TEAM_MARKER_START, at + 1)) {
+    if (at > 0 && content[at - 1] !== 10 && content[at - 1] !== 13) continue;
+    const line = content.subarray(at, lineEnd(content, at)).toString('latin1');
+    const team = TEAM_MARKER.exec(line)?.[1];
+    if (team !== undefined) return team;
+  }
+  return null;
+}
+
+function lineEnd(content: Buffer, at: number): number {
+  const lf = content.indexOf(10, at);
+  const cr = content.indexOf(13, at);
+  return Math.min(lf === -1 ? content.length : lf, cr === -1 ? content.length : cr);
 }
 
 async function writeBackup(content: Buffer, backupDir: string): Promise<string> {

@@ -121,8 +121,16 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
     );
   }
   if (unchanged) return { target, next: current, changed: false, removed };
-  return finish(target, Buffer.from(keep(0, from) + view + keep(to, text.length), 'latin1'), removed);
+  // The same bytes as keep(0, from) + view + keep(to, end) in latin1, cut from the file's own bytes
+  // (a 20,000-line config is not joined and encoded again).
+  const keptBytes = (start: number, end: number) => [
+    ...keptRanges(drop, start, end).map(([keepFrom, keepTo]) => current.subarray(keepFrom, keepTo)),
+    ...(breakBeforeBlock && end === from && start < end ? [NEWLINE] : []),
+  ];
+  return finish(target, Buffer.concat([...keptBytes(0, from), bytes, ...keptBytes(to, text.length)]), removed);
 }
+
+const NEWLINE = Buffer.from('\n');
 
 /**
  * Whether no line of the user's can collide with or belong to robo's block
