@@ -5,6 +5,7 @@
  */
 import {
   chmodSync,
+  copyFileSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -17,7 +18,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadWithBotocore } from './helpers/botocore.js';
+import { loadManyWithBotocore, loadWithBotocore } from './helpers/botocore.js';
 import { sha256, treeState } from './helpers/files.js';
 import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo, startGitDaemon } from './helpers/git.js';
 import { projectRoot, runRobo } from './helpers/robo.js';
@@ -233,16 +234,31 @@ describe('git sources', () => {
     const daemon = await startGitDaemon(served);
     try {
       const env = { ...box.env, ROBO_DOTFILES_REPO: daemon.url('dotfiles.git') };
+      // The config after each run, read by botocore in one python at the end.
+      const written: string[] = [];
+      const keep = () => {
+        written.push(path.join(box.root, `config-${written.length}`));
+        copyFileSync(box.awsConfig, written.at(-1)!);
+      };
       expect((await runRobo(['aws.config'], { env })).code).toBe(0);
-      expect(loadWithBotocore(box.awsConfig).profiles.hub?.role_arn).toBe('arn:aws:iam::100000000001:role/fpa');
+      keep();
 
       const next = await runRobo(['aws.config', '--ref', 'next'], { env });
       expect(next.stderr).toBe('');
-      expect(loadWithBotocore(box.awsConfig).profiles.hub?.role_arn).toBe('arn:aws:iam::100000000001:role/fpa-next');
+      keep();
 
       const tagged = await runRobo(['aws.config'], { env: { ...env, ROBO_DOTFILES_REF: 'v1' } });
       expect(tagged.code).toBe(0);
-      expect(loadWithBotocore(box.awsConfig).profiles.hub?.role_arn).toBe('arn:aws:iam::100000000001:role/fpa');
+      keep();
+      expect(
+        loadManyWithBotocore(written).map((result) =>
+          result.ok ? result.config.profiles.hub?.role_arn : result.error,
+        ),
+      ).toEqual([
+        'arn:aws:iam::100000000001:role/fpa',
+        'arn:aws:iam::100000000001:role/fpa-next',
+        'arn:aws:iam::100000000001:role/fpa',
+      ]);
     } finally {
       await daemon.stop();
     }

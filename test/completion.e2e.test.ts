@@ -7,11 +7,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completionScript } from '../src/completion/scripts.js';
 import { exampleTree, fileUrl, makeDotfilesRepo } from './helpers/git.js';
 import { projectRoot, roboBin, runRobo, type RunResult } from './helpers/robo.js';
-import { sandboxes, type Sandbox } from './helpers/sandbox.js';
+import { makeSandbox, sandboxes, type Sandbox } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
 
@@ -159,6 +159,28 @@ function filesIn(box: Sandbox): string {
   return dir;
 }
 
+/** A word for a shell's command line, in single quotes. */
+const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+
+/** What one Tab of a batch printed: its exit status, its candidates, its stderr. */
+interface Tab {
+  status: string;
+  candidates: string[];
+  stderr: string[];
+}
+
+/** Split a batch's stdout into its Tabs: "=== status", then candidate lines, then "!stderr" lines. */
+function tabs(stdout: string, candidate: (line: string) => string): Tab[] {
+  const found: Tab[] = [];
+  for (const line of stdout.split('\n').filter(Boolean)) {
+    const current = found.at(-1);
+    if (line.startsWith('=== ')) found.push({ status: line.slice(4), candidates: [], stderr: [] });
+    else if (line.startsWith('!')) current?.stderr.push(line.slice(1));
+    else current?.candidates.push(candidate(line));
+  }
+  return found;
+}
+
 describe('bash (the script is written for 3.2, as macOS has)', () => {
   const script = completionScript('bash', {});
 
@@ -185,26 +207,7 @@ describe('bash (the script is written for 3.2, as macOS has)', () => {
     expect(spawnSync('bash', ['-n'], { input: script }).status).toBe(0);
   });
 
-  /** Load the script as `eval "$(robo completion bash)"`, then call the function as bash does on a Tab. */
-  async function complete(box: Sandbox, cwd: string, words: string[]): Promise<string[]> {
-    const env = roboOnPath(box);
-    const program = [
-      'eval "$(robo completion bash)"',
-      'COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}',
-      '_robo_complete || exit 9',
-      'complete -p robo >&2',
-      'for word in "${COMPREPLY[@]}"; do printf "<%s>\\n" "$word"; done',
-    ].join('\n');
-    const result = await run('bash', ['-c', program, 'bash', 'robo', ...words], env, cwd);
-    expect(result.code).toBe(0);
-    expect(result.stderr).toBe('complete -o filenames -F _robo_complete robo\n');
-    return result.stdout
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => line.slice(1, -1));
-  }
-
-  it.each<[string, string[], string[]]>([
+  const cases: Array<[string, string[], string[]]> = [
     ['an option', ['aws.config', '--t'], ['--team']],
     ['a task', ['aws.r'], ['aws.remove', 'aws.render', 'aws.restore']],
     ['a team after --team', ['aws.config', '--team', 'gr'], ['growth']],
@@ -218,74 +221,144 @@ describe('bash (the script is written for 3.2, as macOS has)', () => {
     ['folders for --repo', ['aws.config', '--repo', 's'], ['src', 'sub dir']],
     ['files for --config=', ['--config', '=', 'b'], ['backup-1']],
     ['nothing for a free-text value', ['aws.config', '--ref', ''], []],
-  ])('%s: %j', async (_what, words, expected) => {
-    const box = sandbox();
-    expect((await complete(box, filesIn(box), words)).sort()).toEqual(expected);
+  ];
+
+  /**
+   * One bash for every case: the script loaded as `eval "$(robo completion bash)"`,
+   * then, per case, the function called as bash does on a Tab. Each case prints
+   * "=== status", its COMPREPLY as <word> lines and its stderr as !line lines.
+   */
+  let shell: RunResult;
+  let answers: Tab[];
+  const box = makeSandbox();
+  afterAll(() => box.cleanup());
+  beforeAll(async () => {
+    const program = [
+      'eval "$(robo completion bash)"',
+      'complete -p robo >&2',
+      `err=${quote(path.join(box.root, 'tab.err'))}`,
+      '_robo_tab() {',
+      '  COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}; COMPREPLY=()',
+      '  _robo_complete 2>"$err"',
+      '  printf "=== %s\\n" "$?"',
+      '  for word in "${COMPREPLY[@]}"; do printf "<%s>\\n" "$word"; done',
+      '  while IFS= read -r line; do printf "!%s\\n" "$line"; done <"$err"',
+      '}',
+      ...cases.map(([, words]) => ['_robo_tab', 'robo', ...words].map(quote).join(' ')),
+    ].join('\n');
+    shell = await run('bash', ['-c', program], roboOnPath(box), filesIn(box));
+    answers = tabs(shell.stdout, (line) => line.slice(1, -1));
+  });
+
+  it('loads the script as documented, and registers the function with -o filenames', () => {
+    expect(shell.code).toBe(0);
+    expect(shell.stderr).toBe('complete -o filenames -F _robo_complete robo\n');
+  });
+
+  it.each(cases.map((entry, index) => [...entry, index] as const))('%s: %j', (_what, _words, expected, index) => {
+    const answer = answers[index];
+    expect({ status: answer?.status, stderr: answer?.stderr }).toEqual({ status: '0', stderr: [] });
+    expect(answer?.candidates.sort()).toEqual(expected);
   });
 });
 
 const has = (shell: string) => spawnSync(shell, ['-c', 'exit 0']).status === 0;
 
 describe.skipIf(!has('fish'))('fish (tested only where fish is installed)', () => {
-  /** fish's own `complete -C`: what fish offers for a command line, after loading the script as documented. */
-  async function complete(box: Sandbox, cwd: string, line: string): Promise<string[]> {
-    const env = { ...roboOnPath(box), XDG_DATA_HOME: path.join(box.home, '.local', 'share') };
-    const result = await run(
-      'fish',
-      ['--no-config', '-c', 'robo completion fish | source; complete -C $argv[1]', line],
-      env,
-      cwd,
-    );
-    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
-    return result.stdout.split('\n').filter(Boolean);
-  }
-
-  it.each<[string, string, string[]]>([
+  const cases: Array<[string, string, string[]]> = [
     ['an option, with its description', 'robo aws.config --t', ['--team\tYour team']],
     ['a team after --team=', 'robo aws.config --team=gr', ['--team=growth']],
     ['a team after --team', 'robo aws.render --team s', ['security']],
     ['files after --config=', 'robo --config=b', ['--config=backup-1']],
     ['folders for teams.validate', 'robo teams.validate su', ['sub dir/\tDirectory']],
     ['nothing for a flag', 'robo aws.config --dry-run=', []],
-  ])('%s: %j', async (_what, line, expected) => {
-    const box = sandbox();
-    expect(await complete(box, filesIn(box), line)).toEqual(expected);
+  ];
+
+  /**
+   * One fish for every case: the script loaded as documented, then fish's own
+   * `complete -C` (what fish offers for a command line) per case, each printed
+   * after "=== status", its stderr as !line lines.
+   */
+  let shell: RunResult;
+  let answers: Tab[];
+  const box = makeSandbox();
+  afterAll(() => box.cleanup());
+  beforeAll(async () => {
+    const err = path.join(box.root, 'tab.err');
+    const program = [
+      'robo completion fish | source',
+      'for line in $argv',
+      `  set -l candidates (complete -C $line 2>${quote(err)})`,
+      '  echo "=== $status"',
+      "  printf '%s\\n' $candidates",
+      `  for error in (cat ${quote(err)}); echo "!$error"; end`,
+      'end',
+    ].join('\n');
+    const env = { ...roboOnPath(box), XDG_DATA_HOME: path.join(box.home, '.local', 'share') };
+    shell = await run('fish', ['--no-config', '-c', program, ...cases.map(([, line]) => line)], env, filesIn(box));
+    answers = tabs(shell.stdout, (line) => line);
+  });
+
+  it('loads the script as documented, quietly', () => {
+    expect({ code: shell.code, stderr: shell.stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
+  it.each(cases.map((entry, index) => [...entry, index] as const))('%s: %j', (_what, _line, expected, index) => {
+    const answer = answers[index];
+    expect({ status: answer?.status, stderr: answer?.stderr }).toEqual({ status: '0', stderr: [] });
+    expect(answer?.candidates).toEqual(expected);
   });
 });
 if (!has('fish'))
   console.warn('completion.e2e: fish is not installed, so the fish script was not run (apt-get install fish)');
 
 describe.skipIf(!has('zsh'))('zsh (tested only where zsh is installed)', () => {
-  /**
-   * A real interactive zsh on a pseudo-terminal (zsh/zpty): compinit, the
-   * script loaded as documented, a line typed with a Tab, and the screen
-   * read until the completed line shows (bounded by run()'s timeout).
-   */
-  async function typeTab(box: Sandbox, cwd: string, line: string, expected: string): Promise<void> {
-    const env = roboOnPath(box);
-    const driver = [
-      'zmodload zsh/zpty',
-      'zpty z zsh -f -i',
-      `zpty -w z 'PS1="> "; autoload -Uz compinit; compinit -u -D; eval "$(robo completion zsh)"; print RE""ADY'`,
-      "zpty -r z out '*READY*'",
-      'zpty -w -n z "$1"$\'\\t\'',
-      'zpty -r z out "*${(b)2}*" && print -r -- FOUND',
-      'zpty -d z',
-    ].join('\n');
-    const result = await run('zsh', ['-f', '-c', driver, 'zsh', line, expected], env, cwd);
-    expect(result.stdout.trim().split('\n').at(-1)).toBe('FOUND');
-  }
-
-  it.each<[string, string, string]>([
+  const cases: Array<[string, string, string]> = [
     ['an option', 'robo aws.config --t', 'robo aws.config --team'],
     ['a team after --team=', 'robo aws.config --team=gr', '--team=growth'],
     ['a task with its alias', 'robo config.a', 'robo config.aws'],
     ['files after --config=', 'robo --config=ba', '--config=backup-1'],
     ['folders for --repo', 'robo aws.config --repo su', 'sub\\ dir/'],
-  ])('%s: %j shows %j', async (_what, line, expected) => {
-    const box = sandbox();
-    await typeTab(box, filesIn(box), line, expected);
+  ];
+
+  /**
+   * A real interactive zsh on a pseudo-terminal (zsh/zpty), one for every
+   * case: compinit and the script loaded as documented; per case a line typed
+   * with a Tab, the screen read until the completed line shows ("FOUND n"),
+   * then the line killed (^U) and a marker printed, so the next case reads
+   * only its own screen. Bounded by run()'s timeout: a line that never
+   * shows blocks the read, so that case and the ones after it fail.
+   */
+  let found: string[];
+  const box = makeSandbox();
+  afterAll(() => box.cleanup());
+  beforeAll(async () => {
+    const driver = [
+      'zmodload zsh/zpty',
+      'zpty z zsh -f -i',
+      `zpty -w z 'PS1="> "; bindkey -e; autoload -Uz compinit; compinit -u -D; eval "$(robo completion zsh)"; print RE""ADY'`,
+      "zpty -r z out '*READY*'",
+      'n=0',
+      'for line expected in "$@"; do',
+      '  n=$((n + 1))',
+      '  zpty -w -n z "$line"$\'\\t\'',
+      '  zpty -r z out "*${(b)expected}*" && print -r -- "FOUND $n"',
+      '  zpty -w z $\'\\x15\'"print DO\\"\\"NE$n"',
+      '  zpty -r z out "*DONE$n*"',
+      'done',
+      'zpty -d z',
+    ].join('\n');
+    const args = cases.flatMap(([, line, expected]) => [line, expected]);
+    const result = await run('zsh', ['-f', '-c', driver, 'zsh', ...args], roboOnPath(box), filesIn(box));
+    found = result.stdout.split('\n').filter((line) => line.startsWith('FOUND '));
   });
+
+  it.each(cases.map((entry, index) => [...entry, index] as const))(
+    '%s: %j shows %j',
+    (_what, _line, _expected, index) => {
+      expect(found).toContain(`FOUND ${index + 1}`);
+    },
+  );
 });
 if (!has('zsh'))
   console.warn('completion.e2e: zsh is not installed, so the zsh script was not run (apt-get install zsh)');

@@ -10,7 +10,8 @@
  * backup of the old bytes, and a final undisturbed run succeeds (no lock or
  * half-made clone left blocking it).
  *
- * `npm test` runs a short loop; `npm run test:faults` runs hundreds
+ * `npm test` runs a short loop (4 runs, more until a kill lands between
+ * backup and rename); `npm run test:faults` runs hundreds
  * (ROBO_FAULT_ITERATIONS, ROBO_FAULT_SEED to replay a failure).
  */
 import { spawn } from 'node:child_process';
@@ -23,7 +24,13 @@ import { projectRoot, roboBin, runRobo } from './helpers/robo.js';
 import { makeSandbox } from './helpers/sandbox.js';
 import { seededRandom } from '../src/nightly/time.js';
 
-const ITERATIONS = Number(process.env.ROBO_FAULT_ITERATIONS ?? 12);
+/**
+ * `npm test`'s default, 4: two kills at random moments (start-up: the old bytes stay), then one
+ * as soon as the backup is complete for each team. A kill that comes too late for the rename
+ * adds runs (MAX_EXTRA) until one lands, so 4 proves the claims every time. Most of a run's
+ * time after a kill is robo waiting out the dead run's lock (2 s), so each run counts.
+ */
+const ITERATIONS = Number(process.env.ROBO_FAULT_ITERATIONS ?? 4);
 const SEED = Number(process.env.ROBO_FAULT_SEED ?? 20261121);
 /** Runs added, beyond ITERATIONS, while no kill has landed between backup and rename yet. */
 const MAX_EXTRA = 40;

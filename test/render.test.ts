@@ -6,11 +6,11 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OKTA_KEYS, type Organization, type Team } from '../src/definitions/model.js';
 import { renderAwsConfig } from '../src/render/render.js';
 import { resolveAwsConfig } from '../src/render/resolve.js';
-import { loadWithBotocore } from './helpers/botocore.js';
+import { loadManyWithBotocore, type BotocoreConfig } from './helpers/botocore.js';
 import { projectRoot } from './helpers/robo.js';
 
 const organization = JSON.parse(readFileSync(path.join(projectRoot, 'organization.json'), 'utf8')) as Organization;
@@ -66,10 +66,24 @@ describe('bundled example organisation', () => {
     await expect(render(team, definition)).toMatchFileSnapshot(`__snapshots__/teams/${team}.config`);
   });
 
+  // Every team's file read by one python: botocore's start-up is most of a load.
+  const parsedTeams = new Map<string, BotocoreConfig>();
+  beforeAll(() => {
+    const files = teams.map(([team, definition]) => {
+      const file = path.join(scratch, `${team}.config`);
+      writeFileSync(file, render(team, definition));
+      return file;
+    });
+    for (const [index, result] of loadManyWithBotocore(files).entries()) {
+      if (!result.ok) throw new Error(`botocore refused ${files[index]}: ${result.error}`);
+      parsedTeams.set(teams[index]![0], result.config);
+    }
+  });
+  /** What botocore read from the file render() wrote for this team. */
+  const parsedTeam = (team: string): BotocoreConfig => parsedTeams.get(team)!;
+
   it.each(teams)('botocore reads team %s back exactly as intended', (team, definition) => {
-    const file = path.join(scratch, `${team}.config`);
-    writeFileSync(file, render(team, definition));
-    const parsed = loadWithBotocore(file);
+    const parsed = parsedTeam(team);
     expect(parsed.profiles).toEqual(intended(definition));
     const okta = {
       aws_saml_url: organization.okta.aws_saml_url,
@@ -90,13 +104,11 @@ describe('bundled example organisation', () => {
   });
 
   it('fpa has the hub profile and no spoke access', () => {
-    const fpa = teams.find(([name]) => name === 'fpa')![1];
-    expect(Object.keys(loadWithBotocoreText(render('fpa', fpa)).profiles)).toEqual([organization.hub.profile]);
+    expect(Object.keys(parsedTeam('fpa').profiles)).toEqual([organization.hub.profile]);
   });
 
   it('foundation gets a read-only and an admin profile in every account', () => {
-    const foundation = teams.find(([name]) => name === 'foundation')![1];
-    const profiles = loadWithBotocoreText(render('foundation', foundation)).profiles;
+    const profiles = parsedTeam('foundation').profiles;
     for (const [account, { id }] of Object.entries(organization.accounts)) {
       expect(profiles[`${account}-readonly`]?.role_arn).toBe(`arn:aws:iam::${id}:role/ReadOnly`);
       expect(profiles[`${account}-admin`]?.role_arn).toMatch(new RegExp(`^arn:aws:iam::${id}:role/`));
@@ -162,12 +174,6 @@ describe('render', () => {
     expect(model.spokes.map((spoke) => spoke.region)).toEqual(['ap-south-1', 'eu-west-1', organization.region]);
   });
 });
-
-function loadWithBotocoreText(text: string) {
-  const file = path.join(scratch, `inline-${Math.random().toString(16).slice(2)}.config`);
-  writeFileSync(file, text);
-  return loadWithBotocore(file);
-}
 
 describe("the table of robo's keys (model.ts)", () => {
   it("names exactly the okta keys organization.json's schema accepts, and render writes them in its order", () => {
