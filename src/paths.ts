@@ -58,3 +58,16 @@ export function expandHome(value: string, home: string): string {
 export function packageRoot(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 }
+
+/** A readable name for a source URL in file names (its last two parts), to which callers add a hash so two URLs never share one. */
+export function sourceSlug(url: string): string {
+  const slug = url
+    .replace(/\.git$/, '')
+    .split(/[/:]/)
+    .filter(Boolean)
+    .slice(-2)
+    .join('-')
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .slice(0, 60);
+  return slug || 'source';
+}

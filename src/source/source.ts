@@ -17,7 +17,7 @@ import { mkdir, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promi
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { RoboError, SourceError, UsageError, messageOf } from '../errors.js';
-import { expandHome, packageRoot, resolvePaths } from '../paths.js';
+import { expandHome, packageRoot, resolvePaths, sourceSlug } from '../paths.js';
 import type { Settings } from '../settings.js';
 import {
   gitFailure,
@@ -229,16 +229,7 @@ async function removeLeftovers(dir: string): Promise<void> {
 
 /** One folder per source URL: a readable slug plus a hash, so two URLs never share a clone. */
 export function cacheFolder(cacheDir: string, url: string): string {
-  const slug = url
-    .replace(/\.git$/, '')
-    .split(/[/:]/)
-    .filter(Boolean)
-    .slice(-2)
-    .join('-')
-    .replace(/[^A-Za-z0-9._-]/g, '_')
-    .slice(0, 60);
-  const hash = sha256(url).slice(0, 12);
-  return path.join(cacheDir, 'sources', `${slug || 'source'}-${hash}`);
+  return path.join(cacheDir, 'sources', `${sourceSlug(url)}-${sha256(url).slice(0, 12)}`);
 }
 
 async function freshClone(

@@ -19,6 +19,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UntrustedError, messageOf } from '../errors.js';
+import { sourceSlug } from '../paths.js';
 import { sha256 } from '../system/crypto.js';
 import { gitFailure, GitTimeoutError, runGit, runGitForAnswer, runGitRemote, type RemoteCall } from '../system/git.js';
 import { acquireLock, lockPath } from '../system/lock.js';
@@ -196,18 +197,10 @@ interface Accepted {
 
 /** One file per source and ref: a readable slug plus a hash, as cacheFolder names clones. */
 export function acceptedFile(stateDir: string, source: Pick<TrustedSource, 'url' | 'ref'>): string {
-  const slug = source.url
-    .replace(/\.git$/, '')
-    .split(/[/:]/)
-    .filter(Boolean)
-    .slice(-2)
-    .join('-')
-    .replace(/[^A-Za-z0-9._-]/g, '_')
-    .slice(0, 60);
   return path.join(
     stateDir,
     'accepted',
-    `${slug || 'source'}-${sha256(`${source.url}\n${source.ref ?? 'HEAD'}`).slice(0, 16)}.json`,
+    `${sourceSlug(source.url)}-${sha256(`${source.url}\n${source.ref ?? 'HEAD'}`).slice(0, 16)}.json`,
   );
 }
 
