@@ -476,6 +476,19 @@ describe('the planner agrees with a line-by-line reference (test/helpers/referen
     expect(actual).toEqual(expected);
   });
 
+  // The planner's answer in the reference planner's terms: the bytes, a refusal's line, or the broken markers' lines.
+  const plannedAsReference = (content: string): ReferencePlan => {
+    try {
+      const plan = planConfig(target(content), platform.text, { generated: platform.generated, replace: false });
+      return { kind: 'ok', next: plan.next.toString('latin1'), removed: plan.removed };
+    } catch (error) {
+      if (error instanceof UnmergeableConfigError)
+        return { kind: 'refused', line: Number(/: line (\d+) /.exec(error.message)?.[1]) };
+      const lines = /at line ([\d, ]+);/.exec((error as Error).message)?.[1];
+      return { kind: 'broken', lines: lines ? lines.split(', ').map(Number) : [] };
+    }
+  };
+
   // A file that already holds exactly this block: the planner may tell it is untouched without reading it.
   const holding = fc
     .record({
@@ -493,20 +506,7 @@ describe('the planner agrees with a line-by-line reference (test/helpers/referen
   it('a file already holding the block: same result as the reference', () => {
     fc.assert(
       fc.property(holding, (content) => {
-        const expected: ReferencePlan = referencePlan(content, platform.text, platform.generated);
-        let actual: ReferencePlan;
-        try {
-          const plan = planConfig(target(content), platform.text, { generated: platform.generated, replace: false });
-          actual = { kind: 'ok', next: plan.next.toString('latin1'), removed: plan.removed };
-        } catch (error) {
-          if (error instanceof UnmergeableConfigError)
-            actual = { kind: 'refused', line: Number(/: line (\d+) /.exec(error.message)?.[1]) };
-          else {
-            const lines = /at line ([\d, ]+);/.exec((error as Error).message)?.[1];
-            actual = { kind: 'broken', lines: lines ? lines.split(', ').map(Number) : [] };
-          }
-        }
-        expect(actual).toEqual(expected);
+        expect(plannedAsReference(content)).toEqual(referencePlan(content, platform.text, platform.generated));
       }),
       { seed: 424242, numRuns: 600 },
     );
@@ -515,20 +515,7 @@ describe('the planner agrees with a line-by-line reference (test/helpers/referen
   it('same bytes, same removed sections, same broken markers', () => {
     fc.assert(
       fc.property(file, (content) => {
-        const expected: ReferencePlan = referencePlan(content, platform.text, platform.generated);
-        let actual: ReferencePlan;
-        try {
-          const plan = planConfig(target(content), platform.text, { generated: platform.generated, replace: false });
-          actual = { kind: 'ok', next: plan.next.toString('latin1'), removed: plan.removed };
-        } catch (error) {
-          if (error instanceof UnmergeableConfigError)
-            actual = { kind: 'refused', line: Number(/: line (\d+) /.exec(error.message)?.[1]) };
-          else {
-            const lines = /at line ([\d, ]+);/.exec((error as Error).message)?.[1];
-            actual = { kind: 'broken', lines: lines ? lines.split(', ').map(Number) : [] };
-          }
-        }
-        expect(actual).toEqual(expected);
+        expect(plannedAsReference(content)).toEqual(referencePlan(content, platform.text, platform.generated));
       }),
       { seed: 424242, numRuns: 600 },
     );
