@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { exampleTree, fileUrl, makeDotfilesRepo } from './helpers/git.js';
 import { projectRoot, runRobo, runRoboBinary } from './helpers/robo.js';
 import { makeSandbox } from './helpers/sandbox.js';
 
@@ -36,6 +37,28 @@ describe('robo', () => {
   it('--version prints the package version', async () => {
     const result = await runRoboBinary(['--version'], { env: box.env });
     expect(result.stdout.trim()).toBe(version);
+  });
+
+  it('the built executable loads each library kept beside the bundle (dist/vendor/) where a task needs it', async () => {
+    // In-process tests run the sources; only the binary shows a library file missing or its exports lost.
+    const repo = makeDotfilesRepo(path.join(box.root, 'vendor-dotfiles'), {
+      ...exampleTree(),
+      'robo.yml': 'hello:\n  summary: Say hello\n  command: echo hello\n',
+    });
+    const env = { ...box.env, ROBO_DOTFILES_REPO: fileUrl(repo) };
+    // simple-git (the clone), jsonc-parser (the definitions), proper-lockfile (the write).
+    const written = await runRoboBinary(['aws.config', '--team', 'platform'], { env });
+    expect(written.stderr + written.stdout).toContain('successfully updated');
+    expect(written.code).toBe(0);
+    // diff
+    writeFileSync(box.awsConfig, readFileSync(box.awsConfig, 'utf8').replace(/^region = .*$/m, 'region = xx-east-9'));
+    const diff = await runRoboBinary(['aws.config', '--team', 'platform', '--dry-run', '--diff'], { env });
+    expect(diff.code).toBe(6);
+    expect(diff.stdout).toMatch(/^-region = xx-east-9$/m);
+    // yaml (robo.yml of the clone)
+    const listed = await runRoboBinary([], { env });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^ {2}hello +– Say hello$/m);
   });
 
   it('the bundle carries the version, not package.json with its devDependencies', () => {

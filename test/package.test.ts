@@ -120,7 +120,11 @@ describe('the packed and installed package', () => {
     expect(files.filter((file) => /\.map$|\.cache$|bench|^scripts\/|^src\/|^test\/|node_modules/.test(file))).toEqual(
       [],
     );
-    expect(readdirSync(path.join(installed, 'dist'))).toEqual(['robo.cjs']);
+    // The bundle, and the large libraries only some tasks load (scripts/build.mjs).
+    expect(readdirSync(path.join(installed, 'dist'))).toEqual(['robo.cjs', 'vendor']);
+    expect(readdirSync(path.join(installed, 'dist', 'vendor')).sort()).toEqual(
+      ['diff.cjs', 'jsonc-parser.cjs', 'proper-lockfile.cjs', 'simple-git.cjs', 'yaml.cjs'].sort(),
+    );
     expect(new Set(files.map((file) => file.split('/')[0]))).toEqual(
       new Set(['README.md', 'bin', 'dist', 'organization.json', 'package.json', 'robo.yml', 'schemas', 'teams']),
     );
@@ -200,6 +204,8 @@ describe('the packed and installed package', () => {
       const list = run(['help']);
       expect(list.code).toBe(0);
       expect(list.stdout).toMatch(/^ {2}aws\.config +– /m);
+      // A task of the bundled robo.yml: reading it loads dist/vendor/yaml.cjs.
+      expect(list.stdout).toMatch(/^ {2}whoami +– /m);
       const help = run(['help', 'aws.config']);
       expect(help.code).toBe(0);
       expect(help.stdout).toContain('robo aws.config [--team TEAM]');
