@@ -156,6 +156,7 @@ const ROWS: Row[] = [
     stdout: 'yo!\n',
     code: 0,
   },
+  // RunScript: yo.js is executable, so its #!/usr/bin/env node line runs it.
   {
     example: 'scripts: js',
     fixture: 'scripts',
@@ -192,6 +193,7 @@ const ROWS: Row[] = [
     code: 0,
     pending: 'yamlcli: ./robo.yml in the working folder',
   },
+  // RunCommand: sh -c "echo world" sh.
   {
     example: 'commands',
     fixture: 'readme-commands',
@@ -200,6 +202,7 @@ const ROWS: Row[] = [
     stdout: 'world\n',
     code: 0,
   },
+  // YAML's | keeps the newline between the lines; RunCommand hands the whole text to sh -c.
   {
     example: 'multi-line commands',
     fixture: 'readme-multiline',
@@ -245,6 +248,7 @@ const ROWS: Row[] = [
     stdout: 'script.sh in home with 1 argument(s): x\n',
     code: 0,
   },
+  // RunScript: the file has its executable bit, so it is run itself, through its #! line.
   {
     example: 'script with #!',
     fixture: 'readme-shebang',
@@ -285,6 +289,7 @@ const ROWS: Row[] = [
     ],
     code: 0,
   },
+  // cli.List's default template; the summaries have no template in them.
   {
     example: 'variables: list',
     fixture: 'readme-variables',
@@ -374,6 +379,7 @@ const ROWS: Row[] = [
     stdout: '$HOME\n',
     code: 0,
   },
+  // interpolation.Tasks templates each env entry: AWS_PROFILE=eng-stage (aws is the test's stand-in).
   {
     example: 'env: variables in env',
     fixture: 'readme-env-variables',
@@ -417,6 +423,7 @@ const ROWS: Row[] = [
     difference: 'built-in tasks are in .Tasks too',
     pending: 'tmpl: templates.list',
   },
+  // The Readme's verbose template: a blank line, then name, summary and usage lines per task (cyan plain off a terminal).
   {
     example: 'templates: verbose list',
     fixture: 'readme-templates-verbose',
@@ -549,7 +556,7 @@ describe('tj/robo examples run through robo', () => {
   });
 });
 
-/** What tj/robo prints, as the table shows it. */
+/** The Output cell: what tj/robo prints (robo's answer where the row differs). */
 function expected(row: Row): string {
   const code = (text: string) => `\`${text.replace(/\n/g, '⏎').replace(/\|/g, '\\|')}\``;
   if (row.stdout !== undefined) return row.stdout === '' ? '(nothing)' : code(row.stdout);
