@@ -22,6 +22,8 @@ class Unresolvable extends Error {
   constructor(
     readonly path: string,
     message: string,
+    /** Says the problem once: a cycle is the same from whichever of its variables it is reached. */
+    readonly key = message,
   ) {
     super(message);
   }
@@ -43,7 +45,11 @@ export function resolveVariables(
     const start = resolving.indexOf(path);
     if (start !== -1) {
       const cycle = [...resolving.slice(start), path];
-      throw new Unresolvable(cycle[0]!, `variables: ${cycle.join(' → ')} is a cycle: each uses the next`);
+      throw new Unresolvable(
+        cycle[0]!,
+        `variables: ${cycle.join(' → ')} is a cycle: each uses the next`,
+        [...new Set(cycle)].sort().join(' '),
+      );
     }
     resolving.push(path);
     try {
@@ -64,8 +70,8 @@ export function resolveVariables(
       resolve(path, text);
     } catch (error) {
       if (!(error instanceof Unresolvable)) throw error;
-      if (said.has(error.message)) continue; // one cycle, reached from each of its variables
-      said.add(error.message);
+      if (said.has(error.key)) continue; // one cycle, reached from each of its variables
+      said.add(error.key);
       problems.push({ path: error.path, message: error.message });
     }
   }
