@@ -192,7 +192,7 @@ describe('before and after steps', () => {
     ],
     ['before:\n  - {}', 2, 'before step #1: nothing to run: give it a command, a script or an exec'],
     ['before:\n  - command: [a]', 2, 'before step #1: command must be text'],
-    ['before:\n  - command: "{{ .nope }}"', 2, 'before: template {{ .nope }} names an undefined variable nope'],
+    ['before:\n  - command: "{{ .nope }}"', 2, 'before step #1: template {{ .nope }} names an undefined variable nope'],
     ['t:\n  command: c\n  after: {command: x}', 3, 'task t: after must be a list of steps'],
     ['t:\n  command: c\n  before:\n    - command: ok\n    - script: ""', 5, 'task t: before step #2: script is empty'],
   ])('%j is refused with its line', (text, line, message) => {

@@ -171,15 +171,9 @@ export function parseRoboFile(text: string, file: string, options: ParseOptions)
       });
   }
 
-  const expandStep = (where: string) => (entry: { value: string; line: number }) => {
-    const expanded = expand(entry.value, result.variables);
-    if (expanded.ok) return expanded.text;
-    result.errors.push({ line: entry.line, message: `${where}: ${expanded.message}` });
-    return '';
-  };
   for (const key of ['before', 'after'] as const) {
     const pair = root.items.find((item) => isScalar(item.key) && item.key.value === key);
-    if (pair) result[key] = parseSteps(key, pair, result.errors, lineOf, expandStep(key));
+    if (pair) result[key] = parseSteps(key, pair, result.variables, result.errors, lineOf);
   }
 
   for (const pair of root.items) {
@@ -312,7 +306,7 @@ function parseTask(
           errors.push({ line: lineOf(item), message: `task ${name}: env entry ${JSON.stringify(value)} is not K=V` });
         else {
           env.push(value);
-          envTemplates.push(String((item as { value: unknown }).value));
+          envTemplates.push(isScalar(item) ? String(item.value) : '');
         }
       }
     }
@@ -321,14 +315,7 @@ function parseTask(
   const usage = templated(text('usage'));
   const steps = (key: 'before' | 'after') => {
     const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
-    const where = `task ${name}: ${key}`;
-    return pair ? parseSteps(where, pair, errors, lineOf, (entry) => stepTemplated(where, entry)) : [];
-  };
-  const stepTemplated = (where: string, entry: { value: string; line: number }): string => {
-    const expanded = expand(entry.value, file.variables);
-    if (expanded.ok) return expanded.text;
-    errors.push({ line: entry.line, message: `${where}: ${expanded.message}` });
-    return '';
+    return pair ? parseSteps(`task ${name}: ${key}`, pair, file.variables, errors, lineOf) : [];
   };
   const beforeSteps = steps('before');
   const afterSteps = steps('after');
@@ -355,9 +342,9 @@ function parseTask(
 function parseSteps(
   where: string,
   pair: Pair,
+  variables: Variables,
   errors: RoboFileProblem[],
   lineOf: (node: Node | Pair | null | undefined) => number,
-  templated: (entry: { value: string; line: number }) => string,
 ): RoboStep[] {
   const list = pair.value as Node | null;
   if (!isSeq(list)) {
@@ -391,10 +378,10 @@ function parseSteps(
     }
     const node = item.get(kind, true) as Node & { value: unknown };
     const template = String(node.value);
-    const run = templated({ value: template, line: lineOf(node) });
-    if (errors.length > failed) return;
-    if (run.trim() === '') errors.push({ line: lineOf(node), message: `${label}: ${kind} is empty` });
-    else steps.push({ line, kind, run, template });
+    const run = expand(template, variables);
+    if (!run.ok) errors.push({ line: lineOf(node), message: `${label}: ${run.message}` });
+    else if (run.text.trim() === '') errors.push({ line: lineOf(node), message: `${label}: ${kind} is empty` });
+    else steps.push({ line, kind, run: run.text, template });
   });
   return steps;
 }
