@@ -225,6 +225,13 @@ describe('$(…) expressions', () => {
     expect(variables.stderr).toContain(`${file}:3: variable broken`);
   });
 
+  it("a failing one in a list is named with the list's line", async () => {
+    const { robo, file } = setup(() => 'variables:\n  ok: 1\n  items:\n    - fine\n    - $(exit 4)\n');
+    const result = await robo('variables', '--eval');
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`${file}:3: variable items.1: $(exit 4) failed (exit 4)`);
+  });
+
   it('a cycle of variables is a robo.yml problem for tasks (exit 3) and for teams.validate', async () => {
     const { robo, box, dir, file } = setup(() => 'variables:\n  a: "{{ .b }}"\n  b: "{{ .a }}"\nt:\n  command: c\n');
     const result = await robo('t');

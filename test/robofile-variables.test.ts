@@ -96,6 +96,7 @@ describe('$(…) expressions', () => {
     const count = path.join(dir, 'count');
     const variables = evaluatingVariables(
       { a: `$(echo run >> ${count}; printf 'x\\n\\n')`, b: 'plain', c: `<$(echo run >> ${count}; printf 'x\\n\\n')>` },
+      [],
       { PATH: process.env.PATH },
       dir,
     );
@@ -110,12 +111,26 @@ describe('$(…) expressions', () => {
   it('run with $SHELL, or sh when SHELL is unset', () => {
     const dir = tempDir();
     const shell = { PATH: process.env.PATH, SHELL: '/bin/sh' };
-    expect(evaluatingVariables({ s: '$(echo "$0")' }, shell, dir).s).toBe('/bin/sh');
-    expect(evaluatingVariables({ s: '$(echo "$0")' }, { PATH: process.env.PATH }, dir).s).toBe('sh');
+    expect(evaluatingVariables({ s: '$(echo "$0")' }, [], shell, dir).s).toBe('/bin/sh');
+    expect(evaluatingVariables({ s: '$(echo "$0")' }, [], { PATH: process.env.PATH }, dir).s).toBe('sh');
+  });
+
+  it('never in built-in variables: a folder may be named $(…)', () => {
+    const dir = tempDir();
+    const made = path.join(dir, 'made');
+    const builtins = { robo: { path: `/x/$(touch ${made})` } };
+    const variables = evaluatingVariables(builtins, ['robo'], { PATH: process.env.PATH }, dir);
+    expect((variables.robo as { path: string }).path).toBe(`/x/$(touch ${made})`);
+    expect(() => readFileSync(made)).toThrow();
+    const file = parseRoboFile('t:\n  command: cd {{ .robo.path }}\n', '/d/robo.yml', { ...options, builtins });
+    expect(evaluateRun(file, file.tasks.get('t')!, { PATH: process.env.PATH }, dir).task.run).toBe(
+      `cd /x/$(touch ${made})`,
+    );
+    expect(() => readFileSync(made)).toThrow();
   });
 
   it('a failing command throws from the read, naming the variable', () => {
-    const variables = evaluatingVariables({ m: { bad: '$(exit 5)' } }, { PATH: process.env.PATH }, tempDir(), {
+    const variables = evaluatingVariables({ m: { bad: '$(exit 5)' } }, [], { PATH: process.env.PATH }, tempDir(), {
       stderr: undefined,
     });
     const read = () => (variables.m as Record<string, unknown>).bad;

@@ -159,7 +159,7 @@ async function printVariables(
   ]);
   const rows = options.eval
     ? await withExpressions(file, () =>
-        flatten(evaluatingVariables(file.variables, options.env, options.cwd, options.io)),
+        flatten(evaluatingVariables(file.variables, file.builtinVariables, options.env, options.cwd, options.io)),
       )
     : flatten(file.variables);
   if (globals.json) return reporter.json({ ok: true, variables: Object.fromEntries(rows) });

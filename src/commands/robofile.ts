@@ -175,7 +175,10 @@ export async function withExpressions<T>(roboFile: RoboFile, evaluate: () => T):
     return evaluate();
   } catch (error) {
     if (!(error instanceof ExpressionFailure)) throw error;
-    const line = roboFile.variableLines.get(error.path) ?? 1;
+    // An item of a list has no line of its own: the list's.
+    let path = error.path;
+    while (!roboFile.variableLines.has(path) && path.includes('.')) path = path.slice(0, path.lastIndexOf('.'));
+    const line = roboFile.variableLines.get(path) ?? 1;
     throw new DefinitionsError(`${roboFile.file}:${line}: ${error.message}; nothing was run`, []);
   }
 }

@@ -8,7 +8,7 @@
  * help, completion and the built-ins run none.
  */
 import { spawnSync } from 'node:child_process';
-import { mirrorOf } from './variables.js';
+import { mirrorOf, texts } from './variables.js';
 import { expand, type Variables } from './template.js';
 import type { RoboFile, RoboStep, RoboTask } from './parse.js';
 
@@ -59,20 +59,21 @@ export function hasExpression(text: string): boolean {
   return expressionsIn(text).length > 0;
 }
 
-/** Whether any text of the variables holds an expression: without one, nothing needs evaluating. */
-export function holdsExpressions(variables: unknown): boolean {
-  if (typeof variables === 'string') return hasExpression(variables);
-  if (variables === null || typeof variables !== 'object') return false;
-  return Object.values(variables as Variables).some(holdsExpressions);
+/** Whether any text of the variables (but the `fixed` ones) holds an expression: without one, nothing needs evaluating. */
+export function holdsExpressions(variables: Variables, fixed: readonly string[] = []): boolean {
+  return texts(variables, '', fixed).some(([, text]) => hasExpression(text));
 }
 
 /**
  * The variables with each text that holds expressions replaced, on first
  * read, by its evaluated form (each distinct command runs once per run).
- * A failing command throws ExpressionFailure from the read.
+ * A failing command throws ExpressionFailure from the read. `fixed` names
+ * top-level variables taken as they are: the built-in ones (robo.path may
+ * hold anything a folder name can).
  */
 export function evaluatingVariables(
   variables: Variables,
+  fixed: readonly string[],
   env: NodeJS.ProcessEnv,
   cwd: string,
   stdio: ExpressionStdio = {},
@@ -86,7 +87,7 @@ export function evaluatingVariables(
     outputs.set(command, text);
     return text;
   };
-  return mirrorOf(variables, '', (path, text) => {
+  const evaluate = (path: string, text: string) => {
     const known = evaluated.get(path);
     if (known !== undefined) return known;
     let result = '';
@@ -98,7 +99,8 @@ export function evaluatingVariables(
     result += text.slice(from);
     evaluated.set(path, result);
     return result;
-  });
+  };
+  return mirrorOf(variables, '', evaluate, fixed);
 }
 
 /** Run one expression's command, synchronously: a getter cannot wait. */
@@ -147,8 +149,8 @@ export function evaluateRun(
   stdio: ExpressionStdio = {},
 ): EvaluatedRun {
   const global = { before: roboFile.before, after: roboFile.after };
-  if (!holdsExpressions(roboFile.variables)) return { task, global };
-  const variables = evaluatingVariables(roboFile.variables, env, cwd, stdio);
+  if (!holdsExpressions(roboFile.variables, roboFile.builtinVariables)) return { task, global };
+  const variables = evaluatingVariables(roboFile.variables, roboFile.builtinVariables, env, cwd, stdio);
   const again = (template: string): string => {
     const expanded = expand(template, variables);
     // The same text expanded without a problem at load; only a value read through a getter differs.

@@ -55,6 +55,8 @@ export interface RoboFile {
   variables: Variables;
   /** The line of each variable the file sets, by path (a.b for nested ones). */
   variableLines: Map<string, number>;
+  /** Top-level names of the built-in variables (robo, user): values, never templates or $(…). */
+  builtinVariables: readonly string[];
   /** Global steps, run around every task. */
   before: RoboStep[];
   after: RoboStep[];
@@ -102,6 +104,7 @@ export function parseRoboFile(text: string, file: string, options: ParseOptions)
     tasks: new Map(),
     variables: { ...options.builtins },
     variableLines: new Map(),
+    builtinVariables: Object.keys(options.builtins),
     before: [],
     after: [],
     errors: [],
@@ -162,7 +165,7 @@ export function parseRoboFile(text: string, file: string, options: ParseOptions)
         });
     }
     if (isMap(value)) recordLines(value, '', result.variableLines, lineOf);
-    const resolved = resolveVariables(result.variables, Object.keys(options.builtins));
+    const resolved = resolveVariables(result.variables, result.builtinVariables);
     result.variables = resolved.variables;
     for (const problem of resolved.problems)
       result.errors.push({
