@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { evaluateRun, evaluatingVariables, expressionsIn, ExpressionFailure } from '../src/robofile/expressions.js';
 import { parseRoboFile } from '../src/robofile/parse.js';
+import { MAX_CHAIN } from '../src/robofile/variables.js';
 
 const options = {
   reserved: (name: string) => ['aws.config', 'help'].includes(name),
@@ -65,6 +66,21 @@ describe('variables that use variables', () => {
     const file = parse('variables:\n  a: "{{ .b }}"\n  b: "{{ .nope }}"\n');
     expect(file.errors).toEqual([
       { line: 3, message: expect.stringContaining('variables: b: template {{ .nope }} names an undefined variable') },
+    ]);
+  });
+
+  it(`chains at most ${MAX_CHAIN} variables, said once`, () => {
+    const chain = (length: number) =>
+      Array.from({ length }, (_, index) => `  a${index}: "{{ .a${index + 1} }}"\n`).join('') + `  a${length}: end\n`;
+    expect(parse(`variables:\n${chain(MAX_CHAIN - 1)}t:\n  command: echo {{ .a0 }}\n`).tasks.get('t')?.run).toBe(
+      'echo end',
+    );
+    // 2,500 (2,000 did) would overflow the stack without the bound.
+    expect(parse(`variables:\n${chain(2500)}`).errors).toEqual([
+      {
+        line: 2,
+        message: `variables: a0 goes through more than ${MAX_CHAIN} variables (a0 → a1 → a2 → …): robo.yml may chain at most ${MAX_CHAIN}`,
+      },
     ]);
   });
 

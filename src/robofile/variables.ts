@@ -11,6 +11,13 @@
  */
 import { expand, type Variables } from './template.js';
 
+/**
+ * How many variables one may go through: each is a few frames of recursion
+ * (expand, a getter, resolve), and a 64 KiB robo.yml could chain 3,000 of
+ * them, past the stack.
+ */
+export const MAX_CHAIN = 100;
+
 export interface VariableProblem {
   /** The variable (a.b for nested ones) where the problem shows. */
   path: string;
@@ -51,6 +58,12 @@ export function resolveVariables(
         [...new Set(cycle)].sort().join(' '),
       );
     }
+    if (resolving.length >= MAX_CHAIN)
+      throw new Unresolvable(
+        resolving[0]!,
+        `variables: ${resolving[0]} goes through more than ${MAX_CHAIN} variables (${resolving.slice(0, 3).join(' → ')} → …): robo.yml may chain at most ${MAX_CHAIN}`,
+        'too deep',
+      );
     resolving.push(path);
     try {
       const result = expand(text, mirror);
