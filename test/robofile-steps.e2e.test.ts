@@ -4,11 +4,13 @@
  * own or the first failing step's, and an expression that creates a file
  * proves that nothing but running a task that uses it runs it.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exampleTree, writeTree } from './helpers/git.js';
-import { runRobo } from './helpers/robo.js';
+import { roboBin, runRobo } from './helpers/robo.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
 
 const sandboxes: Sandbox[] = [];
@@ -103,6 +105,40 @@ describe('before and after steps', () => {
     expect(logged().map((line) => line.split(' ')[0])).toEqual(ran);
     for (const line of reported) expect(result.stderr).toContain(`${file}:${line}`);
     expect(result.stderr.split('\n').filter((line) => line.includes('failed (exit'))).toHaveLength(reported.length);
+  });
+
+  it('SIGTERM goes to the step running; the task and the after steps still run (binary)', async () => {
+    const { box, file, logged } = setup((log) =>
+      [
+        't:',
+        `  command: echo t >> ${log}`,
+        '  before:',
+        '    - command: |',
+        `        trap 'echo got-term >> ${log}; exit 7' TERM`,
+        '        echo started',
+        '        i=0',
+        '        while [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done',
+        `        echo timeout >> ${log}`,
+        '  after:',
+        `    - command: echo ta >> ${log}`,
+        '',
+      ].join('\n'),
+    );
+    const child = spawn(process.execPath, [roboBin, '--tasks', file, 't'], {
+      env: box.env,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const exited = once(child, 'exit');
+    // The step says when its trap is set: no clock.
+    let output = '';
+    for await (const chunk of child.stdout) {
+      output += String(chunk);
+      if (output.includes('started')) break;
+    }
+    child.kill('SIGTERM');
+    const [code] = (await exited) as [number | null];
+    expect(code).toBe(7);
+    expect(logged()).toEqual(['got-term', 't', 'ta']);
   });
 
   it('a step that cannot start is reported and the rest runs (exit 3)', async () => {
