@@ -149,7 +149,6 @@ async function printVariables(
   options: GlobalArgs & { eval: boolean; env: NodeJS.ProcessEnv; cwd: string; io: RunIo },
   reporter: Reporter,
 ): Promise<void> {
-  const globals = options;
   if (!file)
     throw new UsageError('no robo.yml: pass --tasks FILE, set ROBO_TASKS, or add robo.yml to the dotfiles source');
   requireValid(file);
@@ -162,7 +161,7 @@ async function printVariables(
         flatten(evaluatingVariables(file.variables, file.builtinVariables, options.env, options.cwd, options.io)),
       )
     : flatten(file.variables);
-  if (globals.json) return reporter.json({ ok: true, variables: Object.fromEntries(rows) });
+  if (options.json) return reporter.json({ ok: true, variables: Object.fromEntries(rows) });
   const width = Math.max(...rows.map(([name]) => name.length));
   reporter.print(rows.map(([name, value]) => `  ${name.padEnd(width)} = ${value}`).join('\n'));
 }

@@ -6,8 +6,7 @@
 import path from 'node:path';
 import { DefinitionsError, ExitCode, ExitSignal, UsageError } from '../errors.js';
 import { suggestName } from '../validate/regions.js';
-import type { RoboFile, RoboFileProblem, RoboTask } from '../robofile/parse.js';
-import type { RoboStep } from '../robofile/parse.js';
+import type { RoboFile, RoboFileProblem, RoboStep, RoboTask } from '../robofile/parse.js';
 import type { TaskStdio } from '../robofile/run.js';
 import { BUILTIN_TASKS } from '../cli/tasks.js';
 import type { Reporter } from '../ui.js';

@@ -160,12 +160,12 @@ export function evaluateRun(
   const steps = (list: readonly RoboStep[]) => list.map((step) => ({ ...step, run: again(step.template) }));
   // In the order they run, so their expressions run in that order too.
   const globalBefore = steps(global.before);
-  const env_ = task.template.env.map(again);
+  const envEntries = task.template.env.map(again);
   const before = steps(task.before);
   const run = again(task.template.run);
   const after = steps(task.after);
   return {
     global: { before: globalBefore, after: steps(global.after) },
-    task: { ...task, env: env_, before, run, after },
+    task: { ...task, env: envEntries, before, run, after },
   };
 }
