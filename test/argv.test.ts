@@ -87,8 +87,9 @@ describe('parseCommandLine: what else a command line can ask', () => {
     [['aws.config', '-h'], { kind: 'help', task: 'aws.config', globals: GLOBALS }],
     [['help', 'deploy'], { kind: 'help', task: 'deploy', globals: GLOBALS }],
     [['--help', 'deploy'], { kind: 'help', task: 'deploy', globals: GLOBALS }],
-    [['variables'], { kind: 'variables', globals: GLOBALS }],
-    [['variables', '--tasks', 'x.yml'], { kind: 'variables', globals: { ...GLOBALS, tasks: 'x.yml' } }],
+    [['variables'], { kind: 'variables', eval: false, globals: GLOBALS }],
+    [['variables', '--eval'], { kind: 'variables', eval: true, globals: GLOBALS }],
+    [['variables', '--tasks', 'x.yml'], { kind: 'variables', eval: false, globals: { ...GLOBALS, tasks: 'x.yml' } }],
     [['completion'], { kind: 'completion', shell: undefined, globals: GLOBALS }],
     [['completion', 'zsh'], { kind: 'completion', shell: 'zsh', globals: GLOBALS }],
     // A robo.yml task gets everything after its name untouched, robo's own flags and --help included.

@@ -96,7 +96,11 @@ describe('what completes where (bash answers: filtered by what is typed)', () =>
     ['a free-text value has no candidates', ['aws.config', '--ref', ''], []],
     ['before the task: only the global options', ['--'], LEADING_GLOBALS],
     ['the tasks file, before the task', ['--t'], ['--tasks']],
-    ['the tasks file, after a reserved word', ['variables', '--'], LEADING_GLOBALS],
+    [
+      'the tasks file and its own --eval, after a reserved word',
+      ['variables', '--'],
+      ['--eval', ...LEADING_GLOBALS].sort(),
+    ],
     ['help takes a task, not a reserved word', ['help', ''], [...BUILTIN_NAMES, ...EXAMPLE_TASKS].sort()],
     ['help takes one task', ['help', 'aws.config', ''], []],
     ['completion takes a shell', ['completion', ''], ['bash', 'fish', 'zsh']],

@@ -21,7 +21,8 @@ export type CommandLine =
   /** `robo help TASK`, `robo TASK --help` (TASK may be robo.yml's); `robo --help`: robo's own usage (no task). */
   | { kind: 'help'; task: string | undefined; globals: GlobalArgs }
   | { kind: 'builtin'; task: AnyTask; args: ParsedArgs; globals: GlobalArgs }
-  | { kind: 'variables'; globals: GlobalArgs }
+  /** `robo variables [--eval]`: --eval runs their $(…) expressions. */
+  | { kind: 'variables'; eval: boolean; globals: GlobalArgs }
   | { kind: 'completion'; shell: string | undefined; globals: GlobalArgs }
   /** A robo.yml task, which gets every argument after its name untouched. */
   | { kind: 'shared'; name: string; args: string[]; globals: GlobalArgs };
@@ -55,7 +56,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     const task = positionals.task;
     return task === undefined ? { kind: 'list', globals } : { kind: 'help', task, globals };
   }
-  if (name === 'variables') return { kind: 'variables', globals };
+  if (name === 'variables') return { kind: 'variables', eval: values.eval === true, globals };
   if (name === 'completion') return { kind: 'completion', shell: positionals.shell, globals };
   const task = command as AnyTask;
   return { kind: 'builtin', task, args: { ...defaultsOf(task), ...values, ...positionals }, globals };

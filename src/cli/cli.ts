@@ -15,6 +15,7 @@ import {
   taskList,
   unknownTaskFromClone,
   warnAbout,
+  withExpressions,
 } from '../commands/robofile.js';
 import type { GlobalArgs } from '../commands/types.js';
 import { completionScript } from '../completion/scripts.js';
@@ -89,7 +90,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
         });
         break;
       case 'variables':
-        await printVariables(await tasksFile(), globals, reporter);
+        await printVariables(await tasksFile(), { ...globals, eval: line.eval, env, cwd, io }, reporter);
         break;
       case 'completion':
         reporter.print(completionScript(line.shell, env));
@@ -99,7 +100,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
         if (file) requireValid(file); // a broken robo.yml runs nothing, and says why
         const task = findSharedTask(file, line.name);
         if (!task) throw await unknownTaskFromClone(line.name, file, env);
-        await runSharedTask(file!, task, line.args, env, cwd, io);
+        await runSharedTask(file!, task, line.args, env, cwd, reporter, io);
         break;
       }
     }
@@ -139,17 +140,28 @@ async function printHelp(
   if (file) requireValid(file);
   const task = findSharedTask(file, name);
   if (!task) throw await unknownTaskFromClone(name, file, env);
-  reporter.print(sharedTaskHelp(task));
+  reporter.print(sharedTaskHelp(task, file));
 }
 
-/** `robo variables`: robo.yml's variables, built-in ones included. */
-async function printVariables(file: RoboFile | undefined, globals: GlobalArgs, reporter: Reporter): Promise<void> {
+/** `robo variables`: robo.yml's variables, built-in ones included; $(…) run only with --eval. */
+async function printVariables(
+  file: RoboFile | undefined,
+  options: GlobalArgs & { eval: boolean; env: NodeJS.ProcessEnv; cwd: string; io: RunIo },
+  reporter: Reporter,
+): Promise<void> {
   if (!file)
     throw new UsageError('no robo.yml: pass --tasks FILE, set ROBO_TASKS, or add robo.yml to the dotfiles source');
   requireValid(file);
-  const { flatten } = await import('../robofile/template.js');
-  const rows = flatten(file.variables);
-  if (globals.json) return reporter.json({ ok: true, variables: Object.fromEntries(rows) });
+  const [{ flatten }, { evaluatingVariables }] = await Promise.all([
+    import('../robofile/template.js'),
+    import('../robofile/expressions.js'),
+  ]);
+  const rows = options.eval
+    ? await withExpressions(file, () =>
+        flatten(evaluatingVariables(file.variables, file.builtinVariables, options.env, options.cwd, options.io)),
+      )
+    : flatten(file.variables);
+  if (options.json) return reporter.json({ ok: true, variables: Object.fromEntries(rows) });
   const width = Math.max(...rows.map(([name]) => name.length));
   reporter.print(rows.map(([name, value]) => `  ${name.padEnd(width)} = ${value}`).join('\n'));
 }

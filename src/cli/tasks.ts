@@ -46,7 +46,15 @@ export const RESERVED_COMMANDS = [
     name: 'variables',
     aliases: [],
     summary: "Show robo.yml's variables",
-    usage: "robo variables\n\nThe variables robo.yml's tasks can use, built-in ones included, with their values.",
+    usage:
+      "robo variables [--eval]\n\nThe variables robo.yml's tasks can use, built-in ones included, with their values. A $(…) command expression is shown as written unless --eval runs it.",
+    options: {
+      eval: {
+        type: 'boolean',
+        default: false,
+        describe: 'Run the $(…) command expressions and show their output (a task runs those it uses)',
+      },
+    },
   },
   {
     name: 'completion',

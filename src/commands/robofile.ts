@@ -4,9 +4,9 @@
  * arguments untouched.
  */
 import path from 'node:path';
-import { DefinitionsError, ExitSignal, UsageError } from '../errors.js';
+import { DefinitionsError, ExitCode, ExitSignal, UsageError } from '../errors.js';
 import { suggestName } from '../validate/regions.js';
-import type { RoboFile, RoboFileProblem, RoboTask } from '../robofile/parse.js';
+import type { RoboFile, RoboFileProblem, RoboStep, RoboTask } from '../robofile/parse.js';
 import type { TaskStdio } from '../robofile/run.js';
 import { BUILTIN_TASKS } from '../cli/tasks.js';
 import type { Reporter } from '../ui.js';
@@ -110,11 +110,21 @@ export async function unknownTaskFromClone(
   return new UsageError(error.message, [...error.details, hint]);
 }
 
-/** `robo help TASK` for a shared task: usage, summary, examples. */
-export function sharedTaskHelp(task: RoboTask): string {
+/** `robo help TASK` for a shared task: usage, summary, what runs (steps around it included), examples. */
+export function sharedTaskHelp(
+  task: RoboTask,
+  global: { before: readonly RoboStep[]; after: readonly RoboStep[] } = { before: [], after: [] },
+): string {
   const lines = [`robo ${task.name}${task.usage ? ` ${task.usage}` : ''}`, ''];
   if (task.summary) lines.push(task.summary, '');
-  lines.push(`Runs (${task.kind}): ${task.run}`);
+  const step = (when: string, marked: string) => (item: RoboStep) => `${when} (${item.kind}${marked}): ${item.run}`;
+  lines.push(
+    ...global.before.map(step('Before', ', global')),
+    ...task.before.map(step('Before', '')),
+    `Runs (${task.kind}): ${task.run}`,
+    ...task.after.map(step('After', '')),
+    ...global.after.map(step('After', ', global')),
+  );
   if (task.env.length > 0) lines.push(`Environment: ${task.env.join(' ')}`);
   if (task.examples.length > 0) {
     lines.push('', 'Examples:');
@@ -123,24 +133,51 @@ export function sharedTaskHelp(task: RoboTask): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Run a shared task; its exit code becomes robo's. */
+/**
+ * Run a shared task with the steps around it. robo's exit code is the
+ * task's own if it failed, else the first failing step's; each failing step
+ * is reported as it fails. A failing $(…) expression runs nothing (exit 3).
+ */
 export async function runSharedTask(
   roboFile: RoboFile,
   task: RoboTask,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   cwd: string,
+  reporter: Reporter,
   stdio: TaskStdio = {},
 ): Promise<void> {
-  const { runTask } = await import('../robofile/run.js');
-  let code: number;
-  try {
-    code = await runTask(task, args, roboFile.file, env, cwd, stdio);
-  } catch (error) {
+  const [{ runWithSteps }, { evaluateRun }] = await Promise.all([
+    import('../robofile/run.js'),
+    import('../robofile/expressions.js'),
+  ]);
+  const planned = await withExpressions(roboFile, () => evaluateRun(roboFile, task, env, cwd, stdio));
+  const result = await runWithSteps(planned.task, planned.global, args, roboFile.file, env, cwd, stdio, (failure) =>
+    reporter.error(
+      `${roboFile.file}:${failure.line}: ${failure.label} ${failure.error ? `could not start: ${failure.error.message}` : `failed (exit ${failure.code})`}`,
+    ),
+  );
+  if (result.task instanceof Error)
     throw new DefinitionsError(
-      `${roboFile.file}:${task.line}: task ${task.name} could not start: ${(error as Error).message}`,
+      `${roboFile.file}:${task.line}: task ${task.name} could not start: ${result.task.message}`,
       [],
     );
+  if (result.task !== 0) throw new ExitSignal(result.task);
+  const first = result.failures[0];
+  if (first) throw new ExitSignal(first.code ?? ExitCode.invalidDefinitions);
+}
+
+/** `evaluate()`, with a failing $(…) expression turned into a robo.yml problem naming the variable and its line. */
+export async function withExpressions<T>(roboFile: RoboFile, evaluate: () => T): Promise<T> {
+  const { ExpressionFailure } = await import('../robofile/expressions.js');
+  try {
+    return evaluate();
+  } catch (error) {
+    if (!(error instanceof ExpressionFailure)) throw error;
+    // An item of a list has no line of its own: the list's.
+    let path = error.path;
+    while (!roboFile.variableLines.has(path) && path.includes('.')) path = path.slice(0, path.lastIndexOf('.'));
+    const line = roboFile.variableLines.get(path) ?? 1;
+    throw new DefinitionsError(`${roboFile.file}:${line}: ${error.message}; nothing was run`, []);
   }
-  if (code !== 0) throw new ExitSignal(code);
 }

@@ -3,14 +3,15 @@
  * the loader finds (YAML syntax, unknown keys, a task with nothing to run, an
  * undefined variable, a name a built-in already has) counts as a problem:
  * at run time a shadowing task is only refused, but in CI it is a mistake to
- * fix. Then what only the checkout can answer: every `script:` must be a file
- * inside the checkout, executable, since robo runs it directly.
+ * fix. Then what only the checkout can answer: every `script:` (of a task or
+ * of a before/after step) must be a file inside the checkout, executable,
+ * since robo runs it directly. No $(…) expression runs here.
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SourceError, messageOf } from '../errors.js';
 import { ROBO_FILE, loadRoboFile } from './load.js';
-import type { RoboFileProblem, RoboTask } from './parse.js';
+import type { RoboFileProblem, RoboStep, Runnable } from './parse.js';
 import { invocation } from './run.js';
 
 export interface RoboFileCheck {
@@ -37,16 +38,28 @@ export async function checkRoboFile(root: string): Promise<RoboFileCheck | undef
   const parsed = await loadRoboFile(file, false, text);
   const problems = [...parsed.errors, ...parsed.warnings];
   const realRoot = await realpath(root);
+  const scripts: Array<{ runnable: Runnable; line: number; label: string }> = [];
+  const steps = (list: readonly RoboStep[], label: string) =>
+    list.forEach((step, index) =>
+      scripts.push({ runnable: step, line: step.line, label: label.replace('#', `#${index + 1}`) }),
+    );
+  steps(parsed.before, 'global before step #');
+  steps(parsed.after, 'global after step #');
   for (const task of parsed.tasks.values()) {
-    const problem = task.kind === 'script' ? await scriptProblem(task, file, root, realRoot) : undefined;
-    if (problem) problems.push({ line: task.line, message: `task ${task.name}: ${problem}` });
+    scripts.push({ runnable: task, line: task.line, label: `task ${task.name}` });
+    steps(task.before, `task ${task.name}: before step #`);
+    steps(task.after, `task ${task.name}: after step #`);
+  }
+  for (const { runnable, line, label } of scripts) {
+    const problem = runnable.kind === 'script' ? await scriptProblem(runnable, file, root, realRoot) : undefined;
+    if (problem) problems.push({ line, message: `${label}: ${problem}` });
   }
   return { tasks: [...parsed.tasks.keys()], problems: problems.sort((a, b) => a.line - b.line) };
 }
 
 /** What is wrong with a task's script, resolved exactly as the runner resolves it (run.ts). */
 async function scriptProblem(
-  task: RoboTask,
+  task: Runnable,
   roboFile: string,
   root: string,
   realRoot: string,

@@ -1,18 +1,35 @@
 /**
  * robo.yml, in tj/robo's format: every top-level key is a task except
- * `variables` and `templates`. A task has summary, usage, examples
- * (description, command), env (K=V list) and one of exec, script or command
- * (that precedence). Templates are expanded here, once, so every problem
+ * `variables`, `templates`, `before` and `after`. A task has summary, usage,
+ * examples (description, command), env (K=V list), before and after steps
+ * and one of exec, script or command (that precedence); a step has one of
+ * the last three. Variables are interpolated with themselves (variables.ts),
+ * then templates are expanded here, once, so every problem
  * (YAML syntax, unknown keys, a task with nothing to run, an undefined
  * variable, a name that would shadow a built-in) is found before anything
  * runs, each with its file and line. Pure: text in, data out.
  */
 import { CST, Lexer, LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
 import { expand, type Variables } from './template.js';
+import { resolveVariables } from './variables.js';
 
 export type RunKind = 'exec' | 'script' | 'command';
 
-export interface RoboTask {
+/** What runs: a task, or one of its before/after steps. */
+export interface Runnable {
+  kind: RunKind;
+  /** The command line, script path (relative to the file) or program to exec, templated. */
+  run: string;
+}
+
+/** A before or after step: one of command, script or exec, as a task runs it. */
+export interface RoboStep extends Runnable {
+  line: number;
+  /** `run` before templates were expanded: a run expands it again when variables hold $(…) (expressions.ts). */
+  template: string;
+}
+
+export interface RoboTask extends Runnable {
   name: string;
   line: number;
   summary: string;
@@ -20,9 +37,10 @@ export interface RoboTask {
   examples: Array<{ description: string; command: string }>;
   /** K=V entries, templated. */
   env: string[];
-  kind: RunKind;
-  /** The command line, script path (relative to the file) or program to exec, templated. */
-  run: string;
+  /** `run` and `env` before templates were expanded (see RoboStep.template). */
+  template: { run: string; env: string[] };
+  before: RoboStep[];
+  after: RoboStep[];
 }
 
 export interface RoboFileProblem {
@@ -33,7 +51,15 @@ export interface RoboFileProblem {
 export interface RoboFile {
   file: string;
   tasks: Map<string, RoboTask>;
+  /** Interpolated with themselves; $(…) expressions not evaluated. */
   variables: Variables;
+  /** The line of each variable the file sets, by path (a.b for nested ones). */
+  variableLines: Map<string, number>;
+  /** Top-level names of the built-in variables (robo, user): values, never templates or $(…). */
+  builtinVariables: readonly string[];
+  /** Global steps, run around every task. */
+  before: RoboStep[];
+  after: RoboStep[];
   /** Problems that make the file unusable: nothing in it runs. */
   errors: RoboFileProblem[];
   /** Tasks refused on their own (a name a built-in already has); the rest still run. */
@@ -59,8 +85,9 @@ const MAX_ERRORS = 20;
  */
 export const MAX_BYTES = 64 * 1024;
 
-const TASK_KEYS = ['summary', 'usage', 'examples', 'env', 'command', 'script', 'exec'];
-const NOT_TASKS = ['variables', 'templates'];
+const TASK_KEYS = ['summary', 'usage', 'examples', 'env', 'command', 'script', 'exec', 'before', 'after'];
+const NOT_TASKS = ['variables', 'templates', 'before', 'after'];
+const STEP_KEYS = ['command', 'script', 'exec'];
 const TASK_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 
 export interface ParseOptions {
@@ -72,7 +99,17 @@ export interface ParseOptions {
 
 export function parseRoboFile(text: string, file: string, options: ParseOptions): RoboFile {
   const lines = new LineCounter();
-  const result: RoboFile = { file, tasks: new Map(), variables: { ...options.builtins }, errors: [], warnings: [] };
+  const result: RoboFile = {
+    file,
+    tasks: new Map(),
+    variables: { ...options.builtins },
+    variableLines: new Map(),
+    builtinVariables: Object.keys(options.builtins),
+    before: [],
+    after: [],
+    errors: [],
+    warnings: [],
+  };
   const size = Buffer.byteLength(text);
   if (size > MAX_BYTES) {
     result.errors.push({ line: 1, message: `is ${size} bytes; robo.yml may be at most ${MAX_BYTES} bytes (64 KiB)` });
@@ -127,6 +164,19 @@ export function parseRoboFile(text: string, file: string, options: ParseOptions)
           message: `variables: ${key} is built in and cannot be set`,
         });
     }
+    if (isMap(value)) recordLines(value, '', result.variableLines, lineOf);
+    const resolved = resolveVariables(result.variables, result.builtinVariables);
+    result.variables = resolved.variables;
+    for (const problem of resolved.problems)
+      result.errors.push({
+        line: result.variableLines.get(problem.path) ?? lineOf(variablesPair),
+        message: problem.message,
+      });
+  }
+
+  for (const key of ['before', 'after'] as const) {
+    const pair = root.items.find((item) => isScalar(item.key) && item.key.value === key);
+    if (pair) result[key] = parseSteps(key, pair, result.variables, result.errors, lineOf);
   }
 
   for (const pair of root.items) {
@@ -247,6 +297,7 @@ function parseTask(
   }
 
   const env: string[] = [];
+  const envTemplates: string[] = [];
   const envPair = map.items.find((item) => isScalar(item.key) && item.key.value === 'env');
   if (envPair) {
     const list = envPair.value as Node | null;
@@ -256,14 +307,102 @@ function parseTask(
         const value = isScalar(item) ? templated({ value: String(item.value), line: lineOf(item) }) : '';
         if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(value))
           errors.push({ line: lineOf(item), message: `task ${name}: env entry ${JSON.stringify(value)} is not K=V` });
-        else env.push(value);
+        else {
+          env.push(value);
+          envTemplates.push(isScalar(item) ? String(item.value) : '');
+        }
       }
     }
   }
   const summary = templated(text('summary'));
   const usage = templated(text('usage'));
+  const steps = (key: 'before' | 'after') => {
+    const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
+    return pair ? parseSteps(`task ${name}: ${key}`, pair, file.variables, errors, lineOf) : [];
+  };
+  const beforeSteps = steps('before');
+  const afterSteps = steps('after');
   if (errors.length > before) return undefined;
-  return { name, line, summary, usage, examples, env, kind, run };
+  return {
+    name,
+    line,
+    summary,
+    usage,
+    examples,
+    env,
+    kind,
+    run,
+    template: { run: entry?.value ?? '', env: envTemplates },
+    before: beforeSteps,
+    after: afterSteps,
+  };
+}
+
+/**
+ * A before or after list (`where` names it in messages): each step a map
+ * with one of command, script or exec, which win as in a task.
+ */
+function parseSteps(
+  where: string,
+  pair: Pair,
+  variables: Variables,
+  errors: RoboFileProblem[],
+  lineOf: (node: Node | Pair | null | undefined) => number,
+): RoboStep[] {
+  const list = pair.value as Node | null;
+  if (!isSeq(list)) {
+    errors.push({ line: lineOf(pair), message: `${where} must be a list of steps, each with command, script or exec` });
+    return [];
+  }
+  const steps: RoboStep[] = [];
+  (list.items as Array<Node | null>).forEach((item, index) => {
+    const label = `${where} step #${index + 1}`;
+    const line = lineOf(item ?? pair);
+    if (!isMap(item)) {
+      errors.push({ line, message: `${label} must be a map with one of command, script or exec` });
+      return;
+    }
+    const failed = errors.length;
+    for (const field of item.items) {
+      const key = isScalar(field.key) ? String(field.key.value) : '?';
+      if (!STEP_KEYS.includes(key))
+        errors.push({
+          line: lineOf(field),
+          message: `${label}: unknown key ${key} (allowed: ${STEP_KEYS.join(', ')})`,
+        });
+      else if (!isScalar(field.value) || typeof field.value.value === 'object')
+        errors.push({ line: lineOf(field), message: `${label}: ${key} must be text` });
+    }
+    if (errors.length > failed) return;
+    const kind = (['exec', 'script', 'command'] as const).find((key) => item.has(key));
+    if (!kind) {
+      errors.push({ line, message: `${label}: nothing to run: give it a command, a script or an exec` });
+      return;
+    }
+    const node = item.get(kind, true) as Node & { value: unknown };
+    const template = String(node.value);
+    const run = expand(template, variables);
+    if (!run.ok) errors.push({ line: lineOf(node), message: `${label}: ${run.message}` });
+    else if (run.text.trim() === '') errors.push({ line: lineOf(node), message: `${label}: ${kind} is empty` });
+    else steps.push({ line, kind, run: run.text, template });
+  });
+  return steps;
+}
+
+/** The line of each variable under `map`, by path. */
+function recordLines(
+  map: Node,
+  prefix: string,
+  lines: Map<string, number>,
+  lineOf: (node: Node | Pair | null | undefined) => number,
+): void {
+  if (!isMap(map)) return;
+  for (const pair of map.items) {
+    if (!isScalar(pair.key)) continue;
+    const path = prefix ? `${prefix}.${String(pair.key.value)}` : String(pair.key.value);
+    lines.set(path, lineOf(pair));
+    recordLines(pair.value as Node, path, lines, lineOf);
+  }
 }
 
 /**

@@ -8,11 +8,14 @@
  * Node cannot replace its own process (no execve), so `exec` runs the program
  * as a child in the same way; from outside it looks the same: same streams,
  * same signals, same exit code.
+ *
+ * Around a task, its before and after steps and the global ones, in
+ * tj/robo's order and with its failure rules (runWithSteps).
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import path from 'node:path';
-import type { RoboTask } from './parse.js';
+import type { RoboStep, RoboTask, Runnable } from './parse.js';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
 
@@ -29,7 +32,7 @@ export interface Invocation {
 }
 
 /** What to spawn for a task. Pure, so the three kinds are tested as a table. */
-export function invocation(task: RoboTask, args: readonly string[], roboFile: string): Invocation {
+export function invocation(task: Runnable, args: readonly string[], roboFile: string): Invocation {
   switch (task.kind) {
     case 'command':
       return { program: 'sh', args: ['-c', task.run, 'sh', ...args] };
@@ -43,9 +46,13 @@ export function invocation(task: RoboTask, args: readonly string[], roboFile: st
   }
 }
 
-/** Run the task; resolves with its exit code (128 + the signal number when a signal ended it). */
+/**
+ * Run a task or a step with `taskEnv` (K=V) added to `env`; resolves with its
+ * exit code (128 + the signal number when a signal ended it).
+ */
 export function runTask(
-  task: RoboTask,
+  task: Runnable,
+  taskEnv: readonly string[],
   args: readonly string[],
   roboFile: string,
   env: NodeJS.ProcessEnv,
@@ -54,7 +61,7 @@ export function runTask(
 ): Promise<number> {
   const { program, args: argv } = invocation(task, args, roboFile);
   const childEnv: NodeJS.ProcessEnv = { ...env };
-  for (const entry of task.env) {
+  for (const entry of taskEnv) {
     const at = entry.indexOf('=');
     childEnv[entry.slice(0, at)] = entry.slice(at + 1);
   }
@@ -81,4 +88,65 @@ export function runTask(
       resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
     });
   });
+}
+
+/** A before or after step that failed: its exit code, or why it could not start. */
+export interface StepFailure {
+  /** "before step #2 of task deploy", "global after step #1". */
+  label: string;
+  line: number;
+  code: number | undefined;
+  error?: Error;
+}
+
+export interface SequenceResult {
+  /** The task's own exit code, or why it could not start. */
+  task: number | Error;
+  /** Failed steps, in the order they ran. */
+  failures: StepFailure[];
+}
+
+/**
+ * Global before, task before, the task, task after, global after (as
+ * tj/robo runs them). A failing step ends its own list only; the task and the
+ * after steps run whatever failed before them. The task's env applies to its
+ * own steps, not to the global ones; every step gets the task's arguments.
+ * `onFailure` hears each failed step as it happens.
+ */
+export async function runWithSteps(
+  task: RoboTask,
+  global: { before: readonly RoboStep[]; after: readonly RoboStep[] },
+  args: readonly string[],
+  roboFile: string,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  stdio: TaskStdio,
+  onFailure: (failure: StepFailure) => void,
+): Promise<SequenceResult> {
+  const failures: StepFailure[] = [];
+  const runList = async (steps: readonly RoboStep[], taskEnv: readonly string[], label: string) => {
+    for (const [index, step] of steps.entries()) {
+      const failure: StepFailure = { label: label.replace('#', `#${index + 1}`), line: step.line, code: undefined };
+      try {
+        failure.code = await runTask(step, taskEnv, args, roboFile, env, cwd, stdio);
+        if (failure.code === 0) continue;
+      } catch (error) {
+        failure.error = error as Error;
+      }
+      failures.push(failure);
+      onFailure(failure);
+      return; // tj/robo's RunOptionals: a list stops at its first failure
+    }
+  };
+  await runList(global.before, [], 'global before step #');
+  await runList(task.before, task.env, `before step # of task ${task.name}`);
+  let own: number | Error;
+  try {
+    own = await runTask(task, task.env, args, roboFile, env, cwd, stdio);
+  } catch (error) {
+    own = error as Error;
+  }
+  await runList(task.after, task.env, `after step # of task ${task.name}`);
+  await runList(global.after, [], 'global after step #');
+  return { task: own, failures };
 }

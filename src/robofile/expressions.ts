@@ -1,0 +1,171 @@
+/**
+ * `$(…)` command expressions in robo.yml's variables, as tj/robo evaluates
+ * them: after interpolation, each `$(cmd)` runs as `$SHELL -c cmd` (`sh -c`
+ * when SHELL is unset) with the user's stdin and stderr, and its stdout, one
+ * trailing newline removed, replaces it. Lazily, unlike tj/robo: a variable's
+ * expressions run on the first read of the variable, so only a task that
+ * uses it (directly or through other variables) runs them, and listing,
+ * help, completion and the built-ins run none.
+ */
+import { spawnSync } from 'node:child_process';
+import { mirrorOf, texts } from './variables.js';
+import { expand, type Variables } from './template.js';
+import type { RoboFile, RoboStep, RoboTask } from './parse.js';
+
+/** Where an expression's command gets its stdin and sends its stderr (default: robo's own). */
+export interface ExpressionStdio {
+  stdin?: NodeJS.ReadStream;
+  stderr?: NodeJS.WriteStream;
+}
+
+/** An expression whose command failed or could not start; the caller adds the file and line. */
+export class ExpressionFailure extends Error {
+  constructor(
+    /** The variable holding it (a.b for nested ones). */
+    readonly path: string,
+    readonly command: string,
+    readonly reason: string,
+  ) {
+    super(`variable ${path}: $(${command}) ${reason}`);
+  }
+}
+
+/**
+ * The `$(…)` expressions of `text`, each with its parentheses balanced:
+ * `$(a) $(b)` is two (tj/robo's greedy regular expression runs `a) $(b`). An
+ * unclosed `$(` is text. Quotes are not read: a `)` inside quotes counts.
+ */
+export function expressionsIn(text: string): Array<{ start: number; end: number; command: string }> {
+  const found: Array<{ start: number; end: number; command: string }> = [];
+  let at = text.indexOf('$(');
+  while (at !== -1) {
+    let depth = 0;
+    let end = -1;
+    for (let index = at + 1; index < text.length; index++) {
+      if (text[index] === '(') depth += 1;
+      else if (text[index] === ')' && --depth === 0) {
+        end = index + 1;
+        break;
+      }
+    }
+    if (end === -1) break; // unclosed: no later `$(` can close either
+    found.push({ start: at, end, command: text.slice(at + 2, end - 1) });
+    at = text.indexOf('$(', end);
+  }
+  return found;
+}
+
+export function hasExpression(text: string): boolean {
+  return expressionsIn(text).length > 0;
+}
+
+/** Whether any text of the variables (but the `fixed` ones) holds an expression: without one, nothing needs evaluating. */
+export function holdsExpressions(variables: Variables, fixed: readonly string[] = []): boolean {
+  return texts(variables, '', fixed).some(([, text]) => hasExpression(text));
+}
+
+/**
+ * The variables with each text that holds expressions replaced, on first
+ * read, by its evaluated form (each distinct command runs once per run).
+ * A failing command throws ExpressionFailure from the read. `fixed` names
+ * top-level variables taken as they are: the built-in ones (robo.path may
+ * hold anything a folder name can).
+ */
+export function evaluatingVariables(
+  variables: Variables,
+  fixed: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  stdio: ExpressionStdio = {},
+): Variables {
+  const outputs = new Map<string, string>();
+  const evaluated = new Map<string, string>();
+  const output = (path: string, command: string): string => {
+    const known = outputs.get(command);
+    if (known !== undefined) return known;
+    const text = runExpression(path, command, env, cwd, stdio);
+    outputs.set(command, text);
+    return text;
+  };
+  const evaluate = (path: string, text: string) => {
+    const known = evaluated.get(path);
+    if (known !== undefined) return known;
+    let result = '';
+    let from = 0;
+    for (const expression of expressionsIn(text)) {
+      result += text.slice(from, expression.start) + output(path, expression.command);
+      from = expression.end;
+    }
+    result += text.slice(from);
+    evaluated.set(path, result);
+    return result;
+  };
+  return mirrorOf(variables, '', evaluate, fixed);
+}
+
+/** Run one expression's command, synchronously: a getter cannot wait. */
+function runExpression(
+  path: string,
+  command: string,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  stdio: ExpressionStdio,
+): string {
+  const shell = env.SHELL || 'sh';
+  const child = spawnSync(shell, ['-c', command], {
+    env,
+    cwd,
+    stdio: [stdio.stdin ?? 'inherit', 'pipe', stdio.stderr ?? 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (child.error) throw new ExpressionFailure(path, command, `could not start ${shell}: ${child.error.message}`);
+  if (child.status !== 0)
+    throw new ExpressionFailure(
+      path,
+      command,
+      child.status === null ? `was ended by ${child.signal ?? 'a signal'}` : `failed (exit ${child.status})`,
+    );
+  return child.stdout.replace(/\n$/, '');
+}
+
+/** What one run of a task runs: the task and every step around it, expressions evaluated. */
+export interface EvaluatedRun {
+  task: RoboTask;
+  global: { before: RoboStep[]; after: RoboStep[] };
+}
+
+/**
+ * The task and the steps around it expanded again, from their templates,
+ * with variables whose expressions run on first read: only the expressions
+ * this run uses run, all before anything of the run starts. Throws
+ * ExpressionFailure.
+ */
+export function evaluateRun(
+  roboFile: RoboFile,
+  task: RoboTask,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  stdio: ExpressionStdio = {},
+): EvaluatedRun {
+  const global = { before: roboFile.before, after: roboFile.after };
+  if (!holdsExpressions(roboFile.variables, roboFile.builtinVariables)) return { task, global };
+  const variables = evaluatingVariables(roboFile.variables, roboFile.builtinVariables, env, cwd, stdio);
+  const again = (template: string): string => {
+    const expanded = expand(template, variables);
+    // The same text expanded without a problem at load; only a value read through a getter differs.
+    if (!expanded.ok) throw new Error(`${roboFile.file}: ${expanded.message}`);
+    return expanded.text;
+  };
+  const steps = (list: readonly RoboStep[]) => list.map((step) => ({ ...step, run: again(step.template) }));
+  // In the order they run, so their expressions run in that order too.
+  const globalBefore = steps(global.before);
+  const envEntries = task.template.env.map(again);
+  const before = steps(task.before);
+  const run = again(task.template.run);
+  const after = steps(task.after);
+  return {
+    global: { before: globalBefore, after: steps(global.after) },
+    task: { ...task, env: envEntries, before, run, after },
+  };
+}
