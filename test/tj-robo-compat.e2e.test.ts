@@ -334,7 +334,6 @@ const ROWS: Row[] = [
     stdout: 'master <hash>\n',
     code: 0,
     difference: 'the $(…) runs when the task runs (tj/robo: whenever the file is loaded)',
-    pending: 'vars: variables using variables, $(…)',
   },
   // The summary's {{ .branch }} is a plain variable; tj/robo would also run git here, robo runs nothing to list.
   {
@@ -399,7 +398,6 @@ const ROWS: Row[] = [
     code: 0,
     difference:
       "an exec step runs as a child, so the steps after it run (tj/robo's exec replaces its process: the first exec step is the last thing that runs)",
-    pending: 'vars: before/after',
   },
   // task.RunOptionals stops a list at its first failing step; Task.Run still runs the task and the after steps.
   {
@@ -410,7 +408,6 @@ const ROWS: Row[] = [
     stdout: 'task\nafter\n',
     code: 4,
     difference: "exit code is the first failing step's, 4 (tj/robo: 1)",
-    pending: 'vars: before/after',
   },
   // The Readme's list template, run over the tasks sorted by name; cyan prints plain text when stdout is not a terminal.
   {
