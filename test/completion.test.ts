@@ -116,6 +116,7 @@ describe('what completes where (bash answers: filtered by what is typed)', () =>
     ['--tasks=FILE', ['aws.config', '--tasks', '=', ''], ':files'],
     ['--config, the old name of --tasks', ['--config', ''], ':files'],
     ['--config=FILE', ['aws.config', '--config', '=', ''], ':files'],
+    ['-c, the short form of --tasks', ['-c', ''], ':files'],
     ['--repo', ['teams.list', '--repo', ''], ':directories'],
     ['aws.restore BACKUP', ['aws.restore', ''], ':files'],
     ['teams.validate PATH', ['teams.validate', 's'], ':directories'],

@@ -9,7 +9,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { findOption } from '../cli/argv.js';
+import { aliasFlags, findOption } from '../cli/argv.js';
 import { GLOBAL_OPTIONS, type CommandSpec, type OptionSpec, type ValueKind } from '../commands/types.js';
 import { TEAM_NAME } from '../definitions/model.js';
 import { inspectRepoPath, regularFileInRepo } from '../definitions/repo-path.js';
@@ -150,11 +150,8 @@ function options(specs: Record<string, OptionSpec>, current: string, given: Map<
   for (const [name, spec] of Object.entries(specs)) {
     if (given.has(name)) continue;
     candidates.push({ word: `--${name}`, description: spec.describe });
-    if (spec.alias && (spec.alias.length > 1 || short))
-      candidates.push({
-        word: spec.alias.length > 1 ? `--${spec.alias}` : `-${spec.alias}`,
-        description: spec.describe,
-      });
+    for (const flag of aliasFlags(spec))
+      if (flag.startsWith('--') || short) candidates.push({ word: flag, description: spec.describe });
   }
   return words(candidates);
 }
