@@ -110,7 +110,8 @@ export function parseRoboFile(text: string, file: string, options: ParseOptions)
     result.errors.push({ line: lineOf(shape.node), message: shape.message });
     return result;
   }
-  const resolved = resolveAliases(written, MAX_DEPTH);
+  // No `*` and no `<<`: no alias and no merge key to resolve (the walk costs ~15% of the parse).
+  const resolved = /\*|<</.test(text) ? resolveAliases(written, MAX_DEPTH) : { root: written };
   if ('problem' in resolved) {
     result.errors.push({ line: lineOf(resolved.problem.node), message: resolved.problem.message });
     return result;
