@@ -54,7 +54,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
     value: 'file',
     leading: true,
     describe:
-      "The tasks file, a robo.yml (default: $ROBO_TASKS, then robo.yml in the dotfiles source; --config, -c and $ROBO_CONFIG are tj/robo's names for the same); give it before the task name",
+      "The tasks file, a robo.yml (default: $ROBO_TASKS, then robo.yml in the dotfiles source with ./robo.yml beside it; --config, -c and $ROBO_CONFIG are tj/robo's names for the same); give it before the task name",
   },
 };
 
