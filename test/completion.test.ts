@@ -226,6 +226,19 @@ describe('option values from the declarations', () => {
   });
 });
 
+describe('the tasks file named on the line', () => {
+  it.each([
+    ['-c FILE', (file: string) => ['-c', file]],
+    ['-cFILE', (file: string) => [`-c${file}`]],
+    ['--tasks=FILE', (file: string) => [`--tasks=${file}`]],
+  ])('%s: its tasks complete', async (_form, words) => {
+    const box = sandbox();
+    const file = path.join(box.root, 'compose.yml');
+    writeFileSync(file, 'all:\n  command: echo all\n');
+    expect(await bash([...words(file), 'al'], box.env)).toEqual(['all']);
+  });
+});
+
 describe('what goes wrong gives fewer candidates, never an error', () => {
   it('a broken robo.yml: the built-ins still complete, its tasks do not', async () => {
     const box = sandbox();

@@ -110,6 +110,12 @@ function readLine(before: readonly string[], tasks: readonly AnyTask[]): Line {
         line.afterDashes = true;
         continue;
       }
+      // `-cFILE`: a one-letter option with its value glued on, as the parser reads it.
+      const short = /^-[^-]./.test(word) ? findOption(optionsOf(line.command), word.slice(0, 2)) : undefined;
+      if (short?.spec.type === 'string') {
+        line.given.set(short.name, word.slice(2));
+        continue;
+      }
       const at = word.indexOf('=');
       const option = findOption(optionsOf(line.command), at === -1 ? word : word.slice(0, at));
       if (!option) continue;
