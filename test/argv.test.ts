@@ -106,6 +106,21 @@ describe('parseCommandLine: what else a command line can ask', () => {
       ['--config=/srv/robo.yml', 'deploy'],
       { kind: 'shared', name: 'deploy', args: [], globals: { ...GLOBALS, tasks: '/srv/robo.yml' } },
     ],
+    // -c, tj/robo's short form of --config: a separate value or one glued on (util.parseArgs' short option rules).
+    [
+      ['-c', 'compose.yml', 'all'],
+      { kind: 'shared', name: 'all', args: [], globals: { ...GLOBALS, tasks: 'compose.yml' } },
+    ],
+    [
+      ['-ccompose.yml', 'all'],
+      { kind: 'shared', name: 'all', args: [], globals: { ...GLOBALS, tasks: 'compose.yml' } },
+    ],
+    [
+      ['-qc', 'compose.yml', 'all'],
+      { kind: 'shared', name: 'all', args: [], globals: { ...GLOBALS, quiet: true, tasks: 'compose.yml' } },
+    ],
+    [['variables', '-c', 'x.yml'], { kind: 'variables', eval: false, globals: { ...GLOBALS, tasks: 'x.yml' } }],
+    [['-c', 'x.yml'], { kind: 'list', globals: { ...GLOBALS, tasks: 'x.yml' } }],
   ])('%j', (argv, expected) => {
     expect(parseCommandLine(argv)).toEqual(expected);
   });
@@ -119,6 +134,9 @@ describe('parseCommandLine: usage errors name the flag or word', () => {
     [['aws.config', '--team', '--repo', 'x'], '--team needs a value'],
     [['aws.config', '--team', 'a', '--team', 'b'], '--team is given more than once'],
     [['--tasks', 'a.yml', 'variables', '--config', 'b.yml'], '--tasks is given more than once'],
+    [['-c', 'a.yml', '--tasks', 'b.yml', 'deploy'], '--tasks is given more than once'],
+    [['-c'], '-c needs a value'],
+    [['-c', '--json'], '-c needs a value'],
     [['aws.config', 'extra'], 'unexpected argument "extra"; see robo help aws.config'],
     [['aws.config', '--', 'x'], 'unexpected argument "x"'],
     [['aws.config', '-qv'], 'unknown option -v; see robo help aws.config'],
@@ -155,6 +173,12 @@ describe('the table drives help and completion', () => {
       for (const [example] of command.examples ?? []) expect(help).toContain(`  ${example}\n`);
     },
   );
+
+  it('help shows every form of an option from its one declaration: --tasks FILE, --config FILE, -c FILE', () => {
+    expect(optionForms('tasks', GLOBAL_OPTIONS.tasks!)).toBe('--tasks FILE, --config FILE, -c FILE');
+    expect(optionForms('quiet', GLOBAL_OPTIONS.quiet!)).toBe('--quiet, -q');
+    expect(roboHelp()).toContain('--tasks FILE, --config FILE, -c FILE');
+  });
 
   it('robo --help lists every built-in task and reserved word with its positionals', () => {
     const help = roboHelp();

@@ -120,6 +120,7 @@ describe('what completes where (bash answers: filtered by what is typed)', () =>
     ['--tasks=FILE', ['aws.config', '--tasks', '=', ''], ':files'],
     ['--config, the old name of --tasks', ['--config', ''], ':files'],
     ['--config=FILE', ['aws.config', '--config', '=', ''], ':files'],
+    ['-c, the short form of --tasks', ['-c', ''], ':files'],
     ['--repo', ['teams.list', '--repo', ''], ':directories'],
     ['aws.restore BACKUP', ['aws.restore', ''], ':files'],
     ['teams.validate PATH', ['teams.validate', 's'], ':directories'],
@@ -226,6 +227,19 @@ describe('option values from the declarations', () => {
         [...choices].sort(),
       );
     }
+  });
+});
+
+describe('the tasks file named on the line', () => {
+  it.each([
+    ['-c FILE', (file: string) => ['-c', file]],
+    ['-cFILE', (file: string) => [`-c${file}`]],
+    ['--tasks=FILE', (file: string) => [`--tasks=${file}`]],
+  ])('%s: its tasks complete', async (_form, words) => {
+    const box = sandbox();
+    const file = path.join(box.root, 'compose.yml');
+    writeFileSync(file, 'all:\n  command: echo all\n');
+    expect(await bash([...words(file), 'al'], box.env)).toEqual(['all']);
   });
 });
 

@@ -3,7 +3,8 @@
  * run in process against the stage that owns it, on real files in a temp
  * folder: definitions.ts reads them (sizes, links, FIFOs, UTF-8, the folder),
  * validate.ts checks them (strict JSON, text hygiene, the schema, the
- * cross-file rules), repo-path.ts refuses a robo.yml that is no regular file,
+ * cross-file rules), repo-path.ts refuses a robo.yml that is no regular file
+ * (and parse.ts one whose aliases would expand without bound),
  * and aws.config's core checks the team's name. Each row asserts the message
  * that names the file and the field, as problems.ts formats it, and the exit
  * code the CLI maps it to. hostile.e2e.test.ts runs a few of these rows
@@ -17,6 +18,8 @@ import { ExitCode, RoboError } from '../src/errors.js';
 import { loadDefinitions } from '../src/definitions/definitions.js';
 import { formatProblem } from '../src/validate/problems.js';
 import { regularFileInRepo } from '../src/definitions/repo-path.js';
+import { requireValid } from '../src/commands/robofile.js';
+import { loadRoboFile } from '../src/robofile/load.js';
 import { validateDefinitions } from '../src/validate/validate.js';
 import { hostileCases, type HostileCase } from './fixtures/hostile.js';
 import { writeHostileCheckout } from './helpers/hostile-checkout.js';
@@ -57,7 +60,9 @@ async function validateCheckout(dir: string, team: string): Promise<Outcome> {
 function check(testCase: HostileCase, box: Sandbox, dir: string): Promise<Outcome> {
   if (testCase.run === 'robo.yml task')
     return outcomeOf(async () => {
-      await regularFileInRepo(dir, 'robo.yml');
+      const file = await regularFileInRepo(dir, 'robo.yml');
+      // Then the parser, which refuses what is in the file (an alias bomb), as a task run would.
+      if (file) requireValid(await loadRoboFile(file, false));
       return { code: ExitCode.ok, lines: [], warnings: [] };
     });
   if (testCase.team !== undefined)

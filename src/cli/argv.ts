@@ -88,8 +88,9 @@ function readOptions(
   // What parseArgs needs to split the words: which flags take a value, and the one-letter aliases.
   const forms: NonNullable<ParseArgsConfig['options']> = {};
   for (const [name, spec] of Object.entries(all)) {
-    forms[name] = spec.alias?.length === 1 ? { type: spec.type, short: spec.alias } : { type: spec.type };
-    if (spec.alias && spec.alias.length > 1) forms[spec.alias] = { type: spec.type };
+    const short = spec.aliases?.find((alias) => alias.length === 1);
+    forms[name] = short ? { type: spec.type, short } : { type: spec.type };
+    for (const alias of spec.aliases ?? []) if (alias.length > 1) forms[alias] = { type: spec.type };
   }
   const { tokens } = parseArgs({
     args: [...args],
@@ -148,11 +149,15 @@ export function findOption(
   flag: string,
 ): { name: string; spec: OptionSpec; negated: boolean } | undefined {
   for (const [name, spec] of Object.entries(specs)) {
-    const alias = spec.alias ? [spec.alias.length === 1 ? `-${spec.alias}` : `--${spec.alias}`] : [];
-    if ([`--${name}`, ...alias].includes(flag)) return { name, spec, negated: false };
+    if ([`--${name}`, ...aliasFlags(spec)].includes(flag)) return { name, spec, negated: false };
     if (spec.type === 'boolean' && flag === `--no-${name}`) return { name, spec, negated: true };
   }
   return undefined;
+}
+
+/** An option's other names as typed: `-q` for a one-letter alias, `--config` for a longer one. */
+export function aliasFlags(spec: OptionSpec): string[] {
+  return (spec.aliases ?? []).map((alias) => (alias.length === 1 ? `-${alias}` : `--${alias}`));
 }
 
 /** Positionals by name; too many, or a value not among a positional's choices, is a usage error. */

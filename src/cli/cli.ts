@@ -6,16 +6,18 @@
  */
 import { parseCommandLine, type CommandLine } from './argv.js';
 import {
-  findSharedTask,
+  findTask,
   problemLines,
   requireValid,
   runSharedTask,
   sharedTaskHelp,
   taskEntries,
   taskList,
+  taskNames,
   unknownTaskFromClone,
   warnAbout,
   withExpressions,
+  type TaskFiles,
 } from '../commands/robofile.js';
 import type { GlobalArgs } from '../commands/types.js';
 import { completionScript } from '../completion/scripts.js';
@@ -68,14 +70,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     env,
     ...streams,
   });
-  const tasksFile = () => sharedTasks(globals.tasks, env, cwd);
+  const tasksFile = () => taskFiles(globals.tasks, env, cwd);
   try {
     switch (line.kind) {
       case 'version':
         reporter.print(VERSION);
         break;
       case 'list':
-        listTasks(await tasksFile(), globals, reporter);
+        listTasks(await tasksFile(), globals, cwd, reporter);
         break;
       case 'help':
         await printHelp(line.task, tasksFile, env, reporter);
@@ -96,11 +98,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
         reporter.print(completionScript(line.shell, env));
         break;
       case 'shared': {
-        const file = await tasksFile();
-        if (file) requireValid(file); // a broken robo.yml runs nothing, and says why
-        const task = findSharedTask(file, line.name);
-        if (!task) throw await unknownTaskFromClone(line.name, file, env);
-        await runSharedTask(file!, task, line.args, env, cwd, reporter, io);
+        const files = await tasksFile();
+        const found = findTask(files, line.name); // a broken robo.yml that may hold it runs nothing, and says why
+        if (!found) throw await unknownTaskFromClone(line.name, files, env);
+        await runSharedTask(found.file, found.task, line.args, env, cwd, reporter, io);
         break;
       }
     }
@@ -110,45 +111,57 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   }
 }
 
-/** `robo`, `robo help`: built-ins and robo.yml's tasks, robo.yml's problems said. */
-function listTasks(file: RoboFile | undefined, globals: GlobalArgs, reporter: Reporter): void {
+/**
+ * `robo`, `robo help`: built-ins and robo.yml's tasks, robo.yml's problems
+ * said. `robo -q`: the names alone, one a line, for scripts (problems
+ * unsaid: stdout stays names); --json wins over -q.
+ */
+function listTasks(files: TaskFiles, globals: GlobalArgs, cwd: string, reporter: Reporter): void {
+  const described = (file: RoboFile | undefined) =>
+    file
+      ? { file: file.file, errors: problemLines(file, file.errors), warnings: problemLines(file, file.warnings) }
+      : null;
   if (globals.json) {
     reporter.json({
       ok: true,
-      tasks: taskEntries(file),
-      robofile: file
-        ? { file: file.file, errors: problemLines(file, file.errors), warnings: problemLines(file, file.warnings) }
-        : null,
+      tasks: taskEntries(files),
+      robofile: described(files.shared),
+      localRobofile: described(files.local),
     });
     return;
   }
-  warnAbout(file, reporter);
-  reporter.print(taskList(file));
+  if (globals.quiet) return reporter.print(taskNames(files));
+  warnAbout(files, reporter);
+  reporter.print(taskList(files, cwd));
 }
 
 /** `robo help TASK`, `robo TASK --help`; `robo --help` (no task). */
 async function printHelp(
   name: string | undefined,
-  tasksFile: () => Promise<RoboFile | undefined>,
+  tasksFile: () => Promise<TaskFiles>,
   env: NodeJS.ProcessEnv,
   reporter: Reporter,
 ): Promise<void> {
   if (name === undefined) return reporter.print(roboHelp());
   const command = findBuiltin(name) ?? findReserved(name);
   if (command) return reporter.print(commandHelp(command));
-  const file = await tasksFile();
-  if (file) requireValid(file);
-  const task = findSharedTask(file, name);
-  if (!task) throw await unknownTaskFromClone(name, file, env);
-  reporter.print(sharedTaskHelp(task, file));
+  const files = await tasksFile();
+  const found = findTask(files, name);
+  if (!found) throw await unknownTaskFromClone(name, files, env);
+  reporter.print(sharedTaskHelp(found.task, found.file));
 }
 
-/** `robo variables`: robo.yml's variables, built-in ones included; $(…) run only with --eval. */
+/**
+ * `robo variables`: robo.yml's variables, built-in ones included: the
+ * working folder's robo.yml's when there is one (what its tasks see), else
+ * the shared one's. $(…) run only with --eval.
+ */
 async function printVariables(
-  file: RoboFile | undefined,
+  files: TaskFiles,
   options: GlobalArgs & { eval: boolean; env: NodeJS.ProcessEnv; cwd: string; io: RunIo },
   reporter: Reporter,
 ): Promise<void> {
+  const file = files.local ?? files.shared;
   if (!file)
     throw new UsageError('no robo.yml: pass --tasks FILE, set ROBO_TASKS, or add robo.yml to the dotfiles source');
   requireValid(file);
@@ -189,15 +202,19 @@ async function completeCommandLine(
   return ExitCode.ok;
 }
 
-/** robo.yml, if there is one: --tasks, $ROBO_TASKS, or the dotfiles source's. */
-async function sharedTasks(
-  tasks: string | undefined,
-  env: NodeJS.ProcessEnv,
-  cwd: string,
-): Promise<RoboFile | undefined> {
-  const { locateRoboFile, loadRoboFile } = await import('../robofile/load.js');
+/**
+ * The robo.yml files, if there are any: --tasks, $ROBO_TASKS, or the
+ * dotfiles source's; and, unless a tasks file was named, ./robo.yml.
+ */
+async function taskFiles(tasks: string | undefined, env: NodeJS.ProcessEnv, cwd: string): Promise<TaskFiles> {
+  const { locateRoboFile, locateLocalRoboFile, loadRoboFile } = await import('../robofile/load.js');
   const located = await locateRoboFile({ tasks, env, cwd });
-  return located.file ? loadRoboFile(located.file, located.explicit, located.text) : undefined;
+  const localFile = await locateLocalRoboFile({ tasks, env, cwd }, located.at);
+  const [shared, local] = await Promise.all([
+    located.file ? loadRoboFile(located.file, located.explicit, located.text) : undefined,
+    localFile ? loadRoboFile(localFile, false) : undefined,
+  ]);
+  return { shared, local };
 }
 
 function reportError(error: unknown, reporter: Reporter): number {

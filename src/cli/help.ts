@@ -4,6 +4,7 @@
  * `robo --help`. Pure: the table in, text out.
  */
 import { GLOBAL_OPTIONS, INFO_OPTIONS, type CommandSpec, type OptionSpec } from '../commands/types.js';
+import { aliasFlags } from './argv.js';
 import { BUILTIN_TASKS, RESERVED_COMMANDS } from './tasks.js';
 
 const WIDTH = 100;
@@ -53,10 +54,10 @@ export function roboHelp(): string {
   ].join('\n');
 }
 
-/** `--team TEAM`, `--dry-run, --diff`, `--quiet, -q`, `--scheduler systemd|launchd|cron`. */
+/** `--team TEAM`, `--dry-run, --diff`, `--quiet, -q`, `--tasks FILE, --config FILE, -c FILE`, `--scheduler systemd|launchd|cron`. */
 export function optionForms(name: string, spec: OptionSpec): string {
   const value = spec.type === 'string' ? ` ${placeholder(name, spec)}` : '';
-  const alias = spec.alias ? [spec.alias.length === 1 ? `-${spec.alias}` : `--${spec.alias}${value}`] : [];
+  const alias = aliasFlags(spec).map((flag) => flag + value);
   const negated = spec.type === 'boolean' && spec.default === true ? [`--no-${name}`] : [];
   return [`--${name}${value}`, ...alias, ...negated].join(', ');
 }

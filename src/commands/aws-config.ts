@@ -51,7 +51,7 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
     },
     'dry-run': {
       type: 'boolean',
-      alias: 'diff',
+      aliases: ['diff'],
       default: false,
       describe: `Print the diff of what would change and write nothing; exit ${ExitCode.changesPending} if something would`,
     },

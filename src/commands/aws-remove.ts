@@ -19,7 +19,7 @@ export const awsRemoveTask: BuiltinTask<RemoveArgs> = {
   options: {
     'dry-run': {
       type: 'boolean',
-      alias: 'diff',
+      aliases: ['diff'],
       default: false,
       describe: `Print the diff of what would change and write nothing; exit ${ExitCode.changesPending} if something would`,
     },

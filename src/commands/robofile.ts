@@ -1,7 +1,9 @@
 /**
  * The robo.yml side of the command line: the merged task list, help for a
  * shared task, `robo variables`, and running a shared task with its
- * arguments untouched.
+ * arguments untouched. Two files may take part: the shared robo.yml and
+ * ./robo.yml of the working folder, whose tasks win over shared ones of the
+ * same name (TaskFiles).
  */
 import path from 'node:path';
 import { DefinitionsError, ExitCode, ExitSignal, UsageError } from '../errors.js';
@@ -11,42 +13,92 @@ import type { TaskStdio } from '../robofile/run.js';
 import { BUILTIN_TASKS } from '../cli/tasks.js';
 import type { Reporter } from '../ui.js';
 
+/** The robo.yml files of a run: the shared one and the working folder's (locateLocalRoboFile), either may be absent. */
+export interface TaskFiles {
+  shared: RoboFile | undefined;
+  local: RoboFile | undefined;
+}
+
 export interface ListedTask {
   name: string;
   summary: string;
   aliases: readonly string[];
   builtin: boolean;
+  /** From ./robo.yml of the working folder. */
+  local: boolean;
+  /** A local task that takes the name of a shared one. */
+  overrides: boolean;
 }
 
-/** Built-ins and shared tasks together, sorted by name. */
-export function taskEntries(roboFile: RoboFile | undefined): ListedTask[] {
+/** The tasks of a file robo can run: none while it has errors. */
+function usable(file: RoboFile | undefined): RoboTask[] {
+  return file && file.errors.length === 0 ? [...file.tasks.values()] : [];
+}
+
+/** Built-ins, shared tasks and the working folder's, sorted by name; a local task hides the shared one it overrides. */
+export function taskEntries(files: TaskFiles): ListedTask[] {
+  const local = usable(files.local);
+  const localNames = new Set(local.map((task) => task.name));
+  const entry = (task: RoboTask, isLocal: boolean) => ({
+    name: task.name,
+    summary: task.summary,
+    aliases: [],
+    builtin: false,
+    local: isLocal,
+    overrides: isLocal && usable(files.shared).some((shared) => shared.name === task.name),
+  });
   return [
-    ...BUILTIN_TASKS.map((task) => ({ name: task.name, summary: task.summary, aliases: task.aliases, builtin: true })),
-    ...[...(roboFile?.errors.length ? [] : (roboFile?.tasks.values() ?? []))].map((task) => ({
+    ...BUILTIN_TASKS.map((task) => ({
       name: task.name,
       summary: task.summary,
-      aliases: [],
-      builtin: false,
+      aliases: task.aliases,
+      builtin: true,
+      local: false,
+      overrides: false,
     })),
+    ...usable(files.shared)
+      .filter((task) => !localNames.has(task.name))
+      .map((task) => entry(task, false)),
+    ...local.map((task) => entry(task, true)),
   ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** `robo`: built-ins and shared tasks together, sorted by name, built-ins marked. */
-export function taskList(roboFile: RoboFile | undefined): string {
-  const rows = taskEntries(roboFile);
+/** `robo -q`: every task name, one a line, sorted (tj/robo's list of names, for scripts). */
+export function taskNames(files: TaskFiles): string {
+  return taskEntries(files)
+    .map((task) => task.name)
+    .join('\n');
+}
+
+/**
+ * `robo`: built-ins and shared tasks together, sorted by name, built-ins
+ * marked; the working folder's tasks under a heading of their own.
+ */
+export function taskList(files: TaskFiles, cwd: string): string {
+  const rows = taskEntries(files);
   const width = Math.max(...rows.map((row) => row.name.length));
-  const lines = rows.map((row) => {
-    const notes = [row.builtin ? 'built-in' : '', row.aliases.length > 0 ? `alias: ${row.aliases.join(', ')}` : '']
+  const line = (row: ListedTask) => {
+    const notes = [
+      row.builtin ? 'built-in' : '',
+      row.aliases.length > 0 ? `alias: ${row.aliases.join(', ')}` : '',
+      row.overrides ? 'overrides the shared task' : '',
+    ]
       .filter(Boolean)
       .join('; ');
     return `  ${row.name.padEnd(width)} – ${row.summary || '(no summary)'}${notes ? ` (${notes})` : ''}`;
-  });
-  const from = roboFile ? [`Shared tasks from ${roboFile.file}.`] : [];
+  };
+  const from = files.shared ? [`Shared tasks from ${files.shared.file}.`] : [];
+  const local = rows.filter((row) => row.local);
+  const here = files.local
+    ? [`Tasks from ./${path.relative(cwd, files.local.file)} (${files.local.file}):`, ...local.map(line), '']
+    : [];
   return [
     '',
-    ...lines,
+    ...rows.filter((row) => !row.local).map(line),
     '',
     ...from,
+    ...(from.length > 0 && here.length > 0 ? [''] : []),
+    ...here,
     "Run `robo help TASK` for a task's usage and examples; `robo variables` for robo.yml's variables.",
     '',
   ].join('\n');
@@ -58,8 +110,12 @@ export function problemLines(roboFile: RoboFile, problems: readonly RoboFileProb
     .map((problem) => `${roboFile.file}:${problem.line}: ${problem.message}`);
 }
 
-/** Say what is wrong with robo.yml without stopping (listing, built-ins). */
-export function warnAbout(roboFile: RoboFile | undefined, reporter: Reporter): void {
+/** Say what is wrong with the robo.yml files without stopping (listing, built-ins). */
+export function warnAbout(files: TaskFiles, reporter: Reporter): void {
+  for (const file of [files.shared, files.local]) warnAboutFile(file, reporter);
+}
+
+function warnAboutFile(roboFile: RoboFile | undefined, reporter: Reporter): void {
   if (!roboFile) return;
   if (roboFile.errors.length > 0)
     reporter.warn(
@@ -76,12 +132,38 @@ export function requireValid(roboFile: RoboFile): void {
     throw new DefinitionsError(`${roboFile.file} is invalid; nothing was run`, problemLines(roboFile, roboFile.errors));
 }
 
-export function findSharedTask(roboFile: RoboFile | undefined, name: string): RoboTask | undefined {
-  return roboFile?.tasks.get(name);
+/**
+ * The task `name` names and its file: the working folder's robo.yml first,
+ * then the shared one. A broken file that may hold the task (it names it,
+ * or no usable file has it) stops the run with its problems (exit 3): a
+ * broken local file does not let the shared task of a name it holds run in
+ * its place (as far as its text can be read), and a broken shared file does
+ * not stop the local tasks.
+ */
+export function findTask(files: TaskFiles, name: string): { file: RoboFile; task: RoboTask } | undefined {
+  let broken: RoboFile | undefined;
+  for (const file of [files.local, files.shared]) {
+    if (!file) continue;
+    if (file.errors.length > 0) {
+      if (file.tasks.has(name)) requireValid(file);
+      broken ??= file;
+      continue;
+    }
+    const task = file.tasks.get(name);
+    if (task) return { file, task };
+  }
+  if (broken) requireValid(broken);
+  return undefined;
 }
 
-export function unknownTask(name: string, roboFile: RoboFile | undefined): UsageError {
-  const names = [...BUILTIN_TASKS.map((task) => task.name), ...(roboFile?.tasks.keys() ?? [])].sort();
+export function unknownTask(name: string, files: TaskFiles): UsageError {
+  const names = [
+    ...new Set([
+      ...BUILTIN_TASKS.map((task) => task.name),
+      ...(files.shared?.tasks.keys() ?? []),
+      ...(files.local?.tasks.keys() ?? []),
+    ]),
+  ].sort();
   const guess = suggestName(name, names);
   return new UsageError(`unknown task "${name}"${guess ? `; did you mean ${guess}?` : ''}`, [
     `tasks: ${names.join(', ')}`,
@@ -96,10 +178,11 @@ export function unknownTask(name: string, roboFile: RoboFile | undefined): Usage
  */
 export async function unknownTaskFromClone(
   name: string,
-  roboFile: RoboFile | undefined,
+  files: TaskFiles,
   env: NodeJS.ProcessEnv,
 ): Promise<UsageError> {
-  const error = unknownTask(name, roboFile);
+  const error = unknownTask(name, files);
+  const roboFile = files.shared;
   if (!roboFile) return error;
   const [{ resolvePaths }, { cachedClone }] = await Promise.all([import('../paths.js'), import('../status.js')]);
   const dir = path.dirname(roboFile.file);

@@ -16,7 +16,8 @@ export interface GlobalArgs {
  */
 export interface OptionSpec {
   type: 'string' | 'boolean';
-  alias?: string;
+  /** Other names: a one-letter one is the short form (`-q`), a longer one another long form (`--config`). */
+  aliases?: readonly string[];
   default?: string | boolean;
   /** The only values a string option takes: the parser refuses others, completion offers these. */
   choices?: readonly string[];
@@ -40,7 +41,7 @@ export interface PositionalSpec {
 }
 
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
-  quiet: { type: 'boolean', alias: 'q', default: false, describe: 'Print only errors' },
+  quiet: { type: 'boolean', aliases: ['q'], default: false, describe: 'Print only errors' },
   verbose: { type: 'boolean', default: false, describe: 'Print details, and the stack of an unexpected error' },
   json: {
     type: 'boolean',
@@ -49,17 +50,17 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   },
   tasks: {
     type: 'string',
-    alias: 'config',
+    aliases: ['config', 'c'],
     value: 'file',
     leading: true,
     describe:
-      'The tasks file, a robo.yml (default: $ROBO_TASKS, then robo.yml in the dotfiles source; --config and $ROBO_CONFIG are old names for the same); give it before the task name',
+      "The tasks file, a robo.yml (default: $ROBO_TASKS, then robo.yml in the dotfiles source with ./robo.yml beside it; --config, -c and $ROBO_CONFIG are tj/robo's names for the same); give it before the task name",
   },
 };
 
 /** Options that ask about robo instead of running a task: read by the parser and shown in help, not completed. */
 export const INFO_OPTIONS: Record<string, OptionSpec> = {
-  help: { type: 'boolean', alias: 'h', describe: 'Show the usage, options and examples of the task (or of robo)' },
+  help: { type: 'boolean', aliases: ['h'], describe: 'Show the usage, options and examples of the task (or of robo)' },
   version: { type: 'boolean', describe: "Print robo's version" },
 };
 

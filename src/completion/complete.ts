@@ -9,7 +9,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { findOption } from '../cli/argv.js';
+import { aliasFlags, findOption } from '../cli/argv.js';
 import { GLOBAL_OPTIONS, type CommandSpec, type OptionSpec, type ValueKind } from '../commands/types.js';
 import { TEAM_NAME } from '../definitions/model.js';
 import { inspectRepoPath, regularFileInRepo } from '../definitions/repo-path.js';
@@ -110,6 +110,12 @@ function readLine(before: readonly string[], tasks: readonly AnyTask[]): Line {
         line.afterDashes = true;
         continue;
       }
+      // `-cFILE`: a one-letter option with its value glued on, as the parser reads it.
+      const short = /^-[^-]./.test(word) ? findOption(optionsOf(line.command), word.slice(0, 2)) : undefined;
+      if (short?.spec.type === 'string') {
+        line.given.set(short.name, word.slice(2));
+        continue;
+      }
       const at = word.indexOf('=');
       const option = findOption(optionsOf(line.command), at === -1 ? word : word.slice(0, at));
       if (!option) continue;
@@ -150,11 +156,8 @@ function options(specs: Record<string, OptionSpec>, current: string, given: Map<
   for (const [name, spec] of Object.entries(specs)) {
     if (given.has(name)) continue;
     candidates.push({ word: `--${name}`, description: spec.describe });
-    if (spec.alias && (spec.alias.length > 1 || short))
-      candidates.push({
-        word: spec.alias.length > 1 ? `--${spec.alias}` : `-${spec.alias}`,
-        description: spec.describe,
-      });
+    for (const flag of aliasFlags(spec))
+      if (flag.startsWith('--') || short) candidates.push({ word: flag, description: spec.describe });
   }
   return words(candidates);
 }
@@ -201,24 +204,34 @@ async function taskNames(
 /**
  * robo.yml's tasks, found as robo finds them (robofile/load.ts), except
  * that a git source's clone is read as it is in the cache: never cloned,
- * fetched or checked out here. A file with errors offers no tasks, as the
- * task list shows none.
+ * fetched or checked out here; and the working folder's ./robo.yml's. A
+ * file with errors offers no tasks, as the task list shows none.
  */
 async function sharedTasks(request: CompletionRequest, line: Line): Promise<Array<{ name: string; summary: string }>> {
-  try {
-    // Loaded only here: most Tabs (options, values) need neither the source nor the YAML parser.
-    const { ROBO_FILE, loadRoboFile, tasksFileFromEnv } = await import('../robofile/load.js');
-    const given = line.given.get('tasks');
-    const explicit = typeof given === 'string' ? given : tasksFileFromEnv(request.env);
-    const file = explicit
-      ? path.resolve(request.cwd, explicit)
-      : await regularFileInRepo(await sourceFolder(request), ROBO_FILE);
+  // Loaded only here: most Tabs (options, values) need neither the source nor the YAML parser.
+  const { ROBO_FILE, loadRoboFile, locateLocalRoboFile, tasksFileFromEnv } = await import('../robofile/load.js');
+  const given = line.given.get('tasks');
+  const tasks = typeof given === 'string' ? given : undefined;
+  const explicit = tasks ?? tasksFileFromEnv(request.env);
+  const tasksOf = async (file: string | undefined, named: boolean) => {
     if (!file) return [];
-    const roboFile = await loadRoboFile(file, explicit !== undefined);
+    const roboFile = await loadRoboFile(file, named);
     return roboFile.errors.length === 0 ? [...roboFile.tasks.values()] : [];
-  } catch {
-    return []; // no robo.yml to read, or settings robo would refuse: the built-ins still complete
-  }
+  };
+  // No robo.yml to read, or settings robo would refuse: no tasks from there, the rest still complete.
+  const source = explicit ? undefined : await sourceFolder(request).catch(() => undefined);
+  const [shared, local] = await Promise.all([
+    (explicit
+      ? tasksOf(path.resolve(request.cwd, explicit), true)
+      : source
+        ? regularFileInRepo(source, ROBO_FILE).then((file) => tasksOf(file, false))
+        : Promise.resolve([])
+    ).catch(() => []),
+    locateLocalRoboFile({ tasks, env: request.env, cwd: request.cwd }, source && path.join(source, ROBO_FILE))
+      .then((file) => tasksOf(file, false))
+      .catch(() => []),
+  ]);
+  return [...local, ...shared.filter((task) => !local.some((mine) => mine.name === task.name))];
 }
 
 /**

@@ -5,9 +5,13 @@
  * aws.config keeps the clone fresh). With signed commits required, the clone
  * is first made exactly the last commit robo accepted, and robo.yml is read
  * from that commit's objects (trust.ts): an edit in the cache never runs.
+ *
+ * Beside it, unless a tasks file was named, the robo.yml of the working
+ * folder (tj/robo's default file): its tasks are offered too, and win over
+ * the shared ones of the same name. Reading either runs nothing.
  */
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError, messageOf } from '../errors.js';
@@ -35,6 +39,8 @@ export interface LocatedRoboFile {
   explicit: boolean;
   /** Its text, when it was read from a verified commit rather than from the file. */
   text?: string;
+  /** Where the source's robo.yml is or would be (the source may have none): ./robo.yml there is this file, not another. */
+  at?: string;
 }
 
 /** $ROBO_TASKS, or its old name $ROBO_CONFIG (kept working for scripts that set it). */
@@ -69,9 +75,34 @@ export async function locateRoboFile(request: RoboFileRequest): Promise<LocatedR
   if (spec.kind === 'git' && source.trust) {
     if (commit === undefined) throw new Error(`no accepted commit of ${describeSpec(spec)} after its checkout`);
     const text = await readFromCommit(dir, commit, ROBO_FILE, request.env);
-    return text === undefined ? { file: undefined, explicit: false } : { file, explicit: false, text };
+    return text === undefined
+      ? { file: undefined, explicit: false, at: file }
+      : { file, explicit: false, text, at: file };
   }
-  return { file: await regularFileInRepo(dir, ROBO_FILE), explicit: false };
+  return { file: await regularFileInRepo(dir, ROBO_FILE), explicit: false, at: file };
+}
+
+/**
+ * ./robo.yml of the working folder (not of its parents), when no tasks file
+ * was named and it is not the source's own robo.yml (`sharedAt`, compared by
+ * real path: run in the dotfiles checkout, it is one file). It is the
+ * user's own folder's file, like a Makefile, so a link is followed; only a
+ * regular file is read (a FIFO would block).
+ */
+export async function locateLocalRoboFile(
+  request: RoboFileRequest,
+  sharedAt: string | undefined,
+): Promise<string | undefined> {
+  if (request.tasks ?? tasksFileFromEnv(request.env)) return undefined;
+  const file = path.join(request.cwd, ROBO_FILE);
+  try {
+    if (!(await stat(file)).isFile()) return undefined;
+    const real = await realpath(file);
+    if (sharedAt !== undefined && real === (await realpath(sharedAt).catch(() => sharedAt))) return undefined;
+  } catch {
+    return undefined; // none here (or unreadable as a folder entry): nothing to offer
+  }
+  return file;
 }
 
 /** `text`: robo.yml's content when the caller already has it (read from a verified commit). */
