@@ -103,7 +103,6 @@ const ROWS: Row[] = [
     lines: ['aws', 'hello'],
     code: 0,
     difference: 'built-in tasks are listed too',
-    pending: 'yamlcli: robo -q',
   },
   // config.New adds robo.{file,path} and user.{home,name,username}; cli.ListVariables prints `.KEY: VALUE` per flattened key.
   {
@@ -136,7 +135,6 @@ const ROWS: Row[] = [
     argv: ['-c', 'compose.yml', 'all'],
     stdout: 'one\ntwo\n',
     code: 0,
-    pending: 'yamlcli: -c',
   },
   // interpolation.Tasks templates env entries; RunCommand appends them to the environment.
   {
@@ -191,7 +189,6 @@ const ROWS: Row[] = [
     argv: ['hello'],
     stdout: 'world\n',
     code: 0,
-    pending: 'yamlcli: ./robo.yml in the working folder',
   },
   // RunCommand: sh -c "echo world" sh.
   {
