@@ -41,6 +41,7 @@ import {
 } from './remote-ref.js';
 import { timeoutAdvice, type NetworkTimeout } from './timeout.js';
 import { recordAccepted, verifyCommit, type TrustPolicy, type TrustedSource } from './trust.js';
+import { moveTo, worktreeState } from './worktree.js';
 
 export type SourceOrigin = '--repo' | '$ROBO_DOTFILES_REPO' | 'settings' | 'default';
 
@@ -309,21 +310,21 @@ async function updateClone(
     options.remote ? settled(options.remote) : remoteRef(dir, spec, options),
     worktreeState(dir, env),
   ]);
-  let state: WorktreeState;
-  if (looked.status === 'fulfilled') state = looked.value;
-  else {
+  const state = looked.status === 'fulfilled' ? looked.value : undefined;
+  if (!state?.head) {
     // Not a usable clone (interrupted before its first checkout): start again.
     await rm(dir, { recursive: true, force: true });
     return freshClone(spec, dir, options);
   }
+  const { head } = state;
 
   // Nothing new upstream: no fetch at all. (A shallow fetch of an unchanged
   // commit still downloads a pack, and the packs pile up until git stops to
   // repack.) The clone is still made clean, and checked when signatures count.
-  if (asked.status === 'fulfilled' && asked.value.commit === state.head) {
-    await verifyTrusted(dir, state.head, spec, options);
-    await moveTo(dir, env, state.head, state);
-    return { spec, dir, commit: state.head, keep: async () => {}, discard: async () => {} };
+  if (asked.status === 'fulfilled' && asked.value.commit === head) {
+    await verifyTrusted(dir, head, spec, options);
+    await moveTo(dir, env, head, state);
+    return { spec, dir, commit: head, keep: async () => {}, discard: async () => {} };
   }
 
   // Fetch exactly the ref ls-remote named (never a short name: see remote-ref.ts).
@@ -349,15 +350,13 @@ async function updateClone(
     }
     // Offline, VPN down, server away: the last good clone is better than
     // nothing. It is still made clean, so edits in the cache never leak.
-    await verifyTrusted(dir, state.head, spec, options);
-    await moveTo(dir, env, state.head, state);
-    const commitDate = new Date(
-      Number((await runGit(dir, env, ['log', '-1', '--format=%ct', state.head])).trim()) * 1000,
-    );
+    await verifyTrusted(dir, head, spec, options);
+    await moveTo(dir, env, head, state);
+    const commitDate = new Date(Number((await runGit(dir, env, ['log', '-1', '--format=%ct', head])).trim()) * 1000);
     return {
       spec,
       dir,
-      commit: state.head,
+      commit: head,
       offline: { reason, commitDate },
       keep: async () => {},
       discard: async () => {},
@@ -378,7 +377,7 @@ async function updateClone(
     commit,
     keep: async () => {},
     discard: async () => {
-      if (commit !== state.head) await runGit(dir, env, ['reset', '--hard', state.head]);
+      if (commit !== head) await runGit(dir, env, ['reset', '--hard', head]);
     },
   };
 }
@@ -462,47 +461,6 @@ function permanentFailure(error: unknown, spec: Extract<SourceSpec, { kind: 'git
 /** A settled answer back as a promise, so both ways of getting it read alike. */
 function settled<T>(result: PromiseSettledResult<T>): Promise<T> {
   return result.status === 'fulfilled' ? Promise.resolve(result.value) : Promise.reject(result.reason as Error);
-}
-
-interface WorktreeState {
-  head: string;
-  /** Tracked files changed in the cache by someone. */
-  modified: boolean;
-  /** Files in the cache that git does not track (ignored ones included). */
-  untracked: boolean;
-}
-
-/**
- * HEAD and whether anyone touched the clone, in one git call. This lets a
- * run that fetched nothing new skip reset and clean entirely (each costs a
- * process, and simple-git adds a fixed 50 ms wait to any command that prints
- * nothing, as a clean with nothing to remove does).
- */
-async function worktreeState(dir: string, env: NodeJS.ProcessEnv): Promise<WorktreeState> {
-  // --no-optional-locks: status must not take index.lock while a fetch runs beside it.
-  const lines = (
-    await runGit(dir, env, [
-      '--no-optional-locks',
-      'status',
-      '--porcelain=v2',
-      '--branch',
-      '--untracked-files=all',
-      '--ignored',
-    ])
-  ).split('\n');
-  const head = lines.map((line) => /^# branch\.oid ([0-9a-f]{40})$/.exec(line)?.[1]).find(Boolean);
-  if (!head) throw new Error('the cached clone has no commit checked out');
-  return {
-    head,
-    modified: lines.some((line) => /^[12u] /.test(line)),
-    untracked: lines.some((line) => line.startsWith('? ') || line.startsWith('! ')),
-  };
-}
-
-/** Make the working tree exactly `commit`: hard reset, and remove whatever git does not track. */
-async function moveTo(dir: string, env: NodeJS.ProcessEnv, commit: string, state: WorktreeState): Promise<void> {
-  if (commit !== state.head || state.modified) await runGit(dir, env, ['reset', '--hard', commit]);
-  if (state.untracked) await runGit(dir, env, ['clean', '-fdx']);
 }
 
 /**

@@ -24,6 +24,7 @@ import { sha256 } from '../system/crypto.js';
 import { gitFailure, GitTimeoutError, runGit, runGitForAnswer, runGitRemote, type RemoteCall } from '../system/git.js';
 import { acquireLock, lockPath } from '../system/lock.js';
 import { writeAtomically } from '../system/atomic-write.js';
+import { moveTo, worktreeState } from './worktree.js';
 import {
   KIND_NAMES,
   commitSignature,
@@ -331,19 +332,7 @@ export async function restoreAccepted(
     if ((await runGitForAnswer(dir, env, ['cat-file', '-e', `${accepted.commit}^{commit}`])).code !== 0)
       return undefined;
     await verifySignature(dir, accepted.commit, source, trust, env);
-    const status = await runGit(dir, env, [
-      '--no-optional-locks',
-      'status',
-      '--porcelain=v2',
-      '--branch',
-      '--untracked-files=all',
-      '--ignored',
-    ]);
-    const lines = status.split('\n').filter(Boolean);
-    const head = lines.map((line) => /^# branch\.oid ([0-9a-f]{40,64})$/.exec(line)?.[1]).find(Boolean);
-    if (head !== accepted.commit || lines.some((line) => /^[12u] /.test(line)))
-      await runGit(dir, env, ['reset', '--hard', accepted.commit]);
-    if (lines.some((line) => line.startsWith('? ') || line.startsWith('! '))) await runGit(dir, env, ['clean', '-fdx']);
+    await moveTo(dir, env, accepted.commit, await worktreeState(dir, env));
     return accepted.commit;
   } finally {
     await lock.release();
