@@ -1,17 +1,10 @@
 /**
- * Stage 1: decide where the definitions come from, and get them on disk.
- *
- * Precedence: --repo, $ROBO_DOTFILES_REPO, robo's settings file, then the
- * example organisation bundled with the package (the embedded default).
- * A git source is shallow-fetched into a per-source folder of the cache and
- * later fetched and hard-reset to the remote ref, so edits made in the cache
- * never leak into a config. Both ask the remote which full ref the ref names
- * first (remote-ref.ts), so a fresh cache and an old one agree. A local path
- * is read as it is.
- *
- * A checkout is provisional until the caller has validated it: keep() makes
- * it the cache's state, discard() puts the cache back as it was, so broken
- * definitions never replace a good clone.
+ * Stage 1: which source (--repo, $ROBO_DOTFILES_REPO, settings, else the
+ * bundled example organisation), and a checkout of it. A git source is a
+ * shallow clone in the cache, fetched and hard-reset to the ref's commit, so
+ * edits in the cache never leak. A checkout is provisional: keep() after
+ * validation, discard() puts the cache back, so broken definitions never
+ * replace a good clone.
  */
 import { mkdir, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -152,11 +145,7 @@ export type RemoteAnswer = PromiseSettledResult<RemoteRef>;
 
 /**
  * The remote's commit for the source's ref, asked from its clone without the
- * lock: the first look of a warm run (aws-config.ts decides from it whether
- * anything needs doing). `dir` is the clone's folder when the caller knows
- * it (cacheFolder hashes the URL, which loads node:crypto). undefined when
- * there is no clone. git is started before this returns its promise, so the
- * caller can do other work while it runs.
+ * lock: a warm run's first look (the render cache). undefined without a clone.
  */
 export async function askRemote(
   spec: Extract<SourceSpec, { kind: 'git' }>,
@@ -201,12 +190,7 @@ export async function checkoutSource(spec: SourceSpec, options: CheckoutOptions)
   }
 }
 
-/**
- * What a run killed half way leaves behind: a half-made clone beside the
- * cache folder, and git's own *.lock files, which would make every later
- * git command fail. Only called while holding the clone's lock, so nothing
- * found here belongs to a live run.
- */
+/** A killed run's leftovers: half-made clones and git's *.lock files. Under the clone's lock, so none is a live run's. */
 async function removeLeftovers(dir: string): Promise<void> {
   const parent = path.dirname(dir);
   const prefix = `${path.basename(dir)}.incoming-`;
@@ -277,11 +261,7 @@ async function freshClone(
   };
 }
 
-/**
- * A clone of the one commit the ref names, made the way an update fetches
- * (`git clone --branch` would resolve the name by its own rules, and takes
- * no full ref): init, ask the remote, fetch exactly that, check it out.
- */
+/** A clone of the one commit the ref names, made as an update fetches (`clone --branch` takes no full ref). */
 async function shallowClone(
   spec: Extract<SourceSpec, { kind: 'git' }>,
   incoming: string,
@@ -303,9 +283,7 @@ async function updateClone(
   options: CheckoutOptions,
 ): Promise<Checkout> {
   const { env } = options;
-  // First ask the remote which commit the ref is at (ls-remote: one round
-  // trip, no pack), unless the caller did, while status looks at the working
-  // tree; the two are independent, so they run side by side.
+  // ls-remote (one round trip, no pack) unless the caller asked, beside status.
   const [asked, looked] = await Promise.allSettled([
     options.remote ? settled(options.remote) : remoteRef(dir, spec, options),
     worktreeState(dir, env),
@@ -318,9 +296,8 @@ async function updateClone(
   }
   const { head } = state;
 
-  // Nothing new upstream: no fetch at all. (A shallow fetch of an unchanged
-  // commit still downloads a pack, and the packs pile up until git stops to
-  // repack.) The clone is still made clean, and checked when signatures count.
+  // Nothing new upstream: no fetch (a shallow fetch of an unchanged commit still
+  // downloads a pack). The clone is still made clean, and checked when signatures count.
   if (asked.status === 'fulfilled' && asked.value.commit === head) {
     await verifyTrusted(dir, head, spec, options);
     await moveTo(dir, env, head, state);
@@ -383,12 +360,9 @@ async function updateClone(
 }
 
 /**
- * The full ref (and its commit) the source's ref names on the remote, from
- * `git ls-remote origin` in the clone (inside its own repository, so no other
- * repository's settings apply, and the URL, which may hold a token, is not on
- * a command line). Rejects with a RoboError when the name is ambiguous or
- * not there (remote-ref.ts), and with git's error when the remote could not
- * be asked.
+ * The full ref and commit the source's ref names on the remote: `ls-remote
+ * origin` inside the clone, so the URL (maybe with a token) is on no command
+ * line. Rejects with a RoboError for an ambiguous or missing name, else git's error.
  */
 async function remoteRef(
   dir: string,
@@ -419,11 +393,7 @@ function timeoutDetails(error: unknown, options: Pick<CheckoutOptions, 'timeout'
   return error instanceof GitTimeoutError ? [timeoutAdvice(options.timeout)] : [];
 }
 
-/**
- * The commit just fetched. FETCH_HEAD holds what the ref pointed to, which
- * is the commit ls-remote named unless the ref moved since, or is an
- * annotated tag (a tag object): then git peels it.
- */
+/** The commit just fetched: FETCH_HEAD, peeled when the ref moved since ls-remote or is an annotated tag. */
 async function fetchedCommit(
   dir: string,
   wanted: RemoteRef,
@@ -442,11 +412,9 @@ async function fetchedCommit(
 }
 
 /**
- * A failure the cached clone must not stand in for, because it will not pass
- * on its own: an ambiguous or missing ref (robo's own errors), or a
- * repository, ref or URL that git says is not there. undefined for anything
- * else (offline, server down, connection refused): the offline fallback is
- * for those.
+ * A failure that will not pass by itself, so the cached clone must not stand
+ * in: robo's ref errors, or git saying the repository or ref is not there.
+ * undefined for offline, server down and the like: the fallback is for those.
  */
 function permanentFailure(error: unknown, spec: Extract<SourceSpec, { kind: 'git' }>): RoboError | undefined {
   if (error instanceof RoboError) return error;
@@ -463,11 +431,7 @@ function settled<T>(result: PromiseSettledResult<T>): Promise<T> {
   return result.status === 'fulfilled' ? Promise.resolve(result.value) : Promise.reject(result.reason as Error);
 }
 
-/**
- * Trust pinning, when signed commits are required: the commit's signer must
- * be one the settings name, and it must descend from the last commit
- * accepted from this source (trust.ts). Called before the working tree moves.
- */
+/** When signed commits are required: the commit must pass trust.ts. Called before the working tree moves. */
 export async function verifyTrusted(
   dir: string,
   commit: string,

@@ -1,20 +1,9 @@
 /**
- * Trust pinning, when signed commits are required (--require-signed, or
- * [trust] require_signed): which commits robo may use, and what it remembers
- * of them.
- *
- * - A commit is used only if its signature is of a kind the settings name
- *   (ssh keys in allowed_signers, OpenPGP keys in allowed_pgp_fingerprints)
- *   and verifies against exactly that list. The kind is read from the commit
- *   object before any verifier runs, and git is told which program and which
- *   signers file to use, so nothing in the user's git config or keyring can
- *   widen the list (signature.ts).
- * - robo records the last commit it accepted from each source (URL and ref)
- *   in its state folder, and refuses a commit that does not descend from it
- *   (a force-push back to an older signed commit) unless --allow-rollback.
- * - Shared tasks read robo.yml from that accepted commit, with the clone's
- *   working tree made exactly that commit first (restoreAccepted), so an
- *   edit in the cache never runs.
+ * Trust pinning, when signed commits are required: a commit is used only if
+ * it is signed by a key the settings list (checked with the program and the
+ * signers file robo names, over any git config: signature.ts), and descends
+ * from the last commit accepted from its source, recorded in the state folder
+ * (unless --allow-rollback). Shared tasks read robo.yml from that commit.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -121,11 +110,7 @@ function allowedText(trust: TrustPolicy): string {
   return kinds.filter(Boolean).join(' and ');
 }
 
-/**
- * ssh: git runs ssh-keygen against robo's allowed-signers file (the program
- * and the file given on the command line, over any git config), and fails
- * a key that matches no principal. The principal is the signer's name.
- */
+/** ssh: git runs ssh-keygen against robo's allowed-signers file; the matched principal is the signer. */
 async function verifySsh(
   dir: string,
   commit: string,
@@ -152,11 +137,7 @@ async function verifySsh(
   return { accepted: false, signer: key, reason };
 }
 
-/**
- * OpenPGP: git runs `gpg` (named here, over gpg.program) with the user's
- * keyring, and robo judges gpg's status lines itself (pgpVerdict): a listed
- * fingerprint, fully or ultimately trusted.
- */
+/** OpenPGP: git runs `gpg` with the user's keyring; robo judges its status lines (pgpVerdict). */
 async function verifyPgp(
   dir: string,
   commit: string,
@@ -274,12 +255,7 @@ async function refuseRollback(
   );
 }
 
-/**
- * Whether `to` descends from `from`. The clones are shallow (depth 1), which
- * hides every parent: when git cannot see the answer, the clone is made
- * complete first (`fetch --unshallow`, once per move of the ref; dotfiles
- * repos are small, and a run where nothing moved never gets here).
- */
+/** Whether `to` descends from `from`; a shallow clone is unshallowed first when git cannot tell (once per move). */
 async function descends(
   dir: string,
   from: string,
@@ -310,13 +286,10 @@ async function descends(
 }
 
 /**
- * For shared tasks: the last commit robo accepted from the source, checked
- * again against today's settings, with the clone's working tree made exactly
- * that commit (hard reset, untracked and ignored files removed) under the
- * clone's lock. robo.yml is then read from the commit itself, and a task's
- * script is the signed one. undefined when there is no record yet, or the
- * clone does not hold the commit: the caller then fetches and checks as
- * aws.config does.
+ * For shared tasks: the last accepted commit, its signature checked again,
+ * with the clone's working tree made exactly that commit under the clone's
+ * lock. undefined without a record, or when the clone lacks the commit: the
+ * caller then fetches and checks as aws.config does.
  */
 export async function restoreAccepted(
   dir: string,
@@ -339,11 +312,7 @@ export async function restoreAccepted(
   }
 }
 
-/**
- * A file of a commit, from git's objects rather than the working tree:
- * undefined when the commit has no such file, or has something other than a
- * regular file there (a link would name a path, not hold YAML).
- */
+/** A regular file of a commit, from git's objects; undefined when absent or not a regular file (a link holds no YAML). */
 export async function readFromCommit(
   dir: string,
   commit: string,
