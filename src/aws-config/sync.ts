@@ -1,13 +1,8 @@
 /**
- * The aws.config job, top to bottom: source → definitions → validate →
- * render → plan → apply. Each stage has its folder under src/ (source/,
- * definitions/, validate/, render/, plan/, apply/); this module only runs
- * them in order and returns what happened. It never prints: the command
- * layer (commands/aws-config.ts) decides what a person sees.
- *
- * Everything that can fail on bad input (fetch, validation, render, the
- * markers, the merge) runs before the first byte is written, so a failed run
- * changes nothing.
+ * The aws.config job, top to bottom: source → definitions → validate → render
+ * → plan → apply, each stage in its folder. Returns what happened and never
+ * prints. Everything that can fail on bad input runs before the first byte is
+ * written, so a failed run changes nothing.
  */
 import { DefinitionsError, NoTeamError, UsageError } from '../errors.js';
 import { TEAM_NAME } from '../definitions/model.js';
