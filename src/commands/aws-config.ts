@@ -10,17 +10,14 @@ import type { Reporter } from '../ui.js';
 import { printDiff } from './diff.js';
 import { offlineWarning, teamFrom, tilde } from './format.js';
 import { remoteLineFor } from './remote-line.js';
+import { sourceRequest, type SourceArgs } from './teams.js';
 import { ALLOW_ROLLBACK, type BuiltinTask, type TaskContext } from './types.js';
 
-interface AwsConfigArgs {
+interface AwsConfigArgs extends SourceArgs {
   team: string | undefined;
-  repo: string | undefined;
-  ref: string | undefined;
   'dry-run': boolean;
   replace: boolean;
   strict: boolean;
-  'require-signed': boolean;
-  'allow-rollback': boolean;
 }
 
 export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
@@ -90,16 +87,10 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
       result = await syncAwsConfig({
         ...teamFrom(args.team, context.env, settings),
         settings,
-        repo: args.repo,
-        ref: args.ref,
+        ...sourceRequest(args, context, line.listener),
         dryRun: args['dry-run'],
         replace: args.replace,
         strict: args.strict,
-        requireSigned: args['require-signed'],
-        allowRollback: args['allow-rollback'],
-        env: context.env,
-        cwd: context.cwd,
-        onRemote: line.listener,
       });
     } catch (error) {
       throw error instanceof NoTeamError ? await withLastTeam(error, context.env) : error;
