@@ -121,14 +121,9 @@ async function withLastTeam(error: NoTeamError, env: NodeJS.ProcessEnv): Promise
 }
 
 /**
- * One line when the team of this run is not the one the config's block, the
- * settings or the nightly job name: a switch made in one place only is undone
- * by the nightly job. When only the block differs nothing will undo it, so
- * that is a notice (stdout, hidden by --quiet). Printed even with --quiet (as warnAlways), like the
- * offline warning: it is about what the config will hold tomorrow, and a
- * script or alias that runs aws.config --quiet is exactly where a switch made
- * in one place goes unseen. Only the job's files are read (systemd, launchd), never `crontab -l`,
- * so aws.config starts no process for it; robo doctor checks cron too.
+ * One line when another place names another team (team-agreement.ts). Even
+ * with --quiet: a script running aws.config --quiet is where a switch goes
+ * unseen. Only the job's files are read, never `crontab -l` (robo doctor does).
  */
 async function warnIfTeamsDisagree(
   result: Pick<AwsConfigResult, 'team' | 'previousTeam' | 'target' | 'dryRun'>,
