@@ -125,6 +125,9 @@ export interface Checkout {
   discard(): Promise<void>;
 }
 
+/** keep() and discard() of a checkout with nothing to make permanent or to undo (a local folder, the clone as it is). */
+const AS_IS = { keep: async () => {}, discard: async () => {} };
+
 export interface CheckoutOptions {
   cacheDir: string;
   env: NodeJS.ProcessEnv;
@@ -160,7 +163,7 @@ export async function askRemote(
 export async function checkoutSource(spec: SourceSpec, options: CheckoutOptions): Promise<Checkout> {
   if (spec.kind !== 'git') {
     await requireDirectory(spec.dir, spec.origin);
-    return { spec, dir: spec.dir, keep: async () => {}, discard: async () => {} };
+    return { spec, dir: spec.dir, ...AS_IS };
   }
   const dir = cacheFolder(options.cacheDir, spec.url);
   // One run at a time per clone: git's own lock files would make a second
@@ -301,7 +304,7 @@ async function updateClone(
   if (asked.status === 'fulfilled' && asked.value.commit === head) {
     await verifyTrusted(dir, head, spec, options);
     await moveTo(dir, env, head, state);
-    return { spec, dir, commit: head, keep: async () => {}, discard: async () => {} };
+    return { spec, dir, commit: head, ...AS_IS };
   }
 
   // Fetch exactly the ref ls-remote named (never a short name: see remote-ref.ts).
@@ -330,14 +333,7 @@ async function updateClone(
     await verifyTrusted(dir, head, spec, options);
     await moveTo(dir, env, head, state);
     const commitDate = new Date(Number((await runGit(dir, env, ['log', '-1', '--format=%ct', head])).trim()) * 1000);
-    return {
-      spec,
-      dir,
-      commit: head,
-      offline: { reason, commitDate },
-      keep: async () => {},
-      discard: async () => {},
-    };
+    return { spec, dir, commit: head, offline: { reason, commitDate }, ...AS_IS };
   }
 
   const commit = await fetchedCommit(dir, fetched, spec, options.env);
@@ -352,7 +348,7 @@ async function updateClone(
     spec,
     dir,
     commit,
-    keep: async () => {},
+    keep: AS_IS.keep,
     discard: async () => {
       if (commit !== head) await runGit(dir, env, ['reset', '--hard', head]);
     },
