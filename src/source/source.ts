@@ -43,6 +43,8 @@ export type SourceSpec =
   | { kind: 'path'; dir: string; origin: SourceOrigin }
   | { kind: 'git'; url: string; ref: string | undefined; refOrigin?: RefOrigin; origin: SourceOrigin };
 
+type GitSpec = Extract<SourceSpec, { kind: 'git' }>;
+
 export interface SourceRequest {
   repo?: string;
   ref?: string;
@@ -151,7 +153,7 @@ export type RemoteAnswer = PromiseSettledResult<RemoteRef>;
  * lock: a warm run's first look (the render cache). undefined without a clone.
  */
 export async function askRemote(
-  spec: Extract<SourceSpec, { kind: 'git' }>,
+  spec: GitSpec,
   options: Pick<CheckoutOptions, 'cacheDir' | 'env' | 'timeout' | 'onRemote'> & { dir?: string },
 ): Promise<{ dir: string; remote: RemoteAnswer } | undefined> {
   const dir = options.dir ?? cacheFolder(options.cacheDir, spec.url);
@@ -220,11 +222,7 @@ export function cacheFolder(cacheDir: string, url: string): string {
   return path.join(cacheDir, 'sources', `${sourceSlug(url)}-${sha256(url).slice(0, 12)}`);
 }
 
-async function freshClone(
-  spec: Extract<SourceSpec, { kind: 'git' }>,
-  dir: string,
-  options: CheckoutOptions,
-): Promise<Checkout> {
+async function freshClone(spec: GitSpec, dir: string, options: CheckoutOptions): Promise<Checkout> {
   // Clone next to the final folder and move it in only once validated: a
   // failed or interrupted clone never leaves a half-made cache behind.
   const incoming = `${dir}.incoming-${randomHex(6)}`;
@@ -265,11 +263,7 @@ async function freshClone(
 }
 
 /** A clone of the one commit the ref names, made as an update fetches (`clone --branch` takes no full ref). */
-async function shallowClone(
-  spec: Extract<SourceSpec, { kind: 'git' }>,
-  incoming: string,
-  options: CheckoutOptions,
-): Promise<string> {
+async function shallowClone(spec: GitSpec, incoming: string, options: CheckoutOptions): Promise<string> {
   // Not --quiet: simple-git waits 50 ms after a command that prints nothing (runGitForAnswer).
   await runGit(path.dirname(incoming), options.env, ['init', incoming]);
   await runGit(incoming, options.env, ['remote', 'add', '--', 'origin', spec.url]);
@@ -280,11 +274,7 @@ async function shallowClone(
   return commit;
 }
 
-async function updateClone(
-  spec: Extract<SourceSpec, { kind: 'git' }>,
-  dir: string,
-  options: CheckoutOptions,
-): Promise<Checkout> {
+async function updateClone(spec: GitSpec, dir: string, options: CheckoutOptions): Promise<Checkout> {
   const { env } = options;
   // ls-remote (one round trip, no pack) unless the caller asked, beside status.
   const [asked, looked] = await Promise.allSettled([
@@ -362,7 +352,7 @@ async function updateClone(
  */
 async function remoteRef(
   dir: string,
-  spec: Extract<SourceSpec, { kind: 'git' }>,
+  spec: GitSpec,
   options: Pick<CheckoutOptions, 'env' | 'timeout' | 'onRemote'>,
 ): Promise<RemoteRef> {
   const listed = parseLsRemote(
@@ -377,10 +367,7 @@ function fetchArgs(wanted: RemoteRef): string[] {
 }
 
 /** How git calls to the source's remote are limited and shown. */
-function remoteCall(
-  spec: Extract<SourceSpec, { kind: 'git' }>,
-  options: Pick<CheckoutOptions, 'timeout' | 'onRemote'>,
-): RemoteCall {
+function remoteCall(spec: GitSpec, options: Pick<CheckoutOptions, 'timeout' | 'onRemote'>): RemoteCall {
   return { remote: describeSpec(spec), timeoutMs: options.timeout.ms, listener: options.onRemote };
 }
 
@@ -390,12 +377,7 @@ function timeoutDetails(error: unknown, options: Pick<CheckoutOptions, 'timeout'
 }
 
 /** The commit just fetched: FETCH_HEAD, peeled when the ref moved since ls-remote or is an annotated tag. */
-async function fetchedCommit(
-  dir: string,
-  wanted: RemoteRef,
-  spec: Extract<SourceSpec, { kind: 'git' }>,
-  env: NodeJS.ProcessEnv,
-): Promise<string> {
+async function fetchedCommit(dir: string, wanted: RemoteRef, spec: GitSpec, env: NodeJS.ProcessEnv): Promise<string> {
   const fetched = (await readFile(path.join(dir, '.git', 'FETCH_HEAD'), 'utf8')).split(/[\t\n]/, 1)[0]!;
   if (fetched === wanted.commit) return fetched;
   try {
@@ -412,7 +394,7 @@ async function fetchedCommit(
  * in: robo's ref errors, or git saying the repository or ref is not there.
  * undefined for offline, server down and the like: the fallback is for those.
  */
-function permanentFailure(error: unknown, spec: Extract<SourceSpec, { kind: 'git' }>): RoboError | undefined {
+function permanentFailure(error: unknown, spec: GitSpec): RoboError | undefined {
   if (error instanceof RoboError) return error;
   if (error instanceof GitTimeoutError) return undefined;
   if (!isPermanentGitFailure(messageOf(error))) return undefined;
@@ -443,7 +425,7 @@ export async function verifyTrusted(
 }
 
 /** A git source as trust.ts knows it. */
-export function trustedSource(spec: Extract<SourceSpec, { kind: 'git' }>): TrustedSource {
+export function trustedSource(spec: GitSpec): TrustedSource {
   return { url: spec.url, ref: spec.ref, description: describeSpec(spec) };
 }
 
