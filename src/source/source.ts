@@ -417,9 +417,12 @@ export async function verifyTrusted(
   options: Pick<CheckoutOptions, 'trust' | 'env' | 'timeout' | 'onRemote'>,
 ): Promise<void> {
   if (options.trust && spec.kind === 'git') {
-    await verifyCommit(dir, commit, trustedSource(spec), options.trust, options.env, {
-      call: remoteCall(spec, options),
-      advice: timeoutAdvice(options.timeout),
+    await verifyCommit(commit, {
+      dir,
+      source: trustedSource(spec),
+      trust: options.trust,
+      env: options.env,
+      remote: { call: remoteCall(spec, options), advice: timeoutAdvice(options.timeout) },
     });
   }
 }

@@ -50,17 +50,18 @@ export interface TrustRemote {
   advice: string;
 }
 
+/** Where a commit is checked: the clone holding it, its source, the policy, and git's environment. */
+export interface Checking {
+  dir: string;
+  source: TrustedSource;
+  trust: TrustPolicy;
+  env: NodeJS.ProcessEnv;
+}
+
 /** Everything a commit must pass before any of it is used: its signature, then no rollback. */
-export async function verifyCommit(
-  dir: string,
-  commit: string,
-  source: TrustedSource,
-  trust: TrustPolicy,
-  env: NodeJS.ProcessEnv,
-  remote: TrustRemote,
-): Promise<void> {
-  await verifySignature(dir, commit, source, trust, env);
-  await refuseRollback(dir, commit, source, trust, env, remote);
+export async function verifyCommit(commit: string, at: Checking & { remote: TrustRemote }): Promise<void> {
+  await verifySignature(commit, at);
+  await refuseRollback(commit, at);
 }
 
 const untrusted = (commit: string, source: TrustedSource, reason: string) =>
@@ -69,13 +70,7 @@ const untrusted = (commit: string, source: TrustedSource, reason: string) =>
     ['nothing was written or run; the cached clone stays at the last trusted commit'],
   );
 
-async function verifySignature(
-  dir: string,
-  commit: string,
-  source: TrustedSource,
-  trust: TrustPolicy,
-  env: NodeJS.ProcessEnv,
-): Promise<void> {
+async function verifySignature(commit: string, { dir, source, trust, env }: Checking): Promise<void> {
   const signature = commitSignature(await runGit(dir, env, ['cat-file', 'commit', commit]), commit);
   const allowed = allowedKinds(trust);
   if (signature.kind === 'none') throw untrusted(commit, source, 'it has no signature');
@@ -233,18 +228,12 @@ export async function recordAccepted(trust: TrustPolicy, source: TrustedSource, 
   await writeAtomically(file, Buffer.from(`${JSON.stringify(record)}\n`), { mode: 0o600, folderMode: 0o700 });
 }
 
-async function refuseRollback(
-  dir: string,
-  commit: string,
-  source: TrustedSource,
-  trust: TrustPolicy,
-  env: NodeJS.ProcessEnv,
-  remote: TrustRemote,
-): Promise<void> {
+async function refuseRollback(commit: string, at: Checking & { remote: TrustRemote }): Promise<void> {
+  const { source, trust } = at;
   if (trust.allowRollback) return;
   const last = await readAccepted(trust, source);
   if (!last || last.commit === commit) return;
-  if (await descends(dir, last.commit, commit, source, env, remote)) return;
+  if (await descends(last.commit, commit, at)) return;
   throw new UntrustedError(
     `commit ${commit.slice(0, 12)} of ${source.description} does not descend from ${last.commit.slice(0, 12)}, the last commit robo accepted from it: the ref was moved back or rewritten (a force-push?); nothing was written or run`,
     [
@@ -257,12 +246,9 @@ async function refuseRollback(
 
 /** Whether `to` descends from `from`; a shallow clone is unshallowed first when git cannot tell (once per move). */
 async function descends(
-  dir: string,
   from: string,
   to: string,
-  source: TrustedSource,
-  env: NodeJS.ProcessEnv,
-  remote: TrustRemote,
+  { dir, source, env, remote }: Checking & { remote: TrustRemote },
 ): Promise<boolean> {
   const isAncestor = async () =>
     (await runGitForAnswer(dir, env, ['merge-base', '--is-ancestor', from, to])).code === 0;
@@ -304,7 +290,7 @@ export async function restoreAccepted(
     if (!accepted) return undefined;
     if ((await runGitForAnswer(dir, env, ['cat-file', '-e', `${accepted.commit}^{commit}`])).code !== 0)
       return undefined;
-    await verifySignature(dir, accepted.commit, source, trust, env);
+    await verifySignature(accepted.commit, { dir, source, trust, env });
     await moveTo(dir, env, accepted.commit, await worktreeState(dir, env));
     return accepted.commit;
   } finally {
