@@ -70,7 +70,8 @@ const untrusted = (commit: string, source: TrustedSource, reason: string) =>
     ['nothing was written or run; the cached clone stays at the last trusted commit'],
   );
 
-async function verifySignature(commit: string, { dir, source, trust, env }: Checking): Promise<void> {
+async function verifySignature(commit: string, at: Checking): Promise<void> {
+  const { dir, source, trust, env } = at;
   const signature = commitSignature(await runGit(dir, env, ['cat-file', 'commit', commit]), commit);
   const allowed = allowedKinds(trust);
   if (signature.kind === 'none') throw untrusted(commit, source, 'it has no signature');
@@ -83,9 +84,7 @@ async function verifySignature(commit: string, { dir, source, trust, env }: Chec
     );
   }
   const verdict =
-    signature.kind === 'ssh'
-      ? await verifySsh(dir, commit, signature, trust.sshAllowedSigners!, env)
-      : await verifyPgp(dir, commit, signature, trust, env);
+    signature.kind === 'ssh' ? await verifySsh(commit, signature, at) : await verifyPgp(commit, signature, at);
   if (!verdict.accepted)
     throw untrusted(commit, source, `${verdict.signer ? `signed by ${verdict.signer}, but ` : ''}${verdict.reason}`);
 }
@@ -106,13 +105,8 @@ function allowedText(trust: TrustPolicy): string {
 }
 
 /** ssh: git runs ssh-keygen against robo's allowed-signers file; the matched principal is the signer. */
-async function verifySsh(
-  dir: string,
-  commit: string,
-  signature: CommitSignature,
-  allowedSigners: string,
-  env: NodeJS.ProcessEnv,
-): Promise<Verdict> {
+async function verifySsh(commit: string, signature: CommitSignature, { dir, trust, env }: Checking): Promise<Verdict> {
+  const allowedSigners = trust.sshAllowedSigners!;
   const key = signerOf(signature);
   const { code, stderr } = await runGitForAnswer(dir, env, [
     '-c',
@@ -133,13 +127,7 @@ async function verifySsh(
 }
 
 /** OpenPGP: git runs `gpg` with the user's keyring; robo judges its status lines (pgpVerdict). */
-async function verifyPgp(
-  dir: string,
-  commit: string,
-  signature: CommitSignature,
-  trust: TrustPolicy,
-  env: NodeJS.ProcessEnv,
-): Promise<Verdict> {
+async function verifyPgp(commit: string, signature: CommitSignature, { dir, trust, env }: Checking): Promise<Verdict> {
   const { code, stderr } = await runGitForAnswer(dir, env, [
     '-c',
     'gpg.program=gpg',
