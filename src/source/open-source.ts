@@ -51,13 +51,7 @@ export interface OpenSource {
 export async function resolveSource(request: OpenSourceRequest): Promise<OpenSource> {
   const paths = resolvePaths(request.env);
   const settings = request.settings ?? (await readSettings(paths.settingsFile));
-  const spec = resolveSourceSpec({
-    repo: request.repo,
-    ref: request.ref,
-    env: request.env,
-    cwd: request.cwd,
-    settings,
-  });
+  const spec = resolveSourceSpec({ ...request, settings });
   const trust = trustPolicy(request, settings, spec, paths);
   return { paths, settings, spec, trust, timeout: resolveTimeout(request.env, settings) };
 }
