@@ -1,17 +1,9 @@
 /**
- * Durations in robo's own settings ($ROBO_DOTFILES_TIMEOUT, [dotfiles]
- * timeout, [nightly] max_offline): one syntax for all of them.
- *
- * A duration is Go's (`500ms`, `90s`, `1m30s`, `1.5h`: the format of
- * aws-okta's ttl keys, read here by the same parser, go-duration.ts) plus
- * `d` for days (`7d`, `3d12h`), with blanks allowed around each number
- * (`7 d`, `1h 30m`). Each setting's rule adds whether a bare number counts
- * as seconds, whether `0` and `off` mean "no limit", and a longest value.
- *
- * aws-okta's own keys in the definitions are not robo's: validate.ts checks
- * them with parseGoDuration alone, exactly as aws-okta will read them.
- *
- * Pure: text in, milliseconds or a problem out.
+ * robo's one duration syntax for its own settings ($ROBO_DOTFILES_TIMEOUT,
+ * [dotfiles] timeout, [nightly] max_offline): Go's (go-duration.ts) plus `d`
+ * for days, blanks allowed around numbers; each setting's rule adds bare
+ * seconds, `0`/`off` and a maximum. aws-okta's own keys use parseGoDuration
+ * alone. Pure.
  */
 import { parseGoDuration } from './validate/go-duration.js';
 

@@ -1,15 +1,8 @@
 /**
- * Writing robo's settings file (settings.ts reads it). `robo onboard` records
- * the source and the team there, so a later shell and the nightly job read
- * the same ones.
- *
- * The file may be the user's too: they add [trust], comments, blank lines.
- * ini.encode would write the whole file again from the parsed object and
- * drop every comment, so only the lines of the keys that change are touched:
- * a key's line is replaced where it is, a new key goes at the end of its
- * section, a new section at the end of the file. Values are escaped by
- * ini.safe, and the result is parsed back with the reader robo uses to check
- * it says what was meant before a byte is written.
+ * Writing robo's settings file (settings.ts reads it). People edit it too, so
+ * only the lines of keys that change are touched (ini.encode would drop their
+ * comments); values escaped by ini.safe, and the result read back and checked
+ * before a byte is written.
  */
 import { lstat, readFile, realpath } from 'node:fs/promises';
 import ini from 'ini';

@@ -1,25 +1,8 @@
 /**
- * robo's own settings file, INI at $XDG_CONFIG_HOME/robo/config:
- *
- *   [dotfiles]
- *   repo = git@github.com:example/dotfiles.git
- *   ref = main
- *   timeout = 30s
- *
- *   [user]
- *   team = platform
- *
- *   [nightly]
- *   max_offline = 7d
- *
- *   [trust]
- *   require_signed = true
- *   allowed_signers = ~/.config/robo/allowed_signers
- *   allowed_pgp_fingerprints = 7269FB210E382C02F8207F6254AD69CAAA69B635, ...
- *
- * robo owns this format, so the ini package suits it (unlike ~/.aws/config).
- * `robo onboard` writes [dotfiles] and [user] (settings-file.ts); people may
- * edit the file too, and their comments stay.
+ * robo's own settings file, INI at $XDG_CONFIG_HOME/robo/config, sections
+ * [dotfiles] (repo, ref, timeout), [user] (team), [nightly] (max_offline) and
+ * [trust] (docs/source.md, docs/trust.md). robo owns this format, so the ini
+ * package suits it (unlike ~/.aws/config); settings-file.ts edits it.
  */
 import { readFile } from 'node:fs/promises';
 import ini from 'ini';

@@ -75,13 +75,7 @@ export async function readStatus(options: {
 }): Promise<Status> {
   const paths = resolvePaths(options.env);
   const settings = await readSettings(paths.settingsFile);
-  const spec = resolveSourceSpec({
-    repo: options.repo,
-    ref: options.ref,
-    env: options.env,
-    cwd: options.cwd,
-    settings,
-  });
+  const spec = resolveSourceSpec({ ...options, settings });
   const [config, cache] = await Promise.all([
     readConfigState(paths.targetFile),
     spec.kind === 'git' ? cachedClone(cacheFolder(paths.cacheDir, spec.url), options.env) : undefined,

@@ -1,15 +1,8 @@
 /**
- * What a person sees. Every line robo prints goes through a Reporter, so
- * --quiet, --verbose and colour are decided in one place. Results and
- * successes go to stdout; warnings and errors to stderr.
- *
- * Much of what robo prints comes from other people: team file names,
- * robo.yml summaries, values quoted in validation messages, git's stderr
- * (which a remote can fill), lines of the user's config. Any of it can hold
- * a terminal escape that rewrites the title, clears the screen or sets the
- * clipboard (OSC 52). So the Reporter makes every character a terminal acts
- * on visible (visible()) before it adds robo's own colours; nothing else in
- * src/ writes to stdout or stderr (eslint enforces it).
+ * What a person sees: every line robo prints goes through a Reporter (eslint
+ * enforces it), so --quiet, --verbose, --json and colour are decided in one
+ * place. Much of it comes from others (team files, git's stderr, the user's
+ * config), so every character a terminal acts on is made visible (visible()).
  */
 
 export interface ReporterOptions {

@@ -1,17 +1,9 @@
 /**
- * robo's record of the backups it made: one JSON object per line in
- * $XDG_STATE_HOME/robo/backups.jsonl (mode 0600), each with the backup's
- * path, the config it is a copy of, the team of robo's block in it, when it
- * was made, and its size and sha256. aws.backups and aws.restore trust a file
- * in the backup folder only if it still matches a record: /tmp is open to
- * every user, robo's state folder only to you.
- *
- * The file is rewritten whole (an atomic write) under its own lock, so
- * concurrent runs, on one config or on several, never lose each other's
- * records; appending without the lock would keep them too, but could never
- * drop anything. Each rewrite drops the records whose backup is gone (/tmp is
- * emptied at reboot), so the file stays as small as the set of backups.
- * Records are in the order the backups were made: the last is the newest.
+ * robo's record of its backups: one JSON object a line in
+ * $XDG_STATE_HOME/robo/backups.jsonl (mode 0600), in the order made, with
+ * path, config, team, time, size and sha256: aws.backups and aws.restore
+ * trust only a file that matches one (/tmp is open to every user). Rewritten
+ * whole under its own lock, dropping records whose backup is gone.
  */
 import { lstat, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,17 +1,9 @@
 /**
  * Backups of the AWS config before robo changes it: /tmp/awsconfig-<32 hex>
- * (or $ROBO_BACKUP_DIR), mode 0600 because the config names accounts and
- * roles.
- *
- * A backup is complete or absent, even if robo is killed half way: the bytes
- * go to a hidden temp file first (created exclusively, never through a link),
- * are fsynced and read back, and only then get the backup's name with link(2),
- * which also refuses to replace anything already at that name. Then robo
- * records it in its state folder (backup-records.ts): only a recorded backup
- * is ever listed or restored. If the record cannot be written, the backup is
- * removed and the run fails. Only after both is the config touched. A run
- * killed between the two leaves a complete backup that is not recorded: never
- * listed, still a plain copy to restore by hand.
+ * (or $ROBO_BACKUP_DIR), mode 0600. Complete or absent even if robo is
+ * killed: an exclusive temp file, fsynced and read back, then link(2) to the
+ * name; then recorded (backup-records.ts), or removed if the record cannot be
+ * written. Only then is the config touched. docs/config-file.md has the rest.
  */
 import { constants } from 'node:fs';
 import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';

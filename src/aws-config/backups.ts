@@ -1,15 +1,8 @@
 /**
- * robo's backups of the AWS config: list them, and put one back. Restoring is
- * itself a change to the config, so it goes through aws.config's apply stage
- * (apply/apply.ts): the current file backed up first, then one atomic
- * write, under the same lock.
- *
- * Only backups robo made of this config are listed or restored: the backup
- * folder (/tmp by default) is open to every user, and anyone may set a file's
- * mtime. A backup counts only if it matches robo's record of it
- * (system/backup-records.ts): a regular file (not a link), yours, mode 0600,
- * recorded for this config, with the recorded sha256. The newest is the last
- * recorded, never the newest mtime.
+ * robo's backups of the AWS config: list them, and put one back through the
+ * apply stage (current file backed up, one atomic write, same lock). Only a
+ * backup matching robo's record counts (apply/backup-records.ts): a regular
+ * file of yours, mode 0600, this config's, same sha256. Newest: last recorded.
  */
 import { constants, realpathSync } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';

@@ -1,21 +1,15 @@
 /**
- * The aws.config job, top to bottom: source → definitions → validate →
- * render → plan → apply. Each stage has its folder under src/ (source/,
- * definitions/, validate/, render/, plan/, apply/); this module only runs
- * them in order and returns what happened. It never prints: the command
- * layer (commands/aws-config.ts) decides what a person sees.
- *
- * Everything that can fail on bad input (fetch, validation, render, the
- * markers, the merge) runs before the first byte is written, so a failed run
- * changes nothing.
+ * The aws.config job, top to bottom: source → definitions → validate → render
+ * → plan → apply, each stage in its folder. Returns what happened and never
+ * prints. Everything that can fail on bad input runs before the first byte is
+ * written, so a failed run changes nothing.
  */
 import { DefinitionsError, NoTeamError, UsageError } from '../errors.js';
 import { TEAM_NAME } from '../definitions/model.js';
-import type { Settings } from '../settings.js';
 import { applyUnderLock } from '../apply/apply.js';
 import { readBlock } from '../plan/block.js';
 import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions } from '../definitions/definitions.js';
-import { resolveSource, type OpenSource } from '../source/open-source.js';
+import { checkoutOptions, resolveSource, type OpenSource, type OpenSourceRequest } from '../source/open-source.js';
 import { planConfig, type RemovedSection } from '../plan/plan.js';
 import { formatProblem, type Problem } from '../validate/problems.js';
 import { suggestName } from '../validate/regions.js';
@@ -30,33 +24,19 @@ import {
   type RemoteAnswer,
   type SourceSpec,
 } from '../source/source.js';
-import type { RemoteListener } from '../system/git.js';
 import { readTarget, resolveTarget, type Target } from '../apply/target.js';
 
 export type { Rendered } from '../render/render-cache.js';
 
-export interface AwsConfigOptions {
+/** Where the source is and how it is trusted (OpenSourceRequest), and what to do with the team's block. */
+export interface AwsConfigOptions extends OpenSourceRequest {
   team: string | undefined;
   /** Where the team came from, for messages: "--team" or "$SEGMENT_TEAM". */
   teamOrigin: string;
-  repo?: string;
-  ref?: string;
   /** Write nothing; report what would change. */
   dryRun?: boolean;
   /** Replace the whole file instead of merging robo's block into it. */
   replace?: boolean;
-  /** A failed fetch is an error even when a cached clone exists. */
-  strict?: boolean;
-  /** Accept only commits signed by an allowed signer (also [trust] require_signed in the settings). */
-  requireSigned?: boolean;
-  /** With signatures required: accept a commit that does not descend from the last one accepted. */
-  allowRollback?: boolean;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  /** Told when git contacts the remote, and of its progress (the command layer shows it on a terminal). */
-  onRemote?: RemoteListener;
-  /** robo's settings, when the caller read them for the team (teamFrom): not read again. */
-  settings?: Settings;
 }
 
 export interface AwsConfigResult {
@@ -150,32 +130,17 @@ export async function renderTeam(options: AwsConfigOptions): Promise<RenderedTea
   // With signed commits required, robo trusts git and the signatures only.
   const { spec, paths } = source;
   const cacheable = spec.kind === 'git' && team !== undefined && !source.trust;
+  const reach = checkoutOptions(source, options);
   let remote: RemoteAnswer | undefined;
   if (cacheable) {
     const last = readRendered(paths.cacheDir, team, spec.url);
-    const asked =
-      last &&
-      (await askRemote(spec, {
-        cacheDir: paths.cacheDir,
-        env: options.env,
-        timeout: source.timeout,
-        onRemote: options.onRemote,
-      }));
-    remote = asked?.remote;
+    remote = last && (await askRemote(spec, reach))?.remote;
     if (last && remote?.status === 'fulfilled' && remote.value.commit === last.commit)
       return { source, checkout: { commit: last.commit, offline: undefined }, rendered: last.rendered };
   }
 
   // Source: a checkout of the commit (clone, fetch, or the cached clone when offline).
-  const checkout = await checkoutSource(spec, {
-    cacheDir: paths.cacheDir,
-    env: options.env,
-    timeout: source.timeout,
-    onRemote: options.onRemote,
-    strict: options.strict,
-    trust: source.trust,
-    remote,
-  });
+  const checkout = await checkoutSource(spec, { ...reach, remote });
   let rendered: Rendered;
   try {
     rendered = await renderCheckout(checkout, team, options.teamOrigin);

@@ -10,17 +10,14 @@ import type { Reporter } from '../ui.js';
 import { printDiff } from './diff.js';
 import { offlineWarning, teamFrom, tilde } from './format.js';
 import { remoteLineFor } from './remote-line.js';
+import { sourceRequest, type SourceArgs } from './teams.js';
 import { ALLOW_ROLLBACK, type BuiltinTask, type TaskContext } from './types.js';
 
-interface AwsConfigArgs {
+interface AwsConfigArgs extends SourceArgs {
   team: string | undefined;
-  repo: string | undefined;
-  ref: string | undefined;
   'dry-run': boolean;
   replace: boolean;
   strict: boolean;
-  'require-signed': boolean;
-  'allow-rollback': boolean;
 }
 
 export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
@@ -90,16 +87,10 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
       result = await syncAwsConfig({
         ...teamFrom(args.team, context.env, settings),
         settings,
-        repo: args.repo,
-        ref: args.ref,
+        ...sourceRequest(args, context, line.listener),
         dryRun: args['dry-run'],
         replace: args.replace,
         strict: args.strict,
-        requireSigned: args['require-signed'],
-        allowRollback: args['allow-rollback'],
-        env: context.env,
-        cwd: context.cwd,
-        onRemote: line.listener,
       });
     } catch (error) {
       throw error instanceof NoTeamError ? await withLastTeam(error, context.env) : error;
@@ -130,14 +121,9 @@ async function withLastTeam(error: NoTeamError, env: NodeJS.ProcessEnv): Promise
 }
 
 /**
- * One line when the team of this run is not the one the config's block, the
- * settings or the nightly job name: a switch made in one place only is undone
- * by the nightly job. When only the block differs nothing will undo it, so
- * that is a notice (stdout, hidden by --quiet). Printed even with --quiet (as warnAlways), like the
- * offline warning: it is about what the config will hold tomorrow, and a
- * script or alias that runs aws.config --quiet is exactly where a switch made
- * in one place goes unseen. Only the job's files are read (systemd, launchd), never `crontab -l`,
- * so aws.config starts no process for it; robo doctor checks cron too.
+ * One line when another place names another team (team-agreement.ts). Even
+ * with --quiet: a script running aws.config --quiet is where a switch goes
+ * unseen. Only the job's files are read, never `crontab -l` (robo doctor does).
  */
 async function warnIfTeamsDisagree(
   result: Pick<AwsConfigResult, 'team' | 'previousTeam' | 'target' | 'dryRun'>,

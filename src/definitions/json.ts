@@ -1,15 +1,8 @@
 /**
- * Strict JSON for definition files. JSON.parse alone is not enough: its
- * errors on Node 20 often carry no position ("Unexpected token '}', ... is not
- * valid JSON"), and it silently keeps the last of two equal keys, so a
- * reviewer could approve one value while robo uses another. jsonc-parser's
- * scanner gives offsets for every error and lets us see duplicate keys;
- * JSON.parse then builds the value once the text is known to be clean.
- *
- * Nesting is limited before anything walks the document: jsonc-parser's
- * parser, the schema validators and robo's own checks all recurse, and a
- * file of 100,000 "[" made every run die with "Maximum call stack size
- * exceeded", naming no file. Real definition files nest four levels deep.
+ * Strict JSON for definition files: jsonc-parser's scanner gives every error a
+ * position and sees duplicate keys (JSON.parse keeps the last one silently),
+ * then JSON.parse builds the value. Nesting is limited first: everything after
+ * recurses, and deep "[" once crashed every run without naming the file.
  */
 import {
   createScanner,

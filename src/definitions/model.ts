@@ -27,7 +27,6 @@ export type OktaKey = (typeof OKTA_KEYS)[number];
 export const OKTA_DURATION_KEYS = ['session_ttl', 'assume_role_ttl'] as const satisfies readonly OktaKey[];
 /** The keys of every profile section robo writes (ProfileModel holds their values). */
 export const PROFILE_KEYS = ['role_arn', 'source_profile', 'region'] as const;
-export type ProfileKey = (typeof PROFILE_KEYS)[number];
 
 /** Written to [okta]; aws_saml_url is required, the rest are optional org-wide aws-okta settings. */
 export type OktaSettings = { aws_saml_url: string } & Partial<Record<OktaKey, string>>;

@@ -1,6 +1,6 @@
 /**
  * robo doctor's checks, each a pure function of facts gathered elsewhere
- * (doctor/gather.ts): facts in, one line out, with the fix for a problem.
+ * (doctor/doctor.ts): facts in, one line out, with the fix for a problem.
  * ✔ ok, ⚠ warn (robo works, but something is off), ✖ fail (something a
  * person must fix: doctor exits ExitCode.doctorFailed).
  */

@@ -1,15 +1,9 @@
 /**
- * The nightly log: one line per run, appended by the run itself, so an empty
- * log means the job never ran, and every night says what it did:
- *
+ * The nightly log: one line per run, appended by the run itself (so an empty
+ * log means the job never ran): time (UTC), team, commit (12 hex; - when
+ * none) and result, e.g.
  *   2026-03-02T02:17:43Z platform 3f2c9d1e0a7b changed
- *   2026-03-03T02:17:40Z platform 3f2c9d1e0a7b unchanged
- *   2026-03-04T02:17:41Z platform 3f2c9d1e0a7b offline since 2026-03-03T02:17:40Z: fatal: unable to access ...
- *   2026-03-05T02:17:39Z platform - failed: unknown team "platform" in git@...; did you mean platfrom?
- *
- * Fields: the time (UTC), the team (- when none), the commit the config now
- * holds (12 hex digits; - for a folder source or a run that failed before
- * it knew one), and the result. Formatting and parsing are pure.
+ * Formatting and parsing are pure.
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';

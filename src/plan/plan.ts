@@ -1,21 +1,9 @@
 /**
- * Stage 5: work out the new file from what is on disk and robo's block. Pure.
- *
- * robo owns only the lines between its two markers. Everything outside them
- * stays byte for byte, except a user section that robo now generates (the
- * same profile name, or [okta]), found exactly as botocore and aws-okta read
- * headers (config-readers.ts): both readers would see it twice and botocore
- * refuses duplicate sections, so it is taken out and reported (the backup
- * keeps it). A file without markers gets the block at the top, so the user's
- * bytes follow unchanged even when their last line has no newline; or at the
- * end, when at the top it would change how the user's first lines read.
- *
- * The new file is then read again as both readers read it, and compared with
- * the old one line by line: if botocore could load the file before, it can
- * after, and robo's profiles hold only robo's lines. A merge that cannot keep
- * that is refused (exit 7), and nothing is written. The new file is read only
- * up to the first header after robo's block and the sections taken out: past
- * it, both readers read the old file's bytes in the old file's state.
+ * Stage 5: the new file from what is on disk and robo's block. Pure. robo
+ * owns only the lines between its markers; a user section robo now generates
+ * (as botocore and aws-okta read headers) is taken out and reported. The new
+ * file is read again as both readers read it, and a merge that would change
+ * how a kept line reads is refused (exit 7). docs/config-file.md has the rules.
  */
 import { BrokenMarkersError, UnmergeableConfigError } from '../errors.js';
 import type { Target } from '../apply/target.js';

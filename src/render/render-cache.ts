@@ -1,14 +1,9 @@
 /**
- * robo's one result cache: the block rendered for a team from a commit of a
- * git source, with the warnings of that run. A block depends only on the
- * commit's bytes, the team and the build of robo, so those are its key:
- * while the remote's ref stays at the commit, a run uses the block as it is
- * and does not check out, read or validate anything.
- *
- * One file per team ($XDG_CACHE_HOME/robo/rendered/<team>): a first line of
- * JSON (the key and the warnings), then the block's bytes as written. A
- * block read back is used only if the renderer could have written it
- * (profilesOfBlock). Anything missing or odd is a miss, never an error.
+ * robo's one result cache: per team ($XDG_CACHE_HOME/robo/rendered/<team>),
+ * the block rendered from a commit and that run's warnings, keyed on source,
+ * commit, team and build; a first JSON line, then the block's bytes. A block
+ * read back is used only if the renderer could have written it. Anything odd
+ * is a miss, never an error.
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';

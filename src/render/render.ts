@@ -1,15 +1,8 @@
 /**
- * Stage 4: render the resolved model as AWS config text. Pure and
- * deterministic: same model, same bytes, on any machine, locale or time zone
- * (no clock, no environment, no locale-aware formatting).
- *
- * The text must mean the same to both readers (FACTS.md):
- * - aws-okta (go-ini): no inline comments, no quotes, `key = value` lines;
- *   it follows one source_profile hop, so every spoke points at the hub.
- * - botocore (configparser): profiles are `[profile NAME]`, `[okta]` is kept
- *   as a plain section; duplicate sections or keys are fatal.
- * The ini package is deliberately not used: it quotes and escapes values in
- * ways botocore reads back literally.
+ * Stage 4: the resolved model as AWS config text. Pure and deterministic (no
+ * clock, environment or locale). The text must mean the same to aws-okta
+ * (go-ini) and botocore (FACTS.md); the ini package is not used, as it quotes
+ * and escapes values in ways botocore reads back literally.
  */
 import { OKTA_KEYS, PROFILE_KEYS, type AwsConfigModel, type ProfileModel } from '../definitions/model.js';
 

@@ -10,7 +10,14 @@ import { UsageError } from '../errors.js';
 import { expandHome, resolvePaths, type RoboPaths } from '../paths.js';
 import { readSettings, type Settings } from '../settings.js';
 import type { RemoteListener } from '../system/git.js';
-import { checkoutSource, describeSpec, resolveSourceSpec, type Checkout, type SourceSpec } from './source.js';
+import {
+  checkoutSource,
+  describeSpec,
+  resolveSourceSpec,
+  type Checkout,
+  type CheckoutOptions,
+  type SourceSpec,
+} from './source.js';
 import { resolveTimeout, type NetworkTimeout } from './timeout.js';
 import type { TrustPolicy } from './trust.js';
 
@@ -44,13 +51,7 @@ export interface OpenSource {
 export async function resolveSource(request: OpenSourceRequest): Promise<OpenSource> {
   const paths = resolvePaths(request.env);
   const settings = request.settings ?? (await readSettings(paths.settingsFile));
-  const spec = resolveSourceSpec({
-    repo: request.repo,
-    ref: request.ref,
-    env: request.env,
-    cwd: request.cwd,
-    settings,
-  });
+  const spec = resolveSourceSpec({ ...request, settings });
   const trust = trustPolicy(request, settings, spec, paths);
   return { paths, settings, spec, trust, timeout: resolveTimeout(request.env, settings) };
 }
@@ -58,15 +59,20 @@ export async function resolveSource(request: OpenSourceRequest): Promise<OpenSou
 /** resolveSource, then a checkout (clone or fetch) that honours trust pinning. */
 export async function openSource(request: OpenSourceRequest): Promise<OpenSource & { checkout: Checkout }> {
   const source = await resolveSource(request);
-  const checkout = await checkoutSource(source.spec, {
-    cacheDir: source.paths.cacheDir,
+  return { ...source, checkout: await checkoutSource(source.spec, checkoutOptions(source, request)) };
+}
+
+/** How a checkout of the source (and askRemote) reaches it: cache, time limit, trust. */
+export function checkoutOptions(source: OpenSource, request: OpenSourceRequest): CheckoutOptions {
+  const { paths, timeout, trust } = source;
+  return {
+    cacheDir: paths.cacheDir,
     env: request.env,
-    timeout: source.timeout,
+    timeout,
     onRemote: request.onRemote,
     strict: request.strict,
-    trust: source.trust,
-  });
-  return { ...source, checkout };
+    trust,
+  };
 }
 
 /** The trust policy when signatures are required, after checking the request makes sense. */

@@ -1,15 +1,8 @@
 /**
- * Which commit a ref names on the remote, decided one way for a fresh clone
- * and an old one, and which git failures are for good.
- *
- * git resolves a short name by its own rules, and they differ by command:
- * `git clone --branch x` takes the branch x, `git fetch origin x` the tag x
- * when both exist. So robo never hands git a short name: it lists the
- * candidates with `git ls-remote` and fetches the one full ref it chose
- * (refs/heads/x, refs/tags/x, HEAD) or a full commit id. A name that is both
- * a branch and a tag is refused until the user writes which one they mean.
- *
- * Pure: ls-remote's output and git's messages in, decisions out.
+ * Which commit a ref names on the remote, one way for a fresh clone and an
+ * old one (git's clone and fetch resolve a short name differently), and which
+ * git failures are for good. robo fetches only a full ref it chose from
+ * ls-remote, or a commit id; a name that is both branch and tag is refused. Pure.
  */
 import { SourceError, UsageError } from '../errors.js';
 

@@ -1,17 +1,10 @@
 /**
- * Stage 1: decide where the definitions come from, and get them on disk.
- *
- * Precedence: --repo, $ROBO_DOTFILES_REPO, robo's settings file, then the
- * example organisation bundled with the package (the embedded default).
- * A git source is shallow-fetched into a per-source folder of the cache and
- * later fetched and hard-reset to the remote ref, so edits made in the cache
- * never leak into a config. Both ask the remote which full ref the ref names
- * first (remote-ref.ts), so a fresh cache and an old one agree. A local path
- * is read as it is.
- *
- * A checkout is provisional until the caller has validated it: keep() makes
- * it the cache's state, discard() puts the cache back as it was, so broken
- * definitions never replace a good clone.
+ * Stage 1: which source (--repo, $ROBO_DOTFILES_REPO, settings, else the
+ * bundled example organisation), and a checkout of it. A git source is a
+ * shallow clone in the cache, fetched and hard-reset to the ref's commit, so
+ * edits in the cache never leak. A checkout is provisional: keep() after
+ * validation, discard() puts the cache back, so broken definitions never
+ * replace a good clone.
  */
 import { mkdir, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -41,6 +34,7 @@ import {
 } from './remote-ref.js';
 import { timeoutAdvice, type NetworkTimeout } from './timeout.js';
 import { recordAccepted, verifyCommit, type TrustPolicy, type TrustedSource } from './trust.js';
+import { moveTo, worktreeState } from './worktree.js';
 
 export type SourceOrigin = '--repo' | '$ROBO_DOTFILES_REPO' | 'settings' | 'default';
 
@@ -48,6 +42,8 @@ export type SourceSpec =
   | { kind: 'embedded'; dir: string; origin: 'default' }
   | { kind: 'path'; dir: string; origin: SourceOrigin }
   | { kind: 'git'; url: string; ref: string | undefined; refOrigin?: RefOrigin; origin: SourceOrigin };
+
+type GitSpec = Extract<SourceSpec, { kind: 'git' }>;
 
 export interface SourceRequest {
   repo?: string;
@@ -131,6 +127,9 @@ export interface Checkout {
   discard(): Promise<void>;
 }
 
+/** keep() and discard() of a checkout with nothing to make permanent or to undo (a local folder, the clone as it is). */
+const AS_IS = { keep: async () => {}, discard: async () => {} };
+
 export interface CheckoutOptions {
   cacheDir: string;
   env: NodeJS.ProcessEnv;
@@ -151,14 +150,10 @@ export type RemoteAnswer = PromiseSettledResult<RemoteRef>;
 
 /**
  * The remote's commit for the source's ref, asked from its clone without the
- * lock: the first look of a warm run (aws-config.ts decides from it whether
- * anything needs doing). `dir` is the clone's folder when the caller knows
- * it (cacheFolder hashes the URL, which loads node:crypto). undefined when
- * there is no clone. git is started before this returns its promise, so the
- * caller can do other work while it runs.
+ * lock: a warm run's first look (the render cache). undefined without a clone.
  */
 export async function askRemote(
-  spec: Extract<SourceSpec, { kind: 'git' }>,
+  spec: GitSpec,
   options: Pick<CheckoutOptions, 'cacheDir' | 'env' | 'timeout' | 'onRemote'> & { dir?: string },
 ): Promise<{ dir: string; remote: RemoteAnswer } | undefined> {
   const dir = options.dir ?? cacheFolder(options.cacheDir, spec.url);
@@ -170,7 +165,7 @@ export async function askRemote(
 export async function checkoutSource(spec: SourceSpec, options: CheckoutOptions): Promise<Checkout> {
   if (spec.kind !== 'git') {
     await requireDirectory(spec.dir, spec.origin);
-    return { spec, dir: spec.dir, keep: async () => {}, discard: async () => {} };
+    return { spec, dir: spec.dir, ...AS_IS };
   }
   const dir = cacheFolder(options.cacheDir, spec.url);
   // One run at a time per clone: git's own lock files would make a second
@@ -200,12 +195,7 @@ export async function checkoutSource(spec: SourceSpec, options: CheckoutOptions)
   }
 }
 
-/**
- * What a run killed half way leaves behind: a half-made clone beside the
- * cache folder, and git's own *.lock files, which would make every later
- * git command fail. Only called while holding the clone's lock, so nothing
- * found here belongs to a live run.
- */
+/** A killed run's leftovers: half-made clones and git's *.lock files. Under the clone's lock, so none is a live run's. */
 async function removeLeftovers(dir: string): Promise<void> {
   const parent = path.dirname(dir);
   const prefix = `${path.basename(dir)}.incoming-`;
@@ -232,11 +222,7 @@ export function cacheFolder(cacheDir: string, url: string): string {
   return path.join(cacheDir, 'sources', `${sourceSlug(url)}-${sha256(url).slice(0, 12)}`);
 }
 
-async function freshClone(
-  spec: Extract<SourceSpec, { kind: 'git' }>,
-  dir: string,
-  options: CheckoutOptions,
-): Promise<Checkout> {
+async function freshClone(spec: GitSpec, dir: string, options: CheckoutOptions): Promise<Checkout> {
   // Clone next to the final folder and move it in only once validated: a
   // failed or interrupted clone never leaves a half-made cache behind.
   const incoming = `${dir}.incoming-${randomHex(6)}`;
@@ -276,16 +262,8 @@ async function freshClone(
   };
 }
 
-/**
- * A clone of the one commit the ref names, made the way an update fetches
- * (`git clone --branch` would resolve the name by its own rules, and takes
- * no full ref): init, ask the remote, fetch exactly that, check it out.
- */
-async function shallowClone(
-  spec: Extract<SourceSpec, { kind: 'git' }>,
-  incoming: string,
-  options: CheckoutOptions,
-): Promise<string> {
+/** A clone of the one commit the ref names, made as an update fetches (`clone --branch` takes no full ref). */
+async function shallowClone(spec: GitSpec, incoming: string, options: CheckoutOptions): Promise<string> {
   // Not --quiet: simple-git waits 50 ms after a command that prints nothing (runGitForAnswer).
   await runGit(path.dirname(incoming), options.env, ['init', incoming]);
   await runGit(incoming, options.env, ['remote', 'add', '--', 'origin', spec.url]);
@@ -296,34 +274,27 @@ async function shallowClone(
   return commit;
 }
 
-async function updateClone(
-  spec: Extract<SourceSpec, { kind: 'git' }>,
-  dir: string,
-  options: CheckoutOptions,
-): Promise<Checkout> {
+async function updateClone(spec: GitSpec, dir: string, options: CheckoutOptions): Promise<Checkout> {
   const { env } = options;
-  // First ask the remote which commit the ref is at (ls-remote: one round
-  // trip, no pack), unless the caller did, while status looks at the working
-  // tree; the two are independent, so they run side by side.
+  // ls-remote (one round trip, no pack) unless the caller asked, beside status.
   const [asked, looked] = await Promise.allSettled([
     options.remote ? settled(options.remote) : remoteRef(dir, spec, options),
     worktreeState(dir, env),
   ]);
-  let state: WorktreeState;
-  if (looked.status === 'fulfilled') state = looked.value;
-  else {
+  const state = looked.status === 'fulfilled' ? looked.value : undefined;
+  if (!state?.head) {
     // Not a usable clone (interrupted before its first checkout): start again.
     await rm(dir, { recursive: true, force: true });
     return freshClone(spec, dir, options);
   }
+  const { head } = state;
 
-  // Nothing new upstream: no fetch at all. (A shallow fetch of an unchanged
-  // commit still downloads a pack, and the packs pile up until git stops to
-  // repack.) The clone is still made clean, and checked when signatures count.
-  if (asked.status === 'fulfilled' && asked.value.commit === state.head) {
-    await verifyTrusted(dir, state.head, spec, options);
-    await moveTo(dir, env, state.head, state);
-    return { spec, dir, commit: state.head, keep: async () => {}, discard: async () => {} };
+  // Nothing new upstream: no fetch (a shallow fetch of an unchanged commit still
+  // downloads a pack). The clone is still made clean, and checked when signatures count.
+  if (asked.status === 'fulfilled' && asked.value.commit === head) {
+    await verifyTrusted(dir, head, spec, options);
+    await moveTo(dir, env, head, state);
+    return { spec, dir, commit: head, ...AS_IS };
   }
 
   // Fetch exactly the ref ls-remote named (never a short name: see remote-ref.ts).
@@ -349,19 +320,10 @@ async function updateClone(
     }
     // Offline, VPN down, server away: the last good clone is better than
     // nothing. It is still made clean, so edits in the cache never leak.
-    await verifyTrusted(dir, state.head, spec, options);
-    await moveTo(dir, env, state.head, state);
-    const commitDate = new Date(
-      Number((await runGit(dir, env, ['log', '-1', '--format=%ct', state.head])).trim()) * 1000,
-    );
-    return {
-      spec,
-      dir,
-      commit: state.head,
-      offline: { reason, commitDate },
-      keep: async () => {},
-      discard: async () => {},
-    };
+    await verifyTrusted(dir, head, spec, options);
+    await moveTo(dir, env, head, state);
+    const commitDate = new Date(Number((await runGit(dir, env, ['log', '-1', '--format=%ct', head])).trim()) * 1000);
+    return { spec, dir, commit: head, offline: { reason, commitDate }, ...AS_IS };
   }
 
   const commit = await fetchedCommit(dir, fetched, spec, options.env);
@@ -376,24 +338,21 @@ async function updateClone(
     spec,
     dir,
     commit,
-    keep: async () => {},
+    keep: AS_IS.keep,
     discard: async () => {
-      if (commit !== state.head) await runGit(dir, env, ['reset', '--hard', state.head]);
+      if (commit !== head) await runGit(dir, env, ['reset', '--hard', head]);
     },
   };
 }
 
 /**
- * The full ref (and its commit) the source's ref names on the remote, from
- * `git ls-remote origin` in the clone (inside its own repository, so no other
- * repository's settings apply, and the URL, which may hold a token, is not on
- * a command line). Rejects with a RoboError when the name is ambiguous or
- * not there (remote-ref.ts), and with git's error when the remote could not
- * be asked.
+ * The full ref and commit the source's ref names on the remote: `ls-remote
+ * origin` inside the clone, so the URL (maybe with a token) is on no command
+ * line. Rejects with a RoboError for an ambiguous or missing name, else git's error.
  */
 async function remoteRef(
   dir: string,
-  spec: Extract<SourceSpec, { kind: 'git' }>,
+  spec: GitSpec,
   options: Pick<CheckoutOptions, 'env' | 'timeout' | 'onRemote'>,
 ): Promise<RemoteRef> {
   const listed = parseLsRemote(
@@ -408,10 +367,7 @@ function fetchArgs(wanted: RemoteRef): string[] {
 }
 
 /** How git calls to the source's remote are limited and shown. */
-function remoteCall(
-  spec: Extract<SourceSpec, { kind: 'git' }>,
-  options: Pick<CheckoutOptions, 'timeout' | 'onRemote'>,
-): RemoteCall {
+function remoteCall(spec: GitSpec, options: Pick<CheckoutOptions, 'timeout' | 'onRemote'>): RemoteCall {
   return { remote: describeSpec(spec), timeoutMs: options.timeout.ms, listener: options.onRemote };
 }
 
@@ -420,17 +376,8 @@ function timeoutDetails(error: unknown, options: Pick<CheckoutOptions, 'timeout'
   return error instanceof GitTimeoutError ? [timeoutAdvice(options.timeout)] : [];
 }
 
-/**
- * The commit just fetched. FETCH_HEAD holds what the ref pointed to, which
- * is the commit ls-remote named unless the ref moved since, or is an
- * annotated tag (a tag object): then git peels it.
- */
-async function fetchedCommit(
-  dir: string,
-  wanted: RemoteRef,
-  spec: Extract<SourceSpec, { kind: 'git' }>,
-  env: NodeJS.ProcessEnv,
-): Promise<string> {
+/** The commit just fetched: FETCH_HEAD, peeled when the ref moved since ls-remote or is an annotated tag. */
+async function fetchedCommit(dir: string, wanted: RemoteRef, spec: GitSpec, env: NodeJS.ProcessEnv): Promise<string> {
   const fetched = (await readFile(path.join(dir, '.git', 'FETCH_HEAD'), 'utf8')).split(/[\t\n]/, 1)[0]!;
   if (fetched === wanted.commit) return fetched;
   try {
@@ -443,13 +390,11 @@ async function fetchedCommit(
 }
 
 /**
- * A failure the cached clone must not stand in for, because it will not pass
- * on its own: an ambiguous or missing ref (robo's own errors), or a
- * repository, ref or URL that git says is not there. undefined for anything
- * else (offline, server down, connection refused): the offline fallback is
- * for those.
+ * A failure that will not pass by itself, so the cached clone must not stand
+ * in: robo's ref errors, or git saying the repository or ref is not there.
+ * undefined for offline, server down and the like: the fallback is for those.
  */
-function permanentFailure(error: unknown, spec: Extract<SourceSpec, { kind: 'git' }>): RoboError | undefined {
+function permanentFailure(error: unknown, spec: GitSpec): RoboError | undefined {
   if (error instanceof RoboError) return error;
   if (error instanceof GitTimeoutError) return undefined;
   if (!isPermanentGitFailure(messageOf(error))) return undefined;
@@ -464,52 +409,7 @@ function settled<T>(result: PromiseSettledResult<T>): Promise<T> {
   return result.status === 'fulfilled' ? Promise.resolve(result.value) : Promise.reject(result.reason as Error);
 }
 
-interface WorktreeState {
-  head: string;
-  /** Tracked files changed in the cache by someone. */
-  modified: boolean;
-  /** Files in the cache that git does not track (ignored ones included). */
-  untracked: boolean;
-}
-
-/**
- * HEAD and whether anyone touched the clone, in one git call. This lets a
- * run that fetched nothing new skip reset and clean entirely (each costs a
- * process, and simple-git adds a fixed 50 ms wait to any command that prints
- * nothing, as a clean with nothing to remove does).
- */
-async function worktreeState(dir: string, env: NodeJS.ProcessEnv): Promise<WorktreeState> {
-  // --no-optional-locks: status must not take index.lock while a fetch runs beside it.
-  const lines = (
-    await runGit(dir, env, [
-      '--no-optional-locks',
-      'status',
-      '--porcelain=v2',
-      '--branch',
-      '--untracked-files=all',
-      '--ignored',
-    ])
-  ).split('\n');
-  const head = lines.map((line) => /^# branch\.oid ([0-9a-f]{40})$/.exec(line)?.[1]).find(Boolean);
-  if (!head) throw new Error('the cached clone has no commit checked out');
-  return {
-    head,
-    modified: lines.some((line) => /^[12u] /.test(line)),
-    untracked: lines.some((line) => line.startsWith('? ') || line.startsWith('! ')),
-  };
-}
-
-/** Make the working tree exactly `commit`: hard reset, and remove whatever git does not track. */
-async function moveTo(dir: string, env: NodeJS.ProcessEnv, commit: string, state: WorktreeState): Promise<void> {
-  if (commit !== state.head || state.modified) await runGit(dir, env, ['reset', '--hard', commit]);
-  if (state.untracked) await runGit(dir, env, ['clean', '-fdx']);
-}
-
-/**
- * Trust pinning, when signed commits are required: the commit's signer must
- * be one the settings name, and it must descend from the last commit
- * accepted from this source (trust.ts). Called before the working tree moves.
- */
+/** When signed commits are required: the commit must pass trust.ts. Called before the working tree moves. */
 export async function verifyTrusted(
   dir: string,
   commit: string,
@@ -517,15 +417,18 @@ export async function verifyTrusted(
   options: Pick<CheckoutOptions, 'trust' | 'env' | 'timeout' | 'onRemote'>,
 ): Promise<void> {
   if (options.trust && spec.kind === 'git') {
-    await verifyCommit(dir, commit, trustedSource(spec), options.trust, options.env, {
-      call: remoteCall(spec, options),
-      advice: timeoutAdvice(options.timeout),
+    await verifyCommit(commit, {
+      dir,
+      source: trustedSource(spec),
+      trust: options.trust,
+      env: options.env,
+      remote: { call: remoteCall(spec, options), advice: timeoutAdvice(options.timeout) },
     });
   }
 }
 
 /** A git source as trust.ts knows it. */
-export function trustedSource(spec: Extract<SourceSpec, { kind: 'git' }>): TrustedSource {
+export function trustedSource(spec: GitSpec): TrustedSource {
   return { url: spec.url, ref: spec.ref, description: describeSpec(spec) };
 }
 

@@ -1,15 +1,7 @@
 /**
- * How long robo waits for the dotfiles remote to answer before it stops git
- * and treats the remote as unreachable: $ROBO_DOTFILES_TIMEOUT, then
- * `timeout` under [dotfiles] in robo's settings file, then 30 s. A remote
- * that hangs (a half-up VPN, a stalled ssh) then ends like one that is
- * offline: the cached clone with a warning, or exit 4.
- *
- * The limit is on silence, not on the whole transfer: a fetch that is
- * making progress keeps git talking, so a slow link with a big repository
- * is never cut off half way (system/git.ts, runGitRemote).
- *
- * Pure: text in, milliseconds and messages out.
+ * How long git may wait for the dotfiles remote: $ROBO_DOTFILES_TIMEOUT, then
+ * [dotfiles] timeout, then 30 s; a limit on silence, not on the transfer
+ * (runGitRemote). Then the remote counts as offline. Pure.
  */
 import { parseDuration, type DurationRule } from '../duration.js';
 import { UsageError } from '../errors.js';

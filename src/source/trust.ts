@@ -1,20 +1,9 @@
 /**
- * Trust pinning, when signed commits are required (--require-signed, or
- * [trust] require_signed): which commits robo may use, and what it remembers
- * of them.
- *
- * - A commit is used only if its signature is of a kind the settings name
- *   (ssh keys in allowed_signers, OpenPGP keys in allowed_pgp_fingerprints)
- *   and verifies against exactly that list. The kind is read from the commit
- *   object before any verifier runs, and git is told which program and which
- *   signers file to use, so nothing in the user's git config or keyring can
- *   widen the list (signature.ts).
- * - robo records the last commit it accepted from each source (URL and ref)
- *   in its state folder, and refuses a commit that does not descend from it
- *   (a force-push back to an older signed commit) unless --allow-rollback.
- * - Shared tasks read robo.yml from that accepted commit, with the clone's
- *   working tree made exactly that commit first (restoreAccepted), so an
- *   edit in the cache never runs.
+ * Trust pinning, when signed commits are required: a commit is used only if
+ * it is signed by a key the settings list (checked with the program and the
+ * signers file robo names, over any git config: signature.ts), and descends
+ * from the last commit accepted from its source, recorded in the state folder
+ * (unless --allow-rollback). Shared tasks read robo.yml from that commit.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,6 +13,7 @@ import { sha256 } from '../system/crypto.js';
 import { gitFailure, GitTimeoutError, runGit, runGitForAnswer, runGitRemote, type RemoteCall } from '../system/git.js';
 import { acquireLock, lockPath } from '../system/lock.js';
 import { writeAtomically } from '../system/atomic-write.js';
+import { moveTo, worktreeState } from './worktree.js';
 import {
   KIND_NAMES,
   commitSignature,
@@ -60,17 +50,18 @@ export interface TrustRemote {
   advice: string;
 }
 
+/** Where a commit is checked: the clone holding it, its source, the policy, and git's environment. */
+export interface Checking {
+  dir: string;
+  source: TrustedSource;
+  trust: TrustPolicy;
+  env: NodeJS.ProcessEnv;
+}
+
 /** Everything a commit must pass before any of it is used: its signature, then no rollback. */
-export async function verifyCommit(
-  dir: string,
-  commit: string,
-  source: TrustedSource,
-  trust: TrustPolicy,
-  env: NodeJS.ProcessEnv,
-  remote: TrustRemote,
-): Promise<void> {
-  await verifySignature(dir, commit, source, trust, env);
-  await refuseRollback(dir, commit, source, trust, env, remote);
+export async function verifyCommit(commit: string, at: Checking & { remote: TrustRemote }): Promise<void> {
+  await verifySignature(commit, at);
+  await refuseRollback(commit, at);
 }
 
 const untrusted = (commit: string, source: TrustedSource, reason: string) =>
@@ -79,13 +70,8 @@ const untrusted = (commit: string, source: TrustedSource, reason: string) =>
     ['nothing was written or run; the cached clone stays at the last trusted commit'],
   );
 
-async function verifySignature(
-  dir: string,
-  commit: string,
-  source: TrustedSource,
-  trust: TrustPolicy,
-  env: NodeJS.ProcessEnv,
-): Promise<void> {
+async function verifySignature(commit: string, at: Checking): Promise<void> {
+  const { dir, source, trust, env } = at;
   const signature = commitSignature(await runGit(dir, env, ['cat-file', 'commit', commit]), commit);
   const allowed = allowedKinds(trust);
   if (signature.kind === 'none') throw untrusted(commit, source, 'it has no signature');
@@ -98,9 +84,7 @@ async function verifySignature(
     );
   }
   const verdict =
-    signature.kind === 'ssh'
-      ? await verifySsh(dir, commit, signature, trust.sshAllowedSigners!, env)
-      : await verifyPgp(dir, commit, signature, trust, env);
+    signature.kind === 'ssh' ? await verifySsh(commit, signature, at) : await verifyPgp(commit, signature, at);
   if (!verdict.accepted)
     throw untrusted(commit, source, `${verdict.signer ? `signed by ${verdict.signer}, but ` : ''}${verdict.reason}`);
 }
@@ -120,18 +104,9 @@ function allowedText(trust: TrustPolicy): string {
   return kinds.filter(Boolean).join(' and ');
 }
 
-/**
- * ssh: git runs ssh-keygen against robo's allowed-signers file (the program
- * and the file given on the command line, over any git config), and fails
- * a key that matches no principal. The principal is the signer's name.
- */
-async function verifySsh(
-  dir: string,
-  commit: string,
-  signature: CommitSignature,
-  allowedSigners: string,
-  env: NodeJS.ProcessEnv,
-): Promise<Verdict> {
+/** ssh: git runs ssh-keygen against robo's allowed-signers file; the matched principal is the signer. */
+async function verifySsh(commit: string, signature: CommitSignature, { dir, trust, env }: Checking): Promise<Verdict> {
+  const allowedSigners = trust.sshAllowedSigners!;
   const key = signerOf(signature);
   const { code, stderr } = await runGitForAnswer(dir, env, [
     '-c',
@@ -151,18 +126,8 @@ async function verifySsh(
   return { accepted: false, signer: key, reason };
 }
 
-/**
- * OpenPGP: git runs `gpg` (named here, over gpg.program) with the user's
- * keyring, and robo judges gpg's status lines itself (pgpVerdict): a listed
- * fingerprint, fully or ultimately trusted.
- */
-async function verifyPgp(
-  dir: string,
-  commit: string,
-  signature: CommitSignature,
-  trust: TrustPolicy,
-  env: NodeJS.ProcessEnv,
-): Promise<Verdict> {
+/** OpenPGP: git runs `gpg` with the user's keyring; robo judges its status lines (pgpVerdict). */
+async function verifyPgp(commit: string, signature: CommitSignature, { dir, trust, env }: Checking): Promise<Verdict> {
   const { code, stderr } = await runGitForAnswer(dir, env, [
     '-c',
     'gpg.program=gpg',
@@ -251,18 +216,12 @@ export async function recordAccepted(trust: TrustPolicy, source: TrustedSource, 
   await writeAtomically(file, Buffer.from(`${JSON.stringify(record)}\n`), { mode: 0o600, folderMode: 0o700 });
 }
 
-async function refuseRollback(
-  dir: string,
-  commit: string,
-  source: TrustedSource,
-  trust: TrustPolicy,
-  env: NodeJS.ProcessEnv,
-  remote: TrustRemote,
-): Promise<void> {
+async function refuseRollback(commit: string, at: Checking & { remote: TrustRemote }): Promise<void> {
+  const { source, trust } = at;
   if (trust.allowRollback) return;
   const last = await readAccepted(trust, source);
   if (!last || last.commit === commit) return;
-  if (await descends(dir, last.commit, commit, source, env, remote)) return;
+  if (await descends(last.commit, commit, at)) return;
   throw new UntrustedError(
     `commit ${commit.slice(0, 12)} of ${source.description} does not descend from ${last.commit.slice(0, 12)}, the last commit robo accepted from it: the ref was moved back or rewritten (a force-push?); nothing was written or run`,
     [
@@ -273,19 +232,11 @@ async function refuseRollback(
   );
 }
 
-/**
- * Whether `to` descends from `from`. The clones are shallow (depth 1), which
- * hides every parent: when git cannot see the answer, the clone is made
- * complete first (`fetch --unshallow`, once per move of the ref; dotfiles
- * repos are small, and a run where nothing moved never gets here).
- */
+/** Whether `to` descends from `from`; a shallow clone is unshallowed first when git cannot tell (once per move). */
 async function descends(
-  dir: string,
   from: string,
   to: string,
-  source: TrustedSource,
-  env: NodeJS.ProcessEnv,
-  remote: TrustRemote,
+  { dir, source, env, remote }: Checking & { remote: TrustRemote },
 ): Promise<boolean> {
   const isAncestor = async () =>
     (await runGitForAnswer(dir, env, ['merge-base', '--is-ancestor', from, to])).code === 0;
@@ -309,13 +260,10 @@ async function descends(
 }
 
 /**
- * For shared tasks: the last commit robo accepted from the source, checked
- * again against today's settings, with the clone's working tree made exactly
- * that commit (hard reset, untracked and ignored files removed) under the
- * clone's lock. robo.yml is then read from the commit itself, and a task's
- * script is the signed one. undefined when there is no record yet, or the
- * clone does not hold the commit: the caller then fetches and checks as
- * aws.config does.
+ * For shared tasks: the last accepted commit, its signature checked again,
+ * with the clone's working tree made exactly that commit under the clone's
+ * lock. undefined without a record, or when the clone lacks the commit: the
+ * caller then fetches and checks as aws.config does.
  */
 export async function restoreAccepted(
   dir: string,
@@ -330,31 +278,15 @@ export async function restoreAccepted(
     if (!accepted) return undefined;
     if ((await runGitForAnswer(dir, env, ['cat-file', '-e', `${accepted.commit}^{commit}`])).code !== 0)
       return undefined;
-    await verifySignature(dir, accepted.commit, source, trust, env);
-    const status = await runGit(dir, env, [
-      '--no-optional-locks',
-      'status',
-      '--porcelain=v2',
-      '--branch',
-      '--untracked-files=all',
-      '--ignored',
-    ]);
-    const lines = status.split('\n').filter(Boolean);
-    const head = lines.map((line) => /^# branch\.oid ([0-9a-f]{40,64})$/.exec(line)?.[1]).find(Boolean);
-    if (head !== accepted.commit || lines.some((line) => /^[12u] /.test(line)))
-      await runGit(dir, env, ['reset', '--hard', accepted.commit]);
-    if (lines.some((line) => line.startsWith('? ') || line.startsWith('! '))) await runGit(dir, env, ['clean', '-fdx']);
+    await verifySignature(accepted.commit, { dir, source, trust, env });
+    await moveTo(dir, env, accepted.commit, await worktreeState(dir, env));
     return accepted.commit;
   } finally {
     await lock.release();
   }
 }
 
-/**
- * A file of a commit, from git's objects rather than the working tree:
- * undefined when the commit has no such file, or has something other than a
- * regular file there (a link would name a path, not hold YAML).
- */
+/** A regular file of a commit, from git's objects; undefined when absent or not a regular file (a link holds no YAML). */
 export async function readFromCommit(
   dir: string,
   commit: string,

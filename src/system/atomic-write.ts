@@ -1,13 +1,8 @@
 /**
- * Replace a file atomically: write a temp file in the same folder (created
- * exclusively, never through a link), fsync it, rename it over the target,
- * then fsync the folder so the rename itself survives a crash. Readers see
- * the old bytes or the new bytes, never a mix or an empty file.
- *
- * Not write-file-atomic (7.x): it opens a predictable temp name with 'w', so
- * it follows a link planted there; it does not fsync the folder; and its temp
- * names (`config.<digits>`) look like a user's own copies, so what a killed
- * run left could not be told apart and cleaned up (removeLeftovers).
+ * Replace a file atomically: exclusive temp file in the same folder (never
+ * through a link), fsync, rename, fsync the folder. Not write-file-atomic: it
+ * follows a link planted at its predictable temp name, does not fsync the
+ * folder, and its temp names could not be told apart and cleaned up.
  */
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';

@@ -1,21 +1,8 @@
 /**
- * Every git command robo runs goes through this module: one environment
- * (gitEnvironment), one error (GitCommandError, GitTimeoutError), one
- * place that handles interrupts.
- *
- * - Local commands (status, reset, rev-parse, verify-commit, ...) run
- *   through simple-git: runGit, and runGitForAnswer when the exit code is
- *   the answer.
- * - Commands that reach the network (ls-remote, fetch) run through
- *   runGitRemote, robo's one small runner of its own, because simple-git
- *   cannot stop them without leaving git's helpers behind (see there).
- *
- * simple-git strips every ambient GIT_* variable (and EDITOR, PAGER, ...) from
- * git's environment unless told otherwise. Users rely on a few of them to
- * reach their git server at all (a custom ssh command, a corporate CA bundle),
- * so those are passed on deliberately; everything else in the git_* namespace
- * is dropped, which also keeps a stray GIT_DIR from pointing robo elsewhere.
- * runGitRemote starts git with the same environment.
+ * Every git command robo runs: local ones through simple-git (runGit,
+ * runGitForAnswer), ones that reach the network through runGitRemote (time
+ * limit, own process group: docs/source.md says why not simple-git). One
+ * environment (gitEnvironment), one error, one place that handles interrupts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants, tmpdir } from 'node:os';
@@ -46,9 +33,10 @@ const GUARDED = new Set(['editor', 'visual', 'pager', 'prefix', 'ssh_askpass']);
 const PASSED = new Set<string>(PASSED_ON_GIT_VARIABLES.map((name) => name.toLowerCase()));
 
 /**
- * The environment git runs with: the caller's, minus guarded variables that
- * are not passed on, plus settings that keep git from ever waiting for a
- * person. `interactive` is whether someone is at a terminal (stdin is a TTY).
+ * The caller's environment minus the GIT_* (and EDITOR, PAGER, ...) variables
+ * simple-git guards, except those users need to reach their server at all
+ * (PASSED_ON_GIT_VARIABLES), so a stray GIT_DIR cannot point robo elsewhere;
+ * plus settings that keep git from waiting for a person. `interactive`: stdin is a TTY.
  */
 export function gitEnvironment(env: NodeJS.ProcessEnv, interactive = false): Record<string, string> {
   const result: Record<string, string> = {};
@@ -96,13 +84,7 @@ export interface GitAnswer {
   stderr: string;
 }
 
-/**
- * A local git command, through simple-git (loaded on first use: a warm run
- * that finds nothing new upstream makes only runGitRemote's ls-remote, and
- * never pays for loading it). Rejects with GitCommandError for any non-zero
- * exit, with git's stderr as the message. Arguments are robo's own, never
- * options taken from a user.
- */
+/** A local git command; rejects with GitCommandError (git's stderr) for a non-zero exit. Arguments are robo's own. */
 export async function runGit(dir: string, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<string> {
   const { code, stdout, stderr } = await runGitForAnswer(dir, env, args);
   if (code !== 0) throw new GitCommandError(stderr.trim() || stdout.trim() || `git exited with code ${code}`, code);
@@ -110,13 +92,10 @@ export async function runGit(dir: string, env: NodeJS.ProcessEnv, args: readonly
 }
 
 /**
- * runGit for the commands whose answer is their exit code and stderr as much
- * as their stdout (`verify-commit --raw`, `merge-base --is-ancestor`): never
- * rejects for a non-zero exit, only when git cannot be started.
- *
- * simple-git waits a fixed 50 ms after a command that printed nothing
- * (its completion plugin), so robo leaves out --quiet where git's output
- * costs nothing, and asks `status --branch` rather than a silent status.
+ * runGit for commands whose exit code is the answer (`verify-commit --raw`,
+ * `merge-base --is-ancestor`): rejects only when git cannot be started.
+ * simple-git (loaded on first use) waits 50 ms after a command that printed
+ * nothing, so robo leaves out --quiet where git's output costs nothing.
  */
 export async function runGitForAnswer(
   dir: string,
@@ -236,12 +215,9 @@ const running = new Set<Running>();
 let interrupted: NodeJS.Signals | undefined;
 
 /**
- * robo was told to stop (Ctrl-C, SIGTERM from a scheduler, the terminal
- * closing) while git talks to a remote. git runs in its own process group,
- * out of reach of the terminal's signals, so robo passes the signal on to
- * the whole group (git, ssh, git-remote-https), waits for git to go, and
- * then dies of the same signal, as it would have without git running. A
- * second signal does not wait.
+ * robo was told to stop while git talks to a remote in its own process
+ * group: pass the signal on to the group, wait for git to go, then die of
+ * the same signal. A second signal does not wait.
  */
 function onInterrupt(signal: NodeJS.Signals): void {
   if (interrupted) {
@@ -251,11 +227,8 @@ function onInterrupt(signal: NodeJS.Signals): void {
   interrupted = signal;
   void Promise.all([...running].map((entry) => entry.stop(signal))).finally(() => {
     for (const name of INTERRUPTS) process.off(name, onInterrupt);
-    // With no listener left, the default: death by `signal`. A listener
-    // that remains (proper-lockfile's, which releases robo's locks first)
-    // gets the signal on a later turn of the event loop, and the timer keeps
-    // the loop alive until then; should it not end robo, the exit code
-    // still says what happened.
+    // With no listener left: death by `signal`. A remaining one (proper-lockfile's,
+    // releasing robo's locks) gets it on a later turn, which the timer waits for.
     setTimeout(() => (process.exitCode = 128 + (constants.signals[signal] ?? 0)), GRACE_MS);
     process.kill(process.pid, signal);
   });
@@ -272,33 +245,13 @@ function untrack(entry: Running): void {
 }
 
 /**
- * A git command that talks to a remote (ls-remote, fetch), with the same
- * environment as runGit. Unless a person may answer (personAnswers):
- *
- * - git runs in a process group of its own (a new session, so it cannot
- *   wait on the terminal either), and every signal robo sends goes to the
- *   whole group.
- * - When git says nothing on stdout or stderr for `timeoutMs`, the group is
- *   stopped (SIGTERM, then SIGKILL after a grace period) and the call
- *   rejects with a GitTimeoutError. A fetch should be given --progress: its
- *   progress lines keep a slow but moving transfer alive, and feed the
- *   listener.
- * - If robo is interrupted meanwhile, the group goes first (onInterrupt).
- *
- * Why not simple-git, which robo uses for everything else: git does not
- * stop its helpers (git-remote-http, ssh, the sh that runs
- * GIT_SSH_COMMAND) when it dies; they stay, waiting on the socket
- * (test/timeouts.e2e.test.ts shows it for git 2.39; git's attempt to reap
- * them, dd3693eb08 in 2026, was reverted, and would not have reached a
- * child of a shell). Only a signal to git's whole process group reaches
- * them, and simple-git 4.0 cannot send one: its `timeout` and `abort`
- * options call `kill('SIGINT')` on git's own pid, once, with no SIGKILL
- * after it, and its `spawnOptions` take only uid and gid, so git cannot
- * be started in a group of its own.
- *
- * Resolves with stdout; rejects with a GitCommandError holding git's
- * stderr (progress lines left out) for a non-zero exit. Arguments are
- * robo's own, never options from a user.
+ * A git command that talks to a remote (ls-remote, fetch), with runGit's
+ * environment. Unless a person may answer (personAnswers), git runs in a
+ * process group of its own, which is stopped (SIGTERM, then SIGKILL) when git
+ * says nothing for `timeoutMs` (rejecting with GitTimeoutError; give a fetch
+ * --progress) or robo is interrupted (onInterrupt). Resolves with stdout;
+ * rejects with a GitCommandError holding git's stderr, progress lines left out.
+ * Why not simple-git: docs/source.md, "How it is built".
  */
 export function runGitRemote(
   baseDir: string,

@@ -1,17 +1,9 @@
 /**
- * Cross-process locks (proper-lockfile: an atomic mkdir plus an mtime the
- * holder refreshes every second). Runs on the same config take turns, and so
- * do updates of one cached clone and writes of robo's record of backups.
- *
- * A lock no live run holds must never block:
- * - one whose holder died (SIGKILL, power loss) stops being refreshed and is
- *   taken over once its mtime is STALE_MS old (proper-lockfile's own rule);
- * - one dated ahead of the clock (clock skew, or planted) would look fresh to
- *   proper-lockfile until the clock caught up. No live holder on this host
- *   can have refreshed it to a time further ahead than STALE_MS, so robo
- *   removes it and takes the lock at once (removedAheadOfClock).
- * A live holder is waited for up to WAIT_MS, then robo gives up with a clear
- * message (exit 8) instead of hanging a nightly job.
+ * Cross-process locks (proper-lockfile): runs on one config, updates of one
+ * cached clone and writes of the backup record take turns. A lock no live run
+ * holds never blocks: a dead holder's goes stale after STALE_MS, and one dated
+ * ahead of the clock is removed at once (removedAheadOfClock). A live holder
+ * is waited for up to WAIT_MS, then exit 8 instead of a hung nightly job.
  */
 import { lstat, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,15 +1,8 @@
 /**
  * Go's time.ParseDuration, ported line for line (go/src/time/format.go), for
- * aws-okta's session_ttl and assume_role_ttl: robo must accept exactly what
- * aws-okta will, or a value it let through makes aws-okta fail on every
- * laptop. It works on the UTF-8 bytes that will be written, as Go does, in
- * uint64 arithmetic (BigInt) with Go's own overflow checks; the fraction
- * goes through float64 as in Go.
- *
- * One deliberate difference: Go 1.17+ accepts exactly -2^63 ns
- * ("-2562047h47m16.854775808s"), which earlier Go (the versions aws-okta was
- * built with) refused. robo refuses it, keeping the range both accept:
- * ±2562047h47m16.854775807s.
+ * aws-okta's ttl keys: robo must accept exactly what aws-okta will. Works on
+ * UTF-8 bytes in BigInt with Go's overflow checks. One deliberate difference:
+ * -2^63 ns, accepted only since Go 1.17, is refused (docs/definitions.md).
  */
 const NANOSECOND = 1n;
 const MICROSECOND = 1000n * NANOSECOND;

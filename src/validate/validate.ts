@@ -1,18 +1,10 @@
 /**
- * Stage 3: validate definitions. Takes the loaded files, returns the typed
- * organisation and team plus every problem found; never throws for bad input
- * and never prints.
- *
- * The dotfiles repo writes into every engineer's AWS config, so a careless or
- * hostile commit must not break the AWS CLI, send people to the wrong
- * account, or run code on laptops. Each file goes through, in order: a size
- * limit, strict JSON (no duplicate keys), text hygiene, the JSON Schema (with
- * forbidden keys named and explained), then the cross-file rules below.
- *
- * Severity follows who can fix what: problems in organization.json or in the
- * engineer's own team file are errors (the run aborts); problems in other
- * teams' files are warnings (someone else's typo must not block everyone).
- * teams.validate treats every file as its own.
+ * Stage 3: validate definitions: loaded files in, the typed organisation and
+ * team plus every problem out; never throws for bad input, never prints.
+ * Each file: size, strict JSON, text hygiene, JSON Schema, then the
+ * cross-file rules. Problems in organization.json or the engineer's own team
+ * are errors; in other teams' files warnings (someone else's typo must not
+ * block everyone). teams.validate treats every file as its own.
  */
 import {
   ACCOUNT_PLACEHOLDER,
