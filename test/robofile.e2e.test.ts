@@ -53,7 +53,7 @@ script:
 
 exec:
   summary: Replace robo with a program
-  exec: printf %s|%s {{ .greeting }}
+  exec: printf "%s|%s" {{ .greeting }}
   script: scripts/hello.sh
 
 trap:

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_BYTES, MAX_DEPTH, parseRoboFile } from '../src/robofile/parse.js';
 import { invocation } from '../src/robofile/run.js';
+import { splitWords } from '../src/robofile/shell-words.js';
 import { expand, flatten } from '../src/robofile/template.js';
 
 const options = {
@@ -193,5 +194,44 @@ describe('invocation', () => {
     ['exec', 'aws-okta exec hub --', { program: 'aws-okta', args: ['exec', 'hub', '--', 'a', '--b'] }],
   ] as const)('%s', (kind, run, expected) => {
     expect(invocation(task(kind, run), ['a', '--b'], '/d/robo.yml')).toEqual(expected);
+  });
+});
+
+// go-shellwords' Parse with its defaults (tj/robo's exec), except that robo refuses what it would cut short.
+describe('exec lines split into words', () => {
+  it.each([
+    ['aws-okta exec hub --', ['aws-okta', 'exec', 'hub', '--']],
+    ['  a \t b\n', ['a', 'b']],
+    ['printf "%s|" "x y" z', ['printf', '%s|', 'x y', 'z']],
+    ["echo 'it''s' \"a\\\"b\"", ['echo', 'its', 'a"b']],
+    ['echo a\\ b', ['echo', 'a b']],
+    ['echo \'\' ""', ['echo', '', '']],
+    ['echo $HOME ${A:-b} * ~', ['echo', '$HOME', '${A:-b}', '*', '~']],
+    ["echo '\\n'", ['echo', '\\n']],
+    ['echo \\t', ['echo', '\t']],
+  ])('%j', (line, words) => {
+    expect(splitWords(line)).toEqual({ ok: true, words });
+  });
+
+  it.each([
+    ['echo a | grep a', 'unquoted |'],
+    ['echo a > f', 'unquoted >'],
+    ['a; b', 'unquoted ;'],
+    ['echo "a', 'unclosed "'],
+    ["echo 'a", "unclosed '"],
+    ['echo a\\', 'lone backslash'],
+    ['  ', 'names no program'],
+  ])('%j is refused', (line, problem) => {
+    const result = splitWords(line);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problem).toContain(problem);
+  });
+
+  it('a task or step whose exec a shell would have to read is a robo.yml problem with its line', () => {
+    const file = parse('t:\n  exec: echo a | grep a\ns:\n  command: x\n  after:\n    - exec: "echo \'a"\n');
+    expect(file.errors).toEqual([
+      { line: 2, message: expect.stringContaining('task t: exec has an unquoted |') as string },
+      { line: 6, message: expect.stringContaining("exec has an unclosed '") as string },
+    ]);
   });
 });

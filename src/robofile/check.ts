@@ -81,7 +81,7 @@ async function scriptProblem(
   const info = await stat(real);
   if (!info.isFile()) return `script ${shown} is not a file`;
   if ((info.mode & 0o111) === 0)
-    return `script ${shown} is not executable, and robo runs it directly: chmod +x it and commit the mode (git add --chmod=+x)`;
+    return `script ${shown} is not executable, so robo (like tj/robo) runs it with sh and ignores its #! line: chmod +x it and commit the mode (git add --chmod=+x)`;
   return undefined;
 }
 

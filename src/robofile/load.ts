@@ -124,7 +124,8 @@ export function builtinVariables(file: string): Record<string, unknown> {
   const user = os.userInfo();
   return {
     robo: { file, path: path.dirname(file) },
-    user: { home: os.homedir(), name: fullName(user.username), username: user.username },
+    // The passwd entry's home, as Go's os/user gives tj/robo: not $HOME.
+    user: { home: user.homedir, name: fullName(user.username), username: user.username },
   };
 }
 

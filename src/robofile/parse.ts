@@ -11,6 +11,7 @@
  */
 import { CST, Lexer, LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
 import { resolveAliases } from './aliases.js';
+import { splitWords } from './shell-words.js';
 import { expand, type Variables } from './template.js';
 import { resolveVariables } from './variables.js';
 
@@ -268,6 +269,10 @@ function parseTask(
   const run = templated(entry);
   if (entry && run.trim() === '' && errors.length === beforeRun)
     errors.push({ line: entry.line, message: `task ${name}: ${kind} is empty` });
+  else if (entry && kind === 'exec' && errors.length === beforeRun) {
+    const words = splitWords(run);
+    if (!words.ok) errors.push({ line: entry.line, message: `task ${name}: exec ${words.problem}` });
+  }
 
   const examples: RoboTask['examples'] = [];
   const examplesPair = map.items.find((item) => isScalar(item.key) && item.key.value === 'examples');
@@ -393,7 +398,11 @@ function parseSteps(
     const run = expand(template, variables);
     if (!run.ok) errors.push({ line: lineOf(node), message: `${label}: ${run.message}` });
     else if (run.text.trim() === '') errors.push({ line: lineOf(node), message: `${label}: ${kind} is empty` });
-    else steps.push({ line, kind, run: run.text, template });
+    else {
+      const words = kind === 'exec' ? splitWords(run.text) : undefined;
+      if (words && !words.ok) errors.push({ line: lineOf(node), message: `${label}: exec ${words.problem}` });
+      else steps.push({ line, kind, run: run.text, template });
+    }
   });
   return steps;
 }

@@ -13,9 +13,11 @@
  * tj/robo's order and with its failure rules (runWithSteps).
  */
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
 import type { RoboStep, RoboTask, Runnable } from './parse.js';
+import { splitWords } from './shell-words.js';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
 
@@ -39,18 +41,39 @@ export function invocation(task: Runnable, args: readonly string[], roboFile: st
     case 'script':
       return { program: path.resolve(path.dirname(roboFile), task.run), args: [...args] };
     case 'exec': {
-      // An exec line may carry its own arguments ("aws-okta exec hub --"): split it the simple way, on spaces.
-      const [program, ...fixed] = task.run.trim().split(/\s+/);
+      // An exec line may carry its own arguments ("aws-okta exec hub --"), quoted as tj/robo reads them.
+      const words = splitWords(task.run);
+      // parse.ts refuses such a line; only a $(…) evaluated at run time can still make one.
+      if (!words.ok) throw new Error(`exec ${JSON.stringify(task.run)} ${words.problem}`);
+      const [program, ...fixed] = words.words;
       return { program: program!, args: [...fixed, ...args] };
     }
   }
 }
 
 /**
+ * A script without its owner's execute bit runs as `sh SCRIPT ARGS...`, as
+ * tj/robo runs it (its #! line is then ignored, which is why teams.validate
+ * still asks for the bit). A missing script is left for spawn to report.
+ */
+function withShellIfNotExecutable(task: Runnable, spawned: Invocation): Invocation {
+  if (task.kind !== 'script') return spawned;
+  let mode: number;
+  try {
+    const info = statSync(spawned.program);
+    if (info.isDirectory()) return spawned;
+    mode = info.mode;
+  } catch {
+    return spawned;
+  }
+  return (mode & 0o100) === 0 ? { program: 'sh', args: [spawned.program, ...spawned.args] } : spawned;
+}
+
+/**
  * Run a task or a step with `taskEnv` (K=V) added to `env`; resolves with its
  * exit code (128 + the signal number when a signal ended it).
  */
-export function runTask(
+export async function runTask(
   task: Runnable,
   taskEnv: readonly string[],
   args: readonly string[],
@@ -59,7 +82,7 @@ export function runTask(
   cwd: string,
   stdio: TaskStdio = {},
 ): Promise<number> {
-  const { program, args: argv } = invocation(task, args, roboFile);
+  const { program, args: argv } = withShellIfNotExecutable(task, invocation(task, args, roboFile));
   const childEnv: NodeJS.ProcessEnv = { ...env };
   for (const entry of taskEnv) {
     const at = entry.indexOf('=');
