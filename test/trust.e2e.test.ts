@@ -81,7 +81,17 @@ afterAll(() => rmSync(shared.dir, { recursive: true, force: true }));
  * the one allowed signer; the repo is empty, or a copy of a `start` repo
  * (its commit is `first`).
  */
+function setup(requireInSettings: boolean): ReturnType<typeof sandboxWithRepo>;
+function setup(
+  requireInSettings: boolean,
+  start: 'signed' | 'unsigned',
+): ReturnType<typeof sandboxWithRepo> & { first: string };
 function setup(requireInSettings: boolean, start?: 'signed' | 'unsigned') {
+  const made = sandboxWithRepo(requireInSettings, start);
+  return start ? { ...made, first: shared.start[start].commit } : made;
+}
+
+function sandboxWithRepo(requireInSettings: boolean, start?: 'signed' | 'unsigned') {
   const box = makeSandbox({ SEGMENT_TEAM: 'platform' });
   sandboxes.push(box);
   const { trusted, stranger } = shared;
@@ -101,7 +111,7 @@ function setup(requireInSettings: boolean, start?: 'signed' | 'unsigned') {
     settings,
     `[dotfiles]\nrepo = ${fileUrl(repo)}\n\n[trust]\nrequire_signed = ${requireInSettings}\nallowed_signers = ${allowedSigners}\n`,
   );
-  return { box, repo, trusted, stranger, first: start && shared.start[start].commit };
+  return { box, repo, trusted, stranger };
 }
 
 const cacheHead = (box: Sandbox) => {
@@ -497,7 +507,7 @@ describe('--require-signed: no rollback', () => {
     expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
     expect(hubRole(box)).toBe('arn:aws:iam::100000000001:role/platform-v2');
     git(repo, 'reset', '-q', '--hard', older);
-    return { box, repo, trusted, older: older!, newer, written: readFileSync(box.awsConfig) };
+    return { box, repo, trusted, older, newer, written: readFileSync(box.awsConfig) };
   }
 
   function expectRollbackRefused(
