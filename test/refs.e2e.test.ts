@@ -5,7 +5,8 @@
  * gone fails (exit 4) instead of falling back to the cached clone; a fetch
  * that fails for a passing reason falls back, and says so even with --quiet.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitTree, fileUrl, git, makeDotfilesRepo, startGitDaemon, type GitDaemon } from './helpers/git.js';
@@ -49,25 +50,31 @@ function transports(): Array<[string, (served: string) => Promise<Transport>]> {
 describe.each(transports())('a ref over %s', (_name, serve) => {
   let served: string;
   let transport: Transport;
+  /** The repo every test starts from, built once (outside `served`); each test changes its own copy. */
+  let template: string;
   let count = 0;
   beforeAll(async () => {
     served = makeSandbox().root;
     transport = await serve(served);
-  });
-  afterAll(async () => {
-    await transport.stop();
-    rmSync(served, { recursive: true, force: true });
-  });
-
-  /** A new repo under `served`: main, then branch x and tag x on different commits (each with its own fpa hub role). */
-  const repoWithBranchAndTag = () => {
-    const name = `dotfiles-${(count += 1)}.git`;
-    const repo = makeDotfilesRepo(path.join(served, name));
+    template = path.join(mkdtempSync(path.join(os.tmpdir(), 'robo-refs-')), 'dotfiles.git');
+    const repo = makeDotfilesRepo(template);
     commitTree(repo, fpaWith('fpa-tag'), 'the tag x');
     git(repo, 'tag', 'x');
     git(repo, 'checkout', '-q', '-b', 'x', 'main');
     commitTree(repo, fpaWith('fpa-branch'), 'the branch x');
     git(repo, 'checkout', '-q', 'main');
+  });
+  afterAll(async () => {
+    await transport.stop();
+    rmSync(served, { recursive: true, force: true });
+    rmSync(path.dirname(template), { recursive: true, force: true });
+  });
+
+  /** A new repo under `served`: main, then branch x and tag x on different commits (each with its own fpa hub role). */
+  const repoWithBranchAndTag = () => {
+    const name = `dotfiles-${(count += 1)}.git`;
+    const repo = path.join(served, name);
+    cpSync(template, repo, { recursive: true });
     return { repo, url: transport.url(name) };
   };
 

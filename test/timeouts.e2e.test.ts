@@ -187,7 +187,7 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
       const url = hung.gitUrl(`${newMarker()}/dotfiles.git`);
       await runGitRemote(sandbox().root, { ...process.env, GIT_TERMINAL_PROMPT: '0' }, ['ls-remote', url], {
         remote: url,
-        timeoutMs: 500,
+        timeoutMs: 300,
         listener: line.listener,
       }).catch(() => {});
       expect(shown).toEqual([`contacting ${url}…`, undefined]);
@@ -230,7 +230,7 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
         const box = sandbox({
           SEGMENT_TEAM: 'platform',
           ROBO_DOTFILES_REPO: url,
-          ROBO_DOTFILES_TIMEOUT: '1',
+          ROBO_DOTFILES_TIMEOUT: '300ms', // nothing is to answer: a short limit keeps the wait short
           ROBO_TEST_MARKER: marker,
         });
         const before = homeFiles(box);
@@ -238,8 +238,8 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
         expect(result.signal).toBeNull(); // not killed by the test's own bound
         expect(result.code).toBe(4);
         expect(stderrLines(result)).toEqual([
-          `✖ : cannot clone ${url}: the remote did not answer within 1 s`,
-          `    the limit is 1 s (from $ROBO_DOTFILES_TIMEOUT); to wait longer, set ROBO_DOTFILES_TIMEOUT=2m, or "timeout = 2m" under [dotfiles] in ${settingsFile(box)} (0 or off: no limit)`,
+          `✖ : cannot clone ${url}: the remote did not answer within 0.3 s`,
+          `    the limit is 0.3 s (from $ROBO_DOTFILES_TIMEOUT); to wait longer, set ROBO_DOTFILES_TIMEOUT=2m, or "timeout = 2m" under [dotfiles] in ${settingsFile(box)} (0 or off: no limit)`,
         ]);
         expect(homeFiles(box)).toEqual(before);
         expect(clonesOf(box)).toEqual([]);
@@ -273,6 +273,8 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
       let box: Sandbox;
       let commit: string;
       const url = () => hung.gitUrl('dotfiles.git');
+      /** For the runs nothing answers: the 1 s in box.env is for the clone made through the hung URL. */
+      const SHORT = '300ms';
       beforeAll(async () => {
         box = makeSandbox({ SEGMENT_TEAM: 'platform', ROBO_DOTFILES_REPO: url(), ROBO_DOTFILES_TIMEOUT: '1' });
         commit = git(path.join(served.root, 'served', 'dotfiles.git'), 'rev-parse', 'HEAD');
@@ -287,7 +289,7 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
       it('--quiet: falls back to it (exit 0) with exactly one warning line saying it timed out', async () => {
         const marker = newMarker();
         const result = await runRobo(['aws.config', '--quiet'], {
-          env: { ...box.env, ROBO_TEST_MARKER: marker },
+          env: { ...box.env, ROBO_DOTFILES_TIMEOUT: SHORT, ROBO_TEST_MARKER: marker },
           timeoutMs: 15_000,
         });
         expect(result.code, result.stderr).toBe(0);
@@ -295,7 +297,7 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
         expect(stderrLines(result)).toHaveLength(1);
         expect(stderrLines(result)[0]).toMatch(
           new RegExp(
-            `^⚠ : could not fetch ${escape(url())}: the remote did not answer within 1 s; using the cached clone at commit ${commit.slice(0, 12)}, committed .*\\(2024-01-01T00:00:00.000Z\\)$`,
+            `^⚠ : could not fetch ${escape(url())}: the remote did not answer within 0.3 s; using the cached clone at commit ${commit.slice(0, 12)}, committed .*\\(2024-01-01T00:00:00.000Z\\)$`,
           ),
         );
         expect(await noneLeft(marker)).toEqual([]);
@@ -304,12 +306,12 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
       it('--strict: exit 4, saying the remote did not answer and how to wait longer', async () => {
         const marker = newMarker();
         const result = await runRobo(['aws.config', '--strict'], {
-          env: { ...box.env, ROBO_TEST_MARKER: marker },
+          env: { ...box.env, ROBO_DOTFILES_TIMEOUT: SHORT, ROBO_TEST_MARKER: marker },
           timeoutMs: 15_000,
         });
         expect(result.code).toBe(4);
         expect(stderrLines(result)[0]).toBe(
-          `✖ : cannot fetch ${url()} (--strict: not using the cached clone): the remote did not answer within 1 s`,
+          `✖ : cannot fetch ${url()} (--strict: not using the cached clone): the remote did not answer within 0.3 s`,
         );
         expect(stderrLines(result)[1]).toContain('to wait longer, set ROBO_DOTFILES_TIMEOUT=2m');
         expect(await noneLeft(marker)).toEqual([]);
@@ -317,21 +319,21 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
 
       it('the limit from the settings file, and the variable over it', async () => {
         const env = { ...box.env, ROBO_DOTFILES_TIMEOUT: '' }; // empty counts as unset
-        writeSettings(box, '[dotfiles]\ntimeout = 1\n');
+        writeSettings(box, `[dotfiles]\ntimeout = ${SHORT}\n`);
         try {
           const fromSettings = await runRobo(['aws.config', '--strict'], { env, timeoutMs: 15_000 });
           expect(fromSettings.code).toBe(4);
           expect(fromSettings.stderr).toContain(
-            `the limit is 1 s (from timeout under [dotfiles] in ${settingsFile(box)})`,
+            `the limit is 0.3 s (from timeout under [dotfiles] in ${settingsFile(box)})`,
           );
-          // An hour in the settings, a second in the variable: the run still ends (within the test's bound) after a second.
+          // An hour in the settings, 0.3 s in the variable: the run still ends (within the test's bound) after 0.3 s.
           writeSettings(box, '[dotfiles]\ntimeout = 1h\n');
           const fromVariable = await runRobo(['aws.config', '--strict'], {
-            env: { ...env, ROBO_DOTFILES_TIMEOUT: '1' },
+            env: { ...env, ROBO_DOTFILES_TIMEOUT: SHORT },
             timeoutMs: 15_000,
           });
           expect(fromVariable.code).toBe(4);
-          expect(fromVariable.stderr).toContain('the limit is 1 s (from $ROBO_DOTFILES_TIMEOUT)');
+          expect(fromVariable.stderr).toContain('the limit is 0.3 s (from $ROBO_DOTFILES_TIMEOUT)');
         } finally {
           writeSettings(box, '');
         }
@@ -445,10 +447,10 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
       const box = sandbox({
         SEGMENT_TEAM: 'platform',
         ROBO_DOTFILES_REPO: url,
-        ROBO_DOTFILES_TIMEOUT: '2',
+        ROBO_DOTFILES_TIMEOUT: '1.5',
         ROBO_TEST_MARKER: marker,
       });
-      // script(1) gives robo a terminal; the line shows after about a second, inside the 2 s limit.
+      // script(1) gives robo a terminal; the line shows after about a second, inside the 1.5 s limit.
       const result = spawnSync('script', ['-qec', `${process.execPath} ${roboBin} aws.config`, '/dev/null'], {
         env: box.env,
         cwd: box.home,
@@ -456,7 +458,7 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
         timeout: 15_000,
       });
       expect(result.stdout).toContain(`\r\x1b[2Kcontacting ${url}…\r\x1b[2K`);
-      expect(result.stdout).toContain('the remote did not answer within 2 s');
+      expect(result.stdout).toContain('the remote did not answer within 1.5 s');
       expect(await noneLeft(marker)).toEqual([]);
     });
   });

@@ -7,9 +7,20 @@
  * trusted commit.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadWithBotocore } from './helpers/botocore.js';
 import { exampleTree, fileUrl, git, writeTree } from './helpers/git.js';
 import { runRobo } from './helpers/robo.js';
@@ -40,18 +51,60 @@ function commit(repo: string, files: Record<string, string>, message: string, si
   return git(repo, 'rev-parse', 'HEAD');
 }
 
-function setup(requireInSettings: boolean) {
+/**
+ * Made once for the file, as no test changes them: the two ssh keys, and the
+ * repos most tests start from (the example definitions in one commit, signed
+ * by the trusted key or unsigned), which each test copies.
+ */
+const shared = {} as {
+  dir: string;
+  trusted: { key: string; publicKey: string };
+  stranger: { key: string; publicKey: string };
+  start: Record<'signed' | 'unsigned', { repo: string; commit: string }>;
+};
+beforeAll(() => {
+  shared.dir = mkdtempSync(path.join(os.tmpdir(), 'robo-trust-'));
+  shared.trusted = sshKey(shared.dir, 'trusted');
+  shared.stranger = sshKey(shared.dir, 'stranger');
+  const startRepo = (name: string, signingKey?: string) => {
+    const repo = path.join(shared.dir, name);
+    mkdirSync(repo);
+    git(repo, 'init', '-q', '-b', 'main');
+    return { repo, commit: commit(repo, exampleTree(), `${name} definitions`, signingKey) };
+  };
+  shared.start = { signed: startRepo('signed', shared.trusted.key), unsigned: startRepo('unsigned') };
+});
+afterAll(() => rmSync(shared.dir, { recursive: true, force: true }));
+
+/**
+ * A sandbox whose settings name a dotfiles repo in it and the trusted key as
+ * the one allowed signer; the repo is empty, or a copy of a `start` repo
+ * (its commit is `first`).
+ */
+function setup(requireInSettings: boolean): ReturnType<typeof sandboxWithRepo>;
+function setup(
+  requireInSettings: boolean,
+  start: 'signed' | 'unsigned',
+): ReturnType<typeof sandboxWithRepo> & { first: string };
+function setup(requireInSettings: boolean, start?: 'signed' | 'unsigned') {
+  const made = sandboxWithRepo(requireInSettings, start);
+  return start ? { ...made, first: shared.start[start].commit } : made;
+}
+
+function sandboxWithRepo(requireInSettings: boolean, start?: 'signed' | 'unsigned') {
   const box = makeSandbox({ SEGMENT_TEAM: 'platform' });
   sandboxes.push(box);
+  const { trusted, stranger } = shared;
   const keys = path.join(box.root, 'keys');
   mkdirSync(keys);
-  const trusted = sshKey(keys, 'trusted');
-  const stranger = sshKey(keys, 'stranger');
   const allowedSigners = path.join(keys, 'allowed_signers');
   writeFileSync(allowedSigners, `dotfiles-admins@example.invalid ${trusted.publicKey}\n`);
   const repo = path.join(box.root, 'dotfiles');
-  mkdirSync(repo);
-  git(repo, 'init', '-q', '-b', 'main');
+  if (start) cpSync(shared.start[start].repo, repo, { recursive: true });
+  else {
+    mkdirSync(repo);
+    git(repo, 'init', '-q', '-b', 'main');
+  }
   const settings = path.join(box.home, '.config', 'robo', 'config');
   mkdirSync(path.dirname(settings), { recursive: true });
   writeFileSync(
@@ -146,8 +199,7 @@ function withSignature(repo: string, armor: string): string {
 
 describe('--require-signed', () => {
   it('accepts a signed commit, refuses unsigned and wrongly signed ones, and keeps the cache at the trusted commit', async () => {
-    const { box, repo, trusted, stranger } = setup(true);
-    const good = commit(repo, exampleTree(), 'signed definitions', trusted.key);
+    const { box, repo, trusted, stranger, first: good } = setup(true, 'signed');
     const first = await runRobo(['aws.config'], { env: box.env });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
@@ -188,8 +240,7 @@ describe('--require-signed', () => {
   });
 
   it('checks the signature on every run, warm ones too: a key taken out of the allowed signers stops the next run', async () => {
-    const { box, repo, trusted, stranger } = setup(true);
-    commit(repo, exampleTree(), 'signed definitions', trusted.key);
+    const { box, stranger } = setup(true, 'signed');
     expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
     expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
     const written = readFileSync(box.awsConfig);
@@ -205,8 +256,7 @@ describe('--require-signed', () => {
 
   it("uses none of robo's own caches of results: a tampered clone or rendered block never reaches the config", async () => {
     // Runs without signatures required fill the caches first.
-    const { box, repo, trusted } = setup(false);
-    commit(repo, exampleTree(), 'signed definitions', trusted.key);
+    const { box } = setup(false, 'signed');
     expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
     expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
     const written = readFileSync(box.awsConfig, 'utf8');
@@ -227,8 +277,7 @@ describe('--require-signed', () => {
   });
 
   it('refuses an unsigned repo on the first clone and leaves no cache; the flag does what the setting does', async () => {
-    const { box, repo } = setup(false);
-    commit(repo, exampleTree(), 'unsigned');
+    const { box } = setup(false, 'unsigned');
     const result = await runRobo(['aws.config', '--require-signed'], { env: box.env });
     expect(result.code).toBe(9);
     expect(existsSync(box.awsConfig)).toBe(false);
@@ -283,8 +332,7 @@ describe('--require-signed', () => {
 
 describe('--require-signed: only the signers named in the settings', () => {
   it('refuses a signature of a kind the settings do not name, without running its verifier, and names the signer (exit 9)', async () => {
-    const { box, repo, trusted } = setup(true);
-    commit(repo, exampleTree(), 'the first commit is signed', trusted.key);
+    const { box, repo, trusted } = setup(true, 'signed');
     expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
     const written = readFileSync(box.awsConfig);
     const good = cacheHead(box);
@@ -449,8 +497,7 @@ describe('--require-signed: only the signers named in the settings', () => {
 describe('--require-signed: no rollback', () => {
   /** Signed commits older and newer on main; the newer one accepted; then main force-pushed back to the older one. */
   async function forcePushedBack() {
-    const { box, repo, trusted } = setup(true);
-    const older = commit(repo, exampleTree(), 'signed definitions', trusted.key);
+    const { box, repo, trusted, first: older } = setup(true, 'signed');
     const newer = commit(
       repo,
       { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'platform-v2' }) },
@@ -512,8 +559,7 @@ describe('--require-signed: no rollback', () => {
   });
 
   it('--allow-rollback without signatures required is a usage error (exit 2)', async () => {
-    const { box, repo } = setup(false);
-    commit(repo, exampleTree(), 'unsigned');
+    const { box } = setup(false, 'unsigned');
     const result = await runRobo(['aws.config', '--allow-rollback'], { env: box.env });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--allow-rollback: signed commits are not required');
