@@ -18,9 +18,10 @@ import {
 } from '../commands/robofile.js';
 import type { GlobalArgs } from '../commands/types.js';
 import { completionScript } from '../completion/scripts.js';
-import { ExitCode, ExitSignal, RoboError, UsageError } from '../errors.js';
+import { DefinitionsError, ExitCode, ExitSignal, RoboError, UsageError } from '../errors.js';
 import { commandHelp, roboHelp } from './help.js';
 import type { RoboFile } from '../robofile/parse.js';
+import type { OutputResult } from '../robofile/output-templates.js';
 import { findBuiltin, findReserved } from './tasks.js';
 import { createReporter, type Reporter } from '../ui.js';
 import { VERSION } from '../version.js';
@@ -74,7 +75,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
         reporter.print(VERSION);
         break;
       case 'list':
-        listTasks(await tasksFile(), globals, reporter);
+        await listTasks(await tasksFile(), globals, reporter);
         break;
       case 'help':
         await printHelp(line.task, tasksFile, env, reporter);
@@ -110,7 +111,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
 }
 
 /** `robo`, `robo help`: built-ins and robo.yml's tasks, robo.yml's problems said. */
-function listTasks(file: RoboFile | undefined, globals: GlobalArgs, reporter: Reporter): void {
+async function listTasks(file: RoboFile | undefined, globals: GlobalArgs, reporter: Reporter): Promise<void> {
   if (globals.json) {
     reporter.json({
       ok: true,
@@ -122,6 +123,16 @@ function listTasks(file: RoboFile | undefined, globals: GlobalArgs, reporter: Re
     return;
   }
   warnAbout(file, reporter);
+  if (file?.templates?.list && file.errors.length === 0) {
+    const { customTaskList } = await import('../commands/robofile-templates.js');
+    const custom = customTaskList(file)!;
+    if (custom.ok) return reporter.printStyled(custom.text);
+    // As for a broken robo.yml: the listing still works, robo's own.
+    reporter.warn(
+      `${file.file}: templates.list failed, so robo's own list follows:`,
+      problemLines(file, [custom.problem]),
+    );
+  }
   reporter.print(taskList(file));
 }
 
@@ -139,7 +150,17 @@ async function printHelp(
   if (file) requireValid(file);
   const task = findSharedTask(file, name);
   if (!task) throw await unknownTaskFromClone(name, file, env);
+  if (file?.templates?.help) {
+    const { customTaskHelp } = await import('../commands/robofile-templates.js');
+    return printCustom(file, customTaskHelp(file, task)!, reporter);
+  }
   reporter.print(sharedTaskHelp(task));
+}
+
+/** What templates.help or templates.variables printed, or the robo.yml problem it hit (exit 3). */
+function printCustom(file: RoboFile, result: OutputResult, reporter: Reporter): void {
+  if (!result.ok) throw new DefinitionsError(`${file.file}: its output template failed`, problemLines(file, [result.problem]));
+  reporter.printStyled(result.text);
 }
 
 /** `robo variables`: robo.yml's variables, built-in ones included. */
@@ -150,6 +171,10 @@ async function printVariables(file: RoboFile | undefined, globals: GlobalArgs, r
   const { flatten } = await import('../robofile/template.js');
   const rows = flatten(file.variables);
   if (globals.json) return reporter.json({ ok: true, variables: Object.fromEntries(rows) });
+  if (file.templates?.variables) {
+    const { customVariables } = await import('../commands/robofile-templates.js');
+    return printCustom(file, customVariables(file)!, reporter);
+  }
   const width = Math.max(...rows.map(([name]) => name.length));
   reporter.print(rows.map(([name, value]) => `  ${name.padEnd(width)} = ${value}`).join('\n'));
 }
