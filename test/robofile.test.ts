@@ -149,6 +149,26 @@ describe('robo.yml nesting', () => {
     expect(file.errors.at(-1)!.message).toMatch(/^and \d+ more YAML error\(s\), not listed$/);
   });
 
+  it.each([
+    // Hostile templates: each bounded by the engine (go-template*.ts), refused with its line, nothing run.
+    [
+      'a range bomb',
+      `variables:\n  l: [${'1,'.repeat(200)}1]\nt:\n  command: |\n    {{ range .l }}{{ range $.l }}{{ range $.l }}{{ end }}{{ end }}{{ end }}\n`,
+      5,
+      'steps',
+    ],
+    [
+      'output past the cap',
+      `variables:\n  l: [${'1,'.repeat(1100)}1]\nt:\n  command: "{{ range .l }}{{ range $.l }}{{ $.l }}{{ end }}{{ end }}"\n`,
+      4,
+      'characters',
+    ],
+    ['nesting past the bound', `t:\n  command: "${'{{ if 1 }}'.repeat(60)}"\n`, 2, 'nested more than'],
+  ])('%s in a template is refused with its line', (_, text, line, message) => {
+    const file = parse(text);
+    expect(file.errors).toEqual([{ line, message: expect.stringContaining(message) as string }]);
+  });
+
   it('never throws, whatever the text', () => {
     const piece = fc.constantFrom(
       '[',
