@@ -11,6 +11,7 @@ import { expand } from '../src/robofile/template.js';
 
 const data = {
   a: 'A',
+  'my-var': 'x',
   n: 3,
   t: true,
   f: false,
@@ -52,6 +53,8 @@ describe('Go templates: output', () => {
     ['{{ $x := .a }}{{ $x }}{{ $x }}', 'AA'],
     ['{{ $x := 1 }}{{ $x = 2 }}{{ $x }}', '2'],
     ['{{ $u := .user }}{{ $u.username }}', 'ann'],
+    // Not Go: robo accepted hyphens inside a name before it read Go's syntax, and keeps them.
+    ['{{ index $ "my-var" }} {{ .my-var }} {{ .my-var | len }}', 'x x 1'],
     ['{{ range .l }}{{ . }},{{ end }}', 'a,b,c,'],
     ['{{ range $i, $v := .l }}{{ $i }}={{ $v }} {{ end }}', '0=a 1=b 2=c '],
     // A map is ranged in sorted key order.

@@ -109,7 +109,11 @@ describe('templates.list', () => {
   });
 
   it.each([
-    ['an unknown key', 'templates:\n  lsit: x\n', '17: templates: unknown key lsit (allowed: list, help, variables)'],
+    [
+      'an unknown key',
+      'templates:\n  lsit: x\n',
+      "17: templates: unknown key lsit (allowed: list, help, variables; templates holds Go templates for robo's output",
+    ],
     ['a template that is not text', 'templates:\n  help: [a]\n', '17: templates.help must be text'],
     ['templates that are not a map', 'templates: x\n', '16: templates: must be a map with list, help, variables'],
   ])('%s is a robo.yml problem', async (_, templates, problem) => {
@@ -172,7 +176,7 @@ describe('templates.variables', () => {
   it('keeps robo variables as it was without one, and --json ignores it', async () => {
     const { env } = setup('');
     expect((await runRobo(['variables'], { env })).stdout).toMatch(
-      /^ {2}host += stage\.internal\n {2}ports += \[80,443\]\n/
+      /^ {2}host += stage\.internal\n {2}ports += \[80,443\]\n/,
     );
     const withTemplate = setup("templates:\n  variables: 'x'\n");
     expect(JSON.parse((await runRobo(['variables', '--json'], withTemplate)).stdout)).toMatchObject({

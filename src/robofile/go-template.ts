@@ -147,14 +147,16 @@ function lexTemplate(text: string): Item[] {
 }
 
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/y;
+/** A field name may have inner hyphens (`.my-var`), which Go refuses: robo accepted them before it read Go's syntax. */
+const FIELD = /[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*/y;
 const NUMBER = /[+-]?(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)/y;
 
 function lexAction(text: string, start: number, line: number): { tokens: Token[]; end: number; trim: boolean } {
   const tokens: Token[] = [];
   let at = start;
-  const word = (from: number): string => {
-    WORD.lastIndex = from;
-    return WORD.exec(text)?.[0] ?? '';
+  const word = (from: number, pattern = WORD): string => {
+    pattern.lastIndex = from;
+    return pattern.exec(text)?.[0] ?? '';
   };
   for (;;) {
     while (isSpace(text[at])) {
@@ -183,7 +185,7 @@ function lexAction(text: string, start: number, line: number): { tokens: Token[]
       tokens.push({ kind: 'variable', name: `$${name}` });
       at += name.length;
     } else if (char === '.' && !/\d/.test(text[at + 1] ?? '')) {
-      const name = word(at + 1);
+      const name = word(at + 1, FIELD);
       const previous = tokens.at(-1)?.kind;
       const chained =
         !isSpace(text[at - 1]) && (previous === 'field' || previous === 'variable' || previous === 'close');

@@ -43,7 +43,8 @@ export function parseOutputTemplates(
     if (!(OUTPUT_TEMPLATES as readonly string[]).includes(key)) {
       errors.push({
         line: lineOf(item),
-        message: `templates: unknown key ${key} (allowed: ${OUTPUT_TEMPLATES.join(', ')})`,
+        // robo's docs once called templates "a place for YAML anchors": say where such a key went wrong.
+        message: `templates: unknown key ${key} (allowed: ${OUTPUT_TEMPLATES.join(', ')}; templates holds Go templates for robo's output, as in tj/robo)`,
       });
       continue;
     }
