@@ -167,8 +167,19 @@ describe('Go templates: bounds', () => {
     [`{{ ${'('.repeat(MAX_NESTING + 5)}1${')'.repeat(MAX_NESTING + 5)} }}`, `nested more than ${MAX_NESTING}`],
     ['{{ range $.l }}{{ range $.l }}{{ range $.l }}{{ end }}{{ end }}{{ end }}', `more than ${MAX_STEPS} steps`],
     ['{{ range $.l }}{{ range $.l }}0123456789{{ end }}{{ end }}', `over ${MAX_OUTPUT} characters`],
+    [`{{ printf "%999999999s" "x" }}`, `over ${MAX_OUTPUT} characters`],
+    // Each printf doubles the text: 20 of them would make 10 MiB before anything is written.
+    [`{{ $x := "0123456789" }}${'{{ $x = printf "%s%s" $x $x }}'.repeat(20)}`, `over ${MAX_OUTPUT} characters`],
   ])('refuses %#', (text, message) => {
     expect(() => executeTemplate(parseTemplate(text), { l: list })).toThrow(message);
+  });
+
+  it('prints a huge tree of shared nodes (what YAML aliases make) cut short', () => {
+    let tree: unknown = 'x';
+    for (let level = 0; level < 10; level++) tree = Array.from({ length: 10 }, () => tree); // 10^10 leaves
+    const text = executeTemplate(parseTemplate('{{ . }}'), tree);
+    expect(text).toContain('...');
+    expect(text.length).toBeLessThan(MAX_OUTPUT);
   });
 
   it('a deep but legal template works', () => {

@@ -40,19 +40,26 @@ function formatFloat(value: number): string {
   return String(value);
 }
 
+/** Values printed in one go before the rest is `...`: YAML aliases can make a small file a huge tree of shared nodes. */
+const MAX_PRINT_NODES = 100_000;
+
 /** A value as Go's %v prints it; nil inside a map or list is `<nil>`. */
-export function formatValue(value: unknown, depth = 0): string {
-  if (value === null || value === undefined) return '<nil>';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'number') return isInt(value) ? String(value) : formatFloat(value);
-  if (depth >= MAX_PRINT_DEPTH) return '...';
-  if (Array.isArray(value)) return `[${value.map((item) => formatValue(item, depth + 1)).join(' ')}]`;
-  if (isMap(value)) {
-    const keys = Object.keys(value).sort(compareKeys);
-    return `map[${keys.map((key) => `${key}:${formatValue(value[key], depth + 1)}`).join(' ')}]`;
-  }
-  return typeof value === 'bigint' ? value.toString() : goType(value); // not a YAML value
+export function formatValue(value: unknown): string {
+  let nodes = 0;
+  const format = (item: unknown, depth: number): string => {
+    if (item === null || item === undefined) return '<nil>';
+    if (typeof item === 'string') return item;
+    if (typeof item === 'boolean') return item ? 'true' : 'false';
+    if (typeof item === 'number') return isInt(item) ? String(item) : formatFloat(item);
+    if (depth >= MAX_PRINT_DEPTH || ++nodes > MAX_PRINT_NODES) return '...';
+    if (Array.isArray(item)) return `[${item.map((entry) => format(entry, depth + 1)).join(' ')}]`;
+    if (isMap(item)) {
+      const keys = Object.keys(item).sort(compareKeys);
+      return `map[${keys.map((key) => `${key}:${format(item[key], depth + 1)}`).join(' ')}]`;
+    }
+    return typeof item === 'bigint' ? item.toString() : goType(item); // not a YAML value
+  };
+  return format(value, 0);
 }
 
 /** Go sorts string map keys by bytes; for the BMP that is code unit order. */
@@ -74,6 +81,9 @@ export function sprint(args: readonly unknown[]): string {
 export function sprintln(args: readonly unknown[]): string {
   return `${args.map((arg) => formatValue(arg)).join(' ')}\n`;
 }
+
+/** Widest padding written: more would only be refused by the template's output cap, after taking the memory. */
+const MAX_WIDTH = 2 * 1024 * 1024;
 
 const DIRECTIVE = /%([-+# 0]*)(\d+)?(?:\.(\d*))?(.)?/y;
 
@@ -105,7 +115,7 @@ export function sprintf(format: string, args: readonly unknown[]): string {
       continue;
     }
     const text = formatVerb(verb, args[next++], flags, precision);
-    out += width === undefined ? text : pad(text, Number(width), flags, verb);
+    out += width === undefined ? text : pad(text, Math.min(Number(width), MAX_WIDTH), flags, verb);
   }
   if (next < args.length)
     out += `%!(EXTRA ${args

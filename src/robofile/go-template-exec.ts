@@ -224,12 +224,12 @@ class Execution {
         want(1, Infinity);
         return values.slice(1).reduce((item, key) => this.index(item, key, pipe), values[0]);
       case 'print':
-        return sprint(values);
+        return this.bounded(sprint(values), pipe);
       case 'println':
-        return sprintln(values);
+        return this.bounded(sprintln(values), pipe);
       case 'printf':
         want(1, Infinity);
-        return sprintf(this.format(name, values[0], pipe), values.slice(1));
+        return this.bounded(sprintf(this.format(name, values[0], pipe), values.slice(1)), pipe);
       case 'eq':
         want(2, Infinity);
         return values.slice(1).some((other) => this.compare(name, values[0], other, pipe) === 0);
@@ -247,10 +247,17 @@ class Execution {
     }
     if (COLORS.has(name)) {
       want(1, Infinity);
-      const text = sprintf(this.format(name, values[0], pipe), values.slice(1));
+      const text = this.bounded(sprintf(this.format(name, values[0], pipe), values.slice(1)), pipe);
       return this.options.colors ? this.options.colors(name, text) : text;
     }
     return this.fail(pipe, `function "${name}" not defined`);
+  }
+
+  /** Text a function made, refused past the output cap: nested printf calls double it at each level. */
+  private bounded(text: string, pipe: Pipeline): string {
+    if (text.length > MAX_OUTPUT)
+      throw new TemplateError(`template ${pipe.source}: makes text over ${MAX_OUTPUT} characters`, pipe.line);
+    return text;
   }
 
   private format(name: string, value: unknown, pipe: Pipeline): string {
