@@ -40,17 +40,27 @@ function formatFloat(value: number): string {
   return String(value);
 }
 
-/** Values printed in one go before the rest is `...`: YAML aliases can make a small file a huge tree of shared nodes. */
+/**
+ * Lists and maps, and characters, printed in one go before the rest is
+ * `...`: YAML aliases can make a small file a huge tree of shared nodes.
+ */
 const MAX_PRINT_NODES = 100_000;
+const MAX_PRINT_CHARS = 1024 * 1024;
 
 /** A value as Go's %v prints it; nil inside a map or list is `<nil>`. */
 export function formatValue(value: unknown): string {
   let nodes = 0;
+  let chars = 0;
+  const leaf = (text: string) => {
+    chars += text.length;
+    return text;
+  };
   const format = (item: unknown, depth: number): string => {
-    if (item === null || item === undefined) return '<nil>';
-    if (typeof item === 'string') return item;
-    if (typeof item === 'boolean') return item ? 'true' : 'false';
-    if (typeof item === 'number') return isInt(item) ? String(item) : formatFloat(item);
+    if (chars > MAX_PRINT_CHARS) return '...';
+    if (item === null || item === undefined) return leaf('<nil>');
+    if (typeof item === 'string') return leaf(item);
+    if (typeof item === 'boolean') return leaf(item ? 'true' : 'false');
+    if (typeof item === 'number') return leaf(isInt(item) ? String(item) : formatFloat(item));
     if (depth >= MAX_PRINT_DEPTH || ++nodes > MAX_PRINT_NODES) return '...';
     if (Array.isArray(item)) return `[${item.map((entry) => format(entry, depth + 1)).join(' ')}]`;
     if (isMap(item)) {
