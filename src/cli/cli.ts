@@ -159,7 +159,8 @@ async function printHelp(
 
 /** What templates.help or templates.variables printed, or the robo.yml problem it hit (exit 3). */
 function printCustom(file: RoboFile, result: OutputResult, reporter: Reporter): void {
-  if (!result.ok) throw new DefinitionsError(`${file.file}: its output template failed`, problemLines(file, [result.problem]));
+  if (!result.ok)
+    throw new DefinitionsError(`${file.file}: its output template failed`, problemLines(file, [result.problem]));
   reporter.printStyled(result.text);
 }
 
