@@ -29,6 +29,8 @@ export interface Reporter {
    * `paint` picks a colour for each line (the --dry-run diff).
    */
   print(text: string, paint?: (line: string) => Color | undefined): void;
+  /** Like print, for text with spans marked by styled() (robo.yml's output templates): coloured, or plain. */
+  printStyled(text: string): void;
   /**
    * The one JSON document of a --json run, to stdout; shown even with --quiet.
    * A second call is a bug (a script reading stdout would get two documents): it throws.
@@ -51,7 +53,38 @@ export interface Colors {
   yellow(text: string): string;
   blue(text: string): string;
   cyan(text: string): string;
+  magenta(text: string): string;
+  black(text: string): string;
+  white(text: string): string;
   dim(text: string): string;
+}
+
+/** The colours robo.yml's output templates may ask for, tj/robo's helpers. */
+export type StyleColor = 'cyan' | 'magenta' | 'yellow' | 'green' | 'blue' | 'red' | 'black' | 'white';
+const STYLE_COLORS = new Set<string>(['cyan', 'magenta', 'yellow', 'green', 'blue', 'red', 'black', 'white']);
+
+// Private-use characters around a span: they survive visible(), so colour is added after the text is made safe.
+const SPAN_START = '\ue000';
+const SPAN_COLOR_END = '\ue001';
+const SPAN_END = '\ue002';
+const SPAN = /\ue000(\w+)\ue001([^\ue000\ue002]*)\ue002/g;
+const SPAN_MARKS = /[\ue000-\ue002]/g;
+/** Spans nested deeper than this print plain. */
+const MAX_SPAN_NESTING = 8;
+
+/** `text` marked to be printed in `color` by Reporter.printStyled. */
+export function styled(color: string, text: string): string {
+  return `${SPAN_START}${color}${SPAN_COLOR_END}${text}${SPAN_END}`;
+}
+
+/** Marked spans in colour (innermost first), then any mark left over dropped. */
+function paintSpans(text: string, colors: Colors): string {
+  let painted = text;
+  for (let pass = 0; pass < MAX_SPAN_NESTING && painted.includes(SPAN_START); pass++)
+    painted = painted.replace(SPAN, (_, color: string, inner: string) =>
+      STYLE_COLORS.has(color) ? colors[color as StyleColor](inner) : inner,
+    );
+  return painted.replace(SPAN_MARKS, '');
 }
 
 /**
@@ -88,7 +121,17 @@ export function jsonText(value: unknown): string {
 }
 
 const same = (text: string) => text;
-const PLAIN: Colors = { green: same, red: same, yellow: same, blue: same, cyan: same, dim: same };
+const PLAIN: Colors = {
+  green: same,
+  red: same,
+  yellow: same,
+  blue: same,
+  cyan: same,
+  magenta: same,
+  black: same,
+  white: same,
+  dim: same,
+};
 
 /**
  * Colour as chalk finds it for robo's own stdout or stderr (FORCE_COLOR,
@@ -139,6 +182,10 @@ export async function createReporter(options: ReporterOptions): Promise<Reporter
         return color ? out[color](visible(line)) : visible(line);
       };
       const shown = text.split('\n').map(colored).join('\n');
+      stdout().write(shown.endsWith('\n') ? shown : `${shown}\n`);
+    },
+    printStyled: (text) => {
+      const shown = paintSpans(visible(text), out);
       stdout().write(shown.endsWith('\n') ? shown : `${shown}\n`);
     },
     json: (value) => {

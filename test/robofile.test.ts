@@ -18,15 +18,16 @@ describe('templates', () => {
     ['{{.a}}-{{ .b.c }}', 'A-C'],
     ['no templates', 'no templates'],
     ['{{ .n }}', '3'],
+    // A map prints as Go's text/template prints it (tj/robo's _examples/user prints {{ .user }}).
+    ['{{ .b }}', 'map[c:C]'],
   ])('%s → %s', (text, expected) => {
     expect(expand(text, { a: 'A', b: { c: 'C' }, n: 3 })).toEqual({ ok: true, text: expected });
   });
 
   it.each([
     ['{{ .missing }}', 'undefined variable missing'],
-    ['{{ .b }}', 'which is a map'],
-    ['{{ range .x }}', 'unsupported template'],
-    ['{{ .a | upper }}', 'unsupported template'],
+    ['{{ range .x }}', 'has no {{end}}'],
+    ['{{ .a | upper }}', 'function "upper" not defined'],
   ])('%s is refused', (text, message) => {
     const result = expand(text, { a: 'A', b: { c: 'C' } });
     expect(result.ok).toBe(false);
@@ -45,7 +46,7 @@ describe('templates', () => {
 describe('parseRoboFile', () => {
   it('takes exec over script over command, and variables and templates are not tasks', () => {
     const file = parse(
-      'variables:\n  v: 1\ntemplates:\n  x: &x\n    summary: s\nall:\n  command: c\n  script: s.sh\n  exec: e {{ .v }}\ntwo:\n  command: c\n  script: s.sh\none:\n  command: c {{ .robo.path }}\n',
+      'variables:\n  v: 1\ntemplates:\n  list: "{{ range .Tasks }}{{ .Name }}{{ end }}"\nall:\n  command: c\n  script: s.sh\n  exec: e {{ .v }}\ntwo:\n  command: c\n  script: s.sh\none:\n  command: c {{ .robo.path }}\n',
     );
     expect(file.errors).toEqual([]);
     expect([...file.tasks.values()].map((task) => [task.name, task.kind, task.run])).toEqual([
@@ -69,6 +70,15 @@ describe('parseRoboFile', () => {
       { line: 1, message: 'task aws.config is refused: robo has a built-in task of that name, which runs instead' },
     ]);
     expect([...file.tasks.keys()]).toEqual(['ok']);
+  });
+
+  it('points a template problem in a | block at its line inside the block', () => {
+    const file = parse('a:\n  command: |\n    echo 1\n    echo {{ .nope }}\n');
+    expect(file.errors).toEqual([{ line: 4, message: expect.stringContaining('undefined variable nope') as string }]);
+  });
+
+  it("prints a map variable as Go's text/template does", () => {
+    expect(parse('a:\n  command: echo {{ .robo }}\n').tasks.get('a')?.run).toBe('echo map[file:/d/robo.yml path:/d]');
   });
 
   it('refuses setting a built-in variable', () => {
@@ -138,6 +148,26 @@ describe('robo.yml nesting', () => {
     const file = parse(Array.from({ length: 100 }, (_, index) => `k${index}: [`).join('\n'));
     expect(file.errors.length).toBeLessThanOrEqual(21);
     expect(file.errors.at(-1)!.message).toMatch(/^and \d+ more YAML error\(s\), not listed$/);
+  });
+
+  it.each([
+    // Hostile templates: each bounded by the engine (go-template*.ts), refused with its line, nothing run.
+    [
+      'a range bomb',
+      `variables:\n  l: [${'1,'.repeat(200)}1]\nt:\n  command: |\n    {{ range .l }}{{ range $.l }}{{ range $.l }}{{ end }}{{ end }}{{ end }}\n`,
+      5,
+      'steps',
+    ],
+    [
+      'output past the cap',
+      `variables:\n  l: [${'1,'.repeat(1100)}1]\nt:\n  command: "{{ range .l }}{{ range $.l }}{{ $.l }}{{ end }}{{ end }}"\n`,
+      4,
+      'characters',
+    ],
+    ['nesting past the bound', `t:\n  command: "${'{{ if 1 }}'.repeat(60)}"\n`, 2, 'nested more than'],
+  ])('%s in a template is refused with its line', (_, text, line, message) => {
+    const file = parse(text);
+    expect(file.errors).toEqual([{ line, message: expect.stringContaining(message) as string }]);
   });
 
   it('never throws, whatever the text', () => {

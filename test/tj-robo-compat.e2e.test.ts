@@ -166,7 +166,6 @@ const ROWS: Row[] = [
     argv: ['--config', 'user.yml', 'user'],
     stdout: 'user=map[home:<home> name:<name> username:<username>]\n',
     code: 0,
-    pending: 'tmpl: {{ .user }} prints the map',
   },
   // echo.zsh's #! line picks zsh, which sets $ZSH_NAME.
   {
@@ -429,7 +428,6 @@ const ROWS: Row[] = [
     lines: ['  events – [project-id] [rate]', '  hello – '],
     code: 0,
     difference: 'built-in tasks are in .Tasks too',
-    pending: 'tmpl: templates.list',
   },
   // The Readme's verbose template: a blank line, then name, summary and usage lines per task (cyan plain off a terminal).
   {
@@ -440,7 +438,6 @@ const ROWS: Row[] = [
     contains: ['\n  name: events\n  summary: send data to the "events" topic\n  usage: [project-id] [rate]\n'],
     code: 0,
     difference: 'built-in tasks are in .Tasks too',
-    pending: 'tmpl: templates.list',
   },
   // prod execs `robo --config production.yml` (relative to the working folder) with the task's arguments.
   {

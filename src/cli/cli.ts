@@ -15,15 +15,17 @@ import {
   taskList,
   taskNames,
   unknownTaskFromClone,
+  usableTasks,
   warnAbout,
   withExpressions,
   type TaskFiles,
 } from '../commands/robofile.js';
 import type { GlobalArgs } from '../commands/types.js';
 import { completionScript } from '../completion/scripts.js';
-import { ExitCode, ExitSignal, RoboError, UsageError } from '../errors.js';
+import { DefinitionsError, ExitCode, ExitSignal, RoboError, UsageError } from '../errors.js';
 import { commandHelp, roboHelp } from './help.js';
 import type { RoboFile } from '../robofile/parse.js';
+import type { OutputResult } from '../robofile/output-templates.js';
 import { findBuiltin, findReserved } from './tasks.js';
 import { createReporter, type Reporter } from '../ui.js';
 import { VERSION } from '../version.js';
@@ -77,7 +79,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
         reporter.print(VERSION);
         break;
       case 'list':
-        listTasks(await tasksFile(), globals, cwd, reporter);
+        await listTasks(await tasksFile(), globals, cwd, reporter);
         break;
       case 'help':
         await printHelp(line.task, tasksFile, env, reporter);
@@ -114,9 +116,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
 /**
  * `robo`, `robo help`: built-ins and robo.yml's tasks, robo.yml's problems
  * said. `robo -q`: the names alone, one a line, for scripts (problems
- * unsaid: stdout stays names); --json wins over -q.
+ * unsaid: stdout stays names); --json wins over -q. A templates.list (the
+ * working folder's robo.yml's, else the shared one's) replaces robo's list.
  */
-function listTasks(files: TaskFiles, globals: GlobalArgs, cwd: string, reporter: Reporter): void {
+async function listTasks(files: TaskFiles, globals: GlobalArgs, cwd: string, reporter: Reporter): Promise<void> {
   const described = (file: RoboFile | undefined) =>
     file
       ? { file: file.file, errors: problemLines(file, file.errors), warnings: problemLines(file, file.warnings) }
@@ -132,6 +135,17 @@ function listTasks(files: TaskFiles, globals: GlobalArgs, cwd: string, reporter:
   }
   if (globals.quiet) return reporter.print(taskNames(files));
   warnAbout(files, reporter);
+  const templated = [files.local, files.shared].find((file) => file?.templates?.list && file.errors.length === 0);
+  if (templated) {
+    const { customTaskList } = await import('../commands/robofile-templates.js');
+    const custom = customTaskList(templated, usableTasks(files))!;
+    if (custom.ok) return reporter.printStyled(custom.text);
+    // As for a broken robo.yml: the listing still works, robo's own.
+    reporter.warn(
+      `${templated.file}: templates.list failed, so robo's own list follows:`,
+      problemLines(templated, [custom.problem]),
+    );
+  }
   reporter.print(taskList(files, cwd));
 }
 
@@ -148,7 +162,18 @@ async function printHelp(
   const files = await tasksFile();
   const found = findTask(files, name);
   if (!found) throw await unknownTaskFromClone(name, files, env);
+  if (found.file.templates?.help) {
+    const { customTaskHelp } = await import('../commands/robofile-templates.js');
+    return printCustom(found.file, customTaskHelp(found.file, found.task)!, reporter);
+  }
   reporter.print(sharedTaskHelp(found.task, found.file));
+}
+
+/** What templates.help or templates.variables printed, or the robo.yml problem it hit (exit 3). */
+function printCustom(file: RoboFile, result: OutputResult, reporter: Reporter): void {
+  if (!result.ok)
+    throw new DefinitionsError(`${file.file}: its output template failed`, problemLines(file, [result.problem]));
+  reporter.printStyled(result.text);
 }
 
 /**
@@ -175,6 +200,10 @@ async function printVariables(
       )
     : flatten(file.variables);
   if (options.json) return reporter.json({ ok: true, variables: Object.fromEntries(rows) });
+  if (file.templates?.variables) {
+    const { customVariables } = await import('../commands/robofile-templates.js');
+    return printCustom(file, customVariables(file)!, reporter);
+  }
   const width = Math.max(...rows.map(([name]) => name.length));
   reporter.print(rows.map(([name, value]) => `  ${name.padEnd(width)} = ${value}`).join('\n'));
 }

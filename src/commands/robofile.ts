@@ -35,6 +35,13 @@ function usable(file: RoboFile | undefined): RoboTask[] {
   return file && file.errors.length === 0 ? [...file.tasks.values()] : [];
 }
 
+/** The robo.yml tasks robo can run, the working folder's first: a local task hides the shared one it overrides. */
+export function usableTasks(files: TaskFiles): RoboTask[] {
+  const local = usable(files.local);
+  const localNames = new Set(local.map((task) => task.name));
+  return [...local, ...usable(files.shared).filter((task) => !localNames.has(task.name))];
+}
+
 /** Built-ins, shared tasks and the working folder's, sorted by name; a local task hides the shared one it overrides. */
 export function taskEntries(files: TaskFiles): ListedTask[] {
   const local = usable(files.local);

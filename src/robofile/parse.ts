@@ -9,8 +9,21 @@
  * variable, a name that would shadow a built-in) is found before anything
  * runs, each with its file and line. Pure: text in, data out.
  */
-import { CST, Lexer, LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import {
+  CST,
+  Lexer,
+  LineCounter,
+  Scalar,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Node,
+  type Pair,
+} from 'yaml';
 import { resolveAliases } from './aliases.js';
+import { parseOutputTemplates, type OutputTemplates } from './output-templates.js';
 import { splitWords } from './shell-words.js';
 import { expand, type Variables } from './template.js';
 import { resolveVariables } from './variables.js';
@@ -62,6 +75,8 @@ export interface RoboFile {
   /** Global steps, run around every task. */
   before: RoboStep[];
   after: RoboStep[];
+  /** `templates`: what replaces robo's list, help and variables output (output-templates.ts). */
+  templates?: OutputTemplates;
   /** Problems that make the file unusable: nothing in it runs. */
   errors: RoboFileProblem[];
   /** Tasks refused on their own (a name a built-in already has); the rest still run. */
@@ -188,6 +203,9 @@ export function parseRoboFile(text: string, file: string, options: ParseOptions)
     if (pair) result[key] = parseSteps(key, pair, result.variables, result.errors, lineOf);
   }
 
+  const templatesPair = root.items.find((pair) => isScalar(pair.key) && pair.key.value === 'templates');
+  if (templatesPair) result.templates = parseOutputTemplates(templatesPair, lineOf, result.errors);
+
   for (const pair of root.items) {
     const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
     const line = lineOf(pair);
@@ -239,7 +257,7 @@ function parseTask(
         message: `task ${name}: unknown key ${key} (allowed: ${TASK_KEYS.join(', ')})`,
       });
   }
-  const text = (key: string): { value: string; line: number } | undefined => {
+  const text = (key: string): TemplatedText | undefined => {
     const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
     if (!pair) return undefined;
     const value = pair.value as Node | null;
@@ -248,13 +266,13 @@ function parseTask(
       return undefined;
     }
     const text = value.value as string | number | boolean | null; // not an object: checked above
-    return { value: String(text), line: lineOf(value) };
+    return { value: String(text), line: lineOf(value), block: value.type === Scalar.BLOCK_LITERAL };
   };
-  const templated = (entry: { value: string; line: number } | undefined): string => {
+  const templated = (entry: TemplatedText | undefined): string => {
     if (!entry) return '';
     const expanded = expand(entry.value, file.variables);
     if (expanded.ok) return expanded.text;
-    errors.push({ line: entry.line, message: `task ${name}: ${expanded.message}` });
+    errors.push({ line: problemLine(entry, expanded.line), message: `task ${name}: ${expanded.message}` });
     return '';
   };
 
@@ -295,7 +313,9 @@ function parseTask(
         const field = (key: string) => {
           const pair = item.items.find((p) => isScalar(p.key) && p.key.value === key);
           const value = pair?.value as Node | null | undefined;
-          return pair && isScalar(value) ? templated({ value: String(value.value), line: lineOf(value) }) : '';
+          return pair && isScalar(value)
+            ? templated({ value: String(value.value), line: lineOf(value), block: value.type === Scalar.BLOCK_LITERAL })
+            : '';
         };
         for (const pair of item.items) {
           const key = isScalar(pair.key) ? String(pair.key.value) : '?';
@@ -430,6 +450,22 @@ function recordLines(
  */
 function isAnchorHolder(node: unknown): boolean {
   return isMap(node) && node.anchor !== undefined && !['command', 'script', 'exec'].some((key) => node.has(key));
+}
+
+/** A templated string of robo.yml: its text, the line its value starts on, and whether it is a `|` block. */
+interface TemplatedText {
+  value: string;
+  line: number;
+  block?: boolean;
+}
+
+/**
+ * The robo.yml line of a template problem on line `inner` of the text: in a
+ * `|` block the text starts on the line after the `|` and keeps its lines;
+ * other scalars fold lines, so their problems point at where they start.
+ */
+export function problemLine(entry: TemplatedText, inner: number | undefined): number {
+  return entry.block && inner !== undefined ? entry.line + inner : entry.line;
 }
 
 /**

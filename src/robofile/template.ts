@@ -1,31 +1,35 @@
 /**
- * The part of Go's text/template that robo.yml files use: `{{ .name }}` and
- * `{{ .a.b }}`, replaced by variables. Anything else between {{ and }} is
- * refused rather than passed through, so a typo never reaches a shell.
+ * robo.yml's templates: every string tj/robo templates (command, script,
+ * exec, summary, usage, examples, env) is a Go text/template over the
+ * variables (go-template.ts). A variable that is not defined is refused
+ * (Go's missingkey=error) rather than written into a shell command as
+ * `<no value>`, tj/robo's default; anything Go would print, maps and lists
+ * included, prints as Go prints it.
  */
+import { executeTemplate } from './go-template-exec.js';
+import { TemplateError, parseTemplate } from './go-template.js';
+
 export type Variables = Record<string, unknown>;
 
-const EXPRESSION = /\{\{(.*?)\}\}/g;
-const PATH = /^\s*\.([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\s*$/;
+/** `line`: where in the text the problem is (1 = the text's first line). */
+export type TemplateResult = { ok: true; text: string } | { ok: false; message: string; line?: number };
 
-export type TemplateResult = { ok: true; text: string } | { ok: false; message: string };
-
+/** `text` as a Go template over the variables; a template problem as a result, anything else thrown on. */
 export function expand(text: string, variables: Variables): TemplateResult {
-  let failure: string | undefined;
-  const result = text.replace(EXPRESSION, (whole, inner: string) => {
-    if (failure) return whole;
-    const path = PATH.exec(inner)?.[1];
-    if (!path) {
-      failure = `unsupported template ${whole}: robo.yml templates are {{ .name }} or {{ .a.b }}`;
-      return whole;
-    }
-    const value = lookup(variables, path);
-    if (value === undefined) failure = `template ${whole} names an undefined variable ${path} (see robo variables)`;
-    else if (value !== null && typeof value === 'object')
-      failure = `template ${whole} names ${path}, which is a map, not a value`;
-    return failure ? whole : String((value as string | number | boolean | null) ?? '');
-  });
-  return failure ? { ok: false, message: failure } : { ok: true, text: result };
+  if (!text.includes('{{')) return { ok: true, text };
+  try {
+    return { ok: true, text: executeTemplate(parseTemplate(text), variables, { noun: 'variable' }) };
+  } catch (error) {
+    // Only the template's own errors: what a getter on the variables throws is the caller's (contract with before/after steps).
+    if (!(error instanceof TemplateError)) throw error;
+    return { ok: false, message: templateMessage(error), line: error.line };
+  }
+}
+
+/** A TemplateError as robo says it: named as a template, and a missing variable pointed at `robo variables`. */
+export function templateMessage(error: TemplateError): string {
+  const message = error.message.startsWith('template ') ? error.message : `template: ${error.message}`;
+  return / names an undefined variable /.test(message) ? `${message} (see robo variables)` : message;
 }
 
 export function lookup(variables: Variables, path: string): unknown {

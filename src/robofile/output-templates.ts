@@ -1,0 +1,145 @@
+/**
+ * robo.yml's `templates`: Go templates that replace what `robo` (list),
+ * `robo help TASK` (help) and `robo variables` (variables) print, as in
+ * tj/robo's cli.go. Parsed with robo.yml, so a template that does not parse
+ * is a robo.yml problem with its line; executed here against the same data
+ * tj/robo gives them (`.Tasks`, a task, the flattened variables), with
+ * tj/robo's colour helpers. Pure: the colours come from the caller.
+ */
+import { isMap as isYamlMap, isScalar, Scalar, type Node, type Pair } from 'yaml';
+import { formatValue, isMap } from './go-format.js';
+import { executeTemplate } from './go-template-exec.js';
+import { TemplateError, parseTemplate, type Template } from './go-template.js';
+import type { RoboFileProblem, RoboTask } from './parse.js';
+import { templateMessage, type Variables } from './template.js';
+
+export const OUTPUT_TEMPLATES = ['list', 'help', 'variables'] as const;
+export type OutputTemplateName = (typeof OUTPUT_TEMPLATES)[number];
+
+export interface OutputTemplate {
+  template: Template;
+  /** The robo.yml line its text starts on (the line after the `|` of a block). */
+  line: number;
+  block: boolean;
+}
+
+export type OutputTemplates = Partial<Record<OutputTemplateName, OutputTemplate>>;
+
+/** The `templates` map of robo.yml: each known key a template that parses; problems pushed to `errors`. */
+export function parseOutputTemplates(
+  pair: Pair,
+  lineOf: (node: Node | Pair | null | undefined) => number,
+  errors: RoboFileProblem[],
+): OutputTemplates {
+  const templates: OutputTemplates = {};
+  const value = pair.value as Node | null;
+  if (value === null) return templates;
+  if (!isYamlMap(value)) {
+    errors.push({ line: lineOf(pair), message: `templates: must be a map with ${OUTPUT_TEMPLATES.join(', ')}` });
+    return templates;
+  }
+  for (const item of value.items) {
+    const key = isScalar(item.key) ? String(item.key.value) : '?';
+    if (!(OUTPUT_TEMPLATES as readonly string[]).includes(key)) {
+      errors.push({
+        line: lineOf(item),
+        // robo's docs once called templates "a place for YAML anchors": say where such a key went wrong.
+        message: `templates: unknown key ${key} (allowed: ${OUTPUT_TEMPLATES.join(', ')}; templates holds Go templates for robo's output, as in tj/robo)`,
+      });
+      continue;
+    }
+    const text = item.value as Node | null;
+    if (!isScalar(text) || typeof text.value !== 'string') {
+      errors.push({ line: lineOf(item), message: `templates.${key} must be text` });
+      continue;
+    }
+    const line = lineOf(text);
+    const block = text.type === Scalar.BLOCK_LITERAL;
+    try {
+      templates[key as OutputTemplateName] = { template: parseTemplate(text.value), line, block };
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      errors.push({ line: block ? line + error.line : line, message: `templates.${key}: ${templateMessage(error)}` });
+    }
+  }
+  return templates;
+}
+
+export type Paint = (color: string, text: string) => string;
+
+export type OutputResult = { ok: true; text: string } | { ok: false; problem: RoboFileProblem };
+
+/** Run one of robo.yml's output templates; a template problem comes back with its robo.yml line. */
+export function renderOutput(
+  name: OutputTemplateName,
+  entry: OutputTemplate,
+  data: unknown,
+  paint?: Paint,
+): OutputResult {
+  try {
+    return { ok: true, text: executeTemplate(entry.template, data, { colors: paint }) };
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    const line = entry.block ? entry.line + error.line : entry.line;
+    return { ok: false, problem: { line, message: `templates.${name}: ${templateMessage(error)}` } };
+  }
+}
+
+/** A task as tj/robo's templates see it (task.Task's fields), built-ins marked. */
+export interface TaskData {
+  Name: string;
+  Summary: string;
+  Usage: string;
+  Examples: Array<{ Description: string; Command: string }>;
+  Command: string;
+  Script: string;
+  Exec: string;
+  Env: string[];
+  Builtin: boolean;
+}
+
+export function sharedTaskData(task: RoboTask): TaskData {
+  return {
+    Name: task.name,
+    Summary: task.summary,
+    Usage: task.usage,
+    Examples: task.examples.map((example) => ({ Description: example.description, Command: example.command })),
+    Command: task.kind === 'command' ? task.run : '',
+    Script: task.kind === 'script' ? task.run : '',
+    Exec: task.kind === 'exec' ? task.run : '',
+    Env: task.env,
+    Builtin: false,
+  };
+}
+
+/** A built-in task in the same shape: its usage is what follows `robo NAME` on its synopsis line. */
+export function builtinTaskData(task: {
+  name: string;
+  summary: string;
+  usage: string;
+  examples?: ReadonlyArray<readonly [string, string]>;
+}): TaskData {
+  const synopsis = task.usage.split('\n')[0] ?? '';
+  const prefix = `robo ${task.name}`;
+  return {
+    Name: task.name,
+    Summary: task.summary,
+    Usage: synopsis.startsWith(prefix) ? synopsis.slice(prefix.length).trim() : '',
+    Examples: (task.examples ?? []).map(([command, description]) => ({ Description: description, Command: command })),
+    Command: '',
+    Script: '',
+    Exec: '',
+    Env: [],
+    Builtin: true,
+  };
+}
+
+/** tj/robo's flattened variables: `.a.b` → the value as Go prints it. */
+export function flattenedVariables(variables: Variables, prefix = '', into: Record<string, string> = {}) {
+  for (const [key, value] of Object.entries(variables)) {
+    const name = `${prefix}.${key}`;
+    if (isMap(value)) flattenedVariables(value, name, into);
+    else into[name] = value === null ? '' : formatValue(value);
+  }
+  return into;
+}
