@@ -38,6 +38,11 @@ export function rcLine(team: string, fish: boolean): string {
   return fish ? `set -gx SEGMENT_TEAM ${team}  ${RC_MARKER}` : `export SEGMENT_TEAM=${team}  ${RC_MARKER}`;
 }
 
+/** rcLine read back: the team of robo's rc line, whichever shell wrote it. */
+export function rcTeam(line: string | undefined): string | undefined {
+  return line === undefined ? undefined : /SEGMENT_TEAM[= ]\s*([a-z0-9_-]+)/.exec(line)?.[1];
+}
+
 /**
  * Set robo's line in the rc file. Nothing is written when it is already
  * there; else the file is replaced at once, keeping its mode, and a symlinked

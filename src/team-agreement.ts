@@ -1,9 +1,10 @@
 /**
  * Whether the places that name your team agree: the team a run uses (from
  * --team, $SEGMENT_TEAM or the settings), the team robo's block in the
- * config was written for, the settings' [user] team (robo onboard), and the
- * nightly job's. A switch by one of them alone goes unnoticed until the
- * nightly job writes the other team back; this says so in one line. Pure.
+ * config was written for, the settings' [user] team (robo onboard), robo's
+ * rc line (doctor reads it) and the nightly job's. A switch by one of them
+ * alone goes unnoticed until the nightly job writes the other team back;
+ * this says so in one line, for aws.config and for doctor alike. Pure.
  */
 export interface TeamPlaces {
   team: string;
@@ -12,31 +13,41 @@ export interface TeamPlaces {
   /** The team of robo's block in the config before this run. */
   block?: { team: string | undefined; where: string };
   settings?: { team: string | undefined; where: string };
+  /** robo's line in the shell's rc file (shell-rc.ts). */
+  rc?: { team: string | undefined; where: string };
   nightly?: { team: string | undefined; scheduler: string };
 }
 
+export interface TeamDisagreement {
+  level: 'warn' | 'notice';
+  message: string;
+  /** The command that makes every place name this run's team. */
+  fix: string;
+}
+
 /**
- * What to say, if anything. A warning when the settings or the nightly job
- * name another team: they will write theirs back (the block is named too, for
- * context). When only the block differs, nothing will undo the switch: a
- * notice, not a warning.
+ * What to say, if anything. A warning when the settings, the rc line or the
+ * nightly job name another team: they will bring theirs back (the block is
+ * named too, for context). When only the block differs, nothing will undo
+ * the switch: a notice, not a warning.
  */
-export function teamDisagreement(places: TeamPlaces): { level: 'warn' | 'notice'; line: string } | undefined {
-  const others: string[] = [];
-  const blockDiffers = places.block?.team !== undefined && places.block.team !== places.team;
-  if (blockDiffers) others.push(`${places.block!.where} was written for team ${places.block!.team}`);
-  if (places.settings?.team !== undefined && places.settings.team !== places.team)
-    others.push(`${places.settings.where} says team ${places.settings.team}`);
-  if (places.nightly?.team !== undefined && places.nightly.team !== places.team)
-    others.push(`the nightly job (${places.nightly.scheduler}) writes team ${places.nightly.team}`);
+export function teamDisagreement(places: TeamPlaces): TeamDisagreement | undefined {
+  const { team, block, settings, rc, nightly } = places;
+  const differs = (place: { team: string | undefined } | undefined): boolean =>
+    place?.team !== undefined && place.team !== team;
+  const others = [
+    differs(block) && `${block!.where} was written for team ${block!.team}`,
+    differs(settings) && `${settings!.where} says team ${settings!.team}`,
+    differs(rc) && `the rc line in ${rc!.where} says team ${rc!.team}`,
+    differs(nightly) && `the nightly job (${nightly!.scheduler}) writes team ${nightly!.team}`,
+  ].filter((line) => line !== false);
   if (others.length === 0) return undefined;
-  if (blockDiffers && others.length === 1)
-    return {
-      level: 'notice',
-      line: `${places.block!.where} was written for team ${places.block!.team}; this run is for team ${places.team} (from ${places.origin})`,
-    };
+  const fix = `robo onboard --team ${team}`;
+  if (differs(block) && others.length === 1)
+    return { level: 'notice', message: `${others[0]}; this run is for team ${team} (from ${places.origin})`, fix };
   return {
     level: 'warn',
-    line: `team ${places.team} (from ${places.origin}) is not your usual team: ${others.join('; ')}. To switch for good: robo onboard --team ${places.team}`,
+    message: `team ${team} (from ${places.origin}) is not your usual team: ${others.join('; ')}`,
+    fix,
   };
 }

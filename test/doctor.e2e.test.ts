@@ -101,8 +101,8 @@ describe('robo doctor', () => {
     expect(team).toEqual({
       name: 'team',
       status: 'warn',
-      message: 'team platform (from $SEGMENT_TEAM), but the nightly job (cron) says data',
-      fix: 'robo onboard --team platform makes them agree',
+      message: 'team platform (from $SEGMENT_TEAM) is not your usual team: the nightly job (cron) writes team data',
+      fix: 'robo onboard --team platform',
     });
   });
 });

@@ -1,13 +1,13 @@
 /** When the places that name your team disagree, one line says which and how to make them agree. */
 import { describe, expect, it } from 'vitest';
-import { teamDisagreement, type TeamPlaces } from '../src/team-agreement.js';
+import { teamDisagreement, type TeamPlaces, type TeamDisagreement } from '../src/team-agreement.js';
 
 const base = { team: 'platform', origin: '--team' };
 const block = (team?: string) => ({ team, where: '~/.aws/config' });
 const settings = (team?: string) => ({ team, where: '~/.config/robo/config' });
 
 describe('teamDisagreement', () => {
-  it.each<[string, TeamPlaces, { level: string; line: string } | undefined]>([
+  it.each<[string, TeamPlaces, TeamDisagreement | undefined]>([
     [
       'everything agrees',
       {
@@ -22,14 +22,20 @@ describe('teamDisagreement', () => {
     [
       'only the block was another team: a notice',
       { ...base, block: block('data'), settings: settings() },
-      { level: 'notice', line: '~/.aws/config was written for team data; this run is for team platform (from --team)' },
+      {
+        level: 'notice',
+        message: '~/.aws/config was written for team data; this run is for team platform (from --team)',
+        fix: 'robo onboard --team platform',
+      },
     ],
     [
       'the block and the settings: a warning naming both',
       { ...base, block: block('data'), settings: settings('data') },
       {
         level: 'warn',
-        line: 'team platform (from --team) is not your usual team: ~/.aws/config was written for team data; ~/.config/robo/config says team data. To switch for good: robo onboard --team platform',
+        message:
+          'team platform (from --team) is not your usual team: ~/.aws/config was written for team data; ~/.config/robo/config says team data',
+        fix: 'robo onboard --team platform',
       },
     ],
     [
@@ -42,7 +48,9 @@ describe('teamDisagreement', () => {
       },
       {
         level: 'warn',
-        line: 'team platform (from $SEGMENT_TEAM) is not your usual team: ~/.config/robo/config says team data; the nightly job (launchd) writes team fpa. To switch for good: robo onboard --team platform',
+        message:
+          'team platform (from $SEGMENT_TEAM) is not your usual team: ~/.config/robo/config says team data; the nightly job (launchd) writes team fpa',
+        fix: 'robo onboard --team platform',
       },
     ],
   ])('%s', (_name, places, expected) => {

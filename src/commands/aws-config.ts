@@ -136,15 +136,16 @@ async function warnIfTeamsDisagree(
     import('../nightly/status.js'),
   ]);
   const nightly = await nightlyTeamFromFiles(context.env).catch(() => undefined);
-  const line = teamDisagreement({
+  const disagreement = teamDisagreement({
     team: result.team,
     origin,
     block: { team: result.previousTeam, where: tilde(result.target, context.env) },
     settings: { team: settings.user.team, where: tilde(settings.file, context.env) },
     nightly,
   });
-  if (line?.level === 'warn') context.reporter.warnAlways(line.line);
-  else if (line) context.reporter.info(line.line);
+  if (disagreement?.level === 'warn')
+    context.reporter.warnAlways(`${disagreement.message}. To switch for good: ${disagreement.fix}`);
+  else if (disagreement) context.reporter.info(disagreement.message);
 }
 
 function reportCommon(result: AwsConfigResult, reporter: Reporter): void {

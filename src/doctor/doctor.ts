@@ -16,7 +16,7 @@ import { findOnPath, runTool } from '../nightly/system.js';
 import { askRemote } from '../source/source.js';
 import { gitVersion as askGitVersion } from '../system/git.js';
 import { readStatus } from '../status.js';
-import { RC_MARKER, rcFileFor } from '../shell-rc.js';
+import { RC_MARKER, rcFileFor, rcTeam } from '../shell-rc.js';
 import { tilde } from '../commands/format.js';
 import { teamOriginText } from '../commands/status.js';
 import * as checks from './checks.js';
@@ -69,10 +69,10 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
     checks.checkGit(gitVersion),
     checks.checkTeam({
       ...aboutTeam,
-      settings: { team: status.settings.user.team, file: tilde(status.settings.file, env) },
-      rc: { team: rcTeam(markedLine(rcText, RC_MARKER)), file: tilde(rc.file, env) },
+      block: { team: blockTeam, where: configFile },
+      settings: { team: status.settings.user.team, where: tilde(status.settings.file, env) },
+      rc: { team: rcTeam(markedLine(rcText, RC_MARKER)), where: tilde(rc.file, env) },
       nightly: installed && { team: installed.team, scheduler: installed.scheduler },
-      block: { team: blockTeam, file: configFile },
     }),
     checks.checkSource(spec.kind, status.source.description),
   ];
@@ -102,11 +102,6 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
       ),
     );
   return list;
-}
-
-/** The team of robo's rc line (export SEGMENT_TEAM=x, or fish's set -gx SEGMENT_TEAM x). */
-export function rcTeam(line: string | undefined): string | undefined {
-  return line === undefined ? undefined : /SEGMENT_TEAM[= ]\s*([a-z0-9_-]+)/.exec(line)?.[1];
 }
 
 async function askRemoteBriefly(
