@@ -8,7 +8,7 @@ import { readAsBotocore, botocoreProfile } from '../plan/config-readers.js';
 import type { BlockInfo } from '../plan/block.js';
 import { age, size } from '../commands/format.js';
 import type { LogEntry } from '../nightly/log.js';
-import { teamDisagreement, type TeamPlaces } from '../team-agreement.js';
+import { teamDisagreement, type TeamPlaces } from '../team-places.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -50,7 +50,7 @@ type Place = { team: string | undefined; where: string };
 
 /**
  * The team, where it came from, and whether every place that names it agrees,
- * in aws.config's words (team-agreement.ts); any disagreement is a warn here,
+ * in aws.config's words (team-places.ts); any disagreement is a warn here,
  * a block of another team too. `team` undefined: no team at all.
  */
 export function checkTeam(

@@ -1,11 +1,44 @@
 /**
- * Whether the places that name your team agree: the team a run uses (from
- * --team, $SEGMENT_TEAM or the settings), the team robo's block in the
- * config was written for, the settings' [user] team (robo onboard), robo's
- * rc line (doctor reads it) and the nightly job's. A switch by one of them
- * alone goes unnoticed until the nightly job writes the other team back;
- * this says so in one line, for aws.config and for doctor alike. Pure.
+ * The places that name your team, and the two questions robo asks of them.
+ * Which team a run takes (chooseTeam: --team, $SEGMENT_TEAM, the settings'
+ * [user] team that robo onboard writes). And whether the others agree
+ * (teamDisagreement): the team robo's block in the config was written for,
+ * the settings, robo's rc line (doctor reads it) and the nightly job's. A
+ * switch by one of them alone goes unnoticed until the nightly job writes
+ * the other team back; this says so in one line, for aws.config and doctor
+ * alike. Pure.
  */
+import { tilde } from './paths.js';
+
+export type TeamOrigin = '--team' | '$SEGMENT_TEAM' | 'settings' | 'config';
+
+export interface TeamChoice {
+  team: string | undefined;
+  /** Which place named it; undefined with no team anywhere. */
+  origin: TeamOrigin | undefined;
+  /** The same, as messages say it: "--team", "$SEGMENT_TEAM", "team in ~/.config/robo/config". */
+  teamOrigin: string;
+}
+
+/**
+ * The team as aws.config takes it (an empty $SEGMENT_TEAM is unset), and
+ * else, when given, the team the config's block was last written for: only
+ * robo status and doctor pass it, to tell a person.
+ */
+export function chooseTeam(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  settings: { file: string; user: { team?: string } } | undefined,
+  blockTeam?: string,
+): TeamChoice {
+  if (flag !== undefined) return { team: flag, origin: '--team', teamOrigin: '--team' };
+  if (env.SEGMENT_TEAM) return { team: env.SEGMENT_TEAM, origin: '$SEGMENT_TEAM', teamOrigin: '$SEGMENT_TEAM' };
+  if (settings?.user.team)
+    return { team: settings.user.team, origin: 'settings', teamOrigin: `team in ${tilde(settings.file, env)}` };
+  if (blockTeam) return { team: blockTeam, origin: 'config', teamOrigin: "robo's block in the config" };
+  return { team: undefined, origin: undefined, teamOrigin: '$SEGMENT_TEAM' };
+}
+
 export interface TeamPlaces {
   team: string;
   /** Where `team` came from, as a person reads it: "--team", "$SEGMENT_TEAM", "team in ~/.config/robo/config". */

@@ -1,6 +1,63 @@
-/** When the places that name your team disagree, one line says which and how to make them agree. */
+/** Which team a run takes, and when the places that name your team disagree, one line says which and how to make them agree. */
 import { describe, expect, it } from 'vitest';
-import { teamDisagreement, type TeamPlaces, type TeamDisagreement } from '../src/team-agreement.js';
+import { chooseTeam, teamDisagreement, type TeamPlaces, type TeamDisagreement } from '../src/team-places.js';
+
+describe('chooseTeam', () => {
+  const settings = (team?: string) => ({ file: '/home/u/.config/robo/config', user: { team } });
+  it.each([
+    [
+      '--team wins',
+      'a',
+      { SEGMENT_TEAM: 'b' },
+      settings('c'),
+      'd',
+      { team: 'a', origin: '--team', teamOrigin: '--team' },
+    ],
+    [
+      'then $SEGMENT_TEAM',
+      undefined,
+      { SEGMENT_TEAM: 'b' },
+      settings('c'),
+      'd',
+      { team: 'b', origin: '$SEGMENT_TEAM', teamOrigin: '$SEGMENT_TEAM' },
+    ],
+    [
+      'an empty $SEGMENT_TEAM is unset',
+      undefined,
+      { SEGMENT_TEAM: '', HOME: '/home/u' },
+      settings('c'),
+      'd',
+      { team: 'c', origin: 'settings', teamOrigin: 'team in ~/.config/robo/config' },
+    ],
+    [
+      'then the settings',
+      undefined,
+      { HOME: '/home/u' },
+      settings('c'),
+      'd',
+      { team: 'c', origin: 'settings', teamOrigin: 'team in ~/.config/robo/config' },
+    ],
+    [
+      "then the config's block, when asked",
+      undefined,
+      {},
+      settings(),
+      'd',
+      { team: 'd', origin: 'config', teamOrigin: "robo's block in the config" },
+    ],
+    [
+      'aws.config does not look at the block',
+      undefined,
+      {},
+      settings(),
+      undefined,
+      { team: undefined, origin: undefined },
+    ],
+    ['no settings at all', undefined, {}, undefined, undefined, { team: undefined, origin: undefined }],
+  ])('%s', (_name, flag, env, fromSettings, blockTeam, expected) => {
+    expect(chooseTeam(flag, env, fromSettings, blockTeam)).toMatchObject(expected);
+  });
+});
 
 const base = { team: 'platform', origin: '--team' };
 const block = (team?: string) => ({ team, where: '~/.aws/config' });
