@@ -12,6 +12,7 @@ import { openSource, type OpenSourceRequest } from './source/open-source.js';
 import { formatProblem } from './validate/problems.js';
 import { pointerLines } from './definitions/json.js';
 import { describeSpec, type Checkout } from './source/source.js';
+import { useCheckout } from './source/use-checkout.js';
 import { validateCheckout } from './validate/validate.js';
 import { checkRoboFile } from './robofile/check.js';
 import { ROBO_FILE } from './robofile/load.js';
@@ -183,14 +184,7 @@ export async function listTeams(
   options: OpenSourceRequest,
 ): Promise<{ source: string; commit: string | undefined; offline: Checkout['offline']; teams: TeamRow[] }> {
   const { spec, checkout } = await openSource(options);
-  try {
-    const definitions = await loadDefinitions(checkout.dir);
-    if (!definitions.organization) {
-      throw new DefinitionsError(
-        `${describeSpec(spec)} is not a dotfiles source: it has no ${ORGANIZATION_FILE} at its root`,
-        [],
-      );
-    }
+  const teams = await useCheckout(checkout, (definitions) => {
     const problems = validateCheckout(definitions);
     const organizationProblems = problems.filter((problem) => problem.file === ORGANIZATION_FILE);
     if (organizationProblems.length > 0) {
@@ -200,7 +194,7 @@ export async function listTeams(
       );
     }
     const organization = parsed(definitions.organization.text) as Organization;
-    const teams = definitions.teamNames.map((team): TeamRow => {
+    return definitions.teamNames.map((team): TeamRow => {
       const file = definitions.teams.get(team);
       const count = problems.filter((problem) => problem.file === file?.file).length;
       const data = count === 0 ? (parsed(file?.text) as Team | undefined) : undefined;
@@ -211,12 +205,8 @@ export async function listTeams(
         problems: count,
       };
     });
-    await checkout.keep();
-    return { source: describeSpec(spec), commit: checkout.commit, offline: checkout.offline, teams };
-  } catch (error) {
-    await checkout.discard();
-    throw error;
-  }
+  });
+  return { source: describeSpec(spec), commit: checkout.commit, offline: checkout.offline, teams };
 }
 
 function parsed(text: string | undefined): unknown {
