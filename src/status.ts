@@ -57,7 +57,7 @@ export async function readStatus(options: {
   ]);
   const blockTeam = config.block.kind === 'found' ? config.block.team : undefined;
   return {
-    team: chooseTeam(options.team, options.env, settings, blockTeam),
+    team: chooseTeam(options.team, options.env, settings, { team: blockTeam, file: config.path }),
     settings,
     source: { spec, description: describeSpec(spec) },
     cache,
@@ -99,5 +99,5 @@ export async function yourTeam(env: NodeJS.ProcessEnv): Promise<TeamChoice> {
   const fallback =
     env.SEGMENT_TEAM || settings.user.team ? undefined : await readConfigState(paths.targetFile).catch(() => undefined);
   const blockTeam = fallback?.block.kind === 'found' ? fallback.block.team : undefined;
-  return chooseTeam(undefined, env, settings, blockTeam);
+  return chooseTeam(undefined, env, settings, { team: blockTeam, file: paths.targetFile });
 }

@@ -16,26 +16,31 @@ export interface TeamChoice {
   team: string | undefined;
   /** Which place named it; undefined with no team anywhere. */
   origin: TeamOrigin | undefined;
-  /** The same, as messages say it: "--team", "$SEGMENT_TEAM", "team in ~/.config/robo/config". */
+  /** The same, as messages say it: "--team", "$SEGMENT_TEAM", "team in ~/.config/robo/config", "robo's block in ~/.aws/config (…)". */
   teamOrigin: string;
 }
 
 /**
  * The team as aws.config takes it (an empty $SEGMENT_TEAM is unset), and
  * else, when given, the team the config's block was last written for: only
- * robo status and doctor pass it, to tell a person.
+ * robo status, doctor and teams.list pass it, to tell a person.
  */
 export function chooseTeam(
   flag: string | undefined,
   env: NodeJS.ProcessEnv,
   settings: { file: string; user: { team?: string } } | undefined,
-  blockTeam?: string,
+  block?: { team: string | undefined; file: string },
 ): TeamChoice {
   if (flag !== undefined) return { team: flag, origin: '--team', teamOrigin: '--team' };
   if (env.SEGMENT_TEAM) return { team: env.SEGMENT_TEAM, origin: '$SEGMENT_TEAM', teamOrigin: '$SEGMENT_TEAM' };
   if (settings?.user.team)
     return { team: settings.user.team, origin: 'settings', teamOrigin: `team in ${tilde(settings.file, env)}` };
-  if (blockTeam) return { team: blockTeam, origin: 'config', teamOrigin: "robo's block in the config" };
+  if (block?.team)
+    return {
+      team: block.team,
+      origin: 'config',
+      teamOrigin: `robo's block in ${tilde(block.file, env)} (no --team, $SEGMENT_TEAM or settings)`,
+    };
   return { team: undefined, origin: undefined, teamOrigin: '$SEGMENT_TEAM' };
 }
 

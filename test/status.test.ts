@@ -19,7 +19,11 @@ describe('readStatus', () => {
     const when = new Date('2026-01-02T03:04:05Z');
     utimesSync(box.awsConfig, when, when);
     const status = await readStatus({ env: box.env, cwd: box.root });
-    expect(status.team).toEqual({ team: 'platform', origin: 'config', teamOrigin: "robo's block in the config" });
+    expect(status.team).toEqual({
+      team: 'platform',
+      origin: 'config',
+      teamOrigin: "robo's block in ~/.aws/config (no --team, $SEGMENT_TEAM or settings)",
+    });
     expect(statusJson(status)).toMatchObject({
       team: 'platform',
       teamOrigin: 'config',

@@ -10,7 +10,7 @@ describe('chooseTeam', () => {
       'a',
       { SEGMENT_TEAM: 'b' },
       settings('c'),
-      'd',
+      { team: 'd', file: '/c' },
       { team: 'a', origin: '--team', teamOrigin: '--team' },
     ],
     [
@@ -18,7 +18,7 @@ describe('chooseTeam', () => {
       undefined,
       { SEGMENT_TEAM: 'b' },
       settings('c'),
-      'd',
+      { team: 'd', file: '/c' },
       { team: 'b', origin: '$SEGMENT_TEAM', teamOrigin: '$SEGMENT_TEAM' },
     ],
     [
@@ -26,7 +26,7 @@ describe('chooseTeam', () => {
       undefined,
       { SEGMENT_TEAM: '', HOME: '/home/u' },
       settings('c'),
-      'd',
+      { team: 'd', file: '/c' },
       { team: 'c', origin: 'settings', teamOrigin: 'team in ~/.config/robo/config' },
     ],
     [
@@ -34,16 +34,20 @@ describe('chooseTeam', () => {
       undefined,
       { HOME: '/home/u' },
       settings('c'),
-      'd',
+      { team: 'd', file: '/c' },
       { team: 'c', origin: 'settings', teamOrigin: 'team in ~/.config/robo/config' },
     ],
     [
       "then the config's block, when asked",
       undefined,
-      {},
+      { HOME: '/home/u' },
       settings(),
-      'd',
-      { team: 'd', origin: 'config', teamOrigin: "robo's block in the config" },
+      { team: 'd', file: '/home/u/.aws/config' },
+      {
+        team: 'd',
+        origin: 'config',
+        teamOrigin: "robo's block in ~/.aws/config (no --team, $SEGMENT_TEAM or settings)",
+      },
     ],
     [
       'aws.config does not look at the block',

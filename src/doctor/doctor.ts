@@ -18,7 +18,6 @@ import { gitVersion as askGitVersion } from '../system/git.js';
 import { readStatus } from '../status.js';
 import { RC_MARKER, rcFileFor, rcTeam } from '../shell-rc.js';
 import { tilde } from '../commands/format.js';
-import { teamOriginText } from '../commands/status.js';
 import * as checks from './checks.js';
 import type { Check, DriftFacts, RemoteFacts } from './checks.js';
 
@@ -60,7 +59,7 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
   const aboutTeam =
     status.team.origin === 'config'
       ? { team: undefined, origin: 'none' }
-      : { team: status.team.team, origin: teamOriginText(status.team.origin, status, env) };
+      : { team: status.team.team, origin: status.team.teamOrigin };
   const installed = nightly?.installed[0];
   const robos = block.kind === 'found' ? block.profiles : [];
   const credentialNames = checks.credentialProfiles(credentials);
