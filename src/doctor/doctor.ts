@@ -10,14 +10,13 @@ import { listBackups } from '../aws-config/backups.js';
 import { syncAwsConfig } from '../aws-config/sync.js';
 import { RoboError, messageOf } from '../errors.js';
 import { markedLine } from '../marked-lines.js';
-import { expandHome, resolvePaths } from '../paths.js';
+import { expandHome, resolvePaths, tilde } from '../paths.js';
 import { nightlyStatus } from '../nightly/status.js';
 import { findOnPath, runTool } from '../nightly/system.js';
 import { askRemote } from '../source/source.js';
 import { gitVersion as askGitVersion } from '../system/git.js';
 import { readStatus } from '../status.js';
 import { RC_MARKER, rcFileFor, rcTeam } from '../shell-rc.js';
-import { tilde } from '../commands/format.js';
 import * as checks from './checks.js';
 import type { Check, DriftFacts, RemoteFacts } from './checks.js';
 
