@@ -17,7 +17,7 @@ import { expandHome, resolvePaths } from './paths.js';
 import { suggestName } from './validate/regions.js';
 import { isGitUrl } from './source/source.js';
 import { loadSettings, type Settings } from './settings.js';
-import { teamFrom } from './commands/format.js';
+import { chooseTeam } from './team-places.js';
 
 /** A person at a terminal. */
 export interface Prompt {
@@ -61,7 +61,7 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
   const { repo, ref } = chooseSource(options, recorded);
   // The settings as they will be: the ref recorded for another repo must not apply to this one.
   const settings: Settings = { ...recorded, dotfiles: { repo, ref } };
-  const chosen = teamFrom(options.team, env, recorded);
+  const chosen = chooseTeam(options.team, env, recorded);
   if (chosen.team !== undefined && !TEAM_NAME.test(chosen.team)) {
     throw new UsageError(
       `invalid team name ${JSON.stringify(chosen.team)} (from ${chosen.teamOrigin}): lowercase letters, digits, - and _, starting with a letter or digit, at most 63 characters`,

@@ -50,6 +50,12 @@ export function expandHome(value: string, home: string): string {
   return value === '~' || value.startsWith('~/') ? path.join(home, value.slice(1)) : value;
 }
 
+/** A path under HOME as ~/..., as people write it. */
+export function tilde(file: string, env: NodeJS.ProcessEnv): string {
+  const home = env.HOME;
+  return home && file.startsWith(home + path.sep) ? `~${file.slice(home.length)}` : file;
+}
+
 /**
  * The package's root folder: it holds the embedded example organisation
  * (organization.json, teams/). This module sits one level below the root both

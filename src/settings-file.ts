@@ -4,7 +4,8 @@
  * comments); values escaped by ini.safe, and the result read back and checked
  * before a byte is written.
  */
-import { lstat, readFile, realpath } from 'node:fs/promises';
+import { lstat, realpath } from 'node:fs/promises';
+import { readIfExists } from './system/fs.js';
 import ini from 'ini';
 import { UsageError, messageOf } from './errors.js';
 import { parseSettings } from './settings.js';
@@ -122,13 +123,12 @@ export interface SettingsUpdate {
  */
 export async function updateSettings(file: string, changes: readonly SettingChange[]): Promise<SettingsUpdate> {
   const target = await linkTarget(file);
-  let text = '';
-  try {
-    text = await readFile(target, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-      throw new UsageError(`cannot read robo settings ${file}: ${messageOf(error)}`);
-  }
+  const text =
+    (await readIfExists(
+      target,
+      'utf8',
+      (error) => new UsageError(`cannot read robo settings ${file}: ${messageOf(error)}`),
+    )) ?? '';
   parseSettings(text, file); // an invalid file is the user's to fix first: robo will not guess
   const next = editSettingsText(text, changes);
   if (next === text) return { file, changed: false };

@@ -4,7 +4,7 @@
  * [trust] (docs/source.md, docs/trust.md). robo owns this format, so the ini
  * package suits it (unlike ~/.aws/config); settings-file.ts edits it.
  */
-import { readFile } from 'node:fs/promises';
+import { readIfExists } from './system/fs.js';
 import ini from 'ini';
 import { UsageError, messageOf } from './errors.js';
 import { TEAM_NAME } from './definitions/model.js';
@@ -47,14 +47,12 @@ export function loadSettings(env: NodeJS.ProcessEnv): Promise<Settings> {
 }
 
 export async function readSettings(file: string): Promise<Settings> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return parseSettings('', file);
-    throw new UsageError(`cannot read robo settings ${file}: ${messageOf(error)}`);
-  }
-  return parseSettings(text, file);
+  const text = await readIfExists(
+    file,
+    'utf8',
+    (error) => new UsageError(`cannot read robo settings ${file}: ${messageOf(error)}`),
+  );
+  return parseSettings(text ?? '', file);
 }
 
 /** The settings in `text`; a UsageError listing every problem, each with the file, section and key. */

@@ -6,7 +6,7 @@
  * (marked-lines.ts).
  */
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { readIfExists } from './system/fs.js';
 import { WriteError, messageOf } from './errors.js';
 import { rewriteMarked } from './marked-lines.js';
 import { resolvePaths } from './paths.js';
@@ -38,6 +38,11 @@ export function rcLine(team: string, fish: boolean): string {
   return fish ? `set -gx SEGMENT_TEAM ${team}  ${RC_MARKER}` : `export SEGMENT_TEAM=${team}  ${RC_MARKER}`;
 }
 
+/** rcLine read back: the team of robo's rc line, whichever shell wrote it. */
+export function rcTeam(line: string | undefined): string | undefined {
+  return line === undefined ? undefined : /SEGMENT_TEAM[= ]\s*([a-z0-9_-]+)/.exec(line)?.[1];
+}
+
 /**
  * Set robo's line in the rc file. Nothing is written when it is already
  * there; else the file is replaced at once, keeping its mode, and a symlinked
@@ -51,13 +56,12 @@ export async function recordTeam(
   const line = rcLine(team, fish);
   const target = await resolveTarget(file);
   // latin1 both ways: every byte comes back as it was, valid UTF-8 or not.
-  let text = '';
-  try {
-    text = await readFile(target, 'latin1');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-      throw new WriteError(`cannot read ${file}: ${messageOf(error)}`, { cause: error });
-  }
+  const text =
+    (await readIfExists(
+      target,
+      'latin1',
+      (error) => new WriteError(`cannot read ${file}: ${messageOf(error)}`, { cause: error }),
+    )) ?? '';
   const next = rewriteMarked(text, RC_MARKER, line);
   if (next === text) return { file, line, changed: false };
   await writeAtomically(target, Buffer.from(next, 'latin1'), { mode: undefined, folderMode: 0o755 });

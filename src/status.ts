@@ -13,32 +13,7 @@ import { cacheFolder, describeSpec, resolveSourceSpec, type SourceSpec } from '.
 import { readSettings, type Settings } from './settings.js';
 import { runGit } from './system/git.js';
 import { readTarget, resolveTarget } from './apply/target.js';
-
-export type TeamOrigin = '--team' | '$SEGMENT_TEAM' | 'settings' | 'config';
-
-export interface TeamChoice {
-  team: string | undefined;
-  /** Where it came from; undefined with no team anywhere. */
-  origin: TeamOrigin | undefined;
-}
-
-/**
- * The team, as aws.config would take it (--team, $SEGMENT_TEAM, the
- * settings' [user] team), and else, for telling a person only, the team
- * the config's block was last written for.
- */
-export function chooseTeam(
-  flag: string | undefined,
-  env: NodeJS.ProcessEnv,
-  settingsTeam: string | undefined,
-  blockTeam: string | undefined,
-): TeamChoice {
-  if (flag !== undefined) return { team: flag, origin: '--team' };
-  if (env.SEGMENT_TEAM) return { team: env.SEGMENT_TEAM, origin: '$SEGMENT_TEAM' };
-  if (settingsTeam) return { team: settingsTeam, origin: 'settings' };
-  if (blockTeam) return { team: blockTeam, origin: 'config' };
-  return { team: undefined, origin: undefined };
-}
+import { chooseTeam, type TeamChoice } from './team-places.js';
 
 export interface CachedClone {
   dir: string;
@@ -82,7 +57,7 @@ export async function readStatus(options: {
   ]);
   const blockTeam = config.block.kind === 'found' ? config.block.team : undefined;
   return {
-    team: chooseTeam(options.team, options.env, settings.user.team, blockTeam),
+    team: chooseTeam(options.team, options.env, settings, { team: blockTeam, file: config.path }),
     settings,
     source: { spec, description: describeSpec(spec) },
     cache,
@@ -124,5 +99,5 @@ export async function yourTeam(env: NodeJS.ProcessEnv): Promise<TeamChoice> {
   const fallback =
     env.SEGMENT_TEAM || settings.user.team ? undefined : await readConfigState(paths.targetFile).catch(() => undefined);
   const blockTeam = fallback?.block.kind === 'found' ? fallback.block.team : undefined;
-  return chooseTeam(undefined, env, settings.user.team, blockTeam);
+  return chooseTeam(undefined, env, settings, { team: blockTeam, file: paths.targetFile });
 }

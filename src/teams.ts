@@ -12,11 +12,12 @@ import { openSource, type OpenSourceRequest } from './source/open-source.js';
 import { formatProblem } from './validate/problems.js';
 import { pointerLines } from './definitions/json.js';
 import { describeSpec, type Checkout } from './source/source.js';
+import { useCheckout } from './source/use-checkout.js';
 import { validateCheckout } from './validate/validate.js';
 import { checkRoboFile } from './robofile/check.js';
 import { ROBO_FILE } from './robofile/load.js';
 import { exists } from './system/fs.js';
-import { runGit } from './system/git.js';
+import { gitStatus } from './system/git.js';
 
 /** A problem of a checkout: a definition file's, at a JSON pointer, or robo.yml's, at a line. */
 export interface CheckoutProblem {
@@ -147,24 +148,9 @@ export async function findCheckoutRoot(start: string): Promise<string | undefine
 /** The commit of the git work tree `dir` is in, and whether `dir` has changes; undefined outside git, or without git. */
 export async function checkoutCommit(dir: string, env: NodeJS.ProcessEnv): Promise<CheckoutCommit | undefined> {
   try {
-    // One call for both: the branch header names HEAD's commit ("(initial)" before the first one).
-    // --no-optional-locks: a read, so it must not write the index (CI may check out read-only).
-    const lines = (
-      await runGit(dir, env, [
-        '--no-optional-locks',
-        'status',
-        '--porcelain=v2',
-        '--branch',
-        '--untracked-files=normal',
-        '--',
-        '.',
-      ])
-    )
-      .split('\n')
-      .filter(Boolean);
-    const commit = lines.map((line) => /^# branch\.oid ([0-9a-f]{40,64})$/.exec(line)?.[1]).find(Boolean);
-    if (!commit) return undefined;
-    return { commit, dirty: lines.some((line) => !line.startsWith('#')) };
+    // One call for both; only `dir` and below count (it may be a folder of a larger repo).
+    const { head, entries } = await gitStatus(dir, env, ['--untracked-files=normal', '--', '.']);
+    return head === undefined ? undefined : { commit: head, dirty: entries.length > 0 };
   } catch {
     return undefined; // not a git checkout, no commit yet, or no git: the message simply names no commit
   }
@@ -183,14 +169,7 @@ export async function listTeams(
   options: OpenSourceRequest,
 ): Promise<{ source: string; commit: string | undefined; offline: Checkout['offline']; teams: TeamRow[] }> {
   const { spec, checkout } = await openSource(options);
-  try {
-    const definitions = await loadDefinitions(checkout.dir);
-    if (!definitions.organization) {
-      throw new DefinitionsError(
-        `${describeSpec(spec)} is not a dotfiles source: it has no ${ORGANIZATION_FILE} at its root`,
-        [],
-      );
-    }
+  const teams = await useCheckout(checkout, (definitions) => {
     const problems = validateCheckout(definitions);
     const organizationProblems = problems.filter((problem) => problem.file === ORGANIZATION_FILE);
     if (organizationProblems.length > 0) {
@@ -200,7 +179,7 @@ export async function listTeams(
       );
     }
     const organization = parsed(definitions.organization.text) as Organization;
-    const teams = definitions.teamNames.map((team): TeamRow => {
+    return definitions.teamNames.map((team): TeamRow => {
       const file = definitions.teams.get(team);
       const count = problems.filter((problem) => problem.file === file?.file).length;
       const data = count === 0 ? (parsed(file?.text) as Team | undefined) : undefined;
@@ -211,12 +190,8 @@ export async function listTeams(
         problems: count,
       };
     });
-    await checkout.keep();
-    return { source: describeSpec(spec), commit: checkout.commit, offline: checkout.offline, teams };
-  } catch (error) {
-    await checkout.discard();
-    throw error;
-  }
+  });
+  return { source: describeSpec(spec), commit: checkout.commit, offline: checkout.offline, teams };
 }
 
 function parsed(text: string | undefined): unknown {

@@ -33,7 +33,7 @@ describe('robo doctor', () => {
     const before = treeState(sandbox.root, (file) => !file.startsWith('home/.cache') && file !== 'calls.log');
     const text = await runRobo(['doctor'], { env });
     expect(text.code, text.stdout + text.stderr).toBe(0);
-    expect(text.stdout).toMatch(/^✔ team +team platform \(from team in ~\/\.config\/robo\/config \(robo onboard\)\)$/m);
+    expect(text.stdout).toMatch(/^✔ team +team platform \(from team in ~\/\.config\/robo\/config\)$/m);
     expect(text.stdout).toMatch(/^✔ remote +reachable, at [0-9a-f]{12}; cached clone at/m);
     expect(text.stdout).toMatch(/^✔ drift +the config is what the source says$/m);
     expect(text.stdout).toMatch(/^⚠ nightly +the nightly refresh is not installed/m);
@@ -101,8 +101,8 @@ describe('robo doctor', () => {
     expect(team).toEqual({
       name: 'team',
       status: 'warn',
-      message: 'team platform (from $SEGMENT_TEAM), but the nightly job (cron) says data',
-      fix: 'robo onboard --team platform makes them agree',
+      message: 'team platform (from $SEGMENT_TEAM) is not your usual team: the nightly job (cron) writes team data',
+      fix: 'robo onboard --team platform',
     });
   });
 });

@@ -1,7 +1,7 @@
 /** robo doctor's checks as tables: facts in, ✔ ⚠ or ✖ out, with a fix for every problem. */
 import { describe, expect, it } from 'vitest';
 import * as checks from '../src/doctor/checks.js';
-import { rcTeam } from '../src/doctor/doctor.js';
+import { rcTeam } from '../src/shell-rc.js';
 import { readBlock } from '../src/plan/block.js';
 
 const now = new Date('2026-03-10T12:00:00Z');
@@ -141,35 +141,41 @@ describe('checks', () => {
   const team = {
     team: 'platform',
     origin: '$SEGMENT_TEAM',
-    settings: { team: 'platform', file: 's' },
-    rc: { team: 'platform', file: 'rc' },
+    block: { team: 'platform', where: 'c' },
+    settings: { team: 'platform', where: 's' },
+    rc: { team: 'platform', where: 'rc' },
     nightly: { team: 'platform', scheduler: 'cron' },
-    block: { team: 'platform', file: 'c' },
   };
-  it.each<[string, checks.TeamFacts, checks.CheckStatus, RegExp]>([
+  it.each<[string, Parameters<typeof checks.checkTeam>[0], checks.CheckStatus, RegExp]>([
     ['everything agrees', team, 'ok', /^team platform \(from \$SEGMENT_TEAM\)$/],
     [
       'the nightly job differs',
       { ...team, nightly: { team: 'data', scheduler: 'cron' } },
       'warn',
-      /the nightly job \(cron\) says data/,
+      /is not your usual team: the nightly job \(cron\) writes team data$/,
     ],
     [
       'the rc line and the block differ',
-      { ...team, rc: { team: 'fpa', file: 'rc' }, block: { team: 'data', file: 'c' } },
+      { ...team, rc: { team: 'fpa', where: 'rc' }, block: { team: 'data', where: 'c' } },
       'warn',
-      /the rc line in rc says fpa; robo's block in c says data/,
+      /c was written for team data; the rc line in rc says team fpa$/,
+    ],
+    [
+      'only the block differs: still a warn in doctor',
+      { ...team, block: { team: 'data', where: 'c' } },
+      'warn',
+      /^c was written for team data; this run is for team platform/,
     ],
     [
       'nothing names a team',
-      { ...team, team: undefined, settings: { team: undefined, file: 's' }, block: { team: 'data', file: 'c' } },
+      { ...team, team: undefined, settings: { team: undefined, where: 's' }, block: { team: 'data', where: 'c' } },
       'fail',
       /no team.*c was last written for team data/,
     ],
   ])('team: %s', (_name, facts, status, message) => {
     const check = checks.checkTeam(facts);
     expect([check.status, check.message]).toEqual([status, expect.stringMatching(message)]);
-    if (status !== 'ok') expect(check.fix).toMatch(/^robo onboard --team (platform|data)/);
+    if (status !== 'ok') expect(check.fix).toMatch(/^robo onboard --team (platform|data)$/);
   });
 
   it.each([

@@ -7,7 +7,6 @@ import { lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSyn
 import path from 'node:path';
 import ini from 'ini';
 import { describe, expect, it } from 'vitest';
-import { teamFrom } from '../src/commands/format.js';
 import { editSettingsText, updateSettings, type SettingChange } from '../src/settings-file.js';
 import { parseDuration } from '../src/duration.js';
 import { MAX_OFFLINE_DURATION, parseSettings, readSettings } from '../src/settings.js';
@@ -209,31 +208,6 @@ describe('updateSettings', () => {
       `invalid robo settings file ${file}`,
     );
     expect(readFileSync(file, 'utf8')).toBe('[dotfile]\nrepo = typo\n');
-  });
-});
-
-describe('teamFrom', () => {
-  const settings = { file: '/home/u/.config/robo/config', user: { team: 'fpa' } };
-  it.each([
-    ['--team first', 'data', { SEGMENT_TEAM: 'growth' }, settings, { team: 'data', teamOrigin: '--team' }],
-    [
-      'then $SEGMENT_TEAM',
-      undefined,
-      { SEGMENT_TEAM: 'growth' },
-      settings,
-      { team: 'growth', teamOrigin: '$SEGMENT_TEAM' },
-    ],
-    [
-      'then the settings',
-      undefined,
-      { HOME: '/home/u' },
-      settings,
-      { team: 'fpa', teamOrigin: 'team in ~/.config/robo/config' },
-    ],
-    ['an empty $SEGMENT_TEAM is no team', undefined, { SEGMENT_TEAM: '' }, settings, { team: 'fpa' }],
-    ['none anywhere', undefined, {}, { file: '/s', user: {} }, { team: undefined }],
-  ])('%s', (_name, flag, env, fromSettings, expected) => {
-    expect(teamFrom(flag, env as NodeJS.ProcessEnv, fromSettings)).toMatchObject(expected);
   });
 });
 

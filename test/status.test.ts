@@ -3,26 +3,13 @@ import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { statusJson, statusLines } from '../src/commands/status.js';
-import { chooseTeam, readStatus } from '../src/status.js';
+import { readStatus } from '../src/status.js';
 import { git, makeDotfilesRepo } from './helpers/git.js';
 import { sandboxes } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
 const BLOCK =
   '# >>> robo aws.config - team platform - generated, local edits are overwritten\n[okta]\naws_saml_url = x\n\n[profile hub]\nregion = r\n# <<< robo aws.config\n';
-
-describe('chooseTeam', () => {
-  it.each([
-    ['--team wins', 'a', { SEGMENT_TEAM: 'b' }, 'c', 'd', { team: 'a', origin: '--team' }],
-    ['then $SEGMENT_TEAM', undefined, { SEGMENT_TEAM: 'b' }, 'c', 'd', { team: 'b', origin: '$SEGMENT_TEAM' }],
-    ['an empty $SEGMENT_TEAM is unset', undefined, { SEGMENT_TEAM: '' }, 'c', 'd', { team: 'c', origin: 'settings' }],
-    ['then the settings', undefined, {}, 'c', 'd', { team: 'c', origin: 'settings' }],
-    ["then the config's block", undefined, {}, undefined, 'd', { team: 'd', origin: 'config' }],
-    ['else none', undefined, {}, undefined, undefined, { team: undefined, origin: undefined }],
-  ])('%s', (_name, flag, env, settingsTeam, blockTeam, expected) => {
-    expect(chooseTeam(flag, env, settingsTeam, blockTeam)).toEqual(expected);
-  });
-});
 
 describe('readStatus', () => {
   it("with no settings and no team: the team of the config's block, its profiles, the file's mtime", async () => {
@@ -32,7 +19,11 @@ describe('readStatus', () => {
     const when = new Date('2026-01-02T03:04:05Z');
     utimesSync(box.awsConfig, when, when);
     const status = await readStatus({ env: box.env, cwd: box.root });
-    expect(status.team).toEqual({ team: 'platform', origin: 'config' });
+    expect(status.team).toEqual({
+      team: 'platform',
+      origin: 'config',
+      teamOrigin: "robo's block in ~/.aws/config (no --team, $SEGMENT_TEAM or settings)",
+    });
     expect(statusJson(status)).toMatchObject({
       team: 'platform',
       teamOrigin: 'config',
@@ -73,7 +64,7 @@ describe('readStatus', () => {
       `[dotfiles]\nrepo = ${url}\nref = main\n\n[user]\nteam = data\n`,
     );
     const status = await readStatus({ env: box.env, cwd: box.root });
-    expect(status.team).toEqual({ team: 'data', origin: 'settings' });
+    expect(status.team).toEqual({ team: 'data', origin: 'settings', teamOrigin: 'team in ~/.config/robo/config' });
     expect(statusJson(status)).toMatchObject({
       source: { kind: 'git', location: url, ref: 'main', origin: 'settings' },
       cache: { commit: head },

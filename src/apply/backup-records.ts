@@ -5,7 +5,8 @@
  * trust only a file that matches one (/tmp is open to every user). Rewritten
  * whole under its own lock, dropping records whose backup is gone.
  */
-import { lstat, mkdir, readFile } from 'node:fs/promises';
+import { lstat, mkdir } from 'node:fs/promises';
+import { readIfExists } from '../system/fs.js';
 import path from 'node:path';
 import { WriteError, messageOf } from '../errors.js';
 import { TEAM_NAME } from '../definitions/model.js';
@@ -78,12 +79,12 @@ export function formatRecords(records: readonly BackupRecord[]): string {
 /** robo's records, oldest first; none when robo has made no backup yet. */
 export async function readRecords(stateDir: string): Promise<BackupRecord[]> {
   const file = recordsFile(stateDir);
-  try {
-    return parseRecords(await readFile(file, 'utf8'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new WriteError(`cannot read robo's record of backups ${file}: ${messageOf(error)}`, { cause: error });
-  }
+  const text = await readIfExists(
+    file,
+    'utf8',
+    (error) => new WriteError(`cannot read robo's record of backups ${file}: ${messageOf(error)}`, { cause: error }),
+  );
+  return text === undefined ? [] : parseRecords(text);
 }
 
 /** Add a record (call once the backup is complete), dropping those whose backup is gone. */

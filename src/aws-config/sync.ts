@@ -8,7 +8,7 @@ import { DefinitionsError, NoTeamError, UsageError } from '../errors.js';
 import { TEAM_NAME } from '../definitions/model.js';
 import { applyUnderLock } from '../apply/apply.js';
 import { readBlock } from '../plan/block.js';
-import { ORGANIZATION_FILE, TEAMS_DIR, loadDefinitions } from '../definitions/definitions.js';
+import type { DefinitionFile, Definitions } from '../definitions/definitions.js';
 import { checkoutOptions, resolveSource, type OpenSource, type OpenSourceRequest } from '../source/open-source.js';
 import { planConfig, type RemovedSection } from '../plan/plan.js';
 import { formatProblem, type Problem } from '../validate/problems.js';
@@ -25,6 +25,7 @@ import {
   type SourceSpec,
 } from '../source/source.js';
 import { readTarget, resolveTarget, type Target } from '../apply/target.js';
+import { useCheckout } from '../source/use-checkout.js';
 
 export type { Rendered } from '../render/render-cache.js';
 
@@ -141,30 +142,21 @@ export async function renderTeam(options: AwsConfigOptions): Promise<RenderedTea
 
   // Source: a checkout of the commit (clone, fetch, or the cached clone when offline).
   const checkout = await checkoutSource(spec, { ...reach, remote });
-  let rendered: Rendered;
-  try {
-    rendered = await renderCheckout(checkout, team, options.teamOrigin);
-  } catch (error) {
-    // Broken definitions never replace a good clone.
-    await checkout.discard();
-    throw error;
-  }
-  await checkout.keep();
+  const rendered = await useCheckout(checkout, (definitions) =>
+    renderDefinitions(definitions, checkout.spec, team, options.teamOrigin),
+  );
   if (cacheable && checkout.commit && !checkout.offline)
     await writeRendered(paths.cacheDir, { url: spec.url, commit: checkout.commit, team }, rendered);
   return { source, checkout, rendered };
 }
 
-/** Definitions, validation and render, from a checkout's files. */
-async function renderCheckout(checkout: Checkout, team: string | undefined, teamOrigin: string): Promise<Rendered> {
-  const { spec } = checkout;
-  const definitions = await loadDefinitions(checkout.dir);
-  if (!definitions.organization) {
-    throw new DefinitionsError(
-      `${describeSpec(spec)} is not a dotfiles source: it has no ${ORGANIZATION_FILE} at its root`,
-      [`expected ${ORGANIZATION_FILE} and ${TEAMS_DIR}/<team>.json (see docs/definitions.md in robo's repository)`],
-    );
-  }
+/** Validation and render of a checkout's definitions. */
+async function renderDefinitions(
+  definitions: Definitions & { organization: DefinitionFile },
+  spec: SourceSpec,
+  team: string | undefined,
+  teamOrigin: string,
+): Promise<Rendered> {
   const names = definitions.teamNames;
   if (team === undefined) {
     throw new NoTeamError('no team given: pass --team TEAM or set SEGMENT_TEAM', [

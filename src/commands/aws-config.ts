@@ -8,7 +8,8 @@ import { formatProblem } from '../validate/problems.js';
 import type { Settings } from '../settings.js';
 import type { Reporter } from '../ui.js';
 import { printDiff } from './diff.js';
-import { offlineWarning, teamFrom, tilde } from './format.js';
+import { chooseTeam } from '../team-places.js';
+import { offlineWarning, tilde } from './format.js';
 import { remoteLineFor } from './remote-line.js';
 import { sourceRequest, type SourceArgs } from './teams.js';
 import { ALLOW_ROLLBACK, type BuiltinTask, type TaskContext } from './types.js';
@@ -85,7 +86,7 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
     let result: AwsConfigResult;
     try {
       result = await syncAwsConfig({
-        ...teamFrom(args.team, context.env, settings),
+        ...chooseTeam(args.team, context.env, settings),
         settings,
         ...sourceRequest(args, context, line.listener),
         dryRun: args['dry-run'],
@@ -99,7 +100,7 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
     }
     // Even with --json (where the JSON has it too) and --quiet: a log must show the config may be stale.
     if (context.json) warnIfOffline(result, context.reporter);
-    const { team, teamOrigin } = teamFrom(args.team, context.env, settings);
+    const { team, teamOrigin } = chooseTeam(args.team, context.env, settings);
     if (team !== undefined) await warnIfTeamsDisagree({ ...result, team }, teamOrigin, settings, context);
     if (context.json) context.reporter.json(toJson(result));
     else if (result.dryRun) await reportDryRun(result, context);
@@ -121,7 +122,7 @@ async function withLastTeam(error: NoTeamError, env: NodeJS.ProcessEnv): Promise
 }
 
 /**
- * One line when another place names another team (team-agreement.ts). Even
+ * One line when another place names another team (team-places.ts). Even
  * with --quiet: a script running aws.config --quiet is where a switch goes
  * unseen. Only the job's files are read, never `crontab -l` (robo doctor does).
  */
@@ -132,19 +133,20 @@ async function warnIfTeamsDisagree(
   context: TaskContext,
 ): Promise<void> {
   const [{ teamDisagreement }, { nightlyTeamFromFiles }] = await Promise.all([
-    import('../team-agreement.js'),
+    import('../team-places.js'),
     import('../nightly/status.js'),
   ]);
   const nightly = await nightlyTeamFromFiles(context.env).catch(() => undefined);
-  const line = teamDisagreement({
+  const disagreement = teamDisagreement({
     team: result.team,
     origin,
     block: { team: result.previousTeam, where: tilde(result.target, context.env) },
     settings: { team: settings.user.team, where: tilde(settings.file, context.env) },
     nightly,
   });
-  if (line?.level === 'warn') context.reporter.warnAlways(line.line);
-  else if (line) context.reporter.info(line.line);
+  if (disagreement?.level === 'warn')
+    context.reporter.warnAlways(`${disagreement.message}. To switch for good: ${disagreement.fix}`);
+  else if (disagreement) context.reporter.info(disagreement.message);
 }
 
 function reportCommon(result: AwsConfigResult, reporter: Reporter): void {

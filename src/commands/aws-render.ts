@@ -1,6 +1,7 @@
 /** `robo aws.render`: the block aws.config would write for a team, printed; nothing is written but robo's cache. */
 import { formatProblem } from '../validate/problems.js';
-import { offlineWarning, teamFrom } from './format.js';
+import { chooseTeam } from '../team-places.js';
+import { offlineWarning } from './format.js';
 import { remoteLineFor } from './remote-line.js';
 import { sourceOptions, sourceRequest, type SourceArgs } from './teams.js';
 import type { BuiltinTask } from './types.js';
@@ -33,7 +34,7 @@ export const awsRenderTask: BuiltinTask<RenderArgs> = {
     const settings = await loadSettings(context.env);
     const line = remoteLineFor(context);
     const { rendered, source, checkout } = await renderTeam({
-      ...teamFrom(args.team, context.env, settings),
+      ...chooseTeam(args.team, context.env, settings),
       settings,
       ...sourceRequest(args, context, line.listener),
     }).finally(line.clear);

@@ -1,12 +1,7 @@
 /** Small formatting helpers shared by the commands. */
-import path from 'node:path';
 import { visible } from '../ui.js';
 
-/** A path under HOME as ~/..., as people write it. */
-export function tilde(file: string, env: NodeJS.ProcessEnv): string {
-  const home = env.HOME;
-  return home && file.startsWith(home + path.sep) ? `~${file.slice(home.length)}` : file;
-}
+export { tilde } from '../paths.js';
 
 /** "3 days", "5 hours", "12 minutes": how long ago a date was, roughly. */
 export function age(date: Date, now: Date = new Date()): string {
@@ -54,19 +49,4 @@ export function table(header: string[], unsafeRows: string[][], right: readonly 
       .join('  ')
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
-}
-
-/**
- * The team from --team, else $SEGMENT_TEAM, else the settings file's
- * ([user] team, which `robo onboard` writes), with where it came from for messages.
- */
-export function teamFrom(
-  flag: string | undefined,
-  env: NodeJS.ProcessEnv,
-  settings?: { file: string; user: { team?: string } },
-): { team: string | undefined; teamOrigin: string } {
-  if (flag !== undefined) return { team: flag, teamOrigin: '--team' };
-  if (env.SEGMENT_TEAM) return { team: env.SEGMENT_TEAM, teamOrigin: '$SEGMENT_TEAM' };
-  if (settings?.user.team) return { team: settings.user.team, teamOrigin: `team in ${tilde(settings.file, env)}` };
-  return { team: undefined, teamOrigin: '$SEGMENT_TEAM' };
 }

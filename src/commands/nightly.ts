@@ -10,7 +10,8 @@ import type { Action } from '../nightly/schedulers.js';
 import type { NightlyStatus } from '../nightly/status.js';
 import { clock } from '../nightly/time.js';
 import type { Reporter } from '../ui.js';
-import { teamFrom, tilde } from './format.js';
+import { chooseTeam } from '../team-places.js';
+import { tilde } from './format.js';
 import type { BuiltinTask, TaskContext } from './types.js';
 
 const ACTIONS = ['install', 'uninstall', 'status', 'run'] as const;
@@ -89,7 +90,7 @@ async function install(args: NightlyArgs, context: TaskContext): Promise<void> {
   ]);
   const settings = await loadSettings(context.env);
   const result = await installNightly({
-    ...teamFrom(args.team, context.env, settings),
+    ...chooseTeam(args.team, context.env, settings),
     scheduler: args.scheduler,
     dryRun: args['dry-run'],
     env: context.env,

@@ -28,30 +28,11 @@ export const statusTask: BuiltinTask<StatusArgs> = {
   },
 };
 
-export function teamOriginText(
-  origin: Status['team']['origin'],
-  status: Pick<Status, 'settings' | 'config'>,
-  env: NodeJS.ProcessEnv,
-): string {
-  switch (origin) {
-    case '--team':
-      return '--team';
-    case '$SEGMENT_TEAM':
-      return '$SEGMENT_TEAM';
-    case 'settings':
-      return `team in ${tilde(status.settings.file, env)} (robo onboard)`;
-    case 'config':
-      return `robo's block in ${tilde(status.config.path, env)} (no --team, $SEGMENT_TEAM or settings)`;
-    default:
-      return 'none';
-  }
-}
-
 export function statusLines(status: Status, env: NodeJS.ProcessEnv, now = new Date()): string[] {
   const { team, source, cache, config } = status;
   const { spec } = source;
   const lines = [
-    `team:     ${team.team ?? '(none: pass --team TEAM, or run robo onboard)'}${team.team ? `  (from ${teamOriginText(team.origin, status, env)})` : ''}`,
+    `team:     ${team.team ?? '(none: pass --team TEAM, or run robo onboard)'}${team.team ? `  (from ${team.teamOrigin})` : ''}`,
   ];
   lines.push(
     `source:   ${spec.kind === 'git' ? spec.url : source.description}${spec.kind === 'git' ? `  (ref ${spec.ref ?? 'the remote HEAD'})` : ''}`,

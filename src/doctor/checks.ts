@@ -8,6 +8,7 @@ import { readAsBotocore, botocoreProfile } from '../plan/config-readers.js';
 import type { BlockInfo } from '../plan/block.js';
 import { age, size } from '../commands/format.js';
 import type { LogEntry } from '../nightly/log.js';
+import { teamDisagreement, type TeamPlaces } from '../team-places.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -45,39 +46,28 @@ export function checkGit(output: string | undefined): Check {
   return ok('git', output.trim());
 }
 
-export interface TeamFacts {
-  team: string | undefined;
-  /** Where it came from, as a person reads it. */
-  origin: string;
-  settings: { team: string | undefined; file: string };
-  rc: { team: string | undefined; file: string };
-  nightly: { team: string | undefined; scheduler: string } | undefined;
-  block: { team: string | undefined; file: string };
-}
+type Place = { team: string | undefined; where: string };
 
-/** The team, where it came from, and whether every place that names it agrees. */
-export function checkTeam(facts: TeamFacts): Check {
-  if (facts.team === undefined) {
-    const hint = facts.block.team ? ` (${facts.block.file} was last written for team ${facts.block.team})` : '';
+/**
+ * The team, where it came from, and whether every place that names it agrees,
+ * in aws.config's words (team-places.ts); any disagreement is a warn here,
+ * a block of another team too. `team` undefined: no team at all.
+ */
+export function checkTeam(
+  places: Omit<TeamPlaces, 'team' | 'block' | 'settings'> & { team: string | undefined; block: Place; settings: Place },
+): Check {
+  const { team, block } = places;
+  if (team === undefined) {
+    const hint = block.team ? ` (${block.where} was last written for team ${block.team})` : '';
     return fail(
       'team',
-      `no team: no --team, $SEGMENT_TEAM or team in ${facts.settings.file}${hint}`,
-      `robo onboard --team ${facts.block.team ?? 'TEAM'}`,
+      `no team: no --team, $SEGMENT_TEAM or team in ${places.settings.where}${hint}`,
+      `robo onboard --team ${block.team ?? 'TEAM'}`,
     );
   }
-  const others = [
-    [facts.settings.team, facts.settings.file],
-    [facts.rc.team, `the rc line in ${facts.rc.file}`],
-    [facts.nightly?.team, `the nightly job (${facts.nightly?.scheduler})`],
-    [facts.block.team, `robo's block in ${facts.block.file}`],
-  ].filter(([team]) => team !== undefined && team !== facts.team);
-  if (others.length === 0) return ok('team', `team ${facts.team} (from ${facts.origin})`);
-  const where = others.map(([team, place]) => `${place} says ${team}`).join('; ');
-  return warn(
-    'team',
-    `team ${facts.team} (from ${facts.origin}), but ${where}`,
-    `robo onboard --team ${facts.team} makes them agree`,
-  );
+  const disagreement = teamDisagreement({ ...places, team });
+  if (disagreement) return warn('team', disagreement.message, disagreement.fix);
+  return ok('team', `team ${team} (from ${places.origin})`);
 }
 
 /** The source robo uses; the bundled example is only for trying robo out. */

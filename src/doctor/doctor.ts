@@ -10,15 +10,13 @@ import { listBackups } from '../aws-config/backups.js';
 import { syncAwsConfig } from '../aws-config/sync.js';
 import { RoboError, messageOf } from '../errors.js';
 import { markedLine } from '../marked-lines.js';
-import { expandHome, resolvePaths } from '../paths.js';
+import { expandHome, resolvePaths, tilde } from '../paths.js';
 import { nightlyStatus } from '../nightly/status.js';
 import { findOnPath, runTool } from '../nightly/system.js';
 import { askRemote } from '../source/source.js';
 import { gitVersion as askGitVersion } from '../system/git.js';
 import { readStatus } from '../status.js';
-import { RC_MARKER, rcFileFor } from '../shell-rc.js';
-import { tilde } from '../commands/format.js';
-import { teamOriginText } from '../commands/status.js';
+import { RC_MARKER, rcFileFor, rcTeam } from '../shell-rc.js';
 import * as checks from './checks.js';
 import type { Check, DriftFacts, RemoteFacts } from './checks.js';
 
@@ -60,7 +58,7 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
   const aboutTeam =
     status.team.origin === 'config'
       ? { team: undefined, origin: 'none' }
-      : { team: status.team.team, origin: teamOriginText(status.team.origin, status, env) };
+      : { team: status.team.team, origin: status.team.teamOrigin };
   const installed = nightly?.installed[0];
   const robos = block.kind === 'found' ? block.profiles : [];
   const credentialNames = checks.credentialProfiles(credentials);
@@ -69,10 +67,10 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
     checks.checkGit(gitVersion),
     checks.checkTeam({
       ...aboutTeam,
-      settings: { team: status.settings.user.team, file: tilde(status.settings.file, env) },
-      rc: { team: rcTeam(markedLine(rcText, RC_MARKER)), file: tilde(rc.file, env) },
+      block: { team: blockTeam, where: configFile },
+      settings: { team: status.settings.user.team, where: tilde(status.settings.file, env) },
+      rc: { team: rcTeam(markedLine(rcText, RC_MARKER)), where: tilde(rc.file, env) },
       nightly: installed && { team: installed.team, scheduler: installed.scheduler },
-      block: { team: blockTeam, file: configFile },
     }),
     checks.checkSource(spec.kind, status.source.description),
   ];
@@ -102,11 +100,6 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
       ),
     );
   return list;
-}
-
-/** The team of robo's rc line (export SEGMENT_TEAM=x, or fish's set -gx SEGMENT_TEAM x). */
-export function rcTeam(line: string | undefined): string | undefined {
-  return line === undefined ? undefined : /SEGMENT_TEAM[= ]\s*([a-z0-9_-]+)/.exec(line)?.[1];
 }
 
 async function askRemoteBriefly(

@@ -5,7 +5,8 @@
  *   2026-03-02T02:17:43Z platform 3f2c9d1e0a7b changed
  * Formatting and parsing are pure.
  */
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
+import { readIfExists } from '../system/fs.js';
 import path from 'node:path';
 import { formatDuration } from '../duration.js';
 import { WriteError, messageOf } from '../errors.js';
@@ -107,12 +108,12 @@ export function readLogText(text: string): LogSummary {
 
 /** The log, read; empty when there is none yet. */
 export async function readLog(file: string): Promise<LogSummary> {
-  try {
-    return readLogText(await readFile(file, 'utf8'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], trailing: [] };
-    throw new WriteError(`cannot read the nightly log ${file}: ${messageOf(error)}`, { cause: error });
-  }
+  const text = await readIfExists(
+    file,
+    'utf8',
+    (error) => new WriteError(`cannot read the nightly log ${file}: ${messageOf(error)}`, { cause: error }),
+  );
+  return readLogText(text ?? '');
 }
 
 /** Append one line (O_APPEND: runs at the same time never mix their lines); the log may hold URLs, so 0600. */

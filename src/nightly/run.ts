@@ -55,13 +55,13 @@ async function refresh(
   let team: string | undefined;
   let settings: Settings | undefined;
   try {
-    const [{ loadSettings }, { teamFrom }, { syncAwsConfig }] = await Promise.all([
+    const [{ loadSettings }, { chooseTeam }, { syncAwsConfig }] = await Promise.all([
       import('../settings.js'),
-      import('../commands/format.js'),
+      import('../team-places.js'),
       import('../aws-config/sync.js'),
     ]);
     settings = await loadSettings(options.env);
-    const chosen = teamFrom(options.team, options.env, settings);
+    const chosen = chooseTeam(options.team, options.env, settings);
     team = chosen.team;
     if (!options.env.ROBO_DOTFILES_REPO && !settings.dotfiles.repo) {
       throw new UsageError(

@@ -5,12 +5,13 @@
  * through Context.change, which records it (what --dry-run prints) and
  * performs it unless this is a dry run.
  */
-import { lstat, readFile, rm } from 'node:fs/promises';
+import { lstat, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WriteError } from '../errors.js';
+import { WriteError, messageOf } from '../errors.js';
 import type { RoboPaths } from '../paths.js';
 import { writeAtomically } from '../system/atomic-write.js';
+import { readIfExists } from '../system/fs.js';
 import { CRON_MARKER, LABEL, UNIT, type Job, type SchedulerName, type TimeOfDay } from './job.js';
 import { markedLine, rewriteMarked } from '../marked-lines.js';
 import { cronTime, jobTeam, plistTime, renderCronLine, renderPlist, renderService, renderTimer } from './render.js';
@@ -56,11 +57,12 @@ async function change(context: Context, action: Action, perform: () => Promise<u
   if (!context.dryRun) await perform();
 }
 
-async function readIfAny(file: string): Promise<string | undefined> {
-  return readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw new WriteError(`cannot read ${file}: ${error.message}`, { cause: error });
-  });
+function readIfAny(file: string): Promise<string | undefined> {
+  return readIfExists(
+    file,
+    'utf8',
+    (error) => new WriteError(`cannot read ${file}: ${messageOf(error)}`, { cause: error }),
+  );
 }
 
 /** Write `file` when its content differs; returns whether it did (or would). */

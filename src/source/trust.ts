@@ -5,7 +5,7 @@
  * from the last commit accepted from its source, recorded in the state folder
  * (unless --allow-rollback). Shared tasks read robo.yml from that commit.
  */
-import { readFile } from 'node:fs/promises';
+import { readIfExists } from '../system/fs.js';
 import path from 'node:path';
 import { UntrustedError, messageOf } from '../errors.js';
 import { sourceSlug } from '../paths.js';
@@ -171,15 +171,15 @@ export function acceptedFile(stateDir: string, source: Pick<TrustedSource, 'url'
 
 async function readAccepted(trust: TrustPolicy, source: TrustedSource): Promise<Accepted | undefined> {
   const file = acceptedFile(trust.stateDir, source);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new UntrustedError(
-      `cannot read ${file}, robo's record of the last commit it accepted from ${source.description}: ${messageOf(error)}`,
-    );
-  }
+  const text = await readIfExists(
+    file,
+    'utf8',
+    (error) =>
+      new UntrustedError(
+        `cannot read ${file}, robo's record of the last commit it accepted from ${source.description}: ${messageOf(error)}`,
+      ),
+  );
+  if (text === undefined) return undefined;
   let record: Partial<Accepted> | undefined;
   try {
     record = JSON.parse(text) as Partial<Accepted>;

@@ -3,7 +3,7 @@
  * one `git status`, and making it exactly one commit again. Used by a checkout
  * (source.ts) and by shared tasks restoring the accepted commit (trust.ts).
  */
-import { runGit } from '../system/git.js';
+import { gitStatus, runGit } from '../system/git.js';
 
 export interface WorktreeState {
   /** The commit checked out; undefined before the first checkout (an interrupted clone). */
@@ -20,21 +20,11 @@ export interface WorktreeState {
  * command that prints nothing, as a clean with nothing to remove does).
  */
 export async function worktreeState(dir: string, env: NodeJS.ProcessEnv): Promise<WorktreeState> {
-  // --no-optional-locks: status must not take index.lock while a fetch runs beside it.
-  const lines = (
-    await runGit(dir, env, [
-      '--no-optional-locks',
-      'status',
-      '--porcelain=v2',
-      '--branch',
-      '--untracked-files=all',
-      '--ignored',
-    ])
-  ).split('\n');
+  const { head, entries } = await gitStatus(dir, env, ['--untracked-files=all', '--ignored']);
   return {
-    head: lines.map((line) => /^# branch\.oid ([0-9a-f]{40,64})$/.exec(line)?.[1]).find(Boolean),
-    modified: lines.some((line) => /^[12u] /.test(line)),
-    untracked: lines.some((line) => line.startsWith('? ') || line.startsWith('! ')),
+    head,
+    modified: entries.some((line) => /^[12u] /.test(line)),
+    untracked: entries.some((line) => line.startsWith('? ') || line.startsWith('! ')),
   };
 }
 

@@ -92,6 +92,26 @@ export async function runGit(dir: string, env: NodeJS.ProcessEnv, args: readonly
 }
 
 /**
+ * `git status --porcelain=v2 --branch` with `args` (which untracked files,
+ * which paths): HEAD's commit (undefined before the first one) and the
+ * entries, one a changed or untracked path. --no-optional-locks: a read must
+ * not take index.lock (a fetch may run beside it; CI may check out read-only).
+ */
+export async function gitStatus(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  args: readonly string[],
+): Promise<{ head: string | undefined; entries: string[] }> {
+  const lines = (await runGit(dir, env, ['--no-optional-locks', 'status', '--porcelain=v2', '--branch', ...args]))
+    .split('\n')
+    .filter(Boolean);
+  return {
+    head: lines.map((line) => /^# branch\.oid ([0-9a-f]{40,64})$/.exec(line)?.[1]).find(Boolean),
+    entries: lines.filter((line) => !line.startsWith('#')),
+  };
+}
+
+/**
  * runGit for commands whose exit code is the answer (`verify-commit --raw`,
  * `merge-base --is-ancestor`): rejects only when git cannot be started.
  * simple-git (loaded on first use) waits 50 ms after a command that printed
