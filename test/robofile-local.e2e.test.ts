@@ -155,17 +155,32 @@ describe('./robo.yml in the working folder', () => {
     expect((await run(['-c', named])).stdout).not.toContain('Tasks from');
   });
 
-  it('broken: its tasks are unavailable, its problems warned; the shared tasks still work', async () => {
+  it('broken past reading its names (YAML): listed as unavailable, and no robo.yml task runs, since it may hold any', async () => {
     const { run, project } = setup(`${LOCAL}oops: [\n`);
     const list = await run([]);
     expect(list.code).toBe(0);
     expect(list.stderr).toContain(`${path.join(project, 'robo.yml')} is invalid, so its tasks are not available`);
     expect(listed(list.stdout)).toEqual(expect.arrayContaining(['build', 'deploy']));
     expect(list.stdout).not.toContain('Local build');
+    for (const task of ['deploy', 'test']) {
+      const stopped = await run([task]);
+      expect(stopped.code).toBe(3);
+      expect(stopped.stdout).toBe('');
+      expect(stopped.stderr).toContain(`${path.join(project, 'robo.yml')}:10: YAML:`);
+    }
+    expect((await run(['teams.list'])).code).toBe(0);
+  });
+
+  it('broken in the very task: its name stops with exit 3 rather than run the shared task of that name', async () => {
+    const { run, project } = setup(LOCAL.replace('{{ .where }}', '{{ .typo }}'));
+    for (const args of [['build'], ['help', 'build']]) {
+      const result = await run(args);
+      expect(result.code).toBe(3);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain(`${path.join(project, 'robo.yml')}:5: task build:`);
+    }
+    // A name it does not declare is the shared file's.
     expect((await run(['deploy'])).stdout).toBe('shared deploy\n');
-    const mine = await run(['test']);
-    expect(mine.code).toBe(3);
-    expect(mine.stderr).toContain(`${path.join(project, 'robo.yml')}:10: YAML:`);
   });
 
   it('broken with a task that still parses: that name stops with exit 3 rather than run the shared task', async () => {

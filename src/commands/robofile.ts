@@ -141,18 +141,18 @@ export function requireValid(roboFile: RoboFile): void {
 
 /**
  * The task `name` names and its file: the working folder's robo.yml first,
- * then the shared one. A broken file that may hold the task (it names it,
- * or no usable file has it) stops the run with its problems (exit 3): a
- * broken local file does not let the shared task of a name it holds run in
- * its place (as far as its text can be read), and a broken shared file does
- * not stop the local tasks.
+ * then the shared one. A broken file that may hold the task (it declares the
+ * name, or its YAML could not be read to its names) stops the run with its
+ * problems (exit 3): a broken local file never lets the shared task of a
+ * name it may hold run in its place, and a broken shared file does not stop
+ * the local tasks.
  */
 export function findTask(files: TaskFiles, name: string): { file: RoboFile; task: RoboTask } | undefined {
   let broken: RoboFile | undefined;
   for (const file of [files.local, files.shared]) {
     if (!file) continue;
     if (file.errors.length > 0) {
-      if (file.tasks.has(name)) requireValid(file);
+      if (file.declared === undefined || file.declared.has(name)) requireValid(file);
       broken ??= file;
       continue;
     }

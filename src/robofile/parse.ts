@@ -66,6 +66,12 @@ export interface RoboFileProblem {
 export interface RoboFile {
   file: string;
   tasks: Map<string, RoboTask>;
+  /**
+   * Every top-level key that names a task, good or bad; undefined while the
+   * file could not be read that far (a YAML error): such a file may hold any
+   * name. A broken file stops the tasks it may hold (commands/robofile.ts).
+   */
+  declared?: Set<string>;
   /** Interpolated with themselves; $(…) expressions not evaluated. */
   variables: Variables;
   /** The line of each variable the file sets, by path (a.b for nested ones). */
@@ -206,9 +212,11 @@ export function parseRoboFile(text: string, file: string, options: ParseOptions)
   const templatesPair = root.items.find((pair) => isScalar(pair.key) && pair.key.value === 'templates');
   if (templatesPair) result.templates = parseOutputTemplates(templatesPair, lineOf, result.errors);
 
+  result.declared = new Set();
   for (const pair of root.items) {
     const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
     const line = lineOf(pair);
+    if (name !== undefined && !NOT_TASKS.includes(name)) result.declared.add(name);
     if (name === undefined) {
       result.errors.push({ line, message: 'task names must be plain words' });
       continue;
