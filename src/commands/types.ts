@@ -41,7 +41,12 @@ export interface PositionalSpec {
 }
 
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
-  quiet: { type: 'boolean', aliases: ['q'], default: false, describe: 'Print only errors' },
+  quiet: {
+    type: 'boolean',
+    aliases: ['q'],
+    default: false,
+    describe: 'Print only errors; alone (`robo -q`), list the task names, one a line',
+  },
   verbose: { type: 'boolean', default: false, describe: 'Print details, and the stack of an unexpected error' },
   json: {
     type: 'boolean',
@@ -61,7 +66,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
 /** Options that ask about robo instead of running a task: read by the parser and shown in help, not completed. */
 export const INFO_OPTIONS: Record<string, OptionSpec> = {
   help: { type: 'boolean', aliases: ['h'], describe: 'Show the usage, options and examples of the task (or of robo)' },
-  version: { type: 'boolean', describe: "Print robo's version" },
+  version: { type: 'boolean', aliases: ['v'], describe: "Print robo's version" },
 };
 
 /** --allow-rollback, on every task that reads the dotfiles source. */
