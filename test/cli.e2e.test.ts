@@ -69,6 +69,8 @@ describe('robo', () => {
 
   it.each([
     [['deploy'], 'unknown task "deploy"'],
+    [['deploy', '-c', 'x.yml'], "-c comes after the task name, so it is the task's argument: give it before"],
+    [['deploy', '--config=x.yml'], '--config=x.yml comes after the task name'],
     [['help', 'deploy'], 'unknown task "deploy"'],
     [['aws.config', '--tema', 'x'], 'unknown option --tema; see robo help aws.config'],
     [['aws.config', 'extra'], 'unexpected argument "extra"'],

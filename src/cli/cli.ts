@@ -102,7 +102,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       case 'shared': {
         const files = await tasksFile();
         const found = findTask(files, line.name); // a broken robo.yml that may hold it runs nothing, and says why
-        if (!found) throw await unknownTaskFromClone(line.name, files, env);
+        if (!found) throw optionsAfterTask(await unknownTaskFromClone(line.name, files, env), line.args);
         await runSharedTask(found.file, found.task, line.args, env, cwd, reporter, io);
         break;
       }
@@ -147,6 +147,19 @@ async function listTasks(files: TaskFiles, globals: GlobalArgs, cwd: string, rep
     );
   }
   reporter.print(taskList(files, cwd));
+}
+
+/**
+ * tj/robo also read `--config` after the task name; robo gives everything
+ * there to the task, so an unknown task with a tasks file after it says so.
+ */
+function optionsAfterTask(error: UsageError, args: readonly string[]): UsageError {
+  const flag = args.find((arg) => /^(-c|--config|--tasks)(=|$)|^-c./.test(arg));
+  if (!flag) return error;
+  return new UsageError(error.message, [
+    ...error.details,
+    `${flag} comes after the task name, so it is the task's argument: give it before, as robo ${flag} FILE TASK`,
+  ]);
 }
 
 /** `robo help TASK`, `robo TASK --help`; `robo --help` (no task). */
