@@ -281,3 +281,23 @@ describe('tasks for the dotfiles repo', () => {
     expect(all.stdout.split('\n')).toEqual(expect.arrayContaining(['aws.config', 'config.aws', 'trap', 'variables']));
   });
 });
+
+describe('robo variables with a broken robo.yml', () => {
+  it('shows the variables with the problems as a warning (the problems point there), and --eval runs nothing', async () => {
+    const box = makeSandbox();
+    sandboxes.push(box);
+    const file = path.join(box.root, 'robo.yml');
+    const marker = path.join(box.root, 'ran');
+    writeFileSync(
+      file,
+      `variables:\n  a: x\n  b: "{{ .a }}-y"\n  c: $(touch ${marker})\nt:\n  command: echo {{ .nope }}\n`,
+    );
+    const shown = await runRobo(['--tasks', file, 'variables'], { env: box.env });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^ {2}b += x-y$/m);
+    expect(shown.stderr).toContain(`${file}:6: task t: template {{ .nope }} names an undefined variable nope`);
+    const evaluated = await runRobo(['--tasks', file, 'variables', '--eval'], { env: box.env });
+    expect(evaluated.code).toBe(3);
+    expect(existsSync(marker)).toBe(false);
+  });
+});

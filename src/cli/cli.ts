@@ -202,7 +202,14 @@ async function printVariables(
   const file = files.local ?? files.shared;
   if (!file)
     throw new UsageError('no robo.yml: pass --tasks FILE, set ROBO_TASKS, or add robo.yml to the dotfiles source');
-  requireValid(file);
+  // A broken file's variables are still shown (its problems send people here), but nothing of it runs.
+  const broken = file.errors.length > 0;
+  if (broken && options.eval) requireValid(file);
+  if (broken)
+    reporter.warn(
+      `${file.file} is invalid; its variables as far as robo could read them:`,
+      problemLines(file, file.errors),
+    );
   const [{ flatten }, { evaluatingVariables }] = await Promise.all([
     import('../robofile/template.js'),
     import('../robofile/expressions.js'),
@@ -213,7 +220,7 @@ async function printVariables(
       )
     : flatten(file.variables);
   if (options.json) return reporter.json({ ok: true, variables: Object.fromEntries(rows) });
-  if (file.templates?.variables) {
+  if (file.templates?.variables && !broken) {
     const { customVariables } = await import('../commands/robofile-templates.js');
     return printCustom(file, customVariables(file)!, reporter);
   }
