@@ -98,6 +98,11 @@ describe('$(…) expressions', () => {
   it.each([
     ['$(a)', ['a']],
     ['$(a) $(b)', ['a', 'b']],
+    // Quotes as sh reads them: a parenthesis quoted or escaped does not close the expression.
+    ['$(echo ")") x', ['echo ")"']],
+    ["$(echo ')(' ) $(b)", ["echo ')(' ", 'b']],
+    ['$(echo \\)) $(b)', ['echo \\)', 'b']],
+    ['$(echo "a\\"(b") z', ['echo "a\\"(b"']],
     ['x $(echo $(date)) y', ['echo $(date)']],
     ['$(echo (a) b)-$(c)', ['echo (a) b', 'c']],
     ['$(unclosed', []],

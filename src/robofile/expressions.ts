@@ -32,27 +32,39 @@ export class ExpressionFailure extends Error {
 
 /**
  * The `$(…)` expressions of `text`, each with its parentheses balanced:
- * `$(a) $(b)` is two (tj/robo's greedy regular expression runs `a) $(b`). An
- * unclosed `$(` is text. Quotes are not read: a `)` inside quotes counts.
+ * `$(a) $(b)` is two (tj/robo's greedy regular expression runs `a) $(b`).
+ * Quotes are read as sh reads them, so `$(echo ")")` is one command: a
+ * parenthesis inside '…' or "…", or after a backslash, does not count. An
+ * unclosed `$(` is text.
  */
 export function expressionsIn(text: string): Array<{ start: number; end: number; command: string }> {
   const found: Array<{ start: number; end: number; command: string }> = [];
   let at = text.indexOf('$(');
   while (at !== -1) {
-    let depth = 0;
-    let end = -1;
-    for (let index = at + 1; index < text.length; index++) {
-      if (text[index] === '(') depth += 1;
-      else if (text[index] === ')' && --depth === 0) {
-        end = index + 1;
-        break;
-      }
-    }
+    const end = closingParenthesis(text, at + 2);
     if (end === -1) break; // unclosed: no later `$(` can close either
     found.push({ start: at, end, command: text.slice(at + 2, end - 1) });
     at = text.indexOf('$(', end);
   }
   return found;
+}
+
+/** Just past the `)` that closes a `(` opened before `from`, or -1. */
+function closingParenthesis(text: string, from: number): number {
+  let depth = 1;
+  let quote: string | undefined;
+  for (let index = from; index < text.length; index++) {
+    const char = text[index];
+    if (quote === "'") {
+      if (char === "'") quote = undefined;
+    } else if (char === '\\') index += 1;
+    else if (quote === '"') {
+      if (char === '"') quote = undefined;
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === '(') depth += 1;
+    else if (char === ')' && --depth === 0) return index + 1;
+  }
+  return -1;
 }
 
 export function hasExpression(text: string): boolean {
