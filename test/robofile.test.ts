@@ -110,6 +110,13 @@ describe('robo.yml nesting', () => {
       33,
       'nested more than 32 levels deep: robo.yml may nest at most 32',
     ],
+    // yaml.v2 (tj/robo) reads the first document only; robo says so in its own words, not the library's advice.
+    [
+      'two documents',
+      't:\n  command: c\n---\nu:\n  command: d\n',
+      3,
+      'YAML: a second document starts here (---): robo.yml is one document',
+    ],
     [
       '40 levels of flow sequences, closed',
       `variables: {v: ${'['.repeat(40)}${']'.repeat(40)}}\nt:\n  command: c\n`,
@@ -263,5 +270,21 @@ describe('exec lines split into words', () => {
       { line: 2, message: expect.stringContaining('task t: exec has an unquoted |') as string },
       { line: 6, message: expect.stringContaining("exec has an unclosed '") as string },
     ]);
+  });
+});
+
+describe('problem lines', () => {
+  it('each once, by line, at most 50 of them with a count of the rest', async () => {
+    const { problemLines, MAX_PROBLEM_LINES } = await import('../src/commands/robofile.js');
+    const file = parse('t:\n  command: c\n');
+    const problems = Array.from({ length: 120 }, (_, index) => ({
+      line: 120 - index,
+      message: `p${(120 - index) % 60}`,
+    }));
+    const lines = problemLines(file, [...problems, ...problems]);
+    expect(lines).toHaveLength(MAX_PROBLEM_LINES + 1);
+    expect(lines[0]).toBe('/d/robo.yml:1: p1');
+    expect(lines[1]).toBe('/d/robo.yml:2: p2');
+    expect(lines.at(-1)).toBe('and 70 more problem(s), not listed');
   });
 });

@@ -111,10 +111,20 @@ export function taskList(files: TaskFiles, cwd: string): string {
   ].join('\n');
 }
 
+/** At most this many problems are listed: a merge key repeats one problem in every map that merges it. */
+export const MAX_PROBLEM_LINES = 50;
+
+/** `FILE:LINE: message` for each problem, by line, each once, at most MAX_PROBLEM_LINES of them. */
 export function problemLines(roboFile: RoboFile, problems: readonly RoboFileProblem[]): string[] {
-  return [...problems]
-    .sort((a, b) => a.line - b.line)
-    .map((problem) => `${roboFile.file}:${problem.line}: ${problem.message}`);
+  const lines = [
+    ...new Set(
+      [...problems]
+        .sort((a, b) => a.line - b.line)
+        .map((problem) => `${roboFile.file}:${problem.line}: ${problem.message}`),
+    ),
+  ];
+  if (lines.length <= MAX_PROBLEM_LINES) return lines;
+  return [...lines.slice(0, MAX_PROBLEM_LINES), `and ${lines.length - MAX_PROBLEM_LINES} more problem(s), not listed`];
 }
 
 /** Say what is wrong with the robo.yml files without stopping (listing, built-ins). */

@@ -153,7 +153,10 @@ export function parseRoboFile(text: string, file: string, options: ParseOptions)
   for (const error of document.errors.slice(0, MAX_ERRORS)) {
     result.errors.push({
       line: lines.linePos(error.pos[0]).line,
-      message: `YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+      message:
+        error.code === 'MULTIPLE_DOCS'
+          ? 'YAML: a second document starts here (---): robo.yml is one document'
+          : `YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
     });
   }
   if (document.errors.length > MAX_ERRORS)
@@ -223,7 +226,10 @@ export function parseRoboFile(text: string, file: string, options: ParseOptions)
     }
     if (NOT_TASKS.includes(name)) continue;
     if (!TASK_NAME.test(name)) {
-      result.errors.push({ line, message: `${JSON.stringify(name)} is not a task name (letters, digits, . _ : -)` });
+      result.errors.push({
+        line,
+        message: `${JSON.stringify(name)} is not a task name (ASCII letters and digits, then also . _ : -)`,
+      });
       continue;
     }
     if (options.reserved(name)) {
