@@ -30,7 +30,7 @@ const tempDir = () => {
 describe('variables that use variables', () => {
   it.each([
     ['a chain, resolved fully', 'a: "{{ .b }}"\n  b: "{{ .c }}"\n  c: x', 'a', 'x'],
-    ['later ones used by earlier ones', 'a: "<{{ .b }}>"\n  b: y', 'a', '<y>'],
+    ['later ones used by earlier ones', 'a: "<{{ .b }}>"\n  b: why', 'a', '<why>'],
     ['a nested one using a later top-level one', 'm:\n    n: "{{ .top }}!"\n  top: "{{ .k }}"\n  k: K', 'm.n', 'K!'],
     ['inside a nested map', 'host: h\n  urls:\n    api: "https://{{ .host }}/api"', 'urls.api', 'https://h/api'],
     ['built-in variables', 'home: "{{ .robo.path }}/x-{{ .user.username }}"', 'home', '/d/x-me'],

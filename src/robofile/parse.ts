@@ -27,6 +27,7 @@ import { parseOutputTemplates, type OutputTemplates } from './output-templates.j
 import { splitWords } from './shell-words.js';
 import { expand, type Variables } from './template.js';
 import { resolveVariables } from './variables.js';
+import { yamlV2Value } from './yaml-v2.js';
 
 export type RunKind = 'exec' | 'script' | 'command';
 
@@ -189,7 +190,7 @@ export function parseRoboFile(text: string, file: string, options: ParseOptions)
     const value = variablesPair.value as Node | null;
     if (value !== null && !isMap(value))
       result.errors.push({ line: lineOf(variablesPair), message: 'variables: must be a map' });
-    else if (value) Object.assign(result.variables, { ...(value.toJSON() as Variables), ...options.builtins });
+    else if (value) Object.assign(result.variables, { ...(yamlV2Value(value) as Variables), ...options.builtins });
     for (const key of Object.keys(options.builtins)) {
       if (value && isMap(value) && value.has(key))
         result.errors.push({
