@@ -162,6 +162,8 @@ describe('./robo.yml in the working folder', () => {
     expect(list.stderr).toContain(`${path.join(project, 'robo.yml')} is invalid, so its tasks are not available`);
     expect(listed(list.stdout)).toEqual(expect.arrayContaining(['build', 'deploy']));
     expect(list.stdout).not.toContain('Local build');
+    // No heading with nothing under it: the warning says why the file's tasks are missing.
+    expect(list.stdout).not.toContain('Tasks from ./robo.yml');
     for (const task of ['deploy', 'test']) {
       const stopped = await run([task]);
       expect(stopped.code).toBe(3);

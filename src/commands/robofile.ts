@@ -96,9 +96,10 @@ export function taskList(files: TaskFiles, cwd: string): string {
   };
   const from = files.shared ? [`Shared tasks from ${files.shared.file}.`] : [];
   const local = rows.filter((row) => row.local);
-  const here = files.local
-    ? [`Tasks from ./${path.relative(cwd, files.local.file)} (${files.local.file}):`, ...local.map(line), '']
-    : [];
+  const here =
+    files.local && local.length > 0
+      ? [`Tasks from ./${path.relative(cwd, files.local.file)} (${files.local.file}):`, ...local.map(line), '']
+      : [];
   return [
     '',
     ...rows.filter((row) => !row.local).map(line),
