@@ -296,6 +296,12 @@ describe('robo variables with a broken robo.yml', () => {
     expect(shown.code).toBe(0);
     expect(shown.stdout).toMatch(/^ {2}b += x-y$/m);
     expect(shown.stderr).toContain(`${file}:6: task t: template {{ .nope }} names an undefined variable nope`);
+    const json = await runRobo(['--tasks', file, '--json', 'variables'], { env: box.env });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: true,
+      variables: { b: 'x-y' },
+      robofile: { file, errors: [expect.stringContaining(':6: task t: template {{ .nope }}') as unknown] },
+    });
     const evaluated = await runRobo(['--tasks', file, 'variables', '--eval'], { env: box.env });
     expect(evaluated.code).toBe(3);
     expect(existsSync(marker)).toBe(false);

@@ -192,9 +192,15 @@ describe('every --json run prints one document', () => {
     ['teams.validate with an unknown option', (dir: string) => ['teams.validate', dir, '--json', '--bogus'], 2],
     ['aws.render of an unknown team', (dir: string) => ['aws.render', '--json', '--team', 'nope', '--repo', dir], 2],
     ['the task list with a broken robo.yml', (dir: string) => ['--config', path.join(dir, 'robo.yml'), '--json'], 0],
+    // Shown with the file's problems, as the list shows them (robofile.errors); --eval refuses (exit 3).
     [
       'variables of a broken robo.yml',
       (dir: string) => ['--config', path.join(dir, 'robo.yml'), '--json', 'variables'],
+      0,
+    ],
+    [
+      'variables --eval of a broken robo.yml',
+      (dir: string) => ['--config', path.join(dir, 'robo.yml'), '--json', 'variables', '--eval'],
       3,
     ],
   ])('%s', async (_name, args, code) => {

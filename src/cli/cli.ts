@@ -219,7 +219,17 @@ async function printVariables(
         flatten(evaluatingVariables(file.variables, file.builtinVariables, options.env, options.cwd, options.io)),
       )
     : flatten(file.variables);
-  if (options.json) return reporter.json({ ok: true, variables: Object.fromEntries(rows) });
+  if (options.json)
+    return reporter.json({
+      ok: true,
+      variables: Object.fromEntries(rows),
+      // As the task list's --json: the file and its problems, so a script sees a broken file too.
+      robofile: {
+        file: file.file,
+        errors: problemLines(file, file.errors),
+        warnings: problemLines(file, file.warnings),
+      },
+    });
   if (file.templates?.variables && !broken) {
     const { customVariables } = await import('../commands/robofile-templates.js');
     return printCustom(file, customVariables(file)!, reporter);
