@@ -141,6 +141,34 @@ describe('before and after steps', () => {
     expect(logged()).toEqual(['got-term', 't', 'ta']);
   });
 
+  it('SIGTERM while a $(…) runs goes to its command, which robo waits for; the task does not run (binary)', async () => {
+    // The command says on stderr when its trap is set (its stdout is the value): no clock.
+    const { box, file, logged } = setup((log) =>
+      [
+        'variables:',
+        `  slow: $(trap 'echo got-term >> ${log}; exit 7' TERM; echo started >&2; i=0; while [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done; echo timeout >> ${log})`,
+        't:',
+        `  command: echo t {{ .slow }} >> ${log}`,
+        '',
+      ].join('\n'),
+    );
+    const child = spawn(process.execPath, [roboBin, '--tasks', file, 't'], {
+      env: box.env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const exited = once(child, 'exit');
+    let errors = '';
+    let killed = false;
+    for await (const chunk of child.stderr) {
+      errors += String(chunk);
+      if (!killed && errors.includes('started')) killed = child.kill('SIGTERM');
+    }
+    const [code] = (await exited) as [number | null];
+    // Before, robo died at once and left the command running (it would have logged "timeout" 20 s later).
+    expect(logged()).toEqual(['got-term']);
+    expect(code).toBe(3);
+  });
+
   it('a step that cannot start is reported and the rest runs (exit 3)', async () => {
     const { robo, logged, file } = setup(
       (log) => `t:\n  command: echo t >> ${log}\n  before:\n    - exec: /nonexistent/program\n`,

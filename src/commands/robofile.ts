@@ -248,11 +248,11 @@ export async function runSharedTask(
   reporter: Reporter,
   stdio: TaskStdio = {},
 ): Promise<void> {
-  const [{ runWithSteps }, { evaluateRun }] = await Promise.all([
+  const [{ runWithSteps }, { evaluateRunForwardingSignals }] = await Promise.all([
     import('../robofile/run.js'),
     import('../robofile/expressions.js'),
   ]);
-  const planned = await withExpressions(roboFile, () => evaluateRun(roboFile, task, env, cwd, stdio));
+  const planned = await withExpressions(roboFile, () => evaluateRunForwardingSignals(roboFile, task, env, cwd, stdio));
   const result = await runWithSteps(planned.task, planned.global, args, roboFile.file, env, cwd, stdio, (failure) =>
     reporter.error(
       `${roboFile.file}:${failure.line}: ${failure.label} ${failure.error ? `could not start: ${failure.error.message}` : `failed (exit ${failure.code})`}`,
@@ -269,10 +269,10 @@ export async function runSharedTask(
 }
 
 /** `evaluate()`, with a failing $(…) expression turned into a robo.yml problem naming the variable and its line. */
-export async function withExpressions<T>(roboFile: RoboFile, evaluate: () => T): Promise<T> {
+export async function withExpressions<T>(roboFile: RoboFile, evaluate: () => T | Promise<T>): Promise<T> {
   const { ExpressionFailure } = await import('../robofile/expressions.js');
   try {
-    return evaluate();
+    return await evaluate();
   } catch (error) {
     if (!(error instanceof ExpressionFailure)) throw error;
     // An item of a list has no line of its own: the list's.

@@ -7,7 +7,8 @@
  * uses it (directly or through other variables) runs them, and listing,
  * help, completion and the built-ins run none.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { spawnForwardingSignals } from './run.js';
 import { mirrorOf, texts } from './variables.js';
 import { expand, type Variables } from './template.js';
 import type { RoboFile, RoboStep, RoboTask } from './parse.js';
@@ -89,16 +90,26 @@ export function evaluatingVariables(
   env: NodeJS.ProcessEnv,
   cwd: string,
   stdio: ExpressionStdio = {},
+  /** Outputs already known, by command (evaluateRunForwardingSignals runs them first); filled in as commands run. */
+  known: Map<string, string> = new Map(),
 ): Variables {
-  const outputs = new Map<string, string>();
-  const evaluated = new Map<string, string>();
-  const output = (path: string, command: string): string => {
-    const known = outputs.get(command);
-    if (known !== undefined) return known;
-    const text = runExpression(path, command, env, cwd, stdio);
-    outputs.set(command, text);
+  return evaluating(variables, fixed, (path, command) => {
+    let text = known.get(command);
+    if (text === undefined) {
+      text = runExpression(path, command, env, cwd, stdio);
+      known.set(command, text);
+    }
     return text;
-  };
+  });
+}
+
+/** The variables with each text that holds expressions replaced on first read, each expression by `output`. */
+function evaluating(
+  variables: Variables,
+  fixed: readonly string[],
+  output: (path: string, command: string) => string,
+): Variables {
+  const evaluated = new Map<string, string>();
   const evaluate = (path: string, text: string) => {
     const known = evaluated.get(path);
     if (known !== undefined) return known;
@@ -115,6 +126,53 @@ export function evaluatingVariables(
   return mirrorOf(variables, '', evaluate, fixed);
 }
 
+/**
+ * Run one expression's command and wait for it, passing on the signals robo
+ * gets (as a task's run does), so a SIGTERM sent to robo alone ends the
+ * command too rather than leaving it running after robo.
+ */
+function runExpressionForwardingSignals(
+  path: string,
+  command: string,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  stdio: ExpressionStdio,
+): Promise<string> {
+  const shell = env.SHELL || 'sh';
+  return new Promise((resolve, reject) => {
+    const { child, stop: done } = spawnForwardingSignals(() =>
+      spawn(shell, ['-c', command], { env, cwd, stdio: [stdio.stdin ?? 'inherit', 'pipe', stdio.stderr ?? 'inherit'] }),
+    );
+    const chunks: Buffer[] = [];
+    let size = 0;
+    child.stdout!.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_OUTPUT) chunks.push(chunk);
+      else child.kill();
+    });
+    child.on('error', (error) => {
+      done();
+      reject(new ExpressionFailure(path, command, `could not start ${shell}: ${error.message}`));
+    });
+    child.on('close', (code, signal) => {
+      done();
+      if (size > MAX_OUTPUT) reject(new ExpressionFailure(path, command, `printed more than ${MAX_OUTPUT} bytes`));
+      else if (code !== 0)
+        reject(
+          new ExpressionFailure(
+            path,
+            command,
+            code === null ? `was ended by ${signal ?? 'a signal'}` : `failed (exit ${code})`,
+          ),
+        );
+      else resolve(Buffer.concat(chunks).toString('utf8').replace(/\n$/, ''));
+    });
+  });
+}
+
+/** The most an expression may print (as spawnSync's maxBuffer below). */
+const MAX_OUTPUT = 16 * 1024 * 1024;
+
 /** Run one expression's command, synchronously: a getter cannot wait. */
 function runExpression(
   path: string,
@@ -129,7 +187,7 @@ function runExpression(
     cwd,
     stdio: [stdio.stdin ?? 'inherit', 'pipe', stdio.stderr ?? 'inherit'],
     encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
+    maxBuffer: MAX_OUTPUT,
   });
   if (child.error) throw new ExpressionFailure(path, command, `could not start ${shell}: ${child.error.message}`);
   if (child.status !== 0)
@@ -159,10 +217,51 @@ export function evaluateRun(
   env: NodeJS.ProcessEnv,
   cwd: string,
   stdio: ExpressionStdio = {},
+  known?: Map<string, string>,
 ): EvaluatedRun {
-  const global = { before: roboFile.before, after: roboFile.after };
-  if (!holdsExpressions(roboFile.variables, roboFile.builtinVariables)) return { task, global };
-  const variables = evaluatingVariables(roboFile.variables, roboFile.builtinVariables, env, cwd, stdio);
+  if (!holdsExpressions(roboFile.variables, roboFile.builtinVariables))
+    return { task, global: { before: roboFile.before, after: roboFile.after } };
+  return expandRun(
+    roboFile,
+    task,
+    evaluatingVariables(roboFile.variables, roboFile.builtinVariables, env, cwd, stdio, known),
+  );
+}
+
+/**
+ * evaluateRun, with the commands of the expressions this run reads run
+ * first, one after the other, each passed the signals robo gets. Which ones
+ * it reads comes from expanding the run once with every expression empty; a
+ * `{{ if }}` on an output that then takes another branch still evaluates
+ * what it reads there, synchronously.
+ */
+export async function evaluateRunForwardingSignals(
+  roboFile: RoboFile,
+  task: RoboTask,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  stdio: ExpressionStdio = {},
+): Promise<EvaluatedRun> {
+  const { builtinVariables: fixed, variables } = roboFile;
+  if (!holdsExpressions(variables, fixed)) return evaluateRun(roboFile, task, env, cwd, stdio);
+  const wanted = new Map<string, string>(); // command → the variable first read for it, in the order read
+  try {
+    const record = (path: string, command: string) => {
+      if (!wanted.has(command)) wanted.set(command, path);
+      return '';
+    };
+    expandRun(roboFile, task, evaluating(variables, fixed, record));
+  } catch {
+    // The expansion with the real outputs below says what is wrong.
+  }
+  const known = new Map<string, string>();
+  for (const [command, path] of wanted)
+    known.set(command, await runExpressionForwardingSignals(path, command, env, cwd, stdio));
+  return evaluateRun(roboFile, task, env, cwd, stdio, known);
+}
+
+/** The task and the steps around it expanded again, from their templates, with `variables`. */
+function expandRun(roboFile: RoboFile, task: RoboTask, variables: Variables): EvaluatedRun {
   const again = (template: string): string => {
     const expanded = expand(template, variables);
     // The same text expanded without a problem at load; only a value read through a getter differs.
@@ -171,13 +270,13 @@ export function evaluateRun(
   };
   const steps = (list: readonly RoboStep[]) => list.map((step) => ({ ...step, run: again(step.template) }));
   // In the order they run, so their expressions run in that order too.
-  const globalBefore = steps(global.before);
+  const globalBefore = steps(roboFile.before);
   const envEntries = task.template.env.map(again);
   const before = steps(task.before);
   const run = again(task.template.run);
   const after = steps(task.after);
   return {
-    global: { before: globalBefore, after: steps(global.after) },
+    global: { before: globalBefore, after: steps(roboFile.after) },
     task: { ...task, env: envEntries, before, run, after },
   };
 }

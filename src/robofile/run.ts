@@ -12,7 +12,7 @@
  * Around a task, its before and after steps and the global ones, in
  * tj/robo's order and with its failure rules (runWithSteps).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
@@ -70,6 +70,32 @@ function withShellIfNotExecutable(task: Runnable, spawned: Invocation): Invocati
 }
 
 /**
+ * Spawn a child with SIGINT, SIGTERM, SIGHUP and SIGQUIT that robo gets
+ * passed on to it while it runs (robo then waits for it, so no child
+ * outlives robo); call `stop` once it has exited. The handlers are set
+ * before the spawn: a child can start and print before spawn() returns, and
+ * a signal sent on seeing that output must not find robo without them.
+ */
+export function spawnForwardingSignals(start: () => ChildProcess): { child: ChildProcess; stop: () => void } {
+  let child: ChildProcess | undefined;
+  const forward = (signal: NodeJS.Signals) => () => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  const handlers = FORWARDED.map((signal) => [signal, forward(signal)] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  const stop = () => {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  };
+  try {
+    child = start();
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { child, stop };
+}
+
+/**
  * Run a task or a step with `taskEnv` (K=V) added to `env`; resolves with its
  * exit code (128 + the signal number when a signal ended it).
  */
@@ -89,19 +115,13 @@ export async function runTask(
     childEnv[entry.slice(0, at)] = entry.slice(at + 1);
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(program, argv, {
-      stdio: [stdio.stdin ?? 'inherit', stdio.stdout ?? 'inherit', stdio.stderr ?? 'inherit'],
-      env: childEnv,
-      cwd,
-    });
-    const forward = (signal: NodeJS.Signals) => () => {
-      if (child.exitCode === null) child.kill(signal);
-    };
-    const handlers = FORWARDED.map((signal) => [signal, forward(signal)] as const);
-    for (const [signal, handler] of handlers) process.on(signal, handler);
-    const done = () => {
-      for (const [signal, handler] of handlers) process.off(signal, handler);
-    };
+    const { child, stop: done } = spawnForwardingSignals(() =>
+      spawn(program, argv, {
+        stdio: [stdio.stdin ?? 'inherit', stdio.stdout ?? 'inherit', stdio.stderr ?? 'inherit'],
+        env: childEnv,
+        cwd,
+      }),
+    );
     child.on('error', (error) => {
       done();
       reject(error);
