@@ -210,13 +210,21 @@ async function printVariables(
       `${file.file} is invalid; its variables as far as robo could read them:`,
       problemLines(file, file.errors),
     );
-  const [{ flatten }, { evaluatingVariables }] = await Promise.all([
+  const [{ flatten }, { evaluateAllForwardingSignals }] = await Promise.all([
     import('../robofile/template.js'),
     import('../robofile/expressions.js'),
   ]);
   const rows = options.eval
-    ? await withExpressions(file, () =>
-        flatten(evaluatingVariables(file.variables, file.builtinVariables, options.env, options.cwd, options.io)),
+    ? await withExpressions(file, async () =>
+        flatten(
+          await evaluateAllForwardingSignals(
+            file.variables,
+            file.builtinVariables,
+            options.env,
+            options.cwd,
+            options.io,
+          ),
+        ),
       )
     : flatten(file.variables);
   if (options.json)

@@ -260,6 +260,25 @@ export async function evaluateRunForwardingSignals(
   return evaluateRun(roboFile, task, env, cwd, stdio, known);
 }
 
+/**
+ * Every variable evaluated (`robo variables --eval`): each distinct command
+ * run once, in the order the variables come, with the signals robo gets
+ * passed on, as for a task's run.
+ */
+export async function evaluateAllForwardingSignals(
+  variables: Variables,
+  fixed: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  stdio: ExpressionStdio = {},
+): Promise<Variables> {
+  const known = new Map<string, string>();
+  for (const [path, text] of texts(variables, '', fixed))
+    for (const { command } of expressionsIn(text))
+      if (!known.has(command)) known.set(command, await runExpressionForwardingSignals(path, command, env, cwd, stdio));
+  return evaluatingVariables(variables, fixed, env, cwd, stdio, known);
+}
+
 /** The task and the steps around it expanded again, from their templates, with `variables`. */
 function expandRun(roboFile: RoboFile, task: RoboTask, variables: Variables): EvaluatedRun {
   const again = (template: string): string => {
