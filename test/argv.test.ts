@@ -136,6 +136,7 @@ describe('parseCommandLine: usage errors name the flag or word', () => {
     [['aws.config', '--team', 'a', '--team', 'b'], '--team is given more than once'],
     [['--tasks', 'a.yml', 'variables', '--config', 'b.yml'], '--tasks is given more than once'],
     [['-c', 'a.yml', '--tasks', 'b.yml', 'deploy'], '--tasks is given more than once'],
+    [['-c', 'a.yml', '-c', 'b.yml', 'deploy'], '-c is given more than once'],
     [['-c'], '-c needs a value'],
     [['-c', '--json'], '-c needs a value'],
     [['aws.config', 'extra'], 'unexpected argument "extra"; see robo help aws.config'],

@@ -161,7 +161,9 @@ describe('robo.yml tasks', () => {
     );
     const missing = await runRobo(['--tasks', path.join(box.root, 'nope.yml'), 'mine'], { env: box.env });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain(`tasks file ${path.join(box.root, 'nope.yml')} (--tasks or $ROBO_TASKS): `);
+    expect(missing.stderr).toContain(
+      `tasks file ${path.join(box.root, 'nope.yml')} (--tasks, --config or -c; $ROBO_TASKS or $ROBO_CONFIG): `,
+    );
   });
 });
 

@@ -131,7 +131,7 @@ function readOptions(
     // parseArgs takes the next word as the value whatever it is; an option there means the value was left out.
     if (token.value === undefined || (!token.inlineValue && token.value.startsWith('-') && token.value !== '-'))
       throw new UsageError(`${flag} needs a value${seeAlso}`);
-    if (name in result.values) throw new UsageError(`--${name} is given more than once`);
+    if (name in result.values) throw new UsageError(`${flag} is given more than once`);
     if (spec.choices && !spec.choices.includes(token.value))
       throw new UsageError(`${flag} "${token.value}" is not one of ${spec.choices.join(', ')}`);
     result.values[name] = token.value;

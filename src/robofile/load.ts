@@ -113,7 +113,10 @@ export async function loadRoboFile(file: string, explicit: boolean, text?: strin
     text = await readFile(file, 'utf8');
   } catch (error) {
     // A --tasks file that does not exist is a mistake on the command line.
-    if (explicit) throw new UsageError(`tasks file ${file} (--tasks or $ROBO_TASKS): ${messageOf(error)}`);
+    if (explicit)
+      throw new UsageError(
+        `tasks file ${file} (--tasks, --config or -c; $ROBO_TASKS or $ROBO_CONFIG): ${messageOf(error)}`,
+      );
     throw error;
   }
   return parseRoboFile(text, file, { reserved: isBuiltinName, builtins: builtinVariables(file) });
