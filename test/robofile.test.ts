@@ -1,7 +1,8 @@
 /** robo.yml parsing and templating, as tables. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_BYTES, MAX_DEPTH, parseRoboFile } from '../src/robofile/parse.js';
+import { MAX_BYTES, MAX_DEPTH } from '../src/robofile/limits.js';
+import { parseRoboFile } from '../src/robofile/parse.js';
 import { invocation } from '../src/robofile/run.js';
 import { splitWords } from '../src/robofile/shell-words.js';
 import { expand, flatten } from '../src/robofile/template.js';

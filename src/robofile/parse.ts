@@ -9,20 +9,9 @@
  * variable, a name that would shadow a built-in) is found before anything
  * runs, each with its file and line. Pure: text in, data out.
  */
-import {
-  CST,
-  Lexer,
-  LineCounter,
-  Scalar,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  parseDocument,
-  type Node,
-  type Pair,
-} from 'yaml';
+import { LineCounter, Scalar, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
 import { resolveAliases } from './aliases.js';
+import { MAX_BYTES, MAX_DEPTH, nestingProblem, shapeProblem } from './limits.js';
 import { parseOutputTemplates, type OutputTemplates } from './output-templates.js';
 import { splitWords } from './shell-words.js';
 import { expand, type Variables } from './template.js';
@@ -90,24 +79,8 @@ export interface RoboFile {
   warnings: RoboFileProblem[];
 }
 
-/**
- * Deepest nesting robo.yml may have (a task needs three levels). The YAML
- * parser recurses once per open collection and overflows the stack on deep
- * files (V8 can then even abort the process while compiling a regular
- * expression), so the nesting is bounded before it runs: flow collections
- * by counting them, block collections by how far right a line's content may
- * start (each block level sits further right, or is a "- " under a key).
- */
-export const MAX_DEPTH = 32;
-/** Rightmost column (0-based) where a line's block content may start: 32 levels at two spaces each. */
-export const MAX_COLUMN = 2 * MAX_DEPTH;
 /** YAML errors listed: the first ones are the useful ones. */
 const MAX_ERRORS = 20;
-/**
- * robo.yml files are a few KiB. The YAML parser takes about 35 µs per token
- * in error, so a 1 MiB file of "]" kept every `robo` busy for a minute.
- */
-export const MAX_BYTES = 64 * 1024;
 
 const TASK_KEYS = ['summary', 'usage', 'examples', 'env', 'command', 'script', 'exec', 'before', 'after'];
 const NOT_TASKS = ['variables', 'templates', 'before', 'after'];
@@ -481,90 +454,4 @@ interface TemplatedText {
  */
 export function problemLine(entry: TemplatedText, inner: number | undefined): number {
   return entry.block && inner !== undefined ? entry.line + inner : entry.line;
-}
-
-/**
- * Flow collections nested deeper than MAX_DEPTH, or block content further
- * right than MAX_COLUMN, from the YAML lexer's tokens (the lexer does not
- * recurse; the parser does). A block scalar or a multi-line scalar is one
- * token, so a deeply indented script under "|" is fine.
- */
-function nestingProblem(text: string): RoboFileProblem | undefined {
-  let line = 1;
-  let column = 0;
-  let flow = 0;
-  let lineStart = true;
-  for (const token of new Lexer().lex(text)) {
-    const type = CST.tokenType(token);
-    if (type === 'newline') {
-      line += 1;
-      column = 0;
-      lineStart = true;
-      continue;
-    }
-    // The lexer's own markers are not text: no column.
-    if (token === CST.DOCUMENT || token === CST.SCALAR || token === CST.FLOW_END) {
-      if (token === CST.FLOW_END) flow = 0;
-      continue;
-    }
-    if (flow === 0 && lineStart && type !== 'comment' && column > MAX_COLUMN) {
-      return {
-        line,
-        message: `content starts at column ${column + 1}: robo.yml may nest at most ${MAX_DEPTH} levels, indented at most ${MAX_COLUMN} columns`,
-      };
-    }
-    if (type === 'flow-map-start' || type === 'flow-seq-start') {
-      flow += 1;
-      if (flow > MAX_DEPTH)
-        return { line, message: `nested more than ${MAX_DEPTH} levels deep: robo.yml may nest at most ${MAX_DEPTH}` };
-    } else if ((type === 'flow-map-end' || type === 'flow-seq-end') && flow > 0) flow -= 1;
-    if (!LINE_PREFIX.has(type ?? '')) lineStart = false;
-    const newline = token.lastIndexOf('\n');
-    if (newline === -1) column += token.length;
-    else {
-      line += token.split('\n').length - 1;
-      column = token.length - newline - 1;
-    }
-  }
-  return undefined;
-}
-
-/** Tokens that may come before a line's content, where a nested block collection can start. */
-const LINE_PREFIX = new Set([
-  'space',
-  'seq-item-ind',
-  'explicit-key-ind',
-  'map-value-ind',
-  'anchor',
-  'tag',
-  'byte-order-mark',
-]);
-
-/**
- * A node nested deeper than MAX_DEPTH, or a key given twice in one map,
- * found without recursion (the walks after this one recurse). YAML keeps
- * one of two equal keys, so a reader of the file could see one task while
- * robo runs the other.
- */
-function shapeProblem(root: Node): { node: Node | Pair; message: string } | undefined {
-  const stack: Array<[Node | null | undefined, number]> = [[root, 1]];
-  for (let top = stack.pop(); top; top = stack.pop()) {
-    const [node, depth] = top;
-    if (!isMap(node) && !isSeq(node)) continue;
-    if (depth > MAX_DEPTH)
-      return { node, message: `nested more than ${MAX_DEPTH} levels deep: robo.yml may nest at most ${MAX_DEPTH}` };
-    const keys = new Set<unknown>();
-    for (const item of node.items as Array<Node | Pair | null>) {
-      if (!isPair(item)) {
-        stack.push([item, depth + 1]);
-        continue;
-      }
-      const key = isScalar(item.key) ? item.key.value : item.key;
-      if (keys.has(key))
-        return { node: item, message: `YAML: Map keys must be unique (${JSON.stringify(String(key))} is given twice)` };
-      keys.add(key);
-      stack.push([item.key as Node | null, depth + 1], [item.value as Node | null, depth + 1]);
-    }
-  }
-  return undefined;
 }
