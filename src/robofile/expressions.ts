@@ -126,6 +126,33 @@ function evaluating(
   return mirrorOf(variables, '', evaluate, fixed);
 }
 
+/** How one run of an expression's command ended. */
+interface Ran {
+  /** It could not start. */
+  error?: Error;
+  /** It printed more than MAX_OUTPUT and was stopped. */
+  overflow: boolean;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+}
+
+/** The most an expression may print. */
+const MAX_OUTPUT = 16 * 1024 * 1024;
+
+/** The expression's value (its output less one trailing newline), or ExpressionFailure saying why there is none. */
+function outputOf(path: string, command: string, shell: string, ran: Ran): string {
+  if (ran.overflow) throw new ExpressionFailure(path, command, `printed more than ${MAX_OUTPUT} bytes`);
+  if (ran.error) throw new ExpressionFailure(path, command, `could not start ${shell}: ${ran.error.message}`);
+  if (ran.code !== 0)
+    throw new ExpressionFailure(
+      path,
+      command,
+      ran.code === null ? `was ended by ${ran.signal ?? 'a signal'}` : `failed (exit ${ran.code})`,
+    );
+  return ran.stdout.replace(/\n$/, '');
+}
+
 /**
  * Run one expression's command and wait for it, passing on the signals robo
  * gets (as a task's run does), so a SIGTERM sent to robo alone ends the
@@ -140,7 +167,7 @@ function runExpressionForwardingSignals(
 ): Promise<string> {
   const shell = env.SHELL || 'sh';
   return new Promise((resolve, reject) => {
-    const { child, stop: done } = spawnForwardingSignals(() =>
+    const { child, stop } = spawnForwardingSignals(() =>
       spawn(shell, ['-c', command], { env, cwd, stdio: [stdio.stdin ?? 'inherit', 'pipe', stdio.stderr ?? 'inherit'] }),
     );
     const chunks: Buffer[] = [];
@@ -150,28 +177,21 @@ function runExpressionForwardingSignals(
       if (size <= MAX_OUTPUT) chunks.push(chunk);
       else child.kill();
     });
-    child.on('error', (error) => {
-      done();
-      reject(new ExpressionFailure(path, command, `could not start ${shell}: ${error.message}`));
-    });
-    child.on('close', (code, signal) => {
-      done();
-      if (size > MAX_OUTPUT) reject(new ExpressionFailure(path, command, `printed more than ${MAX_OUTPUT} bytes`));
-      else if (code !== 0)
-        reject(
-          new ExpressionFailure(
-            path,
-            command,
-            code === null ? `was ended by ${signal ?? 'a signal'}` : `failed (exit ${code})`,
-          ),
-        );
-      else resolve(Buffer.concat(chunks).toString('utf8').replace(/\n$/, ''));
-    });
+    const settle = (ran: Omit<Ran, 'overflow' | 'stdout'>) => {
+      stop();
+      try {
+        const stdout = Buffer.concat(chunks).toString('utf8');
+        resolve(outputOf(path, command, shell, { ...ran, overflow: size > MAX_OUTPUT, stdout }));
+      } catch (failure) {
+        // outputOf throws ExpressionFailure only.
+        reject(failure instanceof Error ? failure : new Error(String(failure)));
+      }
+    };
+    // 'error' may come before 'close' (a command that cannot start): the first settles, the second is a no-op.
+    child.on('error', (error) => settle({ error, code: null, signal: null }));
+    child.on('close', (code, signal) => settle({ code, signal }));
   });
 }
-
-/** The most an expression may print (as spawnSync's maxBuffer below). */
-const MAX_OUTPUT = 16 * 1024 * 1024;
 
 /** Run one expression's command, synchronously: a getter cannot wait. */
 function runExpression(
@@ -189,14 +209,14 @@ function runExpression(
     encoding: 'utf8',
     maxBuffer: MAX_OUTPUT,
   });
-  if (child.error) throw new ExpressionFailure(path, command, `could not start ${shell}: ${child.error.message}`);
-  if (child.status !== 0)
-    throw new ExpressionFailure(
-      path,
-      command,
-      child.status === null ? `was ended by ${child.signal ?? 'a signal'}` : `failed (exit ${child.status})`,
-    );
-  return child.stdout.replace(/\n$/, '');
+  const overflow = child.error !== undefined && 'code' in child.error && child.error.code === 'ENOBUFS';
+  return outputOf(path, command, shell, {
+    error: overflow ? undefined : child.error,
+    overflow,
+    code: child.status,
+    signal: child.signal,
+    stdout: child.stdout ?? '',
+  });
 }
 
 /** What one run of a task runs: the task and every step around it, expressions evaluated. */
