@@ -37,6 +37,26 @@ function setup(roboYml: (log: string) => string) {
   return { box, dir, file, log, robo, logged };
 }
 
+/**
+ * Run task t through the binary, send robo SIGTERM once `stream` says
+ * "started" (no clock), and give its exit code.
+ */
+async function sigtermOnceStarted(box: Sandbox, file: string, stream: 'stdout' | 'stderr'): Promise<number | null> {
+  const child = spawn(process.execPath, [roboBin, '--tasks', file, 't'], {
+    env: box.env,
+    stdio: ['ignore', stream === 'stdout' ? 'pipe' : 'ignore', stream === 'stderr' ? 'pipe' : 'ignore'],
+  });
+  const exited = once(child, 'exit');
+  let said = '';
+  let killed = false;
+  for await (const chunk of child[stream]!) {
+    said += String(chunk);
+    if (!killed && said.includes('started')) killed = child.kill('SIGTERM');
+  }
+  const [code] = (await exited) as [number | null];
+  return code;
+}
+
 /** robo.yml with global steps and task t's own; `codes` sets the exit code of each (0 unless given). */
 const stepsFile =
   (codes: Partial<Record<'gb' | 'tb1' | 'tb2' | 't' | 'ta' | 'ga', number>> = {}) =>
@@ -124,20 +144,8 @@ describe('before and after steps', () => {
         '',
       ].join('\n'),
     );
-    const child = spawn(process.execPath, [roboBin, '--tasks', file, 't'], {
-      env: box.env,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    const exited = once(child, 'exit');
-    // The step says when its trap is set: no clock.
-    let output = '';
-    for await (const chunk of child.stdout) {
-      output += String(chunk);
-      if (output.includes('started')) break;
-    }
-    child.kill('SIGTERM');
-    const [code] = (await exited) as [number | null];
-    expect(code).toBe(7);
+    // The step says on stdout when its trap is set.
+    expect(await sigtermOnceStarted(box, file, 'stdout')).toBe(7);
     expect(logged()).toEqual(['got-term', 't', 'ta']);
   });
 
@@ -152,18 +160,7 @@ describe('before and after steps', () => {
         '',
       ].join('\n'),
     );
-    const child = spawn(process.execPath, [roboBin, '--tasks', file, 't'], {
-      env: box.env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    const exited = once(child, 'exit');
-    let errors = '';
-    let killed = false;
-    for await (const chunk of child.stderr) {
-      errors += String(chunk);
-      if (!killed && errors.includes('started')) killed = child.kill('SIGTERM');
-    }
-    const [code] = (await exited) as [number | null];
+    const code = await sigtermOnceStarted(box, file, 'stderr');
     // Before, robo died at once and left the command running (it would have logged "timeout" 20 s later).
     expect(logged()).toEqual(['got-term']);
     expect(code).toBe(3);
