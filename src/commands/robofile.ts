@@ -44,16 +44,8 @@ export function usableTasks(files: TaskFiles): RoboTask[] {
 
 /** Built-ins, shared tasks and the working folder's, sorted by name; a local task hides the shared one it overrides. */
 export function taskEntries(files: TaskFiles): ListedTask[] {
-  const local = usable(files.local);
-  const localNames = new Set(local.map((task) => task.name));
-  const entry = (task: RoboTask, isLocal: boolean) => ({
-    name: task.name,
-    summary: task.summary,
-    aliases: [],
-    builtin: false,
-    local: isLocal,
-    overrides: isLocal && usable(files.shared).some((shared) => shared.name === task.name),
-  });
+  const local = new Set(usable(files.local));
+  const shared = new Set(usable(files.shared).map((task) => task.name));
   return [
     ...BUILTIN_TASKS.map((task) => ({
       name: task.name,
@@ -63,10 +55,14 @@ export function taskEntries(files: TaskFiles): ListedTask[] {
       local: false,
       overrides: false,
     })),
-    ...usable(files.shared)
-      .filter((task) => !localNames.has(task.name))
-      .map((task) => entry(task, false)),
-    ...local.map((task) => entry(task, true)),
+    ...usableTasks(files).map((task) => ({
+      name: task.name,
+      summary: task.summary,
+      aliases: [],
+      builtin: false,
+      local: local.has(task),
+      overrides: local.has(task) && shared.has(task.name),
+    })),
   ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
