@@ -124,12 +124,19 @@ export async function loadRoboFile(file: string, explicit: boolean, text?: strin
 
 /** The variables every robo.yml has, as in tj/robo. */
 export function builtinVariables(file: string): Record<string, unknown> {
-  const user = os.userInfo();
-  return {
-    robo: { file, path: path.dirname(file) },
+  return { robo: { file, path: path.dirname(file) }, user: { ...currentUser() } };
+}
+
+let user: { home: string; name: string; username: string } | undefined;
+
+/** user.*, read once per run (a run may load two robo.yml files). */
+function currentUser(): { home: string; name: string; username: string } {
+  if (!user) {
+    const { homedir, username } = os.userInfo();
     // The passwd entry's home, as Go's os/user gives tj/robo: not $HOME.
-    user: { home: user.homedir, name: fullName(user.username), username: user.username },
-  };
+    user = { home: homedir, name: fullName(username), username };
+  }
+  return user;
 }
 
 /** The user's full name from the passwd entry (GECOS), else the login name. */
