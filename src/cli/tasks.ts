@@ -65,10 +65,6 @@ export const RESERVED_COMMANDS = [
   },
 ] as const satisfies readonly CommandSpec[];
 
-export type ReservedWord = (typeof RESERVED_COMMANDS)[number]['name'];
-
-export const RESERVED_WORDS: readonly ReservedWord[] = RESERVED_COMMANDS.map((command) => command.name);
-
 export function findBuiltin(name: string): AnyTask | undefined {
   return BUILTIN_TASKS.find((task) => task.name === name || task.aliases.includes(name));
 }

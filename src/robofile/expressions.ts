@@ -68,7 +68,7 @@ function closingParenthesis(text: string, from: number): number {
   return -1;
 }
 
-export function hasExpression(text: string): boolean {
+function hasExpression(text: string): boolean {
   return expressionsIn(text).length > 0;
 }
 

@@ -32,15 +32,6 @@ export function templateMessage(error: TemplateError): string {
   return / names an undefined variable /.test(message) ? `${message} (see robo variables)` : message;
 }
 
-export function lookup(variables: Variables, path: string): unknown {
-  let node: unknown = variables;
-  for (const key of path.split('.')) {
-    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
-}
-
 /** Every leaf as "a.b = value", sorted: what `robo variables` prints. */
 export function flatten(variables: Variables, prefix = ''): Array<[string, string]> {
   const rows: Array<[string, string]> = [];
