@@ -12,7 +12,40 @@ export interface Organization {
   /** Whether a profile may be named "default". */
   allow_default_profile?: boolean;
   accounts: Record<string, Account>;
+  /** The IAM side of the same definitions (docs/iam.md); optional: aws.config never needs it. */
+  iam?: IamSettings;
 }
+
+/** organization.json's iam object: what `robo iam.terraform` generates and `teams.access` reports. */
+export interface IamSettings {
+  /** Name of the IAM SAML provider (the Okta identity provider) in the hub account. */
+  saml_provider: string;
+  /** The role Terraform assumes in each account; unset: the provider's own credentials. */
+  terraform_role?: string;
+  /** Role definitions keyed by role name as teams write it: a hub_role, or a profile's role (paths allowed). */
+  roles: Record<string, RoleDefinition>;
+}
+
+/** One role, wherever it is used: as a team's hub role in the hub account, or as a spoke role. */
+export interface RoleDefinition {
+  description?: string;
+  /** Managed policy ARNs attached to the role. */
+  policies?: string[];
+  /** Repo paths of JSON IAM policy documents, attached as inline policies. */
+  inline?: string[];
+  /** Seconds, as IAM takes it (3600 to 43200). */
+  max_session_duration?: number;
+}
+
+/** An IAM policy document read from a file that a role's inline list names (validated in stage 3). */
+export interface PolicyDocument {
+  Version: string;
+  Statement: unknown[];
+  Id?: string;
+}
+
+/** Inline policy documents by repo path (forward slashes), as role definitions name them. */
+export type InlinePolicies = ReadonlyMap<string, PolicyDocument>;
 
 /**
  * The keys robo writes to the AWS config, in the order it writes them: the
