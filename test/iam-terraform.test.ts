@@ -18,6 +18,17 @@ import type { Team } from '../src/definitions/model.js';
 import { smallOrg } from './helpers/iam-org.js';
 import { terraformJsonProblems } from './helpers/terraform-json.js';
 
+const sorted = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(sorted)
+    : typeof value === 'object' && value !== null
+      ? Object.fromEntries(
+          Object.entries(value)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            .map(([key, inner]) => [key, sorted(inner)]),
+        )
+      : value;
+
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 const resourcesOf = (files: ReadonlyMap<string, string>, file: string) =>
   (JSON.parse(files.get(file)!) as { resource: Resources }).resource;
@@ -114,11 +125,18 @@ describe('renderTerraform', () => {
       'account-ops.tf.json',
       'account-prod.tf.json',
     ]);
+    let policies = 0;
     for (const text of files.values()) {
       expect((JSON.parse(text) as Record<string, unknown>)['//']).toBe(MARKER);
-      expect(text.endsWith('}\n')).toBe(true);
-      expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+      // Two-space JSON, a final newline, keys sorted at every level (and in the policy strings).
+      expect(text).toBe(`${JSON.stringify(sorted(JSON.parse(text)), null, 2)}\n`);
+      for (const policy of text.matchAll(/"(?:assume_role_policy|policy)": ("(?:[^"\\]|\\.)*")/g)) {
+        const document = JSON.parse(JSON.parse(policy[1]!) as string) as unknown;
+        expect(JSON.stringify(document)).toBe(JSON.stringify(sorted(document)));
+        policies += 1;
+      }
     }
+    expect(policies).toBeGreaterThan(10);
   });
 
   it('is valid Terraform JSON, as its documentation describes it', () => {
