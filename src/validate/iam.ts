@@ -14,7 +14,7 @@ import {
   type PolicyDocument,
   type Team,
 } from '../definitions/model.js';
-import { checkText } from './checks.js';
+import { POLICY_TEXT, checkText } from './checks.js';
 import { checkPolicyDocument } from './policy-document.js';
 import { pointerSegment, type Problem } from './problems.js';
 import { partitionOf, suggestName } from './regions.js';
@@ -182,7 +182,7 @@ function readPolicy(file: DefinitionFile, partition: string, problems: Problem[]
     problems.push(...parsed.problems.map((problem) => ({ file: file.file, ...problem })));
     return undefined;
   }
-  const text = checkText(parsed.value, file.file);
+  const text = checkText(parsed.value, file.file, POLICY_TEXT);
   const grammar = checkPolicyDocument(parsed.value, file.file, { partition });
   problems.push(...text, ...grammar);
   if (text.length > 0 || grammar.length > 0) return undefined;
