@@ -92,10 +92,14 @@ export function checkPolicyAccounts(
   teamFile: (team: string) => string,
 ): Problem[] {
   const roles = organization.iam?.roles ?? {};
+  // Only roles with a customer managed policy: usually none, and then no team is walked.
+  const owned = new Set(
+    Object.keys(roles).filter((role) => roles[role]!.policies?.some((arn) => arn.split(':')[4] !== 'aws')),
+  );
+  if (owned.size === 0) return [];
   // Role → the first use of it in each account id, for the message.
   const uses = new Map<string, Map<string, string>>();
   const use = (role: string, account: string, where: string) => {
-    if (!Object.hasOwn(roles, role)) return;
     const id = organization.accounts[account]?.id;
     if (id === undefined) return;
     const byId = uses.get(role) ?? new Map<string, string>();
@@ -103,15 +107,16 @@ export function checkPolicyAccounts(
     uses.set(role, byId);
   };
   for (const [name, team] of teams) {
-    use(team.hub_role, organization.hub.account, `${teamFile(name)} /hub_role`);
+    if (owned.has(team.hub_role)) use(team.hub_role, organization.hub.account, `${teamFile(name)} /hub_role`);
     for (const [index, profile] of team.profiles.entries()) {
+      if (!owned.has(profile.role)) continue;
       const accounts = profile.account === EVERY_ACCOUNT ? Object.keys(organization.accounts) : [profile.account];
       for (const account of accounts) use(profile.role, account, `${teamFile(name)} /profiles/${index}`);
     }
   }
   const problems: Problem[] = [];
-  for (const [role, definition] of Object.entries(roles)) {
-    for (const [index, arn] of (definition.policies ?? []).entries()) {
+  for (const role of owned) {
+    for (const [index, arn] of (roles[role]!.policies ?? []).entries()) {
       const owner = arn.split(':')[4];
       if (owner === 'aws') continue;
       const elsewhere = [...(uses.get(role) ?? [])].find(([id]) => id !== owner);
