@@ -14,7 +14,7 @@ import {
   type PolicyDocument,
   type Team,
 } from '../definitions/model.js';
-import { checkText } from './checks.js';
+import { POLICY_TEXT, checkText } from './checks.js';
 import { checkPolicyDocument } from './policy-document.js';
 import { pointerSegment, type Problem } from './problems.js';
 import { partitionOf, suggestName } from './regions.js';
@@ -80,6 +80,59 @@ export function checkRolesDefined(team: Team, organization: Organization, proble
 }
 
 /**
+ * A customer managed policy (arn:...:iam::<account id>:policy/...) can be
+ * attached only to roles of its own account: each one must belong to every
+ * account where some team uses the role (the hub for a hub_role, each
+ * account a profile reaches). Needs every team, so teams.validate and the
+ * IAM commands check it, not aws.config.
+ */
+export function checkPolicyAccounts(
+  organization: Organization,
+  teams: ReadonlyMap<string, Team>,
+  teamFile: (team: string) => string,
+): Problem[] {
+  const roles = organization.iam?.roles ?? {};
+  // Only roles with a customer managed policy: usually none, and then no team is walked.
+  const owned = new Set(
+    Object.keys(roles).filter((role) => roles[role]!.policies?.some((arn) => arn.split(':')[4] !== 'aws')),
+  );
+  if (owned.size === 0) return [];
+  // Role → the first use of it in each account id, for the message.
+  const uses = new Map<string, Map<string, string>>();
+  const use = (role: string, account: string, where: string) => {
+    const id = organization.accounts[account]?.id;
+    if (id === undefined) return;
+    const byId = uses.get(role) ?? new Map<string, string>();
+    if (!byId.has(id)) byId.set(id, `${where}, account ${account}`);
+    uses.set(role, byId);
+  };
+  for (const [name, team] of teams) {
+    if (owned.has(team.hub_role)) use(team.hub_role, organization.hub.account, `${teamFile(name)} /hub_role`);
+    for (const [index, profile] of team.profiles.entries()) {
+      if (!owned.has(profile.role)) continue;
+      const accounts = profile.account === EVERY_ACCOUNT ? Object.keys(organization.accounts) : [profile.account];
+      for (const account of accounts) use(profile.role, account, `${teamFile(name)} /profiles/${index}`);
+    }
+  }
+  const problems: Problem[] = [];
+  for (const role of owned) {
+    for (const [index, arn] of (roles[role]!.policies ?? []).entries()) {
+      const owner = arn.split(':')[4];
+      if (owner === 'aws') continue;
+      const elsewhere = [...(uses.get(role) ?? [])].find(([id]) => id !== owner);
+      if (elsewhere)
+        problems.push({
+          file: ORGANIZATION_FILE,
+          pointer: `/iam/roles/${pointerSegment(role)}/policies/${index}`,
+          message: `is a policy of account ${owner}, but ${elsewhere[1]} (${elsewhere[0]}) uses the role: IAM attaches only AWS managed policies and those of the role's own account`,
+          value: arn,
+        });
+    }
+  }
+  return problems;
+}
+
+/**
  * Parse and check every inline policy file, and each role's inline policies
  * together against IAM's size limit. Problems of a file name the file and a
  * pointer in it; a file that is not there is named at the role that lists it.
@@ -134,8 +187,13 @@ function readPolicy(file: DefinitionFile, partition: string, problems: Problem[]
     problems.push(...parsed.problems.map((problem) => ({ file: file.file, ...problem })));
     return undefined;
   }
-  const text = checkText(parsed.value, file.file);
+  const text = checkText(parsed.value, file.file, POLICY_TEXT);
   const grammar = checkPolicyDocument(parsed.value, file.file, { partition });
   problems.push(...text, ...grammar);
-  return text.length === 0 && grammar.length === 0 ? (parsed.value as PolicyDocument) : undefined;
+  if (text.length > 0 || grammar.length > 0) return undefined;
+  const document = parsed.value as Omit<PolicyDocument, 'Statement'> & { Statement: unknown };
+  // One shape for every reader downstream: IAM reads one statement and an array of one alike.
+  return Array.isArray(document.Statement)
+    ? (document as PolicyDocument)
+    : { ...document, Statement: [document.Statement] };
 }
