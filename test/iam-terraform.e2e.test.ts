@@ -116,7 +116,7 @@ describe('robo iam.terraform', () => {
     expect(readdirSync(out)).toEqual(['providers.tf.json']);
   });
 
-  it('refuses definitions without an iam object, or with an undefined role, writing nothing (exit 3)', async () => {
+  it('refuses definitions without an iam object, with an undefined role, or with roles IAM cannot create, writing nothing (exit 3)', async () => {
     const box = sandbox();
     const organization = JSON.parse(exampleTree()['organization.json']!) as Record<string, unknown>;
     const noIam = { ...exampleTree(), 'organization.json': JSON.stringify({ ...organization, iam: undefined }) };
@@ -140,6 +140,23 @@ describe('robo iam.terraform', () => {
     expect(invalid.code).toBe(3);
     expect(invalid.stderr).toContain('nothing was written');
     expect(invalid.stderr).toContain('teams/growth.json');
+    expect(existsSync(out)).toBe(false);
+
+    // Valid definitions, but two roles IAM cannot hold in one account (names are unique whatever the path).
+    const withRole = JSON.parse(exampleTree()['organization.json']!) as { iam: { roles: Record<string, object> } };
+    withRole.iam.roles['platform-deploy'] = {};
+    const clash = {
+      ...exampleTree(),
+      'organization.json': JSON.stringify(withRole),
+      'teams/growth.json':
+        '{"hub_role": "growth", "profiles": [{"name": "x", "account": "prod", "role": "platform-deploy"}]}\n',
+    };
+    const clashing = await runRobo(
+      ['iam.terraform', '--repo', makeDotfilesRepo(path.join(box.root, 'c'), clash), '--out', out],
+      { env: box.env },
+    );
+    expect(clashing.code).toBe(3);
+    expect(clashing.stderr).toContain('"deploy/platform-deploy" and "platform-deploy"');
     expect(existsSync(out)).toBe(false);
   });
 
