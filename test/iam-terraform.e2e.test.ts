@@ -22,6 +22,19 @@ function readFolder(dir: string): Map<string, string> {
   );
 }
 
+/** Whether `part` is in `whole`: its keys with equal values, each of its array items in some item of the other. */
+function contains(whole: unknown, part: unknown): boolean {
+  if (Array.isArray(part))
+    return Array.isArray(whole) && part.every((item) => whole.some((other) => contains(other, item)));
+  if (typeof part === 'object' && part !== null)
+    return (
+      typeof whole === 'object' &&
+      whole !== null &&
+      Object.entries(part).every(([key, value]) => contains((whole as Record<string, unknown>)[key], value))
+    );
+  return whole === part;
+}
+
 const USER_FILES = {
   'main.tf': 'terraform {\n  backend "s3" {}\n}\n',
   'extra.tf.json': '{"output": {"x": {"value": "mine"}}}\n',
@@ -41,6 +54,20 @@ describe('robo iam.terraform', () => {
     const ops = files.get('account-ops.tf.json')!;
     expect(ops).toContain('"ops__fpa__aws_job-function_Billing"');
     expect(files.get('account-prod.tf.json')).toContain('"prod__deploy_platform-deploy"');
+
+    // docs/iam.md's excerpts are what robo writes: each block is part of the file its text names.
+    const docs = readFileSync(path.join(projectRoot, 'docs', 'iam.md'), 'utf8');
+    const section = docs.slice(docs.indexOf("### The example's Terraform"), docs.indexOf('### Running Terraform'));
+    const excerpts = [
+      ...section.matchAll(/`((?:providers|account-[a-z0-9-]+)\.tf\.json)`[^`]*?```json\n([\s\S]*?)```/g),
+    ];
+    expect(excerpts.map((match) => match[1])).toEqual([
+      'providers.tf.json',
+      'account-ops.tf.json',
+      'account-prod.tf.json',
+    ]);
+    for (const [, file, excerpt] of excerpts)
+      expect(contains(JSON.parse(files.get(file!)!), JSON.parse(excerpt!)), `docs/iam.md's ${file}`).toBe(true);
 
     const again = await runRobo(['iam.terraform', '--repo', projectRoot, '--out', out], { env: box.env });
     expect(again.code).toBe(0);
