@@ -34,10 +34,36 @@ export function organizationPartition(organization: Organization): string {
   return partitionOf(hub?.region ?? organization.region);
 }
 
-/** organization.json's own iam rules: managed policy ARNs in the organisation's partition. No file is read. */
+/**
+ * organization.json's own iam rules: two definitions are two IAM roles, and
+ * managed policy ARNs are in the organisation's partition. No file is read.
+ */
 export function checkIamSettings(organization: Organization, problem: Report): void {
   if (!organization.iam) return;
   const partition = organizationPartition(organization);
+  // IAM role names are unique in an account without their path and regardless of case:
+  // deploy/ci and ci, or Admin and admin, are one role to IAM, and the second could not be created.
+  const names = new Map<string, string>();
+  for (const role of Object.keys(organization.iam.roles)) {
+    const name = iamName(role);
+    const first = names.get(name);
+    if (first === undefined) names.set(name, role);
+    else
+      problem(
+        `/iam/roles/${pointerSegment(role)}`,
+        `is the same IAM role as /iam/roles/${pointerSegment(first)}: IAM compares role names without their path and regardless of case, so one account cannot hold both`,
+      );
+  }
+  // The role Terraform signs in with must stay outside what it generates: a trust policy robo
+  // wrote for it would name only teams' hub roles, and lock Terraform out of the account.
+  const terraform = organization.iam.terraform_role;
+  const generated = terraform === undefined ? undefined : names.get(iamName(terraform));
+  if (terraform !== undefined && generated !== undefined)
+    problem(
+      '/iam/terraform_role',
+      `is the same IAM role as /iam/roles/${pointerSegment(generated)}: the role Terraform assumes must not be one it generates (its new trust policy would lock Terraform out)`,
+      terraform,
+    );
   for (const [role, definition] of Object.entries(organization.iam.roles)) {
     for (const [index, arn] of (definition.policies ?? []).entries()) {
       const arnPartition = arn.split(':')[1];
@@ -49,6 +75,11 @@ export function checkIamSettings(organization: Organization, problem: Report): v
         );
     }
   }
+}
+
+/** What IAM compares role names by: the name without its path, case folded. */
+function iamName(role: string): string {
+  return role.slice(role.lastIndexOf('/') + 1).toLowerCase();
 }
 
 /**
