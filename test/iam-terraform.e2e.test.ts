@@ -169,7 +169,7 @@ describe('robo iam.terraform', () => {
     expect(invalid.stderr).toContain('teams/growth.json');
     expect(existsSync(out)).toBe(false);
 
-    // Valid definitions, but two roles IAM cannot hold in one account (names are unique whatever the path).
+    // Two roles IAM cannot hold in one account (names are unique whatever the path): validation's rule.
     const withRole = JSON.parse(exampleTree()['organization.json']!) as { iam: { roles: Record<string, object> } };
     withRole.iam.roles['platform-deploy'] = {};
     const clash = {
@@ -183,7 +183,9 @@ describe('robo iam.terraform', () => {
       { env: box.env },
     );
     expect(clashing.code).toBe(3);
-    expect(clashing.stderr).toContain('"deploy/platform-deploy" and "platform-deploy"');
+    expect(clashing.stderr).toContain(
+      'organization.json: /iam/roles/platform-deploy: is the same IAM role as /iam/roles/deploy~1platform-deploy',
+    );
     expect(existsSync(out)).toBe(false);
   });
 

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolveIam, roleNameClashes } from '../src/iam/resolve-iam.js';
+import { resolveIam } from '../src/iam/resolve-iam.js';
 import {
   ASSUME_SPOKES_POLICY,
   MARKER,
@@ -105,24 +105,6 @@ describe('resolveIam', () => {
     ]);
     expect(arns.length).toBeGreaterThan(10);
     for (const arn of arns) expect(arn.startsWith(`arn:${partition}:iam::`)).toBe(true);
-  });
-
-  it('finds roles IAM cannot hold in one account: the same name under two paths, or in two cases', () => {
-    const { organization, teams, inlinePolicies } = smallOrg();
-    expect(roleNameClashes(resolveIam(organization, teams, inlinePolicies))).toEqual([]);
-    organization.iam!.roles['ci-deployer'] = {};
-    organization.iam!.roles.readonly = {};
-    teams.set('clash', {
-      hub_role: 'fpa',
-      profiles: [
-        { name: 'a', account: 'prod', role: 'ci-deployer' },
-        { name: 'b', account: 'dev', role: 'readonly' },
-      ],
-    });
-    expect(roleNameClashes(resolveIam(organization, teams, inlinePolicies))).toEqual([
-      'account dev (200000000002) would hold the roles "ReadOnly" and "readonly": IAM role names are unique in an account, whatever their path and case',
-      'account prod (200000000004) would hold the roles "ci-deployer" and "deploy/ci-deployer": IAM role names are unique in an account, whatever their path and case',
-    ]);
   });
 
   it('is the same whatever order the teams come in', () => {

@@ -13,7 +13,7 @@ import { useCheckout } from '../source/use-checkout.js';
 import { formatProblem } from '../validate/problems.js';
 import { validateOrganizationWide } from '../validate/organization-wide.js';
 import { applyOutput, planOutput, type OutputPlan } from './output-dir.js';
-import { resolveIam, roleNameClashes } from './resolve-iam.js';
+import { resolveIam } from './resolve-iam.js';
 import { renderTerraform, type TerraformFiles } from './terraform.js';
 
 export interface IamTerraformOptions extends OpenSourceRequest {
@@ -62,9 +62,6 @@ async function generate(
     ]);
   }
   const model = resolveIam(organization, teams, inlinePolicies);
-  const clashes = roleNameClashes(model);
-  if (clashes.length > 0)
-    throw new DefinitionsError(`roles IAM cannot create in ${source}; nothing was written`, clashes);
   return {
     files: renderTerraform(model),
     roles: model.accounts.reduce((sum, account) => sum + account.roles.length, 0),

@@ -165,25 +165,3 @@ export function splitRoleArn(arn: string): { accountId: string; role: string } {
 export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-
-/**
- * Roles that IAM could not create side by side: role names are unique in an
- * account whatever their path and case, so "deploy/ci" and "ci", or
- * "ReadOnly" and "readonly", in one account clash. One message per clash.
- */
-export function roleNameClashes(model: IamModel): string[] {
-  const clashes: string[] = [];
-  for (const account of model.accounts) {
-    const byName = new Map<string, string[]>();
-    for (const role of account.roles) {
-      const key = role.name.toLowerCase();
-      byName.set(key, [...(byName.get(key) ?? []), role.role]);
-    }
-    for (const roles of byName.values())
-      if (roles.length > 1)
-        clashes.push(
-          `account ${account.name} (${account.id}) would hold the roles ${roles.map((role) => JSON.stringify(role)).join(' and ')}: IAM role names are unique in an account, whatever their path and case`,
-        );
-  }
-  return clashes;
-}
