@@ -132,7 +132,7 @@ describe('robo iam.terraform', () => {
     expect((await run('--check')).code).toBe(0);
   });
 
-  it('refuses a file of the user’s under a name robo generates, writing nothing (exit 2)', async () => {
+  it('refuses a file of the user’s under a name robo generates, or --out naming a file, writing nothing (exit 2)', async () => {
     const box = sandbox();
     const out = path.join(box.root, 'out');
     mkdirSync(out);
@@ -141,6 +141,13 @@ describe('robo iam.terraform', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${path.join(out, 'providers.tf.json')}: no "//" marker of robo's`);
     expect(readdirSync(out)).toEqual(['providers.tf.json']);
+
+    const file = path.join(box.root, 'a-file');
+    writeFileSync(file, 'mine\n');
+    const notFolder = await runRobo(['iam.terraform', '--repo', projectRoot, '--out', file], { env: box.env });
+    expect(notFolder.code).toBe(2);
+    expect(notFolder.stderr).toContain(`--out ${file}: not a folder`);
+    expect(readFileSync(file, 'utf8')).toBe('mine\n');
   });
 
   it('refuses definitions without an iam object, with an undefined role, or with roles IAM cannot create, writing nothing (exit 3)', async () => {

@@ -83,6 +83,7 @@ async function ownedFiles(dir: string): Promise<Map<string, { ours: boolean; tex
     names = await readdir(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new UsageError(`--out ${dir}: not a folder`);
     throw new WriteError(`cannot read the folder ${dir}: ${messageOf(error)}`, { cause: error });
   }
   const ours = names.filter((entry) => entry.endsWith('.tf.json')).sort();
