@@ -198,7 +198,7 @@ function withSignature(repo: string, armor: string): string {
 }
 
 describe('--require-signed', () => {
-  it('accepts a signed commit, refuses unsigned and wrongly signed ones, and keeps the cache at the trusted commit', async () => {
+  it('accepts a signed commit, refuses unsigned and wrongly signed ones, and keeps the cache at the trusted commit; checks again on every run, warm ones too', async () => {
     const { box, repo, trusted, stranger, first: good } = setup(true, 'signed');
     const first = await runRobo(['aws.config'], { env: box.env });
     expect(first.stderr).toBe('');
@@ -237,21 +237,18 @@ describe('--require-signed', () => {
     expect(last.code).toBe(0);
     expect(loadWithBotocore(box.awsConfig).profiles.hub?.role_arn).toBe('arn:aws:iam::100000000001:role/platform-v2');
     expect(cacheHead(box)).toBe(fixed);
-  });
 
-  it('checks the signature on every run, warm ones too: a key taken out of the allowed signers stops the next run', async () => {
-    const { box, stranger } = setup(true, 'signed');
+    // Checked on every run, warm ones too: nothing changes upstream, and a signer taken out of the allowed signers stops the next run.
     expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
-    expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
-    const written = readFileSync(box.awsConfig);
-
-    // The signer is revoked; nothing changed upstream.
-    const allowedSigners = path.join(box.root, 'keys', 'allowed_signers');
-    writeFileSync(allowedSigners, `dotfiles-admins@example.invalid ${stranger.publicKey}\n`);
-    const result = await runRobo(['aws.config', '--team', 'data'], { env: box.env });
-    expect(result.code).toBe(9);
-    expect(result.stderr).toContain('is not signed by an allowed signer');
-    expect(readFileSync(box.awsConfig).equals(written)).toBe(true);
+    const current = readFileSync(box.awsConfig);
+    writeFileSync(
+      path.join(box.root, 'keys', 'allowed_signers'),
+      `dotfiles-admins@example.invalid ${stranger.publicKey}\n`,
+    );
+    const revoked = await runRobo(['aws.config', '--team', 'data'], { env: box.env });
+    expect(revoked.code).toBe(9);
+    expect(revoked.stderr).toContain('is not signed by an allowed signer');
+    expect(readFileSync(box.awsConfig).equals(current)).toBe(true);
   });
 
   it("uses none of robo's own caches of results: a tampered clone or rendered block never reaches the config", async () => {
@@ -525,7 +522,7 @@ describe('--require-signed: no rollback', () => {
     expect(result.stderr).toContain('--allow-rollback');
   }
 
-  it('refuses a force-push back to an older signed commit in every task that reads the source (exit 9, naming both); --allow-rollback accepts it', async () => {
+  it('refuses a force-push back to an older signed commit in every task that reads the source (exit 9, naming both); --allow-rollback accepts it; the state folder remembers the last accepted commit when the cache is deleted', async () => {
     const { box, repo, trusted, older, newer, written } = await forcePushedBack();
     for (const task of [['aws.config'], ['teams.list'], ['aws.render']])
       expectRollbackRefused(await runRobo(task, { env: box.env }), repo, older, newer);
@@ -545,13 +542,13 @@ describe('--require-signed: no rollback', () => {
     );
     expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
     expect(cacheHead(box)).toBe(next);
-  });
 
-  it('remembers the last accepted commit in the state folder: with the cache deleted, the older commit is still refused', async () => {
-    const { box, repo, older, newer, written } = await forcePushedBack();
+    // The last accepted commit is remembered in the state folder: forced back again and the cache deleted, still refused.
+    const accepted = readFileSync(box.awsConfig);
+    git(repo, 'reset', '-q', '--hard', older);
     rmSync(box.cacheDir, { recursive: true, force: true });
-    expectRollbackRefused(await runRobo(['aws.config'], { env: box.env }), repo, older, newer);
-    expect(readFileSync(box.awsConfig).equals(written)).toBe(true);
+    expectRollbackRefused(await runRobo(['aws.config'], { env: box.env }), repo, older, next);
+    expect(readFileSync(box.awsConfig).equals(accepted)).toBe(true);
     expect(
       existsSync(path.join(box.cacheDir, 'sources')) ? readdirSync(path.join(box.cacheDir, 'sources')) : [],
     ).toEqual([]);
