@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadWithBotocore } from './helpers/botocore.js';
-import { exampleTree, fileUrl, git, writeTree } from './helpers/git.js';
+import { exampleTree, fileUrl, git, organizationDefining, writeTree } from './helpers/git.js';
 import { runRobo } from './helpers/robo.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
 
@@ -213,7 +213,10 @@ describe('--require-signed', () => {
     ] as const) {
       const bad = commit(
         repo,
-        { 'teams/platform.json': JSON.stringify({ ...team, hub_role: 'attacker' }) },
+        {
+          ...organizationDefining('attacker'),
+          'teams/platform.json': JSON.stringify({ ...team, hub_role: 'attacker' }),
+        },
         label,
         key,
       );
@@ -229,7 +232,10 @@ describe('--require-signed', () => {
 
     const fixed = commit(
       repo,
-      { 'teams/platform.json': JSON.stringify({ ...team, hub_role: 'platform-v2' }) },
+      {
+        ...organizationDefining('platform-v2'),
+        'teams/platform.json': JSON.stringify({ ...team, hub_role: 'platform-v2' }),
+      },
       'signed fix',
       trusted.key,
     );
@@ -353,7 +359,14 @@ describe('--require-signed: only the signers named in the settings', () => {
       ],
     ] as const;
     for (const [label, armor, said] of cases) {
-      commit(repo, { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'attacker' }) }, label);
+      commit(
+        repo,
+        {
+          ...organizationDefining('attacker'),
+          'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'attacker' }),
+        },
+        label,
+      );
       const bad = withSignature(repo, armor);
       const result = await runRobo(['aws.config'], { env: box.env });
       expect(result.code, label).toBe(9);
@@ -372,7 +385,10 @@ describe('--require-signed: only the signers named in the settings', () => {
     );
     const sshSigned = commit(
       repo,
-      { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'ssh-signed' }) },
+      {
+        ...organizationDefining('ssh-signed'),
+        'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'ssh-signed' }),
+      },
       'ssh',
       trusted.key,
     );
@@ -451,7 +467,10 @@ describe('--require-signed: only the signers named in the settings', () => {
 
       const unknown = pgpCommit(
         repo,
-        { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'colleague' }) },
+        {
+          ...organizationDefining('colleague'),
+          'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'colleague' }),
+        },
         'by the colleague',
         colleague.home,
         colleague.fingerprint,
@@ -465,7 +484,10 @@ describe('--require-signed: only the signers named in the settings', () => {
 
       const unlisted = pgpCommit(
         repo,
-        { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'stranger' }) },
+        {
+          ...organizationDefining('stranger'),
+          'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'stranger' }),
+        },
         'by the stranger',
         stranger.home,
         stranger.fingerprint,
@@ -497,7 +519,10 @@ describe('--require-signed: no rollback', () => {
     const { box, repo, trusted, first: older } = setup(true, 'signed');
     const newer = commit(
       repo,
-      { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'platform-v2' }) },
+      {
+        ...organizationDefining('platform-v2'),
+        'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'platform-v2' }),
+      },
       'signed fix',
       trusted.key,
     );
@@ -536,7 +561,10 @@ describe('--require-signed: no rollback', () => {
     // The older commit is now the last accepted one: what descends from it passes without the flag.
     const next = commit(
       repo,
-      { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'platform-v3' }) },
+      {
+        ...organizationDefining('platform-v3'),
+        'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'platform-v3' }),
+      },
       'signed, on top of the older one',
       trusted.key,
     );

@@ -23,7 +23,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo } from './helpers/git.js';
+import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo, organizationDefining } from './helpers/git.js';
 import { projectRoot, runRobo, runRoboBinary } from './helpers/robo.js';
 import { testLogFile, waitForStep } from './helpers/test-log.js';
 import { makeSandbox, sandboxes, type Sandbox } from './helpers/sandbox.js';
@@ -105,7 +105,10 @@ describe('warm runs', () => {
     const team = JSON.parse(exampleTree()['teams/platform.json']!) as { hub_role: string };
     const upstream = commitTree(
       repo,
-      { 'teams/platform.json': JSON.stringify({ ...team, hub_role: 'platform-v2' }) },
+      {
+        ...organizationDefining('platform-v2'),
+        'teams/platform.json': JSON.stringify({ ...team, hub_role: 'platform-v2' }),
+      },
       'new hub role',
     );
 
@@ -240,7 +243,14 @@ describe('warm runs', () => {
 
     // A new commit upstream is not the one the block was rendered from.
     const team = JSON.parse(exampleTree()['teams/platform.json']!) as { hub_role: string };
-    commitTree(repo, { 'teams/platform.json': JSON.stringify({ ...team, hub_role: 'platform-v2' }) }, 'new hub role');
+    commitTree(
+      repo,
+      {
+        ...organizationDefining('platform-v2'),
+        'teams/platform.json': JSON.stringify({ ...team, hub_role: 'platform-v2' }),
+      },
+      'new hub role',
+    );
     expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     expect(readFileSync(box.awsConfig, 'utf8')).toContain('role/platform-v2');
   });

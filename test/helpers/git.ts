@@ -40,10 +40,25 @@ export type FileTree = Record<string, string>;
 /** The example organisation bundled with robo, as a file tree. */
 export function exampleTree(): FileTree {
   const tree: FileTree = { 'organization.json': readFileSync(path.join(projectRoot, 'organization.json'), 'utf8') };
-  for (const name of readdirSync(path.join(projectRoot, 'teams'))) {
-    tree[`teams/${name}`] = readFileSync(path.join(projectRoot, 'teams', name), 'utf8');
+  // The teams, and the inline policy files organization.json's iam roles name.
+  for (const folder of ['teams', 'iam']) {
+    for (const name of readdirSync(path.join(projectRoot, folder))) {
+      tree[`${folder}/${name}`] = readFileSync(path.join(projectRoot, folder, name), 'utf8');
+    }
   }
   return tree;
+}
+
+/**
+ * The example's organization.json with these roles defined too. The example
+ * defines every role its teams use (docs/iam.md), so a test that marks a
+ * commit by giving a team a new role commits this beside it to keep the
+ * organisation valid.
+ */
+export function organizationDefining(...roles: string[]): FileTree {
+  const organization = JSON.parse(exampleTree()['organization.json']!) as { iam: { roles: Record<string, object> } };
+  for (const role of roles) organization.iam.roles[role] = {};
+  return { 'organization.json': JSON.stringify(organization, null, 2) };
 }
 
 export function writeTree(dir: string, tree: FileTree): void {
