@@ -74,7 +74,11 @@ export const teamsAccessTask: BuiltinTask<AccessArgs> = {
       case 'table':
         if (review.rows.length === 0)
           return context.reporter.info(
-            args.account === undefined ? 'no teams in the source' : `no team reaches account ${args.account}`,
+            args.team !== undefined
+              ? `${args.team} reaches no role in account ${args.account}`
+              : args.account !== undefined
+                ? `no team reaches account ${args.account}`
+                : 'the source has no teams',
           );
         return context.reporter.print(formats.accessGrid(review, terminalColumns(context.env)));
     }
