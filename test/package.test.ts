@@ -112,6 +112,7 @@ describe('the packed and installed package', () => {
       'organization.json',
       'robo.yml',
       'teams/platform.json',
+      'iam/fpa-reserved-instances.json',
       'schemas/team.schema.json',
       'schemas/organization.schema.json',
     ]) {
@@ -126,7 +127,7 @@ describe('the packed and installed package', () => {
       ['diff.cjs', 'jsonc-parser.cjs', 'proper-lockfile.cjs', 'simple-git.cjs', 'yaml.cjs'].sort(),
     );
     expect(new Set(files.map((file) => file.split('/')[0]))).toEqual(
-      new Set(['README.md', 'bin', 'dist', 'organization.json', 'package.json', 'robo.yml', 'schemas', 'teams']),
+      new Set(['README.md', 'bin', 'dist', 'iam', 'organization.json', 'package.json', 'robo.yml', 'schemas', 'teams']),
     );
   });
 

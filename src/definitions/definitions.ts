@@ -98,8 +98,28 @@ export async function loadDefinitions(root: string, only?: readonly string[]): P
   };
 }
 
-/** What is at `file`, without reading it: undefined if missing, refused (unread) if it must not be read. */
-async function inspect(root: string, file: string): Promise<DefinitionFile | undefined> {
+/** The most a file of a kind may hold, and how a refusal words it. */
+export interface SizeLimit {
+  bytes: number;
+  /** "definition files may be at most 1048576 bytes (1 MiB)" */
+  rule: string;
+}
+
+const DEFINITION_FILE_LIMIT: SizeLimit = {
+  bytes: MAX_FILE_BYTES,
+  rule: `definition files may be at most ${MAX_FILE_BYTES} bytes (1 MiB)`,
+};
+
+/**
+ * What is at `file`, without reading it: undefined if missing, refused
+ * (unread) if it must not be read. Also the inline policy files' reader
+ * (inline-policies.ts), with their own limit.
+ */
+export async function inspect(
+  root: string,
+  file: string,
+  limit: SizeLimit = DEFINITION_FILE_LIMIT,
+): Promise<DefinitionFile | undefined> {
   try {
     // Refuse before reading: a 10 GB "team" must not exhaust memory, a FIFO
     // must not block the run, and a link committed to the repo must not make
@@ -115,20 +135,14 @@ async function inspect(root: string, file: string): Promise<DefinitionFile | und
         refused: `${entry.reason}; definition files must be regular files in the repo`,
       };
     const { size } = entry;
-    if (size > MAX_FILE_BYTES)
-      return {
-        file,
-        text: '',
-        size,
-        refused: `is ${size} bytes; definition files may be at most ${MAX_FILE_BYTES} bytes (1 MiB)`,
-      };
+    if (size > limit.bytes) return { file, text: '', size, refused: `is ${size} bytes; ${limit.rule}` };
     return { file, text: '', size };
   } catch (error) {
     throw new SourceError(`cannot read ${path.join(root, file)}: ${messageOf(error)}`, { cause: error });
   }
 }
 
-async function read(root: string, entry: DefinitionFile): Promise<DefinitionFile | undefined> {
+export async function read(root: string, entry: DefinitionFile): Promise<DefinitionFile | undefined> {
   const full = path.join(root, entry.file);
   try {
     const bytes = await readFile(full);
@@ -157,7 +171,7 @@ function notUtf8(bytes: Buffer): string {
 }
 
 /** fn over every item, READ_AT_ONCE at a time, results in order. */
-async function inBatches<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function inBatches<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

@@ -5,6 +5,9 @@
  * cross-file rules. Problems in organization.json or the engineer's own team
  * are errors; in other teams' files warnings (someone else's typo must not
  * block everyone). teams.validate treats every file as its own.
+ * With organization.json's iam object, the roles a team uses must be
+ * defined: aws.config checks only the engineer's own team's, and reads no
+ * inline policy file (organization-wide.ts does, for the IAM commands).
  */
 import {
   ACCOUNT_PLACEHOLDER,
@@ -17,6 +20,7 @@ import {
 import { checkText, regionProblem, samlUrlProblem } from './checks.js';
 import { ORGANIZATION_FILE, type DefinitionFile, type Definitions } from '../definitions/definitions.js';
 import { parseGoDuration } from './go-duration.js';
+import { checkIamSettings, checkRolesDefined } from './iam.js';
 import { parseStrictJson } from '../definitions/json.js';
 import type { Problem } from './problems.js';
 import { partitionOf, suggestName } from './regions.js';
@@ -40,25 +44,44 @@ export function validateDefinitions(definitions: Definitions, teamName: string):
   const organization = checkOrganizationFile(definitions.organization, errors);
   let team: Team | undefined;
   for (const [name, file] of definitions.teams) {
-    const checked = checkTeamFile(name, file, organization, name === teamName ? errors : warnings);
-    if (name === teamName) team = checked;
+    const own = name === teamName;
+    // Only the engineer's own roles: someone else's missing role definition is not this run's business.
+    const checked = checkTeamFile(name, file, organization, own ? errors : warnings, { roles: own });
+    if (own) team = checked;
   }
   const ok = errors.length === 0;
   return { organization: ok ? organization : undefined, team: ok ? team : undefined, errors, warnings };
 }
 
-/** Every file of a checkout, each problem an error: what the dotfiles repo's own CI runs. */
+/** Every definition file of a checkout, each problem an error: what the dotfiles repo's own CI runs. */
 export function validateCheckout(definitions: Definitions): Problem[] {
+  return checkEveryFile(definitions).errors;
+}
+
+/**
+ * Every definition file, each problem an error, with the organisation (if
+ * its file is valid) and every team whose file is; no inline policy file is
+ * read (organization-wide.ts adds those).
+ */
+export function checkEveryFile(definitions: Definitions): {
+  organization: Organization | undefined;
+  teams: Map<string, Team>;
+  errors: Problem[];
+} {
   const errors: Problem[] = [];
   const organization = checkOrganizationFile(definitions.organization, errors);
-  for (const [name, file] of definitions.teams) checkTeamFile(name, file, organization, errors);
-  return errors;
+  const teams = new Map<string, Team>();
+  for (const [name, file] of definitions.teams) {
+    const team = checkTeamFile(name, file, organization, errors, { roles: true });
+    if (team) teams.set(name, team);
+  }
+  return { organization, teams, errors };
 }
 
 /** Problems listed for one file: enough to fix it, not a flood (a file of 100,000 unknown keys is 100,000 problems). */
 export const MAX_PROBLEMS_PER_FILE = 50;
 
-function atMost(problems: Problem[], file: string): Problem[] {
+export function atMost(problems: Problem[], file: string): Problem[] {
   if (problems.length <= MAX_PROBLEMS_PER_FILE) return problems;
   return [
     ...problems.slice(0, MAX_PROBLEMS_PER_FILE),
@@ -82,13 +105,14 @@ function checkTeamFile(
   file: DefinitionFile,
   organization: Organization | undefined,
   sink: Problem[],
+  options: { roles: boolean },
 ): Team | undefined {
   if (!TEAM_NAME.test(name)) {
     sink.push({ file: file.file, pointer: '', message: `file name is not a valid team name (${TEAM_NAME.source})` });
     return undefined;
   }
   const problems: Problem[] = [];
-  const team = checkTeam(file, organization, problems);
+  const team = checkTeam(file, organization, problems, options);
   sink.push(...atMost(problems, file.file));
   return team;
 }
@@ -190,6 +214,7 @@ function checkOrganization(file: DefinitionFile | undefined, errors: Problem[]):
       );
     }
   }
+  checkIamSettings(organization, problem);
 
   return errors.length === before ? organization : undefined;
 }
@@ -207,6 +232,7 @@ function checkTeam(
   file: DefinitionFile,
   organization: Organization | undefined,
   problems: Problem[],
+  options: { roles: boolean },
 ): Team | undefined {
   const data = readDocument(file, problems);
   if (data === undefined) return undefined;
@@ -289,5 +315,6 @@ function checkTeam(
   }
   if (expanded > MAX_PROFILES_PER_TEAM)
     problem('/profiles', `expands to more than ${MAX_PROFILES_PER_TEAM} profiles; robo refuses more for one team`);
+  if (options.roles) checkRolesDefined(team, organization, problem);
   return problems.length === before ? team : undefined;
 }

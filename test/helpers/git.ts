@@ -40,8 +40,11 @@ export type FileTree = Record<string, string>;
 /** The example organisation bundled with robo, as a file tree. */
 export function exampleTree(): FileTree {
   const tree: FileTree = { 'organization.json': readFileSync(path.join(projectRoot, 'organization.json'), 'utf8') };
-  for (const name of readdirSync(path.join(projectRoot, 'teams'))) {
-    tree[`teams/${name}`] = readFileSync(path.join(projectRoot, 'teams', name), 'utf8');
+  // The teams, and the inline policy files organization.json's iam roles name.
+  for (const folder of ['teams', 'iam']) {
+    for (const name of readdirSync(path.join(projectRoot, folder))) {
+      tree[`${folder}/${name}`] = readFileSync(path.join(projectRoot, folder, name), 'utf8');
+    }
   }
   return tree;
 }

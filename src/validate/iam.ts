@@ -1,0 +1,141 @@
+/**
+ * The IAM side's rules across files (docs/iam.md), each returning problems
+ * as data: every role a team uses has a definition, managed policies come
+ * from the organisation's partition, and inline policy files are valid IAM
+ * policies. The schema already holds each field's own shape.
+ */
+import { ORGANIZATION_FILE, type DefinitionFile } from '../definitions/definitions.js';
+import type { InlinePolicyFiles } from '../definitions/inline-policies.js';
+import { parseStrictJson } from '../definitions/json.js';
+import {
+  EVERY_ACCOUNT,
+  type InlinePolicies,
+  type Organization,
+  type PolicyDocument,
+  type Team,
+} from '../definitions/model.js';
+import { checkText } from './checks.js';
+import { checkPolicyDocument } from './policy-document.js';
+import { pointerSegment, type Problem } from './problems.js';
+import { partitionOf, suggestName } from './regions.js';
+
+/** IAM's limit on a role's inline policies together, in characters, white space not counted. */
+export const MAX_INLINE_CHARACTERS_PER_ROLE = 10_240;
+
+type Report = (pointer: string, message: string, value?: unknown) => void;
+
+/**
+ * The partition of the hub. Every account a team reaches is in it too (a
+ * profile in another partition is refused), so every role robo knows lives
+ * in this partition, and so must every policy the roles use.
+ */
+export function organizationPartition(organization: Organization): string {
+  const hub = organization.accounts[organization.hub.account];
+  return partitionOf(hub?.region ?? organization.region);
+}
+
+/** organization.json's own iam rules: managed policy ARNs in the organisation's partition. No file is read. */
+export function checkIamSettings(organization: Organization, problem: Report): void {
+  if (!organization.iam) return;
+  const partition = organizationPartition(organization);
+  for (const [role, definition] of Object.entries(organization.iam.roles)) {
+    for (const [index, arn] of (definition.policies ?? []).entries()) {
+      const arnPartition = arn.split(':')[1];
+      if (arnPartition !== partition)
+        problem(
+          `/iam/roles/${pointerSegment(role)}/policies/${index}`,
+          `is in partition ${arnPartition}, but the hub (${organization.hub.account}) and every account its teams reach are in ${partition}: IAM cannot attach a policy from another partition`,
+          arn,
+        );
+    }
+  }
+}
+
+/**
+ * Each role the team uses (its hub_role, each profile's role) that has no
+ * definition in organization.json's iam.roles; only when iam is present.
+ */
+export function checkRolesDefined(team: Team, organization: Organization, problem: Report): void {
+  const roles = organization.iam?.roles;
+  if (!roles) return;
+  const names = Object.keys(roles);
+  const missing = (role: string, where: string) => {
+    const guess = suggestName(role, names);
+    return `names a role with no definition in ${ORGANIZATION_FILE} /iam/roles (${where})${guess ? `; did you mean ${guess}?` : ''}`;
+  };
+  if (!Object.hasOwn(roles, team.hub_role))
+    problem(
+      '/hub_role',
+      missing(team.hub_role, `hub profile "${organization.hub.profile}", account ${organization.hub.account}`),
+      team.hub_role,
+    );
+  for (const [index, profile] of team.profiles.entries()) {
+    if (Object.hasOwn(roles, profile.role)) continue;
+    // An unknown account is its own problem already: a role in no account needs no definition yet.
+    if (profile.account !== EVERY_ACCOUNT && !Object.hasOwn(organization.accounts, profile.account)) continue;
+    const account =
+      profile.account === EVERY_ACCOUNT ? `every account ("${EVERY_ACCOUNT}")` : `account ${profile.account}`;
+    problem(`/profiles/${index}/role`, missing(profile.role, `profile "${profile.name}", ${account}`), profile.role);
+  }
+}
+
+/**
+ * Parse and check every inline policy file, and each role's inline policies
+ * together against IAM's size limit. Problems of a file name the file and a
+ * pointer in it; a file that is not there is named at the role that lists it.
+ */
+export function checkInlinePolicies(
+  organization: Organization,
+  files: InlinePolicyFiles,
+  limitPerFile: (problems: Problem[], file: string) => Problem[],
+): { policies: InlinePolicies; problems: Problem[] } {
+  const partition = organizationPartition(organization);
+  const policies = new Map<string, PolicyDocument>();
+  const problems: Problem[] = [];
+  for (const [path, file] of files) {
+    if (!file) continue; // named at each role that lists it, below
+    const found: Problem[] = [];
+    const document = readPolicy(file, partition, found);
+    problems.push(...limitPerFile(found, path));
+    if (document) policies.set(path, document);
+  }
+  for (const [role, definition] of Object.entries(organization.iam?.roles ?? {})) {
+    const at = `/iam/roles/${pointerSegment(role)}/inline`;
+    let characters = 0;
+    for (const [index, path] of (definition.inline ?? []).entries()) {
+      if (files.has(path) && !files.get(path))
+        problems.push({
+          file: ORGANIZATION_FILE,
+          pointer: `${at}/${index}`,
+          message: 'is not a file in the repo (paths are relative to the repo root)',
+          value: path,
+        });
+      const document = policies.get(path);
+      if (document) characters += JSON.stringify(document).replace(/\s/g, '').length;
+    }
+    if (characters > MAX_INLINE_CHARACTERS_PER_ROLE)
+      problems.push({
+        file: ORGANIZATION_FILE,
+        pointer: at,
+        message: `holds ${characters} characters of policy together (white space not counted); IAM takes at most ${MAX_INLINE_CHARACTERS_PER_ROLE} per role: use a managed policy for the rest`,
+      });
+  }
+  return { policies, problems };
+}
+
+/** Size, strict JSON, text hygiene and the policy grammar, as for the definition files. */
+function readPolicy(file: DefinitionFile, partition: string, problems: Problem[]): PolicyDocument | undefined {
+  if (file.refused) {
+    problems.push({ file: file.file, pointer: '', message: file.refused });
+    return undefined;
+  }
+  const parsed = parseStrictJson(file.text);
+  if (!parsed.ok) {
+    problems.push(...parsed.problems.map((problem) => ({ file: file.file, ...problem })));
+    return undefined;
+  }
+  const text = checkText(parsed.value, file.file);
+  const grammar = checkPolicyDocument(parsed.value, file.file, { partition });
+  problems.push(...text, ...grammar);
+  return text.length === 0 && grammar.length === 0 ? (parsed.value as PolicyDocument) : undefined;
+}

@@ -1,0 +1,61 @@
+/**
+ * Stage 3 for the whole organisation at once: every definition file and
+ * every inline policy file the role definitions name, each problem an
+ * error (as teams.validate treats them). The entry point of the commands
+ * that describe the organisation rather than one engineer: iam.terraform,
+ * teams.access and teams.validate. aws.config uses validateDefinitions,
+ * which reads no inline policy file.
+ */
+import type { DefinitionFile, Definitions } from '../definitions/definitions.js';
+import { loadInlinePolicies, type InlinePolicyFiles } from '../definitions/inline-policies.js';
+import type { InlinePolicies, Organization, Team } from '../definitions/model.js';
+import { checkInlinePolicies } from './iam.js';
+import type { Problem } from './problems.js';
+import { atMost, checkEveryFile } from './validate.js';
+
+export interface OrganizationWide {
+  /** Undefined when there is any error (in any file): nothing should be generated from it. */
+  organization: Organization | undefined;
+  /** Every team whose file validated, by name, sorted by name. */
+  teams: ReadonlyMap<string, Team>;
+  /** Every inline file any role names that is a valid policy, by repo path. */
+  inlinePolicies: InlinePolicies;
+  /** Every problem of every file (inline policy files included). */
+  errors: Problem[];
+  /** The inline policy files as read, by repo path (undefined: not there), for the lines of their problems. */
+  inlineFiles: ReadonlyMap<string, DefinitionFile | undefined>;
+}
+
+/**
+ * Validate every definition file of a checkout, then read and validate the
+ * inline policy files the (valid) organisation names. Throws only what the
+ * reader throws (a source that cannot be read, exit 4; more bytes than robo
+ * reads, exit 3); bad input is returned as errors.
+ */
+export async function validateOrganizationWide(definitions: Definitions): Promise<OrganizationWide> {
+  const checked = checkEveryFile(definitions);
+  const files: InlinePolicyFiles = checked.organization?.iam
+    ? await loadInlinePolicies(definitions.root, checked.organization)
+    : new Map();
+  return validateWithInlineFiles(checked, files);
+}
+
+/** The pure half: checked definition files and the inline policy files read for them. */
+export function validateWithInlineFiles(
+  checked: ReturnType<typeof checkEveryFile>,
+  files: InlinePolicyFiles,
+): OrganizationWide {
+  const { organization } = checked;
+  const inline = organization
+    ? checkInlinePolicies(organization, files, atMost)
+    : { policies: new Map(), problems: [] };
+  const errors = [...checked.errors, ...inline.problems];
+  const teams = new Map([...checked.teams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return {
+    organization: errors.length === 0 ? organization : undefined,
+    teams,
+    inlinePolicies: inline.policies,
+    errors,
+    inlineFiles: files,
+  };
+}
