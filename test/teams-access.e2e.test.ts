@@ -42,10 +42,9 @@ describe('robo teams.access on the bundled example', () => {
     const result = await runRobo(['teams.access'], { env: box.env });
     expectClean(result);
     expect(result.stdout).toBe(accessCsv(reviewOf(exampleTree()).rows));
-    // A line read as the definitions say it: FP&A reaches its hub role only.
+    // A line as organization.json and teams/fpa.json say it: FP&A reaches its hub role only, with its policies.
     expect(result.stdout.split('\n').filter((line) => line.startsWith('fpa,'))).toEqual([
-      'fpa,hub,ops,100000000001,fpa,arn:aws:iam::100000000001:role/fpa,' +
-        reviewOf(exampleTree(), { team: 'fpa' }).rows[0]!.policies.join(';'),
+      'fpa,hub,ops,100000000001,fpa,arn:aws:iam::100000000001:role/fpa,arn:aws:iam::aws:policy/job-function/Billing;inline:iam/fpa-reserved-instances.json',
     ]);
   });
 
@@ -117,8 +116,11 @@ describe('robo teams.access on a git source', () => {
     const box = sandbox();
     const dotfiles = makeDotfilesRepo(path.join(box.root, 'dotfiles'));
     git(dotfiles, 'checkout', '-q', '-b', 'review');
+    const organization = JSON.parse(exampleTree()['organization.json']!) as Organization;
+    organization.iam!.roles.audit = { description: 'hub role of the auditors' };
     const tree = {
       ...exampleTree(),
+      'organization.json': JSON.stringify(organization, null, 2),
       'teams/audit.json': JSON.stringify({
         hub_role: 'audit',
         profiles: [{ name: '{account}-audit', account: '*', role: 'SecurityAudit' }],
@@ -138,6 +140,18 @@ describe('robo teams.access on a git source', () => {
     expectClean(review);
     expect(review.stdout).toBe(accessCsv(reviewOf(tree, { team: 'audit' }).rows));
     expect(review.stdout.split('\n')).toHaveLength(1 + 1 + 10 + 1); // header, hub, one per account, final newline
+  });
+
+  it('an organisation without iam: the same rows, no policies, no complaint', async () => {
+    const box = sandbox();
+    const organization = JSON.parse(exampleTree()['organization.json']!) as Organization;
+    delete organization.iam;
+    const tree = { ...exampleTree(), 'organization.json': JSON.stringify(organization, null, 2) };
+    const dotfiles = makeDotfilesRepo(path.join(box.root, 'dotfiles'), tree);
+    const result = await runRobo(['teams.access', '--repo', fileUrl(dotfiles), '--json'], { env: box.env });
+    expectClean(result);
+    const { rows } = JSON.parse(result.stdout) as { rows: { policies: string[] }[] };
+    expect(rows).toEqual(reviewOf(exampleTree()).rows.map((row) => ({ ...row, policies: [] })));
   });
 });
 
@@ -177,24 +191,31 @@ describe('robo teams.access refuses', () => {
     expect(result.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
   });
 
-  it('broken definitions of a team in the review: exit 3 naming the file; another team alone: reviewed, with a warning', async () => {
+  it('broken definitions anywhere: exit 3 naming the file, with --team another team too', async () => {
     const box = sandbox();
     const dotfiles = makeDotfilesRepo(path.join(box.root, 'dotfiles'), {
       ...exampleTree(),
       'teams/growth.json': '{ "hub_role": "growth", "profiles": [{ "name": "x", "account": "nowhere", "role": "r" }] }',
     });
-    const url = fileUrl(dotfiles);
-    const all = await runRobo(['teams.access', '--repo', url], { env: box.env });
-    expect(all.code).toBe(3);
-    expect(all.stdout).toBe('');
-    expect(all.stderr).toContain('no access review of them');
-    expect(all.stderr).toContain('teams/growth.json: /profiles/0/account: is not an account in organization.json');
+    for (const args of [[], ['--team', 'fpa']]) {
+      const result = await runRobo(['teams.access', '--repo', fileUrl(dotfiles), ...args], { env: box.env });
+      expect(result.code).toBe(3);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('no access review of them');
+      expect(result.stderr).toContain('teams/growth.json: /profiles/0/account: is not an account in organization.json');
+    }
+  });
 
-    const fpa = await runRobo(['teams.access', '--repo', url, '--team', 'fpa'], { env: box.env });
-    expect(fpa.code).toBe(0);
-    expect(fpa.stdout).toBe(accessCsv(reviewOf(exampleTree(), { team: 'fpa' }).rows));
-    expect(fpa.stderr).toContain("left out of the review: 1 problem(s) in other teams' files");
-    expect(fpa.stderr).toContain('teams/growth.json');
+  it('an inline policy file that is not an IAM policy: exit 3 naming it', async () => {
+    const box = sandbox();
+    const dotfiles = makeDotfilesRepo(path.join(box.root, 'dotfiles'), {
+      ...exampleTree(),
+      'iam/fpa-reserved-instances.json': '{ "Statement": "everything" }',
+    });
+    const result = await runRobo(['teams.access', '--repo', fileUrl(dotfiles), '--team', 'fpa'], { env: box.env });
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('iam/fpa-reserved-instances.json');
   });
 });
 

@@ -1,6 +1,5 @@
 /** `robo teams.access`: the access review, who reaches which role in which account, as a grid, CSV, JSON or Markdown. */
 import { UsageError } from '../errors.js';
-import { formatProblem } from '../validate/problems.js';
 import { isTerminal, terminalColumns } from '../system/terminal.js';
 import { offlineWarning } from './format.js';
 import { remoteLineFor } from './remote-line.js';
@@ -47,17 +46,12 @@ export const teamsAccessTask: BuiltinTask<AccessArgs> = {
       import('../access/access-formats.js'),
     ]);
     const line = remoteLineFor(context);
-    const { source, commit, offline, review, warnings } = await teamsAccess({
+    const { source, commit, offline, review } = await teamsAccess({
       ...sourceRequest(args, context, line.listener),
       team: args.team,
       account: args.account,
     }).finally(line.clear);
     if (offline) context.reporter.warnAlways(offlineWarning(source, commit, offline));
-    if (warnings.length > 0)
-      context.reporter.warn(
-        `left out of the review: ${warnings.length} problem(s) in other teams' files`,
-        warnings.map(formatProblem),
-      );
     switch (format) {
       case 'json':
         return context.reporter.json({
