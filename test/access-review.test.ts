@@ -84,6 +84,20 @@ function row(
   };
 }
 
+/** The example organisation bundled with robo, parsed. */
+function exampleDefinitions(): [Organization, Map<string, Team>] {
+  const organization = JSON.parse(readFileSync(path.join(projectRoot, 'organization.json'), 'utf8')) as Organization;
+  const teams = new Map(
+    readdirSync(path.join(projectRoot, 'teams'))
+      .sort()
+      .map((file) => [
+        file.replace(/\.json$/, ''),
+        JSON.parse(readFileSync(path.join(projectRoot, 'teams', file), 'utf8')) as Team,
+      ]),
+  );
+  return [organization, teams];
+}
+
 function thrown(run: () => unknown): unknown {
   try {
     run();
@@ -102,15 +116,7 @@ describe('reviewAccess', () => {
   });
 
   it('has exactly the role ARNs aws.config writes, for every team of the bundled example', () => {
-    const organization = JSON.parse(readFileSync(path.join(projectRoot, 'organization.json'), 'utf8')) as Organization;
-    const teams = new Map(
-      readdirSync(path.join(projectRoot, 'teams'))
-        .sort()
-        .map((file) => [
-          file.replace(/\.json$/, ''),
-          JSON.parse(readFileSync(path.join(projectRoot, 'teams', file), 'utf8')) as Team,
-        ]),
-    );
+    const [organization, teams] = exampleDefinitions();
     const review = reviewAccess(organization, teams);
     for (const [name, team] of teams) {
       const model = resolveAwsConfig(organization, name, team);
@@ -122,6 +128,17 @@ describe('reviewAccess', () => {
       for (const entry of rows)
         expect(entry.roleArn).toBe(`arn:aws:iam::${organization.accounts[entry.account]!.id}:role/${entry.role}`);
     }
+  });
+
+  it("matches the example's review shown in docs/access-review.md", () => {
+    const review = reviewAccess(...exampleDefinitions());
+    const docs = readFileSync(path.join(projectRoot, 'docs', 'access-review.md'), 'utf8');
+    const blocks = [...docs.slice(docs.indexOf('## The example organisation')).matchAll(/```\n([^`]*?)\n```/g)].map(
+      (match) => match[1],
+    );
+    expect(blocks[0]).toBe(accessGrid(review));
+    expect(blocks[1]).toBe(accessGrid(reviewAccess(...exampleDefinitions(), { team: 'platform' }), 100));
+    expect(`${blocks[2]}\n`).toBe(accessCsv(reviewAccess(...exampleDefinitions(), { team: 'fpa' }).rows));
   });
 
   it('leaves policies empty for an organisation without iam, and does not complain', () => {
