@@ -53,14 +53,6 @@ export function accessGrid(review: AccessReview, width?: number): string {
     .join('\n\n');
 }
 
-/**
- * One line per grant, a header line first. Quoting as RFC 4180 (a cell with
- * a comma, a quote or a line break is quoted, quotes doubled); lines end in
- * LF. A cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR
- * first: OWASP's CSV injection list) gets a leading ' so it shows as text;
- * role names may start with =, +, - or @. --format json carries the values
- * untouched.
- */
 /** Columns in order, in as many parts as it takes for each to fit `width` (at least one column a part). */
 function fitted<T extends { account: string; cells: string[] }>(
   columns: T[],
@@ -83,6 +75,14 @@ function fitted<T extends { account: string; cells: string[] }>(
   return parts;
 }
 
+/**
+ * One line per grant, a header line first. Quoting as RFC 4180 (a cell with
+ * a comma, a quote or a line break is quoted, quotes doubled); lines end in
+ * LF. A cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR
+ * first: OWASP's CSV injection list) gets a leading ' so it shows as text;
+ * role names may start with =, +, - or @. --format json carries the values
+ * untouched.
+ */
 export function accessCsv(rows: readonly AccessRow[]): string {
   const line = (cells: readonly string[]) => cells.map(csvCell).join(',');
   return [line(COLUMNS.map(([name]) => name)), ...rows.map((row) => line(COLUMNS.map(([, cell]) => cell(row))))]
