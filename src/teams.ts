@@ -1,7 +1,7 @@
 /**
  * Tasks for the dotfiles repo's maintainers: validate a whole checkout
- * (definitions and robo.yml), as its own CI would, and list the teams of the
- * configured source.
+ * (definitions, the inline policy files their IAM roles name, and robo.yml),
+ * as its own CI would, and list the teams of the configured source.
  */
 import path from 'node:path';
 import { DefinitionsError, SourceError } from './errors.js';
@@ -14,6 +14,7 @@ import { pointerLines } from './definitions/json.js';
 import { describeSpec, type Checkout } from './source/source.js';
 import { useCheckout } from './source/use-checkout.js';
 import { validateCheckout } from './validate/validate.js';
+import { validateOrganizationWide } from './validate/organization-wide.js';
 import { checkRoboFile } from './robofile/check.js';
 import { ROBO_FILE } from './robofile/load.js';
 import { exists } from './system/fs.js';
@@ -33,7 +34,8 @@ export interface CheckoutProblem {
 
 export interface CheckedFile {
   file: string;
-  kind: 'organization' | 'team' | 'robofile';
+  /** policy: an inline policy file a role in organization.json's iam object names. */
+  kind: 'organization' | 'team' | 'policy' | 'robofile';
   /** The team, for a team file. */
   team?: string;
   problems: number;
@@ -51,7 +53,7 @@ export interface CheckoutReport {
   /** Undefined when the folder is not in a git work tree (or git is missing). */
   commit: CheckoutCommit | undefined;
   teams: string[];
-  /** Every file checked, organization.json first, robo.yml last when there is one. */
+  /** Every file checked: organization.json, the team files, the inline policy files, then robo.yml when there is one. */
   files: CheckedFile[];
   /** Every problem in every file; empty when the checkout is valid. */
   problems: CheckoutProblem[];
@@ -59,7 +61,7 @@ export interface CheckoutReport {
 
 /**
  * Validate a whole checkout, as its CI would: organization.json, every team
- * file and robo.yml, every problem an error. Without a path, the checkout is
+ * file, every inline policy file and robo.yml, every problem an error. Without a path, the checkout is
  * the nearest folder from `cwd` up that holds organization.json, so it runs
  * from any subfolder of the dotfiles repo.
  */
@@ -89,16 +91,18 @@ export async function validateTeams(options: {
   // git runs while the files are checked; it never rejects.
   const commit = checkoutCommit(root, options.env);
   const robofile = await checkRoboFile(root);
+  const wide = await validateOrganizationWide(definitions);
+  const policyFiles = [...wide.inlineFiles.values()].filter((file) => file !== undefined);
 
   const texts = new Map<string, string>();
   if (definitions.organization) texts.set(ORGANIZATION_FILE, definitions.organization.text);
-  for (const file of definitions.teams.values()) texts.set(file.file, file.text);
+  for (const file of [...definitions.teams.values(), ...policyFiles]) texts.set(file.file, file.text);
   const finders = new Map<string, ReturnType<typeof pointerLines>>();
   const lineOf = (file: string, pointer: string) => {
     if (!finders.has(file)) finders.set(file, pointerLines(texts.get(file) ?? ''));
     return finders.get(file)!(pointer);
   };
-  const problems: CheckoutProblem[] = validateCheckout(definitions).map((problem) => {
+  const problems: CheckoutProblem[] = wide.errors.map((problem) => {
     const line = lineOf(problem.file, problem.pointer);
     return line === undefined ? problem : { ...problem, line };
   });
@@ -115,6 +119,7 @@ export async function validateTeams(options: {
       team,
       problems: count(file.file),
     })),
+    ...policyFiles.map((file): CheckedFile => ({ file: file.file, kind: 'policy', problems: count(file.file) })),
     ...(robofile ? [{ file: ROBO_FILE, kind: 'robofile' as const, problems: count(ROBO_FILE) }] : []),
   ];
   return { root, commit: await commit, teams: [...definitions.teams.keys()], files, problems };

@@ -25,6 +25,7 @@ const WIRING = [
   'account: NUL in a key', // a control character in a message, shown and not printed
   'teams: a symbolic link to a folder outside the repo', // the folder refused before it is listed: no names leak
   'robo.yml: a symbolic link to a file outside the repo', // a task of a refused robo.yml never runs
+  'inline: a symbolic link to a file outside the repo', // teams.validate: an inline policy file refused unread
   'team name: a path', // a bad team name: exit 2, before the source is read
   'team name: unknown, with did you mean', // a team the source does not have: exit 2
 ];
@@ -49,7 +50,9 @@ async function runCase(testCase: HostileCase, flags: string[] = []) {
   const result =
     testCase.run === 'robo.yml task'
       ? await runRobo([...flags, 'hello'], { env: { ...box.env, ROBO_DOTFILES_REPO: dotfiles } })
-      : await runRobo([...flags, 'aws.config', '--repo', dotfiles], { env: box.env });
+      : testCase.run === 'teams.validate'
+        ? await runRobo([...flags, 'teams.validate', dotfiles], { env: box.env })
+        : await runRobo([...flags, 'aws.config', '--repo', dotfiles], { env: box.env });
   expect(result.code, result.stderr).toBe(testCase.code);
   for (const text of testCase.absent ?? []) expect(result.stdout + result.stderr).not.toContain(text);
   for (const message of testCase.messages) {

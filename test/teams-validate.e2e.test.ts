@@ -153,7 +153,7 @@ describe('teams.validate in a dotfiles checkout', () => {
     const human = await runRobo(['teams.validate'], { env: box.env, cwd: path.join(dir, 'scripts') });
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toBe(
-      `✔ : ${dir} at commit ${head.slice(0, 12)}: organization.json, 6 team file(s) and robo.yml are valid.\n`,
+      `✔ : ${dir} at commit ${head.slice(0, 12)}: organization.json, 6 team file(s), 2 inline policy file(s) and robo.yml are valid.\n`,
     );
     const json = await runRobo(['teams.validate', '--json', dir], { env: box.env });
     expect(json.code).toBe(0);

@@ -265,6 +265,9 @@ describe('validateTeams', () => {
     expect(report.files.map((file) => file.file)).toEqual([
       'organization.json',
       ...report.teams.map((team) => `teams/${team}.json`),
+      // The inline policy files organization.json's IAM roles name.
+      'iam/fpa-reserved-instances.json',
+      'iam/platform-deploy.json',
       'robo.yml',
     ]);
   });
@@ -288,6 +291,30 @@ describe('validateTeams', () => {
       message: `${dir} is not a dotfiles checkout: it has no organization.json and no teams/*.json`,
     });
     expect((error as { details: string[] }).details[0]).toContain('robo teams.validate PATH');
+  });
+
+  it("an inline policy file's problems: its file, its pointer and its line, a row of kind policy", async () => {
+    const box = sandbox();
+    const dir = path.join(box.root, 'plain');
+    const policy = exampleTree()['iam/platform-deploy.json']!.replace(
+      '"Effect": "Allow",\n      "Action": "iam:PassRole"',
+      '"Effect": "allow",\n      "Action": "iam:PassRole"',
+    );
+    writeTree(dir, { ...exampleTree(), 'iam/platform-deploy.json': policy });
+    const report = await validateTeams({ path: dir, cwd: box.root, env: box.env });
+    expect(report.problems).toEqual([
+      {
+        file: 'iam/platform-deploy.json',
+        pointer: '/Statement/1/Effect',
+        line: 12,
+        message: 'must be "Allow" or "Deny" (capitalised as written here)',
+        value: 'allow',
+      },
+    ]);
+    expect(report.files.filter((file) => file.kind === 'policy')).toEqual([
+      { file: 'iam/fpa-reserved-instances.json', kind: 'policy', problems: 0 },
+      { file: 'iam/platform-deploy.json', kind: 'policy', problems: 1 },
+    ]);
   });
 
   it('a valid checkout without robo.yml has no robo.yml row and no problems', async () => {

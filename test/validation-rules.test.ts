@@ -3,7 +3,8 @@
  * run in process against the stage that owns it, on real files in a temp
  * folder: definitions.ts reads them (sizes, links, FIFOs, UTF-8, the folder),
  * validate.ts checks them (strict JSON, text hygiene, the schema, the
- * cross-file rules), repo-path.ts refuses a robo.yml that is no regular file
+ * cross-file rules), organization-wide.ts adds the inline policy files the
+ * IAM roles name (as teams.validate runs it), repo-path.ts refuses a robo.yml that is no regular file
  * (and parse.ts one whose aliases would expand without bound),
  * and aws.config's core checks the team's name. Each row asserts the message
  * that names the file and the field, as problems.ts formats it, and the exit
@@ -21,6 +22,7 @@ import { regularFileInRepo } from '../src/definitions/repo-path.js';
 import { requireValid } from '../src/commands/robofile.js';
 import { loadRoboFile } from '../src/robofile/load.js';
 import { validateDefinitions } from '../src/validate/validate.js';
+import { validateOrganizationWide } from '../src/validate/organization-wide.js';
 import { hostileCases, type HostileCase } from './fixtures/hostile.js';
 import { writeHostileCheckout } from './helpers/hostile-checkout.js';
 import { sandboxes, type Sandbox } from './helpers/sandbox.js';
@@ -56,6 +58,16 @@ async function validateCheckout(dir: string, team: string): Promise<Outcome> {
   };
 }
 
+/** Every file and every inline policy file, every problem an error: what teams.validate reports. */
+async function validateWhole(dir: string): Promise<Outcome> {
+  const { errors } = await validateOrganizationWide(await loadDefinitions(dir));
+  return {
+    code: errors.length > 0 ? ExitCode.invalidDefinitions : ExitCode.ok,
+    lines: errors.map(formatProblem).map(visible),
+    warnings: [],
+  };
+}
+
 /** The stage that owns the case's rule. */
 function check(testCase: HostileCase, box: Sandbox, dir: string): Promise<Outcome> {
   if (testCase.run === 'robo.yml task')
@@ -71,6 +83,7 @@ function check(testCase: HostileCase, box: Sandbox, dir: string): Promise<Outcom
       await syncAwsConfig({ team: testCase.team, teamOrigin: '$SEGMENT_TEAM', repo: dir, env: box.env, cwd: box.home });
       return { code: ExitCode.ok, lines: [], warnings: [] };
     });
+  if (testCase.run === 'teams.validate') return outcomeOf(() => validateWhole(dir));
   return outcomeOf(() => validateCheckout(dir, 'platform'));
 }
 
@@ -83,11 +96,11 @@ describe('every validation rule, in process', () => {
 
   it('each refusal of a definition file names the file and the field first (file: /pointer: ...)', () => {
     for (const testCase of hostileCases) {
-      if (testCase.team !== undefined || testCase.run !== undefined || testCase.code === 0) continue;
+      if (testCase.team !== undefined || testCase.run === 'robo.yml task' || testCase.code === 0) continue;
       const first = testCase.messages[0];
       // The exceptions are refusals of the folder as a whole (a linked teams/, too many bytes or files), which name it.
       if (first instanceof RegExp) expect(first.source, testCase.rule).toMatch(/teams|organization/);
-      else expect(first, testCase.rule).toMatch(/^(organization\.json|teams\/[^:]+\.json): \/[^:]*: \S/);
+      else expect(first, testCase.rule).toMatch(/^(organization\.json|(teams|iam)\/[^:]+\.json): \/.*?: \S/);
     }
   });
 

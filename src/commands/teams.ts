@@ -14,7 +14,7 @@ export const teamsValidateTask: BuiltinTask<ValidateArgs> = {
   aliases: [],
   summary: 'Check every definition file and robo.yml of a dotfiles checkout and list all problems (for its CI)',
   usage:
-    'robo teams.validate [PATH]\n\nValidates organization.json, every teams/*.json and robo.yml (when there is one) of a dotfiles checkout: PATH, or without it the checkout the current folder is in (the nearest folder up that holds organization.json). Exits 0 when all are valid and 3 when any is not, listing every problem; with --json, one JSON document either way.',
+    'robo teams.validate [PATH]\n\nValidates organization.json, every teams/*.json, the inline policy files its IAM roles name and robo.yml (when there is one) of a dotfiles checkout: PATH, or without it the checkout the current folder is in (the nearest folder up that holds organization.json). Exits 0 when all are valid and 3 when any is not, listing every problem; with --json, one JSON document either way.',
   positionals: [
     { name: 'path', value: 'directory', describe: 'A dotfiles checkout (default: the one the current folder is in)' },
   ],
@@ -60,10 +60,14 @@ export const teamsValidateTask: BuiltinTask<ValidateArgs> = {
       const files = new Set(report.problems.map((problem) => problem.file));
       throw new DefinitionsError(`${where}: ${report.problems.length} problem(s) in ${files.size} file(s)`, lines);
     }
-    const robofile = report.files.some((file) => file.kind === 'robofile');
-    context.reporter.success(
-      `${where}: organization.json${robofile ? ',' : ' and'} ${report.teams.length} team file(s)${robofile ? ' and robo.yml' : ''} are valid.`,
-    );
+    const policies = report.files.filter((file) => file.kind === 'policy').length;
+    const checked = [
+      'organization.json',
+      `${report.teams.length} team file(s)`,
+      ...(policies > 0 ? [`${policies} inline policy file(s)`] : []),
+      ...(report.files.some((file) => file.kind === 'robofile') ? ['robo.yml'] : []),
+    ];
+    context.reporter.success(`${where}: ${checked.slice(0, -1).join(', ')} and ${checked.at(-1)} are valid.`);
   },
 };
 

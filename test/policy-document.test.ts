@@ -1,0 +1,107 @@
+/**
+ * The IAM policy grammar of inline policy files (src/validate/policy-document.ts),
+ * as a table, checked against a real reader: every document robo accepts,
+ * moto's IAM policy validator (the Python AWS mock installed on this machine
+ * and CI) accepts too, so the Terraform robo generates from it is not
+ * refused for its grammar. The refusals, with their messages, are rows of the
+ * hostile corpus (fixtures/hostile.ts).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkPolicyDocument } from '../src/validate/policy-document.js';
+import { formatProblem } from '../src/validate/problems.js';
+
+const statement = { Effect: 'Allow', Action: 'ec2:DescribeReservedInstances*', Resource: '*' };
+const policy = (...statements: object[]) => ({ Version: '2012-10-17', Statement: statements });
+
+const ACCEPTED: Array<[string, unknown]> = [
+  ['one statement object, not an array', { Version: '2012-10-17', Statement: statement }],
+  ['an Id', { ...policy(statement), Id: 'fpa-reserved' }],
+  [
+    'NotAction and NotResource',
+    policy({ Effect: 'Deny', NotAction: ['iam:*', 'sts:*'], NotResource: 'arn:aws:iam::*:role/x' }),
+  ],
+  ['every action', policy({ ...statement, Action: '*' })],
+  ['a service prefix with a dash and a ? wildcard', policy({ ...statement, Action: 'execute-api:Invok?' })],
+  ['a policy variable in a resource', policy({ ...statement, Resource: 'arn:aws:s3:::home/${aws:username}/*' })],
+  [
+    'an S3 ARN with empty region and account',
+    policy({ ...statement, Resource: ['arn:aws:s3:::bucket', 'arn:aws:s3:::bucket/*'] }),
+  ],
+  ['an empty Sid', policy({ ...statement, Sid: '' })],
+  ['two statements with different Sids', policy({ ...statement, Sid: 'A' }, { ...statement, Sid: 'B' })],
+  [
+    'conditions: qualified operators, lists and booleans',
+    policy({
+      ...statement,
+      Condition: {
+        'ForAllValues:StringEquals': { 'aws:TagKeys': ['team', 'owner'] },
+        ArnLikeIfExists: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deploy/*' },
+        Bool: { 'aws:SecureTransport': true },
+        NumericLessThan: { 'aws:MultiFactorAuthAge': '3600' },
+        Null: { 'aws:TokenIssueTime': 'false' },
+        IpAddress: { 'aws:SourceIp': ['10.0.0.0/8'] },
+      },
+    }),
+  ],
+];
+
+/** The bundled example's inline policy files, which must be accepted too. */
+const exampleDir = path.join(import.meta.dirname, '..', 'iam');
+const EXAMPLES: Array<[string, unknown]> = readdirSync(exampleDir).map((name) => [
+  `iam/${name}`,
+  JSON.parse(readFileSync(path.join(exampleDir, name), 'utf8')),
+]);
+
+/** moto's verdict on each document: "ok", or its error message. One python process for all. */
+function motoVerdicts(documents: unknown[]): string[] {
+  const script = `
+import sys, json
+from moto.iam.policy_validation import IAMPolicyDocumentValidator
+out = []
+for document in json.load(sys.stdin):
+    try:
+        IAMPolicyDocumentValidator(json.dumps(document)).validate()
+        out.append("ok")
+    except Exception as error:
+        out.append(str(error))
+print(json.dumps(out))
+`;
+  const output = execFileSync('python3', ['-c', script], { input: JSON.stringify(documents), encoding: 'utf8' });
+  return JSON.parse(output) as string[];
+}
+
+describe('the IAM policy grammar of inline policy files', () => {
+  it.each([...ACCEPTED, ...EXAMPLES])('accepts %s', (_name, document) => {
+    expect(checkPolicyDocument(document, 'p.json', { partition: 'aws' }).map(formatProblem)).toEqual([]);
+  });
+
+  it('moto accepts every document robo accepts', () => {
+    const documents = [...ACCEPTED, ...EXAMPLES].map(([, document]) => document);
+    expect(motoVerdicts(documents)).toEqual(documents.map(() => 'ok'));
+  });
+
+  it('checks resource ARNs against the partition of the roles: aws-us-gov in a us-gov organisation', () => {
+    const gov = policy({ ...statement, Resource: 'arn:aws-us-gov:s3:::bucket' });
+    expect(checkPolicyDocument(gov, 'p.json', { partition: 'aws-us-gov' })).toEqual([]);
+    expect(checkPolicyDocument(gov, 'p.json', { partition: 'aws' }).map(formatProblem)).toEqual([
+      'p.json: /Statement/0/Resource: is in partition aws-us-gov, but the roles that use this policy are in aws: it would grant nothing (got "arn:aws-us-gov:s3:::bucket")',
+    ]);
+    // A wildcard partition matches any.
+    expect(
+      checkPolicyDocument(policy({ ...statement, Resource: 'arn:*:s3:::b' }), 'p.json', { partition: 'aws' }),
+    ).toEqual([]);
+  });
+
+  it('lists every problem of a document, each at its pointer', () => {
+    const document = { Version: '2012-10-17', Statement: [{ Effect: 'Permit', Action: 'Describe', Principal: '*' }] };
+    expect(checkPolicyDocument(document, 'p.json', { partition: 'aws' }).map((problem) => problem.pointer)).toEqual([
+      '/Statement/0/Principal',
+      '/Statement/0/Effect',
+      '/Statement/0/Action',
+      '/Statement/0/Resource',
+    ]);
+  });
+});
