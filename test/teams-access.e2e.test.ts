@@ -12,6 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { accessCsv, accessGrid, accessMarkdown } from '../src/access/access-formats.js';
 import { reviewAccess, type AccessFilter } from '../src/access/access-review.js';
 import type { Organization, Team } from '../src/definitions/model.js';
+import { hostileCases } from './fixtures/hostile.js';
+import { treeState } from './helpers/files.js';
+import { writeHostileCheckout } from './helpers/hostile-checkout.js';
 import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo, type FileTree } from './helpers/git.js';
 import { roboBin, runRobo, type RunResult } from './helpers/robo.js';
 import { hasCommand } from './helpers/schedulers.js';
@@ -216,6 +219,28 @@ describe('robo teams.access refuses', () => {
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('iam/fpa-reserved-instances.json');
+  });
+});
+
+describe('robo teams.access on the hostile corpus', () => {
+  // The cases that validate the whole organisation (inline policy files included), as teams.access does.
+  const cases = hostileCases.filter((testCase) => testCase.run === 'teams.validate');
+
+  it.each(cases)('$rule', async (testCase) => {
+    const box = sandbox();
+    const dotfiles = writeHostileCheckout(box.root, testCase);
+    const before = treeState(box.home);
+    const result = await runRobo(['teams.access', '--repo', dotfiles], { env: box.env });
+    expect(result.code, result.stderr).toBe(testCase.code);
+    for (const message of testCase.messages) {
+      if (typeof message === 'string') expect(result.stderr).toContain(message);
+      else expect(result.stderr).toMatch(message);
+    }
+    for (const text of testCase.absent ?? []) expect(result.stdout + result.stderr).not.toContain(text);
+    if (testCase.code !== 0) expect(result.stdout).toBe('');
+    expect(result.stdout + result.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(treeState(box.home)).toEqual(before);
   });
 });
 
