@@ -11,6 +11,7 @@ import { reviewAccess, type AccessRow } from '../src/access/access-review.js';
 import type { Organization, Team } from '../src/definitions/model.js';
 import { ExitCode, UsageError } from '../src/errors.js';
 import { resolveAwsConfig } from '../src/render/resolve.js';
+import { terminalColumns } from '../src/system/terminal.js';
 import { projectRoot } from './helpers/robo.js';
 
 const ORGANIZATION: Organization = {
@@ -332,5 +333,21 @@ describe('formats', () => {
     expect(accessGrid(review, 200)).toBe(accessGrid(review));
     // Narrower than one column: still one column a grid, nothing lost.
     expect(accessGrid(review, 5).split('\n\n')).toHaveLength(3);
+  });
+});
+
+describe('terminalColumns', () => {
+  // The tests' stdout is no terminal (test/helpers/robo.ts checks), so only $COLUMNS can give a width.
+  it.each([
+    ['80', 80],
+    ['1', 1],
+    ['0', undefined],
+    ['-5', undefined],
+    ['12.5', undefined],
+    ['wide', undefined],
+    ['', undefined],
+    [undefined, undefined],
+  ])('COLUMNS=%j: %j', (columns, width) => {
+    expect(terminalColumns(columns === undefined ? {} : { COLUMNS: columns })).toBe(width);
   });
 });
