@@ -229,7 +229,7 @@ describe('tasks for the dotfiles repo', () => {
     sandboxes.push(box);
     const green = await runRobo(['teams.validate', projectRoot], { env: box.env });
     expect(green.code).toBe(0);
-    expect(green.stdout).toContain('organization.json, 6 team file(s) and robo.yml are valid');
+    expect(green.stdout).toContain('organization.json, 6 team file(s), 2 inline policy file(s) and robo.yml are valid');
     const broken = path.join(box.root, 'broken');
     writeTree(broken, {
       ...exampleTree(),

@@ -80,6 +80,54 @@ export function checkRolesDefined(team: Team, organization: Organization, proble
 }
 
 /**
+ * A customer managed policy (arn:...:iam::<account id>:policy/...) can be
+ * attached only to roles of its own account: each one must belong to every
+ * account where some team uses the role (the hub for a hub_role, each
+ * account a profile reaches). Needs every team, so teams.validate and the
+ * IAM commands check it, not aws.config.
+ */
+export function checkPolicyAccounts(
+  organization: Organization,
+  teams: ReadonlyMap<string, Team>,
+  teamFile: (team: string) => string,
+): Problem[] {
+  const roles = organization.iam?.roles ?? {};
+  // Role → the first use of it in each account id, for the message.
+  const uses = new Map<string, Map<string, string>>();
+  const use = (role: string, account: string, where: string) => {
+    if (!Object.hasOwn(roles, role)) return;
+    const id = organization.accounts[account]?.id;
+    if (id === undefined) return;
+    const byId = uses.get(role) ?? new Map<string, string>();
+    if (!byId.has(id)) byId.set(id, `${where}, account ${account}`);
+    uses.set(role, byId);
+  };
+  for (const [name, team] of teams) {
+    use(team.hub_role, organization.hub.account, `${teamFile(name)} /hub_role`);
+    for (const [index, profile] of team.profiles.entries()) {
+      const accounts = profile.account === EVERY_ACCOUNT ? Object.keys(organization.accounts) : [profile.account];
+      for (const account of accounts) use(profile.role, account, `${teamFile(name)} /profiles/${index}`);
+    }
+  }
+  const problems: Problem[] = [];
+  for (const [role, definition] of Object.entries(roles)) {
+    for (const [index, arn] of (definition.policies ?? []).entries()) {
+      const owner = arn.split(':')[4];
+      if (owner === 'aws') continue;
+      const elsewhere = [...(uses.get(role) ?? [])].find(([id]) => id !== owner);
+      if (elsewhere)
+        problems.push({
+          file: ORGANIZATION_FILE,
+          pointer: `/iam/roles/${pointerSegment(role)}/policies/${index}`,
+          message: `is a policy of account ${owner}, but ${elsewhere[1]} (${elsewhere[0]}) uses the role: IAM attaches only AWS managed policies and those of the role's own account`,
+          value: arn,
+        });
+    }
+  }
+  return problems;
+}
+
+/**
  * Parse and check every inline policy file, and each role's inline policies
  * together against IAM's size limit. Problems of a file name the file and a
  * pointer in it; a file that is not there is named at the role that lists it.

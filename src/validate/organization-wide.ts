@@ -6,10 +6,10 @@
  * teams.access and teams.validate. aws.config uses validateDefinitions,
  * which reads no inline policy file.
  */
-import type { DefinitionFile, Definitions } from '../definitions/definitions.js';
+import { TEAMS_DIR, type DefinitionFile, type Definitions } from '../definitions/definitions.js';
 import { loadInlinePolicies, type InlinePolicyFiles } from '../definitions/inline-policies.js';
 import type { InlinePolicies, Organization, Team } from '../definitions/model.js';
-import { checkInlinePolicies } from './iam.js';
+import { checkInlinePolicies, checkPolicyAccounts } from './iam.js';
 import type { Problem } from './problems.js';
 import { atMost, checkEveryFile } from './validate.js';
 
@@ -49,7 +49,11 @@ export function validateWithInlineFiles(
   const inline = organization
     ? checkInlinePolicies(organization, files, atMost)
     : { policies: new Map(), problems: [] };
-  const errors = [...checked.errors, ...inline.problems];
+  // Over the teams that validated: each conflict found among them is real.
+  const accounts = organization
+    ? checkPolicyAccounts(organization, checked.teams, (team) => `${TEAMS_DIR}/${team}.json`)
+    : [];
+  const errors = [...checked.errors, ...accounts, ...inline.problems];
   const teams = new Map([...checked.teams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return {
     organization: errors.length === 0 ? organization : undefined,
