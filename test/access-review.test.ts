@@ -131,12 +131,12 @@ describe('reviewAccess', () => {
     }
   });
 
-  it("matches the example's review shown in docs/access-review.md", () => {
+  it("matches the example's review shown in docs/iam.md", () => {
     const review = reviewAccess(...exampleDefinitions());
-    const docs = readFileSync(path.join(projectRoot, 'docs', 'access-review.md'), 'utf8');
-    const blocks = [...docs.slice(docs.indexOf('## The example organisation')).matchAll(/```\n([^`]*?)\n```/g)].map(
-      (match) => match[1],
-    );
+    const docs = readFileSync(path.join(projectRoot, 'docs', 'iam.md'), 'utf8');
+    const blocks = [
+      ...docs.slice(docs.indexOf('### The access review of the bundled example')).matchAll(/```\n([^`]*?)\n```/g),
+    ].map((match) => match[1]);
     expect(blocks[0]).toBe(accessGrid(review));
     expect(blocks[1]).toBe(accessGrid(reviewAccess(...exampleDefinitions(), { team: 'platform' }), 100));
     expect(`${blocks[2]}\n`).toBe(accessCsv(reviewAccess(...exampleDefinitions(), { team: 'fpa' }).rows));
