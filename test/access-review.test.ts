@@ -5,11 +5,13 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { accessCsv, accessGrid, accessMarkdown, csvCell, markdownCell } from '../src/access/access-formats.js';
 import { reviewAccess, type AccessRow } from '../src/access/access-review.js';
 import type { Organization, Team } from '../src/definitions/model.js';
 import { ExitCode, UsageError } from '../src/errors.js';
+import { renderAwsConfig } from '../src/render/render.js';
 import { resolveAwsConfig } from '../src/render/resolve.js';
 import { terminalColumns } from '../src/system/terminal.js';
 import { projectRoot } from './helpers/robo.js';
@@ -202,6 +204,100 @@ describe('reviewAccess', () => {
       }),
     ) as UsageError;
     expect(error.details).toEqual([`known: ${Object.keys(accounts).slice(0, 20).join(', ')} and 5 more`]);
+  });
+});
+
+describe('reviewAccess over generated organisations', () => {
+  const REGIONS = ['us-west-2', 'eu-west-1', 'cn-north-1', 'us-gov-west-1'];
+  const roleName = fc.stringMatching(/^([A-Za-z0-9+=,.@_-]{1,6}\/)?[A-Za-z0-9+=,.@_-]{1,12}$/);
+  const policy = fc.stringMatching(/^arn:aws:iam::aws:policy\/[A-Za-z]{1,10}$/);
+  const sample = fc
+    .record({
+      regions: fc.array(fc.option(fc.constantFrom(...REGIONS), { nil: undefined }), { minLength: 1, maxLength: 6 }),
+      ids: fc.uniqueArray(fc.stringMatching(/^[0-9]{12}$/), { minLength: 6, maxLength: 6 }),
+      teams: fc.array(
+        fc.record({
+          hubRole: roleName,
+          profiles: fc.array(fc.record({ every: fc.boolean(), pick: fc.nat(), role: roleName }), { maxLength: 5 }),
+        }),
+        { minLength: 1, maxLength: 4 },
+      ),
+      defined: fc.array(fc.tuple(roleName, fc.array(policy, { maxLength: 2 }), fc.boolean()), { maxLength: 6 }),
+      withIam: fc.boolean(),
+    })
+    .map(({ regions, ids, teams, defined, withIam }) => {
+      const names = regions.map((_, index) => `acct${index}`);
+      const organization: Organization = {
+        okta: { aws_saml_url: 'home/amazon_aws/x/1' },
+        hub: { account: names[0]!, profile: 'hub' },
+        region: 'us-east-1',
+        accounts: Object.fromEntries(
+          regions.map((region, index) => [names[index], { id: ids[index]!, ...(region ? { region } : {}) }]),
+        ),
+      };
+      const roles = [...teams.flatMap((team) => [team.hubRole, ...team.profiles.map((entry) => entry.role)])];
+      if (withIam)
+        organization.iam = {
+          saml_provider: 'okta',
+          // Some of the roles the teams use, and some no team uses.
+          roles: Object.fromEntries(
+            defined.map(([role, policies, inline], index) => [
+              index % 2 === 0 && roles.length > 0 ? roles[index % roles.length]! : role,
+              { policies, ...(inline ? { inline: [`iam/${index}.json`] } : {}) },
+            ]),
+          ),
+        };
+      const teamMap = new Map<string, Team>(
+        teams.map((team, index) => [
+          `team${index}`,
+          {
+            hub_role: team.hubRole,
+            // Profile names unique by construction: what validation would insist on.
+            profiles: team.profiles.map((entry, at) => ({
+              name: entry.every ? `p${at}-{account}` : `p${at}`,
+              account: entry.every ? '*' : names[entry.pick % names.length]!,
+              role: entry.role,
+            })),
+          },
+        ]),
+      );
+      return { organization, teams: teamMap };
+    });
+
+  /** Each profile section of a rendered config, and its role_arn, in the order written. */
+  const rendered = (text: string) =>
+    [...text.matchAll(/^\[profile ([^\]]+)\]\nrole_arn = (.*)$/gm)].map((match) => [match[1], match[2]]);
+
+  it('lists every profile of the config aws.config renders for each team, with its role_arn, and the role definition', () => {
+    fc.assert(
+      fc.property(sample, ({ organization, teams }) => {
+        const review = reviewAccess(organization, teams);
+        for (const [name, team] of teams) {
+          const rows = review.rows.filter((entry) => entry.team === name);
+          const text = renderAwsConfig(resolveAwsConfig(organization, name, team));
+          expect(rows.map((entry) => [entry.profile, entry.roleArn])).toEqual(rendered(text));
+          for (const entry of rows) {
+            expect(entry.accountId).toBe(organization.accounts[entry.account]!.id);
+            expect(entry.roleArn).toMatch(new RegExp(`^arn:[a-z-]+:iam::${entry.accountId}:role/`));
+            expect(entry.roleArn.endsWith(`:role/${entry.role}`)).toBe(true);
+            const roles = organization.iam?.roles ?? {};
+            const definition = Object.hasOwn(roles, entry.role) ? roles[entry.role] : undefined;
+            expect(entry.policies).toEqual(
+              definition
+                ? [...(definition.policies ?? []), ...(definition.inline ?? []).map((file) => `inline:${file}`)]
+                : [],
+            );
+          }
+        }
+        // Filtering by an account, by name or by id, keeps exactly its rows.
+        for (const [account, { id }] of Object.entries(organization.accounts)) {
+          const expected = review.rows.filter((entry) => entry.account === account);
+          expect(reviewAccess(organization, teams, { account }).rows).toEqual(expected);
+          expect(reviewAccess(organization, teams, { account: id }).rows).toEqual(expected);
+        }
+      }),
+      { numRuns: 100, seed: 1414 },
+    );
   });
 });
 
