@@ -39,6 +39,17 @@ describe('validateOrganizationWide', () => {
     expect(result.inlinePolicies.get('iam/fpa-reserved-instances.json')?.Version).toBe('2012-10-17');
   });
 
+  it('gives every inline policy its statements as an array, also when the file has a single statement object', async () => {
+    const file = 'iam/platform-deploy.json';
+    const single = {
+      Version: '2012-10-17',
+      Statement: { Effect: 'Allow', Action: 'ecs:UpdateService', Resource: '*' },
+    };
+    const result = await validateOrganizationWide(await loadDefinitions(checkout({ [file]: JSON.stringify(single) })));
+    expect(result.errors).toEqual([]);
+    expect(result.inlinePolicies.get(file)).toEqual({ ...single, Statement: [single.Statement] });
+  });
+
   it('with errors: no organisation, every problem of every file, the valid teams and policies still listed', async () => {
     const org = organization();
     delete org.iam.roles['growth-admin'];

@@ -37,7 +37,12 @@ export interface RoleDefinition {
   max_session_duration?: number;
 }
 
-/** An IAM policy document read from a file that a role's inline list names (validated in stage 3). */
+/**
+ * An IAM policy document read from a file that a role's inline list names
+ * (validated in stage 3, validate/policy-document.ts). Statement is always an
+ * array: a file's single statement object comes back as an array of one,
+ * which IAM reads the same.
+ */
 export interface PolicyDocument {
   Version: string;
   Statement: unknown[];

@@ -185,5 +185,10 @@ function readPolicy(file: DefinitionFile, partition: string, problems: Problem[]
   const text = checkText(parsed.value, file.file);
   const grammar = checkPolicyDocument(parsed.value, file.file, { partition });
   problems.push(...text, ...grammar);
-  return text.length === 0 && grammar.length === 0 ? (parsed.value as PolicyDocument) : undefined;
+  if (text.length > 0 || grammar.length > 0) return undefined;
+  const document = parsed.value as Omit<PolicyDocument, 'Statement'> & { Statement: unknown };
+  // One shape for every reader downstream: IAM reads one statement and an array of one alike.
+  return Array.isArray(document.Statement)
+    ? (document as PolicyDocument)
+    : { ...document, Statement: [document.Statement] };
 }
