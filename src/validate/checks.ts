@@ -11,18 +11,18 @@ import { isKnownRegion, suggestRegion } from './regions.js';
  * or section, in ~/.aws/config), no leading or trailing whitespace (both
  * readers trim it, so what robo checked would differ from what they read).
  */
-export function checkText(data: unknown, file: string): Problem[] {
+export function checkText(data: unknown, file: string, why: TextReasons = AWS_CONFIG_TEXT): Problem[] {
   const problems: Problem[] = [];
   const visit = (node: unknown, pointer: string) => {
     if (typeof node === 'string') {
-      const problem = textProblem(node);
+      const problem = textProblem(node, why);
       if (problem) problems.push({ file, pointer, message: problem, value: node });
     } else if (Array.isArray(node)) {
       node.forEach((item, index) => visit(item, `${pointer}/${index}`));
     } else if (node !== null && typeof node === 'object') {
       for (const [key, value] of Object.entries(node)) {
         const at = `${pointer}/${pointerSegment(key)}`;
-        const problem = textProblem(key);
+        const problem = textProblem(key, why);
         if (problem) problems.push({ file, pointer: at, message: `the key ${problem}`, value: key });
         visit(value, at);
       }
@@ -39,17 +39,34 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
 // A UTF-16 surrogate without its pair: not a character, and its UTF-8 (EF BF BD) is not the text checked.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-function textProblem(text: string): string | undefined {
+/** Why a control character or surrounding whitespace is refused, for the readers of a kind of file. */
+export interface TextReasons {
+  control: string;
+  whitespace: string;
+}
+
+/** Definition files: their strings end up in ~/.aws/config. */
+const AWS_CONFIG_TEXT: TextReasons = {
+  control: 'a newline or NUL would break ~/.aws/config',
+  whitespace: 'which the AWS CLI and aws-okta would silently drop',
+};
+
+/** Inline policy files: their strings go to IAM as written. */
+export const POLICY_TEXT: TextReasons = {
+  control: 'a policy holds printable text only',
+  whitespace: 'which IAM would keep: "ec2:Describe* " matches no action',
+};
+
+function textProblem(text: string, why: TextReasons): string | undefined {
   const lone = LONE_SURROGATE.exec(text);
   if (lone)
     return `contains an unpaired surrogate \\u${lone[0].charCodeAt(0).toString(16).toUpperCase()} at position ${lone.index + 1}: not a character, so it cannot be written as UTF-8`;
   const control = CONTROL.exec(text);
   if (control) {
     const code = control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-    return `contains the control character U+${code} at position ${control.index + 1}: a newline or NUL would break ~/.aws/config`;
+    return `contains the control character U+${code} at position ${control.index + 1}: ${why.control}`;
   }
-  if (text !== text.trim())
-    return 'has leading or trailing whitespace, which the AWS CLI and aws-okta would silently drop';
+  if (text !== text.trim()) return `has leading or trailing whitespace, ${why.whitespace}`;
   return undefined;
 }
 

@@ -14,7 +14,7 @@ import {
   type PolicyDocument,
   type Team,
 } from '../definitions/model.js';
-import { checkText } from './checks.js';
+import { POLICY_TEXT, checkText } from './checks.js';
 import { checkPolicyDocument } from './policy-document.js';
 import { pointerSegment, type Problem } from './problems.js';
 import { partitionOf, suggestName } from './regions.js';
@@ -34,10 +34,36 @@ export function organizationPartition(organization: Organization): string {
   return partitionOf(hub?.region ?? organization.region);
 }
 
-/** organization.json's own iam rules: managed policy ARNs in the organisation's partition. No file is read. */
+/**
+ * organization.json's own iam rules: two definitions are two IAM roles, and
+ * managed policy ARNs are in the organisation's partition. No file is read.
+ */
 export function checkIamSettings(organization: Organization, problem: Report): void {
   if (!organization.iam) return;
   const partition = organizationPartition(organization);
+  // IAM role names are unique in an account without their path and regardless of case:
+  // deploy/ci and ci, or Admin and admin, are one role to IAM, and the second could not be created.
+  const names = new Map<string, string>();
+  for (const role of Object.keys(organization.iam.roles)) {
+    const name = iamName(role);
+    const first = names.get(name);
+    if (first === undefined) names.set(name, role);
+    else
+      problem(
+        `/iam/roles/${pointerSegment(role)}`,
+        `is the same IAM role as /iam/roles/${pointerSegment(first)}: IAM compares role names without their path and regardless of case, so one account cannot hold both`,
+      );
+  }
+  // The role Terraform signs in with must stay outside what it generates: a trust policy robo
+  // wrote for it would name only teams' hub roles, and lock Terraform out of the account.
+  const terraform = organization.iam.terraform_role;
+  const generated = terraform === undefined ? undefined : names.get(iamName(terraform));
+  if (terraform !== undefined && generated !== undefined)
+    problem(
+      '/iam/terraform_role',
+      `is the same IAM role as /iam/roles/${pointerSegment(generated)}: the role Terraform assumes must not be one it generates (its new trust policy would lock Terraform out)`,
+      terraform,
+    );
   for (const [role, definition] of Object.entries(organization.iam.roles)) {
     for (const [index, arn] of (definition.policies ?? []).entries()) {
       const arnPartition = arn.split(':')[1];
@@ -49,6 +75,11 @@ export function checkIamSettings(organization: Organization, problem: Report): v
         );
     }
   }
+}
+
+/** What IAM compares role names by: the name without its path, case folded. */
+function iamName(role: string): string {
+  return role.slice(role.lastIndexOf('/') + 1).toLowerCase();
 }
 
 /**
@@ -92,10 +123,14 @@ export function checkPolicyAccounts(
   teamFile: (team: string) => string,
 ): Problem[] {
   const roles = organization.iam?.roles ?? {};
+  // Only roles with a customer managed policy: usually none, and then no team is walked.
+  const owned = new Set(
+    Object.keys(roles).filter((role) => roles[role]!.policies?.some((arn) => arn.split(':')[4] !== 'aws')),
+  );
+  if (owned.size === 0) return [];
   // Role → the first use of it in each account id, for the message.
   const uses = new Map<string, Map<string, string>>();
   const use = (role: string, account: string, where: string) => {
-    if (!Object.hasOwn(roles, role)) return;
     const id = organization.accounts[account]?.id;
     if (id === undefined) return;
     const byId = uses.get(role) ?? new Map<string, string>();
@@ -103,15 +138,16 @@ export function checkPolicyAccounts(
     uses.set(role, byId);
   };
   for (const [name, team] of teams) {
-    use(team.hub_role, organization.hub.account, `${teamFile(name)} /hub_role`);
+    if (owned.has(team.hub_role)) use(team.hub_role, organization.hub.account, `${teamFile(name)} /hub_role`);
     for (const [index, profile] of team.profiles.entries()) {
+      if (!owned.has(profile.role)) continue;
       const accounts = profile.account === EVERY_ACCOUNT ? Object.keys(organization.accounts) : [profile.account];
       for (const account of accounts) use(profile.role, account, `${teamFile(name)} /profiles/${index}`);
     }
   }
   const problems: Problem[] = [];
-  for (const [role, definition] of Object.entries(roles)) {
-    for (const [index, arn] of (definition.policies ?? []).entries()) {
+  for (const role of owned) {
+    for (const [index, arn] of (roles[role]!.policies ?? []).entries()) {
       const owner = arn.split(':')[4];
       if (owner === 'aws') continue;
       const elsewhere = [...(uses.get(role) ?? [])].find(([id]) => id !== owner);
@@ -182,7 +218,7 @@ function readPolicy(file: DefinitionFile, partition: string, problems: Problem[]
     problems.push(...parsed.problems.map((problem) => ({ file: file.file, ...problem })));
     return undefined;
   }
-  const text = checkText(parsed.value, file.file);
+  const text = checkText(parsed.value, file.file, POLICY_TEXT);
   const grammar = checkPolicyDocument(parsed.value, file.file, { partition });
   problems.push(...text, ...grammar);
   if (text.length > 0 || grammar.length > 0) return undefined;
