@@ -56,6 +56,7 @@ const BUILTIN_NAMES = [
   'nightly',
   'onboard',
   'status',
+  'teams.access',
   'teams.list',
   'teams.validate',
 ];
