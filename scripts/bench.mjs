@@ -610,6 +610,22 @@ async function main() {
     };
   };
 
+  // teams.access (issue 14): the review of every team as CSV, from the git source with a warm clone.
+  const accessArgs = (org) => ['teams.access', '--format', 'csv', '--repo', org.repo];
+  const accessCase = (org, box) => ({
+    id: `access-${org.id}`,
+    kind: 'access',
+    org,
+    label: `robo teams.access --format csv, ${org.id}`,
+    setup: async () => {
+      const help = await runProcess(NODE, [ROBO, 'help', 'teams.access'], { env: box.env });
+      if (help.code !== 0) throw new Error('teams.access is not in this build');
+      const first = await runProcess(NODE, [ROBO, ...accessArgs(org)], { env: box.env });
+      if (first.code !== 0) throw new Error(describeFailure({ label: 'robo teams.access (set-up run)' }, first));
+    },
+    steps: [roboStep(box, accessArgs(org))],
+  });
+
   // -------- the cases
 
   const headlineOrg = LARGEST_ORG;
@@ -651,6 +667,7 @@ async function main() {
       skip: hasValidate ? undefined : 'skipped (teams.validate not available)',
       steps: [roboStep(validateBox, ['teams.validate', validateOrg.dir])],
     },
+    accessCase(validateOrg, sandbox('access')),
     // iam.terraform (issue #14): the organisation teams.validate reads, copied with an iam object that
     // defines every role its teams use (a managed policy each, an inline one on every tenth), written
     // whole into an empty folder each sample: the Terraform of every account and team.
@@ -1075,6 +1092,10 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
   line(
     `- teams.validate of ${n(validateRow?.org?.teams ?? 500)} teams < 1 s: ${verdict(validateRow?.stats ? validateRow.stats.median < 1000 : undefined)}${validateRow?.stats ? ` (${ms(validateRow.stats.median)}).` : '.'} Cost linear in profiles and config size: ${verdict(linear.ok)}.`,
   );
+  const accessRow = rows.find((row) => row.kind === 'access');
+  line(
+    `- teams.access --format csv of ${n(accessRow?.org?.accounts ?? 1000)} accounts and ${n(accessRow?.org?.teams ?? 500)} teams ≤ 1 s: ${verdict(accessRow?.stats ? accessRow.stats.median <= 1000 : undefined)}${accessRow?.stats ? ` (${ms(accessRow.stats.median)}).` : accessRow?.note ? ` (${accessRow.note}).` : '.'}`,
+  );
   const iamRow = rows.find((row) => row.kind === 'iam-terraform');
   line(
     `- iam.terraform of ${n(iamRow?.org?.accounts ?? 1000)} accounts and ${n(iamRow?.org?.teams ?? 500)} teams ≤ 2 s: ${verdict(iamRow?.stats ? iamRow.stats.median <= 2000 : undefined)}${iamRow?.stats ? ` (${ms(iamRow.stats.median)}).` : iamRow?.note ? ` (${iamRow.note}).` : '.'}`,
@@ -1153,13 +1174,16 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
     "| robo start-up | `robo --version` | one process: node and loading the bundle (through Node's compile cache from Node 22 on); no task, no git (× floor against the largest organisation's floor) |",
   );
   line('| robo teams.validate | `robo teams.validate $ORG` | one process |');
+  line(
+    `| robo teams.access | \`robo teams.access --format csv --repo ${haveGit ? 'file://' : ''}$ORG\` | one process, the clone cached by an untimed run first |`,
+  );
   line();
 
   line('## Results');
   line();
   line('| case | organisation | team | config lines | median | min | max | × floor | n |');
   line('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-  const order = { floor: 0, shell: 1, startup: 2, nochange: 3, full: 4, validate: 5 };
+  const order = { floor: 0, shell: 1, startup: 2, nochange: 3, full: 4, validate: 5, access: 6 };
   const sorted = [...rows].sort(
     (a, b) =>
       (a.typical ? 1 : 0) - (b.typical ? 1 : 0) ||
@@ -1174,6 +1198,7 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
     nochange: 'robo no-change (warm)',
     full: 'robo full render',
     validate: 'robo teams.validate',
+    access: 'robo teams.access (csv)',
   };
   for (const row of sorted) {
     const s = row.stats;

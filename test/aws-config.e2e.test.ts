@@ -20,7 +20,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManyWithBotocore, loadWithBotocore } from './helpers/botocore.js';
 import { sha256, treeState } from './helpers/files.js';
-import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo, startGitDaemon } from './helpers/git.js';
+import {
+  commitTree,
+  exampleTree,
+  fileUrl,
+  git,
+  makeDotfilesRepo,
+  organizationDefining,
+  startGitDaemon,
+} from './helpers/git.js';
 import { projectRoot, runRobo } from './helpers/robo.js';
 import { sandboxes } from './helpers/sandbox.js';
 
@@ -229,7 +237,11 @@ describe('git sources', () => {
     const repo = makeDotfilesRepo(path.join(served, 'dotfiles.git'));
     git(repo, 'tag', 'v1');
     git(repo, 'checkout', '-q', '-b', 'next');
-    commitTree(repo, { 'teams/fpa.json': JSON.stringify({ hub_role: 'fpa-next', profiles: [] }) }, 'fpa on next');
+    commitTree(
+      repo,
+      { ...organizationDefining('fpa-next'), 'teams/fpa.json': JSON.stringify({ hub_role: 'fpa-next', profiles: [] }) },
+      'fpa on next',
+    );
     git(repo, 'checkout', '-q', 'main');
     const daemon = await startGitDaemon(served);
     try {

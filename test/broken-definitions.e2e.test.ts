@@ -8,7 +8,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { treeState } from './helpers/files.js';
 import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo } from './helpers/git.js';
 import { runRobo } from './helpers/robo.js';
@@ -78,19 +78,34 @@ function state(box: Sandbox) {
 }
 
 describe('broken definitions change nothing', () => {
-  it.each(cases)('$name', async ({ files, team, code, messages }) => {
-    const box = makeSandbox({ SEGMENT_TEAM: team ?? 'platform' });
-    sandboxes.push(box);
-    const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'));
-    const env = { ...box.env, ROBO_DOTFILES_REPO: fileUrl(repo) };
-    // A good run first: a config, a cache and (after a team switch) a backup exist.
+  /**
+   * One sandbox for the cases. A good run first: a config, a cache and (after
+   * a team switch) a backup exist. Each case commits its break on top of the
+   * good commit, and puts upstream back to it afterwards (the refusal left
+   * robo at the good commit).
+   */
+  let box: Sandbox;
+  let repo: string;
+  let env: NodeJS.ProcessEnv;
+  let good: string;
+  beforeAll(async () => {
+    box = makeSandbox({ SEGMENT_TEAM: 'platform' });
+    repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'));
+    good = git(repo, 'rev-parse', 'HEAD');
+    env = { ...box.env, ROBO_DOTFILES_REPO: fileUrl(repo) };
     expect((await runRobo(['aws.config', '--team', 'fpa'], { env })).code).toBe(0);
     expect((await runRobo(['aws.config', '--team', 'platform'], { env })).code).toBe(0);
+  });
+  afterAll(() => box.cleanup());
+  afterEach(() => git(repo, 'reset', '-q', '--hard', good));
+
+  it.each(cases)('$name', async ({ files, team, code, messages }) => {
     const before = state(box);
     expect(before.cache).toHaveLength(1);
+    expect(before.backups).not.toEqual({});
 
     commitTree(repo, files, 'break something');
-    const result = await runRobo(['aws.config'], { env });
+    const result = await runRobo(['aws.config'], { env: { ...env, SEGMENT_TEAM: team ?? 'platform' } });
     expect(result.code).toBe(code);
     for (const message of messages) {
       if (typeof message === 'string') expect(result.stderr).toContain(message);

@@ -57,6 +57,7 @@ const BUILTIN_NAMES = [
   'nightly',
   'onboard',
   'status',
+  'teams.access',
   'teams.list',
   'teams.validate',
 ];

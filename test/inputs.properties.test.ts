@@ -200,19 +200,19 @@ describe("robo's settings file never crashes robo", () => {
     const text = fc
       .array(fc.tuple(piece, fc.integer({ min: 1, max: 40 })), { maxLength: 20 })
       .map((runs) => runs.map(([unit, count]) => unit.repeat(count)).join(''));
-    await fc.assert(
-      fc.asyncProperty(
-        fc.oneof(text, fc.string({ maxLength: 200 }), fc.constant(`[${'a.'.repeat(50_000)}b]\nx = 1\n`)),
-        async (settings) => {
-          writeFileSync(file, settings);
-          try {
-            await readSettings(file);
-          } catch (error) {
-            expect(error).toBeInstanceOf(UsageError);
-          }
-        },
-      ),
-      { numRuns: RUNS * 5, seed: SEED + 3 },
-    );
+    const readOrRefused = async (settings: string) => {
+      writeFileSync(file, settings);
+      try {
+        await readSettings(file);
+      } catch (error) {
+        expect(error).toBeInstanceOf(UsageError);
+      }
+    };
+    // One section name 50,000 dots deep: a fixed case, checked once (in the property it was a third of the runs).
+    await readOrRefused(`[${'a.'.repeat(50_000)}b]\nx = 1\n`);
+    await fc.assert(fc.asyncProperty(fc.oneof(text, fc.string({ maxLength: 200 })), readOrRefused), {
+      numRuns: RUNS * 5,
+      seed: SEED + 3,
+    });
   });
 });

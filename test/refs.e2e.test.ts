@@ -9,7 +9,15 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitTree, fileUrl, git, makeDotfilesRepo, startGitDaemon, type GitDaemon } from './helpers/git.js';
+import {
+  commitTree,
+  fileUrl,
+  git,
+  makeDotfilesRepo,
+  organizationDefining,
+  startGitDaemon,
+  type GitDaemon,
+} from './helpers/git.js';
 import { treeState } from './helpers/files.js';
 import { runRobo, type RunResult } from './helpers/robo.js';
 import { makeSandbox, sandboxes, type Sandbox } from './helpers/sandbox.js';
@@ -17,7 +25,10 @@ import { makeSandbox, sandboxes, type Sandbox } from './helpers/sandbox.js';
 const sandbox = sandboxes();
 
 /** The team file of fpa with its hub role set to `hubRole`: which commit a config came from shows in its role_arn. */
-const fpaWith = (hubRole: string) => ({ 'teams/fpa.json': JSON.stringify({ hub_role: hubRole, profiles: [] }) });
+const fpaWith = (hubRole: string) => ({
+  ...organizationDefining(hubRole),
+  'teams/fpa.json': JSON.stringify({ hub_role: hubRole, profiles: [] }),
+});
 const hubRoleOf = (box: Sandbox) =>
   /^role_arn = arn:aws:iam::100000000001:role\/(.*)$/m.exec(readFileSync(box.awsConfig, 'utf8'))?.[1];
 const clonesOf = (box: Sandbox) =>

@@ -5,9 +5,9 @@
  * built-in tasks keep working; the maintainers' tasks.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commitTree, exampleTree, fileUrl, makeDotfilesRepo, writeTree } from './helpers/git.js';
 import { projectRoot, roboBin, runRobo } from './helpers/robo.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
@@ -66,9 +66,9 @@ trap:
     echo timeout > "$1"
 `;
 
-function setup(roboYml = ROBO_YML): { box: Sandbox; env: NodeJS.ProcessEnv; repo: string } {
+/** A sandbox whose dotfiles repo (over file://) holds the example teams, `roboYml` and an executable script. */
+function dotfilesBox(roboYml = ROBO_YML): { box: Sandbox; env: NodeJS.ProcessEnv; repo: string } {
   const box = makeSandbox({ SEGMENT_TEAM: 'platform' });
-  sandboxes.push(box);
   const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'), {
     ...exampleTree(),
     'robo.yml': roboYml,
@@ -79,9 +79,27 @@ function setup(roboYml = ROBO_YML): { box: Sandbox; env: NodeJS.ProcessEnv; repo
   return { box, env: { ...box.env, ROBO_DOTFILES_REPO: fileUrl(repo) }, repo };
 }
 
+/** dotfilesBox for one test: removed after it. */
+function setup(roboYml = ROBO_YML): ReturnType<typeof dotfilesBox> {
+  const made = dotfilesBox(roboYml);
+  sandboxes.push(made.box);
+  return made;
+}
+
+/**
+ * One sandbox for the tests that only read robo.yml's repo and run its tasks
+ * (none runs aws.config, so ~/.aws and the backups stay absent): robo clones
+ * the repo once for them all, not once per test.
+ */
+let shared: ReturnType<typeof dotfilesBox>;
+beforeAll(() => {
+  shared = dotfilesBox();
+});
+afterAll(() => shared.box.cleanup());
+
 describe('robo.yml tasks', () => {
   it('are listed with built-ins, sorted, built-ins marked', async () => {
-    const { env } = setup();
+    const { env } = shared;
     const result = await runRobo([], { env });
     expect(result.code).toBe(0);
     const names = result.stdout
@@ -95,14 +113,14 @@ describe('robo.yml tasks', () => {
   });
 
   it('get every argument after the task name untouched, flags included', async () => {
-    const { env } = setup();
+    const { env } = shared;
     const result = await runRobo(['args', 'one', 'two words', '--team', 'x', '--help', '-q'], { env });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('[one]\n[two words]\n[--team]\n[x]\n[--help]\n[-q]\n');
   });
 
   it('template nested and built-in variables into command, env and summary', async () => {
-    const { env, box } = setup();
+    const { env, box } = shared;
     expect((await runRobo(['ssh.stage', 'uptime'], { env })).stdout).toBe('ssh stage.internal uptime\n');
     const clone = path.join(box.cacheDir, 'sources');
     const shown = await runRobo(['env'], { env });
@@ -110,18 +128,18 @@ describe('robo.yml tasks', () => {
   });
 
   it('exit with the task exit code', async () => {
-    const { env } = setup();
+    const { env } = shared;
     for (const code of ['0', '3', '42']) expect((await runRobo(['fail', code], { env })).code).toBe(Number(code));
   });
 
   it('run script (relative to robo.yml) over command, and exec over script', async () => {
-    const { env } = setup();
+    const { env } = shared;
     expect((await runRobo(['script', 'a', 'b'], { env })).stdout).toBe('script says hello a b\n');
     expect((await runRobo(['exec', 'there'], { env })).stdout).toBe('hi|there');
   });
 
   it('forward SIGTERM to the task and exit with its code', async () => {
-    const { env, box } = setup();
+    const { env, box } = shared;
     const marker = path.join(box.root, 'trap');
     const child = spawn(process.execPath, [roboBin, 'trap', marker], { env, stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -134,7 +152,7 @@ describe('robo.yml tasks', () => {
   });
 
   it('help TASK shows usage, summary and examples; variables lists them all', async () => {
-    const { env } = setup();
+    const { env } = shared;
     const help = await runRobo(['help', 'ssh.stage'], { env });
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('robo ssh.stage [COMMAND]');
@@ -148,7 +166,7 @@ describe('robo.yml tasks', () => {
   });
 
   it('come from --tasks FILE or $ROBO_TASKS when given, and from their old names --config and $ROBO_CONFIG', async () => {
-    const { box } = setup();
+    const { box } = shared;
     const file = path.join(box.root, 'mine.yml');
     writeFileSync(file, 'mine:\n  command: echo "from {{ .robo.file }}"\n');
     expect((await runRobo(['--tasks', file, 'mine'], { env: box.env })).stdout).toBe(`from ${file}\n`);
@@ -168,6 +186,19 @@ describe('robo.yml tasks', () => {
 });
 
 describe('a bad robo.yml', () => {
+  /** One sandbox for the cases, each committing its robo.yml: robo clones once, and each case's aws.config fetches its commit. */
+  let bad: ReturnType<typeof dotfilesBox>;
+  beforeAll(() => {
+    bad = dotfilesBox();
+  });
+  afterAll(() => bad.box.cleanup());
+  /** The repo's robo.yml is now `content`; the config another case wrote is gone, so this case's aws.config must write it. */
+  const badRoboYml = (content: string) => {
+    commitTree(bad.repo, { 'robo.yml': content }, 'a bad robo.yml');
+    rmSync(bad.box.awsConfig, { force: true });
+    return bad;
+  };
+
   it.each([
     ['a YAML syntax error', 'ok:\n  command: echo ok\nbroken: [1,\n', /robo\.yml:4: YAML: /],
     ['an unknown key', 'ok:\n  command: echo ok\n  comand: echo typo\n', /robo\.yml:3: task ok: unknown key comand/],
@@ -198,7 +229,11 @@ describe('a bad robo.yml', () => {
       /robo\.yml:1: is \d+ bytes; robo\.yml may be at most 65536 bytes/,
     ],
   ])('%s: refused with file and line, nothing runs, aws.config still works', async (_name, content, message) => {
-    const { env, box } = setup(content.replace('echo ok', `touch ${'$HOME'}/ran`));
+    const { env, box } = badRoboYml(content.replace('echo ok', `touch ${'$HOME'}/ran`));
+    // aws.config brings the commit into the clone (tasks read the clone as it is) and works all the same.
+    const builtin = await runRobo(['aws.config'], { env });
+    expect(builtin.code).toBe(0);
+    expect(existsSync(box.awsConfig)).toBe(true);
     const result = await runRobo(['ok'], { env });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(message);
@@ -208,17 +243,15 @@ describe('a bad robo.yml', () => {
     expect(list.code).toBe(0);
     expect(list.stderr).toMatch(message);
     expect(list.stdout).toContain('aws.config');
-    const builtin = await runRobo(['aws.config'], { env });
-    expect(builtin.code).toBe(0);
-    expect(existsSync(box.awsConfig)).toBe(true);
   });
 
   it('a task named like a built-in is refused with file and line, and the built-in runs', async () => {
-    const { env, box } = setup('aws.config:\n  command: touch "$HOME/hijacked"\nok:\n  command: echo ok\n');
+    const { env, box } = badRoboYml('aws.config:\n  command: touch "$HOME/hijacked"\nok:\n  command: echo ok\n');
+    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
+    expect(existsSync(box.awsConfig)).toBe(true);
+    expect(existsSync(path.join(box.home, 'hijacked'))).toBe(false);
     const list = await runRobo([], { env });
     expect(list.stderr).toMatch(/robo\.yml:1: task aws\.config is refused: robo has a built-in task of that name/);
-    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
-    expect(existsSync(path.join(box.home, 'hijacked'))).toBe(false);
     expect((await runRobo(['ok'], { env })).stdout).toBe('ok\n');
   });
 });
@@ -246,7 +279,7 @@ describe('tasks for the dotfiles repo', () => {
   });
 
   it('teams.list shows each team with its hub role and profile count', async () => {
-    const { env } = setup();
+    const { env } = shared;
     const result = await runRobo(['teams.list'], { env });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^TEAM +HUB ROLE +PROFILES$/m);
@@ -255,7 +288,7 @@ describe('tasks for the dotfiles repo', () => {
   });
 
   it('aws.render prints the team config to stdout and writes no config or backup', async () => {
-    const { env, box } = setup();
+    const { env, box } = shared;
     const result = await runRobo(['aws.render', '--team', 'growth'], { env });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(

@@ -1,7 +1,9 @@
 /**
  * robo against tj/robo: one row per example of tj/robo's `_examples` and
- * Readme, each a fixture under test/fixtures/tj-robo/ run through the binary
- * and compared with what tj/robo prints for it (read from tj/robo's Go source:
+ * Readme, each a fixture under test/fixtures/tj-robo/ run by runRobo (in
+ * process; chained and composed tasks start the binary from PATH, and
+ * ROBO_TEST_BINARY=1 runs every row through it) and compared with what tj/robo
+ * prints for it (read from tj/robo's Go source:
  * cli/cli.go's templates, config/config.go, interpolation/interpolation.go,
  * task/task.go, main.go). Task runs compare stdout exactly; listings, help and
  * variables compare the parts tj/robo prints (robo's own layout differs by
@@ -16,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git } from './helpers/git.js';
-import { projectRoot, roboBin, runRoboBinary } from './helpers/robo.js';
+import { projectRoot, roboBin, runRobo } from './helpers/robo.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
 
 interface Row {
@@ -541,7 +543,7 @@ describe('tj/robo examples run through robo', () => {
     const title = `${row.example}: robo ${row.argv.join(' ')}${row.pending ? ` (pending: ${row.pending})` : ''}`;
     (row.pending ? it.skip : it)(title, async () => {
       const values = prepare(row, index);
-      const result = await runRoboBinary(
+      const result = await runRobo(
         row.argv.map((arg) => fill(arg, values)),
         { env, cwd: row.cwd === 'home' ? box.home : values['<dir>'] },
       );

@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadWithBotocore } from './helpers/botocore.js';
-import { exampleTree, fileUrl, git, writeTree } from './helpers/git.js';
+import { exampleTree, fileUrl, git, organizationDefining, writeTree } from './helpers/git.js';
 import { runRobo } from './helpers/robo.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
 
@@ -198,7 +198,7 @@ function withSignature(repo: string, armor: string): string {
 }
 
 describe('--require-signed', () => {
-  it('accepts a signed commit, refuses unsigned and wrongly signed ones, and keeps the cache at the trusted commit', async () => {
+  it('accepts a signed commit, refuses unsigned and wrongly signed ones, and keeps the cache at the trusted commit; checks again on every run, warm ones too', async () => {
     const { box, repo, trusted, stranger, first: good } = setup(true, 'signed');
     const first = await runRobo(['aws.config'], { env: box.env });
     expect(first.stderr).toBe('');
@@ -213,7 +213,10 @@ describe('--require-signed', () => {
     ] as const) {
       const bad = commit(
         repo,
-        { 'teams/platform.json': JSON.stringify({ ...team, hub_role: 'attacker' }) },
+        {
+          ...organizationDefining('attacker'),
+          'teams/platform.json': JSON.stringify({ ...team, hub_role: 'attacker' }),
+        },
         label,
         key,
       );
@@ -229,7 +232,10 @@ describe('--require-signed', () => {
 
     const fixed = commit(
       repo,
-      { 'teams/platform.json': JSON.stringify({ ...team, hub_role: 'platform-v2' }) },
+      {
+        ...organizationDefining('platform-v2'),
+        'teams/platform.json': JSON.stringify({ ...team, hub_role: 'platform-v2' }),
+      },
       'signed fix',
       trusted.key,
     );
@@ -237,21 +243,18 @@ describe('--require-signed', () => {
     expect(last.code).toBe(0);
     expect(loadWithBotocore(box.awsConfig).profiles.hub?.role_arn).toBe('arn:aws:iam::100000000001:role/platform-v2');
     expect(cacheHead(box)).toBe(fixed);
-  });
 
-  it('checks the signature on every run, warm ones too: a key taken out of the allowed signers stops the next run', async () => {
-    const { box, stranger } = setup(true, 'signed');
+    // Checked on every run, warm ones too: nothing changes upstream, and a signer taken out of the allowed signers stops the next run.
     expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
-    expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
-    const written = readFileSync(box.awsConfig);
-
-    // The signer is revoked; nothing changed upstream.
-    const allowedSigners = path.join(box.root, 'keys', 'allowed_signers');
-    writeFileSync(allowedSigners, `dotfiles-admins@example.invalid ${stranger.publicKey}\n`);
-    const result = await runRobo(['aws.config', '--team', 'data'], { env: box.env });
-    expect(result.code).toBe(9);
-    expect(result.stderr).toContain('is not signed by an allowed signer');
-    expect(readFileSync(box.awsConfig).equals(written)).toBe(true);
+    const current = readFileSync(box.awsConfig);
+    writeFileSync(
+      path.join(box.root, 'keys', 'allowed_signers'),
+      `dotfiles-admins@example.invalid ${stranger.publicKey}\n`,
+    );
+    const revoked = await runRobo(['aws.config', '--team', 'data'], { env: box.env });
+    expect(revoked.code).toBe(9);
+    expect(revoked.stderr).toContain('is not signed by an allowed signer');
+    expect(readFileSync(box.awsConfig).equals(current)).toBe(true);
   });
 
   it("uses none of robo's own caches of results: a tampered clone or rendered block never reaches the config", async () => {
@@ -356,7 +359,14 @@ describe('--require-signed: only the signers named in the settings', () => {
       ],
     ] as const;
     for (const [label, armor, said] of cases) {
-      commit(repo, { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'attacker' }) }, label);
+      commit(
+        repo,
+        {
+          ...organizationDefining('attacker'),
+          'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'attacker' }),
+        },
+        label,
+      );
       const bad = withSignature(repo, armor);
       const result = await runRobo(['aws.config'], { env: box.env });
       expect(result.code, label).toBe(9);
@@ -375,7 +385,10 @@ describe('--require-signed: only the signers named in the settings', () => {
     );
     const sshSigned = commit(
       repo,
-      { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'ssh-signed' }) },
+      {
+        ...organizationDefining('ssh-signed'),
+        'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'ssh-signed' }),
+      },
       'ssh',
       trusted.key,
     );
@@ -454,7 +467,10 @@ describe('--require-signed: only the signers named in the settings', () => {
 
       const unknown = pgpCommit(
         repo,
-        { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'colleague' }) },
+        {
+          ...organizationDefining('colleague'),
+          'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'colleague' }),
+        },
         'by the colleague',
         colleague.home,
         colleague.fingerprint,
@@ -468,7 +484,10 @@ describe('--require-signed: only the signers named in the settings', () => {
 
       const unlisted = pgpCommit(
         repo,
-        { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'stranger' }) },
+        {
+          ...organizationDefining('stranger'),
+          'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'stranger' }),
+        },
         'by the stranger',
         stranger.home,
         stranger.fingerprint,
@@ -500,7 +519,10 @@ describe('--require-signed: no rollback', () => {
     const { box, repo, trusted, first: older } = setup(true, 'signed');
     const newer = commit(
       repo,
-      { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'platform-v2' }) },
+      {
+        ...organizationDefining('platform-v2'),
+        'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'platform-v2' }),
+      },
       'signed fix',
       trusted.key,
     );
@@ -525,7 +547,7 @@ describe('--require-signed: no rollback', () => {
     expect(result.stderr).toContain('--allow-rollback');
   }
 
-  it('refuses a force-push back to an older signed commit in every task that reads the source (exit 9, naming both); --allow-rollback accepts it', async () => {
+  it('refuses a force-push back to an older signed commit in every task that reads the source (exit 9, naming both); --allow-rollback accepts it; the state folder remembers the last accepted commit when the cache is deleted', async () => {
     const { box, repo, trusted, older, newer, written } = await forcePushedBack();
     for (const task of [['aws.config'], ['teams.list'], ['aws.render']])
       expectRollbackRefused(await runRobo(task, { env: box.env }), repo, older, newer);
@@ -539,19 +561,22 @@ describe('--require-signed: no rollback', () => {
     // The older commit is now the last accepted one: what descends from it passes without the flag.
     const next = commit(
       repo,
-      { 'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'platform-v3' }) },
+      {
+        ...organizationDefining('platform-v3'),
+        'teams/platform.json': JSON.stringify({ ...platform(), hub_role: 'platform-v3' }),
+      },
       'signed, on top of the older one',
       trusted.key,
     );
     expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
     expect(cacheHead(box)).toBe(next);
-  });
 
-  it('remembers the last accepted commit in the state folder: with the cache deleted, the older commit is still refused', async () => {
-    const { box, repo, older, newer, written } = await forcePushedBack();
+    // The last accepted commit is remembered in the state folder: forced back again and the cache deleted, still refused.
+    const accepted = readFileSync(box.awsConfig);
+    git(repo, 'reset', '-q', '--hard', older);
     rmSync(box.cacheDir, { recursive: true, force: true });
-    expectRollbackRefused(await runRobo(['aws.config'], { env: box.env }), repo, older, newer);
-    expect(readFileSync(box.awsConfig).equals(written)).toBe(true);
+    expectRollbackRefused(await runRobo(['aws.config'], { env: box.env }), repo, older, next);
+    expect(readFileSync(box.awsConfig).equals(accepted)).toBe(true);
     expect(
       existsSync(path.join(box.cacheDir, 'sources')) ? readdirSync(path.join(box.cacheDir, 'sources')) : [],
     ).toEqual([]);

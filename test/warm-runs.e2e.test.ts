@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
   closeSync,
+  cpSync,
   existsSync,
   mkdirSync,
   openSync,
@@ -21,11 +22,11 @@ import {
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo } from './helpers/git.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo, organizationDefining } from './helpers/git.js';
 import { projectRoot, runRobo, runRoboBinary } from './helpers/robo.js';
 import { testLogFile, waitForStep } from './helpers/test-log.js';
-import { sandboxes } from './helpers/sandbox.js';
+import { makeSandbox, sandboxes, type Sandbox } from './helpers/sandbox.js';
 import { acquireLock, lockPath } from '../src/system/lock.js';
 
 const sandbox = sandboxes();
@@ -47,17 +48,43 @@ function fakeGit(root: string, script: (git: string) => string): string {
   return bin;
 }
 
+/** A sandbox and a dotfiles repo of its own, not cloned yet: for a test that changes the repo. */
 function warmBox() {
   const box = sandbox({ SEGMENT_TEAM: 'platform' });
-  const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'));
+  return sandboxOn(box, makeDotfilesRepo(path.join(box.root, 'dotfiles')));
+}
+
+function sandboxOn(box: Sandbox, repo: string) {
   const env: NodeJS.ProcessEnv = { ...box.env, ROBO_DOTFILES_REPO: fileUrl(repo) };
   const clone = () => path.join(box.cacheDir, 'sources', readdirSync(path.join(box.cacheDir, 'sources'))[0]!);
   return { box, repo, env, clone };
 }
 
+/**
+ * The repo the tests that do not change it share, and a home that one run of
+ * aws.config made warm from it (the clone, the rendered block, the config):
+ * made once for the file, and copied by each test instead of cloning again.
+ */
+let warmHome: { box: Sandbox; repo: string };
+beforeAll(async () => {
+  const box = makeSandbox({ SEGMENT_TEAM: 'platform' });
+  const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'));
+  warmHome = { box, repo };
+  const first = await runRobo(['aws.config'], { env: sandboxOn(box, repo).env });
+  expect(first.code, first.stderr).toBe(0);
+});
+afterAll(() => warmHome.box.cleanup());
+
+/** A sandbox whose home is a copy of the warm one, on the shared repo (which the test must not change). */
+function warmCopy() {
+  const box = sandbox({ SEGMENT_TEAM: 'platform' });
+  cpSync(warmHome.box.home, box.home, { recursive: true, preserveTimestamps: true });
+  return sandboxOn(box, warmHome.repo);
+}
+
 describe('warm runs', () => {
   it('with nothing new upstream: one git command (ls-remote), and nothing written', async () => {
-    const { box, env } = warmBox();
+    const { box, env } = warmCopy();
     expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const before = statSync(box.awsConfig);
 
@@ -78,7 +105,10 @@ describe('warm runs', () => {
     const team = JSON.parse(exampleTree()['teams/platform.json']!) as { hub_role: string };
     const upstream = commitTree(
       repo,
-      { 'teams/platform.json': JSON.stringify({ ...team, hub_role: 'platform-v2' }) },
+      {
+        ...organizationDefining('platform-v2'),
+        'teams/platform.json': JSON.stringify({ ...team, hub_role: 'platform-v2' }),
+      },
       'new hub role',
     );
 
@@ -95,7 +125,7 @@ describe('warm runs', () => {
   });
 
   it('the block rendered for this commit before is used as it is: the clone is not even read', async () => {
-    const { box, env, clone } = warmBox();
+    const { box, env, clone } = warmCopy();
     expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const before = statSync(box.awsConfig);
     // Someone edits and deletes files in the clone; upstream is unchanged.
@@ -117,7 +147,7 @@ describe('warm runs', () => {
   });
 
   it('without a rendered block, edits in the clone never reach the config: the bytes are checked and the clone made clean', async () => {
-    const { box, repo, env, clone } = warmBox();
+    const { box, repo, env, clone } = warmCopy();
     expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const platform = path.join(clone(), 'teams', 'platform.json');
     const organization = path.join(clone(), 'organization.json');
@@ -139,7 +169,7 @@ describe('warm runs', () => {
   });
 
   it('a config edited while git runs is planned as it is after: the edit is backed up, the block repaired', async () => {
-    const { box, env } = warmBox();
+    const { box, env } = warmCopy();
     expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const written = readFileSync(box.awsConfig, 'utf8');
     // A git that, asked ls-remote, first damages robo's block the way an editor would (a new file).
@@ -161,7 +191,7 @@ describe('warm runs', () => {
   });
 
   it('a change waits for a held lock, then plans from the file as it is then', async () => {
-    const { box, env } = warmBox();
+    const { box, env } = warmCopy();
     expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const platform = readFileSync(box.awsConfig, 'utf8');
     // robo says in its test-only log when it starts waiting for the lock.
@@ -213,13 +243,20 @@ describe('warm runs', () => {
 
     // A new commit upstream is not the one the block was rendered from.
     const team = JSON.parse(exampleTree()['teams/platform.json']!) as { hub_role: string };
-    commitTree(repo, { 'teams/platform.json': JSON.stringify({ ...team, hub_role: 'platform-v2' }) }, 'new hub role');
+    commitTree(
+      repo,
+      {
+        ...organizationDefining('platform-v2'),
+        'teams/platform.json': JSON.stringify({ ...team, hub_role: 'platform-v2' }),
+      },
+      'new hub role',
+    );
     expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     expect(readFileSync(box.awsConfig, 'utf8')).toContain('role/platform-v2');
   });
 
   it('the cache holds a block per team: another team at the same commit renders its own', async () => {
-    const { box, env } = warmBox();
+    const { box, env } = warmCopy();
     expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     expect(existsSync(path.join(box.cacheDir, 'rendered', 'platform'))).toBe(true);
     const trace = path.join(box.root, 'git-trace');
@@ -232,7 +269,7 @@ describe('warm runs', () => {
   });
 
   it('a rendered block in the cache is used only if robo could have written it, and its profiles are its own', async () => {
-    const { box, env } = warmBox();
+    const { box, env } = warmCopy();
     expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const written = readFileSync(box.awsConfig, 'utf8');
     const entry = path.join(box.cacheDir, 'rendered', 'platform');
@@ -257,7 +294,7 @@ describe('warm runs', () => {
   });
 
   it('a damaged cache entry is ignored, never a crash', async () => {
-    const { box, env } = warmBox();
+    const { box, env } = warmCopy();
     expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const written = readFileSync(box.awsConfig, 'utf8');
     const entry = path.join(box.cacheDir, 'rendered', 'platform');

@@ -45,10 +45,18 @@ export function resolveVariables(
   fixed: readonly string[],
 ): { variables: Variables; problems: VariableProblem[] } {
   const resolved = new Map<string, string>();
+  /**
+   * Every variable of a chain found too deep: tried again from each of them,
+   * a chain of n would cost n × MAX_CHAIN expansions (2,500 variables: 4 s),
+   * and the problem is the same one, said once.
+   */
+  const tooDeep = new Map<string, Unresolvable>();
   const resolving: string[] = [];
   const resolve = (path: string, text: string): string => {
     const done = resolved.get(path);
     if (done !== undefined) return done;
+    const failed = tooDeep.get(path);
+    if (failed) throw failed;
     const start = resolving.indexOf(path);
     if (start !== -1) {
       const cycle = [...resolving.slice(start), path];
@@ -58,12 +66,15 @@ export function resolveVariables(
         [...new Set(cycle)].sort().join(' '),
       );
     }
-    if (resolving.length >= MAX_CHAIN)
-      throw new Unresolvable(
+    if (resolving.length >= MAX_CHAIN) {
+      const problem = new Unresolvable(
         resolving[0]!,
         `variables: ${resolving[0]} goes through more than ${MAX_CHAIN} variables (${resolving.slice(0, 3).join(' → ')} → …): robo.yml may chain at most ${MAX_CHAIN}`,
         'too deep',
       );
+      for (const each of [...resolving, path]) tooDeep.set(each, problem);
+      throw problem;
+    }
     resolving.push(path);
     try {
       const result = expand(text, mirror);

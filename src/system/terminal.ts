@@ -7,3 +7,14 @@
 export function isTerminal(fd: 0 | 1 | 2): boolean {
   return process.getBuiltinModule('node:tty').isatty(fd);
 }
+
+/**
+ * How many columns wide stdout is: $COLUMNS when it is a positive number (as
+ * ls and git read it), else the terminal's width; undefined when stdout is no
+ * terminal and $COLUMNS says nothing (a file or a pipe has no width).
+ */
+export function terminalColumns(env: NodeJS.ProcessEnv): number | undefined {
+  const columns = Number(env.COLUMNS);
+  if (Number.isInteger(columns) && columns > 0) return columns;
+  return isTerminal(1) ? process.stdout.columns : undefined;
+}

@@ -1,6 +1,17 @@
 /** Read AWS config files exactly as the AWS CLI does, with botocore's own loader. */
 import { execFileSync } from 'node:child_process';
 
+/**
+ * The python that `python3` on PATH runs (for botocore, plistlib), found once per test process: a
+ * version manager's shim (pyenv) is a shell script that costs half a second
+ * or more per start, more than botocore's loader itself.
+ */
+let interpreter: string | undefined;
+export function python(): string {
+  interpreter ??= execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
+  return interpreter;
+}
+
 const SCRIPT = 'import sys, json, botocore.configloader as c; print(json.dumps(c.load_config(sys.argv[1])))';
 
 // One python process for many files: load each, or report why botocore refused it.
@@ -21,14 +32,14 @@ export interface BotocoreConfig {
 }
 
 export function loadWithBotocore(file: string): BotocoreConfig {
-  return JSON.parse(execFileSync('python3', ['-c', SCRIPT, file], { encoding: 'utf8' })) as BotocoreConfig;
+  return JSON.parse(execFileSync(python(), ['-c', SCRIPT, file], { encoding: 'utf8' })) as BotocoreConfig;
 }
 
 export type BatchResult = { ok: true; config: BotocoreConfig } | { ok: false; error: string };
 
 export function loadManyWithBotocore(files: string[]): BatchResult[] {
   return JSON.parse(
-    execFileSync('python3', ['-c', BATCH, ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
+    execFileSync(python(), ['-c', BATCH, ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
   ) as BatchResult[];
 }
 
@@ -59,6 +70,6 @@ export type RawResult =
 
 export function readManyWithBotocore(files: string[]): RawResult[] {
   return JSON.parse(
-    execFileSync('python3', ['-c', RAW_BATCH, ...files], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }),
+    execFileSync(python(), ['-c', RAW_BATCH, ...files], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }),
   ) as RawResult[];
 }

@@ -49,6 +49,18 @@ export function exampleTree(): FileTree {
   return tree;
 }
 
+/**
+ * The example's organization.json with these roles defined too. The example
+ * defines every role its teams use (docs/iam.md), so a test that marks a
+ * commit by giving a team a new role commits this beside it to keep the
+ * organisation valid.
+ */
+export function organizationDefining(...roles: string[]): FileTree {
+  const organization = JSON.parse(exampleTree()['organization.json']!) as { iam: { roles: Record<string, object> } };
+  for (const role of roles) organization.iam.roles[role] = {};
+  return { 'organization.json': JSON.stringify(organization, null, 2) };
+}
+
 export function writeTree(dir: string, tree: FileTree): void {
   for (const [file, content] of Object.entries(tree)) {
     const full = path.join(dir, file);

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 import { makeSandbox, type Sandbox } from './sandbox.js';
+import { python } from './botocore.js';
 
 const FAKE_CRONTAB = `#!/bin/sh
 echo "crontab $*" >> "$FAKE_CALLS"
@@ -84,7 +85,7 @@ export const markedLines = (text: string) => text.split('\n').filter((line) => l
 
 export function loadPlist(file: string): Record<string, unknown> {
   const script = 'import plistlib, sys, json; print(json.dumps(plistlib.load(open(sys.argv[1], "rb"))))';
-  return JSON.parse(execFileSync('python3', ['-c', script, file], { encoding: 'utf8' })) as Record<string, unknown>;
+  return JSON.parse(execFileSync(python(), ['-c', script, file], { encoding: 'utf8' })) as Record<string, unknown>;
 }
 
 export function hasCommand(name: string): boolean {

@@ -1,0 +1,116 @@
+/**
+ * The access review as text (pure): the teams × accounts grid a person reads
+ * on a terminal, and one line per grant as CSV or a Markdown table for the
+ * reviewer's spreadsheet or document. The JSON rows are the AccessRow objects
+ * themselves (commands/teams-access.ts).
+ */
+import { table } from '../commands/format.js';
+import type { AccessReview, AccessRow } from './access-review.js';
+
+/** The columns of the CSV and Markdown forms, and the row's field each holds. */
+const COLUMNS = [
+  ['team', (row) => row.team],
+  ['profile', (row) => row.profile],
+  ['account', (row) => row.account],
+  ['account_id', (row) => row.accountId],
+  ['role', (row) => row.role],
+  ['role_arn', (row) => row.roleArn],
+  ['policies', (row) => row.policies.join(';')],
+] as const satisfies ReadonlyArray<readonly [string, (row: AccessRow) => string]>;
+
+/** Between the columns of the grid, as table() lays them out. */
+const GAP = 2;
+/** A team that reaches no role in an account. */
+const NONE = '-';
+
+/**
+ * Teams down, accounts across, the roles each team reaches in each account
+ * in the cells (", " between several; the hub role first). Only accounts some
+ * listed team reaches get a column. Given a `width` (the terminal's), columns
+ * that would not fit go to further grids below, each starting with the TEAM
+ * column again, so a wide organisation stays readable without wrapping.
+ */
+export function accessGrid(review: AccessReview, width?: number): string {
+  const cells = new Map<string, string[]>();
+  for (const row of review.rows) {
+    const key = `${row.team}\0${row.account}`;
+    const roles = cells.get(key) ?? [];
+    if (!roles.includes(row.role)) roles.push(row.role);
+    cells.set(key, roles);
+  }
+  const column = (account: string) => review.teams.map((team) => cells.get(`${team}\0${account}`)?.join(', ') ?? NONE);
+  const accountColumns = review.accounts.map((account) => ({ account, cells: column(account) }));
+
+  const teamWidth = Math.max('TEAM'.length, ...review.teams.map((team) => team.length));
+  const parts = fitted(accountColumns, teamWidth, width);
+  return parts
+    .map((part) =>
+      table(
+        ['TEAM', ...part.map((entry) => entry.account)],
+        review.teams.map((team, index) => [team, ...part.map((entry) => entry.cells[index]!)]),
+      ),
+    )
+    .join('\n\n');
+}
+
+/** Columns in order, in as many parts as it takes for each to fit `width` (at least one column a part). */
+function fitted<T extends { account: string; cells: string[] }>(
+  columns: T[],
+  teamWidth: number,
+  width?: number,
+): T[][] {
+  if (width === undefined || columns.length === 0) return [columns];
+  const parts: T[][] = [];
+  let used = 0;
+  for (const column of columns) {
+    const needed = GAP + Math.max(column.account.length, ...column.cells.map((cell) => cell.length));
+    if (parts.length === 0 || used + needed > width) {
+      parts.push([column]);
+      used = teamWidth + needed;
+    } else {
+      parts.at(-1)!.push(column);
+      used += needed;
+    }
+  }
+  return parts;
+}
+
+/**
+ * One line per grant, a header line first. Quoting as RFC 4180 (a cell with
+ * a comma, a quote or a line break is quoted, quotes doubled); lines end in
+ * LF. A cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR
+ * first: OWASP's CSV injection list) gets a leading ' so it shows as text;
+ * role names may start with =, +, - or @. --format json carries the values
+ * untouched.
+ */
+export function accessCsv(rows: readonly AccessRow[]): string {
+  const line = (cells: readonly string[]) => cells.map(csvCell).join(',');
+  return [line(COLUMNS.map(([name]) => name)), ...rows.map((row) => line(COLUMNS.map(([, cell]) => cell(row))))]
+    .map((text) => `${text}\n`)
+    .join('');
+}
+
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+/** A GitHub-flavoured Markdown table, one line per grant; | and \ in cells escaped. */
+export function accessMarkdown(rows: readonly AccessRow[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [
+    line(COLUMNS.map(([name]) => name)),
+    line(COLUMNS.map(() => '---')),
+    ...rows.map((row) => line(COLUMNS.map(([, cell]) => markdownCell(cell(row))))),
+  ]
+    .map((text) => `${text}\n`)
+    .join('');
+}
+
+export function markdownCell(value: string): string {
+  // A backslash first, so the one written before | is not itself escaped; a line break would end the row.
+  return value
+    .replaceAll('\\', '\\\\')
+    .replaceAll('|', '\\|')
+    .replace(/\r\n|\r|\n/g, ' ');
+}
