@@ -249,6 +249,13 @@ describe('renderTerraform', () => {
     expect(renderTerraform(resolveIam(again.organization, shuffled, again.inlinePolicies))).toEqual(files);
   });
 
+  it('gives an organisation without teams the terraform block alone', () => {
+    const empty = renderTerraform(resolveIam(organization, new Map(), inlinePolicies));
+    expect([...empty.keys()]).toEqual([PROVIDERS_FILE]);
+    expect(Object.keys(JSON.parse(empty.get(PROVIDERS_FILE)!) as object)).toEqual(['//', 'terraform']);
+    expect(terraformJsonProblems(empty)).toEqual([]);
+  });
+
   it('uses the partition in providers, trusts and policies (aws-cn)', () => {
     const cn = smallOrg('cn-north-1');
     const text = [...renderTerraform(resolveIam(cn.organization, cn.teams, cn.inlinePolicies)).values()].join('');

@@ -32,7 +32,8 @@ export function renderTerraform(model: IamModel): TerraformFiles {
     PROVIDERS_FILE,
     fileText({
       '//': MARKER,
-      provider: { aws: model.accounts.map(providerOf) },
+      // No teams, no roles: no provider either (Terraform has no use for an empty list of them).
+      ...(model.accounts.length > 0 ? { provider: { aws: model.accounts.map(providerOf) } } : {}),
       terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: '>= 5.0' } } },
     }),
   );
