@@ -280,6 +280,46 @@ describe('renderTerraform', () => {
   });
 });
 
+describe('the Terraform JSON checker (test/helpers/terraform-json.ts) refuses what Terraform refuses', () => {
+  const providers = JSON.stringify({
+    terraform: { required_providers: { aws: { source: 'hashicorp/aws' } } },
+    provider: { aws: [{ alias: 'ops', region: 'us-west-2' }] },
+  });
+  const role = (body: object, name = 'ops__x') =>
+    JSON.stringify({ resource: { aws_iam_role: { [name]: { provider: 'aws.ops', name: 'x', ...body } } } });
+  it.each([
+    ['a root that is not an object', '[]', 'the root must be an object'],
+    ['an unknown top-level block', '{"resources": {}}', 'resources is not a top-level block type'],
+    ['a resource name starting with a digit', role({}, '1x'), 'resource name aws_iam_role.1x is not an identifier'],
+    ['a resource name with a dot', role({}, 'a.b'), 'is not an identifier'],
+    ['a provider alias not configured', role({ provider: 'aws.prod' }), 'provider aws.prod is not configured'],
+    ['depends_on a resource that is not there', role({ depends_on: ['aws_iam_role.y'] }), 'depends_on aws_iam_role.y'],
+    ['an unescaped ${ of the user', role({ description: 'a ${x} b' }), '${x} is not a reference'],
+    ['a template directive', role({ description: 'a %{ if x } b' }), 'a template directive'],
+    ['a provider as a string', '{"provider": {"aws": "x"}}', 'each configuration must be an object'],
+  ])('%s', (_case, text, problem) => {
+    const problems = terraformJsonProblems(
+      new Map([
+        ['providers.tf.json', providers],
+        ['x.tf.json', text],
+      ]),
+    );
+    expect(problems.join('\n')).toContain(problem);
+  });
+
+  it('takes "$${" and "%%{" as the literal text they are', () => {
+    const text = role({ description: 'a $${x} %%{ y } b' });
+    expect(
+      terraformJsonProblems(
+        new Map([
+          ['providers.tf.json', providers],
+          ['x.tf.json', text],
+        ]),
+      ),
+    ).toEqual([]);
+  });
+});
+
 describe('names', () => {
   it.each([
     [['ops'], 'ops'],
