@@ -668,6 +668,56 @@ async function main() {
       steps: [roboStep(validateBox, ['teams.validate', validateOrg.dir])],
     },
     accessCase(validateOrg, sandbox('access')),
+    // iam.terraform (issue #14): the organisation teams.validate reads, copied with an iam object that
+    // defines every role its teams use (a managed policy each, an inline one on every tenth), written
+    // whole into an empty folder each sample: the Terraform of every account and team.
+    (() => {
+      const org = validateOrg;
+      const box = sandbox('iam-terraform');
+      const dir = path.join(TMP, 'orgs', `${org.id}-iam`);
+      const out = path.join(TMP, 'iam-terraform-out');
+      return {
+        id: 'iam-terraform',
+        kind: 'iam-terraform',
+        org,
+        label: `robo iam.terraform, ${org.id}`,
+        setup: () => {
+          cpSync(/** @type {string} */ (org.dir), dir, {
+            recursive: true,
+            filter: (file) => path.basename(file) !== '.git',
+          });
+          const roles = new Set();
+          for (const file of readdirSync(path.join(dir, 'teams'))) {
+            const team = JSON.parse(readFileSync(path.join(dir, 'teams', file), 'utf8'));
+            roles.add(team.hub_role);
+            for (const profile of team.profiles) roles.add(profile.role);
+          }
+          mkdirSync(path.join(dir, 'iam'));
+          const policy = {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*' }],
+          };
+          writeFileSync(path.join(dir, 'iam', 'list-buckets.json'), `${JSON.stringify(policy, null, 2)}\n`);
+          const organization = JSON.parse(readFileSync(path.join(dir, 'organization.json'), 'utf8'));
+          organization.iam = {
+            saml_provider: 'okta',
+            terraform_role: 'terraform',
+            roles: Object.fromEntries(
+              [...roles].sort().map((role, index) => [
+                role,
+                {
+                  policies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+                  ...(index % 10 === 0 ? { inline: ['iam/list-buckets.json'] } : {}),
+                },
+              ]),
+            ),
+          };
+          writeFileSync(path.join(dir, 'organization.json'), `${JSON.stringify(organization, null, 2)}\n`);
+        },
+        prepare: () => rmSync(out, { recursive: true, force: true }),
+        steps: [roboStep(box, ['iam.terraform', '--repo', dir, '--out', out])],
+      };
+    })(),
   ];
   progress(`${specs.length} cases, set up, then ${WARMUP} warm-up and ${SAMPLES} sample round(s)`);
   const rows = await measureAll(specs);
@@ -1045,6 +1095,10 @@ function renderReport({ rows, floors, memory, analyses, environment, haveGit, ha
   const accessRow = rows.find((row) => row.kind === 'access');
   line(
     `- teams.access --format csv of ${n(accessRow?.org?.accounts ?? 1000)} accounts and ${n(accessRow?.org?.teams ?? 500)} teams ≤ 1 s: ${verdict(accessRow?.stats ? accessRow.stats.median <= 1000 : undefined)}${accessRow?.stats ? ` (${ms(accessRow.stats.median)}).` : accessRow?.note ? ` (${accessRow.note}).` : '.'}`,
+  );
+  const iamRow = rows.find((row) => row.kind === 'iam-terraform');
+  line(
+    `- iam.terraform of ${n(iamRow?.org?.accounts ?? 1000)} accounts and ${n(iamRow?.org?.teams ?? 500)} teams ≤ 2 s: ${verdict(iamRow?.stats ? iamRow.stats.median <= 2000 : undefined)}${iamRow?.stats ? ` (${ms(iamRow.stats.median)}).` : iamRow?.note ? ` (${iamRow.note}).` : '.'}`,
   );
   const startup = rows.find((row) => row.kind === 'startup');
   const nodeStart = floors.get(startup?.org?.id)?.parts.map((parts) => parts[0]);

@@ -14,6 +14,7 @@ import { statusTask } from '../commands/status.js';
 import { awsRenderTask } from '../commands/aws-render.js';
 import { teamsListTask, teamsValidateTask } from '../commands/teams.js';
 import { teamsAccessTask } from '../commands/teams-access.js';
+import { iamTerraformTask } from '../commands/iam-terraform.js';
 import type { BuiltinTask, CommandSpec } from '../commands/types.js';
 import { SHELLS } from '../completion/scripts.js';
 
@@ -29,6 +30,7 @@ export const BUILTIN_TASKS: readonly AnyTask[] = [
   teamsListTask,
   teamsValidateTask,
   teamsAccessTask,
+  iamTerraformTask,
   onboardTask,
   nightlyTask,
   statusTask,

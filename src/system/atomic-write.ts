@@ -15,6 +15,12 @@ export interface AtomicWriteOptions {
   mode: number | undefined;
   /** Create the folder with this mode if it is missing (~/.aws gets 0700). */
   folderMode: number;
+  /**
+   * false: no fsync of the file or the folder, only the rename. For output
+   * robo can make again (iam.terraform's many files): readers still never see
+   * half a file, and 1,000 files take 0.4 s instead of 9 s of fsyncs.
+   */
+  durable?: boolean;
 }
 
 const tempPrefix = (file: string) => `.${path.basename(file)}.robo-`;
@@ -60,13 +66,13 @@ export async function writeAtomically(file: string, content: Buffer, options: At
       // The file keeps its owner and group where this user may set them (as
       // write-file-atomic did): a group that reads the config keeps reading it.
       if (existing) await handle.chown(existing.uid, existing.gid).catch(() => {});
-      await handle.sync();
+      if (options.durable !== false) await handle.sync();
     } finally {
       await handle.close();
     }
     await rename(temp, file);
     created = false;
-    await syncFolder(folder);
+    if (options.durable !== false) await syncFolder(folder);
   } catch (error) {
     if (created) await unlink(temp).catch(() => {});
     throw new WriteError(`cannot write ${file}: ${messageOf(error)}`, { cause: error });

@@ -1,0 +1,69 @@
+/**
+ * The iam.terraform job: source → definitions → validate (the whole
+ * organisation, inline policy files included) → resolve → Terraform JSON →
+ * plan against the output folder → write, or with `check` only compare.
+ * Returns what happened and never prints. Nothing is written unless every
+ * stage before succeeded.
+ */
+import { DefinitionsError } from '../errors.js';
+import { ORGANIZATION_FILE } from '../definitions/definitions.js';
+import { openSource, type OpenSourceRequest } from '../source/open-source.js';
+import { describeSpec, type Checkout } from '../source/source.js';
+import { useCheckout } from '../source/use-checkout.js';
+import { formatProblem } from '../validate/problems.js';
+import { validateOrganizationWide } from '../validate/organization-wide.js';
+import { applyOutput, planOutput, type OutputPlan } from './output-dir.js';
+import { resolveIam } from './resolve-iam.js';
+import { renderTerraform, type TerraformFiles } from './terraform.js';
+
+export interface IamTerraformOptions extends OpenSourceRequest {
+  /** The output folder, absolute. */
+  out: string;
+  /** Compare only: write nothing. */
+  check: boolean;
+}
+
+export interface IamTerraformResult extends OutputPlan {
+  source: string;
+  commit: string | undefined;
+  offline: Checkout['offline'];
+  check: boolean;
+  /** Roles generated, over all accounts. */
+  roles: number;
+}
+
+export async function iamTerraform(options: IamTerraformOptions): Promise<IamTerraformResult> {
+  const { spec, checkout } = await openSource(options);
+  const { files, roles } = await useCheckout(checkout, (definitions) => generate(definitions, describeSpec(spec)));
+  const plan = await planOutput(options.out, files);
+  if (!options.check && plan.changed) await applyOutput(plan, files);
+  return {
+    ...plan,
+    source: describeSpec(spec),
+    commit: checkout.commit,
+    offline: checkout.offline,
+    check: options.check,
+    roles,
+  };
+}
+
+/** Validation, resolve and render of a checkout's definitions: the files, in memory. */
+async function generate(
+  definitions: Parameters<typeof validateOrganizationWide>[0],
+  source: string,
+): Promise<{ files: TerraformFiles; roles: number }> {
+  const { organization, teams, inlinePolicies, errors } = await validateOrganizationWide(definitions);
+  if (errors.length > 0 || !organization) {
+    throw new DefinitionsError(`invalid definitions in ${source}; nothing was written`, errors.map(formatProblem));
+  }
+  if (!organization.iam) {
+    throw new DefinitionsError(`${ORGANIZATION_FILE} in ${source} has no iam object; nothing was written`, [
+      `${ORGANIZATION_FILE}: /iam: iam.terraform needs saml_provider and a definition of every role the teams use (docs/iam.md)`,
+    ]);
+  }
+  const model = resolveIam(organization, teams, inlinePolicies);
+  return {
+    files: renderTerraform(model),
+    roles: model.accounts.reduce((sum, account) => sum + account.roles.length, 0),
+  };
+}

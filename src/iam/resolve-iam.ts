@@ -1,0 +1,167 @@
+/**
+ * Stage 3c, beside resolve.ts: the IAM side of a validated organisation.
+ * Pure. Every spoke ARN comes from resolveAwsConfig, the function that gives
+ * aws.config its role_arn lines, so the roles Terraform creates and trusts
+ * are exactly the roles the engineers' configs name (docs/iam.md).
+ */
+import { resolveAwsConfig, roleArn } from '../render/resolve.js';
+import { partitionOf } from '../validate/regions.js';
+import type { InlinePolicies, Organization, PolicyDocument, RoleDefinition, Team } from '../definitions/model.js';
+
+/** Everything the Terraform emitter needs, sorted, with every ARN spelled out. */
+export interface IamModel {
+  partition: string;
+  /** ARN of the SAML provider (Okta) in the hub account. */
+  samlProviderArn: string;
+  /** Accounts that hold at least one role, by account name. */
+  accounts: IamAccount[];
+  /** Every team, by name: its hub role and the spoke roles its profiles reach. */
+  teams: IamTeam[];
+}
+
+export interface IamAccount {
+  /** The account's name in organization.json. */
+  name: string;
+  id: string;
+  /** The account's region, else the organisation's: where its provider points. */
+  region: string;
+  /** The role Terraform assumes in this account (iam.terraform_role), as an ARN. */
+  terraformRoleArn: string | undefined;
+  roles: IamRole[];
+}
+
+export interface IamRole {
+  /** The role as teams write it, with its path: "deploy/ci-deployer". */
+  role: string;
+  /** IAM's split of it: path "/deploy/", name "ci-deployer". */
+  name: string;
+  path: string;
+  arn: string;
+  definition: RoleDefinition;
+  /** Teams whose hub role this is: the role trusts the SAML provider. */
+  samlTeams: string[];
+  /** Hub role ARNs of the teams whose profiles use this role: the role trusts them. */
+  trustedHubRoles: string[];
+  /** For a hub role: the spoke role ARNs it may assume (every team in samlTeams). */
+  assumes: string[];
+  /** The definition's inline policies, in the order it lists them. */
+  inline: Array<{ file: string; document: PolicyDocument }>;
+}
+
+export interface IamTeam {
+  team: string;
+  hubRoleArn: string;
+  /** Sorted, without duplicates: the role_arn of every spoke profile aws.config writes for the team. */
+  spokeArns: string[];
+}
+
+export function resolveIam(
+  organization: Organization,
+  teams: ReadonlyMap<string, Team>,
+  inlinePolicies: InlinePolicies,
+): IamModel {
+  const iam = organization.iam;
+  if (!iam) throw new Error('organization.json has no iam object (the caller should have refused it)');
+  const hubName = organization.hub.account;
+  const hub = organization.accounts[hubName];
+  if (!hub) throw new Error(`hub account ${hubName} is not in the registry (validation should have caught this)`);
+  const partition = partitionOf(hub.region ?? organization.region);
+  const accountById = new Map(Object.entries(organization.accounts).map(([name, account]) => [account.id, name]));
+
+  // Roles per account, found as the teams use them.
+  const roles = new Map<string, Map<string, RoleUse>>();
+  const use = (account: string, role: string): RoleUse => {
+    const inAccount = roles.get(account) ?? roles.set(account, new Map()).get(account)!;
+    return (
+      inAccount.get(role) ??
+      inAccount.set(role, { samlTeams: new Set(), trustedHubRoles: new Set(), assumes: new Set() }).get(role)!
+    );
+  };
+
+  const iamTeams: IamTeam[] = [];
+  for (const [teamName, team] of [...teams].sort(([a], [b]) => compare(a, b))) {
+    const config = resolveAwsConfig(organization, teamName, team);
+    const hubRole = use(hubName, team.hub_role);
+    hubRole.samlTeams.add(teamName);
+    const spokeArns = new Set<string>();
+    for (const spoke of config.spokes) {
+      const { accountId, role } = splitRoleArn(spoke.role_arn);
+      const account = accountById.get(accountId);
+      if (account === undefined) throw new Error(`${spoke.role_arn}: no account has id ${accountId}`);
+      use(account, role).trustedHubRoles.add(config.hub.role_arn);
+      hubRole.assumes.add(spoke.role_arn);
+      spokeArns.add(spoke.role_arn);
+    }
+    iamTeams.push({ team: teamName, hubRoleArn: config.hub.role_arn, spokeArns: [...spokeArns].sort(compare) });
+  }
+
+  const accounts = [...roles]
+    .sort(([a], [b]) => compare(a, b))
+    .map(([name, used]): IamAccount => {
+      const account = organization.accounts[name]!;
+      const region = account.region ?? organization.region;
+      return {
+        name,
+        id: account.id,
+        region,
+        terraformRoleArn:
+          iam.terraform_role === undefined ? undefined : roleArn(account.id, iam.terraform_role, region),
+        roles: [...used]
+          .sort(([a], [b]) => compare(a, b))
+          .map(([role, roleUse]) => iamRole(account.id, role, roleUse, partition, iam.roles, inlinePolicies)),
+      };
+    });
+
+  return {
+    partition,
+    samlProviderArn: `arn:${partition}:iam::${hub.id}:saml-provider/${iam.saml_provider}`,
+    accounts,
+    teams: iamTeams,
+  };
+}
+
+interface RoleUse {
+  samlTeams: Set<string>;
+  trustedHubRoles: Set<string>;
+  assumes: Set<string>;
+}
+
+function iamRole(
+  accountId: string,
+  role: string,
+  roleUse: RoleUse,
+  partition: string,
+  definitions: Record<string, RoleDefinition>,
+  inlinePolicies: InlinePolicies,
+): IamRole {
+  const definition = definitions[role];
+  if (!definition) throw new Error(`role ${role} has no definition in iam.roles (validation should have caught this)`);
+  const slash = role.lastIndexOf('/');
+  return {
+    role,
+    name: role.slice(slash + 1),
+    path: slash < 0 ? '/' : `/${role.slice(0, slash)}/`,
+    arn: `arn:${partition}:iam::${accountId}:role/${role}`,
+    definition,
+    samlTeams: [...roleUse.samlTeams].sort(compare),
+    trustedHubRoles: [...roleUse.trustedHubRoles].sort(compare),
+    assumes: [...roleUse.assumes].sort(compare),
+    inline: (definition.inline ?? []).map((file) => {
+      const document = inlinePolicies.get(file);
+      if (!document) throw new Error(`inline policy ${file} of role ${role} was not read (validation should have)`);
+      return { file, document };
+    }),
+  };
+}
+
+/** "arn:aws:iam::123456789012:role/deploy/x" → its account id and the role with its path. */
+export function splitRoleArn(arn: string): { accountId: string; role: string } {
+  const match = /^arn:[^:]+:iam::(\d{12}):role\/(.+)$/.exec(arn);
+  if (!match) throw new Error(`${arn}: not a role ARN`);
+  return { accountId: match[1]!, role: match[2]! };
+}
+
+/** Code-unit order: the same on every machine and locale, so the output's bytes are too. */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

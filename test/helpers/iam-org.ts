@@ -1,0 +1,73 @@
+/**
+ * A small organisation with its IAM side, in memory, for the iam.terraform
+ * tests: a team without spokes (fpa), a shared spoke role (ReadOnly, by
+ * foundation's "*" and platform), a role with a path (deploy/ci-deployer),
+ * managed and inline policies.
+ */
+import type { InlinePolicies, Organization, PolicyDocument, Team } from '../../src/definitions/model.js';
+
+export const RESERVED_INSTANCES: PolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: ['ec2:DescribeReservedInstances'], Resource: '*' }],
+};
+
+export function smallOrg(region = 'us-west-2'): {
+  organization: Organization;
+  teams: Map<string, Team>;
+  inlinePolicies: InlinePolicies;
+} {
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  const organization: Organization = {
+    okta: { aws_saml_url: 'home/amazon_aws/0oaTEST/1' },
+    hub: { account: 'ops', profile: 'hub' },
+    region,
+    accounts: {
+      ops: { id: '100000000001' },
+      dev: { id: '200000000002' },
+      prod: { id: '200000000004' },
+    },
+    iam: {
+      saml_provider: 'okta',
+      terraform_role: 'terraform',
+      roles: {
+        fpa: {
+          description: 'Financial planning: billing',
+          policies: [`arn:${partition}:iam::aws:policy/job-function/Billing`],
+          inline: ['policies/reserved-instances.json'],
+          max_session_duration: 43200,
+        },
+        platform: { policies: [`arn:${partition}:iam::aws:policy/ReadOnlyAccess`] },
+        foundation: {},
+        ReadOnly: { policies: [`arn:${partition}:iam::aws:policy/ReadOnlyAccess`] },
+        'platform-admin': { policies: [`arn:${partition}:iam::aws:policy/AdministratorAccess`] },
+        'deploy/ci-deployer': { description: 'Deploys ${var.nothing} %{ if x }', inline: ['deploy.json'] },
+      },
+    },
+  };
+  const teams = new Map<string, Team>([
+    [
+      'platform',
+      {
+        hub_role: 'platform',
+        profiles: [
+          { name: 'dev', account: 'dev', role: 'platform-admin' },
+          { name: 'prod-deploy', account: 'prod', role: 'deploy/ci-deployer' },
+          { name: 'prod', account: 'prod', role: 'ReadOnly' },
+        ],
+      },
+    ],
+    ['fpa', { hub_role: 'fpa', profiles: [] }],
+    ['foundation', { hub_role: 'foundation', profiles: [{ name: '{account}-ro', account: '*', role: 'ReadOnly' }] }],
+  ]);
+  const inlinePolicies = new Map<string, PolicyDocument>([
+    ['policies/reserved-instances.json', RESERVED_INSTANCES],
+    [
+      'deploy.json',
+      {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::deploys/${aws:username}/*' }],
+      },
+    ],
+  ]);
+  return { organization, teams, inlinePolicies };
+}

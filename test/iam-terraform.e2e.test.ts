@@ -1,0 +1,207 @@
+/**
+ * `robo iam.terraform` end to end (in process): on the bundled example and
+ * from a git source; --check exits 6 on drift and writes nothing; robo's
+ * stale files go and the user's stay; bad definitions and foreign files
+ * write nothing.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { commitTree, exampleTree, fileUrl, makeDotfilesRepo } from './helpers/git.js';
+import { projectRoot, runRobo } from './helpers/robo.js';
+import { sandboxes } from './helpers/sandbox.js';
+import { terraformJsonProblems } from './helpers/terraform-json.js';
+
+const sandbox = sandboxes();
+
+function readFolder(dir: string): Map<string, string> {
+  return new Map(
+    readdirSync(dir)
+      .sort()
+      .map((name) => [name, readFileSync(path.join(dir, name), 'utf8')]),
+  );
+}
+
+/** Whether `part` is in `whole`: its keys with equal values, each of its array items in some item of the other. */
+function contains(whole: unknown, part: unknown): boolean {
+  if (Array.isArray(part))
+    return Array.isArray(whole) && part.every((item) => whole.some((other) => contains(other, item)));
+  if (typeof part === 'object' && part !== null)
+    return (
+      typeof whole === 'object' &&
+      whole !== null &&
+      Object.entries(part).every(([key, value]) => contains((whole as Record<string, unknown>)[key], value))
+    );
+  return whole === part;
+}
+
+const USER_FILES = {
+  'main.tf': 'terraform {\n  backend "s3" {}\n}\n',
+  'extra.tf.json': '{"output": {"x": {"value": "mine"}}}\n',
+};
+
+describe('robo iam.terraform', () => {
+  it('writes valid Terraform JSON for the bundled example, then finds it current', async () => {
+    const box = sandbox();
+    const out = path.join(box.root, 'out');
+    const first = await runRobo(['iam.terraform', '--repo', projectRoot, '--out', out], { env: box.env });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/11 created \(\d+ roles\)/);
+    const files = readFolder(out);
+    expect([...files.keys()]).toContain('account-ops.tf.json');
+    expect(terraformJsonProblems(files)).toEqual([]);
+    const ops = files.get('account-ops.tf.json')!;
+    expect(ops).toContain('"ops__fpa__aws_job-function_Billing"');
+    expect(files.get('account-prod.tf.json')).toContain('"prod__deploy_platform-deploy"');
+
+    // docs/iam.md's excerpts are what robo writes: each block is part of the file its text names.
+    const docs = readFileSync(path.join(projectRoot, 'docs', 'iam.md'), 'utf8');
+    const section = docs.slice(docs.indexOf("### The example's Terraform"), docs.indexOf('### Running Terraform'));
+    const excerpts = [
+      ...section.matchAll(/`((?:providers|account-[a-z0-9-]+)\.tf\.json)`[^`]*?```json\n([\s\S]*?)```/g),
+    ];
+    expect(excerpts.map((match) => match[1])).toEqual([
+      'providers.tf.json',
+      'account-ops.tf.json',
+      'account-prod.tf.json',
+    ]);
+    for (const [, file, excerpt] of excerpts)
+      expect(contains(JSON.parse(files.get(file!)!), JSON.parse(excerpt!)), `docs/iam.md's ${file}`).toBe(true);
+
+    const again = await runRobo(['iam.terraform', '--repo', projectRoot, '--out', out], { env: box.env });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('was already current');
+    const check = await runRobo(['iam.terraform', '--repo', projectRoot, '--out', out, '--check'], { env: box.env });
+    expect(check.code).toBe(0);
+    expect(readFolder(out)).toEqual(files);
+  });
+
+  it('from a git source: --check exits 6 after a change and writes nothing; the run removes robo’s stale files, keeps the user’s', async () => {
+    const box = sandbox();
+    const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'));
+    const url = fileUrl(repo);
+    const out = path.join(box.root, 'infra');
+    mkdirSync(out);
+    for (const [name, text] of Object.entries(USER_FILES)) writeFileSync(path.join(out, name), text);
+    const run = (...args: string[]) =>
+      runRobo(['iam.terraform', '--repo', url, '--out', out, ...args], { env: box.env });
+
+    expect((await run()).code).toBe(0);
+    expect(existsSync(path.join(out, 'account-growth.tf.json'))).toBe(true);
+    expect((await run('--check')).code).toBe(0);
+
+    // The growth account leaves the organisation, and growth's profile in it.
+    const tree = exampleTree();
+    const organization = JSON.parse(tree['organization.json']!) as { accounts: Record<string, unknown> };
+    delete organization.accounts.growth;
+    const growth = JSON.parse(tree['teams/growth.json']!) as { profiles: Array<{ account: string }> };
+    growth.profiles = growth.profiles.filter((profile) => profile.account !== 'growth');
+    commitTree(
+      repo,
+      { 'organization.json': JSON.stringify(organization), 'teams/growth.json': JSON.stringify(growth) },
+      'the growth account is closed',
+    );
+    const before = readFolder(out);
+    const check = await run('--check');
+    expect(check.code).toBe(6);
+    expect(check.stderr).toContain('is not current');
+    expect(check.stderr).toContain('account-growth.tf.json: would be removed');
+    expect(check.stderr).toContain('account-ops.tf.json: would be updated');
+    expect(check.stderr).toContain('providers.tf.json: would be updated');
+    expect(check.stderr).not.toContain('account-data.tf.json');
+    expect(readFolder(out)).toEqual(before);
+
+    const json = await run('--check', '--json');
+    expect(json.code).toBe(6);
+    const document = JSON.parse(json.stdout) as {
+      ok: boolean;
+      changed: boolean;
+      files: Array<{ file: string; change: string }>;
+    };
+    expect(document).toMatchObject({ ok: false, changed: true });
+    expect(document.files).toContainEqual({ file: 'account-growth.tf.json', change: 'removed' });
+
+    const write = await run();
+    expect(write.code).toBe(0);
+    expect(write.stdout).toMatch(/updated, 1 removed/);
+    const after = readFolder(out);
+    expect(after.has('account-growth.tf.json')).toBe(false);
+    expect(after.get('providers.tf.json')).not.toContain('"alias": "growth"');
+    for (const [name, text] of Object.entries(USER_FILES)) expect(after.get(name)).toBe(text);
+    expect((await run('--check')).code).toBe(0);
+  });
+
+  it('refuses a file of the user’s under a name robo generates, or --out naming a file, writing nothing (exit 2)', async () => {
+    const box = sandbox();
+    const out = path.join(box.root, 'out');
+    mkdirSync(out);
+    writeFileSync(path.join(out, 'providers.tf.json'), '{"provider": {"aws": {"region": "us-east-1"}}}\n');
+    const result = await runRobo(['iam.terraform', '--repo', projectRoot, '--out', out], { env: box.env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${path.join(out, 'providers.tf.json')}: no "//" marker of robo's`);
+    expect(readdirSync(out)).toEqual(['providers.tf.json']);
+
+    const file = path.join(box.root, 'a-file');
+    writeFileSync(file, 'mine\n');
+    const notFolder = await runRobo(['iam.terraform', '--repo', projectRoot, '--out', file], { env: box.env });
+    expect(notFolder.code).toBe(2);
+    expect(notFolder.stderr).toContain(`--out ${file}: not a folder`);
+    expect(readFileSync(file, 'utf8')).toBe('mine\n');
+  });
+
+  it('refuses definitions without an iam object, with an undefined role, or with roles IAM cannot create, writing nothing (exit 3)', async () => {
+    const box = sandbox();
+    const organization = JSON.parse(exampleTree()['organization.json']!) as Record<string, unknown>;
+    const noIam = { ...exampleTree(), 'organization.json': JSON.stringify({ ...organization, iam: undefined }) };
+    const out = path.join(box.root, 'out');
+    const result = await runRobo(
+      ['iam.terraform', '--repo', makeDotfilesRepo(path.join(box.root, 'a'), noIam), '--out', out],
+      { env: box.env },
+    );
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('has no iam object; nothing was written');
+    expect(existsSync(out)).toBe(false);
+
+    const undefinedRole = {
+      ...exampleTree(),
+      'teams/growth.json': '{"hub_role": "growth", "profiles": [{"name": "x", "account": "dev", "role": "nobody"}]}\n',
+    };
+    const invalid = await runRobo(
+      ['iam.terraform', '--repo', makeDotfilesRepo(path.join(box.root, 'b'), undefinedRole), '--out', out],
+      { env: box.env },
+    );
+    expect(invalid.code).toBe(3);
+    expect(invalid.stderr).toContain('nothing was written');
+    expect(invalid.stderr).toContain('teams/growth.json');
+    expect(existsSync(out)).toBe(false);
+
+    // Two roles IAM cannot hold in one account (names are unique whatever the path): validation's rule.
+    const withRole = JSON.parse(exampleTree()['organization.json']!) as { iam: { roles: Record<string, object> } };
+    withRole.iam.roles['platform-deploy'] = {};
+    const clash = {
+      ...exampleTree(),
+      'organization.json': JSON.stringify(withRole),
+      'teams/growth.json':
+        '{"hub_role": "growth", "profiles": [{"name": "x", "account": "prod", "role": "platform-deploy"}]}\n',
+    };
+    const clashing = await runRobo(
+      ['iam.terraform', '--repo', makeDotfilesRepo(path.join(box.root, 'c'), clash), '--out', out],
+      { env: box.env },
+    );
+    expect(clashing.code).toBe(3);
+    expect(clashing.stderr).toContain(
+      'organization.json: /iam/roles/platform-deploy: is the same IAM role as /iam/roles/deploy~1platform-deploy',
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('is listed in help', async () => {
+    const box = sandbox();
+    const list = await runRobo([], { env: box.env });
+    expect(list.stdout).toContain('iam.terraform');
+    const help = await runRobo(['help', 'iam.terraform'], { env: box.env });
+    expect(help.stdout).toContain('--check');
+    expect(help.stdout).toContain('--out');
+  });
+});
