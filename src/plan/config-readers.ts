@@ -193,6 +193,87 @@ export function readAsBotocore(text: string): ConfigLine[] {
   return lines;
 }
 
+const KINDS: readonly LineKind[] = ['blank', 'comment', 'header', 'setting', 'continuation', 'unparsable', 'outside'];
+const KIND_CODES = Object.fromEntries(KINDS.map((kind, code) => [kind, code])) as Record<LineKind, number>;
+
+/**
+ * readAsBotocore's lines for the planner, kept as one typed array per field
+ * instead of an object per line: the planner reads the whole config on every
+ * run, and 20,000 small objects cost Node 20 more in garbage collection than
+ * the reading itself. Line i is start[i], textEnd[i], ... as in ConfigLine;
+ * sections holds the headers' names by line index, in order.
+ */
+export class BotocoreLines {
+  count = 0;
+  start = new Int32Array(1024);
+  textEnd = new Int32Array(1024);
+  end = new Int32Array(1024);
+  first = new Int32Array(1024);
+  owner = new Int32Array(1024);
+  kindCode = new Uint8Array(1024);
+  readonly sections = new Map<number, string>();
+
+  constructor(text: string) {
+    const reader = new BotocoreReader(text);
+    for (let line = reader.next(); line !== undefined; line = reader.next()) {
+      if (this.count === this.start.length) this.grow();
+      const index = this.count;
+      this.start[index] = line.start;
+      this.textEnd[index] = line.textEnd;
+      this.end[index] = line.end;
+      this.first[index] = line.first;
+      this.owner[index] = line.owner;
+      this.kindCode[index] = KIND_CODES[line.kind];
+      if (line.kind === 'header') this.sections.set(index, line.section);
+      this.count += 1;
+    }
+  }
+
+  kind(index: number): LineKind {
+    return KINDS[this.kindCode[index]!]!;
+  }
+
+  /** Line `index` as readAsBotocore gives it, filled into `into`. */
+  line(index: number, into: ConfigLine): ConfigLine {
+    into.start = this.start[index]!;
+    into.textEnd = this.textEnd[index]!;
+    into.end = this.end[index]!;
+    into.first = this.first[index]!;
+    into.kind = this.kind(index);
+    into.owner = this.owner[index]!;
+    into.section = this.sections.get(index) ?? '';
+    return into;
+  }
+
+  /** The index of the line holding `offset`. */
+  indexAt(offset: number): number {
+    let low = 0;
+    let high = this.count - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.start[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
+  private grow(): void {
+    const twice = (array: Int32Array) => {
+      const copy = new Int32Array(array.length * 2);
+      copy.set(array);
+      return copy;
+    };
+    this.start = twice(this.start);
+    this.textEnd = twice(this.textEnd);
+    this.end = twice(this.end);
+    this.first = twice(this.first);
+    this.owner = twice(this.owner);
+    const kindCode = new Uint8Array(this.kindCode.length * 2);
+    kindCode.set(this.kindCode);
+    this.kindCode = kindCode;
+  }
+}
+
 /**
  * readAsBotocore one line at a time, for a caller that need not keep them:
  * next() returns the same object each time, filled in for the next line.
@@ -302,18 +383,6 @@ function firstDelimiter(text: string, from: number, to: number): number {
     if (char === 61 || char === 58) return at;
   }
   return -1;
-}
-
-/** The index of the line holding `offset`. */
-export function lineIndexAt(lines: readonly ConfigLine[], offset: number): number {
-  let low = 0;
-  let high = lines.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if (lines[middle]!.start <= offset) low = middle;
-    else high = middle - 1;
-  }
-  return low;
 }
 
 /**

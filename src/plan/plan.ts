@@ -9,13 +9,12 @@ import { BrokenMarkersError, UnmergeableConfigError } from '../errors.js';
 import type { Target } from '../apply/target.js';
 import {
   awsOktaProfile,
+  BotocoreLines,
   BotocoreReader,
   botocoreProfile,
   findBlock,
   GoIniReader,
   goIniKey,
-  lineIndexAt,
-  readAsBotocore,
   shownText,
   type ConfigLine,
   type LineKind,
@@ -164,7 +163,7 @@ function finish(target: Target, next: Buffer, removed: RemovedSection[]): Plan {
 /** The file as it is: its lines as botocore reads them, aws-okta's headers, and where robo's block is ([0, 0) for none). */
 interface Reading {
   text: string;
-  lines: ConfigLine[];
+  lines: BotocoreLines;
   /** The headers aws-okta reads: where each one's text starts, and its section name. */
   goIniHeaders: Array<{ first: number; name: string }>;
   /** Whether aws-okta can read the file at all: no line it cannot parse. */
@@ -183,7 +182,7 @@ function read(text: string, block: [number, number]): Reading {
     if (line.kind === 'error') goIniLastError = line.start;
   }
   const goIniReadable = goIniLastError === -1;
-  return { text, lines: readAsBotocore(text), goIniHeaders, goIniReadable, goIniLastError, block };
+  return { text, lines: new BotocoreLines(text), goIniHeaders, goIniReadable, goIniLastError, block };
 }
 
 /** The parts of [start, end) outside the dropped sections. */
@@ -215,23 +214,26 @@ function collisions(
   const mine = (offset: number) => offset < blockFrom || offset >= blockTo;
   const robo = new Set([...generated, 'okta']);
   const colliding = new Set<number>();
-  lines.forEach((line, index) => {
-    if (line.kind !== 'header' || !mine(line.start)) return;
-    const profile = botocoreProfile(line.section);
-    if (line.section === 'okta' || (profile !== undefined && generated.has(profile))) colliding.add(index);
-  });
+  for (const [index, section] of lines.sections) {
+    if (!mine(lines.start[index]!)) continue;
+    const profile = botocoreProfile(section);
+    if (section === 'okta' || (profile !== undefined && generated.has(profile))) colliding.add(index);
+  }
   for (const line of goIniHeaders) {
     if (!mine(line.first) || !robo.has(awsOktaProfile(line.name))) continue;
     // The same header as botocore reads it. If to botocore it is no header, mergeProblem refuses the file.
-    const index = lineIndexAt(lines, line.first);
-    if (lines[index]!.kind === 'header') colliding.add(index);
+    const index = lines.indexAt(line.first);
+    if (lines.sections.has(index)) colliding.add(index);
   }
   const removed: RemovedSection[] = [];
   const drop: Array<[number, number]> = [];
   for (const index of [...colliding].sort((a, b) => a - b)) {
-    const header = lines[index]!;
-    removed.push({ header: shownText(text, header), line: index + 1 });
-    drop.push([header.start, sectionEnd(lines, index, header.start < blockFrom ? blockFrom : text.length)]);
+    const start = lines.start[index]!;
+    removed.push({
+      header: shownText(text, { first: lines.first[index]!, textEnd: lines.textEnd[index]! }),
+      line: index + 1,
+    });
+    drop.push([start, sectionEnd(lines, index, start < blockFrom ? blockFrom : text.length)]);
   }
   return { removed, drop };
 }
@@ -242,16 +244,16 @@ function collisions(
  * blank lines that separated it from the next section. `limit` is where the
  * part of the file it lives in ends.
  */
-function sectionEnd(lines: readonly ConfigLine[], header: number, limit: number): number {
-  const within = (index: number) => index < lines.length && lines[index]!.start < limit;
+function sectionEnd(lines: BotocoreLines, header: number, limit: number): number {
+  const within = (index: number) => index < lines.count && lines.start[index]! < limit;
   let last = header;
-  for (let index = header + 1; within(index) && lines[index]!.kind !== 'header'; index += 1) {
-    if (lines[index]!.kind !== 'blank' && lines[index]!.kind !== 'comment') last = index;
+  for (let index = header + 1; within(index) && lines.kind(index) !== 'header'; index += 1) {
+    if (lines.kind(index) !== 'blank' && lines.kind(index) !== 'comment') last = index;
   }
   // A blank last line without a line break stays, so the file ends as it did.
-  const blankWithBreak = (line: ConfigLine) => line.kind === 'blank' && line.end > line.textEnd;
-  while (within(last + 1) && blankWithBreak(lines[last + 1]!)) last += 1;
-  return lines[last]!.end;
+  const blankWithBreak = (index: number) => lines.kind(index) === 'blank' && lines.end[index]! > lines.textEnd[index]!;
+  while (within(last + 1) && blankWithBreak(last + 1)) last += 1;
+  return lines.end[last]!;
 }
 
 const KIND: Record<LineKind, string> = {
@@ -330,23 +332,26 @@ function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<str
   const tail = last && last.at >= blockEnd && last.to === text.length ? last.at : output.length;
   const fromTail = (old: number) => old - last!.from + last!.at;
   const problem = (offset: number, reason: string): MergeProblem => {
-    const line = lineIndexAt(lines, Math.max(0, oldOffset(offset)));
-    return { line: line + 1, text: shownText(text, lines[line]!), reason };
+    const line = lines.indexAt(Math.max(0, oldOffset(offset)));
+    return {
+      line: line + 1,
+      text: shownText(text, { first: lines.first[line]!, textEnd: lines.textEnd[line]! }),
+      reason,
+    };
   };
 
   // Each line of the new file with the line of the old one it is (the new file keeps the old order),
   // or ROBO for robo's block, so what a line belongs to can be compared before and after.
   const ROBO = -2;
   const [oldBlockFrom, oldBlockTo] = reading.block;
-  const oldOwner = (line: ConfigLine) =>
-    line.owner === -1
-      ? -1
-      : lines[line.owner]!.start >= oldBlockFrom && lines[line.owner]!.start < oldBlockTo
-        ? ROBO
-        : line.owner;
+  const oldOwner = (index: number) => {
+    const owner = lines.owner[index]!;
+    return owner === -1 ? -1 : lines.start[owner]! >= oldBlockFrom && lines.start[owner]! < oldBlockTo ? ROBO : owner;
+  };
   // A file already holding this block is checked too (robo's profiles must be robo's), with no second reading.
   const same = output === text;
   const now = new BotocoreReader(output);
+  const stored: ConfigLine = { start: 0, textEnd: 0, end: 0, first: 0, kind: 'blank', owner: -1, section: '' };
   const origin: number[] = [];
   for (let index = 0, old = 0; ; index += 1) {
     if (!same && now.at === blockStart) {
@@ -354,23 +359,23 @@ function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<str
       origin.push(ROBO);
       continue;
     }
-    const line = same ? lines[index] : now.next();
+    const line = same ? (index < lines.count ? lines.line(index, stored) : undefined) : now.next();
     if (line === undefined) break;
     if (inBlock(line.start)) {
       origin.push(ROBO);
       continue;
     }
     const offset = oldOffset(line.start);
-    while (old < lines.length - 1 && lines[old]!.start < offset) old += 1;
+    while (old < lines.count - 1 && lines.start[old]! < offset) old += 1;
     origin.push(old);
-    const before = lines[old]!;
-    if (before.start !== offset) return problem(line.start, 'robo cannot tell how the AWS CLI would read it');
+    if (lines.start[old] !== offset) return problem(line.start, 'robo cannot tell how the AWS CLI would read it');
     if (line.kind === 'blank' || line.kind === 'comment') continue;
     const owner = line.owner === -1 ? -1 : origin[line.owner]!;
     if (owner === ROBO) return problem(line.start, `the AWS CLI would read it as part of robo's block above it`);
-    if (line.kind !== before.kind)
-      return problem(line.start, `the AWS CLI would read it as ${KIND[line.kind]}, not as ${KIND[before.kind]}`);
-    if (owner !== oldOwner(before))
+    const kindBefore = lines.kind(old);
+    if (line.kind !== kindBefore)
+      return problem(line.start, `the AWS CLI would read it as ${KIND[line.kind]}, not as ${KIND[kindBefore]}`);
+    if (owner !== oldOwner(old))
       return problem(line.start, 'the AWS CLI would read it as part of another section than before');
     if (line.kind === 'header' && line.start >= tail) break;
   }
