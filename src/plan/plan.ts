@@ -7,6 +7,7 @@
  */
 import { BrokenMarkersError, UnmergeableConfigError } from '../errors.js';
 import type { Target } from '../apply/target.js';
+import { teamOfBlock } from './block.js';
 import {
   awsOktaProfile,
   BotocoreLines,
@@ -35,6 +36,8 @@ export interface Plan {
   changed: boolean;
   /** User sections taken out because robo's block now defines them. */
   removed: RemovedSection[];
+  /** The team robo's block in the file was written for (undefined: no block, a damaged one, or no team in its marker). */
+  previousTeam?: string | undefined;
 }
 
 export interface PlanOptions {
@@ -50,12 +53,15 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
   // here, and is spliced in as those bytes: encoded as latin1, a micro sign
   // became a lone 0xB5 (botocore then refused the file) and U+010A a newline.
   const bytes = Buffer.from(block, 'utf8');
-  const view = bytes.toString('latin1');
+  // As many bytes as chars: all ASCII, so the latin1 view is the text itself (no copy of a large block).
+  const view = bytes.length === block.length ? block : bytes.toString('latin1');
   const current = target.content;
-  if (current === undefined || options.replace) return finish(target, bytes, []);
+  if (current === undefined) return finish(target, bytes, [], undefined);
 
   const text = current.toString('latin1');
   const search = findBlock(text);
+  const previousTeam = search.kind === 'found' ? teamOfBlock(text, search.from, search.to) : undefined;
+  if (options.replace) return finish(target, bytes, [], previousTeam);
   if (search.kind === 'broken') {
     throw new BrokenMarkersError(
       `${target.path}: ${search.reason} at line ${search.lines.join(', ')}; nothing was written`,
@@ -69,7 +75,8 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
   let [from, to] = search.kind === 'found' ? [search.from, search.to] : [0, 0];
   // The usual run: the file holds these very bytes, and nothing of the user's can touch them.
   if (search.kind === 'found' && to - from === view.length && text.slice(from, to) === view)
-    if (untouched(text, [from, to], options.generated)) return { target, next: current, changed: false, removed: [] };
+    if (untouched(text, [from, to], options.generated))
+      return { target, next: current, changed: false, removed: [], previousTeam };
   const reading = read(text, [from, to]);
   const { removed, drop } = collisions(reading, options.generated);
   // The block starts on a line of its own, even after a last line without a line break (or a lone \r).
@@ -107,14 +114,19 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
       ],
     );
   }
-  if (unchanged) return { target, next: current, changed: false, removed };
+  if (unchanged) return { target, next: current, changed: false, removed, previousTeam };
   // The same bytes as keep(0, from) + view + keep(to, end) in latin1, cut from the file's own bytes
   // (a 20,000-line config is not joined and encoded again).
   const keptBytes = (start: number, end: number) => [
     ...keptRanges(drop, start, end).map(([keepFrom, keepTo]) => current.subarray(keepFrom, keepTo)),
     ...(breakBeforeBlock && end === from && start < end ? [NEWLINE] : []),
   ];
-  return finish(target, Buffer.concat([...keptBytes(0, from), bytes, ...keptBytes(to, text.length)]), removed);
+  return finish(
+    target,
+    Buffer.concat([...keptBytes(0, from), bytes, ...keptBytes(to, text.length)]),
+    removed,
+    previousTeam,
+  );
 }
 
 const NEWLINE = Buffer.from('\n');
@@ -155,9 +167,9 @@ function untouched(text: string, [from, to]: [number, number], generated: Readon
   return true;
 }
 
-function finish(target: Target, next: Buffer, removed: RemovedSection[]): Plan {
+function finish(target: Target, next: Buffer, removed: RemovedSection[], previousTeam: string | undefined): Plan {
   const changed = target.content === undefined || !target.content.equals(next);
-  return { target, next, changed, removed };
+  return { target, next, changed, removed, previousTeam };
 }
 
 /** The file as it is: its lines as botocore reads them, aws-okta's headers, and where robo's block is ([0, 0) for none). */
