@@ -91,15 +91,29 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
   // Put the block at `at` (where the old one was, or where a new one goes) and see whether any line reads differently.
   const place = (at: [number, number]) => {
     [from, to, breakBeforeBlock] = [...at, false];
-    if (unchanged) return mergeProblem(reading, { output: text, block: [from, to], from, to, drop }, options.generated);
+    if (unchanged) {
+      const merge = { output: text, complete: true, block: [from, to] as [number, number], from, to, drop };
+      return mergeProblem(reading, merge, options.generated) as MergeProblem | undefined;
+    }
     const before = keep(0, from);
     breakBeforeBlock = before !== '' && !before.endsWith('\n');
     const head = breakBeforeBlock ? `${before}\n` : before;
-    return mergeProblem(
-      reading,
-      { output: head + view + keep(to, text.length), block: [head.length, head.length + view.length], from, to, drop },
-      options.generated,
-    );
+    const merge = (end: number) => ({
+      output: head + view + keep(to, end),
+      complete: end === text.length,
+      block: [head.length, head.length + view.length] as [number, number],
+      from,
+      to,
+      drop,
+    });
+    // Both readers usually settle at the first header after the block: the new text is made up to there
+    // (whole lines: it ends with a line break), and whole, a copy of the file, only when they read on.
+    const start = merge(firstHeaderEnd(text, reading.lines, to));
+    const first =
+      start.complete || start.output.endsWith('\n') ? mergeProblem(reading, start, options.generated) : READ_ON;
+    return first === READ_ON
+      ? (mergeProblem(reading, merge(text.length), options.generated) as MergeProblem | undefined)
+      : first;
   };
   // A new block goes at the top, unless that would change how the user's lines read (an indented first
   // header would continue robo's last value): then at the end, where nothing of the user's follows it.
@@ -279,13 +293,27 @@ const KIND: Record<LineKind, string> = {
 };
 
 interface Merge {
-  /** The new file's text, and where robo's block is in it. */
+  /** The new file's text (or its start, up to a line break, when not complete), and where robo's block is in it. */
   output: string;
+  complete: boolean;
   block: [number, number];
   /** Where in the old text the block goes, and what of it is dropped. */
   from: number;
   to: number;
   drop: ReadonlyArray<[number, number]>;
+}
+
+/** mergeProblem's answer when the start of the new text it was given did not settle the question. */
+const READ_ON = 'read on';
+
+/** Past the first line break after the first header at or after `offset` (botocore's headers), or the end. */
+function firstHeaderEnd(text: string, lines: BotocoreLines, offset: number): number {
+  for (let index = lines.indexAt(offset); index < lines.count; index += 1) {
+    if (lines.start[index]! < offset || !lines.sections.has(index)) continue;
+    const newline = text.indexOf('\n', lines.textEnd[index]);
+    return newline === -1 ? text.length : newline + 1;
+  }
+  return text.length;
 }
 
 interface MergeProblem {
@@ -306,7 +334,11 @@ interface MergeProblem {
  * still name one of robo's profiles, no key of the user's may fall into one
  * of them, and a file aws-okta could read stays readable.
  */
-function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<string>): MergeProblem | undefined {
+function mergeProblem(
+  reading: Reading,
+  merge: Merge,
+  generated: ReadonlySet<string>,
+): MergeProblem | undefined | typeof READ_ON {
   const { text, lines } = reading;
   const {
     output,
@@ -341,7 +373,7 @@ function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<str
   // block). Once both readers have read a header there, each reads the rest exactly as it read the old
   // file: a header leaves no state behind but itself. So the new file is read only up to that header.
   const last = pieces.at(-1);
-  const tail = last && last.at >= blockEnd && last.to === text.length ? last.at : output.length;
+  const tail = last && last.at >= blockEnd && last.to === text.length ? last.at : at;
   const fromTail = (old: number) => old - last!.from + last!.at;
   const problem = (offset: number, reason: string): MergeProblem => {
     const line = lines.indexAt(Math.max(0, oldOffset(offset)));
@@ -372,7 +404,10 @@ function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<str
       continue;
     }
     const line = same ? (index < lines.count ? lines.line(index, stored) : undefined) : now.next();
-    if (line === undefined) break;
+    if (line === undefined) {
+      if (merge.complete) break;
+      return READ_ON;
+    }
     if (inBlock(line.start)) {
       origin.push(ROBO);
       continue;
@@ -402,7 +437,10 @@ function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<str
   while (broken === undefined) {
     if (goIni.at === blockStart) goIni.passBlock(blockEnd);
     const line = goIni.next();
-    if (line === undefined) break;
+    if (line === undefined) {
+      if (merge.complete) break;
+      return READ_ON;
+    }
     if (line.kind === 'header' && line.start >= tail) settled = line.end - last!.at + last!.from;
     if (line.kind === 'error') broken = line.first;
     else if (found) {
