@@ -407,6 +407,8 @@ export function botocoreProfile(section: string): string | undefined {
   return section === 'default' ? 'default' : undefined;
 }
 
+const SHLEX_SPECIAL = ' \t\r\n\'"\\';
+
 /** Python's shlex.split(text) as botocore calls it (POSIX mode); undefined where it raises. */
 export function shlexSplit(text: string): string[] | undefined {
   const words: string[] = [];
@@ -438,7 +440,13 @@ export function shlexSplit(text: string): string[] | undefined {
       if (at + 1 >= text.length) return undefined;
       word = (word ?? '') + text[at + 1];
       at += 1;
-    } else word = (word ?? '') + char;
+    } else {
+      // A run of plain characters is one slice, not a string per character.
+      let end = at + 1;
+      while (end < text.length && !SHLEX_SPECIAL.includes(text[end]!)) end += 1;
+      word = (word ?? '') + text.slice(at, end);
+      at = end - 1;
+    }
   }
   if (word !== undefined) words.push(word);
   return words;

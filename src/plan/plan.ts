@@ -238,7 +238,7 @@ function collisions(
   generated: ReadonlySet<string>,
 ): { removed: RemovedSection[]; drop: Array<[number, number]> } {
   const mine = (offset: number) => offset < blockFrom || offset >= blockTo;
-  const robo = new Set([...generated, 'okta']);
+  const robos = (name: string) => name === 'okta' || generated.has(name);
   const colliding = new Set<number>();
   for (const [index, section] of lines.sections) {
     if (!mine(lines.start[index]!)) continue;
@@ -246,7 +246,7 @@ function collisions(
     if (section === 'okta' || (profile !== undefined && generated.has(profile))) colliding.add(index);
   }
   for (const line of goIniHeaders) {
-    if (!mine(line.first) || !robo.has(awsOktaProfile(line.name))) continue;
+    if (!mine(line.first) || !robos(awsOktaProfile(line.name))) continue;
     // The same header as botocore reads it. If to botocore it is no header, mergeProblem refuses the file.
     const index = lines.indexAt(line.first);
     if (lines.sections.has(index)) colliding.add(index);
@@ -428,7 +428,7 @@ function mergeProblem(
   }
 
   // aws-okta refuses a file with a line it cannot parse; what it would read from the rest matters only if there is none.
-  const robo = new Set([...generated, 'okta']);
+  const robos = (name: string) => name === 'okta' || generated.has(name);
   let found: MergeProblem | undefined;
   let broken: number | undefined;
   /** Where in the old file aws-okta reads the rest as it did before (see `tail`); -1 until then. */
@@ -445,7 +445,7 @@ function mergeProblem(
     if (line.kind === 'error') broken = line.first;
     else if (found) {
       if (settled !== -1) break;
-    } else if (line.kind === 'header' && robo.has(awsOktaProfile(line.name))) {
+    } else if (line.kind === 'header' && robos(awsOktaProfile(line.name))) {
       found = problem(
         line.first,
         `aws-okta reads it as [${line.name}], which robo's block defines, but to the AWS CLI it is no section header, so robo cannot take it out`,
@@ -453,11 +453,7 @@ function mergeProblem(
     }
     // aws-okta looks keys up by names of lower-case letters and "_"; one named otherwise ("[x]" from a
     // header holding "=", or the start of a file with CR line ends, read as one line) is never read.
-    else if (
-      line.kind === 'key' &&
-      robo.has(awsOktaProfile(goIni.section)) &&
-      /^[a-z_]+$/.test(goIniKey(output, line))
-    ) {
+    else if (line.kind === 'key' && robos(awsOktaProfile(goIni.section)) && /^[a-z_]+$/.test(goIniKey(output, line))) {
       found = problem(line.first, `aws-okta would read it as a setting of robo's [${goIni.section}]`);
     }
     if (settled !== -1) break;
@@ -466,7 +462,7 @@ function mergeProblem(
     // The rest as aws-okta read it before: a line it cannot parse there is one now, and a header naming
     // one of robo's profiles (which botocore does not read as a header, or it would have been taken out).
     if (reading.goIniLastError >= settled) broken = fromTail(reading.goIniLastError);
-    const header = reading.goIniHeaders.find(({ first, name }) => first >= settled && robo.has(awsOktaProfile(name)));
+    const header = reading.goIniHeaders.find(({ first, name }) => first >= settled && robos(awsOktaProfile(name)));
     if (!found && header)
       found = problem(
         fromTail(header.first),
