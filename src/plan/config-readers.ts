@@ -393,6 +393,8 @@ function firstDelimiter(text: string, from: number, to: number): number {
   return -1;
 }
 
+const PLAIN_PROFILE = /^profile[ \t\r\n]+([^ \t\r\n'"\\]+)[ \t\r\n]*$/;
+
 /**
  * The profile botocore files a section under (configloader.build_profile_map):
  * any name starting with "profile" that Python's shlex splits into exactly
@@ -400,6 +402,9 @@ function firstDelimiter(text: string, from: number, to: number): number {
  * [profiles dev]), and "default" is default.
  */
 export function botocoreProfile(section: string): string | undefined {
+  // Most headers: "profile NAME", which shlex splits at the whitespace alone.
+  const plain = PLAIN_PROFILE.exec(section);
+  if (plain) return plain[1];
   if (section.startsWith('profile')) {
     const words = shlexSplit(section);
     return words?.length === 2 ? words[1] : undefined;
@@ -407,7 +412,7 @@ export function botocoreProfile(section: string): string | undefined {
   return section === 'default' ? 'default' : undefined;
 }
 
-const SHLEX_SPECIAL = ' \t\r\n\'"\\';
+const SHLEX_SPECIAL = /[ \t\r\n'"\\]/;
 
 /** Python's shlex.split(text) as botocore calls it (POSIX mode); undefined where it raises. */
 export function shlexSplit(text: string): string[] | undefined {
@@ -443,7 +448,7 @@ export function shlexSplit(text: string): string[] | undefined {
     } else {
       // A run of plain characters is one slice, not a string per character.
       let end = at + 1;
-      while (end < text.length && !SHLEX_SPECIAL.includes(text[end]!)) end += 1;
+      while (end < text.length && !SHLEX_SPECIAL.test(text[end]!)) end += 1;
       word = (word ?? '') + text.slice(at, end);
       at = end - 1;
     }
@@ -490,6 +495,11 @@ export class GoIniReader {
     return this.start;
   }
 
+  /** Read on from `start`, which must be where a line starts. */
+  seek(start: number): void {
+    this.start = start;
+  }
+
   /** Read robo's block, from here to `end`, as what it leaves open: its last section. */
   passBlock(end: number): void {
     const block = this.text.slice(this.start, end);
@@ -528,6 +538,48 @@ export class GoIniReader {
     this.start = end;
     return line;
   }
+}
+
+/**
+ * Where a line starts (after \n, the only line end aws-okta knows) that is
+ * not plainly a comment, a key, a header or blank to aws-okta: after spaces
+ * or tabs, # or ;, or a printable ASCII character other than # ; = and then
+ * an "=", or [...] with only spaces, tabs or \r after the last "]", or only
+ * spaces, tabs and \r. Every line aws-okta cannot parse starts there.
+ */
+const MAYBE_AN_ERROR = /(?<![^\n])(?![ \t]*(?:[#;]|[!-"$-:<>-~][^=\n]*=|\[[^\n]*\][ \t\r]*(?:\n|$)|[ \t\r]*(?:\n|$)))/g;
+
+/**
+ * What the planner needs of aws-okta's reading of a whole file: the headers
+ * whose name (less "profile ") `wanted` accepts, and where the last line it
+ * cannot parse starts (-1: none). Only the lines that can be one are read
+ * with GoIniReader: lines holding "[", and the lines MAYBE_AN_ERROR finds.
+ * A regular expression over a long text runs as compiled code at once, while
+ * Node 20 runs a loop over 20,000 lines mostly unoptimised.
+ */
+export function goIniOutline(
+  text: string,
+  wanted: (profile: string) => boolean,
+): { headers: Array<{ first: number; name: string }>; lastError: number } {
+  const reader = new GoIniReader(text);
+  const headers: Array<{ first: number; name: string }> = [];
+  for (let at = text.indexOf('['); at !== -1;) {
+    reader.seek(text.lastIndexOf('\n', at) + 1);
+    const line = reader.next()!;
+    if (line.kind === 'header' && wanted(awsOktaProfile(line.name)))
+      headers.push({ first: line.first, name: line.name });
+    at = text.indexOf('[', line.end);
+  }
+  let lastError = -1;
+  const starts = new RegExp(MAYBE_AN_ERROR);
+  for (let match = starts.exec(text); match !== null; match = starts.exec(text)) {
+    reader.seek(match.index);
+    const line = reader.next();
+    if (line === undefined) break;
+    if (line.kind === 'error') lastError = line.start;
+    starts.lastIndex = line.end;
+  }
+  return { headers, lastError };
 }
 
 /** A key's name as aws-okta reads it. */

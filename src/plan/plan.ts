@@ -16,6 +16,7 @@ import {
   findBlock,
   GoIniReader,
   goIniKey,
+  goIniOutline,
   shownText,
   type ConfigLine,
   type LineKind,
@@ -77,7 +78,7 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
   if (search.kind === 'found' && to - from === view.length && text.slice(from, to) === view)
     if (untouched(text, [from, to], options.generated))
       return { target, next: current, changed: false, removed: [], previousTeam };
-  const reading = read(text, [from, to]);
+  const reading = read(text, [from, to], options.generated);
   const { removed, drop } = collisions(reading, options.generated);
   // The block starts on a line of its own, even after a last line without a line break (or a lone \r).
   let breakBeforeBlock = false;
@@ -190,7 +191,7 @@ function finish(target: Target, next: Buffer, removed: RemovedSection[], previou
 interface Reading {
   text: string;
   lines: BotocoreLines;
-  /** The headers aws-okta reads: where each one's text starts, and its section name. */
+  /** The headers aws-okta reads that name okta or one of robo's profiles: where each one's text starts, and its section name. */
   goIniHeaders: Array<{ first: number; name: string }>;
   /** Whether aws-okta can read the file at all: no line it cannot parse. */
   goIniReadable: boolean;
@@ -199,16 +200,11 @@ interface Reading {
   block: [number, number];
 }
 
-function read(text: string, block: [number, number]): Reading {
-  const goIniHeaders: Reading['goIniHeaders'] = [];
-  let goIniLastError = -1;
-  const goIni = new GoIniReader(text);
-  for (let line = goIni.next(); line !== undefined; line = goIni.next()) {
-    if (line.kind === 'header') goIniHeaders.push({ first: line.first, name: line.name });
-    if (line.kind === 'error') goIniLastError = line.start;
-  }
-  const goIniReadable = goIniLastError === -1;
-  return { text, lines: new BotocoreLines(text), goIniHeaders, goIniReadable, goIniLastError, block };
+function read(text: string, block: [number, number], generated: ReadonlySet<string>): Reading {
+  const robos = (name: string) => name === 'okta' || generated.has(name);
+  const { headers, lastError } = goIniOutline(text, robos);
+  const lines = new BotocoreLines(text);
+  return { text, lines, goIniHeaders: headers, goIniReadable: lastError === -1, goIniLastError: lastError, block };
 }
 
 /** The parts of [start, end) outside the dropped sections. */
