@@ -50,19 +50,21 @@ export interface PlanOptions {
 
 export function planConfig(target: Target, block: string, options: PlanOptions): Plan {
   // The file is handled as latin1, one char per byte, so the user's bytes
-  // round-trip whatever they are. The block becomes its UTF-8 bytes once,
-  // here, and is spliced in as those bytes: encoded as latin1, a micro sign
-  // became a lone 0xB5 (botocore then refused the file) and U+010A a newline.
-  const bytes = Buffer.from(block, 'utf8');
-  // As many bytes as chars: all ASCII, so the latin1 view is the text itself (no copy of a large block).
-  const view = bytes.length === block.length ? block : bytes.toString('latin1');
+  // round-trip whatever they are. The block is spliced in as its UTF-8 bytes
+  // (made only for a new file): encoded as latin1, a micro sign became a lone
+  // 0xB5 (botocore then refused the file) and U+010A a newline. It is read as
+  // their latin1 view, which for an ASCII block (as many bytes as chars) is
+  // the block itself.
+  const ascii = Buffer.byteLength(block, 'utf8') === block.length;
+  const view = ascii ? block : Buffer.from(block, 'utf8').toString('latin1');
+  const bytes = () => Buffer.from(block, 'utf8');
   const current = target.content;
-  if (current === undefined) return finish(target, bytes, [], undefined);
+  if (current === undefined) return finish(target, bytes(), [], undefined);
 
   const text = current.toString('latin1');
   const search = findBlock(text);
   const previousTeam = search.kind === 'found' ? teamOfBlock(text, search.from, search.to) : undefined;
-  if (options.replace) return finish(target, bytes, [], previousTeam);
+  if (options.replace) return finish(target, bytes(), [], previousTeam);
   if (search.kind === 'broken') {
     throw new BrokenMarkersError(
       `${target.path}: ${search.reason} at line ${search.lines.join(', ')}; nothing was written`,
@@ -138,7 +140,7 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
   ];
   return finish(
     target,
-    Buffer.concat([...keptBytes(0, from), bytes, ...keptBytes(to, text.length)]),
+    Buffer.concat([...keptBytes(0, from), bytes(), ...keptBytes(to, text.length)]),
     removed,
     previousTeam,
   );
