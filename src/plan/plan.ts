@@ -160,6 +160,7 @@ const NEWLINE = Buffer.from('\n');
  * nothing falls into robo's last section.
  */
 function untouched(text: string, [from, to]: [number, number], generated: ReadonlySet<string>): boolean {
+  const robos = (word: string) => word === 'okta' || generated.has(word);
   for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) {
     if (at >= from && at < to) {
       at = to - 1;
@@ -168,9 +169,17 @@ function untouched(text: string, [from, to]: [number, number], generated: Readon
     const start = text.lastIndexOf('\n', at) + 1;
     const newline = text.indexOf('\n', at);
     const end = newline === -1 ? text.length : newline;
+    // Most lines with a "[": [NAME] or [profile NAME] alone, whose words are "", "profile" and NAME.
+    PLAIN_HEADER_LINE.lastIndex = start;
+    const plain = start === at ? PLAIN_HEADER_LINE.exec(text) : null;
+    if (plain) {
+      if (robos('') || (plain[1] !== undefined && robos('profile')) || robos(plain[2]!)) return false;
+      at = end;
+      continue;
+    }
     const line = text.slice(start, end);
     if (/["'\\]/.test(line)) return false;
-    if (line.split(/[^A-Za-z0-9_.-]+/).some((word) => word === 'okta' || generated.has(word))) return false;
+    if (line.split(/[^A-Za-z0-9_.-]+/).some(robos)) return false;
     at = end;
   }
   for (let start = to; start < text.length;) {
@@ -183,6 +192,8 @@ function untouched(text: string, [from, to]: [number, number], generated: Readon
   }
   return true;
 }
+
+const PLAIN_HEADER_LINE = /\[(profile )?([A-Za-z0-9_.-]+)\]\r?(?=\n|$)/y;
 
 function finish(target: Target, next: Buffer, removed: RemovedSection[], previousTeam: string | undefined): Plan {
   const changed = target.content === undefined || !target.content.equals(next);
