@@ -7,7 +7,6 @@
 import { DefinitionsError, NoTeamError, UsageError } from '../errors.js';
 import { TEAM_NAME } from '../definitions/model.js';
 import { applyUnderLock } from '../apply/apply.js';
-import { readBlock } from '../plan/block.js';
 import type { DefinitionFile, Definitions } from '../definitions/definitions.js';
 import { checkoutOptions, resolveSource, type OpenSource, type OpenSourceRequest } from '../source/open-source.js';
 import { planConfig, type RemovedSection } from '../plan/plan.js';
@@ -88,7 +87,6 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
       ? { plan: first, applied: { written: false, backup: undefined } }
       : await applyUnderLock(paths, file, first, planFor);
 
-  const before = readBlock(plan.target.content);
   return {
     team: rendered.team,
     source: { spec, description: describeSpec(spec), commit: checkout.commit, offline: checkout.offline },
@@ -101,7 +99,7 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
     profiles: rendered.profiles,
     removed: plan.removed,
     warnings: rendered.warnings,
-    previousTeam: before.kind === 'found' ? before.team : undefined,
+    previousTeam: plan.previousTeam,
     ...(dryRun ? { before: plan.target.content, after: plan.next } : {}),
   };
 }

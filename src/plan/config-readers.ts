@@ -193,6 +193,95 @@ export function readAsBotocore(text: string): ConfigLine[] {
   return lines;
 }
 
+const KINDS: readonly LineKind[] = ['blank', 'comment', 'header', 'setting', 'continuation', 'unparsable', 'outside'];
+const KIND_CODES = Object.fromEntries(KINDS.map((kind, code) => [kind, code])) as Record<LineKind, number>;
+
+/**
+ * readAsBotocore's lines for the planner, kept as one typed array per field
+ * instead of an object per line: the planner reads the whole config on every
+ * run, and 20,000 small objects cost Node 20 more in garbage collection than
+ * the reading itself. Line i is start[i], textEnd[i], ... as in ConfigLine;
+ * sections holds the headers' names by line index, in order.
+ */
+export class BotocoreLines {
+  count = 0;
+  start: Int32Array;
+  textEnd: Int32Array;
+  end: Int32Array;
+  first: Int32Array;
+  owner: Int32Array;
+  kindCode: Uint8Array;
+  readonly sections = new Map<number, string>();
+
+  constructor(text: string) {
+    // Room for lines of 32 bytes on average (the bench's configs average 36), grown if they are shorter.
+    const capacity = 64 + (text.length >> 5);
+    this.start = new Int32Array(capacity);
+    this.textEnd = new Int32Array(capacity);
+    this.end = new Int32Array(capacity);
+    this.first = new Int32Array(capacity);
+    this.owner = new Int32Array(capacity);
+    this.kindCode = new Uint8Array(capacity);
+    const reader = new BotocoreReader(text);
+    for (let line = reader.next(); line !== undefined; line = reader.next()) {
+      if (this.count === this.start.length) this.grow();
+      const index = this.count;
+      this.start[index] = line.start;
+      this.textEnd[index] = line.textEnd;
+      this.end[index] = line.end;
+      this.first[index] = line.first;
+      this.owner[index] = line.owner;
+      this.kindCode[index] = KIND_CODES[line.kind];
+      if (line.kind === 'header') this.sections.set(index, line.section);
+      this.count += 1;
+    }
+  }
+
+  kind(index: number): LineKind {
+    return KINDS[this.kindCode[index]!]!;
+  }
+
+  /** Line `index` as readAsBotocore gives it, filled into `into`. */
+  line(index: number, into: ConfigLine): ConfigLine {
+    into.start = this.start[index]!;
+    into.textEnd = this.textEnd[index]!;
+    into.end = this.end[index]!;
+    into.first = this.first[index]!;
+    into.kind = this.kind(index);
+    into.owner = this.owner[index]!;
+    into.section = this.sections.get(index) ?? '';
+    return into;
+  }
+
+  /** The index of the line holding `offset`. */
+  indexAt(offset: number): number {
+    let low = 0;
+    let high = this.count - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.start[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
+  private grow(): void {
+    const twice = (array: Int32Array) => {
+      const copy = new Int32Array(array.length * 2);
+      copy.set(array);
+      return copy;
+    };
+    this.start = twice(this.start);
+    this.textEnd = twice(this.textEnd);
+    this.end = twice(this.end);
+    this.first = twice(this.first);
+    this.owner = twice(this.owner);
+    const kindCode = new Uint8Array(this.kindCode.length * 2);
+    kindCode.set(this.kindCode);
+    this.kindCode = kindCode;
+  }
+}
+
 /**
  * readAsBotocore one line at a time, for a caller that need not keep them:
  * next() returns the same object each time, filled in for the next line.
@@ -304,17 +393,7 @@ function firstDelimiter(text: string, from: number, to: number): number {
   return -1;
 }
 
-/** The index of the line holding `offset`. */
-export function lineIndexAt(lines: readonly ConfigLine[], offset: number): number {
-  let low = 0;
-  let high = lines.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if (lines[middle]!.start <= offset) low = middle;
-    else high = middle - 1;
-  }
-  return low;
-}
+const PLAIN_PROFILE = /^profile[ \t\r\n]+([^ \t\r\n'"\\]+)[ \t\r\n]*$/;
 
 /**
  * The profile botocore files a section under (configloader.build_profile_map):
@@ -323,12 +402,17 @@ export function lineIndexAt(lines: readonly ConfigLine[], offset: number): numbe
  * [profiles dev]), and "default" is default.
  */
 export function botocoreProfile(section: string): string | undefined {
+  // Most headers: "profile NAME", which shlex splits at the whitespace alone.
+  const plain = PLAIN_PROFILE.exec(section);
+  if (plain) return plain[1];
   if (section.startsWith('profile')) {
     const words = shlexSplit(section);
     return words?.length === 2 ? words[1] : undefined;
   }
   return section === 'default' ? 'default' : undefined;
 }
+
+const SHLEX_SPECIAL = /[ \t\r\n'"\\]/;
 
 /** Python's shlex.split(text) as botocore calls it (POSIX mode); undefined where it raises. */
 export function shlexSplit(text: string): string[] | undefined {
@@ -361,7 +445,13 @@ export function shlexSplit(text: string): string[] | undefined {
       if (at + 1 >= text.length) return undefined;
       word = (word ?? '') + text[at + 1];
       at += 1;
-    } else word = (word ?? '') + char;
+    } else {
+      // A run of plain characters is one slice, not a string per character.
+      let end = at + 1;
+      while (end < text.length && !SHLEX_SPECIAL.test(text[end]!)) end += 1;
+      word = (word ?? '') + text.slice(at, end);
+      at = end - 1;
+    }
   }
   if (word !== undefined) words.push(word);
   return words;
@@ -405,6 +495,11 @@ export class GoIniReader {
     return this.start;
   }
 
+  /** Read on from `start`, which must be where a line starts. */
+  seek(start: number): void {
+    this.start = start;
+  }
+
   /** Read robo's block, from here to `end`, as what it leaves open: its last section. */
   passBlock(end: number): void {
     const block = this.text.slice(this.start, end);
@@ -443,6 +538,48 @@ export class GoIniReader {
     this.start = end;
     return line;
   }
+}
+
+/**
+ * Where a line starts (after \n, the only line end aws-okta knows) that is
+ * not plainly a comment, a key, a header or blank to aws-okta: after spaces
+ * or tabs, # or ;, or a printable ASCII character other than # ; = and then
+ * an "=", or [...] with only spaces, tabs or \r after the last "]", or only
+ * spaces, tabs and \r. Every line aws-okta cannot parse starts there.
+ */
+const MAYBE_AN_ERROR = /(?<![^\n])(?![ \t]*(?:[#;]|[!-"$-:<>-~][^=\n]*=|\[[^\n]*\][ \t\r]*(?:\n|$)|[ \t\r]*(?:\n|$)))/g;
+
+/**
+ * What the planner needs of aws-okta's reading of a whole file: the headers
+ * whose name (less "profile ") `wanted` accepts, and where the last line it
+ * cannot parse starts (-1: none). Only the lines that can be one are read
+ * with GoIniReader: lines holding "[", and the lines MAYBE_AN_ERROR finds.
+ * A regular expression over a long text runs as compiled code at once, while
+ * Node 20 runs a loop over 20,000 lines mostly unoptimised.
+ */
+export function goIniOutline(
+  text: string,
+  wanted: (profile: string) => boolean,
+): { headers: Array<{ first: number; name: string }>; lastError: number } {
+  const reader = new GoIniReader(text);
+  const headers: Array<{ first: number; name: string }> = [];
+  for (let at = text.indexOf('['); at !== -1;) {
+    reader.seek(text.lastIndexOf('\n', at) + 1);
+    const line = reader.next()!;
+    if (line.kind === 'header' && wanted(awsOktaProfile(line.name)))
+      headers.push({ first: line.first, name: line.name });
+    at = text.indexOf('[', line.end);
+  }
+  let lastError = -1;
+  const starts = new RegExp(MAYBE_AN_ERROR);
+  for (let match = starts.exec(text); match !== null; match = starts.exec(text)) {
+    reader.seek(match.index);
+    const line = reader.next();
+    if (line === undefined) break;
+    if (line.kind === 'error') lastError = line.start;
+    starts.lastIndex = line.end;
+  }
+  return { headers, lastError };
 }
 
 /** A key's name as aws-okta reads it. */

@@ -7,15 +7,16 @@
  */
 import { BrokenMarkersError, UnmergeableConfigError } from '../errors.js';
 import type { Target } from '../apply/target.js';
+import { teamOfBlock } from './block.js';
 import {
   awsOktaProfile,
+  BotocoreLines,
   BotocoreReader,
   botocoreProfile,
   findBlock,
   GoIniReader,
   goIniKey,
-  lineIndexAt,
-  readAsBotocore,
+  goIniOutline,
   shownText,
   type ConfigLine,
   type LineKind,
@@ -36,6 +37,8 @@ export interface Plan {
   changed: boolean;
   /** User sections taken out because robo's block now defines them. */
   removed: RemovedSection[];
+  /** The team robo's block in the file was written for (undefined: no block, a damaged one, or no team in its marker). */
+  previousTeam?: string | undefined;
 }
 
 export interface PlanOptions {
@@ -47,16 +50,21 @@ export interface PlanOptions {
 
 export function planConfig(target: Target, block: string, options: PlanOptions): Plan {
   // The file is handled as latin1, one char per byte, so the user's bytes
-  // round-trip whatever they are. The block becomes its UTF-8 bytes once,
-  // here, and is spliced in as those bytes: encoded as latin1, a micro sign
-  // became a lone 0xB5 (botocore then refused the file) and U+010A a newline.
-  const bytes = Buffer.from(block, 'utf8');
-  const view = bytes.toString('latin1');
+  // round-trip whatever they are. The block is spliced in as its UTF-8 bytes
+  // (made only for a new file): encoded as latin1, a micro sign became a lone
+  // 0xB5 (botocore then refused the file) and U+010A a newline. It is read as
+  // their latin1 view, which for an ASCII block (as many bytes as chars) is
+  // the block itself.
+  const ascii = Buffer.byteLength(block, 'utf8') === block.length;
+  const view = ascii ? block : Buffer.from(block, 'utf8').toString('latin1');
+  const bytes = () => Buffer.from(block, 'utf8');
   const current = target.content;
-  if (current === undefined || options.replace) return finish(target, bytes, []);
+  if (current === undefined) return finish(target, bytes(), [], undefined);
 
   const text = current.toString('latin1');
   const search = findBlock(text);
+  const previousTeam = search.kind === 'found' ? teamOfBlock(text, search.from, search.to) : undefined;
+  if (options.replace) return finish(target, bytes(), [], previousTeam);
   if (search.kind === 'broken') {
     throw new BrokenMarkersError(
       `${target.path}: ${search.reason} at line ${search.lines.join(', ')}; nothing was written`,
@@ -70,8 +78,9 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
   let [from, to] = search.kind === 'found' ? [search.from, search.to] : [0, 0];
   // The usual run: the file holds these very bytes, and nothing of the user's can touch them.
   if (search.kind === 'found' && to - from === view.length && text.slice(from, to) === view)
-    if (untouched(text, [from, to], options.generated)) return { target, next: current, changed: false, removed: [] };
-  const reading = read(text, [from, to]);
+    if (untouched(text, [from, to], options.generated))
+      return { target, next: current, changed: false, removed: [], previousTeam };
+  const reading = read(text, [from, to], options.generated);
   const { removed, drop } = collisions(reading, options.generated);
   // The block starts on a line of its own, even after a last line without a line break (or a lone \r).
   let breakBeforeBlock = false;
@@ -85,15 +94,29 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
   // Put the block at `at` (where the old one was, or where a new one goes) and see whether any line reads differently.
   const place = (at: [number, number]) => {
     [from, to, breakBeforeBlock] = [...at, false];
-    if (unchanged) return mergeProblem(reading, { output: text, block: [from, to], from, to, drop }, options.generated);
+    if (unchanged) {
+      const merge = { output: text, complete: true, block: [from, to] as [number, number], from, to, drop };
+      return mergeProblem(reading, merge, options.generated) as MergeProblem | undefined;
+    }
     const before = keep(0, from);
     breakBeforeBlock = before !== '' && !before.endsWith('\n');
     const head = breakBeforeBlock ? `${before}\n` : before;
-    return mergeProblem(
-      reading,
-      { output: head + view + keep(to, text.length), block: [head.length, head.length + view.length], from, to, drop },
-      options.generated,
-    );
+    const merge = (end: number) => ({
+      output: head + view + keep(to, end),
+      complete: end === text.length,
+      block: [head.length, head.length + view.length] as [number, number],
+      from,
+      to,
+      drop,
+    });
+    // Both readers usually settle at the first header after the block: the new text is made up to there
+    // (whole lines: it ends with a line break), and whole, a copy of the file, only when they read on.
+    const start = merge(firstHeaderEnd(text, reading.lines, to));
+    const first =
+      start.complete || start.output.endsWith('\n') ? mergeProblem(reading, start, options.generated) : READ_ON;
+    return first === READ_ON
+      ? (mergeProblem(reading, merge(text.length), options.generated) as MergeProblem | undefined)
+      : first;
   };
   // A new block goes at the top, unless that would change how the user's lines read (an indented first
   // header would continue robo's last value): then at the end, where nothing of the user's follows it.
@@ -108,14 +131,19 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
       ],
     );
   }
-  if (unchanged) return { target, next: current, changed: false, removed };
+  if (unchanged) return { target, next: current, changed: false, removed, previousTeam };
   // The same bytes as keep(0, from) + view + keep(to, end) in latin1, cut from the file's own bytes
   // (a 20,000-line config is not joined and encoded again).
   const keptBytes = (start: number, end: number) => [
     ...keptRanges(drop, start, end).map(([keepFrom, keepTo]) => current.subarray(keepFrom, keepTo)),
     ...(breakBeforeBlock && end === from && start < end ? [NEWLINE] : []),
   ];
-  return finish(target, Buffer.concat([...keptBytes(0, from), bytes, ...keptBytes(to, text.length)]), removed);
+  return finish(
+    target,
+    Buffer.concat([...keptBytes(0, from), bytes(), ...keptBytes(to, text.length)]),
+    removed,
+    previousTeam,
+  );
 }
 
 const NEWLINE = Buffer.from('\n');
@@ -132,6 +160,7 @@ const NEWLINE = Buffer.from('\n');
  * nothing falls into robo's last section.
  */
 function untouched(text: string, [from, to]: [number, number], generated: ReadonlySet<string>): boolean {
+  const robos = (word: string) => word === 'okta' || generated.has(word);
   for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) {
     if (at >= from && at < to) {
       at = to - 1;
@@ -140,9 +169,17 @@ function untouched(text: string, [from, to]: [number, number], generated: Readon
     const start = text.lastIndexOf('\n', at) + 1;
     const newline = text.indexOf('\n', at);
     const end = newline === -1 ? text.length : newline;
+    // Most lines with a "[": [NAME] or [profile NAME] alone, whose words are "", "profile" and NAME.
+    PLAIN_HEADER_LINE.lastIndex = start;
+    const plain = start === at ? PLAIN_HEADER_LINE.exec(text) : null;
+    if (plain) {
+      if (robos('') || (plain[1] !== undefined && robos('profile')) || robos(plain[2]!)) return false;
+      at = end;
+      continue;
+    }
     const line = text.slice(start, end);
     if (/["'\\]/.test(line)) return false;
-    if (line.split(/[^A-Za-z0-9_.-]+/).some((word) => word === 'okta' || generated.has(word))) return false;
+    if (line.split(/[^A-Za-z0-9_.-]+/).some(robos)) return false;
     at = end;
   }
   for (let start = to; start < text.length;) {
@@ -156,16 +193,18 @@ function untouched(text: string, [from, to]: [number, number], generated: Readon
   return true;
 }
 
-function finish(target: Target, next: Buffer, removed: RemovedSection[]): Plan {
+const PLAIN_HEADER_LINE = /\[(profile )?([A-Za-z0-9_.-]+)\]\r?(?=\n|$)/y;
+
+function finish(target: Target, next: Buffer, removed: RemovedSection[], previousTeam: string | undefined): Plan {
   const changed = target.content === undefined || !target.content.equals(next);
-  return { target, next, changed, removed };
+  return { target, next, changed, removed, previousTeam };
 }
 
 /** The file as it is: its lines as botocore reads them, aws-okta's headers, and where robo's block is ([0, 0) for none). */
 interface Reading {
   text: string;
-  lines: ConfigLine[];
-  /** The headers aws-okta reads: where each one's text starts, and its section name. */
+  lines: BotocoreLines;
+  /** The headers aws-okta reads that name okta or one of robo's profiles: where each one's text starts, and its section name. */
   goIniHeaders: Array<{ first: number; name: string }>;
   /** Whether aws-okta can read the file at all: no line it cannot parse. */
   goIniReadable: boolean;
@@ -174,16 +213,11 @@ interface Reading {
   block: [number, number];
 }
 
-function read(text: string, block: [number, number]): Reading {
-  const goIniHeaders: Reading['goIniHeaders'] = [];
-  let goIniLastError = -1;
-  const goIni = new GoIniReader(text);
-  for (let line = goIni.next(); line !== undefined; line = goIni.next()) {
-    if (line.kind === 'header') goIniHeaders.push({ first: line.first, name: line.name });
-    if (line.kind === 'error') goIniLastError = line.start;
-  }
-  const goIniReadable = goIniLastError === -1;
-  return { text, lines: readAsBotocore(text), goIniHeaders, goIniReadable, goIniLastError, block };
+function read(text: string, block: [number, number], generated: ReadonlySet<string>): Reading {
+  const robos = (name: string) => name === 'okta' || generated.has(name);
+  const { headers, lastError } = goIniOutline(text, robos);
+  const lines = new BotocoreLines(text);
+  return { text, lines, goIniHeaders: headers, goIniReadable: lastError === -1, goIniLastError: lastError, block };
 }
 
 /** The parts of [start, end) outside the dropped sections. */
@@ -213,25 +247,28 @@ function collisions(
   generated: ReadonlySet<string>,
 ): { removed: RemovedSection[]; drop: Array<[number, number]> } {
   const mine = (offset: number) => offset < blockFrom || offset >= blockTo;
-  const robo = new Set([...generated, 'okta']);
+  const robos = (name: string) => name === 'okta' || generated.has(name);
   const colliding = new Set<number>();
-  lines.forEach((line, index) => {
-    if (line.kind !== 'header' || !mine(line.start)) return;
-    const profile = botocoreProfile(line.section);
-    if (line.section === 'okta' || (profile !== undefined && generated.has(profile))) colliding.add(index);
-  });
+  for (const [index, section] of lines.sections) {
+    if (!mine(lines.start[index]!)) continue;
+    const profile = botocoreProfile(section);
+    if (section === 'okta' || (profile !== undefined && generated.has(profile))) colliding.add(index);
+  }
   for (const line of goIniHeaders) {
-    if (!mine(line.first) || !robo.has(awsOktaProfile(line.name))) continue;
+    if (!mine(line.first) || !robos(awsOktaProfile(line.name))) continue;
     // The same header as botocore reads it. If to botocore it is no header, mergeProblem refuses the file.
-    const index = lineIndexAt(lines, line.first);
-    if (lines[index]!.kind === 'header') colliding.add(index);
+    const index = lines.indexAt(line.first);
+    if (lines.sections.has(index)) colliding.add(index);
   }
   const removed: RemovedSection[] = [];
   const drop: Array<[number, number]> = [];
   for (const index of [...colliding].sort((a, b) => a - b)) {
-    const header = lines[index]!;
-    removed.push({ header: shownText(text, header), line: index + 1 });
-    drop.push([header.start, sectionEnd(lines, index, header.start < blockFrom ? blockFrom : text.length)]);
+    const start = lines.start[index]!;
+    removed.push({
+      header: shownText(text, { first: lines.first[index]!, textEnd: lines.textEnd[index]! }),
+      line: index + 1,
+    });
+    drop.push([start, sectionEnd(lines, index, start < blockFrom ? blockFrom : text.length)]);
   }
   return { removed, drop };
 }
@@ -242,16 +279,16 @@ function collisions(
  * blank lines that separated it from the next section. `limit` is where the
  * part of the file it lives in ends.
  */
-function sectionEnd(lines: readonly ConfigLine[], header: number, limit: number): number {
-  const within = (index: number) => index < lines.length && lines[index]!.start < limit;
+function sectionEnd(lines: BotocoreLines, header: number, limit: number): number {
+  const within = (index: number) => index < lines.count && lines.start[index]! < limit;
   let last = header;
-  for (let index = header + 1; within(index) && lines[index]!.kind !== 'header'; index += 1) {
-    if (lines[index]!.kind !== 'blank' && lines[index]!.kind !== 'comment') last = index;
+  for (let index = header + 1; within(index) && lines.kind(index) !== 'header'; index += 1) {
+    if (lines.kind(index) !== 'blank' && lines.kind(index) !== 'comment') last = index;
   }
   // A blank last line without a line break stays, so the file ends as it did.
-  const blankWithBreak = (line: ConfigLine) => line.kind === 'blank' && line.end > line.textEnd;
-  while (within(last + 1) && blankWithBreak(lines[last + 1]!)) last += 1;
-  return lines[last]!.end;
+  const blankWithBreak = (index: number) => lines.kind(index) === 'blank' && lines.end[index]! > lines.textEnd[index]!;
+  while (within(last + 1) && blankWithBreak(last + 1)) last += 1;
+  return lines.end[last]!;
 }
 
 const KIND: Record<LineKind, string> = {
@@ -265,13 +302,27 @@ const KIND: Record<LineKind, string> = {
 };
 
 interface Merge {
-  /** The new file's text, and where robo's block is in it. */
+  /** The new file's text (or its start, up to a line break, when not complete), and where robo's block is in it. */
   output: string;
+  complete: boolean;
   block: [number, number];
   /** Where in the old text the block goes, and what of it is dropped. */
   from: number;
   to: number;
   drop: ReadonlyArray<[number, number]>;
+}
+
+/** mergeProblem's answer when the start of the new text it was given did not settle the question. */
+const READ_ON = 'read on';
+
+/** Past the first line break after the first header at or after `offset` (botocore's headers), or the end. */
+function firstHeaderEnd(text: string, lines: BotocoreLines, offset: number): number {
+  for (let index = lines.indexAt(offset); index < lines.count; index += 1) {
+    if (lines.start[index]! < offset || !lines.sections.has(index)) continue;
+    const newline = text.indexOf('\n', lines.textEnd[index]);
+    return newline === -1 ? text.length : newline + 1;
+  }
+  return text.length;
 }
 
 interface MergeProblem {
@@ -292,7 +343,11 @@ interface MergeProblem {
  * still name one of robo's profiles, no key of the user's may fall into one
  * of them, and a file aws-okta could read stays readable.
  */
-function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<string>): MergeProblem | undefined {
+function mergeProblem(
+  reading: Reading,
+  merge: Merge,
+  generated: ReadonlySet<string>,
+): MergeProblem | undefined | typeof READ_ON {
   const { text, lines } = reading;
   const {
     output,
@@ -327,26 +382,29 @@ function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<str
   // block). Once both readers have read a header there, each reads the rest exactly as it read the old
   // file: a header leaves no state behind but itself. So the new file is read only up to that header.
   const last = pieces.at(-1);
-  const tail = last && last.at >= blockEnd && last.to === text.length ? last.at : output.length;
+  const tail = last && last.at >= blockEnd && last.to === text.length ? last.at : at;
   const fromTail = (old: number) => old - last!.from + last!.at;
   const problem = (offset: number, reason: string): MergeProblem => {
-    const line = lineIndexAt(lines, Math.max(0, oldOffset(offset)));
-    return { line: line + 1, text: shownText(text, lines[line]!), reason };
+    const line = lines.indexAt(Math.max(0, oldOffset(offset)));
+    return {
+      line: line + 1,
+      text: shownText(text, { first: lines.first[line]!, textEnd: lines.textEnd[line]! }),
+      reason,
+    };
   };
 
   // Each line of the new file with the line of the old one it is (the new file keeps the old order),
   // or ROBO for robo's block, so what a line belongs to can be compared before and after.
   const ROBO = -2;
   const [oldBlockFrom, oldBlockTo] = reading.block;
-  const oldOwner = (line: ConfigLine) =>
-    line.owner === -1
-      ? -1
-      : lines[line.owner]!.start >= oldBlockFrom && lines[line.owner]!.start < oldBlockTo
-        ? ROBO
-        : line.owner;
+  const oldOwner = (index: number) => {
+    const owner = lines.owner[index]!;
+    return owner === -1 ? -1 : lines.start[owner]! >= oldBlockFrom && lines.start[owner]! < oldBlockTo ? ROBO : owner;
+  };
   // A file already holding this block is checked too (robo's profiles must be robo's), with no second reading.
   const same = output === text;
   const now = new BotocoreReader(output);
+  const stored: ConfigLine = { start: 0, textEnd: 0, end: 0, first: 0, kind: 'blank', owner: -1, section: '' };
   const origin: number[] = [];
   for (let index = 0, old = 0; ; index += 1) {
     if (!same && now.at === blockStart) {
@@ -354,29 +412,32 @@ function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<str
       origin.push(ROBO);
       continue;
     }
-    const line = same ? lines[index] : now.next();
-    if (line === undefined) break;
+    const line = same ? (index < lines.count ? lines.line(index, stored) : undefined) : now.next();
+    if (line === undefined) {
+      if (merge.complete) break;
+      return READ_ON;
+    }
     if (inBlock(line.start)) {
       origin.push(ROBO);
       continue;
     }
     const offset = oldOffset(line.start);
-    while (old < lines.length - 1 && lines[old]!.start < offset) old += 1;
+    while (old < lines.count - 1 && lines.start[old]! < offset) old += 1;
     origin.push(old);
-    const before = lines[old]!;
-    if (before.start !== offset) return problem(line.start, 'robo cannot tell how the AWS CLI would read it');
+    if (lines.start[old] !== offset) return problem(line.start, 'robo cannot tell how the AWS CLI would read it');
     if (line.kind === 'blank' || line.kind === 'comment') continue;
     const owner = line.owner === -1 ? -1 : origin[line.owner]!;
     if (owner === ROBO) return problem(line.start, `the AWS CLI would read it as part of robo's block above it`);
-    if (line.kind !== before.kind)
-      return problem(line.start, `the AWS CLI would read it as ${KIND[line.kind]}, not as ${KIND[before.kind]}`);
-    if (owner !== oldOwner(before))
+    const kindBefore = lines.kind(old);
+    if (line.kind !== kindBefore)
+      return problem(line.start, `the AWS CLI would read it as ${KIND[line.kind]}, not as ${KIND[kindBefore]}`);
+    if (owner !== oldOwner(old))
       return problem(line.start, 'the AWS CLI would read it as part of another section than before');
     if (line.kind === 'header' && line.start >= tail) break;
   }
 
   // aws-okta refuses a file with a line it cannot parse; what it would read from the rest matters only if there is none.
-  const robo = new Set([...generated, 'okta']);
+  const robos = (name: string) => name === 'okta' || generated.has(name);
   let found: MergeProblem | undefined;
   let broken: number | undefined;
   /** Where in the old file aws-okta reads the rest as it did before (see `tail`); -1 until then. */
@@ -385,12 +446,15 @@ function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<str
   while (broken === undefined) {
     if (goIni.at === blockStart) goIni.passBlock(blockEnd);
     const line = goIni.next();
-    if (line === undefined) break;
+    if (line === undefined) {
+      if (merge.complete) break;
+      return READ_ON;
+    }
     if (line.kind === 'header' && line.start >= tail) settled = line.end - last!.at + last!.from;
     if (line.kind === 'error') broken = line.first;
     else if (found) {
       if (settled !== -1) break;
-    } else if (line.kind === 'header' && robo.has(awsOktaProfile(line.name))) {
+    } else if (line.kind === 'header' && robos(awsOktaProfile(line.name))) {
       found = problem(
         line.first,
         `aws-okta reads it as [${line.name}], which robo's block defines, but to the AWS CLI it is no section header, so robo cannot take it out`,
@@ -398,11 +462,7 @@ function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<str
     }
     // aws-okta looks keys up by names of lower-case letters and "_"; one named otherwise ("[x]" from a
     // header holding "=", or the start of a file with CR line ends, read as one line) is never read.
-    else if (
-      line.kind === 'key' &&
-      robo.has(awsOktaProfile(goIni.section)) &&
-      /^[a-z_]+$/.test(goIniKey(output, line))
-    ) {
+    else if (line.kind === 'key' && robos(awsOktaProfile(goIni.section)) && /^[a-z_]+$/.test(goIniKey(output, line))) {
       found = problem(line.first, `aws-okta would read it as a setting of robo's [${goIni.section}]`);
     }
     if (settled !== -1) break;
@@ -411,7 +471,7 @@ function mergeProblem(reading: Reading, merge: Merge, generated: ReadonlySet<str
     // The rest as aws-okta read it before: a line it cannot parse there is one now, and a header naming
     // one of robo's profiles (which botocore does not read as a header, or it would have been taken out).
     if (reading.goIniLastError >= settled) broken = fromTail(reading.goIniLastError);
-    const header = reading.goIniHeaders.find(({ first, name }) => first >= settled && robo.has(awsOktaProfile(name)));
+    const header = reading.goIniHeaders.find(({ first, name }) => first >= settled && robos(awsOktaProfile(name)));
     if (!found && header)
       found = problem(
         fromTail(header.first),

@@ -27,6 +27,8 @@ export interface RenderKey {
   team: string;
 }
 
+const NON_ASCII = /[\x80-\xff]/;
+
 function entryFile(cacheDir: string, team: string): string {
   return path.join(cacheDir, 'rendered', team);
 }
@@ -57,14 +59,12 @@ export function readRendered(
       !about.warnings.every(isProblem)
     )
       return undefined;
-    const profiles = profilesOfBlock(bytes, team);
-    // Checked bytes are valid UTF-8, so this text becomes exactly these bytes again when planned.
-    return (
-      profiles && {
-        commit: about.commit,
-        rendered: { team, text: bytes.toString('utf8'), profiles, warnings: about.warnings },
-      }
-    );
+    const view = bytes.toString('latin1');
+    const profiles = profilesOfBlock(view, team);
+    // Checked bytes are valid UTF-8, so this text becomes exactly these bytes again when planned;
+    // without a micro sign they are ASCII, and the latin1 view is already that text.
+    const text = NON_ASCII.test(view) ? bytes.toString('utf8') : view;
+    return profiles && { commit: about.commit, rendered: { team, text, profiles, warnings: about.warnings } };
   } catch {
     return undefined;
   }

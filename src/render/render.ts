@@ -72,22 +72,29 @@ const VALUE_BYTES = '(?:[\\x20-\\x5a\\x5c\\x5e-\\x7e]|\\xc2\\xb5|\\xce\\xbc)*';
 const BLOCK_BODY = new RegExp(
   `^(?:(?:\\[okta\\]|\\[profile [A-Za-z0-9_.-]+\\]|(?:${[...ALLOWED_KEYS].join('|')}) = ${VALUE_BYTES}|)\\n)*$`,
 );
-const PROFILE_HEADER = /^\[profile ([A-Za-z0-9_.-]+)\]$/gm;
 
 /**
- * The profiles a block defines, in order, if `bytes` are a block this
- * renderer could have written for `team` (its markers, and between them only
- * what BLOCK_BODY allows); else undefined. A block taken from robo's cache
- * is checked with this, byte for byte as it will be written, so the cache
- * can never put into a config what the renderer never would, and the
- * sections robo takes out of your part of the file are always the block's own.
+ * The profiles a block defines, in order, if `bytes` (or their latin1 view)
+ * are a block this renderer could have written for `team` (its markers, and
+ * between them only what BLOCK_BODY allows); else undefined. A block taken
+ * from robo's cache is checked with this, byte for byte as it will be
+ * written, so the cache can never put into a config what the renderer never
+ * would, and the sections robo takes out of your part of the file are
+ * always the block's own.
  */
-export function profilesOfBlock(bytes: Buffer, team: string): string[] | undefined {
-  const text = bytes.toString('latin1');
+export function profilesOfBlock(bytes: Buffer | string, team: string): string[] | undefined {
+  const text = typeof bytes === 'string' ? bytes : bytes.toString('latin1');
   const start = `${blockStart(team)}\n`;
   const end = `${BLOCK_END}\n`;
   if (text.length < start.length + end.length || !text.startsWith(start) || !text.endsWith(end)) return undefined;
   const body = text.slice(start.length, text.length - end.length);
   if (!BLOCK_BODY.test(body)) return undefined;
-  return Array.from(body.matchAll(PROFILE_HEADER), (match) => match[1]!);
+  // In a body BLOCK_BODY accepts, "[" starts a line and "[profile " a profile's header.
+  const profiles: string[] = [];
+  for (let at = body.indexOf('[profile '); at !== -1; at = body.indexOf('[profile ', at)) {
+    const close = body.indexOf(']', at);
+    profiles.push(body.slice(at + '[profile '.length, close));
+    at = close;
+  }
+  return profiles;
 }
