@@ -48,6 +48,18 @@ const ACCEPTED: Array<[string, unknown]> = [
   ],
 ];
 
+/**
+ * Documents IAM refuses, each with the start of robo's message: robo refuses
+ * them too, before Terraform would fail on them (moto, checked below, agrees).
+ */
+const REFUSED: Array<[string, unknown, string]> = [
+  [
+    'Version 2008-10-17, which IAM does not store',
+    { Version: '2008-10-17', Statement: [statement] },
+    'p.json: /Version: must be "2012-10-17": IAM refuses any other version',
+  ],
+];
+
 /** The bundled example's inline policy files, which must be accepted too. */
 const exampleDir = path.join(import.meta.dirname, '..', 'iam');
 const EXAMPLES: Array<[string, unknown]> = readdirSync(exampleDir).map((name) => [
@@ -76,6 +88,16 @@ print(json.dumps(out))
 describe('the IAM policy grammar of inline policy files', () => {
   it.each([...ACCEPTED, ...EXAMPLES])('accepts %s', (_name, document) => {
     expect(checkPolicyDocument(document, 'p.json', { partition: 'aws' }).map(formatProblem)).toEqual([]);
+  });
+
+  it.each(REFUSED)('refuses %s', (_name, document, message) => {
+    const messages = checkPolicyDocument(document, 'p.json', { partition: 'aws' }).map(formatProblem);
+    expect(messages).toEqual([expect.stringContaining(message)]);
+  });
+
+  it('moto refuses every document robo refuses for IAM', () => {
+    const verdicts = motoVerdicts(REFUSED.map(([, document]) => document));
+    expect(verdicts.filter((verdict) => verdict === 'ok')).toEqual([]);
   });
 
   it('moto accepts every document robo accepts', () => {

@@ -6,7 +6,12 @@
  */
 import { pointerSegment, type Problem } from './problems.js';
 
-export const POLICY_VERSIONS = ['2012-10-17', '2008-10-17'] as const;
+/**
+ * The one version IAM stores: 2008-10-17 (what a policy without Version
+ * means) is refused by PutRolePolicy and CreatePolicy with "Policy document
+ * must be version 2012-10-17 or greater", as by moto.
+ */
+export const POLICY_VERSION = '2012-10-17';
 const TOP_FIELDS = ['Version', 'Id', 'Statement'];
 const STATEMENT_FIELDS = ['Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition'];
 /** The partitions an ARN may name (regions.ts partitionOf gives each region's). */
@@ -51,10 +56,14 @@ export function checkPolicyDocument(document: unknown, file: string, check: Poli
   if (!('Version' in document))
     problem(
       '/Version',
-      `is required: "2012-10-17" (without it IAM assumes 2008-10-17, where policy variables do not work)`,
+      `is required: "${POLICY_VERSION}" (without it IAM assumes 2008-10-17, which it refuses in a role's policy)`,
     );
-  else if (!(POLICY_VERSIONS as readonly unknown[]).includes(document.Version))
-    problem('/Version', `must be one of ${JSON.stringify(POLICY_VERSIONS)}`, document.Version);
+  else if (document.Version !== POLICY_VERSION)
+    problem(
+      '/Version',
+      `must be "${POLICY_VERSION}": IAM refuses any other version in a role's policy ("Policy document must be version 2012-10-17 or greater")`,
+      document.Version,
+    );
   if ('Id' in document && typeof document.Id !== 'string') problem('/Id', 'must be a string', document.Id);
 
   const statements = document.Statement;
