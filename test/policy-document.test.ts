@@ -46,6 +46,17 @@ const ACCEPTED: Array<[string, unknown]> = [
       },
     }),
   ],
+  [
+    'dates as IAM reads them: ISO 8601 with a zone or a fraction, and seconds since 1970',
+    policy({
+      ...statement,
+      Condition: {
+        DateGreaterThan: { 'aws:CurrentTime': ['2026-01-31T23:59:59Z', '2026-01-31T10:00:00+02:00', '2026-01-31'] },
+        DateLessThanIfExists: { 'aws:CurrentTime': '2026-01-31T10:00:00.123z' },
+        'ForAnyValue:DateEquals': { 'aws:EpochTime': '1767225599' },
+      },
+    }),
+  ],
 ];
 
 /**
@@ -57,6 +68,24 @@ const REFUSED: Array<[string, unknown, string]> = [
     'Version 2008-10-17, which IAM does not store',
     { Version: '2008-10-17', Statement: [statement] },
     'p.json: /Version: must be "2012-10-17": IAM refuses any other version',
+  ],
+  [
+    'a Date condition on a word',
+    policy({ ...statement, Condition: { DateGreaterThan: { 'aws:CurrentTime': 'tomorrow' } } }),
+    'p.json: /Statement/0/Condition/DateGreaterThan/aws:CurrentTime: must be a date IAM reads',
+  ],
+  [
+    'a Date condition on a boolean',
+    policy({ ...statement, Condition: { DateLessThanIfExists: { 'aws:CurrentTime': true } } }),
+    'p.json: /Statement/0/Condition/DateLessThanIfExists/aws:CurrentTime: must be a date IAM reads',
+  ],
+  [
+    'a Date condition on a 13th month, in a list',
+    policy({
+      ...statement,
+      Condition: { 'ForAnyValue:DateEquals': { 'aws:CurrentTime': ['2026-01-01', '2026-13-01'] } },
+    }),
+    'p.json: /Statement/0/Condition/ForAnyValue:DateEquals/aws:CurrentTime/1: must be a date IAM reads',
   ],
 ];
 

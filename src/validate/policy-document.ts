@@ -192,15 +192,55 @@ function checkCondition(condition: unknown, at: string, problem: Report): void {
       continue;
     }
     for (const [key, value] of Object.entries(block)) {
+      const at = `${pointer}/${pointerSegment(key)}`;
       const ok = isConditionValue(value) || (Array.isArray(value) && value.length > 0 && value.every(isConditionValue));
       if (!ok)
         problem(
-          `${pointer}/${pointerSegment(key)}`,
+          at,
           'must be a string, a boolean or a non-empty array of them (write numbers as strings: "3600")',
           value,
         );
+      else if (bare.startsWith('Date'))
+        for (const [index, date] of (Array.isArray(value) ? value : [value]).entries())
+          if (!isPolicyDate(date))
+            problem(
+              Array.isArray(value) ? `${at}/${index}` : at,
+              'must be a date IAM reads: ISO 8601 like "2026-01-31T23:59:59Z" or seconds since 1970 like "1767225599" (IAM refuses the policy otherwise)',
+              date,
+            );
     }
   }
+}
+
+/**
+ * A value of a Date condition as IAM parses it: ISO 8601, a date with an
+ * optional time (a T, then hours, minutes, seconds, a fraction, Z or a +hh:mm
+ * offset), or whole seconds since 1970. Anything else fails IAM's parsing
+ * ("The policy failed legacy parsing", moto says likewise).
+ */
+const ISO_DATE =
+  /^-?(\d{1,9})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:T(?:(\d{1,2})(?::(\d{1,2})(?::(\d{1,2})(?:\.\d{1,9})?(?:Z|\+(\d{2})(?::(\d{2}))?)?)?)?)?)?$/i;
+const EPOCH_SECONDS = /^\d{1,18}$/;
+
+function isPolicyDate(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  if (EPOCH_SECONDS.test(value)) return true;
+  const parts = ISO_DATE.exec(value);
+  if (!parts || !/[-T]/i.test(value)) return false;
+  const [, year, month, day, hours, minutes, seconds, offsetHours, offsetMinutes] = parts.map(Number);
+  // A part not written is NaN, and fine; IAM's years end at 292278993 (a Java long of milliseconds).
+  const within = (part: number | undefined, low: number, high: number) =>
+    part === undefined || Number.isNaN(part) || (part >= low && part <= high);
+  return (
+    within(year, 0, 292_278_993) &&
+    within(month, 1, 12) &&
+    within(day, 1, 31) &&
+    within(hours, 0, 23) &&
+    within(minutes, 0, 59) &&
+    within(seconds, 0, 59) &&
+    within(offsetHours, 0, 23) &&
+    within(offsetMinutes, 0, 59)
+  );
 }
 
 function isConditionValue(value: unknown): boolean {
