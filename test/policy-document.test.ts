@@ -30,6 +30,18 @@ const ACCEPTED: Array<[string, unknown]> = [
     'an S3 ARN with empty region and account',
     policy({ ...statement, Resource: ['arn:aws:s3:::bucket', 'arn:aws:s3:::bucket/*'] }),
   ],
+  [
+    'IAM ARNs of each kind, and an S3 access point with its region',
+    policy({
+      ...statement,
+      Resource: [
+        'arn:aws:iam::*:role/deploy/*',
+        'arn:aws:iam::123456789012:policy/x',
+        'arn:aws:iam::123456789012:saml-provider/okta',
+        'arn:aws:s3:us-west-2:123456789012:accesspoint/reports',
+      ],
+    }),
+  ],
   ['an empty Sid', policy({ ...statement, Sid: '' })],
   ['two statements with different Sids', policy({ ...statement, Sid: 'A' }, { ...statement, Sid: 'B' })],
   [
@@ -86,6 +98,31 @@ const REFUSED: Array<[string, unknown, string]> = [
       Condition: { 'ForAnyValue:DateEquals': { 'aws:CurrentTime': ['2026-01-01', '2026-13-01'] } },
     }),
     'p.json: /Statement/0/Condition/ForAnyValue:DateEquals/aws:CurrentTime/1: must be a date IAM reads',
+  ],
+  [
+    'a partition with a wildcard other than *',
+    policy({ ...statement, Resource: 'arn:aw*:s3:::bucket' }),
+    'p.json: /Statement/0/Resource: names partition "aw*", which is not one of',
+  ],
+  [
+    'a policy variable as the partition',
+    policy({ ...statement, Resource: ['arn:aws:s3:::b', 'arn:${aws:partition}:s3:::b'] }),
+    'p.json: /Statement/0/Resource/1: names partition "${aws"',
+  ],
+  [
+    'an IAM ARN with a region, even *',
+    policy({ Effect: 'Deny', Action: 'iam:*', NotResource: 'arn:aws:iam:*:123456789012:role/x' }),
+    'p.json: /Statement/0/NotResource: names a region, but IAM ARNs have none',
+  ],
+  [
+    'an IAM ARN of no resource type IAM knows',
+    policy({ ...statement, Resource: 'arn:aws:iam::123456789012:roles/x' }),
+    'p.json: /Statement/0/Resource: names no IAM resource type',
+  ],
+  [
+    'an S3 bucket ARN with a region',
+    policy({ ...statement, Resource: 'arn:aws:s3:us-east-1::bucket/*' }),
+    'p.json: /Statement/0/Resource: names a region, but S3 bucket and object ARNs have none',
   ],
 ];
 

@@ -1,8 +1,9 @@
 /**
  * The grammar of an IAM identity policy document (an inline policy file a
  * role definition names): what IAM's PutRolePolicy accepts, and what moto's
- * policy validator (the reader robo's IAM tests use) accepts too. Pure: a
- * parsed JSON value in, problems with JSON pointers out.
+ * policy validator (the reader robo's IAM tests use) accepts too, but for
+ * arn:aws:iam::<account>:*, which IAM's own message allows and moto refuses.
+ * Pure: a parsed JSON value in, problems with JSON pointers out.
  */
 import { pointerSegment, type Problem } from './problems.js';
 
@@ -160,15 +161,45 @@ function checkPair(
   });
 }
 
+/** What may follow the account in an IAM ARN of a policy ("*", or one of these), as IAM's own message lists them. */
+const IAM_RESOURCE_TYPES = [
+  'user/',
+  'federated-user/',
+  'role/',
+  'group/',
+  'instance-profile/',
+  'mfa/',
+  'server-certificate/',
+  'policy/',
+  'sms-mfa/',
+  'saml-provider/',
+  'oidc-provider/',
+  'report/',
+  'access-report/',
+];
+
+/**
+ * IAM parses each resource ARN when it stores the policy, and refuses the
+ * whole policy over one it cannot read: a partition that is neither "*" nor
+ * a real one (no other wildcard, no policy variable: variables work only in
+ * the resource part), a region in an IAM ARN or an S3 bucket ARN, an IAM
+ * resource of no type it knows.
+ */
 function resourceProblem(value: string, check: PolicyCheck): string | undefined {
   const match = RESOURCE.exec(value);
   if (!match) return 'must be "*" or an ARN, like arn:aws:ec2:*:123456789012:instance/* (six parts, separated by :)';
-  const partition = match[2];
-  if (partition === undefined || partition.includes('*') || partition.includes('$')) return undefined;
-  if (!PARTITIONS.includes(partition))
-    return `names partition "${partition}", which is not one of ${PARTITIONS.join(', ')}`;
-  if (partition !== check.partition)
+  if (value === '*') return undefined;
+  const [, , partition = '', service, region, , resource = ''] = match;
+  if (partition !== '*' && !PARTITIONS.includes(partition))
+    return `names partition "${partition}", which is not one of ${PARTITIONS.join(', ')} or "*" (IAM takes no other wildcard or variable there, and refuses the policy)`;
+  if (partition !== '*' && partition !== check.partition)
     return `is in partition ${partition}, but the roles that use this policy are in ${check.partition}: it would grant nothing`;
+  if (service === 'iam' && region !== '')
+    return 'names a region, but IAM ARNs have none (arn:aws:iam::123456789012:role/name): IAM refuses the policy';
+  if (service === 'iam' && resource !== '*' && !IAM_RESOURCE_TYPES.some((type) => resource.startsWith(type)))
+    return `names no IAM resource type: after the account comes "*" or one of ${IAM_RESOURCE_TYPES.join(', ')} (IAM refuses the policy)`;
+  if (service === 's3' && region !== '' && !resource.startsWith('accesspoint/'))
+    return 'names a region, but S3 bucket and object ARNs have none (arn:aws:s3:::bucket/key; only access points do): IAM refuses the policy';
   return undefined;
 }
 
