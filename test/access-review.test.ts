@@ -369,6 +369,10 @@ describe('formats', () => {
     ['a\\|b', 'a\\\\\\|b'],
     ['two\nlines', 'two lines'],
     ['plain', 'plain'],
+    // Role names may hold _: __proto__ must not render as a bold "proto", nor _admin_ as an italic "admin".
+    ['__proto__', '\\_\\_proto\\_\\_'],
+    ['_admin_', '\\_admin\\_'],
+    ['*a* `b` ~c~ [d](e) <f>', '\\*a\\* \\`b\\` \\~c\\~ \\[d\\](e) \\<f\\>'],
   ])('markdown cell %j is %j', (value, cell) => {
     expect(markdownCell(value)).toBe(cell);
   });

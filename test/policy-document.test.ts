@@ -30,6 +30,18 @@ const ACCEPTED: Array<[string, unknown]> = [
     'an S3 ARN with empty region and account',
     policy({ ...statement, Resource: ['arn:aws:s3:::bucket', 'arn:aws:s3:::bucket/*'] }),
   ],
+  [
+    'IAM ARNs of each kind, and an S3 access point with its region',
+    policy({
+      ...statement,
+      Resource: [
+        'arn:aws:iam::*:role/deploy/*',
+        'arn:aws:iam::123456789012:policy/x',
+        'arn:aws:iam::123456789012:saml-provider/okta',
+        'arn:aws:s3:us-west-2:123456789012:accesspoint/reports',
+      ],
+    }),
+  ],
   ['an empty Sid', policy({ ...statement, Sid: '' })],
   ['two statements with different Sids', policy({ ...statement, Sid: 'A' }, { ...statement, Sid: 'B' })],
   [
@@ -45,6 +57,72 @@ const ACCEPTED: Array<[string, unknown]> = [
         IpAddress: { 'aws:SourceIp': ['10.0.0.0/8'] },
       },
     }),
+  ],
+  [
+    'dates as IAM reads them: ISO 8601 with a zone or a fraction, and seconds since 1970',
+    policy({
+      ...statement,
+      Condition: {
+        DateGreaterThan: { 'aws:CurrentTime': ['2026-01-31T23:59:59Z', '2026-01-31T10:00:00+02:00', '2026-01-31'] },
+        DateLessThanIfExists: { 'aws:CurrentTime': '2026-01-31T10:00:00.123z' },
+        'ForAnyValue:DateEquals': { 'aws:EpochTime': '1767225599' },
+      },
+    }),
+  ],
+];
+
+/**
+ * Documents IAM refuses, each with the start of robo's message: robo refuses
+ * them too, before Terraform would fail on them (moto, checked below, agrees).
+ */
+const REFUSED: Array<[string, unknown, string]> = [
+  [
+    'Version 2008-10-17, which IAM does not store',
+    { Version: '2008-10-17', Statement: [statement] },
+    'p.json: /Version: must be "2012-10-17": IAM refuses any other version',
+  ],
+  [
+    'a Date condition on a word',
+    policy({ ...statement, Condition: { DateGreaterThan: { 'aws:CurrentTime': 'tomorrow' } } }),
+    'p.json: /Statement/0/Condition/DateGreaterThan/aws:CurrentTime: must be a date IAM reads',
+  ],
+  [
+    'a Date condition on a boolean',
+    policy({ ...statement, Condition: { DateLessThanIfExists: { 'aws:CurrentTime': true } } }),
+    'p.json: /Statement/0/Condition/DateLessThanIfExists/aws:CurrentTime: must be a date IAM reads',
+  ],
+  [
+    'a Date condition on a 13th month, in a list',
+    policy({
+      ...statement,
+      Condition: { 'ForAnyValue:DateEquals': { 'aws:CurrentTime': ['2026-01-01', '2026-13-01'] } },
+    }),
+    'p.json: /Statement/0/Condition/ForAnyValue:DateEquals/aws:CurrentTime/1: must be a date IAM reads',
+  ],
+  [
+    'a partition with a wildcard other than *',
+    policy({ ...statement, Resource: 'arn:aw*:s3:::bucket' }),
+    'p.json: /Statement/0/Resource: names partition "aw*", which is not one of',
+  ],
+  [
+    'a policy variable as the partition',
+    policy({ ...statement, Resource: ['arn:aws:s3:::b', 'arn:${aws:partition}:s3:::b'] }),
+    'p.json: /Statement/0/Resource/1: names partition "${aws"',
+  ],
+  [
+    'an IAM ARN with a region, even *',
+    policy({ Effect: 'Deny', Action: 'iam:*', NotResource: 'arn:aws:iam:*:123456789012:role/x' }),
+    'p.json: /Statement/0/NotResource: names a region, but IAM ARNs have none',
+  ],
+  [
+    'an IAM ARN of no resource type IAM knows',
+    policy({ ...statement, Resource: 'arn:aws:iam::123456789012:roles/x' }),
+    'p.json: /Statement/0/Resource: names no IAM resource type',
+  ],
+  [
+    'an S3 bucket ARN with a region',
+    policy({ ...statement, Resource: 'arn:aws:s3:us-east-1::bucket/*' }),
+    'p.json: /Statement/0/Resource: names a region, but S3 bucket and object ARNs have none',
   ],
 ];
 
@@ -76,6 +154,16 @@ print(json.dumps(out))
 describe('the IAM policy grammar of inline policy files', () => {
   it.each([...ACCEPTED, ...EXAMPLES])('accepts %s', (_name, document) => {
     expect(checkPolicyDocument(document, 'p.json', { partition: 'aws' }).map(formatProblem)).toEqual([]);
+  });
+
+  it.each(REFUSED)('refuses %s', (_name, document, message) => {
+    const messages = checkPolicyDocument(document, 'p.json', { partition: 'aws' }).map(formatProblem);
+    expect(messages).toEqual([expect.stringContaining(message)]);
+  });
+
+  it('moto refuses every document robo refuses for IAM', () => {
+    const verdicts = motoVerdicts(REFUSED.map(([, document]) => document));
+    expect(verdicts.filter((verdict) => verdict === 'ok')).toEqual([]);
   });
 
   it('moto accepts every document robo accepts', () => {

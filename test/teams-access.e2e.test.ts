@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accessCsv, accessGrid, accessMarkdown } from '../src/access/access-formats.js';
+import { BUNDLED_EXAMPLE } from '../src/commands/teams-access.js';
 import { reviewAccess, type AccessFilter } from '../src/access/access-review.js';
 import type { Organization, Team } from '../src/definitions/model.js';
 import { hostileCases } from './fixtures/hostile.js';
@@ -39,11 +40,17 @@ function expectClean(result: RunResult): void {
   expect(result.code).toBe(0);
 }
 
+/** A run on the bundled example (no source configured): clean but for the one line saying whose review it is. */
+function expectBundled(result: RunResult): void {
+  expect(result.stderr).toBe(`⚠ : ${BUNDLED_EXAMPLE}\n`);
+  expect(result.code).toBe(0);
+}
+
 describe('robo teams.access on the bundled example', () => {
   it('prints CSV when stdout is not a terminal: every team, profile and role', async () => {
     const box = sandbox();
     const result = await runRobo(['teams.access'], { env: box.env });
-    expectClean(result);
+    expectBundled(result);
     expect(result.stdout).toBe(accessCsv(reviewOf(exampleTree()).rows));
     // A line as organization.json and teams/fpa.json say it: FP&A reaches its hub role only, with its policies.
     expect(result.stdout.split('\n').filter((line) => line.startsWith('fpa,'))).toEqual([
@@ -58,7 +65,7 @@ describe('robo teams.access on the bundled example', () => {
   ])('--format %s', async (format, expected) => {
     const box = sandbox();
     const result = await runRobo(['teams.access', '--format', format], { env: box.env });
-    expectClean(result);
+    expectBundled(result);
     expect(result.stdout).toBe(expected(exampleTree()));
   });
 
@@ -67,7 +74,9 @@ describe('robo teams.access on the bundled example', () => {
     const rows = reviewOf(exampleTree()).rows;
     for (const args of [['--json'], ['--format', 'json'], ['--json', '--format', 'json']]) {
       const result = await runRobo(['teams.access', ...args], { env: box.env });
-      expectClean(result);
+      // --json is quiet: the document's source says whose review it is; --format json alone warns as the others do.
+      if (args.includes('--json')) expectClean(result);
+      else expectBundled(result);
       const document = JSON.parse(result.stdout) as Record<string, unknown>;
       expect(document).toMatchObject({ ok: true, task: 'teams.access', rows });
       expect(document.source).toEqual(expect.any(String));
@@ -78,11 +87,11 @@ describe('robo teams.access on the bundled example', () => {
     const box = sandbox();
     const tree = exampleTree();
     const prod = await runRobo(['teams.access', '--account', '200000000004', '--format', 'table'], { env: box.env });
-    expectClean(prod);
+    expectBundled(prod);
     expect(prod.stdout).toBe(`${accessGrid(reviewOf(tree, { account: 'prod' }))}\n`);
     expect(prod.stdout.split('\n')[0]).toMatch(/^TEAM +prod$/);
     const platform = await runRobo(['teams.access', '--team', 'platform', '--account', 'prod'], { env: box.env });
-    expectClean(platform);
+    expectBundled(platform);
     expect(platform.stdout).toBe(accessCsv(reviewOf(tree, { team: 'platform', account: 'prod' }).rows));
     expect(
       platform.stdout
@@ -95,7 +104,7 @@ describe('robo teams.access on the bundled example', () => {
   it('splits the grid to $COLUMNS', async () => {
     const box = sandbox({ COLUMNS: '60' });
     const result = await runRobo(['teams.access', '--format', 'table'], { env: box.env });
-    expectClean(result);
+    expectBundled(result);
     expect(result.stdout).toBe(`${accessGrid(reviewOf(exampleTree()), 60)}\n`);
     const grids = result.stdout.split('\n\n');
     expect(grids.length).toBeGreaterThan(1);
@@ -106,10 +115,10 @@ describe('robo teams.access on the bundled example', () => {
     const box = sandbox();
     const args = ['teams.access', '--team', 'fpa', '--account', 'dev'];
     const table = await runRobo([...args, '--format', 'table'], { env: box.env });
-    expectClean(table);
+    expectBundled(table);
     expect(table.stdout).toContain('fpa reaches no role in account dev');
     const csv = await runRobo(args, { env: box.env });
-    expectClean(csv);
+    expectBundled(csv);
     expect(csv.stdout).toBe('team,profile,account,account_id,role,role_arn,policies\n');
   });
 });
@@ -260,7 +269,7 @@ describe.runIf(process.platform === 'linux' && hasCommand('script'))('robo teams
         else reject(new Error(`exit ${code}: ${text}`));
       });
     });
-    // The terminal turns each newline into CR LF.
-    expect(output.replaceAll('\r\n', '\n')).toBe(`${accessGrid(reviewOf(exampleTree()))}\n`);
+    // The terminal turns each newline into CR LF; stderr's line saying whose review it is comes first.
+    expect(output.replaceAll('\r\n', '\n')).toBe(`⚠ : ${BUNDLED_EXAMPLE}\n${accessGrid(reviewOf(exampleTree()))}\n`);
   });
 });

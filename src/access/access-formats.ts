@@ -95,7 +95,11 @@ export function csvCell(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-/** A GitHub-flavoured Markdown table, one line per grant; | and \ in cells escaped. */
+/**
+ * A GitHub-flavoured Markdown table, one line per grant. In the cells, | and
+ * \ are escaped, and so is the inline syntax (_ * ~ ` [ ] < >): role names
+ * may hold _, and a role named _admin_ must read _admin_, not an italic admin.
+ */
 export function accessMarkdown(rows: readonly AccessRow[]): string {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   return [
@@ -108,9 +112,6 @@ export function accessMarkdown(rows: readonly AccessRow[]): string {
 }
 
 export function markdownCell(value: string): string {
-  // A backslash first, so the one written before | is not itself escaped; a line break would end the row.
-  return value
-    .replaceAll('\\', '\\\\')
-    .replaceAll('|', '\\|')
-    .replace(/\r\n|\r|\n/g, ' ');
+  // One pass, so the backslash written before | or _ is not itself escaped; a line break would end the row.
+  return value.replace(/[\\|_*~`[\]<>]/g, '\\$&').replace(/\r\n|\r|\n/g, ' ');
 }

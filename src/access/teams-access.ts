@@ -13,6 +13,8 @@ import { requireTeam, reviewAccess, type AccessFilter, type AccessReview } from 
 
 export interface TeamsAccessResult {
   source: string;
+  /** No source configured: the review is of the example organisation bundled with robo, not the user's. */
+  bundledExample: boolean;
   commit: string | undefined;
   offline: Checkout['offline'];
   review: AccessReview;
@@ -38,5 +40,11 @@ export async function teamsAccess(options: OpenSourceRequest & AccessFilter): Pr
       );
     return reviewAccess(organization, teams, options);
   });
-  return { source: describeSpec(spec), commit: checkout.commit, offline: checkout.offline, review };
+  return {
+    source: describeSpec(spec),
+    bundledExample: spec.kind === 'embedded',
+    commit: checkout.commit,
+    offline: checkout.offline,
+    review,
+  };
 }

@@ -10,6 +10,10 @@ import type { BuiltinTask } from './types.js';
 const FORMATS = ['table', 'csv', 'json', 'markdown'] as const;
 type Format = (typeof FORMATS)[number];
 
+/** What aws.config says in the same case; here a warning, as the rows that follow are not the user's organisation's. */
+export const BUNDLED_EXAMPLE =
+  'No dotfiles repo configured (--repo, $ROBO_DOTFILES_REPO or ~/.config/robo/config): this is the access review of the example organisation bundled with robo, not of yours.';
+
 interface AccessArgs extends SourceArgs {
   team: string | undefined;
   account: string | undefined;
@@ -46,12 +50,14 @@ export const teamsAccessTask: BuiltinTask<AccessArgs> = {
       import('../access/access-formats.js'),
     ]);
     const line = remoteLineFor(context);
-    const { source, commit, offline, review } = await teamsAccess({
+    const { source, bundledExample, commit, offline, review } = await teamsAccess({
       ...sourceRequest(args, context, line.listener),
       team: args.team,
       account: args.account,
     }).finally(line.clear);
     if (offline) context.reporter.warnAlways(offlineWarning(source, commit, offline));
+    // On stderr, so the CSV stays clean: a review of the wrong organisation must not pass for the real one.
+    if (bundledExample) context.reporter.warn(BUNDLED_EXAMPLE);
     switch (format) {
       case 'json':
         return context.reporter.json({

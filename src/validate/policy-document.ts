@@ -1,12 +1,18 @@
 /**
  * The grammar of an IAM identity policy document (an inline policy file a
  * role definition names): what IAM's PutRolePolicy accepts, and what moto's
- * policy validator (the reader robo's IAM tests use) accepts too. Pure: a
- * parsed JSON value in, problems with JSON pointers out.
+ * policy validator (the reader robo's IAM tests use) accepts too, but for
+ * arn:aws:iam::<account>:*, which IAM's own message allows and moto refuses.
+ * Pure: a parsed JSON value in, problems with JSON pointers out.
  */
 import { pointerSegment, type Problem } from './problems.js';
 
-export const POLICY_VERSIONS = ['2012-10-17', '2008-10-17'] as const;
+/**
+ * The one version IAM stores: 2008-10-17 (what a policy without Version
+ * means) is refused by PutRolePolicy and CreatePolicy with "Policy document
+ * must be version 2012-10-17 or greater", as by moto.
+ */
+export const POLICY_VERSION = '2012-10-17';
 const TOP_FIELDS = ['Version', 'Id', 'Statement'];
 const STATEMENT_FIELDS = ['Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition'];
 /** The partitions an ARN may name (regions.ts partitionOf gives each region's). */
@@ -51,10 +57,14 @@ export function checkPolicyDocument(document: unknown, file: string, check: Poli
   if (!('Version' in document))
     problem(
       '/Version',
-      `is required: "2012-10-17" (without it IAM assumes 2008-10-17, where policy variables do not work)`,
+      `is required: "${POLICY_VERSION}" (without it IAM assumes 2008-10-17, which it refuses in a role's policy)`,
     );
-  else if (!(POLICY_VERSIONS as readonly unknown[]).includes(document.Version))
-    problem('/Version', `must be one of ${JSON.stringify(POLICY_VERSIONS)}`, document.Version);
+  else if (document.Version !== POLICY_VERSION)
+    problem(
+      '/Version',
+      `must be "${POLICY_VERSION}": IAM refuses any other version in a role's policy ("Policy document must be version 2012-10-17 or greater")`,
+      document.Version,
+    );
   if ('Id' in document && typeof document.Id !== 'string') problem('/Id', 'must be a string', document.Id);
 
   const statements = document.Statement;
@@ -151,15 +161,45 @@ function checkPair(
   });
 }
 
+/** What may follow the account in an IAM ARN of a policy ("*", or one of these), as IAM's own message lists them. */
+const IAM_RESOURCE_TYPES = [
+  'user/',
+  'federated-user/',
+  'role/',
+  'group/',
+  'instance-profile/',
+  'mfa/',
+  'server-certificate/',
+  'policy/',
+  'sms-mfa/',
+  'saml-provider/',
+  'oidc-provider/',
+  'report/',
+  'access-report/',
+];
+
+/**
+ * IAM parses each resource ARN when it stores the policy, and refuses the
+ * whole policy over one it cannot read: a partition that is neither "*" nor
+ * a real one (no other wildcard, no policy variable: variables work only in
+ * the resource part), a region in an IAM ARN or an S3 bucket ARN, an IAM
+ * resource of no type it knows.
+ */
 function resourceProblem(value: string, check: PolicyCheck): string | undefined {
   const match = RESOURCE.exec(value);
   if (!match) return 'must be "*" or an ARN, like arn:aws:ec2:*:123456789012:instance/* (six parts, separated by :)';
-  const partition = match[2];
-  if (partition === undefined || partition.includes('*') || partition.includes('$')) return undefined;
-  if (!PARTITIONS.includes(partition))
-    return `names partition "${partition}", which is not one of ${PARTITIONS.join(', ')}`;
-  if (partition !== check.partition)
+  if (value === '*') return undefined;
+  const [, , partition = '', service, region, , resource = ''] = match;
+  if (partition !== '*' && !PARTITIONS.includes(partition))
+    return `names partition "${partition}", which is not one of ${PARTITIONS.join(', ')} or "*" (IAM takes no other wildcard or variable there, and refuses the policy)`;
+  if (partition !== '*' && partition !== check.partition)
     return `is in partition ${partition}, but the roles that use this policy are in ${check.partition}: it would grant nothing`;
+  if (service === 'iam' && region !== '')
+    return 'names a region, but IAM ARNs have none (arn:aws:iam::123456789012:role/name): IAM refuses the policy';
+  if (service === 'iam' && resource !== '*' && !IAM_RESOURCE_TYPES.some((type) => resource.startsWith(type)))
+    return `names no IAM resource type: after the account comes "*" or one of ${IAM_RESOURCE_TYPES.join(', ')} (IAM refuses the policy)`;
+  if (service === 's3' && region !== '' && !resource.startsWith('accesspoint/'))
+    return 'names a region, but S3 bucket and object ARNs have none (arn:aws:s3:::bucket/key; only access points do): IAM refuses the policy';
   return undefined;
 }
 
@@ -183,15 +223,55 @@ function checkCondition(condition: unknown, at: string, problem: Report): void {
       continue;
     }
     for (const [key, value] of Object.entries(block)) {
+      const at = `${pointer}/${pointerSegment(key)}`;
       const ok = isConditionValue(value) || (Array.isArray(value) && value.length > 0 && value.every(isConditionValue));
       if (!ok)
         problem(
-          `${pointer}/${pointerSegment(key)}`,
+          at,
           'must be a string, a boolean or a non-empty array of them (write numbers as strings: "3600")',
           value,
         );
+      else if (bare.startsWith('Date'))
+        for (const [index, date] of (Array.isArray(value) ? value : [value]).entries())
+          if (!isPolicyDate(date))
+            problem(
+              Array.isArray(value) ? `${at}/${index}` : at,
+              'must be a date IAM reads: ISO 8601 like "2026-01-31T23:59:59Z" or seconds since 1970 like "1767225599" (IAM refuses the policy otherwise)',
+              date,
+            );
     }
   }
+}
+
+/**
+ * A value of a Date condition as IAM parses it: ISO 8601, a date with an
+ * optional time (a T, then hours, minutes, seconds, a fraction, Z or a +hh:mm
+ * offset), or whole seconds since 1970. Anything else fails IAM's parsing
+ * ("The policy failed legacy parsing", moto says likewise).
+ */
+const ISO_DATE =
+  /^-?(\d{1,9})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:T(?:(\d{1,2})(?::(\d{1,2})(?::(\d{1,2})(?:\.\d{1,9})?(?:Z|\+(\d{2})(?::(\d{2}))?)?)?)?)?)?$/i;
+const EPOCH_SECONDS = /^\d{1,18}$/;
+
+function isPolicyDate(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  if (EPOCH_SECONDS.test(value)) return true;
+  const parts = ISO_DATE.exec(value);
+  if (!parts || !/[-T]/i.test(value)) return false;
+  const [, year, month, day, hours, minutes, seconds, offsetHours, offsetMinutes] = parts.map(Number);
+  // A part not written is NaN, and fine; IAM's years end at 292278993 (a Java long of milliseconds).
+  const within = (part: number | undefined, low: number, high: number) =>
+    part === undefined || Number.isNaN(part) || (part >= low && part <= high);
+  return (
+    within(year, 0, 292_278_993) &&
+    within(month, 1, 12) &&
+    within(day, 1, 31) &&
+    within(hours, 0, 23) &&
+    within(minutes, 0, 59) &&
+    within(seconds, 0, 59) &&
+    within(offsetHours, 0, 23) &&
+    within(offsetMinutes, 0, 59)
+  );
 }
 
 function isConditionValue(value: unknown): boolean {
