@@ -2,6 +2,8 @@
  * Checks a JSON Schema cannot express, and precise explanations for values a
  * schema pattern refused. Each returns problems as data.
  */
+import type { DefinitionFile } from '../definitions/definitions.js';
+import { parseStrictJson } from '../definitions/json.js';
 import { pointerSegment, type Problem } from './problems.js';
 import { isKnownRegion, suggestRegion } from './regions.js';
 
@@ -87,4 +89,23 @@ export function regionProblem(region: string): string | undefined {
   if (isKnownRegion(region)) return undefined;
   const suggestion = suggestRegion(region);
   return `is not a known AWS region${suggestion ? `; did you mean ${suggestion}?` : " (see robo's src/validate/regions.ts for the list)"}`;
+}
+
+/** Size, strict JSON and text hygiene: the same for every kind of file (`why`: whose rules the text breaks). */
+export function readDocument(file: DefinitionFile, problems: Problem[], why?: TextReasons): unknown {
+  if (file.refused) {
+    problems.push({ file: file.file, pointer: '', message: file.refused });
+    return undefined;
+  }
+  const parsed = parseStrictJson(file.text);
+  if (!parsed.ok) {
+    problems.push(...parsed.problems.map((problem) => ({ file: file.file, ...problem })));
+    return undefined;
+  }
+  const text = checkText(parsed.value, file.file, why);
+  if (text.length > 0) {
+    problems.push(...text);
+    return undefined;
+  }
+  return parsed.value;
 }

@@ -6,7 +6,6 @@
  */
 import { ORGANIZATION_FILE, type DefinitionFile } from '../definitions/definitions.js';
 import type { InlinePolicyFiles } from '../definitions/inline-policies.js';
-import { parseStrictJson } from '../definitions/json.js';
 import {
   EVERY_ACCOUNT,
   type InlinePolicies,
@@ -14,7 +13,7 @@ import {
   type PolicyDocument,
   type Team,
 } from '../definitions/model.js';
-import { POLICY_TEXT, checkText } from './checks.js';
+import { POLICY_TEXT, readDocument } from './checks.js';
 import { checkPolicyDocument } from './policy-document.js';
 import { pointerSegment, type Problem } from './problems.js';
 import { partitionOf, suggestName } from './regions.js';
@@ -209,20 +208,12 @@ export function checkInlinePolicies(
 
 /** Size, strict JSON, text hygiene and the policy grammar, as for the definition files. */
 function readPolicy(file: DefinitionFile, partition: string, problems: Problem[]): PolicyDocument | undefined {
-  if (file.refused) {
-    problems.push({ file: file.file, pointer: '', message: file.refused });
-    return undefined;
-  }
-  const parsed = parseStrictJson(file.text);
-  if (!parsed.ok) {
-    problems.push(...parsed.problems.map((problem) => ({ file: file.file, ...problem })));
-    return undefined;
-  }
-  const text = checkText(parsed.value, file.file, POLICY_TEXT);
-  const grammar = checkPolicyDocument(parsed.value, file.file, { partition });
-  problems.push(...text, ...grammar);
-  if (text.length > 0 || grammar.length > 0) return undefined;
-  const document = parsed.value as Omit<PolicyDocument, 'Statement'> & { Statement: unknown };
+  const data = readDocument(file, problems, POLICY_TEXT);
+  if (data === undefined) return undefined;
+  const grammar = checkPolicyDocument(data, file.file, { partition });
+  problems.push(...grammar);
+  if (grammar.length > 0) return undefined;
+  const document = data as Omit<PolicyDocument, 'Statement'> & { Statement: unknown };
   // One shape for every reader downstream: IAM reads one statement and an array of one alike.
   return Array.isArray(document.Statement)
     ? (document as PolicyDocument)

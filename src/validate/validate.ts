@@ -17,11 +17,10 @@ import {
   type Organization,
   type Team,
 } from '../definitions/model.js';
-import { checkText, regionProblem, samlUrlProblem } from './checks.js';
+import { readDocument, regionProblem, samlUrlProblem } from './checks.js';
 import { ORGANIZATION_FILE, type DefinitionFile, type Definitions } from '../definitions/definitions.js';
 import { parseGoDuration } from './go-duration.js';
 import { checkIamSettings, checkRolesDefined } from './iam.js';
-import { parseStrictJson } from '../definitions/json.js';
 import type { Problem } from './problems.js';
 import { partitionOf, suggestName } from './regions.js';
 import { checkOrganizationSchema, checkTeamSchema, type Explainer } from './schema.js';
@@ -115,25 +114,6 @@ function checkTeamFile(
   const team = checkTeam(file, organization, problems, options);
   sink.push(...atMost(problems, file.file));
   return team;
-}
-
-/** Size, strict JSON and text hygiene: the same for both kinds of file. */
-function readDocument(file: DefinitionFile, problems: Problem[]): unknown {
-  if (file.refused) {
-    problems.push({ file: file.file, pointer: '', message: file.refused });
-    return undefined;
-  }
-  const parsed = parseStrictJson(file.text);
-  if (!parsed.ok) {
-    problems.push(...parsed.problems.map((problem) => ({ file: file.file, ...problem })));
-    return undefined;
-  }
-  const text = checkText(parsed.value, file.file);
-  if (text.length > 0) {
-    problems.push(...text);
-    return undefined;
-  }
-  return parsed.value;
 }
 
 const explainOrganization: Explainer = (pointer, value) => {
