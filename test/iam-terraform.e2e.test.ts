@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitTree, exampleTree, fileUrl, makeDotfilesRepo } from './helpers/git.js';
 import { projectRoot, runRobo } from './helpers/robo.js';
+import { BUNDLED_EXAMPLE } from '../src/commands/iam-terraform.js';
 import { sandboxes } from './helpers/sandbox.js';
 import { terraformJsonProblems } from './helpers/terraform-json.js';
 
@@ -75,6 +76,12 @@ describe('robo iam.terraform', () => {
     const check = await runRobo(['iam.terraform', '--repo', projectRoot, '--out', out, '--check'], { env: box.env });
     expect(check.code).toBe(0);
     expect(readFolder(out)).toEqual(files);
+
+    // With no source configured the same files come from the bundled example, and robo says so:
+    // they are not the user's organisation's roles.
+    const embedded = await runRobo(['iam.terraform', '--out', out, '--check'], { env: box.env });
+    expect(embedded.code).toBe(0);
+    expect(embedded.stderr).toBe(`⚠ : ${BUNDLED_EXAMPLE}\n`);
   });
 
   it('from a git source: --check exits 6 after a change and writes nothing; the run removes robo’s stale files, keeps the user’s', async () => {

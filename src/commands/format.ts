@@ -3,6 +3,14 @@ import { visible } from '../ui.js';
 
 export { tilde } from '../paths.js';
 
+/**
+ * Said when a command that reports on an organisation ran on the example bundled with robo because no
+ * source is configured: a warning, as what follows is not the user's organisation's.
+ */
+export function bundledExampleWarning(what: string): string {
+  return `No dotfiles repo configured (--repo, $ROBO_DOTFILES_REPO or ~/.config/robo/config): this is ${what} of the example organisation bundled with robo, not of yours.`;
+}
+
 /** "3 days", "5 hours", "12 minutes": how long ago a date was, roughly. */
 export function age(date: Date, now: Date = new Date()): string {
   const minutes = Math.max(0, Math.round((now.getTime() - date.getTime()) / 60_000));

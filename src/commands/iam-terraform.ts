@@ -1,7 +1,7 @@
 /** `robo iam.terraform`: the IAM side of the definitions as Terraform JSON in a folder; --check for CI. */
 import path from 'node:path';
 import { ExitCode, ExitSignal } from '../errors.js';
-import { offlineWarning } from './format.js';
+import { bundledExampleWarning, offlineWarning } from './format.js';
 import { remoteLineFor } from './remote-line.js';
 import { sourceOptions, sourceRequest, type SourceArgs } from './teams.js';
 import type { BuiltinTask } from './types.js';
@@ -12,6 +12,7 @@ interface IamTerraformArgs extends SourceArgs {
 }
 
 export const DEFAULT_OUT = 'iam-terraform';
+export const BUNDLED_EXAMPLE = bundledExampleWarning('the Terraform');
 
 export const iamTerraformTask: BuiltinTask<IamTerraformArgs> = {
   name: 'iam.terraform',
@@ -45,6 +46,7 @@ export const iamTerraformTask: BuiltinTask<IamTerraformArgs> = {
       out,
       check: args.check,
     }).finally(line.clear);
+    if (result.bundledExample) context.reporter.warn(BUNDLED_EXAMPLE);
     if (result.offline) context.reporter.warnAlways(offlineWarning(result.source, result.commit, result.offline));
     const differs = result.files.filter((file) => file.change !== 'unchanged');
     if (context.json) {

@@ -1,7 +1,7 @@
 /** `robo teams.access`: the access review, who reaches which role in which account, as a grid, CSV, JSON or Markdown. */
 import { UsageError } from '../errors.js';
 import { isTerminal, terminalColumns } from '../system/terminal.js';
-import { offlineWarning } from './format.js';
+import { bundledExampleWarning, offlineWarning } from './format.js';
 import { remoteLineFor } from './remote-line.js';
 import { sourceOptions, sourceRequest, type SourceArgs } from './teams.js';
 import type { BuiltinTask } from './types.js';
@@ -10,9 +10,7 @@ import type { BuiltinTask } from './types.js';
 const FORMATS = ['table', 'csv', 'json', 'markdown'] as const;
 type Format = (typeof FORMATS)[number];
 
-/** What aws.config says in the same case; here a warning, as the rows that follow are not the user's organisation's. */
-export const BUNDLED_EXAMPLE =
-  'No dotfiles repo configured (--repo, $ROBO_DOTFILES_REPO or ~/.config/robo/config): this is the access review of the example organisation bundled with robo, not of yours.';
+export const BUNDLED_EXAMPLE = bundledExampleWarning('the access review');
 
 interface AccessArgs extends SourceArgs {
   team: string | undefined;

@@ -25,6 +25,8 @@ export interface IamTerraformOptions extends OpenSourceRequest {
 
 export interface IamTerraformResult extends OutputPlan {
   source: string;
+  /** No source configured: the Terraform is of the example organisation bundled with robo, not the user's. */
+  bundledExample: boolean;
   commit: string | undefined;
   offline: Checkout['offline'];
   check: boolean;
@@ -40,6 +42,7 @@ export async function iamTerraform(options: IamTerraformOptions): Promise<IamTer
   return {
     ...plan,
     source: describeSpec(spec),
+    bundledExample: spec.kind === 'embedded',
     commit: checkout.commit,
     offline: checkout.offline,
     check: options.check,
