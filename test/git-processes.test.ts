@@ -76,7 +76,7 @@ describe('git processes per aws.config run', () => {
     expect(await run()).toEqual(['ls-remote', 'status', 'log']);
   });
 
-  it('signed commits required: clone 7, nothing new 4, a new commit 8 (its history fetched once, asked once), a shared task 5', async () => {
+  it('signed commits required: clone 7, nothing new 4, a new commit 9 (its history fetched once, asked once), a shared task 5', async () => {
     const box = sandbox({ SEGMENT_TEAM: 'platform' });
     const key = path.join(box.root, 'key');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'key', '-f', key]);
@@ -118,6 +118,7 @@ describe('git processes per aws.config run', () => {
       'fetch',
       'cat-file',
       'verify-commit',
+      'rev-parse',
       'fetch',
       'merge-base',
       'reset',

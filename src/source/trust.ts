@@ -245,8 +245,10 @@ async function refuseRollback(commit: string, at: Checking & Arrival): Promise<v
 
 /**
  * Whether `to` descends from `from`; a shallow clone is unshallowed first when
- * git cannot tell (once per move). A commit fetched one deep this run is a
- * shallow boundary, so asking git before the unshallow could only say no.
+ * git cannot tell (once per move). In a shallow clone a commit fetched one
+ * deep this run is a boundary, so git is not asked before the unshallow: it
+ * could only say no. (A fetch that found the commit already complete leaves
+ * the clone as it was, so a clone that is not shallow is asked as it is.)
  */
 async function descends(
   from: string,
@@ -255,10 +257,9 @@ async function descends(
 ): Promise<boolean> {
   const isAncestor = async () =>
     (await runGitForAnswer(dir, env, ['merge-base', '--is-ancestor', from, to])).code === 0;
-  if (!oneDeep) {
-    if (await isAncestor()) return true;
-    if ((await runGit(dir, env, ['rev-parse', '--is-shallow-repository'])).trim() !== 'true') return false;
-  }
+  if (!oneDeep && (await isAncestor())) return true;
+  if ((await runGit(dir, env, ['rev-parse', '--is-shallow-repository'])).trim() !== 'true')
+    return oneDeep && isAncestor();
   try {
     // --progress, not --quiet: the progress lines keep a long transfer inside the time limit (runGitRemote).
     await runGitRemote(
