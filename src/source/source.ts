@@ -240,7 +240,7 @@ async function freshClone(spec: GitSpec, dir: string, options: CheckoutOptions):
     });
   }
   try {
-    await verifyTrusted(incoming, commit, spec, options);
+    await verifyTrusted(incoming, commit, spec, options, { oneDeep: true });
   } catch (error) {
     await rm(incoming, { recursive: true, force: true });
     await removeEmptyFolders(path.dirname(dir), created);
@@ -328,7 +328,7 @@ async function updateClone(spec: GitSpec, dir: string, options: CheckoutOptions)
 
   const commit = await fetchedCommit(dir, fetched, spec, options.env);
   // Verify before the working tree moves: an untrusted commit never becomes the cache's state.
-  await verifyTrusted(dir, commit, spec, options);
+  await verifyTrusted(dir, commit, spec, options, { oneDeep: true });
   try {
     await moveTo(dir, env, commit, state);
   } catch (error) {
@@ -409,12 +409,17 @@ function settled<T>(result: PromiseSettledResult<T>): Promise<T> {
   return result.status === 'fulfilled' ? Promise.resolve(result.value) : Promise.reject(result.reason as Error);
 }
 
-/** When signed commits are required: the commit must pass trust.ts. Called before the working tree moves. */
+/**
+ * When signed commits are required: the commit must pass trust.ts. Called
+ * before the working tree moves. `oneDeep`: this run just fetched the commit
+ * (trust.ts's Arrival).
+ */
 export async function verifyTrusted(
   dir: string,
   commit: string,
   spec: SourceSpec,
   options: Pick<CheckoutOptions, 'trust' | 'env' | 'timeout' | 'onRemote'>,
+  { oneDeep } = { oneDeep: false },
 ): Promise<void> {
   if (options.trust && spec.kind === 'git') {
     await verifyCommit(commit, {
@@ -423,6 +428,7 @@ export async function verifyTrusted(
       trust: options.trust,
       env: options.env,
       remote: { call: remoteCall(spec, options), advice: timeoutAdvice(options.timeout) },
+      oneDeep,
     });
   }
 }

@@ -58,8 +58,18 @@ export interface Checking {
   env: NodeJS.ProcessEnv;
 }
 
+/** How the commit to check came into the clone. */
+export interface Arrival {
+  remote: TrustRemote;
+  /**
+   * This run fetched the commit one deep (`fetch --depth 1`): its parents are
+   * not in the clone, so git can tell its ancestry only after an unshallow.
+   */
+  oneDeep: boolean;
+}
+
 /** Everything a commit must pass before any of it is used: its signature, then no rollback. */
-export async function verifyCommit(commit: string, at: Checking & { remote: TrustRemote }): Promise<void> {
+export async function verifyCommit(commit: string, at: Checking & Arrival): Promise<void> {
   await verifySignature(commit, at);
   await refuseRollback(commit, at);
 }
@@ -70,9 +80,10 @@ const untrusted = (commit: string, source: TrustedSource, reason: string) =>
     ['nothing was written or run; the cached clone stays at the last trusted commit'],
   );
 
-async function verifySignature(commit: string, at: Checking): Promise<void> {
+/** `object`: the commit object (`git cat-file commit`), when the caller has read it already. */
+async function verifySignature(commit: string, at: Checking, object?: string): Promise<void> {
   const { dir, source, trust, env } = at;
-  const signature = commitSignature(await runGit(dir, env, ['cat-file', 'commit', commit]), commit);
+  const signature = commitSignature(object ?? (await runGit(dir, env, ['cat-file', 'commit', commit])), commit);
   const allowed = allowedKinds(trust);
   if (signature.kind === 'none') throw untrusted(commit, source, 'it has no signature');
   if (!allowed.includes(signature.kind)) {
@@ -216,7 +227,7 @@ export async function recordAccepted(trust: TrustPolicy, source: TrustedSource, 
   await writeAtomically(file, Buffer.from(`${JSON.stringify(record)}\n`), { mode: 0o600, folderMode: 0o700 });
 }
 
-async function refuseRollback(commit: string, at: Checking & { remote: TrustRemote }): Promise<void> {
+async function refuseRollback(commit: string, at: Checking & Arrival): Promise<void> {
   const { source, trust } = at;
   if (trust.allowRollback) return;
   const last = await readAccepted(trust, source);
@@ -232,16 +243,23 @@ async function refuseRollback(commit: string, at: Checking & { remote: TrustRemo
   );
 }
 
-/** Whether `to` descends from `from`; a shallow clone is unshallowed first when git cannot tell (once per move). */
+/**
+ * Whether `to` descends from `from`; a shallow clone is unshallowed first when
+ * git cannot tell (once per move). In a shallow clone a commit fetched one
+ * deep this run is a boundary, so git is not asked before the unshallow: it
+ * could only say no. (A fetch that found the commit already complete leaves
+ * the clone as it was, so a clone that is not shallow is asked as it is.)
+ */
 async function descends(
   from: string,
   to: string,
-  { dir, source, env, remote }: Checking & { remote: TrustRemote },
+  { dir, source, env, remote, oneDeep }: Checking & Arrival,
 ): Promise<boolean> {
   const isAncestor = async () =>
     (await runGitForAnswer(dir, env, ['merge-base', '--is-ancestor', from, to])).code === 0;
-  if (await isAncestor()) return true;
-  if ((await runGit(dir, env, ['rev-parse', '--is-shallow-repository'])).trim() !== 'true') return false;
+  if (!oneDeep && (await isAncestor())) return true;
+  if ((await runGit(dir, env, ['rev-parse', '--is-shallow-repository'])).trim() !== 'true')
+    return oneDeep && isAncestor();
   try {
     // --progress, not --quiet: the progress lines keep a long transfer inside the time limit (runGitRemote).
     await runGitRemote(
@@ -276,9 +294,10 @@ export async function restoreAccepted(
   try {
     const accepted = await readAccepted(trust, source);
     if (!accepted) return undefined;
-    if ((await runGitForAnswer(dir, env, ['cat-file', '-e', `${accepted.commit}^{commit}`])).code !== 0)
-      return undefined;
-    await verifySignature(accepted.commit, { dir, source, trust, env });
+    // One git call both asks whether the clone has the commit and reads it for its signature.
+    const object = await runGitForAnswer(dir, env, ['cat-file', 'commit', accepted.commit]);
+    if (object.code !== 0) return undefined;
+    await verifySignature(accepted.commit, { dir, source, trust, env }, object.stdout);
     await moveTo(dir, env, accepted.commit, await worktreeState(dir, env));
     return accepted.commit;
   } finally {
