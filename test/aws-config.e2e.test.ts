@@ -344,5 +344,11 @@ describe('robo aws.config --repo examples/sso (the bundled IAM Identity Center e
       region: 'us-west-2',
     });
     expect(parsed.profiles.default).toEqual({ region: 'eu-north-1' });
+    // The next run finds its sso block in place: nothing is written, no third backup (one per changing run).
+    const before = readFileSync(box.awsConfig);
+    const again = await runRobo(['aws.config', '--repo', 'examples/sso'], { env: box.env, cwd: projectRoot });
+    expect(again.code).toBe(0);
+    expect(readFileSync(box.awsConfig).equals(before)).toBe(true);
+    expect(backupsIn(box.backupDir)).toHaveLength(2);
   });
 });
