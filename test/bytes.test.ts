@@ -36,7 +36,7 @@ const target = (content: Buffer | undefined): Target => ({
 /** A block as the renderer writes it, with session_ttl set to `ttl`. */
 function blockWith(ttl: string): { text: string; generated: Set<string> } {
   const model = resolveAwsConfig(
-    { ...organization, okta: { ...organization.okta, session_ttl: ttl } },
+    { ...organization, okta: { ...organization.okta!, session_ttl: ttl } },
     'platform',
     platform,
   );
@@ -154,7 +154,7 @@ describe('what validation lets through is what is written', () => {
     '2562047h47m16.854775807s',
     '0.100000000000000000000h',
   ])('session_ttl %j: Go takes it, so robo does', (ttl) => {
-    expect(errorsOf(definitions((data) => (data.okta.session_ttl = ttl)))).toEqual([]);
+    expect(errorsOf(definitions((data) => (data.okta!.session_ttl = ttl)))).toEqual([]);
   });
 
   it.each([
@@ -164,7 +164,7 @@ describe('what validation lets through is what is written', () => {
     ['12 hours', 'time: unknown unit " hours"'],
     ['1h0\u00b5', 'time: unknown unit'],
   ])('session_ttl %j: Go refuses it, so robo does', (ttl, reason) => {
-    expect(errorsOf(definitions((data) => (data.okta.session_ttl = ttl)))).toEqual([
+    expect(errorsOf(definitions((data) => (data.okta!.session_ttl = ttl)))).toEqual([
       expect.stringContaining(`/okta/session_ttl: must be a Go duration, like 1h or 30m (${reason}`),
     ]);
   });
@@ -177,7 +177,7 @@ describe('what validation lets through is what is written', () => {
     ['3600000000001ns', ['/okta/assume_role_ttl: is over 1h']],
   ])('assume_role_ttl %j is held to 1h in nanoseconds', (ttl, errors) => {
     expect(
-      errorsOf(definitions((data) => (data.okta.assume_role_ttl = ttl))).map((line) =>
+      errorsOf(definitions((data) => (data.okta!.assume_role_ttl = ttl))).map((line) =>
         line.split(':').slice(0, 2).join(':'),
       ),
     ).toEqual(errors);

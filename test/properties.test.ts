@@ -203,9 +203,9 @@ describe('properties checked by botocore', () => {
     maxLength: 12,
   });
   const fields: Array<[string, (sample: Sample, value: string) => void]> = [
-    ['okta.mfa_provider', (s, v) => (s.organization.okta.mfa_provider = v)],
-    ['okta.mfa_factor_type', (s, v) => (s.organization.okta.mfa_factor_type = v)],
-    ['okta.aws_saml_url', (s, v) => (s.organization.okta.aws_saml_url = `home/amazon_aws/${v}/1`)],
+    ['okta.mfa_provider', (s, v) => (s.organization.okta!.mfa_provider = v)],
+    ['okta.mfa_factor_type', (s, v) => (s.organization.okta!.mfa_factor_type = v)],
+    ['okta.aws_saml_url', (s, v) => (s.organization.okta!.aws_saml_url = `home/amazon_aws/${v}/1`)],
     ['hub.profile', (s, v) => (s.organization.hub.profile = v)],
     ['region', (s, v) => (s.organization.region = v)],
     ['account id', (s, v) => (Object.values(s.organization.accounts)[0]!.id = v)],

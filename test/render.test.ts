@@ -86,9 +86,9 @@ describe('bundled example organisation', () => {
     const parsed = parsedTeam(team);
     expect(parsed.profiles).toEqual(intended(definition));
     const okta = {
-      aws_saml_url: organization.okta.aws_saml_url,
-      mfa_provider: organization.okta.mfa_provider,
-      mfa_factor_type: organization.okta.mfa_factor_type,
+      aws_saml_url: organization.okta!.aws_saml_url,
+      mfa_provider: organization.okta!.mfa_provider,
+      mfa_factor_type: organization.okta!.mfa_factor_type,
     };
     expect(parsed.okta).toEqual(okta);
     // Order in the file: [okta] first, then the hub, then the spokes in definition order.

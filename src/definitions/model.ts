@@ -6,7 +6,9 @@
 /** organization.json */
 export interface Organization {
   description?: string;
-  okta: OktaSettings;
+  /** The sign-in: exactly one of okta (aws-okta) and sso (IAM Identity Center); validate.ts holds the rule. */
+  okta?: OktaSettings;
+  sso?: SsoSettings;
   hub: { account: string; profile: string };
   region: string;
   /** Whether a profile may be named "default". */
@@ -66,6 +68,31 @@ export const OKTA_DURATION_KEYS = ['session_ttl', 'assume_role_ttl'] as const sa
 /** The keys of every profile section robo writes (ProfileModel holds their values). */
 export const PROFILE_KEYS = ['role_arn', 'source_profile', 'region'] as const;
 
+/**
+ * The keys of the [sso-session NAME] section robo writes with the sso form,
+ * from organization.json's sso object (start_url, region,
+ * registration_scopes), and the keys the hub profile gets instead of
+ * role_arn: its session, account id and permission set.
+ */
+export const SSO_SESSION_KEYS = ['sso_start_url', 'sso_region', 'sso_registration_scopes'] as const;
+export const SSO_HUB_KEYS = ['sso_session', 'sso_account_id', 'sso_role_name'] as const;
+/** What the AWS CLI asks Identity Center for when sso.registration_scopes is not set. */
+export const DEFAULT_SSO_SCOPES = 'sso:account:access';
+
+/** organization.json's sso object: the IAM Identity Center portal engineers sign in through. */
+export interface SsoSettings {
+  /** The AWS access portal: https://<name>.awsapps.com/start, or a URL on custom_host. */
+  start_url: string;
+  /** Where Identity Center lives (not necessarily the profiles' region). */
+  region: string;
+  /** The [sso-session NAME]; unset: the hub profile's name. */
+  session_name?: string;
+  /** Comma-separated OAuth scopes; unset: sso:account:access. */
+  registration_scopes?: string;
+  /** A host that is not *.awsapps.com which start_url may use, named here so a typo cannot send people elsewhere. */
+  custom_host?: string;
+}
+
 /** Written to [okta]; aws_saml_url is required, the rest are optional org-wide aws-okta settings. */
 export type OktaSettings = { aws_saml_url: string } & Partial<Record<OktaKey, string>>;
 
@@ -95,18 +122,35 @@ export const EVERY_ACCOUNT = '*';
 export const TEAM_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 export const ACCOUNT_PLACEHOLDER = '{account}';
 
-/** What ends up in the config file, in order: [okta], the hub profile, the spokes. */
+/**
+ * What ends up in the config file, in order: the sign-in section ([okta] or
+ * [sso-session NAME], exactly one of okta and sso is set), the hub profile,
+ * the spokes.
+ */
 export interface AwsConfigModel {
   team: string;
-  okta: ReadonlyArray<readonly [key: string, value: string]>;
+  /** [okta]'s keys and values, with the okta form. */
+  okta?: ReadonlyArray<readonly [key: string, value: string]>;
+  /** The [sso-session NAME] section, with the sso form. */
+  sso?: SsoSessionModel;
   hub: ProfileModel;
   spokes: ProfileModel[];
 }
 
+/** [sso-session NAME]: its name and the value of each of SSO_SESSION_KEYS. */
+export type SsoSessionModel = { name: string } & Record<(typeof SSO_SESSION_KEYS)[number], string>;
+
 /** A profile section: its name, and the value of each of PROFILE_KEYS (undefined: the key is not written). */
 export interface ProfileModel {
   name: string;
+  /**
+   * The role the profile ends up in. Written for spokes and for the okta
+   * form's hub; with sso, the hub's is the permission set's name in the hub
+   * account as the IAM side names roles, and is not written (sso says it).
+   */
   role_arn: string;
+  /** With the sso form, the hub's sign-in: SSO_HUB_KEYS' values, written instead of role_arn. */
+  sso?: Record<(typeof SSO_HUB_KEYS)[number], string>;
   /** Only spokes have one: always the hub profile (aws-okta follows one hop). */
   source_profile?: string;
   region: string;

@@ -4,14 +4,26 @@
  * (go-ini) and botocore (FACTS.md); the ini package is not used, as it quotes
  * and escapes values in ways botocore reads back literally.
  */
-import { OKTA_KEYS, PROFILE_KEYS, type AwsConfigModel, type ProfileModel } from '../definitions/model.js';
+import {
+  OKTA_KEYS,
+  PROFILE_KEYS,
+  SSO_HUB_KEYS,
+  SSO_SESSION_KEYS,
+  type AwsConfigModel,
+  type ProfileModel,
+} from '../definitions/model.js';
 
 /**
- * The only keys robo ever writes (model.ts's table). Validation refuses
- * everything else; this list is the last line of defence, so a future change
- * cannot make robo write credential_process or keys by accident.
+ * The only keys robo ever writes (model.ts's table), for each sign-in form:
+ * an okta block never holds an sso_ key, an sso block never an [okta] one.
+ * Validation refuses everything else; these lists are the last line of
+ * defence, so a future change cannot make robo write credential_process or
+ * keys by accident.
  */
-export const ALLOWED_KEYS: ReadonlySet<string> = new Set([...OKTA_KEYS, ...PROFILE_KEYS]);
+export const OKTA_FORM_KEYS: ReadonlySet<string> = new Set([...OKTA_KEYS, ...PROFILE_KEYS]);
+export const SSO_FORM_KEYS: ReadonlySet<string> = new Set([...SSO_SESSION_KEYS, ...SSO_HUB_KEYS, ...PROFILE_KEYS]);
+/** Every key either form may write. */
+export const ALLOWED_KEYS: ReadonlySet<string> = new Set([...OKTA_FORM_KEYS, ...SSO_FORM_KEYS]);
 
 /** The marker lines that frame robo's part of the file. */
 export const BLOCK_START_PREFIX = '# >>> robo aws.config';
@@ -21,30 +33,49 @@ export function blockStart(team: string): string {
 }
 
 export function renderAwsConfig(model: AwsConfigModel): string {
-  const sections: string[][] = [
-    ['[okta]', ...model.okta.map(([key, value]) => line(key, value))],
-    profileLines(model.hub),
-    ...model.spokes.map(profileLines),
-  ];
+  const { okta, sso } = model;
+  if ((okta === undefined) === (sso === undefined))
+    throw new Error('refusing to render: a model signs in through exactly one of okta and sso');
+  const allowed = sso ? SSO_FORM_KEYS : OKTA_FORM_KEYS;
+  const line = (key: string, value: string) => keyLine(key, value, allowed);
+  const signIn = sso
+    ? [`[sso-session ${sectionName(sso.name, 'sso-session')}]`, ...SSO_SESSION_KEYS.map((key) => line(key, sso[key]))]
+    : ['[okta]', ...okta!.map(([key, value]) => line(key, value))];
+  if (sso && !model.hub.sso) throw new Error('refusing to render: an sso model whose hub profile has no sso keys');
+  const profile = (entry: ProfileModel): string[] => {
+    if (entry.sso && !sso) throw new Error(`refusing to write sso keys into profile ${entry.name} of an okta model`);
+    const hubSso = entry.sso;
+    const keys = hubSso
+      ? [
+          ...SSO_HUB_KEYS.map((key) => line(key, hubSso[key])),
+          // role_arn is what Identity Center gives, not a key: with it botocore would assume a role with no source.
+          ...PROFILE_KEYS.filter((key) => key !== 'role_arn').flatMap((key) => optional(entry, key, line)),
+        ]
+      : PROFILE_KEYS.flatMap((key) => optional(entry, key, line));
+    return [`[profile ${sectionName(entry.name, 'profile')}]`, ...keys];
+  };
+  const sections: string[][] = [signIn, profile(model.hub), ...model.spokes.map(profile)];
   return [blockStart(model.team), sections.map((lines) => lines.join('\n')).join('\n\n'), BLOCK_END, ''].join('\n');
 }
 
-function profileLines(profile: ProfileModel): string[] {
-  if (!PROFILE_NAME.test(profile.name))
-    throw new Error(
-      `refusing to write profile ${JSON.stringify(profile.name)}: not a profile name validation lets through`,
-    );
-  return [
-    `[profile ${profile.name}]`,
-    ...PROFILE_KEYS.flatMap((key) => {
-      const value = profile[key];
-      return value === undefined ? [] : [line(key, value)];
-    }),
-  ];
+function optional(
+  entry: ProfileModel,
+  key: (typeof PROFILE_KEYS)[number],
+  line: (key: string, value: string) => string,
+): string[] {
+  const value = entry[key];
+  return value === undefined ? [] : [line(key, value)];
 }
 
-function line(key: string, value: string): string {
-  if (!ALLOWED_KEYS.has(key)) throw new Error(`refusing to write key ${key}: it is not on robo's allow-list`);
+function sectionName(name: string, kind: string): string {
+  if (!PROFILE_NAME.test(name))
+    throw new Error(`refusing to write ${kind} ${JSON.stringify(name)}: not a ${kind} name validation lets through`);
+  return name;
+}
+
+function keyLine(key: string, value: string, allowed: ReadonlySet<string>): string {
+  if (!allowed.has(key))
+    throw new Error(`refusing to write key ${key}: it is not on robo's allow-list for this sign-in form`);
   if (!VALUE.test(value))
     throw new Error(
       `refusing to write ${JSON.stringify(value)}: only printable ASCII but [ and ], and the micro signs of a Go duration`,
@@ -69,14 +100,18 @@ const VALUE = /^(?:[\x20-\x5a\x5c\x5e-\x7e]|\u00b5|\u03bc)*$/;
  * bytes checked are the bytes written, and they are valid UTF-8.
  */
 const VALUE_BYTES = '(?:[\\x20-\\x5a\\x5c\\x5e-\\x7e]|\\xc2\\xb5|\\xce\\xbc)*';
-const BLOCK_BODY = new RegExp(
-  `^(?:(?:\\[okta\\]|\\[profile [A-Za-z0-9_.-]+\\]|(?:${[...ALLOWED_KEYS].join('|')}) = ${VALUE_BYTES}|)\\n)*$`,
-);
+const blockBody = (signIn: string, keys: ReadonlySet<string>) =>
+  new RegExp(`^(?:(?:${signIn}|\\[profile [A-Za-z0-9_.-]+\\]|(?:${[...keys].join('|')}) = ${VALUE_BYTES}|)\\n)*$`);
+/** One form's sections and keys, never the other's. */
+const BLOCK_BODIES = [
+  blockBody('\\[okta\\]', OKTA_FORM_KEYS),
+  blockBody('\\[sso-session [A-Za-z0-9_.-]+\\]', SSO_FORM_KEYS),
+];
 
 /**
  * The profiles a block defines, in order, if `bytes` (or their latin1 view)
  * are a block this renderer could have written for `team` (its markers, and
- * between them only what BLOCK_BODY allows); else undefined. A block taken
+ * between them only what one of BLOCK_BODIES allows); else undefined. A block taken
  * from robo's cache is checked with this, byte for byte as it will be
  * written, so the cache can never put into a config what the renderer never
  * would, and the sections robo takes out of your part of the file are
@@ -88,7 +123,7 @@ export function profilesOfBlock(bytes: Buffer | string, team: string): string[] 
   const end = `${BLOCK_END}\n`;
   if (text.length < start.length + end.length || !text.startsWith(start) || !text.endsWith(end)) return undefined;
   const body = text.slice(start.length, text.length - end.length);
-  if (!BLOCK_BODY.test(body)) return undefined;
+  if (!BLOCK_BODIES.some((form) => form.test(body))) return undefined;
   // In a body BLOCK_BODY accepts, "[" starts a line and "[profile " a profile's header.
   const profiles: string[] = [];
   for (let at = body.indexOf('[profile '); at !== -1; at = body.indexOf('[profile ', at)) {

@@ -1,14 +1,18 @@
 /**
  * Stage 3b: turn a validated organisation and team into the profiles the
  * config will hold. Pure: expands account "*", picks each profile's region
- * (profile, then account, then organisation) and builds role ARNs.
+ * (profile, then account, then organisation) and builds role ARNs. With
+ * the sso form the hub signs in through an [sso-session] (its permission set
+ * is the team's hub_role) instead of aws-okta's [okta].
  */
 import { partitionOf } from '../validate/regions.js';
 import {
   ACCOUNT_PLACEHOLDER,
   EVERY_ACCOUNT,
+  DEFAULT_SSO_SCOPES,
   OKTA_KEYS,
   type AwsConfigModel,
+  type SsoSessionModel,
   type Organization,
   type ProfileModel,
   type Team,
@@ -45,11 +49,30 @@ export function resolveAwsConfig(organization: Organization, teamName: string, t
     }
   }
 
+  const sso = ssoSession(organization);
+  if (sso) {
+    hub.sso = { sso_session: sso.name, sso_account_id: hubAccount.id, sso_role_name: team.hub_role };
+    return { team: teamName, sso, hub, spokes };
+  }
+  const settings = organization.okta;
+  if (!settings) throw new Error('organization has neither okta nor sso (validation should have caught this)');
   const okta = OKTA_KEYS.flatMap((key) => {
-    const value = organization.okta[key];
+    const value = settings[key];
     return value === undefined ? [] : [[key, value] as const];
   });
   return { team: teamName, okta, hub, spokes };
+}
+
+/** The [sso-session] of an sso organisation (undefined with okta): doctor and onboard name it too. */
+export function ssoSession(organization: Organization): SsoSessionModel | undefined {
+  const sso = organization.sso;
+  if (!sso) return undefined;
+  return {
+    name: sso.session_name ?? organization.hub.profile,
+    sso_start_url: sso.start_url,
+    sso_region: sso.region,
+    sso_registration_scopes: sso.registration_scopes ?? DEFAULT_SSO_SCOPES,
+  };
 }
 
 export function roleArn(accountId: string, role: string, region: string): string {

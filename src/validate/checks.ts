@@ -84,6 +84,39 @@ export function samlUrlProblem(url: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Why an sso start_url is not one robo writes, or undefined. Without
+ * custom_host it must be an AWS access portal, https://<name>.awsapps.com/start;
+ * with it, an https URL on exactly that host. No query or fragment (the
+ * console's copy has #/ on the end; the AWS CLI wants the bare URL), no
+ * user name or port.
+ */
+export function startUrlProblem(url: string, customHost: string | undefined): string | undefined {
+  const portal = customHost ? `an https URL on ${customHost} (sso.custom_host)` : 'https://<name>.awsapps.com/start';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `must be ${portal}: it is not a URL`;
+  }
+  if (parsed.protocol !== 'https:') return `must be ${portal}: https only`;
+  if (parsed.username || parsed.password) return `must be ${portal}: no user name or password`;
+  if (parsed.port) return `must be ${portal}: no port`;
+  if (url.includes('?') || url.includes('#')) return `must be ${portal}: no query string or fragment (drop the #/)`;
+  if (customHost) {
+    if (!url.startsWith(`https://${customHost}/`) && url !== `https://${customHost}`)
+      return `is on host ${parsed.hostname}, not sso.custom_host (${customHost})`;
+    return undefined;
+  }
+  if (
+    !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.awsapps\.com$/.test(parsed.hostname) ||
+    !url.startsWith('https://' + parsed.hostname)
+  )
+    return `must be ${portal}; ${parsed.hostname} is not an awsapps.com host (name your own host in sso.custom_host)`;
+  if (!/^\/start\/?$/.test(parsed.pathname)) return `must be ${portal}: the path is /start`;
+  return undefined;
+}
+
 /** An unknown region, with "did you mean"; undefined for a known one. */
 export function regionProblem(region: string): string | undefined {
   if (isKnownRegion(region)) return undefined;

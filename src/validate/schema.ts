@@ -23,7 +23,10 @@ const FORBIDDEN: Array<[RegExp, string]> = [
     /^aws_(access_key_id|secret_access_key|session_token)$/,
     'is refused: nobody has AWS keys here, and secrets never belong in a shared repo',
   ],
-  [/^sso_/, 'is refused: AWS IAM Identity Center (SSO) settings would take the profile out of the Okta sign-in'],
+  [
+    /^sso_/,
+    "is refused: AWS IAM Identity Center (SSO) settings are written by robo from organization.json's sso object, never from a team's profile or the okta object",
+  ],
   [
     /^(source_profile|role_arn)$/,
     'is refused: robo writes it itself (spokes always chain from the hub profile, and ARNs come from the account registry)',

@@ -17,7 +17,7 @@ import {
   type Organization,
   type Team,
 } from '../definitions/model.js';
-import { readDocument, regionProblem, samlUrlProblem } from './checks.js';
+import { readDocument, regionProblem, samlUrlProblem, startUrlProblem } from './checks.js';
 import { ORGANIZATION_FILE, type DefinitionFile, type Definitions } from '../definitions/definitions.js';
 import { parseGoDuration } from './go-duration.js';
 import { checkIamSettings, checkRolesDefined } from './iam.js';
@@ -119,7 +119,8 @@ function checkTeamFile(
 const explainOrganization: Explainer = (pointer, value) => {
   if (typeof value !== 'string') return undefined;
   if (pointer === '/okta/aws_saml_url') return samlUrlProblem(value);
-  if (pointer === '/region' || /^\/accounts\/[^/]+\/region$/.test(pointer)) return regionProblem(value);
+  if (pointer === '/region' || pointer === '/sso/region' || /^\/accounts\/[^/]+\/region$/.test(pointer))
+    return regionProblem(value);
   return undefined;
 };
 
@@ -137,8 +138,10 @@ function checkOrganization(file: DefinitionFile | undefined, errors: Problem[]):
   }
   const data = readDocument(file, errors);
   if (data === undefined) return undefined;
+  const signIn = signInProblem(data);
+  if (signIn) errors.push({ file: file.file, ...signIn });
   const schemaProblems = checkOrganizationSchema(data, file.file, explainOrganization);
-  if (schemaProblems.length > 0) {
+  if (schemaProblems.length > 0 || signIn) {
     errors.push(...schemaProblems);
     return undefined;
   }
@@ -182,7 +185,7 @@ function checkOrganization(file: DefinitionFile | undefined, errors: Problem[]):
   // [okta]: every spoke inherits [okta]'s assume_role_ttl, and AWS caps a
   // chained role session at one hour (aws-okta #95).
   for (const key of OKTA_DURATION_KEYS) {
-    const text = organization.okta[key];
+    const text = organization.okta?.[key];
     if (text === undefined) continue;
     const duration = parseGoDuration(text);
     if (!duration.ok) problem(`/okta/${key}`, `must be a Go duration, like 1h or 30m (${duration.reason})`, text);
@@ -194,9 +197,28 @@ function checkOrganization(file: DefinitionFile | undefined, errors: Problem[]):
       );
     }
   }
+  if (organization.sso) {
+    const { start_url: url, region, custom_host: customHost } = organization.sso;
+    const urlIssue = startUrlProblem(url, customHost);
+    if (urlIssue) problem('/sso/start_url', urlIssue, url);
+    const ssoRegionIssue = regionProblem(region);
+    if (ssoRegionIssue) problem('/sso/region', ssoRegionIssue, region);
+  }
   checkIamSettings(organization, problem);
 
   return errors.length === before ? organization : undefined;
+}
+
+/** organization.json signs in one way: both okta and sso, or neither, is refused with both named. */
+function signInProblem(data: unknown): { pointer: string; message: string } | undefined {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  const okta = Object.hasOwn(data, 'okta');
+  const sso = Object.hasOwn(data, 'sso');
+  const rule = 'keep exactly one of okta (aws-okta) and sso (IAM Identity Center)';
+  if (okta && sso)
+    return { pointer: '/sso', message: `is set beside /okta: an organisation signs in one way, so ${rule}` };
+  if (!okta && !sso) return { pointer: '/okta', message: `or /sso is required: engineers sign in somehow, so ${rule}` };
+  return undefined;
 }
 
 function reservedProblem(name: string, organization: Organization): string | undefined {
