@@ -1,6 +1,7 @@
 /**
- * Issue #15 part 4: the sso form of the config carries a person from the SSO
- * session through the hub to a spoke, read by the real AWS CLI (botocore).
+ * Issue #15 part 4: the config robo writes for the sso example
+ * (examples/sso, team platform) carries a person from the SSO session
+ * through the hub to a spoke, read by the real AWS CLI (botocore).
  * The sandbox HOME holds an unexpired token for the session, as
  * `aws sso login` leaves it; a loopback stub answers the portal's
  * GetRoleCredentials (test/helpers/sso-portal.ts) and moto's server answers
@@ -14,35 +15,16 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './helpers/git.js';
+import { projectRoot, runRobo } from './helpers/robo.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
 import { startSsoPortal, type SsoPortal } from './helpers/sso-portal.js';
 
-const SESSION = 'example';
-const START_URL = 'https://example.awsapps.com/start';
+// The bundled sso example (examples/sso): its session, its hub account, team platform's permission set.
+const SESSION = 'robo-example';
+const START_URL = 'https://robo-example.awsapps.com/start';
 const HUB_ACCOUNT = '100000000001';
 const PERMISSION_SET = 'platform';
-const SPOKE_ROLE = 'arn:aws:iam::200000000004:role/deploy/platform-deploy';
 const TOKEN = 'sso-access-token-from-aws-sso-login';
-
-/** The block of the issue's part 2, written by hand: the shape robo renders for the sso form. */
-const CONFIG = `# >>> robo aws.config - team platform - generated, local edits are overwritten
-[sso-session ${SESSION}]
-sso_start_url = ${START_URL}
-sso_region = us-east-1
-sso_registration_scopes = sso:account:access
-
-[profile hub]
-sso_session = ${SESSION}
-sso_account_id = ${HUB_ACCOUNT}
-sso_role_name = ${PERMISSION_SET}
-region = us-west-2
-
-[profile prod]
-role_arn = ${SPOKE_ROLE}
-source_profile = hub
-region = us-west-2
-# <<< robo aws.config
-`;
 
 let box: Sandbox;
 let portal: SsoPortal | undefined;
@@ -60,6 +42,11 @@ async function listening(port: number): Promise<boolean> {
 
 beforeAll(async () => {
   box = makeSandbox();
+  // The config under test is the one robo writes for team platform of the sso example.
+  const run = await runRobo(['aws.config', '--team', 'platform', '--repo', path.join(projectRoot, 'examples', 'sso')], {
+    env: box.env,
+  });
+  if (run.code !== 0) throw new Error(`aws.config failed: ${run.stderr}`);
   portal = await startSsoPortal({
     token: TOKEN,
     accountId: HUB_ACCOUNT,
@@ -114,16 +101,13 @@ function writeToken(home: string, expiresAt: Date): void {
 }
 
 /** The AWS CLI, run without blocking: the portal stub answers from this process. */
-function awsCli(args: string[], configText: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const config = path.join(box.home, '.aws', 'config');
-  mkdirSync(path.dirname(config), { recursive: true });
-  writeFileSync(config, configText);
+function awsCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const options = {
     encoding: 'utf8' as const,
     timeout: 60_000,
     env: {
       ...box.env,
-      AWS_CONFIG_FILE: config,
+      AWS_CONFIG_FILE: box.awsConfig,
       AWS_SHARED_CREDENTIALS_FILE: path.join(box.root, 'no-credentials'),
       AWS_ENDPOINT_URL_SSO: portal!.endpoint,
       AWS_ENDPOINT_URL_STS: sts,
@@ -143,7 +127,7 @@ describe('the sso form, read by the AWS CLI', () => {
   it('session token → portal (hub account, permission set) → STS AssumeRole → spoke', async () => {
     // The token is valid for hours: botocore would try to refresh one that ends within 15 minutes.
     writeToken(box.home, new Date(Date.now() + 8 * 3_600_000));
-    const result = await awsCli(['sts', 'get-caller-identity', '--profile', 'prod', '--output', 'json'], CONFIG);
+    const result = await awsCli(['sts', 'get-caller-identity', '--profile', 'prod-deploy', '--output', 'json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const identity = JSON.parse(result.stdout) as { Arn: string; Account: string };
@@ -158,7 +142,7 @@ describe('the sso form, read by the AWS CLI', () => {
     // The CLI keeps the credentials of the first test in ~/.aws/cli/cache until they expire.
     rmSync(path.join(box.home, '.aws', 'cli', 'cache'), { recursive: true, force: true });
     // No refresh either: the stub has no OIDC CreateToken, so botocore's attempt to refresh fails.
-    const result = await awsCli(['sts', 'get-caller-identity', '--profile', 'prod'], CONFIG);
+    const result = await awsCli(['sts', 'get-caller-identity', '--profile', 'prod-deploy']);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/sso/i);
     expect(portal!.requests.slice(before)).toEqual(['unknown POST /token']);
