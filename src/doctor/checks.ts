@@ -6,6 +6,7 @@
  */
 import { readAsBotocore, botocoreProfile } from '../plan/config-readers.js';
 import type { BlockInfo } from '../plan/block.js';
+import { loginOf, type Login } from '../aws-config/login.js';
 import { age, size } from '../commands/format.js';
 import type { LogEntry } from '../nightly/log.js';
 import { teamDisagreement, type TeamPlaces } from '../team-places.js';
@@ -227,11 +228,6 @@ export function checkLoginTool(found: string | undefined, version: string | unde
   return ok('aws-okta', `${found}${version ? ` (${version.trim().split('\n')[0]})` : ''}`);
 }
 
-/** How the block robo wrote signs in: aws-okta, or the IAM Identity Center session it names. */
-export type Login = { kind: 'okta' } | { kind: 'sso'; session: string };
-
-const SSO_SESSION = /^[ \t]*\[\s*sso-session\s+([^\]\s]+)\s*\][ \t]*\r?$/m;
-
 /**
  * The login of robo's block in the config: its `[sso-session NAME]` section,
  * or aws-okta (the only other form; also when there is no block yet). The
@@ -240,8 +236,7 @@ const SSO_SESSION = /^[ \t]*\[\s*sso-session\s+([^\]\s]+)\s*\][ \t]*\r?$/m;
  */
 export function loginOfBlock(content: Buffer | undefined, block: BlockInfo): Login {
   if (!content || block.kind !== 'found') return { kind: 'okta' };
-  const session = SSO_SESSION.exec(content.toString('latin1', block.from, block.to))?.[1];
-  return session === undefined ? { kind: 'okta' } : { kind: 'sso', session };
+  return loginOf(content.toString('latin1', block.from, block.to));
 }
 
 /** `aws --version` (undefined: no aws on PATH): `aws sso login` needs the AWS CLI v2. */
