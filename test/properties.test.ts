@@ -87,6 +87,28 @@ const validSample: fc.Arbitrary<Sample> = fc
     return { organization, team: { hub_role: hubRole, profiles } };
   });
 
+/** The same organisations signing in through IAM Identity Center: a session name or none, scopes or none. */
+const validSsoSample: fc.Arbitrary<Sample> = fc
+  .record({
+    sample: validSample,
+    portal: fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?$/),
+    slash: fc.boolean(),
+    region: fc.constantFrom(...REGIONS),
+    session: fc.option(profileName, { nil: undefined }),
+    scopes: fc.option(fc.stringMatching(/^[A-Za-z0-9:_./-]{1,20}(,[A-Za-z0-9:_./-]{1,20}){0,2}$/), { nil: undefined }),
+  })
+  .map(({ sample, portal, slash, region, session, scopes }) => {
+    const rest = { ...sample.organization };
+    delete rest.okta;
+    const sso: NonNullable<Organization['sso']> = {
+      start_url: `https://${portal}.awsapps.com/start${slash ? '/' : ''}`,
+      region,
+      ...(session ? { session_name: session } : {}),
+      ...(scopes ? { registration_scopes: scopes } : {}),
+    };
+    return { organization: { ...rest, sso }, team: sample.team };
+  });
+
 function definitionsOf(sample: Sample): Definitions {
   const file = (name: string, data: unknown) => {
     const text = JSON.stringify(data);
@@ -101,16 +123,15 @@ function definitionsOf(sample: Sample): Definitions {
 }
 
 /** What botocore should report, worked out from the definitions without robo's resolver. */
-function intended({ organization, team }: Sample): {
-  okta: Record<string, string>;
-  profiles: Record<string, Record<string, string>>;
-} {
+function intended({ organization, team }: Sample): Record<string, unknown> {
   const hub = organization.accounts[organization.hub.account]!;
+  const hubRegion = hub.region ?? organization.region;
+  const sso = organization.sso;
+  const session = sso?.session_name ?? organization.hub.profile;
   const profiles: Record<string, Record<string, string>> = {
-    [organization.hub.profile]: {
-      role_arn: `arn:aws:iam::${hub.id}:role/${team.hub_role}`,
-      region: hub.region ?? organization.region,
-    },
+    [organization.hub.profile]: sso
+      ? { sso_session: session, sso_account_id: hub.id, sso_role_name: team.hub_role, region: hubRegion }
+      : { role_arn: `arn:aws:iam::${hub.id}:role/${team.hub_role}`, region: hubRegion },
   };
   for (const spoke of team.profiles) {
     for (const account of spoke.account === '*' ? Object.keys(organization.accounts) : [spoke.account]) {
@@ -122,7 +143,13 @@ function intended({ organization, team }: Sample): {
       };
     }
   }
-  return { okta: { ...organization.okta } as Record<string, string>, profiles };
+  // Nothing else at all: no extra section, no [okta] with sso, no sso-session or services block smuggled in.
+  if (sso) {
+    const scopes = sso.registration_scopes ?? 'sso:account:access';
+    const keys = { sso_start_url: sso.start_url, sso_region: sso.region, sso_registration_scopes: scopes };
+    return { profiles, sso_sessions: { [session]: keys }, services: {} };
+  }
+  return { okta: { ...organization.okta }, profiles, sso_sessions: {}, services: {} };
 }
 
 /** Render every accepted sample, read them all back with one botocore process, compare. */
@@ -149,16 +176,7 @@ function checkWithBotocore(samples: Sample[]): { refused: number; accepted: numb
     const context = JSON.stringify(sample);
     expect(result.ok, `botocore refused the rendered file for ${context}`).toBe(true);
     if (!result.ok) return;
-    const expected = intended(sample);
-    expect(result.config.profiles, context).toEqual(expected.profiles);
-    expect(result.config.okta, context).toEqual(expected.okta);
-    // Nothing else at all: no extra section, no sso-session or services block smuggled in.
-    expect(result.config, context).toEqual({
-      okta: expected.okta,
-      profiles: expected.profiles,
-      sso_sessions: {},
-      services: {},
-    });
+    expect(result.config, context).toEqual(intended(sample));
   });
   return { refused: samples.length - accepted.length, accepted: accepted.length };
 }
@@ -166,6 +184,13 @@ function checkWithBotocore(samples: Sample[]): { refused: number; accepted: numb
 describe('properties checked by botocore', () => {
   it(`valid definitions read back exactly as intended (${RUNS} cases, seed ${SEED})`, () => {
     const samples = fc.sample(validSample, { numRuns: RUNS, seed: SEED });
+    const { refused, accepted } = checkWithBotocore(samples);
+    expect(refused).toBe(0);
+    expect(accepted).toBe(RUNS);
+  });
+
+  it(`valid sso definitions read back exactly as intended (${RUNS} cases, seed ${SEED})`, () => {
+    const samples = fc.sample(validSsoSample, { numRuns: RUNS, seed: SEED + 2 });
     const { refused, accepted } = checkWithBotocore(samples);
     expect(refused).toBe(0);
     expect(accepted).toBe(RUNS);
@@ -224,6 +249,29 @@ describe('properties checked by botocore', () => {
     ['profile role', (s, v) => s.team.profiles[0] && (s.team.profiles[0].role = v)],
     ['profile region', (s, v) => s.team.profiles[0] && (s.team.profiles[0].region = v)],
   ];
+
+  const ssoFields: Array<[string, (sample: Sample, value: string) => void]> = [
+    ['sso.start_url', (s, v) => (s.organization.sso!.start_url = `https://${v}.awsapps.com/start`)],
+    ['sso.start_url path', (s, v) => (s.organization.sso!.start_url = `https://a.awsapps.com/${v}`)],
+    ['sso.region', (s, v) => (s.organization.sso!.region = v)],
+    ['sso.session_name', (s, v) => (s.organization.sso!.session_name = v)],
+    ['sso.registration_scopes', (s, v) => (s.organization.sso!.registration_scopes = v)],
+    [
+      'sso.custom_host',
+      (s, v) => Object.assign(s.organization.sso!, { custom_host: v, start_url: `https://${v}/start` }),
+    ],
+    ['hub_role (permission set)', (s, v) => (s.team.hub_role = v)],
+  ];
+
+  it(`hostile strings in any sso field are refused or read back exactly (${RUNS} cases, seed ${SEED})`, () => {
+    const hostile = fc.tuple(validSsoSample, fc.constantFrom(...ssoFields), nasty).map(([sample, [, set], value]) => {
+      const copy = structuredClone(sample);
+      set(copy, value);
+      return copy;
+    });
+    const { refused } = checkWithBotocore(fc.sample(hostile, { numRuns: RUNS, seed: SEED + 3 }));
+    expect(refused).toBeGreaterThan(RUNS / 2);
+  });
 
   it(`hostile strings in any field are refused or read back exactly (${RUNS} cases, seed ${SEED})`, () => {
     const hostile = fc.tuple(validSample, fc.constantFrom(...fields), nasty).map(([sample, [, set], value]) => {
