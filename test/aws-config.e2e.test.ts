@@ -312,3 +312,43 @@ describe('git sources', () => {
     expect(existsSync(box.awsConfig)).toBe(false);
   });
 });
+
+describe('robo aws.config --repo examples/sso (the bundled IAM Identity Center example)', () => {
+  const ssoSnapshot = (team: string) =>
+    readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'sso', `${team}.config`), 'utf8');
+
+  it('switching from the okta example: [okta] goes, [sso-session] comes, the profiles stay, botocore reads it', async () => {
+    const box = sandbox({ SEGMENT_TEAM: 'platform' });
+    mkdirSync(path.dirname(box.awsConfig), { recursive: true });
+    writeFileSync(box.awsConfig, '[default]\nregion = eu-north-1\n');
+    expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
+    expect(readFileSync(box.awsConfig, 'utf8')).toContain('[okta]\n');
+    // A relative path, from where the engineer stands: the robo checkout.
+    const result = await runRobo(['aws.config', '--repo', 'examples/sso'], { env: box.env, cwd: projectRoot });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(readFileSync(box.awsConfig, 'utf8')).toBe(`${ssoSnapshot('platform')}[default]\nregion = eu-north-1\n`);
+    const parsed = loadWithBotocore(box.awsConfig);
+    expect(parsed.okta).toBeUndefined();
+    expect(parsed.sso_sessions).toEqual({
+      'robo-example': {
+        sso_start_url: 'https://robo-example.awsapps.com/start',
+        sso_region: 'us-east-1',
+        sso_registration_scopes: 'sso:account:access',
+      },
+    });
+    expect(parsed.profiles.hub).toEqual({
+      sso_session: 'robo-example',
+      sso_account_id: '100000000001',
+      sso_role_name: 'platform',
+      region: 'us-west-2',
+    });
+    expect(parsed.profiles.default).toEqual({ region: 'eu-north-1' });
+    // The next run finds its sso block in place: nothing is written, no third backup (one per changing run).
+    const before = readFileSync(box.awsConfig);
+    const again = await runRobo(['aws.config', '--repo', 'examples/sso'], { env: box.env, cwd: projectRoot });
+    expect(again.code).toBe(0);
+    expect(readFileSync(box.awsConfig).equals(before)).toBe(true);
+    expect(backupsIn(box.backupDir)).toHaveLength(2);
+  });
+});

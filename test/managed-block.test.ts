@@ -184,6 +184,60 @@ describe('sections robo now generates are taken out of the user part', () => {
     expect(parsed.profiles['my laptop']).toEqual({ region: 'c' });
   });
 
+  // The sso form's block claims [sso-session robo] where the okta form claims [okta].
+  const sso = {
+    text: platform.text.replace(
+      '[okta]\naws_saml_url = home/amazon_aws/abc/1',
+      '[sso-session robo]\nsso_start_url = https://robo.awsapps.com/start\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access',
+    ),
+    generated: platform.generated,
+  };
+
+  it("removes a user's [sso-session NAME] that collides with the sso block's, as botocore names it (quotes too)", () => {
+    const user =
+      '[sso-session robo]\nsso_start_url = https://old.awsapps.com/start\nsso_region = eu-west-1\n\n[sso-session "robo"]\nsso_region = x\n\n[sso-session mine]\nsso_region = y\n\n[profile robo]\nregion = z\n';
+    const plan = planConfig(target(user), sso.text, { generated: sso.generated, replace: false });
+    // [profile robo] is another namespace to botocore: no clash, it stays.
+    expect(plan.removed).toEqual([
+      { header: '[sso-session robo]', line: 1 },
+      { header: '[sso-session "robo"]', line: 5 },
+    ]);
+    const file = path.join(scratch, 'sso-collisions.config');
+    writeFileSync(file, plan.next);
+    const parsed = loadWithBotocore(file);
+    expect(parsed.sso_sessions).toEqual({
+      robo: {
+        sso_start_url: 'https://robo.awsapps.com/start',
+        sso_region: 'us-east-1',
+        sso_registration_scopes: 'sso:account:access',
+      },
+      mine: { sso_region: 'y' },
+    });
+    expect(parsed.profiles.robo).toEqual({ region: 'z' });
+  });
+
+  it("keeps a user's own [okta] beside an sso block, and a [sso-session robo] beside an okta block: neither claims it", () => {
+    const user = '[okta]\naws_saml_url = home/amazon_aws/mine/1\n\n[sso-session robo]\nsso_region = y\n';
+    const withSso = planConfig(target(user), sso.text, { generated: sso.generated, replace: false });
+    expect(withSso.removed).toEqual([{ header: '[sso-session robo]', line: 4 }]);
+    expect(withSso.next.toString('latin1')).toContain('[okta]\naws_saml_url = home/amazon_aws/mine/1\n');
+    const withOkta = planConfig(target(user), platform.text, { generated: platform.generated, replace: false });
+    expect(withOkta.removed).toEqual([{ header: '[okta]', line: 1 }]);
+  });
+
+  it("an sso block already in place with nothing of the user's claiming it is left as it is", () => {
+    const first = planConfig(target('[default]\nregion = a\n'), sso.text, { generated: sso.generated, replace: false });
+    const again = planConfig(target(first.next), sso.text, { generated: sso.generated, replace: false });
+    expect(again.changed).toBe(false);
+    const moved = planConfig(target(`${first.next.toString('latin1')}[sso-session robo]\nsso_region = b\n`), sso.text, {
+      generated: sso.generated,
+      replace: false,
+    });
+    expect(moved.removed).toEqual([
+      { header: '[sso-session robo]', line: first.next.toString('latin1').split('\n').length },
+    ]);
+  });
+
   it('--replace writes only the block', () => {
     const plan = planConfig(target('[default]\nregion = a\n'), platform.text, {
       generated: platform.generated,

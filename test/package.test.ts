@@ -115,6 +115,8 @@ describe('the packed and installed package', () => {
       'iam/fpa-reserved-instances.json',
       'schemas/team.schema.json',
       'schemas/organization.schema.json',
+      'examples/sso/organization.json',
+      'examples/sso/teams/platform.json',
     ]) {
       expect(files).toContain(file);
     }
@@ -127,7 +129,18 @@ describe('the packed and installed package', () => {
       ['diff.cjs', 'jsonc-parser.cjs', 'proper-lockfile.cjs', 'simple-git.cjs', 'yaml.cjs'].sort(),
     );
     expect(new Set(files.map((file) => file.split('/')[0]))).toEqual(
-      new Set(['README.md', 'bin', 'dist', 'iam', 'organization.json', 'package.json', 'robo.yml', 'schemas', 'teams']),
+      new Set([
+        'README.md',
+        'bin',
+        'dist',
+        'examples',
+        'iam',
+        'organization.json',
+        'package.json',
+        'robo.yml',
+        'schemas',
+        'teams',
+      ]),
     );
   });
 

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Definitions } from '../src/definitions/definitions.js';
 import type { Organization, Team } from '../src/definitions/model.js';
 import { profilesOfBlock, renderAwsConfig } from '../src/render/render.js';
+import { readRendered, writeRendered } from '../src/render/render-cache.js';
 import { resolveAwsConfig, ssoSession } from '../src/render/resolve.js';
 import { validateDefinitions } from '../src/validate/validate.js';
 import { loadManyWithBotocore, python } from './helpers/botocore.js';
@@ -145,6 +146,25 @@ describe('examples/sso', () => {
     // One form's keys under the other's section are not a block robo writes.
     expect(profilesOfBlock(block.replace('[sso-session robo-example]', '[okta]'), 'platform')).toBeUndefined();
     expect(profilesOfBlock(block.replace('sso_region', 'mfa_provider'), 'platform')).toBeUndefined();
+  });
+});
+
+describe("robo's result cache", () => {
+  it('gives back an sso block as written, and refuses one with a key of the okta form in it', async () => {
+    const cacheDir = path.join(scratch, 'cache');
+    const key = { url: 'file:///dotfiles', commit: 'a'.repeat(40), team: 'platform' };
+    const text = render('platform');
+    const profiles = profilesOfBlock(text, 'platform')!;
+    await writeRendered(cacheDir, key, { team: 'platform', text, profiles, warnings: [] });
+    expect(readRendered(cacheDir, 'platform', key.url)?.rendered).toEqual({
+      team: 'platform',
+      text,
+      profiles,
+      warnings: [],
+    });
+    const mixed = text.replace('sso_registration_scopes = sso:account:access', 'mfa_provider = DUO');
+    await writeRendered(cacheDir, key, { team: 'platform', text: mixed, profiles, warnings: [] });
+    expect(readRendered(cacheDir, 'platform', key.url)).toBeUndefined();
   });
 });
 

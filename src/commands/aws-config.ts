@@ -28,7 +28,7 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
   usage:
     'robo aws.config [--team TEAM] [--repo URL|PATH] [--ref REF] [--dry-run] [--replace] [--strict] [--require-signed] [--allow-rollback]\n\n' +
     'Clones or updates the team dotfiles repo, validates the definitions, backs up your AWS config to\n' +
-    "/tmp/awsconfig-<random> ($ROBO_BACKUP_DIR replaces /tmp) and writes your team's profiles plus the\n[okta] section aws-okta needs " +
+    "/tmp/awsconfig-<random> ($ROBO_BACKUP_DIR replaces /tmp) and writes your team's profiles plus the\n[okta] section aws-okta needs (or the [sso-session] aws sso login uses) " +
     'between two marker lines. Everything else in the file stays as you wrote it.',
   options: {
     team: {

@@ -15,7 +15,7 @@ export const awsRenderTask: BuiltinTask<RenderArgs> = {
   aliases: [],
   summary: 'Print the AWS config robo would write for a team; touches nothing',
   usage:
-    "robo aws.render [--team TEAM] [--repo URL|PATH] [--ref REF]\n\nPrints robo's block of ~/.aws/config for a team (the [okta] section, the hub and the spokes) to stdout.\nWrites no config and no backup; a git source's cached clone is fetched as for aws.config.",
+    "robo aws.render [--team TEAM] [--repo URL|PATH] [--ref REF]\n\nPrints robo's block of ~/.aws/config for a team (the [okta] or [sso-session] section, the hub and the spokes) to stdout.\nWrites no config and no backup; a git source's cached clone is fetched as for aws.config.",
   options: {
     team: {
       type: 'string',

@@ -412,6 +412,17 @@ export function botocoreProfile(section: string): string | undefined {
   return section === 'default' ? 'default' : undefined;
 }
 
+/**
+ * The [sso-session NAME] botocore files a section under, or undefined:
+ * build_profile_map takes a section starting "sso-session" that shlex
+ * splits into two words, like a profile.
+ */
+export function botocoreSsoSession(section: string): string | undefined {
+  if (!section.startsWith('sso-session')) return undefined;
+  const words = shlexSplit(section);
+  return words?.length === 2 ? words[1] : undefined;
+}
+
 const SHLEX_SPECIAL = /[ \t\r\n'"\\]/;
 
 /** Python's shlex.split(text) as botocore calls it (POSIX mode); undefined where it raises. */

@@ -13,6 +13,7 @@ import {
   BotocoreLines,
   BotocoreReader,
   botocoreProfile,
+  botocoreSsoSession,
   findBlock,
   GoIniReader,
   goIniKey,
@@ -42,7 +43,10 @@ export interface Plan {
 }
 
 export interface PlanOptions {
-  /** Profile names the block defines; with "okta" these may not appear outside it. */
+  /**
+   * Profile names the block defines; these, and its sign-in section ([okta],
+   * or the [sso-session NAME] read from the block), may not appear outside it.
+   */
   generated: ReadonlySet<string>;
   /** Replace the whole file (the original tool's behaviour) instead of merging. */
   replace: boolean;
@@ -60,6 +64,7 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
   const bytes = () => Buffer.from(block, 'utf8');
   const current = target.content;
   if (current === undefined) return finish(target, bytes(), [], undefined);
+  const claims = claimsOf(block, options.generated);
 
   const text = current.toString('latin1');
   const search = findBlock(text);
@@ -78,10 +83,10 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
   let [from, to] = search.kind === 'found' ? [search.from, search.to] : [0, 0];
   // The usual run: the file holds these very bytes, and nothing of the user's can touch them.
   if (search.kind === 'found' && to - from === view.length && text.slice(from, to) === view)
-    if (untouched(text, [from, to], options.generated))
+    if (untouched(text, [from, to], claims))
       return { target, next: current, changed: false, removed: [], previousTeam };
-  const reading = read(text, [from, to], options.generated);
-  const { removed, drop } = collisions(reading, options.generated);
+  const reading = read(text, [from, to], claims);
+  const { removed, drop } = collisions(reading, claims);
   // The block starts on a line of its own, even after a last line without a line break (or a lone \r).
   let breakBeforeBlock = false;
   const keep = (start: number, end: number) => {
@@ -96,7 +101,7 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
     [from, to, breakBeforeBlock] = [...at, false];
     if (unchanged) {
       const merge = { output: text, complete: true, block: [from, to] as [number, number], from, to, drop };
-      return mergeProblem(reading, merge, options.generated) as MergeProblem | undefined;
+      return mergeProblem(reading, merge, claims) as MergeProblem | undefined;
     }
     const before = keep(0, from);
     breakBeforeBlock = before !== '' && !before.endsWith('\n');
@@ -112,11 +117,8 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
     // Both readers usually settle at the first header after the block: the new text is made up to there
     // (whole lines: it ends with a line break), and whole, a copy of the file, only when they read on.
     const start = merge(firstHeaderEnd(text, reading.lines, to));
-    const first =
-      start.complete || start.output.endsWith('\n') ? mergeProblem(reading, start, options.generated) : READ_ON;
-    return first === READ_ON
-      ? (mergeProblem(reading, merge(text.length), options.generated) as MergeProblem | undefined)
-      : first;
+    const first = start.complete || start.output.endsWith('\n') ? mergeProblem(reading, start, claims) : READ_ON;
+    return first === READ_ON ? (mergeProblem(reading, merge(text.length), claims) as MergeProblem | undefined) : first;
   };
   // A new block goes at the top, unless that would change how the user's lines read (an indented first
   // header would continue robo's last value): then at the end, where nothing of the user's follows it.
@@ -149,6 +151,28 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
 const NEWLINE = Buffer.from('\n');
 
 /**
+ * What robo's block claims: its profiles and its sign-in section. The okta
+ * form's [okta] is aws-okta's ([profile okta] too, to aws-okta); the sso
+ * form's [sso-session NAME] is botocore's, a namespace of its own (a
+ * [profile NAME] beside it is no clash), and then [okta] is the user's.
+ */
+interface Claims {
+  profiles: ReadonlySet<string>;
+  okta: boolean;
+  sessions: ReadonlySet<string>;
+}
+
+function claimsOf(block: string, profiles: ReadonlySet<string>): Claims {
+  const sessions = new Set(Array.from(block.matchAll(/^\[sso-session ([A-Za-z0-9_.-]+)\]$/gm), (match) => match[1]!));
+  return { profiles, okta: sessions.size === 0, sessions };
+}
+
+/** A name aws-okta would file under robo's block: [okta] with the okta form, or one of its profiles. */
+function oktaReadsAsRobos(claims: Claims): (name: string) => boolean {
+  return (name) => (claims.okta && name === 'okta') || claims.profiles.has(name);
+}
+
+/**
  * Whether no line of the user's can collide with or belong to robo's block
  * at [from, to), found without reading the file as either reader does; false
  * means "read it". Both readers' headers lie on lines holding "[" (lines end
@@ -159,8 +183,8 @@ const NEWLINE = Buffer.from('\n');
  * before a header at column 0 that both readers read as one (no "="), so
  * nothing falls into robo's last section.
  */
-function untouched(text: string, [from, to]: [number, number], generated: ReadonlySet<string>): boolean {
-  const robos = (word: string) => word === 'okta' || generated.has(word);
+function untouched(text: string, [from, to]: [number, number], claims: Claims): boolean {
+  const robos = (word: string) => oktaReadsAsRobos(claims)(word) || claims.sessions.has(word);
   for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) {
     if (at >= from && at < to) {
       at = to - 1;
@@ -213,9 +237,8 @@ interface Reading {
   block: [number, number];
 }
 
-function read(text: string, block: [number, number], generated: ReadonlySet<string>): Reading {
-  const robos = (name: string) => name === 'okta' || generated.has(name);
-  const { headers, lastError } = goIniOutline(text, robos);
+function read(text: string, block: [number, number], claims: Claims): Reading {
+  const { headers, lastError } = goIniOutline(text, oktaReadsAsRobos(claims));
   const lines = new BotocoreLines(text);
   return { text, lines, goIniHeaders: headers, goIniReadable: lastError === -1, goIniLastError: lastError, block };
 }
@@ -244,15 +267,21 @@ function keptRanges(drop: ReadonlyArray<[number, number]>, start: number, end: n
  */
 function collisions(
   { text, lines, goIniHeaders, block: [blockFrom, blockTo] }: Reading,
-  generated: ReadonlySet<string>,
+  claims: Claims,
 ): { removed: RemovedSection[]; drop: Array<[number, number]> } {
   const mine = (offset: number) => offset < blockFrom || offset >= blockTo;
-  const robos = (name: string) => name === 'okta' || generated.has(name);
+  const robos = oktaReadsAsRobos(claims);
   const colliding = new Set<number>();
   for (const [index, section] of lines.sections) {
     if (!mine(lines.start[index]!)) continue;
     const profile = botocoreProfile(section);
-    if (section === 'okta' || (profile !== undefined && generated.has(profile))) colliding.add(index);
+    const session = claims.sessions.size > 0 ? botocoreSsoSession(section) : undefined;
+    if (
+      (claims.okta && section === 'okta') ||
+      (profile !== undefined && claims.profiles.has(profile)) ||
+      (session !== undefined && claims.sessions.has(session))
+    )
+      colliding.add(index);
   }
   for (const line of goIniHeaders) {
     if (!mine(line.first) || !robos(awsOktaProfile(line.name))) continue;
@@ -343,11 +372,7 @@ interface MergeProblem {
  * still name one of robo's profiles, no key of the user's may fall into one
  * of them, and a file aws-okta could read stays readable.
  */
-function mergeProblem(
-  reading: Reading,
-  merge: Merge,
-  generated: ReadonlySet<string>,
-): MergeProblem | undefined | typeof READ_ON {
+function mergeProblem(reading: Reading, merge: Merge, claims: Claims): MergeProblem | undefined | typeof READ_ON {
   const { text, lines } = reading;
   const {
     output,
@@ -437,7 +462,7 @@ function mergeProblem(
   }
 
   // aws-okta refuses a file with a line it cannot parse; what it would read from the rest matters only if there is none.
-  const robos = (name: string) => name === 'okta' || generated.has(name);
+  const robos = oktaReadsAsRobos(claims);
   let found: MergeProblem | undefined;
   let broken: number | undefined;
   /** Where in the old file aws-okta reads the rest as it did before (see `tail`); -1 until then. */
