@@ -106,6 +106,88 @@ describe('checks', () => {
     ],
     ['aws-okta found', checks.checkLoginTool('/usr/bin/aws-okta', 'v1.0.11\n'), 'ok', /\(v1\.0\.11\)/],
     ['aws-okta missing', checks.checkLoginTool(undefined, undefined), 'warn', /not on PATH/],
+    [
+      'AWS CLI v2',
+      checks.checkAwsCli('/usr/bin/aws', 'aws-cli/2.15.30 Python/3.11.8\n', 's'),
+      'ok',
+      /\(aws-cli\/2\.15\.30\)$/,
+    ],
+    [
+      'AWS CLI v1',
+      checks.checkAwsCli('/usr/bin/aws', 'aws-cli/1.45.11 Python/3.11.7\n', 's'),
+      'warn',
+      /aws-cli\/1\.45\.11: aws sso login needs the AWS CLI v2/,
+    ],
+    ['AWS CLI silent', checks.checkAwsCli('/usr/bin/aws', '', 's'), 'warn', /did not say its version/],
+    ['AWS CLI missing', checks.checkAwsCli(undefined, undefined, 's'), 'warn', /not on PATH/],
+    [
+      'sso token valid',
+      checks.checkSsoToken('s', 'f', { kind: 'found', expiresAt: '2026-03-10T20:00:00Z', refreshToken: false }, now),
+      'ok',
+      /^sso-session s: token valid for 8 hours$/,
+    ],
+    [
+      'sso token in the older UTC form',
+      checks.checkSsoToken('s', 'f', { kind: 'found', expiresAt: '2026-03-10T13:00:00UTC', refreshToken: false }, now),
+      'ok',
+      /valid for 1 hour$/,
+    ],
+    [
+      'sso token expired',
+      checks.checkSsoToken('s', 'f', { kind: 'found', expiresAt: '2026-03-10T10:00:00Z', refreshToken: false }, now),
+      'fail',
+      /^the token for sso-session s expired 2 hours ago$/,
+    ],
+    [
+      'sso token expired, refreshable',
+      checks.checkSsoToken(
+        's',
+        'f',
+        {
+          kind: 'found',
+          expiresAt: '2026-03-10T10:00:00Z',
+          refreshToken: true,
+          registrationExpiresAt: '2026-04-01T00:00:00Z',
+        },
+        now,
+      ),
+      'warn',
+      /expired 2 hours ago; the AWS CLI may refresh it/,
+    ],
+    [
+      'sso token expired, registration expired too',
+      checks.checkSsoToken(
+        's',
+        'f',
+        {
+          kind: 'found',
+          expiresAt: '2026-03-10T10:00:00Z',
+          refreshToken: true,
+          registrationExpiresAt: '2026-03-01T00:00:00Z',
+        },
+        now,
+      ),
+      'fail',
+      /expired 2 hours ago$/,
+    ],
+    [
+      'sso token without expiresAt',
+      checks.checkSsoToken('s', 'f', { kind: 'found', refreshToken: false }, now),
+      'fail',
+      /no readable expiresAt/,
+    ],
+    [
+      'sso token not JSON',
+      checks.checkSsoToken('s', 'f', { kind: 'unreadable', reason: 'not JSON' }, now),
+      'fail',
+      /cannot be read: not JSON/,
+    ],
+    [
+      'sso token missing',
+      checks.checkSsoToken('s', 'f', { kind: 'missing' }, now),
+      'fail',
+      /^no token for sso-session s in f$/,
+    ],
     ['nightly not installed', checks.checkNightly(undefined, undefined, now), 'warn', /not installed/],
     ['nightly never ran', checks.checkNightly('cron', undefined, now), 'ok', /not run yet/],
     [
@@ -184,6 +266,26 @@ describe('checks', () => {
     [undefined, undefined],
   ])('rcTeam(%s)', (line, expected) => {
     expect(rcTeam(line)).toBe(expected);
+  });
+
+  it('every sso-token problem says to log in to that session', () => {
+    for (const token of [
+      { kind: 'missing' as const },
+      { kind: 'found' as const, expiresAt: '2026-01-01T00:00:00Z', refreshToken: false },
+    ])
+      expect(checks.checkSsoToken('acme', 'f', token, now).fix).toBe('aws sso login --sso-session acme');
+  });
+
+  it('loginOfBlock: the sso-session of the block, else aws-okta (also with no block, or the section outside it)', () => {
+    const sso = BLOCK.replace('[okta]\naws_saml_url = x\n', '[sso-session acme]\nsso_region = us-east-1\n');
+    expect(checks.loginOfBlock(Buffer.from(sso), readBlock(Buffer.from(sso)))).toEqual({
+      kind: 'sso',
+      session: 'acme',
+    });
+    expect(checks.loginOfBlock(Buffer.from(BLOCK), readBlock(Buffer.from(BLOCK)))).toEqual({ kind: 'okta' });
+    expect(checks.loginOfBlock(undefined, { kind: 'none' })).toEqual({ kind: 'okta' });
+    const outside = `[sso-session mine]\nsso_region = x\n${BLOCK}`;
+    expect(checks.loginOfBlock(Buffer.from(outside), readBlock(Buffer.from(outside)))).toEqual({ kind: 'okta' });
   });
 
   it('credentialProfiles and configProfiles read names as botocore does', () => {

@@ -156,6 +156,22 @@ describe('robo onboard', () => {
     expect(result.stdout).toContain('aws-okta exec ops-hub -- aws sts get-caller-identity');
   });
 
+  it('with an sso-session organisation: the next steps are aws sso login --sso-session NAME, not aws-okta', async () => {
+    const b = box({ SHELL: '/bin/bash' });
+    const result = await onboard(b, [
+      '--team',
+      'platform',
+      '--no-nightly',
+      '--repo',
+      path.join(projectRoot, 'examples', 'sso'),
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(read(path.join(b.home, '.aws', 'config'))).toContain('[sso-session robo-example]');
+    expect(result.stdout).toMatch(/AWS CLI v2.*\n +aws sso login --sso-session robo-example$/m);
+    expect(result.stdout).toMatch(/^ +aws sts get-caller-identity --profile hub$/m);
+    expect(result.stdout).not.toContain('aws-okta');
+  });
+
   it('says to open a new terminal when this one has another $SEGMENT_TEAM', async () => {
     const b = box({ SHELL: '/bin/bash', SEGMENT_TEAM: 'fpa' });
     const result = await onboard(b, ['--team', 'data', '--no-nightly', ...REPO]);

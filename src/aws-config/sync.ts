@@ -25,6 +25,7 @@ import {
 } from '../source/source.js';
 import { readTarget, resolveTarget, type Target } from '../apply/target.js';
 import { useCheckout } from '../source/use-checkout.js';
+import { loginOf, type Login } from './login.js';
 
 export type { Rendered } from '../render/render-cache.js';
 
@@ -58,6 +59,8 @@ export interface AwsConfigResult {
   hadConfig: boolean;
   backup: string | undefined;
   profiles: string[];
+  /** How the block signs in (aws-okta or an sso-session), for the login tool's next steps. */
+  login: Login;
   /** User sections taken out because robo now generates them. */
   removed: RemovedSection[];
   /** Problems in other teams' files. */
@@ -97,6 +100,7 @@ export async function syncAwsConfig(options: AwsConfigOptions): Promise<AwsConfi
     hadConfig: plan.target.content !== undefined,
     backup: applied.backup,
     profiles: rendered.profiles,
+    login: loginOf(rendered.text),
     removed: plan.removed,
     warnings: rendered.warnings,
     previousTeam: plan.previousTeam,

@@ -1,6 +1,7 @@
 /**
  * `robo onboard`: set this laptop up once (src/onboard.ts), and say what it
- * did and what to do next with the login tool.
+ * did and what to do next with the login tool (aws-okta, or the AWS CLI v2's
+ * aws sso login for an sso-session).
  */
 import { ExitCode, ExitSignal, RoboError, messageOf } from '../errors.js';
 import type { OnboardResult, Prompt } from '../onboard.js';
@@ -24,7 +25,7 @@ export const onboardTask: BuiltinTask<OnboardArgs> = {
     'robo onboard [--team TEAM] [--repo URL|PATH] [--ref REF] [--no-nightly]\n\n' +
     "Records the dotfiles source and your team in robo's settings (~/.config/robo/config), writes your team's profiles to " +
     "your AWS config (as robo aws.config does), records the team in your shell's rc file, installs the nightly refresh " +
-    '(robo nightly install) and prints the aws-okta commands to run next. Running it again changes only what differs. ' +
+    '(robo nightly install) and prints the login commands to run next (aws-okta, or aws sso login for an sso-session). Running it again changes only what differs. ' +
     'On a terminal it asks for your team; otherwise the team must be given. See docs/onboarding.md.',
   options: {
     team: {
@@ -138,9 +139,19 @@ function nextSteps(result: OnboardResult, env: NodeJS.ProcessEnv): string {
       `Open a new terminal (or run: export SEGMENT_TEAM=${result.team}): this one still has SEGMENT_TEAM=${env.SEGMENT_TEAM}.`,
     );
   }
-  steps.push('Store your Okta credentials for aws-okta:\n       aws-okta add');
-  steps.push(
-    `Sign in through the hub profile and check who you are:\n       aws-okta exec ${result.hub} -- aws sts get-caller-identity`,
-  );
+  const { login } = result.config;
+  if (login.kind === 'sso') {
+    steps.push(
+      `Sign in to IAM Identity Center with the AWS CLI v2 (v1 has no sso login):\n       aws sso login --sso-session ${login.session}`,
+    );
+    steps.push(
+      `Check who you are through the hub profile:\n       aws sts get-caller-identity --profile ${result.hub}`,
+    );
+  } else {
+    steps.push('Store your Okta credentials for aws-okta:\n       aws-okta add');
+    steps.push(
+      `Sign in through the hub profile and check who you are:\n       aws-okta exec ${result.hub} -- aws sts get-caller-identity`,
+    );
+  }
   return `\nNext steps:\n${steps.map((step, index) => `  ${index + 1}. ${step}`).join('\n')}`;
 }

@@ -6,6 +6,7 @@
  */
 import { readAsBotocore, botocoreProfile } from '../plan/config-readers.js';
 import type { BlockInfo } from '../plan/block.js';
+import { loginOf, type Login } from '../aws-config/login.js';
 import { age, size } from '../commands/format.js';
 import type { LogEntry } from '../nightly/log.js';
 import { teamDisagreement, type TeamPlaces } from '../team-places.js';
@@ -225,6 +226,69 @@ export function checkLoginTool(found: string | undefined, version: string | unde
       "install aws-okta (see robo onboard's last lines)",
     );
   return ok('aws-okta', `${found}${version ? ` (${version.trim().split('\n')[0]})` : ''}`);
+}
+
+/**
+ * The login of robo's block in the config: its `[sso-session NAME]` section,
+ * or aws-okta (the only other form; also when there is no block yet). The
+ * block is what the person's AWS CLI reads, so doctor checks its login, not
+ * the source's, which may be ahead of it (the drift check says so).
+ */
+export function loginOfBlock(content: Buffer | undefined, block: BlockInfo): Login {
+  if (!content || block.kind !== 'found') return { kind: 'okta' };
+  return loginOf(content.toString('latin1', block.from, block.to));
+}
+
+/** `aws --version` (undefined: no aws on PATH): `aws sso login` needs the AWS CLI v2. */
+export function checkAwsCli(found: string | undefined, version: string | undefined, session: string): Check {
+  const install = `install the AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html), then aws sso login --sso-session ${session}`;
+  if (!found) return warn('aws-cli', 'the AWS CLI is not on PATH: you log in with aws sso login (AWS CLI v2)', install);
+  const first = version?.trim().split('\n')[0] ?? '';
+  const major = /^aws-cli\/(\d+)\./.exec(first)?.[1];
+  if (major === undefined)
+    return warn(
+      'aws-cli',
+      `${found} did not say its version (aws --version): aws sso login needs the AWS CLI v2`,
+      install,
+    );
+  if (Number(major) < 2)
+    return warn('aws-cli', `${found} is ${first.split(' ')[0]}: aws sso login needs the AWS CLI v2`, install);
+  return ok('aws-cli', `${found} (${first.split(' ')[0]})`);
+}
+
+/** What ~/.aws/sso/cache/<sha1 of the session name>.json holds, as doctor/doctor.ts read it. */
+export type SsoTokenFacts =
+  | { kind: 'missing' }
+  | { kind: 'unreadable'; reason: string }
+  | { kind: 'found'; expiresAt?: string; refreshToken: boolean; registrationExpiresAt?: string };
+
+/** The AWS CLI v2 writes `2026-03-10T12:00:00Z`; older ones wrote `...UTC`. */
+function tokenTime(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const time = new Date(text.replace(/\s*UTC$/, 'Z'));
+  return Number.isNaN(time.getTime()) ? undefined : time;
+}
+
+/**
+ * The session's cached token (`aws sso login` writes it; botocore and the SDKs
+ * read it): there and unexpired. An expired one that botocore may still
+ * refresh (a refresh token and an unexpired client registration) is a warn.
+ */
+export function checkSsoToken(session: string, where: string, token: SsoTokenFacts, now: Date): Check {
+  const login = `aws sso login --sso-session ${session}`;
+  if (token.kind === 'missing') return fail('sso-token', `no token for sso-session ${session} in ${where}`, login);
+  if (token.kind === 'unreadable')
+    return fail('sso-token', `the token for sso-session ${session} (${where}) cannot be read: ${token.reason}`, login);
+  const expires = tokenTime(token.expiresAt);
+  if (!expires)
+    return fail('sso-token', `the token for sso-session ${session} (${where}) has no readable expiresAt`, login);
+  if (expires.getTime() > now.getTime())
+    return ok('sso-token', `sso-session ${session}: token valid for ${age(now, expires)}`);
+  const ago = `${age(expires, now)} ago`;
+  const registration = tokenTime(token.registrationExpiresAt);
+  if (token.refreshToken && registration && registration.getTime() > now.getTime())
+    return warn('sso-token', `the token for sso-session ${session} expired ${ago}; the AWS CLI may refresh it`, login);
+  return fail('sso-token', `the token for sso-session ${session} expired ${ago}`, login);
 }
 
 /** The nightly refresh: installed, and what its last run did. */

@@ -4,6 +4,7 @@
  * nothing), then run the pure checks of checks.ts on them. Returns the
  * checks; the command layer prints them.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { listBackups } from '../aws-config/backups.js';
@@ -18,7 +19,8 @@ import { gitVersion as askGitVersion } from '../system/git.js';
 import { readStatus } from '../status.js';
 import { RC_MARKER, rcFileFor, rcTeam } from '../shell-rc.js';
 import * as checks from './checks.js';
-import type { Check, DriftFacts, RemoteFacts } from './checks.js';
+import type { Check, DriftFacts, RemoteFacts, SsoTokenFacts } from './checks.js';
+import type { Login } from '../aws-config/login.js';
 
 /** Doctor asks the remote with a shorter limit than a sync: it is a look, not a fetch. */
 export const DOCTOR_REMOTE_TIMEOUT_MS = 10_000;
@@ -42,15 +44,21 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
     ? path.resolve(expandHome(env.AWS_SHARED_CREDENTIALS_FILE, paths.home))
     : path.join(paths.home, '.aws', 'credentials');
   const rc = rcFileFor(env);
-  const [gitVersion, rcText, nightly, backups, credentials, oktaVersion, remote] = await Promise.all([
+  const login = checks.loginOfBlock(status.config.content, status.config.block);
+  const loginTool = login.kind === 'sso' ? 'aws' : 'aws-okta';
+  const tokenFile = login.kind === 'sso' ? ssoTokenFile(paths.home, login.session) : '';
+  const [gitVersion, rcText, nightly, backups, credentials, toolVersion, token, remote] = await Promise.all([
     askGitVersion(env),
     readFile(rc.file, 'latin1').catch(() => ''),
     nightlyStatus({ env, now }).catch(() => undefined),
     listBackups(env).catch(() => undefined),
     readFile(credentialsPath).catch(() => undefined),
-    findOnPath('aws-okta', env)
-      ? runTool('aws-okta', ['version'], env).then((result) => result.stdout || result.stderr)
+    findOnPath(loginTool, env)
+      ? runTool(loginTool, login.kind === 'sso' ? ['--version'] : ['version'], env).then(
+          (result) => result.stdout || result.stderr,
+        )
       : Promise.resolve(undefined),
+    login.kind === 'sso' ? readSsoToken(tokenFile) : Promise.resolve(undefined),
     spec.kind === 'git' ? askRemoteBriefly(spec, paths.cacheDir, env) : Promise.resolve(undefined),
   ]);
   const block = status.config.block;
@@ -83,7 +91,7 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
   list.push(
     checks.checkProfileVariables(env, new Set([...checks.configProfiles(status.config.content), ...credentialNames])),
   );
-  list.push(checks.checkLoginTool(findOnPath('aws-okta', env), oktaVersion));
+  list.push(...loginChecks(login, findOnPath(loginTool, env), toolVersion, token, tilde(tokenFile, env), now));
   list.push(
     checks.checkNightly(
       installed && `${installed.scheduler}, team ${installed.team ?? '(none)'}`,
@@ -100,6 +108,49 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
       ),
     );
   return list;
+}
+
+/** aws-okta on PATH; or, for an sso-session, the AWS CLI v2 and the session's cached token. */
+function loginChecks(
+  login: Login,
+  found: string | undefined,
+  version: string | undefined,
+  token: SsoTokenFacts | undefined,
+  tokenFile: string,
+  now: Date,
+): Check[] {
+  if (login.kind === 'okta') return [checks.checkLoginTool(found, version)];
+  return [
+    checks.checkAwsCli(found, version, login.session),
+    checks.checkSsoToken(login.session, tokenFile, token ?? { kind: 'missing' }, now),
+  ];
+}
+
+/** Where `aws sso login --sso-session NAME` caches the token: botocore's SSOTokenLoader names it by the sha1 of NAME. */
+export function ssoTokenFile(home: string, session: string): string {
+  return path.join(home, '.aws', 'sso', 'cache', `${createHash('sha1').update(session).digest('hex')}.json`);
+}
+
+async function readSsoToken(file: string): Promise<SsoTokenFacts> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    return { kind: 'unreadable', reason: messageOf(error) };
+  }
+  try {
+    const token = JSON.parse(text) as Record<string, unknown>;
+    const field = (key: string) => (typeof token[key] === 'string' ? token[key] : undefined);
+    return {
+      kind: 'found',
+      expiresAt: field('expiresAt'),
+      refreshToken: typeof token.refreshToken === 'string',
+      registrationExpiresAt: field('registrationExpiresAt'),
+    };
+  } catch {
+    return { kind: 'unreadable', reason: 'not JSON' };
+  }
 }
 
 async function askRemoteBriefly(
