@@ -8,27 +8,19 @@
  * it returned. AWS credentials and config files point at temp files: never
  * the real ~/.aws.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from './helpers/git.js';
+import { python } from './helpers/botocore.js';
+import { startMoto, type Moto } from './helpers/moto.js';
 import { projectRoot, runRobo } from './helpers/robo.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
 
-let moto: ChildProcess | undefined;
+let moto: Moto | undefined;
 let endpoint = '';
 let box: Sandbox;
 let out = '';
-
-async function listening(port: number): Promise<boolean> {
-  try {
-    await fetch(`http://127.0.0.1:${port}/moto-api/`, { signal: AbortSignal.timeout(500) });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 beforeAll(async () => {
   box = makeSandbox();
@@ -36,27 +28,8 @@ beforeAll(async () => {
   out = path.join(box.root, 'out');
   const run = await runRobo(['iam.terraform', '--repo', projectRoot, '--out', out], { env: box.env });
   if (run.code !== 0) throw new Error(`iam.terraform failed: ${run.stderr}`);
-  const port = await freePort();
-  moto = spawn(
-    'python3',
-    [path.join(import.meta.dirname, 'helpers', 'moto_server.py'), '-H', '127.0.0.1', '-p', String(port)],
-    {
-      env: {
-        ...box.env,
-        AWS_ACCESS_KEY_ID: 'testing',
-        AWS_SECRET_ACCESS_KEY: 'testing',
-        ROBO_MOTO_POLICIES: policyNames(out).join(','),
-      },
-      stdio: 'ignore',
-    },
-  );
-  // Bounded wait for the port (at most ~20 s: moto imports a lot on a busy machine).
-  for (let attempt = 0; attempt < 80; attempt += 1) {
-    if (await listening(port)) break;
-    if (moto.exitCode !== null || attempt === 79) throw new Error('moto server did not start');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  endpoint = `http://127.0.0.1:${port}`;
+  moto = await startMoto(box.env, policyNames(out));
+  endpoint = moto.endpoint;
 }, 60_000);
 
 /** The names of the managed policies the generated files attach. */
@@ -69,11 +42,7 @@ function policyNames(dir: string): string[] {
 }
 
 afterAll(async () => {
-  if (moto && moto.exitCode === null) {
-    const exited = new Promise((resolve) => moto!.once('exit', resolve));
-    moto.kill('SIGTERM');
-    await exited;
-  }
+  await moto?.stop();
   box?.cleanup();
 });
 
@@ -89,7 +58,7 @@ describe('the generated IAM, read by moto', () => {
     const hub = 'arn:aws:iam::100000000001:role/platform';
     const spoke = 'arn:aws:iam::200000000004:role/deploy/platform-deploy';
     const result = spawnSync(
-      'python3',
+      python(),
       [path.join(import.meta.dirname, 'helpers', 'moto_iam.py'), endpoint, out, hub, spoke],
       {
         encoding: 'utf8',

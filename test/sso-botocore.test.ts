@@ -9,12 +9,12 @@
  * spoke role's assumed-role ARN. Config, credentials and caches are temp
  * files: never the real ~/.aws.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from './helpers/git.js';
+import { startMoto, type Moto } from './helpers/moto.js';
 import { projectRoot, runRobo } from './helpers/robo.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
 import { startSsoPortal, type SsoPortal } from './helpers/sso-portal.js';
@@ -28,17 +28,8 @@ const TOKEN = 'sso-access-token-from-aws-sso-login';
 
 let box: Sandbox;
 let portal: SsoPortal | undefined;
-let moto: ChildProcess | undefined;
+let moto: Moto | undefined;
 let sts = '';
-
-async function listening(port: number): Promise<boolean> {
-  try {
-    await fetch(`http://127.0.0.1:${port}/moto-api/`, { signal: AbortSignal.timeout(500) });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 beforeAll(async () => {
   box = makeSandbox();
@@ -54,29 +45,14 @@ beforeAll(async () => {
     credentials: { accessKeyId: 'ASIAHUBFROMSSO', secretAccessKey: 'hub-secret', sessionToken: 'hub-session' },
     expiration: Date.now() + 3_600_000,
   });
-  const port = await freePort();
-  // No managed policies: STS needs none (moto_server.py says why it loads only the named ones).
-  moto = spawn(
-    'python3',
-    [path.join(import.meta.dirname, 'helpers', 'moto_server.py'), '-H', '127.0.0.1', '-p', String(port)],
-    { env: { ...box.env, ROBO_MOTO_POLICIES: '' }, stdio: 'ignore' },
-  );
-  // Bounded wait for the port (at most ~20 s: moto imports a lot on a busy machine).
-  for (let attempt = 0; attempt < 80; attempt += 1) {
-    if (await listening(port)) break;
-    if (moto.exitCode !== null || attempt === 79) throw new Error('moto server did not start');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  sts = `http://127.0.0.1:${port}`;
+  // No managed policies: STS needs none.
+  moto = await startMoto(box.env);
+  sts = moto.endpoint;
 }, 60_000);
 
 afterAll(async () => {
   await portal?.close();
-  if (moto && moto.exitCode === null) {
-    const exited = new Promise((resolve) => moto!.once('exit', resolve));
-    moto.kill('SIGTERM');
-    await exited;
-  }
+  await moto?.stop();
   box?.cleanup();
 });
 
