@@ -170,6 +170,23 @@ describe('robo iam.terraform', () => {
     expect(result.stderr).toContain('has no iam object; nothing was written');
     expect(existsSync(out)).toBe(false);
 
+    // The sso sign-in: Identity Center makes the hub roles, so the SAML form would be wrong: refused.
+    const sso = {
+      ...exampleTree(),
+      'organization.json': JSON.stringify({
+        ...organization,
+        okta: undefined,
+        sso: { start_url: 'https://example.awsapps.com/start', region: 'us-east-1' },
+      }),
+    };
+    const ssoRun = await runRobo(
+      ['iam.terraform', '--repo', makeDotfilesRepo(path.join(box.root, 'sso'), sso), '--out', out],
+      { env: box.env },
+    );
+    expect(ssoRun.stderr).toContain('signs in with sso; nothing was written');
+    expect(ssoRun.code).toBe(3);
+    expect(existsSync(out)).toBe(false);
+
     const undefinedRole = {
       ...exampleTree(),
       'teams/growth.json': '{"hub_role": "growth", "profiles": [{"name": "x", "account": "dev", "role": "nobody"}]}\n',
