@@ -16,7 +16,7 @@ import type { Definitions } from '../src/definitions/definitions.js';
 import { profilesOfBlock, renderAwsConfig } from '../src/render/render.js';
 import { resolveAwsConfig } from '../src/render/resolve.js';
 import { validateDefinitions } from '../src/validate/validate.js';
-import { loadManyWithBotocore } from './helpers/botocore.js';
+import { intendedConfig, loadManyWithBotocore } from './helpers/botocore.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'robo-props-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -122,36 +122,6 @@ function definitionsOf(sample: Sample): Definitions {
   };
 }
 
-/** What botocore should report, worked out from the definitions without robo's resolver. */
-function intended({ organization, team }: Sample): Record<string, unknown> {
-  const hub = organization.accounts[organization.hub.account]!;
-  const hubRegion = hub.region ?? organization.region;
-  const sso = organization.sso;
-  const session = sso?.session_name ?? organization.hub.profile;
-  const profiles: Record<string, Record<string, string>> = {
-    [organization.hub.profile]: sso
-      ? { sso_session: session, sso_account_id: hub.id, sso_role_name: team.hub_role, region: hubRegion }
-      : { role_arn: `arn:aws:iam::${hub.id}:role/${team.hub_role}`, region: hubRegion },
-  };
-  for (const spoke of team.profiles) {
-    for (const account of spoke.account === '*' ? Object.keys(organization.accounts) : [spoke.account]) {
-      const entry = organization.accounts[account]!;
-      profiles[spoke.name.replace('{account}', account)] = {
-        role_arn: `arn:aws:iam::${entry.id}:role/${spoke.role}`,
-        source_profile: organization.hub.profile,
-        region: spoke.region ?? entry.region ?? organization.region,
-      };
-    }
-  }
-  // Nothing else at all: no extra section, no [okta] with sso, no sso-session or services block smuggled in.
-  if (sso) {
-    const scopes = sso.registration_scopes ?? 'sso:account:access';
-    const keys = { sso_start_url: sso.start_url, sso_region: sso.region, sso_registration_scopes: scopes };
-    return { profiles, sso_sessions: { [session]: keys }, services: {} };
-  }
-  return { okta: { ...organization.okta }, profiles, sso_sessions: {}, services: {} };
-}
-
 /** Render every accepted sample, read them all back with one botocore process, compare. */
 function checkWithBotocore(samples: Sample[]): { refused: number; accepted: number } {
   const accepted: Array<{ sample: Sample; file: string }> = [];
@@ -176,7 +146,7 @@ function checkWithBotocore(samples: Sample[]): { refused: number; accepted: numb
     const context = JSON.stringify(sample);
     expect(result.ok, `botocore refused the rendered file for ${context}`).toBe(true);
     if (!result.ok) return;
-    expect(result.config, context).toEqual(intended(sample));
+    expect(result.config, context).toEqual(intendedConfig(sample.organization, sample.team));
   });
   return { refused: samples.length - accepted.length, accepted: accepted.length };
 }

@@ -15,7 +15,7 @@ import { profilesOfBlock, renderAwsConfig } from '../src/render/render.js';
 import { readRendered, writeRendered } from '../src/render/render-cache.js';
 import { resolveAwsConfig, ssoSession } from '../src/render/resolve.js';
 import { validateCheckout, validateDefinitions } from '../src/validate/validate.js';
-import { loadManyWithBotocore, python } from './helpers/botocore.js';
+import { intendedConfig, loadManyWithBotocore, python } from './helpers/botocore.js';
 import { projectRoot } from './helpers/robo.js';
 
 const exampleDir = path.join(projectRoot, 'examples', 'sso');
@@ -46,38 +46,9 @@ function render(team: string, organizationJson?: string): string {
   return renderAwsConfig(resolveAwsConfig(result.organization!, team, result.team!));
 }
 
-/** What botocore should read, worked out from the definitions without robo's resolver. */
+/** What botocore should read for a team of the sso example. */
 function intended(team: Team) {
-  const hub = organization.accounts[organization.hub.account]!;
-  const sso = organization.sso!;
-  const profiles: Record<string, Record<string, string>> = {
-    [organization.hub.profile]: {
-      sso_session: sso.session_name!,
-      sso_account_id: hub.id,
-      sso_role_name: team.hub_role,
-      region: hub.region ?? organization.region,
-    },
-  };
-  for (const spoke of team.profiles)
-    for (const account of spoke.account === '*' ? Object.keys(organization.accounts) : [spoke.account]) {
-      const entry = organization.accounts[account]!;
-      profiles[spoke.name.replace('{account}', account)] = {
-        role_arn: `arn:aws:iam::${entry.id}:role/${spoke.role}`,
-        source_profile: organization.hub.profile,
-        region: spoke.region ?? entry.region ?? organization.region,
-      };
-    }
-  return {
-    profiles,
-    sso_sessions: {
-      [sso.session_name!]: {
-        sso_start_url: sso.start_url,
-        sso_region: sso.region,
-        sso_registration_scopes: 'sso:account:access',
-      },
-    },
-    services: {},
-  };
+  return intendedConfig(organization, team);
 }
 
 describe('examples/sso', () => {

@@ -1,5 +1,6 @@
 /** Read AWS config files exactly as the AWS CLI does, with botocore's own loader. */
 import { execFileSync } from 'node:child_process';
+import type { Organization, Team } from '../../src/definitions/model.js';
 
 /**
  * The python that `python3` on PATH runs (for botocore, plistlib), found once per test process: a
@@ -72,4 +73,37 @@ export function readManyWithBotocore(files: string[]): RawResult[] {
   return JSON.parse(
     execFileSync(python(), ['-c', RAW_BATCH, ...files], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }),
   ) as RawResult[];
+}
+
+/**
+ * What botocore should report for a team's config (load_config's shape), worked out from the definitions
+ * without robo's resolver: the oracle of the property and read-back tests (aws partition only).
+ */
+export function intendedConfig(organization: Organization, team: Team) {
+  const hub = organization.accounts[organization.hub.account]!;
+  const hubRegion = hub.region ?? organization.region;
+  const sso = organization.sso;
+  const session = sso?.session_name ?? organization.hub.profile;
+  const profiles: Record<string, Record<string, string>> = {
+    [organization.hub.profile]: sso
+      ? { sso_session: session, sso_account_id: hub.id, sso_role_name: team.hub_role, region: hubRegion }
+      : { role_arn: `arn:aws:iam::${hub.id}:role/${team.hub_role}`, region: hubRegion },
+  };
+  for (const spoke of team.profiles) {
+    for (const account of spoke.account === '*' ? Object.keys(organization.accounts) : [spoke.account]) {
+      const entry = organization.accounts[account]!;
+      profiles[spoke.name.replace('{account}', account)] = {
+        role_arn: `arn:aws:iam::${entry.id}:role/${spoke.role}`,
+        source_profile: organization.hub.profile,
+        region: spoke.region ?? entry.region ?? organization.region,
+      };
+    }
+  }
+  // Nothing else at all: no extra section, no [okta] with sso, no sso-session or services block smuggled in.
+  if (sso) {
+    const scopes = sso.registration_scopes ?? 'sso:account:access';
+    const keys = { sso_start_url: sso.start_url, sso_region: sso.region, sso_registration_scopes: scopes };
+    return { profiles, sso_sessions: { [session]: keys }, services: {} };
+  }
+  return { okta: { ...organization.okta }, profiles, sso_sessions: {}, services: {} };
 }
