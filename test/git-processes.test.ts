@@ -10,7 +10,17 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo, organizationDefining } from './helpers/git.js';
+import {
+  allowedSignersFile,
+  commitSigned,
+  commitTree,
+  exampleTree,
+  fileUrl,
+  git,
+  makeDotfilesRepo,
+  organizationDefining,
+  sshKey,
+} from './helpers/git.js';
 import { runRobo } from './helpers/robo.js';
 import { sandboxes, type Sandbox } from './helpers/sandbox.js';
 
@@ -78,25 +88,10 @@ describe('git processes per aws.config run', () => {
 
   it('signed commits required: clone 7, nothing new 4, a new commit 9 (its history fetched once, asked once), a shared task 5', async () => {
     const box = sandbox({ SEGMENT_TEAM: 'platform' });
-    const key = path.join(box.root, 'key');
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'key', '-f', key]);
-    const allowedSigners = path.join(box.root, 'allowed_signers');
-    writeFileSync(allowedSigners, `admins@example.invalid ${readFileSync(`${key}.pub`, 'utf8').trim()}\n`);
+    const { key, publicKey } = sshKey(box.root, 'key');
+    const allowedSigners = allowedSignersFile(box.root, publicKey);
     const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'));
-    const signedCommit = (message: string) =>
-      git(
-        repo,
-        '-c',
-        'gpg.format=ssh',
-        '-c',
-        `user.signingkey=${key}`,
-        'commit',
-        '-q',
-        '-S',
-        '--allow-empty',
-        '-m',
-        message,
-      );
+    const signedCommit = (message: string) => commitSigned(repo, key, message);
     writeFileSync(path.join(repo, 'robo.yml'), 'hi:\n  command: echo signed\n');
     git(repo, 'add', 'robo.yml');
     signedCommit('signed');

@@ -8,14 +8,23 @@
  * behind either. On a terminal, "contacting <source>…" shows while git
  * waits.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { remoteLine } from '../src/commands/remote-line.js';
 import { GitTimeoutError, runGitRemote, type RemoteListener } from '../src/system/git.js';
 import { treeState } from './helpers/files.js';
-import { fileUrl, git, makeDotfilesRepo, startGitDaemon, type GitDaemon } from './helpers/git.js';
+import {
+  allowedSignersFile,
+  commitSigned,
+  fileUrl,
+  git,
+  makeDotfilesRepo,
+  sshKey,
+  startGitDaemon,
+  type GitDaemon,
+} from './helpers/git.js';
 import {
   CAN_SCAN_PROCESSES,
   eventually,
@@ -343,26 +352,11 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
     it('signed commits required: the history fetch that checks for a rollback has the limit too (exit 9, how to wait longer)', async () => {
       const marker = newMarker();
       const box = sandbox({ SEGMENT_TEAM: 'platform', ROBO_DOTFILES_TIMEOUT: '1', ROBO_TEST_MARKER: marker });
-      const key = path.join(box.root, 'signer');
-      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'signer', '-f', key]);
-      const allowedSigners = path.join(box.root, 'allowed_signers');
-      writeFileSync(allowedSigners, `admins@example.invalid ${readFileSync(`${key}.pub`, 'utf8')}`);
+      const { key, publicKey } = sshKey(box.root, 'signer');
+      const allowedSigners = allowedSignersFile(box.root, publicKey);
       const name = `${marker}.git`;
       const repo = makeDotfilesRepo(path.join(served.root, 'served', name));
-      const signed = (message: string) =>
-        git(
-          repo,
-          '-c',
-          'gpg.format=ssh',
-          '-c',
-          `user.signingkey=${key}`,
-          'commit',
-          '-S',
-          '-q',
-          '--allow-empty',
-          '-m',
-          message,
-        );
+      const signed = (message: string) => commitSigned(repo, key, message);
       signed('signed definitions');
       writeSettings(
         box,

@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadWithBotocore } from './helpers/botocore.js';
-import { exampleTree, fileUrl, git, organizationDefining, writeTree } from './helpers/git.js';
+import { commitSigned, exampleTree, fileUrl, git, organizationDefining, sshKey, writeTree } from './helpers/git.js';
 import { runRobo } from './helpers/robo.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
 
@@ -35,19 +35,11 @@ afterEach(() => {
   for (const made of sandboxes.splice(0)) made.cleanup();
 });
 
-function sshKey(dir: string, name: string): { key: string; publicKey: string } {
-  const key = path.join(dir, name);
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', key]);
-  return { key, publicKey: readFileSync(`${key}.pub`, 'utf8').trim() };
-}
-
 function commit(repo: string, files: Record<string, string>, message: string, signingKey?: string): string {
   writeTree(repo, files);
   git(repo, 'add', '-A');
-  const sign = signingKey
-    ? ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${signingKey}`, 'commit', '-S']
-    : ['commit'];
-  git(repo, ...sign, '-q', '--allow-empty', '-m', message);
+  if (signingKey) commitSigned(repo, signingKey, message);
+  else git(repo, 'commit', '-q', '--allow-empty', '-m', message);
   return git(repo, 'rev-parse', 'HEAD');
 }
 

@@ -186,3 +186,34 @@ function canConnect(port: number): Promise<boolean> {
     socket.once('error', () => resolve(false));
   });
 }
+
+/** A new ed25519 ssh key without a passphrase at dir/name, for signing commits. */
+export function sshKey(dir: string, name: string): { key: string; publicKey: string } {
+  const key = path.join(dir, name);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', key]);
+  return { key, publicKey: readFileSync(`${key}.pub`, 'utf8').trim() };
+}
+
+/** An allowed-signers file (git's gpg.ssh.allowedSignersFile) at dir/allowed_signers trusting `publicKey`. */
+export function allowedSignersFile(dir: string, publicKey: string): string {
+  const file = path.join(dir, 'allowed_signers');
+  writeFileSync(file, `admins@example.invalid ${publicKey}\n`);
+  return file;
+}
+
+/** `git commit -S` with an ssh key: what is staged (or nothing), signed. */
+export function commitSigned(repo: string, signingKey: string, message: string): void {
+  git(
+    repo,
+    '-c',
+    'gpg.format=ssh',
+    '-c',
+    `user.signingkey=${signingKey}`,
+    'commit',
+    '-S',
+    '-q',
+    '--allow-empty',
+    '-m',
+    message,
+  );
+}
