@@ -19,9 +19,15 @@ function sixParts(text: string): string[] | undefined {
   return [...parts.slice(0, 5), parts.slice(5).join(':')];
 }
 
+const compiled = new Map<string, RegExp>();
+
 function glob(part: string): RegExp {
+  const known = compiled.get(part);
+  if (known) return known;
   const source = [...part]
     .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
     .join('');
-  return new RegExp(`^${source}$`, 's');
+  const regex = new RegExp(`^${source}$`, 's');
+  compiled.set(part, regex);
+  return regex;
 }
