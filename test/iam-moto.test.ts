@@ -7,11 +7,25 @@
  * a hub role and AssumeRole into one of its spoke roles with the credentials
  * it returned. AWS credentials and config files point at temp files: never
  * the real ~/.aws.
+ *
+ * Issue #15, the sso form (examples/sso): the same for every spoke role, its
+ * ArnLike trust included; the hub role is made as IAM Identity Center makes
+ * it (AWSReservedSSO_platform_<16 hex> under /aws-reserved/sso.amazonaws.com/),
+ * with the permission set's policy from identity-center.tf.json as its inline
+ * policy, then AssumeRole into it and from it into the spoke. What this
+ * proves: IAM's grammar (as moto has it) takes every generated document of
+ * both forms, and the names line up (the role path and name, the ARNs
+ * aws.config writes). What it does not: moto enforces neither trust nor
+ * identity policies on AssumeRole, so that the trust admits exactly the
+ * permission sets' roles rests on the ArnLike reading of the property test
+ * (test/iam-properties.test.ts), and the check here that the trust moto
+ * stored matches this hub role's ARN under that reading.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { arnLike } from './helpers/arn-like.js';
 import { python } from './helpers/botocore.js';
 import { startMoto, type Moto } from './helpers/moto.js';
 import { projectRoot, runRobo } from './helpers/robo.js';
@@ -21,14 +35,21 @@ let moto: Moto | undefined;
 let endpoint = '';
 let box: Sandbox;
 let out = '';
+let ssoOut = '';
 
 beforeAll(async () => {
   box = makeSandbox();
   // The Terraform first: moto is given the AWS managed policies it attaches (moto_server.py says why).
   out = path.join(box.root, 'out');
-  const run = await runRobo(['iam.terraform', '--repo', projectRoot, '--out', out], { env: box.env });
-  if (run.code !== 0) throw new Error(`iam.terraform failed: ${run.stderr}`);
-  moto = await startMoto(box.env, policyNames(out));
+  ssoOut = path.join(box.root, 'sso-out');
+  for (const [repo, dir] of [
+    [projectRoot, out],
+    [path.join(projectRoot, 'examples', 'sso'), ssoOut],
+  ] as const) {
+    const run = await runRobo(['iam.terraform', '--repo', repo, '--out', dir], { env: box.env });
+    if (run.code !== 0) throw new Error(`iam.terraform failed: ${run.stderr}`);
+  }
+  moto = await startMoto(box.env, [...new Set([...policyNames(out), ...policyNames(ssoOut)])].sort());
   endpoint = moto.endpoint;
 }, 60_000);
 
@@ -46,41 +67,75 @@ afterAll(async () => {
   box?.cleanup();
 });
 
+/** Apply a folder of robo's Terraform to a fresh moto (both examples share account ids), then hub → spoke. */
+async function applyToMoto(dir: string, hub: string, spoke: string): Promise<Record<string, unknown>> {
+  await fetch(`${endpoint}/moto-api/reset`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+  const aws = path.join(box.root, 'aws');
+  mkdirSync(aws, { recursive: true });
+  writeFileSync(path.join(aws, 'config'), '[default]\nregion = us-east-1\n');
+  writeFileSync(
+    path.join(aws, 'credentials'),
+    '[default]\naws_access_key_id = testing\naws_secret_access_key = testing\n',
+  );
+  const result = spawnSync(
+    python(),
+    [path.join(import.meta.dirname, 'helpers', 'moto_iam.py'), endpoint, dir, hub, spoke],
+    {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: {
+        ...box.env,
+        AWS_CONFIG_FILE: path.join(aws, 'config'),
+        AWS_SHARED_CREDENTIALS_FILE: path.join(aws, 'credentials'),
+        AWS_ACCESS_KEY_ID: 'testing',
+        AWS_SECRET_ACCESS_KEY: 'testing',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+    },
+  );
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  return JSON.parse(result.stdout) as Record<string, unknown>;
+}
+
 describe('the generated IAM, read by moto', () => {
-  it('creates every role and policy of the example, then Okta → hub role → spoke role', () => {
-    const aws = path.join(box.root, 'aws');
-    mkdirSync(aws);
-    writeFileSync(path.join(aws, 'config'), '[default]\nregion = us-east-1\n');
-    writeFileSync(
-      path.join(aws, 'credentials'),
-      '[default]\naws_access_key_id = testing\naws_secret_access_key = testing\n',
-    );
+  it('creates every role and policy of the example, then Okta → hub role → spoke role', async () => {
     const hub = 'arn:aws:iam::100000000001:role/platform';
     const spoke = 'arn:aws:iam::200000000004:role/deploy/platform-deploy';
-    const result = spawnSync(
-      python(),
-      [path.join(import.meta.dirname, 'helpers', 'moto_iam.py'), endpoint, out, hub, spoke],
-      {
-        encoding: 'utf8',
-        timeout: 60_000,
-        env: {
-          ...box.env,
-          AWS_CONFIG_FILE: path.join(aws, 'config'),
-          AWS_SHARED_CREDENTIALS_FILE: path.join(aws, 'credentials'),
-          AWS_ACCESS_KEY_ID: 'testing',
-          AWS_SECRET_ACCESS_KEY: 'testing',
-          AWS_EC2_METADATA_DISABLED: 'true',
-        },
-      },
-    );
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
-    const report = JSON.parse(result.stdout) as Record<string, unknown>;
+    const report = await applyToMoto(out, hub, spoke);
     expect(report.roles).toBeGreaterThan(20);
     expect(report.inline).toBeGreaterThan(5);
     expect(report.attached).toBeGreaterThan(10);
     expect(report.brokenRefused).toMatch(/MalformedPolicyDocument/);
     expect(report.hubIdentity).toMatch(/^arn:aws:sts::100000000001:assumed-role\/platform\//);
+    expect(report.spokeIdentity).toMatch(/^arn:aws:sts::200000000004:assumed-role\/platform-deploy\/engineer$/);
+    expect(report.spokeRole).toBe(spoke);
+  }, 90_000);
+
+  it('creates every spoke role and policy of examples/sso, then Identity Center’s role → spoke role', async () => {
+    // As Identity Center names it in us-east-1 (examples/sso's sso.region): no region in the path.
+    const hub =
+      'arn:aws:iam::100000000001:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_platform_0123456789abcdef';
+    const spoke = 'arn:aws:iam::200000000004:role/deploy/platform-deploy';
+    const report = await applyToMoto(ssoOut, hub, spoke);
+    expect(report.roles).toBeGreaterThan(20);
+    expect(report.attached).toBeGreaterThan(20);
+    expect(report.inline).toBe(0); // no hub role, so no robo-assume-spoke-roles; examples/sso has no inline files
+    expect(report.brokenRefused).toMatch(/MalformedPolicyDocument/);
+    const policy = report.permissionSetPolicy as { Statement: Array<{ Action: string; Resource: string[] }> };
+    expect(policy.Statement[0]!.Action).toBe('sts:AssumeRole');
+    expect(policy.Statement[0]!.Resource).toContain(spoke);
+    // The trust moto stored, read as IAM's ArnLike reads it: this role passes, its namesakes do not.
+    const trust = report.spokeTrust as {
+      Statement: Array<{ Principal: { AWS: string }; Condition: { ArnLike: { 'aws:PrincipalArn': string[] } } }>;
+    };
+    expect(trust.Statement.map((statement) => statement.Principal.AWS)).toEqual(['arn:aws:iam::100000000001:root']);
+    const patterns = trust.Statement.flatMap((statement) => statement.Condition.ArnLike['aws:PrincipalArn']);
+    expect(patterns.some((pattern) => arnLike(hub, pattern))).toBe(true);
+    expect(patterns.some((pattern) => arnLike(hub.replace('_platform_', '_growth_'), pattern))).toBe(false);
+    expect(report.hubIdentity).toBe(
+      'arn:aws:sts::100000000001:assumed-role/AWSReservedSSO_platform_0123456789abcdef/engineer@example.com',
+    );
     expect(report.spokeIdentity).toMatch(/^arn:aws:sts::200000000004:assumed-role\/platform-deploy\/engineer$/);
     expect(report.spokeRole).toBe(spoke);
   }, 90_000);

@@ -1,13 +1,14 @@
 /**
- * `robo iam.terraform` end to end (in process): on the bundled example and
- * from a git source; --check exits 6 on drift and writes nothing; robo's
- * stale files go and the user's stay; bad definitions and foreign files
- * write nothing.
+ * `robo iam.terraform` end to end (in process): on the bundled example, on
+ * the bundled IAM Identity Center example (examples/sso) and from a git
+ * source; --check exits 6 on drift and writes nothing; robo's stale files go
+ * and the user's stay; switching a source from okta to sso; bad definitions
+ * and foreign files write nothing.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commitTree, exampleTree, fileUrl, makeDotfilesRepo } from './helpers/git.js';
+import { commitTree, exampleTree, fileUrl, makeDotfilesRepo, writeTree } from './helpers/git.js';
 import { projectRoot, runRobo } from './helpers/robo.js';
 import { BUNDLED_EXAMPLE } from '../src/commands/iam-terraform.js';
 import { sandboxes } from './helpers/sandbox.js';
@@ -58,7 +59,7 @@ describe('robo iam.terraform', () => {
 
     // docs/iam.md's excerpts are what robo writes: each block is part of the file its text names.
     const docs = readFileSync(path.join(projectRoot, 'docs', 'iam.md'), 'utf8');
-    const section = docs.slice(docs.indexOf("### The example's Terraform"), docs.indexOf('### Running Terraform'));
+    const section = docs.slice(docs.indexOf("### The example's Terraform"), docs.indexOf("### The sso example's"));
     const excerpts = [
       ...section.matchAll(/`((?:providers|account-[a-z0-9-]+)\.tf\.json)`[^`]*?```json\n([\s\S]*?)```/g),
     ];
@@ -82,6 +83,77 @@ describe('robo iam.terraform', () => {
     const embedded = await runRobo(['iam.terraform', '--out', out, '--check'], { env: box.env });
     expect(embedded.code).toBe(0);
     expect(embedded.stderr).toBe(`⚠ : ${BUNDLED_EXAMPLE}\n`);
+  });
+
+  it('writes the IAM Identity Center form for examples/sso: no hub role, ArnLike trusts, the permission sets’ policies; then finds it current', async () => {
+    const box = sandbox();
+    const out = path.join(box.root, 'out');
+    const repo = path.join(projectRoot, 'examples', 'sso');
+    const first = await runRobo(['iam.terraform', '--repo', repo, '--out', out], { env: box.env });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/12 created \(\d+ roles\)/);
+    const files = readFolder(out);
+    expect([...files.keys()]).toContain('identity-center.tf.json');
+    expect(terraformJsonProblems(files)).toEqual([]);
+    const ops = JSON.parse(files.get('account-ops.tf.json')!) as {
+      resource: { aws_iam_role: Record<string, { assume_role_policy: string }> };
+    };
+    // The hub account holds only the spoke roles of the "*" profiles: Identity Center makes the hub roles.
+    expect(Object.keys(ops.resource.aws_iam_role)).toEqual([
+      'ops__ReadOnly',
+      'ops__SecurityAudit',
+      'ops__foundation-admin',
+    ]);
+    for (const text of files.values()) {
+      expect(text).not.toMatch(/saml|robo-assume-spoke-roles/i);
+      expect(text).not.toContain('"Principal":"*"');
+    }
+
+    const docs = readFileSync(path.join(projectRoot, 'docs', 'iam.md'), 'utf8');
+    const section = docs.slice(docs.indexOf("### The sso example's Terraform"), docs.indexOf('### Running Terraform'));
+    const excerpts = [
+      ...section.matchAll(/`((?:identity-center|account-[a-z0-9-]+)\.tf\.json)`[^`]*?```json\n([\s\S]*?)```/g),
+    ];
+    expect(excerpts.map((match) => match[1])).toEqual(['account-prod.tf.json', 'identity-center.tf.json']);
+    for (const [, file, excerpt] of excerpts)
+      expect(contains(JSON.parse(files.get(file!)!), JSON.parse(excerpt!)), `docs/iam.md's ${file}`).toBe(true);
+
+    const check = await runRobo(['iam.terraform', '--repo', repo, '--out', out, '--check'], { env: box.env });
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain('is current');
+    expect(readFolder(out)).toEqual(files);
+  });
+
+  it('switching a checkout from okta to sso: --check exits 6 naming the changes, then the run writes the sso form', async () => {
+    const box = sandbox();
+    const checkout = path.join(box.root, 'dotfiles');
+    writeTree(checkout, exampleTree());
+    const out = path.join(box.root, 'infra');
+    const run = (...args: string[]) =>
+      runRobo(['iam.terraform', '--repo', checkout, '--out', out, ...args], { env: box.env });
+    expect((await run()).code).toBe(0);
+
+    const organization = JSON.parse(exampleTree()['organization.json']!) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    delete organization.okta;
+    organization.sso = { start_url: 'https://example.awsapps.com/start', region: 'eu-west-1' };
+    delete organization.iam.saml_provider;
+    for (const role of ['data', 'foundation', 'fpa', 'growth', 'platform', 'security'])
+      delete organization.iam.roles[role];
+    writeTree(checkout, { 'organization.json': JSON.stringify(organization) });
+    const before = readFolder(out);
+    const check = await run('--check');
+    expect(check.code).toBe(6);
+    expect(check.stderr).toContain('identity-center.tf.json: would be created');
+    expect(check.stderr).toContain('account-ops.tf.json: would be updated');
+    expect(check.stderr).toContain('account-prod.tf.json: would be updated');
+    expect(readFolder(out)).toEqual(before);
+
+    expect((await run()).code).toBe(0);
+    const after = readFolder(out);
+    expect(after.get('account-ops.tf.json')).not.toContain('"ops__platform"');
+    expect(after.get('account-prod.tf.json')).toContain('AWSReservedSSO_platform_????????????????');
+    expect((await run('--check')).code).toBe(0);
   });
 
   it('from a git source: --check exits 6 after a change and writes nothing; the run removes robo’s stale files, keeps the user’s', async () => {
@@ -170,7 +242,8 @@ describe('robo iam.terraform', () => {
     expect(result.stderr).toContain('has no iam object; nothing was written');
     expect(existsSync(out)).toBe(false);
 
-    // The sso sign-in: Identity Center makes the hub roles, so the SAML form would be wrong: refused.
+    // The sso sign-in with the okta form's IAM side: a SAML provider that Identity Center's roles do not
+    // use is refused rather than ignored (so are definitions of the hub roles it makes: hostile.ts).
     const sso = {
       ...exampleTree(),
       'organization.json': JSON.stringify({
@@ -183,7 +256,8 @@ describe('robo iam.terraform', () => {
       ['iam.terraform', '--repo', makeDotfilesRepo(path.join(box.root, 'sso'), sso), '--out', out],
       { env: box.env },
     );
-    expect(ssoRun.stderr).toContain('signs in with sso; nothing was written');
+    expect(ssoRun.stderr).toContain('nothing was written');
+    expect(ssoRun.stderr).toContain('organization.json: /iam/saml_provider: is refused with sso');
     expect(ssoRun.code).toBe(3);
     expect(existsSync(out)).toBe(false);
 

@@ -5,17 +5,20 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolveIam } from '../src/iam/resolve-iam.js';
+import { permissionSetRoles, resolveIam } from '../src/iam/resolve-iam.js';
 import {
   ASSUME_SPOKES_POLICY,
+  IDENTITY_CENTER_FILE,
   MARKER,
+  PERMISSION_SET_POLICIES,
   PROVIDERS_FILE,
   address,
   inlinePolicyNames,
   renderTerraform,
 } from '../src/iam/terraform.js';
 import type { Team } from '../src/definitions/model.js';
-import { smallOrg } from './helpers/iam-org.js';
+import { arnLike } from './helpers/arn-like.js';
+import { smallOrg, smallSsoOrg } from './helpers/iam-org.js';
 import { terraformJsonProblems } from './helpers/terraform-json.js';
 
 const sorted = (value: unknown): unknown =>
@@ -38,7 +41,7 @@ describe('resolveIam', () => {
   it('gives each team its hub role and the sorted spoke ARNs its profiles reach', () => {
     const { organization, teams, inlinePolicies } = smallOrg();
     const model = resolveIam(organization, teams, inlinePolicies);
-    expect(model.samlProviderArn).toBe('arn:aws:iam::100000000001:saml-provider/okta');
+    expect(model.okta?.samlProviderArn).toBe('arn:aws:iam::100000000001:saml-provider/okta');
     expect(model.teams).toEqual([
       {
         team: 'foundation',
@@ -98,7 +101,7 @@ describe('resolveIam', () => {
   ])('uses the partition of the hub region %s in every ARN', (region, partition) => {
     const { organization, teams, inlinePolicies } = smallOrg(region);
     const model = resolveIam(organization, teams, inlinePolicies);
-    expect(model.samlProviderArn).toBe(`arn:${partition}:iam::100000000001:saml-provider/okta`);
+    expect(model.okta?.samlProviderArn).toBe(`arn:${partition}:iam::100000000001:saml-provider/okta`);
     const arns = model.accounts.flatMap((account) => [
       account.terraformRoleArn!,
       ...account.roles.flatMap((role) => [role.arn, ...role.trustedHubRoles, ...role.assumes]),
@@ -280,6 +283,146 @@ describe('renderTerraform', () => {
   });
 });
 
+describe('the sso form (IAM Identity Center makes the hub roles)', () => {
+  const { organization, teams, inlinePolicies } = smallSsoOrg();
+  const model = resolveIam(organization, teams, inlinePolicies);
+  const files = renderTerraform(model);
+  const sso = (permissionSet: string) => permissionSetRoles('aws', '100000000001', permissionSet);
+
+  it('creates no hub role: the hub account holds only the spoke roles teams reach there', () => {
+    expect(model.okta).toBeUndefined();
+    expect(model.accounts.map((account) => [account.name, account.roles.map((role) => role.role)])).toEqual([
+      ['dev', ['ReadOnly', 'platform-admin']],
+      ['ops', ['ReadOnly']],
+      ['prod', ['ReadOnly', 'deploy/ci-deployer']],
+    ]);
+    for (const role of model.accounts.flatMap((account) => account.roles)) {
+      expect(role.samlTeams).toEqual([]);
+      expect(role.trustedHubRoles).toEqual([]);
+      expect(role.assumes).toEqual([]);
+    }
+  });
+
+  it('gives each permission set with spokes exactly its teams’ spoke ARNs (fpa has none, and no entry)', () => {
+    expect(model.sso).toEqual({
+      hubRootArn: 'arn:aws:iam::100000000001:root',
+      permissionSets: [
+        {
+          name: 'foundation',
+          assumes: [
+            'arn:aws:iam::100000000001:role/ReadOnly',
+            'arn:aws:iam::200000000002:role/ReadOnly',
+            'arn:aws:iam::200000000004:role/ReadOnly',
+          ],
+        },
+        { name: 'platform', assumes: model.teams.find((team) => team.team === 'platform')!.spokeArns },
+      ],
+    });
+  });
+
+  it('trusts the hub account’s root, narrowed by ArnLike to the permission sets’ roles, sorted, never "*"', () => {
+    const prod = resourcesOf(files, 'account-prod.tf.json');
+    const readOnly = prod.aws_iam_role!.prod__ReadOnly!;
+    expect(documentOf(readOnly.assume_role_policy).Statement).toEqual([
+      {
+        Sid: 'IdentityCenterPermissionSets',
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::100000000001:root' },
+        Action: 'sts:AssumeRole',
+        Condition: { ArnLike: { 'aws:PrincipalArn': [...sso('foundation'), ...sso('platform')].sort() } },
+      },
+    ]);
+    expect(sso('platform')).toEqual([
+      'arn:aws:iam::100000000001:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_platform_????????????????',
+      'arn:aws:iam::100000000001:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_platform_????????????????',
+    ]);
+    // Nothing to wait for: the principal is the account, which exists, not a role robo creates.
+    expect(readOnly.depends_on).toBeUndefined();
+    expect(documentOf(prod.aws_iam_role!['prod__deploy_ci-deployer']!.assume_role_policy).Statement).toEqual([
+      expect.objectContaining({ Condition: { ArnLike: { 'aws:PrincipalArn': sso('platform').sort() } } }),
+    ]);
+  });
+
+  it('writes the permission sets’ policies as an output in identity-center.tf.json, and no assume policy on a role', () => {
+    expect([...files.keys()]).toEqual([
+      PROVIDERS_FILE,
+      'account-dev.tf.json',
+      'account-ops.tf.json',
+      'account-prod.tf.json',
+      IDENTITY_CENTER_FILE,
+    ]);
+    expect(terraformJsonProblems(files)).toEqual([]);
+    for (const text of files.values()) {
+      expect(text).toBe(`${JSON.stringify(sorted(JSON.parse(text)), null, 2)}\n`);
+      expect(text).not.toContain(ASSUME_SPOKES_POLICY);
+      expect(text).not.toContain('saml');
+    }
+    const { '//': marker, output } = JSON.parse(files.get(IDENTITY_CENTER_FILE)!) as {
+      '//': string;
+      output: Record<string, { description: string; value: Record<string, string> }>;
+    };
+    expect(marker).toBe(MARKER);
+    expect(Object.keys(output)).toEqual([PERMISSION_SET_POLICIES]);
+    const { value, description } = output[PERMISSION_SET_POLICIES]!;
+    expect(description).toMatch(/^For each permission set/);
+    expect(Object.keys(value)).toEqual(['foundation', 'platform']);
+    for (const { name, assumes } of model.sso!.permissionSets)
+      expect(documentOf(value[name])).toEqual({
+        Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Resource: assumes, Sid: 'AssumeSpokeRoles' }],
+        Version: '2012-10-17',
+      });
+  });
+
+  it('writes no identity-center.tf.json when no permission set reaches a spoke, nor with okta', () => {
+    const lonely = new Map([['fpa', teams.get('fpa')!]]);
+    expect([...renderTerraform(resolveIam(organization, lonely, inlinePolicies)).keys()]).toEqual([PROVIDERS_FILE]);
+    const okta = smallOrg();
+    expect(
+      renderTerraform(resolveIam(okta.organization, okta.teams, okta.inlinePolicies)).has(IDENTITY_CENTER_FILE),
+    ).toBe(false);
+  });
+
+  it('uses the hub’s partition in the principal and the patterns (aws-us-gov)', () => {
+    const gov = smallSsoOrg('us-gov-west-1');
+    const text = [...renderTerraform(resolveIam(gov.organization, gov.teams, gov.inlinePolicies)).values()].join('');
+    expect(text).toContain('"AWS\\":\\"arn:aws-us-gov:iam::100000000001:root\\"');
+    expect(text).toContain('arn:aws-us-gov:iam::100000000001:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_');
+    expect(text).not.toMatch(/arn:aws:iam/);
+  });
+
+  it.each([
+    [
+      'global path (Identity Center in us-east-1)',
+      'aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef',
+      true,
+    ],
+    ['regional path', 'aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_Admin_0123456789abcdef', true],
+    [
+      'another permission set that starts the same',
+      'aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_Extra_0123456789abcdef',
+      false,
+    ],
+    [
+      'one whose name ends the same',
+      'aws-reserved/sso.amazonaws.com/AWSReservedSSO_X_AWSReservedSSO_Admin_0123456789abcdef',
+      false,
+    ],
+    [
+      'the same, regional',
+      'aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_X_AWSReservedSSO_Admin_0123456789abcdef',
+      false,
+    ],
+    ['a suffix of 15', 'aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcde', false],
+    ['a suffix of 17', 'aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef0', false],
+    ['another case', 'aws-reserved/sso.amazonaws.com/AWSReservedSSO_admin_0123456789abcdef', false],
+    ['a role of that name outside aws-reserved', 'AWSReservedSSO_Admin_0123456789abcdef', false],
+  ])('permission set Admin’s patterns, ArnLike: %s', (_case, role, matches) => {
+    const arn = `arn:aws:iam::100000000001:role/${role}`;
+    expect(sso('Admin').some((pattern) => arnLike(arn, pattern))).toBe(matches);
+    expect(sso('Admin').some((pattern) => arnLike(arn.replace('100000000001', '100000000002'), pattern))).toBe(false);
+  });
+});
+
 describe('the Terraform JSON checker (test/helpers/terraform-json.ts) refuses what Terraform refuses', () => {
   const providers = JSON.stringify({
     terraform: { required_providers: { aws: { source: 'hashicorp/aws' } } },
@@ -297,6 +440,23 @@ describe('the Terraform JSON checker (test/helpers/terraform-json.ts) refuses wh
     ['an unescaped ${ of the user', role({ description: 'a ${x} b' }), '${x} is not a reference'],
     ['a template directive', role({ description: 'a %{ if x } b' }), 'a template directive'],
     ['a provider as a string', '{"provider": {"aws": "x"}}', 'each configuration must be an object'],
+    ['an output without a value', '{"output": {"x": {"description": "d"}}}', 'output.x needs a value'],
+    [
+      'an output argument Terraform does not have',
+      '{"output": {"x": {"value": 1, "type": "map"}}}',
+      'type is not an argument',
+    ],
+    ['an output name with a dot', '{"output": {"a.b": {"value": 1}}}', 'output name a.b is not an identifier'],
+    [
+      'an unescaped ${ in an output value',
+      '{"output": {"x": {"value": {"k": "a ${x}"}}}}',
+      'output.x: ${x} is not a reference',
+    ],
+    [
+      'an unescaped ${ in an output key',
+      '{"output": {"x": {"value": {"${x}": "v"}}}}',
+      'output.x: ${x} is not a reference',
+    ],
   ])('%s', (_case, text, problem) => {
     const problems = terraformJsonProblems(
       new Map([

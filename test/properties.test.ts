@@ -87,17 +87,22 @@ const validSample: fc.Arbitrary<Sample> = fc
     return { organization, team: { hub_role: hubRole, profiles } };
   });
 
-/** The same organisations signing in through IAM Identity Center: a session name or none, scopes or none. */
+/**
+ * The same organisations signing in through IAM Identity Center: a session
+ * name or none, scopes or none, and the hub_role a permission set name (IAM
+ * Identity Center's rule: [\w+=,.@-], at most 32, no path).
+ */
 const validSsoSample: fc.Arbitrary<Sample> = fc
   .record({
     sample: validSample,
+    permissionSet: fc.stringMatching(/^[A-Za-z0-9+=,.@_-]{1,32}$/),
     portal: fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?$/),
     slash: fc.boolean(),
     region: fc.constantFrom(...REGIONS),
     session: fc.option(profileName, { nil: undefined }),
     scopes: fc.option(fc.stringMatching(/^[A-Za-z0-9:_./-]{1,20}(,[A-Za-z0-9:_./-]{1,20}){0,2}$/), { nil: undefined }),
   })
-  .map(({ sample, portal, slash, region, session, scopes }) => {
+  .map(({ sample, permissionSet, portal, slash, region, session, scopes }) => {
     const rest = { ...sample.organization };
     delete rest.okta;
     const sso: NonNullable<Organization['sso']> = {
@@ -106,7 +111,7 @@ const validSsoSample: fc.Arbitrary<Sample> = fc
       ...(session ? { session_name: session } : {}),
       ...(scopes ? { registration_scopes: scopes } : {}),
     };
-    return { organization: { ...rest, sso }, team: sample.team };
+    return { organization: { ...rest, sso }, team: { ...sample.team, hub_role: permissionSet } };
   });
 
 function definitionsOf(sample: Sample): Definitions {

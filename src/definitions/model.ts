@@ -20,8 +20,8 @@ export interface Organization {
 
 /** organization.json's iam object: what `robo iam.terraform` generates and `teams.access` reports. */
 export interface IamSettings {
-  /** Name of the IAM SAML provider (the Okta identity provider) in the hub account. */
-  saml_provider: string;
+  /** Name of the IAM SAML provider (the Okta identity provider) in the hub account: required with okta, refused with sso. */
+  saml_provider?: string;
   /** The role Terraform assumes in each account; unset: the provider's own credentials. */
   terraform_role?: string;
   /** Role definitions keyed by role name as teams write it: a hub_role, or a profile's role (paths allowed). */

@@ -61,14 +61,7 @@ async function generate(
   }
   if (!organization.iam) {
     throw new DefinitionsError(`${ORGANIZATION_FILE} in ${source} has no iam object; nothing was written`, [
-      `${ORGANIZATION_FILE}: /iam: iam.terraform needs saml_provider and a definition of every role the teams use (docs/iam.md)`,
-    ]);
-  }
-  if (organization.sso) {
-    // Identity Center makes the hub roles itself (AWSReservedSSO_<permission set>_<suffix>): a SAML trust
-    // written for them would be wrong, so no Terraform rather than a wrong one until robo writes that form.
-    throw new DefinitionsError(`${ORGANIZATION_FILE} in ${source} signs in with sso; nothing was written`, [
-      `${ORGANIZATION_FILE}: /sso: iam.terraform writes the Okta SAML form only, not yet the IAM Identity Center one (docs/iam.md)`,
+      `${ORGANIZATION_FILE}: /iam: iam.terraform needs a definition of every role the teams use (and with okta, saml_provider) (docs/iam.md)`,
     ]);
   }
   const model = resolveIam(organization, teams, inlinePolicies);

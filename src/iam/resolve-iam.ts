@@ -2,7 +2,11 @@
  * Stage 3c, beside resolve.ts: the IAM side of a validated organisation.
  * Pure. Every spoke ARN comes from resolveAwsConfig, the function that gives
  * aws.config its role_arn lines, so the roles Terraform creates and trusts
- * are exactly the roles the engineers' configs name (docs/iam.md).
+ * are exactly the roles the engineers' configs name (docs/iam.md). The two
+ * sign-in forms differ only in the hub: with okta robo creates each team's
+ * hub role (trusting the SAML provider) and spokes trust it; with sso IAM
+ * Identity Center makes the hub roles from permission sets, and spokes trust
+ * those roles by name pattern.
  */
 import { resolveAwsConfig, roleArn } from '../render/resolve.js';
 import { partitionOf } from '../validate/regions.js';
@@ -11,8 +15,15 @@ import type { InlinePolicies, Organization, PolicyDocument, RoleDefinition, Team
 /** Everything the Terraform emitter needs, sorted, with every ARN spelled out. */
 export interface IamModel {
   partition: string;
-  /** ARN of the SAML provider (Okta) in the hub account. */
-  samlProviderArn: string;
+  /** With okta: robo creates each team's hub role, trusting this SAML provider (Okta) in the hub account. */
+  okta?: { samlProviderArn: string };
+  /** With sso: Identity Center makes the hub roles; the spoke roles trust them through the hub account's root. */
+  sso?: {
+    /** arn:<partition>:iam::<hub id>:root, the trust's principal (a condition names the roles). */
+    hubRootArn: string;
+    /** Each permission set (a team's hub_role) whose teams reach a spoke, by name: what its policy must allow. */
+    permissionSets: IamPermissionSet[];
+  };
   /** Accounts that hold at least one role, by account name. */
   accounts: IamAccount[];
   /** Every team, by name: its hub role and the spoke roles its profiles reach. */
@@ -38,14 +49,25 @@ export interface IamRole {
   path: string;
   arn: string;
   definition: RoleDefinition;
-  /** Teams whose hub role this is: the role trusts the SAML provider. */
+  /** Teams whose hub role this is: the role trusts the SAML provider (okta only). */
   samlTeams: string[];
-  /** Hub role ARNs of the teams whose profiles use this role: the role trusts them. */
+  /** Hub role ARNs of the teams whose profiles use this role: the role trusts them (okta only). */
   trustedHubRoles: string[];
-  /** For a hub role: the spoke role ARNs it may assume (every team in samlTeams). */
+  /**
+   * With sso: ArnLike patterns of the Identity Center roles of the permission
+   * sets whose teams use this role (permissionSetRoles), sorted: the role trusts them.
+   */
+  trustedSsoRoles: string[];
+  /** For a hub role (okta): the spoke role ARNs it may assume (every team in samlTeams). */
   assumes: string[];
   /** The definition's inline policies, in the order it lists them. */
   inline: Array<{ file: string; document: PolicyDocument }>;
+}
+
+export interface IamPermissionSet {
+  name: string;
+  /** Sorted, without duplicates: the spoke role ARNs of every team whose hub_role this is. */
+  assumes: string[];
 }
 
 export interface IamTeam {
@@ -66,6 +88,7 @@ export function resolveIam(
   const hub = organization.accounts[hubName];
   if (!hub) throw new Error(`hub account ${hubName} is not in the registry (validation should have caught this)`);
   const partition = partitionOf(hub.region ?? organization.region);
+  const sso = organization.sso !== undefined;
   const accountById = new Map(Object.entries(organization.accounts).map(([name, account]) => [account.id, name]));
 
   // Roles per account, found as the teams use them.
@@ -74,22 +97,33 @@ export function resolveIam(
     const inAccount = roles.get(account) ?? roles.set(account, new Map()).get(account)!;
     return (
       inAccount.get(role) ??
-      inAccount.set(role, { samlTeams: new Set(), trustedHubRoles: new Set(), assumes: new Set() }).get(role)!
+      inAccount
+        .set(role, { samlTeams: new Set(), trustedHubRoles: new Set(), permissionSets: new Set(), assumes: new Set() })
+        .get(role)!
     );
   };
+  // With sso: permission set → the spoke ARNs it may assume (its hub role is Identity Center's, not robo's).
+  const permissionSets = new Map<string, Set<string>>();
 
   const iamTeams: IamTeam[] = [];
   for (const [teamName, team] of [...teams].sort(([a], [b]) => compare(a, b))) {
     const config = resolveAwsConfig(organization, teamName, team);
-    const hubRole = use(hubName, team.hub_role);
-    hubRole.samlTeams.add(teamName);
+    let assumes: Set<string>;
+    if (sso) {
+      assumes = permissionSets.get(team.hub_role) ?? permissionSets.set(team.hub_role, new Set()).get(team.hub_role)!;
+    } else {
+      const hubRole = use(hubName, team.hub_role);
+      hubRole.samlTeams.add(teamName);
+      assumes = hubRole.assumes;
+    }
     const spokeArns = new Set<string>();
     for (const spoke of config.spokes) {
       const { accountId, role } = splitRoleArn(spoke.role_arn);
       const account = accountById.get(accountId);
       if (account === undefined) throw new Error(`${spoke.role_arn}: no account has id ${accountId}`);
-      use(account, role).trustedHubRoles.add(config.hub.role_arn);
-      hubRole.assumes.add(spoke.role_arn);
+      if (sso) use(account, role).permissionSets.add(team.hub_role);
+      else use(account, role).trustedHubRoles.add(config.hub.role_arn);
+      assumes.add(spoke.role_arn);
       spokeArns.add(spoke.role_arn);
     }
     iamTeams.push({ team: teamName, hubRoleArn: config.hub.role_arn, spokeArns: [...spokeArns].sort(compare) });
@@ -108,13 +142,27 @@ export function resolveIam(
           iam.terraform_role === undefined ? undefined : roleArn(account.id, iam.terraform_role, region),
         roles: [...used]
           .sort(([a], [b]) => compare(a, b))
-          .map(([role, roleUse]) => iamRole(account.id, role, roleUse, partition, iam.roles, inlinePolicies)),
+          .map(([role, roleUse]) => iamRole(account.id, role, roleUse, hub.id, partition, iam.roles, inlinePolicies)),
       };
     });
 
+  if (sso) {
+    const sets = [...permissionSets]
+      .filter(([, arns]) => arns.size > 0)
+      .sort(([a], [b]) => compare(a, b))
+      .map(([name, arns]) => ({ name, assumes: [...arns].sort(compare) }));
+    return {
+      partition,
+      sso: { hubRootArn: `arn:${partition}:iam::${hub.id}:root`, permissionSets: sets },
+      accounts,
+      teams: iamTeams,
+    };
+  }
+  if (iam.saml_provider === undefined)
+    throw new Error('iam.saml_provider is not set with okta (validation should have caught this)');
   return {
     partition,
-    samlProviderArn: `arn:${partition}:iam::${hub.id}:saml-provider/${iam.saml_provider}`,
+    okta: { samlProviderArn: `arn:${partition}:iam::${hub.id}:saml-provider/${iam.saml_provider}` },
     accounts,
     teams: iamTeams,
   };
@@ -123,13 +171,35 @@ export function resolveIam(
 interface RoleUse {
   samlTeams: Set<string>;
   trustedHubRoles: Set<string>;
+  /** With sso: the permission sets whose teams use the role. */
+  permissionSets: Set<string>;
   assumes: Set<string>;
+}
+
+/**
+ * The ArnLike patterns (for aws:PrincipalArn) that match exactly the roles
+ * IAM Identity Center makes in the hub account for a permission set:
+ * AWSReservedSSO_<permission set>_<16 hex digits>, under the path
+ * /aws-reserved/sso.amazonaws.com/ (an Identity Center in us-east-1) or
+ * /aws-reserved/sso.amazonaws.com/<region>/ (elsewhere). In ArnLike `*` is
+ * any run within the ARN's last part ("/" included) and `?` one character.
+ * Sixteen `?` so that permission set Admin does not match Admin_Extra's
+ * roles; two patterns rather than one `.../sso.amazonaws.com/*AWSReservedSSO_...`,
+ * whose `*` would let permission set X_AWSReservedSSO_Admin match Admin's.
+ * The suffix changes when Identity Center makes the role again: a pattern,
+ * unlike the role's ARN, keeps matching.
+ */
+export function permissionSetRoles(partition: string, hubId: string, permissionSet: string): string[] {
+  const path = `arn:${partition}:iam::${hubId}:role/aws-reserved/sso.amazonaws.com/`;
+  const name = `AWSReservedSSO_${permissionSet}_${'?'.repeat(16)}`;
+  return [`${path}${name}`, `${path}*/${name}`];
 }
 
 function iamRole(
   accountId: string,
   role: string,
   roleUse: RoleUse,
+  hubId: string,
   partition: string,
   definitions: Record<string, RoleDefinition>,
   inlinePolicies: InlinePolicies,
@@ -145,6 +215,9 @@ function iamRole(
     definition,
     samlTeams: [...roleUse.samlTeams].sort(compare),
     trustedHubRoles: [...roleUse.trustedHubRoles].sort(compare),
+    trustedSsoRoles: [...roleUse.permissionSets]
+      .flatMap((permissionSet) => permissionSetRoles(partition, hubId, permissionSet))
+      .sort(compare),
     assumes: [...roleUse.assumes].sort(compare),
     inline: (definition.inline ?? []).map((file) => {
       const document = inlinePolicies.get(file);

@@ -2,7 +2,10 @@
  * The IAM side's rules across files (docs/iam.md), each returning problems
  * as data: every role a team uses has a definition, managed policies come
  * from the organisation's partition, and inline policy files are valid IAM
- * policies. The schema already holds each field's own shape.
+ * policies. With sso, a team's hub_role is an IAM Identity Center permission
+ * set, which Identity Center (not robo) turns into the hub role: it needs no
+ * definition, and a definition or a saml_provider for it would apply to
+ * nothing, so both are refused. The schema already holds each field's own shape.
  */
 import { ORGANIZATION_FILE, type DefinitionFile } from '../definitions/definitions.js';
 import type { InlinePolicyFiles } from '../definitions/inline-policies.js';
@@ -20,6 +23,8 @@ import { partitionOf, suggestName } from './regions.js';
 
 /** IAM's limit on a role's inline policies together, in characters, white space not counted. */
 export const MAX_INLINE_CHARACTERS_PER_ROLE = 10_240;
+/** IAM Identity Center's CreatePermissionSet Name: [\w+=,.@-], 1 to 32 characters (\w in ASCII). */
+export const PERMISSION_SET_NAME = /^[A-Za-z0-9_+=,.@-]{1,32}$/;
 
 type Report = (pointer: string, message: string, value?: unknown) => void;
 
@@ -39,6 +44,18 @@ export function organizationPartition(organization: Organization): string {
  */
 export function checkIamSettings(organization: Organization, problem: Report): void {
   if (!organization.iam) return;
+  const samlProvider = organization.iam.saml_provider;
+  if (organization.okta && samlProvider === undefined)
+    problem(
+      '/iam/saml_provider',
+      'is required with okta: every hub role trusts this SAML provider (Okta) in the hub account',
+    );
+  if (organization.sso && samlProvider !== undefined)
+    problem(
+      '/iam/saml_provider',
+      'is refused with sso: IAM Identity Center makes the hub roles and their trust itself, so no SAML provider is trusted; remove it',
+      samlProvider,
+    );
   const partition = organizationPartition(organization);
   // IAM role names are unique in an account without their path and regardless of case:
   // deploy/ci and ci, or Admin and admin, are one role to IAM, and the second could not be created.
@@ -84,6 +101,8 @@ function iamName(role: string): string {
 /**
  * Each role the team uses (its hub_role, each profile's role) that has no
  * definition in organization.json's iam.roles; only when iam is present.
+ * With sso the hub_role is a permission set, whose role Identity Center
+ * makes: only the profiles' roles need definitions.
  */
 export function checkRolesDefined(team: Team, organization: Organization, problem: Report): void {
   const roles = organization.iam?.roles;
@@ -93,7 +112,7 @@ export function checkRolesDefined(team: Team, organization: Organization, proble
     const guess = suggestName(role, Object.keys(roles));
     return `names a role with no definition in ${ORGANIZATION_FILE} /iam/roles (${where})${guess ? `; did you mean ${guess}?` : ''}`;
   };
-  if (!Object.hasOwn(roles, team.hub_role))
+  if (!organization.sso && !Object.hasOwn(roles, team.hub_role))
     problem(
       '/hub_role',
       missing(team.hub_role, `hub profile "${organization.hub.profile}", account ${organization.hub.account}`),
@@ -107,6 +126,48 @@ export function checkRolesDefined(team: Team, organization: Organization, proble
       profile.account === EVERY_ACCOUNT ? `every account ("${EVERY_ACCOUNT}")` : `account ${profile.account}`;
     problem(`/profiles/${index}/role`, missing(profile.role, `profile "${profile.name}", ${account}`), profile.role);
   }
+}
+
+/**
+ * With sso, the team's hub_role is written as sso_role_name and names an IAM
+ * Identity Center permission set, whose names are shorter than role names
+ * and have no path. Checked with or without iam: aws.config writes it.
+ */
+export function checkPermissionSetName(team: Team, organization: Organization, problem: Report): void {
+  if (organization.sso && !PERMISSION_SET_NAME.test(team.hub_role))
+    problem(
+      '/hub_role',
+      'must be an IAM Identity Center permission set name with sso (letters, digits and +=,.@_-, 1 to 32 characters, no path): it is the sso_role_name of the hub profile',
+      team.hub_role,
+    );
+}
+
+/**
+ * With sso, a role definition named after a team's permission set that no
+ * profile uses as a role would apply to nothing: Identity Center makes that
+ * hub role, with the permission set's policies. Refused rather than ignored,
+ * so no one reads it as the hub role's policies. Needs every team.
+ */
+export function checkPermissionSetDefinitions(
+  organization: Organization,
+  teams: ReadonlyMap<string, Team>,
+  teamFile: (team: string) => string,
+): Problem[] {
+  const roles = organization.iam?.roles;
+  if (!organization.sso || !roles) return [];
+  const permissionSets = new Map<string, string>(); // permission set → the first team that names it
+  const spokeRoles = new Set<string>();
+  for (const [name, team] of teams) {
+    if (!permissionSets.has(team.hub_role)) permissionSets.set(team.hub_role, name);
+    for (const profile of team.profiles) spokeRoles.add(profile.role);
+  }
+  return [...permissionSets]
+    .filter(([permissionSet]) => Object.hasOwn(roles, permissionSet) && !spokeRoles.has(permissionSet))
+    .map(([permissionSet, team]) => ({
+      file: ORGANIZATION_FILE,
+      pointer: `/iam/roles/${pointerSegment(permissionSet)}`,
+      message: `is the permission set of ${teamFile(team)} /hub_role, and no profile uses it as a role: with sso, IAM Identity Center makes the hub role from the permission set (its policies are set there), so this definition would apply to nothing; remove it`,
+    }));
 }
 
 /**

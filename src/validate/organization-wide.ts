@@ -9,7 +9,7 @@
 import { TEAMS_DIR, type DefinitionFile, type Definitions } from '../definitions/definitions.js';
 import { loadInlinePolicies, type InlinePolicyFiles } from '../definitions/inline-policies.js';
 import type { InlinePolicies, Organization, Team } from '../definitions/model.js';
-import { checkInlinePolicies, checkPolicyAccounts } from './iam.js';
+import { checkInlinePolicies, checkPermissionSetDefinitions, checkPolicyAccounts } from './iam.js';
 import type { Problem } from './problems.js';
 import { atMost, checkEveryFile } from './validate.js';
 
@@ -50,11 +50,11 @@ export function validateWithInlineFiles(
     ? checkInlinePolicies(organization, files, atMost)
     : { policies: new Map(), problems: [] };
   // Over the teams that validated: each conflict found among them is real.
-  const accounts = organization
-    ? checkPolicyAccounts(organization, checked.teams, (team) => `${TEAMS_DIR}/${team}.json`)
-    : [];
-  const errors = [...checked.errors, ...accounts, ...inline.problems];
   const teams = new Map([...checked.teams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const teamFile = (team: string) => `${TEAMS_DIR}/${team}.json`;
+  const accounts = organization ? checkPolicyAccounts(organization, checked.teams, teamFile) : [];
+  const unused = organization ? checkPermissionSetDefinitions(organization, teams, teamFile) : [];
+  const errors = [...checked.errors, ...accounts, ...unused, ...inline.problems];
   return {
     organization: errors.length === 0 ? organization : undefined,
     teams,

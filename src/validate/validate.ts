@@ -20,7 +20,7 @@ import {
 import { readDocument, regionProblem, samlUrlProblem, startUrlProblem } from './checks.js';
 import { ORGANIZATION_FILE, type DefinitionFile, type Definitions } from '../definitions/definitions.js';
 import { parseGoDuration } from './go-duration.js';
-import { checkIamSettings, checkRolesDefined } from './iam.js';
+import { checkIamSettings, checkPermissionSetName, checkRolesDefined } from './iam.js';
 import type { Problem } from './problems.js';
 import { partitionOf, suggestName } from './regions.js';
 import { checkOrganizationSchema, checkTeamSchema, type Explainer } from './schema.js';
@@ -317,6 +317,7 @@ function checkTeam(
   }
   if (expanded > MAX_PROFILES_PER_TEAM)
     problem('/profiles', `expands to more than ${MAX_PROFILES_PER_TEAM} profiles; robo refuses more for one team`);
+  checkPermissionSetName(team, organization, problem);
   if (options.roles) checkRolesDefined(team, organization, problem);
   return problems.length === before ? team : undefined;
 }

@@ -71,3 +71,23 @@ export function smallOrg(region = 'us-west-2'): {
   ]);
   return { organization, teams, inlinePolicies };
 }
+
+/**
+ * The same organisation signing in through IAM Identity Center: the hub
+ * roles are the teams' permission sets, so no saml_provider and no
+ * definitions for them (fpa's role and its inline policy go with it).
+ */
+export function smallSsoOrg(region = 'us-west-2'): ReturnType<typeof smallOrg> {
+  const { organization, teams, inlinePolicies } = smallOrg(region);
+  const hubRoles = new Set([...teams.values()].map((team) => team.hub_role));
+  const iam = organization.iam!;
+  delete organization.okta;
+  delete iam.saml_provider;
+  organization.sso = { start_url: 'https://corp.awsapps.com/start', region: 'eu-west-1' };
+  iam.roles = Object.fromEntries(Object.entries(iam.roles).filter(([role]) => !hubRoles.has(role)));
+  return {
+    organization,
+    teams,
+    inlinePolicies: new Map([...inlinePolicies].filter(([file]) => file === 'deploy.json')),
+  };
+}

@@ -7,6 +7,12 @@ grammar through update_assume_role_policy), inline policies (put_role_policy,
 checked by moto's policy grammar) and managed policy attachments, in each
 provider's account; then AssumeRoleWithSAML into the hub role and, with the
 credentials it returns, AssumeRole into the spoke role. Prints one JSON object.
+
+The sso form (HUB_ROLE_ARN under /aws-reserved/sso.amazonaws.com/): there is
+no SAML provider and robo creates no hub role, so this script makes the hub
+role as IAM Identity Center would (AWSReservedSSO_<permission set>_<suffix>
+on that path), gives it the permission set's policy from identity-center.tf.json
+as its inline policy, and AssumeRoles into it instead of AssumeRoleWithSAML.
 """
 import base64
 import glob
@@ -74,6 +80,19 @@ for arn in sorted(saml_arns):
     iams[hub_account].create_saml_provider(SAMLMetadataDocument="<md/>" * 200, Name=arn.split("/")[-1])
 
 counts = {"roles": 0, "inline": 0, "attached": 0}
+identity_center = "/aws-reserved/sso.amazonaws.com/" in hub_arn
+hub_name = hub_arn.split("/")[-1]
+if identity_center:
+    # What Identity Center makes when a permission set is assigned to the hub account.
+    hub_path = hub_arn.split(":role", 1)[1][: -len(hub_name)]
+    permission_set = hub_name[len("AWSReservedSSO_") : -len("_0123456789abcdef")]
+    with open(os.path.join(folder, "identity-center.tf.json")) as handle:
+        policies = json.load(handle)["output"]["permission_set_policies"]["value"]
+    hub_iam = iams.get(hub_account) or in_account(hub_account, "iam")
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": f"arn:aws:iam::{hub_account}:root"}}]}
+    hub_iam.create_role(RoleName=hub_name, Path=hub_path, AssumeRolePolicyDocument=json.dumps(trust))
+    hub_iam.put_role_policy(RoleName=hub_name, PolicyName="AwsSSOInlinePolicy", PolicyDocument=literal(policies[permission_set]))
+    counts["permissionSetPolicy"] = json.loads(literal(policies[permission_set]))
 # Hub roles first (depends_on): a spoke's trust names them.
 for address, body in sorted(roles.items(), key=lambda item: ("depends_on" in item[1], item[0])):
     iam = iams[account_of[body["provider"]]]
@@ -86,6 +105,9 @@ for address, body in sorted(roles.items(), key=lambda item: ("depends_on" in ite
     iam.create_role(RoleName=body["name"], Path=body["path"], AssumeRolePolicyDocument=trust, **extra)
     iam.update_assume_role_policy(RoleName=body["name"], PolicyDocument=trust)
     counts["roles"] += 1
+    if body["name"] == spoke_arn.split("/")[-1] and account_of[body["provider"]] == spoke_arn.split(":")[4]:
+        # The trust as moto stored it (boto3 decodes the document).
+        counts["spokeTrust"] = iam.get_role(RoleName=body["name"])["Role"]["AssumeRolePolicyDocument"]
 for body in resources.get("aws_iam_role_policy", {}).values():
     iams[account_of[body["provider"]]].put_role_policy(
         RoleName=role_name(body["role"]), PolicyName=body["name"], PolicyDocument=literal(body["policy"])
@@ -98,14 +120,17 @@ for body in resources.get("aws_iam_role_policy_attachment", {}).values():
 # moto refuses a policy that breaks IAM's grammar: the check above means something.
 try:
     iams[hub_account].put_role_policy(
-        RoleName=hub_arn.split("/")[-1], PolicyName="broken", PolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Maybe","Action":"s3:*","Resource":"*"}]}'
+        RoleName=hub_name, PolicyName="broken", PolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Maybe","Action":"s3:*","Resource":"*"}]}'
     )
     counts["brokenAccepted"] = True
 except Exception as error:  # botocore's ClientError
     counts["brokenRefused"] = type(error).__name__ + ": " + str(error)
 
-saml_arn = sorted(saml_arns)[0]
-assertion = f"""<?xml version="1.0"?>
+if identity_center:
+    hub = client("sts").assume_role(RoleArn=hub_arn, RoleSessionName="engineer@example.com")
+else:
+    saml_arn = sorted(saml_arns)[0]
+    assertion = f"""<?xml version="1.0"?>
 <samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">
   <saml:Assertion>
     <saml:AttributeStatement>
@@ -115,9 +140,9 @@ assertion = f"""<?xml version="1.0"?>
     </saml:AttributeStatement>
   </saml:Assertion>
 </samlp:Response>"""
-hub = client("sts").assume_role_with_saml(
-    RoleArn=hub_arn, PrincipalArn=saml_arn, SAMLAssertion=base64.b64encode(assertion.encode()).decode()
-)
+    hub = client("sts").assume_role_with_saml(
+        RoleArn=hub_arn, PrincipalArn=saml_arn, SAMLAssertion=base64.b64encode(assertion.encode()).decode()
+    )
 hub_sts = client("sts", hub["Credentials"])
 spoke = hub_sts.assume_role(RoleArn=spoke_arn, RoleSessionName="engineer")
 counts["hubIdentity"] = hub["AssumedRoleUser"]["Arn"]

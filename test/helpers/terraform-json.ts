@@ -5,11 +5,14 @@
  * top-level block types; "//" is a comment; `terraform` holds
  * `required_providers` (local name → { source, version }); `provider` maps a
  * provider name to one configuration or an array of them, each extra one with
- * an `alias`; `resource` maps a type to names to bodies; names are
- * identifiers (letters, digits, _ and -, not starting with a digit); every
- * string is a template, so "${" opens an expression ("$${" is a literal "${").
- * Returns every problem found across the files (empty: valid), and checks the
- * references between them: provider aliases, depends_on and "${type.name.attr}".
+ * an `alias`; `resource` maps a type to names to bodies; `output` maps names
+ * to bodies with a `value` (any JSON: an object is an object expression) and
+ * optionally `description`, `sensitive`, `ephemeral`, `depends_on` and
+ * `precondition`; names are identifiers (letters, digits, _ and -, not
+ * starting with a digit); every string is a template, so "${" opens an
+ * expression ("$${" is a literal "${"). Returns every problem found across
+ * the files (empty: valid), and checks the references between them:
+ * provider aliases, depends_on and "${type.name.attr}".
  */
 const TOP_LEVEL = new Set([
   '//',
@@ -23,6 +26,7 @@ const TOP_LEVEL = new Set([
   'module',
 ]);
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const OUTPUT_ARGUMENTS = new Set(['value', 'description', 'sensitive', 'ephemeral', 'depends_on', 'precondition']);
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -30,6 +34,7 @@ export function terraformJsonProblems(files: ReadonlyMap<string, string>): strin
   const problems: string[] = [];
   const providers = new Map<string, Set<string | undefined>>();
   const resources = new Map<string, { file: string; body: Record<string, unknown> }>();
+  const outputs = new Map<string, { file: string; body: Record<string, unknown> }>();
   const localNames = new Set<string>();
 
   for (const [file, text] of files) {
@@ -104,6 +109,24 @@ export function terraformJsonProblems(files: ReadonlyMap<string, string>): strin
         }
       }
     }
+    if (isObject(root.output)) {
+      for (const [name, body] of Object.entries(root.output)) {
+        if (!IDENTIFIER.test(name)) problems.push(`${file}: output name ${name} is not an identifier`);
+        if (!isObject(body)) {
+          problems.push(`${file}: output.${name} must be an object`);
+          continue;
+        }
+        if (outputs.has(name)) problems.push(`${file}: output.${name} is declared twice`);
+        outputs.set(name, { file, body });
+        if (!('value' in body)) problems.push(`${file}: output.${name} needs a value`);
+        for (const argument of Object.keys(body))
+          if (!OUTPUT_ARGUMENTS.has(argument)) problems.push(`${file}: output.${name}: ${argument} is not an argument`);
+        if ('description' in body && typeof body.description !== 'string')
+          problems.push(`${file}: output.${name}.description must be a string`);
+        if ('sensitive' in body && typeof body.sensitive !== 'boolean')
+          problems.push(`${file}: output.${name}.sensitive must be a boolean`);
+      }
+    }
   }
 
   // References, once every file is read.
@@ -116,23 +139,37 @@ export function terraformJsonProblems(files: ReadonlyMap<string, string>): strin
       if (typeof body.provider !== 'string' || extra !== undefined || !providers.get(name!)?.has(alias))
         problems.push(`${file}: ${id}: provider ${String(body.provider)} is not configured`);
     }
-    if ('depends_on' in body) {
-      const list = body.depends_on;
-      if (!Array.isArray(list)) problems.push(`${file}: ${id}: depends_on must be an array`);
-      else
-        for (const target of list)
-          if (typeof target !== 'string' || !resources.has(target))
-            problems.push(`${file}: ${id}: depends_on ${String(target)} is not a resource`);
+    problems.push(...referenceProblems(file, id, body, resources));
+  }
+  for (const [name, { file, body }] of outputs)
+    problems.push(...referenceProblems(file, `output.${name}`, body, resources));
+  return problems;
+}
+
+/** depends_on and "${...}" of a block: each must name a resource of these files; no "%{" directive. */
+function referenceProblems(
+  file: string,
+  id: string,
+  body: Record<string, unknown>,
+  resources: ReadonlyMap<string, unknown>,
+): string[] {
+  const problems: string[] = [];
+  if ('depends_on' in body) {
+    const list = body.depends_on;
+    if (!Array.isArray(list)) problems.push(`${file}: ${id}: depends_on must be an array`);
+    else
+      for (const target of list)
+        if (typeof target !== 'string' || !resources.has(target))
+          problems.push(`${file}: ${id}: depends_on ${String(target)} is not a resource`);
+  }
+  for (const text of strings(body)) {
+    for (const match of text.matchAll(/(\$+)\{([^}]*)\}?/g)) {
+      if (match[1]!.length % 2 === 0) continue; // "$${" is a literal "${"
+      const reference = /^([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_-]*)\.[a-z_]+$/.exec(match[2]!);
+      if (!reference || !resources.has(`${reference[1]}.${reference[2]}`))
+        problems.push(`${file}: ${id}: \${${match[2]}} is not a reference to a resource of these files`);
     }
-    for (const text of strings(body)) {
-      for (const match of text.matchAll(/(\$+)\{([^}]*)\}?/g)) {
-        if (match[1]!.length % 2 === 0) continue; // "$${" is a literal "${"
-        const reference = /^([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_-]*)\.[a-z_]+$/.exec(match[2]!);
-        if (!reference || !resources.has(`${reference[1]}.${reference[2]}`))
-          problems.push(`${file}: ${id}: \${${match[2]}} is not a reference to a resource of these files`);
-      }
-      if (/(^|[^%])(%%)*%\{/.test(text)) problems.push(`${file}: ${id}: a template directive %{ in ${text}`);
-    }
+    if (/(^|[^%])(%%)*%\{/.test(text)) problems.push(`${file}: ${id}: a template directive %{ in ${text}`);
   }
   return problems;
 }
@@ -140,6 +177,7 @@ export function terraformJsonProblems(files: ReadonlyMap<string, string>): strin
 function strings(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.flatMap(strings);
-  if (isObject(value)) return Object.values(value).flatMap(strings);
+  // An object's property names are templates too (HCL's JSON syntax, for an object expression).
+  if (isObject(value)) return Object.entries(value).flatMap(([key, inner]) => [key, ...strings(inner)]);
   return [];
 }
