@@ -9,7 +9,8 @@ import type { Settings } from '../settings.js';
 import type { Reporter } from '../ui.js';
 import { printDiff } from './diff.js';
 import { chooseTeam } from '../team-places.js';
-import { offlineWarning, tilde } from './format.js';
+import { offlineWarning } from './format.js';
+import { resolvePaths, tilde } from '../paths.js';
 import { remoteLineFor } from './remote-line.js';
 import { sourceRequest, type SourceArgs } from './teams.js';
 import { ALLOW_ROLLBACK, type BuiltinTask, type TaskContext } from './types.js';
@@ -111,7 +112,7 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
 
 /** With no team anywhere: the team the config was last written for is the likely one. */
 async function withLastTeam(error: NoTeamError, env: NodeJS.ProcessEnv): Promise<NoTeamError> {
-  const [{ readConfigState }, { resolvePaths }] = await Promise.all([import('../status.js'), import('../paths.js')]);
+  const { readConfigState } = await import('../status.js');
   const config = await readConfigState(resolvePaths(env).targetFile).catch(() => undefined);
   const team = config?.block.kind === 'found' ? config.block.team : undefined;
   if (team === undefined) return error;

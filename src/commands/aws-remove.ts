@@ -1,7 +1,7 @@
 /** `robo aws.remove`: take robo's block out of the AWS config (after a backup). */
 import { ExitCode, ExitSignal } from '../errors.js';
 import { printDiff } from './diff.js';
-import { tilde } from './format.js';
+import { tilde } from '../paths.js';
 import type { BuiltinTask } from './types.js';
 
 interface RemoveArgs {

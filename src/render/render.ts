@@ -22,8 +22,6 @@ import {
  */
 export const OKTA_FORM_KEYS: ReadonlySet<string> = new Set([...OKTA_KEYS, ...PROFILE_KEYS]);
 export const SSO_FORM_KEYS: ReadonlySet<string> = new Set([...SSO_SESSION_KEYS, ...SSO_HUB_KEYS, ...PROFILE_KEYS]);
-/** Every key either form may write. */
-export const ALLOWED_KEYS: ReadonlySet<string> = new Set([...OKTA_FORM_KEYS, ...SSO_FORM_KEYS]);
 
 /** The marker lines that frame robo's part of the file. */
 export const BLOCK_START_PREFIX = '# >>> robo aws.config';
