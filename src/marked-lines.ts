@@ -1,10 +1,7 @@
 /**
- * Files robo shares with their owner, where robo keeps one line of its own
- * marked by a comment at its end: the crontab line of the nightly job, the
- * `SEGMENT_TEAM` line of the shell rc file. Every other byte stays as the
- * owner wrote it (CRLF line ends, trailing blanks, a last line without a
- * newline); robo's line is replaced where it is, duplicates made by hand
- * edits are folded into the first, and without one it is appended. Pure.
+ * robo's one line in a file it shares with its owner (the crontab, the shell
+ * rc file), marked by a comment at its end: replaced where it is, hand-made
+ * duplicates folded into the first, else appended. Every other byte stays. Pure.
  */
 
 /** Whether a line is robo's: it ends with the marker, trailing blanks (and a CR) ignored. */

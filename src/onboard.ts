@@ -1,11 +1,8 @@
 /**
- * `robo onboard`: a laptop set up once, in one idempotent command. The
- * source and the team go into robo's settings file (so a later shell and the
- * nightly job agree), the config is written, the team goes into the shell's
- * rc file, and the nightly job is installed. Nothing is recorded before the
- * config was written: a source or team that does not work changes nothing.
- * Returns what was done; the dialogue with a person at a terminal goes
- * through `prompt`.
+ * `robo onboard`: a laptop set up in one idempotent command: the config
+ * written, then the source and team recorded in the settings, the rc line and
+ * the nightly job. Nothing is recorded before the config was written, so a
+ * source or team that does not work changes nothing. Prompts go through `prompt`.
  */
 import path from 'node:path';
 import type { AwsConfigResult } from './aws-config/sync.js';

@@ -1,12 +1,8 @@
 /**
- * The places that name your team, and the two questions robo asks of them.
- * Which team a run takes (chooseTeam: --team, $SEGMENT_TEAM, the settings'
- * [user] team that robo onboard writes). And whether the others agree
- * (teamDisagreement): the team robo's block in the config was written for,
- * the settings, robo's rc line (doctor reads it) and the nightly job's. A
- * switch by one of them alone goes unnoticed until the nightly job writes
- * the other team back; this says so in one line, for aws.config and doctor
- * alike. Pure.
+ * The places that name your team: which one a run takes (chooseTeam), and
+ * whether the others (the config's block, the settings, the rc line, the
+ * nightly job) agree (teamDisagreement), as one line for aws.config and doctor:
+ * a switch made in one place alone is undone by the next nightly run. Pure.
  */
 import { tilde } from './paths.js';
 

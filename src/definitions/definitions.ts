@@ -1,10 +1,7 @@
 /**
- * Stage 2: load the definition files of a dotfiles checkout as text.
- *
- * Layout of a dotfiles repo (documented in docs/definitions.md):
- *   organization.json      the organisation: Okta, hub, region, accounts
- *   teams/<team>.json      one file per team
- * Parsing and checking happen in validate.ts; this module only reads.
+ * Stage 2: read a dotfiles checkout's definition files as text:
+ * organization.json and teams/<team>.json (docs/definitions.md). validate.ts
+ * parses and checks them.
  */
 import { isUtf8 } from 'node:buffer';
 import { readFile, readdir } from 'node:fs/promises';

@@ -1,10 +1,8 @@
 /**
- * `robo nightly run`, what the scheduled job runs: aws.config for the team,
- * then exactly one line in the log saying what happened (log.ts). It exits
- * non-zero when the scheduler should record a failure: a failure that will
- * not pass by itself (a missing ref or repository, invalid definitions, an
- * unknown team: the run's own exit code), and a cached clone used for longer
- * than [nightly] max_offline (exit 4), so a config going stale is seen.
+ * `robo nightly run`, what the job runs: aws.config for the team, then one log
+ * line (log.ts). Non-zero exit when the scheduler should record a failure: one
+ * that will not pass by itself (the run's own exit code), or a cached clone used
+ * for longer than [nightly] max_offline (exit 4), so a stale config is seen.
  */
 import path from 'node:path';
 import { ExitCode, RoboError, UsageError, messageOf } from '../errors.js';

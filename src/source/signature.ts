@@ -1,11 +1,8 @@
 /**
- * What a commit's signature is, and what its verifier said, as pure
- * functions over text (trust.ts runs git and gpg).
- *
- * `git verify-commit` picks the program from the signature itself (gpg for
- * OpenPGP, gpgsm for X.509, ssh-keygen for ssh), whatever robo configured;
- * so robo reads the signature out of the commit object first, with git's own
- * rules, and lets only the kinds named in its settings reach a verifier.
+ * A commit's signature kind and signer, and its verifier's verdict, as pure
+ * functions over text (trust.ts runs git and gpg). `git verify-commit` picks
+ * the program from the signature itself, so robo reads the kind first and lets
+ * only the kinds its settings name reach a verifier.
  */
 import { sha256 } from '../system/crypto.js';
 

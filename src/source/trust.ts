@@ -1,9 +1,8 @@
 /**
- * Trust pinning, when signed commits are required: a commit is used only if
- * it is signed by a key the settings list (checked with the program and the
- * signers file robo names, over any git config: signature.ts), and descends
- * from the last commit accepted from its source, recorded in the state folder
- * (unless --allow-rollback). Shared tasks read robo.yml from that commit.
+ * Signed commits, when required: a commit is used only if a key the settings
+ * list signed it (verified with the programs robo names: signature.ts) and it
+ * descends from the last commit accepted from its source (unless
+ * --allow-rollback). Shared tasks read robo.yml from that commit.
  */
 import { readIfExists } from '../system/fs.js';
 import path from 'node:path';

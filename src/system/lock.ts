@@ -1,9 +1,8 @@
 /**
- * Cross-process locks (proper-lockfile): runs on one config, updates of one
- * cached clone and writes of the backup record take turns. A lock no live run
- * holds never blocks: a dead holder's goes stale after STALE_MS, and one dated
- * ahead of the clock is removed at once (removedAheadOfClock). A live holder
- * is waited for up to WAIT_MS, then exit 8 instead of a hung nightly job.
+ * Cross-process locks (proper-lockfile) on the config, each cached clone and
+ * the backup record. A dead holder's lock goes stale after STALE_MS, one dated
+ * ahead of the clock is removed at once; a live holder is waited for up to
+ * WAIT_MS, then exit 8 rather than a hung nightly job.
  */
 import { lstat, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,10 +1,8 @@
 /**
- * Stage 3 for the whole organisation at once: every definition file and
- * every inline policy file the role definitions name, each problem an
- * error (as teams.validate treats them). The entry point of the commands
- * that describe the organisation rather than one engineer: iam.terraform,
- * teams.access and teams.validate. aws.config uses validateDefinitions,
- * which reads no inline policy file.
+ * Stage 3 for the whole organisation: every definition file and every inline
+ * policy file the roles name, each problem an error. For the commands about
+ * the organisation (iam.terraform, teams.access, teams.validate); aws.config
+ * uses validateDefinitions, which reads no policy file.
  */
 import { TEAMS_DIR, type DefinitionFile, type Definitions } from '../definitions/definitions.js';
 import { loadInlinePolicies, type InlinePolicyFiles } from '../definitions/inline-policies.js';
