@@ -14,7 +14,7 @@ import { expandHome, resolvePaths } from './paths.js';
 import { suggestName } from './validate/regions.js';
 import { isGitUrl } from './source/source.js';
 import { loadSettings, type Settings } from './settings.js';
-import { chooseTeam } from './team-places.js';
+import { checkTeamName, chooseTeam } from './team-places.js';
 
 /** A person at a terminal. */
 export interface Prompt {
@@ -59,11 +59,7 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
   // The settings as they will be: the ref recorded for another repo must not apply to this one.
   const settings: Settings = { ...recorded, dotfiles: { repo, ref } };
   const chosen = chooseTeam(options.team, env, recorded);
-  if (chosen.team !== undefined && !TEAM_NAME.test(chosen.team)) {
-    throw new UsageError(
-      `invalid team name ${JSON.stringify(chosen.team)} (from ${chosen.teamOrigin}): lowercase letters, digits, - and _, starting with a letter or digit, at most 63 characters`,
-    );
-  }
+  if (chosen.team !== undefined) checkTeamName(chosen.team, chosen.teamOrigin);
   // A scheduler that cannot work here is known before anything is written.
   const scheduler = options.nightly ? await nightlyScheduler(env) : undefined;
   let team = chosen.team;

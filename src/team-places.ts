@@ -4,6 +4,8 @@
  * nightly job) agree (teamDisagreement), as one line for aws.config and doctor:
  * a switch made in one place alone is undone by the next nightly run. Pure.
  */
+import { TEAM_NAME } from './definitions/model.js';
+import { UsageError } from './errors.js';
 import { tilde } from './paths.js';
 
 export type TeamOrigin = '--team' | '$SEGMENT_TEAM' | 'settings' | 'config';
@@ -38,6 +40,14 @@ export function chooseTeam(
       teamOrigin: `robo's block in ${tilde(block.file, env)} (no --team, $SEGMENT_TEAM or settings)`,
     };
   return { team: undefined, origin: undefined, teamOrigin: '$SEGMENT_TEAM' };
+}
+
+/** A team from `origin` that is not a team name: refused (exit 2) before anything is written. */
+export function checkTeamName(team: string, origin: string): void {
+  if (!TEAM_NAME.test(team))
+    throw new UsageError(
+      `invalid team name ${JSON.stringify(team)} (from ${origin}): lowercase letters, digits, - and _, starting with a letter or digit, at most 63 characters`,
+    );
 }
 
 export interface TeamPlaces {

@@ -7,7 +7,7 @@ import { ExitCode, ExitSignal, NoTeamError } from '../errors.js';
 import { formatProblem } from '../validate/problems.js';
 import type { Settings } from '../settings.js';
 import type { Reporter } from '../ui.js';
-import { printDiff } from './diff.js';
+import { DRY_RUN, printDiff } from './diff.js';
 import { chooseTeam } from '../team-places.js';
 import { offlineWarning } from './format.js';
 import { resolvePaths, tilde } from '../paths.js';
@@ -48,12 +48,7 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
       describe:
         'Branch or tag of a git source, or refs/heads/X, refs/tags/X, a full commit id (default: $ROBO_DOTFILES_REF, then ref in the settings file, then the remote HEAD)',
     },
-    'dry-run': {
-      type: 'boolean',
-      aliases: ['diff'],
-      default: false,
-      describe: `Print the diff of what would change and write nothing; exit ${ExitCode.changesPending} if something would`,
-    },
+    'dry-run': DRY_RUN,
     replace: {
       type: 'boolean',
       default: false,
