@@ -38,11 +38,8 @@ export function requestedScheduler(flag: string | undefined, env: NodeJS.Process
 }
 
 /** The scheduler install uses when none is asked for: launchd on macOS, systemd where `systemctl --user` works, else cron. */
-export async function defaultScheduler(
-  env: NodeJS.ProcessEnv,
-  platform: NodeJS.Platform = process.platform,
-): Promise<SchedulerName | undefined> {
-  if (platform === 'darwin') return 'launchd';
+export async function defaultScheduler(env: NodeJS.ProcessEnv): Promise<SchedulerName | undefined> {
+  if (process.platform === 'darwin') return 'launchd';
   if (await systemdUsable(env)) return 'systemd';
   return findOnPath('crontab', env) ? 'cron' : undefined;
 }

@@ -17,7 +17,6 @@ export interface NightlyRunOptions {
   env: NodeJS.ProcessEnv;
   cwd: string;
   now: () => Date;
-  platform?: NodeJS.Platform;
 }
 
 export interface NightlyRunResult {
@@ -31,14 +30,14 @@ export interface NightlyRunResult {
 }
 
 /** The log the run appends to: the job's $ROBO_NIGHTLY_LOG, else where install would put it on this system. */
-export function runLogFile(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string {
+export function runLogFile(env: NodeJS.ProcessEnv): string {
   const given = env[LOG_VARIABLE];
   if (given && path.isAbsolute(given)) return given;
-  return logFileFor(platform === 'darwin' ? 'launchd' : 'cron', resolvePaths(env));
+  return logFileFor(process.platform === 'darwin' ? 'launchd' : 'cron', resolvePaths(env));
 }
 
 export async function nightlyRun(options: NightlyRunOptions): Promise<NightlyRunResult> {
-  const logFile = runLogFile(options.env, options.platform);
+  const logFile = runLogFile(options.env);
   const history = await readLog(logFile).catch(() => ({ entries: [] as LogEntry[] }));
   const outcome = await refresh(options, history.entries);
   const line = formatLogLine(outcome.entry);
