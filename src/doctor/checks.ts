@@ -5,8 +5,7 @@
  * person must fix: doctor exits ExitCode.doctorFailed).
  */
 import { BotocoreLines, botocoreProfile } from '../plan/config-readers.js';
-import type { BlockInfo } from '../plan/block.js';
-import { loginOf, type Login } from '../aws-config/login.js';
+import { loginOf, type BlockInfo, type Login } from '../plan/block.js';
 import { age, size } from '../commands/format.js';
 import type { LogEntry } from '../nightly/log.js';
 import { teamDisagreement, type TeamPlaces } from '../team-places.js';
