@@ -32,18 +32,10 @@ export interface OrganizationWide {
  */
 export async function validateOrganizationWide(definitions: Definitions): Promise<OrganizationWide> {
   const checked = checkEveryFile(definitions);
-  const files: InlinePolicyFiles = checked.organization?.iam
-    ? await loadInlinePolicies(definitions.root, checked.organization)
-    : new Map();
-  return validateWithInlineFiles(checked, files);
-}
-
-/** The pure half: checked definition files and the inline policy files read for them. */
-export function validateWithInlineFiles(
-  checked: ReturnType<typeof checkEveryFile>,
-  files: InlinePolicyFiles,
-): OrganizationWide {
   const { organization } = checked;
+  const files: InlinePolicyFiles = organization?.iam
+    ? await loadInlinePolicies(definitions.root, organization)
+    : new Map();
   const inline = organization
     ? checkInlinePolicies(organization, files, atMost)
     : { policies: new Map(), problems: [] };
