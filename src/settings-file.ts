@@ -116,10 +116,9 @@ export interface SettingsUpdate {
 }
 
 /**
- * Make the changes in the settings file: nothing written when they are
- * already so; else the whole file replaced at once (temp file, rename), mode
- * 0600, as it may hold a URL with a token. A symlinked settings file (stow,
- * chezmoi) keeps its link: the file it points to is written.
+ * Make the changes: nothing written when they are already so, else the file
+ * replaced at once, mode 0600 (it may hold a URL with a token). A symlinked
+ * settings file (stow, chezmoi) keeps its link: its target is written.
  */
 export async function updateSettings(file: string, changes: readonly SettingChange[]): Promise<SettingsUpdate> {
   const target = await linkTarget(file);

@@ -70,10 +70,9 @@ export interface TeamDisagreement {
 }
 
 /**
- * What to say, if anything. A warning when the settings, the rc line or the
- * nightly job name another team: they will bring theirs back (the block is
- * named too, for context). When only the block differs, nothing will undo
- * the switch: a notice, not a warning.
+ * What to say, if anything: a warning when the settings, the rc line or the
+ * nightly job name another team (they will bring theirs back); a notice when
+ * only the block differs, as nothing will undo the switch.
  */
 export function teamDisagreement(places: TeamPlaces): TeamDisagreement | undefined {
   const { team, block, settings, rc, nightly } = places;

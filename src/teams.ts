@@ -59,10 +59,9 @@ export interface CheckoutReport {
 }
 
 /**
- * Validate a whole checkout, as its CI would: organization.json, every team
- * file, every inline policy file and robo.yml, every problem an error. Without a path, the checkout is
- * the nearest folder from `cwd` up that holds organization.json, so it runs
- * from any subfolder of the dotfiles repo.
+ * Validate a whole checkout as its CI would (definitions, inline policy files,
+ * robo.yml; every problem an error). Without a path: the nearest folder from
+ * `cwd` up that holds organization.json.
  */
 export async function validateTeams(options: {
   path: string | undefined;

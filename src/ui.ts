@@ -105,11 +105,9 @@ export function jsonText(value: unknown): string {
 const PLAIN = Object.fromEntries(COLORS.map((color) => [color, (text: string) => text])) as Colors;
 
 /**
- * Colour as chalk finds it for robo's own stdout or stderr (FORCE_COLOR,
- * TERM, CI, whether the descriptor is a terminal), and never with NO_COLOR
- * set (no-color.org), which chalk 5 does not read. Streams a caller hands in
- * are no terminal: colour there only when FORCE_COLOR asks for it, as chalk
- * decides for any stream that is not one. Always chalk's basic 16 colours.
+ * Colour as chalk finds it for robo's stdout or stderr, never with NO_COLOR
+ * (no-color.org; chalk 5 does not read it). A stream handed in is no terminal:
+ * colour there only with FORCE_COLOR, as chalk decides. Always 16 colours.
  */
 export async function colorsFor(
   fd: 1 | 2,

@@ -21,10 +21,9 @@ export interface Applied {
 }
 
 /**
- * Apply `first` (made from the file as read before) to the config `file`
- * (resolveTarget of paths.targetFile), under its lock: if the file's bytes
- * changed meanwhile, `replan` makes the plan again from the file as it is
- * now. Returns the plan that was applied, and what was written.
+ * Apply `first` to the config `file` (resolveTarget of paths.targetFile) under
+ * its lock; if the file's bytes changed since `first` was planned, `replan`
+ * plans again. Returns the plan applied and what was written.
  */
 export async function applyUnderLock<P extends Plan>(
   paths: Pick<RoboPaths, 'cacheDir' | 'targetFile'> & BackupPlace,

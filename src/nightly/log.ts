@@ -127,11 +127,9 @@ export async function appendLogLine(file: string, line: string): Promise<void> {
 }
 
 /**
- * Since when a source that cannot be fetched has been out of reach, as far
- * as robo knows: the last run of this log that reached it and found it at
- * the commit the cached clone holds, else that commit's own date (it was
- * current at least when it was made). A clone whose commit was current last
- * night is one night stale, however old the commit.
+ * Since when the source has been out of reach, as far as robo knows: the last
+ * logged run that reached it at the cached clone's commit, else that commit's
+ * own date. A clone current last night is one night stale, however old its commit.
  */
 export function offlineSince(entries: readonly LogEntry[], commit: string | undefined, commitDate: Date): Date {
   const reached = entries

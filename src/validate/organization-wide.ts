@@ -25,10 +25,9 @@ export interface OrganizationWide {
 }
 
 /**
- * Validate every definition file of a checkout, then read and validate the
- * inline policy files the (valid) organisation names. Throws only what the
- * reader throws (a source that cannot be read, exit 4; more bytes than robo
- * reads, exit 3); bad input is returned as errors.
+ * Every definition file, then the inline policy files a valid organisation
+ * names. Bad input is returned as errors; only the reader throws (exit 4, or 3
+ * for more bytes than robo reads).
  */
 export async function validateOrganizationWide(definitions: Definitions): Promise<OrganizationWide> {
   const checked = checkEveryFile(definitions);
