@@ -1,9 +1,7 @@
 /**
- * The nightly log: one line per run, appended by the run itself (so an empty
- * log means the job never ran): time (UTC), team, commit (12 hex; - when
- * none) and result, e.g.
- *   2026-03-02T02:17:43Z platform 3f2c9d1e0a7b changed
- * Formatting and parsing are pure.
+ * The nightly log: one line per run, appended by the run itself (an empty log:
+ * the job never ran), e.g. `2026-03-02T02:17:43Z platform 3f2c9d1e0a7b changed`
+ * (time in UTC, team, commit, result). Formatting and parsing are pure.
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { readIfExists } from '../system/fs.js';
