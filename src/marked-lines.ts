@@ -10,13 +10,13 @@ export function isMarked(line: string, marker: string): boolean {
 }
 
 /** The text's lines, each with its newline (the last may have none). */
-function lines(text: string): string[] {
+export function splitLines(text: string): string[] {
   return text === '' ? [] : (text.match(/[^\n]*\n|[^\n]+$/g) ?? []);
 }
 
 /** The first marked line, without its line end. */
 export function markedLine(text: string, marker: string): string | undefined {
-  return lines(text)
+  return splitLines(text)
     .map((line) => line.replace(/\n$/, ''))
     .find((line) => isMarked(line, marker));
 }
@@ -28,7 +28,7 @@ export function markedLine(text: string, marker: string): string | undefined {
  */
 export function rewriteMarked(text: string, marker: string, line: string | undefined): string {
   let found = false;
-  const kept = lines(text).flatMap((current) => {
+  const kept = splitLines(text).flatMap((current) => {
     if (!isMarked(current, marker)) return [current];
     const first = !found;
     found = true;
