@@ -78,7 +78,8 @@ function paintSpans(text: string, colors: Colors): string {
 /**
  * Characters a terminal acts on instead of showing: the C0 controls (ESC, CR,
  * BS), DEL, the C1 controls (U+009B and U+009D are CSI and OSC to some
- * terminals) and the bidi controls behind "Trojan Source". Newline and tab stay.
+ * terminals) and the bidi controls behind "Trojan Source". Newline and tab
+ * stay: robo's layout uses newlines, and a tab only moves the cursor right.
  */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
