@@ -18,7 +18,7 @@ const minify = !process.argv.includes('--no-minify');
 
 await import('./gen-validators.mjs');
 await rm(new URL('../dist/', import.meta.url), { recursive: true, force: true });
-// A fresh name for every build: robo's caches of what it worked out are keyed on it (src/build-id.ts).
+// A fresh name for every build: robo's caches of what it worked out are keyed on it (src/version.ts).
 const buildId = randomBytes(8).toString('hex');
 // The version alone goes into the bundle (src/version.ts), not package.json with its devDependencies.
 const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));

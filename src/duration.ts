@@ -1,9 +1,7 @@
 /**
- * robo's one duration syntax for its own settings ($ROBO_DOTFILES_TIMEOUT,
- * [dotfiles] timeout, [nightly] max_offline): Go's (go-duration.ts) plus `d`
- * for days, blanks allowed around numbers; each setting's rule adds bare
- * seconds, `0`/`off` and a maximum. aws-okta's own keys use parseGoDuration
- * alone. Pure.
+ * robo's one duration syntax for its settings ($ROBO_DOTFILES_TIMEOUT,
+ * [dotfiles] timeout, [nightly] max_offline): Go's plus `d` for days; each
+ * setting's rule adds bare seconds, `0`/`off` and a maximum. Pure.
  */
 import { parseGoDuration } from './validate/go-duration.js';
 

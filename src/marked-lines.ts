@@ -1,10 +1,7 @@
 /**
- * Files robo shares with their owner, where robo keeps one line of its own
- * marked by a comment at its end: the crontab line of the nightly job, the
- * `SEGMENT_TEAM` line of the shell rc file. Every other byte stays as the
- * owner wrote it (CRLF line ends, trailing blanks, a last line without a
- * newline); robo's line is replaced where it is, duplicates made by hand
- * edits are folded into the first, and without one it is appended. Pure.
+ * robo's one line in a file it shares with its owner (the crontab, the shell
+ * rc file), marked by a comment at its end: replaced where it is, hand-made
+ * duplicates folded into the first, else appended. Every other byte stays. Pure.
  */
 
 /** Whether a line is robo's: it ends with the marker, trailing blanks (and a CR) ignored. */
@@ -13,13 +10,13 @@ export function isMarked(line: string, marker: string): boolean {
 }
 
 /** The text's lines, each with its newline (the last may have none). */
-function lines(text: string): string[] {
+export function splitLines(text: string): string[] {
   return text === '' ? [] : (text.match(/[^\n]*\n|[^\n]+$/g) ?? []);
 }
 
 /** The first marked line, without its line end. */
 export function markedLine(text: string, marker: string): string | undefined {
-  return lines(text)
+  return splitLines(text)
     .map((line) => line.replace(/\n$/, ''))
     .find((line) => isMarked(line, marker));
 }
@@ -31,7 +28,7 @@ export function markedLine(text: string, marker: string): string | undefined {
  */
 export function rewriteMarked(text: string, marker: string, line: string | undefined): string {
   let found = false;
-  const kept = lines(text).flatMap((current) => {
+  const kept = splitLines(text).flatMap((current) => {
     if (!isMarked(current, marker)) return [current];
     const first = !found;
     found = true;

@@ -1,11 +1,8 @@
 /**
- * `robo onboard`: a laptop set up once, in one idempotent command. The
- * source and the team go into robo's settings file (so a later shell and the
- * nightly job agree), the config is written, the team goes into the shell's
- * rc file, and the nightly job is installed. Nothing is recorded before the
- * config was written: a source or team that does not work changes nothing.
- * Returns what was done; the dialogue with a person at a terminal goes
- * through `prompt`.
+ * `robo onboard`: a laptop set up in one idempotent command: the config
+ * written, then the source and team recorded in the settings, the rc line and
+ * the nightly job. Nothing is recorded before the config was written, so a
+ * source or team that does not work changes nothing. Prompts go through `prompt`.
  */
 import path from 'node:path';
 import type { AwsConfigResult } from './aws-config/sync.js';
@@ -17,7 +14,7 @@ import { expandHome, resolvePaths } from './paths.js';
 import { suggestName } from './validate/regions.js';
 import { isGitUrl } from './source/source.js';
 import { loadSettings, type Settings } from './settings.js';
-import { chooseTeam } from './team-places.js';
+import { checkTeamName, chooseTeam } from './team-places.js';
 
 /** A person at a terminal. */
 export interface Prompt {
@@ -62,11 +59,7 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
   // The settings as they will be: the ref recorded for another repo must not apply to this one.
   const settings: Settings = { ...recorded, dotfiles: { repo, ref } };
   const chosen = chooseTeam(options.team, env, recorded);
-  if (chosen.team !== undefined && !TEAM_NAME.test(chosen.team)) {
-    throw new UsageError(
-      `invalid team name ${JSON.stringify(chosen.team)} (from ${chosen.teamOrigin}): lowercase letters, digits, - and _, starting with a letter or digit, at most 63 characters`,
-    );
-  }
+  if (chosen.team !== undefined) checkTeamName(chosen.team, chosen.teamOrigin);
   // A scheduler that cannot work here is known before anything is written.
   const scheduler = options.nightly ? await nightlyScheduler(env) : undefined;
   let team = chosen.team;

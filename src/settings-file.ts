@@ -8,6 +8,7 @@ import { lstat, realpath } from 'node:fs/promises';
 import { readIfExists } from './system/fs.js';
 import ini from 'ini';
 import { UsageError, messageOf } from './errors.js';
+import { splitLines } from './marked-lines.js';
 import { parseSettings } from './settings.js';
 import { writeAtomically } from './system/atomic-write.js';
 
@@ -26,11 +27,6 @@ export function editSettingsText(text: string, changes: readonly SettingChange[]
   let lines = splitLines(text);
   for (const change of changes) lines = applyChange(lines, change);
   return lines.join('');
-}
-
-/** Lines with their line endings; the last may have none. */
-function splitLines(text: string): string[] {
-  return text === '' ? [] : (text.match(/[^\n]*\n|[^\n]+$/g) ?? []);
 }
 
 /** The section and key of each line as ini reads it (section undefined before the first header). */
@@ -116,10 +112,9 @@ export interface SettingsUpdate {
 }
 
 /**
- * Make the changes in the settings file: nothing written when they are
- * already so; else the whole file replaced at once (temp file, rename), mode
- * 0600, as it may hold a URL with a token. A symlinked settings file (stow,
- * chezmoi) keeps its link: the file it points to is written.
+ * Make the changes: nothing written when they are already so, else the file
+ * replaced at once, mode 0600 (it may hold a URL with a token). A symlinked
+ * settings file (stow, chezmoi) keeps its link: its target is written.
  */
 export async function updateSettings(file: string, changes: readonly SettingChange[]): Promise<SettingsUpdate> {
   const target = await linkTarget(file);

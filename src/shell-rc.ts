@@ -1,9 +1,7 @@
 /**
- * The line `robo onboard` keeps in the shell's rc file, so every new shell
- * has $SEGMENT_TEAM: `export SEGMENT_TEAM=platform  # added by robo onboard`
- * (fish: `set -gx SEGMENT_TEAM platform  ...`). Which file is the shell's
- * own choice, read from $SHELL; the rest of the file stays byte for byte
- * (marked-lines.ts).
+ * The line `robo onboard` keeps in the shell's rc file (chosen from $SHELL)
+ * so every new shell has $SEGMENT_TEAM, e.g.
+ * `export SEGMENT_TEAM=platform  # added by robo onboard`; marked-lines.ts keeps the rest.
  */
 import path from 'node:path';
 import { readIfExists } from './system/fs.js';

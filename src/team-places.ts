@@ -1,13 +1,11 @@
 /**
- * The places that name your team, and the two questions robo asks of them.
- * Which team a run takes (chooseTeam: --team, $SEGMENT_TEAM, the settings'
- * [user] team that robo onboard writes). And whether the others agree
- * (teamDisagreement): the team robo's block in the config was written for,
- * the settings, robo's rc line (doctor reads it) and the nightly job's. A
- * switch by one of them alone goes unnoticed until the nightly job writes
- * the other team back; this says so in one line, for aws.config and doctor
- * alike. Pure.
+ * The places that name your team: which one a run takes (chooseTeam), and
+ * whether the others (the config's block, the settings, the rc line, the
+ * nightly job) agree (teamDisagreement), as one line for aws.config and doctor:
+ * a switch made in one place alone is undone by the next nightly run. Pure.
  */
+import { TEAM_NAME } from './definitions/model.js';
+import { UsageError } from './errors.js';
 import { tilde } from './paths.js';
 
 export type TeamOrigin = '--team' | '$SEGMENT_TEAM' | 'settings' | 'config';
@@ -44,6 +42,14 @@ export function chooseTeam(
   return { team: undefined, origin: undefined, teamOrigin: '$SEGMENT_TEAM' };
 }
 
+/** A team from `origin` that is not a team name: refused (exit 2) before anything is written. */
+export function checkTeamName(team: string, origin: string): void {
+  if (!TEAM_NAME.test(team))
+    throw new UsageError(
+      `invalid team name ${JSON.stringify(team)} (from ${origin}): lowercase letters, digits, - and _, starting with a letter or digit, at most 63 characters`,
+    );
+}
+
 export interface TeamPlaces {
   team: string;
   /** Where `team` came from, as a person reads it: "--team", "$SEGMENT_TEAM", "team in ~/.config/robo/config". */
@@ -64,10 +70,9 @@ export interface TeamDisagreement {
 }
 
 /**
- * What to say, if anything. A warning when the settings, the rc line or the
- * nightly job name another team: they will bring theirs back (the block is
- * named too, for context). When only the block differs, nothing will undo
- * the switch: a notice, not a warning.
+ * What to say, if anything: a warning when the settings, the rc line or the
+ * nightly job name another team (they will bring theirs back); a notice when
+ * only the block differs, as nothing will undo the switch.
  */
 export function teamDisagreement(places: TeamPlaces): TeamDisagreement | undefined {
   const { team, block, settings, rc, nightly } = places;

@@ -5,7 +5,6 @@
  */
 import path from 'node:path';
 import { DefinitionsError, SourceError } from './errors.js';
-import type { Organization, Team } from './definitions/model.js';
 import { ORGANIZATION_FILE, loadDefinitions } from './definitions/definitions.js';
 import { resolveAwsConfig } from './render/resolve.js';
 import { openSource, type OpenSourceRequest } from './source/open-source.js';
@@ -13,7 +12,7 @@ import { formatProblem } from './validate/problems.js';
 import { pointerLines } from './definitions/json.js';
 import { describeSpec, type Checkout } from './source/source.js';
 import { useCheckout } from './source/use-checkout.js';
-import { validateCheckout } from './validate/validate.js';
+import { checkEveryFile } from './validate/validate.js';
 import { validateOrganizationWide } from './validate/organization-wide.js';
 import { checkRoboFile } from './robofile/check.js';
 import { ROBO_FILE } from './robofile/load.js';
@@ -60,10 +59,9 @@ export interface CheckoutReport {
 }
 
 /**
- * Validate a whole checkout, as its CI would: organization.json, every team
- * file, every inline policy file and robo.yml, every problem an error. Without a path, the checkout is
- * the nearest folder from `cwd` up that holds organization.json, so it runs
- * from any subfolder of the dotfiles repo.
+ * Validate a whole checkout as its CI would (definitions, inline policy files,
+ * robo.yml; every problem an error). Without a path: the nearest folder from
+ * `cwd` up that holds organization.json.
  */
 export async function validateTeams(options: {
   path: string | undefined;
@@ -175,34 +173,24 @@ export async function listTeams(
 ): Promise<{ source: string; commit: string | undefined; offline: Checkout['offline']; teams: TeamRow[] }> {
   const { spec, checkout } = await openSource(options);
   const teams = await useCheckout(checkout, (definitions) => {
-    const problems = validateCheckout(definitions);
-    const organizationProblems = problems.filter((problem) => problem.file === ORGANIZATION_FILE);
-    if (organizationProblems.length > 0) {
+    const { organization, teams: valid, errors } = checkEveryFile(definitions);
+    const organizationProblems = errors.filter((problem) => problem.file === ORGANIZATION_FILE);
+    if (organizationProblems.length > 0 || !organization) {
       throw new DefinitionsError(
         `invalid ${ORGANIZATION_FILE} in ${describeSpec(spec)}`,
         organizationProblems.map(formatProblem),
       );
     }
-    const organization = parsed(definitions.organization.text) as Organization;
     return definitions.teamNames.map((team): TeamRow => {
       const file = definitions.teams.get(team);
-      const count = problems.filter((problem) => problem.file === file?.file).length;
-      const data = count === 0 ? (parsed(file?.text) as Team | undefined) : undefined;
+      const data = valid.get(team);
       return {
         team,
         hubRole: data?.hub_role,
         profiles: data ? resolveAwsConfig(organization, team, data).spokes.length + 1 : undefined,
-        problems: count,
+        problems: errors.filter((problem) => problem.file === file?.file).length,
       };
     });
   });
   return { source: describeSpec(spec), commit: checkout.commit, offline: checkout.offline, teams };
-}
-
-function parsed(text: string | undefined): unknown {
-  try {
-    return text === undefined ? undefined : (JSON.parse(text) as unknown);
-  } catch {
-    return undefined;
-  }
 }

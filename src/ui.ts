@@ -44,24 +44,12 @@ export interface Reporter {
   stack(error: unknown): void;
 }
 
-export type Color = keyof Colors;
-
-/** The colours robo uses; chalk's when colour is on. */
-export interface Colors {
-  green(text: string): string;
-  red(text: string): string;
-  yellow(text: string): string;
-  blue(text: string): string;
-  cyan(text: string): string;
-  magenta(text: string): string;
-  black(text: string): string;
-  white(text: string): string;
-  dim(text: string): string;
-}
-
-/** The colours robo.yml's output templates may ask for, tj/robo's helpers. */
-export type StyleColor = 'cyan' | 'magenta' | 'yellow' | 'green' | 'blue' | 'red' | 'black' | 'white';
-const STYLE_COLORS = new Set<string>(['cyan', 'magenta', 'yellow', 'green', 'blue', 'red', 'black', 'white']);
+/** The colours robo uses (chalk's when colour is on); all but dim are tj/robo's helpers for robo.yml's output templates. */
+const COLORS = ['green', 'red', 'yellow', 'blue', 'cyan', 'magenta', 'black', 'white', 'dim'] as const;
+export type Color = (typeof COLORS)[number];
+export type Colors = Record<Color, (text: string) => string>;
+type StyleColor = Exclude<Color, 'dim'>;
+const STYLE_COLORS = new Set<string>(COLORS.filter((color) => color !== 'dim'));
 
 // Private-use characters around a span: they survive visible(), so colour is added after the text is made safe.
 const SPAN_START = '\ue000';
@@ -88,13 +76,10 @@ function paintSpans(text: string, colors: Colors): string {
 }
 
 /**
- * Characters a terminal acts on instead of showing: the C0 controls (ESC
- * starts every escape sequence, CR and BS overwrite what was shown), DEL,
- * the C1 controls (U+009B and U+009D are CSI and OSC to terminals that read
- * 8-bit controls) and the bidi embeddings, overrides and isolates that make
- * text read differently from what it is ("Trojan Source"). Newline and tab
- * stay: robo lays its output out with newlines, and a tab only moves the
- * cursor right, as it does in the user's own config lines.
+ * Characters a terminal acts on instead of showing: the C0 controls (ESC, CR,
+ * BS), DEL, the C1 controls (U+009B and U+009D are CSI and OSC to some
+ * terminals) and the bidi controls behind "Trojan Source". Newline and tab
+ * stay: robo's layout uses newlines, and a tab only moves the cursor right.
  */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
@@ -108,10 +93,8 @@ export function visible(text: string): string {
 }
 
 /**
- * JSON as JSON.stringify writes it, with the C1 and bidi characters (and
- * DEL) it leaves raw escaped too, so `jq -r` cannot print them to a
- * terminal. Still valid JSON with the same values: only string contents
- * can hold these characters, and `\uXXXX` means the same there.
+ * JSON.stringify's text with the C1, bidi and DEL characters it leaves raw
+ * escaped too, so `jq -r` cannot print them to a terminal: still the same values.
  */
 export function jsonText(value: unknown): string {
   return JSON.stringify(value, null, 2).replace(
@@ -120,25 +103,12 @@ export function jsonText(value: unknown): string {
   );
 }
 
-const same = (text: string) => text;
-const PLAIN: Colors = {
-  green: same,
-  red: same,
-  yellow: same,
-  blue: same,
-  cyan: same,
-  magenta: same,
-  black: same,
-  white: same,
-  dim: same,
-};
+const PLAIN = Object.fromEntries(COLORS.map((color) => [color, (text: string) => text])) as Colors;
 
 /**
- * Colour as chalk finds it for robo's own stdout or stderr (FORCE_COLOR,
- * TERM, CI, whether the descriptor is a terminal), and never with NO_COLOR
- * set (no-color.org), which chalk 5 does not read. Streams a caller hands in
- * are no terminal: colour there only when FORCE_COLOR asks for it, as chalk
- * decides for any stream that is not one. Always chalk's basic 16 colours.
+ * Colour as chalk finds it for robo's stdout or stderr, never with NO_COLOR
+ * (no-color.org; chalk 5 does not read it). A stream handed in is no terminal:
+ * colour there only with FORCE_COLOR, as chalk decides. Always 16 colours.
  */
 export async function colorsFor(
   fd: 1 | 2,

@@ -24,11 +24,9 @@ const GAP = 2;
 const NONE = '-';
 
 /**
- * Teams down, accounts across, the roles each team reaches in each account
- * in the cells (", " between several; the hub role first). Only accounts some
- * listed team reaches get a column. Given a `width` (the terminal's), columns
- * that would not fit go to further grids below, each starting with the TEAM
- * column again, so a wide organisation stays readable without wrapping.
+ * Teams down, the accounts they reach across, the roles reached in the cells
+ * (the hub role first). Given a `width`, columns that do not fit go to further
+ * grids below, each with the TEAM column again, so nothing wraps.
  */
 export function accessGrid(review: AccessReview, width?: number): string {
   const cells = new Map<string, string[]>();
@@ -76,12 +74,9 @@ function fitted<T extends { account: string; cells: string[] }>(
 }
 
 /**
- * One line per grant, a header line first. Quoting as RFC 4180 (a cell with
- * a comma, a quote or a line break is quoted, quotes doubled); lines end in
- * LF. A cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR
- * first: OWASP's CSV injection list) gets a leading ' so it shows as text;
- * role names may start with =, +, - or @. --format json carries the values
- * untouched.
+ * One line per grant after a header, quoted as RFC 4180, LF line ends. A cell
+ * a spreadsheet would run as a formula (=, +, -, @, tab or CR first: OWASP's
+ * CSV injection list) gets a leading ' (role names may start so).
  */
 export function accessCsv(rows: readonly AccessRow[]): string {
   const line = (cells: readonly string[]) => cells.map(csvCell).join(',');

@@ -22,10 +22,8 @@ export interface TeamsAccessResult {
 
 /**
  * The review of the configured source. Every file must be valid, as for
- * iam.terraform (teams.validate lists the problems): a review that quietly
- * skipped a broken team file would understate who has access, and one
- * inline policy file that is not valid IAM policy JSON makes the role's
- * policies unknown.
+ * iam.terraform: a review that skipped a broken team or policy file would
+ * understate who has access.
  */
 export async function teamsAccess(options: OpenSourceRequest & AccessFilter): Promise<TeamsAccessResult> {
   const { spec, checkout } = await openSource(options);

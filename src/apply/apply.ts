@@ -1,9 +1,7 @@
 /**
- * Stage 6: make a plan real. Under the config's lock the file is read again
- * (another run may have written it since the plan was made), planned again
- * if its bytes changed, then backed up (verified) and written in one atomic
- * rename. aws.config, aws.remove and aws.restore all write the config here.
- * Nothing happens when the plan has no change: no backup, no write.
+ * Stage 6, the only place the config is written (aws.config, aws.remove,
+ * aws.restore): under its lock the file is read again, planned again if it
+ * changed, backed up and replaced by one atomic rename. No change: no write.
  */
 import { WriteError } from '../errors.js';
 import type { RoboPaths } from '../paths.js';
@@ -21,10 +19,9 @@ export interface Applied {
 }
 
 /**
- * Apply `first` (made from the file as read before) to the config `file`
- * (resolveTarget of paths.targetFile), under its lock: if the file's bytes
- * changed meanwhile, `replan` makes the plan again from the file as it is
- * now. Returns the plan that was applied, and what was written.
+ * Apply `first` to the config `file` (resolveTarget of paths.targetFile) under
+ * its lock; if the file's bytes changed since `first` was planned, `replan`
+ * plans again. Returns the plan applied and what was written.
  */
 export async function applyUnderLock<P extends Plan>(
   paths: Pick<RoboPaths, 'cacheDir' | 'targetFile'> & BackupPlace,

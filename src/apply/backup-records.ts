@@ -1,9 +1,7 @@
 /**
- * robo's record of its backups: one JSON object a line in
- * $XDG_STATE_HOME/robo/backups.jsonl (mode 0600), in the order made, with
- * path, config, team, time, size and sha256: aws.backups and aws.restore
- * trust only a file that matches one (/tmp is open to every user). Rewritten
- * whole under its own lock, dropping records whose backup is gone.
+ * robo's record of its backups ($XDG_STATE_HOME/robo/backups.jsonl, one JSON
+ * object a line): aws.backups and aws.restore trust only a file that matches one
+ * (/tmp is open to every user). Rewritten under its own lock, dropping the gone.
  */
 import { lstat, mkdir } from 'node:fs/promises';
 import { readIfExists } from '../system/fs.js';

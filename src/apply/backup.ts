@@ -1,9 +1,7 @@
 /**
- * Backups of the AWS config before robo changes it: /tmp/awsconfig-<32 hex>
- * (or $ROBO_BACKUP_DIR), mode 0600. Complete or absent even if robo is
- * killed: an exclusive temp file, fsynced and read back, then link(2) to the
- * name; then recorded (backup-records.ts), or removed if the record cannot be
- * written. Only then is the config touched. docs/config-file.md has the rest.
+ * Backups of the AWS config before robo changes it: $ROBO_BACKUP_DIR (or
+ * /tmp)/awsconfig-<32 hex>, mode 0600, complete or absent even if robo is killed
+ * (exclusive temp file, fsynced, read back, linked to its name), then recorded.
  */
 import { constants } from 'node:fs';
 import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';

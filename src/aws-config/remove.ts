@@ -1,9 +1,7 @@
 /**
- * The aws.remove job: take robo's block out of the AWS config. The same
- * safety as aws.config: the whole new file is built in memory (plan,
- * plan/remove.ts), then written by the same apply stage (backup, then
- * one atomic write, under the config's lock). A dry run, or a config without a block,
- * writes nothing.
+ * The aws.remove job: robo's block taken out of the AWS config, planned in
+ * memory (plan/remove.ts) and written by the apply stage, as aws.config
+ * writes. A dry run, or a config without a block, writes nothing.
  */
 import { resolvePaths } from '../paths.js';
 import { applyUnderLock } from '../apply/apply.js';

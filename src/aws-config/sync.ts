@@ -25,7 +25,7 @@ import {
 } from '../source/source.js';
 import { readTarget, resolveTarget, type Target } from '../apply/target.js';
 import { useCheckout } from '../source/use-checkout.js';
-import { loginOf, type Login } from './login.js';
+import { loginOf, type Login } from '../plan/block.js';
 
 export type { Rendered } from '../render/render-cache.js';
 

@@ -7,9 +7,10 @@ import { ExitCode, ExitSignal, NoTeamError } from '../errors.js';
 import { formatProblem } from '../validate/problems.js';
 import type { Settings } from '../settings.js';
 import type { Reporter } from '../ui.js';
-import { printDiff } from './diff.js';
+import { DRY_RUN, printDiff } from './diff.js';
 import { chooseTeam } from '../team-places.js';
-import { offlineWarning, tilde } from './format.js';
+import { offlineWarning } from './format.js';
+import { resolvePaths, tilde } from '../paths.js';
 import { remoteLineFor } from './remote-line.js';
 import { sourceRequest, type SourceArgs } from './teams.js';
 import { ALLOW_ROLLBACK, type BuiltinTask, type TaskContext } from './types.js';
@@ -47,12 +48,7 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
       describe:
         'Branch or tag of a git source, or refs/heads/X, refs/tags/X, a full commit id (default: $ROBO_DOTFILES_REF, then ref in the settings file, then the remote HEAD)',
     },
-    'dry-run': {
-      type: 'boolean',
-      aliases: ['diff'],
-      default: false,
-      describe: `Print the diff of what would change and write nothing; exit ${ExitCode.changesPending} if something would`,
-    },
+    'dry-run': DRY_RUN,
     replace: {
       type: 'boolean',
       default: false,
@@ -111,7 +107,7 @@ export const awsConfigTask: BuiltinTask<AwsConfigArgs> = {
 
 /** With no team anywhere: the team the config was last written for is the likely one. */
 async function withLastTeam(error: NoTeamError, env: NodeJS.ProcessEnv): Promise<NoTeamError> {
-  const [{ readConfigState }, { resolvePaths }] = await Promise.all([import('../status.js'), import('../paths.js')]);
+  const { readConfigState } = await import('../status.js');
   const config = await readConfigState(resolvePaths(env).targetFile).catch(() => undefined);
   const team = config?.block.kind === 'found' ? config.block.team : undefined;
   if (team === undefined) return error;

@@ -1,7 +1,7 @@
 /** `robo aws.remove`: take robo's block out of the AWS config (after a backup). */
 import { ExitCode, ExitSignal } from '../errors.js';
-import { printDiff } from './diff.js';
-import { tilde } from './format.js';
+import { DRY_RUN, printDiff } from './diff.js';
+import { tilde } from '../paths.js';
 import type { BuiltinTask } from './types.js';
 
 interface RemoveArgs {
@@ -17,12 +17,7 @@ export const awsRemoveTask: BuiltinTask<RemoveArgs> = {
     '(robo aws.backups lists it, robo aws.restore puts it back). Everything else in the file stays byte for byte. ' +
     "A config without robo's block is left alone (exit 0); damaged markers are refused (exit 7).",
   options: {
-    'dry-run': {
-      type: 'boolean',
-      aliases: ['diff'],
-      default: false,
-      describe: `Print the diff of what would change and write nothing; exit ${ExitCode.changesPending} if something would`,
-    },
+    'dry-run': DRY_RUN,
   },
   examples: [
     ['robo aws.remove --dry-run', 'see what would go'],

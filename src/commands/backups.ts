@@ -1,5 +1,6 @@
 /** `robo aws.backups` and `robo aws.restore [BACKUP]`. */
-import { size, table, tilde } from './format.js';
+import { size, table } from './format.js';
+import { tilde } from '../paths.js';
 import type { BuiltinTask } from './types.js';
 
 export const awsBackupsTask: BuiltinTask = {

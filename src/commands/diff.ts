@@ -1,5 +1,14 @@
-/** The unified diff --dry-run prints (aws.config, aws.remove), coloured on a terminal. */
+/** --dry-run of aws.config and aws.remove: the option, and the unified diff it prints (coloured on a terminal). */
+import { ExitCode } from '../errors.js';
 import type { Reporter } from '../ui.js';
+import type { OptionSpec } from './types.js';
+
+export const DRY_RUN: OptionSpec = {
+  type: 'boolean',
+  aliases: ['diff'],
+  default: false,
+  describe: `Print the diff of what would change and write nothing; exit ${ExitCode.changesPending} if something would`,
+};
 
 export async function printDiff(
   reporter: Reporter,

@@ -1,8 +1,6 @@
 /** Small formatting helpers shared by the commands. */
 import { visible } from '../ui.js';
 
-export { tilde } from '../paths.js';
-
 /**
  * Said when a command that reports on an organisation ran on the example bundled with robo because no
  * source is configured: a warning, as what follows is not the user's organisation's.

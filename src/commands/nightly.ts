@@ -11,7 +11,7 @@ import type { NightlyStatus } from '../nightly/status.js';
 import { clock } from '../nightly/time.js';
 import type { Reporter } from '../ui.js';
 import { chooseTeam } from '../team-places.js';
-import { tilde } from './format.js';
+import { tilde } from '../paths.js';
 import type { BuiltinTask, TaskContext } from './types.js';
 
 const ACTIONS = ['install', 'uninstall', 'status', 'run'] as const;

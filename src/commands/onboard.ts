@@ -6,7 +6,7 @@
 import { ExitCode, ExitSignal, RoboError, messageOf } from '../errors.js';
 import type { OnboardResult, Prompt } from '../onboard.js';
 import { isTerminal } from '../system/terminal.js';
-import { tilde } from './format.js';
+import { tilde } from '../paths.js';
 import { roboExecutable } from './nightly.js';
 import type { BuiltinTask, TaskContext } from './types.js';
 

@@ -1,6 +1,7 @@
 /** `robo status`: which team, which source, which commit, what the config holds. Local files only: no network. */
 import type { Status } from '../status.js';
-import { age, tilde } from './format.js';
+import { age } from './format.js';
+import { tilde } from '../paths.js';
 import type { BuiltinTask } from './types.js';
 
 interface StatusArgs {

@@ -1,10 +1,7 @@
 /**
- * Stage 2: load the definition files of a dotfiles checkout as text.
- *
- * Layout of a dotfiles repo (documented in docs/definitions.md):
- *   organization.json      the organisation: Okta, hub, region, accounts
- *   teams/<team>.json      one file per team
- * Parsing and checking happen in validate.ts; this module only reads.
+ * Stage 2: read a dotfiles checkout's definition files as text:
+ * organization.json and teams/<team>.json (docs/definitions.md). validate.ts
+ * parses and checks them.
  */
 import { isUtf8 } from 'node:buffer';
 import { readFile, readdir } from 'node:fs/promises';
@@ -39,12 +36,12 @@ export interface Definitions {
   organization: DefinitionFile | undefined;
   /** Every team in teams/ (file names without .json), sorted. */
   teamNames: string[];
-  /** Team name → file, for the teams that were read (all, unless loadDefinitions was given `only`). */
+  /** Team name → file, for every team file that could be read. */
   teams: Map<string, DefinitionFile>;
 }
 
-/** Read organization.json and the team files: all of them, or only the teams named in `only`. */
-export async function loadDefinitions(root: string, only?: readonly string[]): Promise<Definitions> {
+/** Read organization.json and every team file. */
+export async function loadDefinitions(root: string): Promise<Definitions> {
   let entries: string[] = [];
   try {
     // A linked teams/ would list and read another folder's files: refused before it is listed.
@@ -71,9 +68,8 @@ export async function loadDefinitions(root: string, only?: readonly string[]): P
       [],
     );
   }
-  const wanted = only ? teamNames.filter((name) => only.includes(name)) : teamNames;
   // Every file is looked at before any is read, so the total is known first.
-  const files = [ORGANIZATION_FILE, ...wanted.map((name) => `${TEAMS_DIR}/${name}.json`)];
+  const files = [ORGANIZATION_FILE, ...teamNames.map((name) => `${TEAMS_DIR}/${name}.json`)];
   const found = await inBatches(files, (file) => inspect(root, file));
   const total = found.reduce((sum, entry) => sum + (entry?.refused === undefined ? (entry?.size ?? 0) : 0), 0);
   if (total > MAX_TOTAL_BYTES) {
@@ -86,14 +82,14 @@ export async function loadDefinitions(root: string, only?: readonly string[]): P
     entry && entry.refused === undefined ? read(root, entry) : Promise.resolve(entry),
   );
   const teams = new Map<string, DefinitionFile>();
-  wanted.forEach((name, index) => {
+  teamNames.forEach((name, index) => {
     const file = teamFiles[index];
     if (file) teams.set(name, file);
   });
   return {
     root,
     organization,
-    teamNames: teamNames.filter((name) => !wanted.includes(name) || teams.has(name)),
+    teamNames: teamNames.filter((name) => teams.has(name)),
     teams,
   };
 }

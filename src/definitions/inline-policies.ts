@@ -1,10 +1,7 @@
 /**
- * Stage 2 for the IAM side: read the inline policy files that the role
- * definitions in organization.json's iam object name (docs/iam.md). Read
- * with the definition files' own safe reader: nothing followed out of the
- * repo, size-limited before a byte is read, UTF-8 only. Parsing and
- * checking happen in validate/iam.ts. aws.config never calls this: it needs
- * no policy, and must not get slower.
+ * Stage 2 for the IAM side: read the inline policy files organization.json's
+ * iam roles name (docs/iam.md), with the definition files' own safe reader;
+ * validate/iam.ts checks them. aws.config never reads them.
  */
 import { DefinitionsError } from '../errors.js';
 import type { Organization } from './model.js';

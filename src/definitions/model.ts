@@ -55,11 +55,9 @@ export interface PolicyDocument {
 export type InlinePolicies = ReadonlyMap<string, PolicyDocument>;
 
 /**
- * The keys robo writes to the AWS config, in the order it writes them: the
- * one table resolve.ts, render.ts (its allow-list) and validate.ts read.
- * [okta]'s keys come from organization.json's okta object under the same
- * names, so a new one is a row here and a property in
- * schemas/organization.schema.json (which gives its pattern).
+ * The keys robo writes to the AWS config, in order: the one table resolve.ts,
+ * render.ts and validate.ts read. [okta]'s come from organization.json's okta
+ * object by the same names: a new one is a row here and a schema property.
  */
 export const OKTA_KEYS = ['aws_saml_url', 'mfa_provider', 'mfa_factor_type', 'session_ttl', 'assume_role_ttl'] as const;
 export type OktaKey = (typeof OKTA_KEYS)[number];
@@ -69,10 +67,8 @@ export const OKTA_DURATION_KEYS = ['session_ttl', 'assume_role_ttl'] as const sa
 export const PROFILE_KEYS = ['role_arn', 'source_profile', 'region'] as const;
 
 /**
- * The keys of the [sso-session NAME] section robo writes with the sso form,
- * from organization.json's sso object (start_url, region,
- * registration_scopes), and the keys the hub profile gets instead of
- * role_arn: its session, account id and permission set.
+ * The sso form's [sso-session NAME] keys (from organization.json's sso object),
+ * and the keys the hub profile gets instead of role_arn.
  */
 export const SSO_SESSION_KEYS = ['sso_start_url', 'sso_region', 'sso_registration_scopes'] as const;
 export const SSO_HUB_KEYS = ['sso_session', 'sso_account_id', 'sso_role_name'] as const;

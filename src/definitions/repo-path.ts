@@ -1,10 +1,8 @@
 /**
- * What is at a path inside a checkout, for robo to read: organization.json,
- * teams/ and its files, robo.yml. Nothing is followed. A symbolic link
- * committed to the repo, at the file or at a folder on the way to it (a
- * linked teams/), made robo read files from outside the repo and print their
- * names; so would anything that resolves outside the checkout. Git can
- * commit links but not FIFOs or devices; a local folder source can hold both.
+ * What is at a path inside a checkout, for robo to read. Nothing is followed:
+ * a committed symbolic link (at the file or a folder on the way) made robo
+ * read and name files outside the repo. A local folder source may also hold
+ * FIFOs and devices, which git cannot commit.
  */
 import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';

@@ -4,9 +4,8 @@
  * ✔ ok, ⚠ warn (robo works, but something is off), ✖ fail (something a
  * person must fix: doctor exits ExitCode.doctorFailed).
  */
-import { readAsBotocore, botocoreProfile } from '../plan/config-readers.js';
-import type { BlockInfo } from '../plan/block.js';
-import { loginOf, type Login } from '../aws-config/login.js';
+import { BotocoreLines, botocoreProfile } from '../plan/config-readers.js';
+import { loginOf, type BlockInfo, type Login } from '../plan/block.js';
 import { age, size } from '../commands/format.js';
 import type { LogEntry } from '../nightly/log.js';
 import { teamDisagreement, type TeamPlaces } from '../team-places.js';
@@ -113,10 +112,9 @@ export function checkRemote(
 /** The config as botocore reads it: lines it cannot parse, and sections twice (botocore refuses the whole file). */
 export function checkConfigParse(file: string, content: Buffer | undefined): Check {
   if (content === undefined) return warn('config', `${file} does not exist`, 'robo aws.config writes it');
-  const text = content.toString('latin1');
-  const lines = readAsBotocore(text);
+  const lines = new BotocoreLines(content.toString('latin1'));
   const lineNumber = (index: number) => index + 1;
-  const unparsable = lines.findIndex((line) => line.kind === 'unparsable');
+  const unparsable = Array.from({ length: lines.count }, (_, index) => lines.kind(index)).indexOf('unparsable');
   if (unparsable !== -1)
     return fail(
       'config',
@@ -124,17 +122,16 @@ export function checkConfigParse(file: string, content: Buffer | undefined): Che
       'edit that line by hand (robo aws.backups lists the copies robo made)',
     );
   const seen = new Map<string, number>();
-  for (const [index, line] of lines.entries()) {
-    if (line.kind !== 'header') continue;
-    const first = seen.get(line.section);
+  for (const [index, section] of lines.sections) {
+    const first = seen.get(section);
     if (first !== undefined) {
       return fail(
         'config',
-        `${file}: section [${line.section}] at lines ${lineNumber(first)} and ${lineNumber(index)}: botocore refuses a file with a section twice`,
+        `${file}: section [${section}] at lines ${lineNumber(first)} and ${lineNumber(index)}: botocore refuses a file with a section twice`,
         'delete or rename one of them by hand',
       );
     }
-    seen.set(line.section, index);
+    seen.set(section, index);
   }
   return ok('config', `${file}: ${seen.size} section(s), botocore can read it`);
 }
@@ -175,16 +172,14 @@ export function checkDrift(drift: DriftFacts): Check {
 /** Section names of a credentials file (each a profile name as it is). */
 export function credentialProfiles(content: Buffer | undefined): string[] {
   if (content === undefined) return [];
-  return readAsBotocore(content.toString('latin1'))
-    .filter((line) => line.kind === 'header')
-    .map((line) => line.section);
+  return [...new BotocoreLines(content.toString('latin1')).sections.values()];
 }
 
 /** Profiles of the config file (botocore's names). */
 export function configProfiles(content: Buffer | undefined): string[] {
   if (content === undefined) return [];
-  return readAsBotocore(content.toString('latin1')).flatMap((line) =>
-    line.kind === 'header' ? [botocoreProfile(line.section) ?? []].flat() : [],
+  return [...new BotocoreLines(content.toString('latin1')).sections.values()].flatMap(
+    (section) => botocoreProfile(section) ?? [],
   );
 }
 

@@ -20,7 +20,7 @@ import { readStatus } from '../status.js';
 import { RC_MARKER, rcFileFor, rcTeam } from '../shell-rc.js';
 import * as checks from './checks.js';
 import type { Check, DriftFacts, RemoteFacts, SsoTokenFacts } from './checks.js';
-import type { Login } from '../aws-config/login.js';
+import type { Login } from '../plan/block.js';
 
 /** Doctor asks the remote with a shorter limit than a sync: it is a look, not a fetch. */
 export const DOCTOR_REMOTE_TIMEOUT_MS = 10_000;

@@ -7,9 +7,9 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { TEAM_NAME } from '../definitions/model.js';
 import { resolvePaths } from '../paths.js';
 import type { Settings } from '../settings.js';
+import { checkTeamName } from '../team-places.js';
 import { CRON_LINE_LIMIT, renderCronLine } from './render.js';
 import { SCHEDULER_BY_NAME, type Action, type Context } from './schedulers.js';
 import { SCHEDULERS, jobPath, logFileFor, makeJob, type SchedulerName, type TimeOfDay } from './job.js';
@@ -38,11 +38,8 @@ export function requestedScheduler(flag: string | undefined, env: NodeJS.Process
 }
 
 /** The scheduler install uses when none is asked for: launchd on macOS, systemd where `systemctl --user` works, else cron. */
-export async function defaultScheduler(
-  env: NodeJS.ProcessEnv,
-  platform: NodeJS.Platform = process.platform,
-): Promise<SchedulerName | undefined> {
-  if (platform === 'darwin') return 'launchd';
+export async function defaultScheduler(env: NodeJS.ProcessEnv): Promise<SchedulerName | undefined> {
+  if (process.platform === 'darwin') return 'launchd';
   if (await systemdUsable(env)) return 'systemd';
   return findOnPath('crontab', env) ? 'cron' : undefined;
 }
@@ -82,11 +79,7 @@ export async function installNightly(options: InstallOptions): Promise<InstallRe
   const team = options.team;
   if (team === undefined)
     throw new UsageError('no team given: pass --team TEAM, set SEGMENT_TEAM, or record one with robo onboard');
-  if (!TEAM_NAME.test(team)) {
-    throw new UsageError(
-      `invalid team name ${JSON.stringify(team)} (from ${options.teamOrigin}): lowercase letters, digits, - and _, starting with a letter or digit, at most 63 characters`,
-    );
-  }
+  checkTeamName(team, options.teamOrigin);
   if (!env.ROBO_DOTFILES_REPO && !settings.dotfiles.repo) {
     throw new UsageError(
       'no dotfiles source configured: the job would refresh your config from the example organisation bundled with robo',

@@ -21,10 +21,9 @@ export const CRON_MARKER = '# robo-aws-config nightly';
 export const JOB_ARGS = ['nightly', 'run', '--quiet'] as const;
 
 /**
- * Variables robo reads, passed on to the job when they are set at install
- * time, so the job sees the files the installing shell sees. The source and
- * ref are passed on only by `robo nightly install` itself: `robo onboard`
- * records them in the settings file, which the job reads.
+ * Variables robo reads, passed on to the job when set at install time, so it
+ * sees the files the installing shell sees. The source and ref only from
+ * `robo nightly install`: `robo onboard` records them in the settings instead.
  */
 export const PASSED_VARIABLES = [
   'ROBO_DOTFILES_REPO',

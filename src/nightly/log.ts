@@ -1,9 +1,7 @@
 /**
- * The nightly log: one line per run, appended by the run itself (so an empty
- * log means the job never ran): time (UTC), team, commit (12 hex; - when
- * none) and result, e.g.
- *   2026-03-02T02:17:43Z platform 3f2c9d1e0a7b changed
- * Formatting and parsing are pure.
+ * The nightly log: one line per run, appended by the run itself (an empty log:
+ * the job never ran), e.g. `2026-03-02T02:17:43Z platform 3f2c9d1e0a7b changed`
+ * (time in UTC, team, commit, result). Formatting and parsing are pure.
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { readIfExists } from '../system/fs.js';
@@ -127,11 +125,9 @@ export async function appendLogLine(file: string, line: string): Promise<void> {
 }
 
 /**
- * Since when a source that cannot be fetched has been out of reach, as far
- * as robo knows: the last run of this log that reached it and found it at
- * the commit the cached clone holds, else that commit's own date (it was
- * current at least when it was made). A clone whose commit was current last
- * night is one night stale, however old the commit.
+ * Since when the source has been out of reach, as far as robo knows: the last
+ * logged run that reached it at the cached clone's commit, else that commit's
+ * own date. A clone current last night is one night stale, however old its commit.
  */
 export function offlineSince(entries: readonly LogEntry[], commit: string | undefined, commitDate: Date): Date {
   const reached = entries

@@ -1,12 +1,8 @@
 /**
- * The nightly job as each scheduler wants it: a systemd service and timer,
- * a launchd plist, a crontab line. Pure: a Job in, text out; and the few
- * facts robo reads back from what it wrote (the time, the team).
- *
- * Each format has its own quoting, and the values are the user's (paths
- * with spaces, %, $, quotes, &): systemd unquotes "..." with backslash
- * escapes and expands % specifiers (and $ in ExecStart=); a plist is XML;
- * cron hands the line to sh after turning each unescaped % into a newline.
+ * The nightly job as each scheduler wants it (systemd service and timer,
+ * launchd plist, crontab line), and the facts robo reads back from them. Pure.
+ * Values are the user's (spaces, %, $, quotes, &), so each format is quoted by
+ * its own rules: systemd's, XML's, cron's (an unescaped % is a newline).
  */
 import { CRON_MARKER, LABEL, type Job, type TimeOfDay } from './job.js';
 

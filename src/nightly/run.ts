@@ -1,10 +1,8 @@
 /**
- * `robo nightly run`, what the scheduled job runs: aws.config for the team,
- * then exactly one line in the log saying what happened (log.ts). It exits
- * non-zero when the scheduler should record a failure: a failure that will
- * not pass by itself (a missing ref or repository, invalid definitions, an
- * unknown team: the run's own exit code), and a cached clone used for longer
- * than [nightly] max_offline (exit 4), so a config going stale is seen.
+ * `robo nightly run`, what the job runs: aws.config for the team, then one log
+ * line (log.ts). Non-zero exit when the scheduler should record a failure: one
+ * that will not pass by itself (the run's own exit code), or a cached clone used
+ * for longer than [nightly] max_offline (exit 4), so a stale config is seen.
  */
 import path from 'node:path';
 import { ExitCode, RoboError, UsageError, messageOf } from '../errors.js';
@@ -19,7 +17,6 @@ export interface NightlyRunOptions {
   env: NodeJS.ProcessEnv;
   cwd: string;
   now: () => Date;
-  platform?: NodeJS.Platform;
 }
 
 export interface NightlyRunResult {
@@ -33,14 +30,14 @@ export interface NightlyRunResult {
 }
 
 /** The log the run appends to: the job's $ROBO_NIGHTLY_LOG, else where install would put it on this system. */
-export function runLogFile(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string {
+export function runLogFile(env: NodeJS.ProcessEnv): string {
   const given = env[LOG_VARIABLE];
   if (given && path.isAbsolute(given)) return given;
-  return logFileFor(platform === 'darwin' ? 'launchd' : 'cron', resolvePaths(env));
+  return logFileFor(process.platform === 'darwin' ? 'launchd' : 'cron', resolvePaths(env));
 }
 
 export async function nightlyRun(options: NightlyRunOptions): Promise<NightlyRunResult> {
-  const logFile = runLogFile(options.env, options.platform);
+  const logFile = runLogFile(options.env);
   const history = await readLog(logFile).catch(() => ({ entries: [] as LogEntry[] }));
   const outcome = await refresh(options, history.entries);
   const line = formatLogLine(outcome.entry);

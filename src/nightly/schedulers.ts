@@ -1,9 +1,8 @@
 /**
- * The three schedulers robo can install its job with, each as the same
- * three operations: read back what robo installed, install (idempotent:
- * nothing is written when it is already so), remove. Every change goes
- * through Context.change, which records it (what --dry-run prints) and
- * performs it unless this is a dry run.
+ * systemd, launchd and cron as the same three operations: inspect what robo
+ * installed, install (nothing written when it is already so), remove. Every
+ * change goes through `change`, which records it (--dry-run prints it) and
+ * performs it unless dry.
  */
 import { lstat, rm } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,7 +1,7 @@
 /**
  * What robo's block in a config says about itself: its team (from the start
- * marker) and the profiles it defines. Pure, for aws.remove, status and
- * doctor, which read the config without rendering anything.
+ * marker), the profiles it defines and how it signs in. Pure: read from the
+ * text alone, so aws.remove, status, onboard and doctor need no definitions.
  */
 import { findBlock } from './config-readers.js';
 
@@ -30,4 +30,15 @@ export function readBlock(content: Buffer | undefined): BlockInfo {
   // The block's own sections but [okta], which is aws-okta's settings, not a profile.
   const profiles = Array.from(body.matchAll(HEADER), (match) => match[1]!).filter((name) => name !== 'okta');
   return { kind: 'found', from: search.from, to: search.to, team, profiles };
+}
+
+/** How a block signs in: aws-okta, or the IAM Identity Center session its `[sso-session NAME]` section names. */
+export type Login = { kind: 'okta' } | { kind: 'sso'; session: string };
+
+const SSO_SESSION = /^[ \t]*\[\s*sso-session\s+([^\]\s]+)\s*\][ \t]*\r?$/m;
+
+/** The login of a robo block's text: its sso-session, else aws-okta (the only other form). */
+export function loginOf(block: string): Login {
+  const session = SSO_SESSION.exec(block)?.[1];
+  return session === undefined ? { kind: 'okta' } : { kind: 'sso', session };
 }

@@ -1,14 +1,8 @@
 /**
- * A line-exact view of an existing AWS config, for merging robo's block into
- * a file people also edit: robo's marker lines, and every line as each of the
- * two readers sees it. Nothing here re-serialises INI: lines are offsets into
- * the text, so whatever robo does not deliberately change is written back
- * byte for byte.
- *
- * Text is handled as latin1 ("binary"): one char per byte, so any bytes the
- * user wrote (invalid UTF-8 included) round-trip unchanged, and offsets are
- * byte offsets. The readers decode the UTF-8 that matters to them (their
- * whitespace) from those bytes.
+ * A line-exact view of an existing AWS config: robo's marker lines, and every
+ * line as botocore and aws-okta each read it, as offsets into the text, so what
+ * robo does not change is written back byte for byte. The text is latin1 (one
+ * char per byte): any bytes round-trip, and offsets are byte offsets.
  */
 import { BLOCK_END, BLOCK_START_PREFIX } from '../render/render.js';
 
@@ -165,39 +159,11 @@ export interface ConfigLine {
   section: string;
 }
 
-/**
- * Every line as botocore reads it: Python's configparser.RawConfigParser
- * with its defaults, reading a file opened in text mode (Python 3.11,
- * botocore/configloader.py raw_config_parse). Ported from
- * configparser._read, not approximated:
- * - Universal newlines: \r\n, \r and \n each end a line (and nothing else
- *   does, not \v, \f or U+2028).
- * - A line whose stripped text is empty is blank; one that starts with # or
- *   ; is a comment. Neither changes the state below.
- * - A line indented deeper than the last header or setting line, while a
- *   setting is open, continues its value, whatever it looks like.
- * - Otherwise a header is `\[(.+)\]` matched from the start of the stripped
- *   line: the name runs to the line's last "]", and whatever follows it (a
- *   comment, anything) is ignored. Nothing is trimmed inside the brackets.
- * - Otherwise, before any header: an error; else a setting if the line has
- *   "=" or ":" after a non-empty name, else an error.
- * Indentation is counted in characters, as Python counts it.
- */
-export function readAsBotocore(text: string): ConfigLine[] {
-  const lines: ConfigLine[] = [];
-  const reader = new BotocoreReader(text);
-  for (let line = reader.next(); line !== undefined; line = reader.next()) {
-    const { start, textEnd, end, first, kind, owner, section } = line;
-    lines.push({ start, textEnd, end, first, kind, owner, section });
-  }
-  return lines;
-}
-
 const KINDS: readonly LineKind[] = ['blank', 'comment', 'header', 'setting', 'continuation', 'unparsable', 'outside'];
 const KIND_CODES = Object.fromEntries(KINDS.map((kind, code) => [kind, code])) as Record<LineKind, number>;
 
 /**
- * readAsBotocore's lines for the planner, kept as one typed array per field
+ * BotocoreReader's lines, kept as one typed array per field
  * instead of an object per line: the planner reads the whole config on every
  * run, and 20,000 small objects cost Node 20 more in garbage collection than
  * the reading itself. Line i is start[i], textEnd[i], ... as in ConfigLine;
@@ -241,7 +207,7 @@ export class BotocoreLines {
     return KINDS[this.kindCode[index]!]!;
   }
 
-  /** Line `index` as readAsBotocore gives it, filled into `into`. */
+  /** Line `index` as BotocoreReader gave it, filled into `into`. */
   line(index: number, into: ConfigLine): ConfigLine {
     into.start = this.start[index]!;
     into.textEnd = this.textEnd[index]!;
@@ -283,8 +249,23 @@ export class BotocoreLines {
 }
 
 /**
- * readAsBotocore one line at a time, for a caller that need not keep them:
- * next() returns the same object each time, filled in for the next line.
+ * Each line as botocore reads it, one at a time (next() returns the same
+ * object each time, filled in for the next line): Python's configparser.RawConfigParser
+ * with its defaults, reading a file opened in text mode (Python 3.11,
+ * botocore/configloader.py raw_config_parse). Ported from
+ * configparser._read, not approximated:
+ * - Universal newlines: \r\n, \r and \n each end a line (and nothing else
+ *   does, not \v, \f or U+2028).
+ * - A line whose stripped text is empty is blank; one that starts with # or
+ *   ; is a comment. Neither changes the state below.
+ * - A line indented deeper than the last header or setting line, while a
+ *   setting is open, continues its value, whatever it looks like.
+ * - Otherwise a header is `\[(.+)\]` matched from the start of the stripped
+ *   line: the name runs to the line's last "]", and whatever follows it (a
+ *   comment, anything) is ignored. Nothing is trimmed inside the brackets.
+ * - Otherwise, before any header: an error; else a setting if the line has
+ *   "=" or ":" after a non-empty name, else an error.
+ * Indentation is counted in characters, as Python counts it.
  */
 export class BotocoreReader {
   /** The index the next line will have. */

@@ -1,9 +1,8 @@
 /**
- * Stage 5: the new file from what is on disk and robo's block. Pure. robo
- * owns only the lines between its markers; a user section robo now generates
- * (as botocore and aws-okta read headers) is taken out and reported. The new
- * file is read again as both readers read it, and a merge that would change
- * how a kept line reads is refused (exit 7). docs/config-file.md has the rules.
+ * Stage 5: the new file from what is on disk and robo's block. Pure. User
+ * sections robo now generates are taken out and reported; a merge that would
+ * change how a kept line reads to botocore or aws-okta is refused (exit 7).
+ * docs/config-file.md has the rules.
  */
 import { BrokenMarkersError, UnmergeableConfigError } from '../errors.js';
 import type { Target } from '../apply/target.js';

@@ -1,10 +1,7 @@
 /**
- * aws.remove's plan: the config without robo's block. Pure, like plan.ts,
- * and its result is a Plan, so apply.ts writes it the same way (backup
- * first, then one atomic write). Only the block's own bytes go: from the
- * start marker's first character to past the end marker's line ending.
- * Everything else stays byte for byte, so a file robo merged into gets its
- * old bytes back (aws.config put the block on lines of its own at the top).
+ * aws.remove's plan: the config without robo's block, a Plan that apply.ts
+ * writes like any other. Pure. Only the block's bytes go (start marker to past
+ * the end marker's line end), so a file robo merged into gets its old bytes back.
  */
 import { BrokenMarkersError } from '../errors.js';
 import type { Target } from '../apply/target.js';

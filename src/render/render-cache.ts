@@ -1,14 +1,13 @@
 /**
- * robo's one result cache: per team ($XDG_CACHE_HOME/robo/rendered/<team>),
- * the block rendered from a commit and that run's warnings, keyed on source,
- * commit, team and build; a first JSON line, then the block's bytes. A block
- * read back is used only if the renderer could have written it. Anything odd
- * is a miss, never an error.
+ * robo's one result cache ($XDG_CACHE_HOME/robo/rendered/<team>): the block
+ * rendered from a commit and its warnings, keyed on source, commit, team and
+ * build. A block read back is used only if the renderer could have written
+ * it; anything odd is a miss, never an error.
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BUILD_ID } from '../build-id.js';
+import { BUILD_ID } from '../version.js';
 import { isProblem, type Problem } from '../validate/problems.js';
 import { profilesOfBlock } from './render.js';
 

@@ -14,16 +14,12 @@ import {
 } from '../definitions/model.js';
 
 /**
- * The only keys robo ever writes (model.ts's table), for each sign-in form:
- * an okta block never holds an sso_ key, an sso block never an [okta] one.
- * Validation refuses everything else; these lists are the last line of
- * defence, so a future change cannot make robo write credential_process or
- * keys by accident.
+ * The only keys robo ever writes, for each sign-in form (an okta block holds no
+ * sso_ key, an sso block no [okta] one): behind validation, the last defence
+ * against writing credential_process or keys by accident.
  */
 export const OKTA_FORM_KEYS: ReadonlySet<string> = new Set([...OKTA_KEYS, ...PROFILE_KEYS]);
 export const SSO_FORM_KEYS: ReadonlySet<string> = new Set([...SSO_SESSION_KEYS, ...SSO_HUB_KEYS, ...PROFILE_KEYS]);
-/** Every key either form may write. */
-export const ALLOWED_KEYS: ReadonlySet<string> = new Set([...OKTA_FORM_KEYS, ...SSO_FORM_KEYS]);
 
 /** The marker lines that frame robo's part of the file. */
 export const BLOCK_START_PREFIX = '# >>> robo aws.config';
@@ -109,13 +105,10 @@ const BLOCK_BODIES = [
 ];
 
 /**
- * The profiles a block defines, in order, if `bytes` (or their latin1 view)
- * are a block this renderer could have written for `team` (its markers, and
- * between them only what one of BLOCK_BODIES allows); else undefined. A block taken
- * from robo's cache is checked with this, byte for byte as it will be
- * written, so the cache can never put into a config what the renderer never
- * would, and the sections robo takes out of your part of the file are
- * always the block's own.
+ * The profiles a block defines, in order, if `bytes` (or their latin1 view) are
+ * a block this renderer could have written for `team`; else undefined. Blocks
+ * from robo's cache are checked with this, byte for byte, so the cache never puts
+ * into a config what the renderer would not, nor takes out sections of yours.
  */
 export function profilesOfBlock(bytes: Buffer | string, team: string): string[] | undefined {
   const text = typeof bytes === 'string' ? bytes : bytes.toString('latin1');

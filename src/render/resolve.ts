@@ -1,9 +1,8 @@
 /**
- * Stage 3b: turn a validated organisation and team into the profiles the
- * config will hold. Pure: expands account "*", picks each profile's region
- * (profile, then account, then organisation) and builds role ARNs. With
- * the sso form the hub signs in through an [sso-session] (its permission set
- * is the team's hub_role) instead of aws-okta's [okta].
+ * Stage 4a: a validated organisation and team → the profiles the config will
+ * hold. Pure: expands account "*", picks each region (profile, account,
+ * organisation), builds role ARNs, and signs the hub in through [okta] or an
+ * [sso-session] (its permission set the team's hub_role).
  */
 import { partitionOf } from '../validate/regions.js';
 import {

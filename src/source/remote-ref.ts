@@ -94,12 +94,9 @@ export function resolveRemoteRef(request: RefRequest, listed: ReadonlyMap<string
 }
 
 /**
- * git's words for a failure that retrying will not fix: the repository is not
- * there, the ref or commit is gone, or the URL is not one git can use. Read
- * from git's own messages (robo runs git with LANGUAGE=en, see system/git.ts)
- * and the usual texts of git servers. Anything else (no network, connection
- * refused, DNS, timeouts, authentication) is taken as passing: the cached
- * clone is used, with a warning.
+ * git's (LANGUAGE=en) and git servers' words for a failure retrying will not
+ * fix: no such repository, ref or commit, or a URL git cannot use. Anything else
+ * (network, DNS, timeouts, authentication) passes: the cached clone is used.
  */
 const PERMANENT: readonly RegExp[] = [
   // file://, a local path, or ssh to a path that is not a repository

@@ -1,11 +1,8 @@
 /**
- * What a commit's signature is, and what its verifier said, as pure
- * functions over text (trust.ts runs git and gpg).
- *
- * `git verify-commit` picks the program from the signature itself (gpg for
- * OpenPGP, gpgsm for X.509, ssh-keygen for ssh), whatever robo configured;
- * so robo reads the signature out of the commit object first, with git's own
- * rules, and lets only the kinds named in its settings reach a verifier.
+ * A commit's signature kind and signer, and its verifier's verdict, as pure
+ * functions over text (trust.ts runs git and gpg). `git verify-commit` picks
+ * the program from the signature itself, so robo reads the kind first and lets
+ * only the kinds its settings name reach a verifier.
  */
 import { sha256 } from '../system/crypto.js';
 
@@ -26,11 +23,9 @@ const ARMOR_KINDS: ReadonlyArray<[string, SignatureKind]> = [
 ];
 
 /**
- * The signature of a raw commit object (`git cat-file commit`), read as git
- * reads it (commit.c, parse_buffer_signed_by_header): the header named for
- * the repository's hash (`gpgsig`, or `gpgsig-sha256` when ids are 64 hex
- * digits) and its continuation lines, up to the blank line that ends the
- * headers. Several such headers are joined, as git joins them.
+ * The signature of a raw commit object (`git cat-file commit`), read as git's
+ * parse_buffer_signed_by_header reads it: every `gpgsig` header (`gpgsig-sha256`
+ * for 64-hex ids) and its continuation lines, joined, before the blank line.
  */
 export function commitSignature(commitObject: string, commitId: string): CommitSignature {
   const header = commitId.length === 64 ? 'gpgsig-sha256' : 'gpgsig';
@@ -59,10 +54,9 @@ export const KIND_NAMES: Record<SignatureKind, string> = {
 };
 
 /**
- * Who made a signature, read from the signature alone (no keyring, no
- * program), for messages about signatures robo refuses unverified: the
- * OpenPGP issuer fingerprint (or key id), or the ssh key's SHA256
- * fingerprint. undefined when the signature cannot be read.
+ * Who made a signature, from the signature alone (for messages about ones
+ * refused unverified): the OpenPGP issuer fingerprint (or key id), or the ssh
+ * key's SHA256 fingerprint; undefined when it cannot be read.
  */
 export function signerOf(signature: CommitSignature): string | undefined {
   try {

@@ -1,10 +1,8 @@
 /**
  * Stage 1: which source (--repo, $ROBO_DOTFILES_REPO, settings, else the
- * bundled example organisation), and a checkout of it. A git source is a
- * shallow clone in the cache, fetched and hard-reset to the ref's commit, so
- * edits in the cache never leak. A checkout is provisional: keep() after
- * validation, discard() puts the cache back, so broken definitions never
- * replace a good clone.
+ * bundled example), and a checkout of it: a shallow clone in the cache, fetched
+ * and hard-reset to the ref's commit. A checkout is provisional: keep() after
+ * validation, discard() puts the cache back, so broken definitions never stay.
  */
 import { mkdir, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';

@@ -1,9 +1,8 @@
 /**
- * Trust pinning, when signed commits are required: a commit is used only if
- * it is signed by a key the settings list (checked with the program and the
- * signers file robo names, over any git config: signature.ts), and descends
- * from the last commit accepted from its source, recorded in the state folder
- * (unless --allow-rollback). Shared tasks read robo.yml from that commit.
+ * Signed commits, when required: a commit is used only if a key the settings
+ * list signed it (verified with the programs robo names: signature.ts) and it
+ * descends from the last commit accepted from its source (unless
+ * --allow-rollback). Shared tasks read robo.yml from that commit.
  */
 import { readIfExists } from '../system/fs.js';
 import path from 'node:path';
@@ -245,10 +244,8 @@ async function refuseRollback(commit: string, at: Checking & Arrival): Promise<v
 
 /**
  * Whether `to` descends from `from`; a shallow clone is unshallowed first when
- * git cannot tell (once per move). In a shallow clone a commit fetched one
- * deep this run is a boundary, so git is not asked before the unshallow: it
- * could only say no. (A fetch that found the commit already complete leaves
- * the clone as it was, so a clone that is not shallow is asked as it is.)
+ * git cannot tell. A commit fetched one deep this run is a shallow boundary, so
+ * git is not asked before the unshallow: it could only say no.
  */
 async function descends(
   from: string,
@@ -258,6 +255,7 @@ async function descends(
   const isAncestor = async () =>
     (await runGitForAnswer(dir, env, ['merge-base', '--is-ancestor', from, to])).code === 0;
   if (!oneDeep && (await isAncestor())) return true;
+  // Not shallow (the fetch found the commit's history complete): git can tell as it is.
   if ((await runGit(dir, env, ['rev-parse', '--is-shallow-repository'])).trim() !== 'true')
     return oneDeep && isAncestor();
   try {
@@ -278,10 +276,9 @@ async function descends(
 }
 
 /**
- * For shared tasks: the last accepted commit, its signature checked again,
- * with the clone's working tree made exactly that commit under the clone's
- * lock. undefined without a record, or when the clone lacks the commit: the
- * caller then fetches and checks as aws.config does.
+ * For shared tasks: the last accepted commit, its signature checked again and
+ * the clone's working tree made exactly that commit, under the clone's lock.
+ * undefined without a record or the commit: the caller then fetches and checks.
  */
 export async function restoreAccepted(
   dir: string,

@@ -10,12 +10,3 @@ export function sha256(data: string | Buffer, encoding: 'hex' | 'base64' = 'hex'
 export function randomHex(bytes: number): string {
   return randomBytes(bytes).toString('hex');
 }
-
-/**
- * A short, stable name for a key (the first 64 bits of its sha256, as hex):
- * lock file names, where two keys sharing a name would only make their runs
- * take turns.
- */
-export function shortName(key: string): string {
-  return sha256(key).slice(0, 16);
-}

@@ -112,10 +112,9 @@ export async function gitStatus(
 }
 
 /**
- * runGit for commands whose exit code is the answer (`verify-commit --raw`,
- * `merge-base --is-ancestor`): rejects only when git cannot be started.
- * simple-git (loaded on first use) waits 50 ms after a command that printed
- * nothing, so robo leaves out --quiet where git's output costs nothing.
+ * runGit for commands whose exit code is the answer (`merge-base --is-ancestor`):
+ * rejects only when git cannot be started. simple-git waits 50 ms after a
+ * command that printed nothing, so robo leaves out --quiet where it can.
  */
 export async function runGitForAnswer(
   dir: string,
@@ -265,12 +264,10 @@ function untrack(entry: Running): void {
 }
 
 /**
- * A git command that talks to a remote (ls-remote, fetch), with runGit's
- * environment. Unless a person may answer (personAnswers), git runs in a
- * process group of its own, which is stopped (SIGTERM, then SIGKILL) when git
- * says nothing for `timeoutMs` (rejecting with GitTimeoutError; give a fetch
- * --progress) or robo is interrupted (onInterrupt). Resolves with stdout;
- * rejects with a GitCommandError holding git's stderr, progress lines left out.
+ * A git command that talks to a remote (ls-remote, fetch). Unless a person may
+ * answer, git runs in its own process group, stopped (SIGTERM, then SIGKILL)
+ * after `timeoutMs` of silence (GitTimeoutError; give a fetch --progress) or
+ * when robo is interrupted. Rejects with git's stderr, progress lines left out.
  * Why not simple-git: docs/source.md, "How it is built".
  */
 export function runGitRemote(

@@ -1,15 +1,14 @@
 /**
- * Cross-process locks (proper-lockfile): runs on one config, updates of one
- * cached clone and writes of the backup record take turns. A lock no live run
- * holds never blocks: a dead holder's goes stale after STALE_MS, and one dated
- * ahead of the clock is removed at once (removedAheadOfClock). A live holder
- * is waited for up to WAIT_MS, then exit 8 instead of a hung nightly job.
+ * Cross-process locks (proper-lockfile) on the config, each cached clone and
+ * the backup record. A dead holder's lock goes stale after STALE_MS, one dated
+ * ahead of the clock is removed at once; a live holder is waited for up to
+ * WAIT_MS, then exit 8 rather than a hung nightly job.
  */
 import { lstat, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BusyError, WriteError, messageOf } from '../errors.js';
-import { shortName } from './crypto.js';
+import { sha256 } from './crypto.js';
 import { testLog } from './test-log.js';
 
 type Lockfile = typeof import('proper-lockfile');
@@ -40,9 +39,12 @@ export interface Lock {
   readonly compromised: Error | undefined;
 }
 
-/** The lock file for a resource, kept under robo's cache so nothing is added beside the config. */
+/**
+ * The lock file for a resource, kept under robo's cache so nothing is added beside the config,
+ * named by 64 bits of the key's sha256: two keys sharing a name would only make their runs take turns.
+ */
 export function lockPath(cacheDir: string, kind: 'target' | 'source', key: string): string {
-  return path.join(cacheDir, 'locks', `${kind}-${shortName(key)}`);
+  return path.join(cacheDir, 'locks', `${kind}-${sha256(key).slice(0, 16)}`);
 }
 
 export async function acquireLock(file: string, what: string, times: LockTimes = lockTimes()): Promise<Lock> {

@@ -1,10 +1,8 @@
 /**
- * Stage 3 for the whole organisation at once: every definition file and
- * every inline policy file the role definitions name, each problem an
- * error (as teams.validate treats them). The entry point of the commands
- * that describe the organisation rather than one engineer: iam.terraform,
- * teams.access and teams.validate. aws.config uses validateDefinitions,
- * which reads no inline policy file.
+ * Stage 3 for the whole organisation: every definition file and every inline
+ * policy file the roles name, each problem an error. For the commands about
+ * the organisation (iam.terraform, teams.access, teams.validate); aws.config
+ * uses validateDefinitions, which reads no policy file.
  */
 import { TEAMS_DIR, type DefinitionFile, type Definitions } from '../definitions/definitions.js';
 import { loadInlinePolicies, type InlinePolicyFiles } from '../definitions/inline-policies.js';
@@ -27,25 +25,16 @@ export interface OrganizationWide {
 }
 
 /**
- * Validate every definition file of a checkout, then read and validate the
- * inline policy files the (valid) organisation names. Throws only what the
- * reader throws (a source that cannot be read, exit 4; more bytes than robo
- * reads, exit 3); bad input is returned as errors.
+ * Every definition file, then the inline policy files a valid organisation
+ * names. Bad input is returned as errors; only the reader throws (exit 4, or 3
+ * for more bytes than robo reads).
  */
 export async function validateOrganizationWide(definitions: Definitions): Promise<OrganizationWide> {
   const checked = checkEveryFile(definitions);
-  const files: InlinePolicyFiles = checked.organization?.iam
-    ? await loadInlinePolicies(definitions.root, checked.organization)
-    : new Map();
-  return validateWithInlineFiles(checked, files);
-}
-
-/** The pure half: checked definition files and the inline policy files read for them. */
-export function validateWithInlineFiles(
-  checked: ReturnType<typeof checkEveryFile>,
-  files: InlinePolicyFiles,
-): OrganizationWide {
   const { organization } = checked;
+  const files: InlinePolicyFiles = organization?.iam
+    ? await loadInlinePolicies(definitions.root, organization)
+    : new Map();
   const inline = organization
     ? checkInlinePolicies(organization, files, atMost)
     : { policies: new Map(), problems: [] };

@@ -1,13 +1,8 @@
 /**
- * Stage 3: validate definitions: loaded files in, the typed organisation and
- * team plus every problem out; never throws for bad input, never prints.
- * Each file: size, strict JSON, text hygiene, JSON Schema, then the
- * cross-file rules. Problems in organization.json or the engineer's own team
- * are errors; in other teams' files warnings (someone else's typo must not
- * block everyone). teams.validate treats every file as its own.
- * With organization.json's iam object, the roles a team uses must be
- * defined: aws.config checks only the engineer's own team's, and reads no
- * inline policy file (organization-wide.ts does, for the IAM commands).
+ * Stage 3: definitions in, the typed organisation and team plus every problem
+ * out (size, strict JSON, hygiene, schema, cross-file rules); never throws for
+ * bad input. Problems in organization.json or your own team are errors, in
+ * other teams' files warnings: someone else's typo must not block everyone.
  */
 import {
   ACCOUNT_PLACEHOLDER,
