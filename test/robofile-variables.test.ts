@@ -235,4 +235,30 @@ describe('before and after steps', () => {
     const file = parse(`${text}\n`);
     expect(file.errors).toEqual([{ line, message: expect.stringContaining(message) }]);
   });
+
+  // Tasks and steps are read by one function: what it says of one, it says of the other.
+  it.each([
+    ['a step', 'before:\n  - colour: red', 'before step #1', 2],
+    ['a task', 't:\n  colour: red', 'task t', 1],
+  ])('%s with an unknown key and nothing to run is told both', (_, text, label, line) => {
+    expect(parse(`${text}\n`).errors).toEqual([
+      {
+        line: 2,
+        message: `${label}: unknown key colour (allowed: ${label === 'task t' ? 'summary, usage, examples, env, command, script, exec, before, after' : 'command, script, exec'})`,
+      },
+      { line, message: `${label}: nothing to run: give it a command, a script or an exec` },
+    ]);
+  });
+
+  it.each([
+    ['a step', 'before:\n  - command: [a]', 'before step #1: command must be text'],
+    ['a task', 't:\n  command: [a]', 'task t: command must be text'],
+  ])('%s whose command is not text is told that alone', (_, text, message) => {
+    expect(parse(`${text}\n`).errors).toEqual([{ line: 2, message }]);
+  });
+
+  it('a template problem in a | block of a step points at its line inside the block, as in a task', () => {
+    const file = parse('before:\n  - command: |\n      echo 1\n      echo {{ .nope }}\nt:\n  command: x\n');
+    expect(file.errors).toEqual([{ line: 4, message: expect.stringContaining('before step #1: template') }]);
+  });
 });

@@ -310,9 +310,9 @@ function expandRun(roboFile: RoboFile, task: RoboTask, variables: Variables): Ev
   const steps = (list: readonly RoboStep[]) => list.map((step) => ({ ...step, run: again(step.template) }));
   // In the order they run, so their expressions run in that order too.
   const globalBefore = steps(roboFile.before);
-  const envEntries = task.template.env.map(again);
+  const envEntries = task.envTemplates.map(again);
   const before = steps(task.before);
-  const run = again(task.template.run);
+  const run = again(task.template);
   const after = steps(task.after);
   return {
     global: { before: globalBefore, after: steps(roboFile.after) },
