@@ -210,21 +210,13 @@ async function printVariables(
       `${file.file} is invalid; its variables as far as robo could read them:`,
       problemLines(file, file.errors),
     );
-  const [{ flatten }, { evaluateAllForwardingSignals }] = await Promise.all([
+  const [{ flatten }, { evaluateAll }] = await Promise.all([
     import('../robofile/template.js'),
     import('../robofile/expressions.js'),
   ]);
   const rows = options.eval
     ? await withExpressions(file, async () =>
-        flatten(
-          await evaluateAllForwardingSignals(
-            file.variables,
-            file.builtinVariables,
-            options.env,
-            options.cwd,
-            options.io,
-          ),
-        ),
+        flatten(await evaluateAll(file.variables, file.builtinVariables, options.env, options.cwd, options.io)),
       )
     : flatten(file.variables);
   if (options.json)

@@ -244,11 +244,11 @@ export async function runSharedTask(
   reporter: Reporter,
   stdio: TaskStdio = {},
 ): Promise<void> {
-  const [{ runWithSteps }, { evaluateRunForwardingSignals }] = await Promise.all([
+  const [{ runWithSteps }, { evaluateRun }] = await Promise.all([
     import('../robofile/run.js'),
     import('../robofile/expressions.js'),
   ]);
-  const planned = await withExpressions(roboFile, () => evaluateRunForwardingSignals(roboFile, task, env, cwd, stdio));
+  const planned = await withExpressions(roboFile, () => evaluateRun(roboFile, task, env, cwd, stdio));
   const result = await runWithSteps(planned.task, planned.global, args, roboFile.file, env, cwd, stdio, (failure) =>
     reporter.error(
       `${roboFile.file}:${failure.line}: ${failure.label} ${failure.error ? `could not start: ${failure.error.message}` : `failed (exit ${failure.code})`}`,
