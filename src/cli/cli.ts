@@ -211,7 +211,7 @@ async function printVariables(
       problemLines(file, file.errors),
     );
   const [{ flatten }, { evaluateAll }] = await Promise.all([
-    import('../robofile/template.js'),
+    import('../robofile/variables.js'),
     import('../robofile/expressions.js'),
   ]);
   const rows = options.eval

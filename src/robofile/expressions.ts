@@ -6,8 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { spawnForwardingSignals } from './run.js';
-import { mirrorOf, texts } from './variables.js';
-import { expand, type Variables } from './template.js';
+import { expand, texts, withTexts, type Variables } from './variables.js';
 import type { RoboFile, RoboStep, RoboTask } from './parse.js';
 
 /** Where an expression's command gets its stdin and sends its stderr (default: robo's own). */
@@ -85,7 +84,7 @@ function evaluating(
     evaluated.set(path, result);
     return result;
   };
-  return mirrorOf(variables, '', evaluate, fixed);
+  return withTexts(variables, evaluate, { fixed, lazy: true });
 }
 
 /** The most an expression may print. */
@@ -150,7 +149,7 @@ export async function evaluateRun(
   stdio: ExpressionStdio = {},
 ): Promise<EvaluatedRun> {
   const { builtinVariables: fixed, variables } = roboFile;
-  if (!texts(variables, '', fixed).some(([, text]) => expressionsIn(text).length > 0))
+  if (!texts(variables, fixed).some(([, text]) => expressionsIn(text).length > 0))
     return { task, global: { before: roboFile.before, after: roboFile.after } };
   const known = new Map<string, string>(); // command → its output
   // Bounded: each pass but the last runs a command not run before, and the variables hold finitely many.
@@ -179,7 +178,7 @@ export async function evaluateAll(
   stdio: ExpressionStdio = {},
 ): Promise<Variables> {
   const known = new Map<string, string>();
-  for (const [path, text] of texts(variables, '', fixed))
+  for (const [path, text] of texts(variables, fixed))
     for (const { command } of expressionsIn(text))
       if (!known.has(command)) known.set(command, await runExpression(path, command, env, cwd, stdio));
   return evaluating(variables, fixed, (_, command) => known.get(command)!);

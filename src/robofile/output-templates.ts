@@ -11,7 +11,7 @@ import { formatValue, isMap } from './go-format.js';
 import { executeTemplate } from './go-template-exec.js';
 import { TemplateError, parseTemplate, type Template } from './go-template.js';
 import type { RoboFileProblem, RoboTask } from './parse.js';
-import { templateMessage, type Variables } from './template.js';
+import { templateMessage, type Variables } from './variables.js';
 
 export const OUTPUT_TEMPLATES = ['list', 'help', 'variables'] as const;
 export type OutputTemplateName = (typeof OUTPUT_TEMPLATES)[number];

@@ -8,8 +8,7 @@ import { resolveAliases } from './aliases.js';
 import { MAX_BYTES, MAX_DEPTH, nestingProblem, shapeProblem } from './limits.js';
 import { parseOutputTemplates, type OutputTemplates } from './output-templates.js';
 import { splitWords } from './shell-words.js';
-import { expand, type Variables } from './template.js';
-import { resolveVariables } from './variables.js';
+import { expand, resolveVariables, type Variables } from './variables.js';
 import { yamlV2Value } from './yaml-v2.js';
 
 export type RunKind = 'exec' | 'script' | 'command';
