@@ -6,6 +6,9 @@
  */
 import { parseCommandLine, type CommandLine } from './argv.js';
 import {
+  customTaskHelp,
+  customTaskList,
+  customVariables,
   findTask,
   problemLines,
   requireValid,
@@ -79,7 +82,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
         reporter.print(VERSION);
         break;
       case 'list':
-        await listTasks(await tasksFile(), globals, cwd, reporter);
+        listTasks(await tasksFile(), globals, cwd, reporter);
         break;
       case 'help':
         await printHelp(line.task, tasksFile, env, reporter);
@@ -119,11 +122,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
  * unsaid: stdout stays names); --json wins over -q. A templates.list (the
  * working folder's robo.yml's, else the shared one's) replaces robo's list.
  */
-async function listTasks(files: TaskFiles, globals: GlobalArgs, cwd: string, reporter: Reporter): Promise<void> {
-  const described = (file: RoboFile | undefined) =>
-    file
-      ? { file: file.file, errors: problemLines(file, file.errors), warnings: problemLines(file, file.warnings) }
-      : null;
+function listTasks(files: TaskFiles, globals: GlobalArgs, cwd: string, reporter: Reporter): void {
   if (globals.json) {
     reporter.json({
       ok: true,
@@ -137,7 +136,6 @@ async function listTasks(files: TaskFiles, globals: GlobalArgs, cwd: string, rep
   warnAbout(files, reporter);
   const templated = [files.local, files.shared].find((file) => file?.templates?.list && file.errors.length === 0);
   if (templated) {
-    const { customTaskList } = await import('../commands/robofile-templates.js');
     const custom = customTaskList(templated, usableTasks(files))!;
     if (custom.ok) return reporter.printStyled(custom.text);
     // As for a broken robo.yml: the listing still works, robo's own.
@@ -147,6 +145,13 @@ async function listTasks(files: TaskFiles, globals: GlobalArgs, cwd: string, rep
     );
   }
   reporter.print(taskList(files, cwd));
+}
+
+/** A robo.yml file in --json output: the file and its problems, so a script sees a broken file too. */
+function described(file: RoboFile | undefined) {
+  return file
+    ? { file: file.file, errors: problemLines(file, file.errors), warnings: problemLines(file, file.warnings) }
+    : null;
 }
 
 /**
@@ -175,10 +180,8 @@ async function printHelp(
   const files = await tasksFile();
   const found = findTask(files, name);
   if (!found) throw await unknownTaskFromClone(name, files, env);
-  if (found.file.templates?.help) {
-    const { customTaskHelp } = await import('../commands/robofile-templates.js');
-    return printCustom(found.file, customTaskHelp(found.file, found.task)!, reporter);
-  }
+  const custom = customTaskHelp(found.file, found.task);
+  if (custom) return printCustom(found.file, custom, reporter);
   reporter.print(sharedTaskHelp(found.task, found.file));
 }
 
@@ -223,17 +226,10 @@ async function printVariables(
     return reporter.json({
       ok: true,
       variables: Object.fromEntries(rows),
-      // As the task list's --json: the file and its problems, so a script sees a broken file too.
-      robofile: {
-        file: file.file,
-        errors: problemLines(file, file.errors),
-        warnings: problemLines(file, file.warnings),
-      },
+      robofile: described(file),
     });
-  if (file.templates?.variables && !broken) {
-    const { customVariables } = await import('../commands/robofile-templates.js');
-    return printCustom(file, customVariables(file)!, reporter);
-  }
+  const custom = broken ? undefined : customVariables(file);
+  if (custom) return printCustom(file, custom, reporter);
   const width = Math.max(...rows.map(([name]) => name.length));
   reporter.print(rows.map(([name, value]) => `  ${name.padEnd(width)} = ${value}`).join('\n'));
 }

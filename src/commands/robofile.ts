@@ -8,10 +8,18 @@
 import path from 'node:path';
 import { DefinitionsError, ExitCode, ExitSignal, UsageError } from '../errors.js';
 import { suggestName } from '../validate/regions.js';
+import {
+  builtinTaskData,
+  flattenedVariables,
+  renderOutput,
+  sharedTaskData,
+  type OutputResult,
+  type TaskData,
+} from '../robofile/output-templates.js';
 import type { RoboFile, RoboFileProblem, RoboStep, RoboTask } from '../robofile/parse.js';
 import type { TaskStdio } from '../robofile/run.js';
 import { BUILTIN_TASKS } from '../cli/tasks.js';
-import type { Reporter } from '../ui.js';
+import { styled, type Reporter } from '../ui.js';
 
 /** The robo.yml files of a run: the shared one and the working folder's (locateLocalRoboFile), either may be absent. */
 export interface TaskFiles {
@@ -106,6 +114,31 @@ export function taskList(files: TaskFiles, cwd: string): string {
     "Run `robo help TASK` for a task's usage and examples; `robo variables` for robo.yml's variables.",
     '',
   ].join('\n');
+}
+
+/**
+ * templates.list of `roboFile`: `.Tasks` (name → task: the built-ins, with .Builtin true, and `tasks`,
+ * every robo.yml task of the run), `.Variables`, `.File`; undefined without one.
+ */
+export function customTaskList(roboFile: RoboFile, tasks: readonly RoboTask[]): OutputResult | undefined {
+  const entry = roboFile.templates?.list;
+  if (!entry) return undefined;
+  const data: Record<string, TaskData> = {};
+  for (const task of BUILTIN_TASKS) data[task.name] = builtinTaskData(task);
+  for (const task of tasks) data[task.name] = sharedTaskData(task);
+  return renderOutput('list', entry, { Tasks: data, Variables: roboFile.variables, File: roboFile.file }, styled);
+}
+
+/** templates.help for a robo.yml task: the task. */
+export function customTaskHelp(roboFile: RoboFile, task: RoboTask): OutputResult | undefined {
+  const entry = roboFile.templates?.help;
+  return entry && renderOutput('help', entry, sharedTaskData(task), styled);
+}
+
+/** templates.variables: tj/robo's flattened map, `.user.home` → value. */
+export function customVariables(roboFile: RoboFile): OutputResult | undefined {
+  const entry = roboFile.templates?.variables;
+  return entry && renderOutput('variables', entry, flattenedVariables(roboFile.variables), styled);
 }
 
 /** At most this many problems are listed: a merge key repeats one problem in every map that merges it. */
