@@ -9,6 +9,7 @@
  */
 import { compareKeys, formatValue, goType, isMap, sprint, sprintf, sprintln } from './go-format.js';
 import {
+  COLORS,
   TemplateError,
   type Command,
   type ControlNode,
@@ -34,8 +35,6 @@ interface Scope {
   names: string[];
   values: unknown[];
 }
-
-const COLORS = new Set(['cyan', 'magenta', 'yellow', 'green', 'blue', 'red', 'black', 'white']);
 
 export function executeTemplate(template: Template, data: unknown, options: ExecOptions = {}): string {
   const run = new Execution(options);

@@ -75,30 +75,12 @@ interface Action {
 
 type Item = { kind: 'text'; text: string } | { kind: 'action'; action: Action };
 
-/** Functions a robo.yml template may call: Go's built-ins and tj/robo's colour helpers. */
-export const FUNCTIONS = new Set([
-  'and',
-  'or',
-  'not',
-  'len',
-  'index',
-  'print',
-  'printf',
-  'println',
-  'eq',
-  'ne',
-  'lt',
-  'le',
-  'gt',
-  'ge',
-  'cyan',
-  'magenta',
-  'yellow',
-  'green',
-  'blue',
-  'red',
-  'black',
-  'white',
+/** tj/robo's colour helpers: printf-style, their output coloured. */
+export const COLORS = new Set(['cyan', 'magenta', 'yellow', 'green', 'blue', 'red', 'black', 'white']);
+/** Functions a robo.yml template may call: Go's built-ins and the colour helpers. */
+const FUNCTIONS = new Set([
+  ...['and', 'or', 'not', 'len', 'index', 'print', 'printf', 'println', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'],
+  ...COLORS,
 ]);
 
 const UNSUPPORTED = new Set(['define', 'template', 'block', 'break', 'continue']);
@@ -422,20 +404,17 @@ class Parser {
   }
 }
 
+const SYMBOLS: Partial<Record<Token['kind'], string>> = {
+  dot: '.',
+  pipe: '|',
+  open: '(',
+  close: ')',
+  comma: ',',
+  declare: ':=',
+  assign: '=',
+};
+
 function describe(token: Token): string {
-  const names: Record<Token['kind'], string> = {
-    field: 'field',
-    variable: 'variable',
-    dot: '"."',
-    pipe: '"|"',
-    open: '"("',
-    close: '")"',
-    comma: '","',
-    declare: '":="',
-    assign: '"="',
-    word: 'word',
-    string: 'string',
-    number: 'number',
-  };
-  return names[token.kind];
+  const symbol = SYMBOLS[token.kind];
+  return symbol ? `"${symbol}"` : token.kind;
 }
