@@ -12,20 +12,9 @@ import { isMap, isScalar, isSeq, type Node } from 'yaml';
 const TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
 const FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
 const NULL = new Set(['', '~', 'null', 'Null', 'NULL']);
-const SPECIAL_FLOATS: Record<string, number> = {
-  '.nan': NaN,
-  '.NaN': NaN,
-  '.NAN': NaN,
-  '.inf': Infinity,
-  '.Inf': Infinity,
-  '.INF': Infinity,
-  '+.inf': Infinity,
-  '+.Inf': Infinity,
-  '+.INF': Infinity,
-  '-.inf': -Infinity,
-  '-.Inf': -Infinity,
-  '-.INF': -Infinity,
-};
+/** yaml.v2's infinities and NaN: `.inf`, `-.Inf`, `+.INF`, `.nan`, `.NaN`… */
+const INFINITY = /^([-+]?)\.(?:inf|Inf|INF)$/;
+const NAN = /^\.(?:nan|NaN|NAN)$/;
 /** Go's strconv.ParseInt(s, 0, 64) forms: 0x hex, 0o or a leading 0 octal, 0b binary, else decimal. */
 const GO_INT = /^([+-]?)(?:0[xX]([0-9a-fA-F]+)|0[oO]?([0-7]+)|0[bB]([01]+)|([1-9][0-9]*|0))$/;
 /** yaml.v2's yamlStyleFloat. */
@@ -37,7 +26,9 @@ export function plainScalar(text: string): unknown {
   if (TRUE.has(text)) return true;
   if (FALSE.has(text)) return false;
   if (NULL.has(text)) return null;
-  if (text in SPECIAL_FLOATS) return SPECIAL_FLOATS[text];
+  const infinity = INFINITY.exec(text);
+  if (infinity) return infinity[1] === '-' ? -Infinity : Infinity;
+  if (NAN.test(text)) return NaN;
   if (!/^[-+.0-9]/.test(text)) return text;
   const plain = text.replaceAll('_', '');
   const int = GO_INT.exec(plain);
