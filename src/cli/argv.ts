@@ -1,10 +1,7 @@
 /**
- * The command line, read once: argv in, what robo is asked to do out, or a
- * UsageError naming the flag or word that is wrong. Which words and flags
- * exist comes from the table in tasks.ts and commands/types.ts, which help
- * (help.ts) and shell completion (completion/) read too. util.parseArgs
- * splits the words (`--a=b`, `-q`, `--`); the checks against the table are
- * here, so every message names the flag as the user typed it.
+ * The command line, read once: argv in, what robo is asked to do out, or a UsageError naming the flag as
+ * typed. The words and flags come from the table help and completion read too (tasks.ts, commands/types.ts);
+ * util.parseArgs splits them.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { GLOBAL_OPTIONS, INFO_OPTIONS, type CommandSpec, type GlobalArgs, type OptionSpec } from '../commands/types.js';

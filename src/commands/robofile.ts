@@ -1,9 +1,6 @@
 /**
- * The robo.yml side of the command line: the merged task list, help for a
- * shared task, `robo variables`, and running a shared task with its
- * arguments untouched. Two files may take part: the shared robo.yml and
- * ./robo.yml of the working folder, whose tasks win over shared ones of the
- * same name (TaskFiles).
+ * The robo.yml side of the command line: the task list, help, output templates and running a task with its
+ * arguments untouched, over the shared robo.yml and the working folder's, whose tasks win (TaskFiles).
  */
 import path from 'node:path';
 import { DefinitionsError, ExitCode, ExitSignal, UsageError } from '../errors.js';

@@ -1,11 +1,7 @@
 /**
- * Shell completion: the words of a command line in, what may come next out.
- *
- * It reads the table the parser and help read (tasks.ts, the `options` and
- * `positionals` of commands/*.ts), robo.yml's task names and the team names
- * of the dotfiles source robo uses, as they are on disk: no git, no network.
- * A Tab must answer at once, and whatever is wrong (a broken robo.yml or
- * settings file, no clone yet) means fewer candidates, never an error.
+ * Shell completion: the words of a command line in, what may come next out, from the table the parser and
+ * help read, robo.yml's tasks and the source's team names as they are on disk (no git, no network). A Tab
+ * answers at once, and whatever is wrong means fewer candidates, never an error.
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,11 +1,7 @@
 /**
- * robo.yml as the dotfiles repo's CI checks it (teams.validate). Everything
- * the loader finds (YAML syntax, unknown keys, a task with nothing to run, an
- * undefined variable, a name a built-in already has) counts as a problem:
- * at run time a shadowing task is only refused, but in CI it is a mistake to
- * fix. Then what only the checkout can answer: every `script:` (of a task or
- * of a before/after step) must be a file inside the checkout, executable,
- * since robo runs it directly. No $(…) expression runs here.
+ * robo.yml as the dotfiles repo's CI checks it (teams.validate): everything the loader finds is a problem, a
+ * task a built-in shadows included, and every `script:` must be an executable file inside the checkout, as
+ * robo runs it directly. No $(…) runs here.
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,11 +1,7 @@
 /**
- * Go's text/template, the part robo.yml files use, parsed to a tree once
- * (execution is go-template-exec.ts). tj/robo hands every robo.yml string
- * to text/template, so its syntax is the file format. No npm port is kept
- * up (the only one, go-text-template, is a 0.2.x with a handful of
- * downloads), hence this one. What it does not support (define, template,
- * block, break, continue, unknown functions) is a parse error, never text
- * passed on to a shell. Nesting is bounded, so no input can exhaust the stack.
+ * Go's text/template, the part robo.yml uses, parsed to a tree (go-template-exec.ts runs it): tj/robo hands
+ * every string to text/template, and no npm port is kept up. What it lacks (define, template, block, break,
+ * continue, unknown functions) is a parse error, never text passed to a shell. Nesting is bounded.
  */
 
 export class TemplateError extends Error {

@@ -1,10 +1,7 @@
 /**
- * robo.yml's `templates`: Go templates that replace what `robo` (list),
- * `robo help TASK` (help) and `robo variables` (variables) print, as in
- * tj/robo's cli.go. Parsed with robo.yml, so a template that does not parse
- * is a robo.yml problem with its line; executed here against the same data
- * tj/robo gives them (`.Tasks`, a task, the flattened variables), with
- * tj/robo's colour helpers. Pure: the colours come from the caller.
+ * robo.yml's `templates`: Go templates replacing what `robo`, `robo help TASK` and `robo variables` print,
+ * as in tj/robo's cli.go, parsed with robo.yml (a problem has its line) and run on the data tj/robo gives
+ * them. Pure: the colours come from the caller.
  */
 import { isMap as isYamlMap, isScalar, Scalar, type Node, type Pair } from 'yaml';
 import { formatValue, isMap } from './go-format.js';

@@ -46,11 +46,7 @@ export function flatten(variables: Variables, prefix = ''): Array<[string, strin
   return rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/**
- * How many variables one may go through: each is a few frames of recursion
- * (expand, a getter, resolve), and a 64 KiB robo.yml could chain 3,000 of
- * them, past the stack.
- */
+/** How many variables one may go through: each is a few frames of recursion (expand, a getter, resolve). */
 export const MAX_CHAIN = 100;
 
 export interface VariableProblem {
@@ -82,11 +78,7 @@ export function resolveVariables(
   fixed: readonly string[],
 ): { variables: Variables; problems: VariableProblem[] } {
   const resolved = new Map<string, string>();
-  /**
-   * Every variable of a chain found too deep: tried again from each of them,
-   * a chain of n would cost n × MAX_CHAIN expansions (2,500 variables: 4 s),
-   * and the problem is the same one, said once.
-   */
+  // Every variable of a chain found too deep: the chain is tried once, and its problem said once.
   const tooDeep = new Map<string, Unresolvable>();
   const resolving: string[] = [];
   const resolve = (path: string, text: string): string => {

@@ -1,11 +1,7 @@
 /**
- * robo.yml's variables as tj/robo gets them from Go's yaml.v2, which reads
- * YAML 1.1: a plain `no`, `off`, `n` is false and `yes`, `on`, `y` true,
- * `010` is octal 8, `0b101` is 5 and `1_000` is 1000. robo parses the file
- * as YAML 1.2 (where all of those but the digits are text) for its lines and
- * structure, and reads the values of `variables` again here, by yaml.v2's
- * rules (its resolve.go), so `{{ if .debug }}` with `debug: no` is false in
- * both. Quoted and block scalars stay text, as in yaml.v2.
+ * robo.yml's variables as tj/robo gets them from Go's yaml.v2, which reads YAML 1.1 (`no`, `off` are false,
+ * `yes`, `on` true, `010` is 8, `1_000` 1000): robo parses YAML 1.2 for lines and structure, then reads the
+ * plain scalars of `variables` again by yaml.v2's rules (its resolve.go). Quoted and block scalars stay text.
  */
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 
