@@ -17,7 +17,7 @@ import {
   taskEntries,
   taskList,
   taskNames,
-  unknownTaskFromClone,
+  unknownTask,
   usableTasks,
   warnAbout,
   withExpressions,
@@ -105,7 +105,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       case 'shared': {
         const files = await tasksFile();
         const found = findTask(files, line.name); // a broken robo.yml that may hold it runs nothing, and says why
-        if (!found) throw optionsAfterTask(await unknownTaskFromClone(line.name, files, env), line.args);
+        if (!found) throw optionsAfterTask(await unknownTask(line.name, files, env), line.args);
         await runSharedTask(found.file, found.task, line.args, env, cwd, reporter, io);
         break;
       }
@@ -179,7 +179,7 @@ async function printHelp(
   if (command) return reporter.print(commandHelp(command));
   const files = await tasksFile();
   const found = findTask(files, name);
-  if (!found) throw await unknownTaskFromClone(name, files, env);
+  if (!found) throw await unknownTask(name, files, env);
   const custom = customTaskHelp(found.file, found.task);
   if (custom) return printCustom(found.file, custom, reporter);
   reporter.print(sharedTaskHelp(found.task, found.file));

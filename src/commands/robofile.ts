@@ -156,18 +156,12 @@ export function problemLines(roboFile: RoboFile, problems: readonly RoboFileProb
 
 /** Say what is wrong with the robo.yml files without stopping (listing, built-ins). */
 export function warnAbout(files: TaskFiles, reporter: Reporter): void {
-  for (const file of [files.shared, files.local]) warnAboutFile(file, reporter);
-}
-
-function warnAboutFile(roboFile: RoboFile | undefined, reporter: Reporter): void {
-  if (!roboFile) return;
-  if (roboFile.errors.length > 0)
-    reporter.warn(
-      `${roboFile.file} is invalid, so its tasks are not available:`,
-      problemLines(roboFile, roboFile.errors),
-    );
-  if (roboFile.warnings.length > 0)
-    reporter.warn(`${roboFile.file}: some tasks were refused:`, problemLines(roboFile, roboFile.warnings));
+  for (const file of [files.shared, files.local]) {
+    if (file && file.errors.length > 0)
+      reporter.warn(`${file.file} is invalid, so its tasks are not available:`, problemLines(file, file.errors));
+    if (file && file.warnings.length > 0)
+      reporter.warn(`${file.file}: some tasks were refused:`, problemLines(file, file.warnings));
+  }
 }
 
 /** A broken robo.yml stops its own tasks, with every problem listed (exit 3). */
@@ -200,7 +194,11 @@ export function findTask(files: TaskFiles, name: string): { file: RoboFile; task
   return undefined;
 }
 
-export function unknownTask(name: string, files: TaskFiles): UsageError {
+/**
+ * The error for a task no file has, with a guess; and where robo.yml came from when it is the cached clone
+ * of a git source: a task added upstream is unknown here until aws.config fetches the clone again.
+ */
+export async function unknownTask(name: string, files: TaskFiles, env: NodeJS.ProcessEnv): Promise<UsageError> {
   const names = [
     ...new Set([
       ...BUILTIN_TASKS.map((task) => task.name),
@@ -209,32 +207,19 @@ export function unknownTask(name: string, files: TaskFiles): UsageError {
     ]),
   ].sort();
   const guess = suggestName(name, names);
-  return new UsageError(`unknown task "${name}"${guess ? `; did you mean ${guess}?` : ''}`, [
-    `tasks: ${names.join(', ')}`,
-    'run `robo` to list them with a summary',
-  ]);
-}
-
-/**
- * unknownTask, plus where robo.yml came from when it is the cached clone of a
- * git source: a task added upstream is unknown here until aws.config fetches
- * the clone again, and nothing else would say why.
- */
-export async function unknownTaskFromClone(
-  name: string,
-  files: TaskFiles,
-  env: NodeJS.ProcessEnv,
-): Promise<UsageError> {
-  const error = unknownTask(name, files);
+  const message = `unknown task "${name}"${guess ? `; did you mean ${guess}?` : ''}`;
+  const details = [`tasks: ${names.join(', ')}`, 'run `robo` to list them with a summary'];
   const roboFile = files.shared;
-  if (!roboFile) return error;
+  if (!roboFile) return new UsageError(message, details);
   const [{ resolvePaths }, { cachedClone }] = await Promise.all([import('../paths.js'), import('../status.js')]);
   const dir = path.dirname(roboFile.file);
-  if (path.dirname(dir) !== path.join(resolvePaths(env).cacheDir, 'sources')) return error;
-  const clone = await cachedClone(dir, env);
-  if (!clone) return error;
-  const hint = `robo.yml comes from the cached clone at commit ${clone.commit.slice(0, 12)} (${clone.commitDate.toISOString()}); run robo aws.config to update it`;
-  return new UsageError(error.message, [...error.details, hint]);
+  const clone =
+    path.dirname(dir) === path.join(resolvePaths(env).cacheDir, 'sources') ? await cachedClone(dir, env) : undefined;
+  if (clone)
+    details.push(
+      `robo.yml comes from the cached clone at commit ${clone.commit.slice(0, 12)} (${clone.commitDate.toISOString()}); run robo aws.config to update it`,
+    );
+  return new UsageError(message, details);
 }
 
 /** `robo help TASK` for a shared task: usage, summary, what runs (steps around it included), examples. */

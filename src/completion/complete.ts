@@ -205,29 +205,29 @@ async function taskNames(
  */
 async function sharedTasks(request: CompletionRequest, line: Line): Promise<Array<{ name: string; summary: string }>> {
   // Loaded only here: most Tabs (options, values) need neither the source nor the YAML parser.
-  const { ROBO_FILE, loadRoboFile, locateLocalRoboFile, tasksFileFromEnv } = await import('../robofile/load.js');
+  const [{ ROBO_FILE, loadRoboFile, locateLocalRoboFile, tasksFileFromEnv }, { usableTasks }] = await Promise.all([
+    import('../robofile/load.js'),
+    import('../commands/robofile.js'),
+  ]);
   const given = line.given.get('tasks');
   const tasks = typeof given === 'string' ? given : undefined;
   const explicit = tasks ?? tasksFileFromEnv(request.env);
-  const tasksOf = async (file: string | undefined, named: boolean) => {
-    if (!file) return [];
-    const roboFile = await loadRoboFile(file, named);
-    return roboFile.errors.length === 0 ? [...roboFile.tasks.values()] : [];
+  const load = async (file: string | undefined | Promise<string | undefined>, named: boolean) => {
+    const found = await file;
+    return found ? loadRoboFile(found, named) : undefined;
   };
   // No robo.yml to read, or settings robo would refuse: no tasks from there, the rest still complete.
   const source = explicit ? undefined : await sourceFolder(request).catch(() => undefined);
+  const sharedFile = explicit ? path.resolve(request.cwd, explicit) : source && regularFileInRepo(source, ROBO_FILE);
+  const localFile = locateLocalRoboFile(
+    { tasks, env: request.env, cwd: request.cwd },
+    source && path.join(source, ROBO_FILE),
+  );
   const [shared, local] = await Promise.all([
-    (explicit
-      ? tasksOf(path.resolve(request.cwd, explicit), true)
-      : source
-        ? regularFileInRepo(source, ROBO_FILE).then((file) => tasksOf(file, false))
-        : Promise.resolve([])
-    ).catch(() => []),
-    locateLocalRoboFile({ tasks, env: request.env, cwd: request.cwd }, source && path.join(source, ROBO_FILE))
-      .then((file) => tasksOf(file, false))
-      .catch(() => []),
+    load(sharedFile, explicit !== undefined).catch(() => undefined),
+    load(localFile, false).catch(() => undefined),
   ]);
-  return [...local, ...shared.filter((task) => !local.some((mine) => mine.name === task.name))];
+  return usableTasks({ shared, local });
 }
 
 /**
