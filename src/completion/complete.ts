@@ -9,7 +9,7 @@ import { aliasFlags, findOption } from '../cli/argv.js';
 import { GLOBAL_OPTIONS, type CommandSpec, type OptionSpec, type ValueKind } from '../commands/types.js';
 import { TEAM_NAME } from '../definitions/model.js';
 import { inspectRepoPath, regularFileInRepo } from '../definitions/repo-path.js';
-import { BUILTIN_TASKS, RESERVED_COMMANDS, type AnyTask } from '../cli/tasks.js';
+import { BUILTIN_TASKS, RESERVED_COMMANDS, findReserved, type AnyTask } from '../cli/tasks.js';
 
 export interface Candidate {
   word: string;
@@ -61,7 +61,7 @@ export async function complete(request: CompletionRequest): Promise<Completion> 
   if (positional?.value === 'task') return words(await taskNames(request, line, { reserved: false }));
   if (positional) return valueKind(positional.value);
   // Nothing else to type after a task but options: offer them, as a menu of what it takes. A reserved word is done.
-  return current === '' && !line.afterDashes && !isReserved(task) ? options(specs, current, line.given) : NOTHING;
+  return current === '' && !line.afterDashes && !findReserved(task) ? options(specs, current, line.given) : NOTHING;
 }
 
 interface Option {
@@ -130,10 +130,6 @@ function readLine(before: readonly string[], tasks: readonly AnyTask[]): Line {
   return line;
 }
 
-function isReserved(word: string): boolean {
-  return RESERVED_COMMANDS.some((command) => command.name === word);
-}
-
 /** What the parser takes at this point of the line: the task's options and the global ones. */
 function optionsOf(command: CommandSpec | undefined): Record<string, OptionSpec> {
   return { ...GLOBAL_OPTIONS, ...command?.options };
@@ -141,7 +137,7 @@ function optionsOf(command: CommandSpec | undefined): Record<string, OptionSpec>
 
 /** What is worth offering there: not a global option that means something only before a task (--tasks). */
 function offeredOptions(command: CommandSpec | undefined): Record<string, OptionSpec> {
-  const afterTask = command !== undefined && !isReserved(command.name);
+  const afterTask = command !== undefined && !findReserved(command.name);
   return Object.fromEntries(Object.entries(optionsOf(command)).filter(([, spec]) => !(afterTask && spec.leading)));
 }
 

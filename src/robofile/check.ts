@@ -34,21 +34,19 @@ export async function checkRoboFile(root: string): Promise<RoboFileCheck | undef
   const parsed = await loadRoboFile(file, false, text);
   const problems = [...parsed.errors, ...parsed.warnings];
   const realRoot = await realpath(root);
-  const scripts: Array<{ runnable: Runnable; line: number; label: string }> = [];
+  const scripts: Array<[RoboStep, string]> = [];
   const steps = (list: readonly RoboStep[], label: string) =>
-    list.forEach((step, index) =>
-      scripts.push({ runnable: step, line: step.line, label: label.replace('#', `#${index + 1}`) }),
-    );
+    list.forEach((step, index) => scripts.push([step, label.replace('#', `#${index + 1}`)]));
   steps(parsed.before, 'global before step #');
   steps(parsed.after, 'global after step #');
   for (const task of parsed.tasks.values()) {
-    scripts.push({ runnable: task, line: task.line, label: `task ${task.name}` });
+    scripts.push([task, `task ${task.name}`]);
     steps(task.before, `task ${task.name}: before step #`);
     steps(task.after, `task ${task.name}: after step #`);
   }
-  for (const { runnable, line, label } of scripts) {
-    const problem = runnable.kind === 'script' ? await scriptProblem(runnable, file, root, realRoot) : undefined;
-    if (problem) problems.push({ line, message: `${label}: ${problem}` });
+  for (const [step, label] of scripts) {
+    const problem = step.kind === 'script' ? await scriptProblem(step, file, root, realRoot) : undefined;
+    if (problem) problems.push({ line: step.line, message: `${label}: ${problem}` });
   }
   return { tasks: [...parsed.tasks.keys()], problems: problems.sort((a, b) => a.line - b.line) };
 }

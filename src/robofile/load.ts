@@ -101,10 +101,8 @@ export async function locateLocalRoboFile(
 
 /** `text`: robo.yml's content when the caller already has it (read from a verified commit). */
 export async function loadRoboFile(file: string, explicit: boolean, text?: string): Promise<RoboFile> {
-  if (text !== undefined)
-    return parseRoboFile(text, file, { reserved: isBuiltinName, builtins: builtinVariables(file) });
   try {
-    text = await readFile(file, 'utf8');
+    text ??= await readFile(file, 'utf8');
   } catch (error) {
     // A --tasks file that does not exist is a mistake on the command line.
     if (explicit)
