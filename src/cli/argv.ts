@@ -82,20 +82,7 @@ function readOptions(
   { stopAtPositional }: { stopAtPositional: boolean },
 ): ReadOptions {
   const all = { ...specs, ...INFO_OPTIONS };
-  // What parseArgs needs to split the words: which flags take a value, and the one-letter aliases.
-  const forms: NonNullable<ParseArgsConfig['options']> = {};
-  for (const [name, spec] of Object.entries(all)) {
-    const short = spec.aliases?.find((alias) => alias.length === 1);
-    forms[name] = short ? { type: spec.type, short } : { type: spec.type };
-    for (const alias of spec.aliases ?? []) if (alias.length > 1) forms[alias] = { type: spec.type };
-  }
-  const { tokens } = parseArgs({
-    args: [...args],
-    options: forms,
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
+  const tokens = splitArgs(args, all);
   const result: ReadOptions = { values: {}, positionals: [], info: undefined, next: args.length };
   const seeAlso = command ? `; see robo help ${command.name}` : '';
   for (const token of tokens) {
@@ -134,6 +121,20 @@ function readOptions(
     result.values[name] = token.value;
   }
   return result;
+}
+
+/**
+ * `args` split into options and positionals by util.parseArgs, knowing from `specs` which flags take a
+ * value and the one-letter aliases; nothing checked. Completion (completion/complete.ts) reads a line with it too.
+ */
+export function splitArgs(args: readonly string[], specs: Record<string, OptionSpec>) {
+  const forms: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    const short = spec.aliases?.find((alias) => alias.length === 1);
+    forms[name] = short ? { type: spec.type, short } : { type: spec.type };
+    for (const alias of spec.aliases ?? []) if (alias.length > 1) forms[alias] = { type: spec.type };
+  }
+  return parseArgs({ args: [...args], options: forms, strict: false, allowPositionals: true, tokens: true }).tokens;
 }
 
 /**

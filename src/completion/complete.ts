@@ -5,7 +5,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { aliasFlags, findOption } from '../cli/argv.js';
+import { aliasFlags, findOption, splitArgs } from '../cli/argv.js';
 import { GLOBAL_OPTIONS, type CommandSpec, type OptionSpec, type ValueKind } from '../commands/types.js';
 import { TEAM_NAME } from '../definitions/model.js';
 import { inspectRepoPath, regularFileInRepo } from '../definitions/repo-path.js';
@@ -85,6 +85,7 @@ interface Line {
   afterDashes: boolean;
 }
 
+/** Read as the parser reads it (argv.ts): the global options up to the task, then its own and the global ones. */
 function readLine(before: readonly string[], tasks: readonly AnyTask[]): Line {
   const line: Line = {
     task: undefined,
@@ -94,39 +95,31 @@ function readLine(before: readonly string[], tasks: readonly AnyTask[]): Line {
     pending: undefined,
     afterDashes: false,
   };
-  for (const word of before) {
-    if (line.pending) {
-      line.given.set(line.pending.name, word);
-      line.pending = undefined;
-      continue;
-    }
-    const ownArguments = line.task !== undefined && !line.command; // a robo.yml task's
-    if (word.startsWith('-') && word !== '-' && !line.afterDashes && !ownArguments) {
-      if (word === '--') {
-        line.afterDashes = true;
-        continue;
+  /** The index of the task's word when `findTask`, else -1. */
+  const read = (words: readonly string[], findTask: boolean): number => {
+    const specs = optionsOf(line.command);
+    for (const token of splitArgs(words, specs)) {
+      if (token.kind === 'option-terminator') line.afterDashes = true;
+      else if (token.kind === 'positional') {
+        if (findTask) return token.index;
+        line.positionals += 1;
+      } else {
+        const option = findOption(specs, token.rawName);
+        // A value left out is one the parser takes from the next word: the one being completed.
+        if (option?.spec.type === 'string' && token.value === undefined) line.pending = option;
+        else if (option) line.given.set(option.name, token.value ?? true);
       }
-      // `-cFILE`: a one-letter option with its value glued on, as the parser reads it.
-      const short = /^-[^-]./.test(word) ? findOption(optionsOf(line.command), word.slice(0, 2)) : undefined;
-      if (short?.spec.type === 'string') {
-        line.given.set(short.name, word.slice(2));
-        continue;
-      }
-      const at = word.indexOf('=');
-      const option = findOption(optionsOf(line.command), at === -1 ? word : word.slice(0, at));
-      if (!option) continue;
-      if (at !== -1) line.given.set(option.name, word.slice(at + 1));
-      else if (option.spec.type === 'string') line.pending = option;
-      else line.given.set(option.name, true);
-      continue;
     }
-    if (line.task === undefined) {
-      line.task = word;
-      line.command = [...tasks, ...RESERVED_COMMANDS].find(
-        (command: CommandSpec) => command.name === word || command.aliases.includes(word),
-      );
-    } else line.positionals += 1;
-  }
+    return -1;
+  };
+  const at = read(before, true);
+  if (at === -1) return line;
+  line.task = before[at];
+  line.command = [...tasks, ...RESERVED_COMMANDS].find(
+    (command: CommandSpec) => command.name === line.task || command.aliases.includes(line.task!),
+  );
+  line.afterDashes = false;
+  if (line.command) read(before.slice(at + 1), false); // a robo.yml task's words are its own
   return line;
 }
 
