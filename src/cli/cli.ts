@@ -6,9 +6,7 @@
  */
 import { parseCommandLine, type CommandLine } from './argv.js';
 import {
-  customTaskHelp,
   customTaskList,
-  customVariables,
   findTask,
   problemLines,
   requireValid,
@@ -28,9 +26,9 @@ import { completionScript } from '../completion/scripts.js';
 import { DefinitionsError, ExitCode, ExitSignal, RoboError, UsageError } from '../errors.js';
 import { commandHelp, roboHelp } from './help.js';
 import type { RoboFile } from '../robofile/parse.js';
-import type { OutputResult } from '../robofile/output-templates.js';
+import { flattenedVariables, renderOutput, sharedTaskData, type OutputResult } from '../robofile/output-templates.js';
 import { findBuiltin, findReserved } from './tasks.js';
-import { createReporter, type Reporter } from '../ui.js';
+import { createReporter, styled, type Reporter } from '../ui.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -180,7 +178,7 @@ async function printHelp(
   const files = await tasksFile();
   const found = findTask(files, name);
   if (!found) throw await unknownTask(name, files, env);
-  const custom = customTaskHelp(found.file, found.task);
+  const custom = renderOutput(found.file, 'help', () => sharedTaskData(found.task), styled);
   if (custom) return printCustom(found.file, custom, reporter);
   reporter.print(sharedTaskHelp(found.task, found.file));
 }
@@ -228,7 +226,7 @@ async function printVariables(
       variables: Object.fromEntries(rows),
       robofile: described(file),
     });
-  const custom = broken ? undefined : customVariables(file);
+  const custom = broken ? undefined : renderOutput(file, 'variables', () => flattenedVariables(file.variables), styled);
   if (custom) return printCustom(file, custom, reporter);
   const width = Math.max(...rows.map(([name]) => name.length));
   reporter.print(rows.map(([name, value]) => `  ${name.padEnd(width)} = ${value}`).join('\n'));

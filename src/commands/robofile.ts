@@ -7,7 +7,6 @@ import { DefinitionsError, ExitCode, ExitSignal, UsageError } from '../errors.js
 import { suggestName } from '../validate/regions.js';
 import {
   builtinTaskData,
-  flattenedVariables,
   renderOutput,
   sharedTaskData,
   type OutputResult,
@@ -118,24 +117,13 @@ export function taskList(files: TaskFiles, cwd: string): string {
  * every robo.yml task of the run), `.Variables`, `.File`; undefined without one.
  */
 export function customTaskList(roboFile: RoboFile, tasks: readonly RoboTask[]): OutputResult | undefined {
-  const entry = roboFile.templates?.list;
-  if (!entry) return undefined;
-  const data: Record<string, TaskData> = {};
-  for (const task of BUILTIN_TASKS) data[task.name] = builtinTaskData(task);
-  for (const task of tasks) data[task.name] = sharedTaskData(task);
-  return renderOutput('list', entry, { Tasks: data, Variables: roboFile.variables, File: roboFile.file }, styled);
-}
-
-/** templates.help for a robo.yml task: the task. */
-export function customTaskHelp(roboFile: RoboFile, task: RoboTask): OutputResult | undefined {
-  const entry = roboFile.templates?.help;
-  return entry && renderOutput('help', entry, sharedTaskData(task), styled);
-}
-
-/** templates.variables: tj/robo's flattened map, `.user.home` → value. */
-export function customVariables(roboFile: RoboFile): OutputResult | undefined {
-  const entry = roboFile.templates?.variables;
-  return entry && renderOutput('variables', entry, flattenedVariables(roboFile.variables), styled);
+  const data = () => {
+    const byName: Record<string, TaskData> = {};
+    for (const task of BUILTIN_TASKS) byName[task.name] = builtinTaskData(task);
+    for (const task of tasks) byName[task.name] = sharedTaskData(task);
+    return { Tasks: byName, Variables: roboFile.variables, File: roboFile.file };
+  };
+  return renderOutput(roboFile, 'list', data, styled);
 }
 
 /** At most this many problems are listed: a merge key repeats one problem in every map that merges it. */

@@ -7,7 +7,7 @@ import { isMap as isYamlMap, isScalar, Scalar, type Node, type Pair } from 'yaml
 import { formatValue, isMap } from './go-format.js';
 import { executeTemplate } from './go-template-exec.js';
 import { TemplateError, parseTemplate, type Template } from './go-template.js';
-import type { RoboFileProblem, RoboTask } from './parse.js';
+import type { RoboFile, RoboFileProblem, RoboTask } from './parse.js';
 import { templateMessage, type Variables } from './variables.js';
 
 export const OUTPUT_TEMPLATES = ['list', 'help', 'variables'] as const;
@@ -66,15 +66,20 @@ export type Paint = (color: string, text: string) => string;
 
 export type OutputResult = { ok: true; text: string } | { ok: false; problem: RoboFileProblem };
 
-/** Run one of robo.yml's output templates; a template problem comes back with its robo.yml line. */
+/**
+ * robo.yml's `templates.NAME` run on what `data` gives, or undefined when the file has no such template;
+ * a template problem comes back with its robo.yml line.
+ */
 export function renderOutput(
+  roboFile: RoboFile,
   name: OutputTemplateName,
-  entry: OutputTemplate,
-  data: unknown,
+  data: () => unknown,
   paint?: Paint,
-): OutputResult {
+): OutputResult | undefined {
+  const entry = roboFile.templates?.[name];
+  if (!entry) return undefined;
   try {
-    return { ok: true, text: executeTemplate(entry.template, data, { colors: paint }) };
+    return { ok: true, text: executeTemplate(entry.template, data(), { colors: paint }) };
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
     const line = entry.block ? entry.line + error.line : entry.line;
