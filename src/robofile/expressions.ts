@@ -5,15 +5,9 @@
  * (listing, help, completion and the built-ins run none), each distinct command once.
  */
 import { spawn } from 'node:child_process';
-import { spawnForwardingSignals } from './run.js';
+import { spawnForwardingSignals, type TaskStdio } from './run.js';
 import { expand, texts, withTexts, type Variables } from './variables.js';
 import type { RoboFile, RoboStep, RoboTask } from './parse.js';
-
-/** Where an expression's command gets its stdin and sends its stderr (default: robo's own). */
-export interface ExpressionStdio {
-  stdin?: NodeJS.ReadStream;
-  stderr?: NodeJS.WriteStream;
-}
 
 /** An expression whose command failed or could not start; the caller adds the file and line. */
 export class ExpressionFailure extends Error {
@@ -100,7 +94,7 @@ function runExpression(
   command: string,
   env: NodeJS.ProcessEnv,
   cwd: string,
-  stdio: ExpressionStdio,
+  stdio: TaskStdio,
 ): Promise<string> {
   const shell = env.SHELL || 'sh';
   return new Promise((resolve, reject) => {
@@ -146,7 +140,7 @@ export async function evaluateRun(
   task: RoboTask,
   env: NodeJS.ProcessEnv,
   cwd: string,
-  stdio: ExpressionStdio = {},
+  stdio: TaskStdio = {},
 ): Promise<EvaluatedRun> {
   const { builtinVariables: fixed, variables } = roboFile;
   if (!texts(variables, fixed).some(([, text]) => expressionsIn(text).length > 0))
@@ -175,7 +169,7 @@ export async function evaluateAll(
   fixed: readonly string[],
   env: NodeJS.ProcessEnv,
   cwd: string,
-  stdio: ExpressionStdio = {},
+  stdio: TaskStdio = {},
 ): Promise<Variables> {
   const known = new Map<string, string>();
   for (const [path, text] of texts(variables, fixed))

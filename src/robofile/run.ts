@@ -13,7 +13,10 @@ import { splitWords } from './shell-words.js';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
 
-/** The task's streams: robo's own (inherited) unless robo was given others (cli.ts's RunIo); each needs a file descriptor. */
+/**
+ * A run's streams, robo's own (inherited) unless robo was given others (cli.ts's RunIo); each needs a file
+ * descriptor. An expression's command gets stdin and stderr; its stdout is its value.
+ */
 export interface TaskStdio {
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
