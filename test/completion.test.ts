@@ -97,6 +97,8 @@ describe('what completes where (bash answers: filtered by what is typed)', () =>
     ['a boolean flag has no values', ['aws.config', '--dry-run='], []],
     ['a free-text value has no candidates', ['aws.config', '--ref', ''], []],
     ['before the task: only the global options', ['--'], LEADING_GLOBALS],
+    // As argv.ts reads it: a `--` before the task ends the options before it, not the task's own.
+    ['-- before the task, then its options', ['--', 'aws.config', '--t'], ['--team']],
     ['the tasks file, before the task', ['--t'], ['--tasks']],
     [
       'the tasks file and its own --eval, after a reserved word',
@@ -237,6 +239,7 @@ describe('the tasks file named on the line', () => {
   it.each([
     ['-c FILE', (file: string) => ['-c', file]],
     ['-cFILE', (file: string) => [`-c${file}`]],
+    ['-qcFILE, a group as the parser reads it', (file: string) => [`-qc${file}`]],
     ['--tasks=FILE', (file: string) => [`--tasks=${file}`]],
   ])('%s: its tasks complete', async (_form, words) => {
     const box = sandbox();

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_OUTPUT, MAX_STEPS, executeTemplate } from '../src/robofile/go-template-exec.js';
 import { MAX_NESTING, TemplateError, parseTemplate } from '../src/robofile/go-template.js';
-import { expand } from '../src/robofile/template.js';
+import { expand } from '../src/robofile/variables.js';
 import { formatValue } from '../src/robofile/go-format.js';
 
 const data = {

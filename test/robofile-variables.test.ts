@@ -1,13 +1,13 @@
 /**
  * robo.yml's variables interpolated with themselves, cycles refused, `$(…)`
- * expressions found with balanced parentheses and evaluated only on read,
+ * expressions found with balanced parentheses and evaluated only when a run reads them,
  * and before/after steps parsed: in process, as tables.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { evaluateRun, evaluatingVariables, expressionsIn, ExpressionFailure } from '../src/robofile/expressions.js';
+import { evaluateAll, evaluateRun, expressionsIn, ExpressionFailure } from '../src/robofile/expressions.js';
 import { parseRoboFile } from '../src/robofile/parse.js';
 import { MAX_CHAIN } from '../src/robofile/variables.js';
 
@@ -112,16 +112,15 @@ describe('$(…) expressions', () => {
     expect(expressionsIn(text).map((expression) => expression.command)).toEqual(commands);
   });
 
-  it('run on first read only, once per command, one trailing newline removed', () => {
+  it('run once per command, one trailing newline removed', async () => {
     const dir = tempDir();
     const count = path.join(dir, 'count');
-    const variables = evaluatingVariables(
+    const variables = await evaluateAll(
       { a: `$(echo run >> ${count}; printf 'x\\n\\n')`, b: 'plain', c: `<$(echo run >> ${count}; printf 'x\\n\\n')>` },
       [],
       { PATH: process.env.PATH },
       dir,
     );
-    expect(() => readFileSync(count)).toThrow(); // nothing ran yet
     expect(variables.b).toBe('plain');
     expect(variables.a).toBe('x\n');
     expect(variables.a).toBe('x\n');
@@ -129,37 +128,54 @@ describe('$(…) expressions', () => {
     expect(readFileSync(count, 'utf8')).toBe('run\n');
   });
 
-  it('run with $SHELL, or sh when SHELL is unset', () => {
+  it('run with $SHELL, or sh when SHELL is unset', async () => {
     const dir = tempDir();
     const shell = { PATH: process.env.PATH, SHELL: '/bin/sh' };
-    expect(evaluatingVariables({ s: '$(echo "$0")' }, [], shell, dir).s).toBe('/bin/sh');
-    expect(evaluatingVariables({ s: '$(echo "$0")' }, [], { PATH: process.env.PATH }, dir).s).toBe('sh');
+    expect((await evaluateAll({ s: '$(echo "$0")' }, [], shell, dir)).s).toBe('/bin/sh');
+    expect((await evaluateAll({ s: '$(echo "$0")' }, [], { PATH: process.env.PATH }, dir)).s).toBe('sh');
   });
 
-  it('never in built-in variables: a folder may be named $(…)', () => {
+  it('never in built-in variables: a folder may be named $(…)', async () => {
     const dir = tempDir();
     const made = path.join(dir, 'made');
     const builtins = { robo: { path: `/x/$(touch ${made})` } };
-    const variables = evaluatingVariables(builtins, ['robo'], { PATH: process.env.PATH }, dir);
+    const variables = await evaluateAll(builtins, ['robo'], { PATH: process.env.PATH }, dir);
     expect((variables.robo as { path: string }).path).toBe(`/x/$(touch ${made})`);
     expect(() => readFileSync(made)).toThrow();
     const file = parseRoboFile('t:\n  command: cd {{ .robo.path }}\n', '/d/robo.yml', { ...options, builtins });
-    expect(evaluateRun(file, file.tasks.get('t')!, { PATH: process.env.PATH }, dir).task.run).toBe(
+    expect((await evaluateRun(file, file.tasks.get('t')!, { PATH: process.env.PATH }, dir)).task.run).toBe(
       `cd /x/$(touch ${made})`,
     );
     expect(() => readFileSync(made)).toThrow();
   });
 
-  it('a failing command throws from the read, naming the variable', () => {
-    const variables = evaluatingVariables({ m: { bad: '$(exit 5)' } }, [], { PATH: process.env.PATH }, tempDir(), {
+  it('a failing command rejects, naming the variable', async () => {
+    const evaluated = evaluateAll({ m: { bad: '$(exit 5)' } }, [], { PATH: process.env.PATH }, tempDir(), {
       stderr: undefined,
     });
-    const read = () => (variables.m as Record<string, unknown>).bad;
-    expect(read).toThrow(ExpressionFailure);
-    expect(read).toThrow('variable m.bad: $(exit 5) failed (exit 5)');
+    await expect(evaluated).rejects.toThrow(ExpressionFailure);
+    await expect(evaluated).rejects.toThrow('variable m.bad: $(exit 5) failed (exit 5)');
   });
 
-  it('a run evaluates only what its task and steps use, in the order they run', () => {
+  it('an {{ if }} on an output takes the branch of the real output, and evaluates what it reads there', async () => {
+    const dir = tempDir();
+    const log = path.join(dir, 'log');
+    const file = parse(
+      [
+        'variables:',
+        '  mode: $(echo fast)',
+        `  quick: $(echo quick >> ${log}; echo Q)`,
+        `  slow: $(echo slow >> ${log}; echo S)`,
+        't:',
+        '  command: echo {{ if eq .mode "fast" }}{{ .quick }}{{ else }}{{ .slow }}{{ end }}',
+      ].join('\n'),
+    );
+    const run = await evaluateRun(file, file.tasks.get('t')!, { PATH: process.env.PATH }, dir);
+    expect(run.task.run).toBe('echo Q');
+    expect(readFileSync(log, 'utf8')).toContain('quick\n');
+  });
+
+  it('a run evaluates only what its task and steps use, in the order they run', async () => {
     const dir = tempDir();
     const log = path.join(dir, 'log');
     const file = parse(
@@ -180,7 +196,7 @@ describe('$(…) expressions', () => {
     );
     expect(file.errors).toEqual([]);
     expect(file.tasks.get('t')?.run).toBe(`echo [$(echo used >> ${log}; echo U)]`);
-    const run = evaluateRun(file, file.tasks.get('t')!, { PATH: process.env.PATH }, dir);
+    const run = await evaluateRun(file, file.tasks.get('t')!, { PATH: process.env.PATH }, dir);
     expect(run.task.run).toBe('echo [U]');
     expect(run.task.env).toEqual(['V=U']);
     expect(run.global.before.map((step) => step.run)).toEqual(['echo S']);
@@ -234,5 +250,31 @@ describe('before and after steps', () => {
   ])('%j is refused with its line', (text, line, message) => {
     const file = parse(`${text}\n`);
     expect(file.errors).toEqual([{ line, message: expect.stringContaining(message) }]);
+  });
+
+  // Tasks and steps are read by one function: what it says of one, it says of the other.
+  it.each([
+    ['a step', 'before:\n  - colour: red', 'before step #1', 2],
+    ['a task', 't:\n  colour: red', 'task t', 1],
+  ])('%s with an unknown key and nothing to run is told both', (_, text, label, line) => {
+    expect(parse(`${text}\n`).errors).toEqual([
+      {
+        line: 2,
+        message: `${label}: unknown key colour (allowed: ${label === 'task t' ? 'summary, usage, examples, env, command, script, exec, before, after' : 'command, script, exec'})`,
+      },
+      { line, message: `${label}: nothing to run: give it a command, a script or an exec` },
+    ]);
+  });
+
+  it.each([
+    ['a step', 'before:\n  - command: [a]', 'before step #1: command must be text'],
+    ['a task', 't:\n  command: [a]', 'task t: command must be text'],
+  ])('%s whose command is not text is told that alone', (_, text, message) => {
+    expect(parse(`${text}\n`).errors).toEqual([{ line: 2, message }]);
+  });
+
+  it('a template problem in a | block of a step points at its line inside the block, as in a task', () => {
+    const file = parse('before:\n  - command: |\n      echo 1\n      echo {{ .nope }}\nt:\n  command: x\n');
+    expect(file.errors).toEqual([{ line: 4, message: expect.stringContaining('before step #1: template') }]);
   });
 });

@@ -5,7 +5,7 @@ import { MAX_BYTES, MAX_DEPTH } from '../src/robofile/limits.js';
 import { parseRoboFile } from '../src/robofile/parse.js';
 import { invocation } from '../src/robofile/run.js';
 import { splitWords } from '../src/robofile/shell-words.js';
-import { expand, flatten } from '../src/robofile/template.js';
+import { expand, flatten } from '../src/robofile/variables.js';
 
 const options = {
   reserved: (name: string) => ['aws.config', 'help'].includes(name),

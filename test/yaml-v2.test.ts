@@ -29,6 +29,11 @@ describe('plain scalars as yaml.v2 reads them', () => {
     ['1e3', 1000],
     ['.inf', Infinity],
     ['-.Inf', -Infinity],
+    ['+.INF', Infinity],
+    ['.NaN', NaN],
+    ['.NAN', NaN],
+    ['.INf', '.INf'], // one of yaml.v2's three spellings, or text
+    ['-.nan', '-.nan'],
     ['9223372036854775808', 9223372036854775808], // past int64: a float
     ['main', 'main'],
     ['1.2.3', '1.2.3'],

@@ -1,10 +1,7 @@
 /**
- * The command line, read once: argv in, what robo is asked to do out, or a
- * UsageError naming the flag or word that is wrong. Which words and flags
- * exist comes from the table in tasks.ts and commands/types.ts, which help
- * (help.ts) and shell completion (completion/) read too. util.parseArgs
- * splits the words (`--a=b`, `-q`, `--`); the checks against the table are
- * here, so every message names the flag as the user typed it.
+ * The command line, read once: argv in, what robo is asked to do out, or a UsageError naming the flag as
+ * typed. The words and flags come from the table help and completion read too (tasks.ts, commands/types.ts);
+ * util.parseArgs splits them.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { GLOBAL_OPTIONS, INFO_OPTIONS, type CommandSpec, type GlobalArgs, type OptionSpec } from '../commands/types.js';
@@ -85,20 +82,7 @@ function readOptions(
   { stopAtPositional }: { stopAtPositional: boolean },
 ): ReadOptions {
   const all = { ...specs, ...INFO_OPTIONS };
-  // What parseArgs needs to split the words: which flags take a value, and the one-letter aliases.
-  const forms: NonNullable<ParseArgsConfig['options']> = {};
-  for (const [name, spec] of Object.entries(all)) {
-    const short = spec.aliases?.find((alias) => alias.length === 1);
-    forms[name] = short ? { type: spec.type, short } : { type: spec.type };
-    for (const alias of spec.aliases ?? []) if (alias.length > 1) forms[alias] = { type: spec.type };
-  }
-  const { tokens } = parseArgs({
-    args: [...args],
-    options: forms,
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
+  const tokens = splitArgs(args, all);
   const result: ReadOptions = { values: {}, positionals: [], info: undefined, next: args.length };
   const seeAlso = command ? `; see robo help ${command.name}` : '';
   for (const token of tokens) {
@@ -137,6 +121,20 @@ function readOptions(
     result.values[name] = token.value;
   }
   return result;
+}
+
+/**
+ * `args` split into options and positionals by util.parseArgs, knowing from `specs` which flags take a
+ * value and the one-letter aliases; nothing checked. Completion (completion/complete.ts) reads a line with it too.
+ */
+export function splitArgs(args: readonly string[], specs: Record<string, OptionSpec>) {
+  const forms: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    const short = spec.aliases?.find((alias) => alias.length === 1);
+    forms[name] = short ? { type: spec.type, short } : { type: spec.type };
+    for (const alias of spec.aliases ?? []) if (alias.length > 1) forms[alias] = { type: spec.type };
+  }
+  return parseArgs({ args: [...args], options: forms, strict: false, allowPositionals: true, tokens: true }).tokens;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { parseCommandLine, type CommandLine } from './argv.js';
 import {
+  customTaskList,
   findTask,
   problemLines,
   requireValid,
@@ -14,7 +15,7 @@ import {
   taskEntries,
   taskList,
   taskNames,
-  unknownTaskFromClone,
+  unknownTask,
   usableTasks,
   warnAbout,
   withExpressions,
@@ -25,9 +26,9 @@ import { completionScript } from '../completion/scripts.js';
 import { DefinitionsError, ExitCode, ExitSignal, RoboError, UsageError } from '../errors.js';
 import { commandHelp, roboHelp } from './help.js';
 import type { RoboFile } from '../robofile/parse.js';
-import type { OutputResult } from '../robofile/output-templates.js';
+import { flattenedVariables, renderOutput, sharedTaskData, type OutputResult } from '../robofile/output-templates.js';
 import { findBuiltin, findReserved } from './tasks.js';
-import { createReporter, type Reporter } from '../ui.js';
+import { createReporter, styled, type Reporter } from '../ui.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -79,7 +80,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
         reporter.print(VERSION);
         break;
       case 'list':
-        await listTasks(await tasksFile(), globals, cwd, reporter);
+        listTasks(await tasksFile(), globals, cwd, reporter);
         break;
       case 'help':
         await printHelp(line.task, tasksFile, env, reporter);
@@ -102,7 +103,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       case 'shared': {
         const files = await tasksFile();
         const found = findTask(files, line.name); // a broken robo.yml that may hold it runs nothing, and says why
-        if (!found) throw optionsAfterTask(await unknownTaskFromClone(line.name, files, env), line.args);
+        if (!found) throw optionsAfterTask(await unknownTask(line.name, files, env), line.args);
         await runSharedTask(found.file, found.task, line.args, env, cwd, reporter, io);
         break;
       }
@@ -119,11 +120,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
  * unsaid: stdout stays names); --json wins over -q. A templates.list (the
  * working folder's robo.yml's, else the shared one's) replaces robo's list.
  */
-async function listTasks(files: TaskFiles, globals: GlobalArgs, cwd: string, reporter: Reporter): Promise<void> {
-  const described = (file: RoboFile | undefined) =>
-    file
-      ? { file: file.file, errors: problemLines(file, file.errors), warnings: problemLines(file, file.warnings) }
-      : null;
+function listTasks(files: TaskFiles, globals: GlobalArgs, cwd: string, reporter: Reporter): void {
   if (globals.json) {
     reporter.json({
       ok: true,
@@ -137,7 +134,6 @@ async function listTasks(files: TaskFiles, globals: GlobalArgs, cwd: string, rep
   warnAbout(files, reporter);
   const templated = [files.local, files.shared].find((file) => file?.templates?.list && file.errors.length === 0);
   if (templated) {
-    const { customTaskList } = await import('../commands/robofile-templates.js');
     const custom = customTaskList(templated, usableTasks(files))!;
     if (custom.ok) return reporter.printStyled(custom.text);
     // As for a broken robo.yml: the listing still works, robo's own.
@@ -147,6 +143,13 @@ async function listTasks(files: TaskFiles, globals: GlobalArgs, cwd: string, rep
     );
   }
   reporter.print(taskList(files, cwd));
+}
+
+/** A robo.yml file in --json output: the file and its problems, so a script sees a broken file too. */
+function described(file: RoboFile | undefined) {
+  return file
+    ? { file: file.file, errors: problemLines(file, file.errors), warnings: problemLines(file, file.warnings) }
+    : null;
 }
 
 /**
@@ -174,11 +177,9 @@ async function printHelp(
   if (command) return reporter.print(commandHelp(command));
   const files = await tasksFile();
   const found = findTask(files, name);
-  if (!found) throw await unknownTaskFromClone(name, files, env);
-  if (found.file.templates?.help) {
-    const { customTaskHelp } = await import('../commands/robofile-templates.js');
-    return printCustom(found.file, customTaskHelp(found.file, found.task)!, reporter);
-  }
+  if (!found) throw await unknownTask(name, files, env);
+  const custom = renderOutput(found.file, 'help', () => sharedTaskData(found.task), styled);
+  if (custom) return printCustom(found.file, custom, reporter);
   reporter.print(sharedTaskHelp(found.task, found.file));
 }
 
@@ -210,38 +211,23 @@ async function printVariables(
       `${file.file} is invalid; its variables as far as robo could read them:`,
       problemLines(file, file.errors),
     );
-  const [{ flatten }, { evaluateAllForwardingSignals }] = await Promise.all([
-    import('../robofile/template.js'),
+  const [{ flatten }, { evaluateAll }] = await Promise.all([
+    import('../robofile/variables.js'),
     import('../robofile/expressions.js'),
   ]);
   const rows = options.eval
     ? await withExpressions(file, async () =>
-        flatten(
-          await evaluateAllForwardingSignals(
-            file.variables,
-            file.builtinVariables,
-            options.env,
-            options.cwd,
-            options.io,
-          ),
-        ),
+        flatten(await evaluateAll(file.variables, file.builtinVariables, options.env, options.cwd, options.io)),
       )
     : flatten(file.variables);
   if (options.json)
     return reporter.json({
       ok: true,
       variables: Object.fromEntries(rows),
-      // As the task list's --json: the file and its problems, so a script sees a broken file too.
-      robofile: {
-        file: file.file,
-        errors: problemLines(file, file.errors),
-        warnings: problemLines(file, file.warnings),
-      },
+      robofile: described(file),
     });
-  if (file.templates?.variables && !broken) {
-    const { customVariables } = await import('../commands/robofile-templates.js');
-    return printCustom(file, customVariables(file)!, reporter);
-  }
+  const custom = broken ? undefined : renderOutput(file, 'variables', () => flattenedVariables(file.variables), styled);
+  if (custom) return printCustom(file, custom, reporter);
   const width = Math.max(...rows.map(([name]) => name.length));
   reporter.print(rows.map(([name, value]) => `  ${name.padEnd(width)} = ${value}`).join('\n'));
 }

@@ -1,17 +1,21 @@
 /**
- * The robo.yml side of the command line: the merged task list, help for a
- * shared task, `robo variables`, and running a shared task with its
- * arguments untouched. Two files may take part: the shared robo.yml and
- * ./robo.yml of the working folder, whose tasks win over shared ones of the
- * same name (TaskFiles).
+ * The robo.yml side of the command line: the task list, help, output templates and running a task with its
+ * arguments untouched, over the shared robo.yml and the working folder's, whose tasks win (TaskFiles).
  */
 import path from 'node:path';
 import { DefinitionsError, ExitCode, ExitSignal, UsageError } from '../errors.js';
 import { suggestName } from '../validate/regions.js';
+import {
+  builtinTaskData,
+  renderOutput,
+  sharedTaskData,
+  type OutputResult,
+  type TaskData,
+} from '../robofile/output-templates.js';
 import type { RoboFile, RoboFileProblem, RoboStep, RoboTask } from '../robofile/parse.js';
 import type { TaskStdio } from '../robofile/run.js';
 import { BUILTIN_TASKS } from '../cli/tasks.js';
-import type { Reporter } from '../ui.js';
+import { styled, type Reporter } from '../ui.js';
 
 /** The robo.yml files of a run: the shared one and the working folder's (locateLocalRoboFile), either may be absent. */
 export interface TaskFiles {
@@ -108,6 +112,20 @@ export function taskList(files: TaskFiles, cwd: string): string {
   ].join('\n');
 }
 
+/**
+ * templates.list of `roboFile`: `.Tasks` (name → task: the built-ins, with .Builtin true, and `tasks`,
+ * every robo.yml task of the run), `.Variables`, `.File`; undefined without one.
+ */
+export function customTaskList(roboFile: RoboFile, tasks: readonly RoboTask[]): OutputResult | undefined {
+  const data = () => {
+    const byName: Record<string, TaskData> = {};
+    for (const task of BUILTIN_TASKS) byName[task.name] = builtinTaskData(task);
+    for (const task of tasks) byName[task.name] = sharedTaskData(task);
+    return { Tasks: byName, Variables: roboFile.variables, File: roboFile.file };
+  };
+  return renderOutput(roboFile, 'list', data, styled);
+}
+
 /** At most this many problems are listed: a merge key repeats one problem in every map that merges it. */
 export const MAX_PROBLEM_LINES = 50;
 
@@ -126,18 +144,12 @@ export function problemLines(roboFile: RoboFile, problems: readonly RoboFileProb
 
 /** Say what is wrong with the robo.yml files without stopping (listing, built-ins). */
 export function warnAbout(files: TaskFiles, reporter: Reporter): void {
-  for (const file of [files.shared, files.local]) warnAboutFile(file, reporter);
-}
-
-function warnAboutFile(roboFile: RoboFile | undefined, reporter: Reporter): void {
-  if (!roboFile) return;
-  if (roboFile.errors.length > 0)
-    reporter.warn(
-      `${roboFile.file} is invalid, so its tasks are not available:`,
-      problemLines(roboFile, roboFile.errors),
-    );
-  if (roboFile.warnings.length > 0)
-    reporter.warn(`${roboFile.file}: some tasks were refused:`, problemLines(roboFile, roboFile.warnings));
+  for (const file of [files.shared, files.local]) {
+    if (file && file.errors.length > 0)
+      reporter.warn(`${file.file} is invalid, so its tasks are not available:`, problemLines(file, file.errors));
+    if (file && file.warnings.length > 0)
+      reporter.warn(`${file.file}: some tasks were refused:`, problemLines(file, file.warnings));
+  }
 }
 
 /** A broken robo.yml stops its own tasks, with every problem listed (exit 3). */
@@ -170,7 +182,11 @@ export function findTask(files: TaskFiles, name: string): { file: RoboFile; task
   return undefined;
 }
 
-export function unknownTask(name: string, files: TaskFiles): UsageError {
+/**
+ * The error for a task no file has, with a guess; and where robo.yml came from when it is the cached clone
+ * of a git source: a task added upstream is unknown here until aws.config fetches the clone again.
+ */
+export async function unknownTask(name: string, files: TaskFiles, env: NodeJS.ProcessEnv): Promise<UsageError> {
   const names = [
     ...new Set([
       ...BUILTIN_TASKS.map((task) => task.name),
@@ -179,32 +195,19 @@ export function unknownTask(name: string, files: TaskFiles): UsageError {
     ]),
   ].sort();
   const guess = suggestName(name, names);
-  return new UsageError(`unknown task "${name}"${guess ? `; did you mean ${guess}?` : ''}`, [
-    `tasks: ${names.join(', ')}`,
-    'run `robo` to list them with a summary',
-  ]);
-}
-
-/**
- * unknownTask, plus where robo.yml came from when it is the cached clone of a
- * git source: a task added upstream is unknown here until aws.config fetches
- * the clone again, and nothing else would say why.
- */
-export async function unknownTaskFromClone(
-  name: string,
-  files: TaskFiles,
-  env: NodeJS.ProcessEnv,
-): Promise<UsageError> {
-  const error = unknownTask(name, files);
+  const message = `unknown task "${name}"${guess ? `; did you mean ${guess}?` : ''}`;
+  const details = [`tasks: ${names.join(', ')}`, 'run `robo` to list them with a summary'];
   const roboFile = files.shared;
-  if (!roboFile) return error;
+  if (!roboFile) return new UsageError(message, details);
   const [{ resolvePaths }, { cachedClone }] = await Promise.all([import('../paths.js'), import('../status.js')]);
   const dir = path.dirname(roboFile.file);
-  if (path.dirname(dir) !== path.join(resolvePaths(env).cacheDir, 'sources')) return error;
-  const clone = await cachedClone(dir, env);
-  if (!clone) return error;
-  const hint = `robo.yml comes from the cached clone at commit ${clone.commit.slice(0, 12)} (${clone.commitDate.toISOString()}); run robo aws.config to update it`;
-  return new UsageError(error.message, [...error.details, hint]);
+  const clone =
+    path.dirname(dir) === path.join(resolvePaths(env).cacheDir, 'sources') ? await cachedClone(dir, env) : undefined;
+  if (clone)
+    details.push(
+      `robo.yml comes from the cached clone at commit ${clone.commit.slice(0, 12)} (${clone.commitDate.toISOString()}); run robo aws.config to update it`,
+    );
+  return new UsageError(message, details);
 }
 
 /** `robo help TASK` for a shared task: usage, summary, what runs (steps around it included), examples. */
@@ -244,11 +247,11 @@ export async function runSharedTask(
   reporter: Reporter,
   stdio: TaskStdio = {},
 ): Promise<void> {
-  const [{ runWithSteps }, { evaluateRunForwardingSignals }] = await Promise.all([
+  const [{ runWithSteps }, { evaluateRun }] = await Promise.all([
     import('../robofile/run.js'),
     import('../robofile/expressions.js'),
   ]);
-  const planned = await withExpressions(roboFile, () => evaluateRunForwardingSignals(roboFile, task, env, cwd, stdio));
+  const planned = await withExpressions(roboFile, () => evaluateRun(roboFile, task, env, cwd, stdio));
   const result = await runWithSteps(planned.task, planned.global, args, roboFile.file, env, cwd, stdio, (failure) =>
     reporter.error(
       `${roboFile.file}:${failure.line}: ${failure.label} ${failure.error ? `could not start: ${failure.error.message}` : `failed (exit ${failure.code})`}`,

@@ -1,19 +1,15 @@
 /**
- * Shell completion: the words of a command line in, what may come next out.
- *
- * It reads the table the parser and help read (tasks.ts, the `options` and
- * `positionals` of commands/*.ts), robo.yml's task names and the team names
- * of the dotfiles source robo uses, as they are on disk: no git, no network.
- * A Tab must answer at once, and whatever is wrong (a broken robo.yml or
- * settings file, no clone yet) means fewer candidates, never an error.
+ * Shell completion: the words of a command line in, what may come next out, from the table the parser and
+ * help read, robo.yml's tasks and the source's team names as they are on disk (no git, no network). A Tab
+ * answers at once, and whatever is wrong means fewer candidates, never an error.
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { aliasFlags, findOption } from '../cli/argv.js';
+import { aliasFlags, findOption, splitArgs } from '../cli/argv.js';
 import { GLOBAL_OPTIONS, type CommandSpec, type OptionSpec, type ValueKind } from '../commands/types.js';
 import { TEAM_NAME } from '../definitions/model.js';
 import { inspectRepoPath, regularFileInRepo } from '../definitions/repo-path.js';
-import { BUILTIN_TASKS, RESERVED_COMMANDS, type AnyTask } from '../cli/tasks.js';
+import { BUILTIN_TASKS, RESERVED_COMMANDS, findReserved, type AnyTask } from '../cli/tasks.js';
 
 export interface Candidate {
   word: string;
@@ -65,7 +61,7 @@ export async function complete(request: CompletionRequest): Promise<Completion> 
   if (positional?.value === 'task') return words(await taskNames(request, line, { reserved: false }));
   if (positional) return valueKind(positional.value);
   // Nothing else to type after a task but options: offer them, as a menu of what it takes. A reserved word is done.
-  return current === '' && !line.afterDashes && !isReserved(task) ? options(specs, current, line.given) : NOTHING;
+  return current === '' && !line.afterDashes && !findReserved(task) ? options(specs, current, line.given) : NOTHING;
 }
 
 interface Option {
@@ -89,6 +85,7 @@ interface Line {
   afterDashes: boolean;
 }
 
+/** Read as the parser reads it (argv.ts): the global options up to the task, then its own and the global ones. */
 function readLine(before: readonly string[], tasks: readonly AnyTask[]): Line {
   const line: Line = {
     task: undefined,
@@ -98,44 +95,32 @@ function readLine(before: readonly string[], tasks: readonly AnyTask[]): Line {
     pending: undefined,
     afterDashes: false,
   };
-  for (const word of before) {
-    if (line.pending) {
-      line.given.set(line.pending.name, word);
-      line.pending = undefined;
-      continue;
-    }
-    const ownArguments = line.task !== undefined && !line.command; // a robo.yml task's
-    if (word.startsWith('-') && word !== '-' && !line.afterDashes && !ownArguments) {
-      if (word === '--') {
-        line.afterDashes = true;
-        continue;
+  /** The index of the task's word when `findTask`, else -1. */
+  const read = (words: readonly string[], findTask: boolean): number => {
+    const specs = optionsOf(line.command);
+    for (const token of splitArgs(words, specs)) {
+      if (token.kind === 'option-terminator') line.afterDashes = true;
+      else if (token.kind === 'positional') {
+        if (findTask) return token.index;
+        line.positionals += 1;
+      } else {
+        const option = findOption(specs, token.rawName);
+        // A value left out is one the parser takes from the next word: the one being completed.
+        if (option?.spec.type === 'string' && token.value === undefined) line.pending = option;
+        else if (option) line.given.set(option.name, token.value ?? true);
       }
-      // `-cFILE`: a one-letter option with its value glued on, as the parser reads it.
-      const short = /^-[^-]./.test(word) ? findOption(optionsOf(line.command), word.slice(0, 2)) : undefined;
-      if (short?.spec.type === 'string') {
-        line.given.set(short.name, word.slice(2));
-        continue;
-      }
-      const at = word.indexOf('=');
-      const option = findOption(optionsOf(line.command), at === -1 ? word : word.slice(0, at));
-      if (!option) continue;
-      if (at !== -1) line.given.set(option.name, word.slice(at + 1));
-      else if (option.spec.type === 'string') line.pending = option;
-      else line.given.set(option.name, true);
-      continue;
     }
-    if (line.task === undefined) {
-      line.task = word;
-      line.command = [...tasks, ...RESERVED_COMMANDS].find(
-        (command: CommandSpec) => command.name === word || command.aliases.includes(word),
-      );
-    } else line.positionals += 1;
-  }
+    return -1;
+  };
+  const at = read(before, true);
+  if (at === -1) return line;
+  line.task = before[at];
+  line.command = [...tasks, ...RESERVED_COMMANDS].find(
+    (command: CommandSpec) => command.name === line.task || command.aliases.includes(line.task!),
+  );
+  line.afterDashes = false;
+  if (line.command) read(before.slice(at + 1), false); // a robo.yml task's words are its own
   return line;
-}
-
-function isReserved(word: string): boolean {
-  return RESERVED_COMMANDS.some((command) => command.name === word);
 }
 
 /** What the parser takes at this point of the line: the task's options and the global ones. */
@@ -145,7 +130,7 @@ function optionsOf(command: CommandSpec | undefined): Record<string, OptionSpec>
 
 /** What is worth offering there: not a global option that means something only before a task (--tasks). */
 function offeredOptions(command: CommandSpec | undefined): Record<string, OptionSpec> {
-  const afterTask = command !== undefined && !isReserved(command.name);
+  const afterTask = command !== undefined && !findReserved(command.name);
   return Object.fromEntries(Object.entries(optionsOf(command)).filter(([, spec]) => !(afterTask && spec.leading)));
 }
 
@@ -209,29 +194,29 @@ async function taskNames(
  */
 async function sharedTasks(request: CompletionRequest, line: Line): Promise<Array<{ name: string; summary: string }>> {
   // Loaded only here: most Tabs (options, values) need neither the source nor the YAML parser.
-  const { ROBO_FILE, loadRoboFile, locateLocalRoboFile, tasksFileFromEnv } = await import('../robofile/load.js');
+  const [{ ROBO_FILE, loadRoboFile, locateLocalRoboFile, tasksFileFromEnv }, { usableTasks }] = await Promise.all([
+    import('../robofile/load.js'),
+    import('../commands/robofile.js'),
+  ]);
   const given = line.given.get('tasks');
   const tasks = typeof given === 'string' ? given : undefined;
   const explicit = tasks ?? tasksFileFromEnv(request.env);
-  const tasksOf = async (file: string | undefined, named: boolean) => {
-    if (!file) return [];
-    const roboFile = await loadRoboFile(file, named);
-    return roboFile.errors.length === 0 ? [...roboFile.tasks.values()] : [];
+  const load = async (file: string | undefined | Promise<string | undefined>, named: boolean) => {
+    const found = await file;
+    return found ? loadRoboFile(found, named) : undefined;
   };
   // No robo.yml to read, or settings robo would refuse: no tasks from there, the rest still complete.
   const source = explicit ? undefined : await sourceFolder(request).catch(() => undefined);
+  const sharedFile = explicit ? path.resolve(request.cwd, explicit) : source && regularFileInRepo(source, ROBO_FILE);
+  const localFile = locateLocalRoboFile(
+    { tasks, env: request.env, cwd: request.cwd },
+    source && path.join(source, ROBO_FILE),
+  );
   const [shared, local] = await Promise.all([
-    (explicit
-      ? tasksOf(path.resolve(request.cwd, explicit), true)
-      : source
-        ? regularFileInRepo(source, ROBO_FILE).then((file) => tasksOf(file, false))
-        : Promise.resolve([])
-    ).catch(() => []),
-    locateLocalRoboFile({ tasks, env: request.env, cwd: request.cwd }, source && path.join(source, ROBO_FILE))
-      .then((file) => tasksOf(file, false))
-      .catch(() => []),
+    load(sharedFile, explicit !== undefined).catch(() => undefined),
+    load(localFile, false).catch(() => undefined),
   ]);
-  return [...local, ...shared.filter((task) => !local.some((mine) => mine.name === task.name))];
+  return usableTasks({ shared, local });
 }
 
 /**

@@ -1,10 +1,7 @@
 /**
- * What the completion scripts (scripts.ts) ask on every Tab, and how robo
- * answers: `robo __complete SHELL -- WORDS...`, where WORDS are the words
- * after `robo` up to the one being completed. The answer is one candidate a
- * line, or one line `:files` or `:directories` for the shell to complete a
- * name itself. zsh's lines are `word:description` for _describe (a colon in
- * the word escaped), fish's `word<TAB>description`, bash's the bare word.
+ * `robo __complete SHELL -- WORDS...`, what the completion scripts ask on every Tab: one candidate a line
+ * (zsh `word:description`, fish `word<TAB>description`, bash the bare word), or `:files` or `:directories`
+ * for the shell to complete a name itself.
  */
 import { visible } from '../ui.js';
 import { complete } from './complete.js';

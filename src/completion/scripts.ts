@@ -1,14 +1,6 @@
 /**
- * `robo completion [bash|zsh|fish]`: the script a shell loads once. Each
- * only hands the words to `robo __complete SHELL -- WORDS...` (protocol.ts)
- * and gives the answer to the shell, completing file and folder names
- * itself when robo answers `:files` or `:directories`. What to complete is
- * decided in TypeScript, where it is tested; the scripts stay small.
- *
- * bash: 3.2 and later (macOS ships 3.2): no mapfile, associative arrays,
- * compopt, ${x,,} or negative indexes. `complete -o filenames` is set once
- * for every answer, as 3.2 has no compopt to set it for file names only:
- * readline then quotes names and puts / after a folder.
+ * `robo completion [bash|zsh|fish]`: the script a shell loads once. It only hands the words to
+ * `robo __complete SHELL -- WORDS...` (protocol.ts), where what to complete is decided and tested.
  */
 import path from 'node:path';
 import { UsageError } from '../errors.js';
@@ -20,6 +12,8 @@ export function isShell(name: string | undefined): name is Shell {
   return (SHELLS as readonly string[]).includes(name ?? '');
 }
 
+// bash 3.2 and later (macOS ships 3.2): no mapfile, associative arrays, compopt, ${x,,} or negative indexes.
+// Without compopt, `-o filenames` is set for every answer: readline then quotes names and puts / after a folder.
 const BASH = `# robo completion for bash 3.2 and later. Load it from ~/.bashrc (or ~/.bash_profile):
 #   eval "$(robo completion bash)"
 _robo_complete() {

@@ -1,14 +1,7 @@
 /**
- * YAML anchors, aliases and merge keys in robo.yml, resolved as Go's yaml.v2
- * (which tj/robo uses) reads them: an alias stands for its anchored node,
- * and `<<: *x` or `<<: [*x, *y]` adds the keys of those maps that the map
- * does not give itself (an earlier map in the list wins over a later one).
- *
- * The result is a tree of the parser's own nodes with no alias and no merge
- * key left, so the walk in parse.ts reads it as if the file were written out,
- * and every node keeps the line it was written on. Aliases can make a small
- * file a huge tree (a "billion laughs"), so the tree is measured as it is
- * built, each shared node once, and refused past MAX_NODES or MAX_DEPTH.
+ * YAML anchors, aliases and merge keys in robo.yml, resolved as Go's yaml.v2 reads them (`<<: [*x, *y]` adds
+ * the keys the map does not give, earlier maps first), into a tree of the parser's own nodes, lines kept, that
+ * parse.ts reads as if it were written out. The tree is measured as it is built: an alias bomb is refused.
  */
 import {
   Pair,

@@ -1,11 +1,7 @@
 /**
- * robo.yml as the dotfiles repo's CI checks it (teams.validate). Everything
- * the loader finds (YAML syntax, unknown keys, a task with nothing to run, an
- * undefined variable, a name a built-in already has) counts as a problem:
- * at run time a shadowing task is only refused, but in CI it is a mistake to
- * fix. Then what only the checkout can answer: every `script:` (of a task or
- * of a before/after step) must be a file inside the checkout, executable,
- * since robo runs it directly. No $(…) expression runs here.
+ * robo.yml as the dotfiles repo's CI checks it (teams.validate): everything the loader finds is a problem, a
+ * task a built-in shadows included, and every `script:` must be an executable file inside the checkout, as
+ * robo runs it directly. No $(…) runs here.
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -38,21 +34,19 @@ export async function checkRoboFile(root: string): Promise<RoboFileCheck | undef
   const parsed = await loadRoboFile(file, false, text);
   const problems = [...parsed.errors, ...parsed.warnings];
   const realRoot = await realpath(root);
-  const scripts: Array<{ runnable: Runnable; line: number; label: string }> = [];
+  const scripts: Array<[RoboStep, string]> = [];
   const steps = (list: readonly RoboStep[], label: string) =>
-    list.forEach((step, index) =>
-      scripts.push({ runnable: step, line: step.line, label: label.replace('#', `#${index + 1}`) }),
-    );
+    list.forEach((step, index) => scripts.push([step, label.replace('#', `#${index + 1}`)]));
   steps(parsed.before, 'global before step #');
   steps(parsed.after, 'global after step #');
   for (const task of parsed.tasks.values()) {
-    scripts.push({ runnable: task, line: task.line, label: `task ${task.name}` });
+    scripts.push([task, `task ${task.name}`]);
     steps(task.before, `task ${task.name}: before step #`);
     steps(task.after, `task ${task.name}: after step #`);
   }
-  for (const { runnable, line, label } of scripts) {
-    const problem = runnable.kind === 'script' ? await scriptProblem(runnable, file, root, realRoot) : undefined;
-    if (problem) problems.push({ line, message: `${label}: ${problem}` });
+  for (const [step, label] of scripts) {
+    const problem = step.kind === 'script' ? await scriptProblem(step, file, root, realRoot) : undefined;
+    if (problem) problems.push({ line: step.line, message: `${label}: ${problem}` });
   }
   return { tasks: [...parsed.tasks.keys()], problems: problems.sort((a, b) => a.line - b.line) };
 }

@@ -1,10 +1,7 @@
 /**
- * Go's fmt, as far as robo.yml templates reach it: how a YAML value prints
- * (%v: maps as `map[k:v]` with sorted keys, lists as `[a b]`, ints and
- * float64s as Go writes them) and Sprint, Sprintln and Sprintf with the
- * common verbs. The values are what yaml.v2 hands Go's text/template:
- * strings, ints, float64s, bools, nil, lists and string-keyed maps; a JS
- * number that is an integer stands for a Go int, any other for a float64.
+ * Go's fmt as far as robo.yml templates reach it: %v of yaml.v2's values (`map[k:v]` with sorted keys,
+ * `[a b]`, ints and float64s as Go writes them) and Sprint, Sprintln and Sprintf with the common verbs.
+ * A JS number that is an integer stands for a Go int, any other for a float64.
  */
 
 /** Nesting printed before `...`: YAML is at most 32 levels deep, so only a value built in JS reaches this. */

@@ -1,14 +1,11 @@
 /**
- * Executing a parsed Go template (go-template.ts) against data, as Go's
- * text/template does with Option("missingkey=error"): a field that is not
- * there is an error, as is printing nil, where Go would print `<no value>`
- * into a shell command. Values are read with plain property access, so a
- * getter on the data computes lazily, and what such a getter throws goes on
- * unchanged. Bounded: a step budget and an output cap, so no template (a
- * range inside a range inside a range...) can keep robo busy or fill memory.
+ * A parsed Go template (go-template.ts) run on data as text/template with missingkey=error: a missing field,
+ * or printing nil, is an error rather than `<no value>` in a shell command. Values are read by property
+ * access, so a getter computes lazily. A step budget and an output cap bound every run.
  */
 import { compareKeys, formatValue, goType, isMap, sprint, sprintf, sprintln } from './go-format.js';
 import {
+  COLORS,
   TemplateError,
   type Command,
   type ControlNode,
@@ -34,8 +31,6 @@ interface Scope {
   names: string[];
   values: unknown[];
 }
-
-const COLORS = new Set(['cyan', 'magenta', 'yellow', 'green', 'blue', 'red', 'black', 'white']);
 
 export function executeTemplate(template: Template, data: unknown, options: ExecOptions = {}): string {
   const run = new Execution(options);

@@ -1,11 +1,7 @@
 /**
- * Go's text/template, the part robo.yml files use, parsed to a tree once
- * (execution is go-template-exec.ts). tj/robo hands every robo.yml string
- * to text/template, so its syntax is the file format. No npm port is kept
- * up (the only one, go-text-template, is a 0.2.x with a handful of
- * downloads), hence this one. What it does not support (define, template,
- * block, break, continue, unknown functions) is a parse error, never text
- * passed on to a shell. Nesting is bounded, so no input can exhaust the stack.
+ * Go's text/template, the part robo.yml uses, parsed to a tree (go-template-exec.ts runs it): tj/robo hands
+ * every string to text/template, and no npm port is kept up. What it lacks (define, template, block, break,
+ * continue, unknown functions) is a parse error, never text passed to a shell. Nesting is bounded.
  */
 
 export class TemplateError extends Error {
@@ -75,30 +71,12 @@ interface Action {
 
 type Item = { kind: 'text'; text: string } | { kind: 'action'; action: Action };
 
-/** Functions a robo.yml template may call: Go's built-ins and tj/robo's colour helpers. */
-export const FUNCTIONS = new Set([
-  'and',
-  'or',
-  'not',
-  'len',
-  'index',
-  'print',
-  'printf',
-  'println',
-  'eq',
-  'ne',
-  'lt',
-  'le',
-  'gt',
-  'ge',
-  'cyan',
-  'magenta',
-  'yellow',
-  'green',
-  'blue',
-  'red',
-  'black',
-  'white',
+/** tj/robo's colour helpers: printf-style, their output coloured. */
+export const COLORS = new Set(['cyan', 'magenta', 'yellow', 'green', 'blue', 'red', 'black', 'white']);
+/** Functions a robo.yml template may call: Go's built-ins and the colour helpers. */
+const FUNCTIONS = new Set([
+  ...['and', 'or', 'not', 'len', 'index', 'print', 'printf', 'println', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'],
+  ...COLORS,
 ]);
 
 const UNSUPPORTED = new Set(['define', 'template', 'block', 'break', 'continue']);
@@ -422,20 +400,17 @@ class Parser {
   }
 }
 
+const SYMBOLS: Partial<Record<Token['kind'], string>> = {
+  dot: '.',
+  pipe: '|',
+  open: '(',
+  close: ')',
+  comma: ',',
+  declare: ':=',
+  assign: '=',
+};
+
 function describe(token: Token): string {
-  const names: Record<Token['kind'], string> = {
-    field: 'field',
-    variable: 'variable',
-    dot: '"."',
-    pipe: '"|"',
-    open: '"("',
-    close: '")"',
-    comma: '","',
-    declare: '":="',
-    assign: '"="',
-    word: 'word',
-    string: 'string',
-    number: 'number',
-  };
-  return names[token.kind];
+  const symbol = SYMBOLS[token.kind];
+  return symbol ? `"${symbol}"` : token.kind;
 }

@@ -1,27 +1,18 @@
 /**
- * The limits robo.yml is held to before the YAML parser sees it, and the
- * checks that hold it there without recursion: the parser recurses once per
- * open collection, so a deep or huge file could overflow the stack or keep
- * robo busy for a minute.
+ * The limits robo.yml is held to, checked without recursion before the YAML parser (which recurses once per
+ * open collection) sees it. Why each: CONTRIBUTING.md, "robo.yml against hostile input".
  */
 import { CST, Lexer, isMap, isPair, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import type { RoboFileProblem } from './parse.js';
 
 /**
- * Deepest nesting robo.yml may have (a task needs three levels). The YAML
- * parser recurses once per open collection and overflows the stack on deep
- * files (V8 can then even abort the process while compiling a regular
- * expression), so the nesting is bounded before it runs: flow collections
- * by counting them, block collections by how far right a line's content may
- * start (each block level sits further right, or is a "- " under a key).
+ * Deepest nesting robo.yml may have (a task needs three levels): flow collections are counted, block ones
+ * bounded by how far right a line's content may start (each block level sits further right, or is a "- ").
  */
 export const MAX_DEPTH = 32;
 /** Rightmost column (0-based) where a line's block content may start: 32 levels at two spaces each. */
 export const MAX_COLUMN = 2 * MAX_DEPTH;
-/**
- * robo.yml files are a few KiB. The YAML parser takes about 35 µs per token
- * in error, so a 1 MiB file of "]" kept every `robo` busy for a minute.
- */
+/** robo.yml files are a few KiB; the YAML parser is slow on a large file in error. */
 export const MAX_BYTES = 64 * 1024;
 
 /**

@@ -1,14 +1,8 @@
 /**
- * Finding and reading the tasks file, robo.yml: --tasks FILE, then
- * $ROBO_TASKS, then the robo.yml at the root of the dotfiles source (the cached clone of a git
- * source, without a fetch: shared commands must not wait for the network;
- * aws.config keeps the clone fresh). With signed commits required, the clone
- * is first made exactly the last commit robo accepted, and robo.yml is read
- * from that commit's objects (trust.ts): an edit in the cache never runs.
- *
- * Beside it, unless a tasks file was named, the robo.yml of the working
- * folder (tj/robo's default file): its tasks are offered too, and win over
- * the shared ones of the same name. Reading either runs nothing.
+ * Finding and reading robo.yml: --tasks FILE, then $ROBO_TASKS, then the one at the root of the dotfiles
+ * source (a git source's cached clone, not fetched: shared commands do not wait for the network; with signed
+ * commits required, read from the last accepted commit, so an edit in the cache never runs). Beside it,
+ * unless a file was named, the working folder's ./robo.yml, whose tasks win over shared ones of their name.
  */
 import { readFileSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
@@ -107,10 +101,8 @@ export async function locateLocalRoboFile(
 
 /** `text`: robo.yml's content when the caller already has it (read from a verified commit). */
 export async function loadRoboFile(file: string, explicit: boolean, text?: string): Promise<RoboFile> {
-  if (text !== undefined)
-    return parseRoboFile(text, file, { reserved: isBuiltinName, builtins: builtinVariables(file) });
   try {
-    text = await readFile(file, 'utf8');
+    text ??= await readFile(file, 'utf8');
   } catch (error) {
     // A --tasks file that does not exist is a mistake on the command line.
     if (explicit)

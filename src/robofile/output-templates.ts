@@ -1,17 +1,14 @@
 /**
- * robo.yml's `templates`: Go templates that replace what `robo` (list),
- * `robo help TASK` (help) and `robo variables` (variables) print, as in
- * tj/robo's cli.go. Parsed with robo.yml, so a template that does not parse
- * is a robo.yml problem with its line; executed here against the same data
- * tj/robo gives them (`.Tasks`, a task, the flattened variables), with
- * tj/robo's colour helpers. Pure: the colours come from the caller.
+ * robo.yml's `templates`: Go templates replacing what `robo`, `robo help TASK` and `robo variables` print,
+ * as in tj/robo's cli.go, parsed with robo.yml (a problem has its line) and run on the data tj/robo gives
+ * them. Pure: the colours come from the caller.
  */
 import { isMap as isYamlMap, isScalar, Scalar, type Node, type Pair } from 'yaml';
 import { formatValue, isMap } from './go-format.js';
 import { executeTemplate } from './go-template-exec.js';
 import { TemplateError, parseTemplate, type Template } from './go-template.js';
-import type { RoboFileProblem, RoboTask } from './parse.js';
-import { templateMessage, type Variables } from './template.js';
+import type { RoboFile, RoboFileProblem, RoboTask } from './parse.js';
+import { templateMessage, type Variables } from './variables.js';
 
 export const OUTPUT_TEMPLATES = ['list', 'help', 'variables'] as const;
 export type OutputTemplateName = (typeof OUTPUT_TEMPLATES)[number];
@@ -69,15 +66,20 @@ export type Paint = (color: string, text: string) => string;
 
 export type OutputResult = { ok: true; text: string } | { ok: false; problem: RoboFileProblem };
 
-/** Run one of robo.yml's output templates; a template problem comes back with its robo.yml line. */
+/**
+ * robo.yml's `templates.NAME` run on what `data` gives, or undefined when the file has no such template;
+ * a template problem comes back with its robo.yml line.
+ */
 export function renderOutput(
+  roboFile: RoboFile,
   name: OutputTemplateName,
-  entry: OutputTemplate,
-  data: unknown,
+  data: () => unknown,
   paint?: Paint,
-): OutputResult {
+): OutputResult | undefined {
+  const entry = roboFile.templates?.[name];
+  if (!entry) return undefined;
   try {
-    return { ok: true, text: executeTemplate(entry.template, data, { colors: paint }) };
+    return { ok: true, text: executeTemplate(entry.template, data(), { colors: paint }) };
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
     const line = entry.block ? entry.line + error.line : entry.line;

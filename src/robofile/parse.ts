@@ -1,21 +1,14 @@
 /**
- * robo.yml, in tj/robo's format: every top-level key is a task except
- * `variables`, `templates`, `before` and `after`. A task has summary, usage,
- * examples (description, command), env (K=V list), before and after steps
- * and one of exec, script or command (that precedence); a step has one of
- * the last three. Variables are interpolated with themselves (variables.ts),
- * then templates are expanded here, once, so every problem
- * (YAML syntax, unknown keys, a task with nothing to run, an undefined
- * variable, a name that would shadow a built-in) is found before anything
- * runs, each with its file and line. Pure: text in, data out.
+ * robo.yml, in tj/robo's format: every top-level key is a task except `variables`, `templates`, `before`
+ * and `after`. Variables are interpolated with themselves (variables.ts), then templates are expanded
+ * here, once, so every problem is found before anything runs, each with its line. Pure: text in, data out.
  */
-import { LineCounter, Scalar, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import { LineCounter, Scalar, isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { resolveAliases } from './aliases.js';
 import { MAX_BYTES, MAX_DEPTH, nestingProblem, shapeProblem } from './limits.js';
 import { parseOutputTemplates, type OutputTemplates } from './output-templates.js';
 import { splitWords } from './shell-words.js';
-import { expand, type Variables } from './template.js';
-import { resolveVariables } from './variables.js';
+import { expand, resolveVariables, type Variables } from './variables.js';
 import { yamlV2Value } from './yaml-v2.js';
 
 export type RunKind = 'exec' | 'script' | 'command';
@@ -34,16 +27,15 @@ export interface RoboStep extends Runnable {
   template: string;
 }
 
-export interface RoboTask extends Runnable {
+export interface RoboTask extends RoboStep {
   name: string;
-  line: number;
   summary: string;
   usage: string;
   examples: Array<{ description: string; command: string }>;
   /** K=V entries, templated. */
   env: string[];
-  /** `run` and `env` before templates were expanded (see RoboStep.template). */
-  template: { run: string; env: string[] };
+  /** `env` before templates were expanded (see RoboStep.template). */
+  envTemplates: string[];
   before: RoboStep[];
   after: RoboStep[];
 }
@@ -85,7 +77,17 @@ const MAX_ERRORS = 20;
 const TASK_KEYS = ['summary', 'usage', 'examples', 'env', 'command', 'script', 'exec', 'before', 'after'];
 const NOT_TASKS = ['variables', 'templates', 'before', 'after'];
 const STEP_KEYS = ['command', 'script', 'exec'];
+/** tj/robo's precedence when a task or step gives more than one. */
+const RUN_KINDS = ['exec', 'script', 'command'] as const;
 const TASK_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+
+/** What the walk over a file's tasks and steps shares. */
+interface Walk {
+  /** What templates read: the variables, interpolated with themselves. */
+  variables: Variables;
+  errors: RoboFileProblem[];
+  lineOf: (node: Node | Pair | null | undefined) => number;
+}
 
 export interface ParseOptions {
   /** Names robo itself uses (built-in tasks, aliases, help, variables): a task may not take them. */
@@ -158,18 +160,16 @@ export function parseRoboFile(text: string, file: string, options: ParseOptions)
     return result;
   }
 
-  const variablesPair = root.items.find((pair) => isScalar(pair.key) && pair.key.value === 'variables');
+  const variablesPair = pairOf(root, 'variables');
   if (variablesPair) {
     const value = variablesPair.value as Node | null;
     if (value !== null && !isMap(value))
       result.errors.push({ line: lineOf(variablesPair), message: 'variables: must be a map' });
     else if (value) Object.assign(result.variables, { ...(yamlV2Value(value) as Variables), ...options.builtins });
     for (const key of Object.keys(options.builtins)) {
-      if (value && isMap(value) && value.has(key))
-        result.errors.push({
-          line: lineOf(value.items.find((pair) => isScalar(pair.key) && pair.key.value === key)),
-          message: `variables: ${key} is built in and cannot be set`,
-        });
+      const builtin = isMap(value) ? pairOf(value, key) : undefined;
+      if (builtin)
+        result.errors.push({ line: lineOf(builtin), message: `variables: ${key} is built in and cannot be set` });
     }
     if (isMap(value)) recordLines(value, '', result.variableLines, lineOf);
     const resolved = resolveVariables(result.variables, result.builtinVariables);
@@ -180,25 +180,26 @@ export function parseRoboFile(text: string, file: string, options: ParseOptions)
         message: problem.message,
       });
   }
+  const walk: Walk = { variables: result.variables, errors: result.errors, lineOf };
 
   for (const key of ['before', 'after'] as const) {
-    const pair = root.items.find((item) => isScalar(item.key) && item.key.value === key);
-    if (pair) result[key] = parseSteps(key, pair, result.variables, result.errors, lineOf);
+    const pair = pairOf(root, key);
+    if (pair) result[key] = parseSteps(key, pair, walk);
   }
 
-  const templatesPair = root.items.find((pair) => isScalar(pair.key) && pair.key.value === 'templates');
+  const templatesPair = pairOf(root, 'templates');
   if (templatesPair) result.templates = parseOutputTemplates(templatesPair, lineOf, result.errors);
 
   result.declared = new Set();
   for (const pair of root.items) {
     const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
     const line = lineOf(pair);
-    if (name !== undefined && !NOT_TASKS.includes(name)) result.declared.add(name);
     if (name === undefined) {
       result.errors.push({ line, message: 'task names must be plain words' });
       continue;
     }
     if (NOT_TASKS.includes(name)) continue;
+    result.declared.add(name);
     if (!TASK_NAME.test(name)) {
       result.errors.push({
         line,
@@ -214,205 +215,173 @@ export function parseRoboFile(text: string, file: string, options: ParseOptions)
       continue;
     }
     if (isAnchorHolder(pair.value)) continue;
-    const task = parseTask(name, pair.value, line, result, lineOf);
+    const task = parseTask(name, pair.value, line, walk);
     if (task) result.tasks.set(name, task);
   }
   return result;
 }
 
-function parseTask(
-  name: string,
-  node: Node | null,
-  line: number,
-  file: RoboFile,
-  lineOf: (node: Node | Pair | null | undefined) => number,
-): RoboTask | undefined {
-  const errors = file.errors;
+function parseTask(name: string, node: Node | null, line: number, walk: Walk): RoboTask | undefined {
+  const { errors, lineOf } = walk;
+  const label = `task ${name}`;
   if (!isMap(node)) {
     errors.push({
       line,
-      message: `task ${name}: must be a map with summary, usage, examples, env and one of command, script or exec`,
+      message: `${label}: must be a map with summary, usage, examples, env and one of command, script or exec`,
     });
     return undefined;
   }
-  const before = errors.length;
-  const map = node;
-  for (const pair of map.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : '?';
-    if (!TASK_KEYS.includes(key))
-      errors.push({
-        line: lineOf(pair),
-        message: `task ${name}: unknown key ${key} (allowed: ${TASK_KEYS.join(', ')})`,
-      });
-  }
-  const text = (key: string): TemplatedText | undefined => {
-    const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
-    if (!pair) return undefined;
-    const value = pair.value as Node | null;
-    if (!isScalar(value) || typeof value.value === 'object') {
-      errors.push({ line: lineOf(pair), message: `task ${name}: ${key} must be text` });
-      return undefined;
-    }
-    const text = value.value as string | number | boolean | null; // not an object: checked above
-    return { value: String(text), line: lineOf(value), block: value.type === Scalar.BLOCK_LITERAL };
-  };
-  const templated = (entry: TemplatedText | undefined): string => {
-    if (!entry) return '';
-    const expanded = expand(entry.value, file.variables);
-    if (expanded.ok) return expanded.text;
-    errors.push({ line: problemLine(entry, expanded.line), message: `task ${name}: ${expanded.message}` });
-    return '';
-  };
-
-  // Precedence as in tj/robo: exec, then script, then command.
-  const runs = (['exec', 'script', 'command'] as const)
-    .map((kind) => [kind, text(kind)] as const)
-    .filter(([, entry]) => entry !== undefined);
-  if (runs.length === 0)
-    errors.push({ line, message: `task ${name}: nothing to run: give it a command, a script or an exec` });
-  const [kind, entry] = runs[0] ?? ['command', undefined];
-  const beforeRun = errors.length;
-  const run = templated(entry);
-  if (entry && run.trim() === '' && errors.length === beforeRun)
-    errors.push({ line: entry.line, message: `task ${name}: ${kind} is empty` });
-  else if (entry && kind === 'exec' && errors.length === beforeRun) {
-    const words = splitWords(run);
-    if (!words.ok) errors.push({ line: entry.line, message: `task ${name}: exec ${words.problem}` });
-  }
+  const failed = errors.length;
+  unknownKeys(node, TASK_KEYS, label, walk);
+  const runnable = parseRunnable(node, label, line, walk);
+  const expanded = (text: TemplatedText | undefined) => (text && expandText(text, label, walk)) ?? '';
 
   const examples: RoboTask['examples'] = [];
-  const examplesPair = map.items.find((item) => isScalar(item.key) && item.key.value === 'examples');
-  if (examplesPair) {
-    const list = examplesPair.value as Node | null;
-    if (!isSeq(list))
-      errors.push({
-        line: lineOf(examplesPair),
-        message: `task ${name}: examples must be a list of {description, command}`,
-      });
-    else {
-      for (const item of list.items as Array<Node | null>) {
-        if (!isMap(item)) {
-          errors.push({
-            line: lineOf(item),
-            message: `task ${name}: each example is a map with description and command`,
-          });
-          continue;
-        }
-        const field = (key: string) => {
-          const pair = item.items.find((p) => isScalar(p.key) && p.key.value === key);
-          const value = pair?.value as Node | null | undefined;
-          return pair && isScalar(value)
-            ? templated({ value: String(value.value), line: lineOf(value), block: value.type === Scalar.BLOCK_LITERAL })
-            : '';
-        };
-        for (const pair of item.items) {
-          const key = isScalar(pair.key) ? String(pair.key.value) : '?';
-          if (key !== 'description' && key !== 'command')
-            errors.push({
-              line: lineOf(pair),
-              message: `task ${name}: unknown example key ${key} (allowed: description, command)`,
-            });
-        }
-        examples.push({ description: field('description'), command: field('command') });
-      }
+  const examplesPair = pairOf(node, 'examples');
+  if (examplesPair && !isSeq(examplesPair.value))
+    errors.push({ line: lineOf(examplesPair), message: `${label}: examples must be a list of {description, command}` });
+  for (const item of itemsOf(examplesPair)) {
+    if (!isMap(item)) {
+      errors.push({ line: lineOf(item), message: `${label}: each example is a map with description and command` });
+      continue;
     }
+    unknownKeys(item, ['description', 'command'], label, walk, 'example key');
+    const field = (key: string) => {
+      const value = pairOf(item, key)?.value;
+      return expanded(isScalar(value) ? scalarText(value, walk) : undefined);
+    };
+    examples.push({ description: field('description'), command: field('command') });
   }
 
   const env: string[] = [];
   const envTemplates: string[] = [];
-  const envPair = map.items.find((item) => isScalar(item.key) && item.key.value === 'env');
-  if (envPair) {
-    const list = envPair.value as Node | null;
-    if (!isSeq(list)) errors.push({ line: lineOf(envPair), message: `task ${name}: env must be a list of K=V` });
+  const envPair = pairOf(node, 'env');
+  if (envPair && !isSeq(envPair.value))
+    errors.push({ line: lineOf(envPair), message: `${label}: env must be a list of K=V` });
+  for (const item of itemsOf(envPair)) {
+    const value = isScalar(item) ? expanded({ value: String(item.value), line: lineOf(item) }) : '';
+    if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(value))
+      errors.push({ line: lineOf(item), message: `${label}: env entry ${JSON.stringify(value)} is not K=V` });
     else {
-      for (const item of list.items as Array<Node | null>) {
-        const value = isScalar(item) ? templated({ value: String(item.value), line: lineOf(item) }) : '';
-        if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(value))
-          errors.push({ line: lineOf(item), message: `task ${name}: env entry ${JSON.stringify(value)} is not K=V` });
-        else {
-          env.push(value);
-          envTemplates.push(isScalar(item) ? String(item.value) : '');
-        }
-      }
+      env.push(value);
+      envTemplates.push(String((item as Scalar).value));
     }
   }
-  const summary = templated(text('summary'));
-  const usage = templated(text('usage'));
+  const summary = expanded(textAt(node, 'summary', label, walk));
+  const usage = expanded(textAt(node, 'usage', label, walk));
   const steps = (key: 'before' | 'after') => {
-    const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
-    return pair ? parseSteps(`task ${name}: ${key}`, pair, file.variables, errors, lineOf) : [];
+    const pair = pairOf(node, key);
+    return pair ? parseSteps(`${label}: ${key}`, pair, walk) : [];
   };
-  const beforeSteps = steps('before');
-  const afterSteps = steps('after');
-  if (errors.length > before) return undefined;
-  return {
-    name,
-    line,
-    summary,
-    usage,
-    examples,
-    env,
-    kind,
-    run,
-    template: { run: entry?.value ?? '', env: envTemplates },
-    before: beforeSteps,
-    after: afterSteps,
-  };
+  const before = steps('before');
+  const after = steps('after');
+  if (!runnable || errors.length > failed) return undefined;
+  return { name, line, ...runnable, summary, usage, examples, env, envTemplates, before, after };
 }
 
 /**
  * A before or after list (`where` names it in messages): each step a map
  * with one of command, script or exec, which win as in a task.
  */
-function parseSteps(
-  where: string,
-  pair: Pair,
-  variables: Variables,
-  errors: RoboFileProblem[],
-  lineOf: (node: Node | Pair | null | undefined) => number,
-): RoboStep[] {
-  const list = pair.value as Node | null;
-  if (!isSeq(list)) {
-    errors.push({ line: lineOf(pair), message: `${where} must be a list of steps, each with command, script or exec` });
+function parseSteps(where: string, pair: Pair, walk: Walk): RoboStep[] {
+  if (!isSeq(pair.value)) {
+    walk.errors.push({
+      line: walk.lineOf(pair),
+      message: `${where} must be a list of steps, each with command, script or exec`,
+    });
     return [];
   }
   const steps: RoboStep[] = [];
-  (list.items as Array<Node | null>).forEach((item, index) => {
+  itemsOf(pair).forEach((item, index) => {
     const label = `${where} step #${index + 1}`;
-    const line = lineOf(item ?? pair);
+    const line = walk.lineOf(item ?? pair);
     if (!isMap(item)) {
-      errors.push({ line, message: `${label} must be a map with one of command, script or exec` });
+      walk.errors.push({ line, message: `${label} must be a map with one of command, script or exec` });
       return;
     }
-    const failed = errors.length;
-    for (const field of item.items) {
-      const key = isScalar(field.key) ? String(field.key.value) : '?';
-      if (!STEP_KEYS.includes(key))
-        errors.push({
-          line: lineOf(field),
-          message: `${label}: unknown key ${key} (allowed: ${STEP_KEYS.join(', ')})`,
-        });
-      else if (!isScalar(field.value) || typeof field.value.value === 'object')
-        errors.push({ line: lineOf(field), message: `${label}: ${key} must be text` });
-    }
-    if (errors.length > failed) return;
-    const kind = (['exec', 'script', 'command'] as const).find((key) => item.has(key));
-    if (!kind) {
-      errors.push({ line, message: `${label}: nothing to run: give it a command, a script or an exec` });
-      return;
-    }
-    const node = item.get(kind, true) as Node & { value: unknown };
-    const template = String(node.value);
-    const run = expand(template, variables);
-    if (!run.ok) errors.push({ line: lineOf(node), message: `${label}: ${run.message}` });
-    else if (run.text.trim() === '') errors.push({ line: lineOf(node), message: `${label}: ${kind} is empty` });
-    else {
-      const words = kind === 'exec' ? splitWords(run.text) : undefined;
-      if (words && !words.ok) errors.push({ line: lineOf(node), message: `${label}: exec ${words.problem}` });
-      else steps.push({ line, kind, run: run.text, template });
-    }
+    unknownKeys(item, STEP_KEYS, label, walk);
+    const runnable = parseRunnable(item, label, line, walk);
+    if (runnable) steps.push({ line, ...runnable });
   });
   return steps;
+}
+
+/**
+ * What a task or step runs: the first of exec, script and command given (tj/robo's precedence), expanded.
+ * None given, one that is not text, or an empty or unsplittable result is a problem of `label`.
+ */
+function parseRunnable(map: YAMLMap, label: string, line: number, walk: Walk): Omit<RoboStep, 'line'> | undefined {
+  const { errors } = walk;
+  const failed = errors.length;
+  const given = RUN_KINDS.map((kind) => [kind, textAt(map, kind, label, walk)] as const);
+  const [kind, text] = given.find(([, text]) => text !== undefined) ?? [];
+  if (!kind || !text) {
+    // A key that is there but not text was said already.
+    if (errors.length === failed)
+      errors.push({ line, message: `${label}: nothing to run: give it a command, a script or an exec` });
+    return undefined;
+  }
+  const run = expandText(text, label, walk);
+  if (run === undefined) return undefined;
+  const words = kind === 'exec' ? splitWords(run) : undefined;
+  if (run.trim() === '') errors.push({ line: text.line, message: `${label}: ${kind} is empty` });
+  else if (words && !words.ok) errors.push({ line: text.line, message: `${label}: exec ${words.problem}` });
+  else return { kind, run, template: text.value };
+  return undefined;
+}
+
+/** A templated string of robo.yml: its text, the line its value starts on, and whether it is a `|` block. */
+interface TemplatedText {
+  value: string;
+  line: number;
+  block?: boolean;
+}
+
+function scalarText(node: Scalar, walk: Walk): TemplatedText {
+  return { value: String(node.value), line: walk.lineOf(node), block: node.type === Scalar.BLOCK_LITERAL };
+}
+
+/** The text under `key` of `map`, if given; given but not text is a problem of `label`. */
+function textAt(map: YAMLMap, key: string, label: string, walk: Walk): TemplatedText | undefined {
+  const pair = pairOf(map, key);
+  if (!pair) return undefined;
+  if (isScalar(pair.value) && typeof pair.value.value !== 'object') return scalarText(pair.value, walk);
+  walk.errors.push({ line: walk.lineOf(pair), message: `${label}: ${key} must be text` });
+  return undefined;
+}
+
+/**
+ * `text` expanded over the variables; a template problem is one of `label`, said on the robo.yml line
+ * of the problem: a `|` block keeps its lines (its text starts on the line after the `|`), other
+ * scalars fold them, so their problems point at where they start.
+ */
+function expandText(text: TemplatedText, label: string, walk: Walk): string | undefined {
+  const expanded = expand(text.value, walk.variables);
+  if (expanded.ok) return expanded.text;
+  const line = text.block && expanded.line !== undefined ? text.line + expanded.line : text.line;
+  walk.errors.push({ line, message: `${label}: ${expanded.message}` });
+  return undefined;
+}
+
+function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  return map.items.find((pair) => isScalar(pair.key) && pair.key.value === key);
+}
+
+/** The items of a pair's list (none when its value is not a list). */
+function itemsOf(pair: Pair | undefined): Array<Node | null> {
+  return isSeq(pair?.value) ? (pair.value.items as Array<Node | null>) : [];
+}
+
+/** Each key of `map` not in `allowed`, a problem of `label`. */
+function unknownKeys(map: YAMLMap, allowed: readonly string[], label: string, walk: Walk, noun = 'key'): void {
+  for (const pair of map.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '?';
+    if (!allowed.includes(key))
+      walk.errors.push({
+        line: walk.lineOf(pair),
+        message: `${label}: unknown ${noun} ${key} (allowed: ${allowed.join(', ')})`,
+      });
+  }
 }
 
 /** The line of each variable under `map`, by path. */
@@ -437,21 +406,5 @@ function recordLines(
  * listed nor refused as one with nothing to run.
  */
 function isAnchorHolder(node: unknown): boolean {
-  return isMap(node) && node.anchor !== undefined && !['command', 'script', 'exec'].some((key) => node.has(key));
-}
-
-/** A templated string of robo.yml: its text, the line its value starts on, and whether it is a `|` block. */
-interface TemplatedText {
-  value: string;
-  line: number;
-  block?: boolean;
-}
-
-/**
- * The robo.yml line of a template problem on line `inner` of the text: in a
- * `|` block the text starts on the line after the `|` and keeps its lines;
- * other scalars fold lines, so their problems point at where they start.
- */
-export function problemLine(entry: TemplatedText, inner: number | undefined): number {
-  return entry.block && inner !== undefined ? entry.line + inner : entry.line;
+  return isMap(node) && node.anchor !== undefined && !STEP_KEYS.some((key) => node.has(key));
 }

@@ -1,16 +1,8 @@
 /**
- * Running a robo.yml task: `command` as `sh -c CMD sh ARGS...` (so the
- * task's arguments are $1...), `script` as the file next to robo.yml with the
- * arguments, `exec` as the program with the arguments. stdin, stdout and
- * stderr are the user's; SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to robo go
- * on to the task; the task's exit code is robo's.
- *
- * Node cannot replace its own process (no execve), so `exec` runs the program
- * as a child in the same way; from outside it looks the same: same streams,
- * same signals, same exit code.
- *
- * Around a task, its before and after steps and the global ones, in
- * tj/robo's order and with its failure rules (runWithSteps).
+ * Running a robo.yml task or step: `command` as `sh -c CMD sh ARGS...` (the arguments are $1...), `script`
+ * as the file next to robo.yml, `exec` as the program (a child too: Node has no execve), each with the user's
+ * streams; the signals robo gets go on to it, and its exit code is robo's. Around a task, its before and
+ * after steps and the global ones, in tj/robo's order and with its failure rules (runWithSteps).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
@@ -21,7 +13,10 @@ import { splitWords } from './shell-words.js';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
 
-/** The task's streams: robo's own (inherited) unless robo was given others (cli.ts's RunIo); each needs a file descriptor. */
+/**
+ * A run's streams, robo's own (inherited) unless robo was given others (cli.ts's RunIo); each needs a file
+ * descriptor. An expression's command gets stdin and stderr; its stdout is its value.
+ */
 export interface TaskStdio {
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;

@@ -1,12 +1,7 @@
 /**
- * An `exec:` line split into words the way tj/robo splits it (the Go
- * package go-shellwords with its defaults): blanks separate words, '…'
- * keeps everything, "…" and a backslash escape, and nothing is expanded
- * ($HOME stays $HOME: exec runs no shell). Where go-shellwords silently
- * stops at an unquoted ; & | < or >, robo refuses the line, so a pipe
- * never quietly runs half a command. Written here because the shell
- * parsers on npm (shell-quote) expand $VAR and ${…} and turn * into glob
- * objects, which tj/robo does not.
+ * An `exec:` line split into words as tj/robo splits it (go-shellwords' defaults): blanks separate words,
+ * '…' keeps everything, "…" and a backslash escape, nothing is expanded. An unquoted ; & | < > is refused
+ * where go-shellwords silently stops. (shell-quote expands $VAR and globs, which tj/robo does not.)
  */
 export type SplitResult = { ok: true; words: string[] } | { ok: false; problem: string };
 

@@ -1,21 +1,52 @@
 /**
- * robo.yml's variables interpolated with themselves: `a: "{{ .b }}"` with
- * `b: x` gives a = x, through any number of variables and at any depth of
- * the map (tj/robo does one pass; robo resolves fully). A cycle is refused
- * with the variables in it named. Each text is expanded with expand()
- * (template.ts) against a mirror of the variables whose texts are getters
- * resolving on first read, so only what a template reads is resolved, and a
- * cycle shows as a getter reached again while it is still resolving.
- * `$(…)` command expressions are left as they are here (expressions.ts runs
- * them, only when a task needs them). Pure: data in, data out.
+ * robo.yml's variables: text expanded over them as a Go template (go-template.ts), and the variables
+ * interpolated with themselves: `a: "{{ .b }}"` with `b: x` gives a = x, through any number of variables
+ * and at any depth (tj/robo does one pass). A cycle is refused with its variables named. `$(…)` command
+ * expressions are left as they are (expressions.ts runs them). Pure: data in, data out.
  */
-import { expand, type Variables } from './template.js';
+import { executeTemplate } from './go-template-exec.js';
+import { TemplateError, parseTemplate } from './go-template.js';
+
+export type Variables = Record<string, unknown>;
+
+/** `line`: where in the text the problem is (1 = the text's first line). */
+export type TemplateResult = { ok: true; text: string } | { ok: false; message: string; line?: number };
 
 /**
- * How many variables one may go through: each is a few frames of recursion
- * (expand, a getter, resolve), and a 64 KiB robo.yml could chain 3,000 of
- * them, past the stack.
+ * `text` as a Go template over the variables; a template problem as a result, anything else thrown on.
+ * A variable that is not defined is refused (Go's missingkey=error) rather than written into a shell
+ * command as `<no value>`, tj/robo's default.
  */
+export function expand(text: string, variables: Variables): TemplateResult {
+  if (!text.includes('{{')) return { ok: true, text };
+  try {
+    return { ok: true, text: executeTemplate(parseTemplate(text), variables, { noun: 'variable' }) };
+  } catch (error) {
+    // Only the template's own errors: what a getter on the variables throws is the caller's (contract with before/after steps).
+    if (!(error instanceof TemplateError)) throw error;
+    return { ok: false, message: templateMessage(error), line: error.line };
+  }
+}
+
+/** A TemplateError as robo says it: named as a template, and a missing variable pointed at `robo variables`. */
+export function templateMessage(error: TemplateError): string {
+  const message = error.message.startsWith('template ') ? error.message : `template: ${error.message}`;
+  return / names an undefined variable /.test(message) ? `${message} (see robo variables)` : message;
+}
+
+/** Every leaf as "a.b = value", sorted: what `robo variables` prints. */
+export function flatten(variables: Variables, prefix = ''): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  for (const [key, value] of Object.entries(variables)) {
+    const name = prefix ? `${prefix}.${key}` : key;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+      rows.push(...flatten(value as Variables, name));
+    else rows.push([name, Array.isArray(value) ? JSON.stringify(value) : String(value)]);
+  }
+  return rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** How many variables one may go through: each is a few frames of recursion (expand, a getter, resolve). */
 export const MAX_CHAIN = 100;
 
 export interface VariableProblem {
@@ -37,19 +68,17 @@ class Unresolvable extends Error {
 }
 
 /**
- * `variables` with every text interpolated; `fixed` names top-level keys
- * taken as they are (robo.*, user.*: built in, never templates).
+ * `variables` with every text interpolated; `fixed` names top-level keys taken as they are (robo.*,
+ * user.*: built in, never templates). Each text is expanded against a copy whose texts are getters
+ * resolving on first read, so only what a template reads is resolved, and a cycle shows as a getter
+ * reached again while it is still resolving.
  */
 export function resolveVariables(
   variables: Variables,
   fixed: readonly string[],
 ): { variables: Variables; problems: VariableProblem[] } {
   const resolved = new Map<string, string>();
-  /**
-   * Every variable of a chain found too deep: tried again from each of them,
-   * a chain of n would cost n × MAX_CHAIN expansions (2,500 variables: 4 s),
-   * and the problem is the same one, said once.
-   */
+  // Every variable of a chain found too deep: the chain is tried once, and its problem said once.
   const tooDeep = new Map<string, Unresolvable>();
   const resolving: string[] = [];
   const resolve = (path: string, text: string): string => {
@@ -85,11 +114,11 @@ export function resolveVariables(
       resolving.pop();
     }
   };
-  const mirror = mirrorOf(variables, '', (path, text) => resolve(path, text), fixed);
+  const mirror = withTexts(variables, resolve, { fixed, lazy: true });
 
   const problems: VariableProblem[] = [];
   const said = new Set<string>();
-  for (const [path, text] of texts(variables, '', fixed)) {
+  for (const [path, text] of texts(variables, fixed)) {
     try {
       resolve(path, text);
     } catch (error) {
@@ -99,58 +128,39 @@ export function resolveVariables(
       problems.push({ path: error.path, message: error.message });
     }
   }
-  return { variables: copyWith(variables, '', (path, text) => resolved.get(path) ?? text, fixed), problems };
+  return { variables: withTexts(variables, (path, text) => resolved.get(path) ?? text, { fixed }), problems };
 }
 
 /**
- * A copy of `variables` whose texts are getters returning `value(path,
- * text)`: property reads, so expand() (and Go's templates) see ordinary
- * values. Getters are enumerable, so listing the map reads them too.
+ * A copy of `variables` with each text replaced by `value(path, text)`; `lazy`: by a getter calling it
+ * on each read (enumerable, so listing the map reads them too). `fixed`: top-level keys kept as they are.
  */
-export function mirrorOf(
+export function withTexts(
   variables: unknown,
-  prefix: string,
   value: (path: string, text: string) => string,
-  fixed: readonly string[] = [],
+  { fixed = [], lazy = false }: { fixed?: readonly string[]; lazy?: boolean },
+  prefix = '',
 ): Variables {
   const copy: Variables = Array.isArray(variables) ? ([] as unknown as Variables) : {};
   for (const [key, child] of Object.entries(variables as Variables)) {
     const path = prefix ? `${prefix}.${key}` : key;
     if (prefix === '' && fixed.includes(key)) copy[key] = child;
-    else if (typeof child === 'string')
+    else if (typeof child !== 'string')
+      copy[key] = child !== null && typeof child === 'object' ? withTexts(child, value, { lazy }, path) : child;
+    else if (lazy)
       Object.defineProperty(copy, key, { enumerable: true, configurable: true, get: () => value(path, child) });
-    else if (child !== null && typeof child === 'object') copy[key] = mirrorOf(child, path, value);
-    else copy[key] = child;
-  }
-  return copy;
-}
-
-/** A plain copy of `variables` with each text replaced by `value(path, text)`. */
-function copyWith(
-  variables: unknown,
-  prefix: string,
-  value: (path: string, text: string) => string,
-  fixed: readonly string[],
-): Variables {
-  const copy: Variables = Array.isArray(variables) ? ([] as unknown as Variables) : {};
-  for (const [key, child] of Object.entries(variables as Variables)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (prefix === '' && fixed.includes(key)) copy[key] = child;
-    else if (typeof child === 'string') copy[key] = value(path, child);
-    else if (child !== null && typeof child === 'object') copy[key] = copyWith(child, path, value, []);
-    else copy[key] = child;
+    else copy[key] = value(path, child);
   }
   return copy;
 }
 
 /** Every text of `variables` with its path, in the file's order. */
-export function texts(variables: unknown, prefix: string, fixed: readonly string[] = []): Array<[string, string]> {
+export function texts(variables: Variables, fixed: readonly string[] = []): Array<[string, string]> {
   const found: Array<[string, string]> = [];
-  for (const [key, child] of Object.entries(variables as Variables)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (prefix === '' && fixed.includes(key)) continue;
-    if (typeof child === 'string') found.push([path, child]);
-    else if (child !== null && typeof child === 'object') found.push(...texts(child, path));
-  }
+  const record = (path: string, text: string) => {
+    found.push([path, text]);
+    return text;
+  };
+  withTexts(variables, record, { fixed });
   return found;
 }

@@ -1,31 +1,16 @@
 /**
- * robo.yml's variables as tj/robo gets them from Go's yaml.v2, which reads
- * YAML 1.1: a plain `no`, `off`, `n` is false and `yes`, `on`, `y` true,
- * `010` is octal 8, `0b101` is 5 and `1_000` is 1000. robo parses the file
- * as YAML 1.2 (where all of those but the digits are text) for its lines and
- * structure, and reads the values of `variables` again here, by yaml.v2's
- * rules (its resolve.go), so `{{ if .debug }}` with `debug: no` is false in
- * both. Quoted and block scalars stay text, as in yaml.v2.
+ * robo.yml's variables as tj/robo gets them from Go's yaml.v2, which reads YAML 1.1 (`no`, `off` are false,
+ * `yes`, `on` true, `010` is 8, `1_000` 1000): robo parses YAML 1.2 for lines and structure, then reads the
+ * plain scalars of `variables` again by yaml.v2's rules (its resolve.go). Quoted and block scalars stay text.
  */
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 
 const TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
 const FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
 const NULL = new Set(['', '~', 'null', 'Null', 'NULL']);
-const SPECIAL_FLOATS: Record<string, number> = {
-  '.nan': NaN,
-  '.NaN': NaN,
-  '.NAN': NaN,
-  '.inf': Infinity,
-  '.Inf': Infinity,
-  '.INF': Infinity,
-  '+.inf': Infinity,
-  '+.Inf': Infinity,
-  '+.INF': Infinity,
-  '-.inf': -Infinity,
-  '-.Inf': -Infinity,
-  '-.INF': -Infinity,
-};
+/** yaml.v2's infinities and NaN: `.inf`, `-.Inf`, `+.INF`, `.nan`, `.NaN`… */
+const INFINITY = /^([-+]?)\.(?:inf|Inf|INF)$/;
+const NAN = /^\.(?:nan|NaN|NAN)$/;
 /** Go's strconv.ParseInt(s, 0, 64) forms: 0x hex, 0o or a leading 0 octal, 0b binary, else decimal. */
 const GO_INT = /^([+-]?)(?:0[xX]([0-9a-fA-F]+)|0[oO]?([0-7]+)|0[bB]([01]+)|([1-9][0-9]*|0))$/;
 /** yaml.v2's yamlStyleFloat. */
@@ -37,7 +22,9 @@ export function plainScalar(text: string): unknown {
   if (TRUE.has(text)) return true;
   if (FALSE.has(text)) return false;
   if (NULL.has(text)) return null;
-  if (text in SPECIAL_FLOATS) return SPECIAL_FLOATS[text];
+  const infinity = INFINITY.exec(text);
+  if (infinity) return infinity[1] === '-' ? -Infinity : Infinity;
+  if (NAN.test(text)) return NaN;
   if (!/^[-+.0-9]/.test(text)) return text;
   const plain = text.replaceAll('_', '');
   const int = GO_INT.exec(plain);
