@@ -152,7 +152,7 @@ function copyOfGnupgHome(
   from: { home: string; fingerprint: string },
   dir: string,
 ): { home: string; fingerprint: string } {
-  cpSync(from.home, dir, { recursive: true, filter: (source) => !/^(S\.|\.#lk)/.test(path.basename(source)) });
+  cpSync(from.home, dir, { recursive: true, filter: (source) => !/^(S\.|\.#lk)|\.lock$/.test(path.basename(source)) });
   chmodSync(dir, 0o700);
   gnupgHomes.push(dir);
   return { home: dir, fingerprint: from.fingerprint };
