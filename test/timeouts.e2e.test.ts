@@ -283,12 +283,13 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
       let commit: string;
       const url = () => hung.gitUrl('dotfiles.git');
       /**
-       * For the runs nothing answers: the 1 s in box.env is for the clone made through the hung URL.
+       * For the runs nothing answers: the 30 s in box.env is for the clone made through the hung URL, which
+       * answers (a short limit there would only fail on a loaded machine).
        * Over git:// git itself is the only process on the socket, so a limit this short still stops a git that connected.
        */
       const SHORT = '100ms';
       beforeAll(async () => {
-        box = makeSandbox({ SEGMENT_TEAM: 'platform', ROBO_DOTFILES_REPO: url(), ROBO_DOTFILES_TIMEOUT: '1' });
+        box = makeSandbox({ SEGMENT_TEAM: 'platform', ROBO_DOTFILES_REPO: url(), ROBO_DOTFILES_TIMEOUT: '30s' });
         commit = git(path.join(served.root, 'served', 'dotfiles.git'), 'rev-parse', 'HEAD');
         // The clone made through the very URL that hangs from now on.
         hung.answering = Infinity;
@@ -366,7 +367,8 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
         `[dotfiles]\nrepo = ${hung.gitUrl(name)}\n\n[trust]\nrequire_signed = true\nallowed_signers = ${allowedSigners}\n`,
       );
       hung.answering = Infinity;
-      const first = await runRobo(['aws.config'], { env: box.env });
+      // The first clone only has to be made: no 1 s limit for it to miss on a loaded machine.
+      const first = await runRobo(['aws.config'], { env: { ...box.env, ROBO_DOTFILES_TIMEOUT: '30s' } });
       expect(first.code, first.stderr).toBe(0);
       // A signed commit on top: the shallow clone cannot see that it descends from the one accepted, so robo fetches the history.
       signed('signed, on top');
