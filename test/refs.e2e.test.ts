@@ -13,6 +13,7 @@ import {
   commitTree,
   fileUrl,
   git,
+  headCommit,
   makeDotfilesRepo,
   organizationDefining,
   startGitDaemon,
@@ -33,7 +34,7 @@ const hubRoleOf = (box: Sandbox) =>
   /^role_arn = arn:aws:iam::100000000001:role\/(.*)$/m.exec(readFileSync(box.awsConfig, 'utf8'))?.[1];
 const clonesOf = (box: Sandbox) =>
   existsSync(path.join(box.cacheDir, 'sources')) ? readdirSync(path.join(box.cacheDir, 'sources')) : [];
-const cloneHead = (box: Sandbox) => git(path.join(box.cacheDir, 'sources', clonesOf(box)[0]!), 'rev-parse', 'HEAD');
+const cloneHead = (box: Sandbox) => headCommit(path.join(box.cacheDir, 'sources', clonesOf(box)[0]!));
 /** The home folder as a failed run must leave it (the locks folder aside, and the settings file a test writes). */
 const homeState = (box: Sandbox) => treeState(box.home, (rel) => !rel.includes('locks') && !rel.startsWith('.config'));
 const stderrLines = (result: RunResult) => result.stderr.split('\n').filter(Boolean);
@@ -58,27 +59,30 @@ function transports(): Array<[string, (served: string) => Promise<Transport>]> {
   ];
 }
 
+/** The repo every ref test starts from, built once for both transports (outside what they serve); each test changes its own copy. */
+let template: string;
+beforeAll(() => {
+  template = path.join(mkdtempSync(path.join(os.tmpdir(), 'robo-refs-')), 'dotfiles.git');
+  const repo = makeDotfilesRepo(template);
+  commitTree(repo, fpaWith('fpa-tag'), 'the tag x');
+  git(repo, 'tag', 'x');
+  git(repo, 'checkout', '-q', '-b', 'x', 'main');
+  commitTree(repo, fpaWith('fpa-branch'), 'the branch x');
+  git(repo, 'checkout', '-q', 'main');
+});
+afterAll(() => rmSync(path.dirname(template), { recursive: true, force: true }));
+
 describe.each(transports())('a ref over %s', (_name, serve) => {
   let served: string;
   let transport: Transport;
-  /** The repo every test starts from, built once (outside `served`); each test changes its own copy. */
-  let template: string;
   let count = 0;
   beforeAll(async () => {
     served = makeSandbox().root;
     transport = await serve(served);
-    template = path.join(mkdtempSync(path.join(os.tmpdir(), 'robo-refs-')), 'dotfiles.git');
-    const repo = makeDotfilesRepo(template);
-    commitTree(repo, fpaWith('fpa-tag'), 'the tag x');
-    git(repo, 'tag', 'x');
-    git(repo, 'checkout', '-q', '-b', 'x', 'main');
-    commitTree(repo, fpaWith('fpa-branch'), 'the branch x');
-    git(repo, 'checkout', '-q', 'main');
   });
   afterAll(async () => {
     await transport.stop();
     rmSync(served, { recursive: true, force: true });
-    rmSync(path.dirname(template), { recursive: true, force: true });
   });
 
   /** A new repo under `served`: main, then branch x and tag x on different commits (each with its own fpa hub role). */
@@ -227,8 +231,7 @@ describe('a fetch that fails for a passing reason (git daemon stopped: its port 
   beforeAll(async () => {
     box = makeSandbox({ SEGMENT_TEAM: 'fpa' });
     const served = path.join(box.root, 'served');
-    const repo = makeDotfilesRepo(path.join(served, 'dotfiles.git'));
-    commit = git(repo, 'rev-parse', 'HEAD');
+    commit = headCommit(makeDotfilesRepo(path.join(served, 'dotfiles.git')));
     const daemon = await startGitDaemon(served);
     url = daemon.url('dotfiles.git');
     box.env.ROBO_DOTFILES_REPO = url;

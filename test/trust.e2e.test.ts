@@ -21,8 +21,17 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadWithBotocore } from './helpers/botocore.js';
-import { commitSigned, exampleTree, fileUrl, git, organizationDefining, sshKey, writeTree } from './helpers/git.js';
+import { botocoreReader, type BotocoreReader } from './helpers/botocore.js';
+import {
+  commitSigned,
+  exampleTree,
+  fileUrl,
+  git,
+  headCommit,
+  organizationDefining,
+  sshKey,
+  writeTree,
+} from './helpers/git.js';
 import { runRobo } from './helpers/robo.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
 
@@ -40,7 +49,7 @@ function commit(repo: string, files: Record<string, string>, message: string, si
   git(repo, 'add', '-A');
   if (signingKey) commitSigned(repo, signingKey, message);
   else git(repo, 'commit', '-q', '--allow-empty', '-m', message);
-  return git(repo, 'rev-parse', 'HEAD');
+  return headCommit(repo);
 }
 
 /**
@@ -109,18 +118,22 @@ function sandboxWithRepo(requireInSettings: boolean, start?: 'signed' | 'unsigne
 const cacheHead = (box: Sandbox) => {
   const sources = path.join(box.cacheDir, 'sources');
   const [clone] = readdirSync(sources);
-  return git(path.join(sources, clone!), 'rev-parse', 'HEAD');
+  return headCommit(path.join(sources, clone!));
 };
 
 const settingsFile = (box: Sandbox) => path.join(box.home, '.config', 'robo', 'config');
 const platform = () => JSON.parse(exampleTree()['teams/platform.json']!) as Record<string, unknown>;
-const hubRole = (box: Sandbox) => loadWithBotocore(box.awsConfig).profiles.hub?.role_arn;
+/** One python for the file's reads of the config with botocore (started on the first). */
+let botocore: BotocoreReader | undefined;
+afterAll(() => botocore?.stop());
+const hubRole = async (box: Sandbox) =>
+  (await (botocore ??= botocoreReader()).load(box.awsConfig)).profiles.hub?.role_arn;
 
 /** gpg is not on every machine; the tests that need it say so and are skipped there. */
 const HAS_GPG = spawnSync('gpg', ['--version'], { stdio: 'ignore' }).status === 0;
 if (!HAS_GPG) console.warn('trust.e2e: gpg is not installed, so the OpenPGP tests are skipped');
 
-/** A GnuPG home (keyring) in the sandbox, with one new key that it trusts ultimately, as gpg does for keys it makes. */
+/** A GnuPG home (keyring) with one new key that it trusts ultimately, as gpg does for keys it makes. */
 function gnupgHome(dir: string, name: string): { home: string; fingerprint: string } {
   mkdirSync(dir, { mode: 0o700 });
   gnupgHomes.push(dir);
@@ -132,6 +145,17 @@ function gnupgHome(dir: string, name: string): { home: string; fingerprint: stri
   gpg('--passphrase', '', '--quick-gen-key', `${name} <${name}@example.invalid>`, 'ed25519', 'sign', 'never');
   const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(gpg('--with-colons', '--list-keys'))![1]!;
   return { home: dir, fingerprint };
+}
+
+/** A copy of a GnuPG home at `dir` for one test to change: its keys and trust, not its agent's sockets and locks. */
+function copyOfGnupgHome(
+  from: { home: string; fingerprint: string },
+  dir: string,
+): { home: string; fingerprint: string } {
+  cpSync(from.home, dir, { recursive: true, filter: (source) => !/^(S\.|\.#lk)|\.lock$/.test(path.basename(source)) });
+  chmodSync(dir, 0o700);
+  gnupgHomes.push(dir);
+  return { home: dir, fingerprint: from.fingerprint };
 }
 
 /** Commit `files` signed with an OpenPGP key from the keyring in `gnupg`. */
@@ -172,7 +196,7 @@ function pgpCommit(
       stdio: 'ignore',
     },
   );
-  return git(repo, 'rev-parse', 'HEAD');
+  return headCommit(repo);
 }
 
 /** Replace main's tip by a copy of it carrying `armor` as its signature header (no program can make these). */
@@ -233,7 +257,7 @@ describe('--require-signed', () => {
     );
     const last = await runRobo(['aws.config'], { env: box.env });
     expect(last.code).toBe(0);
-    expect(loadWithBotocore(box.awsConfig).profiles.hub?.role_arn).toBe('arn:aws:iam::100000000001:role/platform-v2');
+    expect(await hubRole(box)).toBe('arn:aws:iam::100000000001:role/platform-v2');
     expect(cacheHead(box)).toBe(fixed);
 
     // Checked on every run, warm ones too: nothing changes upstream, and a signer taken out of the allowed signers stops the next run.
@@ -397,12 +421,34 @@ describe('--require-signed: only the signers named in the settings', () => {
   });
 
   describe.skipIf(!HAS_GPG)('OpenPGP (needs gpg; skipped where it is not installed)', () => {
+    /** Made once for the describe: three keys, each in a keyring of its own that signs with it; a test copies the one it changes. */
+    const keys = {} as Record<'admin' | 'colleague' | 'stranger', { home: string; fingerprint: string }>;
+    let keysDir: string;
+    beforeAll(() => {
+      keysDir = mkdtempSync(path.join(os.tmpdir(), 'robo-trust-gpg-'));
+      for (const name of ['admin', 'colleague', 'stranger'] as const)
+        keys[name] = gnupgHome(path.join(keysDir, name), name);
+      // Their agents stay up for the describe's signatures; afterEach stops those of the tests' own keyrings.
+      gnupgHomes.splice(0);
+    });
+    afterAll(() => {
+      for (const { home } of Object.values(keys))
+        spawnSync('gpgconf', ['--homedir', home, '--kill', 'all'], { stdio: 'ignore' });
+      rmSync(keysDir, { recursive: true, force: true });
+    });
+
     it("refuses a commit signed by a key in the user's GnuPG keyring when only ssh signers are configured (exit 9)", async () => {
       const { box, repo } = setup(true);
       // The user's own keyring holds a key it trusts ultimately; the attacker's commit is signed with it.
-      const user = gnupgHome(path.join(box.root, 'gnupg'), 'someone');
+      const user = copyOfGnupgHome(keys.admin, path.join(box.root, 'gnupg'));
       box.env.GNUPGHOME = user.home;
-      const signed = pgpCommit(repo, exampleTree(), 'signed with a key from the keyring', user.home, user.fingerprint);
+      const signed = pgpCommit(
+        repo,
+        exampleTree(),
+        'signed with a key from the keyring',
+        keys.admin.home,
+        user.fingerprint,
+      );
       expect(
         execFileSync('git', ['verify-commit', signed], {
           cwd: repo,
@@ -423,16 +469,15 @@ describe('--require-signed: only the signers named in the settings', () => {
 
     it('accepts a listed fingerprint the keyring trusts fully or ultimately; refuses a listed key of unknown trust and an unlisted one', async () => {
       const { box, repo } = setup(true);
-      const user = gnupgHome(path.join(box.root, 'gnupg'), 'admin');
+      const user = copyOfGnupgHome(keys.admin, path.join(box.root, 'gnupg'));
       box.env.GNUPGHOME = user.home;
       // A second maintainer's key, imported into the user's keyring but not certified: its trust is unknown.
-      const colleague = gnupgHome(path.join(box.root, 'gnupg-colleague'), 'colleague');
+      const { colleague, stranger } = keys;
       execFileSync('gpg', ['--homedir', user.home, '--batch', '--import'], {
         input: execFileSync('gpg', ['--homedir', colleague.home, '--export', colleague.fingerprint]),
         stdio: ['pipe', 'ignore', 'ignore'],
       });
       // A third key the keyring trusts ultimately, but the settings do not list.
-      const stranger = gnupgHome(path.join(box.root, 'gnupg-stranger'), 'stranger');
       execFileSync('gpg', ['--homedir', user.home, '--batch', '--import'], {
         input: execFileSync('gpg', ['--homedir', stranger.home, '--export', stranger.fingerprint]),
         stdio: ['pipe', 'ignore', 'ignore'],
@@ -450,7 +495,7 @@ describe('--require-signed: only the signers named in the settings', () => {
         `[dotfiles]\nrepo = ${fileUrl(repo)}\n\n[trust]\nrequire_signed = true\nallowed_pgp_fingerprints = ${user.fingerprint}, ${grouped}\n`,
       );
 
-      const good = pgpCommit(repo, exampleTree(), 'signed by the admin', user.home, user.fingerprint);
+      const good = pgpCommit(repo, exampleTree(), 'signed by the admin', keys.admin.home, user.fingerprint);
       const first = await runRobo(['aws.config'], { env: box.env });
       expect(first.stderr).toBe('');
       expect(first.code).toBe(0);
@@ -500,7 +545,7 @@ describe('--require-signed: only the signers named in the settings', () => {
       const accepted = await runRobo(['aws.config'], { env: box.env });
       expect(accepted.stderr).toBe('');
       expect(accepted.code).toBe(0);
-      expect(hubRole(box)).toBe('arn:aws:iam::100000000001:role/colleague');
+      expect(await hubRole(box)).toBe('arn:aws:iam::100000000001:role/colleague');
     });
   });
 });
@@ -519,7 +564,7 @@ describe('--require-signed: no rollback', () => {
       trusted.key,
     );
     expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
-    expect(hubRole(box)).toBe('arn:aws:iam::100000000001:role/platform-v2');
+    expect(await hubRole(box)).toBe('arn:aws:iam::100000000001:role/platform-v2');
     git(repo, 'reset', '-q', '--hard', older);
     return { box, repo, trusted, older, newer, written: readFileSync(box.awsConfig) };
   }
@@ -548,7 +593,7 @@ describe('--require-signed: no rollback', () => {
 
     const allowed = await runRobo(['aws.config', '--allow-rollback'], { env: box.env });
     expect(allowed.code).toBe(0);
-    expect(hubRole(box)).toBe('arn:aws:iam::100000000001:role/platform');
+    expect(await hubRole(box)).toBe('arn:aws:iam::100000000001:role/platform');
     expect(cacheHead(box)).toBe(older);
     // The older commit is now the last accepted one: what descends from it passes without the flag.
     const next = commit(
@@ -627,7 +672,7 @@ describe('--require-signed: shared tasks run only what the accepted commit holds
     writeFileSync(path.join(clone, 'robo.yml'), 'hi:\n  command: echo PWNED again\n');
     const again = await runRobo(['hi'], { env: box.env });
     expect(again.stdout).toBe('signed robo.yml\n');
-    expect(git(clone, 'rev-parse', 'HEAD')).toBe(good);
+    expect(headCommit(clone)).toBe(good);
     // The listing reads the same robo.yml.
     expect((await runRobo([], { env: box.env })).stdout).not.toContain('PWNED');
   });

@@ -1,5 +1,6 @@
 /** Read AWS config files exactly as the AWS CLI does, with botocore's own loader. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import type { Organization, Team } from '../../src/definitions/model.js';
 
 /**
@@ -34,6 +35,48 @@ export interface BotocoreConfig {
 
 export function loadWithBotocore(file: string): BotocoreConfig {
   return JSON.parse(execFileSync(python(), ['-c', SCRIPT, file], { encoding: 'utf8' })) as BotocoreConfig;
+}
+
+/** A python that reads with botocore on demand: one start (~0.5 s of CPU, mostly importing botocore) for many reads. */
+export interface BotocoreReader {
+  load(file: string): Promise<BotocoreConfig>;
+  stop(): void;
+}
+
+// One file name a line in, its load_config (or why botocore refused it) as one JSON line out.
+const SERVE = `
+import sys, json, botocore.configloader as c
+for line in sys.stdin:
+    try:
+        out = {"ok": True, "config": c.load_config(line.rstrip("\\n"))}
+    except Exception as e:
+        out = {"ok": False, "error": type(e).__name__ + ": " + str(e)}
+    print(json.dumps(out), flush=True)
+`;
+
+/** loadWithBotocore for a test file that reads many configs: start it in beforeAll, stop it in afterAll. */
+export function botocoreReader(): BotocoreReader {
+  const child = spawn(python(), ['-c', SERVE], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const waiting: Array<{ resolve: (config: BotocoreConfig) => void; reject: (error: Error) => void }> = [];
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const answer = JSON.parse(line) as BatchResult;
+    const next = waiting.shift()!;
+    if (answer.ok) next.resolve(answer.config);
+    else next.reject(new Error(answer.error));
+  });
+  child.once('exit', (code) => {
+    for (const next of waiting.splice(0)) next.reject(new Error(`the botocore reader ended (${String(code)})`));
+  });
+  return {
+    load: (file) =>
+      new Promise((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        child.stdin.write(`${file}\n`);
+      }),
+    stop: () => {
+      child.stdin.end();
+    },
+  };
 }
 
 export type BatchResult = { ok: true; config: BotocoreConfig } | { ok: false; error: string };

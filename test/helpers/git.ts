@@ -29,6 +29,10 @@ const GIT_ENV = {
   GIT_COMMITTER_EMAIL: 'test@example.invalid',
   GIT_AUTHOR_DATE: '2024-01-01T00:00:00Z',
   GIT_COMMITTER_DATE: '2024-01-01T00:00:00Z',
+  // No `git maintenance run --auto` after each commit: a process per commit for repos of a few objects.
+  GIT_CONFIG_COUNT: '1',
+  GIT_CONFIG_KEY_0: 'maintenance.auto',
+  GIT_CONFIG_VALUE_0: 'false',
 };
 
 export function git(cwd: string, ...args: string[]): string {
@@ -114,7 +118,7 @@ export function commitTree(dir: string, tree: Record<string, string | undefined>
 }
 
 /** HEAD's commit, read from .git as git would (one process fewer per commit); git itself for anything but a loose ref. */
-function headCommit(dir: string): string {
+export function headCommit(dir: string): string {
   const head = readFileSync(path.join(dir, '.git', 'HEAD'), 'utf8').trim();
   if (/^[0-9a-f]{40}$/.test(head)) return head;
   const ref = /^ref: (refs\/heads\/[^\s]+)$/.exec(head)?.[1];
