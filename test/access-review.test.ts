@@ -118,6 +118,32 @@ describe('reviewAccess', () => {
     expect(review.accounts).toEqual(['ops', 'prod', 'china']);
   });
 
+  it("with sso, a hub row names the role IAM Identity Center makes from the permission set, in its region's path", () => {
+    const sso = (region: string): Organization => {
+      const organization: Organization = structuredClone(ORGANIZATION);
+      delete organization.okta;
+      delete organization.iam!.saml_provider;
+      return { ...organization, sso: { start_url: 'https://x.awsapps.com/start', region } };
+    };
+    const hubRows = (organization: Organization) =>
+      reviewAccess(organization, TEAMS).rows.filter((entry) => entry.profile === 'hub');
+    const prefix = 'arn:aws:iam::100000000001:role/aws-reserved/sso.amazonaws.com/';
+    // fpa's Billing policies belong to a role named fpa; with sso the hub "role" is the permission set, whose
+    // policies Identity Center holds, so the row lists none.
+    expect(hubRows(sso('eu-west-1')).map((entry) => [entry.role, entry.roleArn, entry.policies])).toEqual([
+      ['fpa', `${prefix}eu-west-1/AWSReservedSSO_fpa_*`, []],
+      ['platform', `${prefix}eu-west-1/AWSReservedSSO_platform_*`, []],
+    ]);
+    expect(hubRows(sso('us-east-1')).map((entry) => entry.roleArn)).toEqual([
+      `${prefix}AWSReservedSSO_fpa_*`,
+      `${prefix}AWSReservedSSO_platform_*`,
+    ]);
+    // The spoke rows are the same in both forms.
+    const spokes = (organization: Organization) =>
+      reviewAccess(organization, TEAMS).rows.filter((entry) => entry.profile !== 'hub');
+    expect(spokes(sso('eu-west-1'))).toEqual(spokes(ORGANIZATION));
+  });
+
   it('has exactly the role ARNs aws.config writes, for every team of the bundled example', () => {
     const [organization, teams] = exampleDefinitions();
     const review = reviewAccess(organization, teams);

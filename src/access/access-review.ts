@@ -7,7 +7,7 @@
 import { UsageError } from '../errors.js';
 import { EVERY_ACCOUNT, type Organization, type Team } from '../definitions/model.js';
 import { resolveAwsConfig } from '../render/resolve.js';
-import { suggestName } from '../validate/regions.js';
+import { partitionOf, suggestName } from '../validate/regions.js';
 
 /** One grant: a team's engineers reach `role` in `account` through `profile`. */
 export interface AccessRow {
@@ -87,8 +87,9 @@ function teamRows(organization: Organization, teamName: string, team: Team): Acc
   );
   if (sources.length !== model.spokes.length)
     throw new Error(`team ${teamName}: ${sources.length} profiles expected, resolve.ts made ${model.spokes.length}`);
+  const hub = row(model.hub.name, organization.hub.account, team.hub_role, model.hub.role_arn);
   return [
-    row(model.hub.name, organization.hub.account, team.hub_role, model.hub.role_arn),
+    organization.sso ? { ...hub, roleArn: identityCenterRole(organization, team.hub_role), policies: [] } : hub,
     ...model.spokes.map((spoke, index) => {
       const { account, role } = sources[index]!;
       // Holds by construction; checked so that a change to resolve.ts cannot make the review name the wrong account.
@@ -97,6 +98,20 @@ function teamRows(organization: Organization, teamName: string, team: Team): Acc
       return row(spoke.name, account, role, spoke.role_arn);
     }),
   ];
+}
+
+/**
+ * With sso the hub role is the one IAM Identity Center makes from the
+ * permission set: AWSReservedSSO_<permission set>_<16 hex digits>, under a
+ * path that names Identity Center's region unless it is us-east-1. Only the
+ * suffix is unknown, so it is a `*`; the role's policies are the permission
+ * set's, kept in Identity Center, not in organization.json.
+ */
+function identityCenterRole(organization: Organization, permissionSet: string): string {
+  const { region } = organization.sso!;
+  const path = `aws-reserved/sso.amazonaws.com/${region === 'us-east-1' ? '' : `${region}/`}`;
+  const hubId = organization.accounts[organization.hub.account]!.id;
+  return `arn:${partitionOf(region)}:iam::${hubId}:role/${path}AWSReservedSSO_${permissionSet}_*`;
 }
 
 /** The role's managed policy ARNs, then its inline policy files as `inline:<path>`. */
