@@ -29,6 +29,11 @@ const GIT_ENV = {
   GIT_COMMITTER_EMAIL: 'test@example.invalid',
   GIT_AUTHOR_DATE: '2024-01-01T00:00:00Z',
   GIT_COMMITTER_DATE: '2024-01-01T00:00:00Z',
+  // No `git maintenance run --auto` after each commit: a process per commit that never has
+  // anything to do in a fixture repo of a few commits.
+  GIT_CONFIG_COUNT: '1',
+  GIT_CONFIG_KEY_0: 'maintenance.auto',
+  GIT_CONFIG_VALUE_0: 'false',
 };
 
 export function git(cwd: string, ...args: string[]): string {
