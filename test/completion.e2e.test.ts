@@ -5,12 +5,12 @@
  * where not.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completionScript } from '../src/completion/scripts.js';
 import { exampleTree, fileUrl, makeDotfilesRepo } from './helpers/git.js';
-import { projectRoot, roboBin, runRobo, type RunResult } from './helpers/robo.js';
+import { projectRoot, roboOnPath, runRobo, type RunResult } from './helpers/robo.js';
 import { makeSandbox, sandboxes, type Sandbox } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
@@ -123,13 +123,24 @@ describe('robo completion', () => {
   });
 });
 
-/** A folder with `robo` in it, running this checkout's build, as installed. */
-function roboOnPath(box: Sandbox): NodeJS.ProcessEnv {
-  const bin = path.join(box.root, 'bin');
-  mkdirSync(bin, { recursive: true });
-  writeFileSync(path.join(bin, 'robo'), `#!/bin/sh\nexec '${process.execPath}' '${roboBin}' "$@"\n`);
-  chmodSync(path.join(bin, 'robo'), 0o755);
-  return { ...box.env, PATH: `${bin}:${box.env.PATH}` };
+/**
+ * Run `program` with `robo` on its PATH (roboOnPath: each run of it is robo
+ * in this process, or the binary with ROBO_TEST_BINARY=1), so the shells'
+ * scripts call robo as installed, without a Node start-up per Tab.
+ */
+async function runWithRobo(
+  box: Sandbox,
+  program: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<RunResult> {
+  const robo = await roboOnPath(box.root);
+  try {
+    return await run(program, args, { ...env, PATH: `${robo.bin}:${env.PATH}` }, cwd);
+  } finally {
+    await robo.close();
+  }
 }
 
 /** Run a program with a bound on its time: a hung shell fails the test instead of hanging it. */
@@ -246,7 +257,7 @@ describe('bash (the script is written for 3.2, as macOS has)', () => {
       '}',
       ...cases.map(([, words]) => ['_robo_tab', 'robo', ...words].map(quote).join(' ')),
     ].join('\n');
-    shell = await run('bash', ['-c', program], roboOnPath(box), filesIn(box));
+    shell = await runWithRobo(box, 'bash', ['-c', program], box.env, filesIn(box));
     answers = tabs(shell.stdout, (line) => line.slice(1, -1));
   });
 
@@ -294,8 +305,9 @@ describe.skipIf(!has('fish'))('fish (tested only where fish is installed)', () =
       `  for error in (cat ${quote(err)}); echo "!$error"; end`,
       'end',
     ].join('\n');
-    const env = { ...roboOnPath(box), XDG_DATA_HOME: path.join(box.home, '.local', 'share') };
-    shell = await run('fish', ['--no-config', '-c', program, ...cases.map(([, line]) => line)], env, filesIn(box));
+    const env = { ...box.env, XDG_DATA_HOME: path.join(box.home, '.local', 'share') };
+    const args = ['--no-config', '-c', program, ...cases.map(([, line]) => line)];
+    shell = await runWithRobo(box, 'fish', args, env, filesIn(box));
     answers = tabs(shell.stdout, (line) => line);
   });
 
@@ -349,7 +361,7 @@ describe.skipIf(!has('zsh'))('zsh (tested only where zsh is installed)', () => {
       'zpty -d z',
     ].join('\n');
     const args = cases.flatMap(([, line, expected]) => [line, expected]);
-    const result = await run('zsh', ['-f', '-c', driver, 'zsh', ...args], roboOnPath(box), filesIn(box));
+    const result = await runWithRobo(box, 'zsh', ['-f', '-c', driver, 'zsh', ...args], box.env, filesIn(box));
     found = result.stdout.split('\n').filter((line) => line.startsWith('FOUND '));
   });
 

@@ -74,12 +74,21 @@ const hostileFile = fc
   .constantFrom(ORGANIZATION, OWN, OTHER)
   .chain((file) => content(file).map((bytes) => ({ file, bytes })));
 
-/** A local dotfiles folder with the example files and one of them replaced. */
+/** The file each dotfiles folder has replaced (undefined: none yet). */
+const replaced = new Map<string, string | undefined>();
+
+/**
+ * A local dotfiles folder with the example files and one of them replaced. The
+ * example is written once per folder; after that only the file the last case
+ * replaced is put back (writing all of it per case was half the file's time).
+ */
 function dotfiles(root: string, change: { file: string; bytes: Buffer }): string {
   const dir = path.join(root, 'dotfiles');
-  writeTree(dir, example);
-  mkdirSync(path.dirname(path.join(dir, change.file)), { recursive: true });
+  if (!replaced.has(dir)) writeTree(dir, example);
+  const previous = replaced.get(dir);
+  if (previous !== undefined) writeTree(dir, { [previous]: example[previous]! });
   writeFileSync(path.join(dir, change.file), change.bytes);
+  replaced.set(dir, change.file);
   return dir;
 }
 

@@ -8,18 +8,18 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { accessCsv, accessGrid, accessMarkdown } from '../src/access/access-formats.js';
 import { BUNDLED_EXAMPLE } from '../src/commands/teams-access.js';
 import { reviewAccess, type AccessFilter } from '../src/access/access-review.js';
 import type { Organization, Team } from '../src/definitions/model.js';
-import { hostileCases } from './fixtures/hostile.js';
+import { hostileCases, type HostileCase } from './fixtures/hostile.js';
 import { treeState } from './helpers/files.js';
-import { writeHostileCheckout } from './helpers/hostile-checkout.js';
-import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo, type FileTree } from './helpers/git.js';
+import { sharedHostileCheckout } from './helpers/hostile-checkout.js';
+import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo, writeTree, type FileTree } from './helpers/git.js';
 import { roboBin, runRobo, type RunResult } from './helpers/robo.js';
 import { hasCommand } from './helpers/schedulers.js';
-import { sandboxes } from './helpers/sandbox.js';
+import { makeSandbox, sandboxes } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
 
@@ -123,7 +123,7 @@ describe('robo teams.access on the bundled example', () => {
   });
 });
 
-describe('robo teams.access on a git source', () => {
+describe('robo teams.access on a source of its own (--repo)', () => {
   it('reads the ref it is given, as aws.config would', async () => {
     const box = sandbox();
     const dotfiles = makeDotfilesRepo(path.join(box.root, 'dotfiles'));
@@ -158,9 +158,10 @@ describe('robo teams.access on a git source', () => {
     const box = sandbox();
     const organization = JSON.parse(exampleTree()['organization.json']!) as Organization;
     delete organization.iam;
-    const tree = { ...exampleTree(), 'organization.json': JSON.stringify(organization, null, 2) };
-    const dotfiles = makeDotfilesRepo(path.join(box.root, 'dotfiles'), tree);
-    const result = await runRobo(['teams.access', '--repo', fileUrl(dotfiles), '--json'], { env: box.env });
+    // A folder: the git source's wiring is the test above's.
+    const dotfiles = path.join(box.root, 'dotfiles');
+    writeTree(dotfiles, { ...exampleTree(), 'organization.json': JSON.stringify(organization, null, 2) });
+    const result = await runRobo(['teams.access', '--repo', dotfiles, '--json'], { env: box.env });
     expectClean(result);
     const { rows } = JSON.parse(result.stdout) as { rows: { policies: string[] }[] };
     expect(rows).toEqual(reviewOf(exampleTree()).rows.map((row) => ({ ...row, policies: [] })));
@@ -205,12 +206,14 @@ describe('robo teams.access refuses', () => {
 
   it('broken definitions anywhere: exit 3 naming the file, with --team another team too', async () => {
     const box = sandbox();
-    const dotfiles = makeDotfilesRepo(path.join(box.root, 'dotfiles'), {
+    // Definitions in a folder, as the hostile corpus below: validation is the same for every source.
+    const dotfiles = path.join(box.root, 'dotfiles');
+    writeTree(dotfiles, {
       ...exampleTree(),
       'teams/growth.json': '{ "hub_role": "growth", "profiles": [{ "name": "x", "account": "nowhere", "role": "r" }] }',
     });
     for (const args of [[], ['--team', 'fpa']]) {
-      const result = await runRobo(['teams.access', '--repo', fileUrl(dotfiles), ...args], { env: box.env });
+      const result = await runRobo(['teams.access', '--repo', dotfiles, ...args], { env: box.env });
       expect(result.code).toBe(3);
       expect(result.stdout).toBe('');
       expect(result.stderr).toContain('no access review of them');
@@ -220,11 +223,9 @@ describe('robo teams.access refuses', () => {
 
   it('an inline policy file that is not an IAM policy: exit 3 naming it', async () => {
     const box = sandbox();
-    const dotfiles = makeDotfilesRepo(path.join(box.root, 'dotfiles'), {
-      ...exampleTree(),
-      'iam/fpa-reserved-instances.json': '{ "Statement": "everything" }',
-    });
-    const result = await runRobo(['teams.access', '--repo', fileUrl(dotfiles), '--team', 'fpa'], { env: box.env });
+    const dotfiles = path.join(box.root, 'dotfiles');
+    writeTree(dotfiles, { ...exampleTree(), 'iam/fpa-reserved-instances.json': '{ "Statement": "everything" }' });
+    const result = await runRobo(['teams.access', '--repo', dotfiles, '--team', 'fpa'], { env: box.env });
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('iam/fpa-reserved-instances.json');
@@ -235,9 +236,27 @@ describe('robo teams.access on the hostile corpus', () => {
   // The cases that validate the whole organisation (inline policy files included), as teams.access does.
   const cases = hostileCases.filter((testCase) => testCase.run === 'teams.validate');
 
+  // One checkout and one home for every row (as in validation-rules.test.ts): a row's changes are
+  // put back after it, and the home must be as it was after each run.
+  const box = makeSandbox();
+  let checkout: ReturnType<typeof sharedHostileCheckout>;
+  let example: Record<string, string>;
+  let applied: HostileCase | undefined;
+  beforeAll(() => {
+    checkout = sharedHostileCheckout(path.join(box.root, 'source'));
+    example = treeState(path.join(box.root, 'source'));
+  });
+  afterEach(() => {
+    if (!applied) return;
+    checkout.restore(applied);
+    applied = undefined;
+    expect(treeState(path.join(box.root, 'source')), 'the shared checkout after the row is put back').toEqual(example);
+  });
+  afterAll(() => box.cleanup());
+
   it.each(cases)('$rule', async (testCase) => {
-    const box = sandbox();
-    const dotfiles = writeHostileCheckout(box.root, testCase);
+    applied = testCase;
+    const dotfiles = checkout.apply(testCase);
     const before = treeState(box.home);
     const result = await runRobo(['teams.access', '--repo', dotfiles], { env: box.env });
     expect(result.code, result.stderr).toBe(testCase.code);

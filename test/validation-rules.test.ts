@@ -12,7 +12,7 @@
  * through the binary to prove the wiring (message, exit code, nothing
  * written, no stack trace).
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { syncAwsConfig } from '../src/aws-config/sync.js';
 import { visible } from '../src/ui.js';
 import { ExitCode, RoboError } from '../src/errors.js';
@@ -24,10 +24,32 @@ import { loadRoboFile } from '../src/robofile/load.js';
 import { validateDefinitions } from '../src/validate/validate.js';
 import { validateOrganizationWide } from '../src/validate/organization-wide.js';
 import { hostileCases, type HostileCase } from './fixtures/hostile.js';
-import { writeHostileCheckout } from './helpers/hostile-checkout.js';
-import { sandboxes, type Sandbox } from './helpers/sandbox.js';
+import { treeState } from './helpers/files.js';
+import { sharedHostileCheckout } from './helpers/hostile-checkout.js';
+import { makeSandbox, sandboxes } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
+
+/**
+ * One checkout for every row: each row writes its own changes over the
+ * example, and they are put back after it; the checkout must then be the
+ * example again, byte for byte, or the next row would read what this one left.
+ */
+const shared = makeSandbox();
+let checkout: ReturnType<typeof sharedHostileCheckout>;
+let example: Record<string, string>;
+let applied: HostileCase | undefined;
+beforeAll(() => {
+  checkout = sharedHostileCheckout(shared.root);
+  example = treeState(shared.root);
+});
+afterEach(() => {
+  if (!applied) return;
+  checkout.restore(applied);
+  applied = undefined;
+  expect(treeState(shared.root), 'the shared checkout after the row is put back').toEqual(example);
+});
+afterAll(() => shared.cleanup());
 
 interface Outcome {
   /** The exit code the CLI maps the outcome to. */
@@ -69,7 +91,7 @@ async function validateWhole(dir: string): Promise<Outcome> {
 }
 
 /** The stage that owns the case's rule. */
-function check(testCase: HostileCase, box: Sandbox, dir: string): Promise<Outcome> {
+function check(testCase: HostileCase, dir: string): Promise<Outcome> {
   if (testCase.run === 'robo.yml task')
     return outcomeOf(async () => {
       const file = await regularFileInRepo(dir, 'robo.yml');
@@ -78,8 +100,9 @@ function check(testCase: HostileCase, box: Sandbox, dir: string): Promise<Outcom
       return { code: ExitCode.ok, lines: [], warnings: [] };
     });
   if (testCase.team !== undefined)
-    // The team's name is aws.config's to check, before and after the source is read.
+    // The team's name is aws.config's to check, before and after the source is read; in a home of its own.
     return outcomeOf(async () => {
+      const box = sandbox({ SEGMENT_TEAM: testCase.team });
       await syncAwsConfig({ team: testCase.team, teamOrigin: '$SEGMENT_TEAM', repo: dir, env: box.env, cwd: box.home });
       return { code: ExitCode.ok, lines: [], warnings: [] };
     });
@@ -105,9 +128,8 @@ describe('every validation rule, in process', () => {
   });
 
   it.each(hostileCases)('$rule', async (testCase) => {
-    const box = sandbox({ SEGMENT_TEAM: testCase.team ?? 'platform' });
-    const dir = writeHostileCheckout(box.root, testCase);
-    const outcome = await check(testCase, box, dir);
+    applied = testCase;
+    const outcome = await check(testCase, checkout.apply(testCase));
     const text = outcome.lines.join('\n');
     expect(outcome.code, text).toBe(testCase.code);
     for (const message of testCase.messages) {

@@ -8,9 +8,22 @@
  *   like a user would. Only for what a process shows: signals, the exit code
  *   the process ends with, terminals, stack traces, packaging, the nightly
  *   job's command line, concurrency between processes, fault injection.
+ * - roboOnPath puts a `robo` command on a PATH, for a program the test starts
+ *   that runs robo itself (a shell answering a Tab): each run is a runRobo.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import net from 'node:net';
 import { isatty } from 'node:tty';
 import os from 'node:os';
 import path from 'node:path';
@@ -168,4 +181,92 @@ export function runRoboBinary(args: string[], options: RunOptions & { bin?: stri
       resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/**
+ * A folder `dir/bin` with a `robo` command in it, for a program the test starts
+ * that runs robo (a shell answering a Tab): each run of the command is a
+ * runRobo in this process, with the command's arguments, working directory
+ * and environment, its output and exit code handed back to the command. The
+ * command is a bash script talking to this process over 127.0.0.1, so a run
+ * costs a bash and a connection instead of a Node start-up (a shell test runs
+ * robo once per case). Its stdin is not passed on (runRobo's is empty), and a
+ * run of it from inside a runRobo (a robo.yml task) would be two runs at once:
+ * such a test puts the binary on its PATH. With ROBO_TEST_BINARY=1 the command
+ * runs the binary. `close()` when done.
+ */
+export async function roboOnPath(dir: string): Promise<{ bin: string; close(): Promise<void> }> {
+  const bin = path.join(dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  const command = path.join(bin, 'robo');
+  if (process.env.ROBO_TEST_BINARY === '1') {
+    writeFileSync(command, `#!/bin/sh\nexec '${process.execPath}' '${roboBin}' "$@"\n`);
+    chmodSync(command, 0o755);
+    return { bin, close: () => Promise.resolve() };
+  }
+  // Runs one at a time, in the order they came (runRobo allows no two at once).
+  let queue = Promise.resolve();
+  const server = net.createServer((socket) => {
+    let received = Buffer.alloc(0);
+    socket.on('error', () => {}); // a command that went away: nothing to answer
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      const request = parseRequest(received);
+      if (!request) return;
+      queue = queue.then(async () => {
+        const result = await runRobo(request.args, { env: request.env, cwd: request.cwd }).catch(
+          (error: unknown): RunResult => ({
+            code: 70,
+            signal: null,
+            stdout: '',
+            stderr: `roboOnPath: ${String(error)}\n`,
+          }),
+        );
+        const out = Buffer.from(result.stdout);
+        const err = Buffer.from(result.stderr);
+        socket.end(Buffer.concat([Buffer.from(`${result.code ?? 70} ${out.length} ${err.length}\n`), out, err]));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  // Sends its directory, its arguments and its environment, each NUL-terminated and
+  // counted; reads back "code stdout-bytes stderr-bytes", then the two outputs.
+  const script = [
+    '#!/bin/bash',
+    `exec 3<>/dev/tcp/127.0.0.1/${port} || exit 70`,
+    'names=($(compgen -e))',
+    '{',
+    '  printf "%s\\0" "$PWD" "$#" "$@" "${#names[@]}"',
+    '  for name in "${names[@]}"; do printf "%s=%s\\0" "$name" "${!name}"; done',
+    '} >&3',
+    'read -r code out err <&3',
+    'head -c "$out" <&3',
+    'head -c "$err" <&3 >&2',
+    'exit "$code"',
+    '',
+  ].join('\n');
+  writeFileSync(command, script);
+  chmodSync(command, 0o755);
+  return {
+    bin,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A whole request of roboOnPath's command (cwd, argument count, arguments, variable count, NAME=value), or undefined until all of it is here. */
+function parseRequest(data: Buffer): { cwd: string; args: string[]; env: NodeJS.ProcessEnv } | undefined {
+  const fields = data.toString('utf8').split('\0');
+  fields.pop(); // what follows the last NUL: an incomplete field, or ''
+  if (fields.length < 2) return undefined;
+  const argCount = Number(fields[1]);
+  if (fields.length < 3 + argCount) return undefined;
+  const envCount = Number(fields[2 + argCount]);
+  if (fields.length < 3 + argCount + envCount) return undefined;
+  const env: NodeJS.ProcessEnv = {};
+  for (const entry of fields.slice(3 + argCount, 3 + argCount + envCount)) {
+    const at = entry.indexOf('=');
+    env[entry.slice(0, at)] = entry.slice(at + 1);
+  }
+  return { cwd: fields[0]!, args: fields.slice(2, 2 + argCount), env };
 }
