@@ -1,12 +1,12 @@
 /**
  * robo.yml's `templates`: Go templates replacing what `robo`, `robo help TASK` and `robo variables` print,
  * as in tj/robo's cli.go, parsed with robo.yml (a problem has its line) and run on the data tj/robo gives
- * them. Pure: the colours come from the caller.
+ * them. Pure: the colours come from the caller. No yaml here (parse.ts reads the `templates` map): `robo`
+ * and `robo --version` load this module, and the yaml library only when a robo.yml is read.
  */
-import { isMap as isYamlMap, isScalar, Scalar, type Node, type Pair } from 'yaml';
 import { formatValue, isMap } from './go-format.js';
 import { executeTemplate } from './go-template-exec.js';
-import { TemplateError, parseTemplate, type Template } from './go-template.js';
+import { TemplateError, type Template } from './go-template.js';
 import type { RoboFile, RoboFileProblem, RoboTask } from './parse.js';
 import { templateMessage, type Variables } from './variables.js';
 
@@ -21,46 +21,6 @@ export interface OutputTemplate {
 }
 
 export type OutputTemplates = Partial<Record<OutputTemplateName, OutputTemplate>>;
-
-/** The `templates` map of robo.yml: each known key a template that parses; problems pushed to `errors`. */
-export function parseOutputTemplates(
-  pair: Pair,
-  lineOf: (node: Node | Pair | null | undefined) => number,
-  errors: RoboFileProblem[],
-): OutputTemplates {
-  const templates: OutputTemplates = {};
-  const value = pair.value as Node | null;
-  if (value === null) return templates;
-  if (!isYamlMap(value)) {
-    errors.push({ line: lineOf(pair), message: `templates: must be a map with ${OUTPUT_TEMPLATES.join(', ')}` });
-    return templates;
-  }
-  for (const item of value.items) {
-    const key = isScalar(item.key) ? String(item.key.value) : '?';
-    if (!(OUTPUT_TEMPLATES as readonly string[]).includes(key)) {
-      errors.push({
-        line: lineOf(item),
-        // robo's docs once called templates "a place for YAML anchors": say where such a key went wrong.
-        message: `templates: unknown key ${key} (allowed: ${OUTPUT_TEMPLATES.join(', ')}; templates holds Go templates for robo's output, as in tj/robo)`,
-      });
-      continue;
-    }
-    const text = item.value as Node | null;
-    if (!isScalar(text) || typeof text.value !== 'string') {
-      errors.push({ line: lineOf(item), message: `templates.${key} must be text` });
-      continue;
-    }
-    const line = lineOf(text);
-    const block = text.type === Scalar.BLOCK_LITERAL;
-    try {
-      templates[key as OutputTemplateName] = { template: parseTemplate(text.value), line, block };
-    } catch (error) {
-      if (!(error instanceof TemplateError)) throw error;
-      errors.push({ line: block ? line + error.line : line, message: `templates.${key}: ${templateMessage(error)}` });
-    }
-  }
-  return templates;
-}
 
 export type Paint = (color: string, text: string) => string;
 

@@ -6,9 +6,10 @@
 import { LineCounter, Scalar, isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { resolveAliases } from './aliases.js';
 import { MAX_BYTES, MAX_DEPTH, nestingProblem, shapeProblem } from './limits.js';
-import { parseOutputTemplates, type OutputTemplates } from './output-templates.js';
+import { OUTPUT_TEMPLATES, type OutputTemplateName, type OutputTemplates } from './output-templates.js';
+import { TemplateError, parseTemplate } from './go-template.js';
 import { splitWords } from './shell-words.js';
-import { expand, resolveVariables, type Variables } from './variables.js';
+import { expand, resolveVariables, templateMessage, type Variables } from './variables.js';
 import { yamlV2Value } from './yaml-v2.js';
 
 export type RunKind = 'exec' | 'script' | 'command';
@@ -407,4 +408,44 @@ function recordLines(
  */
 function isAnchorHolder(node: unknown): boolean {
   return isMap(node) && node.anchor !== undefined && !STEP_KEYS.some((key) => node.has(key));
+}
+
+/** The `templates` map of robo.yml: each known key a template that parses; problems pushed to `errors`. */
+export function parseOutputTemplates(
+  pair: Pair,
+  lineOf: (node: Node | Pair | null | undefined) => number,
+  errors: RoboFileProblem[],
+): OutputTemplates {
+  const templates: OutputTemplates = {};
+  const value = pair.value as Node | null;
+  if (value === null) return templates;
+  if (!isMap(value)) {
+    errors.push({ line: lineOf(pair), message: `templates: must be a map with ${OUTPUT_TEMPLATES.join(', ')}` });
+    return templates;
+  }
+  for (const item of value.items) {
+    const key = isScalar(item.key) ? String(item.key.value) : '?';
+    if (!(OUTPUT_TEMPLATES as readonly string[]).includes(key)) {
+      errors.push({
+        line: lineOf(item),
+        // robo's docs once called templates "a place for YAML anchors": say where such a key went wrong.
+        message: `templates: unknown key ${key} (allowed: ${OUTPUT_TEMPLATES.join(', ')}; templates holds Go templates for robo's output, as in tj/robo)`,
+      });
+      continue;
+    }
+    const text = item.value as Node | null;
+    if (!isScalar(text) || typeof text.value !== 'string') {
+      errors.push({ line: lineOf(item), message: `templates.${key} must be text` });
+      continue;
+    }
+    const line = lineOf(text);
+    const block = text.type === Scalar.BLOCK_LITERAL;
+    try {
+      templates[key as OutputTemplateName] = { template: parseTemplate(text.value), line, block };
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      errors.push({ line: block ? line + error.line : line, message: `templates.${key}: ${templateMessage(error)}` });
+    }
+  }
+  return templates;
 }
