@@ -198,6 +198,16 @@ function checkOrganization(file: DefinitionFile | undefined, errors: Problem[]):
     if (urlIssue) problem('/sso/start_url', urlIssue, url);
     const ssoRegionIssue = regionProblem(region);
     if (ssoRegionIssue) problem('/sso/region', ssoRegionIssue, region);
+    // An Identity Center instance serves the accounts of its own partition only: one in
+    // cn-north-1 cannot sign anyone in to an account of aws, and the reverse.
+    const hubAccount = organization.accounts[organization.hub.account];
+    const hubRegion = hubAccount?.region ?? organization.region;
+    if (!ssoRegionIssue && hubAccount && !regionProblem(hubRegion) && partitionOf(region) !== partitionOf(hubRegion))
+      problem(
+        '/sso/region',
+        `is in partition ${partitionOf(region)}, but the hub (${organization.hub.account}, region ${hubRegion}) is in ${partitionOf(hubRegion)}: IAM Identity Center signs in only to accounts of its own partition`,
+        region,
+      );
   }
   checkIamSettings(organization, problem);
 
