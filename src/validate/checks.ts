@@ -103,15 +103,15 @@ export function startUrlProblem(url: string, customHost: string | undefined): st
   if (parsed.username || parsed.password) return `must be ${portal}: no user name or password`;
   if (parsed.port) return `must be ${portal}: no port`;
   if (url.includes('?') || url.includes('#')) return `must be ${portal}: no query string or fragment (drop the #/)`;
+  // The URL parser lowercases (and decodes) the host; robo writes the URL as given, so it must be spelled so already.
+  if (!url.startsWith(`https://${parsed.hostname}`))
+    return `must be ${portal}: write its host as ${parsed.hostname} (lowercase, as the URL parser reads it)`;
   if (customHost) {
     if (!url.startsWith(`https://${customHost}/`) && url !== `https://${customHost}`)
       return `is on host ${parsed.hostname}, not sso.custom_host (${customHost})`;
     return undefined;
   }
-  if (
-    !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.awsapps\.com$/.test(parsed.hostname) ||
-    !url.startsWith('https://' + parsed.hostname)
-  )
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.awsapps\.com$/.test(parsed.hostname))
     return `must be ${portal}; ${parsed.hostname} is not an awsapps.com host (name your own host in sso.custom_host)`;
   if (!/^\/start\/?$/.test(parsed.pathname)) return `must be ${portal}: the path is /start`;
   return undefined;
