@@ -174,6 +174,17 @@ function checkOrganization(file: DefinitionFile | undefined, errors: Problem[]):
       );
     else seenIds.set(account.id, name);
   }
+  // A name that is another account's id reads as that account: in profile names, and to
+  // teams.access --account (name or id), which would show the one and hide the other.
+  for (const name of Object.keys(organization.accounts)) {
+    const owner = seenIds.get(name);
+    if (owner !== undefined && owner !== name)
+      problem(
+        `/accounts/${name}`,
+        `is named after the id of account ${owner}: a name that reads as another account's id sends people to the wrong one`,
+        name,
+      );
+  }
 
   // aws-okta reads both with Go's time.ParseDuration: robo accepts exactly
   // what it does. It looks a key up in the profile, its source profile, then
