@@ -103,15 +103,17 @@ export function startUrlProblem(url: string, customHost: string | undefined): st
   if (parsed.username || parsed.password) return `must be ${portal}: no user name or password`;
   if (parsed.port) return `must be ${portal}: no port`;
   if (url.includes('?') || url.includes('#')) return `must be ${portal}: no query string or fragment (drop the #/)`;
+  // The checks below read the parsed URL (host lowercased, "\\" as "/", "." and ".." segments
+  // resolved), but robo writes the text as given: it must already be what the parser reads.
+  const canonical = `https://${parsed.hostname}${parsed.pathname}`;
+  if (url !== canonical && url !== `https://${parsed.hostname}`)
+    return `must be ${portal}: write it as ${canonical}, as a URL parser reads it (a lowercase host, no \\, . or .. in the path)`;
   if (customHost) {
     if (!url.startsWith(`https://${customHost}/`) && url !== `https://${customHost}`)
       return `is on host ${parsed.hostname}, not sso.custom_host (${customHost})`;
     return undefined;
   }
-  if (
-    !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.awsapps\.com$/.test(parsed.hostname) ||
-    !url.startsWith('https://' + parsed.hostname)
-  )
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.awsapps\.com$/.test(parsed.hostname))
     return `must be ${portal}; ${parsed.hostname} is not an awsapps.com host (name your own host in sso.custom_host)`;
   if (!/^\/start\/?$/.test(parsed.pathname)) return `must be ${portal}: the path is /start`;
   return undefined;

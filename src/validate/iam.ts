@@ -81,6 +81,14 @@ export function checkIamSettings(organization: Organization, problem: Report): v
       terraform,
     );
   for (const [role, definition] of Object.entries(organization.iam.roles)) {
+    // robo generates every defined role: never one under a path AWS keeps for its own roles,
+    // where (with sso) a role named like an Identity Center role would pass a permission set's trust.
+    const reserved = RESERVED_ROLE_PATHS.find((path) => role.startsWith(path));
+    if (reserved !== undefined)
+      problem(
+        `/iam/roles/${pointerSegment(role)}`,
+        `is under ${reserved}, a path AWS keeps for its own roles (aws-reserved/ holds IAM Identity Center's, aws-service-role/ the service-linked ones): robo would generate a role there, and one named AWSReservedSSO_<permission set>_<suffix> would pass that permission set's trust; give it another path`,
+      );
     for (const [index, arn] of (definition.policies ?? []).entries()) {
       const arnPartition = arn.split(':')[1];
       if (arnPartition !== partition)
@@ -92,6 +100,9 @@ export function checkIamSettings(organization: Organization, problem: Report): v
     }
   }
 }
+
+/** Role paths AWS keeps for the roles it makes (IAM Identity Center's, service-linked roles). */
+const RESERVED_ROLE_PATHS = ['aws-reserved/', 'aws-service-role/'];
 
 /** What IAM compares role names by: the name without its path, case folded. */
 function iamName(role: string): string {

@@ -174,6 +174,17 @@ function checkOrganization(file: DefinitionFile | undefined, errors: Problem[]):
       );
     else seenIds.set(account.id, name);
   }
+  // A name that is another account's id reads as that account: in profile names, and to
+  // teams.access --account (name or id), which would show the one and hide the other.
+  for (const name of Object.keys(organization.accounts)) {
+    const owner = seenIds.get(name);
+    if (owner !== undefined && owner !== name)
+      problem(
+        `/accounts/${name}`,
+        `is named after the id of account ${owner}: a name that reads as another account's id sends people to the wrong one`,
+        name,
+      );
+  }
 
   // aws-okta reads both with Go's time.ParseDuration: robo accepts exactly
   // what it does. It looks a key up in the profile, its source profile, then
@@ -198,6 +209,16 @@ function checkOrganization(file: DefinitionFile | undefined, errors: Problem[]):
     if (urlIssue) problem('/sso/start_url', urlIssue, url);
     const ssoRegionIssue = regionProblem(region);
     if (ssoRegionIssue) problem('/sso/region', ssoRegionIssue, region);
+    // An Identity Center instance serves the accounts of its own partition only: one in
+    // cn-north-1 cannot sign anyone in to an account of aws, and the reverse.
+    const hubAccount = organization.accounts[organization.hub.account];
+    const hubRegion = hubAccount?.region ?? organization.region;
+    if (!ssoRegionIssue && hubAccount && !regionProblem(hubRegion) && partitionOf(region) !== partitionOf(hubRegion))
+      problem(
+        '/sso/region',
+        `is in partition ${partitionOf(region)}, but the hub (${organization.hub.account}, region ${hubRegion}) is in ${partitionOf(hubRegion)}: IAM Identity Center signs in only to accounts of its own partition`,
+        region,
+      );
   }
   checkIamSettings(organization, problem);
 
