@@ -104,14 +104,15 @@ function teamRows(organization: Organization, teamName: string, team: Team): Acc
  * With sso the hub role is the one IAM Identity Center makes from the
  * permission set: AWSReservedSSO_<permission set>_<16 hex digits>, under a
  * path that names Identity Center's region unless it is us-east-1. Only the
- * suffix is unknown, so it is a `*`; the role's policies are the permission
+ * suffix is unknown: sixteen `?`, as in the spoke trusts (a `*` would match
+ * permission set <set>_Extra's roles too); the role's policies are the permission
  * set's, kept in Identity Center, not in organization.json.
  */
 function identityCenterRole(organization: Organization, permissionSet: string): string {
   const { region } = organization.sso!;
   const path = `aws-reserved/sso.amazonaws.com/${region === 'us-east-1' ? '' : `${region}/`}`;
   const hubId = organization.accounts[organization.hub.account]!.id;
-  return `arn:${partitionOf(region)}:iam::${hubId}:role/${path}AWSReservedSSO_${permissionSet}_*`;
+  return `arn:${partitionOf(region)}:iam::${hubId}:role/${path}AWSReservedSSO_${permissionSet}_${'?'.repeat(16)}`;
 }
 
 /** The role's managed policy ARNs, then its inline policy files as `inline:<path>`. */
