@@ -150,12 +150,22 @@ export async function findCheckoutRoot(start: string): Promise<string | undefine
 
 /** The commit of the git work tree `dir` is in, and whether `dir` has changes; undefined outside git, or without git. */
 export async function checkoutCommit(dir: string, env: NodeJS.ProcessEnv): Promise<CheckoutCommit | undefined> {
+  // With no .git up to the root git finds no work tree either (gitEnvironment drops GIT_DIR): no process for that.
+  if (!(await underGit(dir))) return undefined;
   try {
     // One call for both; only `dir` and below count (it may be a folder of a larger repo).
     const { head, entries } = await gitStatus(dir, env, ['--untracked-files=normal', '--', '.']);
     return head === undefined ? undefined : { commit: head, dirty: entries.length > 0 };
   } catch {
     return undefined; // not a git checkout, no commit yet, or no git: the message simply names no commit
+  }
+}
+
+/** Whether `dir` or a folder above it holds .git (a folder, or the file of a linked work tree or submodule). */
+async function underGit(dir: string): Promise<boolean> {
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    if (await exists(path.join(at, '.git'))) return true;
+    if (path.dirname(at) === at) return false;
   }
 }
 

@@ -218,6 +218,19 @@ describe('the commit of a checkout', () => {
     expect((await checkoutCommit(dir, { ...box.env, GIT_DIR: path.join(other, '.git') }))?.commit).toBe(
       git(dir, 'rev-parse', 'HEAD'),
     );
+    const plain = path.join(box.root, 'plain');
+    mkdirSync(plain);
+    expect(await checkoutCommit(plain, { ...box.env, GIT_DIR: path.join(other, '.git') })).toBeUndefined();
+  });
+
+  it("is the repository's in a folder below its root and in a linked work tree (.git is a file there)", async () => {
+    const box = sandbox();
+    const dir = makeDotfilesRepo(path.join(box.root, 'dotfiles'));
+    const head = git(dir, 'rev-parse', 'HEAD');
+    expect(await checkoutCommit(path.join(dir, 'teams'), box.env)).toEqual({ commit: head, dirty: false });
+    const linked = path.join(box.root, 'linked');
+    git(dir, 'worktree', 'add', '-q', '--detach', linked);
+    expect(await checkoutCommit(path.join(linked, 'teams'), box.env)).toEqual({ commit: head, dirty: false });
   });
 
   it.each([

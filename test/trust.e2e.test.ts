@@ -121,6 +121,33 @@ const cacheHead = (box: Sandbox) => {
   return headCommit(path.join(sources, clone!));
 };
 
+/**
+ * The sandbox of setup(true, 'signed') after its first aws.config: the signed
+ * start repo cloned and its commit accepted. The first call runs it (and checks
+ * it); later ones restore a copy at the same paths, since robo keys the clone
+ * and the accepted commit on the repo's path. A first clone is about 17 git
+ * processes; the tests that start here only change things after it.
+ */
+let accepted: { made: ReturnType<typeof setup> & { first: string }; copy: string } | undefined;
+async function signedAndAccepted(): Promise<ReturnType<typeof setup> & { first: string }> {
+  if (accepted) {
+    const { made, copy } = accepted;
+    rmSync(made.box.root, { recursive: true, force: true });
+    cpSync(copy, made.box.root, { recursive: true, preserveTimestamps: true });
+    sandboxes.push(made.box);
+    return made;
+  }
+  const made = setup(true, 'signed');
+  const first = await runRobo(['aws.config'], { env: made.box.env });
+  expect(first.stderr).toBe('');
+  expect(first.code).toBe(0);
+  expect(cacheHead(made.box)).toBe(made.first);
+  const copy = path.join(shared.dir, 'accepted');
+  cpSync(made.box.root, copy, { recursive: true, preserveTimestamps: true });
+  accepted = { made, copy };
+  return made;
+}
+
 const settingsFile = (box: Sandbox) => path.join(box.home, '.config', 'robo', 'config');
 const platform = () => JSON.parse(exampleTree()['teams/platform.json']!) as Record<string, unknown>;
 /** One python for the file's reads of the config with botocore (started on the first). */
@@ -215,12 +242,8 @@ function withSignature(repo: string, armor: string): string {
 
 describe('--require-signed', () => {
   it('accepts a signed commit, refuses unsigned and wrongly signed ones, and keeps the cache at the trusted commit; checks again on every run, warm ones too', async () => {
-    const { box, repo, trusted, stranger, first: good } = setup(true, 'signed');
-    const first = await runRobo(['aws.config'], { env: box.env });
-    expect(first.stderr).toBe('');
-    expect(first.code).toBe(0);
+    const { box, repo, trusted, stranger, first: good } = await signedAndAccepted();
     const written = readFileSync(box.awsConfig);
-    expect(cacheHead(box)).toBe(good);
 
     const team = JSON.parse(exampleTree()['teams/platform.json']!) as { hub_role: string };
     for (const [label, key] of [
@@ -351,10 +374,8 @@ describe('--require-signed', () => {
 
 describe('--require-signed: only the signers named in the settings', () => {
   it('refuses a signature of a kind the settings do not name, without running its verifier, and names the signer (exit 9)', async () => {
-    const { box, repo, trusted } = setup(true, 'signed');
-    expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
+    const { box, repo, trusted, first: good } = await signedAndAccepted();
     const written = readFileSync(box.awsConfig);
-    const good = cacheHead(box);
     // Copies of a real signature's armor: no gpg or gpgsm is needed to refuse them.
     const pgpArmor = readFileSync(path.join(import.meta.dirname, 'fixtures', 'trust', 'pgp-signature.asc'), 'utf8');
     const cases = [
