@@ -146,12 +146,12 @@ export function checkRolesDefined(team: Team, organization: Organization, proble
  */
 export function checkPermissionSetName(team: Team, organization: Organization, problem: Report): void {
   if (organization.sso && !PERMISSION_SET_NAME.test(team.hub_role))
-    problem(
-      '/hub_role',
-      'must be an IAM Identity Center permission set name with sso (letters, digits and +=,.@_-, 1 to 32 characters, no path): it is the sso_role_name of the hub profile',
-      team.hub_role,
-    );
+    problem('/hub_role', PERMISSION_SET_MESSAGE, team.hub_role);
 }
+
+/** Also what the team schema's role-name message becomes with sso, whose "optionally after a path" would mislead. */
+export const PERMISSION_SET_MESSAGE =
+  'must be an IAM Identity Center permission set name with sso (letters, digits and +=,.@_-, 1 to 32 characters, no path): it is the sso_role_name of the hub profile';
 
 /**
  * With sso, a role definition named after a team's permission set that no

@@ -15,7 +15,7 @@ import {
 import { readDocument, regionProblem, samlUrlProblem, startUrlProblem } from './checks.js';
 import { ORGANIZATION_FILE, type DefinitionFile, type Definitions } from '../definitions/definitions.js';
 import { parseGoDuration } from './go-duration.js';
-import { checkIamSettings, checkPermissionSetName, checkRolesDefined } from './iam.js';
+import { PERMISSION_SET_MESSAGE, checkIamSettings, checkPermissionSetName, checkRolesDefined } from './iam.js';
 import type { Problem } from './problems.js';
 import { partitionOf, suggestName } from './regions.js';
 import { checkOrganizationSchema, checkTeamSchema, type Explainer } from './schema.js';
@@ -256,7 +256,12 @@ function checkTeam(
   if (data === undefined) return undefined;
   const schemaProblems = checkTeamSchema(data, file.file, explainTeam);
   if (schemaProblems.length > 0) {
-    problems.push(...schemaProblems);
+    for (const found of schemaProblems)
+      problems.push(
+        organization?.sso && found.pointer === '/hub_role' && typeof found.value === 'string'
+          ? { ...found, message: PERMISSION_SET_MESSAGE }
+          : found,
+      );
     return undefined;
   }
   const team = data as Team;
