@@ -5,7 +5,8 @@
  * A fake `aws` first on PATH says which CLI version is installed.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runRobo } from './helpers/robo.js';
@@ -47,10 +48,17 @@ function ssoBox(awsVersion: string | undefined): SchedulerBox {
   return sandbox;
 }
 
+const tokenPath = (sandbox: SchedulerBox) =>
+  path.join(sandbox.home, '.aws', 'sso', 'cache', `${createHash('sha1').update('acme').digest('hex')}.json`);
+
 function writeToken(sandbox: SchedulerBox, token: Record<string, string>): void {
-  const cache = path.join(sandbox.home, '.aws', 'sso', 'cache');
-  mkdirSync(cache, { recursive: true });
-  writeFileSync(path.join(cache, `${createHash('sha1').update('acme').digest('hex')}.json`), JSON.stringify(token));
+  mkdirSync(path.dirname(tokenPath(sandbox)), { recursive: true });
+  writeFileSync(tokenPath(sandbox), JSON.stringify(token));
+}
+
+function mkfifo(file: string): void {
+  rmSync(file);
+  execFileSync('mkfifo', [file]);
 }
 
 async function loginChecks(sandbox: SchedulerBox) {
@@ -60,6 +68,25 @@ async function loginChecks(sandbox: SchedulerBox) {
 }
 
 describe('robo doctor with an sso-session block', () => {
+  it.each([
+    ['null', (file: string) => writeFileSync(file, 'null'), 'not a JSON object'],
+    ['a JSON list', (file: string) => writeFileSync(file, '[]'), 'not a JSON object'],
+    ['broken JSON', (file: string) => writeFileSync(file, '{'), 'not JSON'],
+    ['a named pipe, which a read would wait on forever', (file: string) => mkfifo(file), 'not a regular file'],
+    ['over 64 KiB', (file: string) => writeFileSync(file, ' '.repeat(65 * 1024)), 'over 64 KiB'],
+  ])('a token file that is %s: ✖ saying why it cannot be read, and how to sign in again', async (_, make, reason) => {
+    const sandbox = ssoBox('aws-cli/2.17.0 Python/3.11.9 Linux/6.1 exe/x86_64');
+    writeToken(sandbox, {});
+    make(tokenPath(sandbox));
+    const { code, checks } = await loginChecks(sandbox);
+    expect(code).toBe(10);
+    expect(checks.find((check) => check.name === 'sso-token')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining(`cannot be read: ${reason}`),
+      fix: 'aws sso login --sso-session acme',
+    });
+  });
+
   it('AWS CLI v2 and an unexpired token: ✔ both, no aws-okta check', async () => {
     const sandbox = ssoBox('aws-cli/2.15.30 Python/3.11.8 Linux/6.5 exe/x86_64');
     writeToken(sandbox, {

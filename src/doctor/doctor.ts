@@ -5,7 +5,7 @@
  * checks; the command layer prints them.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { listBackups } from '../aws-config/backups.js';
 import { syncAwsConfig } from '../aws-config/sync.js';
@@ -134,24 +134,37 @@ export function ssoTokenFile(home: string, session: string): string {
 async function readSsoToken(file: string): Promise<SsoTokenFacts> {
   let text: string;
   try {
+    // A fifo would hang the read and a link to something huge would be read whole: a token is a small file.
+    const found = await stat(file);
+    if (!found.isFile()) return { kind: 'unreadable', reason: 'not a regular file' };
+    if (found.size > MAX_TOKEN_BYTES) return { kind: 'unreadable', reason: `over ${MAX_TOKEN_BYTES / 1024} KiB` };
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
     return { kind: 'unreadable', reason: messageOf(error) };
   }
+  let token: unknown;
   try {
-    const token = JSON.parse(text) as Record<string, unknown>;
-    const field = (key: string) => (typeof token[key] === 'string' ? token[key] : undefined);
-    return {
-      kind: 'found',
-      expiresAt: field('expiresAt'),
-      refreshToken: typeof token.refreshToken === 'string',
-      registrationExpiresAt: field('registrationExpiresAt'),
-    };
+    token = JSON.parse(text);
   } catch {
     return { kind: 'unreadable', reason: 'not JSON' };
   }
+  if (typeof token !== 'object' || token === null || Array.isArray(token))
+    return { kind: 'unreadable', reason: 'not a JSON object' };
+  const field = (key: string) => {
+    const value = (token as Record<string, unknown>)[key];
+    return typeof value === 'string' ? value : undefined;
+  };
+  return {
+    kind: 'found',
+    expiresAt: field('expiresAt'),
+    refreshToken: field('refreshToken') !== undefined,
+    registrationExpiresAt: field('registrationExpiresAt'),
+  };
 }
+
+/** The AWS CLI's token files are well under 10 KiB. */
+const MAX_TOKEN_BYTES = 64 * 1024;
 
 async function askRemoteBriefly(
   spec: Parameters<typeof askRemote>[0],
