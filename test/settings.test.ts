@@ -7,9 +7,15 @@ import { lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSyn
 import path from 'node:path';
 import ini from 'ini';
 import { describe, expect, it } from 'vitest';
-import { editSettingsText, updateSettings, type SettingChange } from '../src/settings-file.js';
+import {
+  MAX_OFFLINE_DURATION,
+  editSettingsText,
+  parseSettings,
+  readSettings,
+  updateSettings,
+  type SettingChange,
+} from '../src/settings.js';
 import { parseDuration } from '../src/duration.js';
-import { MAX_OFFLINE_DURATION, parseSettings, readSettings } from '../src/settings.js';
 import { exampleTree, makeDotfilesRepo } from './helpers/git.js';
 import { runRobo } from './helpers/robo.js';
 import { sandboxes } from './helpers/sandbox.js';
