@@ -11,6 +11,7 @@ import { link, lstat, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { RoboError, WriteError, messageOf } from '../errors.js';
 import { TEAM_NAME } from '../definitions/model.js';
+import { teamOfBlock } from '../plan/block.js';
 import { randomHex, sha256 } from '../system/crypto.js';
 import { readIfExists } from '../system/fs.js';
 import { removeLeftovers, writeAtomically } from '../system/atomic-write.js';
@@ -19,7 +20,6 @@ import { withLock } from '../system/lock.js';
 export const BACKUP_PREFIX = 'awsconfig-';
 export const BACKUP_NAME = new RegExp(`^${BACKUP_PREFIX}[0-9a-f]{32}$`);
 const TEAM_MARKER_START = Buffer.from('# >>> robo aws.config - team ', 'latin1');
-const TEAM_MARKER = /^# >>> robo aws\.config - team ([a-z0-9_-]+) - /;
 
 export interface BackupPlace {
   backupDir: string;
@@ -59,8 +59,7 @@ export async function createBackup(content: Buffer, target: string, place: Backu
 function teamOf(content: Buffer): string | null {
   for (let at = content.indexOf(TEAM_MARKER_START); at !== -1; at = content.indexOf(TEAM_MARKER_START, at + 1)) {
     if (at > 0 && content[at - 1] !== 10 && content[at - 1] !== 13) continue;
-    const line = content.subarray(at, lineEnd(content, at)).toString('latin1');
-    const team = TEAM_MARKER.exec(line)?.[1];
+    const team = teamOfBlock(content.subarray(at, lineEnd(content, at)).toString('latin1'));
     if (team !== undefined) return team;
   }
   return null;
