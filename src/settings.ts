@@ -5,12 +5,12 @@
  * this format, unlike ~/.aws/config). People edit it too, so robo's edits touch
  * only the lines of keys that change (ini.encode would drop their comments).
  */
-import { lstat, realpath } from 'node:fs/promises';
 import { readIfExists } from './system/fs.js';
 import ini from 'ini';
 import { UsageError, messageOf } from './errors.js';
 import { splitLines } from './marked-lines.js';
 import { writeAtomically } from './system/atomic-write.js';
+import { resolveTarget } from './apply/target.js';
 import { TEAM_NAME } from './definitions/model.js';
 import { resolvePaths } from './paths.js';
 import { normaliseFingerprint } from './source/signature.js';
@@ -254,7 +254,7 @@ export interface SettingsUpdate {
  * settings file (stow, chezmoi) keeps its link: its target is written.
  */
 export async function updateSettings(file: string, changes: readonly SettingChange[]): Promise<SettingsUpdate> {
-  const target = await linkTarget(file);
+  const target = await resolveTarget(file);
   const text = await settingsText(target, file);
   parseSettings(text, file); // an invalid file is the user's to fix first: robo will not guess
   const next = editSettingsText(text, changes);
@@ -271,9 +271,4 @@ export async function updateSettings(file: string, changes: readonly SettingChan
   }
   await writeAtomically(target, Buffer.from(next, 'utf8'), { mode: 0o600, folderMode: 0o700 });
   return { file, changed: true };
-}
-
-async function linkTarget(file: string): Promise<string> {
-  const info = await lstat(file).catch(() => undefined);
-  return info?.isSymbolicLink() ? realpath(file).catch(() => file) : file;
 }

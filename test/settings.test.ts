@@ -206,6 +206,18 @@ describe('updateSettings', () => {
     expect(readFileSync(real, 'utf8')).toBe('[user]\nteam = b\n');
   });
 
+  it('writes through a dangling symlink to the file it names, and the link stays', async () => {
+    const box = sandbox();
+    const real = path.join(box.root, 'dotfiles', 'robo.ini');
+    mkdirSync(path.dirname(real), { recursive: true });
+    const file = path.join(box.home, '.config', 'robo', 'config');
+    mkdirSync(path.dirname(file), { recursive: true });
+    symlinkSync(real, file);
+    await updateSettings(file, [set('user', 'team', 'b')]);
+    expect(lstatSync(file).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, 'utf8')).toBe('[user]\nteam = b\n');
+  });
+
   it('refuses to edit an invalid file, and leaves it as it was', async () => {
     const box = sandbox();
     const file = path.join(box.home, 'config');
