@@ -13,7 +13,7 @@ import type { SchedulerName } from './nightly/job.js';
 import { expandHome, resolvePaths } from './paths.js';
 import { suggestName } from './validate/regions.js';
 import { isGitUrl } from './source/source.js';
-import { loadSettings, type Settings } from './settings.js';
+import { loadSettings, updateSettings, type Settings } from './settings.js';
 import { checkTeamName, chooseTeam } from './team-places.js';
 
 /** A person at a terminal. */
@@ -77,7 +77,6 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
   const { syncAwsConfig } = await import('./aws-config/sync.js');
   const config = await syncAwsConfig({ team, teamOrigin, repo, ref, env, cwd, settings });
 
-  const { updateSettings } = await import('./settings-file.js');
   const settingsFile = resolvePaths(env).settingsFile;
   const written = await updateSettings(settingsFile, [
     { section: 'dotfiles', key: 'repo', value: repo },

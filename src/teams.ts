@@ -3,6 +3,7 @@
  * (definitions, the inline policy files their IAM roles name, and robo.yml),
  * as its own CI would, and list the teams of the configured source.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DefinitionsError, SourceError } from './errors.js';
 import { ORGANIZATION_FILE, loadDefinitions } from './definitions/definitions.js';
@@ -16,7 +17,6 @@ import { checkEveryFile } from './validate/validate.js';
 import { validateOrganizationWide } from './validate/organization-wide.js';
 import { checkRoboFile } from './robofile/check.js';
 import { ROBO_FILE } from './robofile/load.js';
-import { exists } from './system/fs.js';
 import { gitStatus } from './system/git.js';
 
 /** A problem of a checkout: a definition file's, at a JSON pointer, or robo.yml's, at a line. */
@@ -70,9 +70,9 @@ export async function validateTeams(options: {
 }): Promise<CheckoutReport> {
   const root =
     options.path === undefined
-      ? ((await findCheckoutRoot(options.cwd)) ?? options.cwd)
+      ? (findCheckoutRoot(options.cwd) ?? options.cwd)
       : path.resolve(options.cwd, options.path);
-  if (!(await exists(root))) throw new SourceError(`${root}: no such folder`);
+  if (!existsSync(root)) throw new SourceError(`${root}: no such folder`);
   const definitions = await loadDefinitions(root);
   if (!definitions.organization && definitions.teams.size === 0) {
     const hint =
@@ -141,17 +141,17 @@ export function describeCommit(commit: CheckoutCommit | undefined): string {
  * above its own root) and at the file-system root; each step is one folder
  * up, so it ends after at most as many steps as `start` has parts.
  */
-export async function findCheckoutRoot(start: string): Promise<string | undefined> {
+export function findCheckoutRoot(start: string): string | undefined {
   for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
-    if (await exists(path.join(dir, ORGANIZATION_FILE))) return dir;
-    if (path.dirname(dir) === dir || (await exists(path.join(dir, '.git')))) return undefined;
+    if (existsSync(path.join(dir, ORGANIZATION_FILE))) return dir;
+    if (path.dirname(dir) === dir || existsSync(path.join(dir, '.git'))) return undefined;
   }
 }
 
 /** The commit of the git work tree `dir` is in, and whether `dir` has changes; undefined outside git, or without git. */
 export async function checkoutCommit(dir: string, env: NodeJS.ProcessEnv): Promise<CheckoutCommit | undefined> {
   // With no .git up to the root git finds no work tree either (gitEnvironment drops GIT_DIR): no process for that.
-  if (!(await underGit(dir))) return undefined;
+  if (!underGit(dir)) return undefined;
   try {
     // One call for both; only `dir` and below count (it may be a folder of a larger repo).
     const { head, entries } = await gitStatus(dir, env, ['--untracked-files=normal', '--', '.']);
@@ -162,9 +162,9 @@ export async function checkoutCommit(dir: string, env: NodeJS.ProcessEnv): Promi
 }
 
 /** Whether `dir` or a folder above it holds .git (a folder, or the file of a linked work tree or submodule). */
-async function underGit(dir: string): Promise<boolean> {
+function underGit(dir: string): boolean {
   for (let at = path.resolve(dir); ; at = path.dirname(at)) {
-    if (await exists(path.join(at, '.git'))) return true;
+    if (existsSync(path.join(at, '.git'))) return true;
     if (path.dirname(at) === at) return false;
   }
 }

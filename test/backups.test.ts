@@ -23,8 +23,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listBackups, restoreBackup } from '../src/aws-config/backups.js';
 import { resolvePaths } from '../src/paths.js';
-import { parseRecords, recordsFile } from '../src/apply/backup-records.js';
-import { createBackup } from '../src/apply/backup.js';
+import { createBackup, parseRecords, recordsFile } from '../src/apply/backup.js';
 import { treeState } from './helpers/files.js';
 import { sandboxes, type Sandbox } from './helpers/sandbox.js';
 

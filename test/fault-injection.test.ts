@@ -22,7 +22,7 @@ import { loadWithBotocore } from './helpers/botocore.js';
 import { fileUrl, makeDotfilesRepo } from './helpers/git.js';
 import { projectRoot, roboBin, runRobo } from './helpers/robo.js';
 import { makeSandbox } from './helpers/sandbox.js';
-import { seededRandom } from '../src/nightly/time.js';
+import { seededRandom } from '../src/nightly/job.js';
 
 /**
  * `npm test`'s default, 4: two kills at random moments (start-up: the old bytes stay), then one

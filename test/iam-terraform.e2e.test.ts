@@ -5,7 +5,16 @@
  * and the user's stay; switching a source from okta to sso; bad definitions
  * and foreign files write nothing.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitTree, exampleTree, fileUrl, makeDotfilesRepo, writeTree } from './helpers/git.js';
@@ -83,6 +92,22 @@ describe('robo iam.terraform', () => {
     const embedded = await runRobo(['iam.terraform', '--out', out, '--check'], { env: box.env });
     expect(embedded.code).toBe(0);
     expect(embedded.stderr).toBe(`⚠ : ${BUNDLED_EXAMPLE}\n`);
+  });
+
+  it('rewrites a generated file that is a symlink (stow) through the link, which stays', async () => {
+    const box = sandbox();
+    const out = path.join(box.root, 'out');
+    expect((await runRobo(['iam.terraform', '--repo', projectRoot, '--out', out], { env: box.env })).code).toBe(0);
+    const written = readFileSync(path.join(out, 'providers.tf.json'), 'utf8');
+    const real = path.join(box.root, 'stowed', 'providers.tf.json');
+    mkdirSync(path.dirname(real));
+    writeFileSync(real, `${written}\n`); // robo's file, changed since: it is rewritten
+    rmSync(path.join(out, 'providers.tf.json'));
+    symlinkSync(real, path.join(out, 'providers.tf.json'));
+    const again = await runRobo(['iam.terraform', '--repo', projectRoot, '--out', out], { env: box.env });
+    expect(again.code).toBe(0);
+    expect(lstatSync(path.join(out, 'providers.tf.json')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, 'utf8')).toBe(written);
   });
 
   it('writes the IAM Identity Center form for examples/sso: no hub role, ArnLike trusts, the permission sets’ policies; then finds it current', async () => {

@@ -9,15 +9,19 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CRON_MARKER, JOB_ARGS, jobPath, makeJob, type Job } from '../src/nightly/job.js';
 import {
-  durationText,
-  formatLogLine,
-  offlineSince,
-  parseLogLine,
-  readLogText,
-  type LogEntry,
-} from '../src/nightly/log.js';
+  CRON_MARKER,
+  JOB_ARGS,
+  jobPath,
+  makeJob,
+  nextDaily,
+  parseSystemdTimestamp,
+  pickTime,
+  seededRandom,
+  type Job,
+} from '../src/nightly/job.js';
+import { formatDuration as durationText } from '../src/duration.js';
+import { formatLogLine, offlineSince, parseLogLine, readLogText, type LogEntry } from '../src/nightly/log.js';
 import { isMarked, markedLine, rewriteMarked } from '../src/marked-lines.js';
 import {
   cronTime,
@@ -32,7 +36,6 @@ import {
   systemdQuote,
   xmlEscape,
 } from '../src/nightly/render.js';
-import { nextDaily, parseSystemdTimestamp, pickTime, seededRandom } from '../src/nightly/time.js';
 import { hasCommand, loadPlist } from './helpers/schedulers.js';
 
 // Awkward but legal values: quotes, $, %, &, <, > and spaces must all survive every format.

@@ -7,9 +7,15 @@ import { lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSyn
 import path from 'node:path';
 import ini from 'ini';
 import { describe, expect, it } from 'vitest';
-import { editSettingsText, updateSettings, type SettingChange } from '../src/settings-file.js';
+import {
+  MAX_OFFLINE_DURATION,
+  editSettingsText,
+  parseSettings,
+  readSettings,
+  updateSettings,
+  type SettingChange,
+} from '../src/settings.js';
 import { parseDuration } from '../src/duration.js';
-import { MAX_OFFLINE_DURATION, parseSettings, readSettings } from '../src/settings.js';
 import { exampleTree, makeDotfilesRepo } from './helpers/git.js';
 import { runRobo } from './helpers/robo.js';
 import { sandboxes } from './helpers/sandbox.js';
@@ -192,6 +198,18 @@ describe('updateSettings', () => {
     const real = path.join(box.root, 'dotfiles', 'robo.ini');
     mkdirSync(path.dirname(real), { recursive: true });
     writeFileSync(real, '[user]\nteam = a\n');
+    const file = path.join(box.home, '.config', 'robo', 'config');
+    mkdirSync(path.dirname(file), { recursive: true });
+    symlinkSync(real, file);
+    await updateSettings(file, [set('user', 'team', 'b')]);
+    expect(lstatSync(file).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, 'utf8')).toBe('[user]\nteam = b\n');
+  });
+
+  it('writes through a dangling symlink to the file it names, and the link stays', async () => {
+    const box = sandbox();
+    const real = path.join(box.root, 'dotfiles', 'robo.ini');
+    mkdirSync(path.dirname(real), { recursive: true });
     const file = path.join(box.home, '.config', 'robo', 'config');
     mkdirSync(path.dirname(file), { recursive: true });
     symlinkSync(real, file);

@@ -1,19 +1,25 @@
 /**
  * Backups of the AWS config before robo changes it: $ROBO_BACKUP_DIR (or
  * /tmp)/awsconfig-<32 hex>, mode 0600, complete or absent even if robo is killed
- * (exclusive temp file, fsynced, read back, linked to its name), then recorded.
+ * (exclusive temp file, fsynced, read back, linked to its name), then recorded
+ * in $XDG_STATE_HOME/robo/backups.jsonl (one JSON object a line, rewritten under
+ * its own lock): aws.backups and aws.restore trust only a file that matches a
+ * record (/tmp is open to every user).
  */
 import { constants } from 'node:fs';
-import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { RoboError, WriteError, messageOf } from '../errors.js';
-import { addRecord, recordsFile } from './backup-records.js';
+import { TEAM_NAME } from '../definitions/model.js';
+import { teamOfBlock } from '../plan/block.js';
 import { randomHex, sha256 } from '../system/crypto.js';
+import { readIfExists } from '../system/fs.js';
+import { removeLeftovers, writeAtomically } from '../system/atomic-write.js';
+import { withLock } from '../system/lock.js';
 
 export const BACKUP_PREFIX = 'awsconfig-';
 export const BACKUP_NAME = new RegExp(`^${BACKUP_PREFIX}[0-9a-f]{32}$`);
 const TEAM_MARKER_START = Buffer.from('# >>> robo aws.config - team ', 'latin1');
-const TEAM_MARKER = /^# >>> robo aws\.config - team ([a-z0-9_-]+) - /;
 
 export interface BackupPlace {
   backupDir: string;
@@ -53,8 +59,7 @@ export async function createBackup(content: Buffer, target: string, place: Backu
 function teamOf(content: Buffer): string | null {
   for (let at = content.indexOf(TEAM_MARKER_START); at !== -1; at = content.indexOf(TEAM_MARKER_START, at + 1)) {
     if (at > 0 && content[at - 1] !== 10 && content[at - 1] !== 13) continue;
-    const line = content.subarray(at, lineEnd(content, at)).toString('latin1');
-    const team = TEAM_MARKER.exec(line)?.[1];
+    const team = teamOfBlock(content.subarray(at, lineEnd(content, at)).toString('latin1'));
     if (team !== undefined) return team;
   }
   return null;
@@ -95,4 +100,102 @@ async function writeBackup(content: Buffer, backupDir: string): Promise<string> 
     await unlink(partial).catch(() => {});
   }
   return file;
+}
+
+export interface BackupRecord {
+  /** The backup file (absolute). */
+  backup: string;
+  /** The config it is a copy of: the file really written (symlinks followed), as locks and writes name it. */
+  target: string;
+  /** The team of robo's block in the copy; null for a config robo had not written. */
+  team: string | null;
+  /** When it was made (ISO 8601, UTC). */
+  time: string;
+  size: number;
+  sha256: string;
+}
+
+export function recordsFile(stateDir: string): string {
+  return path.join(stateDir, 'backups.jsonl');
+}
+
+/** The records in a records file's text, oldest first; a line that is not a whole, valid record is skipped. */
+export function parseRecords(text: string): BackupRecord[] {
+  const records: BackupRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (isRecord(value))
+      records.push({
+        backup: value.backup,
+        target: value.target,
+        team: value.team,
+        time: value.time,
+        size: value.size,
+        sha256: value.sha256,
+      });
+  }
+  return records;
+}
+
+function isRecord(value: unknown): value is BackupRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return (
+    typeof record.backup === 'string' &&
+    path.isAbsolute(record.backup) &&
+    typeof record.target === 'string' &&
+    path.isAbsolute(record.target) &&
+    (record.team === null || (typeof record.team === 'string' && TEAM_NAME.test(record.team))) &&
+    typeof record.time === 'string' &&
+    !Number.isNaN(Date.parse(record.time)) &&
+    Number.isSafeInteger(record.size) &&
+    (record.size as number) >= 0 &&
+    typeof record.sha256 === 'string' &&
+    /^[0-9a-f]{64}$/.test(record.sha256)
+  );
+}
+
+/** robo's records, oldest first; none when robo has made no backup yet. */
+export async function readRecords(stateDir: string): Promise<BackupRecord[]> {
+  const file = recordsFile(stateDir);
+  const text = await readIfExists(
+    file,
+    'utf8',
+    (error) => new WriteError(`cannot read robo's record of backups ${file}: ${messageOf(error)}`, { cause: error }),
+  );
+  return text === undefined ? [] : parseRecords(text);
+}
+
+/** Add a record (call once the backup is complete), dropping those whose backup is gone. */
+async function addRecord(stateDir: string, record: BackupRecord): Promise<void> {
+  const file = recordsFile(stateDir);
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  await withLock(file, "robo's record of backups", async (lock) => {
+    await removeLeftovers(file);
+    const present = await Promise.all(
+      (await readRecords(stateDir)).map(async (kept) => ((await backupGone(kept.backup)) ? undefined : kept)),
+    );
+    const records = [...present.filter((kept): kept is BackupRecord => kept !== undefined), record];
+    if (lock.compromised) throw new WriteError(`lost the lock on ${file} (${lock.compromised.message})`);
+    await writeAtomically(file, Buffer.from(records.map((record) => `${JSON.stringify(record)}\n`).join('')), {
+      mode: 0o600,
+      folderMode: 0o700,
+    });
+  });
+}
+
+/** Only a backup that is certainly not there (ENOENT) loses its record; a folder robo cannot read keeps it. */
+async function backupGone(file: string): Promise<boolean> {
+  try {
+    await lstat(file);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
 }

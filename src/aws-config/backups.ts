@@ -1,7 +1,7 @@
 /**
  * robo's backups of the AWS config: list them, and put one back through the
  * apply stage (current file backed up, one atomic write, same lock). Only a
- * backup matching robo's record counts (apply/backup-records.ts): a regular
+ * backup matching robo's record counts (apply/backup.ts): a regular
  * file of yours, mode 0600, this config's, same sha256. Newest: last recorded.
  */
 import { constants, realpathSync } from 'node:fs';
@@ -11,8 +11,7 @@ import { UsageError, messageOf } from '../errors.js';
 import { resolvePaths } from '../paths.js';
 import { applyUnderLock } from '../apply/apply.js';
 import type { Plan } from '../plan/plan.js';
-import { readRecords, recordsFile, type BackupRecord } from '../apply/backup-records.js';
-import { BACKUP_NAME } from '../apply/backup.js';
+import { BACKUP_NAME, readRecords, recordsFile, type BackupRecord } from '../apply/backup.js';
 import { sha256 } from '../system/crypto.js';
 import { readTarget, resolveTarget, type Target } from '../apply/target.js';
 

@@ -4,11 +4,10 @@
  */
 import { ExitCode, ExitSignal, UsageError } from '../errors.js';
 import type { InstallResult } from '../nightly/install.js';
-import type { SchedulerName, TimeOfDay } from '../nightly/job.js';
+import { clock, type SchedulerName, type TimeOfDay } from '../nightly/job.js';
 import type { LogEntry } from '../nightly/log.js';
 import type { Action } from '../nightly/schedulers.js';
 import type { NightlyStatus } from '../nightly/status.js';
-import { clock } from '../nightly/time.js';
 import type { Reporter } from '../ui.js';
 import { chooseTeam } from '../team-places.js';
 import { tilde } from '../paths.js';

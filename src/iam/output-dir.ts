@@ -4,15 +4,14 @@
  * those it rewrites, and removes when their account is gone; every other
  * file (the user's own .tf, a backend, a .terraform.lock.hcl) stays as it
  * is. A file of the user's under a name robo generates is refused, never
- * overwritten. Each file is replaced by a rename, so Terraform never reads
- * half a file; the files are not fsynced (robo makes them again, and a
- * 1,000-account organisation is 1,000 files).
+ * overwritten. Each file is replaced by a rename: Terraform never reads half a file.
  */
-import { readdir, readFile, realpath, unlink } from 'node:fs/promises';
+import { readdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError, WriteError, messageOf } from '../errors.js';
 import { inBatches } from '../definitions/definitions.js';
 import { writeAtomically } from '../system/atomic-write.js';
+import { resolveTarget } from '../apply/target.js';
 import { MARKER, type TerraformFiles } from './terraform.js';
 
 export type FileChange = 'created' | 'updated' | 'removed' | 'unchanged';
@@ -59,7 +58,7 @@ export async function applyOutput(plan: OutputPlan, files: TerraformFiles): Prom
   // Several at a time: one after another, 1,000 files spent most of the run waiting on the file system.
   const writes = plan.files.filter(({ change }) => change === 'created' || change === 'updated');
   await inBatches(writes, async ({ file, change }) => {
-    const target = change === 'created' ? path.join(plan.dir, file) : await realTarget(path.join(plan.dir, file));
+    const target = change === 'created' ? path.join(plan.dir, file) : await resolveTarget(path.join(plan.dir, file));
     await writeAtomically(target, Buffer.from(files.get(file)!, 'utf8'), {
       mode: change === 'created' ? 0o644 : undefined,
       folderMode: 0o755,
@@ -103,9 +102,4 @@ function isOurs(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Write through a symlink to the file it names (a folder managed by stow or similar keeps its links). */
-async function realTarget(file: string): Promise<string> {
-  return realpath(file).catch(() => file);
 }

@@ -12,9 +12,17 @@ import type { Settings } from '../settings.js';
 import { checkTeamName } from '../team-places.js';
 import { CRON_LINE_LIMIT, renderCronLine } from './render.js';
 import { SCHEDULER_BY_NAME, type Action, type Context } from './schedulers.js';
-import { SCHEDULERS, jobPath, logFileFor, makeJob, type SchedulerName, type TimeOfDay } from './job.js';
+import {
+  SCHEDULERS,
+  jobPath,
+  logFileFor,
+  makeJob,
+  pickTime,
+  seededRandom,
+  type SchedulerName,
+  type TimeOfDay,
+} from './job.js';
 import { findOnPath, systemdUsable } from './system.js';
-import { pickTime, seededRandom } from './time.js';
 
 /** What the environment decides: ROBO_SCHEDULER, ROBO_NIGHTLY_NO_ACTIVATE, ROBO_NIGHTLY_SEED. */
 export function context(env: NodeJS.ProcessEnv, dryRun: boolean): Context {

@@ -6,7 +6,6 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { readIfExists } from '../system/fs.js';
 import path from 'node:path';
-import { formatDuration } from '../duration.js';
 import { WriteError, messageOf } from '../errors.js';
 import { TEAM_NAME } from '../definitions/model.js';
 import { visible } from '../ui.js';
@@ -139,9 +138,4 @@ export function offlineSince(entries: readonly LogEntry[], commit: string | unde
     )
     .map((entry) => entry.time.getTime());
   return new Date(Math.max(commitDate.getTime(), ...reached));
-}
-
-/** "7d", "36h" or "1h30m": max_offline as the settings write it (duration.ts). */
-export function durationText(ms: number): string {
-  return formatDuration(ms);
 }

@@ -9,7 +9,8 @@ import { ExitCode, RoboError, UsageError, messageOf } from '../errors.js';
 import { resolvePaths } from '../paths.js';
 import type { Settings } from '../settings.js';
 import { LOG_VARIABLE, logFileFor } from './job.js';
-import { appendLogLine, durationText, formatLogLine, offlineSince, readLog, type LogEntry } from './log.js';
+import { appendLogLine, formatLogLine, offlineSince, readLog, type LogEntry } from './log.js';
+import { formatDuration } from '../duration.js';
 
 export interface NightlyRunOptions {
   /** --team; else $SEGMENT_TEAM (the job sets it), else the settings. */
@@ -82,7 +83,7 @@ async function refresh(
       result: 'offline',
       since,
       reason: offline.reason,
-      ...(stale ? { overThreshold: durationText(settings.nightly.maxOfflineMs) } : {}),
+      ...(stale ? { overThreshold: formatDuration(settings.nightly.maxOfflineMs) } : {}),
     };
     return { entry, exitCode: stale ? ExitCode.sourceUnreachable : ExitCode.ok, error: undefined };
   } catch (error) {

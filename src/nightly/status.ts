@@ -3,12 +3,11 @@
  * its last run did (from the log) and when the next one is (systemd says;
  * for launchd and cron it is computed from the time installed).
  */
-import { SCHEDULERS, UNIT, logFileFor, type SchedulerName } from './job.js';
+import { SCHEDULERS, UNIT, logFileFor, nextDaily, parseSystemdTimestamp, type SchedulerName } from './job.js';
 import { readLog, type LogEntry } from './log.js';
 import { SCHEDULER_BY_NAME, type Installed } from './schedulers.js';
 import { context, defaultScheduler } from './install.js';
 import { runTool, systemdUsable } from './system.js';
-import { nextDaily, parseSystemdTimestamp } from './time.js';
 
 export interface NextRun {
   /** The time, when it is known exactly. */

@@ -14,9 +14,9 @@ export type BlockInfo =
 const TEAM = /^# >>> robo aws\.config - team ([a-z0-9_-]+) - /;
 const HEADER = /^[ \t]*\[\s*(?:profile\s+)?([^\]\s]+)\s*\][ \t]*\r?$/gm;
 
-/** The team in the start marker of the block findBlock found at [from, to) of `text`. */
-export function teamOfBlock(text: string, from: number, to: number): string | undefined {
-  return TEAM.exec(text.slice(from, to))?.[1];
+/** The team in the start marker that `text` (a block, or its first line) begins with. */
+export function teamOfBlock(text: string): string | undefined {
+  return TEAM.exec(text)?.[1];
 }
 
 /** The block of `content` (the config's bytes), or why there is none to read. */
@@ -26,7 +26,7 @@ export function readBlock(content: Buffer | undefined): BlockInfo {
   const search = findBlock(text);
   if (search.kind !== 'found') return search;
   const body = text.slice(search.from, search.to);
-  const team = teamOfBlock(text, search.from, search.to);
+  const team = teamOfBlock(body);
   // The block's own sections but [okta], which is aws-okta's settings, not a profile.
   const profiles = Array.from(body.matchAll(HEADER), (match) => match[1]!).filter((name) => name !== 'okta');
   return { kind: 'found', from: search.from, to: search.to, team, profiles };

@@ -67,7 +67,7 @@ export function planConfig(target: Target, block: string, options: PlanOptions):
 
   const text = current.toString('latin1');
   const search = findBlock(text);
-  const previousTeam = search.kind === 'found' ? teamOfBlock(text, search.from, search.to) : undefined;
+  const previousTeam = search.kind === 'found' ? teamOfBlock(text.slice(search.from, search.to)) : undefined;
   if (options.replace) return finish(target, bytes(), [], previousTeam);
   if (search.kind === 'broken') {
     throw new BrokenMarkersError(

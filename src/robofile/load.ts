@@ -4,7 +4,7 @@
  * commits required, read from the last accepted commit, so an edit in the cache never runs). Beside it,
  * unless a file was named, the working folder's ./robo.yml, whose tasks win over shared ones of their name.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +15,6 @@ import { cacheFolder, describeSpec, trustedSource } from '../source/source.js';
 import { readFromCommit, restoreAccepted } from '../source/trust.js';
 import { isBuiltinName } from '../cli/tasks.js';
 import { parseRoboFile, type RoboFile } from './parse.js';
-import { exists } from '../system/fs.js';
 
 export const ROBO_FILE = 'robo.yml';
 
@@ -54,7 +53,7 @@ export async function locateRoboFile(request: RoboFileRequest): Promise<LocatedR
   if (spec.kind !== 'git') dir = spec.dir;
   else {
     dir = cacheFolder(source.paths.cacheDir, spec.url);
-    const cloned = await exists(path.join(dir, '.git'));
+    const cloned = existsSync(path.join(dir, '.git'));
     // Signatures required: whatever moved or edited the clone, use the commit robo accepted last (checked again).
     if (cloned && source.trust)
       commit = await restoreAccepted(dir, trustedSource(spec), source.trust, source.paths.cacheDir, request.env);

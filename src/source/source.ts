@@ -19,7 +19,6 @@ import {
   type RemoteListener,
 } from '../system/git.js';
 import { acquireLock, lockPath } from '../system/lock.js';
-import { exists } from '../system/fs.js';
 import { randomHex, sha256 } from '../system/crypto.js';
 import {
   describeRefOrigin,
@@ -171,7 +170,7 @@ export async function checkoutSource(spec: SourceSpec, options: CheckoutOptions)
   const lock = await acquireLock(lockPath(options.cacheDir, 'source', spec.url), `the cached clone of ${spec.url}`);
   try {
     await removeLeftovers(dir);
-    const checkout = (await exists(path.join(dir, '.git')))
+    const checkout = existsSync(path.join(dir, '.git'))
       ? await updateClone(spec, dir, options)
       : await freshClone(spec, dir, options);
     // A kept checkout's commit is the one later commits must descend from (trust.ts), recorded under the lock.

@@ -1,14 +1,5 @@
 /** Small file-system questions shared by several modules. */
-import { readFile, stat } from 'node:fs/promises';
-
-export async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { readFile } from 'node:fs/promises';
 
 /**
  * The file's text, or undefined when there is no such file (robo has not
