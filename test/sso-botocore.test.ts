@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMoto, type Moto } from './helpers/moto.js';
+import { sharedMoto } from './helpers/moto.js';
 import { projectRoot, runRobo } from './helpers/robo.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
 import { startSsoPortal, type SsoPortal } from './helpers/sso-portal.js';
@@ -28,7 +28,6 @@ const TOKEN = 'sso-access-token-from-aws-sso-login';
 
 let box: Sandbox;
 let portal: SsoPortal | undefined;
-let moto: Moto | undefined;
 let sts = '';
 
 beforeAll(async () => {
@@ -45,14 +44,11 @@ beforeAll(async () => {
     credentials: { accessKeyId: 'ASIAHUBFROMSSO', secretAccessKey: 'hub-secret', sessionToken: 'hub-session' },
     expiration: Date.now() + 3_600_000,
   });
-  // No managed policies: STS needs none.
-  moto = await startMoto(box.env);
-  sts = moto.endpoint;
+  sts = await sharedMoto();
 }, 60_000);
 
 afterAll(async () => {
   await portal?.close();
-  await moto?.stop();
   box?.cleanup();
 });
 
