@@ -42,10 +42,9 @@ export async function sharedMoto(): Promise<string> {
       {
         env: { ...process.env, HOME: dir, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
         stdio: 'ignore',
-        detached: true, // outlives this worker; global-setup.ts stops it by its pid
       },
     );
-    moto.unref();
+    moto.unref(); // this worker may end first: global-setup.ts stops it by its pid
     writeFileSync(path.join(dir, 'pid'), String(moto.pid));
     writeFileSync(endpointFile, `http://127.0.0.1:${port}`);
   } catch (error) {
