@@ -38,6 +38,9 @@ let ssoOut = '';
 
 beforeAll(async () => {
   box = makeSandbox();
+  // moto starts (in the first file of the run that asks) while robo writes the Terraform.
+  const moto = sharedMoto();
+  moto.catch(() => undefined); // awaited below; a failed robo run must not leave it unhandled
   out = path.join(box.root, 'out');
   ssoOut = path.join(box.root, 'sso-out');
   for (const [repo, dir] of [
@@ -47,7 +50,7 @@ beforeAll(async () => {
     const run = await runRobo(['iam.terraform', '--repo', repo, '--out', dir], { env: box.env });
     if (run.code !== 0) throw new Error(`iam.terraform failed: ${run.stderr}`);
   }
-  endpoint = await sharedMoto();
+  endpoint = await moto;
 }, 60_000);
 
 afterAll(() => {

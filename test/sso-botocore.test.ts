@@ -32,6 +32,9 @@ let sts = '';
 
 beforeAll(async () => {
   box = makeSandbox();
+  // moto starts (in the first file of the run that asks) while robo writes the config.
+  const moto = sharedMoto();
+  moto.catch(() => undefined); // awaited below; a failed robo run must not leave it unhandled
   // The config under test is the one robo writes for team platform of the sso example.
   const run = await runRobo(['aws.config', '--team', 'platform', '--repo', path.join(projectRoot, 'examples', 'sso')], {
     env: box.env,
@@ -44,7 +47,7 @@ beforeAll(async () => {
     credentials: { accessKeyId: 'ASIAHUBFROMSSO', secretAccessKey: 'hub-secret', sessionToken: 'hub-session' },
     expiration: Date.now() + 3_600_000,
   });
-  sts = await sharedMoto();
+  sts = await moto;
 }, 60_000);
 
 afterAll(async () => {
