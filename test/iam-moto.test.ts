@@ -22,16 +22,15 @@
  * stored matches this hub role's ARN under that reading.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arnLike } from './helpers/arn-like.js';
 import { python } from './helpers/botocore.js';
-import { startMoto, type Moto } from './helpers/moto.js';
+import { sharedMoto } from './helpers/moto.js';
 import { projectRoot, runRobo } from './helpers/robo.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
 
-let moto: Moto | undefined;
 let endpoint = '';
 let box: Sandbox;
 let out = '';
@@ -39,7 +38,9 @@ let ssoOut = '';
 
 beforeAll(async () => {
   box = makeSandbox();
-  // The Terraform first: moto is given the AWS managed policies it attaches (moto_server.py says why).
+  // moto starts (in the first file of the run that asks) while robo writes the Terraform.
+  const moto = sharedMoto();
+  moto.catch(() => undefined); // awaited below; a failed robo run must not leave it unhandled
   out = path.join(box.root, 'out');
   ssoOut = path.join(box.root, 'sso-out');
   for (const [repo, dir] of [
@@ -49,27 +50,16 @@ beforeAll(async () => {
     const run = await runRobo(['iam.terraform', '--repo', repo, '--out', dir], { env: box.env });
     if (run.code !== 0) throw new Error(`iam.terraform failed: ${run.stderr}`);
   }
-  moto = await startMoto(box.env, [...new Set([...policyNames(out), ...policyNames(ssoOut)])].sort());
-  endpoint = moto.endpoint;
+  endpoint = await moto;
 }, 60_000);
 
-/** The names of the managed policies the generated files attach. */
-function policyNames(dir: string): string[] {
-  const names = new Set<string>();
-  for (const file of readdirSync(dir))
-    for (const match of readFileSync(path.join(dir, file), 'utf8').matchAll(/"policy_arn": "arn:[^"]*\/([^/"]+)"/g))
-      names.add(match[1]!);
-  return [...names].sort();
-}
-
-afterAll(async () => {
-  await moto?.stop();
+afterAll(() => {
   box?.cleanup();
 });
 
-/** Apply a folder of robo's Terraform to a fresh moto (both examples share account ids), then hub → spoke. */
+/** Apply a folder of robo's Terraform to a fresh IAM (both examples share account ids), then hub → spoke. */
 async function applyToMoto(dir: string, hub: string, spoke: string): Promise<Record<string, unknown>> {
-  await fetch(`${endpoint}/moto-api/reset`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+  await fetch(`${endpoint}/robo/reset-iam`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
   const aws = path.join(box.root, 'aws');
   mkdirSync(aws, { recursive: true });
   writeFileSync(path.join(aws, 'config'), '[default]\nregion = us-east-1\n');

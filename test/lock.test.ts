@@ -1,7 +1,7 @@
 /**
  * Locks: a lock that no live run holds never blocks; a live holder is waited
  * for, then robo gives up with exit 8. Times are injected (acquireLock's
- * times, ROBO_LOCK_WAIT_MS for the binary), so nothing here sleeps: a wait of
+ * times, ROBO_LOCK_WAIT_MS for a run of robo), so nothing here sleeps: a wait of
  * 0 ms means "only at once". A holder that died is shown by its lock's mtime
  * set back past the stale time, which is what waiting for it would give.
  */
@@ -13,7 +13,7 @@ import { BusyError } from '../src/errors.js';
 import { acquireLock, lockPath, type LockTimes } from '../src/system/lock.js';
 import { treeState } from './helpers/files.js';
 import { holdLockInChild, type LockHolder } from './helpers/lock-holder.js';
-import { projectRoot, runRoboBinary } from './helpers/robo.js';
+import { projectRoot, runRobo, runRoboBinary } from './helpers/robo.js';
 import { sandboxes, type Sandbox } from './helpers/sandbox.js';
 import { loggedSteps, testLogFile } from './helpers/test-log.js';
 
@@ -124,7 +124,7 @@ describe('a live holder', () => {
     const log = testLogFile(box.root);
     const notLog = (rel: string) => !rel.startsWith(path.basename(path.dirname(log)));
     const before = treeState(box.root, notLog);
-    const busy = await runRoboBinary(['aws.config', '--team', 'platform'], {
+    const busy = await runRobo(['aws.config', '--team', 'platform'], {
       env: { ...box.env, ROBO_LOCK_WAIT_MS: '300', ROBO_TEST_LOG: log },
     });
     expect(busy.code).toBe(8);
@@ -137,7 +137,7 @@ describe('a live holder', () => {
 
     await child.kill();
     utimesSync(`${file}.lock`, TEN_SECONDS_AGO(), TEN_SECONDS_AGO());
-    const after = await runRoboBinary(['aws.config', '--team', 'platform'], {
+    const after = await runRobo(['aws.config', '--team', 'platform'], {
       env: { ...box.env, ROBO_LOCK_WAIT_MS: '0' },
     });
     expect(after.stderr).toBe('');

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMoto, type Moto } from './helpers/moto.js';
+import { sharedMoto } from './helpers/moto.js';
 import { projectRoot, runRobo } from './helpers/robo.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
 import { startSsoPortal, type SsoPortal } from './helpers/sso-portal.js';
@@ -28,11 +28,13 @@ const TOKEN = 'sso-access-token-from-aws-sso-login';
 
 let box: Sandbox;
 let portal: SsoPortal | undefined;
-let moto: Moto | undefined;
 let sts = '';
 
 beforeAll(async () => {
   box = makeSandbox();
+  // moto starts (in the first file of the run that asks) while robo writes the config.
+  const moto = sharedMoto();
+  moto.catch(() => undefined); // awaited below; a failed robo run must not leave it unhandled
   // The config under test is the one robo writes for team platform of the sso example.
   const run = await runRobo(['aws.config', '--team', 'platform', '--repo', path.join(projectRoot, 'examples', 'sso')], {
     env: box.env,
@@ -45,14 +47,11 @@ beforeAll(async () => {
     credentials: { accessKeyId: 'ASIAHUBFROMSSO', secretAccessKey: 'hub-secret', sessionToken: 'hub-session' },
     expiration: Date.now() + 3_600_000,
   });
-  // No managed policies: STS needs none.
-  moto = await startMoto(box.env);
-  sts = moto.endpoint;
+  sts = await moto;
 }, 60_000);
 
 afterAll(async () => {
   await portal?.close();
-  await moto?.stop();
   box?.cleanup();
 });
 

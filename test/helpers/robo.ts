@@ -58,17 +58,25 @@ export async function runRobo(args: string[], options: RunOptions): Promise<RunR
   if (process.env.ROBO_TEST_BINARY === '1') return runRoboBinary(args, options);
   // What main() cannot be given, because it is read from the process: such a test needs runRoboBinary.
   if (running) throw new Error('runs at the same time share this process (console, signals): use runRoboBinary');
-  // Test-only knobs robo reads from process.env, not from the run's env (system/lock.ts, system/test-log.ts).
-  for (const name of ['ROBO_LOCK_WAIT_MS', 'ROBO_TEST_LOG'])
-    if (options.env[name] !== undefined) throw new Error(`${name} is read from process.env: use runRoboBinary`);
   if (isatty(0) || isatty(1) || isatty(2))
     throw new Error("a standard stream of the test process is a terminal: run vitest's forks pool (vitest.config.ts)");
+  // Test-only knobs robo reads from process.env, not from the run's env (system/lock.ts, system/test-log.ts):
+  // set there for this run only (one run at a time), as the binary would see them.
+  const knobs = ['ROBO_LOCK_WAIT_MS', 'ROBO_TEST_LOG'] as const;
+  const outer = knobs.map((name) => process.env[name]);
   running = true;
   try {
+    for (const name of knobs) setEnv(name, options.env[name]);
     return await runInProcess(args, options);
   } finally {
+    knobs.forEach((name, index) => setEnv(name, outer[index]));
     running = false;
   }
+}
+
+function setEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
 }
 
 async function runInProcess(args: string[], options: RunOptions): Promise<RunResult> {

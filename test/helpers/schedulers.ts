@@ -6,17 +6,20 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 import { makeSandbox, type Sandbox } from './sandbox.js';
 import { python } from './botocore.js';
 
+// robo calls crontab often (list, then install): the user's name is written in, not asked of id(1)
+// each time, and cat replaces the shell rather than running beside it.
 const FAKE_CRONTAB = `#!/bin/sh
 echo "crontab $*" >> "$FAKE_CALLS"
 case "$1" in
-  -l) if [ -f "$HOME/crontab.txt" ]; then cat "$HOME/crontab.txt"; else echo "no crontab for $(id -un)" >&2; exit 1; fi ;;
-  -) cat > "$HOME/crontab.txt" ;;
-  *) cat "$1" > "$HOME/crontab.txt" ;;
+  -l) if [ -f "$HOME/crontab.txt" ]; then exec cat "$HOME/crontab.txt"; else echo "no crontab for ${os.userInfo().username}" >&2; exit 1; fi ;;
+  -) exec cat > "$HOME/crontab.txt" ;;
+  *) exec cat "$1" > "$HOME/crontab.txt" ;;
 esac
 `;
 // show-environment answers with $FAKE_SYSTEMCTL_RC (default 0: "systemctl --user works here");
