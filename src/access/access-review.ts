@@ -6,6 +6,7 @@
  */
 import { UsageError } from '../errors.js';
 import { EVERY_ACCOUNT, type Organization, type Team } from '../definitions/model.js';
+import { identityCenterRole } from '../iam/resolve-iam.js';
 import { resolveAwsConfig } from '../render/resolve.js';
 import { partitionOf, suggestName } from '../validate/regions.js';
 
@@ -89,7 +90,7 @@ function teamRows(organization: Organization, teamName: string, team: Team): Acc
     throw new Error(`team ${teamName}: ${sources.length} profiles expected, resolve.ts made ${model.spokes.length}`);
   const hub = row(model.hub.name, organization.hub.account, team.hub_role, model.hub.role_arn);
   return [
-    organization.sso ? { ...hub, roleArn: identityCenterRole(organization, team.hub_role), policies: [] } : hub,
+    organization.sso ? { ...hub, roleArn: permissionSetRole(organization, team.hub_role), policies: [] } : hub,
     ...model.spokes.map((spoke, index) => {
       const { account, role } = sources[index]!;
       // Holds by construction; checked so that a change to resolve.ts cannot make the review name the wrong account.
@@ -102,17 +103,14 @@ function teamRows(organization: Organization, teamName: string, team: Team): Acc
 
 /**
  * With sso the hub role is the one IAM Identity Center makes from the
- * permission set: AWSReservedSSO_<permission set>_<16 hex digits>, under a
- * path that names Identity Center's region unless it is us-east-1. Only the
- * suffix is unknown: sixteen `?`, as in the spoke trusts (a `*` would match
- * permission set <set>_Extra's roles too); the role's policies are the permission
- * set's, kept in Identity Center, not in organization.json.
+ * permission set, under a path that names Identity Center's region unless it
+ * is us-east-1; the suffix as the spoke trusts match it. Its policies are the
+ * permission set's, kept in Identity Center, not in organization.json.
  */
-function identityCenterRole(organization: Organization, permissionSet: string): string {
+function permissionSetRole(organization: Organization, permissionSet: string): string {
   const { region } = organization.sso!;
-  const path = `aws-reserved/sso.amazonaws.com/${region === 'us-east-1' ? '' : `${region}/`}`;
   const hubId = organization.accounts[organization.hub.account]!.id;
-  return `arn:${partitionOf(region)}:iam::${hubId}:role/${path}AWSReservedSSO_${permissionSet}_${'?'.repeat(16)}`;
+  return identityCenterRole(partitionOf(region), hubId, permissionSet, region === 'us-east-1' ? '' : `${region}/`);
 }
 
 /** The role's managed policy ARNs, then its inline policy files as `inline:<path>`. */

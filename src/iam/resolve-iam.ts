@@ -190,9 +190,12 @@ interface RoleUse {
  * unlike the role's ARN, keeps matching.
  */
 export function permissionSetRoles(partition: string, hubId: string, permissionSet: string): string[] {
-  const path = `arn:${partition}:iam::${hubId}:role/aws-reserved/sso.amazonaws.com/`;
-  const name = `AWSReservedSSO_${permissionSet}_${'?'.repeat(16)}`;
-  return [`${path}${name}`, `${path}*/${name}`];
+  return ['', '*/'].map((region) => identityCenterRole(partition, hubId, permissionSet, region));
+}
+
+/** The ArnLike pattern of a permission set's role, `region` being "" (us-east-1) or "<region>/" (or "*\/"). */
+export function identityCenterRole(partition: string, hubId: string, permissionSet: string, region: string): string {
+  return `arn:${partition}:iam::${hubId}:role/aws-reserved/sso.amazonaws.com/${region}AWSReservedSSO_${permissionSet}_${'?'.repeat(16)}`;
 }
 
 function iamRole(
