@@ -1,8 +1,9 @@
 // The end-to-end tests run the built artefact (dist/), not the sources: make
 // sure it exists and is not older than the sources it was built from. Also the
-// run's folder for the moto server its files share (moto.ts), stopped here.
+// run's folder for the moto server its files share (moto.ts), stopped here, and
+// the run's temp folder on tmpfs where there is one (see tmpRoot).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -25,13 +26,37 @@ function newest(dir: string): number {
   return latest;
 }
 
+/**
+ * Every test's temp folders (os.tmpdir(), which git and robo's children read
+ * from $TMPDIR too) go under one folder of this run, on /dev/shm where it is a
+ * writable tmpfs. The tests make and remove thousands of small files (git
+ * repositories, clones, configs); on the ext4 /tmp of the 2-core machines that
+ * was a fifth of the suite's system time (vitest time 93 s -> 83 s). The
+ * workers are forked after this runs and inherit $TMPDIR.
+ */
+function tmpRoot(): string {
+  let parent = os.tmpdir();
+  try {
+    const shm = statSync('/dev/shm');
+    if (shm.isDirectory()) {
+      accessSync('/dev/shm', constants.W_OK);
+      parent = '/dev/shm';
+    }
+  } catch {
+    // no tmpfs here: the system's temp folder
+  }
+  return mkdtempSync(path.join(parent, 'robo-tests-'));
+}
+
 export default function setup(project: TestProject): () => void {
   const bundle = path.join(root, 'dist', 'robo.cjs');
   const stale =
     !existsSync(bundle) ||
     statSync(bundle).mtimeMs < Math.max(newest(path.join(root, 'src')), newest(path.join(root, 'schemas')));
   if (stale) execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
-  const motoDir = mkdtempSync(path.join(os.tmpdir(), 'robo-moto-'));
+  const tmp = tmpRoot();
+  process.env.TMPDIR = tmp;
+  const motoDir = mkdtempSync(path.join(tmp, 'robo-moto-'));
   project.provide('motoDir', motoDir);
   return () => {
     const pid = existsSync(path.join(motoDir, 'pid')) ? Number(readFileSync(path.join(motoDir, 'pid'), 'utf8')) : 0;
@@ -42,6 +67,6 @@ export default function setup(project: TestProject): () => void {
         // already gone
       }
     }
-    rmSync(motoDir, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true });
   };
 }
