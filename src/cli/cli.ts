@@ -73,7 +73,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     env,
     ...streams,
   });
-  const tasksFile = () => taskFiles(globals.tasks, env, cwd);
+  const tasksFile = async () => (await import('../robofile/load.js')).loadTaskFiles({ tasks: globals.tasks, env, cwd });
   try {
     switch (line.kind) {
       case 'version':
@@ -253,21 +253,6 @@ async function completeCommandLine(
     // No candidates rather than an error in the middle of the line.
   }
   return ExitCode.ok;
-}
-
-/**
- * The robo.yml files, if there are any: --tasks, $ROBO_TASKS, or the
- * dotfiles source's; and, unless a tasks file was named, ./robo.yml.
- */
-async function taskFiles(tasks: string | undefined, env: NodeJS.ProcessEnv, cwd: string): Promise<TaskFiles> {
-  const { locateRoboFile, locateLocalRoboFile, loadRoboFile } = await import('../robofile/load.js');
-  const located = await locateRoboFile({ tasks, env, cwd });
-  const localFile = await locateLocalRoboFile({ tasks, env, cwd }, located.at);
-  const [shared, local] = await Promise.all([
-    located.file ? loadRoboFile(located.file, located.explicit, located.text) : undefined,
-    localFile ? loadRoboFile(localFile, false) : undefined,
-  ]);
-  return { shared, local };
 }
 
 function reportError(error: unknown, reporter: Reporter): number {
