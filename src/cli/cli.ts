@@ -23,7 +23,7 @@ import {
 } from '../commands/robofile.js';
 import type { GlobalArgs } from '../commands/types.js';
 import { completionScript } from '../completion/scripts.js';
-import { DefinitionsError, ExitCode, ExitSignal, RoboError, UsageError } from '../errors.js';
+import { DefinitionsError, ExitCode, ExitSignal, RoboError, UsageError, messageOf } from '../errors.js';
 import { commandHelp, roboHelp } from './help.js';
 import type { RoboFile } from '../robofile/parse.js';
 import { flattenedVariables, renderOutput, sharedTaskData, type OutputResult } from '../robofile/output-templates.js';
@@ -262,9 +262,8 @@ function reportError(error: unknown, reporter: Reporter): number {
     reporter.stack(error);
     return error.exitCode;
   }
-  const message = error instanceof Error ? error.message : String(error);
   reporter.error(
-    `internal error: ${message}`,
+    `internal error: ${messageOf(error)}`,
     reporter.verbose ? [] : ['run again with --verbose for the stack trace, and report it'],
   );
   reporter.stack(error);
@@ -281,7 +280,7 @@ export function reportErrorAsJson(error: unknown, reporter: Reporter): number {
   if (reporter.printedJson) return reportError(error, reporter);
   const known = error instanceof RoboError;
   const exitCode = known ? error.exitCode : ExitCode.internal;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   reporter.json({
     ok: false,
     error: { message: known ? message : `internal error: ${message}`, details: known ? error.details : [], exitCode },
