@@ -8,11 +8,10 @@ import path from 'node:path';
 import { DefinitionsError, SourceError } from './errors.js';
 import { ORGANIZATION_FILE, loadDefinitions } from './definitions/definitions.js';
 import { resolveAwsConfig } from './render/resolve.js';
-import { openSource, type OpenSourceRequest } from './source/open-source.js';
+import type { OpenSourceRequest } from './source/open-source.js';
 import { formatProblem } from './validate/problems.js';
 import { pointerLines } from './definitions/json.js';
-import { describeSpec, type Checkout } from './source/source.js';
-import { useCheckout } from './source/use-checkout.js';
+import { useSource, type SourceReport } from './source/use-checkout.js';
 import { checkEveryFile } from './validate/validate.js';
 import { validateOrganizationWide } from './validate/organization-wide.js';
 import { checkRoboFile } from './robofile/check.js';
@@ -178,18 +177,12 @@ export interface TeamRow {
 }
 
 /** Every team of the configured dotfiles source, with its hub role and how many profiles it gets. */
-export async function listTeams(
-  options: OpenSourceRequest,
-): Promise<{ source: string; commit: string | undefined; offline: Checkout['offline']; teams: TeamRow[] }> {
-  const { spec, checkout } = await openSource(options);
-  const teams = await useCheckout(checkout, (definitions) => {
+export async function listTeams(options: OpenSourceRequest): Promise<SourceReport & { teams: TeamRow[] }> {
+  const { result, ...report } = await useSource(options, (definitions, source) => {
     const { organization, teams: valid, errors } = checkEveryFile(definitions);
     const organizationProblems = errors.filter((problem) => problem.file === ORGANIZATION_FILE);
     if (organizationProblems.length > 0 || !organization) {
-      throw new DefinitionsError(
-        `invalid ${ORGANIZATION_FILE} in ${describeSpec(spec)}`,
-        organizationProblems.map(formatProblem),
-      );
+      throw new DefinitionsError(`invalid ${ORGANIZATION_FILE} in ${source}`, organizationProblems.map(formatProblem));
     }
     return definitions.teamNames.map((team): TeamRow => {
       const file = definitions.teams.get(team);
@@ -202,5 +195,5 @@ export async function listTeams(
       };
     });
   });
-  return { source: describeSpec(spec), commit: checkout.commit, offline: checkout.offline, teams };
+  return { ...report, teams: result };
 }

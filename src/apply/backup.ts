@@ -1,10 +1,7 @@
 /**
- * Backups of the AWS config before robo changes it: $ROBO_BACKUP_DIR (or
- * /tmp)/awsconfig-<32 hex>, mode 0600, complete or absent even if robo is killed
- * (exclusive temp file, fsynced, read back, linked to its name), then recorded
- * in $XDG_STATE_HOME/robo/backups.jsonl (one JSON object a line, rewritten under
- * its own lock): aws.backups and aws.restore trust only a file that matches a
- * record (/tmp is open to every user).
+ * Backups of the AWS config before robo changes it: awsconfig-<32 hex> in $ROBO_BACKUP_DIR (or /tmp), 0600,
+ * complete or absent even if robo is killed, then recorded in backups.jsonl: aws.backups and aws.restore
+ * trust only a file that matches its record, as /tmp is open to every user (docs/config-file.md).
  */
 import { constants } from 'node:fs';
 import { link, lstat, mkdir, open, readFile, unlink } from 'node:fs/promises';

@@ -23,7 +23,7 @@ import {
 } from '../commands/robofile.js';
 import type { GlobalArgs } from '../commands/types.js';
 import { completionScript } from '../completion/scripts.js';
-import { DefinitionsError, ExitCode, ExitSignal, RoboError, UsageError } from '../errors.js';
+import { DefinitionsError, ExitCode, ExitSignal, RoboError, UsageError, messageOf } from '../errors.js';
 import { commandHelp, roboHelp } from './help.js';
 import type { RoboFile } from '../robofile/parse.js';
 import { flattenedVariables, renderOutput, sharedTaskData, type OutputResult } from '../robofile/output-templates.js';
@@ -73,7 +73,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     env,
     ...streams,
   });
-  const tasksFile = () => taskFiles(globals.tasks, env, cwd);
+  const tasksFile = async () => (await import('../robofile/load.js')).loadTaskFiles({ tasks: globals.tasks, env, cwd });
   try {
     switch (line.kind) {
       case 'version':
@@ -255,21 +255,6 @@ async function completeCommandLine(
   return ExitCode.ok;
 }
 
-/**
- * The robo.yml files, if there are any: --tasks, $ROBO_TASKS, or the
- * dotfiles source's; and, unless a tasks file was named, ./robo.yml.
- */
-async function taskFiles(tasks: string | undefined, env: NodeJS.ProcessEnv, cwd: string): Promise<TaskFiles> {
-  const { locateRoboFile, locateLocalRoboFile, loadRoboFile } = await import('../robofile/load.js');
-  const located = await locateRoboFile({ tasks, env, cwd });
-  const localFile = await locateLocalRoboFile({ tasks, env, cwd }, located.at);
-  const [shared, local] = await Promise.all([
-    located.file ? loadRoboFile(located.file, located.explicit, located.text) : undefined,
-    localFile ? loadRoboFile(localFile, false) : undefined,
-  ]);
-  return { shared, local };
-}
-
 function reportError(error: unknown, reporter: Reporter): number {
   if (error instanceof ExitSignal) return error.exitCode; // the task already said everything
   if (error instanceof RoboError) {
@@ -277,9 +262,8 @@ function reportError(error: unknown, reporter: Reporter): number {
     reporter.stack(error);
     return error.exitCode;
   }
-  const message = error instanceof Error ? error.message : String(error);
   reporter.error(
-    `internal error: ${message}`,
+    `internal error: ${messageOf(error)}`,
     reporter.verbose ? [] : ['run again with --verbose for the stack trace, and report it'],
   );
   reporter.stack(error);
@@ -296,7 +280,7 @@ export function reportErrorAsJson(error: unknown, reporter: Reporter): number {
   if (reporter.printedJson) return reportError(error, reporter);
   const known = error instanceof RoboError;
   const exitCode = known ? error.exitCode : ExitCode.internal;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   reporter.json({
     ok: false,
     error: { message: known ? message : `internal error: ${message}`, details: known ? error.details : [], exitCode },

@@ -16,24 +16,17 @@ export async function printDiff(
   before: Buffer | undefined,
   after: Buffer | undefined,
 ): Promise<void> {
-  const { createTwoFilesPatch } = await import('diff');
-  const from = before === undefined ? '/dev/null' : `a${target}`;
+  const { createTwoFilesPatch, FILE_HEADERS_ONLY } = await import('diff');
   const patch = createTwoFilesPatch(
-    from,
+    before === undefined ? '/dev/null' : `a${target}`,
     `b${target}`,
     before?.toString('utf8') ?? '',
     after?.toString('utf8') ?? '',
-    '',
-    '',
-    { context: 3 },
+    undefined,
+    undefined,
+    { context: 3, headerOptions: FILE_HEADERS_ONLY },
   );
-  const body = patch
-    .split('\n')
-    .slice(1) // drop the "Index:"/separator line jsdiff puts first
-    .filter((line) => line !== '===================================================================')
-    .map((line) => (line.startsWith('--- ') || line.startsWith('+++ ') ? line.replace(/\t$/, '') : line))
-    .join('\n');
-  reporter.print(body, (line) =>
+  reporter.print(patch, (line) =>
     line.startsWith('+') ? 'green' : line.startsWith('-') ? 'red' : line.startsWith('@@') ? 'cyan' : undefined,
   );
 }

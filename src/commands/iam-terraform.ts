@@ -1,9 +1,8 @@
 /** `robo iam.terraform`: the IAM side of the definitions as Terraform JSON in a folder; --check for CI. */
 import path from 'node:path';
 import { ExitCode, ExitSignal } from '../errors.js';
-import { bundledExampleWarning, offlineWarning } from './format.js';
-import { remoteLineFor } from './remote-line.js';
-import { sourceOptions, sourceRequest, type SourceArgs } from './teams.js';
+import { bundledExampleWarning } from './format.js';
+import { readSource, sourceOptions, type SourceArgs } from './teams.js';
 import type { BuiltinTask } from './types.js';
 
 interface IamTerraformArgs extends SourceArgs {
@@ -40,14 +39,12 @@ export const iamTerraformTask: BuiltinTask<IamTerraformArgs> = {
   async run(args, context) {
     const { iamTerraform } = await import('../iam/iam-terraform.js');
     const out = path.resolve(context.cwd, args.out);
-    const line = remoteLineFor(context);
-    const result = await iamTerraform({
-      ...sourceRequest(args, context, line.listener),
-      out,
-      check: args.check,
-    }).finally(line.clear);
-    if (result.bundledExample) context.reporter.warn(BUNDLED_EXAMPLE);
-    if (result.offline) context.reporter.warnAlways(offlineWarning(result.source, result.commit, result.offline));
+    const result = await readSource(
+      args,
+      context,
+      (request) => iamTerraform({ ...request, out, check: args.check }),
+      BUNDLED_EXAMPLE,
+    );
     const differs = result.files.filter((file) => file.change !== 'unchanged');
     if (context.json) {
       context.reporter.json({

@@ -1,9 +1,8 @@
 /** `robo teams.access`: the access review, who reaches which role in which account, as a grid, CSV, JSON or Markdown. */
 import { UsageError } from '../errors.js';
 import { isTerminal, terminalColumns } from '../system/terminal.js';
-import { bundledExampleWarning, offlineWarning } from './format.js';
-import { remoteLineFor } from './remote-line.js';
-import { sourceOptions, sourceRequest, type SourceArgs } from './teams.js';
+import { bundledExampleWarning } from './format.js';
+import { readSource, sourceOptions, type SourceArgs } from './teams.js';
 import type { BuiltinTask } from './types.js';
 
 /** Here, not in access/access-formats.ts: the task table loads this module on every run, the formatters only this task. */
@@ -47,15 +46,12 @@ export const teamsAccessTask: BuiltinTask<AccessArgs> = {
       import('../access/teams-access.js'),
       import('../access/access-formats.js'),
     ]);
-    const line = remoteLineFor(context);
-    const { source, bundledExample, commit, offline, review } = await teamsAccess({
-      ...sourceRequest(args, context, line.listener),
-      team: args.team,
-      account: args.account,
-    }).finally(line.clear);
-    if (offline) context.reporter.warnAlways(offlineWarning(source, commit, offline));
-    // On stderr, so the CSV stays clean: a review of the wrong organisation must not pass for the real one.
-    if (bundledExample) context.reporter.warn(BUNDLED_EXAMPLE);
+    const { source, commit, review } = await readSource(
+      args,
+      context,
+      (request) => teamsAccess({ ...request, team: args.team, account: args.account }),
+      BUNDLED_EXAMPLE,
+    );
     switch (format) {
       case 'json':
         return context.reporter.json({

@@ -2,6 +2,8 @@
 import { DefinitionsError, ExitCode, ExitSignal } from '../errors.js';
 import { offlineWarning, table } from './format.js';
 import { remoteLineFor } from './remote-line.js';
+import type { OpenSourceRequest } from '../source/open-source.js';
+import type { SourceReport } from '../source/use-checkout.js';
 import type { RemoteListener } from '../system/git.js';
 import { ALLOW_ROLLBACK, type BuiltinTask, type TaskContext } from './types.js';
 
@@ -85,7 +87,7 @@ export const sourceOptions = {
   'allow-rollback': ALLOW_ROLLBACK,
 } as const;
 
-/** The source flags as the core takes them: teams.list and aws.render read the source alike. */
+/** The source flags as the core takes them: every task that reads the source reads them alike. */
 export function sourceRequest(args: SourceArgs, context: TaskContext, onRemote: RemoteListener | undefined) {
   return {
     repo: args.repo,
@@ -98,6 +100,24 @@ export function sourceRequest(args: SourceArgs, context: TaskContext, onRemote: 
   };
 }
 
+/**
+ * A report on the source, `read` given the source flags: the remote's status line while git runs, then the
+ * warnings: the cached clone stood in for a failed fetch, or (`bundled`) the source is robo's own example.
+ */
+export async function readSource<T extends SourceReport>(
+  args: SourceArgs,
+  context: TaskContext,
+  read: (request: OpenSourceRequest) => Promise<T>,
+  bundled?: string,
+): Promise<T> {
+  const line = remoteLineFor(context);
+  const report = await read(sourceRequest(args, context, line.listener)).finally(line.clear);
+  if (report.offline) context.reporter.warnAlways(offlineWarning(report.source, report.commit, report.offline));
+  // On stderr, so a CSV on stdout stays clean: a report on the wrong organisation must not pass for the real one.
+  if (bundled !== undefined && report.bundledExample) context.reporter.warn(bundled);
+  return report;
+}
+
 export const teamsListTask: BuiltinTask<SourceArgs> = {
   name: 'teams.list',
   aliases: [],
@@ -107,11 +127,7 @@ export const teamsListTask: BuiltinTask<SourceArgs> = {
   options: sourceOptions,
   async run(args, context) {
     const { listTeams } = await import('../teams.js');
-    const line = remoteLineFor(context);
-    const { source, commit, offline, teams } = await listTeams(sourceRequest(args, context, line.listener)).finally(
-      line.clear,
-    );
-    if (offline) context.reporter.warnAlways(offlineWarning(source, commit, offline));
+    const { source, teams } = await readSource(args, context, listTeams);
     const { yourTeam } = await import('../status.js');
     const you = await yourTeam(context.env);
     if (context.json) {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { aliasFlags, findOption, splitArgs } from '../cli/argv.js';
 import { GLOBAL_OPTIONS, type CommandSpec, type OptionSpec, type ValueKind } from '../commands/types.js';
 import { TEAM_NAME } from '../definitions/model.js';
-import { inspectRepoPath, regularFileInRepo } from '../definitions/repo-path.js';
+import { inspectRepoPath } from '../definitions/repo-path.js';
 import { BUILTIN_TASKS, RESERVED_COMMANDS, findReserved, type AnyTask } from '../cli/tasks.js';
 
 export interface Candidate {
@@ -186,37 +186,16 @@ async function taskNames(
   return [...builtins, ...words, ...shared];
 }
 
-/**
- * robo.yml's tasks, found as robo finds them (robofile/load.ts), except
- * that a git source's clone is read as it is in the cache: never cloned,
- * fetched or checked out here; and the working folder's ./robo.yml's. A
- * file with errors offers no tasks, as the task list shows none.
- */
+/** robo.yml's tasks, found as robo finds them, from the cache as it is; a file with errors offers none, as the list shows none. */
 async function sharedTasks(request: CompletionRequest, line: Line): Promise<Array<{ name: string; summary: string }>> {
   // Loaded only here: most Tabs (options, values) need neither the source nor the YAML parser.
-  const [{ ROBO_FILE, loadRoboFile, locateLocalRoboFile, tasksFileFromEnv }, { usableTasks }] = await Promise.all([
+  const [{ loadTaskFiles }, { usableTasks }] = await Promise.all([
     import('../robofile/load.js'),
     import('../commands/robofile.js'),
   ]);
-  const given = line.given.get('tasks');
-  const tasks = typeof given === 'string' ? given : undefined;
-  const explicit = tasks ?? tasksFileFromEnv(request.env);
-  const load = async (file: string | undefined | Promise<string | undefined>, named: boolean) => {
-    const found = await file;
-    return found ? loadRoboFile(found, named) : undefined;
-  };
-  // No robo.yml to read, or settings robo would refuse: no tasks from there, the rest still complete.
-  const source = explicit ? undefined : await sourceFolder(request).catch(() => undefined);
-  const sharedFile = explicit ? path.resolve(request.cwd, explicit) : source && regularFileInRepo(source, ROBO_FILE);
-  const localFile = locateLocalRoboFile(
-    { tasks, env: request.env, cwd: request.cwd },
-    source && path.join(source, ROBO_FILE),
-  );
-  const [shared, local] = await Promise.all([
-    load(sharedFile, explicit !== undefined).catch(() => undefined),
-    load(localFile, false).catch(() => undefined),
-  ]);
-  return usableTasks({ shared, local });
+  const tasks = line.given.get('tasks');
+  const { env, cwd } = request;
+  return usableTasks(await loadTaskFiles({ tasks: typeof tasks === 'string' ? tasks : undefined, env, cwd }, true));
 }
 
 /**

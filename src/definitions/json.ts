@@ -24,7 +24,7 @@ export type JsonResult =
 export function parseStrictJson(text: string): JsonResult {
   const deep = tooDeep(text);
   if (deep !== undefined) {
-    const { line, column } = lineAndColumn(text, deep);
+    const { line, column } = positions(text)(deep);
     return {
       ok: false,
       problems: [
@@ -69,7 +69,7 @@ export function parseStrictJson(text: string): JsonResult {
       onError: (error: ParseErrorCode, offset: number) => {
         if (syntaxError) return; // the first error is the useful one; the rest follow from it
         syntaxError = true;
-        const { line, column } = lineAndColumn(text, offset);
+        const { line, column } = positions(text)(offset);
         problems.push({
           pointer: '',
           message: `invalid JSON at line ${line}, column ${column}: ${describeError(error)}`,
@@ -124,14 +124,20 @@ function describeError(code: ParseErrorCode): string {
     .toLowerCase();
 }
 
-export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) {
-    line += 1;
-    lineStart = index + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
+/** The 1-based line and column of an offset in `text` (lines end at \n), by binary search over where they start. */
+function positions(text: string): (offset: number) => { line: number; column: number } {
+  const lineStarts = [0];
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) lineStarts.push(index + 1);
+  return (offset) => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (lineStarts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: offset - lineStarts[low]! + 1 };
+  };
 }
 
 /**
@@ -147,19 +153,7 @@ export function pointerLines(text: string): (pointer: string) => number | undefi
     tooDeep(text) === undefined
       ? parseTree(text, [], { disallowComments: true, allowTrailingComma: false })
       : undefined;
-  const lineStarts = [0];
-  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) lineStarts.push(index + 1);
-  const lineAt = (offset: number) => {
-    // The last line start at or before offset, by binary search.
-    let low = 0;
-    let high = lineStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (lineStarts[middle]! <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return low + 1;
-  };
+  const position = positions(text);
   return (pointer) => {
     if (pointer === '' || !tree) return undefined;
     let node = tree;
@@ -172,6 +166,6 @@ export function pointerLines(text: string): (pointer: string) => number | undefi
       if (!next) return undefined;
       node = next;
     }
-    return lineAt(node.offset);
+    return position(node.offset).line;
   };
 }

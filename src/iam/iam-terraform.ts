@@ -7,9 +7,8 @@
  */
 import { DefinitionsError } from '../errors.js';
 import { ORGANIZATION_FILE } from '../definitions/definitions.js';
-import { openSource, type OpenSourceRequest } from '../source/open-source.js';
-import { describeSpec, type Checkout } from '../source/source.js';
-import { useCheckout } from '../source/use-checkout.js';
+import type { OpenSourceRequest } from '../source/open-source.js';
+import { useSource, type SourceReport } from '../source/use-checkout.js';
 import { formatProblem } from '../validate/problems.js';
 import { validateOrganizationWide } from '../validate/organization-wide.js';
 import { applyOutput, planOutput, type OutputPlan } from './output-dir.js';
@@ -23,31 +22,17 @@ export interface IamTerraformOptions extends OpenSourceRequest {
   check: boolean;
 }
 
-export interface IamTerraformResult extends OutputPlan {
-  source: string;
-  /** No source configured: the Terraform is of the example organisation bundled with robo, not the user's. */
-  bundledExample: boolean;
-  commit: string | undefined;
-  offline: Checkout['offline'];
+export interface IamTerraformResult extends OutputPlan, SourceReport {
   check: boolean;
   /** Roles generated, over all accounts. */
   roles: number;
 }
 
 export async function iamTerraform(options: IamTerraformOptions): Promise<IamTerraformResult> {
-  const { spec, checkout } = await openSource(options);
-  const { files, roles } = await useCheckout(checkout, (definitions) => generate(definitions, describeSpec(spec)));
-  const plan = await planOutput(options.out, files);
-  if (!options.check && plan.changed) await applyOutput(plan, files);
-  return {
-    ...plan,
-    source: describeSpec(spec),
-    bundledExample: spec.kind === 'embedded',
-    commit: checkout.commit,
-    offline: checkout.offline,
-    check: options.check,
-    roles,
-  };
+  const { result, ...report } = await useSource(options, generate);
+  const plan = await planOutput(options.out, result.files);
+  if (!options.check && plan.changed) await applyOutput(plan, result.files);
+  return { ...plan, ...report, check: options.check, roles: result.roles };
 }
 
 /** Validation, resolve and render of a checkout's definitions: the files, in memory. */

@@ -1,10 +1,7 @@
 /**
- * The folder iam.terraform writes: what is there, what should change, and
- * the change. robo owns exactly the *.tf.json files that carry its MARKER:
- * those it rewrites, and removes when their account is gone; every other
- * file (the user's own .tf, a backend, a .terraform.lock.hcl) stays as it
- * is. A file of the user's under a name robo generates is refused, never
- * overwritten. Each file is replaced by a rename: Terraform never reads half a file.
+ * The folder iam.terraform writes: what is there, what changes, and the change. robo owns exactly the
+ * *.tf.json files carrying its MARKER; every other file stays, and one of the user's under a generated name is
+ * refused. Each file is replaced by a rename: Terraform never reads half a file (docs/iam.md).
  */
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,12 +1,7 @@
 /**
- * Stage 3c, beside resolve.ts: the IAM side of a validated organisation.
- * Pure. Every spoke ARN comes from resolveAwsConfig, the function that gives
- * aws.config its role_arn lines, so the roles Terraform creates and trusts
- * are exactly the roles the engineers' configs name (docs/iam.md). The two
- * sign-in forms differ only in the hub: with okta robo creates each team's
- * hub role (trusting the SAML provider) and spokes trust it; with sso IAM
- * Identity Center makes the hub roles from permission sets, and spokes trust
- * those roles by name pattern.
+ * Stage 3c, beside resolve.ts: the IAM side of a validated organisation, pure. Every spoke ARN comes from
+ * resolveAwsConfig, so the roles Terraform creates and trusts are the ones the engineers' configs name.
+ * okta: robo makes each team's hub role; sso: Identity Center does, and spokes trust it by pattern (docs/iam.md).
  */
 import { resolveAwsConfig, roleArn } from '../render/resolve.js';
 import { partitionOf } from '../validate/regions.js';

@@ -1,12 +1,7 @@
 /**
- * Stage 4b, beside render.ts: the IAM model as Terraform JSON (*.tf.json).
- * Pure: model in, file name → text out, byte for byte the same for the same
- * model. providers.tf.json holds the terraform block and one aliased aws
- * provider per account that holds a role; account-<name>.tf.json holds that
- * account's roles and policies; with sso, identity-center.tf.json holds an
- * output of each permission set's policy (robo does not manage Identity
- * Center: the admin attaches it). Every file starts with the MARKER comment
- * property, by which the writer tells its own files from the user's.
+ * Stage 4b, beside render.ts: the IAM model as Terraform JSON, pure and byte-stable: providers.tf.json,
+ * account-<name>.tf.json per account with roles, and with sso identity-center.tf.json (docs/iam.md,
+ * "Terraform"). Every file starts with the MARKER property, by which the writer tells its own files.
  */
 import { sha256 } from '../system/crypto.js';
 import type { PolicyDocument } from '../definitions/model.js';

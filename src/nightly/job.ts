@@ -1,10 +1,7 @@
 /**
- * The nightly job: what runs, with which environment, where its log goes,
- * and when. Everything here is decided at install time; render.ts turns it
- * into a systemd unit, a launchd plist or a crontab line. launchd and cron run
- * it at a random time between 01:00 and 04:59 picked at the first install
- * (thousands of laptops must not hit the git server at once); systemd picks its
- * own delay after 01:00.
+ * The nightly job, decided at install time: what runs, its environment, its log and when (render.ts writes
+ * it for systemd, launchd or cron). launchd and cron get a random time from 01:00 to 04:59, fixed at the
+ * first install, so laptops do not hit the git server at once; systemd delays by itself (docs/nightly.md).
  */
 import path from 'node:path';
 import { UsageError } from '../errors.js';

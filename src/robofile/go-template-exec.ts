@@ -144,27 +144,21 @@ class Execution {
       case 'literal':
         return operand.value;
       case 'field':
-        return this.fields(dot, operand.path, `.${operand.path.join('.')}`, pipe);
-      case 'variable': {
-        const value = scope.values[scope.names.lastIndexOf(operand.name)];
-        return this.fields(value, operand.path, [operand.name, ...operand.path].join('.'), pipe);
-      }
+        return this.fields(dot, operand, pipe);
+      case 'variable':
+        return this.fields(scope.values[scope.names.lastIndexOf(operand.name)], operand, pipe);
       case 'pipe':
-        return this.fields(
-          this.pipeline(operand.pipe, dot, scope),
-          operand.path,
-          `(...).${operand.path.join('.')}`,
-          pipe,
-        );
+        return this.fields(this.pipeline(operand.pipe, dot, scope), operand, pipe);
       case 'function':
         return this.call(operand.name, [], [], dot, scope, pipe);
     }
   }
 
   /** `.a.b` on a value: each step a key of a map, as missingkey=error. */
-  private fields(value: unknown, path: string[], written: string, pipe: Pipeline): unknown {
+  private fields(value: unknown, operand: Operand & { path: string[] }, pipe: Pipeline): unknown {
+    const written = operand.kind === 'pipe' ? `(...).${operand.path.join('.')}` : describeOperand(operand);
     let node = value;
-    for (const key of path) {
+    for (const key of operand.path) {
       if (isMap(node)) {
         if (!Object.hasOwn(node, key)) {
           const name = written.replace(/^\./, '');

@@ -15,6 +15,7 @@ import { cacheFolder, describeSpec, trustedSource } from '../source/source.js';
 import { readFromCommit, restoreAccepted } from '../source/trust.js';
 import { isBuiltinName } from '../cli/tasks.js';
 import { parseRoboFile, type RoboFile } from './parse.js';
+import type { TaskFiles } from '../commands/robofile.js';
 
 export const ROBO_FILE = 'robo.yml';
 
@@ -25,7 +26,7 @@ export interface RoboFileRequest {
   cwd: string;
 }
 
-export interface LocatedRoboFile {
+interface LocatedRoboFile {
   /** undefined when the source has none. */
   file: string | undefined;
   /** --tasks or $ROBO_TASKS (or their old names) chose it. */
@@ -36,24 +37,41 @@ export interface LocatedRoboFile {
   at?: string;
 }
 
+/**
+ * The robo.yml files of a run. `cached` (a Tab in the shell): a git source's clone is read as it is in the
+ * cache, never cloned, fetched or checked out, and a file that cannot be found or read is left out, not an error.
+ */
+export async function loadTaskFiles(request: RoboFileRequest, cached = false): Promise<TaskFiles> {
+  const skip = (error: unknown) => {
+    if (cached) return undefined;
+    throw error;
+  };
+  const located = await locateRoboFile(request, cached).catch(skip);
+  const localFile = await locateLocalRoboFile(request, located?.at);
+  const [shared, local] = await Promise.all([
+    located?.file ? loadRoboFile(located.file, located.explicit, located.text).catch(skip) : undefined,
+    localFile ? loadRoboFile(localFile, false).catch(skip) : undefined,
+  ]);
+  return { shared, local };
+}
+
 /** $ROBO_TASKS, or its old name $ROBO_CONFIG (kept working for scripts that set it). */
-export function tasksFileFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+function tasksFileFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   return env.ROBO_TASKS || env.ROBO_CONFIG || undefined;
 }
 
 /** The robo.yml to use and where the choice came from. */
-export async function locateRoboFile(request: RoboFileRequest): Promise<LocatedRoboFile> {
+async function locateRoboFile(request: RoboFileRequest, cached: boolean): Promise<LocatedRoboFile> {
   const explicit = request.tasks ?? tasksFileFromEnv(request.env);
   if (explicit) return { file: path.resolve(request.cwd, explicit), explicit: true };
   const source = await resolveSource({ env: request.env, cwd: request.cwd });
   const { spec } = source;
-  let dir: string;
-  /** With signed commits required: the accepted commit robo.yml comes from. */
-  let commit: string | undefined;
-  if (spec.kind !== 'git') dir = spec.dir;
-  else {
-    dir = cacheFolder(source.paths.cacheDir, spec.url);
+  const dir = spec.kind === 'git' ? cacheFolder(source.paths.cacheDir, spec.url) : spec.dir;
+  const at = path.join(dir, ROBO_FILE);
+  if (spec.kind === 'git' && !cached) {
     const cloned = existsSync(path.join(dir, '.git'));
+    /** With signed commits required: the accepted commit robo.yml comes from. */
+    let commit: string | undefined;
     // Signatures required: whatever moved or edited the clone, use the commit robo accepted last (checked again).
     if (cloned && source.trust)
       commit = await restoreAccepted(dir, trustedSource(spec), source.trust, source.paths.cacheDir, request.env);
@@ -63,16 +81,14 @@ export async function locateRoboFile(request: RoboFileRequest): Promise<LocatedR
       await checkout.keep();
       if (source.trust) commit = checkout.commit;
     }
+    if (source.trust) {
+      if (commit === undefined) throw new Error(`no accepted commit of ${describeSpec(spec)} after its checkout`);
+      const text = await readFromCommit(dir, commit, ROBO_FILE, request.env);
+      return { file: text === undefined ? undefined : at, explicit: false, text, at };
+    }
   }
-  const file = path.join(dir, ROBO_FILE);
-  if (spec.kind === 'git' && source.trust) {
-    if (commit === undefined) throw new Error(`no accepted commit of ${describeSpec(spec)} after its checkout`);
-    const text = await readFromCommit(dir, commit, ROBO_FILE, request.env);
-    return text === undefined
-      ? { file: undefined, explicit: false, at: file }
-      : { file, explicit: false, text, at: file };
-  }
-  return { file: await regularFileInRepo(dir, ROBO_FILE), explicit: false, at: file };
+  const file = regularFileInRepo(dir, ROBO_FILE);
+  return { file: await (cached ? file.catch(() => undefined) : file), explicit: false, at };
 }
 
 /**
@@ -82,7 +98,7 @@ export async function locateRoboFile(request: RoboFileRequest): Promise<LocatedR
  * user's own folder's file, like a Makefile, so a link is followed; only a
  * regular file is read (a FIFO would block).
  */
-export async function locateLocalRoboFile(
+async function locateLocalRoboFile(
   request: RoboFileRequest,
   sharedAt: string | undefined,
 ): Promise<string | undefined> {

@@ -1,8 +1,8 @@
 /**
  * A checkout's definitions, used, then the checkout kept or discarded: kept
  * when the use returns, discarded (the cache as it was) when it throws, so
- * broken definitions never replace a good clone. aws.config, aws.render and
- * teams.list read a source through here.
+ * broken definitions never replace a good clone. Every task reads a source
+ * through here; the reports on it (teams.list, teams.access, iam.terraform) through useSource.
  */
 import { DefinitionsError } from '../errors.js';
 import {
@@ -12,11 +12,41 @@ import {
   type DefinitionFile,
   type Definitions,
 } from '../definitions/definitions.js';
+import { openSource, type OpenSourceRequest } from './open-source.js';
 import { describeSpec, type Checkout } from './source.js';
+
+type SourceDefinitions = Definitions & { organization: DefinitionFile };
+
+/** Where a report's definitions came from. */
+export interface SourceReport {
+  /** The source as describeSpec says it. */
+  source: string;
+  /** No source configured: the report is of the example organisation bundled with robo, not the user's. */
+  bundledExample: boolean;
+  commit: string | undefined;
+  offline: Checkout['offline'];
+}
+
+/** The configured source opened and its definitions used (as useCheckout), with where they came from. */
+export async function useSource<T>(
+  request: OpenSourceRequest,
+  use: (definitions: SourceDefinitions, source: string) => Promise<T> | T,
+): Promise<SourceReport & { result: T }> {
+  const { spec, checkout } = await openSource(request);
+  const source = describeSpec(spec);
+  const result = await useCheckout(checkout, (definitions) => use(definitions, source));
+  return {
+    source,
+    bundledExample: spec.kind === 'embedded',
+    commit: checkout.commit,
+    offline: checkout.offline,
+    result,
+  };
+}
 
 export async function useCheckout<T>(
   checkout: Checkout,
-  use: (definitions: Definitions & { organization: DefinitionFile }) => Promise<T> | T,
+  use: (definitions: SourceDefinitions) => Promise<T> | T,
 ): Promise<T> {
   let result: T;
   try {

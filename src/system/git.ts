@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants, tmpdir } from 'node:os';
+import { messageOf } from '../errors.js';
 import { isTerminal } from './terminal.js';
 
 export const PASSED_ON_GIT_VARIABLES = [
@@ -150,7 +151,7 @@ export async function runGitForAnswer(
       .raw([...args]);
     return { code: ended?.code ?? 0, stdout, stderr: ended?.stderr ?? '' };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     throw new GitCommandError(/spawn \S*git ENOENT/.test(message) ? NOT_INSTALLED : message, undefined, {
       cause: error,
     });
@@ -169,8 +170,7 @@ export async function gitVersion(env: NodeJS.ProcessEnv): Promise<string | undef
 
 /** git's own words for a failure: the `fatal:`/`error:` lines, not the whole transcript. */
 export function gitFailure(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const lines = text
+  const lines = messageOf(error)
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean);

@@ -1,11 +1,7 @@
 /**
- * The IAM side's rules across files (docs/iam.md), each returning problems
- * as data: every role a team uses has a definition, managed policies come
- * from the organisation's partition, and inline policy files are valid IAM
- * policies. With sso, a team's hub_role is an IAM Identity Center permission
- * set, which Identity Center (not robo) turns into the hub role: it needs no
- * definition, and a definition or a saml_provider for it would apply to
- * nothing, so both are refused. The schema already holds each field's own shape.
+ * The IAM side's rules across files (docs/iam.md), as problems: every role a team uses is defined, managed
+ * policies are of the organisation's partition, inline policy files are IAM policies. With sso a hub_role is
+ * a permission set, so a definition or saml_provider for it would apply to nothing and is refused.
  */
 import { ORGANIZATION_FILE, type DefinitionFile } from '../definitions/definitions.js';
 import type { InlinePolicyFiles } from '../definitions/inline-policies.js';
