@@ -8,13 +8,13 @@
  * and in the log instead of waiting.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { treeState } from './helpers/files.js';
-import { commitTree, fileUrl, git, makeDotfilesRepo, startGitDaemon } from './helpers/git.js';
+import { commitTree, fileUrl, headCommit, makeDotfilesRepo, startGitDaemon } from './helpers/git.js';
 import { runRobo } from './helpers/robo.js';
-import { sandboxes, type Sandbox } from './helpers/sandbox.js';
+import { makeSandbox, sandboxes, type Sandbox } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
 const logOf = (box: Sandbox) => path.join(box.stateDir, 'nightly.log');
@@ -50,7 +50,36 @@ async function served(box: Sandbox, committed?: Date) {
   const repo = makeDotfilesRepo(path.join(box.root, 'served', 'dotfiles.git'));
   if (committed) commitAt(repo, committed);
   const daemon = await startGitDaemon(path.dirname(repo));
-  return { repo, daemon, url: daemon.url('dotfiles.git'), commit: git(repo, 'rev-parse', 'HEAD') };
+  return { repo, daemon, url: daemon.url('dotfiles.git'), commit: headCommit(repo) };
+}
+
+/**
+ * A repo (over file://) and a home one quiet nightly run of team platform
+ * made from it (the clone, the config, one "changed" line in the log): made
+ * once for the file, and copied by a test whose point is not the clone.
+ * robo keys the clone on the repo's URL, so the repo stays at its path: each
+ * copy gets it back as that run found it, and the test may change it.
+ */
+let warm: Sandbox;
+let warmRepo: string;
+beforeAll(async () => {
+  warm = makeSandbox({ SEGMENT_TEAM: 'platform' });
+  warmRepo = makeDotfilesRepo(path.join(warm.root, 'dotfiles'));
+  settings(warm, `[dotfiles]\nrepo = ${fileUrl(warmRepo)}\n`);
+  const first = await run(warm);
+  expect([first.code, first.stdout, first.stderr]).toEqual([0, '', '']);
+});
+afterAll(() => warm.cleanup());
+
+/** A sandbox with the warm home's settings and clone (with `all`, its config and log too), on its repo as it was. */
+function warmCopy({ all }: { all: boolean }): Sandbox {
+  const box = sandbox({ SEGMENT_TEAM: 'platform' });
+  const parts = all ? [''] : ['.config', path.relative(warm.home, warm.cacheDir)];
+  for (const part of parts)
+    cpSync(path.join(warm.home, part), path.join(box.home, part), { recursive: true, preserveTimestamps: true });
+  rmSync(warmRepo, { recursive: true, force: true });
+  makeDotfilesRepo(warmRepo);
+  return box;
 }
 
 /** Seconds, as the log writes times. */
@@ -58,10 +87,9 @@ const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 describe('robo nightly run: one line per run', () => {
   it('changed, then unchanged; with --quiet nothing is printed', async () => {
-    const box = sandbox({ SEGMENT_TEAM: 'platform' });
-    const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'));
-    const commit = git(repo, 'rev-parse', 'HEAD').slice(0, 12);
-    settings(box, `[dotfiles]\nrepo = ${fileUrl(repo)}\n`);
+    // The warm home's settings and clone, without its config or log: the first run writes the config.
+    const box = warmCopy({ all: false });
+    const commit = headCommit(warmRepo).slice(0, 12);
 
     const first = await run(box);
     expect([first.code, first.stdout, first.stderr]).toEqual([0, '', '']);
@@ -135,6 +163,7 @@ describe('robo nightly run: one line per run', () => {
 });
 
 describe('robo nightly run: failures that will not pass exit non-zero', () => {
+  // Each case starts from the warm home's settings and clone, without its config or log.
   it.each([
     ['a ref the repository does not have', { ROBO_DOTFILES_REF: 'no-such-branch' }, 4, /failed: .*no-such-branch/],
     [
@@ -151,9 +180,7 @@ describe('robo nightly run: failures that will not pass exit non-zero', () => {
     ],
     ['no team anywhere', { SEGMENT_TEAM: undefined }, 2, /^\S+ - - failed: no team given/],
   ])('%s: its exit code, one failed line, nothing printed', async (_name, env, code, line) => {
-    const box = sandbox({ SEGMENT_TEAM: 'platform' });
-    const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'));
-    settings(box, `[dotfiles]\nrepo = ${fileUrl(repo)}\n`);
+    const box = warmCopy({ all: false });
     const result = await run(box, env);
     expect([result.code, result.stdout, result.stderr]).toEqual([code, '', '']);
     expect(lines(box)).toHaveLength(1);
@@ -162,10 +189,9 @@ describe('robo nightly run: failures that will not pass exit non-zero', () => {
   });
 
   it('invalid definitions: exit 3, the config as it was, and the problems on a terminal run', async () => {
-    const box = sandbox({ SEGMENT_TEAM: 'platform' });
-    const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'));
-    settings(box, `[dotfiles]\nrepo = ${fileUrl(repo)}\n`);
-    expect((await run(box)).code).toBe(0);
+    // A home one good run made: its config, its clone, its log line.
+    const box = warmCopy({ all: true });
+    const repo = warmRepo;
     commitTree(repo, { 'teams/platform.json': '{ "hub_role": 7 }' }, 'broken');
     const before = treeState(path.dirname(box.awsConfig));
 

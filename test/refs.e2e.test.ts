@@ -192,12 +192,14 @@ describe.each(transports())('a ref over %s', (_name, serve) => {
     expect(hubRoleOf(old)).toBe('fpa-branch');
   });
 
-  it('a branch deleted upstream is exit 4 naming the ref and the source, with a cached clone, --quiet or not', async () => {
+  it('a branch deleted upstream, then the repository removed: exit 4 each time with a cached clone, not the offline fallback', async () => {
     const { repo, url } = repoWithBranchAndTag();
     git(repo, 'branch', '-m', 'x', 'team');
     const box = sandbox({ SEGMENT_TEAM: 'fpa', ROBO_DOTFILES_REPO: url });
     expect((await runRobo(['aws.config', '--ref', 'team'], { env: box.env })).code).toBe(0);
     const before = homeState(box);
+
+    // The branch is deleted: naming the ref and the source, --quiet or not.
     git(repo, 'branch', '-D', 'team');
     for (const quiet of [[], ['--quiet']]) {
       const result = await runRobo(['aws.config', '--ref', 'team', ...quiet], { env: box.env });
@@ -207,15 +209,10 @@ describe.each(transports())('a ref over %s', (_name, serve) => {
       expect(result.stdout).toBe('');
     }
     expect(homeState(box)).toEqual(before);
-  });
 
-  it('a repository removed upstream is exit 4 with a cached clone, not the offline fallback', async () => {
-    const { repo, url } = repoWithBranchAndTag();
-    const box = sandbox({ SEGMENT_TEAM: 'fpa', ROBO_DOTFILES_REPO: url });
-    expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
-    const before = homeState(box);
+    // Then the whole repository.
     rmSync(repo, { recursive: true, force: true });
-    const result = await runRobo(['aws.config', '--quiet'], { env: box.env });
+    const result = await runRobo(['aws.config', '--ref', 'team', '--quiet'], { env: box.env });
     expect(result.code).toBe(4);
     expect(result.stderr).toContain(`cannot fetch ${url}`);
     expect(result.stderr).toContain('the cached clone is not used');

@@ -5,7 +5,8 @@
  * built-in tasks keep working; the maintainers' tasks.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commitTree, exampleTree, fileUrl, makeDotfilesRepo, writeTree } from './helpers/git.js';
@@ -66,22 +67,33 @@ trap:
     echo timeout > "$1"
 `;
 
-/** A sandbox whose dotfiles repo (over file://) holds the example teams, `roboYml` and an executable script. */
-function dotfilesBox(roboYml = ROBO_YML): { box: Sandbox; env: NodeJS.ProcessEnv; repo: string } {
-  const box = makeSandbox({ SEGMENT_TEAM: 'platform' });
-  const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'), {
+/**
+ * The dotfiles repo (over file://) every test here reads and none changes:
+ * the example teams, ROBO_YML and an executable script. Built once for the file.
+ */
+let dotfiles: { root: string; url: string };
+beforeAll(() => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'robo-robofile-'));
+  const repo = makeDotfilesRepo(path.join(root, 'dotfiles'), {
     ...exampleTree(),
-    'robo.yml': roboYml,
+    'robo.yml': ROBO_YML,
     'scripts/hello.sh': '#!/bin/sh\necho "script says hello $*"\n',
   });
   chmodSync(path.join(repo, 'scripts', 'hello.sh'), 0o755);
   commitTree(repo, {}, 'make the script executable');
-  return { box, env: { ...box.env, ROBO_DOTFILES_REPO: fileUrl(repo) }, repo };
+  dotfiles = { root, url: fileUrl(repo) };
+});
+afterAll(() => rmSync(dotfiles.root, { recursive: true, force: true }));
+
+/** A sandbox of its own (nothing cloned yet) on the dotfiles repo. */
+function dotfilesBox(): { box: Sandbox; env: NodeJS.ProcessEnv } {
+  const box = makeSandbox({ SEGMENT_TEAM: 'platform' });
+  return { box, env: { ...box.env, ROBO_DOTFILES_REPO: dotfiles.url } };
 }
 
 /** dotfilesBox for one test: removed after it. */
-function setup(roboYml = ROBO_YML): ReturnType<typeof dotfilesBox> {
-  const made = dotfilesBox(roboYml);
+function setup(): ReturnType<typeof dotfilesBox> {
+  const made = dotfilesBox();
   sandboxes.push(made.box);
   return made;
 }
@@ -186,15 +198,23 @@ describe('robo.yml tasks', () => {
 });
 
 describe('a bad robo.yml', () => {
-  /** One sandbox for the cases, each committing its robo.yml: robo clones once, and each case's aws.config fetches its commit. */
+  /**
+   * One sandbox and clone for the cases. Tasks read robo.yml from the clone
+   * as it is, so a case writes its robo.yml there, as a fetch of a commit
+   * holding it would leave it; aws.config, with nothing new upstream, asks
+   * the remote and leaves the clone alone (were it to reset the clone, the
+   * good robo.yml would be back and the case would fail, not pass).
+   */
   let bad: ReturnType<typeof dotfilesBox>;
-  beforeAll(() => {
+  beforeAll(async () => {
     bad = dotfilesBox();
+    expect((await runRobo(['aws.config'], { env: bad.env })).code).toBe(0);
   });
   afterAll(() => bad.box.cleanup());
-  /** The repo's robo.yml is now `content`; the config another case wrote is gone, so this case's aws.config must write it. */
+  /** The clone's robo.yml is now `content`; the config another case wrote is gone, so this case's aws.config must write it. */
   const badRoboYml = (content: string) => {
-    commitTree(bad.repo, { 'robo.yml': content }, 'a bad robo.yml');
+    const sources = path.join(bad.box.cacheDir, 'sources');
+    writeFileSync(path.join(sources, readdirSync(sources)[0]!, 'robo.yml'), content);
     rmSync(bad.box.awsConfig, { force: true });
     return bad;
   };
@@ -230,7 +250,7 @@ describe('a bad robo.yml', () => {
     ],
   ])('%s: refused with file and line, nothing runs, aws.config still works', async (_name, content, message) => {
     const { env, box } = badRoboYml(content.replace('echo ok', `touch ${'$HOME'}/ran`));
-    // aws.config brings the commit into the clone (tasks read the clone as it is) and works all the same.
+    // aws.config works all the same.
     const builtin = await runRobo(['aws.config'], { env });
     expect(builtin.code).toBe(0);
     expect(existsSync(box.awsConfig)).toBe(true);

@@ -4,8 +4,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { loadWithBotocore } from './helpers/botocore.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { botocoreReader, type BotocoreReader } from './helpers/botocore.js';
 import { treeState } from './helpers/files.js';
 import { commitTree, exampleTree, git, makeDotfilesRepo, startGitDaemon } from './helpers/git.js';
 import { projectRoot, runRobo, runRoboBinary } from './helpers/robo.js';
@@ -23,6 +23,11 @@ const backupsIn = (dir: string) =>
         .filter((name) => name.startsWith('awsconfig-'))
         .map((name) => path.join(dir, name))
     : [];
+
+/** One python for the file's reads of a config with botocore (started on the first): each start imports botocore. */
+let botocore: BotocoreReader | undefined;
+afterAll(() => botocore?.stop());
+const loadWithBotocore = (file: string) => (botocore ??= botocoreReader()).load(file);
 
 function withUserFile(box: Sandbox, content = USER_FILE): void {
   mkdirSync(path.dirname(box.awsConfig), { recursive: true });
@@ -81,7 +86,7 @@ describe('managed block end to end', () => {
     for (const team of ['foundation', 'fpa', 'platform']) {
       expect((await runRobo(['aws.config', '--team', team], { env: box.env })).code).toBe(0);
       expect(readFileSync(box.awsConfig, 'utf8')).toBe(snapshot(team) + USER_FILE);
-      const parsed = loadWithBotocore(box.awsConfig);
+      const parsed = await loadWithBotocore(box.awsConfig);
       expect(parsed.profiles.mine).toEqual({
         role_arn: 'arn:aws:iam::123456789012:role/me',
         source_profile: 'default',
@@ -207,7 +212,7 @@ describe('fetch failures', () => {
     commitTree(repo, { 'teams/platform.json': exampleTree()['teams/fpa.json'] }, 'platform becomes fpa-like');
     const result = await runRobo(['aws.config'], { env });
     expect(result.stderr).toBe('');
-    expect(loadWithBotocore(box.awsConfig).profiles.hub?.role_arn).toBe('arn:aws:iam::100000000001:role/fpa');
+    expect((await loadWithBotocore(box.awsConfig)).profiles.hub?.role_arn).toBe('arn:aws:iam::100000000001:role/fpa');
   });
 });
 
@@ -248,7 +253,7 @@ describe('concurrent runs', () => {
     for (const result of results) expect(result.code, result.stderr).toBe(0);
     const final = readFileSync(box.awsConfig, 'utf8');
     expect([snapshot('platform') + USER_FILE, snapshot('foundation') + USER_FILE]).toContain(final);
-    expect(loadWithBotocore(box.awsConfig).profiles.mine?.role_arn).toBe('arn:aws:iam::123456789012:role/me');
+    expect((await loadWithBotocore(box.awsConfig)).profiles.mine?.role_arn).toBe('arn:aws:iam::123456789012:role/me');
     const states = new Set([USER_FILE, snapshot('platform') + USER_FILE, snapshot('foundation') + USER_FILE]);
     const backups = backupsIn(box.backupDir);
     expect(backups.length).toBeGreaterThanOrEqual(1);

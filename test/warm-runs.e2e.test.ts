@@ -23,7 +23,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo, organizationDefining } from './helpers/git.js';
+import { commitTree, exampleTree, fileUrl, headCommit, makeDotfilesRepo, organizationDefining } from './helpers/git.js';
 import { projectRoot, runRobo, runRoboBinary } from './helpers/robo.js';
 import { testLogFile, waitForStep } from './helpers/test-log.js';
 import { makeSandbox, sandboxes, type Sandbox } from './helpers/sandbox.js';
@@ -48,12 +48,6 @@ function fakeGit(root: string, script: (git: string) => string): string {
   return bin;
 }
 
-/** A sandbox and a dotfiles repo of its own, not cloned yet: for a test that changes the repo. */
-function warmBox() {
-  const box = sandbox({ SEGMENT_TEAM: 'platform' });
-  return sandboxOn(box, makeDotfilesRepo(path.join(box.root, 'dotfiles')));
-}
-
 function sandboxOn(box: Sandbox, repo: string) {
   const env: NodeJS.ProcessEnv = { ...box.env, ROBO_DOTFILES_REPO: fileUrl(repo) };
   const clone = () => path.join(box.cacheDir, 'sources', readdirSync(path.join(box.cacheDir, 'sources'))[0]!);
@@ -61,9 +55,11 @@ function sandboxOn(box: Sandbox, repo: string) {
 }
 
 /**
- * The repo the tests that do not change it share, and a home that one run of
- * aws.config made warm from it (the clone, the rendered block, the config):
- * made once for the file, and copied by each test instead of cloning again.
+ * The repo the tests run on, and a home that one run of aws.config made warm
+ * from it (the clone, the rendered block, the config): made once for the
+ * file, and copied by each test instead of cloning again. robo keys the clone
+ * on the repo's URL, so the repo stays at its path: each test gets it back as
+ * it was (a copy of the same commits) and may change it.
  */
 let warmHome: { box: Sandbox; repo: string };
 beforeAll(async () => {
@@ -75,17 +71,18 @@ beforeAll(async () => {
 });
 afterAll(() => warmHome.box.cleanup());
 
-/** A sandbox whose home is a copy of the warm one, on the shared repo (which the test must not change). */
+/** A sandbox whose home is a copy of the warm one, on the repo as the warm run found it. */
 function warmCopy() {
   const box = sandbox({ SEGMENT_TEAM: 'platform' });
   cpSync(warmHome.box.home, box.home, { recursive: true, preserveTimestamps: true });
+  rmSync(warmHome.repo, { recursive: true, force: true });
+  makeDotfilesRepo(warmHome.repo);
   return sandboxOn(box, warmHome.repo);
 }
 
 describe('warm runs', () => {
   it('with nothing new upstream: one git command (ls-remote), and nothing written', async () => {
     const { box, env } = warmCopy();
-    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const before = statSync(box.awsConfig);
 
     const trace = path.join(box.root, 'git-trace');
@@ -100,8 +97,7 @@ describe('warm runs', () => {
   });
 
   it('a new commit upstream is fetched and used; the run after it is warm again', async () => {
-    const { box, repo, env, clone } = warmBox();
-    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
+    const { box, repo, env, clone } = warmCopy();
     const team = JSON.parse(exampleTree()['teams/platform.json']!) as { hub_role: string };
     const upstream = commitTree(
       repo,
@@ -117,7 +113,7 @@ describe('warm runs', () => {
     expect(changed.code).toBe(0);
     expect(gitCommands(trace)).toContain('fetch');
     expect(readFileSync(box.awsConfig, 'utf8')).toContain('role_arn = arn:aws:iam::100000000001:role/platform-v2');
-    expect(git(clone(), 'rev-parse', 'HEAD')).toBe(upstream);
+    expect(headCommit(clone())).toBe(upstream);
 
     writeFileSync(trace, '');
     expect((await runRobo(['aws.config'], { env: { ...env, GIT_TRACE: trace } })).code).toBe(0);
@@ -126,7 +122,6 @@ describe('warm runs', () => {
 
   it('the block rendered for this commit before is used as it is: the clone is not even read', async () => {
     const { box, env, clone } = warmCopy();
-    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const before = statSync(box.awsConfig);
     // Someone edits and deletes files in the clone; upstream is unchanged.
     writeFileSync(path.join(clone(), 'teams', 'platform.json'), JSON.stringify({ hub_role: 'evil', profiles: [] }));
@@ -148,7 +143,6 @@ describe('warm runs', () => {
 
   it('without a rendered block, edits in the clone never reach the config: the bytes are checked and the clone made clean', async () => {
     const { box, repo, env, clone } = warmCopy();
-    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const platform = path.join(clone(), 'teams', 'platform.json');
     const organization = path.join(clone(), 'organization.json');
     for (const [file, edit] of [
@@ -165,18 +159,18 @@ describe('warm runs', () => {
       // The full path ran: it reset the clone to the commit.
       expect(readFileSync(file, 'utf8')).toBe(committed);
     }
-    expect(git(clone(), 'rev-parse', 'HEAD')).toBe(git(repo, 'rev-parse', 'HEAD'));
+    expect(headCommit(clone())).toBe(headCommit(repo));
   });
 
   it('a config edited while git runs is planned as it is after: the edit is backed up, the block repaired', async () => {
     const { box, env } = warmCopy();
-    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const written = readFileSync(box.awsConfig, 'utf8');
     // A git that, asked ls-remote, first damages robo's block the way an editor would (a new file).
+    // robo reads the config only once its source is settled, so the edit is always there to be read.
     const bin = fakeGit(
       box.root,
       (git) =>
-        `if [ "$1" = ls-remote ]; then sleep 0.2; sed 's/role_arn = arn:aws:iam::100000000001:role\\/platform$/role_arn = edited/' '${box.awsConfig}' > '${box.awsConfig}.new' && mv '${box.awsConfig}.new' '${box.awsConfig}'; fi\nexec '${git}' "$@"`,
+        `if [ "$1" = ls-remote ]; then sed 's/role_arn = arn:aws:iam::100000000001:role\\/platform$/role_arn = edited/' '${box.awsConfig}' > '${box.awsConfig}.new' && mv '${box.awsConfig}.new' '${box.awsConfig}'; fi\nexec '${git}' "$@"`,
     );
 
     const result = await runRobo(['aws.config'], { env: { ...env, PATH: `${bin}:${env.PATH}` } });
@@ -192,7 +186,6 @@ describe('warm runs', () => {
 
   it('a change waits for a held lock, then plans from the file as it is then', async () => {
     const { box, env } = warmCopy();
-    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const platform = readFileSync(box.awsConfig, 'utf8');
     // robo says in its test-only log when it starts waiting for the lock.
     const log = testLogFile(box.root);
@@ -200,7 +193,8 @@ describe('warm runs', () => {
     const lock = await acquireLock(lockPath(box.cacheDir, 'target', realpathSync(box.awsConfig)), 'the test');
     let released = false;
     try {
-      const running = runRoboBinary(['aws.config', '--team', 'data'], {
+      // In this process: the run waits on the lock file, which knows no holder's process.
+      const running = runRobo(['aws.config', '--team', 'data'], {
         env: { ...env, ROBO_TEST_LOG: log },
         timeoutMs: 30_000,
       });
@@ -224,8 +218,7 @@ describe('warm runs', () => {
   });
 
   it('a config that holds the block is still read on every run: a byte changed in place is noticed and repaired', async () => {
-    const { box, repo, env } = warmBox();
-    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
+    const { box, repo, env } = warmCopy();
     const written = readFileSync(box.awsConfig, 'utf8');
     const before = statSync(box.awsConfig);
     expect((await runRobo(['aws.config'], { env })).stdout).toContain('already up to date');
@@ -257,7 +250,6 @@ describe('warm runs', () => {
 
   it('the cache holds a block per team: another team at the same commit renders its own', async () => {
     const { box, env } = warmCopy();
-    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     expect(existsSync(path.join(box.cacheDir, 'rendered', 'platform'))).toBe(true);
     const trace = path.join(box.root, 'git-trace');
     const data = await runRobo(['aws.config', '--team', 'data'], { env: { ...env, GIT_TRACE: trace } });
@@ -270,7 +262,6 @@ describe('warm runs', () => {
 
   it('a rendered block in the cache is used only if robo could have written it, and its profiles are its own', async () => {
     const { box, env } = warmCopy();
-    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const written = readFileSync(box.awsConfig, 'utf8');
     const entry = path.join(box.cacheDir, 'rendered', 'platform');
     const cached = readFileSync(entry, 'utf8');
@@ -295,7 +286,6 @@ describe('warm runs', () => {
 
   it('a damaged cache entry is ignored, never a crash', async () => {
     const { box, env } = warmCopy();
-    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     const written = readFileSync(box.awsConfig, 'utf8');
     const entry = path.join(box.cacheDir, 'rendered', 'platform');
     const cached = readFileSync(entry, 'utf8');
@@ -327,7 +317,8 @@ describe('warm runs', () => {
       entry,
       `${JSON.stringify({ ...about, version: '0.1.0+0000000000000000' })}\n${cached.slice(newline + 1).replace('role/platform\n', 'role/older\n')}`,
     );
-    const result = await runRoboBinary(['aws.config'], { env });
+    // robo run from the sources (build 0.1.0+source) is another build too.
+    const result = await runRobo(['aws.config'], { env });
     expect(result.code).toBe(0);
     expect(readFileSync(box.awsConfig, 'utf8')).toBe(written);
   });
