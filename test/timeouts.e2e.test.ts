@@ -245,10 +245,13 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
       async (scheme) => {
         const marker = newMarker();
         const url = urlOf(scheme, marker);
+        const [limit, said] = scheme === 'git://' ? ['100ms', '0.1 s'] : ['300ms', '0.3 s'];
         const box = sandbox({
           SEGMENT_TEAM: 'platform',
           ROBO_DOTFILES_REPO: url,
-          ROBO_DOTFILES_TIMEOUT: '100ms', // nothing is to answer: a short limit keeps the wait short
+          // Nothing is to answer: a short limit keeps the wait short; over http:// long enough for
+          // git-remote-http to start, so "nothing left running" proves it is stopped too.
+          ROBO_DOTFILES_TIMEOUT: limit,
           ROBO_TEST_MARKER: marker,
         });
         const before = homeFiles(box);
@@ -256,8 +259,8 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
         expect(result.signal).toBeNull(); // not killed by the test's own bound
         expect(result.code).toBe(4);
         expect(stderrLines(result)).toEqual([
-          `✖ : cannot clone ${url}: the remote did not answer within 0.1 s`,
-          `    the limit is 0.1 s (from $ROBO_DOTFILES_TIMEOUT); to wait longer, set ROBO_DOTFILES_TIMEOUT=2m, or "timeout = 2m" under [dotfiles] in ${settingsFile(box)} (0 or off: no limit)`,
+          `✖ : cannot clone ${url}: the remote did not answer within ${said}`,
+          `    the limit is ${said} (from $ROBO_DOTFILES_TIMEOUT); to wait longer, set ROBO_DOTFILES_TIMEOUT=2m, or "timeout = 2m" under [dotfiles] in ${settingsFile(box)} (0 or off: no limit)`,
         ]);
         expect(homeFiles(box)).toEqual(before);
         expect(clonesOf(box)).toEqual([]);
