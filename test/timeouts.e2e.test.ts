@@ -12,7 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { remoteLine } from '../src/commands/remote-line.js';
+import { CONTACTING_DELAY_MS, remoteLine } from '../src/commands/remote-line.js';
 import { GitTimeoutError, runGitRemote, type RemoteListener } from '../src/system/git.js';
 import { treeState } from './helpers/files.js';
 import {
@@ -245,10 +245,13 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
       async (scheme) => {
         const marker = newMarker();
         const url = urlOf(scheme, marker);
+        const [limit, said] = scheme === 'git://' ? ['100ms', '0.1 s'] : ['300ms', '0.3 s'];
         const box = sandbox({
           SEGMENT_TEAM: 'platform',
           ROBO_DOTFILES_REPO: url,
-          ROBO_DOTFILES_TIMEOUT: '300ms', // nothing is to answer: a short limit keeps the wait short
+          // Nothing is to answer: a short limit keeps the wait short; over http:// long enough for
+          // git-remote-http to start, so "nothing left running" proves it is stopped too.
+          ROBO_DOTFILES_TIMEOUT: limit,
           ROBO_TEST_MARKER: marker,
         });
         const before = homeFiles(box);
@@ -256,8 +259,8 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
         expect(result.signal).toBeNull(); // not killed by the test's own bound
         expect(result.code).toBe(4);
         expect(stderrLines(result)).toEqual([
-          `✖ : cannot clone ${url}: the remote did not answer within 0.3 s`,
-          `    the limit is 0.3 s (from $ROBO_DOTFILES_TIMEOUT); to wait longer, set ROBO_DOTFILES_TIMEOUT=2m, or "timeout = 2m" under [dotfiles] in ${settingsFile(box)} (0 or off: no limit)`,
+          `✖ : cannot clone ${url}: the remote did not answer within ${said}`,
+          `    the limit is ${said} (from $ROBO_DOTFILES_TIMEOUT); to wait longer, set ROBO_DOTFILES_TIMEOUT=2m, or "timeout = 2m" under [dotfiles] in ${settingsFile(box)} (0 or off: no limit)`,
         ]);
         expect(homeFiles(box)).toEqual(before);
         expect(clonesOf(box)).toEqual([]);
@@ -452,13 +455,16 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
     it.skipIf(!HAS_SCRIPT)('on a terminal, "contacting <source>…" shows while git waits, and is cleared', async () => {
       const marker = newMarker();
       const url = hung.gitUrl(`${marker}/dotfiles.git`);
+      const limitMs = CONTACTING_DELAY_MS + 100;
       const box = sandbox({
         SEGMENT_TEAM: 'platform',
         ROBO_DOTFILES_REPO: url,
-        ROBO_DOTFILES_TIMEOUT: '1.5',
+        ROBO_DOTFILES_TIMEOUT: `${limitMs}ms`,
         ROBO_TEST_MARKER: marker,
       });
-      // script(1) gives robo a terminal; the line shows after about a second, inside the 1.5 s limit.
+      // script(1) gives robo a terminal. The line shows a second after git starts (CONTACTING_DELAY_MS), before
+      // the limit 0.1 s later stops git: both are timers of robo's one event loop, set together, so the shorter one
+      // fires first however loaded the machine is.
       const result = spawnSync('script', ['-qec', `${process.execPath} ${roboBin} aws.config`, '/dev/null'], {
         env: box.env,
         cwd: box.home,
@@ -466,7 +472,7 @@ describe.skipIf(!CAN_SCAN_PROCESSES)('a remote that never answers', () => {
         timeout: 15_000,
       });
       expect(result.stdout).toContain(`\r\x1b[2Kcontacting ${url}…\r\x1b[2K`);
-      expect(result.stdout).toContain('the remote did not answer within 1.5 s');
+      expect(result.stdout).toContain(`the remote did not answer within ${limitMs / 1000} s`);
       expect(await noneLeft(marker)).toEqual([]);
     });
   });

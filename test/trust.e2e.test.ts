@@ -18,10 +18,10 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import ini from 'ini';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { botocoreReader, type BotocoreReader } from './helpers/botocore.js';
 import {
   commitSigned,
   exampleTree,
@@ -52,10 +52,14 @@ function commit(repo: string, files: Record<string, string>, message: string, si
   return headCommit(repo);
 }
 
+/** The shared tasks of the start repos: robo.yml and the script one of its tasks runs. */
+const ROBO_YML = 'hi:\n  command: echo signed robo.yml\ndeploy:\n  script: scripts/deploy.sh\n';
+const DEPLOY = '#!/bin/sh\necho signed script\n';
+
 /**
  * Made once for the file, as no test changes them: the two ssh keys, and the
- * repos most tests start from (the example definitions in one commit, signed
- * by the trusted key or unsigned), which each test copies.
+ * repos most tests start from (the example definitions and the shared tasks
+ * above in one commit, signed by the trusted key or unsigned), which each test copies.
  */
 const shared = {} as {
   dir: string;
@@ -71,7 +75,10 @@ beforeAll(() => {
     const repo = path.join(shared.dir, name);
     mkdirSync(repo);
     git(repo, 'init', '-q', '-b', 'main');
-    return { repo, commit: commit(repo, exampleTree(), `${name} definitions`, signingKey) };
+    writeTree(repo, { 'scripts/deploy.sh': DEPLOY });
+    chmodSync(path.join(repo, 'scripts', 'deploy.sh'), 0o755);
+    const tree = { ...exampleTree(), 'robo.yml': ROBO_YML };
+    return { repo, commit: commit(repo, tree, `${name} definitions`, signingKey) };
   };
   shared.start = { signed: startRepo('signed', shared.trusted.key), unsigned: startRepo('unsigned') };
 });
@@ -95,6 +102,8 @@ function setup(requireInSettings: boolean, start?: 'signed' | 'unsigned') {
 function sandboxWithRepo(requireInSettings: boolean, start?: 'signed' | 'unsigned') {
   const box = makeSandbox({ SEGMENT_TEAM: 'platform' });
   sandboxes.push(box);
+  // No `git maintenance run --auto` after each of robo's fetches (a process each): git's housekeeping, not robo's.
+  writeFileSync(path.join(box.home, '.gitconfig'), '[maintenance]\n\tauto = false\n');
   const { trusted, stranger } = shared;
   const keys = path.join(box.root, 'keys');
   mkdirSync(keys);
@@ -150,11 +159,14 @@ async function signedAndAccepted(): Promise<ReturnType<typeof setup> & { first: 
 
 const settingsFile = (box: Sandbox) => path.join(box.home, '.config', 'robo', 'config');
 const platform = () => JSON.parse(exampleTree()['teams/platform.json']!) as Record<string, unknown>;
-/** One python for the file's reads of the config with botocore (started on the first). */
-let botocore: BotocoreReader | undefined;
-afterAll(() => botocore?.stop());
-const hubRole = async (box: Sandbox) =>
-  (await (botocore ??= botocoreReader()).load(box.awsConfig)).profiles.hub?.role_arn;
+/**
+ * The role the written config gives the hub profile: which commit's definitions
+ * were used. Read as an ini file, not with botocore (a python start per file):
+ * these tests ask which commit was used, not how the AWS CLI reads the block.
+ */
+const hubRole = (box: Sandbox) =>
+  (ini.parse(readFileSync(box.awsConfig, 'utf8')) as Record<string, Record<string, string> | undefined>)['profile hub']
+    ?.role_arn;
 
 /** gpg is not on every machine; the tests that need it say so and are skipped there. */
 const HAS_GPG = spawnSync('gpg', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -219,6 +231,10 @@ function pgpCommit(
         GIT_AUTHOR_EMAIL: 't@example.invalid',
         GIT_COMMITTER_NAME: 'Test',
         GIT_COMMITTER_EMAIL: 't@example.invalid',
+        // No `git maintenance run --auto` after the commit (helpers/git.ts, GIT_ENV).
+        GIT_CONFIG_COUNT: '1',
+        GIT_CONFIG_KEY_0: 'maintenance.auto',
+        GIT_CONFIG_VALUE_0: 'false',
       },
       stdio: 'ignore',
     },
@@ -280,7 +296,7 @@ describe('--require-signed', () => {
     );
     const last = await runRobo(['aws.config'], { env: box.env });
     expect(last.code).toBe(0);
-    expect(await hubRole(box)).toBe('arn:aws:iam::100000000001:role/platform-v2');
+    expect(hubRole(box)).toBe('arn:aws:iam::100000000001:role/platform-v2');
     expect(cacheHead(box)).toBe(fixed);
 
     // Checked on every run, warm ones too: nothing changes upstream, and a signer taken out of the allowed signers stops the next run.
@@ -331,9 +347,8 @@ describe('--require-signed', () => {
   });
 
   it('no other task gets around it: teams.list, aws.render and robo.yml tasks refuse unsigned commits too', async () => {
-    const { box, repo, trusted } = setup(true);
-    const good = commit(repo, { ...exampleTree(), 'robo.yml': 'hi:\n  command: echo signed\n' }, 'signed', trusted.key);
-    expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
+    // The signed robo.yml is accepted (signedAndAccepted); an unsigned commit changes it.
+    const { box, repo, first: good } = await signedAndAccepted();
     commit(repo, { 'robo.yml': 'hi:\n  command: echo PWNED\n' }, 'unsigned');
     for (const args of [['teams.list'], ['aws.render'], ['aws.config']]) {
       const result = await runRobo(args, { env: box.env });
@@ -341,7 +356,7 @@ describe('--require-signed', () => {
       expect(cacheHead(box)).toBe(good);
     }
     // robo.yml comes from the trusted clone: the signed task runs, the unsigned one never did.
-    expect((await runRobo(['hi'], { env: box.env })).stdout).toBe('signed\n');
+    expect((await runRobo(['hi'], { env: box.env })).stdout).toBe('signed robo.yml\n');
 
     // A machine whose first contact is a shared task clones with the same check.
     const fresh = makeSandbox({ SEGMENT_TEAM: 'platform' });
@@ -566,7 +581,7 @@ describe('--require-signed: only the signers named in the settings', () => {
       const accepted = await runRobo(['aws.config'], { env: box.env });
       expect(accepted.stderr).toBe('');
       expect(accepted.code).toBe(0);
-      expect(await hubRole(box)).toBe('arn:aws:iam::100000000001:role/colleague');
+      expect(hubRole(box)).toBe('arn:aws:iam::100000000001:role/colleague');
     });
   });
 });
@@ -585,7 +600,7 @@ describe('--require-signed: no rollback', () => {
       trusted.key,
     );
     expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
-    expect(await hubRole(box)).toBe('arn:aws:iam::100000000001:role/platform-v2');
+    expect(hubRole(box)).toBe('arn:aws:iam::100000000001:role/platform-v2');
     git(repo, 'reset', '-q', '--hard', older);
     return { box, repo, trusted, older, newer, written: readFileSync(box.awsConfig) };
   }
@@ -614,7 +629,7 @@ describe('--require-signed: no rollback', () => {
 
     const allowed = await runRobo(['aws.config', '--allow-rollback'], { env: box.env });
     expect(allowed.code).toBe(0);
-    expect(await hubRole(box)).toBe('arn:aws:iam::100000000001:role/platform');
+    expect(hubRole(box)).toBe('arn:aws:iam::100000000001:role/platform');
     expect(cacheHead(box)).toBe(older);
     // The older commit is now the last accepted one: what descends from it passes without the flag.
     const next = commit(
@@ -651,15 +666,9 @@ describe('--require-signed: no rollback', () => {
 });
 
 describe('--require-signed: shared tasks run only what the accepted commit holds', () => {
-  const ROBO_YML = 'hi:\n  command: echo signed robo.yml\ndeploy:\n  script: scripts/deploy.sh\n';
-  const DEPLOY = '#!/bin/sh\necho signed script\n';
-
   it('a robo.yml or a script edited in the cached clone does not run: the clone is put back to the accepted commit first', async () => {
-    const { box, repo, trusted } = setup(true);
-    writeTree(repo, { 'scripts/deploy.sh': DEPLOY });
-    chmodSync(path.join(repo, 'scripts', 'deploy.sh'), 0o755);
-    const good = commit(repo, { ...exampleTree(), 'robo.yml': ROBO_YML }, 'signed tasks', trusted.key);
-    expect((await runRobo(['aws.config'], { env: box.env })).code).toBe(0);
+    // The start repo's signed commit holds ROBO_YML and DEPLOY, and is accepted.
+    const { box, first: good } = await signedAndAccepted();
     const clone = path.join(box.cacheDir, 'sources', readdirSync(path.join(box.cacheDir, 'sources'))[0]!);
 
     // Someone with access to the cache edits what the tasks run.
