@@ -18,7 +18,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import ini from 'ini';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -161,12 +160,13 @@ const settingsFile = (box: Sandbox) => path.join(box.home, '.config', 'robo', 'c
 const platform = () => JSON.parse(exampleTree()['teams/platform.json']!) as Record<string, unknown>;
 /**
  * The role the written config gives the hub profile: which commit's definitions
- * were used. Read as an ini file, not with botocore (a python start per file):
- * these tests ask which commit was used, not how the AWS CLI reads the block.
+ * were used. Read from the lines robo writes (`[profile hub]`, then `role_arn = …`
+ * before the next header), not with botocore (a python start per file) and not
+ * with the ini package, which misreads AWS configs (FACTS.md): these tests ask
+ * which commit was used; how the AWS CLI reads the block is tested elsewhere.
  */
 const hubRole = (box: Sandbox) =>
-  (ini.parse(readFileSync(box.awsConfig, 'utf8')) as Record<string, Record<string, string> | undefined>)['profile hub']
-    ?.role_arn;
+  /^\[profile hub\]\n(?:[^[\n].*\n)*?role_arn = (\S+)$/m.exec(readFileSync(box.awsConfig, 'utf8'))?.[1];
 
 /** gpg is not on every machine; the tests that need it say so and are skipped there. */
 const HAS_GPG = spawnSync('gpg', ['--version'], { stdio: 'ignore' }).status === 0;
