@@ -17,8 +17,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { loadManyWithBotocore, loadWithBotocore } from './helpers/botocore.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { botocoreReader, type BotocoreConfig, type BotocoreReader } from './helpers/botocore.js';
 import { sha256, treeState } from './helpers/files.js';
 import {
   commitTree,
@@ -33,6 +33,10 @@ import { projectRoot, runRobo } from './helpers/robo.js';
 import { sandboxes } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
+/** One python for the file's reads of a config with botocore (started on the first): ~0.25 s of CPU a start. */
+let botocore: BotocoreReader | undefined;
+afterAll(() => botocore?.stop());
+const loadWithBotocore = (file: string): Promise<BotocoreConfig> => (botocore ??= botocoreReader()).load(file);
 
 const snapshot = (team: string) =>
   readFileSync(path.join(projectRoot, 'test', '__snapshots__', 'teams', `${team}.config`), 'utf8');
@@ -188,7 +192,7 @@ describe('bytes as validated', () => {
     );
     expect(new TextDecoder('utf-8', { fatal: true }).decode(written)).toContain('[profile dev]');
     expect(written.subarray(written.length - user.length).equals(user)).toBe(true);
-    const config = loadWithBotocore(box.awsConfig) as unknown as { okta: Record<string, string> };
+    const config = (await loadWithBotocore(box.awsConfig)) as unknown as { okta: Record<string, string> };
     expect(config.okta).toMatchObject({ session_ttl: '1h0\u00b5s', assume_role_ttl: '30m0\u03bcs' });
     // The warm run (the block from robo's cache) finds the same bytes: nothing to write.
     const again = await runRobo(['aws.config', '--repo', fileUrl(repo)], { env: box.env });
@@ -224,7 +228,7 @@ describe('git sources', () => {
     const second = await runRobo(['aws.config'], { env });
     expect(second.stderr).toBe('');
     expect(second.code).toBe(0);
-    const profiles = loadWithBotocore(box.awsConfig).profiles;
+    const { profiles } = await loadWithBotocore(box.awsConfig);
     expect(profiles.logs?.role_arn).toBe('arn:aws:iam::400000000009:role/platform-readonly');
     expect(profiles.hub?.role_arn).toBe('arn:aws:iam::100000000001:role/platform');
     expect(git(cacheDir, 'rev-parse', 'HEAD')).toBe(upstream);
@@ -246,7 +250,7 @@ describe('git sources', () => {
     const daemon = await startGitDaemon(served);
     try {
       const env = { ...box.env, ROBO_DOTFILES_REPO: daemon.url('dotfiles.git') };
-      // The config after each run, read by botocore in one python at the end.
+      // The config after each run, read by botocore at the end.
       const written: string[] = [];
       const keep = () => {
         written.push(path.join(box.root, `config-${written.length}`));
@@ -262,11 +266,8 @@ describe('git sources', () => {
       const tagged = await runRobo(['aws.config'], { env: { ...env, ROBO_DOTFILES_REF: 'v1' } });
       expect(tagged.code).toBe(0);
       keep();
-      expect(
-        loadManyWithBotocore(written).map((result) =>
-          result.ok ? result.config.profiles.hub?.role_arn : result.error,
-        ),
-      ).toEqual([
+      const read = await Promise.all(written.map(loadWithBotocore));
+      expect(read.map((config) => config.profiles.hub?.role_arn)).toEqual([
         'arn:aws:iam::100000000001:role/fpa',
         'arn:aws:iam::100000000001:role/fpa-next',
         'arn:aws:iam::100000000001:role/fpa',
@@ -328,7 +329,7 @@ describe('robo aws.config --repo examples/sso (the bundled IAM Identity Center e
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(readFileSync(box.awsConfig, 'utf8')).toBe(`${ssoSnapshot('platform')}[default]\nregion = eu-north-1\n`);
-    const parsed = loadWithBotocore(box.awsConfig);
+    const parsed = await loadWithBotocore(box.awsConfig);
     expect(parsed.okta).toBeUndefined();
     expect(parsed.sso_sessions).toEqual({
       'robo-example': {

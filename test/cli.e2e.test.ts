@@ -42,12 +42,14 @@ describe('robo', () => {
   });
 
   // Through the binary: the smallest whole run of the built executable.
-  it('--version prints the package version', async () => {
-    const result = await runRoboBinary(['--version'], { env: box.env });
+  it('--version prints the package version, and loads none of the libraries kept beside the bundle', async () => {
+    // A static import of a module that imports yaml (119 KB) once put it in every start-up: 15-20 ms.
+    const result = await runRoboBinary(['--version'], { env: recording(box.env) });
     expect(result.stdout.trim()).toBe(version);
+    expect(vendorLoaded()).toEqual([]);
   });
 
-  it('the built executable loads each library kept beside the bundle (dist/vendor/) where a task needs it', async () => {
+  it('the built executable loads each library kept beside the bundle (dist/vendor/) where a task needs it, and prints no colour when stdout is not a terminal', async () => {
     // In-process tests run the sources; only the binary shows a library file missing or its exports lost.
     const repo = makeDotfilesRepo(path.join(box.root, 'vendor-dotfiles'), {
       ...exampleTree(),
@@ -56,10 +58,14 @@ describe('robo', () => {
     const env = { ...box.env, ROBO_DOTFILES_REPO: fileUrl(repo) };
     // simple-git (the clone), jsonc-parser (the definitions), proper-lockfile (the write); not yaml: the
     // clone's robo.yml is no business of aws.config's.
-    const written = await runRoboBinary(['aws.config', '--team', 'platform'], { env: recording(env) });
+    // Its stdout is a real pipe: no colour.
+    const written = await runRoboBinary(['aws.config', '--team', 'platform'], {
+      env: { ...recording(env), FORCE_COLOR: undefined },
+    });
     expect(vendorLoaded()).toEqual(['jsonc-parser', 'proper-lockfile', 'simple-git']);
     expect(written.stderr + written.stdout).toContain('successfully updated');
     expect(written.code).toBe(0);
+    expect(written.stdout).not.toContain('\u001b[');
     // diff
     writeFileSync(box.awsConfig, readFileSync(box.awsConfig, 'utf8').replace(/^region = .*$/m, 'region = xx-east-9'));
     const diff = await runRoboBinary(['aws.config', '--team', 'platform', '--dry-run', '--diff'], { env });
@@ -69,13 +75,6 @@ describe('robo', () => {
     const listed = await runRoboBinary([], { env });
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/^ {2}hello +– Say hello$/m);
-  });
-
-  it('--version loads none of the libraries kept beside the bundle', async () => {
-    // A static import of a module that imports yaml (119 KB) once put it in every start-up: 15-20 ms.
-    const result = await runRoboBinary(['--version'], { env: recording(box.env) });
-    expect(result.stdout.trim()).toBe(version);
-    expect(vendorLoaded()).toEqual([]);
   });
 
   it('the bundle carries the version, not package.json with its devDependencies', () => {
@@ -127,14 +126,6 @@ describe('robo', () => {
     } finally {
       settings.cleanup();
     }
-  });
-
-  // Through the binary: its stdout is a real pipe.
-  it('prints no colour when stdout is not a terminal', async () => {
-    const result = await runRoboBinary(['aws.config', '--team', 'fpa'], {
-      env: { ...box.env, FORCE_COLOR: undefined },
-    });
-    expect(result.stdout).not.toContain('\u001b[');
   });
 
   // Through the binary: the stack as the bundle shows it, with the error's own class name.

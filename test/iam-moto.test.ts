@@ -31,18 +31,25 @@ import { sharedMoto } from './helpers/moto.js';
 import { projectRoot, runRobo } from './helpers/robo.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
 
-let endpoint = '';
+// Okta → hub role → spoke role, and Identity Center's role (as it names it in us-east-1, examples/sso's
+// sso.region: no region in the path) → the same spoke role.
+const HUB = 'arn:aws:iam::100000000001:role/platform';
+const SSO_HUB =
+  'arn:aws:iam::100000000001:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_platform_0123456789abcdef';
+const SPOKE = 'arn:aws:iam::200000000004:role/deploy/platform-deploy';
+
 let box: Sandbox;
-let out = '';
-let ssoOut = '';
+/** What moto_iam.py reported for the example's Terraform, and for examples/sso's. */
+let report: Record<string, unknown>;
+let ssoReport: Record<string, unknown>;
 
 beforeAll(async () => {
   box = makeSandbox();
   // moto starts (in the first file of the run that asks) while robo writes the Terraform.
   const moto = sharedMoto();
   moto.catch(() => undefined); // awaited below; a failed robo run must not leave it unhandled
-  out = path.join(box.root, 'out');
-  ssoOut = path.join(box.root, 'sso-out');
+  const out = path.join(box.root, 'out');
+  const ssoOut = path.join(box.root, 'sso-out');
   for (const [repo, dir] of [
     [projectRoot, out],
     [path.join(projectRoot, 'examples', 'sso'), ssoOut],
@@ -50,16 +57,22 @@ beforeAll(async () => {
     const run = await runRobo(['iam.terraform', '--repo', repo, '--out', dir], { env: box.env });
     if (run.code !== 0) throw new Error(`iam.terraform failed: ${run.stderr}`);
   }
-  endpoint = await moto;
-}, 60_000);
+  const reports = applyToMoto(await moto, [
+    [out, HUB, SPOKE],
+    [ssoOut, SSO_HUB, SPOKE],
+  ]);
+  [report, ssoReport] = [reports[0]!, reports[1]!];
+}, 90_000);
 
 afterAll(() => {
   box?.cleanup();
 });
 
-/** Apply a folder of robo's Terraform to a fresh IAM (both examples share account ids), then hub → spoke. */
-async function applyToMoto(dir: string, hub: string, spoke: string): Promise<Record<string, unknown>> {
-  await fetch(`${endpoint}/robo/reset-iam`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+/**
+ * Apply each folder of robo's Terraform to a fresh IAM (both examples share account ids), then hub → spoke:
+ * one python for all of them (importing boto3 is most of a run's CPU).
+ */
+function applyToMoto(endpoint: string, folders: Array<[dir: string, hub: string, spoke: string]>) {
   const aws = path.join(box.root, 'aws');
   mkdirSync(aws, { recursive: true });
   writeFileSync(path.join(aws, 'config'), '[default]\nregion = us-east-1\n');
@@ -69,7 +82,7 @@ async function applyToMoto(dir: string, hub: string, spoke: string): Promise<Rec
   );
   const result = spawnSync(
     python(),
-    [path.join(import.meta.dirname, 'helpers', 'moto_iam.py'), endpoint, dir, hub, spoke],
+    [path.join(import.meta.dirname, 'helpers', 'moto_iam.py'), endpoint, ...folders.flat()],
     {
       encoding: 'utf8',
       timeout: 60_000,
@@ -83,50 +96,43 @@ async function applyToMoto(dir: string, hub: string, spoke: string): Promise<Rec
       },
     },
   );
-  expect(result.stderr).toBe('');
-  expect(result.status).toBe(0);
-  return JSON.parse(result.stdout) as Record<string, unknown>;
+  if (result.status !== 0 || result.stderr !== '')
+    throw new Error(`moto_iam.py failed (${String(result.status)}): ${result.stderr}`);
+  return JSON.parse(result.stdout) as Array<Record<string, unknown>>;
 }
 
 describe('the generated IAM, read by moto', () => {
-  it('creates every role and policy of the example, then Okta → hub role → spoke role', async () => {
-    const hub = 'arn:aws:iam::100000000001:role/platform';
-    const spoke = 'arn:aws:iam::200000000004:role/deploy/platform-deploy';
-    const report = await applyToMoto(out, hub, spoke);
+  it('creates every role and policy of the example, then Okta → hub role → spoke role', () => {
     expect(report.roles).toBeGreaterThan(20);
     expect(report.inline).toBeGreaterThan(5);
     expect(report.attached).toBeGreaterThan(10);
     expect(report.brokenRefused).toMatch(/MalformedPolicyDocument/);
     expect(report.hubIdentity).toMatch(/^arn:aws:sts::100000000001:assumed-role\/platform\//);
     expect(report.spokeIdentity).toMatch(/^arn:aws:sts::200000000004:assumed-role\/platform-deploy\/engineer$/);
-    expect(report.spokeRole).toBe(spoke);
-  }, 90_000);
+    expect(report.spokeRole).toBe(SPOKE);
+  });
 
-  it('creates every spoke role and policy of examples/sso, then Identity Center’s role → spoke role', async () => {
-    // As Identity Center names it in us-east-1 (examples/sso's sso.region): no region in the path.
-    const hub =
-      'arn:aws:iam::100000000001:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_platform_0123456789abcdef';
-    const spoke = 'arn:aws:iam::200000000004:role/deploy/platform-deploy';
-    const report = await applyToMoto(ssoOut, hub, spoke);
+  it('creates every spoke role and policy of examples/sso, then Identity Center’s role → spoke role', () => {
+    const report = ssoReport;
     expect(report.roles).toBeGreaterThan(20);
     expect(report.attached).toBeGreaterThan(20);
     expect(report.inline).toBe(0); // no hub role, so no robo-assume-spoke-roles; examples/sso has no inline files
     expect(report.brokenRefused).toMatch(/MalformedPolicyDocument/);
     const policy = report.permissionSetPolicy as { Statement: Array<{ Action: string; Resource: string[] }> };
     expect(policy.Statement[0]!.Action).toBe('sts:AssumeRole');
-    expect(policy.Statement[0]!.Resource).toContain(spoke);
+    expect(policy.Statement[0]!.Resource).toContain(SPOKE);
     // The trust moto stored, read as IAM's ArnLike reads it: this role passes, its namesakes do not.
     const trust = report.spokeTrust as {
       Statement: Array<{ Principal: { AWS: string }; Condition: { ArnLike: { 'aws:PrincipalArn': string[] } } }>;
     };
     expect(trust.Statement.map((statement) => statement.Principal.AWS)).toEqual(['arn:aws:iam::100000000001:root']);
     const patterns = trust.Statement.flatMap((statement) => statement.Condition.ArnLike['aws:PrincipalArn']);
-    expect(patterns.some((pattern) => arnLike(hub, pattern))).toBe(true);
-    expect(patterns.some((pattern) => arnLike(hub.replace('_platform_', '_growth_'), pattern))).toBe(false);
+    expect(patterns.some((pattern) => arnLike(SSO_HUB, pattern))).toBe(true);
+    expect(patterns.some((pattern) => arnLike(SSO_HUB.replace('_platform_', '_growth_'), pattern))).toBe(false);
     expect(report.hubIdentity).toBe(
       'arn:aws:sts::100000000001:assumed-role/AWSReservedSSO_platform_0123456789abcdef/engineer@example.com',
     );
     expect(report.spokeIdentity).toMatch(/^arn:aws:sts::200000000004:assumed-role\/platform-deploy\/engineer$/);
-    expect(report.spokeRole).toBe(spoke);
-  }, 90_000);
+    expect(report.spokeRole).toBe(SPOKE);
+  });
 });

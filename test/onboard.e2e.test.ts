@@ -94,13 +94,13 @@ describe('robo onboard', () => {
     const b = box({ SHELL: '/bin/bash' });
     const one = makeDotfilesRepo(path.join(b.root, 'one'));
     git(one, 'branch', 'stable');
-    const two = makeDotfilesRepo(path.join(b.root, 'two'));
     expect((await onboard(b, ['--team', 'fpa', '--no-nightly', '--repo', fileUrl(one), '--ref', 'stable'])).code).toBe(
       0,
     );
     expect(read(settingsFile(b))).toBe(`[dotfiles]\nrepo = ${fileUrl(one)}\nref = stable\n\n[user]\nteam = fpa\n`);
-    expect((await onboard(b, ['--no-nightly', '--repo', fileUrl(two)])).code).toBe(0);
-    expect(read(settingsFile(b))).toBe(`[dotfiles]\nrepo = ${fileUrl(two)}\n\n[user]\nteam = fpa\n`);
+    // The new source is a folder (this repository): no second clone for what the settings file shows.
+    expect((await onboard(b, ['--no-nightly', ...REPO])).code).toBe(0);
+    expect(read(settingsFile(b))).toBe(`[dotfiles]\nrepo = ${projectRoot}\n\n[user]\nteam = fpa\n`);
   });
 
   it('keeps what else the settings file holds', async () => {

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsExecutable } from './helpers/botocore.js';
 import { sharedMoto } from './helpers/moto.js';
 import { projectRoot, runRobo } from './helpers/robo.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
@@ -92,7 +93,7 @@ function awsCli(args: string[]): Promise<{ code: number | null; stdout: string; 
     },
   };
   return new Promise((resolve) => {
-    execFile('aws', args, options, (error, stdout, stderr) => {
+    execFile(awsExecutable(), args, options, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
     });
   });

@@ -165,16 +165,17 @@ describe.each(MODES)('terminal escapes from the repo, $name', (mode) => {
   it("a remote's failure message, as git passes it on", async () => {
     const box = sandbox({ SEGMENT_TEAM: 'platform' });
     // A fake ssh that speaks for the server: lines on stderr (as a git host's
-    // ssh banner or "remote:" lines reach git's stderr) and an ERR packet.
-    const server = path.join(box.root, 'fake-ssh.mjs');
+    // ssh banner or "remote:" lines reach git's stderr) and an ERR packet. A sh whose printf (a
+    // builtin) writes them: no program started per clone but the sh. HOSTILE has no single quote.
+    const message = `ERR no such repo ${HOSTILE}\n`;
+    const packet = (Buffer.byteLength(message) + 4).toString(16).padStart(4, '0') + message;
+    const server = path.join(box.root, 'fake-ssh');
     writeFileSync(
       server,
-      `const message = 'ERR no such repo ' + ${JSON.stringify(HOSTILE)} + '\\n';
-process.stderr.write('remote: ' + ${JSON.stringify(HOSTILE)} + '\\nerror: ' + ${JSON.stringify(HOSTILE)} + '\\n');
-process.stdout.write((Buffer.byteLength(message) + 4).toString(16).padStart(4, '0') + message);
-`,
+      `#!/bin/sh\nprintf '%s' 'remote: ${HOSTILE}\nerror: ${HOSTILE}\n' >&2\nprintf '%s' '${packet}'\n`,
+      { mode: 0o755 },
     );
-    const env = { GIT_SSH_COMMAND: `"${process.execPath}" "${server}"`, GIT_SSH_VARIANT: 'simple' };
+    const env = { GIT_SSH_COMMAND: `'${server}'`, GIT_SSH_VARIANT: 'simple' };
     for (const args of [
       ['aws.config', '--repo', 'ssh://127.0.0.1/dotfiles'],
       ['aws.config', '--repo', 'ssh://127.0.0.1/dotfiles', '--verbose'],

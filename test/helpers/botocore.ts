@@ -1,5 +1,7 @@
 /** Read AWS config files exactly as the AWS CLI does, with botocore's own loader. */
 import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Organization, Team } from '../../src/definitions/model.js';
 
@@ -12,6 +14,21 @@ let interpreter: string | undefined;
 export function python(): string {
   interpreter ??= execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
   return interpreter;
+}
+
+/**
+ * The AWS CLI that `aws` on PATH runs. A pyenv shim (a folder named shims) is
+ * the same shell script as python3's, ~270 ms per call: the `aws` pip put
+ * beside the interpreter it runs is the program the shim would start.
+ */
+let cli: string | undefined;
+export function awsExecutable(): string {
+  if (cli === undefined) {
+    const found = execFileSync('sh', ['-c', 'command -v aws'], { encoding: 'utf8' }).trim();
+    const beside = path.join(path.dirname(python()), 'aws');
+    cli = path.basename(path.dirname(found)) === 'shims' && existsSync(beside) ? beside : found;
+  }
+  return cli;
 }
 
 const SCRIPT = 'import sys, json, botocore.configloader as c; print(json.dumps(c.load_config(sys.argv[1])))';
