@@ -165,12 +165,13 @@ describe('warm runs', () => {
   it('a config edited while git runs is planned as it is after: the edit is backed up, the block repaired', async () => {
     const { box, env } = warmCopy();
     const written = readFileSync(box.awsConfig, 'utf8');
-    // A git that, asked ls-remote, first damages robo's block the way an editor would (a new file).
-    // robo reads the config only once its source is settled, so the edit is always there to be read.
+    // A git that, asked ls-remote, answers it and then, before it exits, damages robo's block the
+    // way an editor would (a new file): the edit lands while robo waits for git, so a robo that read
+    // or planned the config before its source settled would miss it. No sleep: the order is git's.
     const bin = fakeGit(
       box.root,
       (git) =>
-        `if [ "$1" = ls-remote ]; then sed 's/role_arn = arn:aws:iam::100000000001:role\\/platform$/role_arn = edited/' '${box.awsConfig}' > '${box.awsConfig}.new' && mv '${box.awsConfig}.new' '${box.awsConfig}'; fi\nexec '${git}' "$@"`,
+        `if [ "$1" = ls-remote ]; then '${git}' "$@"; rc=$?; sed 's/role_arn = arn:aws:iam::100000000001:role\\/platform$/role_arn = edited/' '${box.awsConfig}' > '${box.awsConfig}.new' && mv '${box.awsConfig}.new' '${box.awsConfig}'; exit $rc; fi\nexec '${git}' "$@"`,
     );
 
     const result = await runRobo(['aws.config'], { env: { ...env, PATH: `${bin}:${env.PATH}` } });
