@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { commitTree, exampleTree, fileUrl, makeDotfilesRepo, writeTree } from './helpers/git.js';
+import { commitTree, exampleTree, fileUrl, headCommit, makeDotfilesRepo, writeTree } from './helpers/git.js';
 import { projectRoot, roboBin, runRobo } from './helpers/robo.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
 
@@ -263,6 +263,32 @@ describe('a bad robo.yml', () => {
     expect(list.code).toBe(0);
     expect(list.stderr).toMatch(message);
     expect(list.stdout).toContain('aws.config');
+  });
+
+  it('committed upstream: aws.config fetches it and works all the same, on the full path', async () => {
+    // The cases above reach a clone robo does not fetch again; here each bad robo.yml comes in a new
+    // commit, so aws.config fetches, checks out, validates and renders with it in the checkout.
+    const box = makeSandbox({ SEGMENT_TEAM: 'platform' });
+    sandboxes.push(box);
+    const repo = makeDotfilesRepo(path.join(box.root, 'dotfiles'), { ...exampleTree(), 'robo.yml': ROBO_YML });
+    const env = { ...box.env, ROBO_DOTFILES_REPO: fileUrl(repo) };
+    expect((await runRobo(['aws.config'], { env })).code).toBe(0);
+    for (const [content, message] of [
+      ['ok:\n  command: echo ok\nbroken: [1,\n', /robo\.yml:4: YAML: /],
+      [`ok:\n  command: echo ok\nv: ${'['.repeat(60_000)}\n`, /robo\.yml:3: nested more than 32 levels deep/],
+    ] as const) {
+      const commit = commitTree(repo, { 'robo.yml': content }, 'a bad robo.yml');
+      rmSync(box.awsConfig, { force: true });
+      const builtin = await runRobo(['aws.config'], { env });
+      expect(builtin.stderr).toBe('');
+      expect(builtin.code).toBe(0);
+      expect(existsSync(box.awsConfig)).toBe(true);
+      const sources = path.join(box.cacheDir, 'sources');
+      expect(headCommit(path.join(sources, readdirSync(sources)[0]!))).toBe(commit);
+      const task = await runRobo(['ok'], { env });
+      expect(task.code).toBe(3);
+      expect(task.stderr).toMatch(message);
+    }
   });
 
   it('a task named like a built-in is refused with file and line, and the built-in runs', async () => {
