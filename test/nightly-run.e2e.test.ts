@@ -8,7 +8,7 @@
  * and in the log instead of waiting.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { treeState } from './helpers/files.js';
@@ -186,6 +186,20 @@ describe('robo nightly run: failures that will not pass exit non-zero', () => {
     expect(lines(box)).toHaveLength(1);
     expect(lines(box)[0]).toMatch(line);
     expect(existsSync(box.awsConfig)).toBe(false);
+  });
+
+  it('a ref the repository does not have, on a home with nothing cloned yet: exit 4, one failed line, no clone left', async () => {
+    const box = sandbox({ SEGMENT_TEAM: 'platform' });
+    rmSync(warmRepo, { recursive: true, force: true });
+    makeDotfilesRepo(warmRepo);
+    settings(box, `[dotfiles]\nrepo = ${fileUrl(warmRepo)}\n`);
+    const result = await run(box, { ROBO_DOTFILES_REF: 'no-such-branch' });
+    expect([result.code, result.stdout, result.stderr]).toEqual([4, '', '']);
+    expect(lines(box)).toHaveLength(1);
+    expect(lines(box)[0]).toMatch(/failed: .*no-such-branch/);
+    expect(existsSync(box.awsConfig)).toBe(false);
+    const sources = path.join(box.cacheDir, 'sources');
+    expect(existsSync(sources) ? readdirSync(sources) : []).toEqual([]);
   });
 
   it('invalid definitions: exit 3, the config as it was, and the problems on a terminal run', async () => {
