@@ -3,7 +3,16 @@
 // run's folder for the moto server its files share (moto.ts), stopped here, and
 // the run's temp folder on tmpfs where there is one (see tmpRoot).
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  statfsSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -28,24 +37,31 @@ function newest(dir: string): number {
 
 /**
  * Every test's temp folders (os.tmpdir(), which git and robo's children read
- * from $TMPDIR too) go under one folder of this run, on /dev/shm where it is a
- * writable tmpfs. The tests make and remove thousands of small files (git
- * repositories, clones, configs); on the ext4 /tmp of the 2-core machines that
- * was a fifth of the suite's system time (vitest time 93 s -> 83 s). The
+ * from $TMPDIR too) go under one folder of this run, on /dev/shm where that is
+ * a tmpfs the tests can use: writable, at least 1 GiB free, and not mounted
+ * noexec (the tests run scripts from their folders; Docker's default /dev/shm
+ * is noexec and 64 MB). The tests make and remove thousands of small files
+ * (git repositories, clones, configs); on the ext4 /tmp of the 2-core machines
+ * that was a fifth of the suite's system time (vitest time 93 s -> 83 s). The
  * workers are forked after this runs and inherit $TMPDIR.
  */
 function tmpRoot(): string {
-  let parent = os.tmpdir();
+  let run: string | undefined;
   try {
-    const shm = statSync('/dev/shm');
-    if (shm.isDirectory()) {
-      accessSync('/dev/shm', constants.W_OK);
-      parent = '/dev/shm';
+    const { bavail, bsize } = statfsSync('/dev/shm');
+    if (bavail * bsize >= 2 ** 30) {
+      run = mkdtempSync('/dev/shm/robo-tests-');
+      const probe = path.join(run, 'probe.sh');
+      writeFileSync(probe, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+      execFileSync(probe, { stdio: 'ignore' });
+      rmSync(probe);
+      return run;
     }
   } catch {
-    // no tmpfs here: the system's temp folder
+    // no usable tmpfs here: the system's temp folder
+    if (run) rmSync(run, { recursive: true, force: true });
   }
-  return mkdtempSync(path.join(parent, 'robo-tests-'));
+  return mkdtempSync(path.join(os.tmpdir(), 'robo-tests-'));
 }
 
 export default function setup(project: TestProject): () => void {
