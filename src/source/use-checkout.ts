@@ -1,8 +1,10 @@
 /**
  * A checkout's definitions, used, then the checkout kept or discarded: kept
  * when the use returns, discarded (the cache as it was) when it throws, so
- * broken definitions never replace a good clone. Every task reads a source
- * through here; the reports on it (teams.list, teams.access, iam.terraform) through useSource.
+ * broken definitions never replace a good clone. aws.config and aws.render read
+ * the definitions through here; the reports (teams.list, teams.access,
+ * iam.terraform) through useSource. robo.yml tasks do not: they keep the
+ * checkout as it is and read only robo.yml (robofile/load.ts).
  */
 import { DefinitionsError } from '../errors.js';
 import {
