@@ -20,7 +20,7 @@ import { describe, expect, it } from 'vitest';
 import { commitTree, exampleTree, fileUrl, makeDotfilesRepo, writeTree } from './helpers/git.js';
 import { projectRoot, runRobo } from './helpers/robo.js';
 import { BUNDLED_EXAMPLE } from '../src/commands/iam-terraform.js';
-import { sandboxes } from './helpers/sandbox.js';
+import { sandboxes, type Sandbox } from './helpers/sandbox.js';
 import { terraformJsonProblems } from './helpers/terraform-json.js';
 
 const sandbox = sandboxes();
@@ -46,6 +46,28 @@ function contains(whole: unknown, part: unknown): boolean {
   return whole === part;
 }
 
+/** A first iam.terraform of `repo` into a new folder: it succeeds, creates `created` files, and they are valid Terraform JSON. */
+async function firstRun(box: Sandbox, repo: string, created: number) {
+  const out = path.join(box.root, 'out');
+  const first = await runRobo(['iam.terraform', '--repo', repo, '--out', out], { env: box.env });
+  expect(first.stderr).toBe('');
+  expect(first.code).toBe(0);
+  expect(first.stdout).toMatch(new RegExp(`${created} created \\(\\d+ roles\\)`));
+  const files = readFolder(out);
+  expect(terraformJsonProblems(files)).toEqual([]);
+  return { out, files };
+}
+
+/** docs/iam.md's excerpts in the section from `heading` to `next` are what robo writes: each is part of the file it names. */
+function expectDocsExcerpts(files: Map<string, string>, heading: string, next: string, names: string[]): void {
+  const docs = readFileSync(path.join(projectRoot, 'docs', 'iam.md'), 'utf8');
+  const section = docs.slice(docs.indexOf(heading), docs.indexOf(next));
+  const excerpts = [...section.matchAll(/`([a-z0-9-]+\.tf\.json)`[^`]*?```json\n([\s\S]*?)```/g)];
+  expect(excerpts.map((match) => match[1])).toEqual(names);
+  for (const [, file, excerpt] of excerpts)
+    expect(contains(JSON.parse(files.get(file!)!), JSON.parse(excerpt!)), `docs/iam.md's ${file}`).toBe(true);
+}
+
 const USER_FILES = {
   'main.tf': 'terraform {\n  backend "s3" {}\n}\n',
   'extra.tf.json': '{"output": {"x": {"value": "mine"}}}\n',
@@ -54,31 +76,17 @@ const USER_FILES = {
 describe('robo iam.terraform', () => {
   it('writes valid Terraform JSON for the bundled example, then finds it current', async () => {
     const box = sandbox();
-    const out = path.join(box.root, 'out');
-    const first = await runRobo(['iam.terraform', '--repo', projectRoot, '--out', out], { env: box.env });
-    expect(first.stderr).toBe('');
-    expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/11 created \(\d+ roles\)/);
-    const files = readFolder(out);
+    const { out, files } = await firstRun(box, projectRoot, 11);
     expect([...files.keys()]).toContain('account-ops.tf.json');
-    expect(terraformJsonProblems(files)).toEqual([]);
     const ops = files.get('account-ops.tf.json')!;
     expect(ops).toContain('"ops__fpa__aws_job-function_Billing"');
     expect(files.get('account-prod.tf.json')).toContain('"prod__deploy_platform-deploy"');
 
-    // docs/iam.md's excerpts are what robo writes: each block is part of the file its text names.
-    const docs = readFileSync(path.join(projectRoot, 'docs', 'iam.md'), 'utf8');
-    const section = docs.slice(docs.indexOf("### The example's Terraform"), docs.indexOf("### The sso example's"));
-    const excerpts = [
-      ...section.matchAll(/`((?:providers|account-[a-z0-9-]+)\.tf\.json)`[^`]*?```json\n([\s\S]*?)```/g),
-    ];
-    expect(excerpts.map((match) => match[1])).toEqual([
+    expectDocsExcerpts(files, "### The example's Terraform", "### The sso example's", [
       'providers.tf.json',
       'account-ops.tf.json',
       'account-prod.tf.json',
     ]);
-    for (const [, file, excerpt] of excerpts)
-      expect(contains(JSON.parse(files.get(file!)!), JSON.parse(excerpt!)), `docs/iam.md's ${file}`).toBe(true);
 
     const again = await runRobo(['iam.terraform', '--repo', projectRoot, '--out', out], { env: box.env });
     expect(again.code).toBe(0);
@@ -112,15 +120,9 @@ describe('robo iam.terraform', () => {
 
   it('writes the IAM Identity Center form for examples/sso: no hub role, ArnLike trusts, the permission sets’ policies; then finds it current', async () => {
     const box = sandbox();
-    const out = path.join(box.root, 'out');
     const repo = path.join(projectRoot, 'examples', 'sso');
-    const first = await runRobo(['iam.terraform', '--repo', repo, '--out', out], { env: box.env });
-    expect(first.stderr).toBe('');
-    expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/12 created \(\d+ roles\)/);
-    const files = readFolder(out);
+    const { out, files } = await firstRun(box, repo, 12);
     expect([...files.keys()]).toContain('identity-center.tf.json');
-    expect(terraformJsonProblems(files)).toEqual([]);
     const ops = JSON.parse(files.get('account-ops.tf.json')!) as {
       resource: { aws_iam_role: Record<string, { assume_role_policy: string }> };
     };
@@ -135,14 +137,10 @@ describe('robo iam.terraform', () => {
       expect(text).not.toContain('"Principal":"*"');
     }
 
-    const docs = readFileSync(path.join(projectRoot, 'docs', 'iam.md'), 'utf8');
-    const section = docs.slice(docs.indexOf("### The sso example's Terraform"), docs.indexOf('### Running Terraform'));
-    const excerpts = [
-      ...section.matchAll(/`((?:identity-center|account-[a-z0-9-]+)\.tf\.json)`[^`]*?```json\n([\s\S]*?)```/g),
-    ];
-    expect(excerpts.map((match) => match[1])).toEqual(['account-prod.tf.json', 'identity-center.tf.json']);
-    for (const [, file, excerpt] of excerpts)
-      expect(contains(JSON.parse(files.get(file!)!), JSON.parse(excerpt!)), `docs/iam.md's ${file}`).toBe(true);
+    expectDocsExcerpts(files, "### The sso example's Terraform", '### Running Terraform', [
+      'account-prod.tf.json',
+      'identity-center.tf.json',
+    ]);
 
     const check = await runRobo(['iam.terraform', '--repo', repo, '--out', out, '--check'], { env: box.env });
     expect(check.code).toBe(0);
