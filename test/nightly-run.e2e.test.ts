@@ -8,11 +8,11 @@
  * and in the log instead of waiting.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { treeState } from './helpers/files.js';
-import { commitTree, fileUrl, headCommit, makeDotfilesRepo, startGitDaemon } from './helpers/git.js';
+import { commitTree, copyWarmHome, fileUrl, headCommit, makeDotfilesRepo, startGitDaemon } from './helpers/git.js';
 import { runRobo } from './helpers/robo.js';
 import { makeSandbox, sandboxes, type Sandbox } from './helpers/sandbox.js';
 
@@ -73,13 +73,8 @@ afterAll(() => warm.cleanup());
 
 /** A sandbox with the warm home's settings and clone (with `all`, its config and log too), on its repo as it was. */
 function warmCopy({ all }: { all: boolean }): Sandbox {
-  const box = sandbox({ SEGMENT_TEAM: 'platform' });
   const parts = all ? [''] : ['.config', path.relative(warm.home, warm.cacheDir)];
-  for (const part of parts)
-    cpSync(path.join(warm.home, part), path.join(box.home, part), { recursive: true, preserveTimestamps: true });
-  rmSync(warmRepo, { recursive: true, force: true });
-  makeDotfilesRepo(warmRepo);
-  return box;
+  return copyWarmHome(warm, warmRepo, sandbox({ SEGMENT_TEAM: 'platform' }), parts);
 }
 
 /** Seconds, as the log writes times. */

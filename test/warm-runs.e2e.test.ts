@@ -9,7 +9,6 @@ import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
   closeSync,
-  cpSync,
   existsSync,
   mkdirSync,
   openSync,
@@ -23,7 +22,15 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitTree, exampleTree, fileUrl, headCommit, makeDotfilesRepo, organizationDefining } from './helpers/git.js';
+import {
+  commitTree,
+  copyWarmHome,
+  exampleTree,
+  fileUrl,
+  headCommit,
+  makeDotfilesRepo,
+  organizationDefining,
+} from './helpers/git.js';
 import { projectRoot, runRobo, runRoboBinary } from './helpers/robo.js';
 import { testLogFile, waitForStep } from './helpers/test-log.js';
 import { makeSandbox, sandboxes, type Sandbox } from './helpers/sandbox.js';
@@ -73,11 +80,7 @@ afterAll(() => warmHome.box.cleanup());
 
 /** A sandbox whose home is a copy of the warm one, on the repo as the warm run found it. */
 function warmCopy() {
-  const box = sandbox({ SEGMENT_TEAM: 'platform' });
-  cpSync(warmHome.box.home, box.home, { recursive: true, preserveTimestamps: true });
-  rmSync(warmHome.repo, { recursive: true, force: true });
-  makeDotfilesRepo(warmHome.repo);
-  return sandboxOn(box, warmHome.repo);
+  return sandboxOn(copyWarmHome(warmHome.box, warmHome.repo, sandbox({ SEGMENT_TEAM: 'platform' })), warmHome.repo);
 }
 
 describe('warm runs', () => {

@@ -19,6 +19,7 @@ import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { projectRoot } from './robo.js';
+import type { Sandbox } from './sandbox.js';
 
 const GIT_ENV = {
   ...process.env,
@@ -104,6 +105,20 @@ export function makeDotfilesRepo(dir: string, tree: FileTree = exampleTree()): s
   }
   cpSync(template, dir, { recursive: true });
   return dir;
+}
+
+/**
+ * `box` given a copy of the home one run made warm (all of it, or only `parts`),
+ * and the example repo made again at `repo` as that run found it: robo keys its
+ * clone on the repo's URL, so the copied clone is current, and the test may
+ * change the repo.
+ */
+export function copyWarmHome(warm: Sandbox, repo: string, box: Sandbox, parts = ['']): Sandbox {
+  for (const part of parts)
+    cpSync(path.join(warm.home, part), path.join(box.home, part), { recursive: true, preserveTimestamps: true });
+  rmSync(repo, { recursive: true, force: true });
+  makeDotfilesRepo(repo);
+  return box;
 }
 
 /** Write (or with undefined, delete) files and commit them; returns the new commit. */
