@@ -668,8 +668,8 @@ async function main() {
       steps: [roboStep(validateBox, ['teams.validate', validateOrg.dir])],
     },
     accessCase(validateOrg, sandbox('access')),
-    // iam.terraform (issue #14): the organisation teams.validate reads, copied with an iam object that
-    // defines every role its teams use (a managed policy each, an inline one on every tenth), written
+    // iam.terraform (issue #14): the organisation teams.validate reads (team big split, below), copied
+    // with an iam object that defines every role its teams use (a managed policy each, an inline one on every tenth), written
     // whole into an empty folder each sample: the Terraform of every account and team.
     (() => {
       const org = validateOrg;
@@ -686,6 +686,20 @@ async function main() {
             recursive: true,
             filter: (file) => path.basename(file) !== '.git',
           });
+          // Team big reaches all 2,000 spoke roles: its hub role's policy would be some 81,000 characters,
+          // which IAM refuses (10,240 per role) and iam.terraform too. Here it is ten teams of 100 accounts.
+          const accounts = Object.keys(JSON.parse(readFileSync(path.join(dir, 'organization.json'), 'utf8')).accounts);
+          rmSync(path.join(dir, 'teams', 'big.json'));
+          for (let part = 0; part * 100 < accounts.length; part += 1) {
+            const profiles = accounts.slice(part * 100, part * 100 + 100).flatMap((account) => [
+              { name: `${account}-read`, account, role: 'ReadOnly' },
+              { name: `${account}-admin`, account, role: 'Admin' },
+            ]);
+            writeFileSync(
+              path.join(dir, 'teams', `big-${part}.json`),
+              `${JSON.stringify({ hub_role: `big-${part}`, profiles }, null, 2)}\n`,
+            );
+          }
           const roles = new Set();
           for (const file of readdirSync(path.join(dir, 'teams'))) {
             const team = JSON.parse(readFileSync(path.join(dir, 'teams', file), 'utf8'));

@@ -9,7 +9,7 @@ import { DefinitionsError, SourceError } from './errors.js';
 import { ORGANIZATION_FILE, loadDefinitions } from './definitions/definitions.js';
 import { resolveAwsConfig } from './render/resolve.js';
 import type { OpenSourceRequest } from './source/open-source.js';
-import { formatProblem } from './validate/problems.js';
+import { formatProblem, type Problem } from './validate/problems.js';
 import { pointerLines } from './definitions/json.js';
 import { useSource, type SourceReport } from './source/use-checkout.js';
 import { checkEveryFile } from './validate/validate.js';
@@ -55,6 +55,8 @@ export interface CheckoutReport {
   files: CheckedFile[];
   /** Every problem in every file; empty when the checkout is valid. */
   problems: CheckoutProblem[];
+  /** Sizes over an adjustable IAM quota's default (docs/iam.md): the checkout is valid all the same. */
+  warnings: CheckoutProblem[];
 }
 
 /**
@@ -99,10 +101,11 @@ export async function validateTeams(options: {
     if (!finders.has(file)) finders.set(file, pointerLines(texts.get(file) ?? ''));
     return finders.get(file)!(pointer);
   };
-  const problems: CheckoutProblem[] = wide.errors.map((problem) => {
+  const withLine = (problem: Problem): CheckoutProblem => {
     const line = lineOf(problem.file, problem.pointer);
     return line === undefined ? problem : { ...problem, line };
-  });
+  };
+  const problems = wide.errors.map(withLine);
   problems.push(...(robofile?.problems ?? []).map((problem) => ({ file: ROBO_FILE, ...problem })));
 
   const counts = new Map<string, number>();
@@ -119,7 +122,14 @@ export async function validateTeams(options: {
     ...policyFiles.map((file): CheckedFile => ({ file: file.file, kind: 'policy', problems: count(file.file) })),
     ...(robofile ? [{ file: ROBO_FILE, kind: 'robofile' as const, problems: count(ROBO_FILE) }] : []),
   ];
-  return { root, commit: await commit, teams: [...definitions.teams.keys()], files, problems };
+  return {
+    root,
+    commit: await commit,
+    teams: [...definitions.teams.keys()],
+    files,
+    problems,
+    warnings: wide.warnings.map(withLine),
+  };
 }
 
 /** `file: /pointer: message (got value)` for a definition file, `robo.yml:LINE: message` for robo.yml. */

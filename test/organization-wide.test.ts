@@ -10,6 +10,7 @@ import { formatProblem } from '../src/validate/problems.js';
 import { validateOrganizationWide } from '../src/validate/organization-wide.js';
 import { validateDefinitions } from '../src/validate/validate.js';
 import { exampleTree, writeTree } from './helpers/git.js';
+import { crowdedTree } from './helpers/iam-org.js';
 import { sandboxes } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
@@ -65,6 +66,32 @@ describe('validateOrganizationWide', () => {
     ]);
     expect([...result.teams.keys()]).toEqual(['data', 'foundation', 'fpa', 'platform', 'security']);
     expect([...result.inlinePolicies.keys()]).toEqual(['iam/fpa-reserved-instances.json']);
+  });
+
+  it('checks IAM’s size limits on what iam.terraform writes: over a default a warning, over the maximum an error', async () => {
+    const crowded = (count: number) => {
+      const dir = `${sandbox().root}/dotfiles`;
+      writeTree(dir, crowdedTree(count));
+      return dir;
+    };
+    const raised = await validateOrganizationWide(await loadDefinitions(crowded(20)));
+    expect(raised.errors).toEqual([]);
+    expect(raised.organization).toBeDefined();
+    expect(raised.iam?.accounts.length).toBeGreaterThan(0);
+    expect(raised.warnings.map(formatProblem)).toEqual([
+      expect.stringMatching(
+        /^organization\.json: \/iam\/roles\/ReadOnly: its trust policy in account prod holds \d{4} characters \(white space not counted\), trusting 2[0-9] hub role\(s\): over IAM's default of 2048, .*"Role trust policy length"/,
+      ),
+    ]);
+
+    const over = await validateOrganizationWide(await loadDefinitions(crowded(85)));
+    expect(over.organization).toBeUndefined();
+    expect(over.iam).toBeUndefined();
+    expect(over.errors.map(formatProblem)).toEqual([
+      expect.stringMatching(
+        /^organization\.json: \/iam\/roles\/ReadOnly: its trust policy in account prod holds \d{4} characters \(white space not counted\), trusting \d+ hub role\(s\): IAM takes at most 8192/,
+      ),
+    ]);
   });
 
   it('without iam: no role needs a definition and no policy is read', async () => {

@@ -1,6 +1,7 @@
 /** `robo iam.terraform`: the IAM side of the definitions as Terraform JSON in a folder; --check for CI. */
 import path from 'node:path';
 import { ExitCode, ExitSignal } from '../errors.js';
+import { formatProblem } from '../validate/problems.js';
 import { bundledExampleWarning } from './format.js';
 import { readSource, sourceOptions, type SourceArgs } from './teams.js';
 import type { BuiltinTask } from './types.js';
@@ -46,6 +47,11 @@ export const iamTerraformTask: BuiltinTask<IamTerraformArgs> = {
       BUNDLED_EXAMPLE,
     );
     const differs = result.files.filter((file) => file.change !== 'unchanged');
+    if (!context.json && result.warnings.length > 0)
+      context.reporter.warn(
+        `${result.warnings.length} IAM size(s) over a quota's default: terraform apply fails unless it was raised`,
+        result.warnings.map(formatProblem),
+      );
     if (context.json) {
       context.reporter.json({
         ok: !(result.check && result.changed),
@@ -58,6 +64,7 @@ export const iamTerraformTask: BuiltinTask<IamTerraformArgs> = {
         roles: result.roles,
         files: result.files,
         foreign: result.foreign,
+        warnings: result.warnings.map(formatProblem),
       });
     } else if (result.check) {
       if (result.changed)

@@ -28,6 +28,7 @@ export const teamsValidateTask: BuiltinTask<ValidateArgs> = {
     const { validateTeams, describeCommit, formatCheckoutProblem } = await import('../teams.js');
     const report = await validateTeams({ path: args.path, cwd: context.cwd, env: context.env });
     const lines = report.problems.map(formatCheckoutProblem);
+    const warnings = report.warnings.map(formatCheckoutProblem);
     const where = `${report.root}${describeCommit(report.commit)}`;
     if (context.json) {
       const exitCode = report.problems.length === 0 ? ExitCode.ok : ExitCode.invalidDefinitions;
@@ -52,12 +53,20 @@ export const teamsValidateTask: BuiltinTask<ValidateArgs> = {
           value: problem.value,
           text: lines[index],
         })),
+        warnings: report.warnings.map((warning, index) => ({
+          file: warning.file,
+          pointer: warning.pointer ?? null,
+          line: warning.line ?? null,
+          message: warning.message,
+          text: warnings[index],
+        })),
         exitCode,
       });
       // The document says it all; a thrown error would print a second one.
       if (exitCode !== ExitCode.ok) throw new ExitSignal(exitCode);
       return;
     }
+    if (warnings.length > 0) context.reporter.warn(`${warnings.length} IAM size(s) over a quota's default:`, warnings);
     if (report.problems.length > 0) {
       const files = new Set(report.problems.map((problem) => problem.file));
       throw new DefinitionsError(`${where}: ${report.problems.length} problem(s) in ${files.size} file(s)`, lines);

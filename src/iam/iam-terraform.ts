@@ -9,10 +9,9 @@ import { DefinitionsError } from '../errors.js';
 import { ORGANIZATION_FILE } from '../definitions/definitions.js';
 import type { OpenSourceRequest } from '../source/open-source.js';
 import { useSource, type SourceReport } from '../source/use-checkout.js';
-import { formatProblem } from '../validate/problems.js';
+import { formatProblem, type Problem } from '../validate/problems.js';
 import { validateOrganizationWide } from '../validate/organization-wide.js';
 import { applyOutput, planOutput, type OutputPlan } from './output-dir.js';
-import { resolveIam } from './resolve-iam.js';
 import { renderTerraform, type TerraformFiles } from './terraform.js';
 
 export interface IamTerraformOptions extends OpenSourceRequest {
@@ -26,21 +25,23 @@ export interface IamTerraformResult extends OutputPlan, SourceReport {
   check: boolean;
   /** Roles generated, over all accounts. */
   roles: number;
+  /** Sizes over an adjustable IAM quota's default (docs/iam.md, "Sizes IAM limits"): written all the same. */
+  warnings: Problem[];
 }
 
 export async function iamTerraform(options: IamTerraformOptions): Promise<IamTerraformResult> {
   const { result, ...report } = await useSource(options, generate);
   const plan = await planOutput(options.out, result.files);
   if (!options.check && plan.changed) await applyOutput(plan, result.files);
-  return { ...plan, ...report, check: options.check, roles: result.roles };
+  return { ...plan, ...report, check: options.check, roles: result.roles, warnings: result.warnings };
 }
 
 /** Validation, resolve and render of a checkout's definitions: the files, in memory. */
 async function generate(
   definitions: Parameters<typeof validateOrganizationWide>[0],
   source: string,
-): Promise<{ files: TerraformFiles; roles: number }> {
-  const { organization, teams, inlinePolicies, errors } = await validateOrganizationWide(definitions);
+): Promise<{ files: TerraformFiles; roles: number; warnings: Problem[] }> {
+  const { organization, errors, warnings, iam } = await validateOrganizationWide(definitions);
   if (errors.length > 0 || !organization) {
     throw new DefinitionsError(`invalid definitions in ${source}; nothing was written`, errors.map(formatProblem));
   }
@@ -49,9 +50,10 @@ async function generate(
       `${ORGANIZATION_FILE}: /iam: iam.terraform needs a definition of every role the teams use (and with okta, saml_provider) (docs/iam.md)`,
     ]);
   }
-  const model = resolveIam(organization, teams, inlinePolicies);
+  if (!iam) throw new Error('a valid organisation with iam has its model (validateOrganizationWide)');
   return {
-    files: renderTerraform(model),
-    roles: model.accounts.reduce((sum, account) => sum + account.roles.length, 0),
+    files: renderTerraform(iam),
+    roles: iam.accounts.reduce((sum, account) => sum + account.roles.length, 0),
+    warnings,
   };
 }

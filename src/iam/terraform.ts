@@ -75,7 +75,7 @@ export function renderTerraform(model: IamModel): TerraformFiles {
 }
 
 /** sts:AssumeRole on exactly these role ARNs: a hub role's inline policy (okta), a permission set's (sso). */
-function assumeSpokesPolicy(arns: readonly string[]): string {
+export function assumeSpokesPolicy(arns: readonly string[]): string {
   const statement = { Action: 'sts:AssumeRole', Effect: 'Allow', Resource: arns, Sid: 'AssumeSpokeRoles' };
   return JSON.stringify({ Statement: [statement], Version: '2012-10-17' });
 }
@@ -121,7 +121,7 @@ function addRole(resources: Resources, context: RenderContext, account: IamAccou
   resources.aws_iam_role.push([
     roleAddress,
     {
-      assume_role_policy: literal(JSON.stringify(trustPolicy(context.model, role))),
+      assume_role_policy: literal(trustPolicyText(context.model, role)),
       ...(dependsOn.length > 0 ? { depends_on: dependsOn } : {}),
       ...(definition.description === undefined ? {} : { description: literal(definition.description) }),
       ...(definition.max_session_duration === undefined
@@ -139,18 +139,38 @@ function addRole(resources: Resources, context: RenderContext, account: IamAccou
       { name: literal(name), policy: literal(policy), provider, role: roleName },
     ]);
   };
-  if (role.assumes.length > 0) inline(ASSUME_SPOKES_POLICY, assumeSpokesPolicy(role.assumes));
-  for (const { name, document } of inlinePolicyNames(role)) {
+  const policyOf = (document: PolicyDocument) => {
     const policy = context.documents.get(document) ?? policyJson(document);
     context.documents.set(document, policy);
-    inline(name, policy);
-  }
+    return policy;
+  };
+  for (const { name, policy } of roleInlinePolicies(role, policyOf)) inline(name, policy);
   for (const arn of [...new Set(definition.policies ?? [])]) {
     resources.aws_iam_role_policy_attachment.push([
       address([account.name, role.role, policyArnTail(arn)]),
       { policy_arn: literal(arn), provider, role: roleName },
     ]);
   }
+}
+
+/**
+ * A role's inline policies as IAM gets them, by name: robo's own
+ * (sts:AssumeRole on the spokes, on an okta hub role) first, then the
+ * definition's files. IAM limits their size together (src/validate/iam-sizes.ts).
+ */
+export function roleInlinePolicies(
+  role: Pick<IamRole, 'assumes' | 'inline'>,
+  policyOf: (document: PolicyDocument) => string = policyJson,
+): Array<{ name: string; policy: string }> {
+  return [
+    ...(role.assumes.length > 0 ? [{ name: ASSUME_SPOKES_POLICY, policy: assumeSpokesPolicy(role.assumes) }] : []),
+    ...inlinePolicyNames(role).map(({ name, document }) => ({ name, policy: policyOf(document) })),
+  ];
+}
+
+/** The role's trust policy as IAM gets it (before Terraform's template escapes). */
+export function trustPolicyText(model: IamModel, role: IamRole): string {
+  return JSON.stringify(trustPolicy(model, role));
 }
 
 /**

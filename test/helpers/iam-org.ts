@@ -5,6 +5,7 @@
  * managed and inline policies.
  */
 import type { InlinePolicies, Organization, PolicyDocument, Team } from '../../src/definitions/model.js';
+import { exampleTree, type FileTree } from './git.js';
 
 export const RESERVED_INSTANCES: PolicyDocument = {
   Version: '2012-10-17',
@@ -90,4 +91,24 @@ export function smallSsoOrg(region = 'us-west-2'): ReturnType<typeof smallOrg> {
     teams,
     inlinePolicies: new Map([...inlinePolicies].filter(([file]) => file === 'deploy.json')),
   };
+}
+
+/**
+ * The bundled example plus `count` teams whose hub roles (64-character names)
+ * all reach ReadOnly in prod, as files: ReadOnly's trust there grows by 98
+ * characters a team (20 teams: over IAM's default of 2,048; 85: over 8,192).
+ */
+export function crowdedTree(count: number): FileTree {
+  const tree = exampleTree();
+  const organization = JSON.parse(tree['organization.json']!) as { iam: { roles: Record<string, object> } };
+  for (let index = 0; index < count; index++) {
+    const hub = `hub-${index}-`.padEnd(64, 'x');
+    organization.iam.roles[hub] = {};
+    tree[`teams/crowd-${index}.json`] = JSON.stringify({
+      hub_role: hub,
+      profiles: [{ name: 'prod', account: 'prod', role: 'ReadOnly' }],
+    });
+  }
+  tree['organization.json'] = JSON.stringify(organization, null, 2);
+  return tree;
 }
