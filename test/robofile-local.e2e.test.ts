@@ -168,7 +168,7 @@ describe('./robo.yml in the working folder', () => {
       const stopped = await run([task]);
       expect(stopped.code).toBe(3);
       expect(stopped.stdout).toBe('');
-      expect(stopped.stderr).toContain(`${path.join(project, 'robo.yml')}:10: YAML:`);
+      expect(stopped.stderr).toContain(`${path.join(project, 'robo.yml')}:9: YAML:`);
     }
     expect((await run(['teams.list'])).code).toBe(0);
   });
