@@ -14,8 +14,8 @@ import {
   resolveRemoteRef,
   type RefOrigin,
 } from '../src/source/remote-ref.js';
-import { gitEnvironment, runGit } from '../src/system/git.js';
-import { fileUrl, freePort, makeDotfilesRepo, startGitDaemon, type GitDaemon } from './helpers/git.js';
+import { gitEnvironment, runGit, runGitRemote } from '../src/system/git.js';
+import { fileUrl, freePort, git, makeDotfilesRepo, startGitDaemon, type GitDaemon } from './helpers/git.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
 
 const A = 'a'.repeat(40);
@@ -137,14 +137,17 @@ describe('isPermanentGitFailure, on what git really prints', () => {
     box.cleanup();
   });
 
-  const failureOf = async (url: string, ...patterns: string[]) => {
+  // What robo's source.ts sees: git run the way robo runs a command that reaches a
+  // remote (runGitRemote, which keeps git's stderr however git ended), with no time limit.
+  const remoteFailureOf = async (dir: string, args: string[]) => {
     try {
-      await runGit(box.root, box.env, ['ls-remote', url, ...patterns]);
+      await runGitRemote(dir, box.env, args, { remote: args.join(' '), timeoutMs: undefined });
     } catch (error) {
       return messageOf(error);
     }
-    throw new Error(`git ls-remote ${url} succeeded`);
+    return `git ${args.join(' ')} succeeded`;
   };
+  const failureOf = (url: string, ...patterns: string[]) => remoteFailureOf(box.root, ['ls-remote', url, ...patterns]);
 
   it.each<[string, (root: string) => string, boolean]>([
     ['file:// to a folder that does not exist', (root) => fileUrl(path.join(root, 'missing')), true],
@@ -162,15 +165,26 @@ describe('isPermanentGitFailure, on what git really prints', () => {
     expect(isPermanentGitFailure(message), message).toBe(permanent);
   });
 
+  // For a scheme without a helper, git starts `git remote-htps` and writes
+  // "capabilities" to it. Under load the helper may have printed its words and
+  // exited before that write: git then dies of SIGPIPE, not exit 128. This
+  // makes that ending happen every time (the helper's words, then SIGPIPE to git).
+  it("git killed by SIGPIPE after its helper spoke: the helper's words still decide (permanent)", async () => {
+    const words = "git: 'remote-htps' is not a git command. See 'git --help'.";
+    const repo = path.join(box.root, 'helper-gone');
+    git(box.root, 'init', '-q', repo);
+    git(repo, 'config', 'alias.helper-gone', `!echo "${words}" >&2; kill -PIPE $PPID`);
+    const message = await remoteFailureOf(repo, ['helper-gone']);
+    expect(message).toContain(words);
+    expect(isPermanentGitFailure(message), message).toBe(true);
+  });
+
   it('a fetch of a ref that went away, and of a commit the server does not have, are permanent', async () => {
     const clone = path.join(box.root, 'clone');
     await runGit(box.root, box.env, ['init', '-q', clone]);
     await runGit(clone, box.env, ['remote', 'add', 'origin', daemon.url('dotfiles.git')]);
     for (const wanted of ['refs/heads/gone', 'f'.repeat(40)]) {
-      const message = await runGit(clone, box.env, ['fetch', '--depth', '1', 'origin', wanted]).then(
-        () => 'fetched',
-        (error: unknown) => messageOf(error),
-      );
+      const message = await remoteFailureOf(clone, ['fetch', '--depth', '1', 'origin', wanted]);
       expect(isPermanentGitFailure(message), message).toBe(true);
     }
   });

@@ -6,7 +6,8 @@
  * its task is named. Also `robo -q` (names only) and `-c`. In process
  * (runRobo), with the source a local folder.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { complete } from '../src/completion/complete.js';
@@ -168,7 +169,7 @@ describe('./robo.yml in the working folder', () => {
       const stopped = await run([task]);
       expect(stopped.code).toBe(3);
       expect(stopped.stdout).toBe('');
-      expect(stopped.stderr).toContain(`${path.join(project, 'robo.yml')}:10: YAML:`);
+      expect(stopped.stderr).toContain(`${path.join(project, 'robo.yml')}:9: YAML:`);
     }
     expect((await run(['teams.list'])).code).toBe(0);
   });
@@ -191,6 +192,31 @@ describe('./robo.yml in the working folder', () => {
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
   });
+
+  it.each<[string, string, (file: string) => void]>([
+    ['a folder', 'is a folder, not a file', (file) => mkdirSync(file)],
+    // Reading a FIFO would wait for a writer: robo only looks at what it is.
+    ['a FIFO', 'is a FIFO, not a file', (file) => execFileSync('mkfifo', [file])],
+  ])(
+    '%s named robo.yml: robo warns that it is not a file, as for a broken one, and the shared tasks run',
+    async (_name, problem, make) => {
+      const { run, project } = setup();
+      const file = path.join(project, 'robo.yml');
+      rmSync(file);
+      make(file);
+      const list = await run([]);
+      expect(list.code).toBe(0);
+      expect(list.stderr).toContain(`${file} is invalid, so its tasks are not available`);
+      expect(list.stderr).toContain(`${file}:1: ${problem}`);
+      expect(listed(list.stdout)).toEqual(expect.arrayContaining(['build', 'deploy']));
+      expect(list.stdout).not.toContain('Tasks from ./robo.yml');
+      const json = JSON.parse((await run(['--json'])).stdout) as { localRobofile: { errors: string[] } };
+      expect(json.localRobofile.errors).toEqual([`${file}:1: ${problem}`]);
+      // It holds no task names, so every shared task runs.
+      expect(await run(['deploy', 'now'])).toMatchObject({ code: 0, stdout: 'shared deploy now\n' });
+      expect(await run(['build'])).toMatchObject({ code: 0, stdout: 'shared build\n' });
+    },
+  );
 
   it('a broken shared robo.yml leaves the local tasks working', async () => {
     const { run } = setup(LOCAL, 'deploy: [\n');

@@ -220,7 +220,7 @@ describe('a bad robo.yml', () => {
   };
 
   it.each([
-    ['a YAML syntax error', 'ok:\n  command: echo ok\nbroken: [1,\n', /robo\.yml:4: YAML: /],
+    ['a YAML syntax error', 'ok:\n  command: echo ok\nbroken: [1,\n', /robo\.yml:3: YAML: /],
     ['an unknown key', 'ok:\n  command: echo ok\n  comand: echo typo\n', /robo\.yml:3: task ok: unknown key comand/],
     [
       'a task with nothing to run',
@@ -274,7 +274,7 @@ describe('a bad robo.yml', () => {
     const env = { ...box.env, ROBO_DOTFILES_REPO: fileUrl(repo) };
     expect((await runRobo(['aws.config'], { env })).code).toBe(0);
     for (const [content, message] of [
-      ['ok:\n  command: echo ok\nbroken: [1,\n', /robo\.yml:4: YAML: /],
+      ['ok:\n  command: echo ok\nbroken: [1,\n', /robo\.yml:3: YAML: /],
       [`ok:\n  command: echo ok\nv: ${'['.repeat(60_000)}\n`, /robo\.yml:3: nested more than 32 levels deep/],
     ] as const) {
       const commit = commitTree(repo, { 'robo.yml': content }, 'a bad robo.yml');

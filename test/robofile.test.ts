@@ -152,6 +152,24 @@ describe('robo.yml nesting', () => {
     expect(parse(block(MAX_DEPTH - 1, 1)).errors).toEqual([]);
   });
 
+  // The parser puts an error it meets at the end of the text (something left open) just past the last
+  // character: after a final line break, that is a line the file does not have.
+  it.each([
+    ['an unclosed flow sequence', 't:\n  command: c\nbroken: [1,\n', 3],
+    ['an unclosed flow sequence, no final line break', 't:\n  command: c\nbroken: [1,', 3],
+    ['an unclosed flow map', 't:\n  command: {a: b\n', 2],
+    ['an unclosed double quote', 't:\n  command: "abc\n', 2],
+    ['an unclosed single quote, no final line break', "t:\n  command: 'abc", 2],
+    ['an unclosed quote, then blank lines: the last (blank) line', 't:\n  command: "abc\n\n', 3],
+    ['a one-line file', '[\n', 1],
+    ['CRLF line ends', 't:\r\n  command: [a\r\n', 2],
+  ])('a YAML error at the end of the file (%s) names its last line', (_name, text, line) => {
+    const errors = parse(text).errors;
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.map((error) => error.line)).toEqual(errors.map(() => line));
+    expect(errors[0]!.message).toMatch(/^YAML: /);
+  });
+
   it('lists at most 20 YAML errors, then how many more', () => {
     const file = parse(Array.from({ length: 100 }, (_, index) => `k${index}: [`).join('\n'));
     expect(file.errors.length).toBeLessThanOrEqual(21);

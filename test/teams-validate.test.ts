@@ -65,7 +65,7 @@ describe('checkRoboFile', () => {
       'task aws.config is refused: robo has a built-in task of that name',
     ],
     ['a task shadowing a reserved word', 'help:\n  command: true\n', {}, [], 1, 'task help is refused'],
-    ['a YAML syntax error', 'a:\n  command: [x\n', {}, [], 3, 'YAML: '],
+    ['a YAML syntax error', 'a:\n  command: [x\n', {}, [], 2, 'YAML: '],
     ['an unknown key', 'a:\n  command: x\n  colour: red\n', {}, [], 3, 'task a: unknown key colour'],
     [
       'a missing script',

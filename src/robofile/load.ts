@@ -4,7 +4,7 @@
  * commits required, read from the last accepted commit, so an edit in the cache never runs). Beside it,
  * unless a file was named, the working folder's ./robo.yml, whose tasks win over shared ones of their name.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, type Stats } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,7 +50,7 @@ export async function loadTaskFiles(request: RoboFileRequest, cached = false): P
   const localFile = await locateLocalRoboFile(request, located?.at);
   const [shared, local] = await Promise.all([
     located?.file ? loadRoboFile(located.file, located.explicit, located.text).catch(skip) : undefined,
-    localFile ? loadRoboFile(localFile, false).catch(skip) : undefined,
+    localFile ? loadLocalRoboFile(localFile).catch(skip) : undefined,
   ]);
   return { shared, local };
 }
@@ -91,6 +91,12 @@ async function locateRoboFile(request: RoboFileRequest, cached: boolean): Promis
   return { file: await (cached ? file.catch(() => undefined) : file), explicit: false, at };
 }
 
+/** ./robo.yml of the working folder, and what it is when it is not a regular file ("a folder"). */
+interface LocalRoboFile {
+  file: string;
+  notAFile: string | undefined;
+}
+
 /**
  * ./robo.yml of the working folder (not of its parents), when no tasks file
  * was named and it is not the source's own robo.yml (`sharedAt`, compared by
@@ -101,17 +107,38 @@ async function locateRoboFile(request: RoboFileRequest, cached: boolean): Promis
 async function locateLocalRoboFile(
   request: RoboFileRequest,
   sharedAt: string | undefined,
-): Promise<string | undefined> {
+): Promise<LocalRoboFile | undefined> {
   if (request.tasks ?? tasksFileFromEnv(request.env)) return undefined;
   const file = path.join(request.cwd, ROBO_FILE);
   try {
-    if (!(await stat(file)).isFile()) return undefined;
+    const stats = await stat(file);
     const real = await realpath(file);
     if (sharedAt !== undefined && real === (await realpath(sharedAt).catch(() => sharedAt))) return undefined;
+    return { file, notAFile: stats.isFile() ? undefined : kindOf(stats) };
   } catch {
     return undefined; // none here (or unreadable as a folder entry): nothing to offer
   }
-  return file;
+}
+
+/** What a folder entry that is not a regular file is, in words. */
+function kindOf(stats: Stats): string {
+  if (stats.isDirectory()) return 'a folder';
+  if (stats.isFIFO()) return 'a FIFO';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isBlockDevice() || stats.isCharacterDevice()) return 'a device';
+  return 'a special file';
+}
+
+/**
+ * The working folder's robo.yml. A folder (or FIFO, ...) of that name is a
+ * robo.yml with that one problem, so `robo` warns as for a broken file
+ * instead of leaving people to wonder where their tasks went; it names no
+ * task, so every shared task still runs.
+ */
+async function loadLocalRoboFile({ file, notAFile }: LocalRoboFile): Promise<RoboFile> {
+  if (notAFile === undefined) return loadRoboFile(file, false);
+  const empty = parseRoboFile('', file, { reserved: isBuiltinName, builtins: builtinVariables(file) });
+  return { ...empty, declared: new Set(), errors: [{ line: 1, message: `is ${notAFile}, not a file` }] };
 }
 
 /** `text`: robo.yml's content when the caller already has it (read from a verified commit). */

@@ -122,14 +122,17 @@ export function parseRoboFile(text: string, file: string, options: ParseOptions)
   }
   // Keys are checked for duplicates below, with a Set: the parser's own check compares each key with every earlier one.
   const document = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  // The parser places what it meets at the end of the text (a quote or bracket left open) just past the
+  // last character: after a final line break, that is a line the file does not have. Name the last one.
+  const lineAt = (offset: number) => lines.linePos(Math.max(0, Math.min(offset, text.length - 1))).line;
   const lineOf = (node: Node | Pair | null | undefined) => {
     const range =
       node && 'range' in node ? node.range : node && 'key' in node ? (node.key as Node | null)?.range : undefined;
-    return range ? lines.linePos(range[0]).line : 1;
+    return range ? lineAt(range[0]) : 1;
   };
   for (const error of document.errors.slice(0, MAX_ERRORS)) {
     result.errors.push({
-      line: lines.linePos(error.pos[0]).line,
+      line: lineAt(error.pos[0]),
       message:
         error.code === 'MULTIPLE_DOCS'
           ? 'YAML: a second document starts here (---): robo.yml is one document'
