@@ -7,7 +7,7 @@
  * (runRobo), with the source a local folder.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { complete } from '../src/completion/complete.js';
@@ -197,6 +197,8 @@ describe('./robo.yml in the working folder', () => {
     ['a folder', 'is a folder, not a file', (file) => mkdirSync(file)],
     // Reading a FIFO would wait for a writer: robo only looks at what it is.
     ['a FIFO', 'is a FIFO, not a file', (file) => execFileSync('mkfifo', [file])],
+    // A link whose target is gone: there, but nothing to read.
+    ['a dangling link', 'is a link to gone.yml, which does not exist', (file) => symlinkSync('gone.yml', file)],
   ])(
     '%s named robo.yml: robo warns that it is not a file, as for a broken one, and the shared tasks run',
     async (_name, problem, make) => {

@@ -5,7 +5,7 @@
  * unless a file was named, the working folder's ./robo.yml, whose tasks win over shared ones of their name.
  */
 import { existsSync, readFileSync, type Stats } from 'node:fs';
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { readFile, readlink, realpath, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError, messageOf } from '../errors.js';
@@ -91,7 +91,7 @@ async function locateRoboFile(request: RoboFileRequest, cached: boolean): Promis
   return { file: await (cached ? file.catch(() => undefined) : file), explicit: false, at };
 }
 
-/** ./robo.yml of the working folder, and what it is when it is not a regular file ("a folder"). */
+/** ./robo.yml of the working folder, and why it cannot be read when it is not a regular file. */
 interface LocalRoboFile {
   file: string;
   notAFile: string | undefined;
@@ -114,9 +114,16 @@ async function locateLocalRoboFile(
     const stats = await stat(file);
     const real = await realpath(file);
     if (sharedAt !== undefined && real === (await realpath(sharedAt).catch(() => sharedAt))) return undefined;
-    return { file, notAFile: stats.isFile() ? undefined : kindOf(stats) };
-  } catch {
-    return undefined; // none here (or unreadable as a folder entry): nothing to offer
+    return { file, notAFile: stats.isFile() ? undefined : `is ${kindOf(stats)}, not a file` };
+  } catch (error) {
+    // A link whose target is gone is there all the same: say so, as for a folder.
+    const target = await readlink(file).catch(() => undefined);
+    if (target === undefined) return undefined; // none here (or unreadable as a folder entry): nothing to offer
+    const code = (error as NodeJS.ErrnoException).code;
+    return {
+      file,
+      notAFile: `is a link to ${target}, which ${code === 'ENOENT' ? 'does not exist' : 'cannot be followed'}`,
+    };
   }
 }
 
@@ -130,7 +137,7 @@ function kindOf(stats: Stats): string {
 }
 
 /**
- * The working folder's robo.yml. A folder (or FIFO, ...) of that name is a
+ * The working folder's robo.yml. A folder (FIFO, dangling link, ...) of that name is a
  * robo.yml with that one problem, so `robo` warns as for a broken file
  * instead of leaving people to wonder where their tasks went; it names no
  * task, so every shared task still runs.
@@ -138,7 +145,7 @@ function kindOf(stats: Stats): string {
 async function loadLocalRoboFile({ file, notAFile }: LocalRoboFile): Promise<RoboFile> {
   if (notAFile === undefined) return loadRoboFile(file, false);
   const empty = parseRoboFile('', file, { reserved: isBuiltinName, builtins: builtinVariables(file) });
-  return { ...empty, declared: new Set(), errors: [{ line: 1, message: `is ${notAFile}, not a file` }] };
+  return { ...empty, declared: new Set(), errors: [{ line: 1, message: notAFile }] };
 }
 
 /** `text`: robo.yml's content when the caller already has it (read from a verified commit). */
