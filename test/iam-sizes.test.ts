@@ -1,5 +1,5 @@
 /**
- * checkIamSizes (src/validate/iam-sizes.ts): IAM's size limits on what
+ * checkIamSizes (src/iam/sizes.ts): IAM's size limits on what
  * iam.terraform writes, measured on the written text. Each case builds an
  * organisation whose policy lands exactly on a size (role and permission set
  * names padded a character at a time), then asks the rule: at a limit
@@ -17,18 +17,17 @@ import {
   ROLE_INLINE_MAX,
   TRUST_POLICY_DEFAULT,
   TRUST_POLICY_MAX,
-} from '../src/validate/iam-sizes.js';
+} from '../src/iam/sizes.js';
 import { formatProblem } from '../src/validate/problems.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { makeDotfilesRepo } from './helpers/git.js';
+import { formatCheckoutProblem, validateTeams } from '../src/teams.js';
+import { makeDotfilesRepo, writeTree } from './helpers/git.js';
 import { crowdedTree, smallOrg, smallSsoOrg } from './helpers/iam-org.js';
 import { runRobo } from './helpers/robo.js';
 import { sandboxes } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
-
-const teamFile = (team: string) => `teams/${team}.json`;
 
 /**
  * Names `${prefix}0` … (count of them), each padded with "x" up to maxLength,
@@ -94,7 +93,7 @@ const roleIn = (model: IamModel, account: string, role: string) =>
   model.accounts.find((entry) => entry.name === account)!.roles.find((entry) => entry.role === role)!;
 const trustSize = (model: IamModel) => iamCharacters(trustPolicyText(model, roleIn(model, 'prod', 'ReadOnly')));
 const check = ({ model, teams }: { model: IamModel; teams: Map<string, Team> }) => {
-  const { errors, warnings } = checkIamSizes(model, teams, teamFile);
+  const { errors, warnings } = checkIamSizes(model, teams);
   return { errors: errors.map(formatProblem), warnings: warnings.map(formatProblem) };
 };
 
@@ -280,13 +279,36 @@ describe('what is measured is what is written', () => {
       inlinePolicies: Map<string, PolicyDocument>;
     }>) {
       const model = resolveIam(org.organization, org.teams, org.inlinePolicies);
-      expect(checkIamSizes(model, org.teams, teamFile)).toEqual({ errors: [], warnings: [] });
+      expect(checkIamSizes(model, org.teams)).toEqual({ errors: [], warnings: [] });
     }
   });
 });
 
 describe('the commands (in process): a warning is printed and changes nothing, an error refuses', () => {
   const warning = /organization\.json: \/iam\/roles\/ReadOnly: its trust policy in account prod holds \d{4} characters/;
+
+  it('validateTeams (moved from validateOrganizationWide, which teams.access uses too): a warning, or a problem', async () => {
+    const crowded = (count: number) => {
+      const dir = path.join(sandbox().root, 'dotfiles');
+      writeTree(dir, crowdedTree(count));
+      return validateTeams({ path: dir, cwd: dir, env: {} });
+    };
+    const raised = await crowded(20);
+    expect(raised.problems).toEqual([]);
+    expect(raised.warnings.map(formatCheckoutProblem)).toEqual([
+      expect.stringMatching(
+        /^organization\.json: \/iam\/roles\/ReadOnly: its trust policy in account prod holds \d{4} characters \(white space not counted\), trusting 2[0-9] hub role\(s\): over IAM's default of 2048, .*"Role trust policy length"/,
+      ),
+    ]);
+
+    const over = await crowded(85);
+    expect(over.warnings).toEqual([]);
+    expect(over.problems.map(formatCheckoutProblem)).toEqual([
+      expect.stringMatching(
+        /^organization\.json: \/iam\/roles\/ReadOnly: its trust policy in account prod holds \d{4} characters \(white space not counted\), trusting \d+ hub role\(s\): IAM takes at most 8192/,
+      ),
+    ]);
+  });
 
   it('teams.validate: valid with a warning (exit 0, also in --json); over the maximum exit 3 naming the role', async () => {
     const box = sandbox();

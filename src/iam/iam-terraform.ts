@@ -12,6 +12,8 @@ import { useSource, type SourceReport } from '../source/use-checkout.js';
 import { formatProblem, type Problem } from '../validate/problems.js';
 import { validateOrganizationWide } from '../validate/organization-wide.js';
 import { applyOutput, planOutput, type OutputPlan } from './output-dir.js';
+import { resolveIam } from './resolve-iam.js';
+import { checkIamSizes } from './sizes.js';
 import { renderTerraform, type TerraformFiles } from './terraform.js';
 
 export interface IamTerraformOptions extends OpenSourceRequest {
@@ -36,12 +38,12 @@ export async function iamTerraform(options: IamTerraformOptions): Promise<IamTer
   return { ...plan, ...report, check: options.check, roles: result.roles, warnings: result.warnings };
 }
 
-/** Validation, resolve and render of a checkout's definitions: the files, in memory. */
+/** Validation, resolve, IAM's size limits and render of a checkout's definitions: the files, in memory. */
 async function generate(
   definitions: Parameters<typeof validateOrganizationWide>[0],
   source: string,
 ): Promise<{ files: TerraformFiles; roles: number; warnings: Problem[] }> {
-  const { organization, errors, warnings, iam } = await validateOrganizationWide(definitions);
+  const { organization, teams, inlinePolicies, errors } = await validateOrganizationWide(definitions);
   if (errors.length > 0 || !organization) {
     throw new DefinitionsError(`invalid definitions in ${source}; nothing was written`, errors.map(formatProblem));
   }
@@ -50,10 +52,17 @@ async function generate(
       `${ORGANIZATION_FILE}: /iam: iam.terraform needs a definition of every role the teams use (and with okta, saml_provider) (docs/iam.md)`,
     ]);
   }
-  if (!iam) throw new Error('a valid organisation with iam has its model (validateOrganizationWide)');
+  const model = resolveIam(organization, teams, inlinePolicies);
+  const sizes = checkIamSizes(model, teams);
+  if (sizes.errors.length > 0) {
+    throw new DefinitionsError(
+      `invalid definitions in ${source}; nothing was written`,
+      sizes.errors.map(formatProblem),
+    );
+  }
   return {
-    files: renderTerraform(iam),
-    roles: iam.accounts.reduce((sum, account) => sum + account.roles.length, 0),
-    warnings,
+    files: renderTerraform(model),
+    roles: model.accounts.reduce((sum, account) => sum + account.roles.length, 0),
+    warnings: sizes.warnings,
   };
 }

@@ -2,19 +2,21 @@
  * IAM's size limits on what iam.terraform writes (docs/iam.md, "Sizes IAM limits"): a role's trust policy, a
  * role's inline policies together, a permission set's inline policy. Each is measured on the very text
  * terraform.ts writes, white space not counted as IAM counts, so this rule cannot disagree with the output;
- * it needs the resolved model, so it runs after every other rule has passed.
+ * it needs the resolved model, so it runs where the model is built anyway (iam.terraform, teams.validate), after
+ * every other rule has passed, and validate/ (which teams.access and aws.config use) knows nothing of it.
  */
-import { ORGANIZATION_FILE } from '../definitions/definitions.js';
+import { ORGANIZATION_FILE, TEAMS_DIR } from '../definitions/definitions.js';
 import type { PolicyDocument, Team } from '../definitions/model.js';
-import type { IamModel, IamRole } from '../iam/resolve-iam.js';
-import { assumeSpokesPolicy, policyJson, roleInlinePolicies, trustPolicyText } from '../iam/terraform.js';
-import { pointerSegment, type Problem } from './problems.js';
+import { MAX_INLINE_CHARACTERS_PER_ROLE } from '../validate/iam.js';
+import { pointerSegment, type Problem } from '../validate/problems.js';
+import type { IamModel, IamRole } from './resolve-iam.js';
+import { assumeSpokesPolicy, policyJson, roleInlinePolicies, trustPolicyText } from './terraform.js';
 
 /** IAM quota "Role trust policy length" (L-C07B4B0D): the default, and the most Service Quotas raises it to. */
 export const TRUST_POLICY_DEFAULT = 2_048;
 export const TRUST_POLICY_MAX = 8_192;
-/** IAM's limit on a role's inline policies together (not adjustable; the rule in iam.ts checks the files alone). */
-export const ROLE_INLINE_MAX = 10_240;
+/** IAM's limit on a role's inline policies together (not adjustable; validate/iam.ts checks the files alone). */
+export const ROLE_INLINE_MAX = MAX_INLINE_CHARACTERS_PER_ROLE;
 /** IAM Identity Center's limit on a permission set's one inline policy (not adjustable). */
 export const PERMISSION_SET_INLINE_MAX = 10_240;
 
@@ -31,11 +33,7 @@ export interface SizeProblems {
 }
 
 /** Every size over IAM's limits in the model, one problem per role (its largest account) or permission set. */
-export function checkIamSizes(
-  model: IamModel,
-  teams: ReadonlyMap<string, Team>,
-  teamFile: (team: string) => string,
-): SizeProblems {
+export function checkIamSizes(model: IamModel, teams: ReadonlyMap<string, Team>): SizeProblems {
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
   const written = new Map<PolicyDocument, string>();
@@ -89,7 +87,7 @@ export function checkIamSizes(
     if (size <= PERMISSION_SET_INLINE_MAX) continue;
     const team = [...teams].find(([, definition]) => definition.hub_role === name)?.[0];
     errors.push({
-      file: team === undefined ? ORGANIZATION_FILE : teamFile(team),
+      file: team === undefined ? ORGANIZATION_FILE : `${TEAMS_DIR}/${team}.json`,
       pointer: team === undefined ? '' : '/hub_role',
       message: `the policy permission set ${name} needs (sts:AssumeRole on its teams' ${assumes.length} spoke roles) holds ${size} characters (white space not counted); IAM Identity Center takes at most ${PERMISSION_SET_INLINE_MAX} in a permission set's inline policy: give its teams fewer spoke roles, or split them over more permission sets`,
       value: name,
