@@ -162,31 +162,39 @@ describe('a spoke role’s trust policy (IAM quota "Role trust policy length")',
     }
   });
 
-  it('reports a role once, at its largest account, counting the other accounts over the default', () => {
-    const { organization, inlinePolicies } = smallOrg();
-    const hubs = Array.from({ length: 30 }, (_, index) => `hub-${index}-${'x'.repeat(50)}`);
-    for (const hub of hubs) organization.iam!.roles[hub] = {};
-    const teams = new Map<string, Team>(
-      hubs.map((hub, index) => [
-        hub,
-        {
-          hub_role: hub,
-          // Every team in dev and prod; 25 of them in ops (over the default too, but smaller).
-          profiles: (index < 25 ? ['dev', 'prod', 'ops'] : ['dev', 'prod']).map((account) => ({
-            name: account,
-            account,
-            role: 'ReadOnly',
-          })),
-        },
-      ]),
-    );
-    const { warnings, errors } = check({ model: resolveIam(organization, teams, inlinePolicies), teams });
-    expect(errors).toEqual([]);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(
-      /its trust policy in account dev \(and 2 more account\(s\) over 2048\) holds \d+ characters/,
-    );
-  });
+  // Each way round, so that a rule keeping the first or the last account it saw fails one of them.
+  it.each(['prod', 'dev'])(
+    'reports a role once, at its largest account (%s), counting the other accounts over the default',
+    (largest) => {
+      const { organization, inlinePolicies } = smallOrg();
+      const hubs = Array.from({ length: 30 }, (_, index) => `hub-${index}-${'x'.repeat(50)}`);
+      for (const hub of hubs) organization.iam!.roles[hub] = {};
+      const other = largest === 'prod' ? 'dev' : 'prod';
+      // Every team in the largest account, 28 in the other, 25 in ops: all three over the default.
+      const accountsOf = (index: number) => [largest, ...(index < 28 ? [other] : []), ...(index < 25 ? ['ops'] : [])];
+      const teams = new Map<string, Team>(
+        hubs.map((hub, index) => [
+          hub,
+          {
+            hub_role: hub,
+            profiles: accountsOf(index).map((account) => ({ name: account, account, role: 'ReadOnly' })),
+          },
+        ]),
+      );
+      const model = resolveIam(organization, teams, inlinePolicies);
+      const size = iamCharacters(trustPolicyText(model, roleIn(model, largest, 'ReadOnly')));
+      expect(size).toBeGreaterThan(iamCharacters(trustPolicyText(model, roleIn(model, other, 'ReadOnly'))));
+      expect(iamCharacters(trustPolicyText(model, roleIn(model, 'ops', 'ReadOnly')))).toBeGreaterThan(
+        TRUST_POLICY_DEFAULT,
+      );
+      const { warnings, errors } = check({ model, teams });
+      expect(errors).toEqual([]);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain(
+        `its trust policy in account ${largest} (and 2 more account(s) over 2048) holds ${size} characters (white space not counted), trusting 30 hub role(s)`,
+      );
+    },
+  );
 });
 
 describe('a role’s inline policies together (okta: robo’s assume policy on the hub role counts)', () => {
