@@ -354,6 +354,21 @@ describe('the commands (in process): a warning is printed and changes nothing, a
     expect(written.code).toBe(0);
     expect(written.stderr).toMatch(warning);
     expect(existsSync(path.join(out, 'account-prod.tf.json'))).toBe(true);
+    // --json: the warnings in the document, each as teams.validate --json gives it (a CI script reads both).
+    const json = await runRobo(['iam.terraform', '--repo', raised, '--out', out, '--json'], { env: box.env });
+    expect(json.code).toBe(0);
+    const { warnings } = JSON.parse(json.stdout) as { warnings: unknown[] };
+    expect(warnings).toEqual([
+      {
+        file: 'organization.json',
+        pointer: '/iam/roles/ReadOnly',
+        line: expect.any(Number) as number,
+        message: expect.stringMatching(/^its trust policy in account prod holds \d{4} characters/) as string,
+        text: expect.stringMatching(warning) as string,
+      },
+    ]);
+    const validated = await runRobo(['teams.validate', raised, '--json'], { env: box.env });
+    expect(warnings).toEqual((JSON.parse(validated.stdout) as { warnings: unknown[] }).warnings);
 
     const over = makeDotfilesRepo(path.join(box.root, 'over'), crowdedTree(85));
     const refused = path.join(box.root, 'refused');

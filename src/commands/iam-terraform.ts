@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { ExitCode, ExitSignal } from '../errors.js';
 import { formatProblem } from '../validate/problems.js';
-import { bundledExampleWarning } from './format.js';
+import { bundledExampleWarning, warningJson } from './format.js';
 import { readSource, sourceOptions, type SourceArgs } from './teams.js';
 import type { BuiltinTask } from './types.js';
 
@@ -47,10 +47,11 @@ export const iamTerraformTask: BuiltinTask<IamTerraformArgs> = {
       BUNDLED_EXAMPLE,
     );
     const differs = result.files.filter((file) => file.change !== 'unchanged');
-    if (!context.json && result.warnings.length > 0)
+    const warnings = result.warnings.map(formatProblem);
+    if (!context.json && warnings.length > 0)
       context.reporter.warn(
-        `${result.warnings.length} IAM size(s) over a quota's default: terraform apply fails unless it was raised`,
-        result.warnings.map(formatProblem),
+        `${warnings.length} IAM size(s) over a quota's default: terraform apply fails unless it was raised`,
+        warnings,
       );
     if (context.json) {
       context.reporter.json({
@@ -64,7 +65,7 @@ export const iamTerraformTask: BuiltinTask<IamTerraformArgs> = {
         roles: result.roles,
         files: result.files,
         foreign: result.foreign,
-        warnings: result.warnings.map(formatProblem),
+        warnings: result.warnings.map((warning, index) => warningJson(warning, warnings[index]!)),
       });
     } else if (result.check) {
       if (result.changed)

@@ -1,6 +1,6 @@
 /** `robo teams.validate [PATH]` (every definition file and robo.yml of a checkout, every problem listed) and `robo teams.list`. */
 import { DefinitionsError, ExitCode, ExitSignal } from '../errors.js';
-import { offlineWarning, table } from './format.js';
+import { offlineWarning, table, warningJson } from './format.js';
 import { remoteLineFor } from './remote-line.js';
 import type { OpenSourceRequest } from '../source/open-source.js';
 import type { SourceReport } from '../source/use-checkout.js';
@@ -53,13 +53,7 @@ export const teamsValidateTask: BuiltinTask<ValidateArgs> = {
           value: problem.value,
           text: lines[index],
         })),
-        warnings: report.warnings.map((warning, index) => ({
-          file: warning.file,
-          pointer: warning.pointer ?? null,
-          line: warning.line ?? null,
-          message: warning.message,
-          text: warnings[index],
-        })),
+        warnings: report.warnings.map((warning, index) => warningJson(warning, warnings[index]!)),
         exitCode,
       });
       // The document says it all; a thrown error would print a second one.

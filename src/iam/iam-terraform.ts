@@ -7,6 +7,7 @@
  */
 import { DefinitionsError } from '../errors.js';
 import { ORGANIZATION_FILE } from '../definitions/definitions.js';
+import { pointerLines } from '../definitions/json.js';
 import type { OpenSourceRequest } from '../source/open-source.js';
 import { useSource, type SourceReport } from '../source/use-checkout.js';
 import { formatProblem, type Problem } from '../validate/problems.js';
@@ -15,6 +16,9 @@ import { applyOutput, planOutput, type OutputPlan } from './output-dir.js';
 import { resolveIam } from './resolve-iam.js';
 import { checkIamSizes } from './sizes.js';
 import { renderTerraform, type TerraformFiles } from './terraform.js';
+
+/** A size warning, at its line in the file when found. */
+export type SizeWarning = Problem & { line?: number };
 
 export interface IamTerraformOptions extends OpenSourceRequest {
   /** The output folder, absolute. */
@@ -28,7 +32,7 @@ export interface IamTerraformResult extends OutputPlan, SourceReport {
   /** Roles generated, over all accounts. */
   roles: number;
   /** Sizes over an adjustable IAM quota's default (docs/iam.md, "Sizes IAM limits"): written all the same. */
-  warnings: Problem[];
+  warnings: SizeWarning[];
 }
 
 export async function iamTerraform(options: IamTerraformOptions): Promise<IamTerraformResult> {
@@ -42,7 +46,7 @@ export async function iamTerraform(options: IamTerraformOptions): Promise<IamTer
 async function generate(
   definitions: Parameters<typeof validateOrganizationWide>[0],
   source: string,
-): Promise<{ files: TerraformFiles; roles: number; warnings: Problem[] }> {
+): Promise<{ files: TerraformFiles; roles: number; warnings: SizeWarning[] }> {
   const { organization, teams, inlinePolicies, errors } = await validateOrganizationWide(definitions);
   if (errors.length > 0 || !organization) {
     throw new DefinitionsError(`invalid definitions in ${source}; nothing was written`, errors.map(formatProblem));
@@ -60,9 +64,13 @@ async function generate(
       sizes.errors.map(formatProblem),
     );
   }
+  // Each at its line, as teams.validate gives them (a CI annotation wants FILE:LINE); all are organization.json's,
+  // whose text is parsed again only when there is one.
+  const lines = sizes.warnings.length > 0 ? pointerLines(definitions.organization?.text ?? '') : undefined;
+  const lineOf = (warning: Problem) => (warning.file === ORGANIZATION_FILE ? lines?.(warning.pointer) : undefined);
   return {
     files: renderTerraform(model),
     roles: model.accounts.reduce((sum, account) => sum + account.roles.length, 0),
-    warnings: sizes.warnings,
+    warnings: sizes.warnings.map((warning) => ({ ...warning, line: lineOf(warning) })),
   };
 }
