@@ -7,7 +7,7 @@
  * warning, over the maximum an error.
  */
 import { describe, expect, it } from 'vitest';
-import type { Organization, PolicyDocument, Team } from '../src/definitions/model.js';
+import type { PolicyDocument, Team } from '../src/definitions/model.js';
 import { resolveIam, type IamModel } from '../src/iam/resolve-iam.js';
 import { assumeSpokesPolicy, renderTerraform, roleInlinePolicies, trustPolicyText } from '../src/iam/terraform.js';
 import {
@@ -22,7 +22,9 @@ import { formatProblem } from '../src/validate/problems.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { formatCheckoutProblem, validateTeams } from '../src/teams.js';
-import { makeDotfilesRepo, writeTree } from './helpers/git.js';
+import { loadDefinitions } from '../src/definitions/definitions.js';
+import { validateOrganizationWide } from '../src/validate/organization-wide.js';
+import { exampleTree, makeDotfilesRepo, writeTree } from './helpers/git.js';
 import { crowdedTree, smallOrg, smallSsoOrg } from './helpers/iam-org.js';
 import { runRobo } from './helpers/robo.js';
 import { sandboxes } from './helpers/sandbox.js';
@@ -280,14 +282,31 @@ describe('what is measured is what is written', () => {
     expect(iamCharacters('{"a": [ "b",\n\t"c" ]}')).toBe('{"a":["b","c"]}'.length);
   });
 
-  it('the bundled example and the small organisations are far within every limit', () => {
-    for (const org of [smallOrg(), smallSsoOrg()] as Array<{
-      organization: Organization;
-      teams: Map<string, Team>;
-      inlinePolicies: Map<string, PolicyDocument>;
-    }>) {
+  it('the bundled example and the small organisations are far within every limit (under half of each)', async () => {
+    const dir = path.join(sandbox().root, 'example');
+    writeTree(dir, exampleTree());
+    const example = await validateOrganizationWide(await loadDefinitions(dir));
+    expect(example.errors).toEqual([]);
+    const orgs = [
+      ['the bundled example', { ...example, organization: example.organization! }],
+      ['smallOrg', smallOrg()],
+      ['smallSsoOrg', smallSsoOrg()],
+    ] as const;
+    for (const [name, org] of orgs) {
       const model = resolveIam(org.organization, org.teams, org.inlinePolicies);
-      expect(checkIamSizes(model, org.teams)).toEqual({ errors: [], warnings: [] });
+      expect(model.accounts.length, name).toBeGreaterThan(0);
+      expect(checkIamSizes(model, org.teams), name).toEqual({ errors: [], warnings: [] });
+      const roles = model.accounts.flatMap((account) => account.roles);
+      const largest = (sizes: number[]) => Math.max(0, ...sizes);
+      expect(largest(roles.map((role) => iamCharacters(trustPolicyText(model, role)))), name).toBeLessThan(
+        TRUST_POLICY_DEFAULT / 2,
+      );
+      const inline = roles.map((role) =>
+        roleInlinePolicies(role).reduce((sum, { policy }) => sum + iamCharacters(policy), 0),
+      );
+      expect(largest(inline), name).toBeLessThan(ROLE_INLINE_MAX / 2);
+      const sets = (model.sso?.permissionSets ?? []).map(({ assumes }) => iamCharacters(assumeSpokesPolicy(assumes)));
+      expect(largest(sets), name).toBeLessThan(PERMISSION_SET_INLINE_MAX / 2);
     }
   });
 });
