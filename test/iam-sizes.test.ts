@@ -345,6 +345,13 @@ describe('the commands (in process): a warning is printed and changes nothing, a
     expect(valid.stderr).toContain("1 IAM size(s) over a quota's default:");
     expect(valid.stderr).toMatch(warning);
     expect(valid.stderr).toContain('"Role trust policy length"');
+    // --quiet keeps the warning's line (CI runs with it, and apply would fail there): the line names the role.
+    const quiet = await runRobo(['teams.validate', dir, '--quiet'], { env: box.env });
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).toBe('');
+    expect(quiet.stderr).toBe(
+      "⚠ : 1 IAM size(s) over a quota's default: terraform apply fails unless it was raised (organization.json /iam/roles/ReadOnly)\n",
+    );
     const json = await runRobo(['teams.validate', dir, '--json'], { env: box.env });
     const document = JSON.parse(json.stdout) as {
       ok: boolean;
@@ -373,6 +380,11 @@ describe('the commands (in process): a warning is printed and changes nothing, a
     expect(written.code).toBe(0);
     expect(written.stderr).toMatch(warning);
     expect(existsSync(path.join(out, 'account-prod.tf.json'))).toBe(true);
+    const quiet = await runRobo(['iam.terraform', '--repo', raised, '--out', out, '--quiet'], { env: box.env });
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe(
+      "⚠ : 1 IAM size(s) over a quota's default: terraform apply fails unless it was raised (organization.json /iam/roles/ReadOnly)\n",
+    );
     // --json: the warnings in the document, each as teams.validate --json gives it (a CI script reads both).
     const json = await runRobo(['iam.terraform', '--repo', raised, '--out', out, '--json'], { env: box.env });
     expect(json.code).toBe(0);

@@ -10,6 +10,16 @@ export function bundledExampleWarning(what: string): string {
 }
 
 /**
+ * The line over the size warnings of teams.validate and iam.terraform. They go through warnAlways: terraform apply
+ * fails unless a quota was raised, which CI (often run with --quiet) must see. --quiet keeps this line alone, so it
+ * names where.
+ */
+export function sizeWarningsHeading(warnings: ReadonlyArray<{ file: string; pointer?: string }>): string {
+  const where = warnings.map((warning) => `${warning.file} ${warning.pointer ?? ''}`.trim()).join(', ');
+  return `${warnings.length} IAM size(s) over a quota's default: terraform apply fails unless it was raised (${where})`;
+}
+
+/**
  * A warning in a `--json` document: teams.validate's and iam.terraform's have this one shape, as a CI
  * script reads both. `text` is the line the human output prints.
  */

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { ExitCode, ExitSignal } from '../errors.js';
 import { formatProblem } from '../validate/problems.js';
-import { bundledExampleWarning, warningJson } from './format.js';
+import { bundledExampleWarning, sizeWarningsHeading, warningJson } from './format.js';
 import { readSource, sourceOptions, type SourceArgs } from './teams.js';
 import type { BuiltinTask } from './types.js';
 
@@ -48,11 +48,9 @@ export const iamTerraformTask: BuiltinTask<IamTerraformArgs> = {
     );
     const differs = result.files.filter((file) => file.change !== 'unchanged');
     const warnings = result.warnings.map(formatProblem);
+    // In the document with --json; else on stderr, --quiet or not.
     if (!context.json && warnings.length > 0)
-      context.reporter.warn(
-        `${warnings.length} IAM size(s) over a quota's default: terraform apply fails unless it was raised`,
-        warnings,
-      );
+      context.reporter.warnAlways(sizeWarningsHeading(result.warnings), warnings);
     if (context.json) {
       context.reporter.json({
         ok: !(result.check && result.changed),
