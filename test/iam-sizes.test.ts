@@ -13,6 +13,8 @@ import { assumeSpokesPolicy, renderTerraform, roleInlinePolicies, trustPolicyTex
 import {
   checkIamSizes,
   iamCharacters,
+  MANAGED_POLICIES_DEFAULT,
+  MANAGED_POLICIES_MAX,
   PERMISSION_SET_INLINE_MAX,
   ROLE_INLINE_MAX,
   TRUST_POLICY_DEFAULT,
@@ -263,6 +265,34 @@ describe('a permission set’s inline policy (sso; IAM Identity Center, not adju
       expect(errors[0]).toBe(
         `teams/fpa.json: /hub_role: the policy permission set fpa needs (sts:AssumeRole on its teams' ${names.length} spoke roles) holds ${target} characters (white space not counted); IAM Identity Center takes at most 10240 in a permission set's inline policy: give its teams fewer spoke roles, or split them over more permission sets (got "fpa")`,
       );
+  });
+});
+
+describe('a role’s managed policies (IAM quota "Managed policies per role")', () => {
+  /** ReadOnly (in all three accounts of smallOrg) with `count` managed policies. */
+  const attached = (count: number) => {
+    const { organization, teams, inlinePolicies } = smallOrg();
+    const policies = Array.from({ length: count }, (_, index) => `arn:aws:iam::aws:policy/Policy${index}`);
+    organization.iam!.roles.ReadOnly = { policies };
+    return { model: resolveIam(organization, teams, inlinePolicies), teams };
+  };
+
+  it.each([
+    ['none', 0, 'ok'],
+    ['the default, exactly', MANAGED_POLICIES_DEFAULT, 'ok'],
+    ['one over the default', MANAGED_POLICIES_DEFAULT + 1, 'warning'],
+    ['the maximum (the schema allows no more)', MANAGED_POLICIES_MAX, 'warning'],
+  ] as const)('%s (%i): %s', (_case, count, expected) => {
+    const { errors, warnings } = check(attached(count));
+    expect(errors).toEqual([]);
+    expect(warnings.length > 0 ? 'warning' : 'ok').toBe(expected);
+    expect(warnings.length).toBeLessThanOrEqual(1);
+  });
+
+  it('names the role once, its accounts, the quota to raise and what else to do', () => {
+    expect(check(attached(11)).warnings).toEqual([
+      `organization.json: /iam/roles/ReadOnly/policies: attaches 11 managed policies, in 3 account(s): over IAM's default of 10 per role, terraform apply fails (LimitExceeded) unless the quota "Managed policies per role" (L-0DA4ABF3) of those accounts is raised to at least 11 (at most 20); raise it, or merge some of them into one customer managed policy`,
+    ]);
   });
 });
 
