@@ -8,6 +8,8 @@ import path from 'node:path';
 import { DefinitionsError, SourceError } from './errors.js';
 import { ORGANIZATION_FILE, loadDefinitions } from './definitions/definitions.js';
 import { resolveAwsConfig } from './render/resolve.js';
+import { resolveIam } from './iam/resolve-iam.js';
+import { checkIamSizes } from './iam/sizes.js';
 import type { OpenSourceRequest } from './source/open-source.js';
 import { formatProblem, type Problem } from './validate/problems.js';
 import { pointerLines } from './definitions/json.js';
@@ -91,6 +93,10 @@ export async function validateTeams(options: {
   const commit = checkoutCommit(root, options.env);
   const robofile = await checkRoboFile(root);
   const wide = await validateOrganizationWide(definitions);
+  // IAM's size limits, on what iam.terraform would write: the model only resolves from a valid organisation.
+  const sizes = wide.organization?.iam
+    ? checkIamSizes(resolveIam(wide.organization, wide.teams, wide.inlinePolicies), wide.teams)
+    : { errors: [], warnings: [] };
   const policyFiles = [...wide.inlineFiles.values()].filter((file) => file !== undefined);
 
   const texts = new Map<string, string>();
@@ -105,7 +111,7 @@ export async function validateTeams(options: {
     const line = lineOf(problem.file, problem.pointer);
     return line === undefined ? problem : { ...problem, line };
   };
-  const problems = wide.errors.map(withLine);
+  const problems = [...wide.errors, ...sizes.errors].map(withLine);
   problems.push(...(robofile?.problems ?? []).map((problem) => ({ file: ROBO_FILE, ...problem })));
 
   const counts = new Map<string, number>();
@@ -128,7 +134,7 @@ export async function validateTeams(options: {
     teams: [...definitions.teams.keys()],
     files,
     problems,
-    warnings: wide.warnings.map(withLine),
+    warnings: sizes.warnings.map(withLine),
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * checkIamSizes (src/validate/iam-sizes.ts): IAM's size limits on what
+ * checkIamSizes (src/iam/sizes.ts): IAM's size limits on what
  * iam.terraform writes, measured on the written text. Each case builds an
  * organisation whose policy lands exactly on a size (role and permission set
  * names padded a character at a time), then asks the rule: at a limit
@@ -7,28 +7,31 @@
  * warning, over the maximum an error.
  */
 import { describe, expect, it } from 'vitest';
-import type { Organization, PolicyDocument, Team } from '../src/definitions/model.js';
+import type { PolicyDocument, Team } from '../src/definitions/model.js';
 import { resolveIam, type IamModel } from '../src/iam/resolve-iam.js';
 import { assumeSpokesPolicy, renderTerraform, roleInlinePolicies, trustPolicyText } from '../src/iam/terraform.js';
 import {
   checkIamSizes,
   iamCharacters,
+  MANAGED_POLICIES_DEFAULT,
+  MANAGED_POLICIES_MAX,
   PERMISSION_SET_INLINE_MAX,
   ROLE_INLINE_MAX,
   TRUST_POLICY_DEFAULT,
   TRUST_POLICY_MAX,
-} from '../src/validate/iam-sizes.js';
+} from '../src/iam/sizes.js';
 import { formatProblem } from '../src/validate/problems.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { makeDotfilesRepo } from './helpers/git.js';
+import { formatCheckoutProblem, validateTeams } from '../src/teams.js';
+import { loadDefinitions } from '../src/definitions/definitions.js';
+import { validateOrganizationWide } from '../src/validate/organization-wide.js';
+import { exampleTree, makeDotfilesRepo, writeTree } from './helpers/git.js';
 import { crowdedTree, smallOrg, smallSsoOrg } from './helpers/iam-org.js';
 import { runRobo } from './helpers/robo.js';
 import { sandboxes } from './helpers/sandbox.js';
 
 const sandbox = sandboxes();
-
-const teamFile = (team: string) => `teams/${team}.json`;
 
 /**
  * Names `${prefix}0` … (count of them), each padded with "x" up to maxLength,
@@ -94,7 +97,7 @@ const roleIn = (model: IamModel, account: string, role: string) =>
   model.accounts.find((entry) => entry.name === account)!.roles.find((entry) => entry.role === role)!;
 const trustSize = (model: IamModel) => iamCharacters(trustPolicyText(model, roleIn(model, 'prod', 'ReadOnly')));
 const check = ({ model, teams }: { model: IamModel; teams: Map<string, Team> }) => {
-  const { errors, warnings } = checkIamSizes(model, teams, teamFile);
+  const { errors, warnings } = checkIamSizes(model, teams);
   return { errors: errors.map(formatProblem), warnings: warnings.map(formatProblem) };
 };
 
@@ -163,31 +166,39 @@ describe('a spoke role’s trust policy (IAM quota "Role trust policy length")',
     }
   });
 
-  it('reports a role once, at its largest account, counting the other accounts over the default', () => {
-    const { organization, inlinePolicies } = smallOrg();
-    const hubs = Array.from({ length: 30 }, (_, index) => `hub-${index}-${'x'.repeat(50)}`);
-    for (const hub of hubs) organization.iam!.roles[hub] = {};
-    const teams = new Map<string, Team>(
-      hubs.map((hub, index) => [
-        hub,
-        {
-          hub_role: hub,
-          // Every team in dev and prod; 25 of them in ops (over the default too, but smaller).
-          profiles: (index < 25 ? ['dev', 'prod', 'ops'] : ['dev', 'prod']).map((account) => ({
-            name: account,
-            account,
-            role: 'ReadOnly',
-          })),
-        },
-      ]),
-    );
-    const { warnings, errors } = check({ model: resolveIam(organization, teams, inlinePolicies), teams });
-    expect(errors).toEqual([]);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(
-      /its trust policy in account dev \(and 2 more account\(s\) over 2048\) holds \d+ characters/,
-    );
-  });
+  // Each way round, so that a rule keeping the first or the last account it saw fails one of them.
+  it.each(['prod', 'dev'])(
+    'reports a role once, at its largest account (%s), counting the other accounts over the default',
+    (largest) => {
+      const { organization, inlinePolicies } = smallOrg();
+      const hubs = Array.from({ length: 30 }, (_, index) => `hub-${index}-${'x'.repeat(50)}`);
+      for (const hub of hubs) organization.iam!.roles[hub] = {};
+      const other = largest === 'prod' ? 'dev' : 'prod';
+      // Every team in the largest account, 28 in the other, 25 in ops: all three over the default.
+      const accountsOf = (index: number) => [largest, ...(index < 28 ? [other] : []), ...(index < 25 ? ['ops'] : [])];
+      const teams = new Map<string, Team>(
+        hubs.map((hub, index) => [
+          hub,
+          {
+            hub_role: hub,
+            profiles: accountsOf(index).map((account) => ({ name: account, account, role: 'ReadOnly' })),
+          },
+        ]),
+      );
+      const model = resolveIam(organization, teams, inlinePolicies);
+      const size = iamCharacters(trustPolicyText(model, roleIn(model, largest, 'ReadOnly')));
+      expect(size).toBeGreaterThan(iamCharacters(trustPolicyText(model, roleIn(model, other, 'ReadOnly'))));
+      expect(iamCharacters(trustPolicyText(model, roleIn(model, 'ops', 'ReadOnly')))).toBeGreaterThan(
+        TRUST_POLICY_DEFAULT,
+      );
+      const { warnings, errors } = check({ model, teams });
+      expect(errors).toEqual([]);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain(
+        `its trust policy in account ${largest} (and 2 more account(s) over 2048) holds ${size} characters (white space not counted), trusting 30 hub role(s)`,
+      );
+    },
+  );
 });
 
 describe('a role’s inline policies together (okta: robo’s assume policy on the hub role counts)', () => {
@@ -257,6 +268,34 @@ describe('a permission set’s inline policy (sso; IAM Identity Center, not adju
   });
 });
 
+describe('a role’s managed policies (IAM quota "Managed policies per role")', () => {
+  /** ReadOnly (in all three accounts of smallOrg) with `count` managed policies. */
+  const attached = (count: number) => {
+    const { organization, teams, inlinePolicies } = smallOrg();
+    const policies = Array.from({ length: count }, (_, index) => `arn:aws:iam::aws:policy/Policy${index}`);
+    organization.iam!.roles.ReadOnly = { policies };
+    return { model: resolveIam(organization, teams, inlinePolicies), teams };
+  };
+
+  it.each([
+    ['none', 0, 'ok'],
+    ['the default, exactly', MANAGED_POLICIES_DEFAULT, 'ok'],
+    ['one over the default', MANAGED_POLICIES_DEFAULT + 1, 'warning'],
+    ['the maximum (the schema allows no more)', MANAGED_POLICIES_MAX, 'warning'],
+  ] as const)('%s (%i): %s', (_case, count, expected) => {
+    const { errors, warnings } = check(attached(count));
+    expect(errors).toEqual([]);
+    expect(warnings.length > 0 ? 'warning' : 'ok').toBe(expected);
+    expect(warnings.length).toBeLessThanOrEqual(1);
+  });
+
+  it('names the role once, its accounts, the quota to raise and what else to do', () => {
+    expect(check(attached(11)).warnings).toEqual([
+      `organization.json: /iam/roles/ReadOnly/policies: attaches 11 managed policies, in 3 account(s): over IAM's default of 10 per role, terraform apply fails (LimitExceeded) unless the quota "Managed policies per role" (L-0DA4ABF3) of those accounts is raised to at least 11 (at most 20); raise it, or merge some of them into one customer managed policy`,
+    ]);
+  });
+});
+
 describe('what is measured is what is written', () => {
   it('the trust size is that of the assume_role_policy in the Terraform, less white space', () => {
     const { model } = oktaTrust(['a', 'b']);
@@ -273,20 +312,60 @@ describe('what is measured is what is written', () => {
     expect(iamCharacters('{"a": [ "b",\n\t"c" ]}')).toBe('{"a":["b","c"]}'.length);
   });
 
-  it('the bundled example and the small organisations are far within every limit', () => {
-    for (const org of [smallOrg(), smallSsoOrg()] as Array<{
-      organization: Organization;
-      teams: Map<string, Team>;
-      inlinePolicies: Map<string, PolicyDocument>;
-    }>) {
+  it('the bundled example and the small organisations are far within every limit (under half of each)', async () => {
+    const dir = path.join(sandbox().root, 'example');
+    writeTree(dir, exampleTree());
+    const example = await validateOrganizationWide(await loadDefinitions(dir));
+    expect(example.errors).toEqual([]);
+    const orgs = [
+      ['the bundled example', { ...example, organization: example.organization! }],
+      ['smallOrg', smallOrg()],
+      ['smallSsoOrg', smallSsoOrg()],
+    ] as const;
+    for (const [name, org] of orgs) {
       const model = resolveIam(org.organization, org.teams, org.inlinePolicies);
-      expect(checkIamSizes(model, org.teams, teamFile)).toEqual({ errors: [], warnings: [] });
+      expect(model.accounts.length, name).toBeGreaterThan(0);
+      expect(checkIamSizes(model, org.teams), name).toEqual({ errors: [], warnings: [] });
+      const roles = model.accounts.flatMap((account) => account.roles);
+      const largest = (sizes: number[]) => Math.max(0, ...sizes);
+      expect(largest(roles.map((role) => iamCharacters(trustPolicyText(model, role)))), name).toBeLessThan(
+        TRUST_POLICY_DEFAULT / 2,
+      );
+      const inline = roles.map((role) =>
+        roleInlinePolicies(role).reduce((sum, { policy }) => sum + iamCharacters(policy), 0),
+      );
+      expect(largest(inline), name).toBeLessThan(ROLE_INLINE_MAX / 2);
+      const sets = (model.sso?.permissionSets ?? []).map(({ assumes }) => iamCharacters(assumeSpokesPolicy(assumes)));
+      expect(largest(sets), name).toBeLessThan(PERMISSION_SET_INLINE_MAX / 2);
     }
   });
 });
 
 describe('the commands (in process): a warning is printed and changes nothing, an error refuses', () => {
   const warning = /organization\.json: \/iam\/roles\/ReadOnly: its trust policy in account prod holds \d{4} characters/;
+
+  it('validateTeams (moved from validateOrganizationWide, which teams.access uses too): a warning, or a problem', async () => {
+    const crowded = (count: number) => {
+      const dir = path.join(sandbox().root, 'dotfiles');
+      writeTree(dir, crowdedTree(count));
+      return validateTeams({ path: dir, cwd: dir, env: {} });
+    };
+    const raised = await crowded(20);
+    expect(raised.problems).toEqual([]);
+    expect(raised.warnings.map(formatCheckoutProblem)).toEqual([
+      expect.stringMatching(
+        /^organization\.json: \/iam\/roles\/ReadOnly: its trust policy in account prod holds \d{4} characters \(white space not counted\), trusting 2[0-9] hub role\(s\): over IAM's default of 2048, .*"Role trust policy length"/,
+      ),
+    ]);
+
+    const over = await crowded(85);
+    expect(over.warnings).toEqual([]);
+    expect(over.problems.map(formatCheckoutProblem)).toEqual([
+      expect.stringMatching(
+        /^organization\.json: \/iam\/roles\/ReadOnly: its trust policy in account prod holds \d{4} characters \(white space not counted\), trusting \d+ hub role\(s\): IAM takes at most 8192/,
+      ),
+    ]);
+  });
 
   it('teams.validate: valid with a warning (exit 0, also in --json); over the maximum exit 3 naming the role', async () => {
     const box = sandbox();
@@ -296,6 +375,13 @@ describe('the commands (in process): a warning is printed and changes nothing, a
     expect(valid.stderr).toContain("1 IAM size(s) over a quota's default:");
     expect(valid.stderr).toMatch(warning);
     expect(valid.stderr).toContain('"Role trust policy length"');
+    // --quiet keeps the warning's line (CI runs with it, and apply would fail there): the line names the role.
+    const quiet = await runRobo(['teams.validate', dir, '--quiet'], { env: box.env });
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).toBe('');
+    expect(quiet.stderr).toBe(
+      "⚠ : 1 IAM size(s) over a quota's default: terraform apply fails unless it was raised (organization.json /iam/roles/ReadOnly)\n",
+    );
     const json = await runRobo(['teams.validate', dir, '--json'], { env: box.env });
     const document = JSON.parse(json.stdout) as {
       ok: boolean;
@@ -324,6 +410,26 @@ describe('the commands (in process): a warning is printed and changes nothing, a
     expect(written.code).toBe(0);
     expect(written.stderr).toMatch(warning);
     expect(existsSync(path.join(out, 'account-prod.tf.json'))).toBe(true);
+    const quiet = await runRobo(['iam.terraform', '--repo', raised, '--out', out, '--quiet'], { env: box.env });
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe(
+      "⚠ : 1 IAM size(s) over a quota's default: terraform apply fails unless it was raised (organization.json /iam/roles/ReadOnly)\n",
+    );
+    // --json: the warnings in the document, each as teams.validate --json gives it (a CI script reads both).
+    const json = await runRobo(['iam.terraform', '--repo', raised, '--out', out, '--json'], { env: box.env });
+    expect(json.code).toBe(0);
+    const { warnings } = JSON.parse(json.stdout) as { warnings: unknown[] };
+    expect(warnings).toEqual([
+      {
+        file: 'organization.json',
+        pointer: '/iam/roles/ReadOnly',
+        line: expect.any(Number) as number,
+        message: expect.stringMatching(/^its trust policy in account prod holds \d{4} characters/) as string,
+        text: expect.stringMatching(warning) as string,
+      },
+    ]);
+    const validated = await runRobo(['teams.validate', raised, '--json'], { env: box.env });
+    expect(warnings).toEqual((JSON.parse(validated.stdout) as { warnings: unknown[] }).warnings);
 
     const over = makeDotfilesRepo(path.join(box.root, 'over'), crowdedTree(85));
     const refused = path.join(box.root, 'refused');

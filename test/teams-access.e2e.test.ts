@@ -14,6 +14,7 @@ import { BUNDLED_EXAMPLE } from '../src/commands/teams-access.js';
 import { reviewAccess, type AccessFilter } from '../src/access/access-review.js';
 import type { Organization, Team } from '../src/definitions/model.js';
 import { hostileCases, type HostileCase } from './fixtures/hostile.js';
+import { crowdedTree } from './helpers/iam-org.js';
 import { treeState } from './helpers/files.js';
 import { sharedHostileCheckout } from './helpers/hostile-checkout.js';
 import { commitTree, exampleTree, fileUrl, git, makeDotfilesRepo, writeTree, type FileTree } from './helpers/git.js';
@@ -165,6 +166,16 @@ describe('robo teams.access on a source of its own (--repo)', () => {
     expectClean(result);
     const { rows } = JSON.parse(result.stdout) as { rows: { policies: string[] }[] };
     expect(rows).toEqual(reviewOf(exampleTree()).rows.map((row) => ({ ...row, policies: [] })));
+  });
+
+  it('an organisation over an IAM size limit: its review all the same (iam.terraform and teams.validate check sizes)', async () => {
+    const box = sandbox();
+    const tree = crowdedTree(85); // ReadOnly's trust in prod over IAM's 8,192: iam.terraform refuses it
+    const dotfiles = path.join(box.root, 'dotfiles');
+    writeTree(dotfiles, tree);
+    const result = await runRobo(['teams.access', '--repo', dotfiles, '--json'], { env: box.env });
+    expectClean(result);
+    expect((JSON.parse(result.stdout) as { rows: unknown }).rows).toEqual(reviewOf(tree).rows);
   });
 });
 

@@ -9,6 +9,33 @@ export function bundledExampleWarning(what: string): string {
   return `No dotfiles repo configured (--repo, $ROBO_DOTFILES_REPO or ~/.config/robo/config): this is ${what} of the example organisation bundled with robo, not of yours.`;
 }
 
+/**
+ * The line over the size warnings of teams.validate and iam.terraform. They go through warnAlways: terraform apply
+ * fails unless a quota was raised, which CI (often run with --quiet) must see. --quiet keeps this line alone, so it
+ * names where.
+ */
+export function sizeWarningsHeading(warnings: ReadonlyArray<{ file: string; pointer?: string }>): string {
+  const where = warnings.map((warning) => `${warning.file} ${warning.pointer ?? ''}`.trim()).join(', ');
+  return `${warnings.length} IAM size(s) over a quota's default: terraform apply fails unless it was raised (${where})`;
+}
+
+/**
+ * A warning in a `--json` document: teams.validate's and iam.terraform's have this one shape, as a CI
+ * script reads both. `text` is the line the human output prints.
+ */
+export function warningJson(
+  warning: { file: string; pointer?: string; line?: number; message: string },
+  text: string,
+): { file: string; pointer: string | null; line: number | null; message: string; text: string } {
+  return {
+    file: warning.file,
+    pointer: warning.pointer ?? null,
+    line: warning.line ?? null,
+    message: warning.message,
+    text,
+  };
+}
+
 /** "3 days", "5 hours", "12 minutes": how long ago a date was, roughly. */
 export function age(date: Date, now: Date = new Date()): string {
   const minutes = Math.max(0, Math.round((now.getTime() - date.getTime()) / 60_000));

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { ExitCode, ExitSignal } from '../errors.js';
 import { formatProblem } from '../validate/problems.js';
-import { bundledExampleWarning } from './format.js';
+import { bundledExampleWarning, sizeWarningsHeading, warningJson } from './format.js';
 import { readSource, sourceOptions, type SourceArgs } from './teams.js';
 import type { BuiltinTask } from './types.js';
 
@@ -47,11 +47,10 @@ export const iamTerraformTask: BuiltinTask<IamTerraformArgs> = {
       BUNDLED_EXAMPLE,
     );
     const differs = result.files.filter((file) => file.change !== 'unchanged');
-    if (!context.json && result.warnings.length > 0)
-      context.reporter.warn(
-        `${result.warnings.length} IAM size(s) over a quota's default: terraform apply fails unless it was raised`,
-        result.warnings.map(formatProblem),
-      );
+    const warnings = result.warnings.map(formatProblem);
+    // In the document with --json; else on stderr, --quiet or not.
+    if (!context.json && warnings.length > 0)
+      context.reporter.warnAlways(sizeWarningsHeading(result.warnings), warnings);
     if (context.json) {
       context.reporter.json({
         ok: !(result.check && result.changed),
@@ -64,7 +63,7 @@ export const iamTerraformTask: BuiltinTask<IamTerraformArgs> = {
         roles: result.roles,
         files: result.files,
         foreign: result.foreign,
-        warnings: result.warnings.map(formatProblem),
+        warnings: result.warnings.map((warning, index) => warningJson(warning, warnings[index]!)),
       });
     } else if (result.check) {
       if (result.changed)

@@ -1,6 +1,6 @@
 /** `robo teams.validate [PATH]` (every definition file and robo.yml of a checkout, every problem listed) and `robo teams.list`. */
 import { DefinitionsError, ExitCode, ExitSignal } from '../errors.js';
-import { offlineWarning, table } from './format.js';
+import { offlineWarning, sizeWarningsHeading, table, warningJson } from './format.js';
 import { remoteLineFor } from './remote-line.js';
 import type { OpenSourceRequest } from '../source/open-source.js';
 import type { SourceReport } from '../source/use-checkout.js';
@@ -53,20 +53,14 @@ export const teamsValidateTask: BuiltinTask<ValidateArgs> = {
           value: problem.value,
           text: lines[index],
         })),
-        warnings: report.warnings.map((warning, index) => ({
-          file: warning.file,
-          pointer: warning.pointer ?? null,
-          line: warning.line ?? null,
-          message: warning.message,
-          text: warnings[index],
-        })),
+        warnings: report.warnings.map((warning, index) => warningJson(warning, warnings[index]!)),
         exitCode,
       });
       // The document says it all; a thrown error would print a second one.
       if (exitCode !== ExitCode.ok) throw new ExitSignal(exitCode);
       return;
     }
-    if (warnings.length > 0) context.reporter.warn(`${warnings.length} IAM size(s) over a quota's default:`, warnings);
+    if (warnings.length > 0) context.reporter.warnAlways(sizeWarningsHeading(report.warnings), warnings);
     if (report.problems.length > 0) {
       const files = new Set(report.problems.map((problem) => problem.file));
       throw new DefinitionsError(`${where}: ${report.problems.length} problem(s) in ${files.size} file(s)`, lines);

@@ -7,12 +7,18 @@
  */
 import { DefinitionsError } from '../errors.js';
 import { ORGANIZATION_FILE } from '../definitions/definitions.js';
+import { pointerLines } from '../definitions/json.js';
 import type { OpenSourceRequest } from '../source/open-source.js';
 import { useSource, type SourceReport } from '../source/use-checkout.js';
 import { formatProblem, type Problem } from '../validate/problems.js';
 import { validateOrganizationWide } from '../validate/organization-wide.js';
 import { applyOutput, planOutput, type OutputPlan } from './output-dir.js';
+import { resolveIam } from './resolve-iam.js';
+import { checkIamSizes } from './sizes.js';
 import { renderTerraform, type TerraformFiles } from './terraform.js';
+
+/** A size warning, at its line in the file when found. */
+export type SizeWarning = Problem & { line?: number };
 
 export interface IamTerraformOptions extends OpenSourceRequest {
   /** The output folder, absolute. */
@@ -26,7 +32,7 @@ export interface IamTerraformResult extends OutputPlan, SourceReport {
   /** Roles generated, over all accounts. */
   roles: number;
   /** Sizes over an adjustable IAM quota's default (docs/iam.md, "Sizes IAM limits"): written all the same. */
-  warnings: Problem[];
+  warnings: SizeWarning[];
 }
 
 export async function iamTerraform(options: IamTerraformOptions): Promise<IamTerraformResult> {
@@ -36,12 +42,12 @@ export async function iamTerraform(options: IamTerraformOptions): Promise<IamTer
   return { ...plan, ...report, check: options.check, roles: result.roles, warnings: result.warnings };
 }
 
-/** Validation, resolve and render of a checkout's definitions: the files, in memory. */
+/** Validation, resolve, IAM's size limits and render of a checkout's definitions: the files, in memory. */
 async function generate(
   definitions: Parameters<typeof validateOrganizationWide>[0],
   source: string,
-): Promise<{ files: TerraformFiles; roles: number; warnings: Problem[] }> {
-  const { organization, errors, warnings, iam } = await validateOrganizationWide(definitions);
+): Promise<{ files: TerraformFiles; roles: number; warnings: SizeWarning[] }> {
+  const { organization, teams, inlinePolicies, errors } = await validateOrganizationWide(definitions);
   if (errors.length > 0 || !organization) {
     throw new DefinitionsError(`invalid definitions in ${source}; nothing was written`, errors.map(formatProblem));
   }
@@ -50,10 +56,21 @@ async function generate(
       `${ORGANIZATION_FILE}: /iam: iam.terraform needs a definition of every role the teams use (and with okta, saml_provider) (docs/iam.md)`,
     ]);
   }
-  if (!iam) throw new Error('a valid organisation with iam has its model (validateOrganizationWide)');
+  const model = resolveIam(organization, teams, inlinePolicies);
+  const sizes = checkIamSizes(model, teams);
+  if (sizes.errors.length > 0) {
+    throw new DefinitionsError(
+      `invalid definitions in ${source}; nothing was written`,
+      sizes.errors.map(formatProblem),
+    );
+  }
+  // Each at its line, as teams.validate gives them (a CI annotation wants FILE:LINE); all are organization.json's,
+  // whose text is parsed again only when there is one.
+  const lines = sizes.warnings.length > 0 ? pointerLines(definitions.organization?.text ?? '') : undefined;
+  const lineOf = (warning: Problem) => (warning.file === ORGANIZATION_FILE ? lines?.(warning.pointer) : undefined);
   return {
-    files: renderTerraform(iam),
-    roles: iam.accounts.reduce((sum, account) => sum + account.roles.length, 0),
-    warnings,
+    files: renderTerraform(model),
+    roles: model.accounts.reduce((sum, account) => sum + account.roles.length, 0),
+    warnings: sizes.warnings.map((warning) => ({ ...warning, line: lineOf(warning) })),
   };
 }

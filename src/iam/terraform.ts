@@ -156,7 +156,7 @@ function addRole(resources: Resources, context: RenderContext, account: IamAccou
 /**
  * A role's inline policies as IAM gets them, by name: robo's own
  * (sts:AssumeRole on the spokes, on an okta hub role) first, then the
- * definition's files. IAM limits their size together (src/validate/iam-sizes.ts).
+ * definition's files. IAM limits their size together (sizes.ts).
  */
 export function roleInlinePolicies(
   role: Pick<IamRole, 'assumes' | 'inline'>,

@@ -1,7 +1,6 @@
 /**
  * Stage 3 for the whole organisation: every definition file and every inline
- * policy file the roles name, each problem an error, then IAM's size limits on
- * the roles robo would generate (some only warnings). For the commands about
+ * policy file the roles name, each problem an error. For the commands about
  * the organisation (iam.terraform, teams.access, teams.validate); aws.config
  * uses validateDefinitions, which reads no policy file.
  */
@@ -9,8 +8,6 @@ import { TEAMS_DIR, type DefinitionFile, type Definitions } from '../definitions
 import { loadInlinePolicies, type InlinePolicyFiles } from '../definitions/inline-policies.js';
 import type { InlinePolicies, Organization, Team } from '../definitions/model.js';
 import { checkInlinePolicies, checkPermissionSetDefinitions, checkPolicyAccounts } from './iam.js';
-import { resolveIam, type IamModel } from '../iam/resolve-iam.js';
-import { checkIamSizes } from './iam-sizes.js';
 import type { Problem } from './problems.js';
 import { atMost, checkEveryFile } from './validate.js';
 
@@ -23,10 +20,6 @@ export interface OrganizationWide {
   inlinePolicies: InlinePolicies;
   /** Every problem of every file (inline policy files included). */
   errors: Problem[];
-  /** Sizes over an adjustable IAM quota's default (iam-sizes.ts): not refused, an org may have raised it. */
-  warnings: Problem[];
-  /** The IAM model, when there is no error and organization.json has iam: what iam.terraform writes. */
-  iam: IamModel | undefined;
   /** The inline policy files as read, by repo path (undefined: not there), for the lines of their problems. */
   inlineFiles: ReadonlyMap<string, DefinitionFile | undefined>;
 }
@@ -51,17 +44,11 @@ export async function validateOrganizationWide(definitions: Definitions): Promis
   const accounts = organization ? checkPolicyAccounts(organization, checked.teams, teamFile) : [];
   const unused = organization ? checkPermissionSetDefinitions(organization, teams, teamFile) : [];
   const errors = [...checked.errors, ...accounts, ...unused, ...inline.problems];
-  // IAM's size limits, on what iam.terraform would write: only a valid organisation resolves.
-  const iam = errors.length === 0 && organization?.iam ? resolveIam(organization, teams, inline.policies) : undefined;
-  const sizes = iam ? checkIamSizes(iam, teams, teamFile) : { errors: [], warnings: [] };
-  errors.push(...sizes.errors);
   return {
     organization: errors.length === 0 ? organization : undefined,
     teams,
     inlinePolicies: inline.policies,
     errors,
-    warnings: sizes.warnings,
-    iam: errors.length === 0 ? iam : undefined,
     inlineFiles: files,
   };
 }

@@ -1,20 +1,28 @@
 /**
  * IAM's size limits on what iam.terraform writes (docs/iam.md, "Sizes IAM limits"): a role's trust policy, a
- * role's inline policies together, a permission set's inline policy. Each is measured on the very text
+ * role's inline policies together, a permission set's inline policy, and the managed policies attached to a role. Each is measured on the very text
  * terraform.ts writes, white space not counted as IAM counts, so this rule cannot disagree with the output;
- * it needs the resolved model, so it runs after every other rule has passed.
+ * it needs the resolved model, so it runs where the model is built anyway (iam.terraform, teams.validate), after
+ * every other rule has passed, and validate/ (which teams.access and aws.config use) knows nothing of it.
  */
-import { ORGANIZATION_FILE } from '../definitions/definitions.js';
+import { ORGANIZATION_FILE, TEAMS_DIR } from '../definitions/definitions.js';
 import type { PolicyDocument, Team } from '../definitions/model.js';
-import type { IamModel, IamRole } from '../iam/resolve-iam.js';
-import { assumeSpokesPolicy, policyJson, roleInlinePolicies, trustPolicyText } from '../iam/terraform.js';
-import { pointerSegment, type Problem } from './problems.js';
+import { MAX_INLINE_CHARACTERS_PER_ROLE } from '../validate/iam.js';
+import { pointerSegment, type Problem } from '../validate/problems.js';
+import type { IamModel, IamRole } from './resolve-iam.js';
+import { assumeSpokesPolicy, policyJson, roleInlinePolicies, trustPolicyText } from './terraform.js';
 
 /** IAM quota "Role trust policy length" (L-C07B4B0D): the default, and the most Service Quotas raises it to. */
 export const TRUST_POLICY_DEFAULT = 2_048;
 export const TRUST_POLICY_MAX = 8_192;
-/** IAM's limit on a role's inline policies together (not adjustable; the rule in iam.ts checks the files alone). */
-export const ROLE_INLINE_MAX = 10_240;
+/** IAM's limit on a role's inline policies together (not adjustable; validate/iam.ts checks the files alone). */
+export const ROLE_INLINE_MAX = MAX_INLINE_CHARACTERS_PER_ROLE;
+/**
+ * IAM quota "Managed policies per role" (L-0DA4ABF3): the default, and the most Service Quotas raises it to (the
+ * schema's maxItems, so only the default is checked here).
+ */
+export const MANAGED_POLICIES_DEFAULT = 10;
+export const MANAGED_POLICIES_MAX = 20;
 /** IAM Identity Center's limit on a permission set's one inline policy (not adjustable). */
 export const PERMISSION_SET_INLINE_MAX = 10_240;
 
@@ -31,11 +39,7 @@ export interface SizeProblems {
 }
 
 /** Every size over IAM's limits in the model, one problem per role (its largest account) or permission set. */
-export function checkIamSizes(
-  model: IamModel,
-  teams: ReadonlyMap<string, Team>,
-  teamFile: (team: string) => string,
-): SizeProblems {
+export function checkIamSizes(model: IamModel, teams: ReadonlyMap<string, Team>): SizeProblems {
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
   const written = new Map<PolicyDocument, string>();
@@ -49,8 +53,12 @@ export function checkIamSizes(
     const accounts = (seen?.accounts ?? 0) + 1;
     largest.set(role.role, !seen || size > seen.size ? { role, account, size, accounts } : { ...seen, accounts });
   };
+  // Managed policies: one definition, the same count in every account the role is in.
+  const attached = new Map<string, { role: IamRole; accounts: number }>();
   for (const account of model.accounts) {
     for (const role of account.roles) {
+      if ((role.definition.policies?.length ?? 0) > MANAGED_POLICIES_DEFAULT)
+        attached.set(role.role, { role, accounts: (attached.get(role.role)?.accounts ?? 0) + 1 });
       const trust = iamCharacters(trustPolicyText(model, role));
       if (trust > TRUST_POLICY_DEFAULT) keep(trusts, role, account.name, trust);
       const policies = roleInlinePolicies(role, policyOf).reduce((sum, { policy }) => sum + iamCharacters(policy), 0);
@@ -74,6 +82,15 @@ export function checkIamSizes(
       });
   }
 
+  for (const { role, accounts } of attached.values()) {
+    const count = role.definition.policies!.length;
+    warnings.push({
+      file: ORGANIZATION_FILE,
+      pointer: `/iam/roles/${pointerSegment(role.role)}/policies`,
+      message: `attaches ${count} managed policies, in ${accounts} account(s): over IAM's default of ${MANAGED_POLICIES_DEFAULT} per role, terraform apply fails (LimitExceeded) unless the quota "Managed policies per role" (L-0DA4ABF3) of those accounts is raised to at least ${count} (at most ${MANAGED_POLICIES_MAX}); raise it, or merge some of them into one customer managed policy`,
+    });
+  }
+
   for (const { role, account, size } of inline.values()) {
     const own =
       role.assumes.length > 0 ? `, robo's policy to assume ${role.assumes.length} spoke role(s) included` : '';
@@ -89,7 +106,7 @@ export function checkIamSizes(
     if (size <= PERMISSION_SET_INLINE_MAX) continue;
     const team = [...teams].find(([, definition]) => definition.hub_role === name)?.[0];
     errors.push({
-      file: team === undefined ? ORGANIZATION_FILE : teamFile(team),
+      file: team === undefined ? ORGANIZATION_FILE : `${TEAMS_DIR}/${team}.json`,
       pointer: team === undefined ? '' : '/hub_role',
       message: `the policy permission set ${name} needs (sts:AssumeRole on its teams' ${assumes.length} spoke roles) holds ${size} characters (white space not counted); IAM Identity Center takes at most ${PERMISSION_SET_INLINE_MAX} in a permission set's inline policy: give its teams fewer spoke roles, or split them over more permission sets`,
       value: name,
