@@ -179,6 +179,18 @@ describe('isPermanentGitFailure, on what git really prints', () => {
     expect(isPermanentGitFailure(message), message).toBe(true);
   });
 
+  it("runGit (local commands) keeps git's words when git is stopped by a signal", async () => {
+    const repo = path.join(box.root, 'killed-local');
+    git(box.root, 'init', '-q', repo);
+    git(repo, 'config', 'alias.killed', '!echo "fatal: the words before the signal" >&2; kill -PIPE $PPID');
+    const error = await runGit(repo, box.env, ['killed']).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(String(error)).toContain('fatal: the words before the signal');
+    expect(String(error)).toContain('git ended without an exit code');
+  });
+
   it('a fetch of a ref that went away, and of a commit the server does not have, are permanent', async () => {
     const clone = path.join(box.root, 'clone');
     await runGit(box.root, box.env, ['init', '-q', clone]);
