@@ -6,6 +6,7 @@
 import { resolveAwsConfig, roleArn } from '../render/resolve.js';
 import { partitionOf } from '../validate/regions.js';
 import type { InlinePolicies, Organization, PolicyDocument, RoleDefinition, Team } from '../definitions/model.js';
+import { byCodeUnits } from '../order.js';
 
 /** Everything the Terraform emitter needs, sorted, with every ARN spelled out. */
 export interface IamModel {
@@ -101,7 +102,7 @@ export function resolveIam(
   const permissionSets = new Map<string, Set<string>>();
 
   const iamTeams: IamTeam[] = [];
-  for (const [teamName, team] of [...teams].sort(([a], [b]) => compare(a, b))) {
+  for (const [teamName, team] of [...teams].sort(([a], [b]) => byCodeUnits(a, b))) {
     const config = resolveAwsConfig(organization, teamName, team);
     let assumes: Set<string>;
     if (sso) {
@@ -121,11 +122,11 @@ export function resolveIam(
       assumes.add(spoke.role_arn);
       spokeArns.add(spoke.role_arn);
     }
-    iamTeams.push({ team: teamName, hubRoleArn: config.hub.role_arn, spokeArns: [...spokeArns].sort(compare) });
+    iamTeams.push({ team: teamName, hubRoleArn: config.hub.role_arn, spokeArns: [...spokeArns].sort(byCodeUnits) });
   }
 
   const accounts = [...roles]
-    .sort(([a], [b]) => compare(a, b))
+    .sort(([a], [b]) => byCodeUnits(a, b))
     .map(([name, used]): IamAccount => {
       const account = organization.accounts[name]!;
       const region = account.region ?? organization.region;
@@ -136,7 +137,7 @@ export function resolveIam(
         terraformRoleArn:
           iam.terraform_role === undefined ? undefined : roleArn(account.id, iam.terraform_role, region),
         roles: [...used]
-          .sort(([a], [b]) => compare(a, b))
+          .sort(([a], [b]) => byCodeUnits(a, b))
           .map(([role, roleUse]) => iamRole(account.id, role, roleUse, hub.id, partition, iam.roles, inlinePolicies)),
       };
     });
@@ -144,8 +145,8 @@ export function resolveIam(
   if (sso) {
     const sets = [...permissionSets]
       .filter(([, arns]) => arns.size > 0)
-      .sort(([a], [b]) => compare(a, b))
-      .map(([name, arns]) => ({ name, assumes: [...arns].sort(compare) }));
+      .sort(([a], [b]) => byCodeUnits(a, b))
+      .map(([name, arns]) => ({ name, assumes: [...arns].sort(byCodeUnits) }));
     return {
       partition,
       sso: { hubRootArn: `arn:${partition}:iam::${hub.id}:root`, permissionSets: sets },
@@ -211,12 +212,12 @@ function iamRole(
     path: slash < 0 ? '/' : `/${role.slice(0, slash)}/`,
     arn: `arn:${partition}:iam::${accountId}:role/${role}`,
     definition,
-    samlTeams: [...roleUse.samlTeams].sort(compare),
-    trustedHubRoles: [...roleUse.trustedHubRoles].sort(compare),
+    samlTeams: [...roleUse.samlTeams].sort(byCodeUnits),
+    trustedHubRoles: [...roleUse.trustedHubRoles].sort(byCodeUnits),
     trustedSsoRoles: [...roleUse.permissionSets]
       .flatMap((permissionSet) => permissionSetRoles(partition, hubId, permissionSet))
-      .sort(compare),
-    assumes: [...roleUse.assumes].sort(compare),
+      .sort(byCodeUnits),
+    assumes: [...roleUse.assumes].sort(byCodeUnits),
     inline: (definition.inline ?? []).map((file) => {
       const document = inlinePolicies.get(file);
       if (!document) throw new Error(`inline policy ${file} of role ${role} was not read (validation should have)`);
@@ -230,9 +231,4 @@ export function splitRoleArn(arn: string): { accountId: string; role: string } {
   const match = /^arn:[^:]+:iam::(\d{12}):role\/(.+)$/.exec(arn);
   if (!match) throw new Error(`${arn}: not a role ARN`);
   return { accountId: match[1]!, role: match[2]! };
-}
-
-/** Code-unit order: the same on every machine and locale, so the output's bytes are too. */
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -3,6 +3,7 @@
  * `[a b]`, ints and float64s as Go writes them) and Sprint, Sprintln and Sprintf with the common verbs.
  * A JS number that is an integer stands for a Go int, any other for a float64.
  */
+import { byCodeUnits } from '../order.js';
 
 /** Nesting printed before `...`: YAML is at most 32 levels deep, so only a value built in JS reaches this. */
 const MAX_PRINT_DEPTH = 64;
@@ -61,17 +62,12 @@ export function formatValue(value: unknown): string {
     if (depth >= MAX_PRINT_DEPTH || ++nodes > MAX_PRINT_NODES) return '...';
     if (Array.isArray(item)) return `[${item.map((entry) => format(entry, depth + 1)).join(' ')}]`;
     if (isMap(item)) {
-      const keys = Object.keys(item).sort(compareKeys);
+      const keys = Object.keys(item).sort(byCodeUnits);
       return `map[${keys.map((key) => `${key}:${format(item[key], depth + 1)}`).join(' ')}]`;
     }
     return typeof item === 'bigint' ? item.toString() : goType(item); // not a YAML value
   };
   return format(value, 0);
-}
-
-/** Go sorts string map keys by bytes; for the BMP that is code unit order. */
-export function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** fmt.Sprint: a space between operands when neither is a string. */

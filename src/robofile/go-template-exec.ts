@@ -3,7 +3,7 @@
  * or printing nil, is an error rather than `<no value>` in a shell command. Values are read by property
  * access, so a getter computes lazily. A step budget and an output cap bound every run.
  */
-import { compareKeys, formatValue, goType, isMap, sprint, sprintf, sprintln } from './go-format.js';
+import { formatValue, goType, isMap, sprint, sprintf, sprintln } from './go-format.js';
 import {
   COLORS,
   TemplateError,
@@ -14,6 +14,7 @@ import {
   type Template,
   type TemplateNode,
 } from './go-template.js';
+import { byCodeUnits } from '../order.js';
 
 /** Output a template may produce. */
 export const MAX_OUTPUT = 1024 * 1024;
@@ -90,7 +91,7 @@ class Execution {
     if (Array.isArray(value)) entries = value.map((item, index) => [index, item]);
     else if (isMap(value))
       entries = Object.keys(value)
-        .sort(compareKeys)
+        .sort(byCodeUnits)
         .map((key) => [key, value[key]]);
     else if (value === null || value === undefined) entries = [];
     else throw new TemplateError(`template ${pipe.source}: range can't iterate over ${formatValue(value)}`, pipe.line);

@@ -6,6 +6,7 @@
  */
 import { executeTemplate } from './go-template-exec.js';
 import { TemplateError, parseTemplate } from './go-template.js';
+import { byCodeUnits } from '../order.js';
 
 export type Variables = Record<string, unknown>;
 
@@ -43,7 +44,7 @@ export function flatten(variables: Variables, prefix = ''): Array<[string, strin
       rows.push(...flatten(value as Variables, name));
     else rows.push([name, Array.isArray(value) ? JSON.stringify(value) : String(value)]);
   }
-  return rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return rows.sort(([a], [b]) => byCodeUnits(a, b));
 }
 
 /** How many variables one may go through: each is a few frames of recursion (expand, a getter, resolve). */
