@@ -47,11 +47,6 @@ export function validateDefinitions(definitions: Definitions, teamName: string):
   return { organization: ok ? organization : undefined, team: ok ? team : undefined, errors, warnings };
 }
 
-/** Every definition file of a checkout, each problem an error: what the dotfiles repo's own CI runs. */
-export function validateCheckout(definitions: Definitions): Problem[] {
-  return checkEveryFile(definitions).errors;
-}
-
 /**
  * Every definition file, each problem an error, with the organisation (if
  * its file is valid) and every team whose file is; no inline policy file is
