@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { AwsConfigResult } from './aws-config/sync.js';
 import { UsageError } from './errors.js';
-import { TEAM_NAME } from './definitions/model.js';
+import { notATeamName, TEAM_NAME } from './definitions/model.js';
 import type { InstallResult } from './nightly/install.js';
 import type { SchedulerName } from './nightly/job.js';
 import { expandHome, resolvePaths } from './paths.js';
@@ -132,10 +132,7 @@ async function askForTeam(prompt: Prompt, given: string | undefined, known: read
   if (candidate === undefined) prompt.say(`Known teams: ${known.join(', ') || '(none)'}`);
   for (let attempt = 0; attempt <= ATTEMPTS; attempt += 1) {
     if (candidate !== undefined) {
-      if (!TEAM_NAME.test(candidate))
-        prompt.say(
-          `"${candidate}" is not a team name: lowercase letters, digits, - and _, starting with a letter or digit`,
-        );
+      if (!TEAM_NAME.test(candidate)) prompt.say(notATeamName(candidate));
       else if (known.includes(candidate)) return candidate;
       else {
         const guess = suggestName(candidate, known);

@@ -11,7 +11,7 @@ import { UsageError, messageOf } from './errors.js';
 import { splitLines } from './marked-lines.js';
 import { writeAtomically } from './system/atomic-write.js';
 import { resolveTarget } from './apply/target.js';
-import { TEAM_NAME } from './definitions/model.js';
+import { notATeamName, TEAM_NAME } from './definitions/model.js';
 import { resolvePaths } from './paths.js';
 import { normaliseFingerprint } from './source/signature.js';
 import { parseDuration, type DurationRule } from './duration.js';
@@ -110,8 +110,7 @@ export function parseSettings(text: string, file: string): Settings {
 }
 
 function valueProblems(key: string, value: string): string[] {
-  if (key === 'team' && !TEAM_NAME.test(value))
-    return [`${JSON.stringify(value)} is not a team name (lowercase letters, digits, - and _, at most 63 characters)`];
+  if (key === 'team' && !TEAM_NAME.test(value)) return [notATeamName(value)];
   if (key === 'timeout' || key === 'max_offline') {
     const parsed = parseDuration(value, key === 'timeout' ? TIMEOUT_DURATION : MAX_OFFLINE_DURATION);
     return 'problem' in parsed ? [parsed.problem] : [];

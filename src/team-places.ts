@@ -4,7 +4,7 @@
  * nightly job) agree (teamDisagreement), as one line for aws.config and doctor:
  * a switch made in one place alone is undone by the next nightly run. Pure.
  */
-import { TEAM_NAME } from './definitions/model.js';
+import { notATeamName, TEAM_NAME } from './definitions/model.js';
 import { UsageError } from './errors.js';
 import { tilde } from './paths.js';
 
@@ -44,10 +44,7 @@ export function chooseTeam(
 
 /** A team from `origin` that is not a team name: refused (exit 2) before anything is written. */
 export function checkTeamName(team: string, origin: string): void {
-  if (!TEAM_NAME.test(team))
-    throw new UsageError(
-      `invalid team name ${JSON.stringify(team)} (from ${origin}): lowercase letters, digits, - and _, starting with a letter or digit, at most 63 characters`,
-    );
+  if (!TEAM_NAME.test(team)) throw new UsageError(`${origin}: ${notATeamName(team)}`);
 }
 
 export interface TeamPlaces {

@@ -321,7 +321,7 @@ describe('robo nightly choices and errors', () => {
     );
     const invalid = await nightly(b, ['install', '--scheduler', 'cron', '--team', 'Platform!']);
     expect(invalid.code).toBe(2);
-    expect(invalid.stderr).toContain('invalid team name "Platform!" (from --team)');
+    expect(invalid.stderr).toContain('--team: "Platform!" is not a team name');
     expect(treeState(b.home)).toEqual(before);
   });
 

@@ -201,7 +201,7 @@ describe('robo onboard', () => {
 
 describe('robo onboard refuses, and writes nothing', () => {
   it.each([
-    ['an invalid team name', ['--team', '../etc', ...REPO], {}, 'invalid team name "../etc" (from --team)'],
+    ['an invalid team name', ['--team', '../etc', ...REPO], {}, '--team: "../etc" is not a team name'],
     ['an unknown team (no terminal to ask on)', ['--team', 'nosuchteam', ...REPO], {}, 'unknown team "nosuchteam"'],
     [
       'no team and no terminal',

@@ -45,7 +45,7 @@ describe('onboard on a terminal', () => {
     expect(you.asked).toBe(3);
     expect(you.heard).toEqual([
       'Known teams: data, foundation, fpa, growth, platform, security',
-      '"Platform!" is not a team name: lowercase letters, digits, - and _, starting with a letter or digit',
+      '"Platform!" is not a team name (lowercase letters, digits, - and _, starting with a letter or digit, at most 63 characters)',
       'unknown team "platfrom"; did you mean platform?',
       'Known teams: data, foundation, fpa, growth, platform, security',
     ]);

@@ -5,7 +5,7 @@
  * written, so a failed run changes nothing.
  */
 import { DefinitionsError, NoTeamError, UsageError } from '../errors.js';
-import { TEAM_NAME } from '../definitions/model.js';
+import { notATeamName, TEAM_NAME } from '../definitions/model.js';
 import { applyUnderLock } from '../apply/apply.js';
 import type { DefinitionFile, Definitions } from '../definitions/definitions.js';
 import { checkoutOptions, resolveSource, type OpenSource, type OpenSourceRequest } from '../source/open-source.js';
@@ -122,9 +122,7 @@ export interface RenderedTeam {
 export async function renderTeam(options: AwsConfigOptions): Promise<RenderedTeam> {
   const { team } = options;
   if (team !== undefined && !TEAM_NAME.test(team)) {
-    throw new UsageError(
-      `${options.teamOrigin} ${JSON.stringify(team)}: not a team name (lowercase letters, digits, - and _; no paths)`,
-    );
+    throw new UsageError(`${options.teamOrigin}: ${notATeamName(team)}`);
   }
   const source = await resolveSource(options);
 

@@ -116,6 +116,10 @@ export interface SpokeDefinition {
 export const EVERY_ACCOUNT = '*';
 /** Team names are file names under teams/: never paths, never flags. */
 export const TEAM_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+/** The one message for a string that is not a team name, wherever it came from (the caller says where). */
+export function notATeamName(value: string): string {
+  return `${JSON.stringify(value)} is not a team name (lowercase letters, digits, - and _, starting with a letter or digit, at most 63 characters)`;
+}
 export const ACCOUNT_PLACEHOLDER = '{account}';
 
 /**
