@@ -249,6 +249,12 @@ describe('checks', () => {
       /^c was written for team data; this run is for team platform/,
     ],
     [
+      'the team is not a team name',
+      { ...team, team: 'Platform!' },
+      'fail',
+      /^\$SEGMENT_TEAM: "Platform!" is not a team name \(/,
+    ],
+    [
       'nothing names a team',
       { ...team, team: undefined, settings: { team: undefined, where: 's' }, block: { team: 'data', where: 'c' } },
       'fail',

@@ -199,6 +199,7 @@ describe('./robo.yml in the working folder', () => {
     ['a FIFO', 'is a FIFO, not a file', (file) => execFileSync('mkfifo', [file])],
     // A link whose target is gone: there, but nothing to read.
     ['a dangling link', 'is a link to gone.yml, which does not exist', (file) => symlinkSync('gone.yml', file)],
+    ['a link to itself', 'is a link to robo.yml, which cannot be followed', (file) => symlinkSync('robo.yml', file)],
   ])(
     '%s named robo.yml: robo warns that it is not a file, as for a broken one, and the shared tasks run',
     async (_name, problem, make) => {

@@ -1,6 +1,15 @@
 /** Which team a run takes, and when the places that name your team disagree, one line says which and how to make them agree. */
 import { describe, expect, it } from 'vitest';
-import { chooseTeam, teamDisagreement, type TeamPlaces, type TeamDisagreement } from '../src/team-places.js';
+import { renderTeam } from '../src/aws-config/sync.js';
+import { notATeamName } from '../src/definitions/model.js';
+import { parseSettings } from '../src/settings.js';
+import {
+  checkTeamName,
+  chooseTeam,
+  teamDisagreement,
+  type TeamPlaces,
+  type TeamDisagreement,
+} from '../src/team-places.js';
 
 describe('chooseTeam', () => {
   const settings = (team?: string) => ({ file: '/home/u/.config/robo/config', user: { team } });
@@ -116,5 +125,28 @@ describe('teamDisagreement', () => {
     ],
   ])('%s', (_name, places, expected) => {
     expect(teamDisagreement(places)).toEqual(expected);
+  });
+});
+
+describe('a string that is not a team name', () => {
+  // One rule, one explanation, wherever the name came from: each place says only where.
+  it.each(['Bad', '../etc', '-x', 'a'.repeat(64), ''])('%j gets the one explanation from every place', async (name) => {
+    const explanation = notATeamName(name);
+    expect(explanation).toContain('at most 63 characters');
+    expect(() => checkTeamName(name, '--team')).toThrow(`--team: ${explanation}`);
+    if (name !== '') {
+      // (An empty `team =` in the settings is no team.)
+      const settings = (() => {
+        try {
+          parseSettings(`[user]\nteam = ${name}\n`, '/s');
+        } catch (error) {
+          return (error as { details: readonly string[] }).details;
+        }
+      })();
+      expect(settings).toEqual([`/s: [user] team: ${explanation}`]);
+    }
+    await expect(renderTeam({ team: name, teamOrigin: '$SEGMENT_TEAM', env: {}, cwd: '/' })).rejects.toThrow(
+      `$SEGMENT_TEAM: ${explanation}`,
+    );
   });
 });

@@ -71,7 +71,7 @@ async function outcomeOf(run: () => Promise<Outcome>): Promise<Outcome> {
 }
 
 /** The definition files: read, then validated for `team`; an error of the organisation or your team is exit 3. */
-async function validateCheckout(dir: string, team: string): Promise<Outcome> {
+async function validateForTeam(dir: string, team: string): Promise<Outcome> {
   const result = validateDefinitions(await loadDefinitions(dir), team);
   return {
     code: result.errors.length > 0 ? ExitCode.invalidDefinitions : ExitCode.ok,
@@ -107,7 +107,7 @@ function check(testCase: HostileCase, dir: string): Promise<Outcome> {
       return { code: ExitCode.ok, lines: [], warnings: [] };
     });
   if (testCase.run === 'teams.validate') return outcomeOf(() => validateWhole(dir));
-  return outcomeOf(() => validateCheckout(dir, 'platform'));
+  return outcomeOf(() => validateForTeam(dir, 'platform'));
 }
 
 describe('every validation rule, in process', () => {

@@ -13,7 +13,7 @@ interface RenderArgs extends SourceArgs {
 export const awsRenderTask: BuiltinTask<RenderArgs> = {
   name: 'aws.render',
   aliases: [],
-  summary: 'Print the AWS config robo would write for a team; touches nothing',
+  summary: 'Print the AWS config robo would write for a team; writes no config and no backup',
   usage:
     "robo aws.render [--team TEAM] [--repo URL|PATH] [--ref REF]\n\nPrints robo's block of ~/.aws/config for a team (the [okta] or [sso-session] section, the hub and the spokes) to stdout.\nWrites no config and no backup; a git source's cached clone is fetched as for aws.config.",
   options: {

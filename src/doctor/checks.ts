@@ -8,6 +8,7 @@ import { BotocoreLines, botocoreProfile } from '../plan/config-readers.js';
 import { loginOf, type BlockInfo, type Login } from '../plan/block.js';
 import { age, size } from '../commands/format.js';
 import type { LogEntry } from '../nightly/log.js';
+import { notATeamName, TEAM_NAME } from '../definitions/model.js';
 import { teamDisagreement, type TeamPlaces } from '../team-places.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -65,6 +66,8 @@ export function checkTeam(
       `robo onboard --team ${block.team ?? 'TEAM'}`,
     );
   }
+  if (!TEAM_NAME.test(team))
+    return fail('team', `${places.origin}: ${notATeamName(team)}`, `robo onboard --team ${block.team ?? 'TEAM'}`);
   const disagreement = teamDisagreement({ ...places, team });
   if (disagreement) return warn('team', disagreement.message, disagreement.fix);
   return ok('team', `team ${team} (from ${places.origin})`);

@@ -86,7 +86,7 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
   const parse = checks.checkConfigParse(configFile, status.config.content);
   list.push(parse);
   if (status.config.exists) list.push(checks.checkMarkers(configFile, block));
-  list.push(checks.checkDrift(await drift(aboutTeam.team, parse, block.kind === 'broken', remote, options)));
+  list.push(checks.checkDrift(await drift(aboutTeam, parse, block.kind === 'broken', remote, options)));
   list.push(checks.checkShadows(tilde(credentialsPath, env), credentialNames, robos));
   list.push(
     checks.checkProfileVariables(env, new Set([...checks.configProfiles(status.config.content), ...credentialNames])),
@@ -183,7 +183,7 @@ async function askRemoteBriefly(
 
 /** Plan the config as aws.config --dry-run would; nothing is written to it. */
 async function drift(
-  team: string | undefined,
+  { team, origin: teamOrigin }: { team: string | undefined; origin: string },
   parse: Check,
   broken: boolean,
   remote: RemoteFacts | undefined,
@@ -193,7 +193,7 @@ async function drift(
   if (parse.status === 'fail' || broken) return { kind: 'skipped', reason: 'the config cannot be read as it is' };
   if (remote?.kind === 'error') return { kind: 'skipped', reason: 'the source did not answer' };
   try {
-    const result = await syncAwsConfig({ team, teamOrigin: 'team', dryRun: true, env: options.env, cwd: options.cwd });
+    const result = await syncAwsConfig({ team, teamOrigin, dryRun: true, env: options.env, cwd: options.cwd });
     return result.changed ? { kind: 'changed' } : { kind: 'same' };
   } catch (error) {
     if (error instanceof RoboError) return { kind: 'error', reason: error.message };

@@ -8,6 +8,7 @@ import {
   ACCOUNT_PLACEHOLDER,
   EVERY_ACCOUNT,
   OKTA_DURATION_KEYS,
+  notATeamName,
   TEAM_NAME,
   type Organization,
   type Team,
@@ -97,7 +98,7 @@ function checkTeamFile(
   options: { roles: boolean },
 ): Team | undefined {
   if (!TEAM_NAME.test(name)) {
-    sink.push({ file: file.file, pointer: '', message: `file name is not a valid team name (${TEAM_NAME.source})` });
+    sink.push({ file: file.file, pointer: '', message: `file name ${notATeamName(name)}` });
     return undefined;
   }
   const problems: Problem[] = [];
