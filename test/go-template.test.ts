@@ -24,6 +24,8 @@ const data = {
   tiny: 0.00001,
   l: ['a', 'b', 'c'],
   m: { b: [1, 2], a: 1 },
+  // Go orders keys by UTF-8 bytes: U+FF5E before U+1F600, which JS's `<` (UTF-16) puts first.
+  wide: { '\u{1F600}': 'smile', '\uFF5E': 'tilde', z: 'z' },
   nested: { m: { x: null }, l: [1, 2] },
   user: { username: 'ann', home: '/home/ann', name: 'Ann' },
 };
@@ -61,6 +63,8 @@ describe('Go templates: output', () => {
     // A map is ranged in sorted key order.
     ['{{ range $k, $v := .user }}{{ $k }};{{ end }}', 'home;name;username;'],
     ['{{ range $v := .m }}{{ $v }};{{ end }}', '1;[1 2];'],
+    ['{{ range $k, $v := .wide }}{{ $v }};{{ end }}', 'z;tilde;smile;'],
+    ['{{ .wide }}', 'map[z:z \uFF5E:tilde \u{1F600}:smile]'],
     ['{{ range .empty }}x{{ else }}none{{ end }}', 'none'],
     ['{{ range .l }}{{ $.a }}{{ end }}', 'AAA'],
     ['{{ if .t }}yes{{ else }}no{{ end }}', 'yes'],

@@ -16,7 +16,7 @@ import type { RoboFile, RoboFileProblem, RoboStep, RoboTask } from '../robofile/
 import type { TaskStdio } from '../robofile/run.js';
 import { BUILTIN_TASKS } from '../cli/tasks.js';
 import { styled, type Reporter } from '../ui.js';
-import { byCodeUnits } from '../order.js';
+import { byCodePoints } from '../order.js';
 
 /** The robo.yml files of a run: the shared one and the working folder's (locateLocalRoboFile), either may be absent. */
 export interface TaskFiles {
@@ -68,7 +68,7 @@ export function taskEntries(files: TaskFiles): ListedTask[] {
       local: local.has(task),
       overrides: local.has(task) && shared.has(task.name),
     })),
-  ].sort((a, b) => byCodeUnits(a.name, b.name));
+  ].sort((a, b) => byCodePoints(a.name, b.name));
 }
 
 /** `robo -q`: every task name, one a line, sorted (tj/robo's list of names, for scripts). */

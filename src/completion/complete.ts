@@ -10,7 +10,7 @@ import { GLOBAL_OPTIONS, type CommandSpec, type OptionSpec, type ValueKind } fro
 import { TEAM_NAME } from '../definitions/model.js';
 import { inspectRepoPath } from '../definitions/repo-path.js';
 import { BUILTIN_TASKS, RESERVED_COMMANDS, findReserved, type AnyTask } from '../cli/tasks.js';
-import { byCodeUnits } from '../order.js';
+import { byCodePoints } from '../order.js';
 
 export interface Candidate {
   word: string;
@@ -164,7 +164,7 @@ function valueKind(kind: ValueKind | undefined): Completion {
 }
 
 function words(candidates: Candidate[]): Completion {
-  return { kind: 'words', candidates: candidates.sort((a, b) => byCodeUnits(a.word, b.word)) };
+  return { kind: 'words', candidates: candidates.sort((a, b) => byCodePoints(a.word, b.word)) };
 }
 
 /** Built-in tasks, their aliases and robo.yml's tasks; with `reserved`, help, variables and completion too. */

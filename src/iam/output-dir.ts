@@ -10,7 +10,7 @@ import { inBatches } from '../definitions/definitions.js';
 import { writeAtomically } from '../system/atomic-write.js';
 import { resolveTarget } from '../apply/target.js';
 import { MARKER, type TerraformFiles } from './terraform.js';
-import { byCodeUnits } from '../order.js';
+import { byCodePoints } from '../order.js';
 
 export type FileChange = 'created' | 'updated' | 'removed' | 'unchanged';
 
@@ -35,7 +35,7 @@ export async function planOutput(dir: string, files: TerraformFiles): Promise<Ou
     else changes.set(file, found.text === text ? 'unchanged' : 'updated');
   }
   for (const [file, found] of existing) if (found.ours && !files.has(file)) changes.set(file, 'removed');
-  const sorted = [...changes].sort(([a], [b]) => byCodeUnits(a, b));
+  const sorted = [...changes].sort(([a], [b]) => byCodePoints(a, b));
   return {
     dir,
     files: sorted.map(([file, change]) => ({ file, change })),

@@ -6,7 +6,7 @@
 import { resolveAwsConfig, roleArn } from '../render/resolve.js';
 import { partitionOf } from '../validate/regions.js';
 import type { InlinePolicies, Organization, PolicyDocument, RoleDefinition, Team } from '../definitions/model.js';
-import { byCodeUnits } from '../order.js';
+import { byCodePoints } from '../order.js';
 
 /** Everything the Terraform emitter needs, sorted, with every ARN spelled out. */
 export interface IamModel {
@@ -102,7 +102,7 @@ export function resolveIam(
   const permissionSets = new Map<string, Set<string>>();
 
   const iamTeams: IamTeam[] = [];
-  for (const [teamName, team] of [...teams].sort(([a], [b]) => byCodeUnits(a, b))) {
+  for (const [teamName, team] of [...teams].sort(([a], [b]) => byCodePoints(a, b))) {
     const config = resolveAwsConfig(organization, teamName, team);
     let assumes: Set<string>;
     if (sso) {
@@ -122,11 +122,11 @@ export function resolveIam(
       assumes.add(spoke.role_arn);
       spokeArns.add(spoke.role_arn);
     }
-    iamTeams.push({ team: teamName, hubRoleArn: config.hub.role_arn, spokeArns: [...spokeArns].sort(byCodeUnits) });
+    iamTeams.push({ team: teamName, hubRoleArn: config.hub.role_arn, spokeArns: [...spokeArns].sort(byCodePoints) });
   }
 
   const accounts = [...roles]
-    .sort(([a], [b]) => byCodeUnits(a, b))
+    .sort(([a], [b]) => byCodePoints(a, b))
     .map(([name, used]): IamAccount => {
       const account = organization.accounts[name]!;
       const region = account.region ?? organization.region;
@@ -137,7 +137,7 @@ export function resolveIam(
         terraformRoleArn:
           iam.terraform_role === undefined ? undefined : roleArn(account.id, iam.terraform_role, region),
         roles: [...used]
-          .sort(([a], [b]) => byCodeUnits(a, b))
+          .sort(([a], [b]) => byCodePoints(a, b))
           .map(([role, roleUse]) => iamRole(account.id, role, roleUse, hub.id, partition, iam.roles, inlinePolicies)),
       };
     });
@@ -145,8 +145,8 @@ export function resolveIam(
   if (sso) {
     const sets = [...permissionSets]
       .filter(([, arns]) => arns.size > 0)
-      .sort(([a], [b]) => byCodeUnits(a, b))
-      .map(([name, arns]) => ({ name, assumes: [...arns].sort(byCodeUnits) }));
+      .sort(([a], [b]) => byCodePoints(a, b))
+      .map(([name, arns]) => ({ name, assumes: [...arns].sort(byCodePoints) }));
     return {
       partition,
       sso: { hubRootArn: `arn:${partition}:iam::${hub.id}:root`, permissionSets: sets },
@@ -212,12 +212,12 @@ function iamRole(
     path: slash < 0 ? '/' : `/${role.slice(0, slash)}/`,
     arn: `arn:${partition}:iam::${accountId}:role/${role}`,
     definition,
-    samlTeams: [...roleUse.samlTeams].sort(byCodeUnits),
-    trustedHubRoles: [...roleUse.trustedHubRoles].sort(byCodeUnits),
+    samlTeams: [...roleUse.samlTeams].sort(byCodePoints),
+    trustedHubRoles: [...roleUse.trustedHubRoles].sort(byCodePoints),
     trustedSsoRoles: [...roleUse.permissionSets]
       .flatMap((permissionSet) => permissionSetRoles(partition, hubId, permissionSet))
-      .sort(byCodeUnits),
-    assumes: [...roleUse.assumes].sort(byCodeUnits),
+      .sort(byCodePoints),
+    assumes: [...roleUse.assumes].sort(byCodePoints),
     inline: (definition.inline ?? []).map((file) => {
       const document = inlinePolicies.get(file);
       if (!document) throw new Error(`inline policy ${file} of role ${role} was not read (validation should have)`);

@@ -3,7 +3,7 @@
  * `[a b]`, ints and float64s as Go writes them) and Sprint, Sprintln and Sprintf with the common verbs.
  * A JS number that is an integer stands for a Go int, any other for a float64.
  */
-import { byCodeUnits } from '../order.js';
+import { byCodePoints } from '../order.js';
 
 /** Nesting printed before `...`: YAML is at most 32 levels deep, so only a value built in JS reaches this. */
 const MAX_PRINT_DEPTH = 64;
@@ -62,7 +62,7 @@ export function formatValue(value: unknown): string {
     if (depth >= MAX_PRINT_DEPTH || ++nodes > MAX_PRINT_NODES) return '...';
     if (Array.isArray(item)) return `[${item.map((entry) => format(entry, depth + 1)).join(' ')}]`;
     if (isMap(item)) {
-      const keys = Object.keys(item).sort(byCodeUnits);
+      const keys = Object.keys(item).sort(byCodePoints);
       return `map[${keys.map((key) => `${key}:${format(item[key], depth + 1)}`).join(' ')}]`;
     }
     return typeof item === 'bigint' ? item.toString() : goType(item); // not a YAML value

@@ -14,7 +14,7 @@ import {
   type Template,
   type TemplateNode,
 } from './go-template.js';
-import { byCodeUnits } from '../order.js';
+import { byCodePoints } from '../order.js';
 
 /** Output a template may produce. */
 export const MAX_OUTPUT = 1024 * 1024;
@@ -91,7 +91,7 @@ class Execution {
     if (Array.isArray(value)) entries = value.map((item, index) => [index, item]);
     else if (isMap(value))
       entries = Object.keys(value)
-        .sort(byCodeUnits)
+        .sort(byCodePoints)
         .map((key) => [key, value[key]]);
     else if (value === null || value === undefined) entries = [];
     else throw new TemplateError(`template ${pipe.source}: range can't iterate over ${formatValue(value)}`, pipe.line);

@@ -6,7 +6,7 @@
  */
 import { executeTemplate } from './go-template-exec.js';
 import { TemplateError, parseTemplate } from './go-template.js';
-import { byCodeUnits } from '../order.js';
+import { byCodePoints } from '../order.js';
 
 export type Variables = Record<string, unknown>;
 
@@ -44,7 +44,7 @@ export function flatten(variables: Variables, prefix = ''): Array<[string, strin
       rows.push(...flatten(value as Variables, name));
     else rows.push([name, Array.isArray(value) ? JSON.stringify(value) : String(value)]);
   }
-  return rows.sort(([a], [b]) => byCodeUnits(a, b));
+  return rows.sort(([a], [b]) => byCodePoints(a, b));
 }
 
 /** How many variables one may go through: each is a few frames of recursion (expand, a getter, resolve). */

@@ -10,7 +10,7 @@ import type { InlinePolicies, Organization, Team } from '../definitions/model.js
 import { checkInlinePolicies, checkPermissionSetDefinitions, checkPolicyAccounts } from './iam.js';
 import type { Problem } from './problems.js';
 import { atMost, checkEveryFile } from './validate.js';
-import { byCodeUnits } from '../order.js';
+import { byCodePoints } from '../order.js';
 
 export interface OrganizationWide {
   /** Undefined when there is any error (in any file): nothing should be generated from it. */
@@ -40,7 +40,7 @@ export async function validateOrganizationWide(definitions: Definitions): Promis
     ? checkInlinePolicies(organization, files, atMost)
     : { policies: new Map(), problems: [] };
   // Over the teams that validated: each conflict found among them is real.
-  const teams = new Map([...checked.teams].sort(([a], [b]) => byCodeUnits(a, b)));
+  const teams = new Map([...checked.teams].sort(([a], [b]) => byCodePoints(a, b)));
   const teamFile = (team: string) => `${TEAMS_DIR}/${team}.json`;
   const accounts = organization ? checkPolicyAccounts(organization, checked.teams, teamFile) : [];
   const unused = organization ? checkPermissionSetDefinitions(organization, teams, teamFile) : [];
