@@ -11,8 +11,8 @@ import { resolveAwsConfig } from './render/resolve.js';
 import { resolveIam } from './iam/resolve-iam.js';
 import { checkIamSizes } from './iam/sizes.js';
 import type { OpenSourceRequest } from './source/open-source.js';
-import { formatProblem, type Problem } from './validate/problems.js';
-import { pointerLines } from './definitions/json.js';
+import { formatProblem } from './validate/problems.js';
+import { withLines } from './definitions/json.js';
 import { useSource, type SourceReport } from './source/use-checkout.js';
 import { checkEveryFile } from './validate/validate.js';
 import { validateOrganizationWide } from './validate/organization-wide.js';
@@ -102,16 +102,8 @@ export async function validateTeams(options: {
   const texts = new Map<string, string>();
   if (definitions.organization) texts.set(ORGANIZATION_FILE, definitions.organization.text);
   for (const file of [...definitions.teams.values(), ...policyFiles]) texts.set(file.file, file.text);
-  const finders = new Map<string, ReturnType<typeof pointerLines>>();
-  const lineOf = (file: string, pointer: string) => {
-    if (!finders.has(file)) finders.set(file, pointerLines(texts.get(file) ?? ''));
-    return finders.get(file)!(pointer);
-  };
-  const withLine = (problem: Problem): CheckoutProblem => {
-    const line = lineOf(problem.file, problem.pointer);
-    return line === undefined ? problem : { ...problem, line };
-  };
-  const problems = [...wide.errors, ...sizes.errors].map(withLine);
+  const withLine = withLines((file) => texts.get(file));
+  const problems: CheckoutProblem[] = [...wide.errors, ...sizes.errors].map(withLine);
   problems.push(...(robofile?.problems ?? []).map((problem) => ({ file: ROBO_FILE, ...problem })));
 
   const counts = new Map<string, number>();

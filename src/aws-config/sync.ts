@@ -5,7 +5,7 @@
  * written, so a failed run changes nothing.
  */
 import { DefinitionsError, NoTeamError, UsageError } from '../errors.js';
-import { notATeamName, TEAM_NAME } from '../definitions/model.js';
+import { checkTeamName } from '../team-places.js';
 import { applyUnderLock } from '../apply/apply.js';
 import type { DefinitionFile, Definitions } from '../definitions/definitions.js';
 import { checkoutOptions, resolveSource, type OpenSource, type OpenSourceRequest } from '../source/open-source.js';
@@ -121,9 +121,7 @@ export interface RenderedTeam {
  */
 export async function renderTeam(options: AwsConfigOptions): Promise<RenderedTeam> {
   const { team } = options;
-  if (team !== undefined && !TEAM_NAME.test(team)) {
-    throw new UsageError(`${options.teamOrigin}: ${notATeamName(team)}`);
-  }
+  if (team !== undefined) checkTeamName(team, options.teamOrigin);
   const source = await resolveSource(options);
 
   // The result cache, for a git source: if the remote's ref is still at the

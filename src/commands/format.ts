@@ -20,18 +20,19 @@ export function sizeWarningsHeading(warnings: ReadonlyArray<{ file: string; poin
 }
 
 /**
- * A warning in a `--json` document: teams.validate's and iam.terraform's have this one shape, as a CI
- * script reads both. `text` is the line the human output prints.
+ * A problem or warning in a `--json` document: teams.validate's and iam.terraform's have this one shape, as a
+ * CI script reads both. `text` is the line the human output prints.
  */
-export function warningJson(
-  warning: { file: string; pointer?: string; line?: number; message: string },
+export function problemJson(
+  problem: { file: string; pointer?: string; line?: number; message: string; value?: unknown },
   text: string,
-): { file: string; pointer: string | null; line: number | null; message: string; text: string } {
+): { file: string; pointer: string | null; line: number | null; message: string; value?: unknown; text: string } {
   return {
-    file: warning.file,
-    pointer: warning.pointer ?? null,
-    line: warning.line ?? null,
-    message: warning.message,
+    file: problem.file,
+    pointer: problem.pointer ?? null,
+    line: problem.line ?? null,
+    message: problem.message,
+    value: problem.value,
     text,
   };
 }

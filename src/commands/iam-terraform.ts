@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { ExitCode, ExitSignal } from '../errors.js';
 import { formatProblem } from '../validate/problems.js';
-import { bundledExampleWarning, sizeWarningsHeading, warningJson } from './format.js';
+import { bundledExampleWarning, problemJson, sizeWarningsHeading } from './format.js';
 import { readSource, sourceOptions, type SourceArgs } from './teams.js';
 import type { BuiltinTask } from './types.js';
 
@@ -63,7 +63,7 @@ export const iamTerraformTask: BuiltinTask<IamTerraformArgs> = {
         roles: result.roles,
         files: result.files,
         foreign: result.foreign,
-        warnings: result.warnings.map((warning, index) => warningJson(warning, warnings[index]!)),
+        warnings: result.warnings.map((warning, index) => problemJson(warning, warnings[index]!)),
       });
     } else if (result.check) {
       if (result.changed)

@@ -1,6 +1,6 @@
 /** `robo teams.validate [PATH]` (every definition file and robo.yml of a checkout, every problem listed) and `robo teams.list`. */
 import { DefinitionsError, ExitCode, ExitSignal } from '../errors.js';
-import { offlineWarning, sizeWarningsHeading, table, warningJson } from './format.js';
+import { offlineWarning, problemJson, sizeWarningsHeading, table } from './format.js';
 import { remoteLineFor } from './remote-line.js';
 import type { OpenSourceRequest } from '../source/open-source.js';
 import type { SourceReport } from '../source/use-checkout.js';
@@ -45,15 +45,8 @@ export const teamsValidateTask: BuiltinTask<ValidateArgs> = {
           ok: file.problems === 0,
           problems: file.problems,
         })),
-        problems: report.problems.map((problem, index) => ({
-          file: problem.file,
-          pointer: problem.pointer ?? null,
-          line: problem.line ?? null,
-          message: problem.message,
-          value: problem.value,
-          text: lines[index],
-        })),
-        warnings: report.warnings.map((warning, index) => warningJson(warning, warnings[index]!)),
+        problems: report.problems.map((problem, index) => problemJson(problem, lines[index]!)),
+        warnings: report.warnings.map((warning, index) => problemJson(warning, warnings[index]!)),
         exitCode,
       });
       // The document says it all; a thrown error would print a second one.

@@ -141,6 +141,22 @@ function positions(text: string): (offset: number) => { line: number; column: nu
 }
 
 /**
+ * Each problem at the line its pointer points at in its file (`textOf`: the file's text), for FILE:LINE;
+ * each file's text parsed once, and only when a problem in it is asked about.
+ */
+export function withLines(
+  textOf: (file: string) => string | undefined,
+): <P extends { file: string; pointer?: string }>(problem: P) => P & { line?: number } {
+  const finders = new Map<string, (pointer: string) => number | undefined>();
+  return (problem) => {
+    let find = finders.get(problem.file);
+    if (!find) finders.set(problem.file, (find = pointerLines(textOf(problem.file) ?? '')));
+    const line = problem.pointer === undefined ? undefined : find(problem.pointer);
+    return line === undefined ? problem : { ...problem, line };
+  };
+}
+
+/**
  * The line a JSON pointer points at in `text` (1-based), for tools that want
  * FILE:LINE (a CI annotation). Undefined for the whole document ("") and for
  * a place the text does not have: a syntax error carries its line in its

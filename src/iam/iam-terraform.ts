@@ -7,7 +7,7 @@
  */
 import { DefinitionsError } from '../errors.js';
 import { ORGANIZATION_FILE } from '../definitions/definitions.js';
-import { pointerLines } from '../definitions/json.js';
+import { withLines } from '../definitions/json.js';
 import type { OpenSourceRequest } from '../source/open-source.js';
 import { useSource, type SourceReport } from '../source/use-checkout.js';
 import { formatProblem, type Problem } from '../validate/problems.js';
@@ -64,13 +64,11 @@ async function generate(
       sizes.errors.map(formatProblem),
     );
   }
-  // Each at its line, as teams.validate gives them (a CI annotation wants FILE:LINE); all are organization.json's,
-  // whose text is parsed again only when there is one.
-  const lines = sizes.warnings.length > 0 ? pointerLines(definitions.organization?.text ?? '') : undefined;
-  const lineOf = (warning: Problem) => (warning.file === ORGANIZATION_FILE ? lines?.(warning.pointer) : undefined);
+  // Each at its line, as teams.validate gives them (a CI annotation wants FILE:LINE).
+  const withLine = withLines((file) => (file === ORGANIZATION_FILE ? definitions.organization?.text : undefined));
   return {
     files: renderTerraform(model),
     roles: model.accounts.reduce((sum, account) => sum + account.roles.length, 0),
-    warnings: sizes.warnings.map((warning) => ({ ...warning, line: lineOf(warning) })),
+    warnings: sizes.warnings.map(withLine),
   };
 }

@@ -1,16 +1,16 @@
 /**
- * IAM's size limits on what iam.terraform writes (docs/iam.md, "Sizes IAM limits"): a role's trust policy, a
- * role's inline policies together, a permission set's inline policy, and the managed policies attached to a role. Each is measured on the very text
- * terraform.ts writes, white space not counted as IAM counts, so this rule cannot disagree with the output;
- * it needs the resolved model, so it runs where the model is built anyway (iam.terraform, teams.validate), after
- * every other rule has passed, and validate/ (which teams.access and aws.config use) knows nothing of it.
+ * IAM's size limits on what iam.terraform writes (docs/iam.md, "Sizes IAM limits"): a role's trust policy, its
+ * inline policies together and its managed policies, a permission set's inline policy. Each is measured on the
+ * very text terraform.ts writes, white space not counted as IAM counts, so this rule cannot disagree with the
+ * output. It needs the resolved model, so it runs where that is built anyway (iam.terraform, teams.validate),
+ * after every other rule has passed; validate/ (which teams.access and aws.config use) knows nothing of it.
  */
 import { ORGANIZATION_FILE, TEAMS_DIR } from '../definitions/definitions.js';
-import type { PolicyDocument, Team } from '../definitions/model.js';
+import type { Team } from '../definitions/model.js';
 import { MAX_INLINE_CHARACTERS_PER_ROLE } from '../validate/iam.js';
 import { pointerSegment, type Problem } from '../validate/problems.js';
 import type { IamModel, IamRole } from './resolve-iam.js';
-import { assumeSpokesPolicy, policyJson, roleInlinePolicies, trustPolicyText } from './terraform.js';
+import { assumeSpokesPolicy, policyTexts, roleInlinePolicies, trustPolicyText } from './terraform.js';
 
 /** IAM quota "Role trust policy length" (L-C07B4B0D): the default, and the most Service Quotas raises it to. */
 export const TRUST_POLICY_DEFAULT = 2_048;
@@ -42,9 +42,7 @@ export interface SizeProblems {
 export function checkIamSizes(model: IamModel, teams: ReadonlyMap<string, Team>): SizeProblems {
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
-  const written = new Map<PolicyDocument, string>();
-  const policyOf = (document: PolicyDocument) =>
-    written.get(document) ?? written.set(document, policyJson(document)).get(document)!;
+  const policyOf = policyTexts();
   // A role is one definition in many accounts: report it once, at its largest, counting the accounts over.
   const trusts = new Map<string, Largest>();
   const inline = new Map<string, Largest>();

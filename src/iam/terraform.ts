@@ -41,10 +41,10 @@ export function renderTerraform(model: IamModel): TerraformFiles {
   const addresses = new Map(
     model.accounts.flatMap((account) => account.roles.map((role) => [role.arn, address([account.name, role.role])])),
   );
-  const documents = new Map<PolicyDocument, string>();
+  const policyOf = policyTexts();
   for (const account of model.accounts) {
     const resources: Resources = { aws_iam_role: [], aws_iam_role_policy: [], aws_iam_role_policy_attachment: [] };
-    for (const role of account.roles) addRole(resources, { model, addresses, documents }, account, role);
+    for (const role of account.roles) addRole(resources, { model, addresses, policyOf }, account, role);
     const byType = Object.fromEntries(
       Object.entries(resources)
         .filter(([, entries]) => entries.length > 0)
@@ -91,7 +91,7 @@ interface RenderContext {
   /** Role ARN → its resource address. */
   addresses: ReadonlyMap<string, string>;
   /** The user's documents as policy strings, each made once. */
-  documents: Map<PolicyDocument, string>;
+  policyOf: (document: PolicyDocument) => string;
 }
 
 function providerOf(account: IamAccount) {
@@ -140,12 +140,7 @@ function addRole(resources: Resources, context: RenderContext, account: IamAccou
       { name: literal(name), policy: literal(policy), provider, role: roleName },
     ]);
   };
-  const policyOf = (document: PolicyDocument) => {
-    const policy = context.documents.get(document) ?? policyJson(document);
-    context.documents.set(document, policy);
-    return policy;
-  };
-  for (const { name, policy } of roleInlinePolicies(role, policyOf)) inline(name, policy);
+  for (const { name, policy } of roleInlinePolicies(role, context.policyOf)) inline(name, policy);
   for (const arn of [...new Set(definition.policies ?? [])]) {
     resources.aws_iam_role_policy_attachment.push([
       address([account.name, role.role, policyArnTail(arn)]),
@@ -167,6 +162,12 @@ export function roleInlinePolicies(
     ...(role.assumes.length > 0 ? [{ name: ASSUME_SPOKES_POLICY, policy: assumeSpokesPolicy(role.assumes) }] : []),
     ...inlinePolicyNames(role).map(({ name, document }) => ({ name, policy: policyOf(document) })),
   ];
+}
+
+/** policyJson, each document's text made once (a document may be inline in many roles and accounts). */
+export function policyTexts(): (document: PolicyDocument) => string {
+  const texts = new Map<PolicyDocument, string>();
+  return (document) => texts.get(document) ?? texts.set(document, policyJson(document)).get(document)!;
 }
 
 /** The role's trust policy as IAM gets it (before Terraform's template escapes). */

@@ -140,12 +140,11 @@ export async function runGitForAnswer(
       // Every exit is an answer: the caller decides what a non-zero one means.
       // (simple-git's own check has already made one of a non-zero exit with stderr: dropped here.)
       errors: (error, result) => {
+        const stderr = Buffer.concat(result.stdErr).toString('utf8');
         // Not started (no git: exit code -2), or stopped by a signal: then what git said before it is the why.
-        if (!Number.isInteger(result.exitCode) || result.exitCode < 0) {
-          const said = Buffer.concat(result.stdErr).toString('utf8').trim();
-          return error ?? Buffer.from(`${said ? `${said}\n` : ''}git ended without an exit code`);
-        }
-        ended = { code: result.exitCode, stderr: Buffer.concat(result.stdErr).toString('utf8') };
+        if (!Number.isInteger(result.exitCode) || result.exitCode < 0)
+          return error ?? Buffer.from(`${stderr.trim() ? `${stderr.trim()}\n` : ''}git ended without an exit code`);
+        ended = { code: result.exitCode, stderr };
         return undefined;
       },
     })
